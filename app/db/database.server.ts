@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@prisma/client";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+
+/** Runs whole SQL scripts (several statements) and parameterised queries, outside Prisma. */
+export interface SqlRunner {
+  exec(sql: string): Promise<void>;
+  query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface Database {
+  kind: "postgresql" | "pglite";
+  /** Where the data lives, without credentials: for logs and the health check. */
+  location: string;
+  prisma: PrismaClient;
+  /** A dedicated session for migrations and maintenance; runs one script at a time. */
+  withSqlRunner<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PGLITE_DIR = "data/pglite";
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL; without one, Tally opens embedded PGlite. */
+  databaseUrl?: string;
+  /** PGlite's folder, or "memory://" for a throwaway database. */
+  pgliteDir?: string;
+  poolMax?: number;
+}
+
+export function openDatabase(options: DatabaseOptions = {}): Database {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolMax ?? 10)
+    : openPglite(options.pgliteDir ?? DEFAULT_PGLITE_DIR);
+}
+
+function openPostgres(databaseUrl: string, poolMax: number): Database {
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }),
+  });
+  const url = new URL(databaseUrl);
+  return {
+    kind: "postgresql",
+    location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+    prisma,
+    async withSqlRunner(work) {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        return await work({
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+        });
+      } finally {
+        await client.end();
+      }
+    },
+    close: () => prisma.$disconnect(),
+  };
+}
+
+function openPglite(dir: string): Database {
+  const inMemory = dir.startsWith("memory://");
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  // Prisma reaches PGlite through the same PostgreSQL adapter as a real server, over a
+  // private Unix socket, with one connection: PGlite is a single backend, and a second
+  // connection would share its transaction (docs/decisions/0002-database.md).
+  const socketDir = mkdtempSync(path.join(tmpdir(), "tally-pglite-"));
+  const started = (async () => {
+    const pglite = await PGlite.create(inMemory ? dir : path.resolve(dir));
+    const server = new PGLiteSocketServer({ db: pglite, path: path.join(socketDir, ".s.PGSQL.5432") });
+    await server.start();
+    return { pglite, server };
+  })();
+  const adapter = new PrismaPg({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1 });
+  const prisma = new PrismaClient({ adapter: new AdapterAfter(started, adapter) });
+  return {
+    kind: "pglite",
+    location: inMemory ? dir : path.resolve(dir),
+    prisma,
+    // Direct to PGlite, bypassing the socket: use before the app's first query (migrations).
+    async withSqlRunner(work) {
+      const { pglite } = await started;
+      return work({
+        exec: async (sql) => {
+          await pglite.exec(sql);
+        },
+        query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
+      });
+    },
+    async close() {
+      await prisma.$disconnect();
+      const { pglite, server } = await started;
+      await server.stop();
+      await pglite.close();
+      rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Holds Prisma's first connection until the embedded server listens. */
+class AdapterAfter implements SqlDriverAdapterFactory {
+  readonly provider = "postgres";
+  readonly adapterName: string;
+
+  constructor(
+    private readonly ready: Promise<unknown>,
+    private readonly inner: SqlDriverAdapterFactory,
+  ) {
+    this.adapterName = inner.adapterName;
+  }
+
+  async connect() {
+    await this.ready;
+    return this.inner.connect();
+  }
+}

@@ -1,0 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+
+/** `/apps/tally/status`: lets the storefront tell a guest from a signed-in shopper. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop, customerId } = await authenticateAppProxy(request);
+  return Response.json(
+    { shop: shop.domain, customer: customerId ? { id: customerId } : null },
+    { headers: { "Cache-Control": "private, no-store" } },
+  );
+}

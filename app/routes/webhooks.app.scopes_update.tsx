@@ -1,0 +1,14 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { scopesUpdatePayload } from "~/shopify/webhook-payloads";
+import { parsePayload, processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+
+export async function action({ request }: ActionFunctionArgs) {
+  const delivery = await receiveWebhook(request);
+  const { current } = parsePayload(scopesUpdatePayload, delivery.payload);
+  const scopes = current.join(",");
+  await processDeliveryOnce(delivery, async (tx) => {
+    await tx.session.updateMany({ where: { shop: delivery.shop }, data: { scope: scopes } });
+    await tx.shop.updateMany({ where: { domain: delivery.shop }, data: { scopes } });
+  });
+  return new Response(null, { status: 200 });
+}

@@ -1,0 +1,15 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+
+/** Sessions go at once; loyalty data stays for a reinstall until shop/redact arrives. */
+export async function action({ request }: ActionFunctionArgs) {
+  const delivery = await receiveWebhook(request);
+  await processDeliveryOnce(delivery, async (tx) => {
+    await tx.session.deleteMany({ where: { shop: delivery.shop } });
+    await tx.shop.updateMany({
+      where: { domain: delivery.shop },
+      data: { status: "uninstalled", uninstalledAt: new Date() },
+    });
+  });
+  return new Response(null, { status: 200 });
+}

@@ -1,0 +1,18 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redactCustomer } from "~/loyalty/privacy.server";
+import { customersRedactPayload } from "~/shopify/webhook-payloads";
+import { parsePayload, processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+
+export async function action({ request }: ActionFunctionArgs) {
+  const delivery = await receiveWebhook(request);
+  const payload = parsePayload(customersRedactPayload, delivery.payload);
+  await processDeliveryOnce(delivery, async (tx) => {
+    const shop = await tx.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true } });
+    await redactCustomer(
+      tx,
+      { id: shop?.id ?? null, domain: delivery.shop },
+      { shopifyCustomerId: payload.customer.id, ordersToRedact: payload.orders_to_redact },
+    );
+  });
+  return new Response(null, { status: 200 });
+}

@@ -1,0 +1,11 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { deleteShopData } from "~/loyalty/privacy.server";
+import { shopRedactPayload } from "~/shopify/webhook-payloads";
+import { parsePayload, processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+
+export async function action({ request }: ActionFunctionArgs) {
+  const delivery = await receiveWebhook(request);
+  parsePayload(shopRedactPayload, delivery.payload);
+  await processDeliveryOnce(delivery, (tx) => deleteShopData(tx, delivery.shop));
+  return new Response(null, { status: 200 });
+}

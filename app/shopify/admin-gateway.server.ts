@@ -1,0 +1,178 @@
+import type { PrismaClient } from "@prisma/client";
+import { ClientError, GraphQLClient } from "graphql-request";
+import { ADMIN_API_VERSION } from "./api-version";
+import {
+  AdminGraphQLError,
+  AdminHttpError,
+  AdminThrottledError,
+  AdminUserError,
+  ShopNotInstalledError,
+} from "./errors";
+import type { AdminOperation, UserError } from "./operation";
+import { offlineSessionId } from "./shops.server";
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+interface CostExtension {
+  cost?: {
+    requestedQueryCost?: number;
+    actualQueryCost?: number | null;
+    throttleStatus?: ThrottleStatus;
+  };
+}
+
+interface BucketReading extends ThrottleStatus {
+  readAt: number;
+}
+
+/**
+ * What we last learned of each shop's cost bucket. Shared by every gateway in the process so
+ * jobs and requests for one shop wait for the same bucket instead of racing into THROTTLED.
+ */
+const buckets = new Map<string, BucketReading>();
+
+export interface AdminGatewayOptions {
+  apiVersion?: string;
+  /** Defaults to `adminApiOrigin(shop)`. */
+  origin?: string;
+  fetch?: typeof fetch;
+  /** Attempts per operation, counting the first. */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Where Admin API requests for a shop go: the shop itself, or a local Admin API (the sandbox
+ * and tests) named by SHOPIFY_ADMIN_API_ORIGIN — never in production.
+ */
+export function adminApiOrigin(shop: string, env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.SHOPIFY_ADMIN_API_ORIGIN;
+  if (!override) return `https://${shop}`;
+  if (env.NODE_ENV === "production") {
+    throw new Error("SHOPIFY_ADMIN_API_ORIGIN is refused when NODE_ENV=production");
+  }
+  return override.replace(/\/+$/, "");
+}
+
+/** The one way Tally talks to a shop's Admin GraphQL API. */
+export class AdminGateway {
+  private readonly client: GraphQLClient;
+  private readonly maxAttempts: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    readonly shop: string,
+    accessToken: string,
+    options: AdminGatewayOptions = {},
+  ) {
+    const origin = options.origin ?? adminApiOrigin(shop);
+    const version = options.apiVersion ?? ADMIN_API_VERSION;
+    this.client = new GraphQLClient(`${origin}/admin/api/${version}/graphql.json`, {
+      headers: { "X-Shopify-Access-Token": accessToken, "User-Agent": "Tally" },
+      fetch: options.fetch,
+    });
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** A gateway on the shop's offline session; throws ShopNotInstalledError without one. */
+  static async forShop(db: PrismaClient, shop: string, options?: AdminGatewayOptions) {
+    const session = await db.session.findUnique({ where: { id: offlineSessionId(shop) } });
+    if (!session) throw new ShopNotInstalledError(shop);
+    return new AdminGateway(shop, session.accessToken, options);
+  }
+
+  async request<TData, TVariables extends Record<string, unknown>>(
+    operation: AdminOperation<TData, TVariables>,
+    variables?: TVariables,
+  ): Promise<TData> {
+    for (let attempt = 1; ; attempt++) {
+      await this.waitForBucket();
+      try {
+        const response = await this.client.rawRequest<TData>(operation.source, variables);
+        this.remember(response.extensions);
+        return response.data;
+      } catch (error) {
+        const retryAfterMs = this.handleFailure(error, operation.name, attempt);
+        await this.sleep(retryAfterMs);
+      }
+    }
+  }
+
+  /** Runs a mutation and raises AdminUserError when its payload carries userErrors. */
+  async mutate<TData, TVariables extends Record<string, unknown>, TPayload extends { userErrors: UserError[] }>(
+    operation: AdminOperation<TData, TVariables>,
+    variables: TVariables,
+    payloadOf: (data: TData) => TPayload | null | undefined,
+  ): Promise<TPayload> {
+    const data = await this.request(operation, variables);
+    const payload = payloadOf(data);
+    if (!payload) throw new AdminGraphQLError([{ message: "empty payload" }], operation.name, this.shop);
+    if (payload.userErrors.length) throw new AdminUserError(payload.userErrors, operation.name, this.shop);
+    return payload;
+  }
+
+  /** Returns how long to wait before the next attempt, or throws a typed error. */
+  private handleFailure(error: unknown, operationName: string, attempt: number): number {
+    const lastAttempt = attempt >= this.maxAttempts;
+    const backoffMs = Math.min(500 * 2 ** (attempt - 1), 8_000);
+    if (!(error instanceof ClientError)) {
+      // Network failure: the request may not have reached Shopify.
+      if (lastAttempt) throw new AdminHttpError(0, operationName, this.shop);
+      return backoffMs;
+    }
+    const { status, errors, extensions } = error.response;
+    this.remember(extensions);
+    if (errors?.some((e) => e.extensions?.code === "THROTTLED")) {
+      if (lastAttempt) throw new AdminThrottledError("throttled", operationName, this.shop);
+      return this.refillDelayMs(extensions as CostExtension | undefined);
+    }
+    if (status === 429 || status >= 500) {
+      if (lastAttempt) throw new AdminHttpError(status, operationName, this.shop);
+      const retryAfter = Number(error.response.headers?.get("retry-after"));
+      return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoffMs;
+    }
+    if (status >= 400) throw new AdminHttpError(status, operationName, this.shop);
+    throw new AdminGraphQLError(
+      (errors ?? []).map((e) => ({ message: e.message, extensions: e.extensions as { code?: string } })),
+      operationName,
+      this.shop,
+    );
+  }
+
+  /** Time for the bucket to hold what the refused query asked for. */
+  private refillDelayMs(extensions: CostExtension | undefined): number {
+    const cost = extensions?.cost;
+    const status = cost?.throttleStatus;
+    if (!status || !cost?.requestedQueryCost) return 1_000;
+    const missing = cost.requestedQueryCost - status.currentlyAvailable;
+    return Math.max(100, Math.ceil((missing / status.restoreRate) * 1000));
+  }
+
+  private remember(extensions: unknown) {
+    const status = (extensions as CostExtension | undefined)?.cost?.throttleStatus;
+    if (status) buckets.set(this.shop, { ...status, readAt: Date.now() });
+  }
+
+  /** Keeps a tenth of the bucket in reserve so Tally never drives a shop's bucket empty. */
+  private async waitForBucket() {
+    const reading = buckets.get(this.shop);
+    if (!reading) return;
+    const refilled = (reading.restoreRate * (Date.now() - reading.readAt)) / 1000;
+    const available = Math.min(reading.maximumAvailable, reading.currentlyAvailable + refilled);
+    const reserve = reading.maximumAvailable / 10;
+    if (available >= reserve) return;
+    await this.sleep(Math.ceil(((reserve - available) / reading.restoreRate) * 1000));
+  }
+}
+
+/** Forget bucket readings (tests start each shop with a full bucket). */
+export function resetCostBuckets() {
+  buckets.clear();
+}

@@ -1,0 +1,65 @@
+import type { UserError } from "./operation";
+
+export class AdminApiError extends Error {
+  constructor(
+    message: string,
+    readonly operationName: string,
+    readonly shop: string,
+  ) {
+    super(`${operationName} on ${shop}: ${message}`);
+    this.name = new.target.name;
+  }
+}
+
+/** The cost bucket stayed empty through every retry. Safe to retry later. */
+export class AdminThrottledError extends AdminApiError {}
+
+/** Shopify answered with an HTTP error (after retries for 5xx and 429). */
+export class AdminHttpError extends AdminApiError {
+  constructor(
+    readonly status: number,
+    operationName: string,
+    shop: string,
+  ) {
+    super(`HTTP ${status}`, operationName, shop);
+  }
+
+  /** 5xx and 429 can succeed later; 401/403/404 will not until the shop reinstalls. */
+  get retryable() {
+    return this.status >= 500 || this.status === 429;
+  }
+}
+
+/** The operation reached Shopify and was rejected: an invalid document or a failed resolver. */
+export class AdminGraphQLError extends AdminApiError {
+  constructor(
+    readonly errors: { message: string; extensions?: { code?: string } }[],
+    operationName: string,
+    shop: string,
+  ) {
+    super(errors.map((error) => error.message).join("; "), operationName, shop);
+  }
+}
+
+/** A mutation ran and refused the input (`userErrors`). */
+export class AdminUserError extends AdminApiError {
+  constructor(
+    readonly userErrors: UserError[],
+    operationName: string,
+    shop: string,
+  ) {
+    super(
+      userErrors.map((e) => (e.field?.length ? `${e.field.join(".")}: ${e.message}` : e.message)).join("; "),
+      operationName,
+      shop,
+    );
+  }
+}
+
+/** No offline session: the shop never installed Tally or has uninstalled it. */
+export class ShopNotInstalledError extends Error {
+  constructor(readonly shop: string) {
+    super(`${shop} has no offline session`);
+    this.name = "ShopNotInstalledError";
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * An Admin GraphQL document with the types of its result and variables. Documents are written
+ * as `#graphql` template literals without interpolation, so the schema test can find and
+ * validate every one of them (test/admin-schema.test.ts).
+ */
+export interface AdminOperation<TData, TVariables extends Record<string, unknown>> {
+  readonly source: string;
+  readonly name: string;
+  /** Phantom fields: carry the types, never read at run time. */
+  readonly __data?: TData;
+  readonly __variables?: TVariables;
+}
+
+export function adminOperation<
+  TData,
+  TVariables extends Record<string, unknown> = Record<string, never>,
+>(source: string): AdminOperation<TData, TVariables> {
+  const name = /\b(?:query|mutation)\s+(\w+)/.exec(source)?.[1];
+  if (!name) throw new Error("Admin operations must be named: `query Name { … }`");
+  return { source, name };
+}
+
+export interface UserError {
+  field?: string[] | null;
+  message: string;
+  code?: string | null;
+}

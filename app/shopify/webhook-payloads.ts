@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+// Only the fields Tally reads; Shopify sends more, and unknown fields are ignored.
+const shopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+
+export const scopesUpdatePayload = z.object({
+  previous: z.array(z.string()),
+  current: z.array(z.string()),
+});
+
+export const customersDataRequestPayload = z.object({
+  shop_domain: z.string(),
+  customer: z.object({ id: shopifyId }),
+  orders_requested: z.array(shopifyId).default([]),
+  data_request: z.object({ id: shopifyId }).optional(),
+});
+
+export const customersRedactPayload = z.object({
+  shop_domain: z.string(),
+  customer: z.object({ id: shopifyId }),
+  orders_to_redact: z.array(shopifyId).default([]),
+});
+
+export const shopRedactPayload = z.object({
+  shop_domain: z.string(),
+});

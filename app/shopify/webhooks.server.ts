@@ -1,0 +1,81 @@
+import type { Prisma } from "@prisma/client";
+import type { z } from "zod";
+import prisma from "~/db.server";
+import { authenticate } from "~/shopify.server";
+
+export interface WebhookDelivery {
+  shop: string;
+  topic: string;
+  payload: unknown;
+  webhookId: string;
+  eventId: string | null;
+  triggeredAt: Date | null;
+  apiVersion: string | null;
+}
+
+/**
+ * Authenticates a webhook exactly as Shopify signs it: non-POST → 405, bad or missing HMAC →
+ * 401, missing headers → 400 (all thrown as Responses by Shopify's library).
+ */
+export async function receiveWebhook(request: Request): Promise<WebhookDelivery> {
+  const { shop, topic, payload } = await authenticate.webhook(request);
+  const headers = request.headers;
+  const webhookId = headers.get("x-shopify-webhook-id");
+  if (!webhookId) throw Response.json({ error: "missing X-Shopify-Webhook-Id" }, { status: 400 });
+  const triggeredAt = headers.get("x-shopify-triggered-at");
+  return {
+    shop,
+    topic: String(topic),
+    payload,
+    webhookId,
+    eventId: headers.get("x-shopify-event-id"),
+    triggeredAt: triggeredAt && !Number.isNaN(Date.parse(triggeredAt)) ? new Date(triggeredAt) : null,
+    apiVersion: headers.get("x-shopify-api-version"),
+  };
+}
+
+/** A payload that does not match what Shopify sends is a 400, and nothing is written. */
+export function parsePayload<Schema extends z.ZodType>(schema: Schema, payload: unknown): z.infer<Schema> {
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    throw Response.json(
+      {
+        error: "invalid_payload",
+        issues: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+      },
+      { status: 400 },
+    );
+  }
+  return result.data;
+}
+
+/**
+ * Runs a webhook's effect and records its delivery in one transaction. A redelivery (same
+ * X-Shopify-Webhook-Id) finds the record and does nothing; a crash before commit leaves no
+ * record, so Shopify's retry runs the effect again.
+ */
+export async function processDeliveryOnce(
+  delivery: WebhookDelivery,
+  effect: (tx: Prisma.TransactionClient) => Promise<void>,
+): Promise<"processed" | "duplicate"> {
+  return prisma.$transaction(async (tx) => {
+    const shop = await tx.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true } });
+    const { count } = await tx.webhookDelivery.createMany({
+      data: [
+        {
+          shopId: shop?.id ?? null,
+          shopDomain: delivery.shop,
+          webhookId: delivery.webhookId,
+          eventId: delivery.eventId,
+          topic: delivery.topic,
+          apiVersion: delivery.apiVersion,
+          triggeredAt: delivery.triggeredAt,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (count === 0) return "duplicate";
+    await effect(tx);
+    return "processed";
+  });
+}

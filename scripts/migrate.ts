@@ -1,0 +1,18 @@
+// `npm run setup`: applies prisma/migrations to DATABASE_URL, or to the embedded database.
+import { openDatabase } from "../app/db/database.server";
+import { migrate, readMigrations } from "../app/db/migrate.server";
+
+const database = openDatabase({
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  pgliteDir: process.env.PGLITE_DATA_DIR || undefined,
+});
+try {
+  const applied = await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
+  console.log(
+    applied.length
+      ? `Applied ${applied.length} migration(s) to ${database.kind} at ${database.location}: ${applied.join(", ")}`
+      : `${database.kind} at ${database.location} is up to date.`,
+  );
+} finally {
+  await database.close();
+}
