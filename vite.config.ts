@@ -41,5 +41,6 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     env: { NODE_ENV: "test" },
+    silent: "passed-only",
   },
 });

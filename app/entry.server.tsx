@@ -6,6 +6,8 @@ import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
 export { startServer, stopServer } from "./server-lifecycle.server";
+// The server hosting this build (server.ts, the integration tests) reads the database through it.
+export { prisma } from "./db.server";
 
 export const streamTimeout = 5000;
 

@@ -1,16 +1,8 @@
 import { database } from "./db.server";
-import { migrate, readMigrations } from "./db/migrate.server";
 
-/**
- * Called by server.mjs before it listens. The embedded database belongs to this process, so
- * the app migrates it itself; a PostgreSQL server is migrated by `npm run setup` at deploy time,
- * and the app only checks that it answers.
- */
+/** Called by server.mjs before it listens: the database must answer first. */
 export async function startServer(): Promise<{ database: string; migrated: string[] }> {
-  const migrated =
-    database.kind === "pglite"
-      ? await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()))
-      : [];
+  const { migrated } = await database.ready;
   await database.prisma.$queryRaw`SELECT 1`;
   return { database: `${database.kind} at ${database.location}`, migrated };
 }

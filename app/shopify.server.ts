@@ -1,8 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import {
-  AppDistribution,
-  shopifyApp,
-} from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
@@ -17,6 +14,7 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  logger: { level: process.env.NODE_ENV === "test" ? LogSeverity.Warning : LogSeverity.Info },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
   },

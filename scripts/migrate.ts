@@ -7,7 +7,10 @@ const database = openDatabase({
   pgliteDir: process.env.PGLITE_DATA_DIR || undefined,
 });
 try {
-  const applied = await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
+  const { migrated } = await database.ready;
+  const applied = migrated.length
+    ? migrated
+    : await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
   console.log(
     applied.length
       ? `Applied ${applied.length} migration(s) to ${database.kind} at ${database.location}: ${applied.join(", ")}`

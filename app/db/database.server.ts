@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import { migrate, readMigrations } from "./migrate.server";
 
 /** Runs whole SQL scripts (several statements) and parameterised queries, outside Prisma. */
 export interface SqlRunner {
@@ -19,6 +20,12 @@ export interface Database {
   /** Where the data lives, without credentials: for logs and the health check. */
   location: string;
   prisma: PrismaClient;
+  /**
+   * Settles when the database can serve. The embedded database applies pending migrations
+   * before it accepts a connection (it is this process's own); PostgreSQL is migrated at
+   * deploy time by `npm run setup`.
+   */
+  ready: Promise<{ migrated: string[] }>;
   /** A dedicated session for migrations and maintenance; runs one script at a time. */
   withSqlRunner<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -49,6 +56,7 @@ function openPostgres(databaseUrl: string, poolMax: number): Database {
     kind: "postgresql",
     location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
     prisma,
+    ready: Promise.resolve({ migrated: [] }),
     async withSqlRunner(work) {
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
@@ -76,9 +84,10 @@ function openPglite(dir: string): Database {
   const socketDir = mkdtempSync(path.join(tmpdir(), "tally-pglite-"));
   const started = (async () => {
     const pglite = await PGlite.create(inMemory ? dir : path.resolve(dir));
+    const migrated = await migrate(directRunner(pglite), await readMigrations());
     const server = new PGLiteSocketServer({ db: pglite, path: path.join(socketDir, ".s.PGSQL.5432") });
     await server.start();
-    return { pglite, server };
+    return { pglite, server, migrated };
   })();
   const adapter = new PrismaPg({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1 });
   const prisma = new PrismaClient({ adapter: new AdapterAfter(started, adapter) });
@@ -86,16 +95,9 @@ function openPglite(dir: string): Database {
     kind: "pglite",
     location: inMemory ? dir : path.resolve(dir),
     prisma,
-    // Direct to PGlite, bypassing the socket: use before the app's first query (migrations).
-    async withSqlRunner(work) {
-      const { pglite } = await started;
-      return work({
-        exec: async (sql) => {
-          await pglite.exec(sql);
-        },
-        query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
-      });
-    },
+    ready: started.then(({ migrated }) => ({ migrated })),
+    // Straight to PGlite, beside Prisma's connection: for maintenance while no request runs.
+    withSqlRunner: async (work) => work(directRunner((await started).pglite)),
     async close() {
       await prisma.$disconnect();
       const { pglite, server } = await started;
@@ -103,6 +105,15 @@ function openPglite(dir: string): Database {
       await pglite.close();
       rmSync(socketDir, { recursive: true, force: true });
     },
+  };
+}
+
+function directRunner(pglite: PGlite): SqlRunner {
+  return {
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
   };
 }
 

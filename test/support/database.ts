@@ -1,0 +1,43 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase } from "~/db/database.server";
+import { migrate, readMigrations } from "~/db/migrate.server";
+
+export interface FreshDatabase {
+  /** Set as DATABASE_URL / PGLITE_DATA_DIR for the app under test. */
+  env: { DATABASE_URL?: string; PGLITE_DATA_DIR?: string };
+  kind: "postgresql" | "pglite";
+  drop(): Promise<void>;
+}
+
+/**
+ * A new, migrated database for one test file: a throwaway database on the PostgreSQL server
+ * named by TEST_DATABASE_URL, or an in-memory PGlite when it is unset.
+ */
+export async function freshDatabase(): Promise<FreshDatabase> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    return { kind: "pglite", env: { PGLITE_DATA_DIR: "memory://" }, drop: async () => {} };
+  }
+  const name = `tally_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const database = openDatabase({ databaseUrl });
+  await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
+  await database.close();
+  return {
+    kind: "postgresql",
+    env: { DATABASE_URL: databaseUrl },
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto";
+import type { PrismaClient } from "@prisma/client";
+import { AdminApiDouble, type DoubleCustomer } from "../../sandbox/admin-api-double";
+import { appProxyQuery, mintSessionToken, signedWebhookRequest } from "../../sandbox/signing";
+import { startAppServer, type RunningAppServer } from "../../server";
+import { freshDatabase, type FreshDatabase } from "./database";
+import { API_VERSION, BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "./constants";
+
+export interface TestApp {
+  url: string;
+  /** The app's own Prisma client: tests read what the app wrote. */
+  prisma: PrismaClient;
+  double: AdminApiDouble;
+  databaseKind: "postgresql" | "pglite";
+  /** Installs a shop the way Shopify does: an offline session, and the shop in the Admin API. */
+  installShop(shop: string, options?: { customers?: DoubleCustomer[] }): Promise<{ accessToken: string }>;
+  /** Sends a webhook signed as Shopify signs it (pass `secret` to sign with the wrong key). */
+  webhook(
+    topic: string,
+    shop: string,
+    payload: unknown,
+    options?: { webhookId?: string; secret?: string; apiVersion?: string },
+  ): Promise<Response>;
+  /** A storefront request through the App Proxy, signed as Shopify signs it. */
+  proxy(path: string, request: { shop: string; customerId: string | number | null; timestamp?: Date }): Promise<Response>;
+  /** A request from the embedded admin: the session token as App Bridge sends it. */
+  admin(path: string, shop: string, init?: RequestInit): Promise<Response>;
+  /** The URL the Shopify admin loads the app frame with (id_token in the query). */
+  adminDocumentUrl(path: string, shop: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the built app (`npm run build`) in this process on a random port, against a fresh
+ * database and a fresh Admin API double. One per test file: the build is a module, and its
+ * configuration is read from the environment when it is first imported.
+ */
+export async function startTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
+  const double = await AdminApiDouble.start();
+  const database: FreshDatabase = await freshDatabase();
+  Object.assign(process.env, {
+    NODE_ENV: "test",
+    SHOPIFY_API_KEY: TEST_API_KEY,
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    SHOPIFY_APP_URL: "https://tally.test",
+    SCOPES: TEST_SCOPES,
+    SHOPIFY_ADMIN_API_ORIGIN: double.origin,
+    ...database.env,
+    ...options.env,
+  });
+  let server: RunningAppServer;
+  try {
+    server = await startAppServer({ port: 0 });
+  } catch (error) {
+    await double.close();
+    await database.drop();
+    throw error;
+  }
+  const prisma = (server.build.entry.module as unknown as { prisma: PrismaClient }).prisma;
+
+  const sessionToken = (shop: string) =>
+    mintSessionToken({ shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+
+  return {
+    url: server.url,
+    prisma,
+    double,
+    databaseKind: database.kind,
+    async installShop(shop, installOptions = {}) {
+      const accessToken = `shpat_${randomBytes(16).toString("hex")}`;
+      await prisma.session.upsert({
+        where: { id: `offline_${shop}` },
+        create: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: TEST_SCOPES, accessToken },
+        update: { accessToken, scope: TEST_SCOPES },
+      });
+      double.addShop({
+        domain: shop,
+        accessToken,
+        name: shop.replace(".myshopify.com", ""),
+        email: `owner@${shop}`,
+        currencyCode: "EUR",
+        ianaTimezone: "Europe/Paris",
+        customers: installOptions.customers,
+      });
+      return { accessToken };
+    },
+    webhook(topic, shop, payload, webhookOptions = {}) {
+      const request = signedWebhookRequest(
+        `${server.url}/webhooks/${topic}`,
+        { topic, shop, payload, apiVersion: webhookOptions.apiVersion ?? API_VERSION, webhookId: webhookOptions.webhookId },
+        webhookOptions.secret ?? TEST_API_SECRET,
+      );
+      return fetch(request.url, request.init);
+    },
+    proxy(path, request) {
+      const query = appProxyQuery(
+        { shop: request.shop, customerId: request.customerId, timestamp: request.timestamp },
+        TEST_API_SECRET,
+      );
+      return fetch(`${server.url}/proxy${path}?${query}`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    },
+    async admin(path, shop, init = {}) {
+      const headers = new Headers(init.headers);
+      headers.set("Authorization", `Bearer ${await sessionToken(shop)}`);
+      headers.set("User-Agent", BROWSER_USER_AGENT);
+      return fetch(`${server.url}${path}`, { ...init, headers });
+    },
+    async adminDocumentUrl(path, shop) {
+      const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
+      const query = new URLSearchParams({ embedded: "1", shop, host, id_token: await sessionToken(shop) });
+      return `${server.url}${path}?${query}`;
+    },
+    async close() {
+      await server.close();
+      await double.close();
+      await database.drop();
+    },
+  };
+}
