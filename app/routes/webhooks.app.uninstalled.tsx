@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+import { processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 
 /** Sessions go at once; loyalty data stays for a reinstall until shop/redact arrives. */
+export const loader = rejectNonPost;
+
 export async function action({ request }: ActionFunctionArgs) {
   const delivery = await receiveWebhook(request);
   await processDeliveryOnce(delivery, async (tx) => {

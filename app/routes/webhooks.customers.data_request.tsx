@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { recordDataRequest } from "~/loyalty/privacy.server";
 import { customersDataRequestPayload } from "~/shopify/webhook-payloads";
-import { parsePayload, processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 
 /** Stores a JSON export of everything Tally holds on the shopper, for the merchant to send. */
+export const loader = rejectNonPost;
+
 export async function action({ request }: ActionFunctionArgs) {
   const delivery = await receiveWebhook(request);
   const payload = parsePayload(customersDataRequestPayload, delivery.payload);

@@ -1,7 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redactCustomer } from "~/loyalty/privacy.server";
 import { customersRedactPayload } from "~/shopify/webhook-payloads";
-import { parsePayload, processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+
+export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
   const delivery = await receiveWebhook(request);

@@ -18,6 +18,9 @@ export interface WebhookDelivery {
  * 401, missing headers → 400 (all thrown as Responses by Shopify's library).
  */
 export async function receiveWebhook(request: Request): Promise<WebhookDelivery> {
+  if (request.method === "POST" && !request.headers.get("x-shopify-hmac-sha256")) {
+    throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
+  }
   const { shop, topic, payload } = await authenticate.webhook(request);
   const headers = request.headers;
   const webhookId = headers.get("x-shopify-webhook-id");
@@ -32,6 +35,11 @@ export async function receiveWebhook(request: Request): Promise<WebhookDelivery>
     triggeredAt: triggeredAt && !Number.isNaN(Date.parse(triggeredAt)) ? new Date(triggeredAt) : null,
     apiVersion: headers.get("x-shopify-api-version"),
   };
+}
+
+/** Webhook routes take only POST; a GET is a 405, as Shopify's library answers other methods. */
+export function rejectNonPost() {
+  return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
 }
 
 /** A payload that does not match what Shopify sends is a 400, and nothing is written. */

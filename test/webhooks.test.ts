@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_USER_AGENT } from "./support/constants";
+import { startTestApp, type TestApp } from "./support/test-app";
+import { webhookPayload } from "./support/webhook-fixtures";
+
+const SHOP = "webhook-shop.myshopify.com";
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+async function installWithMember() {
+  await app.installShop(SHOP);
+  const shop = await app.prisma.shop.upsert({ where: { domain: SHOP }, create: { domain: SHOP }, update: {} });
+  await app.prisma.member.upsert({
+    where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: "501" } },
+    create: { shopId: shop.id, shopifyCustomerId: "501", email: "ann@example.com", balance: 120 },
+    update: {},
+  });
+  return shop;
+}
+
+describe("webhook authentication", () => {
+  it("answers 401 to a delivery signed with the wrong secret and writes nothing", async () => {
+    await installWithMember();
+    const response = await app.webhook("app/uninstalled", SHOP, webhookPayload("app/uninstalled"), {
+      secret: "not-the-app-secret",
+    });
+    expect(response.status).toBe(401);
+    expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(1);
+    expect(await app.prisma.webhookDelivery.count({ where: { shopDomain: SHOP } })).toBe(0);
+  });
+
+  it("answers 401 to a delivery without an HMAC header", async () => {
+    const response = await fetch(`${app.url}/webhooks/app/uninstalled`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": "app/uninstalled",
+        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-Webhook-Id": "no-hmac",
+        "X-Shopify-API-Version": "2026-07",
+        "User-Agent": BROWSER_USER_AGENT,
+      },
+      body: JSON.stringify(webhookPayload("app/uninstalled")),
+    });
+    expect(response.status).toBe(401);
+    expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(1);
+  });
+
+  it("answers 400 to a signed payload of the wrong shape and writes nothing", async () => {
+    const response = await app.webhook("customers/redact", SHOP, { shop_domain: SHOP, customer: {} });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_payload" });
+    expect(await app.prisma.complianceRequest.count()).toBe(0);
+  });
+});
+
+describe("app/uninstalled", () => {
+  it("deletes the sessions, marks the shop uninstalled and keeps its members for a reinstall", async () => {
+    const shop = await installWithMember();
+    const response = await app.webhook("app/uninstalled", SHOP, webhookPayload("app/uninstalled"), {
+      webhookId: "uninstall-1",
+    });
+    expect(response.status).toBe(200);
+    expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await app.prisma.shop.findUnique({ where: { id: shop.id } })).toMatchObject({ status: "uninstalled" });
+    expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBe(1);
+
+    // Uninstalled: the storefront gets nothing.
+    expect((await app.proxy("/status", { shop: SHOP, customerId: 501 })).status).toBe(404);
+
+    // Shopify retries the same delivery: processed once.
+    const again = await app.webhook("app/uninstalled", SHOP, webhookPayload("app/uninstalled"), {
+      webhookId: "uninstall-1",
+    });
+    expect(again.status).toBe(200);
+    expect(await app.prisma.webhookDelivery.count({ where: { webhookId: "uninstall-1" } })).toBe(1);
+
+    // Reinstalled: the same shop record comes back with its members and balances.
+    await app.installShop(SHOP);
+    expect((await app.proxy("/status", { shop: SHOP, customerId: 501 })).status).toBe(200);
+    const reinstalled = await app.prisma.shop.findUnique({ where: { domain: SHOP }, include: { members: true } });
+    expect(reinstalled).toMatchObject({ id: shop.id, status: "installed", uninstalledAt: null });
+    expect(reinstalled?.members.map((m) => m.balance)).toEqual([120]);
+  });
+});
+
+describe("app/scopes_update", () => {
+  it("records the scopes the merchant granted on the session and the shop", async () => {
+    await installWithMember();
+    const payload = webhookPayload("app/scopes_update", { current: ["write_customers", "read_orders"] });
+    const response = await app.webhook("app/scopes_update", SHOP, payload);
+    expect(response.status).toBe(200);
+    const session = await app.prisma.session.findUnique({ where: { id: `offline_${SHOP}` } });
+    expect(session?.scope).toBe("write_customers,read_orders");
+    expect((await app.prisma.shop.findUnique({ where: { domain: SHOP } }))?.scopes).toBe("write_customers,read_orders");
+  });
+});
+
+describe("method", () => {
+  it("answers 405 to anything but POST", async () => {
+    const response = await fetch(`${app.url}/webhooks/app/uninstalled`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    expect(response.status).toBe(405);
+  });
+});
