@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "./support/test-app";
+import { webhookPayload } from "./support/webhook-fixtures";
+
+const SHOP = "privacy-shop.myshopify.com";
+const OTHER_SHOP = "neighbour-shop.myshopify.com";
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+/** A shopper with a history: an earn of 150 and a redemption of 50 on one lot. */
+async function seedShopper(shopDomain: string, customerId: string, email: string) {
+  await app.installShop(shopDomain);
+  const shop = await app.prisma.shop.upsert({ where: { domain: shopDomain }, create: { domain: shopDomain }, update: {} });
+  const member = await app.prisma.member.create({
+    data: {
+      shopId: shop.id,
+      shopifyCustomerId: customerId,
+      email,
+      firstName: "Ann",
+      lastName: "Lee",
+      phone: "+33600000000",
+      birthday: new Date("1990-05-01"),
+      balance: 100,
+    },
+  });
+  await app.prisma.pointLot.create({
+    data: { shopId: shop.id, memberId: member.id, amount: 150, remaining: 100, availableAt: new Date(), source: "order:9001" },
+  });
+  await app.prisma.ledgerEntry.createMany({
+    data: [
+      { shopId: shop.id, memberId: member.id, delta: 150, kind: "earn", idempotencyKey: `order:9001:earn:${customerId}` },
+      {
+        shopId: shop.id,
+        memberId: member.id,
+        delta: -50,
+        kind: "adjust",
+        idempotencyKey: `adjust:${customerId}:1`,
+        reason: `Goodwill for ${email}`,
+      },
+    ],
+  });
+  return { shop, member };
+}
+
+describe("customers/data_request", () => {
+  it("stores a JSON export of everything Tally holds on the shopper", async () => {
+    await seedShopper(SHOP, "601", "ann@example.com");
+    const payload = webhookPayload("customers/data_request", {
+      shop_domain: SHOP,
+      customer: { id: 601, email: "ann@example.com", phone: "+33600000000" },
+      orders_requested: [9001],
+    });
+    const response = await app.webhook("customers/data_request", SHOP, payload);
+    expect(response.status).toBe(200);
+
+    const request = await app.prisma.complianceRequest.findFirstOrThrow({
+      where: { shopDomain: SHOP, kind: "customers_data_request", shopifyCustomerId: "601" },
+    });
+    expect(request.ordersRequested).toEqual(["9001"]);
+    expect(request.export).toMatchObject({
+      shopifyCustomerId: "601",
+      member: { email: "ann@example.com", firstName: "Ann", phone: "+33600000000", birthday: "1990-05-01", balance: 100 },
+      ledger: [
+        { kind: "earn", points: 150 },
+        { kind: "adjust", points: -50, reason: "Goodwill for ann@example.com" },
+      ],
+      pointLots: [{ points: 150, remaining: 100, source: "order:9001" }],
+    });
+  });
+
+  it("answers a request about a shopper Tally never saw with an empty export", async () => {
+    const payload = webhookPayload("customers/data_request", { shop_domain: SHOP, customer: { id: 999, email: "nobody@example.com", phone: "+33611111111" } });
+    expect((await app.webhook("customers/data_request", SHOP, payload)).status).toBe(200);
+    const request = await app.prisma.complianceRequest.findFirstOrThrow({ where: { shopifyCustomerId: "999" } });
+    expect(request.export).toEqual({ shopifyCustomerId: "999", member: null });
+  });
+});
+
+describe("customers/redact", () => {
+  it("erases the shopper's personal data and keeps the ledger amounts under an anonymous member", async () => {
+    const { member } = await seedShopper(SHOP, "602", "bob@example.com");
+    const bystander = await seedShopper(SHOP, "603", "cat@example.com");
+    await app.webhook(
+      "customers/data_request",
+      SHOP,
+      webhookPayload("customers/data_request", {
+        shop_domain: SHOP,
+        customer: { id: 602, email: "bob@example.com", phone: "+33611111111" },
+      }),
+    );
+
+    const payload = webhookPayload("customers/redact", { shop_domain: SHOP, customer: { id: 602, email: "bob@example.com", phone: "+33611111111" },
+      orders_to_redact: [9001],
+    });
+    expect((await app.webhook("customers/redact", SHOP, payload)).status).toBe(200);
+
+    const redacted = await app.prisma.member.findUniqueOrThrow({ where: { id: member.id }, include: { ledgerEntries: true } });
+    expect(redacted).toMatchObject({
+      shopifyCustomerId: null,
+      email: null,
+      firstName: null,
+      lastName: null,
+      phone: null,
+      birthday: null,
+      balance: 100,
+    });
+    expect(redacted.redactedAt).toBeInstanceOf(Date);
+    expect(redacted.ledgerEntries.map((e) => e.delta).sort()).toEqual([-50, 150]);
+    expect(redacted.ledgerEntries.every((e) => e.reason === null)).toBe(true);
+
+    // The earlier export held the shopper's details: it goes too.
+    const exported = await app.prisma.complianceRequest.findFirstOrThrow({
+      where: { shopifyCustomerId: "602", kind: "customers_data_request" },
+    });
+    expect(JSON.stringify(exported.export)).not.toContain("bob@example.com");
+
+    // Nobody else is touched.
+    expect(await app.prisma.member.findUniqueOrThrow({ where: { id: bystander.member.id } })).toMatchObject({
+      email: "cat@example.com",
+      shopifyCustomerId: "603",
+    });
+  });
+});
+
+describe("shop/redact", () => {
+  it("deletes everything Tally holds for that shop and nothing of any other shop", async () => {
+    await seedShopper(SHOP, "604", "dan@example.com");
+    const neighbour = await seedShopper(OTHER_SHOP, "604", "dan@example.com");
+
+    const payload = webhookPayload("shop/redact", { shop_domain: SHOP });
+    expect((await app.webhook("shop/redact", SHOP, payload)).status).toBe(200);
+
+    expect(await app.prisma.shop.findUnique({ where: { domain: SHOP } })).toBeNull();
+    expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await app.prisma.webhookDelivery.count({ where: { shopDomain: SHOP } })).toBe(0);
+    expect(await app.prisma.complianceRequest.findMany({ where: { shopDomain: SHOP } })).toEqual([
+      expect.objectContaining({ kind: "shop_redact", shopifyCustomerId: null, export: null }),
+    ]);
+    const members = await app.prisma.member.findMany({ include: { shop: true } });
+    expect(members.every((m) => m.shop.domain === OTHER_SHOP)).toBe(true);
+    expect(await app.prisma.ledgerEntry.count({ where: { shopId: neighbour.shop.id } })).toBe(2);
+    expect(await app.prisma.pointLot.count({ where: { shopId: neighbour.shop.id } })).toBe(1);
+    expect(await app.prisma.session.count({ where: { shop: OTHER_SHOP } })).toBe(1);
+  });
+});
