@@ -124,6 +124,11 @@ export class AdminApiDouble {
     this.faults.push({ fault, operationName: options.operationName, remaining: options.times ?? 1 });
   }
 
+  /** Sets what is left in a shop's cost bucket, as if other apps had spent the rest. */
+  drainBucket(shop: string, available: number) {
+    this.buckets.set(shop, { available, readAt: Date.now() });
+  }
+
   callsTo(operationName: string): RecordedCall[] {
     return this.calls.filter((call) => call.operationName === operationName);
   }

@@ -26,6 +26,7 @@ interface CostExtension {
 }
 
 interface BucketReading extends ThrottleStatus {
+  lastRequestedCost: number;
   readAt: number;
 }
 
@@ -100,7 +101,7 @@ export class AdminGateway {
         return response.data;
       } catch (error) {
         const retryAfterMs = this.handleFailure(error, operation.name, attempt);
-        await this.sleep(retryAfterMs);
+        if (retryAfterMs > 0) await this.sleep(retryAfterMs);
       }
     }
   }
@@ -131,7 +132,7 @@ export class AdminGateway {
     this.remember(extensions);
     if (errors?.some((e) => e.extensions?.code === "THROTTLED")) {
       if (lastAttempt) throw new AdminThrottledError("throttled", operationName, this.shop);
-      return this.refillDelayMs(extensions as CostExtension | undefined);
+      return 0; // waitForBucket, before the retry, waits for the refill this query needs
     }
     if (status === 429 || status >= 500) {
       if (lastAttempt) throw new AdminHttpError(status, operationName, this.shop);
@@ -146,29 +147,25 @@ export class AdminGateway {
     );
   }
 
-  /** Time for the bucket to hold what the refused query asked for. */
-  private refillDelayMs(extensions: CostExtension | undefined): number {
-    const cost = extensions?.cost;
-    const status = cost?.throttleStatus;
-    if (!status || !cost?.requestedQueryCost) return 1_000;
-    const missing = cost.requestedQueryCost - status.currentlyAvailable;
-    return Math.max(100, Math.ceil((missing / status.restoreRate) * 1000));
-  }
-
   private remember(extensions: unknown) {
-    const status = (extensions as CostExtension | undefined)?.cost?.throttleStatus;
-    if (status) buckets.set(this.shop, { ...status, readAt: Date.now() });
+    const cost = (extensions as CostExtension | undefined)?.cost;
+    if (cost?.throttleStatus) {
+      buckets.set(this.shop, { ...cost.throttleStatus, lastRequestedCost: cost.requestedQueryCost ?? 0, readAt: Date.now() });
+    }
   }
 
-  /** Keeps a tenth of the bucket in reserve so Tally never drives a shop's bucket empty. */
+  /**
+   * Waits until the shop's bucket holds a tenth of its size (Tally leaves the rest to the
+   * merchant's other apps) or, after THROTTLED, what the refused query asked for.
+   */
   private async waitForBucket() {
     const reading = buckets.get(this.shop);
     if (!reading) return;
     const refilled = (reading.restoreRate * (Date.now() - reading.readAt)) / 1000;
     const available = Math.min(reading.maximumAvailable, reading.currentlyAvailable + refilled);
-    const reserve = reading.maximumAvailable / 10;
-    if (available >= reserve) return;
-    await this.sleep(Math.ceil(((reserve - available) / reading.restoreRate) * 1000));
+    const needed = Math.max(reading.maximumAvailable / 10, reading.lastRequestedCost);
+    if (available >= needed) return;
+    await this.sleep(Math.ceil(((needed - available) / reading.restoreRate) * 1000));
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * An Admin GraphQL document with the types of its result and variables. Documents are written
- * as `#graphql` template literals without interpolation, so the schema test can find and
+ * as template literals that start with #graphql, without interpolation, so the schema test can find and
  * validate every one of them (test/admin-schema.test.ts).
  */
 export interface AdminOperation<TData, TVariables extends Record<string, unknown>> {

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdminApiDouble } from "./admin-api-double";
+
+const SHOP = "double-shop.myshopify.com";
+let double: AdminApiDouble;
+
+const post = (body: unknown, options: { token?: string; version?: string } = {}) =>
+  fetch(`${double.origin}/admin/api/${options.version ?? "2026-07"}/graphql.json`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": options.token ?? "shpat_double" },
+    body: JSON.stringify(body),
+  });
+
+beforeAll(async () => {
+  double = await AdminApiDouble.start();
+  double.addShop({
+    domain: SHOP,
+    accessToken: "shpat_double",
+    name: "Double",
+    email: "owner@double.test",
+    currencyCode: "USD",
+    ianaTimezone: "UTC",
+    customers: [1, 2, 3].map((id) => ({
+      id,
+      email: `c${id}@double.test`,
+      firstName: `First${id}`,
+      lastName: "Shopper",
+      phone: null,
+      tags: [],
+      createdAt: "2026-01-01T00:00:00Z",
+      numberOfOrders: id,
+      amountSpent: `${id * 10}.00`,
+    })),
+  });
+});
+afterAll(() => double.close());
+
+describe("the local Admin API double", () => {
+  it("answers like Shopify, with the cost extension, and records the call", async () => {
+    const response = await post({ query: "query Who { shop { name currencyCode } }" });
+    const body = await response.json();
+    expect(body.data).toEqual({ shop: { name: "Double", currencyCode: "USD" } });
+    expect(body.extensions.cost.throttleStatus).toMatchObject({ maximumAvailable: 2000, restoreRate: 100 });
+    expect(double.callsTo("Who")).toHaveLength(1);
+  });
+
+  it("rejects an operation that is not valid against the real schema", async () => {
+    const body = await (await post({ query: "{ shop { name pointsBalance } }" })).json();
+    expect(body.errors[0].message).toBe('Cannot query field "pointsBalance" on type "Shop".');
+    expect(body.data).toBeUndefined();
+  });
+
+  it("pages through customers and searches them by email", async () => {
+    const query = `query Page($after: String, $q: String) {
+      customers(first: 2, after: $after, query: $q) {
+        nodes { id email numberOfOrders amountSpent { amount currencyCode } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }`;
+    const first = (await (await post({ query, variables: {} })).json()).data.customers;
+    expect(first.nodes.map((c: { id: string }) => c.id)).toEqual(["gid://shopify/Customer/1", "gid://shopify/Customer/2"]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = (await (await post({ query, variables: { after: first.pageInfo.endCursor } })).json()).data.customers;
+    expect(second.nodes).toEqual([
+      { id: "gid://shopify/Customer/3", email: "c3@double.test", numberOfOrders: "3", amountSpent: { amount: "30.00", currencyCode: "USD" } },
+    ]);
+    const found = (await (await post({ query, variables: { q: "email:c2@double.test" } })).json()).data.customers;
+    expect(found.nodes.map((c: { email: string }) => c.email)).toEqual(["c2@double.test"]);
+  });
+
+  it("refuses an unknown access token with Shopify's 401", async () => {
+    const response = await post({ query: "{ shop { name } }" }, { token: "shpat_wrong" });
+    expect(response.status).toBe(401);
+    expect((await response.json()).errors).toMatch(/Invalid API key or access token/);
+  });
+
+  it("answers 404 for an API version Shopify does not serve", async () => {
+    expect((await post({ query: "{ shop { name } }" }, { version: "2019-01" })).status).toBe(404);
+  });
+});
