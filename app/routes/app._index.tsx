@@ -45,11 +45,10 @@ export default function Home() {
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">
-                Loyalty program for {data.shopName}
+                {`Loyalty program for ${data.shopName}`}
               </Text>
               <Text as="p" tone="subdued">
-                {data.shopDomain}
-                {data.currencyCode ? ` · prices in ${data.currencyCode}` : ""}
+                {data.currencyCode ? `${data.shopDomain} · prices in ${data.currencyCode}` : data.shopDomain}
               </Text>
             </BlockStack>
           </Card>

@@ -1,0 +1,74 @@
+// `npm run demo`: Tally on the embedded database (data/pglite) with a sandbox shop served by
+// the local Admin API double. Stays up until Ctrl-C.
+import type { PrismaClient } from "@prisma/client";
+import { AdminApiDouble } from "../sandbox/admin-api-double";
+import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
+import { startAppServer } from "../server";
+
+const port = Number(process.env.PORT || 3000);
+const host = process.env.HOST || "127.0.0.1";
+const appUrl = `http://${host}:${port}`;
+
+const double = await AdminApiDouble.start({ port: Number(process.env.DEMO_ADMIN_API_PORT || 0) });
+double.addShop({
+  domain: SANDBOX.shop,
+  accessToken: SANDBOX.accessToken,
+  name: SANDBOX.name,
+  email: SANDBOX.email,
+  currencyCode: SANDBOX.currencyCode,
+  ianaTimezone: SANDBOX.ianaTimezone,
+  customers: SANDBOX_CUSTOMERS,
+});
+
+Object.assign(process.env, {
+  NODE_ENV: "development",
+  SHOPIFY_API_KEY: SANDBOX.apiKey,
+  SHOPIFY_API_SECRET: SANDBOX.apiSecret,
+  SHOPIFY_APP_URL: appUrl,
+  SCOPES: SANDBOX.scopes,
+  SHOPIFY_ADMIN_API_ORIGIN: double.origin,
+  TALLY_SANDBOX_SHOP: SANDBOX.shop,
+});
+
+const server = await startAppServer({ host, port });
+const prisma = (server.build.entry.module as unknown as { prisma: PrismaClient }).prisma;
+
+// Installed, as Shopify would leave it: an offline session for the sandbox shop.
+await prisma.session.upsert({
+  where: { id: `offline_${SANDBOX.shop}` },
+  create: {
+    id: `offline_${SANDBOX.shop}`,
+    shop: SANDBOX.shop,
+    state: "",
+    isOnline: false,
+    scope: SANDBOX.scopes,
+    accessToken: SANDBOX.accessToken,
+  },
+  update: { accessToken: SANDBOX.accessToken, scope: SANDBOX.scopes },
+});
+
+console.log(`
+Tally is running on the sandbox shop ${SANDBOX.shop}.
+
+  Admin (outside Shopify):  ${appUrl}/sandbox/login
+  Health:                   ${appUrl}/healthz
+  Sandbox Admin API:        ${double.origin}/admin/api/<version>/graphql.json
+
+  Send a signed webhook or App Proxy request the way Shopify would, from another terminal:
+    npm run demo:order                 a paid order from a sandbox customer (orders/paid)
+    npm run demo:proxy -- /status      a storefront request as a signed-in customer
+
+Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
+`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await server.close();
+  await double.close();
+  console.log("Tally stopped.");
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
