@@ -94,16 +94,14 @@ export class AdminApiDouble {
 
   static async start(options: { port?: number; host?: string } = {}): Promise<AdminApiDouble> {
     const host = options.host ?? "127.0.0.1";
-    let double: AdminApiDouble | undefined;
-    const server = createServer((request, response) => {
-      void double!.handle(request, response);
-    });
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(options.port ?? 0, host, resolve);
     });
     const { port } = server.address() as AddressInfo;
-    double = new AdminApiDouble(server, `http://${host}:${port}`);
+    const double = new AdminApiDouble(server, `http://${host}:${port}`);
+    server.on("request", (request, response) => void double.handle(request, response));
     return double;
   }
 

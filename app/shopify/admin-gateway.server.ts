@@ -52,7 +52,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Where Admin API requests for a shop go: the shop itself, or a local Admin API (the sandbox
  * and tests) named by SHOPIFY_ADMIN_API_ORIGIN — never in production.
  */
-export function adminApiOrigin(shop: string, env: NodeJS.ProcessEnv = process.env): string {
+export function adminApiOrigin(shop: string, env: Record<string, string | undefined> = process.env): string {
   const override = env.SHOPIFY_ADMIN_API_ORIGIN;
   if (!override) return `https://${shop}`;
   if (env.NODE_ENV === "production") {

@@ -33,7 +33,7 @@ export async function mintSessionToken(claims: SessionTokenClaims): Promise<stri
  * The sandbox login exists for `npm run demo` and tests only. It needs TALLY_SANDBOX_SHOP and
  * is impossible in production, whatever else is set.
  */
-export function sandboxShop(env: NodeJS.ProcessEnv = process.env): string | null {
+export function sandboxShop(env: Record<string, string | undefined> = process.env): string | null {
   if (env.NODE_ENV === "production") return null;
   return env.TALLY_SANDBOX_SHOP || null;
 }
