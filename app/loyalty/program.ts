@@ -1,0 +1,130 @@
+import { z } from "zod";
+
+/**
+ * A shop's loyalty program: one JSON document, validated here, stored on the shop with a
+ * revision number. docs/program.md describes every field for merchants and integrators.
+ */
+
+const nonNegativeInt = z.number().int().min(0);
+const money = z.number().min(0).multipleOf(0.01);
+const id = z.string().min(1).max(100);
+
+export const productMatchSchema = z
+  .object({
+    productIds: z.array(id).default([]),
+    collectionIds: z.array(id).default([]),
+    tags: z.array(z.string().min(1)).default([]),
+    productTypes: z.array(z.string().min(1)).default([]),
+  })
+  .refine((m) => m.productIds.length + m.collectionIds.length + m.tags.length + m.productTypes.length > 0, {
+    message: "match at least one product, collection, tag or product type",
+  });
+
+export const orderEarningSchema = z.object({
+  pointsPerCurrencyUnit: z.number().min(0).max(1000).default(1),
+  rounding: z.enum(["floor", "round", "ceil"]).default("floor"),
+  minimumSubtotal: money.default(0),
+  /** Points stay pending this long after payment (cover the returns window). */
+  holdDays: nonNegativeInt.max(365).default(0),
+  /** Per-line multipliers; 0 excludes the line. When several match, 0 wins, else the highest. */
+  productRules: z
+    .array(z.object({ name: z.string().max(100).default(""), match: productMatchSchema, multiplier: z.number().min(0).max(100) }))
+    .default([]),
+});
+
+export const bonusEventSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    multiplier: z.number().gt(0).max(100),
+  })
+  .refine((event) => Date.parse(event.endsAt) > Date.parse(event.startsAt), {
+    message: "endsAt must be after startsAt",
+    path: ["endsAt"],
+  });
+
+export const customActionSchema = z.object({
+  key: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
+  name: z.string().min(1).max(100),
+  points: nonNegativeInt.max(1_000_000),
+  /** How many times one shopper can earn it; null for no limit. */
+  limitPerCustomer: z.number().int().min(1).nullable().default(1),
+});
+
+export const rewardSchema = z.object({
+  id: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
+  name: z.string().min(1).max(100),
+  type: z.literal("fixed_amount"),
+  pointsCost: z.number().int().min(1),
+  amount: money.gt(0),
+});
+
+export const expirySchema = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("never") }),
+  /** Every point expires this many days after it was earned. */
+  z.object({ mode: z.literal("fixed"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt).default([30]) }),
+  /** All of a member's points expire after this many days without earning. */
+  z.object({ mode: z.literal("inactivity"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt).default([30]) }),
+]);
+
+export const programSchema = z
+  .object({
+    version: z.literal(1),
+    enabled: z.boolean().default(true),
+    earning: z
+      .object({
+        order: orderEarningSchema.default(orderEarningSchema.parse({})),
+        bonusEvents: z.array(bonusEventSchema).default([]),
+        signup: z.object({ points: nonNegativeInt.default(0) }).default({ points: 0 }),
+        birthday: z.object({ points: nonNegativeInt.default(0) }).default({ points: 0 }),
+        customActions: z.array(customActionSchema).default([]),
+      })
+      .strict(),
+    rewards: z.array(rewardSchema).default([]),
+    expiry: expirySchema,
+    tiers: z.array(z.unknown()).default([]),
+    referrals: z.object({ enabled: z.boolean().default(false) }).passthrough().default({ enabled: false }),
+  })
+  .strict()
+  .superRefine((program, ctx) => {
+    const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+    for (const key of duplicates(program.earning.customActions.map((a) => a.key))) {
+      ctx.addIssue({ code: "custom", path: ["earning", "customActions"], message: `duplicate action key "${key}"` });
+    }
+    for (const rewardId of duplicates(program.rewards.map((r) => r.id))) {
+      ctx.addIssue({ code: "custom", path: ["rewards"], message: `duplicate reward id "${rewardId}"` });
+    }
+  });
+
+export type Program = z.infer<typeof programSchema>;
+export type OrderEarning = Program["earning"]["order"];
+
+/** What a newly installed shop starts with (issue 3's defaults). */
+export function defaultProgram(): Program {
+  return programSchema.parse({
+    version: 1,
+    earning: {
+      order: { pointsPerCurrencyUnit: 1, rounding: "floor", minimumSubtotal: 0, holdDays: 0 },
+      signup: { points: 0 },
+    },
+    rewards: [{ id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, amount: 5 }],
+    expiry: { mode: "inactivity", days: 365, remindDaysBefore: [30] },
+  });
+}
+
+export interface ProgramIssue {
+  path: string;
+  message: string;
+}
+
+export type ProgramParse = { ok: true; program: Program } | { ok: false; issues: ProgramIssue[] };
+
+export function parseProgram(input: unknown): ProgramParse {
+  const result = programSchema.safeParse(input);
+  if (result.success) return { ok: true, program: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+  };
+}
