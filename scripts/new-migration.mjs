@@ -15,7 +15,7 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 const committed = path.join(mkdtempSync(path.join(tmpdir(), "tally-schema-")), "schema.prisma");
-writeFileSync(committed, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"]));
+writeFileSync(committed, execFileSync("git", ["show", `${process.env.FROM_REV || "HEAD"}:prisma/schema.prisma`]));
 // The CLI connects through prisma.config.ts's adapter even for a diff between two files: give it
 // a throwaway embedded database.
 const probe = createServer();

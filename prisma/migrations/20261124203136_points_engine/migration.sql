@@ -8,7 +8,8 @@ ALTER TABLE "Member" ADD COLUMN     "deletedAt" TIMESTAMP(3),
 ADD COLUMN     "lastEarnedAt" TIMESTAMP(3);
 
 -- AlterTable
-ALTER TABLE "PointLot" ADD COLUMN     "orderId" TEXT;
+ALTER TABLE "PointLot" ADD COLUMN     "held" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "orderId" TEXT;
 
 -- AlterTable
 ALTER TABLE "LedgerEntry" ADD COLUMN     "orderId" TEXT,
@@ -31,6 +32,7 @@ CREATE TABLE "Order" (
     "lines" JSONB,
     "eligibleCents" INTEGER NOT NULL DEFAULT 0,
     "pointsEarned" INTEGER NOT NULL DEFAULT 0,
+    "holdDays" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -89,7 +91,7 @@ CREATE UNIQUE INDEX "OutboxTask_shopId_key_key" ON "OutboxTask"("shopId", "key")
 CREATE INDEX "PointLot_orderId_idx" ON "PointLot"("orderId");
 
 -- CreateIndex
-CREATE INDEX "PointLot_shopId_availableAt_idx" ON "PointLot"("shopId", "availableAt");
+CREATE INDEX "PointLot_held_availableAt_idx" ON "PointLot"("held", "availableAt");
 
 -- CreateIndex
 CREATE INDEX "LedgerEntry_orderId_idx" ON "LedgerEntry"("orderId");

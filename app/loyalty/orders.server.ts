@@ -1,0 +1,171 @@
+import type { Order, OrderRefund, Prisma } from "@prisma/client";
+import type { PaidOrder, Refund } from "~/shopify/order-payloads";
+import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
+import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
+import { expiresAtFor, type LoadedShop } from "./program.server";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Orders become points exactly once. Each webhook records a fact about the order (paid,
+ * refunded, cancelled) and then settles the order: the ledger entries that are missing for the
+ * facts known so far are written under keys derived from their cause. Any duplication or
+ * ordering of the same facts ends at the same balance.
+ */
+
+async function lockOrder(tx: Tx, shopId: string, shopifyOrderId: string): Promise<Order> {
+  await tx.order.createMany({ data: [{ shopId, shopifyOrderId }], skipDuplicates: true });
+  const [row] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Order" WHERE "shopId" = ${shopId} AND "shopifyOrderId" = ${shopifyOrderId} FOR UPDATE`;
+  return tx.order.findUniqueOrThrow({ where: { id: row!.id } });
+}
+
+export async function recordPaidOrder(
+  tx: Tx,
+  shop: LoadedShop,
+  paid: PaidOrder,
+  now: Date,
+  products: ReadonlyMap<string, ProductFacts> = new Map(),
+) {
+  let order = await lockOrder(tx, shop.id, paid.shopifyOrderId);
+  if (!order.paidAt) {
+    const award = pointsForOrder(shop.program, { placedAt: paid.placedAt, lines: paid.lines }, products);
+    order = await tx.order.update({
+      where: { id: order.id },
+      data: {
+        paidAt: now,
+        placedAt: paid.placedAt,
+        name: paid.name,
+        email: paid.email,
+        test: paid.test,
+        shopifyCustomerId: paid.customerId,
+        cancelledAt: order.cancelledAt ?? paid.cancelledAt,
+        lines: award.lines as unknown as Prisma.InputJsonValue,
+        eligibleCents: award.eligibleCents,
+        pointsEarned: award.points,
+        holdDays: award.holdDays,
+      },
+    });
+  }
+  return settleOrder(tx, shop, order, now);
+}
+
+export async function recordRefund(tx: Tx, shop: LoadedShop, refund: Refund, now: Date) {
+  const order = await lockOrder(tx, shop.id, refund.shopifyOrderId);
+  await tx.orderRefund.createMany({
+    data: [
+      {
+        shopId: shop.id,
+        orderId: order.id,
+        shopifyRefundId: refund.shopifyRefundId,
+        lines: refund.lines as unknown as Prisma.InputJsonValue,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  return settleOrder(tx, shop, order, now);
+}
+
+export async function recordCancellation(tx: Tx, shop: LoadedShop, shopifyOrderId: string, cancelledAt: Date, now: Date) {
+  let order = await lockOrder(tx, shop.id, shopifyOrderId);
+  if (!order.cancelledAt) order = await tx.order.update({ where: { id: order.id }, data: { cancelledAt } });
+  return settleOrder(tx, shop, order, now);
+}
+
+export interface Settlement {
+  orderId: string;
+  memberId: string | null;
+  /** Points the order holds for its member after this settlement. */
+  net: number;
+  awarded: boolean;
+}
+
+/** Writes whatever ledger entries the order's known facts call for and are not written yet. */
+export async function settleOrder(tx: Tx, shop: LoadedShop, order: Order, now: Date): Promise<Settlement> {
+  const unsettled = { orderId: order.id, memberId: order.memberId, net: 0, awarded: false };
+  if (!order.paidAt || order.test || !shop.program.enabled) return unsettled;
+  if (!order.memberId && !order.shopifyCustomerId) return unsettled; // a guest, until a customer claims the email
+
+  const member = order.memberId
+    ? await lockMember(tx, order.memberId)
+    : await lockMemberForCustomer(tx, shop.id, order.shopifyCustomerId!, { email: order.email });
+  if (!order.memberId) await tx.order.update({ where: { id: order.id }, data: { memberId: member.id } });
+
+  const placedAt = order.placedAt ?? order.paidAt;
+  const awarded = await credit(tx, member, {
+    key: `order:${order.shopifyOrderId}:earn`,
+    kind: "earn",
+    points: order.pointsEarned,
+    now,
+    availableAt: new Date(placedAt.getTime() + order.holdDays * DAY_MS),
+    expiresAt: expiresAtFor(shop.program, placedAt),
+    activityAt: placedAt,
+    orderId: order.id,
+    source: `order:${order.shopifyOrderId}`,
+    sourceType: "order",
+    sourceId: order.shopifyOrderId,
+  });
+
+  const refunds: OrderRefund[] = await tx.orderRefund.findMany({
+    where: { orderId: order.id },
+    orderBy: [{ createdAt: "asc" }, { shopifyRefundId: "asc" }],
+  });
+  const target = pointsOrderKeeps(
+    { pointsEarned: order.pointsEarned, lines: (order.lines ?? []) as unknown as WeightedLine[] },
+    refunds.map((refund) => refund.lines as unknown as RefundLine[]),
+    order.cancelledAt !== null,
+  );
+  let net = await orderNet(tx, order.id);
+  for (const refund of refunds) {
+    if (net <= target) break;
+    const result = await debit(tx, member, {
+      key: `refund:${refund.shopifyRefundId}:reverse`,
+      kind: "reverse",
+      points: net - target,
+      now,
+      fromOrderId: order.id,
+      includePending: true,
+      orderId: order.id,
+      sourceType: "refund",
+      sourceId: refund.shopifyRefundId,
+    });
+    if (result) net -= result.debited;
+  }
+  if (order.cancelledAt && net > target && !(await entryExists(tx, shop.id, `order:${order.shopifyOrderId}:cancel`))) {
+    const result = await debit(tx, member, {
+      key: `order:${order.shopifyOrderId}:cancel`,
+      kind: "reverse",
+      points: net - target,
+      now,
+      fromOrderId: order.id,
+      includePending: true,
+      orderId: order.id,
+      sourceType: "cancellation",
+      sourceId: order.shopifyOrderId,
+    });
+    if (result) net -= result.debited;
+  }
+  return { orderId: order.id, memberId: member.id, net, awarded };
+}
+
+async function orderNet(tx: Tx, orderId: string): Promise<number> {
+  const sums = await tx.ledgerEntry.aggregate({ where: { orderId }, _sum: { delta: true, pendingDelta: true } });
+  return (sums._sum.delta ?? 0) + (sums._sum.pendingDelta ?? 0);
+}
+
+/** Paid guest orders with this email, not yet claimed by a customer: theirs now. */
+export async function claimGuestOrders(tx: Tx, shop: LoadedShop, customerId: string, email: string | null, now: Date) {
+  if (!email) return [];
+  const guestOrders = await tx.order.findMany({
+    where: { shopId: shop.id, email, shopifyCustomerId: null, memberId: null, paidAt: { not: null }, test: false },
+    select: { shopifyOrderId: true },
+  });
+  const settled: Settlement[] = [];
+  for (const { shopifyOrderId } of guestOrders) {
+    const order = await lockOrder(tx, shop.id, shopifyOrderId);
+    if (order.shopifyCustomerId || order.memberId) continue;
+    const claimed = await tx.order.update({ where: { id: order.id }, data: { shopifyCustomerId: customerId } });
+    settled.push(await settleOrder(tx, shop, claimed, now));
+  }
+  return settled;
+}

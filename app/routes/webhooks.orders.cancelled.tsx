@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { recordCancellation } from "~/loyalty/orders.server";
+import { cancelledOrderPayload } from "~/shopify/order-payloads";
+import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+
+export const loader = rejectNonPost;
+
+export async function action({ request }: ActionFunctionArgs) {
+  return handleShopWebhook(request, cancelledOrderPayload, (tx, { shop, payload, now }) =>
+    recordCancellation(tx, shop, payload.shopifyOrderId, payload.cancelledAt, now),
+  );
+}

@@ -1,0 +1,10 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { recordRefund } from "~/loyalty/orders.server";
+import { refundPayload } from "~/shopify/order-payloads";
+import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+
+export const loader = rejectNonPost;
+
+export async function action({ request }: ActionFunctionArgs) {
+  return handleShopWebhook(request, refundPayload, (tx, { shop, payload, now }) => recordRefund(tx, shop, payload, now));
+}

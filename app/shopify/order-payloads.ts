@@ -1,0 +1,158 @@
+import { z } from "zod";
+import type { EligibleOrder, RefundLine } from "~/loyalty/earning";
+
+// Shopify's order, refund and customer webhooks, reduced to what Tally reads. Ids are taken from
+// `admin_graphql_api_id` where present: numeric ids can exceed JavaScript's safe integers.
+
+const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+const cents = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const number = Number(value);
+  if (!Number.isFinite(number)) {
+    ctx.addIssue({ code: "custom", message: "not an amount" });
+    return z.NEVER;
+  }
+  return Math.round(number * 100);
+});
+const shopMoney = z.object({ shop_money: z.object({ amount: cents }) });
+/** Shop-currency amount: the `_set.shop_money` variant when Shopify sends it. */
+const inShopCurrency = <T extends { amount?: number; set?: { shop_money: { amount: number } } }>(value: T) =>
+  value.set?.shop_money.amount ?? value.amount ?? 0;
+
+export const legacyId = (gid: string | null | undefined): string | undefined => gid?.split("/").pop() || undefined;
+
+const customerRef = z
+  .object({ id: numericId, admin_graphql_api_id: z.string().optional(), email: z.string().nullable().optional() })
+  .transform((c) => ({ id: legacyId(c.admin_graphql_api_id) ?? c.id, email: c.email ?? null }));
+
+const lineItem = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: z.string().optional(),
+    product_id: numericId.nullable().optional(),
+    price: cents,
+    price_set: shopMoney.optional(),
+    quantity: z.number().int().min(0),
+    gift_card: z.boolean().default(false),
+    discount_allocations: z.array(z.object({ amount: cents, amount_set: shopMoney.optional() })).default([]),
+    tax_lines: z.array(z.object({ price: cents, price_set: shopMoney.optional() })).default([]),
+  })
+  .transform((line) => ({
+    lineItemId: legacyId(line.admin_graphql_api_id) ?? line.id,
+    productId: line.product_id ?? null,
+    unitCents: inShopCurrency({ amount: line.price, set: line.price_set }),
+    quantity: line.quantity,
+    giftCard: line.gift_card,
+    discountCents: line.discount_allocations.reduce((sum, d) => sum + inShopCurrency({ amount: d.amount, set: d.amount_set }), 0),
+    taxCents: line.tax_lines.reduce((sum, t) => sum + inShopCurrency({ amount: t.price, set: t.price_set }), 0),
+  }));
+
+export const paidOrderPayload = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: z.string().optional(),
+    name: z.string().nullable().optional(),
+    email: z.string().nullable().optional(),
+    contact_email: z.string().nullable().optional(),
+    test: z.boolean().default(false),
+    taxes_included: z.boolean().default(false),
+    created_at: z.string(),
+    processed_at: z.string().nullable().optional(),
+    cancelled_at: z.string().nullable().optional(),
+    customer: customerRef.nullable().optional(),
+    line_items: z.array(lineItem),
+  })
+  .transform((order) => ({
+    shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
+    name: order.name ?? null,
+    email: (order.customer?.email ?? order.email ?? order.contact_email ?? null)?.toLowerCase() || null,
+    test: order.test,
+    customerId: order.customer?.id ?? null,
+    placedAt: new Date(order.processed_at ?? order.created_at),
+    cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
+    // Original quantities: refunds, recorded separately, take their share back.
+    lines: order.line_items.map((line) => {
+      const grossCents = Math.max(0, line.unitCents * line.quantity - line.discountCents);
+      const taxCents = order.taxes_included ? line.taxCents : 0;
+      return {
+        lineItemId: line.lineItemId,
+        productId: line.productId,
+        grossCents,
+        eligibleCents: line.giftCard ? 0 : Math.max(0, grossCents - taxCents),
+      };
+    }),
+  }));
+
+export type PaidOrder = z.infer<typeof paidOrderPayload>;
+export const eligibleOrder = (order: PaidOrder): EligibleOrder => ({ placedAt: order.placedAt, lines: order.lines });
+
+export const refundPayload = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: z.string().optional(),
+    order_id: numericId,
+    created_at: z.string().optional(),
+    refund_line_items: z
+      .array(
+        z.object({
+          line_item_id: numericId,
+          line_item: z.object({ admin_graphql_api_id: z.string().optional() }).partial().optional(),
+          subtotal: cents.optional(),
+          subtotal_set: shopMoney.optional(),
+        }),
+      )
+      .default([]),
+  })
+  .transform((refund) => ({
+    shopifyRefundId: legacyId(refund.admin_graphql_api_id) ?? refund.id,
+    shopifyOrderId: refund.order_id,
+    lines: refund.refund_line_items.map(
+      (line): RefundLine => ({
+        lineItemId: legacyId(line.line_item?.admin_graphql_api_id) ?? line.line_item_id,
+        subtotalCents: inShopCurrency({ amount: line.subtotal, set: line.subtotal_set }),
+      }),
+    ),
+  }));
+
+export type Refund = z.infer<typeof refundPayload>;
+
+export const cancelledOrderPayload = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: z.string().optional(),
+    cancelled_at: z.string().nullable().optional(),
+  })
+  .transform((order) => ({
+    shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
+    cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : new Date(),
+  }));
+
+export const customerPayload = z
+  .object({
+    id: numericId,
+    admin_graphql_api_id: z.string().optional(),
+    email: z.string().nullable().optional(),
+    first_name: z.string().nullable().optional(),
+    last_name: z.string().nullable().optional(),
+    phone: z.string().nullable().optional(),
+  })
+  .transform((customer) => ({
+    customerId: legacyId(customer.admin_graphql_api_id) ?? customer.id,
+    email: customer.email?.toLowerCase() || null,
+    firstName: customer.first_name ?? null,
+    lastName: customer.last_name ?? null,
+    phone: customer.phone ?? null,
+  }));
+
+export type CustomerProfile = z.infer<typeof customerPayload>;
+
+export const customersMergePayload = z
+  .object({
+    admin_graphql_api_customer_kept_id: z.string(),
+    admin_graphql_api_customer_deleted_id: z.string(),
+    status: z.string(),
+  })
+  .transform((merge) => ({
+    keptCustomerId: legacyId(merge.admin_graphql_api_customer_kept_id)!,
+    deletedCustomerId: legacyId(merge.admin_graphql_api_customer_deleted_id)!,
+    completed: merge.status === "completed",
+  }));
