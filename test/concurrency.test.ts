@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { startTestApp, type TestApp } from "./support/test-app";
+import { orderPayload, refundPayload } from "./support/webhook-fixtures";
+
+// PGlite is one connection: concurrency is only proven against a PostgreSQL server.
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+const SHOP = "busy-shop.myshopify.com";
+let app: TestApp;
+
+describe.skipIf(!onPostgres)("many deliveries at once for one member (PostgreSQL)", () => {
+  beforeAll(async () => {
+    app = await startTestApp();
+    await app.installShop(SHOP);
+  });
+  afterAll(() => app?.close());
+
+  it("awards each order once and keeps the cached balance equal to the ledger", async () => {
+    const customer = { id: 4242, email: "busy@example.com" };
+    const orders = Array.from({ length: 8 }, (_, i) => ({ id: 8000 + i, lineItemId: 88000 + i }));
+    const deliveries = orders.flatMap((order) => {
+      const paid = orderPayload("orders/paid", { id: order.id, customer, lines: [{ price: "100.00", lineItemId: order.lineItemId }] });
+      const refund = refundPayload({ id: 9000 + order.id, orderId: order.id, lines: [{ lineItemId: order.lineItemId, subtotal: "25.00" }] });
+      // Each order paid five times under different webhook ids, its refund twice, all at once.
+      return [
+        ...Array.from({ length: 5 }, () => () => app.webhook("orders/paid", SHOP, paid)),
+        ...Array.from({ length: 2 }, () => () => app.webhook("refunds/create", SHOP, refund)),
+      ];
+    });
+    const responses = await Promise.all(deliveries.map((send) => send()));
+    expect(responses.map((r) => r.status).every((status) => status === 200)).toBe(true);
+
+    const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const member = await app.prisma.member.findFirstOrThrow({ where: { shopId: shop.id, shopifyCustomerId: "4242" } });
+    expect(member.balance).toBe(8 * 75);
+    expect(await app.prisma.ledgerEntry.count({ where: { memberId: member.id, kind: "earn" } })).toBe(8);
+    expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBe(1);
+    expect(await ledgerDiscrepancies(app.prisma, shop.id)).toEqual([]);
+  });
+});
