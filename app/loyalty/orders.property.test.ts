@@ -49,7 +49,13 @@ async function apply(events: OrderEvent[], facts: { paid: PaidOrder; refunds: Re
   }
 }
 
-function factsFor(customerId: string, input: fc.Infer<typeof scenario>) {
+interface Scenario {
+  lineCents: number[];
+  refunds: { line: number; share: number }[];
+  cancelled: boolean;
+}
+
+function factsFor(customerId: string, input: Scenario) {
   const orderId = String(nextOrder++);
   const paid: PaidOrder = {
     shopifyOrderId: orderId,

@@ -1,0 +1,84 @@
+import type { CustomerProfile } from "~/shopify/order-payloads";
+import { credit, debit, lockMember, lockMemberForCustomer, type LockedMember, type Tx } from "./ledger.server";
+import { claimGuestOrders } from "./orders.server";
+import { expiresAtFor, type LoadedShop } from "./program.server";
+
+/**
+ * A customer joins the program: their member record, the signup bonus (once per customer, on
+ * customers/create only), and the paid guest orders placed with their email before they had
+ * an account.
+ */
+export async function enrolCustomer(tx: Tx, shop: LoadedShop, profile: CustomerProfile, now: Date, options: { signupBonus: boolean }) {
+  const member = await lockMemberForCustomer(tx, shop.id, profile.customerId, { email: profile.email });
+  await tx.member.update({
+    where: { id: member.id },
+    data: { email: profile.email, firstName: profile.firstName, lastName: profile.lastName, phone: profile.phone },
+  });
+  if (options.signupBonus && shop.program.enabled) {
+    await credit(tx, member, {
+      key: `customer:${profile.customerId}:signup`,
+      kind: "bonus",
+      points: shop.program.earning.signup.points,
+      now,
+      availableAt: now,
+      expiresAt: expiresAtFor(shop.program, now),
+      activityAt: now,
+      source: "signup",
+      sourceType: "signup",
+      sourceId: profile.customerId,
+    });
+  }
+  return claimGuestOrders(tx, shop, profile.customerId, profile.email, now);
+}
+
+/** Shopify deleted the customer: their member record loses what identifies them; the ledger stays. */
+export async function forgetCustomer(tx: Tx, shop: LoadedShop, customerId: string, now: Date) {
+  await tx.member.updateMany({
+    where: { shopId: shop.id, shopifyCustomerId: customerId },
+    data: { shopifyCustomerId: null, email: null, firstName: null, lastName: null, phone: null, birthday: null, deletedAt: now },
+  });
+}
+
+/**
+ * Shopify merged two customers: the deleted customer's points move to the kept one, lot by lot
+ * (same hold and expiry), with an entry on each side; their orders follow.
+ */
+export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: string, deletedCustomerId: string, now: Date) {
+  const from = await tx.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: deletedCustomerId } },
+    select: { id: true },
+  });
+  if (!from) return;
+  const kept = await lockMemberForCustomer(tx, shop.id, keptCustomerId);
+  const merged: LockedMember = await lockMember(tx, from.id);
+  const lots = await tx.pointLot.findMany({ where: { memberId: merged.id, remaining: { gt: 0 } }, orderBy: { createdAt: "asc" } });
+  const total = lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  const cause = `merge:${deletedCustomerId}:${keptCustomerId}`;
+  const moved = await debit(tx, merged, {
+    key: `${cause}:out`,
+    kind: "merge_out",
+    points: total,
+    now,
+    includePending: true,
+    sourceType: "merge",
+    sourceId: keptCustomerId,
+  });
+  if (moved && moved.debited > 0) {
+    for (const lot of lots) {
+      await credit(tx, kept, {
+        key: `${cause}:in:${lot.id}`,
+        kind: "merge_in",
+        points: lot.remaining,
+        now,
+        availableAt: lot.held ? lot.availableAt : new Date(Math.min(lot.availableAt.getTime(), now.getTime())),
+        expiresAt: lot.expiresAt,
+        orderId: lot.orderId,
+        source: lot.source,
+        sourceType: "merge",
+        sourceId: deletedCustomerId,
+      });
+    }
+  }
+  await tx.order.updateMany({ where: { memberId: merged.id }, data: { memberId: kept.id, shopifyCustomerId: keptCustomerId } });
+  await tx.member.update({ where: { id: merged.id }, data: { shopifyCustomerId: null, deletedAt: now } });
+}

@@ -1,0 +1,28 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import prisma from "~/db.server";
+import { loadShop, saveProgram } from "~/loyalty/program.server";
+import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
+
+/** GET /api/program → { program, revision } (see docs/program.md). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop } = await authenticateAdminApi(request);
+  const loaded = await loadShop(prisma, shop.id);
+  return Response.json({ program: loaded.program, revision: loaded.programRevision });
+}
+
+const replaceBody = z.object({ program: z.unknown(), revision: z.number().int().min(0).optional() });
+
+/** PUT /api/program { program, revision? } → 200 { program, revision } | 409 | 422 { issues } */
+export async function action({ request }: ActionFunctionArgs) {
+  if (request.method !== "PUT") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "GET, PUT" } });
+  const { shop } = await authenticateAdminApi(request);
+  const body = replaceBody.safeParse(await readJson(request));
+  if (!body.success) return Response.json({ error: "invalid_body", issues: [{ path: "program", message: "required" }] }, { status: 400 });
+  const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
+  if (result.ok) return Response.json({ program: result.program, revision: result.revision });
+  if (result.status === 409) {
+    return Response.json({ error: "stale_revision", revision: result.revision }, { status: 409 });
+  }
+  return Response.json({ error: "invalid_program", issues: result.issues }, { status: 422 });
+}

@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { forgetCustomer } from "~/loyalty/members.server";
+import { customerPayload } from "~/shopify/order-payloads";
+import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+
+export const loader = rejectNonPost;
+
+export async function action({ request }: ActionFunctionArgs) {
+  return handleShopWebhook(request, customerPayload, (tx, { shop, payload, now }) =>
+    forgetCustomer(tx, shop, payload.customerId, now),
+  );
+}

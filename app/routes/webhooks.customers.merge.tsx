@@ -1,0 +1,12 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { mergeCustomers } from "~/loyalty/members.server";
+import { customersMergePayload } from "~/shopify/order-payloads";
+import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+
+export const loader = rejectNonPost;
+
+export async function action({ request }: ActionFunctionArgs) {
+  return handleShopWebhook(request, customersMergePayload, async (tx, { shop, payload, now }) => {
+    if (payload.completed) await mergeCustomers(tx, shop, payload.keptCustomerId, payload.deletedCustomerId, now);
+  });
+}
