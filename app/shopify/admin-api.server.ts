@@ -7,6 +7,10 @@ import { ensureShop } from "./shops.server";
  * as `Authorization: Bearer`. Shopify's library answers a missing or invalid token with 401.
  */
 export async function authenticateAdminApi(request: Request) {
+  // Without a token Shopify's library would redirect to the login page: an API answers 401.
+  if (!request.headers.get("authorization")?.startsWith("Bearer ")) {
+    throw Response.json({ error: "missing_session_token" }, { status: 401 });
+  }
   const { session, sessionToken } = await authenticate.admin(request);
   const shop = await ensureShop(prisma, session.shop, session.scope);
   return { shop, staffId: sessionToken?.sub ? String(sessionToken.sub) : null };
