@@ -1,0 +1,70 @@
+import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "./ledger.server";
+import { expiresAtFor, type LoadedShop } from "./program.server";
+
+export type AdjustmentResult =
+  | { status: "applied" | "duplicate"; balance: number; pending: number }
+  | { status: "insufficient_points"; balance: number };
+
+/**
+ * A staff member adds or removes points by hand, with a reason. The caller's request key makes
+ * a retried request harmless; removing more than the member can spend is refused.
+ */
+export async function adjustPoints(
+  tx: Tx,
+  shop: LoadedShop,
+  input: { customerId: string; points: number; reason: string; staffId: string | null; requestKey: string; now: Date },
+): Promise<AdjustmentResult> {
+  const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
+  const key = `adjust:${input.requestKey}`;
+  if (await entryExists(tx, shop.id, key)) return { status: "duplicate", balance: member.balance, pending: member.pending };
+  const cause = { key, kind: "adjust", reason: input.reason, staffId: input.staffId, sourceType: "staff", sourceId: input.staffId };
+  if (input.points > 0) {
+    await credit(tx, member, {
+      ...cause,
+      points: input.points,
+      now: input.now,
+      availableAt: input.now,
+      expiresAt: expiresAtFor(shop.program, input.now),
+      source: "adjustment",
+    });
+  } else {
+    if (member.balance < -input.points) return { status: "insufficient_points", balance: member.balance };
+    await debit(tx, member, { ...cause, points: -input.points, now: input.now, includePending: false });
+  }
+  return { status: "applied", balance: member.balance, pending: member.pending };
+}
+
+export type ActionResult =
+  | { status: "awarded" | "duplicate"; points: number; balance: number }
+  | { status: "unknown_action" | "limit_reached" | "program_disabled" };
+
+/** A custom action (a review, a follow, a partner's event) worth fixed points, per its limits. */
+export async function awardAction(
+  tx: Tx,
+  shop: LoadedShop,
+  input: { customerId: string; actionKey: string; eventId: string; now: Date },
+): Promise<ActionResult> {
+  if (!shop.program.enabled) return { status: "program_disabled" };
+  const action = shop.program.earning.customActions.find((a) => a.key === input.actionKey);
+  if (!action) return { status: "unknown_action" };
+  const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
+  const key = `action:${action.key}:${input.customerId}:${input.eventId}`;
+  if (await entryExists(tx, shop.id, key)) return { status: "duplicate", points: action.points, balance: member.balance };
+  if (action.limitPerCustomer !== null) {
+    const earned = await tx.ledgerEntry.count({ where: { memberId: member.id, kind: "action", sourceType: "action", sourceId: action.key } });
+    if (earned >= action.limitPerCustomer) return { status: "limit_reached" };
+  }
+  await credit(tx, member, {
+    key,
+    kind: "action",
+    points: action.points,
+    now: input.now,
+    availableAt: input.now,
+    expiresAt: expiresAtFor(shop.program, input.now),
+    activityAt: input.now,
+    source: `action:${action.key}`,
+    sourceType: "action",
+    sourceId: action.key,
+  });
+  return { status: "awarded", points: action.points, balance: member.balance };
+}

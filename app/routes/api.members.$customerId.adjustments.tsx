@@ -1,0 +1,42 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import prisma from "~/db.server";
+import { inTransaction } from "~/db/transaction.server";
+import { adjustPoints } from "~/loyalty/adjustments.server";
+import { loadShop } from "~/loyalty/program.server";
+import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
+
+const adjustmentBody = z.object({
+  points: z.number().int().refine((points) => points !== 0, "must not be 0").refine((p) => Math.abs(p) <= 10_000_000, "too large"),
+  reason: z.string().trim().min(3).max(500),
+  /** Sent again with a retry of the same adjustment, so it is applied once. */
+  idempotencyKey: z.string().min(8).max(100),
+});
+
+/** POST /api/members/:customerId/adjustments { points, reason, idempotencyKey } */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  const { shop, staffId } = await authenticateAdminApi(request);
+  const customerId = params.customerId ?? "";
+  if (!/^\d+$/.test(customerId)) return Response.json({ error: "invalid_customer_id" }, { status: 400 });
+  const body = adjustmentBody.safeParse(await readJson(request));
+  if (!body.success) {
+    return Response.json(
+      { error: "invalid_adjustment", issues: body.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+      { status: 422 },
+    );
+  }
+  const loaded = await loadShop(prisma, shop.id);
+  const result = await inTransaction(prisma, (tx) =>
+    adjustPoints(tx, loaded, {
+      customerId,
+      points: body.data.points,
+      reason: body.data.reason,
+      staffId,
+      requestKey: body.data.idempotencyKey,
+      now: new Date(),
+    }),
+  );
+  const status = result.status === "applied" ? 201 : result.status === "duplicate" ? 200 : 409;
+  return Response.json(result, { status });
+}

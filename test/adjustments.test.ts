@@ -1,0 +1,69 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { startTestApp, type TestApp } from "./support/test-app";
+
+const SHOP = "adjust-shop.myshopify.com";
+let app: TestApp;
+let shopId: string;
+
+const post = (path: string, body: unknown) =>
+  app.admin(path, SHOP, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.installShop(SHOP);
+  const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
+  program.earning.customActions = [{ key: "review", name: "Write a review", points: 25, limitPerCustomer: 2 }];
+  await app.admin("/api/program", SHOP, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ program, revision }) });
+  shopId = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
+});
+afterAll(() => app?.close());
+afterEach(async () => {
+  expect(await ledgerDiscrepancies(app.prisma, shopId)).toEqual([]);
+});
+
+describe("manual adjustments", () => {
+  it("adds points with the reason and the staff member who did it, once per request", async () => {
+    const body = { points: 200, reason: "Apology for a late parcel", idempotencyKey: "adjust-req-0001" };
+    const first = await post("/api/members/5001/adjustments", body);
+    expect(first.status).toBe(201);
+    expect(await first.json()).toMatchObject({ status: "applied", balance: 200 });
+    const retry = await post("/api/members/5001/adjustments", body);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ status: "duplicate", balance: 200 });
+    const entry = await app.prisma.ledgerEntry.findFirstOrThrow({ where: { idempotencyKey: "adjust:adjust-req-0001" } });
+    expect(entry).toMatchObject({ kind: "adjust", delta: 200, reason: "Apology for a late parcel", staffId: "1" });
+  });
+
+  it("removes points, but never more than the member can spend", async () => {
+    const refused = await post("/api/members/5001/adjustments", { points: -500, reason: "Fraudulent order", idempotencyKey: "adjust-req-0002" });
+    expect(refused.status).toBe(409);
+    const removed = await post("/api/members/5001/adjustments", { points: -50, reason: "Duplicate account", idempotencyKey: "adjust-req-0003" });
+    expect(await removed.json()).toMatchObject({ status: "applied", balance: 150 });
+  });
+
+  it("refuses an adjustment without a reason (422) and writes nothing", async () => {
+    const response = await post("/api/members/5002/adjustments", { points: 10, reason: "", idempotencyKey: "adjust-req-0004" });
+    expect(response.status).toBe(422);
+    expect((await response.json()).issues[0].path).toBe("reason");
+    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "adjust:adjust-req-0004" } })).toBe(0);
+  });
+});
+
+describe("custom actions", () => {
+  it("awards the action's points once per event and up to its limit", async () => {
+    const award = (eventId: string) => post("/api/actions", { customerId: "5003", action: "review", eventId });
+    expect((await award("review-1")).status).toBe(201);
+    expect((await award("review-1")).status).toBe(200);
+    expect((await award("review-2")).status).toBe(201);
+    const third = await award("review-3");
+    expect(third.status).toBe(409);
+    expect(await third.json()).toEqual({ status: "limit_reached" });
+    const member = await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5003" } });
+    expect(member.balance).toBe(50);
+  });
+
+  it("answers 404 for an action the program does not have", async () => {
+    expect((await post("/api/actions", { customerId: "5003", action: "tiktok-dance", eventId: "x" })).status).toBe(404);
+  });
+});
