@@ -16,7 +16,7 @@ export interface AppServerOptions {
 }
 
 interface Lifecycle {
-  startServer(): Promise<{ database: string; migrated: string[] }>;
+  startServer(): Promise<{ database: string; migrated: string[]; jobs: boolean }>;
   stopServer(): Promise<void>;
 }
 

@@ -1,13 +1,18 @@
 import { database } from "./db.server";
+import { startJobScheduler } from "./jobs/scheduler.server";
 
-/** Called by server.mjs before it listens: the database must answer first. */
-export async function startServer(): Promise<{ database: string; migrated: string[] }> {
+let scheduler: { stop(): Promise<void> } | null = null;
+
+/** Called by server.ts before it listens: the database must answer first. */
+export async function startServer(): Promise<{ database: string; migrated: string[]; jobs: boolean }> {
   const { migrated } = await database.ready;
   await database.prisma.$queryRaw`SELECT 1`;
-  return { database: `${database.kind} at ${database.location}`, migrated };
+  if (process.env.TALLY_JOBS !== "off") scheduler = startJobScheduler(database.prisma);
+  return { database: `${database.kind} at ${database.location}`, migrated, jobs: scheduler !== null };
 }
 
-/** Closes the database (PGlite flushes its files) once the HTTP server has drained. */
+/** Stops the jobs, then closes the database (PGlite flushes its files), once HTTP has drained. */
 export async function stopServer(): Promise<void> {
+  await scheduler?.stop();
   await database.close();
 }

@@ -37,6 +37,23 @@ export interface DoubleCustomer {
   amountSpent: string;
 }
 
+/** An order as the Admin API's Order type has it (the fields Tally reads), plus when it changed. */
+export interface DoubleOrder {
+  id: number;
+  name: string;
+  test: boolean;
+  email: string | null;
+  createdAt: string;
+  processedAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  taxesIncluded: boolean;
+  displayFinancialStatus: "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "PENDING" | "VOIDED";
+  customer: { id: number; email: string } | null;
+  lineItems: { id: number; quantity: number; isGiftCard: boolean; productId: number | null; unitPrice: string; discount: string }[];
+  refunds: { id: number; createdAt: string; lines: { lineItemId: number; subtotal: string }[] }[];
+}
+
 export interface DoubleShop {
   domain: string;
   accessToken: string;
@@ -45,6 +62,7 @@ export interface DoubleShop {
   currencyCode: string;
   ianaTimezone: string;
   customers: DoubleCustomer[];
+  orders: DoubleOrder[];
 }
 
 export interface RecordedCall {
@@ -72,6 +90,8 @@ interface QueuedFault {
 const BUCKET_SIZE = 2000;
 const RESTORE_RATE = 100;
 const MUTATION_COST = 10;
+/** Shopify refuses any single query whose calculated cost is above this. */
+const MAX_QUERY_COST = 1000;
 
 interface Bucket {
   available: number;
@@ -105,8 +125,8 @@ export class AdminApiDouble {
     return double;
   }
 
-  addShop(shop: Omit<DoubleShop, "customers"> & { customers?: DoubleCustomer[] }): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [] };
+  addShop(shop: Omit<DoubleShop, "customers" | "orders"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] }): DoubleShop {
+    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [] };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -212,6 +232,20 @@ export class AdminApiDouble {
       requestedCost,
     };
 
+    if (requestedCost > MAX_QUERY_COST) {
+      return {
+        status: 200,
+        payload: {
+          errors: [
+            {
+              message: `Query cost is ${requestedCost}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).`,
+              extensions: { code: "MAX_COST_EXCEEDED", cost: requestedCost, maxCost: MAX_QUERY_COST },
+            },
+          ],
+        },
+        call,
+      };
+    }
     const fault = this.takeFault(call.operationName);
     if (fault?.kind === "http") {
       return { status: fault.status, payload: { errors: `HTTP ${fault.status}` }, call };
@@ -237,10 +271,13 @@ export class AdminApiDouble {
           : this.mutationRoot();
     const result = execute({ schema, document, rootValue, variableValues: variables, operationName: body.operationName });
     if (result instanceof Promise) throw new Error("The double resolves synchronously");
+    // Like Shopify, charge up front what the query could cost, then refund down to what it did.
+    const actualCost = operation.operation === "mutation" ? MUTATION_COST : Math.min(requestedCost, objectsIn(result.data));
+    bucket.available += requestedCost - actualCost;
     const extensions = {
       cost: {
         requestedQueryCost: requestedCost,
-        actualQueryCost: requestedCost,
+        actualQueryCost: actualCost,
         throttleStatus: { maximumAvailable: BUCKET_SIZE, currentlyAvailable: bucket.available, restoreRate: RESTORE_RATE },
       },
     };
@@ -302,12 +339,81 @@ export class AdminApiDouble {
         const matching = shop.customers.filter((customer) => matchesSearch(customer, query));
         return connection(matching.map(customerNode), first ?? 50, after);
       },
+      orders: ({ first, after, query }: { first?: number; after?: string; query?: string }) => {
+        const since = /updated_at:>=?'?([^'\s]+)'?/.exec(query ?? "")?.[1];
+        const matching = shop.orders
+          .filter((order) => !since || Date.parse(order.updatedAt) >= Date.parse(since))
+          .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+        return connection(matching.map((order) => orderNode(order, shop.currencyCode)), first ?? 50, after);
+      },
+      order: ({ id }: { id: string }) => {
+        const order = shop.orders.find((o) => String(o.id) === legacyId(id));
+        return order ? orderNode(order, shop.currencyCode) : null;
+      },
+      refund: ({ id }: { id: string }) => {
+        const refund = shop.orders.flatMap((o) => o.refunds).find((r) => String(r.id) === legacyId(id));
+        return refund ? refundNode(refund, shop.currencyCode) : null;
+      },
     };
   }
 
   private mutationRoot() {
     return {};
   }
+}
+
+type Page = { first?: number; after?: string };
+
+function orderNode(order: DoubleOrder, currencyCode: string) {
+  const money = (amount: string) => ({ shopMoney: { amount, currencyCode } });
+  return {
+    __typename: "Order",
+    id: gid("Order", order.id),
+    name: order.name,
+    test: order.test,
+    email: order.email,
+    createdAt: order.createdAt,
+    processedAt: order.processedAt,
+    updatedAt: order.updatedAt,
+    cancelledAt: order.cancelledAt,
+    taxesIncluded: order.taxesIncluded,
+    displayFinancialStatus: order.displayFinancialStatus,
+    customer: order.customer
+      ? { id: gid("Customer", order.customer.id), defaultEmailAddress: { emailAddress: order.customer.email } }
+      : null,
+    lineItems: ({ first, after }: Page) =>
+      connection(
+        order.lineItems.map((line) => ({
+          id: gid("LineItem", line.id),
+          quantity: line.quantity,
+          isGiftCard: line.isGiftCard,
+          product: line.productId ? { id: gid("Product", line.productId) } : null,
+          originalUnitPriceSet: money(line.unitPrice),
+          totalDiscountSet: money(line.discount),
+          taxLines: () => [],
+        })),
+        first ?? 50,
+        after,
+      ),
+    refunds: () => order.refunds.map((refund) => ({ id: gid("Refund", refund.id), createdAt: refund.createdAt })),
+  };
+}
+
+function refundNode(refund: DoubleOrder["refunds"][number], currencyCode: string) {
+  return {
+    id: gid("Refund", refund.id),
+    createdAt: refund.createdAt,
+    refundLineItems: ({ first, after }: Page) =>
+      connection(
+        refund.lines.map((line, index) => ({
+          id: gid("RefundLineItem", refund.id * 100 + index),
+          lineItem: { id: gid("LineItem", line.lineItemId) },
+          subtotalSet: { shopMoney: { amount: line.subtotal, currencyCode } },
+        })),
+        first ?? 50,
+        after,
+      ),
+  };
 }
 
 /** `email:a@b.c` and bare words, the part of Shopify's search syntax Tally uses. */
@@ -350,31 +456,53 @@ function userErrorRoot(operation: OperationDefinitionNode, userErrors: unknown[]
 }
 
 /** Shopify's cost rules, simplified: objects cost 1, connections multiply by `first`/`last`. */
-function queryCost(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+export function queryCost(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
   if (operation.operation === "mutation") return MUTATION_COST;
   const root = schema.getQueryType();
-  return root ? Math.max(1, selectionCost(root, operation.selectionSet, variables)) : 1;
+  return root ? Math.max(1, selectionCost(schema, root, operation.selectionSet, variables)) : 1;
 }
 
-function selectionCost(parent: GraphQLObjectType, selectionSet: SelectionSetNode, variables: Record<string, unknown>): number {
+function selectionCost(
+  schema: GraphQLSchema,
+  parent: GraphQLObjectType,
+  selectionSet: SelectionSetNode,
+  variables: Record<string, unknown>,
+): number {
   let cost = 0;
   for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+      if (type && isObjectType(type)) cost += selectionCost(schema, type, selection.selectionSet, variables);
+      continue;
+    }
     if (selection.kind !== Kind.FIELD || !selection.selectionSet) continue;
     const field = parent.getFields()[selection.name.value];
     if (!field) continue;
     const type = getNamedType(field.type);
-    const childCost = isObjectType(type) ? 1 + selectionCost(type, selection.selectionSet, variables) : 1;
-    const pageArg = selection.arguments?.find((arg) => arg.name.value === "first" || arg.name.value === "last");
+    const childCost = isObjectType(type)
+      ? 1 + selectionCost(schema, type, selection.selectionSet, variables)
+      : 1 + Math.max(0, ...schema.getPossibleTypes(type as never).map((t) => selectionCost(schema, t, selection.selectionSet!, variables)));
+    const pageArg = selection.arguments?.find((arg) => ["first", "last", "ids"].includes(arg.name.value));
+    const argValue = pageArg?.value.kind === Kind.VARIABLE ? variables[pageArg.value.name.value] : undefined;
     const pageSize =
       pageArg?.value.kind === Kind.INT
         ? Number(pageArg.value.value)
-        : pageArg?.value.kind === Kind.VARIABLE
-          ? Number(variables[pageArg.value.name.value] ?? 1)
-          : 1;
+        : pageArg?.value.kind === Kind.LIST
+          ? pageArg.value.values.length
+          : Array.isArray(argValue)
+            ? argValue.length
+            : Number(argValue ?? 1);
     const isList = isListType(getNullableType(field.type)) || type.name.endsWith("Connection");
     cost += isList ? 2 + childCost * pageSize : childCost;
   }
   return cost;
+}
+
+/** Shopify's actual cost, roughly: one point per object returned. */
+function objectsIn(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + objectsIn(item), 0);
+  if (value && typeof value === "object") return 1 + Object.values(value).reduce((sum: number, item) => sum + objectsIn(item), 0);
+  return 0;
 }
 
 function throttled(requestedCost: number, available: number) {

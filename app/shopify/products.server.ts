@@ -14,7 +14,7 @@ const ProductFactsQuery = adminOperation<
         id
         tags
         productType
-        collections(first: 100) {
+        collections(first: 25) {
           nodes { id }
         }
       }
@@ -24,12 +24,16 @@ const ProductFactsQuery = adminOperation<
 
 const legacyId = (gid: string) => gid.split("/").pop()!;
 
+// A product with its first 25 collections costs about 100 points: 8 per query stay below
+// Shopify's limit of 1000 for a single query.
+const PRODUCTS_PER_QUERY = 8;
+
 /** Tags, type and collections of the products on an order, for earning rules that use them. */
 export async function fetchProductFacts(admin: AdminGateway, productIds: string[]): Promise<Map<string, ProductFacts>> {
   const facts = new Map<string, ProductFacts>();
   const unique = [...new Set(productIds)];
-  for (let start = 0; start < unique.length; start += 100) {
-    const ids = unique.slice(start, start + 100).map((id) => `gid://shopify/Product/${id}`);
+  for (let start = 0; start < unique.length; start += PRODUCTS_PER_QUERY) {
+    const ids = unique.slice(start, start + PRODUCTS_PER_QUERY).map((id) => `gid://shopify/Product/${id}`);
     const { nodes } = await admin.request(ProductFactsQuery, { ids });
     for (const node of nodes) {
       if (!node?.id) continue;

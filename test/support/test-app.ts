@@ -45,6 +45,8 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
     SHOPIFY_APP_URL: "https://tally.test",
     SCOPES: TEST_SCOPES,
     SHOPIFY_ADMIN_API_ORIGIN: double.origin,
+    // Tests run the jobs themselves, at the times they choose.
+    TALLY_JOBS: "off",
     ...database.env,
     ...options.env,
   });

@@ -1,0 +1,218 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { inTransaction } from "~/db/transaction.server";
+import { credit, expireLots, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
+import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
+import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { AdminGateway } from "~/shopify/admin-gateway.server";
+import { ordersUpdatedSince } from "~/shopify/orders-query.server";
+
+/**
+ * The points jobs. Each is a one-shot pass that is safe to run again at any time, from several
+ * instances at once: every ledger entry it writes is keyed by its cause, under the member's lock.
+ */
+
+const DAY_MS = 86_400_000;
+const BATCH = 500;
+
+export interface JobReport {
+  job: string;
+  members: number;
+  points: number;
+}
+
+async function installedShops(db: PrismaClient, shopDomain?: string): Promise<LoadedShop[]> {
+  const shops = await db.shop.findMany({
+    where: { status: "installed", ...(shopDomain ? { domain: shopDomain } : {}) },
+    select: { id: true },
+  });
+  return Promise.all(shops.map((shop) => loadShop(db, shop.id)));
+}
+
+/** Pending points whose hold has passed become spendable. */
+export async function releaseHeldPoints(db: PrismaClient, now: Date): Promise<JobReport> {
+  const report = { job: "release", members: 0, points: 0 };
+  for (;;) {
+    const due = await db.pointLot.findMany({
+      where: { held: true, availableAt: { lte: now } },
+      select: { memberId: true },
+      distinct: ["memberId"],
+      take: BATCH,
+    });
+    if (!due.length) return report;
+    for (const { memberId } of due) {
+      report.points += await inTransaction(db, async (tx) => releaseDueLots(tx, await lockMember(tx, memberId), now));
+      report.members++;
+    }
+  }
+}
+
+/**
+ * Closes expired points: lots past `expiresAt` (fixed-period programs), and every spendable
+ * lot of members who have not earned for the program's period (inactivity programs).
+ */
+export async function expirePoints(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
+  const report = { job: "expire", members: 0, points: 0 };
+  for (const shop of await installedShops(db, shopDomain)) {
+    const expiry = shop.program.expiry;
+    if (expiry.mode === "never") continue;
+    const where: Prisma.PointLotWhereInput =
+      expiry.mode === "fixed"
+        ? { shopId: shop.id, held: false, remaining: { gt: 0 }, expiresAt: { lte: now } }
+        : {
+            shopId: shop.id,
+            held: false,
+            remaining: { gt: 0 },
+            member: {
+              OR: [
+                { lastEarnedAt: { lte: new Date(now.getTime() - expiry.days * DAY_MS) } },
+                { lastEarnedAt: null, createdAt: { lte: new Date(now.getTime() - expiry.days * DAY_MS) } },
+              ],
+            },
+          };
+    const members = await db.pointLot.findMany({ where, select: { memberId: true }, distinct: ["memberId"] });
+    const reason = expiry.mode === "fixed" ? `expired after ${expiry.days} days` : `no earning activity for ${expiry.days} days`;
+    for (const { memberId } of members) {
+      report.points += await inTransaction(db, async (tx) => {
+        const member = await lockMember(tx, memberId);
+        // Re-read under the lock: an order may have just renewed an inactive member.
+        const lots = await tx.pointLot.findMany({ where: { ...where, memberId } });
+        return expireLots(tx, member, lots, reason);
+      });
+      report.members++;
+    }
+  }
+  return report;
+}
+
+/**
+ * "Your points expire soon" events, N days ahead as the program says, one per member and
+ * expiry date: outbox tasks that the Flow trigger integration delivers.
+ */
+export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
+  const report = { job: "remind", members: 0, points: 0 };
+  for (const shop of await installedShops(db, shopDomain)) {
+    const expiry = shop.program.expiry;
+    if (expiry.mode === "never") continue;
+    for (const daysBefore of expiry.remindDaysBefore) {
+      const horizon = new Date(now.getTime() + daysBefore * DAY_MS);
+      const expiring: { memberId: string; shopifyCustomerId: string | null; points: number; expiresAt: Date }[] =
+        expiry.mode === "fixed"
+          ? (
+              await db.pointLot.groupBy({
+                by: ["memberId", "expiresAt"],
+                where: { shopId: shop.id, held: false, remaining: { gt: 0 }, expiresAt: { gt: now, lte: horizon } },
+                _sum: { remaining: true },
+              })
+            ).map((group) => ({ memberId: group.memberId, shopifyCustomerId: null, points: group._sum.remaining ?? 0, expiresAt: group.expiresAt! }))
+          : (
+              await db.member.findMany({
+                where: {
+                  shopId: shop.id,
+                  balance: { gt: 0 },
+                  lastEarnedAt: { gt: new Date(now.getTime() - expiry.days * DAY_MS), lte: new Date(horizon.getTime() - expiry.days * DAY_MS) },
+                },
+                select: { id: true, shopifyCustomerId: true, balance: true, lastEarnedAt: true },
+              })
+            ).map((member) => ({
+              memberId: member.id,
+              shopifyCustomerId: member.shopifyCustomerId,
+              points: member.balance,
+              expiresAt: new Date(member.lastEarnedAt!.getTime() + expiry.days * DAY_MS),
+            }));
+      for (const item of expiring) {
+        const day = item.expiresAt.toISOString().slice(0, 10);
+        const { count } = await db.outboxTask.createMany({
+          data: [
+            {
+              shopId: shop.id,
+              topic: "points_expiring",
+              key: `points_expiring:${item.memberId}:${day}:${daysBefore}`,
+              payload: { memberId: item.memberId, customerId: item.shopifyCustomerId, points: item.points, expiresAt: item.expiresAt.toISOString(), daysBefore },
+            },
+          ],
+          skipDuplicates: true,
+        });
+        report.members += count;
+        report.points += count ? item.points : 0;
+      }
+    }
+  }
+  return report;
+}
+
+/** Birthday points, once a year, on the member's birthday (UTC date). */
+export async function awardBirthdays(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
+  const report = { job: "birthdays", members: 0, points: 0 };
+  const month = now.getUTCMonth() + 1;
+  const day = now.getUTCDate();
+  for (const shop of await installedShops(db, shopDomain)) {
+    const points = shop.program.earning.birthday.points;
+    if (!shop.program.enabled || points <= 0) continue;
+    const members = await db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Member"
+       WHERE "shopId" = ${shop.id} AND birthday IS NOT NULL AND "shopifyCustomerId" IS NOT NULL
+         AND EXTRACT(MONTH FROM birthday) = ${month} AND EXTRACT(DAY FROM birthday) = ${day}`;
+    for (const { id } of members) {
+      const awarded = await inTransaction(db, async (tx) =>
+        credit(tx, await lockMember(tx, id), {
+          key: `birthday:${id}:${now.getUTCFullYear()}`,
+          kind: "bonus",
+          points,
+          now,
+          availableAt: now,
+          expiresAt: expiresAtFor(shop.program, now),
+          activityAt: now,
+          source: "birthday",
+          sourceType: "birthday",
+          sourceId: String(now.getUTCFullYear()),
+        }),
+      );
+      if (awarded) {
+        report.members++;
+        report.points += points;
+      }
+    }
+  }
+  return report;
+}
+
+/**
+ * Pulls orders updated in the window from the Admin API and applies what the webhooks missed,
+ * through the same idempotent services the webhooks use.
+ */
+export async function reconcileOrders(
+  db: PrismaClient,
+  now: Date,
+  options: { shopDomain?: string; lookbackHours?: number } = {},
+): Promise<JobReport> {
+  const report = { job: "reconcile", members: 0, points: 0 };
+  const since = new Date(now.getTime() - (options.lookbackHours ?? 72) * 3_600_000);
+  for (const shop of await installedShops(db, options.shopDomain)) {
+    const admin = await AdminGateway.forShop(db, shop.domain).catch(() => null);
+    if (!admin) continue;
+    for await (const order of ordersUpdatedSince(admin, since)) {
+      const settled = await inTransaction(db, async (tx) => {
+        let last = null;
+        if (order.paid) last = await recordPaidOrder(tx, shop, order.paid, now);
+        for (const refund of order.refunds) last = await recordRefund(tx, shop, refund, now);
+        if (order.cancelledAt) last = await recordCancellation(tx, shop, order.shopifyOrderId, order.cancelledAt, now);
+        return last;
+      });
+      if (settled?.awarded) {
+        report.members++;
+        report.points += settled.net;
+      }
+    }
+  }
+  return report;
+}
+
+export const POINTS_JOBS = {
+  release: (db: PrismaClient, now: Date) => releaseHeldPoints(db, now),
+  expire: (db: PrismaClient, now: Date, shop?: string) => expirePoints(db, now, shop),
+  remind: (db: PrismaClient, now: Date, shop?: string) => remindExpiringPoints(db, now, shop),
+  birthdays: (db: PrismaClient, now: Date, shop?: string) => awardBirthdays(db, now, shop),
+  reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
+} as const;
+
+export type PointsJobName = keyof typeof POINTS_JOBS;

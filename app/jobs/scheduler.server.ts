@@ -1,0 +1,41 @@
+import type { PrismaClient } from "@prisma/client";
+import { POINTS_JOBS, type PointsJobName } from "./points.server";
+
+const MINUTE = 60_000;
+
+const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
+  { jobs: ["release", "expire", "remind"], everyMs: MINUTE },
+  { jobs: ["reconcile", "birthdays"], everyMs: 60 * MINUTE },
+];
+
+/**
+ * Runs the points jobs in this process on their intervals (TALLY_JOBS=off disables it, e.g. when
+ * a separate worker runs `npm run jobs`). Passes never overlap; a failing job is logged and
+ * retried on its next tick.
+ */
+export function startJobScheduler(db: PrismaClient): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const timers = SCHEDULE.map(({ jobs, everyMs }) =>
+    setInterval(() => {
+      running = running.then(async () => {
+        for (const name of jobs) {
+          if (stopped) return;
+          try {
+            const report = await POINTS_JOBS[name](db, new Date());
+            if (report.members) console.info(JSON.stringify({ event: "job.done", ...report }));
+          } catch (error) {
+            console.error(JSON.stringify({ event: "job.failed", job: name, error: String(error) }));
+          }
+        }
+      });
+    }, everyMs),
+  );
+  return {
+    async stop() {
+      stopped = true;
+      timers.forEach(clearInterval);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import type { RefundLine } from "~/loyalty/earning";
+import type { PaidOrder, Refund } from "./order-payloads";
+import type { AdminGateway } from "./admin-gateway.server";
+import { legacyId } from "./order-payloads";
+import { adminOperation } from "./operation";
+
+type Money = { shopMoney: { amount: string } };
+type PageInfo = { hasNextPage: boolean; endCursor: string | null };
+
+export interface OrderLineNode {
+  id: string;
+  quantity: number;
+  isGiftCard: boolean;
+  product: { id: string } | null;
+  originalUnitPriceSet: Money;
+  totalDiscountSet: Money;
+  taxLines: { priceSet: Money }[];
+}
+
+export interface OrderNode {
+  id: string;
+  name: string;
+  test: boolean;
+  email: string | null;
+  createdAt: string;
+  processedAt: string;
+  cancelledAt: string | null;
+  taxesIncluded: boolean;
+  displayFinancialStatus: string | null;
+  customer: { id: string; defaultEmailAddress: { emailAddress: string | null } | null } | null;
+  lineItems: { pageInfo: PageInfo; nodes: OrderLineNode[] };
+  refunds: { id: string; createdAt: string }[];
+}
+
+// Shopify refuses a query whose calculated cost exceeds 1000, so an order's lines and refunds
+// cannot ride along a page of orders: a page lists ids, then each order and each refund is read
+// on its own, its line items paged.
+
+const OrdersUpdatedSinceQuery = adminOperation<
+  { orders: { pageInfo: PageInfo; nodes: { id: string }[] } },
+  { after: string | null; query: string }
+>(`#graphql
+  query OrdersUpdatedSince($after: String, $query: String!) {
+    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id }
+    }
+  }
+`);
+
+const OrderForPointsQuery = adminOperation<{ order: OrderNode | null }, { id: string; linesAfter: string | null }>(`#graphql
+  query OrderForPoints($id: ID!, $linesAfter: String) {
+    order(id: $id) {
+      id
+      name
+      test
+      email
+      createdAt
+      processedAt
+      cancelledAt
+      taxesIncluded
+      displayFinancialStatus
+      customer { id defaultEmailAddress { emailAddress } }
+      lineItems(first: 40, after: $linesAfter) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id
+          quantity
+          isGiftCard
+          product { id }
+          originalUnitPriceSet { shopMoney { amount } }
+          totalDiscountSet { shopMoney { amount } }
+          taxLines(first: 3) { priceSet { shopMoney { amount } } }
+        }
+      }
+      refunds(first: 20) { id createdAt }
+    }
+  }
+`);
+
+const RefundLinesQuery = adminOperation<
+  { refund: { id: string; refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] } } | null },
+  { id: string; after: string | null }
+>(`#graphql
+  query RefundLines($id: ID!, $after: String) {
+    refund(id: $id) {
+      id
+      refundLineItems(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { lineItem { id } subtotalSet { shopMoney { amount } } }
+      }
+    }
+  }
+`);
+
+const cents = (money: Money) => Math.round(Number(money.shopMoney.amount) * 100);
+const PAID_STATUSES = new Set(["PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
+
+export interface ReconciledOrder {
+  paid: PaidOrder | null;
+  refunds: Refund[];
+  cancelledAt: Date | null;
+  shopifyOrderId: string;
+}
+
+/** The same facts the webhooks carry, read from an Admin API order. */
+export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Refund[]): ReconciledOrder {
+  const shopifyOrderId = legacyId(node.id)!;
+  const paid: PaidOrder | null = PAID_STATUSES.has(node.displayFinancialStatus ?? "")
+    ? {
+        shopifyOrderId,
+        name: node.name,
+        email: (node.customer?.defaultEmailAddress?.emailAddress ?? node.email)?.toLowerCase() || null,
+        test: node.test,
+        customerId: node.customer ? legacyId(node.customer.id)! : null,
+        placedAt: new Date(node.processedAt ?? node.createdAt),
+        cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null,
+        lines: lines.map((line) => {
+          const grossCents = Math.max(0, cents(line.originalUnitPriceSet) * line.quantity - cents(line.totalDiscountSet));
+          const taxCents = node.taxesIncluded ? line.taxLines.reduce((sum, t) => sum + cents(t.priceSet), 0) : 0;
+          return {
+            lineItemId: legacyId(line.id)!,
+            productId: line.product ? legacyId(line.product.id)! : null,
+            grossCents,
+            eligibleCents: line.isGiftCard ? 0 : Math.max(0, grossCents - taxCents),
+          };
+        }),
+      }
+    : null;
+  return { shopifyOrderId, paid, cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null, refunds };
+}
+
+async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrder | null> {
+  let linesAfter: string | null = null;
+  let node: OrderNode | null = null;
+  const lines: OrderLineNode[] = [];
+  do {
+    const { order }: { order: OrderNode | null } = await admin.request(OrderForPointsQuery, { id, linesAfter });
+    if (!order) return null;
+    node = order;
+    lines.push(...order.lineItems.nodes);
+    linesAfter = order.lineItems.pageInfo.hasNextPage ? order.lineItems.pageInfo.endCursor : null;
+  } while (linesAfter);
+  const refunds: Refund[] = [];
+  for (const { id: refundId } of node.refunds) {
+    const refundLines: RefundLine[] = [];
+    let after: string | null = null;
+    do {
+      const { refund }: { refund: { refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] } } | null } =
+        await admin.request(RefundLinesQuery, { id: refundId, after });
+      if (!refund) break;
+      refundLines.push(...refund.refundLineItems.nodes.map((line) => ({ lineItemId: legacyId(line.lineItem.id)!, subtotalCents: cents(line.subtotalSet) })));
+      after = refund.refundLineItems.pageInfo.hasNextPage ? refund.refundLineItems.pageInfo.endCursor : null;
+    } while (after);
+    refunds.push({ shopifyRefundId: legacyId(refundId)!, shopifyOrderId: legacyId(node.id)!, lines: refundLines });
+  }
+  return orderFacts(node, lines, refunds);
+}
+
+/** Orders updated since `since`, read one by one (the gateway waits for the cost bucket). */
+export async function* ordersUpdatedSince(admin: AdminGateway, since: Date): AsyncGenerator<ReconciledOrder> {
+  let after: string | null = null;
+  do {
+    const { orders }: { orders: { pageInfo: PageInfo; nodes: { id: string }[] } } = await admin.request(OrdersUpdatedSinceQuery, {
+      after,
+      query: `updated_at:>='${since.toISOString()}'`,
+    });
+    for (const { id } of orders.nodes) {
+      const order = await readOrder(admin, id);
+      if (order) yield order;
+    }
+    after = orders.pageInfo.hasNextPage ? orders.pageInfo.endCursor : null;
+  } while (after);
+}
