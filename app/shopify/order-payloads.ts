@@ -1,10 +1,11 @@
 import { z } from "zod";
-import type { EligibleOrder, RefundLine } from "~/loyalty/earning";
+import type { RefundLine } from "~/loyalty/earning";
+import { shopifyId } from "./webhook-payloads";
 
 // Shopify's order, refund and customer webhooks, reduced to what Tally reads. Ids are taken from
 // `admin_graphql_api_id` where present: numeric ids can exceed JavaScript's safe integers.
 
-const numericId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+
 const cents = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const number = Number(value);
   if (!Number.isFinite(number)) {
@@ -21,14 +22,14 @@ const inShopCurrency = <T extends { amount?: number; set?: { shop_money: { amoun
 export const legacyId = (gid: string | null | undefined): string | undefined => gid?.split("/").pop() || undefined;
 
 const customerRef = z
-  .object({ id: numericId, admin_graphql_api_id: z.string().optional(), email: z.string().nullable().optional() })
+  .object({ id: shopifyId, admin_graphql_api_id: z.string().optional(), email: z.string().nullable().optional() })
   .transform((c) => ({ id: legacyId(c.admin_graphql_api_id) ?? c.id, email: c.email ?? null }));
 
 const lineItem = z
   .object({
-    id: numericId,
+    id: shopifyId,
     admin_graphql_api_id: z.string().optional(),
-    product_id: numericId.nullable().optional(),
+    product_id: shopifyId.nullable().optional(),
     price: cents,
     price_set: shopMoney.optional(),
     quantity: z.number().int().min(0),
@@ -48,7 +49,7 @@ const lineItem = z
 
 export const paidOrderPayload = z
   .object({
-    id: numericId,
+    id: shopifyId,
     admin_graphql_api_id: z.string().optional(),
     name: z.string().nullable().optional(),
     email: z.string().nullable().optional(),
@@ -83,18 +84,17 @@ export const paidOrderPayload = z
   }));
 
 export type PaidOrder = z.infer<typeof paidOrderPayload>;
-export const eligibleOrder = (order: PaidOrder): EligibleOrder => ({ placedAt: order.placedAt, lines: order.lines });
 
 export const refundPayload = z
   .object({
-    id: numericId,
+    id: shopifyId,
     admin_graphql_api_id: z.string().optional(),
-    order_id: numericId,
+    order_id: shopifyId,
     created_at: z.string().optional(),
     refund_line_items: z
       .array(
         z.object({
-          line_item_id: numericId,
+          line_item_id: shopifyId,
           line_item: z.object({ admin_graphql_api_id: z.string().optional() }).partial().optional(),
           subtotal: cents.optional(),
           subtotal_set: shopMoney.optional(),
@@ -117,7 +117,7 @@ export type Refund = z.infer<typeof refundPayload>;
 
 export const cancelledOrderPayload = z
   .object({
-    id: numericId,
+    id: shopifyId,
     admin_graphql_api_id: z.string().optional(),
     cancelled_at: z.string().nullable().optional(),
   })
@@ -128,7 +128,7 @@ export const cancelledOrderPayload = z
 
 export const customerPayload = z
   .object({
-    id: numericId,
+    id: shopifyId,
     admin_graphql_api_id: z.string().optional(),
     email: z.string().nullable().optional(),
     first_name: z.string().nullable().optional(),

@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 // Only the fields Tally reads; Shopify sends more, and unknown fields are ignored.
-const shopifyId = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String);
+/** A Shopify numeric id as a string. Not `.int()`: zod refuses integers past 2^53, which
+ * Shopify's example payloads carry. */
+export const shopifyId = z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]).transform((id) =>
+  typeof id === "number" ? BigInt(Math.trunc(id)).toString() : id,
+);
 
 export const scopesUpdatePayload = z.object({
   previous: z.array(z.string()),
