@@ -116,34 +116,27 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, order: Order, now: D
     order.cancelledAt !== null,
   );
   let net = await orderNet(tx, order.id);
+  const reverse = async (key: string, sourceType: string, sourceId: string) => {
+    const result = await debit(tx, member, {
+      key,
+      kind: "reverse",
+      points: net - target,
+      now,
+      fromOrderId: order.id,
+      includePending: true,
+      orderId: order.id,
+      sourceType,
+      sourceId,
+    });
+    if (result) net -= result.debited;
+  };
   for (const refund of refunds) {
     if (net <= target) break;
-    const result = await debit(tx, member, {
-      key: `refund:${refund.shopifyRefundId}:reverse`,
-      kind: "reverse",
-      points: net - target,
-      now,
-      fromOrderId: order.id,
-      includePending: true,
-      orderId: order.id,
-      sourceType: "refund",
-      sourceId: refund.shopifyRefundId,
-    });
-    if (result) net -= result.debited;
+    await reverse(`refund:${refund.shopifyRefundId}:reverse`, "refund", refund.shopifyRefundId);
   }
-  if (order.cancelledAt && net > target && !(await entryExists(tx, shop.id, `order:${order.shopifyOrderId}:cancel`))) {
-    const result = await debit(tx, member, {
-      key: `order:${order.shopifyOrderId}:cancel`,
-      kind: "reverse",
-      points: net - target,
-      now,
-      fromOrderId: order.id,
-      includePending: true,
-      orderId: order.id,
-      sourceType: "cancellation",
-      sourceId: order.shopifyOrderId,
-    });
-    if (result) net -= result.debited;
+  const cancelKey = `order:${order.shopifyOrderId}:cancel`;
+  if (order.cancelledAt && net > target && !(await entryExists(tx, shop.id, cancelKey))) {
+    await reverse(cancelKey, "cancellation", order.shopifyOrderId);
   }
   return { orderId: order.id, memberId: member.id, net, awarded };
 }

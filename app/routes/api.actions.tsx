@@ -4,7 +4,7 @@ import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
 import { awardAction } from "~/loyalty/adjustments.server";
 import { loadShop } from "~/loyalty/program.server";
-import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
+import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 
 const actionBody = z.object({
   customerId: z.string().regex(/^\d+$/, "a Shopify customer id"),
@@ -20,12 +20,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
   const { shop } = await authenticateAdminApi(request);
   const body = actionBody.safeParse(await readJson(request));
-  if (!body.success) {
-    return Response.json(
-      { error: "invalid_action", issues: body.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
-      { status: 422 },
-    );
-  }
+  if (!body.success) return invalidBody("invalid_action", body.error.issues);
   const loaded = await loadShop(prisma, shop.id);
   const result = await inTransaction(prisma, (tx) =>
     awardAction(tx, loaded, { customerId: body.data.customerId, actionKey: body.data.action, eventId: body.data.eventId, now: new Date() }),

@@ -4,7 +4,7 @@ import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
 import { adjustPoints } from "~/loyalty/adjustments.server";
 import { loadShop } from "~/loyalty/program.server";
-import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
+import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 
 const adjustmentBody = z.object({
   points: z.number().int().refine((points) => points !== 0, "must not be 0").refine((p) => Math.abs(p) <= 10_000_000, "too large"),
@@ -20,12 +20,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const customerId = params.customerId ?? "";
   if (!/^\d+$/.test(customerId)) return Response.json({ error: "invalid_customer_id" }, { status: 400 });
   const body = adjustmentBody.safeParse(await readJson(request));
-  if (!body.success) {
-    return Response.json(
-      { error: "invalid_adjustment", issues: body.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
-      { status: 422 },
-    );
-  }
+  if (!body.success) return invalidBody("invalid_adjustment", body.error.issues);
   const loaded = await loadShop(prisma, shop.id);
   const result = await inTransaction(prisma, (tx) =>
     adjustPoints(tx, loaded, {
