@@ -52,6 +52,15 @@ export interface DoubleOrder {
   customer: { id: number; email: string } | null;
   lineItems: { id: number; quantity: number; isGiftCard: boolean; productId: number | null; unitPrice: string; discount: string }[];
   refunds: { id: number; createdAt: string; lines: { lineItemId: number; subtotal: string }[] }[];
+  discountCodes?: string[];
+}
+
+/** A code discount created through the Admin API, with the input it was created from. */
+export interface DoubleDiscount {
+  id: string;
+  code: string;
+  kind: "basic" | "free_shipping";
+  input: Record<string, unknown>;
 }
 
 export interface DoubleShop {
@@ -63,6 +72,7 @@ export interface DoubleShop {
   ianaTimezone: string;
   customers: DoubleCustomer[];
   orders: DoubleOrder[];
+  discounts: DoubleDiscount[];
 }
 
 export interface RecordedCall {
@@ -125,8 +135,10 @@ export class AdminApiDouble {
     return double;
   }
 
-  addShop(shop: Omit<DoubleShop, "customers" | "orders"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] }): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [] };
+  addShop(
+    shop: Omit<DoubleShop, "customers" | "orders" | "discounts"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+  ): DoubleShop {
+    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [] };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -268,7 +280,7 @@ export class AdminApiDouble {
         ? userErrorRoot(operation, fault.userErrors)
         : operation.operation === "query"
           ? this.queryRoot(shop)
-          : this.mutationRoot();
+          : this.mutationRoot(shop);
     const result = execute({ schema, document, rootValue, variableValues: variables, operationName: body.operationName });
     if (result instanceof Promise) throw new Error("The double resolves synchronously");
     // Like Shopify, charge up front what the query could cost, then refund down to what it did.
@@ -350,6 +362,10 @@ export class AdminApiDouble {
         const order = shop.orders.find((o) => String(o.id) === legacyId(id));
         return order ? orderNode(order, shop.currencyCode) : null;
       },
+      codeDiscountNodeByCode: ({ code }: { code: string }) => {
+        const discount = shop.discounts.find((d) => d.code.toUpperCase() === code.toUpperCase());
+        return discount ? { id: discount.id } : null;
+      },
       refund: ({ id }: { id: string }) => {
         const refund = shop.orders.flatMap((o) => o.refunds).find((r) => String(r.id) === legacyId(id));
         return refund ? refundNode(refund, shop.currencyCode) : null;
@@ -357,8 +373,25 @@ export class AdminApiDouble {
     };
   }
 
-  private mutationRoot() {
-    return {};
+  private mutationRoot(shop: DoubleShop) {
+    const createCode = (kind: DoubleDiscount["kind"], input: Record<string, unknown>) => {
+      const code = String(input.code ?? "");
+      if (shop.discounts.some((d) => d.code.toUpperCase() === code.toUpperCase())) {
+        return {
+          codeDiscountNode: null,
+          userErrors: [{ field: ["input", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }],
+        };
+      }
+      const discount = { id: gid("DiscountCodeNode", shop.discounts.length + 1), code, kind, input };
+      shop.discounts.push(discount);
+      return { codeDiscountNode: { id: discount.id }, userErrors: [] };
+    };
+    return {
+      discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
+        createCode("basic", basicCodeDiscount),
+      discountCodeFreeShippingCreate: ({ freeShippingCodeDiscount }: { freeShippingCodeDiscount: Record<string, unknown> }) =>
+        createCode("free_shipping", freeShippingCodeDiscount),
+    };
   }
 }
 
@@ -378,6 +411,7 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
     cancelledAt: order.cancelledAt,
     taxesIncluded: order.taxesIncluded,
     displayFinancialStatus: order.displayFinancialStatus,
+    discountCodes: order.discountCodes ?? [],
     customer: order.customer
       ? { id: gid("Customer", order.customer.id), defaultEmailAddress: { emailAddress: order.customer.email } }
       : null,

@@ -25,7 +25,7 @@ describe("GET and PUT /api/program", () => {
     expect(program.earning.order).toMatchObject({ pointsPerCurrencyUnit: 1, rounding: "floor", holdDays: 0, minimumSubtotal: 0 });
     expect(program.earning.signup.points).toBe(0);
     expect(program.expiry).toEqual({ mode: "inactivity", days: 365, remindDaysBefore: [30] });
-    expect(program.rewards).toEqual([{ id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, amount: 5 }]);
+    expect(program.rewards).toMatchObject([{ id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, amount: 5, codeLifetimeDays: 30 }]);
   });
 
   it("replaces the program and bumps the revision; only that shop's program changes", async () => {

@@ -65,6 +65,7 @@ function factsFor(customerId: string, input: Scenario) {
     customerId,
     placedAt: new Date("2026-05-01T10:00:00Z"),
     cancelledAt: null,
+    discountCodes: [],
     lines: input.lineCents.map((cents, i) => ({ lineItemId: `${orderId}-${i}`, productId: null, grossCents: cents, eligibleCents: cents })),
   };
   const refunds: Refund[] = input.refunds.map((refund, i) => ({

@@ -3,6 +3,7 @@ import type { PaidOrder, Refund } from "~/shopify/order-payloads";
 import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
+import { markCodesUsed } from "./redemptions.server";
 
 const DAY_MS = 86_400_000;
 
@@ -28,6 +29,7 @@ export async function recordPaidOrder(
   products: ReadonlyMap<string, ProductFacts> = new Map(),
 ) {
   let order = await lockOrder(tx, shop.id, paid.shopifyOrderId);
+  await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
   if (!order.paidAt) {
     const award = pointsForOrder(shop.program, { placedAt: paid.placedAt, lines: paid.lines }, products);
     order = await tx.order.update({

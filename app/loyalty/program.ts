@@ -52,13 +52,55 @@ export const customActionSchema = z.object({
   limitPerCustomer: z.number().int().min(1).nullable().default(1),
 });
 
-export const rewardSchema = z.object({
-  id: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
+const rewardId = z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only");
+
+/** What every reward has, whatever it gives. */
+const rewardCommon = {
+  id: rewardId,
   name: z.string().min(1).max(100),
-  type: z.literal("fixed_amount"),
-  pointsCost: z.number().int().min(1),
-  amount: money.gt(0),
-});
+  /** The order must reach this subtotal for the code to apply. */
+  minimumOrder: money.gt(0).nullable().default(null),
+  /** Empty: the whole order. */
+  scope: z
+    .object({ productIds: z.array(id).default([]), collectionIds: z.array(id).default([]) })
+    .default({ productIds: [], collectionIds: [] }),
+  /** Only members of these tiers may redeem it (empty: everyone). */
+  tierIds: z.array(id).default([]),
+  codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "up to 12 capital letters, digits and -").default("TALLY-"),
+  codeLifetimeDays: z.number().int().min(1).max(365).default(30),
+  /** Which other discounts the code may be used with (Shopify's combinesWith). */
+  combinesWith: z
+    .object({
+      orderDiscounts: z.boolean().default(false),
+      productDiscounts: z.boolean().default(false),
+      shippingDiscounts: z.boolean().default(false),
+    })
+    .default({ orderDiscounts: false, productDiscounts: false, shippingDiscounts: false }),
+};
+
+export const rewardSchema = z.discriminatedUnion("type", [
+  z.object({ ...rewardCommon, type: z.literal("fixed_amount"), pointsCost: z.number().int().min(1), amount: money.gt(0) }),
+  z.object({ ...rewardCommon, type: z.literal("percentage"), pointsCost: z.number().int().min(1), percentage: z.number().gt(0).max(100) }),
+  z.object({ ...rewardCommon, type: z.literal("free_shipping"), pointsCost: z.number().int().min(1), maxShippingPrice: money.gt(0).nullable().default(null) }),
+  z.object({ ...rewardCommon, type: z.literal("free_product"), pointsCost: z.number().int().min(1), variantId: id }),
+  z
+    .object({
+      ...rewardCommon,
+      type: z.literal("variable"),
+      /** "N points = X off": each step of pointsPerStep points is worth amountPerStep. */
+      pointsPerStep: z.number().int().min(1),
+      amountPerStep: money.gt(0),
+      minPoints: z.number().int().min(1),
+      maxPoints: z.number().int().min(1),
+    })
+    .refine((r) => r.maxPoints >= r.minPoints, { message: "maxPoints must be at least minPoints", path: ["maxPoints"] })
+    .refine((r) => r.minPoints % r.pointsPerStep === 0 && r.maxPoints % r.pointsPerStep === 0, {
+      message: "minPoints and maxPoints must be whole steps",
+      path: ["pointsPerStep"],
+    }),
+]);
+
+export type Reward = z.infer<typeof rewardSchema>;
 
 export const expirySchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("never") }),
@@ -82,6 +124,9 @@ export const programSchema = z
       })
       .strict(),
     rewards: z.array(rewardSchema).default([]),
+    redemptions: z
+      .object({ refundUnusedCodes: z.boolean().default(true) })
+      .default({ refundUnusedCodes: true }),
     expiry: expirySchema,
     tiers: z.array(z.unknown()).default([]),
     referrals: z.object({ enabled: z.boolean().default(false) }).passthrough().default({ enabled: false }),

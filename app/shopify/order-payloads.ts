@@ -60,6 +60,7 @@ export const paidOrderPayload = z
     processed_at: z.string().nullable().optional(),
     cancelled_at: z.string().nullable().optional(),
     customer: customerRef.nullable().optional(),
+    discount_codes: z.array(z.object({ code: z.string() })).default([]),
     line_items: z.array(lineItem),
   })
   .transform((order) => ({
@@ -70,6 +71,7 @@ export const paidOrderPayload = z
     customerId: order.customer?.id ?? null,
     placedAt: new Date(order.processed_at ?? order.created_at),
     cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
+    discountCodes: order.discount_codes.map((d) => d.code),
     // Original quantities: refunds, recorded separately, take their share back.
     lines: order.line_items.map((line) => {
       const grossCents = Math.max(0, line.unitCents * line.quantity - line.discountCents);

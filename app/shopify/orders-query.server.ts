@@ -27,6 +27,7 @@ export interface OrderNode {
   cancelledAt: string | null;
   taxesIncluded: boolean;
   displayFinancialStatus: string | null;
+  discountCodes: string[];
   customer: { id: string; defaultEmailAddress: { emailAddress: string | null } | null } | null;
   lineItems: { pageInfo: PageInfo; nodes: OrderLineNode[] };
   refunds: { id: string; createdAt: string }[];
@@ -60,6 +61,7 @@ const OrderForPointsQuery = adminOperation<{ order: OrderNode | null }, { id: st
       cancelledAt
       taxesIncluded
       displayFinancialStatus
+      discountCodes
       customer { id defaultEmailAddress { emailAddress } }
       lineItems(first: 40, after: $linesAfter) {
         pageInfo { hasNextPage endCursor }
@@ -115,6 +117,7 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         customerId: node.customer ? legacyId(node.customer.id)! : null,
         placedAt: new Date(node.processedAt ?? node.createdAt),
         cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null,
+        discountCodes: node.discountCodes,
         lines: lines.map((line) => {
           const grossCents = Math.max(0, cents(line.originalUnitPriceSet) * line.quantity - cents(line.totalDiscountSet));
           const taxCents = node.taxesIncluded ? line.taxLines.reduce((sum, t) => sum + cents(t.priceSet), 0) : 0;

@@ -1,0 +1,97 @@
+import type { PrismaClient, Redemption } from "@prisma/client";
+import { inTransaction } from "~/db/transaction.server";
+import type { Reward } from "~/loyalty/program";
+import { loadShop } from "~/loyalty/program.server";
+import { activateRedemption, expireUnusedCode, failRedemption, UNUSED_CODE_GRACE_MS } from "~/loyalty/redemptions.server";
+import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
+import { createDiscountCode } from "~/shopify/discounts.server";
+import { AdminHttpError, AdminThrottledError } from "~/shopify/errors";
+import type { JobReport } from "./points.server";
+
+/** Attempts before a discount code is given up on and its points refunded (about 2 hours). */
+export const MAX_CODE_ATTEMPTS = 10;
+const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** attempts, 30 * 60_000);
+
+const retryable = (error: unknown) =>
+  error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
+
+/**
+ * Creates a pending redemption's discount code in Shopify. Success activates it; a failure
+ * that can pass (throttling, 5xx, network) is retried later with backoff; anything else, or
+ * the last attempt, fails the redemption and refunds its points.
+ */
+export async function deliverRedemptionCode(
+  db: PrismaClient,
+  redemptionId: string,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<Redemption> {
+  const redemption = await db.redemption.findUniqueOrThrow({ where: { id: redemptionId }, include: { member: true, shop: true } });
+  const task = await db.outboxTask.findUnique({
+    where: { shopId_key: { shopId: redemption.shopId, key: `redemption:${redemption.id}:create` } },
+  });
+  if (redemption.status !== "pending" || !task || task.deliveredAt) return redemption;
+  const shop = await loadShop(db, redemption.shopId);
+  try {
+    if (!redemption.member.shopifyCustomerId) throw new Error("the member is no longer a Shopify customer");
+    const admin = await AdminGateway.forShop(db, redemption.shop.domain, gatewayOptions);
+    const reward = redemption.reward as unknown as Reward & { amountBought: number | null };
+    const discountId = await createDiscountCode(admin, {
+      reward,
+      code: redemption.code,
+      customerId: redemption.member.shopifyCustomerId,
+      amount: reward.amountBought,
+      startsAt: redemption.startsAt,
+      endsAt: redemption.endsAt,
+    });
+    await inTransaction(db, async (tx) => {
+      await activateRedemption(tx, redemption.id, discountId);
+      await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
+    });
+  } catch (error) {
+    const attempts = task.attempts + 1;
+    if (retryable(error) && attempts < MAX_CODE_ATTEMPTS) {
+      await db.outboxTask.update({ where: { id: task.id }, data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) } });
+    } else {
+      await inTransaction(db, async (tx) => {
+        await failRedemption(tx, shop, redemption.id, String((error as Error).message ?? error), now);
+        await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts } });
+      });
+    }
+  }
+  return db.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+}
+
+/** One pass over due discount-code tasks. */
+export async function deliverOutbox(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
+  const report = { job: "outbox", members: 0, points: 0 };
+  const due = await db.outboxTask.findMany({
+    where: { topic: "create_discount", deliveredAt: null, runAt: { lte: now } },
+    orderBy: { runAt: "asc" },
+    take: 100,
+  });
+  for (const task of due) {
+    const redemption = await deliverRedemptionCode(db, (task.payload as { redemptionId: string }).redemptionId, now, gatewayOptions);
+    report.members++;
+    if (redemption.status === "active") report.points += redemption.pointsSpent;
+  }
+  return report;
+}
+
+/** Unused codes past their end (and a day's grace for late webhooks) expire. */
+export async function expireUnusedCodes(db: PrismaClient, now: Date): Promise<JobReport> {
+  const report = { job: "expire_codes", members: 0, points: 0 };
+  const expired = await db.redemption.findMany({
+    where: { status: "active", endsAt: { lte: new Date(now.getTime() - UNUSED_CODE_GRACE_MS) } },
+    select: { id: true, shopId: true, pointsSpent: true },
+    take: 1000,
+  });
+  for (const redemption of expired) {
+    const shop = await loadShop(db, redemption.shopId);
+    if (await inTransaction(db, (tx) => expireUnusedCode(tx, shop, redemption.id, now))) {
+      report.members++;
+      report.points += redemption.pointsSpent;
+    }
+  }
+  return report;
+}

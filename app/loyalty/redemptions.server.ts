@@ -1,0 +1,142 @@
+import { randomBytes } from "node:crypto";
+import type { Prisma, Redemption } from "@prisma/client";
+import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
+import type { Reward } from "./program";
+import { expiresAtFor, type LoadedShop } from "./program.server";
+
+const DAY_MS = 86_400_000;
+// Crockford's base32 without I, L, O, U: nothing a shopper can misread.
+const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** 12 random characters (60 bits) after the reward's prefix. */
+export function newDiscountCode(prefix: string): string {
+  const bytes = randomBytes(12);
+  return prefix + Array.from(bytes, (byte) => CODE_ALPHABET[byte % 32]).join("");
+}
+
+/** What a reward costs, and for a variable reward what the chosen points buy. */
+export function priceOf(reward: Reward, points: number | undefined): { points: number; amount: number | null } | null {
+  if (reward.type !== "variable") return { points: reward.pointsCost, amount: null };
+  if (points === undefined || !Number.isInteger(points)) return null;
+  if (points < reward.minPoints || points > reward.maxPoints || points % reward.pointsPerStep !== 0) return null;
+  return { points, amount: Math.round((points / reward.pointsPerStep) * reward.amountPerStep * 100) / 100 };
+}
+
+/** The smallest number of points a reward can be had for. */
+export const entryCost = (reward: Reward) => (reward.type === "variable" ? reward.minPoints : reward.pointsCost);
+
+export type RedeemResult =
+  | { status: "created" | "duplicate"; redemption: Redemption }
+  | { status: "insufficient_points"; balance: number; pointsNeeded: number }
+  | { status: "unknown_reward" | "invalid_points" | "reward_unavailable" };
+
+/**
+ * Spends points on a reward: the debit, the redemption and the task that creates its discount
+ * code in Shopify are one transaction under the member's lock, so concurrent requests cannot
+ * overspend and a crash cannot lose points. The same request key returns the same redemption.
+ */
+export async function redeemReward(
+  tx: Tx,
+  shop: LoadedShop,
+  input: { customerId: string; rewardId: string; points?: number; requestKey: string; now: Date },
+): Promise<RedeemResult> {
+  const reward = shop.program.rewards.find((r) => r.id === input.rewardId);
+  if (!reward) return { status: "unknown_reward" };
+  const price = priceOf(reward, input.points);
+  if (!price) return { status: "invalid_points" };
+  if (!shop.program.enabled || reward.tierIds.length > 0) return { status: "reward_unavailable" };
+
+  const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
+  const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey: input.requestKey } } });
+  if (existing) {
+    return existing.memberId === member.id ? { status: "duplicate", redemption: existing } : { status: "unknown_reward" };
+  }
+  if (member.balance < price.points) {
+    return { status: "insufficient_points", balance: member.balance, pointsNeeded: price.points };
+  }
+  const redemption = await tx.redemption.create({
+    data: {
+      shopId: shop.id,
+      memberId: member.id,
+      requestKey: input.requestKey,
+      rewardId: reward.id,
+      reward: { ...reward, amountBought: price.amount } as unknown as Prisma.InputJsonValue,
+      pointsSpent: price.points,
+      code: newDiscountCode(reward.codePrefix),
+      startsAt: input.now,
+      endsAt: new Date(input.now.getTime() + reward.codeLifetimeDays * DAY_MS),
+    },
+  });
+  await debit(tx, member, {
+    key: `redemption:${redemption.id}:debit`,
+    kind: "redeem",
+    points: price.points,
+    now: input.now,
+    includePending: false,
+    sourceType: "redemption",
+    sourceId: redemption.id,
+    reason: reward.name,
+  });
+  await tx.outboxTask.create({
+    data: { shopId: shop.id, topic: "create_discount", key: `redemption:${redemption.id}:create`, payload: { redemptionId: redemption.id } },
+  });
+  return { status: "created", redemption };
+}
+
+/** The code exists in Shopify: the shopper can use it. */
+export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDiscountId: string) {
+  await tx.redemption.updateMany({
+    where: { id: redemptionId, status: "pending" },
+    data: { status: "active", shopifyDiscountId },
+  });
+}
+
+/** Gives the points of a redemption back (the code failed, or expired unused), once. */
+async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption, reason: string, now: Date) {
+  const member = await lockMember(tx, redemption.memberId);
+  await credit(tx, member, {
+    key: `redemption:${redemption.id}:refund`,
+    kind: "reverse",
+    points: redemption.pointsSpent,
+    now,
+    availableAt: now,
+    expiresAt: expiresAtFor(shop.program, now),
+    source: `redemption:${redemption.id}`,
+    sourceType: "redemption",
+    sourceId: redemption.id,
+    reason,
+  });
+}
+
+/** The code could not be created in Shopify: the redemption fails and its points come back. */
+export async function failRedemption(tx: Tx, shop: LoadedShop, redemptionId: string, reason: string, now: Date) {
+  const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId } });
+  if (redemption.status !== "pending") return;
+  await refundRedemption(tx, shop, redemption, `discount code not created: ${reason}`, now);
+  await tx.redemption.update({ where: { id: redemption.id }, data: { status: "failed", failureReason: reason.slice(0, 500) } });
+}
+
+/** An order used these codes: their redemptions are spent. */
+export async function markCodesUsed(tx: Tx, shopId: string, codes: string[], shopifyOrderId: string, at: Date) {
+  if (!codes.length) return;
+  await tx.redemption.updateMany({
+    where: { shopId, code: { in: codes.map((code) => code.toUpperCase()) }, status: { in: ["active", "pending"] } },
+    data: { status: "used", usedAt: at, usedOnOrderId: shopifyOrderId },
+  });
+}
+
+/** Webhooks can arrive a day late: an order that used a code on its last day must be seen first. */
+export const UNUSED_CODE_GRACE_MS = DAY_MS;
+
+/** Codes past their end date, never used: expired, and their points back if the program says so. */
+export async function expireUnusedCode(tx: Tx, shop: LoadedShop, redemptionId: string, now: Date) {
+  const cutoff = new Date(now.getTime() - UNUSED_CODE_GRACE_MS);
+  const [row] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Redemption" WHERE id = ${redemptionId} AND status = 'active' AND "endsAt" <= ${cutoff} FOR UPDATE`;
+  if (!row) return false;
+  const redemption = await tx.redemption.update({ where: { id: redemptionId }, data: { status: "expired" } });
+  if (shop.program.redemptions.refundUnusedCodes) {
+    await refundRedemption(tx, shop, redemption, "discount code expired unused", now);
+  }
+  return true;
+}

@@ -1,0 +1,11 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import prisma from "~/db.server";
+import { authenticateExtension, withCors } from "~/shopify/extension-auth.server";
+import { memberView } from "~/storefront/api.server";
+
+/** GET /api/extension/member — the same answer as /apps/tally/member, for checkout and account extensions (OPTIONS → 204). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop, customerId } = await authenticateExtension(request);
+  return withCors(Response.json(await memberView(prisma, shop.id, customerId)));
+}
+

@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import prisma from "~/db.server";
+import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { memberActivity } from "~/storefront/api.server";
+
+/** GET /apps/tally/member/activity[?cursor=…]: the shopper's points history, newest first. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop, customerId } = await authenticateAppProxy(request);
+  if (!customerId) return Response.json({ error: "not_logged_in" }, { status: 401 });
+  const cursor = new URL(request.url).searchParams.get("cursor");
+  return Response.json(await memberActivity(prisma, shop.id, customerId, cursor), { headers: { "Cache-Control": "private, no-store" } });
+}

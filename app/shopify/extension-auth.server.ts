@@ -1,0 +1,38 @@
+import prisma from "~/db.server";
+import { authenticate } from "~/shopify.server";
+import { findInstalledShop } from "./shops.server";
+
+const CORS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key",
+  "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+  "Access-Control-Max-Age": "7200",
+};
+
+export const withCors = (response: Response) => {
+  for (const [name, value] of Object.entries(CORS)) response.headers.set(name, value);
+  return response;
+};
+
+/**
+ * Checkout and customer-account extensions call with their session token (Bearer). The shop is
+ * the token's `dest`, the customer its `sub` — never a parameter. Preflights get 204; errors
+ * carry CORS headers too, so the extension can read them.
+ */
+export async function authenticateExtension(request: Request) {
+  if (request.method === "OPTIONS") throw withCors(new Response(null, { status: 204 }));
+  let sessionToken;
+  try {
+    ({ sessionToken } = await authenticate.public.checkout(request));
+  } catch (error) {
+    if (error instanceof Response) throw withCors(Response.json({ error: "invalid_session_token" }, { status: error.status >= 400 ? error.status : 401 }));
+    throw error;
+  }
+  const dest = String(sessionToken.dest);
+  const shopDomain = dest.startsWith("http") ? new URL(dest).hostname : dest;
+  const shop = await findInstalledShop(prisma, shopDomain);
+  if (!shop) throw withCors(Response.json({ error: "shop_not_installed" }, { status: 404 }));
+  const subject = sessionToken.sub ? String(sessionToken.sub) : "";
+  const customerId = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(subject)?.[1] ?? null;
+  return { shop, customerId };
+}

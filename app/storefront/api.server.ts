@@ -1,0 +1,194 @@
+import { randomUUID } from "node:crypto";
+import type { LedgerEntry, PrismaClient, Redemption } from "@prisma/client";
+import { z } from "zod";
+import { inTransaction } from "~/db/transaction.server";
+import { deliverRedemptionCode } from "~/jobs/outbox.server";
+import type { Program } from "~/loyalty/program";
+import { loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
+
+/**
+ * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the
+ * extensions (`/api/extension/...`). The routes authenticate and name the customer; everything
+ * here takes that customer as given.
+ */
+
+const DAY_MS = 86_400_000;
+
+const publicRedemption = (r: Redemption) => ({
+  id: r.id,
+  code: r.code,
+  pointsSpent: r.pointsSpent,
+  status: r.status,
+  expiresAt: r.endsAt.toISOString(),
+});
+
+function publicProgram(program: Program) {
+  return {
+    earning: {
+      pointsPerCurrencyUnit: program.earning.order.pointsPerCurrencyUnit,
+      minimumSubtotal: program.earning.order.minimumSubtotal,
+      holdDays: program.earning.order.holdDays,
+      signupPoints: program.earning.signup.points,
+      birthdayPoints: program.earning.birthday.points,
+      actions: program.earning.customActions.map((a) => ({ key: a.key, name: a.name, points: a.points })),
+    },
+    rewards: program.rewards.map((r) => ({ id: r.id, name: r.name, type: r.type, pointsCost: entryCost(r) })),
+  };
+}
+
+export async function memberView(db: PrismaClient, shopId: string, customerId: string | null) {
+  const shop = await loadShop(db, shopId);
+  if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program) };
+  const member = await db.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: customerId } } });
+  const balance = member?.balance ?? 0;
+  const redemptions = member
+    ? await db.redemption.findMany({
+        where: { memberId: member.id, status: { not: "failed" } },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+      })
+    : [];
+  return {
+    loggedIn: true as const,
+    customerId,
+    points: { balance, pending: member?.pending ?? 0, expiringNext: member ? await expiringNext(db, shop, member) : null },
+    tier: null,
+    rewards: shop.program.rewards.map((reward) => ({
+      id: reward.id,
+      name: reward.name,
+      type: reward.type,
+      pointsCost: entryCost(reward),
+      available: shop.program.enabled && reward.tierIds.length === 0 && balance >= entryCost(reward),
+    })),
+    redemptions: redemptions.map(publicRedemption),
+  };
+}
+
+async function expiringNext(
+  db: PrismaClient,
+  shop: LoadedShop,
+  member: { id: string; balance: number; lastEarnedAt: Date | null; createdAt: Date },
+) {
+  const expiry = shop.program.expiry;
+  if (expiry.mode === "never" || member.balance <= 0) return null;
+  if (expiry.mode === "inactivity") {
+    const from = member.lastEarnedAt ?? member.createdAt;
+    return { points: member.balance, at: new Date(from.getTime() + expiry.days * DAY_MS).toISOString() };
+  }
+  const next = await db.pointLot.findFirst({
+    where: { memberId: member.id, held: false, remaining: { gt: 0 }, expiresAt: { not: null } },
+    orderBy: { expiresAt: "asc" },
+  });
+  if (!next?.expiresAt) return null;
+  const sameDay = await db.pointLot.aggregate({
+    where: { memberId: member.id, held: false, remaining: { gt: 0 }, expiresAt: next.expiresAt },
+    _sum: { remaining: true },
+  });
+  return { points: sameDay._sum.remaining ?? 0, at: next.expiresAt.toISOString() };
+}
+
+const ACTIVITY_PAGE = 20;
+
+function describe(entry: LedgerEntry & { order: { name: string | null } | null }): string {
+  switch (entry.kind) {
+    case "earn":
+      return `Earned on order ${entry.order?.name ?? ""}`.trim();
+    case "redeem":
+      return `Redeemed: ${entry.reason ?? "a reward"}`;
+    case "reverse":
+      if (entry.sourceType === "refund") return `Taken back: order ${entry.order?.name ?? ""} refunded`.replace("  ", " ");
+      if (entry.sourceType === "cancellation") return `Taken back: order ${entry.order?.name ?? ""} cancelled`.replace("  ", " ");
+      return "Points returned: your reward code was not used";
+    case "release":
+      return "Pending points are now available";
+    case "expire":
+      return "Points expired";
+    case "bonus":
+      return entry.sourceType === "birthday" ? "Happy birthday!" : "Welcome bonus";
+    case "action":
+      return "Points for an activity";
+    case "merge_in":
+      return "Points moved from another account of yours";
+    case "merge_out":
+      return "Points moved to your main account";
+    default:
+      return "Adjusted by the store";
+  }
+}
+
+/** The member's ledger, newest first, in the shopper's words. `cursor` is the last entry's id. */
+export async function memberActivity(db: PrismaClient, shopId: string, customerId: string, cursor: string | null) {
+  const member = await db.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: customerId } } });
+  if (!member) return { entries: [], nextCursor: null };
+  const entries = await db.ledgerEntry.findMany({
+    where: { memberId: member.id },
+    include: { order: { select: { name: true } } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: ACTIVITY_PAGE + 1,
+    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+  });
+  const page = entries.slice(0, ACTIVITY_PAGE);
+  return {
+    entries: page.map((entry) => ({
+      id: entry.id,
+      at: entry.createdAt.toISOString(),
+      kind: entry.kind,
+      points: entry.kind === "release" ? entry.delta : entry.delta + entry.pendingDelta,
+      pending: entry.kind !== "release" && entry.pendingDelta !== 0,
+      description: describe(entry),
+    })),
+    nextCursor: entries.length > ACTIVITY_PAGE ? page[page.length - 1]!.id : null,
+  };
+}
+
+export const redeemBody = z.object({
+  rewardId: z.string().min(1).max(50),
+  points: z.number().int().positive().optional(),
+});
+
+/**
+ * POST …/redemptions: spend the points, then try once, quickly, to create the code so the
+ * shopper gets a usable code in the same answer; if Shopify is slow or failing the outbox
+ * keeps trying (status "pending") and refunds the points if it finally cannot.
+ */
+export async function redeemForCustomer(
+  db: PrismaClient,
+  shopId: string,
+  customerId: string,
+  body: unknown,
+  idempotencyKey: string | null,
+): Promise<Response> {
+  const parsed = redeemBody.safeParse(body);
+  if (!parsed.success) {
+    return Response.json(
+      { error: "invalid_request", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+      { status: 422 },
+    );
+  }
+  const shop = await loadShop(db, shopId);
+  const requestKey = `${customerId}:${idempotencyKey ?? randomUUID()}`;
+  const result = await inTransaction(db, (tx) =>
+    redeemReward(tx, shop, { customerId, rewardId: parsed.data.rewardId, points: parsed.data.points, requestKey, now: new Date() }),
+  );
+  switch (result.status) {
+    case "unknown_reward":
+      return Response.json({ error: "unknown_reward" }, { status: 422 });
+    case "invalid_points":
+      return Response.json({ error: "invalid_points" }, { status: 422 });
+    case "reward_unavailable":
+      return Response.json({ error: "reward_unavailable" }, { status: 409 });
+    case "insufficient_points":
+      return Response.json({ error: "insufficient_points", balance: result.balance, pointsNeeded: result.pointsNeeded }, { status: 409 });
+    case "duplicate":
+      return Response.json({ redemption: publicRedemption(result.redemption) }, { status: 200 });
+    case "created": {
+      const redemption = await deliverRedemptionCode(db, result.redemption.id, new Date(), { maxAttempts: 2 });
+      if (redemption.status === "failed") {
+        // Shopify refused the code; the points are already back.
+        return Response.json({ error: "code_not_created", redemption: publicRedemption(redemption) }, { status: 502 });
+      }
+      return Response.json({ redemption: publicRedemption(redemption) }, { status: 201 });
+    }
+  }
+}
