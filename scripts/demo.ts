@@ -55,8 +55,9 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
   Sandbox Admin API:        ${double.origin}/admin/api/<version>/graphql.json
 
   Send a signed webhook or App Proxy request the way Shopify would, from another terminal:
-    npm run demo:order                 a paid order from a sandbox customer (orders/paid)
-    npm run demo:proxy -- /status      a storefront request as a signed-in customer
+    npm run demo:order                                  a paid order from a sandbox customer (orders/paid)
+    npm run demo:proxy -- /member                       that customer's points and rewards (App Proxy)
+    npm run demo:proxy -- /redemptions ${SANDBOX_CUSTOMERS[0]!.id} five-off   spend 500 points on a code
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { appProxyQuery } from "../sandbox/signing";
+import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload, refundPayload } from "./support/webhook-fixtures";
 
@@ -35,6 +37,28 @@ describe.skipIf(!onPostgres)("many deliveries at once for one member (PostgreSQL
     expect(member.balance).toBe(8 * 75);
     expect(await app.prisma.ledgerEntry.count({ where: { memberId: member.id, kind: "earn" } })).toBe(8);
     expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBe(1);
+    expect(await ledgerDiscrepancies(app.prisma, shop.id)).toEqual([]);
+  });
+
+  it("50 redemptions at once for a member whose balance covers 3 issue exactly 3 codes", async () => {
+    const customer = { id: 4343, email: "eager@example.com" };
+    await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 8100, customer, lines: [{ price: "1650.00" }] }));
+    const redeem = () =>
+      fetch(`${app.url}/proxy/redemptions?${appProxyQuery({ shop: SHOP, customerId: customer.id }, TEST_API_SECRET)}`, {
+        method: "POST",
+        headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+        body: JSON.stringify({ rewardId: "five-off" }),
+      });
+    const responses = await Promise.all(Array.from({ length: 50 }, redeem));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(47);
+
+    const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const member = await app.prisma.member.findFirstOrThrow({ where: { shopId: shop.id, shopifyCustomerId: "4343" } });
+    expect(member.balance).toBe(150);
+    expect(await app.prisma.redemption.count({ where: { memberId: member.id } })).toBe(3);
+    expect(app.double.shop(SHOP).discounts).toHaveLength(3);
     expect(await ledgerDiscrepancies(app.prisma, shop.id)).toEqual([]);
   });
 });
