@@ -73,6 +73,8 @@ export interface DoubleShop {
   customers: DoubleCustomer[];
   orders: DoubleOrder[];
   discounts: DoubleDiscount[];
+  /** Variant id → price, for the variants the tests sell. */
+  variantPrices: Record<string, string>;
 }
 
 export interface RecordedCall {
@@ -136,9 +138,9 @@ export class AdminApiDouble {
   }
 
   addShop(
-    shop: Omit<DoubleShop, "customers" | "orders" | "discounts"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
   ): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [] };
+    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {} };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -361,6 +363,10 @@ export class AdminApiDouble {
       order: ({ id }: { id: string }) => {
         const order = shop.orders.find((o) => String(o.id) === legacyId(id));
         return order ? orderNode(order, shop.currencyCode) : null;
+      },
+      productVariant: ({ id }: { id: string }) => {
+        const price = shop.variantPrices[legacyId(id)];
+        return price ? { id, price } : null;
       },
       codeDiscountNodeByCode: ({ code }: { code: string }) => {
         const discount = shop.discounts.find((d) => d.code.toUpperCase() === code.toUpperCase());

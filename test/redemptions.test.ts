@@ -19,6 +19,7 @@ beforeAll(async () => {
   program.rewards.push(
     { ...program.rewards[0]!, id: "ten-percent", name: "10% off", type: "percentage", pointsCost: 300, percentage: 10 } as Program["rewards"][number],
     { ...program.rewards[0]!, id: "ship", name: "Free shipping", type: "free_shipping", pointsCost: 200, maxShippingPrice: 15 } as Program["rewards"][number],
+    { ...program.rewards[0]!, id: "free-mug", name: "Free mug", type: "free_product", pointsCost: 800, variantId: "5550" } as unknown as Program["rewards"][number],
     {
       ...program.rewards[0]!,
       id: "pay-with-points",
@@ -61,7 +62,7 @@ describe("GET /apps/tally/member", () => {
     const body = await getMember(null);
     expect(body.loggedIn).toBe(false);
     expect(body.program.earning.pointsPerCurrencyUnit).toBe(1);
-    expect(body.program.rewards.map((r: { id: string }) => r.id)).toEqual(["five-off", "ten-percent", "ship", "pay-with-points"]);
+    expect(body.program.rewards.map((r: { id: string }) => r.id)).toEqual(["five-off", "ten-percent", "ship", "free-mug", "pay-with-points"]);
   });
 
   it("shows a signed-in shopper their points and the rewards they can afford", async () => {
@@ -73,6 +74,7 @@ describe("GET /apps/tally/member", () => {
       "five-off": false,
       "ten-percent": true,
       ship: true,
+      "free-mug": false,
       "pay-with-points": true,
     });
   });
@@ -120,6 +122,19 @@ describe("POST /apps/tally/redemptions", () => {
     const discount = app.double.shop(SHOP).discounts.find((d) => d.code === redemption.code)!;
     expect(discount.kind).toBe("free_shipping");
     expect(discount.input).toMatchObject({ maximumShippingPrice: "15.00", destination: { all: true }, usageLimit: 1 });
+  });
+
+  it("gives a free product as its current price off that variant, once", async () => {
+    app.double.shop(SHOP).variantPrices["5550"] = "12.90";
+    await earn(6007, "800.00", 7);
+    const { redemption } = await (await redeem(6007, { rewardId: "free-mug" })).json();
+    const discount = app.double.shop(SHOP).discounts.find((d) => d.code === redemption.code)!;
+    expect(discount.input).toMatchObject({
+      customerGets: {
+        value: { discountAmount: { amount: "12.90", appliesOnEachItem: false } },
+        items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/5550"] } },
+      },
+    });
   });
 
   it("answers 409 without enough points, 422 for an unknown reward or a bad body, 401 for a guest", async () => {

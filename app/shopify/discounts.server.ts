@@ -26,6 +26,12 @@ const CreateFreeShippingCode = adminOperation<
   }
 `);
 
+const VariantPrice = adminOperation<{ productVariant: { id: string; price: string } | null }, { id: string }>(`#graphql
+  query VariantPrice($id: ID!) {
+    productVariant(id: $id) { id price }
+  }
+`);
+
 const DiscountByCode = adminOperation<{ codeDiscountNodeByCode: { id: string } | null }, { code: string }>(`#graphql
   query DiscountByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) { id }
@@ -36,7 +42,7 @@ export interface CodeToCreate {
   reward: Reward;
   code: string;
   customerId: string;
-  /** The value of a variable reward: the amount the shopper bought with their points. */
+  /** A variable reward: what the shopper bought with their points. A free product: its price. */
   amount: number | null;
   startsAt: Date;
   endsAt: Date;
@@ -66,7 +72,8 @@ function value(reward: Reward, amount: number | null) {
     case "percentage":
       return { percentage: reward.percentage / 100 };
     case "free_product":
-      return { percentage: 1 };
+      // The variant's price off, once: a percentage would make every unit in the cart free.
+      return { discountAmount: { amount: decimal(amount ?? 0), appliesOnEachItem: false } };
     case "free_shipping":
       throw new Error("free shipping has no customerGets value");
   }
@@ -109,6 +116,11 @@ export function discountInput(input: CodeToCreate): { mutation: "basic" | "free_
  * is ours from an attempt whose answer was lost: that discount is returned instead.
  */
 export async function createDiscountCode(admin: AdminGateway, code: CodeToCreate): Promise<string> {
+  if (code.reward.type === "free_product") {
+    const { productVariant } = await admin.request(VariantPrice, { id: `gid://shopify/ProductVariant/${code.reward.variantId}` });
+    if (!productVariant) throw new AdminUserError([{ field: ["variantId"], message: "the reward's product variant no longer exists" }], "VariantPrice", admin.shop);
+    code = { ...code, amount: Number(productVariant.price) };
+  }
   const { mutation, input } = discountInput(code);
   try {
     const payload =

@@ -35,10 +35,10 @@ describe("the discount Shopify is asked to create", () => {
     });
   });
 
-  it("a free product is 100% off that variant", () => {
-    const { input } = discountInput({ reward: reward({ type: "free_product", variantId: "9001" }), code: "C", customerId: "1", amount: null, ...dates });
+  it("a free product is its price off that variant, once — not every unit in the cart", () => {
+    const { input } = discountInput({ reward: reward({ type: "free_product", variantId: "9001" }), code: "C", customerId: "1", amount: 24.5, ...dates });
     expect(input.customerGets).toEqual({
-      value: { percentage: 1 },
+      value: { discountAmount: { amount: "24.50", appliesOnEachItem: false } },
       items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/9001"] } },
     });
   });
