@@ -75,6 +75,8 @@ export interface DoubleShop {
   discounts: DoubleDiscount[];
   /** Variant id → price, for the variants the tests sell. */
   variantPrices: Record<string, string>;
+  /** Owner GID → "namespace.key" → metafield, as metafieldsSet left them. */
+  metafields: Record<string, Record<string, { type: string; value: string }>>;
 }
 
 export interface RecordedCall {
@@ -138,9 +140,9 @@ export class AdminApiDouble {
   }
 
   addShop(
-    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
   ): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {} };
+    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {}, metafields: {} };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -393,6 +395,15 @@ export class AdminApiDouble {
       return { codeDiscountNode: { id: discount.id }, userErrors: [] };
     };
     return {
+      metafieldsSet: ({ metafields }: { metafields: { ownerId: string; namespace: string; key: string; type: string; value: string }[] }) => {
+        if (metafields.length > 25) {
+          return { metafields: null, userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO" }] };
+        }
+        for (const metafield of metafields) {
+          (shop.metafields[metafield.ownerId] ??= {})[`${metafield.namespace}.${metafield.key}`] = { type: metafield.type, value: metafield.value };
+        }
+        return { metafields: [], userErrors: [] };
+      },
       discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
         createCode("basic", basicCodeDiscount),
       discountCodeFreeShippingCreate: ({ freeShippingCodeDiscount }: { freeShippingCodeDiscount: Record<string, unknown> }) =>

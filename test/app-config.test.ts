@@ -22,3 +22,17 @@ describe("shopify.app.toml", () => {
     expect(toml).toMatch(/\[app_proxy\]\s*\n(?:#.*\n)*url = "\/proxy"\s*\nprefix = "apps"\s*\nsubpath = "tally"/);
   });
 });
+
+describe("app-owned customer metafields", () => {
+  it("declares every metafield Tally writes, readable on the storefront and in customer accounts", async () => {
+    const { memberMetafields } = await import("~/shopify/customer-metafields.server");
+    const written = memberMetafields({ customerId: "1", balance: 0, pending: 0, nextExpiry: null });
+    for (const metafield of written) {
+      const key = metafield.key;
+      const block = new RegExp(
+        `\\[customer\\.metafields\\.app\\.${key}\\]\\s*\\ntype = "${metafield.type}"[\\s\\S]*?access\\.storefront = "public_read"\\s*\\naccess\\.customer_account = "read"`,
+      );
+      expect(toml, key).toMatch(block);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/ord
 import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
+import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
 
 /**
@@ -210,6 +211,7 @@ export async function reconcileOrders(
 
 export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
+  sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   expire_codes: (db: PrismaClient, now: Date) => expireUnusedCodes(db, now),
   release: (db: PrismaClient, now: Date) => releaseHeldPoints(db, now),
   expire: (db: PrismaClient, now: Date, shop?: string) => expirePoints(db, now, shop),

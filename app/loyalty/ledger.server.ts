@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { queueMemberSync } from "./member-sync.server";
 
 /**
  * The ledger: every change to a member's points is an entry under an idempotency key unique per
@@ -200,6 +201,7 @@ async function writeEntry(tx: Tx, member: LockedMember, cause: EntryCause, delta
   });
   member.balance += delta;
   member.pending += pendingDelta;
+  await queueMemberSync(tx, member.shopId, member.id);
 }
 
 export interface LedgerDiscrepancy {

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
 import type { Program } from "~/loyalty/program";
-import { loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { loadShop } from "~/loyalty/program.server";
+import { expiringNext } from "~/loyalty/expiry.server";
 import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
 
 /**
@@ -12,8 +13,6 @@ import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
  * extensions (`/api/extension/...`). The routes authenticate and name the customer; everything
  * here takes that customer as given.
  */
-
-const DAY_MS = 86_400_000;
 
 const publicRedemption = (r: Redemption) => ({
   id: r.id,
@@ -63,29 +62,6 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
     })),
     redemptions: redemptions.map(publicRedemption),
   };
-}
-
-async function expiringNext(
-  db: PrismaClient,
-  shop: LoadedShop,
-  member: { id: string; balance: number; lastEarnedAt: Date | null; createdAt: Date },
-) {
-  const expiry = shop.program.expiry;
-  if (expiry.mode === "never" || member.balance <= 0) return null;
-  if (expiry.mode === "inactivity") {
-    const from = member.lastEarnedAt ?? member.createdAt;
-    return { points: member.balance, at: new Date(from.getTime() + expiry.days * DAY_MS).toISOString() };
-  }
-  const next = await db.pointLot.findFirst({
-    where: { memberId: member.id, held: false, remaining: { gt: 0 }, expiresAt: { not: null } },
-    orderBy: { expiresAt: "asc" },
-  });
-  if (!next?.expiresAt) return null;
-  const sameDay = await db.pointLot.aggregate({
-    where: { memberId: member.id, held: false, remaining: { gt: 0 }, expiresAt: next.expiresAt },
-    _sum: { remaining: true },
-  });
-  return { points: sameDay._sum.remaining ?? 0, at: next.expiresAt.toISOString() };
 }
 
 const ACTIVITY_PAGE = 20;

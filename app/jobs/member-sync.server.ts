@@ -1,0 +1,88 @@
+import type { OutboxTask, PrismaClient } from "@prisma/client";
+import { expiringNext } from "~/loyalty/expiry.server";
+import { loadShop } from "~/loyalty/program.server";
+import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
+import { METAFIELDS_PER_CALL, METAFIELDS_PER_MEMBER, setMemberMetafields, type MemberFacts } from "~/shopify/customer-metafields.server";
+import { AdminHttpError, AdminThrottledError, ShopNotInstalledError } from "~/shopify/errors";
+import type { JobReport } from "./points.server";
+
+const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER);
+const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60_000);
+
+/**
+ * Mirrors members' points to their Shopify customer metafields: due sync tasks, grouped by
+ * shop, 8 members (24 metafields) per metafieldsSet. A task is marked done only if no change
+ * arrived while Shopify was being written (`changes` unchanged); otherwise it runs again.
+ */
+export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
+  const report = { job: "sync", members: 0, points: 0 };
+  const due = await db.outboxTask.findMany({
+    where: { topic: "sync_member", deliveredAt: null, runAt: { lte: now } },
+    orderBy: { runAt: "asc" },
+    take: 800,
+  });
+  const byShop = Map.groupBy(due, (task) => task.shopId);
+  for (const [shopId, tasks] of byShop) {
+    const shop = await loadShop(db, shopId);
+    const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
+      if (error instanceof ShopNotInstalledError) return null;
+      throw error;
+    });
+    if (!admin) {
+      await markDone(db, tasks, now);
+      continue;
+    }
+    const members = await db.member.findMany({
+      where: { id: { in: tasks.map(memberIdOf) } },
+      select: { id: true, shopifyCustomerId: true, balance: true, pending: true, lastEarnedAt: true, createdAt: true },
+    });
+    const byMember = new Map(members.map((member) => [member.id, member]));
+    const syncable = tasks.filter((task) => byMember.get(memberIdOf(task))?.shopifyCustomerId);
+    await markDone(db, tasks.filter((task) => !syncable.includes(task)), now);
+    for (let start = 0; start < syncable.length; start += MEMBERS_PER_CALL) {
+      const chunk = syncable.slice(start, start + MEMBERS_PER_CALL);
+      const facts: MemberFacts[] = [];
+      for (const task of chunk) {
+        const member = byMember.get(memberIdOf(task))!;
+        facts.push({
+          customerId: member.shopifyCustomerId!,
+          balance: member.balance,
+          pending: member.pending,
+          nextExpiry: await expiringNext(db, shop, member),
+        });
+      }
+      try {
+        await setMemberMetafields(admin, facts);
+        report.members += await markDone(db, chunk, now);
+      } catch (error) {
+        const retryable = error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
+        if (!retryable) {
+          console.error(JSON.stringify({ event: "sync.failed", shop: shop.domain, error: String(error) }));
+          await markDone(db, chunk, now);
+          continue;
+        }
+        for (const task of chunk) {
+          await db.outboxTask.update({
+            where: { id: task.id },
+            data: { attempts: { increment: 1 }, runAt: new Date(now.getTime() + backoffMs(task.attempts + 1)) },
+          });
+        }
+      }
+    }
+  }
+  return report;
+}
+
+const memberIdOf = (task: OutboxTask) => (task.payload as { memberId: string }).memberId;
+const changesOf = (task: OutboxTask) => String((task.payload as { changes?: number }).changes ?? 0);
+
+/** Done, unless the member changed again since the task was read. */
+async function markDone(db: PrismaClient, tasks: OutboxTask[], now: Date): Promise<number> {
+  let done = 0;
+  for (const task of tasks) {
+    done += await db.$executeRaw`
+      UPDATE "OutboxTask" SET "deliveredAt" = ${now}
+       WHERE id = ${task.id} AND "deliveredAt" IS NULL AND payload->>'changes' = ${changesOf(task)}`;
+  }
+  return done;
+}

@@ -1,0 +1,43 @@
+import type { AdminGateway } from "./admin-gateway.server";
+import { adminOperation, type UserError } from "./operation";
+
+/** Shopify takes at most 25 metafields in one metafieldsSet. */
+export const METAFIELDS_PER_CALL = 25;
+
+const SetMetafields = adminOperation<
+  { metafieldsSet: { userErrors: UserError[] } | null },
+  { metafields: { ownerId: string; namespace: string; key: string; type: string; value: string }[] }
+>(`#graphql
+  mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      userErrors { field message code }
+    }
+  }
+`);
+
+export interface MemberFacts {
+  customerId: string;
+  balance: number;
+  pending: number;
+  nextExpiry: { points: number; at: string } | null;
+}
+
+/** The app-owned customer metafields (declared in shopify.app.toml) that mirror a member. */
+export function memberMetafields(member: MemberFacts) {
+  const ownerId = `gid://shopify/Customer/${member.customerId}`;
+  return [
+    { ownerId, namespace: "$app", key: "points_balance", type: "number_integer", value: String(member.balance) },
+    { ownerId, namespace: "$app", key: "points_pending", type: "number_integer", value: String(member.pending) },
+    { ownerId, namespace: "$app", key: "points_next_expiry", type: "json", value: JSON.stringify(member.nextExpiry ?? { points: 0, at: null }) },
+  ];
+}
+
+export const METAFIELDS_PER_MEMBER = 3;
+
+/** Writes the members' metafields, as few calls as Shopify allows. */
+export async function setMemberMetafields(admin: AdminGateway, members: MemberFacts[]) {
+  const metafields = members.flatMap(memberMetafields);
+  for (let start = 0; start < metafields.length; start += METAFIELDS_PER_CALL) {
+    await admin.mutate(SetMetafields, { metafields: metafields.slice(start, start + METAFIELDS_PER_CALL) }, (data) => data.metafieldsSet);
+  }
+}
