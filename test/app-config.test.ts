@@ -26,7 +26,7 @@ describe("shopify.app.toml", () => {
 describe("app-owned customer metafields", () => {
   it("declares every metafield Tally writes, readable on the storefront and in customer accounts", async () => {
     const { memberMetafields } = await import("~/shopify/customer-metafields.server");
-    const written = memberMetafields({ customerId: "1", balance: 0, pending: 0, nextExpiry: null });
+    const written = memberMetafields({ customerId: "1", balance: 0, pending: 0, nextExpiry: null, tier: null });
     for (const metafield of written) {
       const key = metafield.key;
       const block = new RegExp(

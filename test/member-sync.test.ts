@@ -54,7 +54,7 @@ describe("members' points mirrored to Shopify customer metafields", () => {
     await syncMembersToShopify(app.prisma, later(), { sleep: async () => {} });
     const calls = app.double.callsTo("SetMemberMetafields");
     const sizes = calls.filter((c) => !(c.response as { errors?: unknown }).errors).map((c) => (c.variables.metafields as unknown[]).length);
-    expect(sizes).toEqual([24, 24, 12]);
+    expect(sizes).toEqual([24, 24, 24, 8]);
     for (let i = 0; i < 20; i++) expect(metafieldsOf(7100 + i)!["$app.points_balance"]!.value).toBe("3");
   });
 });

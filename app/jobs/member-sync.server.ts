@@ -10,8 +10,8 @@ const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER)
 const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60_000);
 
 /**
- * Mirrors members' points to their Shopify customer metafields: due sync tasks, grouped by
- * shop, 8 members (24 metafields) per metafieldsSet. A task is marked done only if no change
+ * Mirrors members' points and tier to their Shopify customer metafields: due sync tasks, grouped
+ * by shop, 6 members (24 metafields) per metafieldsSet. A task is marked done only if no change
  * arrived while Shopify was being written (`changes` unchanged); otherwise it runs again.
  */
 export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
@@ -34,7 +34,7 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
     }
     const members = await db.member.findMany({
       where: { id: { in: tasks.map(memberIdOf) } },
-      select: { id: true, shopifyCustomerId: true, balance: true, pending: true, lastEarnedAt: true, createdAt: true },
+      select: { id: true, shopifyCustomerId: true, balance: true, pending: true, lastEarnedAt: true, createdAt: true, tierId: true },
     });
     const byMember = new Map(members.map((member) => [member.id, member]));
     const syncable = tasks.filter((task) => byMember.get(memberIdOf(task))?.shopifyCustomerId);
@@ -44,11 +44,13 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
       const facts: MemberFacts[] = [];
       for (const task of chunk) {
         const member = byMember.get(memberIdOf(task))!;
+        const tier = shop.program.tiers.levels.find((level) => level.id === member.tierId);
         facts.push({
           customerId: member.shopifyCustomerId!,
           balance: member.balance,
           pending: member.pending,
           nextExpiry: await expiringNext(db, shop, member),
+          tier: tier ? { id: tier.id, name: tier.name } : null,
         });
       }
       try {

@@ -3,6 +3,7 @@ import { inTransaction } from "~/db/transaction.server";
 import { credit, expireLots, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
 import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
 import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { reevaluateTiers } from "~/loyalty/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
 import { syncMembersToShopify } from "./member-sync.server";
@@ -209,6 +210,16 @@ export async function reconcileOrders(
   return report;
 }
 
+/** Tiers whose period rolled, whose retention ended, or whose thresholds the merchant changed. */
+export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
+  const report = { job: "tiers", members: 0, points: 0 };
+  for (const shop of await installedShops(db, shopDomain)) {
+    const { tiersEvaluatedRevision } = await db.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { tiersEvaluatedRevision: true } });
+    report.members += await reevaluateTiers(db, { ...shop, tiersEvaluatedRevision }, now, (work) => inTransaction(db, work));
+  }
+  return report;
+}
+
 export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
@@ -217,6 +228,7 @@ export const POINTS_JOBS = {
   expire: (db: PrismaClient, now: Date, shop?: string) => expirePoints(db, now, shop),
   remind: (db: PrismaClient, now: Date, shop?: string) => remindExpiringPoints(db, now, shop),
   birthdays: (db: PrismaClient, now: Date, shop?: string) => awardBirthdays(db, now, shop),
+  tiers: (db: PrismaClient, now: Date, shop?: string) => reevaluateAllTiers(db, now, shop),
   reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
 } as const;
 

@@ -6,7 +6,7 @@ const MINUTE = 60_000;
 const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
   { jobs: ["outbox", "sync"], everyMs: 10_000 },
   { jobs: ["release", "expire", "remind", "expire_codes"], everyMs: MINUTE },
-  { jobs: ["reconcile", "birthdays"], everyMs: 60 * MINUTE },
+  { jobs: ["tiers", "reconcile", "birthdays"], everyMs: 60 * MINUTE },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
+import { evaluateMemberTier } from "./tiers.server";
 
 export type AdjustmentResult =
   | { status: "applied" | "duplicate"; balance: number; pending: number }
@@ -66,5 +67,6 @@ export async function awardAction(
     sourceType: "action",
     sourceId: action.key,
   });
+  await evaluateMemberTier(tx, shop, member, input.now, "earn");
   return { status: "awarded", points: action.points, balance: member.balance };
 }

@@ -2,6 +2,7 @@ import type { CustomerProfile } from "~/shopify/order-payloads";
 import { credit, debit, lockMember, lockMemberForCustomer, type LockedMember, type Tx } from "./ledger.server";
 import { claimGuestOrders } from "./orders.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
+import { evaluateMemberTier } from "./tiers.server";
 
 /**
  * A customer joins the program: their member record, the signup bonus (once per customer, on
@@ -27,6 +28,7 @@ export async function enrolCustomer(tx: Tx, shop: LoadedShop, profile: CustomerP
       sourceType: "signup",
       sourceId: profile.customerId,
     });
+    await evaluateMemberTier(tx, shop, member, now, "earn");
   }
   return claimGuestOrders(tx, shop, profile.customerId, profile.email, now);
 }

@@ -4,6 +4,7 @@ import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, t
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
 import { markCodesUsed } from "./redemptions.server";
+import { evaluateMemberTier, tierMultiplier } from "./tiers.server";
 
 const DAY_MS = 86_400_000;
 
@@ -83,7 +84,8 @@ export interface Settlement {
 }
 
 /** Writes whatever ledger entries the order's known facts call for and are not written yet. */
-export async function settleOrder(tx: Tx, shop: LoadedShop, order: Order, now: Date): Promise<Settlement> {
+export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now: Date): Promise<Settlement> {
+  let order = settling;
   const unsettled = { orderId: order.id, memberId: order.memberId, net: 0, awarded: false };
   if (!order.paidAt || order.test || !shop.program.enabled) return unsettled;
   if (!order.memberId && !order.shopifyCustomerId) return unsettled; // a guest, until a customer claims the email
@@ -94,8 +96,17 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, order: Order, now: D
   if (!order.memberId) await tx.order.update({ where: { id: order.id }, data: { memberId: member.id } });
 
   const placedAt = order.placedAt ?? order.paidAt;
+  const earnKey = `order:${order.shopifyOrderId}:earn`;
+  if (order.pointsEarned > 0 && !(await entryExists(tx, shop.id, earnKey))) {
+    // The member's tier multiplies the order's points once, when they are first awarded;
+    // refunds then take back their share of the multiplied points.
+    const multiplier = await tierMultiplier(tx, shop, member.id);
+    if (multiplier !== 1) {
+      order = await tx.order.update({ where: { id: order.id }, data: { pointsEarned: Math.round(order.pointsEarned * multiplier) } });
+    }
+  }
   const awarded = await credit(tx, member, {
-    key: `order:${order.shopifyOrderId}:earn`,
+    key: earnKey,
     kind: "earn",
     points: order.pointsEarned,
     now,
@@ -118,6 +129,7 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, order: Order, now: D
     order.cancelledAt !== null,
   );
   let net = await orderNet(tx, order.id);
+  let reversed = false;
   const reverse = async (key: string, sourceType: string, sourceId: string) => {
     const result = await debit(tx, member, {
       key,
@@ -131,6 +143,7 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, order: Order, now: D
       sourceId,
     });
     if (result) net -= result.debited;
+    reversed ||= Boolean(result?.debited);
   };
   for (const refund of refunds) {
     if (net <= target) break;
@@ -140,6 +153,7 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, order: Order, now: D
   if (order.cancelledAt && net > target && !(await entryExists(tx, shop.id, cancelKey))) {
     await reverse(cancelKey, "cancellation", order.shopifyOrderId);
   }
+  if (awarded || reversed) await evaluateMemberTier(tx, shop, member, now, reversed ? "refund" : "earn");
   return { orderId: order.id, memberId: member.id, net, awarded };
 }
 

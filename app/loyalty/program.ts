@@ -102,6 +102,42 @@ export const rewardSchema = z.discriminatedUnion("type", [
 
 export type Reward = z.infer<typeof rewardSchema>;
 
+export const tierLevelSchema = z.object({
+  id: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
+  name: z.string().min(1).max(60),
+  /** Reached when the metric over the period is at least this (points, currency units or orders). */
+  threshold: z.number().min(0),
+  /** Points on orders are multiplied by this while in the tier. */
+  earnMultiplier: z.number().min(1).max(10).default(1),
+  /** Given once, the first time a member reaches the tier. */
+  entryBonusPoints: nonNegativeInt.default(0),
+});
+
+export const tiersSchema = z
+  .object({
+    metric: z.enum(["points_earned", "amount_spent", "orders_placed"]).default("points_earned"),
+    period: z.enum(["lifetime", "calendar_year", "rolling_12_months"]).default("lifetime"),
+    /** through_next_period: a member who falls below keeps the tier until the end of the next period. */
+    retention: z.enum(["none", "through_next_period"]).default("through_next_period"),
+    /** Whether a refund that drops the member below the threshold demotes them at once. */
+    refundsDemote: z.boolean().default(false),
+    levels: z.array(tierLevelSchema).default([]),
+  })
+  .superRefine((tiers, ctx) => {
+    tiers.levels.forEach((level, index) => {
+      const previous = tiers.levels[index - 1];
+      if (previous && level.threshold <= previous.threshold) {
+        ctx.addIssue({ code: "custom", path: ["levels", index, "threshold"], message: "thresholds must increase from one tier to the next" });
+      }
+      if (tiers.levels.findIndex((other) => other.id === level.id) !== index) {
+        ctx.addIssue({ code: "custom", path: ["levels", index, "id"], message: `duplicate tier id "${level.id}"` });
+      }
+    });
+  });
+
+export type Tiers = z.infer<typeof tiersSchema>;
+export type TierLevel = z.infer<typeof tierLevelSchema>;
+
 export const expirySchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("never") }),
   /** Every point expires this many days after it was earned. */
@@ -128,7 +164,7 @@ export const programSchema = z
       .object({ refundUnusedCodes: z.boolean().default(true) })
       .default({ refundUnusedCodes: true }),
     expiry: expirySchema,
-    tiers: z.array(z.unknown()).default([]),
+    tiers: tiersSchema.default(tiersSchema.parse({})),
     referrals: z.object({ enabled: z.boolean().default(false) }).passthrough().default({ enabled: false }),
   })
   .strict()

@@ -44,9 +44,13 @@ export async function redeemReward(
   if (!reward) return { status: "unknown_reward" };
   const price = priceOf(reward, input.points);
   if (!price) return { status: "invalid_points" };
-  if (!shop.program.enabled || reward.tierIds.length > 0) return { status: "reward_unavailable" };
+  if (!shop.program.enabled) return { status: "reward_unavailable" };
 
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
+  if (reward.tierIds.length) {
+    const { tierId } = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true } });
+    if (!tierId || !reward.tierIds.includes(tierId)) return { status: "reward_unavailable" };
+  }
   const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey: input.requestKey } } });
   if (existing) {
     return existing.memberId === member.id ? { status: "duplicate", redemption: existing } : { status: "unknown_reward" };

@@ -20,6 +20,7 @@ export interface MemberFacts {
   balance: number;
   pending: number;
   nextExpiry: { points: number; at: string } | null;
+  tier: { id: string; name: string } | null;
 }
 
 /** The app-owned customer metafields (declared in shopify.app.toml) that mirror a member. */
@@ -29,10 +30,11 @@ export function memberMetafields(member: MemberFacts) {
     { ownerId, namespace: "$app", key: "points_balance", type: "number_integer", value: String(member.balance) },
     { ownerId, namespace: "$app", key: "points_pending", type: "number_integer", value: String(member.pending) },
     { ownerId, namespace: "$app", key: "points_next_expiry", type: "json", value: JSON.stringify(member.nextExpiry ?? { points: 0, at: null }) },
+    { ownerId, namespace: "$app", key: "tier", type: "json", value: JSON.stringify(member.tier ?? { id: null, name: null }) },
   ];
 }
 
-export const METAFIELDS_PER_MEMBER = 3;
+export const METAFIELDS_PER_MEMBER = 4;
 
 /** Writes the members' metafields, as few calls as Shopify allows. */
 export async function setMemberMetafields(admin: AdminGateway, members: MemberFacts[]) {

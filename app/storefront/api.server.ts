@@ -41,6 +41,7 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
   if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program) };
   const member = await db.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: customerId } } });
   const balance = member?.balance ?? 0;
+  const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
   const redemptions = member
     ? await db.redemption.findMany({
         where: { memberId: member.id, status: { not: "failed" } },
@@ -52,13 +53,16 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
     loggedIn: true as const,
     customerId,
     points: { balance, pending: member?.pending ?? 0, expiringNext: member ? await expiringNext(db, shop, member) : null },
-    tier: null,
+    tier: tier ? { id: tier.id, name: tier.name } : null,
     rewards: shop.program.rewards.map((reward) => ({
       id: reward.id,
       name: reward.name,
       type: reward.type,
       pointsCost: entryCost(reward),
-      available: shop.program.enabled && reward.tierIds.length === 0 && balance >= entryCost(reward),
+      available:
+        shop.program.enabled &&
+        (reward.tierIds.length === 0 || (tier !== null && reward.tierIds.includes(tier.id))) &&
+        balance >= entryCost(reward),
     })),
     redemptions: redemptions.map(publicRedemption),
   };
