@@ -77,6 +77,8 @@ export interface DoubleShop {
   variantPrices: Record<string, string>;
   /** Owner GID → "namespace.key" → metafield, as metafieldsSet left them. */
   metafields: Record<string, Record<string, { type: string; value: string }>>;
+  /** Resource GID → tags, as tagsAdd/tagsRemove left them. */
+  tags: Record<string, string[]>;
 }
 
 export interface RecordedCall {
@@ -140,9 +142,9 @@ export class AdminApiDouble {
   }
 
   addShop(
-    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
   ): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {}, metafields: {} };
+    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {}, metafields: {}, tags: {} };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -403,6 +405,14 @@ export class AdminApiDouble {
           (shop.metafields[metafield.ownerId] ??= {})[`${metafield.namespace}.${metafield.key}`] = { type: metafield.type, value: metafield.value };
         }
         return { metafields: [], userErrors: [] };
+      },
+      tagsAdd: ({ id, tags }: { id: string; tags: string[] }) => {
+        shop.tags[id] = [...new Set([...(shop.tags[id] ?? []), ...tags])];
+        return { node: null, userErrors: [] };
+      },
+      tagsRemove: ({ id, tags }: { id: string; tags: string[] }) => {
+        shop.tags[id] = (shop.tags[id] ?? []).filter((tag) => !tags.includes(tag));
+        return { node: null, userErrors: [] };
       },
       discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
         createCode("basic", basicCodeDiscount),

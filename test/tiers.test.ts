@@ -100,9 +100,17 @@ describe("VIP tiers", () => {
     expect(after.balance).toBe(before.balance);
   });
 
-  it("mirrors the tier to the customer's metafields", async () => {
+  it("mirrors the tier to the customer's metafield and tag", async () => {
     await syncMembersToShopify(app.prisma, new Date(Date.now() + 60_000));
-    const metafields = app.double.shop(KEEPS).metafields["gid://shopify/Customer/9001"]!;
+    const customer = "gid://shopify/Customer/9001";
+    const metafields = app.double.shop(KEEPS).metafields[customer]!;
     expect(JSON.parse(metafields["$app.tier"]!.value)).toEqual({ id: "silver", name: "Silver" });
+    expect(app.double.shop(KEEPS).tags[customer]).toEqual(["Tally Silver"]);
+    // Nothing changed since: no tag calls the next time the member syncs.
+    app.double.reset();
+    await paid(KEEPS, 7, 9001, "1.00");
+    await syncMembersToShopify(app.prisma, new Date(Date.now() + 60_000));
+    expect(app.double.callsTo("AddTierTag")).toHaveLength(0);
+    expect(app.double.callsTo("SetMemberMetafields")).toHaveLength(1);
   });
 });

@@ -1,8 +1,14 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
 import { expiringNext } from "~/loyalty/expiry.server";
-import { loadShop } from "~/loyalty/program.server";
+import { loadShop, type LoadedShop } from "~/loyalty/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { METAFIELDS_PER_CALL, METAFIELDS_PER_MEMBER, setMemberMetafields, type MemberFacts } from "~/shopify/customer-metafields.server";
+import {
+  METAFIELDS_PER_CALL,
+  METAFIELDS_PER_MEMBER,
+  setMemberMetafields,
+  setTierTag,
+  type MemberFacts,
+} from "~/shopify/customer-metafields.server";
 import { AdminHttpError, AdminThrottledError, ShopNotInstalledError } from "~/shopify/errors";
 import type { JobReport } from "./points.server";
 
@@ -10,8 +16,8 @@ const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER)
 const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60_000);
 
 /**
- * Mirrors members' points and tier to their Shopify customer metafields: due sync tasks, grouped
- * by shop, 6 members (24 metafields) per metafieldsSet. A task is marked done only if no change
+ * Mirrors members' points and tier to their Shopify customer metafields (and the tier tag): due
+ * sync tasks, grouped by shop, 6 members (24 metafields) per metafieldsSet. A task is marked done only if no change
  * arrived while Shopify was being written (`changes` unchanged); otherwise it runs again.
  */
 export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
@@ -34,7 +40,16 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
     }
     const members = await db.member.findMany({
       where: { id: { in: tasks.map(memberIdOf) } },
-      select: { id: true, shopifyCustomerId: true, balance: true, pending: true, lastEarnedAt: true, createdAt: true, tierId: true },
+      select: {
+        id: true,
+        shopifyCustomerId: true,
+        balance: true,
+        pending: true,
+        lastEarnedAt: true,
+        createdAt: true,
+        tierId: true,
+        syncedTierId: true,
+      },
     });
     const byMember = new Map(members.map((member) => [member.id, member]));
     const syncable = tasks.filter((task) => byMember.get(memberIdOf(task))?.shopifyCustomerId);
@@ -55,6 +70,7 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
       }
       try {
         await setMemberMetafields(admin, facts);
+        for (const task of chunk) await syncTierTag(db, admin, shop, byMember.get(memberIdOf(task))!);
         report.members += await markDone(db, chunk, now);
       } catch (error) {
         const retryable = error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
@@ -73,6 +89,21 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
     }
   }
   return report;
+}
+
+/** Only when the tier changed since the last sync: two tag mutations are not worth a no-op. */
+async function syncTierTag(
+  db: PrismaClient,
+  admin: AdminGateway,
+  shop: LoadedShop,
+  member: { id: string; shopifyCustomerId: string | null; tierId: string | null; syncedTierId: string | null },
+) {
+  if (member.tierId === member.syncedTierId || !member.shopifyCustomerId) return;
+  const tagOf = (name: string) => `${shop.program.tiers.tagPrefix}${name}`;
+  const current = shop.program.tiers.levels.find((level) => level.id === member.tierId);
+  const others = shop.program.tiers.levels.filter((level) => level !== current).map((level) => tagOf(level.name));
+  await setTierTag(admin, member.shopifyCustomerId, current ? tagOf(current.name) : null, others);
+  await db.member.updateMany({ where: { id: member.id, tierId: member.tierId }, data: { syncedTierId: member.tierId } });
 }
 
 const memberIdOf = (task: OutboxTask) => (task.payload as { memberId: string }).memberId;

@@ -121,6 +121,8 @@ export const tiersSchema = z
     retention: z.enum(["none", "through_next_period"]).default("through_next_period"),
     /** Whether a refund that drops the member below the threshold demotes them at once. */
     refundsDemote: z.boolean().default(false),
+    /** Members carry the customer tag `<prefix><tier name>` in Shopify, for segments and discounts. */
+    tagPrefix: z.string().max(40).default("Tally "),
     levels: z.array(tierLevelSchema).default([]),
   })
   .superRefine((tiers, ctx) => {

@@ -43,3 +43,26 @@ export async function setMemberMetafields(admin: AdminGateway, members: MemberFa
     await admin.mutate(SetMetafields, { metafields: metafields.slice(start, start + METAFIELDS_PER_CALL) }, (data) => data.metafieldsSet);
   }
 }
+
+const AddTags = adminOperation<{ tagsAdd: { userErrors: UserError[] } | null }, { id: string; tags: string[] }>(`#graphql
+  mutation AddTierTag($id: ID!, $tags: [String!]!) {
+    tagsAdd(id: $id, tags: $tags) {
+      userErrors { field message }
+    }
+  }
+`);
+
+const RemoveTags = adminOperation<{ tagsRemove: { userErrors: UserError[] } | null }, { id: string; tags: string[] }>(`#graphql
+  mutation RemoveTierTags($id: ID!, $tags: [String!]!) {
+    tagsRemove(id: $id, tags: $tags) {
+      userErrors { field message }
+    }
+  }
+`);
+
+/** Leaves the customer with the tag of their tier (if any) and none of the other tier tags. */
+export async function setTierTag(admin: AdminGateway, customerId: string, current: string | null, others: string[]) {
+  const id = `gid://shopify/Customer/${customerId}`;
+  if (others.length) await admin.mutate(RemoveTags, { id, tags: others }, (data) => data.tagsRemove);
+  if (current) await admin.mutate(AddTags, { id, tags: [current] }, (data) => data.tagsAdd);
+}
