@@ -5,14 +5,21 @@ import type { RefundLine } from "./earning";
 import { expiresAtFor, type LoadedShop } from "./program.server";
 import { decideTier, periodStart, type EvaluationCause, type TierState } from "./tiers";
 
-/** The member's progress under the program's tier metric, over its qualification period. */
-export async function tierMetric(db: Tx | PrismaClient, shop: LoadedShop, memberId: string, now: Date): Promise<number> {
+/** Members' progress under the program's tier metric, over its qualification period. */
+export async function tierMetrics(
+  db: Tx | PrismaClient,
+  shop: LoadedShop,
+  memberIds: string[],
+  now: Date,
+): Promise<Map<string, number>> {
   const start = periodStart(shop.program.tiers.period, now);
+  const metrics = new Map<string, number>();
   if (shop.program.tiers.metric === "points_earned") {
     // What the member earned, net of refunds; a tier's own entry bonus does not count.
-    const sums = await db.ledgerEntry.aggregate({
+    const sums = await db.ledgerEntry.groupBy({
+      by: ["memberId"],
       where: {
-        memberId,
+        memberId: { in: memberIds },
         ...(start ? { createdAt: { gte: start } } : {}),
         OR: [
           { kind: "earn" },
@@ -23,18 +30,25 @@ export async function tierMetric(db: Tx | PrismaClient, shop: LoadedShop, member
       },
       _sum: { delta: true, pendingDelta: true },
     });
-    return (sums._sum.delta ?? 0) + (sums._sum.pendingDelta ?? 0);
+    for (const sum of sums) metrics.set(sum.memberId, (sum._sum.delta ?? 0) + (sum._sum.pendingDelta ?? 0));
+    return metrics;
   }
   const orders = await db.order.findMany({
-    where: { memberId, paidAt: { not: null }, test: false, cancelledAt: null, ...(start ? { placedAt: { gte: start } } : {}) },
-    select: { eligibleCents: true, refunds: { select: { lines: true } } },
+    where: { memberId: { in: memberIds }, paidAt: { not: null }, test: false, cancelledAt: null, ...(start ? { placedAt: { gte: start } } : {}) },
+    select: { memberId: true, eligibleCents: true, refunds: { select: { lines: true } } },
   });
-  if (shop.program.tiers.metric === "orders_placed") return orders.length;
-  const cents = orders.reduce((sum, order) => {
-    const refunded = order.refunds.flatMap((r) => r.lines as unknown as RefundLine[]).reduce((s, line) => s + line.subtotalCents, 0);
-    return sum + Math.max(0, order.eligibleCents - refunded);
-  }, 0);
-  return cents / 100;
+  for (const order of orders) {
+    const value =
+      shop.program.tiers.metric === "orders_placed"
+        ? 1
+        : Math.max(
+            0,
+            order.eligibleCents -
+              order.refunds.flatMap((r) => r.lines as unknown as RefundLine[]).reduce((sum, line) => sum + line.subtotalCents, 0),
+          ) / 100;
+    metrics.set(order.memberId!, (metrics.get(order.memberId!) ?? 0) + value);
+  }
+  return metrics;
 }
 
 /**
@@ -47,7 +61,7 @@ export async function evaluateMemberTier(tx: Tx, shop: LoadedShop, member: Locke
   const row = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true, tierHeldUntil: true } });
   if (!tiers.levels.length && !row.tierId) return null;
   const current: TierState = { tierId: row.tierId, heldUntil: row.tierHeldUntil };
-  const metric = await tierMetric(tx, shop, member.id, now);
+  const metric = (await tierMetrics(tx, shop, [member.id], now)).get(member.id) ?? 0;
   const next = tiers.levels.length ? decideTier(tiers, current, metric, now, cause) : { tierId: null, heldUntil: null };
   if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) return next;
   await tx.member.update({ where: { id: member.id }, data: { tierId: next.tierId, tierHeldUntil: next.heldUntil } });
@@ -102,15 +116,22 @@ export async function reevaluateTiers(
         shopifyCustomerId: { not: null },
         ...(everyone ? {} : { tierId: { not: null }, OR: [{ tierHeldUntil: null }, { tierHeldUntil: { lte: now } }] }),
       },
-      select: { id: true },
+      select: { id: true, tierId: true, tierHeldUntil: true },
       orderBy: { id: "asc" },
-      take: 500,
+      take: 1000,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     if (!batch.length) break;
-    for (const { id } of batch) {
-      await inTransaction(async (tx) => evaluateMemberTier(tx, shop, await lockMember(tx, id), now, "period"));
+    // One query decides the batch; only members whose tier moves are locked and written.
+    const metrics = await tierMetrics(db, shop, batch.map((member) => member.id), now);
+    for (const member of batch) {
+      const current = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
+      const next = shop.program.tiers.levels.length
+        ? decideTier(shop.program.tiers, current, metrics.get(member.id) ?? 0, now, "period")
+        : { tierId: null, heldUntil: null };
       evaluated++;
+      if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) continue;
+      await inTransaction(async (tx) => evaluateMemberTier(tx, shop, await lockMember(tx, member.id), now, "period"));
     }
     cursor = batch[batch.length - 1]!.id;
   }
