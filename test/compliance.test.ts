@@ -27,6 +27,9 @@ async function seedShopper(shopDomain: string, customerId: string, email: string
       balance: 100,
     },
   });
+  await app.prisma.order.create({
+    data: { shopId: shop.id, shopifyOrderId: `9001-${customerId}`, memberId: member.id, shopifyCustomerId: customerId, email, name: "#1001", pointsEarned: 150 },
+  });
   await app.prisma.pointLot.create({
     data: { shopId: shop.id, memberId: member.id, amount: 150, remaining: 100, availableAt: new Date(), source: "order:9001" },
   });
@@ -69,6 +72,7 @@ describe("customers/data_request", () => {
         { kind: "adjust", points: -50, reason: "Goodwill for ann@example.com" },
       ],
       pointLots: [{ points: 150, remaining: 100, source: "order:9001" }],
+      orders: [{ order: "#1001", email: "ann@example.com", pointsEarned: 150 }],
     });
   });
 
@@ -111,6 +115,10 @@ describe("customers/redact", () => {
     expect(redacted.redactedAt).toBeInstanceOf(Date);
     expect(redacted.ledgerEntries.map((e) => e.delta).sort()).toEqual([-50, 150]);
     expect(redacted.ledgerEntries.every((e) => e.reason === null)).toBe(true);
+
+    // Their orders keep their points but lose the email and name.
+    const orders = await app.prisma.order.findMany({ where: { memberId: member.id } });
+    expect(orders.map((o) => [o.email, o.name, o.shopifyCustomerId, o.pointsEarned])).toEqual([[null, null, null, 150]]);
 
     // The earlier export held the shopper's details: it goes too.
     const exported = await app.prisma.complianceRequest.findFirstOrThrow({

@@ -9,7 +9,7 @@ import {
   setTierTag,
   type MemberFacts,
 } from "~/shopify/customer-metafields.server";
-import { AdminHttpError, AdminThrottledError, ShopNotInstalledError } from "~/shopify/errors";
+import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
 import type { JobReport } from "./points.server";
 
 const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER);
@@ -73,8 +73,7 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
         for (const task of chunk) await syncTierTag(db, admin, shop, byMember.get(memberIdOf(task))!);
         report.members += await markDone(db, chunk, now);
       } catch (error) {
-        const retryable = error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
-        if (!retryable) {
+        if (!isRetryable(error)) {
           console.error(JSON.stringify({ event: "sync.failed", shop: shop.domain, error: String(error) }));
           await markDone(db, chunk, now);
           continue;

@@ -5,15 +5,13 @@ import { loadShop } from "~/loyalty/program.server";
 import { activateRedemption, expireUnusedCode, failRedemption, UNUSED_CODE_GRACE_MS } from "~/loyalty/redemptions.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
-import { AdminHttpError, AdminThrottledError } from "~/shopify/errors";
+import { isRetryable } from "~/shopify/errors";
 import type { JobReport } from "./points.server";
 
 /** Attempts before a discount code is given up on and its points refunded (about 2 hours). */
 export const MAX_CODE_ATTEMPTS = 10;
 const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** attempts, 30 * 60_000);
 
-const retryable = (error: unknown) =>
-  error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
 
 /**
  * Creates a pending redemption's discount code in Shopify. Success activates it; a failure
@@ -50,7 +48,7 @@ export async function deliverRedemptionCode(
     });
   } catch (error) {
     const attempts = task.attempts + 1;
-    if (retryable(error) && attempts < MAX_CODE_ATTEMPTS) {
+    if (isRetryable(error) && attempts < MAX_CODE_ATTEMPTS) {
       await db.outboxTask.update({ where: { id: task.id }, data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) } });
     } else {
       await inTransaction(db, async (tx) => {

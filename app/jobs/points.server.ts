@@ -215,7 +215,7 @@ export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain
   const report = { job: "tiers", members: 0, points: 0 };
   for (const shop of await installedShops(db, shopDomain)) {
     const { tiersEvaluatedRevision } = await db.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { tiersEvaluatedRevision: true } });
-    report.members += await reevaluateTiers(db, { ...shop, tiersEvaluatedRevision }, now, (work) => inTransaction(db, work));
+    report.members += await reevaluateTiers(db, { ...shop, tiersEvaluatedRevision }, now);
   }
   return report;
 }

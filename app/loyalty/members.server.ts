@@ -1,6 +1,7 @@
 import type { CustomerProfile } from "~/shopify/order-payloads";
 import { credit, debit, lockMember, lockMemberForCustomer, type LockedMember, type Tx } from "./ledger.server";
 import { claimGuestOrders } from "./orders.server";
+import { erasePersonalData } from "./privacy.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
 import { evaluateMemberTier } from "./tiers.server";
 
@@ -35,10 +36,7 @@ export async function enrolCustomer(tx: Tx, shop: LoadedShop, profile: CustomerP
 
 /** Shopify deleted the customer: their member record loses what identifies them; the ledger stays. */
 export async function forgetCustomer(tx: Tx, shop: LoadedShop, customerId: string, now: Date) {
-  await tx.member.updateMany({
-    where: { shopId: shop.id, shopifyCustomerId: customerId },
-    data: { shopifyCustomerId: null, email: null, firstName: null, lastName: null, phone: null, birthday: null, deletedAt: now },
-  });
+  await erasePersonalData(tx, shop.id, customerId, { mark: { deletedAt: now } });
 }
 
 /**

@@ -9,10 +9,12 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
     include: {
       ledgerEntries: { orderBy: { createdAt: "asc" } },
       pointLots: { orderBy: { createdAt: "asc" } },
+      orders: { orderBy: { createdAt: "asc" } },
+      redemptions: { orderBy: { createdAt: "asc" } },
     },
   });
   if (!member) return { shopifyCustomerId, member: null };
-  const { ledgerEntries, pointLots, ...profile } = member;
+  const { ledgerEntries, pointLots, orders, redemptions, ...profile } = member;
   return {
     shopifyCustomerId,
     member: {
@@ -39,6 +41,18 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       expiresAt: lot.expiresAt?.toISOString() ?? null,
       source: lot.source,
     })),
+    orders: orders.map((order) => ({
+      order: order.name,
+      email: order.email,
+      placedAt: order.placedAt?.toISOString() ?? null,
+      pointsEarned: order.pointsEarned,
+    })),
+    redemptions: redemptions.map((redemption) => ({
+      code: redemption.code,
+      points: redemption.pointsSpent,
+      status: redemption.status,
+      at: redemption.createdAt.toISOString(),
+    })),
   };
 }
 
@@ -61,35 +75,50 @@ export async function recordDataRequest(
 }
 
 /**
- * Erases what identifies the shopper. The member row and its ledger stay, under the row's own
- * anonymous id, so the shop's points liability and history still add up.
+ * Erases what identifies a shopper in one shop: the member's profile, the free-text reasons on
+ * their ledger, and the email and name on their orders (and on any order Shopify names). The
+ * member row and its ledger stay, under the row's anonymous id, so the shop's points still add up.
  */
+export async function erasePersonalData(
+  tx: Tx,
+  shopId: string,
+  shopifyCustomerId: string,
+  options: { ordersToRedact?: string[]; mark: { redactedAt: Date } | { deletedAt: Date } },
+) {
+  const member = await tx.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId } },
+    select: { id: true },
+  });
+  await tx.order.updateMany({
+    where: {
+      shopId,
+      OR: [
+        { shopifyCustomerId },
+        ...(member ? [{ memberId: member.id }] : []),
+        { shopifyOrderId: { in: options.ordersToRedact ?? [] } },
+      ],
+    },
+    data: { email: null, name: null, shopifyCustomerId: null },
+  });
+  if (!member) return;
+  await tx.member.update({
+    where: { id: member.id },
+    data: { shopifyCustomerId: null, email: null, firstName: null, lastName: null, phone: null, birthday: null, ...options.mark },
+  });
+  // Reasons are free text a merchant typed and may name the shopper.
+  await tx.ledgerEntry.updateMany({ where: { memberId: member.id }, data: { reason: null } });
+}
+
 export async function redactCustomer(
   tx: Tx,
   shop: { id: string | null; domain: string },
   request: { shopifyCustomerId: string; ordersToRedact: string[] },
 ) {
   if (shop.id) {
-    const member = await tx.member.findUnique({
-      where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: request.shopifyCustomerId } },
-      select: { id: true },
+    await erasePersonalData(tx, shop.id, request.shopifyCustomerId, {
+      ordersToRedact: request.ordersToRedact,
+      mark: { redactedAt: new Date() },
     });
-    if (member) {
-      await tx.member.update({
-        where: { id: member.id },
-        data: {
-          shopifyCustomerId: null,
-          email: null,
-          firstName: null,
-          lastName: null,
-          phone: null,
-          birthday: null,
-          redactedAt: new Date(),
-        },
-      });
-      // Reasons are free text a merchant typed and may name the shopper.
-      await tx.ledgerEntry.updateMany({ where: { memberId: member.id }, data: { reason: null } });
-    }
   }
   // Earlier data-request exports hold the shopper's details too.
   await tx.complianceRequest.updateMany({

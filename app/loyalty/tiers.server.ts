@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
+import { inTransaction } from "~/db/transaction.server";
 import { credit, lockMember, type LockedMember, type Tx } from "./ledger.server";
 import { queueMemberSync } from "./member-sync.server";
 import type { RefundLine } from "./earning";
@@ -103,7 +104,6 @@ export async function reevaluateTiers(
   db: PrismaClient,
   shop: LoadedShop & { tiersEvaluatedRevision: number },
   now: Date,
-  inTransaction: <T>(work: (tx: Prisma.TransactionClient) => Promise<T>) => Promise<T>,
 ): Promise<number> {
   const everyone = shop.tiersEvaluatedRevision !== shop.programRevision;
   if (!everyone && !shop.program.tiers.levels.length) return 0;
@@ -131,7 +131,7 @@ export async function reevaluateTiers(
         : { tierId: null, heldUntil: null };
       evaluated++;
       if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) continue;
-      await inTransaction(async (tx) => evaluateMemberTier(tx, shop, await lockMember(tx, member.id), now, "period"));
+      await inTransaction(db, async (tx) => evaluateMemberTier(tx, shop, await lockMember(tx, member.id), now, "period"));
     }
     cursor = batch[batch.length - 1]!.id;
   }

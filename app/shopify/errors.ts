@@ -63,3 +63,8 @@ export class ShopNotInstalledError extends Error {
     this.name = "ShopNotInstalledError";
   }
 }
+
+/** Throttling, 5xx, 429 and network failures: the same call can succeed later. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
+}

@@ -1,6 +1,7 @@
 import type { ProductFacts } from "~/loyalty/earning";
 import type { AdminGateway } from "./admin-gateway.server";
 import { adminOperation } from "./operation";
+import { legacyId } from "./order-payloads";
 
 const ProductFactsQuery = adminOperation<
   {
@@ -22,7 +23,6 @@ const ProductFactsQuery = adminOperation<
   }
 `);
 
-const legacyId = (gid: string) => gid.split("/").pop()!;
 
 // A product with its first 25 collections costs about 100 points: 8 per query stay below
 // Shopify's limit of 1000 for a single query.
@@ -37,10 +37,10 @@ export async function fetchProductFacts(admin: AdminGateway, productIds: string[
     const { nodes } = await admin.request(ProductFactsQuery, { ids });
     for (const node of nodes) {
       if (!node?.id) continue;
-      facts.set(legacyId(node.id), {
+      facts.set(legacyId(node.id)!, {
         tags: node.tags,
         productType: node.productType || null,
-        collectionIds: node.collections.nodes.map((c) => legacyId(c.id)),
+        collectionIds: node.collections.nodes.map((c) => legacyId(c.id)!),
       });
     }
   }
