@@ -17,6 +17,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { loadAdminSchema } from "./admin-schema";
+import { flowPayloadErrors, loadFlowTriggerDefinitions, type FlowTriggerDefinition } from "./flow-trigger-definitions";
 
 /**
  * A local Admin GraphQL API for the sandbox shop and for tests. It is a real HTTP server:
@@ -79,6 +80,10 @@ export interface DoubleShop {
   metafields: Record<string, Record<string, { type: string; value: string }>>;
   /** Resource GID → tags, as tagsAdd/tagsRemove left them. */
   tags: Record<string, string[]>;
+  /** The Flow trigger events flowTriggerReceive accepted, in order. */
+  flowEvents: { handle: string; payload: Record<string, unknown> }[];
+  /** Sets the API rate limit (standard unless said). */
+  plan?: ShopPlan;
 }
 
 export interface RecordedCall {
@@ -103,8 +108,13 @@ interface QueuedFault {
   remaining: number;
 }
 
-const BUCKET_SIZE = 2000;
-const RESTORE_RATE = 100;
+/** Shopify's Admin GraphQL limits by plan: points restored per second; the bucket holds 20 seconds' worth. */
+const RESTORE_RATES = { standard: 100, advanced: 200, plus: 1000 } as const;
+export type ShopPlan = keyof typeof RESTORE_RATES;
+const limitsOf = (shop: DoubleShop | undefined) => {
+  const restoreRate = RESTORE_RATES[shop?.plan ?? "standard"];
+  return { restoreRate, maximumAvailable: restoreRate * 20 };
+};
 const MUTATION_COST = 10;
 /** Shopify refuses any single query whose calculated cost is above this. */
 const MAX_QUERY_COST = 1000;
@@ -122,6 +132,8 @@ export class AdminApiDouble {
   private readonly shops = new Map<string, DoubleShop>();
   private readonly buckets = new Map<string, Bucket>();
   private faults: QueuedFault[] = [];
+  /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
+  private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 
   private constructor(
     private readonly server: Server,
@@ -142,9 +154,9 @@ export class AdminApiDouble {
   }
 
   addShop(
-    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags" | "flowEvents"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
   ): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {}, metafields: {}, tags: {} };
+    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {}, metafields: {}, tags: {}, flowEvents: [] };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -270,7 +282,7 @@ export class AdminApiDouble {
     }
     const bucket = this.refill(shop.domain);
     if (fault?.kind === "throttled" || requestedCost > bucket.available) {
-      return { status: 200, payload: throttled(requestedCost, fault ? 0 : bucket.available), call };
+      return { status: 200, payload: throttled(requestedCost, fault ? 0 : bucket.available, limitsOf(shop)), call };
     }
     if (fault?.kind === "graphql") {
       return {
@@ -296,7 +308,7 @@ export class AdminApiDouble {
       cost: {
         requestedQueryCost: requestedCost,
         actualQueryCost: actualCost,
-        throttleStatus: { maximumAvailable: BUCKET_SIZE, currentlyAvailable: bucket.available, restoreRate: RESTORE_RATE },
+        throttleStatus: { ...limitsOf(shop), currentlyAvailable: bucket.available },
       },
     };
     return {
@@ -316,8 +328,9 @@ export class AdminApiDouble {
 
   private refill(shop: string): Bucket {
     const now = Date.now();
-    const bucket = this.buckets.get(shop) ?? { available: BUCKET_SIZE, readAt: now };
-    bucket.available = Math.min(BUCKET_SIZE, bucket.available + ((now - bucket.readAt) / 1000) * RESTORE_RATE);
+    const { maximumAvailable, restoreRate } = limitsOf(this.shops.get(shop));
+    const bucket = this.buckets.get(shop) ?? { available: maximumAvailable, readAt: now };
+    bucket.available = Math.min(maximumAvailable, bucket.available + ((now - bucket.readAt) / 1000) * restoreRate);
     bucket.readAt = now;
     this.buckets.set(shop, bucket);
     return bucket;
@@ -413,6 +426,14 @@ export class AdminApiDouble {
       tagsRemove: ({ id, tags }: { id: string; tags: string[] }) => {
         shop.tags[id] = (shop.tags[id] ?? []).filter((tag) => !tags.includes(tag));
         return { node: null, userErrors: [] };
+      },
+      flowTriggerReceive: ({ handle, payload }: { handle?: string; payload?: Record<string, unknown> }) => {
+        const definition = this.flowTriggers.find((trigger) => trigger.handle === handle);
+        if (!definition) return { userErrors: [{ field: ["handle"], message: `Trigger not found for handle '${handle}'` }] };
+        const errors = flowPayloadErrors(definition, payload ?? {});
+        if (errors.length) return { userErrors: errors.map((message) => ({ field: ["payload"], message })) };
+        shop.flowEvents.push({ handle: handle!, payload: payload! });
+        return { userErrors: [] };
       },
       discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
         createCode("basic", basicCodeDiscount),
@@ -566,7 +587,7 @@ function objectsIn(value: unknown): number {
   return 0;
 }
 
-function throttled(requestedCost: number, available: number) {
+function throttled(requestedCost: number, available: number, limits: { maximumAvailable: number; restoreRate: number }) {
   return {
     errors: [
       {
@@ -581,7 +602,7 @@ function throttled(requestedCost: number, available: number) {
       cost: {
         requestedQueryCost: requestedCost,
         actualQueryCost: null,
-        throttleStatus: { maximumAvailable: BUCKET_SIZE, currentlyAvailable: Math.floor(available), restoreRate: RESTORE_RATE },
+        throttleStatus: { ...limits, currentlyAvailable: Math.floor(available) },
       },
     },
   };

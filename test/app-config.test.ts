@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { API_VERSION } from "./support/constants";
 
@@ -34,5 +35,31 @@ describe("app-owned customer metafields", () => {
       );
       expect(toml, key).toMatch(block);
     }
+  });
+});
+
+describe("Shopify Flow extensions", () => {
+  const extensionConfig = (dir: string) =>
+    parseToml(readFileSync(`extensions/${dir}/shopify.extension.toml`, "utf8")) as {
+      extensions: { type: string; handle: string; name: string; url?: string }[];
+      settings?: { fields: { type: string; key?: string }[] };
+    };
+
+  it("declares a flow_trigger extension for each trigger Tally fires, customer first, Flow-valid keys", async () => {
+    const { FLOW_TRIGGERS } = await import("~/loyalty/flow-triggers");
+    for (const trigger of Object.values(FLOW_TRIGGERS)) {
+      const config = extensionConfig(trigger.handle);
+      expect(config.extensions[0]).toMatchObject({ type: "flow_trigger", handle: trigger.handle, name: trigger.name });
+      expect(trigger.handle.length).toBeLessThanOrEqual(30);
+      const [customer, ...fields] = config.settings!.fields;
+      expect(customer).toEqual({ type: "customer_reference" });
+      for (const field of fields) expect(field.key).toMatch(/^[A-Za-z ]+$/);
+    }
+  });
+
+  it("points Flow's lifecycle callback at the route that records it", () => {
+    const [callback] = extensionConfig("flow-lifecycle").extensions;
+    expect(callback).toMatchObject({ type: "flow_trigger_lifecycle_callback", url: "/flow/lifecycle" });
+    expect(routes).toContain("flow.lifecycle.tsx");
   });
 });

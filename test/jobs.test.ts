@@ -13,12 +13,7 @@ const DEFAULTS = "default-shop.myshopify.com";
 let app: TestApp;
 const shopIds: Record<string, string> = {};
 
-async function configure(shop: string, change: (program: Program) => void) {
-  const { program, revision } = await (await app.admin("/api/program", shop)).json();
-  change(program);
-  const response = await app.admin("/api/program", shop, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ program, revision }) });
-  expect(response.status).toBe(200);
-}
+const configure = (shop: string, change: (program: Program) => void) => app.configureProgram(shop, change);
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -77,13 +72,18 @@ describe("expiry", () => {
     expect((await member(DEFAULTS, 32)).balance).toBe(80);
   });
 
-  it("reminds once, N days before points expire", async () => {
+  it("reminds once, N days before points expire, when the shop has a Flow workflow for it", async () => {
     await paid(FIXED, 7, 22, "25.00", new Date(Date.now() - 25 * DAY));
+    const reminders = () => app.prisma.outboxTask.findMany({ where: { shopId: shopIds[FIXED], topic: "flow_trigger" } });
+    await remindExpiringPoints(app.prisma, new Date());
+    expect(await reminders()).toHaveLength(0);
+
+    await app.prisma.shop.update({ where: { id: shopIds[FIXED] }, data: { flowTriggersEnabled: ["tally-points-expiring"] } });
     await remindExpiringPoints(app.prisma, new Date());
     await remindExpiringPoints(app.prisma, new Date());
-    const tasks = await app.prisma.outboxTask.findMany({ where: { shopId: shopIds[FIXED], topic: "points_expiring" } });
+    const tasks = await reminders();
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]!.payload).toMatchObject({ points: 25, daysBefore: 7 });
+    expect(tasks[0]!.payload).toMatchObject({ handle: "tally-points-expiring", fields: { "Points expiring": 25, "Days left": 5 } });
   });
 });
 

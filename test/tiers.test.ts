@@ -19,12 +19,7 @@ const LEVELS: Program["tiers"]["levels"] = [
   { id: "gold", name: "Gold", threshold: 500, earnMultiplier: 2, entryBonusPoints: 0 },
 ];
 
-async function configure(shop: string, change: (program: Program) => void) {
-  const { program, revision } = (await (await app.admin("/api/program", shop)).json()) as { program: Program; revision: number };
-  change(program);
-  const response = await app.admin("/api/program", shop, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ program, revision }) });
-  expect(response.status).toBe(200);
-}
+const configure = (shop: string, change: (program: Program) => void) => app.configureProgram(shop, change);
 
 beforeAll(async () => {
   app = await startTestApp();

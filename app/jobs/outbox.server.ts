@@ -43,7 +43,7 @@ export async function deliverRedemptionCode(
       endsAt: redemption.endsAt,
     });
     await inTransaction(db, async (tx) => {
-      await activateRedemption(tx, redemption.id, discountId);
+      await activateRedemption(tx, redemption.id, discountId, now);
       await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
     });
   } catch (error) {

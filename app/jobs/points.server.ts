@@ -2,10 +2,12 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import { credit, expireLots, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
 import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
+import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/flow-events.server";
 import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.server";
 import { reevaluateTiers } from "~/loyalty/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
+import { deliverFlowEvents } from "./flow.server";
 import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
 
@@ -88,17 +90,17 @@ export async function expirePoints(db: PrismaClient, now: Date, shopDomain?: str
 }
 
 /**
- * "Your points expire soon" events, N days ahead as the program says, one per member and
- * expiry date: outbox tasks that the Flow trigger integration delivers.
+ * "Your points expire soon" Flow events, N days ahead as the program says, once per member,
+ * expiry date and reminder — for shops with a workflow on the trigger (Tally sends no mail).
  */
 export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
   const report = { job: "remind", members: 0, points: 0 };
   for (const shop of await installedShops(db, shopDomain)) {
     const expiry = shop.program.expiry;
-    if (expiry.mode === "never") continue;
+    if (expiry.mode === "never" || !(await flowTriggerEnabled(db, shop.id, "pointsExpiring"))) continue;
     for (const daysBefore of expiry.remindDaysBefore) {
       const horizon = new Date(now.getTime() + daysBefore * DAY_MS);
-      const expiring: { memberId: string; shopifyCustomerId: string | null; points: number; expiresAt: Date }[] =
+      const expiring: { memberId: string; points: number; expiresAt: Date }[] =
         expiry.mode === "fixed"
           ? (
               await db.pointLot.groupBy({
@@ -106,7 +108,7 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
                 where: { shopId: shop.id, held: false, remaining: { gt: 0 }, expiresAt: { gt: now, lte: horizon } },
                 _sum: { remaining: true },
               })
-            ).map((group) => ({ memberId: group.memberId, shopifyCustomerId: null, points: group._sum.remaining ?? 0, expiresAt: group.expiresAt! }))
+            ).map((group) => ({ memberId: group.memberId, points: group._sum.remaining ?? 0, expiresAt: group.expiresAt! }))
           : (
               await db.member.findMany({
                 where: {
@@ -114,29 +116,24 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
                   balance: { gt: 0 },
                   lastEarnedAt: { gt: new Date(now.getTime() - expiry.days * DAY_MS), lte: new Date(horizon.getTime() - expiry.days * DAY_MS) },
                 },
-                select: { id: true, shopifyCustomerId: true, balance: true, lastEarnedAt: true },
+                select: { id: true, balance: true, lastEarnedAt: true },
               })
             ).map((member) => ({
               memberId: member.id,
-              shopifyCustomerId: member.shopifyCustomerId,
               points: member.balance,
               expiresAt: new Date(member.lastEarnedAt!.getTime() + expiry.days * DAY_MS),
             }));
       for (const item of expiring) {
         const day = item.expiresAt.toISOString().slice(0, 10);
-        const { count } = await db.outboxTask.createMany({
-          data: [
-            {
-              shopId: shop.id,
-              topic: "points_expiring",
-              key: `points_expiring:${item.memberId}:${day}:${daysBefore}`,
-              payload: { memberId: item.memberId, customerId: item.shopifyCustomerId, points: item.points, expiresAt: item.expiresAt.toISOString(), daysBefore },
-            },
-          ],
-          skipDuplicates: true,
-        });
-        report.members += count;
-        report.points += count ? item.points : 0;
+        const queued = await queueFlowEvent(db, shop.id, "pointsExpiring", `expiring:${item.memberId}:${day}:${daysBefore}`, item.memberId, {
+          "Points expiring": item.points,
+          "Expires at": item.expiresAt.toISOString(),
+          "Days left": Math.max(0, Math.ceil((item.expiresAt.getTime() - now.getTime()) / DAY_MS)),
+        }, now);
+        if (queued) {
+          report.members++;
+          report.points += item.points;
+        }
       }
     }
   }
@@ -223,6 +220,7 @@ export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain
 export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
+  flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
   expire_codes: (db: PrismaClient, now: Date) => expireUnusedCodes(db, now),
   release: (db: PrismaClient, now: Date) => releaseHeldPoints(db, now),
   expire: (db: PrismaClient, now: Date, shop?: string) => expirePoints(db, now, shop),

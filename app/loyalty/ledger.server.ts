@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { queueFlowEvent } from "./flow-events.server";
 import { queueMemberSync } from "./member-sync.server";
 
 /**
@@ -70,6 +71,14 @@ export interface CreditInput extends EntryCause {
   activityAt?: Date;
 }
 
+/** Credits a shopper earned (Flow's "points earned"): not adjustments, reversals or merges. */
+const EARNING_KINDS = new Set(["earn", "bonus", "action"]);
+const earningReason = (input: CreditInput) => {
+  if (input.reason) return input.reason;
+  if (input.sourceType === "action") return `Action: ${input.sourceId}`;
+  return { order: "Order", signup: "Account created", birthday: "Birthday" }[input.sourceType ?? ""] ?? input.kind;
+};
+
 /** Adds a lot and its entry. False when the key was already written (or nothing to credit). */
 export async function credit(tx: Tx, member: LockedMember, input: CreditInput): Promise<boolean> {
   if (input.points <= 0 || (await entryExists(tx, member.shopId, input.key))) return false;
@@ -88,6 +97,15 @@ export async function credit(tx: Tx, member: LockedMember, input: CreditInput): 
     },
   });
   await writeEntry(tx, member, input, held ? 0 : input.points, held ? input.points : 0);
+  if (EARNING_KINDS.has(input.kind)) {
+    await queueFlowEvent(tx, member.shopId, "pointsEarned", `earned:${input.key}`, member.id, {
+      Points: input.points,
+      "Points balance": member.balance,
+      "Pending points": member.pending,
+      Reason: earningReason(input),
+      "Available now": !held,
+    }, input.now);
+  }
   if (input.activityAt) {
     await tx.$executeRaw`
       UPDATE "Member" SET "lastEarnedAt" = GREATEST(COALESCE("lastEarnedAt", ${input.activityAt}), ${input.activityAt})

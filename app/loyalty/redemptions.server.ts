@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Prisma, Redemption } from "@prisma/client";
+import { queueFlowEvent } from "./flow-events.server";
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
 import type { Reward } from "./program";
 import { expiresAtFor, type LoadedShop } from "./program.server";
@@ -88,11 +89,20 @@ export async function redeemReward(
 }
 
 /** The code exists in Shopify: the shopper can use it. */
-export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDiscountId: string) {
-  await tx.redemption.updateMany({
+export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDiscountId: string, now = new Date()) {
+  const { count } = await tx.redemption.updateMany({
     where: { id: redemptionId, status: "pending" },
     data: { status: "active", shopifyDiscountId },
   });
+  if (!count) return;
+  const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId }, include: { member: { select: { balance: true } } } });
+  await queueFlowEvent(tx, redemption.shopId, "rewardRedeemed", `redeemed:${redemption.id}`, redemption.memberId, {
+    "Reward name": (redemption.reward as unknown as Reward).name,
+    "Points spent": redemption.pointsSpent,
+    "Discount code": redemption.code,
+    "Code expires at": redemption.endsAt.toISOString(),
+    "Points balance": redemption.member.balance,
+  }, now);
 }
 
 /** Gives the points of a redemption back (the code failed, or expired unused), once. */

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
+import { queueFlowEvent } from "./flow-events.server";
 import { credit, lockMember, type LockedMember, type Tx } from "./ledger.server";
 import { queueMemberSync } from "./member-sync.server";
 import type { RefundLine } from "./earning";
@@ -67,10 +68,18 @@ export async function evaluateMemberTier(tx: Tx, shop: LoadedShop, member: Locke
   if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) return next;
   await tx.member.update({ where: { id: member.id }, data: { tierId: next.tierId, tierHeldUntil: next.heldUntil } });
   if (next.tierId !== current.tierId) {
-    await tx.tierChange.create({
+    const change = await tx.tierChange.create({
       data: { shopId: shop.id, memberId: member.id, fromTierId: current.tierId, toTierId: next.tierId, cause, metric },
     });
     const reached = tiers.levels.find((level) => level.id === next.tierId);
+    const left = tiers.levels.find((level) => level.id === current.tierId);
+    await queueFlowEvent(tx, shop.id, "tierChanged", `tier:${change.id}`, member.id, {
+      "Previous tier": left?.name ?? "",
+      "New tier": reached?.name ?? "",
+      // Levels are ordered from the lowest; no tier ranks below them all (-1).
+      Direction: tiers.levels.findIndex((level) => level.id === next.tierId) > tiers.levels.findIndex((level) => level.id === current.tierId) ? "up" : "down",
+      "Points balance": member.balance,
+    }, now);
     if (reached && reached.entryBonusPoints > 0) {
       await credit(tx, member, {
         key: `tier-entry:${member.id}:${reached.id}`,

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import { AdminApiDouble, type DoubleCustomer } from "../../sandbox/admin-api-double";
+import { AdminApiDouble, type DoubleCustomer, type ShopPlan } from "../../sandbox/admin-api-double";
 import { appProxyQuery, mintSessionToken, signedWebhookRequest } from "../../sandbox/signing";
 import { startAppServer, type RunningAppServer } from "../../server";
+import type { Program } from "~/loyalty/program";
 import { freshDatabase, type FreshDatabase } from "./database";
 import { API_VERSION, BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "./constants";
 
@@ -13,7 +14,7 @@ export interface TestApp {
   double: AdminApiDouble;
   databaseKind: "postgresql" | "pglite";
   /** Installs a shop the way Shopify does: an offline session, and the shop in the Admin API. */
-  installShop(shop: string, options?: { customers?: DoubleCustomer[] }): Promise<{ accessToken: string }>;
+  installShop(shop: string, options?: { customers?: DoubleCustomer[]; plan?: ShopPlan }): Promise<{ accessToken: string }>;
   /** Sends a webhook signed as Shopify signs it (pass `secret` to sign with the wrong key). */
   webhook(
     topic: string,
@@ -25,6 +26,8 @@ export interface TestApp {
   proxy(path: string, request: { shop: string; customerId: string | number | null; timestamp?: Date }): Promise<Response>;
   /** A request from the embedded admin: the session token as App Bridge sends it. */
   admin(path: string, shop: string, init?: RequestInit): Promise<Response>;
+  /** Edits the shop's program through `/api/program` as the admin does; returns the shop's id. */
+  configureProgram(shop: string, change: (program: Program) => void): Promise<string>;
   /** The URL the Shopify admin loads the app frame with (id_token in the query). */
   adminDocumentUrl(path: string, shop: string): Promise<string>;
   close(): Promise<void>;
@@ -63,7 +66,7 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
   const sessionToken = (shop: string) =>
     mintSessionToken({ shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
 
-  return {
+  const testApp: TestApp = {
     url: server.url,
     prisma,
     double,
@@ -83,6 +86,7 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
         currencyCode: "EUR",
         ianaTimezone: "Europe/Paris",
         customers: installOptions.customers,
+        plan: installOptions.plan,
       });
       return { accessToken };
     },
@@ -107,6 +111,13 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
       headers.set("User-Agent", BROWSER_USER_AGENT);
       return fetch(`${server.url}${path}`, { ...init, headers });
     },
+    async configureProgram(shop, change) {
+      const { program, revision } = (await (await this.admin("/api/program", shop)).json()) as { program: Program; revision: number };
+      change(program);
+      const saved = await this.admin("/api/program", shop, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ program, revision }) });
+      if (saved.status !== 200) throw new Error(`saving the program failed: ${saved.status} ${await saved.text()}`);
+      return (await prisma.shop.findUniqueOrThrow({ where: { domain: shop }, select: { id: true } })).id;
+    },
     async adminDocumentUrl(path, shop) {
       const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
       const query = new URLSearchParams({ embedded: "1", shop, host, id_token: await sessionToken(shop) });
@@ -118,4 +129,5 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
       await database.drop();
     },
   };
+  return testApp;
 }

@@ -1,0 +1,71 @@
+import type { OutboxTask, PrismaClient } from "@prisma/client";
+import type { FlowEventPayload } from "~/loyalty/flow-events.server";
+import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/flow-triggers";
+import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
+import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
+import { fireFlowTrigger } from "~/shopify/flow.server";
+import type { JobReport } from "./points.server";
+
+/** Attempts before a Flow event is dropped (about 4 hours of backoff). */
+export const MAX_FLOW_ATTEMPTS = 10;
+const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 60 * 60_000);
+
+/**
+ * Sends due Flow trigger events with flowTriggerReceive, oldest first. An event is dropped when
+ * its shop no longer has a workflow on the trigger, the member is no longer a Shopify customer
+ * (erased), or Shopify refuses it; passing failures are retried with backoff.
+ */
+export async function deliverFlowEvents(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
+  const report = { job: "flow", members: 0, points: 0 };
+  const due = await db.outboxTask.findMany({
+    where: { topic: "flow_trigger", deliveredAt: null, runAt: { lte: now } },
+    orderBy: { runAt: "asc" },
+    take: 200,
+  });
+  for (const [shopId, tasks] of Map.groupBy(due, (task) => task.shopId)) {
+    const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true, flowTriggersEnabled: true } });
+    const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
+      if (error instanceof ShopNotInstalledError) return null;
+      throw error;
+    });
+    const members = await db.member.findMany({
+      where: { id: { in: tasks.map((task) => eventOf(task).memberId) } },
+      select: { id: true, shopifyCustomerId: true },
+    });
+    const customerOf = new Map(members.map((member) => [member.id, member.shopifyCustomerId]));
+    for (const task of tasks) {
+      const event = eventOf(task);
+      const customerId = customerOf.get(event.memberId);
+      if (!admin || !customerId || !shop.flowTriggersEnabled.includes(event.handle)) {
+        await markDelivered(db, task, now);
+        continue;
+      }
+      const payload = { customer_id: Number(customerId), ...event.fields };
+      if (Buffer.byteLength(JSON.stringify(payload)) >= FLOW_PAYLOAD_MAX_BYTES) {
+        console.error(JSON.stringify({ event: "flow.payload_too_large", shop: shop.domain, handle: event.handle }));
+        await markDelivered(db, task, now);
+        continue;
+      }
+      try {
+        await fireFlowTrigger(admin, event.handle, payload);
+        await markDelivered(db, task, now);
+        report.members++;
+      } catch (error) {
+        const attempts = task.attempts + 1;
+        if (isRetryable(error) && attempts < MAX_FLOW_ATTEMPTS) {
+          await db.outboxTask.update({ where: { id: task.id }, data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) } });
+        } else {
+          console.error(JSON.stringify({ event: "flow.failed", shop: shop.domain, handle: event.handle, error: String(error) }));
+          await markDelivered(db, task, now);
+        }
+      }
+    }
+  }
+  return report;
+}
+
+const eventOf = (task: OutboxTask) => task.payload as unknown as FlowEventPayload;
+
+async function markDelivered(db: PrismaClient, task: OutboxTask, now: Date) {
+  await db.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from "node:crypto";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { inTransaction } from "~/db/transaction.server";
+import {
+  applyLifecycleCallback,
+  enabledTriggerHandles,
+  FLOW_TRIGGERS,
+  type FlowTrigger,
+  type FlowTriggerFields,
+  type LifecycleState,
+} from "./flow-triggers";
+
+export interface FlowEventPayload {
+  handle: string;
+  memberId: string;
+  fields: Record<string, string | number | boolean>;
+}
+
+/**
+ * Queues a Flow trigger event in the same transaction as its cause, only for a shop with an
+ * enabled workflow on that trigger (one statement: the check rides on the insert). The key makes
+ * it once per cause. Returns whether an event was queued.
+ */
+export async function queueFlowEvent<T extends FlowTrigger>(
+  tx: Prisma.TransactionClient | PrismaClient,
+  shopId: string,
+  trigger: T,
+  eventKey: string,
+  memberId: string,
+  fields: FlowTriggerFields[T],
+  now = new Date(),
+): Promise<boolean> {
+  const { handle } = FLOW_TRIGGERS[trigger];
+  const payload: FlowEventPayload = { handle, memberId, fields };
+  const inserted = await tx.$executeRaw`
+    INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
+    SELECT ${randomUUID()}, id, 'flow_trigger', ${`flow:${eventKey}`}, ${JSON.stringify(payload)}::jsonb, ${now}, 0, ${now}
+      FROM "Shop" WHERE id = ${shopId} AND ${handle} = ANY("flowTriggersEnabled")
+    ON CONFLICT ("shopId", key) DO NOTHING`;
+  return inserted > 0;
+}
+
+export async function flowTriggerEnabled(db: PrismaClient, shopId: string, trigger: FlowTrigger): Promise<boolean> {
+  return (await db.shop.count({ where: { id: shopId, flowTriggersEnabled: { has: FLOW_TRIGGERS[trigger].handle } } })) > 0;
+}
+
+export interface LifecycleCallback {
+  definitionId: string;
+  enabled: boolean;
+  at: Date;
+}
+
+/** Records a Flow lifecycle callback for the shop and recomputes which triggers fire. */
+export async function recordFlowLifecycle(db: PrismaClient, shopId: string, callback: LifecycleCallback) {
+  return inTransaction(db, async (tx) => {
+    const [shop] = await tx.$queryRaw<{ flowLifecycle: Record<string, LifecycleState> }[]>`
+      SELECT "flowLifecycle" FROM "Shop" WHERE id = ${shopId} FOR UPDATE`;
+    const lifecycle = applyLifecycleCallback(shop!.flowLifecycle, callback);
+    if (!lifecycle) return { applied: false };
+    const flowTriggersEnabled = enabledTriggerHandles(lifecycle);
+    await tx.shop.update({ where: { id: shopId }, data: { flowLifecycle: lifecycle as unknown as Prisma.InputJsonObject, flowTriggersEnabled } });
+    return { applied: true, flowTriggersEnabled };
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Tally's Shopify Flow triggers. Each is a `flow_trigger` extension under extensions/ whose
+ * handle and name are these, and whose fields are the keys of its `Fields` below (Flow keys are
+ * letters and spaces only); test/app-config.test.ts keeps the two in step.
+ */
+export const FLOW_TRIGGERS = {
+  pointsEarned: { handle: "tally-points-earned", name: "Loyalty points earned" },
+  rewardRedeemed: { handle: "tally-reward-redeemed", name: "Loyalty reward redeemed" },
+  tierChanged: { handle: "tally-tier-changed", name: "Loyalty tier changed" },
+  pointsExpiring: { handle: "tally-points-expiring", name: "Loyalty points expiring soon" },
+} as const;
+
+export type FlowTrigger = keyof typeof FLOW_TRIGGERS;
+
+export interface FlowTriggerFields {
+  pointsEarned: { Points: number; "Points balance": number; "Pending points": number; Reason: string; "Available now": boolean };
+  rewardRedeemed: { "Reward name": string; "Points spent": number; "Discount code": string; "Code expires at": string; "Points balance": number };
+  tierChanged: { "Previous tier": string; "New tier": string; Direction: "up" | "down"; "Points balance": number };
+  pointsExpiring: { "Points expiring": number; "Expires at": string; "Days left": number };
+}
+
+export const FLOW_TRIGGER_HANDLES: string[] = Object.values(FLOW_TRIGGERS).map((trigger) => trigger.handle);
+
+/** Flow allows a payload under 50,000 bytes. */
+export const FLOW_PAYLOAD_MAX_BYTES = 50_000;
+
+export interface LifecycleState {
+  enabled: boolean;
+  at: string;
+}
+
+/**
+ * Which of our triggers to fire, from the lifecycle callbacks Flow sent (definition id → latest
+ * state). Flow names a trigger by its definition id; we recognise our handles and names. An id we
+ * do not recognise, while enabled, fires every trigger: a few calls Flow ignores cost less than a
+ * merchant's workflow that never runs.
+ */
+export function enabledTriggerHandles(lifecycle: Record<string, LifecycleState>): string[] {
+  const enabled = new Set<string>();
+  for (const [definitionId, state] of Object.entries(lifecycle)) {
+    if (!state.enabled) continue;
+    const known = Object.values(FLOW_TRIGGERS).find((trigger) => trigger.handle === definitionId || trigger.name === definitionId);
+    for (const handle of known ? [known.handle] : FLOW_TRIGGER_HANDLES) enabled.add(handle);
+  }
+  return FLOW_TRIGGER_HANDLES.filter((handle) => enabled.has(handle));
+}
+
+/** A newer callback replaces the state of its trigger; an older one, arriving late, does not. */
+export function applyLifecycleCallback(
+  lifecycle: Record<string, LifecycleState>,
+  callback: { definitionId: string; enabled: boolean; at: Date },
+): Record<string, LifecycleState> | null {
+  const current = lifecycle[callback.definitionId];
+  if (current && Date.parse(current.at) > callback.at.getTime()) return null;
+  return { ...lifecycle, [callback.definitionId]: { enabled: callback.enabled, at: callback.at.toISOString() } };
+}
