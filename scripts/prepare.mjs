@@ -34,3 +34,14 @@ if (outdated("node_modules/.prisma/client/index.js", ["prisma/schema.prisma", st
 if (outdated("build/server/index.js", ["app", "public", "vite.config.ts", "package-lock.json", "node_modules/.prisma/client/index.js"])) {
   run("npx remix vite:build");
 }
+
+// The admin's browser tests drive Debian's Chromium (Playwright's own download cannot run here).
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (process.env.npm_lifecycle_event === "pretest" && !existsSync(chromium)) {
+  if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
+    console.log("Installing Chromium for the browser tests (apt-get)…");
+    run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium");
+  } else {
+    console.warn(`No Chromium at ${chromium}: run \`apt-get install chromium\` (or set CHROMIUM_PATH); the browser tests need it.`);
+  }
+}

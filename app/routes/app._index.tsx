@@ -1,18 +1,23 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { z } from "zod";
+import { adminContext } from "~/admin/admin-context.server";
+import { OnboardingCard } from "~/admin/onboarding-card";
 import prisma from "~/db.server";
-import { authenticate } from "~/shopify.server";
+import { useTranslation } from "~/i18n";
+import { ONBOARDING_STEPS, onboardingVisible } from "~/loyalty/onboarding";
+import { completeOnboarding, dismissOnboarding, readOnboarding } from "~/loyalty/onboarding.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
-import { ensureShop } from "~/shopify/shops.server";
+import { themeEmbedActivationUrl } from "~/shopify/theme-editor";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { session } = await authenticate.admin(request);
-  const shop = await ensureShop(prisma, session.shop, session.scope);
-  const [members, outstanding] = await Promise.all([
+  const { session, shop } = await adminContext(request);
+  const [members, outstanding, onboarding] = await Promise.all([
     prisma.member.count({ where: { shopId: shop.id } }),
     prisma.member.aggregate({ where: { shopId: shop.id }, _sum: { balance: true } }),
+    readOnboarding(prisma, shop.id),
   ]);
   let details: Awaited<ReturnType<typeof fetchShopDetails>> | null = null;
   try {
@@ -26,29 +31,61 @@ export async function loader({ request }: LoaderFunctionArgs) {
     currencyCode: details?.currencyCode ?? null,
     members,
     outstandingPoints: outstanding._sum.balance ?? 0,
+    onboarding: onboardingVisible(onboarding) ? onboarding : null,
+    embedUrl: themeEmbedActivationUrl(shop.domain, process.env.SHOPIFY_API_KEY ?? ""),
   };
+}
+
+const onboardingIntent = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("complete"), step: z.enum(["embed", "preview"]) }),
+  z.object({ intent: z.literal("dismiss") }),
+]);
+
+/** The checklist's own steps: the merchant says the embed is on, or opened the preview; or hides it. */
+export async function action({ request }: ActionFunctionArgs) {
+  const { shop } = await adminContext(request);
+  const parsed = onboardingIntent.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return Response.json({ error: "invalid_intent" }, { status: 400 });
+  if (parsed.data.intent === "dismiss") await dismissOnboarding(prisma, shop.id);
+  else await completeOnboarding(prisma, shop.id, [parsed.data.step]);
+  return { ok: true };
 }
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
   return (
-    <Page title="Tally">
+    <Page title={t("home.title")}>
       <Layout>
         {data.currencyCode === null ? (
           <Layout.Section>
-            <Banner tone="warning" title="Shopify did not answer">
-              <p>Tally could not read your store's details. Points keep working; this page retries on reload.</p>
+            <Banner tone="warning" title={t("home.shopifyDown.title")}>
+              <p>{t("home.shopifyDown.body")}</p>
             </Banner>
+          </Layout.Section>
+        ) : null}
+        {data.onboarding ? (
+          <Layout.Section>
+            <OnboardingCard
+              state={data.onboarding}
+              steps={ONBOARDING_STEPS}
+              links={{
+                program: { url: "/app/program" },
+                reward: { url: "/app/rewards/new" },
+                embed: { url: data.embedUrl, external: true },
+                preview: { url: `https://${data.shopDomain}`, external: true },
+              }}
+            />
           </Layout.Section>
         ) : null}
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
               <Text as="h2" variant="headingMd">
-                {`Loyalty program for ${data.shopName}`}
+                {t("home.programFor", { shop: data.shopName })}
               </Text>
               <Text as="p" tone="subdued">
-                {data.currencyCode ? `${data.shopDomain} · prices in ${data.currencyCode}` : data.shopDomain}
+                {data.currencyCode ? t("home.pricesIn", { shop: data.shopDomain, currency: data.currencyCode }) : data.shopDomain}
               </Text>
             </BlockStack>
           </Card>
@@ -58,7 +95,7 @@ export default function Home() {
             <Card>
               <BlockStack gap="100">
                 <Text as="h3" variant="headingSm">
-                  Members
+                  {t("home.members")}
                 </Text>
                 <Text as="p" variant="heading2xl">
                   {data.members.toLocaleString("en")}
@@ -68,7 +105,7 @@ export default function Home() {
             <Card>
               <BlockStack gap="100">
                 <Text as="h3" variant="headingSm">
-                  Points outstanding
+                  {t("home.outstanding")}
                 </Text>
                 <Text as="p" variant="heading2xl">
                   {data.outstandingPoints.toLocaleString("en")}

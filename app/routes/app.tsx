@@ -1,10 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
+import { Box, Button, InlineStack } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { authenticate } from "~/shopify.server";
+import { useTranslation } from "~/i18n";
 import { sandboxShop } from "~/shopify/session-token.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -32,16 +34,47 @@ const SANDBOX_FETCH_SHIM = `(() => {
 
 export default function App() {
   const { apiKey, sandbox } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       {sandbox ? <script dangerouslySetInnerHTML={{ __html: SANDBOX_FETCH_SHIM }} /> : null}
-      <NavMenu>
-        <Link to="/app" rel="home">
-          Home
-        </Link>
-      </NavMenu>
+      {sandbox ? (
+        <SandboxNav />
+      ) : (
+        <NavMenu>
+          <Link to="/app" rel="home">
+            {t("nav.home")}
+          </Link>
+          <Link to="/app/program">{t("nav.program")}</Link>
+          <Link to="/app/rewards">{t("nav.rewards")}</Link>
+          <Link to="/app/tiers">{t("nav.tiers")}</Link>
+          <Link to="/app/members">{t("nav.members")}</Link>
+          <Link to="/app/import">{t("nav.import")}</Link>
+        </NavMenu>
+      )}
       <Outlet />
     </AppProvider>
+  );
+}
+
+const SECTIONS = ["home", "program", "rewards", "tiers", "members", "import"] as const;
+const PATHS: Record<(typeof SECTIONS)[number], string> = { home: "/app", program: "/app/program", rewards: "/app/rewards", tiers: "/app/tiers", members: "/app/members", import: "/app/import" };
+
+/** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */
+function SandboxNav() {
+  const { t } = useTranslation();
+  return (
+    <Box paddingInline="400" paddingBlockStart="300">
+      <nav aria-label={t("nav.label")}>
+        <InlineStack gap="200">
+          {SECTIONS.map((section) => (
+            <Button key={section} variant="tertiary" url={PATHS[section]}>
+              {t(`nav.${section}`)}
+            </Button>
+          ))}
+        </InlineStack>
+      </nav>
+    </Box>
   );
 }
 

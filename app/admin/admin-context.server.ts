@@ -1,0 +1,17 @@
+import prisma from "~/db.server";
+import { loadShop } from "~/loyalty/program.server";
+import { authenticate } from "~/shopify.server";
+import { ensureShop } from "~/shopify/shops.server";
+
+/** Every admin page's loader and action: the session (or a redirect to Shopify's auth), the shop. */
+export async function adminContext(request: Request) {
+  const { session, sessionToken } = await authenticate.admin(request);
+  const shop = await ensureShop(prisma, session.shop, session.scope);
+  return { session, shop, staffId: sessionToken?.sub ? String(sessionToken.sub) : null };
+}
+
+export async function adminProgram(request: Request) {
+  const context = await adminContext(request);
+  const loaded = await loadShop(prisma, context.shop.id);
+  return { ...context, program: loaded.program, revision: loaded.programRevision };
+}

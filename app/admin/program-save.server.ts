@@ -1,0 +1,31 @@
+import { z } from "zod";
+import prisma from "~/db.server";
+import type { OnboardingStep } from "~/loyalty/onboarding";
+import { completeOnboarding } from "~/loyalty/onboarding.server";
+import type { Program, ProgramIssue } from "~/loyalty/program";
+import { saveProgram } from "~/loyalty/program.server";
+import { adminContext } from "./admin-context.server";
+
+export type ProgramSaveResult =
+  | { ok: true; program: Program; revision: number }
+  | { ok: false; conflict: true; revision: number }
+  | { ok: false; conflict: false; issues: ProgramIssue[] };
+
+const saveBody = z.object({ program: z.unknown(), revision: z.number().int().min(0) });
+
+/**
+ * A program page's Save: the whole document with the revision it was loaded at, so a colleague's
+ * newer save is never overwritten (409). Saving counts toward the onboarding `steps`.
+ */
+export async function saveProgramFromPage(request: Request, steps: OnboardingStep[] = []): Promise<Response> {
+  const { shop } = await adminContext(request);
+  const body = saveBody.safeParse(await request.json().catch(() => null));
+  if (!body.success) return Response.json({ ok: false, conflict: false, issues: [{ path: "", message: "invalid request" }] }, { status: 400 });
+  const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
+  if (result.ok) {
+    await completeOnboarding(prisma, shop.id, ["program", ...steps]);
+    return Response.json({ ok: true, program: result.program, revision: result.revision } satisfies ProgramSaveResult);
+  }
+  if (result.status === 409) return Response.json({ ok: false, conflict: true, revision: result.revision } satisfies ProgramSaveResult, { status: 409 });
+  return Response.json({ ok: false, conflict: false, issues: result.issues } satisfies ProgramSaveResult, { status: 422 });
+}

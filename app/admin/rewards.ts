@@ -1,0 +1,59 @@
+import type { TFunction } from "i18next";
+import type { Reward } from "~/loyalty/program";
+
+/** What a reward gives, in the merchant's words ("5.00 off the order"). */
+export function describeReward(t: TFunction, reward: Reward): string {
+  switch (reward.type) {
+    case "fixed_amount":
+      return t("rewards.gives.fixed_amount", { amount: reward.amount.toFixed(2) });
+    case "percentage":
+      return t("rewards.gives.percentage", { percentage: reward.percentage });
+    case "free_shipping":
+      return t("rewards.gives.free_shipping");
+    case "free_product":
+      return t("rewards.gives.free_product");
+    case "variable":
+      return t("rewards.gives.variable", { points: reward.pointsPerStep, amount: reward.amountPerStep.toFixed(2) });
+  }
+}
+
+/** Which other discounts a code works with, as a sentence (Shopify's combinesWith). */
+export function describeCombinations(t: TFunction, combinesWith: Reward["combinesWith"]): string {
+  const kinds = (["orderDiscounts", "productDiscounts", "shippingDiscounts"] as const).filter((kind) => combinesWith[kind]);
+  if (!kinds.length) return t("rewards.combinations.none");
+  return t("rewards.combinations.some", { kinds: kinds.map((kind) => t(`rewards.combinations.kinds.${kind}`)).join(", ") });
+}
+
+/** A new reward's starting point for each type. */
+export function newReward(type: Reward["type"], id: string, name: string): Reward {
+  const common = {
+    id,
+    name,
+    minimumOrder: null,
+    scope: { productIds: [], collectionIds: [] },
+    tierIds: [],
+    codePrefix: "TALLY-",
+    codeLifetimeDays: 30,
+    combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+  };
+  switch (type) {
+    case "fixed_amount":
+      return { ...common, type, pointsCost: 500, amount: 5 };
+    case "percentage":
+      return { ...common, type, pointsCost: 1000, percentage: 10 };
+    case "free_shipping":
+      return { ...common, type, pointsCost: 300, maxShippingPrice: null };
+    case "free_product":
+      return { ...common, type, pointsCost: 1500, variantId: "" };
+    case "variable":
+      return { ...common, type, pointsPerStep: 100, amountPerStep: 1, minPoints: 100, maxPoints: 5000 };
+  }
+}
+
+/** A reward id from its name: lowercase letters, digits and dashes, unique among `taken`. */
+export function rewardIdFor(name: string, taken: string[]): string {
+  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "reward";
+  let id = base;
+  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
+  return id;
+}

@@ -1,0 +1,23 @@
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { onboardingState, type OnboardingState, type OnboardingStep } from "./onboarding";
+
+export async function readOnboarding(db: PrismaClient, shopId: string): Promise<OnboardingState> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { onboarding: true } });
+  return onboardingState.parse(shop.onboarding);
+}
+
+/** Marks steps done (the first time only, so the date stays when it happened). */
+export async function completeOnboarding(db: PrismaClient | Prisma.TransactionClient, shopId: string, steps: OnboardingStep[], now = new Date()) {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { onboarding: true } });
+  const state = onboardingState.parse(shop.onboarding);
+  const missing = steps.filter((step) => !state.completed[step]);
+  if (!missing.length) return state;
+  for (const step of missing) state.completed[step] = now.toISOString();
+  await db.shop.update({ where: { id: shopId }, data: { onboarding: state as Prisma.InputJsonObject } });
+  return state;
+}
+
+export async function dismissOnboarding(db: PrismaClient, shopId: string, now = new Date()) {
+  const state = await readOnboarding(db, shopId);
+  await db.shop.update({ where: { id: shopId }, data: { onboarding: { ...state, dismissedAt: now.toISOString() } as Prisma.InputJsonObject } });
+}

@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { BROWSER_USER_AGENT } from "./constants";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+/** Screenshots and measurements of a test run (not committed: test-results/ is ignored). */
+export const ARTIFACTS_DIR = path.resolve("test-results/browser");
+
+/**
+ * Debian's Chromium driven by playwright-core (Playwright's own browser download cannot run
+ * here), each run on a fresh temporary profile. Every request that leaves the app is refused: App Bridge's CDN script among them, as
+ * in the sandbox, so the pages must work without it.
+ */
+export async function openBrowser(appUrl: string): Promise<{ browser: Browser; context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  // Headless Chromium says "HeadlessChrome", which Shopify's library answers as a bot (410).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_USER_AGENT });
+  await context.route((url) => url.origin !== new URL(appUrl).origin, (route) => route.abort());
+  const page = await context.newPage();
+  return {
+    browser,
+    context,
+    page,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+}
+
+export function writeArtifact(name: string, content: unknown) {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS_DIR, name), JSON.stringify(content, null, 2));
+}
+
+/** Largest Contentful Paint and Cumulative Layout Shift of the page as loaded, from Chromium's own entries. */
+export async function webVitals(page: Page): Promise<{ lcpMs: number | null; cls: number }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ lcpMs: number | null; cls: number }>((resolve) => {
+        let lcpMs: number | null = null;
+        let cls = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) lcpMs = entry.startTime;
+        }).observe({ type: "largest-contentful-paint", buffered: true });
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            if (!entry.hadRecentInput) cls += entry.value;
+          }
+        }).observe({ type: "layout-shift", buffered: true });
+        setTimeout(() => resolve({ lcpMs, cls }), 1000);
+      }),
+  );
+}
