@@ -1,0 +1,188 @@
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import type { Program } from "./program";
+import type { LoadedShop } from "./program.server";
+
+/**
+ * The admin dashboard's figures for one shop over a date range: four aggregate queries, each
+ * scoped by the shop's id. Points are read from the ledger (the source of truth), not from lots.
+ */
+
+const DAY_MS = 86_400_000;
+/** Two years of daily points keeps the chart's series small enough to send whole. */
+const MAX_RANGE_DAYS = 731;
+
+/** The route parses `?from=…&to=…` with this; `to` is exclusive. */
+export const dashboardRangeSchema = z
+  .object({ from: z.coerce.date(), to: z.coerce.date() })
+  .refine((range) => range.to > range.from, { message: "to must be after from", path: ["to"] })
+  .refine((range) => range.to.getTime() - range.from.getTime() <= MAX_RANGE_DAYS * DAY_MS, {
+    message: `at most ${MAX_RANGE_DAYS} days`,
+    path: ["to"],
+  });
+
+export type DashboardRange = z.infer<typeof dashboardRangeSchema>;
+
+export interface DashboardDay {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  issued: number;
+  redeemed: number;
+  expired: number;
+}
+
+export interface RedemptionValue {
+  /** Shop currency units one point is worth at most. */
+  valuePerPoint: number;
+  rewardId: string;
+  rewardName: string;
+}
+
+export interface DashboardMetrics {
+  range: DashboardRange;
+  /** Members still linked to a customer (not deleted, merged away or redacted). */
+  members: { total: number; newInRange: number };
+  points: {
+    /** Earned on orders, bonuses, actions, imports and staff additions (pending included). */
+    issued: number;
+    /** Spent on rewards, less points given back for codes that failed or expired unused. */
+    redeemed: number;
+    expired: number;
+    /** Taken back for refunded or cancelled orders. */
+    reversed: number;
+    /** Removed by staff. */
+    deducted: number;
+  };
+  /** redeemed ÷ issued over the range; null when nothing was issued. */
+  redemptionRate: number | null;
+  /** Points members hold now (not limited to the range). */
+  outstanding: { balance: number; pending: number };
+  /** What the spendable outstanding points could cost the shop, in its currency. */
+  liability: { amount: number | null; currencyCode: string | null; basis: RedemptionValue | null };
+  /**
+   * Points-eligible sales (before tax, after discounts, without gift cards; refunds not deducted)
+   * of paid, non-test, non-cancelled orders placed in the range. Tally records every paid order
+   * Shopify sends it, guests' included, so orders without a member are "others".
+   */
+  revenue: {
+    currencyCode: string | null;
+    members: { orders: number; cents: number };
+    others: { orders: number; cents: number };
+  };
+  /** Up to five rewards by redemptions in the range (failed codes left out). */
+  topRewards: { rewardId: string; name: string; redemptions: number; points: number }[];
+  /** One entry per UTC day of the range, zeros included; sums to `points`. */
+  series: DashboardDay[];
+}
+
+/**
+ * What a point is worth when spent, for valuing outstanding points: the best currency-per-point
+ * among rewards with a fixed money value (fixed_amount, and variable "pay with points"). Taking
+ * the best rate values the liability at the most the shop could have to give, the prudent way to
+ * state a debt. Percentage, free shipping and free product rewards depend on the cart, so they
+ * give no rate; with none of the others the value is unknown (null).
+ */
+export function redemptionValuePerPoint(program: Program): RedemptionValue | null {
+  let best: RedemptionValue | null = null;
+  for (const reward of program.rewards) {
+    const valuePerPoint =
+      reward.type === "fixed_amount" ? reward.amount / reward.pointsCost
+      : reward.type === "variable" ? reward.amountPerStep / reward.pointsPerStep
+      : null;
+    if (valuePerPoint !== null && (!best || valuePerPoint > best.valuePerPoint)) {
+      best = { valuePerPoint, rewardId: reward.id, rewardName: reward.name };
+    }
+  }
+  return best;
+}
+
+/** Kinds that create points; `adjust` counts only when positive, `import` is a migrated balance. */
+const ISSUING_KINDS = ["earn", "bonus", "action", "import"];
+
+export async function dashboardMetrics(
+  db: PrismaClient,
+  shop: LoadedShop,
+  range: DashboardRange,
+  currencyCode: string | null,
+): Promise<DashboardMetrics> {
+  const { from, to } = dashboardRangeSchema.parse(range);
+  const [ledgerDays, [members], orderGroups, topRewards] = await Promise.all([
+    // delta + pendingDelta: a pending credit is issued when earned, not when released.
+    db.$queryRaw<{ day: string; issued: bigint; redeemed: bigint; expired: bigint; reversed: bigint; deducted: bigint }[]>`
+      SELECT to_char("createdAt", 'YYYY-MM-DD') AS day,
+             COALESCE(SUM(delta + "pendingDelta") FILTER (WHERE kind IN (${Prisma.join(ISSUING_KINDS)})
+                                                           OR (kind = 'adjust' AND delta + "pendingDelta" > 0)), 0)::bigint AS issued,
+             COALESCE(-SUM(delta + "pendingDelta") FILTER (WHERE kind = 'redeem'
+                                                           OR (kind = 'reverse' AND "sourceType" = 'redemption')), 0)::bigint AS redeemed,
+             COALESCE(-SUM(delta + "pendingDelta") FILTER (WHERE kind = 'expire'), 0)::bigint AS expired,
+             COALESCE(-SUM(delta + "pendingDelta") FILTER (WHERE kind = 'reverse'
+                                                           AND "sourceType" IN ('refund', 'cancellation')), 0)::bigint AS reversed,
+             COALESCE(-SUM(delta + "pendingDelta") FILTER (WHERE kind = 'adjust' AND delta + "pendingDelta" < 0), 0)::bigint AS deducted
+        FROM "LedgerEntry"
+       WHERE "shopId" = ${shop.id} AND "createdAt" >= ${from} AND "createdAt" < ${to}
+       GROUP BY 1`,
+    db.$queryRaw<{ total: number; newInRange: number; balance: bigint; pending: bigint }[]>`
+      SELECT COUNT(*)::int AS total,
+             COUNT(*) FILTER (WHERE "createdAt" >= ${from} AND "createdAt" < ${to})::int AS "newInRange",
+             COALESCE(SUM(balance), 0)::bigint AS balance,
+             COALESCE(SUM(pending), 0)::bigint AS pending
+        FROM "Member"
+       WHERE "shopId" = ${shop.id} AND "deletedAt" IS NULL AND "redactedAt" IS NULL`,
+    db.$queryRaw<{ member: boolean; orders: number; cents: bigint }[]>`
+      SELECT "memberId" IS NOT NULL AS member, COUNT(*)::int AS orders, COALESCE(SUM("eligibleCents"), 0)::bigint AS cents
+        FROM "Order"
+       WHERE "shopId" = ${shop.id} AND "paidAt" IS NOT NULL AND NOT test AND "cancelledAt" IS NULL
+         AND COALESCE("placedAt", "paidAt") >= ${from} AND COALESCE("placedAt", "paidAt") < ${to}
+       GROUP BY 1`,
+    // The name as the latest redemption stored it: the program may have renamed or removed the reward.
+    db.$queryRaw<{ rewardId: string; name: string; redemptions: number; points: bigint }[]>`
+      SELECT "rewardId", (array_agg(reward->>'name' ORDER BY "createdAt" DESC))[1] AS name,
+             COUNT(*)::int AS redemptions, SUM("pointsSpent")::bigint AS points
+        FROM "Redemption"
+       WHERE "shopId" = ${shop.id} AND "createdAt" >= ${from} AND "createdAt" < ${to} AND status <> 'failed'
+       GROUP BY "rewardId"
+       ORDER BY redemptions DESC, points DESC, "rewardId"
+       LIMIT 5`,
+  ]);
+
+  const byDay = new Map(ledgerDays.map((row) => [row.day, row]));
+  const series: DashboardDay[] = utcDays(from, to).map((day) => {
+    const row = byDay.get(day);
+    return { day, issued: Number(row?.issued ?? 0), redeemed: Number(row?.redeemed ?? 0), expired: Number(row?.expired ?? 0) };
+  });
+  const total = (field: "issued" | "redeemed" | "expired" | "reversed" | "deducted") =>
+    ledgerDays.reduce((sum, row) => sum + Number(row[field]), 0);
+  const points = { issued: total("issued"), redeemed: total("redeemed"), expired: total("expired"), reversed: total("reversed"), deducted: total("deducted") };
+
+  const balance = Number(members?.balance ?? 0);
+  const basis = redemptionValuePerPoint(shop.program);
+  const orderGroup = (member: boolean) => {
+    const group = orderGroups.find((row) => row.member === member);
+    return { orders: group?.orders ?? 0, cents: Number(group?.cents ?? 0) };
+  };
+  return {
+    range: { from, to },
+    members: { total: members?.total ?? 0, newInRange: members?.newInRange ?? 0 },
+    points,
+    redemptionRate: points.issued > 0 ? points.redeemed / points.issued : null,
+    outstanding: { balance, pending: Number(members?.pending ?? 0) },
+    liability: {
+      amount: basis ? Math.round(balance * basis.valuePerPoint * 100) / 100 : null,
+      currencyCode,
+      basis,
+    },
+    revenue: { currencyCode, members: orderGroup(true), others: orderGroup(false) },
+    topRewards: topRewards.map((row) => ({ ...row, points: Number(row.points) })),
+    series,
+  };
+}
+
+/** Every UTC day that [from, to) touches, as YYYY-MM-DD. */
+function utcDays(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  const last = to.getTime() - 1;
+  for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day <= last; day += DAY_MS) {
+    days.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return days;
+}
