@@ -68,6 +68,18 @@ describe("the local Admin API double", () => {
     expect(found.nodes.map((c: { email: string }) => c.email)).toEqual(["c2@double.test"]);
   });
 
+  it("searches several quoted emails joined by OR, as the member import does", async () => {
+    const query = `query Find($q: String) { customers(first: 50, query: $q) { nodes { email } } }`;
+    const emails = async (q: string) =>
+      (await (await post({ query, variables: { q } })).json()).data.customers.nodes.map((c: { email: string }) => c.email);
+    expect(await emails('email:"C1@double.test" OR email:"c3@double.test" OR email:"nobody@double.test"')).toEqual([
+      "c1@double.test",
+      "c3@double.test",
+    ]);
+    expect(await emails("First2 Shopper OR email:c1@double.test")).toEqual(["c1@double.test", "c2@double.test"]);
+    expect(await emails("First2 email:c1@double.test")).toEqual([]);
+  });
+
   it("refuses an unknown access token with Shopify's 401", async () => {
     const response = await post({ query: "{ shop { name } }" }, { token: "shpat_wrong" });
     expect(response.status).toBe(401);

@@ -498,19 +498,30 @@ function refundNode(refund: DoubleOrder["refunds"][number], currencyCode: string
   };
 }
 
-/** `email:a@b.c` and bare words, the part of Shopify's search syntax Tally uses. */
+/**
+ * The part of Shopify's search syntax Tally uses: `email:a@b.c` (quoted or not), `id:`, bare
+ * words, all of which must match, and `OR` between such groups.
+ */
 function matchesSearch(customer: DoubleCustomer, query: string | undefined): boolean {
-  if (!query) return true;
-  return query
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((term) => {
-      const [field, value] = term.includes(":") ? term.split(":", 2) : [undefined, term];
-      const needle = (value ?? "").replace(/^"|"$/g, "").toLowerCase();
-      if (field === "email") return customer.email.toLowerCase() === needle;
-      if (field === "id") return String(customer.id) === needle;
-      return [customer.email, customer.firstName, customer.lastName].some((v) => v.toLowerCase().includes(needle));
-    });
+  const tokens = query?.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
+  if (!tokens.length) return true;
+  const groups: string[][] = [[]];
+  for (const token of tokens) {
+    if (token === "OR") groups.push([]);
+    else groups[groups.length - 1]!.push(token);
+  }
+  return groups.some(
+    (terms) =>
+      terms.length > 0 &&
+      terms.every((term) => {
+        const separator = term.indexOf(":");
+        const [field, value] = separator > 0 ? [term.slice(0, separator), term.slice(separator + 1)] : [undefined, term];
+        const needle = value.replace(/^"|"$/g, "").toLowerCase();
+        if (field === "email") return customer.email.toLowerCase() === needle;
+        if (field === "id") return String(customer.id) === needle;
+        return [customer.email, customer.firstName, customer.lastName].some((v) => v.toLowerCase().includes(needle));
+      }),
+  );
 }
 
 function connection<T extends { id: string }>(items: T[], first: number, after?: string) {

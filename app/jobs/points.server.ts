@@ -3,6 +3,7 @@ import { inTransaction } from "~/db/transaction.server";
 import { credit, expireLots, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
 import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/flow-events.server";
+import { runMemberImports } from "~/loyalty/member-import.server";
 import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.server";
 import { reevaluateTiers } from "~/loyalty/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
@@ -221,6 +222,7 @@ export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
+  import: (db: PrismaClient, now: Date) => runMemberImports(db, now),
   expire_codes: (db: PrismaClient, now: Date) => expireUnusedCodes(db, now),
   release: (db: PrismaClient, now: Date) => releaseHeldPoints(db, now),
   expire: (db: PrismaClient, now: Date, shop?: string) => expirePoints(db, now, shop),

@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import { eraseEmailFromImports } from "./member-import.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -76,19 +77,23 @@ export async function recordDataRequest(
 
 /**
  * Erases what identifies a shopper in one shop: the member's profile, the free-text reasons on
- * their ledger, and the email and name on their orders (and on any order Shopify names). The
+ * their ledger, the email and name on their orders (and on any order Shopify names), and their
+ * row in a members file not yet imported (by the member's email and the one Shopify names). The
  * member row and its ledger stay, under the row's anonymous id, so the shop's points still add up.
  */
 export async function erasePersonalData(
   tx: Tx,
   shopId: string,
   shopifyCustomerId: string,
-  options: { ordersToRedact?: string[]; mark: { redactedAt: Date } | { deletedAt: Date } },
+  options: { ordersToRedact?: string[]; email?: string | null; mark: { redactedAt: Date } | { deletedAt: Date } },
 ) {
   const member = await tx.member.findUnique({
     where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId } },
-    select: { id: true },
+    select: { id: true, email: true },
   });
+  for (const email of new Set([member?.email, options.email].filter((e): e is string => !!e))) {
+    await eraseEmailFromImports(tx, shopId, email);
+  }
   await tx.order.updateMany({
     where: {
       shopId,
@@ -112,11 +117,12 @@ export async function erasePersonalData(
 export async function redactCustomer(
   tx: Tx,
   shop: { id: string | null; domain: string },
-  request: { shopifyCustomerId: string; ordersToRedact: string[] },
+  request: { shopifyCustomerId: string; ordersToRedact: string[]; email?: string | null },
 ) {
   if (shop.id) {
     await erasePersonalData(tx, shop.id, request.shopifyCustomerId, {
       ordersToRedact: request.ordersToRedact,
+      email: request.email,
       mark: { redactedAt: new Date() },
     });
   }

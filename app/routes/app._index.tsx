@@ -1,36 +1,47 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { adminContext } from "~/admin/admin-context.server";
+import { Dashboard } from "~/admin/dashboard";
 import { OnboardingCard } from "~/admin/onboarding-card";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
 import { ONBOARDING_STEPS, onboardingVisible } from "~/loyalty/onboarding";
 import { completeOnboarding, dismissOnboarding, readOnboarding } from "~/loyalty/onboarding.server";
+import { dashboardMetrics, dashboardRangeSchema } from "~/loyalty/dashboard.server";
+import { loadShop } from "~/loyalty/program.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { themeEmbedActivationUrl } from "~/shopify/theme-editor";
 
+export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
+
+const DAY_MS = 86_400_000;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, shop } = await adminContext(request);
-  const [members, outstanding, onboarding] = await Promise.all([
-    prisma.member.count({ where: { shopId: shop.id } }),
-    prisma.member.aggregate({ where: { shopId: shop.id }, _sum: { balance: true } }),
-    readOnboarding(prisma, shop.id),
-  ]);
+  const search = new URL(request.url).searchParams;
+  const today = new Date(new Date().toISOString().slice(0, 10));
+  const range = dashboardRangeSchema.safeParse({
+    from: search.get("from") ?? new Date(today.getTime() - 29 * DAY_MS),
+    to: search.get("to") ?? new Date(today.getTime() + DAY_MS),
+  });
+  if (!range.success) throw Response.json({ error: "invalid_range", issues: range.error.issues.map((issue) => issue.message) }, { status: 400 });
+  const [loaded, onboarding] = await Promise.all([loadShop(prisma, shop.id), readOnboarding(prisma, shop.id)]);
   let details: Awaited<ReturnType<typeof fetchShopDetails>> | null = null;
   try {
     details = await fetchShopDetails(new AdminGateway(session.shop, session.accessToken ?? ""));
   } catch (error) {
     console.error("Could not read shop details", error);
   }
+  const currencyCode = details?.currencyCode ?? shop.currencyCode ?? null;
   return {
     shopDomain: shop.domain,
     shopName: details?.name ?? shop.domain,
     currencyCode: details?.currencyCode ?? null,
-    members,
-    outstandingPoints: outstanding._sum.balance ?? 0,
+    metrics: await dashboardMetrics(prisma, loaded, range.data, currencyCode),
     onboarding: onboardingVisible(onboarding) ? onboarding : null,
     embedUrl: themeEmbedActivationUrl(shop.domain, process.env.SHOPIFY_API_KEY ?? ""),
   };
@@ -91,28 +102,7 @@ export default function Home() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <InlineGrid columns={2} gap="400">
-            <Card>
-              <BlockStack gap="100">
-                <Text as="h3" variant="headingSm">
-                  {t("home.members")}
-                </Text>
-                <Text as="p" variant="heading2xl">
-                  {data.members.toLocaleString("en")}
-                </Text>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="100">
-                <Text as="h3" variant="headingSm">
-                  {t("home.outstanding")}
-                </Text>
-                <Text as="p" variant="heading2xl">
-                  {data.outstandingPoints.toLocaleString("en")}
-                </Text>
-              </BlockStack>
-            </Card>
-          </InlineGrid>
+          <Dashboard metrics={data.metrics} />
         </Layout.Section>
       </Layout>
     </Page>

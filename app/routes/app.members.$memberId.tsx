@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { adminContext } from "~/admin/admin-context.server";
 import { NumberField } from "~/admin/fields";
+import { Figure } from "~/admin/figure";
 import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
 import { useTranslation } from "~/i18n";
@@ -61,9 +62,9 @@ export default function MemberPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <InlineGrid columns={3} gap="400">
-              <Stat label={t("member.balance")} value={number(member.balance)} />
-              <Stat label={t("member.pending")} value={number(member.pending)} />
-              <Stat label={t("member.tier")} value={member.tier?.name ?? t("member.noTier")} />
+              <Figure label={t("member.balance")} value={number(member.balance)} />
+              <Figure label={t("member.pending")} value={number(member.pending)} />
+              <Figure label={t("member.tier")} value={member.tier?.name ?? t("member.noTier")} />
             </InlineGrid>
             <Card padding="0">
               <div style={{ padding: "var(--p-space-400)" }}>
@@ -137,21 +138,6 @@ export default function MemberPage() {
 }
 
 const signed = (value: number) => (value > 0 ? `+${value}` : value === 0 ? "" : String(value));
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h3" variant="headingSm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingXl">
-          {value}
-        </Text>
-      </BlockStack>
-    </Card>
-  );
-}
 
 function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
   const { t } = useTranslation();

@@ -21,7 +21,7 @@ export const customersDataRequestPayload = z.object({
 
 export const customersRedactPayload = z.object({
   shop_domain: z.string(),
-  customer: z.object({ id: shopifyId }),
+  customer: z.object({ id: shopifyId, email: z.string().nullable().optional() }),
   orders_to_redact: z.array(shopifyId).default([]),
 });
 

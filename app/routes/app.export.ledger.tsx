@@ -1,0 +1,16 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { adminContext } from "~/admin/admin-context.server";
+import prisma from "~/db.server";
+import { csvStream, ledgerCsvChunks } from "~/loyalty/member-export.server";
+
+/** GET /app/export/ledger: the shop's ledger as CSV, streamed a page at a time. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop } = await adminContext(request);
+  return new Response(csvStream(ledgerCsvChunks(prisma, shop.id)), {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="tally-ledger.csv"',
+      "Cache-Control": "no-store",
+    },
+  });
+}

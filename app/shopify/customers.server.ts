@@ -1,0 +1,62 @@
+import type { AdminGateway } from "./admin-gateway.server";
+import { legacyId } from "./order-payloads";
+import { adminOperation } from "./operation";
+
+type PageInfo = { hasNextPage: boolean; endCursor: string | null };
+
+interface CustomerNode {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  defaultEmailAddress: { emailAddress: string | null } | null;
+}
+
+const CustomersByEmailQuery = adminOperation<
+  { customers: { pageInfo: PageInfo; nodes: CustomerNode[] } },
+  { query: string; after: string | null }
+>(`#graphql
+  query CustomersByEmail($query: String!, $after: String) {
+    customers(first: 50, after: $after, query: $query) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id firstName lastName defaultEmailAddress { emailAddress } }
+    }
+  }
+`);
+
+/** Emails per search: Shopify's search query stays short and one page usually answers it. */
+export const EMAILS_PER_SEARCH = 50;
+
+export interface ShopifyCustomer {
+  customerId: string;
+  /** Lower-cased. */
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+const searchTerm = (email: string) => `email:"${email.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+
+/**
+ * The shop's customers with these emails, keyed by lower-cased email; an email without a
+ * customer is absent. Search can return near matches, so only exact addresses are kept.
+ */
+export async function findCustomersByEmail(admin: AdminGateway, emails: string[]): Promise<Map<string, ShopifyCustomer>> {
+  const wanted = new Set(emails.map((email) => email.toLowerCase()));
+  const found = new Map<string, ShopifyCustomer>();
+  const unique = [...wanted];
+  for (let start = 0; start < unique.length; start += EMAILS_PER_SEARCH) {
+    const query = unique.slice(start, start + EMAILS_PER_SEARCH).map(searchTerm).join(" OR ");
+    let after: string | null = null;
+    do {
+      const { customers }: { customers: { pageInfo: PageInfo; nodes: CustomerNode[] } } = await admin.request(CustomersByEmailQuery, { query, after });
+      for (const node of customers.nodes) {
+        const email = node.defaultEmailAddress?.emailAddress?.toLowerCase();
+        if (email && wanted.has(email) && !found.has(email)) {
+          found.set(email, { customerId: legacyId(node.id)!, email, firstName: node.firstName, lastName: node.lastName });
+        }
+      }
+      after = customers.pageInfo.hasNextPage ? customers.pageInfo.endCursor : null;
+    } while (after);
+  }
+  return found;
+}

@@ -1,0 +1,359 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "csv-parse/sync";
+import { inTransaction } from "~/db/transaction.server";
+import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { parseMemberCsv } from "~/loyalty/member-import";
+import { confirmImport, getImport, listImports, previewImport, runMemberImports, type ImportPreview } from "~/loyalty/member-import.server";
+import { csvStream, EXPORT_PAGE, ledgerCsvChunks, memberCsvChunks } from "~/loyalty/member-export.server";
+import { forgetCustomer } from "~/loyalty/members.server";
+import { redactCustomer } from "~/loyalty/privacy.server";
+import { loadShop } from "~/loyalty/program.server";
+import type { DoubleCustomer } from "../sandbox/admin-api-double";
+import { startTestApp, type TestApp } from "./support/test-app";
+
+const SHOP = "import-shop.myshopify.com";
+const GONE = "import-gone.myshopify.com";
+const BIG = "import-big.myshopify.com";
+let app: TestApp;
+const shopIds: Record<string, string> = {};
+const noSleep = { sleep: async () => {} };
+/** One pass of the job, with time enough to finish what it starts on a slow machine. */
+const runJob = (now = new Date(), options: { maxBatches?: number; gateway?: { maxAttempts: number } } = {}) =>
+  runMemberImports(app.prisma, now, { ...noSleep, ...options.gateway }, { budgetMs: 120_000, maxBatches: options.maxBatches });
+
+const customer = (id: number, email: string, extra: Partial<DoubleCustomer> = {}): DoubleCustomer => ({
+  id,
+  email,
+  firstName: `First${id}`,
+  lastName: `Last${id}`,
+  phone: null,
+  tags: [],
+  createdAt: "2026-01-01T00:00:00Z",
+  numberOfOrders: 0,
+  amountSpent: "0.00",
+  ...extra,
+});
+
+const CUSTOMERS = [
+  customer(101, "ann@example.com", { firstName: "Ann", lastName: "Archer" }),
+  customer(102, "bob@example.com"),
+  customer(103, "cat@example.com"),
+  customer(104, "eve@example.com"),
+  customer(105, "fay@example.com"),
+  customer(106, "gus@example.com"),
+  customer(107, "hal@example.com", { firstName: "=HYPERLINK(\"https://evil.test\",\"click\")", lastName: "@SUM(A1)" }),
+  customer(108, "ida@example.com"),
+  customer(109, "jon@example.com"),
+  ...Array.from({ length: 120 }, (_, i) => customer(2000 + i, `bulk${i}@example.com`)),
+  ...Array.from({ length: 120 }, (_, i) => customer(3000 + i, `twin${i}@example.com`)),
+];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.installShop(SHOP, { customers: CUSTOMERS });
+  shopIds[SHOP] = await app.configureProgram(SHOP, (program) => {
+    program.expiry = { mode: "fixed", days: 365, remindDaysBefore: [] };
+    program.tiers = {
+      ...program.tiers,
+      levels: [
+        { id: "silver", name: "Silver", threshold: 100, earnMultiplier: 1, entryBonusPoints: 25 },
+        { id: "gold", name: "Gold", threshold: 500, earnMultiplier: 2, entryBonusPoints: 50 },
+      ],
+    };
+  });
+  for (const shop of [GONE, BIG]) {
+    await app.installShop(shop, { customers: [customer(301, "kim@example.com")] });
+    await app.admin("/api/program", shop);
+    shopIds[shop] = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).id;
+  }
+});
+afterAll(() => app?.close());
+afterEach(async () => {
+  for (const shopId of Object.values(shopIds)) expect(await ledgerDiscrepancies(app.prisma, shopId)).toEqual([]);
+});
+
+async function preview(csv: string, shop = SHOP): Promise<ImportPreview> {
+  const result = await previewImport(app.prisma, { id: shopIds[shop]! }, { csv, fileName: "members.csv", staffId: "42" });
+  if (!result.ok) throw new Error(result.error);
+  return result.preview;
+}
+
+/** Preview, confirm and run the job until the import is finished. */
+async function importFile(csv: string) {
+  const { id } = await preview(csv);
+  await confirmImport(app.prisma, shopIds[SHOP]!, id);
+  await runJob();
+  return (await getImport(app.prisma, shopIds[SHOP]!, id))!;
+}
+
+const member = (customerId: number, shop = SHOP) =>
+  app.prisma.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } } });
+const balance = async (customerId: number) => (await member(customerId))?.balance ?? null;
+
+async function collect(chunks: AsyncGenerator<string>): Promise<string> {
+  let text = "";
+  for await (const chunk of chunks) text += chunk;
+  return text;
+}
+
+const SMILE_FILE = [
+  "First name,Last name,Email,Points balance,VIP tier,Date of birth,Referral URL",
+  'Ann,Archer,ANN@example.com,"1,200",gold,1990-05-14,https://smile.test/r/ann',
+  "Bob,Baker,bob@example.com,300,,05/04/1985,",
+].join("\r\n");
+
+describe("importing a Smile.io export", () => {
+  it("previews the file without touching any balance", async () => {
+    const shown = await preview(`\uFEFF${SMILE_FILE}`);
+    expect(shown).toMatchObject({
+      format: "smile",
+      fileName: "members.csv",
+      status: "previewed",
+      totalRows: 2,
+      validRows: 2,
+      totalPoints: 1500,
+      rowErrors: [],
+      rowErrorCount: 0,
+      unknownTiers: [],
+      staffId: "42",
+    });
+    expect(await member(101)).toBeNull();
+    expect((await listImports(app.prisma, shopIds[SHOP]!))[0]!.id).toBe(shown.id);
+    await app.prisma.memberImport.delete({ where: { id: shown.id } });
+  });
+
+  it("imports the balances as spendable points with the program's expiry, the tier and the birthday", async () => {
+    const before = new Date();
+    const done = await importFile(SMILE_FILE);
+    expect(done).toMatchObject({ status: "done", processedRows: 2, importedRows: 2, skippedRows: 0, rowErrorCount: 0 });
+    expect(done.finishedAt).toBeInstanceOf(Date);
+    expect(await member(101)).toMatchObject({
+      balance: 1200,
+      pending: 0,
+      email: "ann@example.com",
+      firstName: "Ann",
+      lastName: "Archer",
+      tierId: "gold",
+      birthday: new Date("1990-05-14T00:00:00Z"),
+    });
+    expect(await member(102)).toMatchObject({ balance: 300, tierId: null, birthday: new Date("1985-05-04T00:00:00Z") });
+
+    const entry = await app.prisma.ledgerEntry.findUniqueOrThrow({
+      where: { shopId_idempotencyKey: { shopId: shopIds[SHOP]!, idempotencyKey: "import:opening:101" } },
+    });
+    expect(entry).toMatchObject({ kind: "import", delta: 1200, pendingDelta: 0, sourceType: "import", sourceId: done.id, staffId: "42" });
+    expect(entry.reason).toBe("Opening balance from Smile.io");
+    const lot = await app.prisma.pointLot.findFirstOrThrow({ where: { memberId: entry.memberId } });
+    expect(lot).toMatchObject({ amount: 1200, remaining: 1200, held: false, source: "import" });
+    expect(lot.expiresAt!.getTime() - before.getTime()).toBeGreaterThanOrEqual(365 * 86_400_000 - 1000);
+
+    // The imported tier is held, so the hourly re-evaluation does not take it away at once.
+    const ann = (await member(101))!;
+    expect(ann.tierHeldUntil!.getTime()).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+    const change = await app.prisma.tierChange.findFirstOrThrow({ where: { memberId: ann.id } });
+    expect(change).toMatchObject({ fromTierId: null, toTierId: "gold", cause: "import" });
+    // No tier entry bonus and no Flow event for a tier the member already had elsewhere.
+    expect(await app.prisma.ledgerEntry.count({ where: { memberId: ann.id } })).toBe(1);
+
+    // The emails are gone once the import is done.
+    expect((await app.prisma.memberImport.findUniqueOrThrow({ where: { id: done.id } })).rows).toEqual([]);
+  });
+
+  it("never grants an opening balance twice: the same file again, and the job again", async () => {
+    const again = await importFile(SMILE_FILE);
+    expect(again).toMatchObject({ status: "done", processedRows: 2, importedRows: 0, skippedRows: 2 });
+    expect(again.rowErrors).toEqual([
+      { line: 2, message: "already imported", skipped: true },
+      { line: 3, message: "already imported", skipped: true },
+    ]);
+    await runJob();
+    expect(await balance(101)).toBe(1200);
+    expect(await balance(102)).toBe(300);
+    expect(await app.prisma.ledgerEntry.count({ where: { shopId: shopIds[SHOP]!, kind: "import" } })).toBe(2);
+  });
+
+  it("does not double an opening balance given by another file, nor replace a tier or birthday the member has", async () => {
+    const other = await importFile("email,points,tier,birthday\nann@example.com,999,Silver,2001-01-01\n");
+    expect(other).toMatchObject({ importedRows: 0, skippedRows: 1 });
+    expect(await member(101)).toMatchObject({ balance: 1200, tierId: "gold", birthday: new Date("1990-05-14T00:00:00Z") });
+  });
+});
+
+describe("importing a plain file with problems", () => {
+  it("reports bad rows with their line and imports the rest", async () => {
+    const csv = [
+      "email,points,tier",
+      "cat@example.com,50,Platinum",
+      "not-an-email,10,",
+      "eve@example.com,12.5,",
+      "nobody@example.com,10,",
+      "fay@example.com,70,silver",
+      "cat@example.com,80,",
+    ].join("\n");
+    const shown = await preview(csv);
+    expect(shown).toMatchObject({ format: "plain", totalRows: 6, validRows: 3, totalPoints: 130, unknownTiers: ["Platinum"] });
+    expect(shown.rowErrors).toEqual([
+      { line: 3, message: "email is not a valid address" },
+      { line: 4, message: 'points must be a whole number ("12.5")' },
+      { line: 7, message: "duplicate of line 2" },
+    ]);
+    await confirmImport(app.prisma, shopIds[SHOP]!, shown.id);
+    await runJob();
+    const done = (await getImport(app.prisma, shopIds[SHOP]!, shown.id))!;
+    expect(done).toMatchObject({ status: "done", processedRows: 3, importedRows: 2, skippedRows: 0, rowErrorCount: 5 });
+    expect(done.rowErrors).toEqual([
+      { line: 2, message: 'tier "Platinum" is not one of the program\'s tiers (points imported without it)' },
+      { line: 3, message: "email is not a valid address" },
+      { line: 4, message: 'points must be a whole number ("12.5")' },
+      { line: 5, message: "no Shopify customer with this email" },
+      { line: 7, message: "duplicate of line 2" },
+    ]);
+    expect(await member(103)).toMatchObject({ balance: 50, tierId: null });
+    expect(await member(105)).toMatchObject({ balance: 70, tierId: "silver" });
+    expect(await member(104)).toBeNull();
+    // Never a member, nor a Shopify customer, for an email Shopify does not know.
+    expect(await app.prisma.member.count({ where: { shopId: shopIds[SHOP]!, email: "nobody@example.com" } })).toBe(0);
+    expect(app.double.shop(SHOP).customers.some((c) => c.email === "nobody@example.com")).toBe(false);
+  });
+
+  it("refuses a file whose columns it does not recognise, and keeps nothing", async () => {
+    const count = await app.prisma.memberImport.count();
+    const result = await previewImport(app.prisma, { id: shopIds[SHOP]! }, { csv: "name,balance\nAnn,3\n", fileName: "x.csv", staffId: null });
+    expect(result).toEqual({ ok: false, error: expect.stringMatching(/columns were not recognised/) });
+    expect(await app.prisma.memberImport.count()).toBe(count);
+  });
+
+  it("leaves a preview alone until it is confirmed, and drops it after a day", async () => {
+    const { id } = await preview("email,points\ngus@example.com,5\n");
+    await runJob();
+    expect(await member(106)).toBeNull();
+    await runJob(new Date(Date.now() + 25 * 3_600_000));
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toBeNull();
+    expect(await confirmImport(app.prisma, shopIds[SHOP]!, id)).toBeNull();
+  });
+});
+
+describe("a large import", () => {
+  const bulkFile = (prefix: string) => ["email,points", ...Array.from({ length: 120 }, (_, i) => `${prefix}${i}@example.com,${i + 1}`)].join("\n");
+  const bulkTotal = (120 * 121) / 2;
+  const pointsOf = async (prefix: string) =>
+    (await app.prisma.member.aggregate({ where: { shopId: shopIds[SHOP]!, email: { startsWith: prefix } }, _sum: { balance: true } }))._sum.balance ?? 0;
+
+  it("commits each batch of 50 with its progress and resumes after a crash without doubling", async () => {
+    const { id } = await preview(bulkFile("bulk"));
+    await confirmImport(app.prisma, shopIds[SHOP]!, id);
+    await runJob(new Date(), { maxBatches: 1 });
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "running", processedRows: 50, importedRows: 50, validRows: 120 });
+    expect(await pointsOf("bulk")).toBe((50 * 51) / 2);
+
+    // The worker died here; the next pass picks up at row 51.
+    await runJob();
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "done", processedRows: 120, importedRows: 120 });
+    expect(await pointsOf("bulk")).toBe(bulkTotal);
+  });
+
+  it("is applied once when two workers run the job at the same time", async () => {
+    const { id } = await preview(bulkFile("twin"));
+    await confirmImport(app.prisma, shopIds[SHOP]!, id);
+    await Promise.all([runJob(), runJob()]);
+    await runJob();
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "done", processedRows: 120, importedRows: 120, skippedRows: 0 });
+    expect(await pointsOf("twin")).toBe(bulkTotal);
+  });
+});
+
+describe("customer erasure while an import waits", () => {
+  it("removes the shopper's row from a waiting import, which then skips it", async () => {
+    const { id } = await preview("email,points,birthday\nida@example.com,40,1980-01-01\njon@example.com,60,\n");
+    await app.prisma.member.create({ data: { shopId: shopIds[SHOP]!, shopifyCustomerId: "109", email: "jon@example.com" } });
+    const shop = await loadShop(app.prisma, shopIds[SHOP]!);
+    await inTransaction(app.prisma, async (tx) => {
+      // customers/redact names the email; customers/delete finds it on the member.
+      await redactCustomer(tx, { id: shop.id, domain: shop.domain }, { shopifyCustomerId: "108", ordersToRedact: [], email: "IDA@example.com" });
+      await forgetCustomer(tx, shop, "109", new Date());
+    });
+    const stored = await app.prisma.memberImport.findUniqueOrThrow({ where: { id } });
+    expect(stored.rows).toEqual([
+      { line: 2, erased: true },
+      { line: 3, erased: true },
+    ]);
+    expect(JSON.stringify(stored)).not.toMatch(/ida@|jon@|1980/);
+
+    await confirmImport(app.prisma, shopIds[SHOP]!, id);
+    await runJob();
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "done", importedRows: 0, skippedRows: 2 });
+    expect(await member(108)).toBeNull();
+  });
+});
+
+describe("an import Shopify will not answer", () => {
+  it("fails, and lets go of the rows, when the shop has uninstalled", async () => {
+    const result = await previewImport(app.prisma, { id: shopIds[GONE]! }, { csv: "email,points\nkim@example.com,5\n", fileName: null, staffId: null });
+    if (!result.ok) throw new Error(result.error);
+    await confirmImport(app.prisma, shopIds[GONE]!, result.preview.id);
+    await app.prisma.session.deleteMany({ where: { shop: GONE } });
+    await runJob();
+    expect(await getImport(app.prisma, shopIds[GONE]!, result.preview.id)).toMatchObject({ status: "failed", processedRows: 0 });
+    expect((await app.prisma.memberImport.findUniqueOrThrow({ where: { id: result.preview.id } })).rows).toEqual([]);
+    expect(await member(301, GONE)).toBeNull();
+  });
+
+  it("waits for a throttled Shopify and carries on next pass", async () => {
+    const { id } = await preview("email,points\ngus@example.com,15\n");
+    await confirmImport(app.prisma, shopIds[SHOP]!, id);
+    app.double.failNext({ kind: "http", status: 503 }, { operationName: "CustomersByEmail", times: 2 });
+    await runJob(new Date(), { gateway: { maxAttempts: 2 } });
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "running", processedRows: 0 });
+    await runJob();
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "done", importedRows: 1 });
+    expect(await balance(106)).toBe(15);
+  });
+});
+
+describe("exports", () => {
+  it("lists the members with their balance and tier, escaping cells a spreadsheet would run", async () => {
+    await importFile("email,points\nhal@example.com,5\n");
+    const text = await collect(memberCsvChunks(app.prisma, shopIds[SHOP]!));
+    expect(text.startsWith("\uFEFFEmail,First name,Last name,Shopify customer ID,Points,Pending points,Tier,Birthday,Last activity,Member since\n")).toBe(true);
+    const records: string[][] = parse(text, { bom: true });
+    const byEmail = new Map(records.slice(1).map((record) => [record[0], record]));
+    expect(byEmail.get("ann@example.com")!.slice(0, 8)).toEqual(["ann@example.com", "Ann", "Archer", "101", "1200", "0", "Gold", "1990-05-14"]);
+    expect(byEmail.get("ann@example.com")![8]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(byEmail.get("hal@example.com")!.slice(1, 3)).toEqual(["'=HYPERLINK(\"https://evil.test\",\"click\")", "'@SUM(A1)"]);
+    expect(records.length - 1).toBe(await app.prisma.member.count({ where: { shopId: shopIds[SHOP]! } }));
+
+    // The export reads back as a members file.
+    const reread = parseMemberCsv(text, new Date());
+    expect(reread.ok && reread.format).toBe("plain");
+  });
+
+  it("lists the ledger, negative points as numbers and free-text reasons escaped", async () => {
+    const taken = await app.admin("/api/members/101/adjustments", SHOP, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ points: -50, reason: "-fraud, =1+1", idempotencyKey: "export-adjust-1" }),
+    });
+    expect(taken.status).toBe(201);
+    const response = new Response(csvStream(ledgerCsvChunks(app.prisma, shopIds[SHOP]!)));
+    const records: string[][] = parse(await response.text(), { bom: true });
+    expect(records[0]).toEqual(["Date", "Email", "Shopify customer ID", "Kind", "Points", "Pending points", "Reason", "Shopify order ID"]);
+    const ann = records.filter((record) => record[2] === "101");
+    expect(ann.map((record) => record.slice(1, 7))).toEqual([
+      ["ann@example.com", "101", "import", "1200", "0", "Opening balance from Smile.io"],
+      ["ann@example.com", "101", "adjust", "-50", "0", "'-fraud, =1+1"],
+    ]);
+    expect(records.length - 1).toBe(await app.prisma.ledgerEntry.count({ where: { shopId: shopIds[SHOP]! } }));
+  });
+
+  it("pages through a thousand rows at a time", async () => {
+    await app.prisma.member.createMany({
+      data: Array.from({ length: EXPORT_PAGE + 5 }, (_, i) => ({ shopId: shopIds[BIG]!, shopifyCustomerId: String(90_000 + i), email: `m${i}@example.com` })),
+    });
+    const chunks: string[] = [];
+    for await (const chunk of memberCsvChunks(app.prisma, shopIds[BIG]!)) chunks.push(chunk);
+    expect(chunks).toHaveLength(2);
+    const records: string[][] = parse(chunks.join(""), { bom: true });
+    expect(records).toHaveLength(EXPORT_PAGE + 5 + 1);
+    expect(new Set(records.slice(1).map((record) => record[0])).size).toBe(EXPORT_PAGE + 5);
+  });
+});
