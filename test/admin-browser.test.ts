@@ -177,7 +177,8 @@ describe("the merchant admin in a real browser", () => {
     await nav("Home").click();
     await page.getByRole("heading", { name: "Program performance" }).waitFor();
     await page.getByText("Points per day").waitFor();
-    await page.locator("svg").first().waitFor();
+    // polaris-viz draws once it has measured its box: the chart is an SVG table of the series.
+    await page.locator('svg[role="table"]').first().waitFor();
     expect(await page.getByRole("heading", { name: "Outstanding liability" }).count()).toBe(1);
     await screenshot(page, "dashboard");
     // A fresh load of the dashboard, as the merchant opening the app.
