@@ -72,6 +72,16 @@ describe("the merchant admin in a real browser", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await saved();
     expect((await program()).earning.order.pointsPerCurrencyUnit).toBe(2);
+
+    // Gift cards earn nothing: a product rule that matches nothing is refused on its field.
+    await page.getByRole("button", { name: "Add product rule" }).click();
+    await page.getByLabel("Multiplier", { exact: true }).fill("0");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("match at least one product, collection, tag or product type").first().waitFor();
+    await page.getByLabel("Product tags").fill("gift-card, voucher");
+    await page.getByRole("button", { name: "Save" }).click();
+    await saved();
+    expect((await program()).earning.order.productRules).toEqual([expect.objectContaining({ multiplier: 0, match: expect.objectContaining({ tags: ["gift-card", "voucher"] }) })]);
     await screenshot(page, "program");
   });
 

@@ -85,6 +85,10 @@ export default function ProgramSettings() {
           </Card>
         </Layout.AnnotatedSection>
 
+        <Layout.AnnotatedSection title={t("program.products.title")} description={t("program.products.description")}>
+          <ProductRules editor={editor} />
+        </Layout.AnnotatedSection>
+
         <Layout.AnnotatedSection title={t("program.other.title")} description={t("program.other.description")}>
           <Card>
             <FormLayout>
@@ -104,6 +108,10 @@ export default function ProgramSettings() {
               </FormLayout.Group>
             </FormLayout>
           </Card>
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection title={t("program.actions.title")} description={t("program.actions.description")}>
+          <CustomActions editor={editor} />
         </Layout.AnnotatedSection>
 
         <Layout.AnnotatedSection title={t("program.bonus.title")} description={t("program.bonus.description")}>
@@ -228,6 +236,132 @@ function BonusEvents({ editor }: { editor: ReturnType<typeof useProgramEditor> }
             </InlineStack>
           </FormLayout>
         ))}
+      </BlockStack>
+    </Card>
+  );
+}
+
+const listText = (values: string[]) => values.join(", ");
+const textList = (text: string) => text.split(",").map((part) => part.trim()).filter(Boolean);
+const MATCH_FIELDS = ["tags", "productTypes", "productIds", "collectionIds"] as const;
+
+/** Multipliers per product (0 excludes): by tag, product type, product or collection id. */
+function ProductRules({ editor }: { editor: ReturnType<typeof useProgramEditor> }) {
+  const { t } = useTranslation();
+  const rules = editor.draft.earning.order.productRules;
+  const path = (index: number, field: string) => `earning.order.productRules.${index}.${field}`;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        {rules.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("program.products.none")}
+          </Text>
+        ) : null}
+        {rules.map((rule, index) => (
+          <FormLayout key={index}>
+            <FormLayout.Group>
+              <TextField label={t("program.products.name")} autoComplete="off" value={rule.name} onChange={(name) => editor.update((p) => void (p.earning.order.productRules[index]!.name = name))} />
+              <NumberField
+                label={t("program.products.multiplier")}
+                helpText={t("program.products.multiplierHelp")}
+                value={rule.multiplier}
+                error={editor.errorFor(path(index, "multiplier"))}
+                onChange={(value) => editor.update((p) => void (p.earning.order.productRules[index]!.multiplier = value ?? 0))}
+              />
+            </FormLayout.Group>
+            <FormLayout.Group>
+              {MATCH_FIELDS.map((field) => (
+                <TextField
+                  key={field}
+                  label={t(`program.products.match.${field}`)}
+                  autoComplete="off"
+                  value={listText(rule.match[field])}
+                  error={field === "tags" ? editor.errorFor(path(index, "match")) : undefined}
+                  onChange={(text) => editor.update((p) => void (p.earning.order.productRules[index]!.match[field] = textList(text)))}
+                />
+              ))}
+            </FormLayout.Group>
+            <InlineStack align="end">
+              <Button variant="plain" tone="critical" onClick={() => editor.update((p) => void p.earning.order.productRules.splice(index, 1))}>
+                {t("common.remove")}
+              </Button>
+            </InlineStack>
+          </FormLayout>
+        ))}
+        <InlineStack>
+          <Button
+            onClick={() =>
+              editor.update((p) =>
+                void p.earning.order.productRules.push({ name: t("program.products.defaultName"), match: { productIds: [], collectionIds: [], tags: [], productTypes: [] }, multiplier: 2 }),
+              )
+            }
+          >
+            {t("program.products.add")}
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** Points for things outside orders (a review, a follow), awarded through POST /api/actions. */
+function CustomActions({ editor }: { editor: ReturnType<typeof useProgramEditor> }) {
+  const { t } = useTranslation();
+  const actions = editor.draft.earning.customActions;
+  const path = (index: number, field: string) => `earning.customActions.${index}.${field}`;
+  return (
+    <Card>
+      <BlockStack gap="400">
+        {actions.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {t("program.actions.none")}
+          </Text>
+        ) : null}
+        {editor.issuesUnder("earning.customActions").filter((issue) => issue.path === "earning.customActions").map((issue) => (
+          <Text as="p" tone="critical" key={issue.message}>
+            {issue.message}
+          </Text>
+        ))}
+        {actions.map((action, index) => (
+          <FormLayout key={index}>
+            <FormLayout.Group>
+              <TextField label={t("program.actions.name")} autoComplete="off" value={action.name} error={editor.errorFor(path(index, "name"))} onChange={(name) => editor.update((p) => void (p.earning.customActions[index]!.name = name))} />
+              <TextField
+                label={t("program.actions.key")}
+                helpText={t("program.actions.keyHelp")}
+                autoComplete="off"
+                value={action.key}
+                error={editor.errorFor(path(index, "key"))}
+                onChange={(key) => editor.update((p) => void (p.earning.customActions[index]!.key = key))}
+              />
+            </FormLayout.Group>
+            <FormLayout.Group>
+              <NumberField label={t("program.actions.points")} value={action.points} error={editor.errorFor(path(index, "points"))} onChange={(value) => editor.update((p) => void (p.earning.customActions[index]!.points = value ?? 0))} />
+              <NumberField
+                label={t("program.actions.limit")}
+                helpText={t("program.actions.limitHelp")}
+                value={action.limitPerCustomer}
+                error={editor.errorFor(path(index, "limitPerCustomer"))}
+                onChange={(value) => editor.update((p) => void (p.earning.customActions[index]!.limitPerCustomer = value))}
+              />
+            </FormLayout.Group>
+            <InlineStack align="end">
+              <Button variant="plain" tone="critical" onClick={() => editor.update((p) => void p.earning.customActions.splice(index, 1))}>
+                {t("common.remove")}
+              </Button>
+            </InlineStack>
+          </FormLayout>
+        ))}
+        <InlineStack>
+          <Button
+            onClick={() =>
+              editor.update((p) => void p.earning.customActions.push({ key: `action-${p.earning.customActions.length + 1}`, name: t("program.actions.defaultName"), points: 50, limitPerCustomer: 1 }))
+            }
+          >
+            {t("program.actions.add")}
+          </Button>
+        </InlineStack>
       </BlockStack>
     </Card>
   );
