@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { PROJECT_ROOT } from "./admin-schema";
@@ -19,8 +19,10 @@ export function loadFlowTriggerDefinitions(root = PROJECT_ROOT): FlowTriggerDefi
   const dir = path.join(root, "extensions");
   const definitions: FlowTriggerDefinition[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const config = parse(readFileSync(path.join(dir, entry.name, "shopify.extension.toml"), "utf8")) as ExtensionToml;
+    const file = path.join(dir, entry.name, "shopify.extension.toml");
+    // Folders without a TOML (code shared between extensions) are not extensions.
+    if (!entry.isDirectory() || !existsSync(file)) continue;
+    const config = parse(readFileSync(file, "utf8")) as ExtensionToml;
     const extension = config.extensions?.[0];
     if (extension?.type !== "flow_trigger") continue;
     definitions.push({ handle: extension.handle!, name: extension.name!, fields: config.settings?.fields ?? [] });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Program } from "~/loyalty/program";
@@ -181,6 +182,12 @@ describe("the merchant admin in a real browser", () => {
       { email: "di@example.com", balance: 1200, tierId: null },
     ]);
     await screenshot(page, "import-done");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export members" }).click()]);
+    expect(download.suggestedFilename()).toBe("tally-members.csv");
+    const exported = readFileSync((await download.path())!, "utf8");
+    expect(exported).toContain("di@example.com");
+    expect(exported.split("\n")[0]).toMatch(/email/i);
   });
 
   it("dashboard: figures and charts for the period, LCP and CLS measured", async () => {
