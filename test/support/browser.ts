@@ -68,3 +68,25 @@ export async function webVitals(page: Page): Promise<{ lcpMs: number | null; cls
       }),
   );
 }
+
+/**
+ * Starts recording interaction latency (Event Timing entries, as INP counts them) on the page;
+ * the returned function gives the slowest interaction seen since, in ms.
+ */
+export async function recordInteractions(page: Page): Promise<() => Promise<number | null>> {
+  await page.evaluate(() => {
+    const store = window as unknown as { __tallyInteractions: number[] };
+    store.__tallyInteractions = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { interactionId?: number })[]) {
+        if (entry.interactionId) store.__tallyInteractions.push(entry.duration);
+      }
+    }).observe({ type: "event", buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  });
+  return () =>
+    page.evaluate(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const seen = (window as unknown as { __tallyInteractions: number[] }).__tallyInteractions;
+      return seen.length ? Math.max(...seen) : null;
+    });
+}
