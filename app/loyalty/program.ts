@@ -148,6 +148,42 @@ export const expirySchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("inactivity"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt).default([30]) }),
 ]);
 
+/** Each fraud check can be turned off; what it does when it fires (block or hold) is fixed. */
+export const referralFraudSchema = z.object({
+  selfReferral: z.boolean().default(true),
+  existingCustomer: z.boolean().default(true),
+  disposableEmail: z.boolean().default(true),
+  velocity: z
+    .object({ enabled: z.boolean().default(true), maxReferrals: z.number().int().min(1).default(5), windowHours: z.number().int().min(1).max(24 * 90).default(24) })
+    .default({ enabled: true, maxReferrals: 5, windowHours: 24 }),
+});
+
+export const referralsSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** What the referrer gets once the friend's first order qualifies: points, or a reward's code. */
+  referrerReward: z
+    .discriminatedUnion("type", [z.object({ type: z.literal("points"), points: z.number().int().min(1) }), z.object({ type: z.literal("reward"), rewardId: z.string().min(1) })])
+    .default({ type: "points", points: 500 }),
+  /** The friend's welcome discount, a one-time code for their first order. */
+  refereeReward: z
+    .discriminatedUnion("type", [
+      z.object({ type: z.literal("fixed_amount"), amount: money.gt(0) }),
+      z.object({ type: z.literal("percentage"), percentage: z.number().gt(0).max(100) }),
+      z.object({ type: z.literal("free_shipping") }),
+    ])
+    .default({ type: "percentage", percentage: 10 }),
+  refereeCodeLifetimeDays: z.number().int().min(1).max(365).default(30),
+  /** The friend's first paid order must reach this subtotal. */
+  minimumOrder: money.default(0),
+  /** Days the first order must survive (returns window) before the referrer is rewarded. */
+  holdDays: z.number().int().min(0).max(365).default(30),
+  /** Rewards one referrer can earn per calendar month; null for no cap. */
+  monthlyCapPerReferrer: z.number().int().min(1).nullable().default(10),
+  fraud: referralFraudSchema.default(referralFraudSchema.parse({})),
+});
+
+export type Referrals = z.infer<typeof referralsSchema>;
+
 export const programSchema = z
   .object({
     version: z.literal(1),
@@ -167,7 +203,7 @@ export const programSchema = z
       .default({ refundUnusedCodes: true }),
     expiry: expirySchema,
     tiers: tiersSchema.default(tiersSchema.parse({})),
-    referrals: z.object({ enabled: z.boolean().default(false) }).passthrough().default({ enabled: false }),
+    referrals: referralsSchema.default(referralsSchema.parse({})),
   })
   .strict()
   .superRefine((program, ctx) => {
@@ -177,6 +213,10 @@ export const programSchema = z
     }
     for (const rewardId of duplicates(program.rewards.map((r) => r.id))) {
       ctx.addIssue({ code: "custom", path: ["rewards"], message: `duplicate reward id "${rewardId}"` });
+    }
+    const referrerReward = program.referrals.referrerReward;
+    if (referrerReward.type === "reward" && !program.rewards.some((reward) => reward.id === referrerReward.rewardId)) {
+      ctx.addIssue({ code: "custom", path: ["referrals", "referrerReward", "rewardId"], message: `no reward "${referrerReward.rewardId}" in the program` });
     }
   });
 
