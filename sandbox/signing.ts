@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 
 export { mintSessionToken } from "../app/shopify/session-token.server";
+export { appProxyQuery, signAppProxyQuery, type AppProxyCustomer } from "../app/shopify/app-proxy-signature.server";
 
 /** `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 of the raw body with the app's secret. */
 export function webhookHmac(rawBody: string, apiSecret: string): string {
@@ -42,52 +43,4 @@ export function signedWebhookRequest(
       },
     },
   };
-}
-
-/**
- * The query string Shopify's App Proxy adds: shop, logged_in_customer_id, path_prefix,
- * timestamp, and `signature` = hex HMAC-SHA256 over the other parameters sorted by name,
- * each `key=value` (repeated values joined by commas), concatenated without separators.
- */
-export function signAppProxyQuery(
-  params: Record<string, string | string[]>,
-  apiSecret: string,
-): URLSearchParams {
-  const message = Object.keys(params)
-    .filter((key) => key !== "signature")
-    .sort()
-    .map((key) => {
-      const value = params[key]!;
-      return `${key}=${Array.isArray(value) ? value.join(",") : value}`;
-    })
-    .join("");
-  const signature = createHmac("sha256", apiSecret).update(message).digest("hex");
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    for (const item of Array.isArray(value) ? value : [value]) query.append(key, item);
-  }
-  query.set("signature", signature);
-  return query;
-}
-
-export interface AppProxyCustomer {
-  shop: string;
-  /** Null for a guest: Shopify sends an empty `logged_in_customer_id`. */
-  customerId: string | number | null;
-  pathPrefix?: string;
-  timestamp?: Date;
-  extra?: Record<string, string>;
-}
-
-export function appProxyQuery(request: AppProxyCustomer, apiSecret: string): URLSearchParams {
-  return signAppProxyQuery(
-    {
-      ...request.extra,
-      shop: request.shop,
-      logged_in_customer_id: request.customerId === null ? "" : String(request.customerId),
-      path_prefix: request.pathPrefix ?? "/apps/tally",
-      timestamp: String(Math.floor((request.timestamp ?? new Date()).getTime() / 1000)),
-    },
-    apiSecret,
-  );
 }

@@ -51,6 +51,7 @@ console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
 
   Admin (outside Shopify):  ${appUrl}/sandbox/login
+  Storefront preview:       ${appUrl}/sandbox/storefront?customer=${SANDBOX_CUSTOMERS[0]!.id}   (or ?customer=guest)
   Health:                   ${appUrl}/healthz
   Sandbox Admin API:        ${double.origin}/admin/api/<version>/graphql.json
 

@@ -80,6 +80,19 @@ describe("GET /apps/tally/member", () => {
   });
 });
 
+describe("GET /apps/tally/member for the theme's product block", () => {
+  it("gives guests and members the earning rules a product's points are computed from", async () => {
+    const guest = await getMember(null);
+    expect(guest.program).toMatchObject({
+      enabled: true,
+      earning: { pointsPerCurrencyUnit: 1, rounding: "floor", minimumSubtotal: 0, productRules: [], bonusMultiplier: 1, tierMultipliers: {} },
+    });
+    const member = await getMember(6099);
+    expect(member.loggedIn).toBe(true);
+    expect(member.program).toEqual(guest.program);
+  });
+});
+
 describe("POST /apps/tally/redemptions", () => {
   it("spends the points and returns a code Shopify created for that customer only", async () => {
     await earn(6002, "700.00", 2);

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { LedgerEntry, PrismaClient, Redemption } from "@prisma/client";
+import type { LedgerEntry, Member, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
 import type { Program } from "~/loyalty/program";
-import { loadShop } from "~/loyalty/program.server";
+import { loadShop, type LoadedShop } from "~/loyalty/program.server";
 import { expiringNext } from "~/loyalty/expiry.server";
+import { bonusMultiplierAt } from "~/loyalty/earning";
 import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
+import { tierMetrics } from "~/loyalty/tiers.server";
 
 /**
  * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the
@@ -22,17 +24,46 @@ const publicRedemption = (r: Redemption) => ({
   expiresAt: r.endsAt.toISOString(),
 });
 
-function publicProgram(program: Program) {
+/**
+ * What a storefront may know of the program. `rounding`, `productRules`, the running bonus
+ * event's `bonusMultiplier` and each tier's multiplier let the theme's product block say what a
+ * product earns.
+ */
+function publicProgram(program: Program, now = new Date()) {
   return {
+    enabled: program.enabled,
     earning: {
       pointsPerCurrencyUnit: program.earning.order.pointsPerCurrencyUnit,
+      rounding: program.earning.order.rounding,
       minimumSubtotal: program.earning.order.minimumSubtotal,
+      productRules: program.earning.order.productRules.map((rule) => ({ match: rule.match, multiplier: rule.multiplier })),
+      bonusMultiplier: bonusMultiplierAt(program, now),
+      tierMultipliers: Object.fromEntries(program.tiers.levels.map((level) => [level.id, level.earnMultiplier])),
       holdDays: program.earning.order.holdDays,
       signupPoints: program.earning.signup.points,
       birthdayPoints: program.earning.birthday.points,
       actions: program.earning.customActions.map((a) => ({ key: a.key, name: a.name, points: a.points })),
     },
     rewards: program.rewards.map((r) => ({ id: r.id, name: r.name, type: r.type, pointsCost: entryCost(r) })),
+  };
+}
+
+/**
+ * Where the member stands on the way to the next VIP tier: the program's metric over its period
+ * so far, and the next tier above the current one (null at the top). Null when the program has
+ * no tiers.
+ */
+async function tierProgress(db: PrismaClient, shop: LoadedShop, member: Member | null, now: Date) {
+  const { tiers } = shop.program;
+  if (!tiers.levels.length) return null;
+  const value = member ? ((await tierMetrics(db, shop, [member.id], now)).get(member.id) ?? 0) : 0;
+  const rank = tiers.levels.findIndex((level) => level.id === member?.tierId);
+  const next = tiers.levels[rank + 1] ?? null;
+  return {
+    metric: tiers.metric,
+    period: tiers.period,
+    value: Math.round(value * 100) / 100,
+    next: next ? { id: next.id, name: next.name, threshold: next.threshold, remaining: Math.max(0, Math.round((next.threshold - value) * 100) / 100) } : null,
   };
 }
 
@@ -54,6 +85,7 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
     customerId,
     points: { balance, pending: member?.pending ?? 0, expiringNext: member ? await expiringNext(db, shop, member) : null },
     tier: tier ? { id: tier.id, name: tier.name } : null,
+    tierProgress: await tierProgress(db, shop, member, new Date()),
     rewards: shop.program.rewards.map((reward) => ({
       id: reward.id,
       name: reward.name,
@@ -65,6 +97,7 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
         balance >= entryCost(reward),
     })),
     redemptions: redemptions.map(publicRedemption),
+    program: publicProgram(shop.program),
   };
 }
 

@@ -1,0 +1,12 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import prisma from "~/db.server";
+import { authenticateExtension, withCors } from "~/shopify/extension-auth.server";
+import { memberActivity } from "~/storefront/api.server";
+
+/** GET /api/extension/member/activity[?cursor=…]: the token's customer's points history, newest first. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop, customerId } = await authenticateExtension(request);
+  if (!customerId) return withCors(Response.json({ error: "not_logged_in" }, { status: 401 }));
+  const cursor = new URL(request.url).searchParams.get("cursor");
+  return withCors(Response.json(await memberActivity(prisma, shop.id, customerId, cursor), { headers: { "Cache-Control": "private, no-store" } }));
+}

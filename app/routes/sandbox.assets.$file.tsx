@@ -1,0 +1,7 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { assetResponse } from "~/storefront/preview/storefront.server";
+
+/** The theme app extension's assets for the storefront preview, as Shopify's CDN serves them (sandbox only). */
+export function loader({ params }: LoaderFunctionArgs) {
+  return assetResponse(params.file ?? "");
+}

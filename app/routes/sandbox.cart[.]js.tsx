@@ -1,0 +1,8 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import prisma from "~/db.server";
+import { cartLoader } from "~/storefront/preview/storefront.server";
+
+/** The storefront preview's `GET /cart.js` (Cart AJAX API), sandbox only. */
+export function loader({ request }: LoaderFunctionArgs) {
+  return cartLoader(prisma, request);
+}

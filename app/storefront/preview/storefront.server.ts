@@ -1,0 +1,394 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import type { PrismaClient } from "@prisma/client";
+import { appProxyQuery } from "~/shopify/app-proxy-signature.server";
+import { sandboxShop } from "~/shopify/session-token.server";
+import { interpolate, renderLiquid, schemaOf } from "./liquid.server";
+
+/**
+ * The sandbox's storefront preview (`npm run demo`): a stand-in theme that renders the theme app
+ * extension's real blocks (extensions/tally-theme) on a product, cart and account page, with
+ * Shopify's parts played locally: the App Proxy (`/sandbox/apps/tally/*`, signed with the app's
+ * secret for the shopper signed in to the preview, forwarded to `/proxy/*`) and the Cart AJAX
+ * API (`/sandbox/cart.js`, `/sandbox/cart/update.js`). Nothing here exists unless the sandbox is
+ * on, and never in production (`sandboxShop()`).
+ */
+
+export const PREVIEW_PATH = "/sandbox/storefront";
+const ASSETS_PATH = "/sandbox/assets";
+const CUSTOMER_COOKIE = "tally_preview_customer";
+const CART_COOKIE = "tally_preview_cart";
+/** The project's extension, read on every request: edits show on the next reload. */
+const EXTENSION_DIR = () => path.resolve("extensions/tally-theme");
+
+/** 404 unless the sandbox is on (never in production). */
+export function requireSandbox(): string {
+  const shop = sandboxShop();
+  if (!shop) throw new Response("Not Found", { status: 404 });
+  return shop;
+}
+
+function cookies(request: Request): Record<string, string> {
+  return Object.fromEntries(
+    (request.headers.get("Cookie") ?? "")
+      .split(";")
+      .map((pair) => pair.trim().split("="))
+      .filter(([name]) => name)
+      .map(([name, ...value]) => [name!, decodeURIComponent(value.join("="))]),
+  );
+}
+
+const cookie = (name: string, value: string) => `${name}=${encodeURIComponent(value)}; Path=/sandbox; HttpOnly; SameSite=Lax`;
+
+/**
+ * The shopper signed in to the preview, as Shopify knows it from its own session: a cookie the
+ * preview page sets, never anything the storefront script sends.
+ */
+export function previewCustomer(request: Request): string | null {
+  const id = cookies(request)[CUSTOMER_COOKIE];
+  return id && /^\d{1,20}$/.test(id) ? id : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The App Proxy, as Shopify runs it
+
+const SHOPIFY_PARAMS = new Set(["shop", "logged_in_customer_id", "path_prefix", "timestamp", "signature"]);
+
+/**
+ * `/sandbox/apps/tally/<path>` → `/proxy/<path>`, signed as Shopify's App Proxy signs it: the
+ * shop, the signed-in customer (or "" for a guest), path_prefix and timestamp, whatever the
+ * request itself claimed. Cookies are not forwarded (Shopify strips them too).
+ */
+export async function forwardAppProxy(request: Request, subpath: string): Promise<Response> {
+  const shop = requireSandbox();
+  const url = new URL(request.url);
+  const extra: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) if (!SHOPIFY_PARAMS.has(key)) extra[key] = value;
+  const query = appProxyQuery({ shop, customerId: previewCustomer(request), extra }, process.env.SHOPIFY_API_SECRET ?? "");
+  const headers = new Headers();
+  for (const name of ["content-type", "accept", "idempotency-key", "user-agent", "accept-language"]) {
+    const value = request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const response = await fetch(`${url.origin}/proxy/${subpath}?${query}`, {
+    method: request.method,
+    headers,
+    body: hasBody ? await request.text() : undefined,
+    redirect: "manual",
+  });
+  return new Response(response.body, {
+    status: response.status,
+    headers: { "Content-Type": response.headers.get("content-type") ?? "application/json", "Cache-Control": "no-store" },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A cart, with the Cart AJAX API's discount support
+
+interface PreviewCart {
+  token: string;
+  codes: string[];
+}
+
+const carts = new Map<string, PreviewCart>();
+
+const PRODUCT = {
+  id: 8800000001,
+  title: "Trail Runner Jacket",
+  handle: "trail-runner-jacket",
+  type: "Outerwear",
+  tags: ["outdoor", "new"],
+  collections: [{ id: 4410, title: "Jackets" }],
+  variants: [
+    { id: 48800000011, title: "S / Forest", price: 8900 },
+    { id: 48800000012, title: "L / Forest", price: 9450 },
+  ],
+};
+const CART_LINES = [
+  { id: 48800000011, title: "Trail Runner Jacket — S / Forest", quantity: 1, price: 8900 },
+  { id: 48800000021, title: "Merino Hiking Socks", quantity: 2, price: 1200 },
+];
+
+function cartFor(request: Request): { cart: PreviewCart; setCookie: string | null } {
+  const token = cookies(request)[CART_COOKIE];
+  const existing = token ? carts.get(token) : undefined;
+  if (existing) return { cart: existing, setCookie: null };
+  const cart = { token: token && /^[a-f0-9]{32}$/.test(token) ? token : randomBytes(16).toString("hex"), codes: [] };
+  carts.set(cart.token, cart);
+  return { cart, setCookie: cookie(CART_COOKIE, cart.token) };
+}
+
+/**
+ * The Cart AJAX API's answer (`/cart.js`), with `discount_codes` as Shopify reports them: a code
+ * is applicable when it is an active Tally code of the shopper signed in to the preview (the
+ * discounts Tally creates are for that customer only).
+ */
+async function cartJson(db: PrismaClient, shopDomain: string, cart: PreviewCart, customerId: string | null) {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, currencyCode: true } });
+  const usable = shop && customerId && cart.codes.length
+    ? await db.redemption.findMany({
+        where: { shopId: shop.id, code: { in: cart.codes }, status: "active", member: { shopifyCustomerId: customerId } },
+        select: { code: true },
+      })
+    : [];
+  const total = CART_LINES.reduce((sum, line) => sum + line.price * line.quantity, 0);
+  return {
+    token: cart.token,
+    currency: shop?.currencyCode ?? "USD",
+    item_count: CART_LINES.reduce((sum, line) => sum + line.quantity, 0),
+    items: CART_LINES.map((line) => ({ ...line, variant_id: line.id, line_price: line.price * line.quantity })),
+    original_total_price: total,
+    total_price: total,
+    discount_codes: cart.codes.map((code) => ({ code, applicable: usable.some((u) => u.code.toUpperCase() === code.toUpperCase()) })),
+  };
+}
+
+export async function cartLoader(db: PrismaClient, request: Request): Promise<Response> {
+  const shop = requireSandbox();
+  const { cart, setCookie } = cartFor(request);
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (setCookie) headers["Set-Cookie"] = setCookie;
+  return Response.json(await cartJson(db, shop, cart, previewCustomer(request)), { headers });
+}
+
+/**
+ * `POST /cart/update.js`: this stand-in only reads `discount`, Shopify's comma-separated list
+ * of codes that replaces the cart's codes ("" removes them all). It records them on the cart.
+ */
+export async function cartUpdateAction(db: PrismaClient, request: Request): Promise<Response> {
+  const shop = requireSandbox();
+  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  const { cart, setCookie } = cartFor(request);
+  const raw = await request.text();
+  let discount: unknown;
+  if ((request.headers.get("content-type") ?? "").includes("application/json")) {
+    try {
+      discount = (JSON.parse(raw) as { discount?: unknown }).discount;
+    } catch {
+      return Response.json({ status: 400, message: "Bad Request", description: "invalid JSON" }, { status: 400 });
+    }
+  } else {
+    discount = new URLSearchParams(raw).get("discount") ?? undefined;
+  }
+  if (typeof discount === "string") {
+    cart.codes = [...new Set(discount.split(",").map((code) => code.trim()).filter(Boolean))];
+  }
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (setCookie) headers["Set-Cookie"] = setCookie;
+  return Response.json(await cartJson(db, shop, cart, previewCustomer(request)), { headers });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The extension's assets, as Shopify's CDN serves them
+
+const ASSET_TYPES: Record<string, string> = { ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+
+export function assetResponse(file: string): Response {
+  requireSandbox();
+  const dir = path.join(EXTENSION_DIR(), "assets");
+  if (!readdirSync(dir).includes(file)) throw new Response("Not Found", { status: 404 });
+  return new Response(readFileSync(path.join(dir, file)), {
+    headers: { "Content-Type": ASSET_TYPES[path.extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache" },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+export type PreviewPage = "product" | "cart" | "account" | "login";
+
+const escapeHtml = (value: unknown) =>
+  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+function readExtension(relative: string): string {
+  return readFileSync(path.join(EXTENSION_DIR(), relative), "utf8");
+}
+
+function translations(): Record<string, unknown> {
+  return JSON.parse(readExtension("locales/en.default.json")) as Record<string, unknown>;
+}
+
+function translate(locale: Record<string, unknown>, key: string, values: Record<string, unknown>): string {
+  const text = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], locale);
+  return typeof text === "string" ? interpolate(text, values) : `translation missing: en.${key}`;
+}
+
+interface RenderedBlock {
+  html: string;
+  javascript?: string;
+  stylesheet?: string;
+}
+
+/** Renders `blocks/<handle>.liquid` with its schema's default settings, as a theme would. */
+function renderBlock(handle: string, globals: Record<string, unknown>, locale: Record<string, unknown>, id: string): RenderedBlock {
+  const source = readExtension(`blocks/${handle}.liquid`);
+  const schema = (schemaOf(source) ?? {}) as { settings?: { id: string; default?: unknown }[]; javascript?: string; stylesheet?: string };
+  const settings = Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default ?? null]));
+  const html = renderLiquid(
+    source,
+    { ...globals, block: { id, type: handle, settings, shopify_attributes: "" } },
+    {
+      filters: {
+        t: (input, _args, named) => translate(locale, String(input), named),
+        asset_url: (input) => `${ASSETS_PATH}/${String(input)}`,
+      },
+      snippet: (name) => readExtension(`snippets/${name}.liquid`),
+    },
+  );
+  return { html, javascript: schema.javascript, stylesheet: schema.stylesheet };
+}
+
+const money = (cents: number, currency: string) =>
+  new Intl.NumberFormat("en", { style: "currency", currency }).format(cents / 100);
+
+export interface PreviewOptions {
+  page: PreviewPage;
+  customerId: string | null;
+  request: Request;
+}
+
+/** The preview's HTML page, and the cookies it sets. */
+export async function previewPage(db: PrismaClient, options: PreviewOptions): Promise<Response> {
+  const shopDomain = requireSandbox();
+  const { request, customerId } = options;
+  const page = options.page === "account" && !customerId ? "login" : options.page;
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, currencyCode: true } });
+  const currency = shop?.currencyCode ?? "USD";
+  const { cart, setCookie } = cartFor(request);
+  const cartState = await cartJson(db, shopDomain, cart, customerId);
+  const member = customerId && shop
+    ? await db.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } } })
+    : null;
+  const locale = translations();
+  const variant = PRODUCT.variants[0]!;
+  // The Liquid objects a theme has (only what Tally's blocks read).
+  const globals = {
+    routes: {
+      root_url: "/sandbox/",
+      cart_url: "/sandbox/cart",
+      cart_update_url: "/sandbox/cart/update",
+      account_url: `${PREVIEW_PATH}?page=account`,
+      account_login_url: `${PREVIEW_PATH}?page=login`,
+      account_register_url: `${PREVIEW_PATH}?page=login`,
+    },
+    request: { locale: { iso_code: "en" }, page_type: page },
+    shop: { name: shopDomain.replace(".myshopify.com", ""), currency },
+    cart: { currency: { iso_code: currency }, item_count: cartState.item_count },
+    customer: customerId ? { id: Number(customerId), first_name: member?.firstName ?? "Shopper", email: member?.email ?? null } : null,
+    product: page === "product" ? { ...PRODUCT, selected_or_first_available_variant: variant } : null,
+  };
+
+  const blocks: RenderedBlock[] = [];
+  const block = (handle: string) => {
+    const rendered = renderBlock(handle, globals, locale, `preview-${handle}`);
+    blocks.push(rendered);
+    return rendered.html;
+  };
+
+  let main: string;
+  if (page === "product") {
+    main = `<div class="product">
+      <div class="product__media" aria-hidden="true"></div>
+      <div class="product__info">
+        <h1>${escapeHtml(PRODUCT.title)}</h1>
+        <p class="price" data-price>${money(variant.price, currency)}</p>
+        ${block("product-points")}
+        <form method="post" action="/sandbox/cart/add" class="product-form">
+          <label>Size <select name="id">${PRODUCT.variants
+            .map((v) => `<option value="${v.id}" data-price="${money(v.price, currency)}">${escapeHtml(v.title)}</option>`)
+            .join("")}</select></label>
+          <button type="button" disabled>Add to cart</button>
+        </form>
+        <p class="muted">A waterproof shell for wet trail runs. (Sample product: the preview's cart is fixed.)</p>
+      </div>
+    </div>`;
+  } else if (page === "cart") {
+    main = `<h1>Your cart</h1>
+      <table class="cart">${cartState.items
+        .map((item) => `<tr><td>${escapeHtml(item.title)}</td><td>× ${item.quantity}</td><td>${money(item.line_price, currency)}</td></tr>`)
+        .join("")}</table>
+      <p class="totals">Subtotal: <strong>${money(cartState.total_price, currency)}</strong></p>
+      <ul class="discounts" aria-label="Discount codes in the cart">${cartState.discount_codes
+        .map((d) => `<li>Discount code <code>${escapeHtml(d.code)}</code> ${d.applicable ? "(applies at checkout)" : "(does not apply to this cart)"}</li>`)
+        .join("")}</ul>
+      ${block("cart-redeem")}
+      <button type="button" disabled>Check out</button>`;
+  } else if (page === "account") {
+    main = `<h1>Account</h1><p class="muted">Signed in as customer ${escapeHtml(customerId)}${member?.email ? ` (${escapeHtml(member.email)})` : ""}.</p>
+      ${block("account-points")}`;
+  } else {
+    const members = shop
+      ? await db.member.findMany({ where: { shopId: shop.id, shopifyCustomerId: { not: null } }, orderBy: { balance: "desc" }, take: 10 })
+      : [];
+    main = `<h1>Sign in</h1>
+      <p class="muted">The preview signs you in the way the shop's customer accounts would: pick a customer. Tally learns who you are only from the App Proxy's signed <code>logged_in_customer_id</code>.</p>
+      <ul class="customers">${members
+        .map(
+          (m) =>
+            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(m.shopifyCustomerId)}&amp;page=account">${escapeHtml(m.email ?? m.shopifyCustomerId)}</a> — ${m.balance} points</li>`,
+        )
+        .join("")}</ul>
+      <form method="get" action="${PREVIEW_PATH}"><input type="hidden" name="page" value="account">
+        <label>Customer id <input name="customer" inputmode="numeric" pattern="[0-9]+" required></label> <button>Sign in</button></form>
+      <p><a href="${PREVIEW_PATH}?customer=guest&amp;page=product">Continue as a guest</a></p>`;
+  }
+  const embed = block("tally-launcher");
+
+  const stylesheets = [...new Set(blocks.map((b) => b.stylesheet).filter(Boolean))];
+  const scripts = [...new Set(blocks.map((b) => b.javascript).filter(Boolean))];
+  const nav = (target: PreviewPage, label: string) =>
+    `<a href="${PREVIEW_PATH}?page=${target}"${target === page ? ' aria-current="page"' : ""}>${label}</a>`;
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(globals.shop.name)} — storefront preview</title>
+${stylesheets.map((file) => `<link rel="stylesheet" href="${ASSETS_PATH}/${file}">`).join("\n")}
+${scripts.map((file) => `<script src="${ASSETS_PATH}/${file}" defer></script>`).join("\n")}
+<style>
+  body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: #1a1a1a; background: #faf9f7; }
+  .preview-bar { padding: 6px 24px; background: #fff3cd; font-size: 14px; }
+  header { display: flex; gap: 24px; align-items: center; padding: 16px 24px; background: #fff; border-bottom: 1px solid #e5e5e5; }
+  header strong { margin-right: auto; }
+  header a { color: inherit; }
+  header a[aria-current] { font-weight: 700; }
+  main { max-width: 960px; margin: 0 auto; padding: 24px; }
+  .product { display: grid; grid-template-columns: 1fr 1fr; gap: 32px; }
+  .product__media { aspect-ratio: 1; border-radius: 8px; background: linear-gradient(135deg, #3d6b57, #a9c7b6); }
+  .price { font-size: 20px; margin: 0 0 4px; }
+  .muted { color: #666; }
+  table.cart { width: 100%; border-collapse: collapse; }
+  table.cart td { padding: 8px 0; border-bottom: 1px solid #e5e5e5; }
+  @media (max-width: 700px) { .product { grid-template-columns: 1fr; } }
+</style>
+</head>
+<body>
+<div class="preview-bar">Storefront preview of the sandbox shop ${escapeHtml(shopDomain)} —
+${customerId ? `signed in as customer ${escapeHtml(customerId)} · <a href="${PREVIEW_PATH}?customer=guest&amp;page=${page === "account" ? "product" : page}">sign out</a>` : `guest · <a href="${PREVIEW_PATH}?page=login">sign in</a>`}</div>
+<header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
+<main>${main}</main>
+<script>
+  // The theme's own script: show the selected variant's price.
+  document.querySelector('form.product-form select')?.addEventListener('change', (event) => {
+    document.querySelector('[data-price]').textContent = event.target.selectedOptions[0].dataset.price;
+  });
+</script>
+${embed}
+</body>
+</html>`;
+
+  const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+  if (setCookie) headers.append("Set-Cookie", setCookie);
+  return new Response(html, { headers });
+}
+
+/** `?customer=<id>|guest` signs the preview in or out (a cookie, as a storefront session). */
+export function signInCookie(value: string | null): { customerId: string | null; setCookie: string } | null {
+  if (value === null) return null;
+  if (value === "guest" || value === "") return { customerId: null, setCookie: cookie(CUSTOMER_COOKIE, "") };
+  if (!/^\d{1,20}$/.test(value)) throw new Response("customer must be a numeric Shopify customer id or guest", { status: 400 });
+  return { customerId: value, setCookie: cookie(CUSTOMER_COOKIE, value) };
+}

@@ -1,0 +1,200 @@
+import { appUrl } from "./app-url";
+
+/**
+ * Tally's extension API as the checkout, thank-you and customer-account extensions see it
+ * (docs/storefront-api.md). Every call carries the extension's session token; the app takes the
+ * shopper from the token's `sub`, so nothing here ever names a customer.
+ */
+
+export interface Reward {
+  id: string;
+  name: string;
+  type: string;
+  /** For a variable reward, its minimum. */
+  pointsCost: number;
+  available: boolean;
+}
+
+export interface Redemption {
+  id: string;
+  code: string | null;
+  pointsSpent: number;
+  status: "pending" | "active" | "used" | "expired" | "failed";
+  expiresAt: string;
+}
+
+export interface TierProgress {
+  metric: "points_earned" | "amount_spent" | "orders_placed";
+  period: string;
+  value: number;
+  next: { id: string; name: string; threshold: number; remaining: number } | null;
+}
+
+export interface Member {
+  loggedIn: true;
+  points: { balance: number; pending: number; expiringNext: { points: number; at: string } | null };
+  tier: { id: string; name: string } | null;
+  tierProgress?: TierProgress | null;
+  rewards: Reward[];
+  redemptions: Redemption[];
+}
+
+export interface ActivityEntry {
+  id: string;
+  at: string;
+  kind: string;
+  points: number;
+  pending: boolean;
+  description: string;
+}
+
+export type OrderPoints =
+  | { status: "processing" }
+  | { status: "earned" | "pending" | "none"; points: number; pendingPoints: number; availableAt: string | null };
+
+export type RedeemOutcome =
+  | { kind: "redeemed"; redemption: Redemption }
+  | { kind: "insufficient_points"; balance: number; pointsNeeded: number }
+  /** Unknown reward, not a whole step, or restricted to a tier / program off: nothing spent. */
+  | { kind: "unavailable" }
+  /** Shopify refused the code: Tally already gave the points back. */
+  | { kind: "refunded" }
+  | { kind: "signed_out" }
+  /** No answer (network, 5xx): unknown whether points were spent. Retry with the same key. */
+  | { kind: "unknown" };
+
+export interface TokenSource {
+  get(): Promise<string>;
+}
+
+/** Thrown when the extension cannot reach Tally or Tally says no; `status` 0 is the network. */
+export class TallyError extends Error {
+  constructor(readonly status: number) {
+    super(`tally ${status}`);
+  }
+}
+
+async function call(sessionToken: TokenSource, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  const base = appUrl();
+  if (!base) throw new TallyError(0);
+  let response: Response;
+  try {
+    response = await fetch(base + path, {
+      ...init,
+      headers: { ...init.headers, Authorization: `Bearer ${await sessionToken.get()}` },
+    });
+  } catch {
+    throw new TallyError(0);
+  }
+  const body = await response.json().catch(() => null);
+  return { status: response.status, body };
+}
+
+async function read<T>(sessionToken: TokenSource, path: string): Promise<T> {
+  const { status, body } = await call(sessionToken, path);
+  if (status >= 300 || !body) throw new TallyError(status);
+  return body as T;
+}
+
+/** The shopper's points, rewards and codes; `null` when Shopify says no one is signed in. */
+export async function fetchMember(sessionToken: TokenSource): Promise<Member | null> {
+  const body = await read<Member | { loggedIn: false }>(sessionToken, "/api/extension/member");
+  return body.loggedIn ? body : null;
+}
+
+export const fetchActivity = (sessionToken: TokenSource, cursor?: string | null) =>
+  read<{ entries: ActivityEntry[]; nextCursor: string | null }>(
+    sessionToken,
+    `/api/extension/member/activity${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`,
+  );
+
+/** What the order just placed earned (thank-you page); `processing` until Tally has it. */
+export const fetchOrderPoints = (sessionToken: TokenSource, orderId: string) =>
+  read<OrderPoints>(sessionToken, `/api/extension/order-points?orderId=${encodeURIComponent(orderId)}`);
+
+/**
+ * Spends the points on a reward (a variable reward at its minimum). The same `idempotencyKey`
+ * on a retry returns the same redemption instead of spending again.
+ */
+export async function redeem(sessionToken: TokenSource, reward: Reward, idempotencyKey: string): Promise<RedeemOutcome> {
+  let answer;
+  try {
+    answer = await call(sessionToken, "/api/extension/redemptions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
+      body: JSON.stringify(reward.type === "variable" ? { rewardId: reward.id, points: reward.pointsCost } : { rewardId: reward.id }),
+    });
+  } catch {
+    return { kind: "unknown" };
+  }
+  const { status, body } = answer;
+  if ((status === 200 || status === 201) && body?.redemption) return { kind: "redeemed", redemption: body.redemption };
+  if (status === 401) return { kind: "signed_out" };
+  if (body?.error === "insufficient_points") return { kind: "insufficient_points", balance: body.balance, pointsNeeded: body.pointsNeeded };
+  if (body?.error === "code_not_created") return { kind: "refunded" };
+  if (status === 409 || status === 422) return { kind: "unavailable" };
+  return { kind: "unknown" };
+}
+
+/** A fresh key per redemption attempt, kept for its retries. */
+export function newIdempotencyKey(): string {
+  const random = globalThis.crypto?.randomUUID?.();
+  return random ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+/** Rewards the shopper can redeem now, cheapest first. */
+export const affordableRewards = (member: Member) =>
+  member.rewards.filter((reward) => reward.available).sort((a, b) => a.pointsCost - b.pointsCost);
+
+/** The cheapest reward still out of reach for lack of points, and how many are missing. */
+export function nextReward(member: Member): { reward: Reward; missing: number } | null {
+  const reward = member.rewards
+    .filter((r) => !r.available && r.pointsCost > member.points.balance)
+    .sort((a, b) => a.pointsCost - b.pointsCost)[0];
+  return reward ? { reward, missing: reward.pointsCost - member.points.balance } : null;
+}
+
+/** Codes already paid for and still usable (or being created), newest first. */
+export const openCodes = (member: Member) =>
+  member.redemptions.filter((r) => r.status === "active" || r.status === "pending");
+
+/** Progress to the next tier as 0..1 (1 at the top tier), or null without tiers. */
+export function tierFraction(progress: TierProgress | null | undefined): number | null {
+  if (!progress) return null;
+  if (!progress.next) return 1;
+  return progress.next.threshold > 0 ? Math.min(1, progress.value / progress.next.threshold) : 1;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A redemption answered `pending` (Shopify slow to create the code) becomes `active` shortly,
+ * or `failed` with the points refunded: look again a few times. Returns the last state seen.
+ */
+export async function settleRedemption(sessionToken: TokenSource, redemption: Redemption, delays = [1500, 3000, 6000]): Promise<Redemption> {
+  let current = redemption;
+  for (const delay of delays) {
+    if (current.status !== "pending") break;
+    await sleep(delay);
+    const member = await fetchMember(sessionToken).catch(() => null);
+    current = member?.redemptions.find((r) => r.id === redemption.id) ?? (member ? { ...current, status: "failed" } : current);
+  }
+  return current;
+}
+
+/** Keys kept per reward until Tally answers for sure, so a retry never spends twice. */
+const retryKeys = new Map<string, string>();
+
+/**
+ * Redeems a reward the safe way: the same Idempotency-Key until Tally gives a definite answer,
+ * and a `pending` code waited for briefly. A `redeemed` outcome carries the settled redemption
+ * (`active` with its code, still `pending`, or `failed` with the points refunded).
+ */
+export async function redeemSafely(sessionToken: TokenSource, reward: Reward): Promise<RedeemOutcome> {
+  const key = retryKeys.get(reward.id) ?? newIdempotencyKey();
+  retryKeys.set(reward.id, key);
+  const outcome = await redeem(sessionToken, reward, key);
+  if (outcome.kind !== "unknown") retryKeys.delete(reward.id);
+  if (outcome.kind !== "redeemed") return outcome;
+  return { kind: "redeemed", redemption: await settleRedemption(sessionToken, outcome.redemption) };
+}

@@ -1,0 +1,115 @@
+import { signal } from "@preact/signals";
+import { vi } from "vitest";
+
+/**
+ * A stand-in for the `shopify` global the extension host gives each target, at its documented
+ * shape (@shopify/ui-extensions 2026.7: checkout `StandardApi` + `CheckoutApi` /
+ * `OrderConfirmationApi`, customer-account `StandardApi`). The reactive properties are Preact
+ * signals, as they are in a real host once `@shopify/ui-extensions/preact` has called
+ * `shopify.setSignals(Signal)`.
+ */
+
+type Messages = { [key: string]: string | Messages };
+
+/** `i18n.translate` as documented: dotted keys, `{{name}}` replacements, `count` picks one/other. */
+export function fakeI18n(messages: Messages, locale = "en") {
+  const plural = new Intl.PluralRules(locale);
+  const translate = (key: string, options: Record<string, unknown> = {}) => {
+    let entry: string | Messages | undefined = messages;
+    for (const part of key.split(".")) entry = typeof entry === "object" ? entry[part] : undefined;
+    if (entry && typeof entry === "object" && typeof options.count === "number") entry = entry[plural.select(options.count)] ?? entry.other;
+    if (typeof entry !== "string") throw new Error(`missing translation ${key}`);
+    return entry.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options[name] ?? `{{${name}}}`));
+  };
+  return {
+    translate: vi.fn(translate),
+    formatNumber: (n: number | bigint, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options).format(n),
+    formatCurrency: (n: number | bigint, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", ...options }).format(n),
+    formatDate: (date: Date, options?: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: "UTC", ...options }).format(date),
+  };
+}
+
+const readonly = <T>(value: T) => signal(value);
+
+export interface FakeCheckoutOptions {
+  /** A signed-in customer's GID, or null for a guest. `false`: no buyerIdentity (no customer-data access). */
+  customerId?: string | null | false;
+  canUpdateDiscountCodes?: boolean;
+  discountCodes?: string[];
+  applyResult?: { type: "success" } | { type: "error"; message: string } | Error;
+  orderId?: string;
+}
+
+export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOptions = {}) {
+  const customerId = options.customerId === undefined ? "gid://shopify/Customer/7001" : options.customerId;
+  const discountCodes = signal((options.discountCodes ?? []).map((code) => ({ code })));
+  const instructions = signal({
+    attributes: { canUpdateAttributes: true },
+    delivery: { canSelectCustomAddress: true },
+    discounts: { canUpdateDiscountCodes: options.canUpdateDiscountCodes ?? true },
+    lines: { canAddCartLine: true, canRemoveCartLine: true, canUpdateCartLine: true },
+    metafields: { canSetCartMetafields: true, canDeleteCartMetafield: true },
+    notes: { canUpdateNote: true },
+  });
+  const applyDiscountCodeChange = vi.fn(async (change: { type: "addDiscountCode" | "removeDiscountCode"; code: string }) => {
+    const result = options.applyResult ?? { type: "success" as const };
+    if (result instanceof Error) throw result;
+    if (result.type === "success" && change.type === "addDiscountCode") discountCodes.value = [...discountCodes.value, { code: change.code }];
+    return result;
+  });
+  return {
+    extension: { target: "purchase.checkout.reductions.render-after", apiVersion: "2026-07" },
+    sessionToken: { get: vi.fn(async () => "header.payload.signature") },
+    buyerIdentity:
+      customerId === false
+        ? undefined
+        : {
+            customer: readonly(customerId ? { id: customerId } : undefined),
+            email: readonly(undefined),
+            phone: readonly(undefined),
+            purchasingCompany: readonly(undefined),
+          },
+    instructions,
+    discountCodes,
+    applyDiscountCodeChange,
+    i18n: fakeI18n(messages),
+    orderConfirmation: readonly(options.orderId ? { order: { id: options.orderId }, number: "ABC123", isFirstOrder: false } : undefined),
+  };
+}
+
+export function fakeCustomerAccountShopify(messages: Messages, customerId = "gid://shopify/Customer/7001") {
+  return {
+    extension: { target: "customer-account.page.render", apiVersion: "2026-07" },
+    sessionToken: { get: vi.fn(async () => "header.payload.signature") },
+    authenticatedAccount: { customer: readonly({ id: customerId }), purchasingCompany: readonly(undefined) },
+    i18n: fakeI18n(messages),
+    toast: { show: vi.fn() },
+  };
+}
+
+export interface FakeCall {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * `fetch` answering from a handler, recording each call (URL, method, headers, JSON body).
+ * Answer with `[status, body]`, or throw to simulate the network failing.
+ */
+export function fakeFetch(handler: (call: FakeCall) => [number, unknown] | Promise<[number, unknown]>) {
+  const calls: FakeCall[] = [];
+  const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
+    const call: FakeCall = {
+      url,
+      method: init.method ?? "GET",
+      headers: Object.fromEntries([...new Headers(init.headers).entries()].map(([name, value]) => [name.toLowerCase(), value])),
+      body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
+    };
+    calls.push(call);
+    const [status, body] = await handler(call);
+    return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+  });
+  return { fetch, calls };
+}

@@ -1,0 +1,151 @@
+// @vitest-environment happy-dom
+/** @jsxImportSource preact */
+import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import messages from "../locales/en.default.json";
+import { fakeCustomerAccountShopify, fakeFetch } from "../../shared/test-support/fake-shopify";
+import type { ActivityEntry, Member, Redemption } from "../../shared/tally-api";
+import { LoyaltyPage } from "./LoyaltyPage";
+import { ProfileBlock } from "./ProfileBlock";
+
+const APP = "https://tally.test";
+
+const member = (overrides: Partial<Member> = {}): Member => ({
+  loggedIn: true,
+  points: { balance: 650, pending: 40, expiringNext: { points: 200, at: "2027-03-01T00:00:00.000Z" } },
+  tier: { id: "silver", name: "Silver" },
+  tierProgress: { metric: "points_earned", period: "lifetime", value: 650, next: { id: "gold", name: "Gold", threshold: 1000, remaining: 350 } },
+  rewards: [
+    { id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, available: true },
+    { id: "big", name: "50 off", type: "fixed_amount", pointsCost: 5000, available: false },
+    { id: "gold-gift", name: "Gold gift", type: "free_product", pointsCost: 100, available: false },
+  ],
+  redemptions: [],
+  ...overrides,
+});
+
+const entry = (id: string, description: string, points: number, pending = false): ActivityEntry => ({
+  id,
+  at: "2026-11-20T10:00:00.000Z",
+  kind: points > 0 ? "earn" : "redeem",
+  points,
+  pending,
+  description,
+});
+
+const code: Redemption = { id: "r1", code: "TALLY-NEW", pointsSpent: 500, status: "active", expiresAt: "2026-12-24T00:00:00.000Z" };
+
+let shopify: ReturnType<typeof fakeCustomerAccountShopify>;
+function setUp(handler: Parameters<typeof fakeFetch>[0]) {
+  shopify = fakeCustomerAccountShopify(messages);
+  vi.stubGlobal("shopify", shopify);
+  const fake = fakeFetch(handler);
+  vi.stubGlobal("fetch", fake.fetch);
+  return fake;
+}
+
+beforeEach(() => vi.stubEnv("APP_URL", APP));
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
+});
+
+describe("customer account Rewards page", () => {
+  it("shows the balance, pending and expiring points, the tier and the way to the next one", async () => {
+    setUp((call) => (call.url.includes("/activity") ? [200, { entries: [], nextCursor: null }] : [200, member()]));
+    const { container } = render(<LoyaltyPage />);
+    expect(await screen.findByText("650 points")).toBeTruthy();
+    expect(screen.getByText(/^40 more pending/)).toBeTruthy();
+    expect(screen.getByText("200 points expire on Mar 1, 2027.")).toBeTruthy();
+    expect(screen.getByText("You are Silver.")).toBeTruthy();
+    expect(screen.getByText("Earn 350 more points to reach Gold.")).toBeTruthy();
+    // Set as attributes here (happy-dom has no s-progress element); the host's element takes them as properties.
+    const bar = container.querySelector("s-progress")!;
+    expect([bar.getAttribute("value"), bar.getAttribute("max")]).toEqual(["0.65", "1"]);
+  });
+
+  it("lists every reward: Redeem for those in reach, what is missing for the others", async () => {
+    setUp((call) => (call.url.includes("/activity") ? [200, { entries: [], nextCursor: null }] : [200, member()]));
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("5 off")).toBeTruthy();
+    expect(screen.getAllByText("Redeem")).toHaveLength(1);
+    expect(screen.getByText("4,350 more points")).toBeTruthy();
+    expect(screen.getByText("Not available")).toBeTruthy(); // a tier-only reward
+  });
+
+  it("redeems with the session token and an Idempotency-Key and shows the new code to copy", async () => {
+    let redeemed = false;
+    const { calls } = setUp((call) => {
+      if (call.url.includes("/activity")) return [200, { entries: redeemed ? [entry("e2", "Redeemed: 5 off", -500)] : [], nextCursor: null }];
+      if (call.method === "POST") return (redeemed = true), [201, { redemption: code }];
+      return [200, member(redeemed ? { points: { balance: 150, pending: 40, expiringNext: null }, redemptions: [code] } : {})];
+    });
+    render(<LoyaltyPage />);
+    fireEvent.click(await screen.findByText("Redeem"));
+    expect(await screen.findByText("Your code TALLY-NEW is ready: enter it at checkout until Dec 24, 2026.")).toBeTruthy();
+    const post = calls.find((c) => c.method === "POST")!;
+    expect(post).toMatchObject({ url: `${APP}/api/extension/redemptions`, body: { rewardId: "five-off" } });
+    expect(post.headers.authorization).toBe("Bearer header.payload.signature");
+    expect(post.headers["idempotency-key"]).toBeTruthy();
+    expect(await screen.findByText("150 points")).toBeTruthy();
+    expect(screen.getByText("TALLY-NEW")).toBeTruthy();
+    expect(screen.getByText("Use at checkout until Dec 24, 2026")).toBeTruthy();
+    expect(document.querySelector("s-clipboard-item")?.getAttribute("id")).toBe("code-r1");
+    expect(screen.getByText("Redeemed: 5 off")).toBeTruthy();
+  });
+
+  it("says how many points are missing when Tally answers insufficient_points", async () => {
+    setUp((call) => {
+      if (call.url.includes("/activity")) return [200, { entries: [], nextCursor: null }];
+      if (call.method === "POST") return [409, { error: "insufficient_points", balance: 300, pointsNeeded: 500 }];
+      return [200, member()];
+    });
+    render(<LoyaltyPage />);
+    fireEvent.click(await screen.findByText("Redeem"));
+    expect(await screen.findByText("5 off needs 500 points; you have 300. No points were spent.")).toBeTruthy();
+  });
+
+  it("pages through the activity, newest first", async () => {
+    const { calls } = setUp((call) => {
+      if (call.url.endsWith("/activity")) return [200, { entries: [entry("e3", "Earned on order #1003", 30, true), entry("e2", "Earned on order #1002", 20)], nextCursor: "e2" }];
+      if (call.url.includes("/activity?cursor=e2")) return [200, { entries: [entry("e1", "Earned on order #1001", 10)], nextCursor: null }];
+      return [200, member()];
+    });
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("Earned on order #1003")).toBeTruthy();
+    expect(screen.getByText("+30")).toBeTruthy();
+    expect(screen.getByText("Pending")).toBeTruthy();
+    fireEvent.click(screen.getByText("Show more"));
+    expect(await screen.findByText("Earned on order #1001")).toBeTruthy();
+    expect(screen.queryByText("Show more")).toBeNull();
+    expect(calls.filter((c) => c.url.includes("/activity")).map((c) => c.url)).toEqual([
+      `${APP}/api/extension/member/activity`,
+      `${APP}/api/extension/member/activity?cursor=e2`,
+    ]);
+  });
+
+  it("says so when Tally cannot be reached", async () => {
+    setUp(() => [503, {}]);
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("Your rewards can't be shown right now. Please try again later.")).toBeTruthy();
+  });
+});
+
+describe("customer account profile block", () => {
+  it("shows the balance and tier, and links to the Rewards page", async () => {
+    setUp(() => [200, member()]);
+    const { container } = render(<ProfileBlock />);
+    expect(await screen.findByText("650 points · Silver")).toBeTruthy();
+    expect(container.querySelector("s-link")?.getAttribute("href")).toBe("extension:tally-customer-account/");
+  });
+
+  it("shows nothing when Tally cannot be reached", async () => {
+    setUp(() => {
+      throw new TypeError("offline");
+    });
+    const { container } = render(<ProfileBlock />);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(container.textContent).toBe("");
+  });
+});

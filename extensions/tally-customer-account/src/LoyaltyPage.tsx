@@ -1,0 +1,205 @@
+/** @jsxImportSource preact */
+import "@shopify/ui-extensions/preact";
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import type { Api } from "@shopify/ui-extensions/customer-account.page.render";
+import {
+  fetchActivity,
+  fetchMember,
+  openCodes,
+  redeemSafely,
+  tierFraction,
+  type ActivityEntry,
+  type Member,
+  type Reward,
+} from "../../shared/tally-api";
+
+// The global Shopify gives this target (customer-account.page.render).
+declare const shopify: Api;
+
+export default async () => {
+  render(<LoyaltyPage />, document.body);
+};
+
+type Notice = { key: string; tone: "success" | "info" | "warning" | "critical"; values?: Record<string, string | number> };
+
+/**
+ * The Rewards page of the customer account: balance (pending, expiring next), VIP tier and the
+ * way to the next one, the rewards with Redeem, the shopper's unused codes and their activity.
+ * Customer accounts are always signed in; Tally takes the customer from the session token.
+ */
+export function LoyaltyPage() {
+  const { i18n } = shopify;
+  const t = i18n.translate;
+  const num = (n: number) => i18n.formatNumber(n);
+  const day = (at: string) => i18n.formatDate(new Date(at), { dateStyle: "medium" });
+
+  const [member, setMember] = useState<Member | null | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  const [entries, setEntries] = useState<ActivityEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+
+  const load = () =>
+    fetchMember(shopify.sessionToken).then(
+      (m) => (setMember(m), setFailed(false)),
+      () => setFailed(true),
+    );
+  const more = (after: string | null) =>
+    fetchActivity(shopify.sessionToken, after).then(
+      (page) => (setEntries((seen) => (after ? [...seen, ...page.entries] : page.entries)), setCursor(page.nextCursor)),
+      () => undefined,
+    );
+
+  useEffect(() => {
+    load();
+    more(null);
+  }, []);
+
+  async function onRedeem(reward: Reward) {
+    setBusy(reward.id);
+    setNotice(null);
+    const outcome = await redeemSafely(shopify.sessionToken, reward);
+    if (outcome.kind === "redeemed") {
+      const { redemption } = outcome;
+      if (redemption.status === "active") setNotice({ key: "redeemed", tone: "success", values: { code: redemption.code ?? "", date: day(redemption.expiresAt) } });
+      else if (redemption.status === "failed") setNotice({ key: "refunded", tone: "warning" });
+      else setNotice({ key: "codeLater", tone: "info", values: { code: redemption.code ?? "" } });
+    } else if (outcome.kind === "insufficient_points") {
+      setNotice({ key: "insufficient", tone: "warning", values: { name: reward.name, needed: num(outcome.pointsNeeded), balance: num(outcome.balance) } });
+    } else {
+      setNotice({ key: outcome.kind, tone: outcome.kind === "unknown" ? "critical" : "warning" });
+    }
+    setBusy(null);
+    await Promise.all([load(), more(null)]);
+  }
+
+  // A failed refresh keeps what was shown (and any code in the notice) on screen.
+  if (member === null || (failed && !member)) {
+    return (
+      <s-page heading={t("title")}>
+        <s-banner tone="warning">{t("loadFailed")}</s-banner>
+      </s-page>
+    );
+  }
+  if (!member) {
+    return (
+      <s-page heading={t("title")}>
+        <s-skeleton-paragraph />
+      </s-page>
+    );
+  }
+
+  const { balance, pending, expiringNext } = member.points;
+  const progress = member.tierProgress;
+  const fraction = tierFraction(progress);
+  const codes = openCodes(member);
+
+  return (
+    <s-page heading={t("title")}>
+      <s-stack gap="base">
+        {notice && <s-banner tone={notice.tone}>{t(`notice.${notice.key}`, notice.values)}</s-banner>}
+
+        <s-section heading={t("balance.heading")}>
+          <s-stack gap="small-300">
+            <s-heading>{t("points", { count: balance, points: num(balance) })}</s-heading>
+            {pending > 0 && <s-text color="subdued">{t("balance.pending", { points: num(pending) })}</s-text>}
+            {expiringNext && <s-text color="subdued">{t("balance.expiring", { points: num(expiringNext.points), date: day(expiringNext.at) })}</s-text>}
+          </s-stack>
+        </s-section>
+
+        {progress && (
+          <s-section heading={t("tier.heading")}>
+            <s-stack gap="small-300">
+              <s-text>{member.tier ? t("tier.current", { name: member.tier.name }) : t("tier.none")}</s-text>
+              {progress.next ? (
+                <>
+                  <s-progress
+                    value={fraction ?? 0}
+                    max={1}
+                    accessibilityLabel={t("tier.progress", { name: progress.next.name })}
+                  />
+                  <s-text color="subdued">{t(`tier.${progress.metric}`, { remaining: num(progress.next.remaining), name: progress.next.name })}</s-text>
+                </>
+              ) : (
+                <s-text color="subdued">{t("tier.top")}</s-text>
+              )}
+            </s-stack>
+          </s-section>
+        )}
+
+        <s-section heading={t("rewards.heading")}>
+          <s-stack gap="small-300">
+            {member.rewards.length === 0 && <s-text color="subdued">{t("rewards.none")}</s-text>}
+            {member.rewards.map((reward) => (
+              <s-stack key={reward.id} direction="inline" justifyContent="space-between" alignItems="center">
+                <s-stack gap="none">
+                  <s-text type="strong">{reward.name}</s-text>
+                  <s-text color="subdued">{t("rewards.cost", { points: num(reward.pointsCost) })}</s-text>
+                </s-stack>
+                {reward.available ? (
+                  <s-button variant="secondary" loading={busy === reward.id} disabled={busy !== null} onClick={() => onRedeem(reward)}>
+                    {t("rewards.redeem")}
+                  </s-button>
+                ) : (
+                  <s-badge>
+                    {reward.pointsCost > balance ? t("rewards.missing", { missing: num(reward.pointsCost - balance) }) : t("rewards.notAvailable")}
+                  </s-badge>
+                )}
+              </s-stack>
+            ))}
+          </s-stack>
+        </s-section>
+
+        {codes.length > 0 && (
+          <s-section heading={t("codes.heading")}>
+            <s-stack gap="small-300">
+              {codes.map((redemption) => (
+                <s-stack key={redemption.id} direction="inline" justifyContent="space-between" alignItems="center">
+                  <s-stack gap="none">
+                    <s-text type="strong">{redemption.code ?? "…"}</s-text>
+                    <s-text color="subdued">
+                      {redemption.status === "active" ? t("codes.until", { date: day(redemption.expiresAt) }) : t("codes.preparing")}
+                    </s-text>
+                  </s-stack>
+                  {redemption.status === "active" && redemption.code && (
+                    <>
+                      <s-clipboard-item id={`code-${redemption.id}`} text={redemption.code} onCopy={() => shopify.toast.show(t("codes.copied"))} />
+                      <s-button variant="secondary" command="--copy" commandFor={`code-${redemption.id}`}>
+                        {t("codes.copy")}
+                      </s-button>
+                    </>
+                  )}
+                </s-stack>
+              ))}
+            </s-stack>
+          </s-section>
+        )}
+
+        <s-section heading={t("activity.heading")}>
+          <s-stack gap="small-300">
+            {entries.length === 0 && <s-text color="subdued">{t("activity.none")}</s-text>}
+            {entries.map((entry) => (
+              <s-stack key={entry.id} direction="inline" justifyContent="space-between" alignItems="center">
+                <s-stack gap="none">
+                  <s-text>{entry.description}</s-text>
+                  <s-text color="subdued">{day(entry.at)}</s-text>
+                </s-stack>
+                <s-stack direction="inline" gap="small-300" alignItems="center">
+                  {entry.pending && <s-badge>{t("activity.pending")}</s-badge>}
+                  <s-text type="strong">{entry.points > 0 ? `+${num(entry.points)}` : num(entry.points)}</s-text>
+                </s-stack>
+              </s-stack>
+            ))}
+            {cursor && (
+              <s-button variant="secondary" onClick={() => more(cursor)}>
+                {t("activity.more")}
+              </s-button>
+            )}
+          </s-stack>
+        </s-section>
+      </s-stack>
+    </s-page>
+  );
+}

@@ -1,0 +1,386 @@
+// @vitest-environment happy-dom
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { interpolate, renderLiquid, schemaOf } from "~/storefront/preview/liquid.server";
+import {
+  boot,
+  pointsForPrice,
+  productMultiplier,
+  reset,
+  roundPoints,
+  type MemberView,
+  type PublicProgram,
+} from "./tally";
+
+/*
+ * The storefront script's logic, on the blocks' real markup: each test renders the block's
+ * Liquid (extensions/tally-theme/blocks) as a theme would, then runs the script against a fake
+ * App Proxy and Cart AJAX API.
+ */
+
+const DIR = "extensions/tally-theme";
+const locale = JSON.parse(readFileSync(`${DIR}/locales/en.default.json`, "utf8"));
+const translate = (key: string, values: Record<string, unknown>) => {
+  const text = key.split(".").reduce((node, part) => node?.[part], locale);
+  return typeof text === "string" ? interpolate(text, values) : `missing ${key}`;
+};
+
+function mount(handle: string, options: { customer?: boolean; product?: unknown } = {}) {
+  const source = readFileSync(`${DIR}/blocks/${handle}.liquid`, "utf8");
+  const settings = Object.fromEntries(
+    ((schemaOf(source)?.settings ?? []) as { id: string; default?: unknown }[]).map((s) => [s.id, s.default ?? null]),
+  );
+  document.body.innerHTML = renderLiquid(
+    source,
+    {
+      routes: {
+        root_url: "/",
+        cart_url: "/cart",
+        cart_update_url: "/cart/update",
+        account_login_url: "/account/login",
+        account_register_url: "/account/register",
+      },
+      request: { locale: { iso_code: "en" } },
+      cart: { currency: { iso_code: "USD" } },
+      customer: options.customer ? { id: 1 } : null,
+      product: options.product ?? null,
+      block: { id: "b1", settings, shopify_attributes: "" },
+    },
+    {
+      filters: { t: (input, _args, named) => translate(String(input), named) },
+      snippet: (name) => readFileSync(`${DIR}/snippets/${name}.liquid`, "utf8"),
+    },
+  );
+  boot(document);
+}
+
+const PROGRAM: PublicProgram = {
+  enabled: true,
+  earning: {
+    pointsPerCurrencyUnit: 1,
+    rounding: "floor",
+    minimumSubtotal: 0,
+    productRules: [],
+    bonusMultiplier: 1,
+    tierMultipliers: { gold: 2 },
+    signupPoints: 50,
+    birthdayPoints: 0,
+    actions: [{ key: "review", name: "Write a review", points: 25 }],
+  },
+  rewards: [
+    { id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500 },
+    { id: "ship", name: "Free <b>shipping</b>", type: "free_shipping", pointsCost: 200 },
+  ],
+};
+
+const MEMBER: MemberView = {
+  loggedIn: true,
+  points: { balance: 450, pending: 30, expiringNext: { points: 450, at: "2027-11-24T10:00:00.000Z" } },
+  tier: { id: "gold", name: "Gold" },
+  rewards: [
+    { id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, available: false },
+    { id: "ship", name: "Free shipping", type: "free_shipping", pointsCost: 200, available: true },
+    { id: "pay", name: "Pay with points", type: "variable", pointsCost: 100, available: true },
+  ],
+  redemptions: [{ id: "r0", code: "TALLY-OLD", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00.000Z" }],
+  program: PROGRAM,
+};
+
+type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
+let routes: Record<string, Handler>;
+let calls: { url: string; init: RequestInit }[];
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+async function until(check: () => boolean, what: string) {
+  for (let i = 0; i < 200 && !check(); i++) await settle();
+  if (!check()) throw new Error(`never happened: ${what}\n${document.body.innerHTML}`);
+}
+const text = (selector: string) => document.querySelector(selector)?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+
+beforeEach(() => {
+  reset();
+  calls = [];
+  routes = {
+    "GET /apps/tally/member": () => json(MEMBER),
+    "GET /cart.js": () => json({ discount_codes: [{ code: "WELCOME", applicable: true }] }),
+    "POST /cart/update.js": (_url, init) => {
+      const codes = String(JSON.parse(String(init.body)).discount).split(",");
+      return json({ discount_codes: codes.map((code) => ({ code, applicable: true })) });
+    },
+  };
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string, init: RequestInit = {}) => {
+      calls.push({ url, init });
+      const route = routes[`${init.method ?? "GET"} ${url.split("?")[0]}`];
+      if (!route) return json({ error: "no route" }, 404);
+      return route(url, init);
+    }),
+  );
+});
+afterEach(async () => {
+  // Let the script's last background requests (a balance refresh) land on the fake.
+  for (let i = 0; i < 20; i++) await settle();
+  vi.unstubAllGlobals();
+  document.body.innerHTML = "";
+});
+
+describe("points for a price", () => {
+  it("earns the program's rate per whole unit of the price in cents, rounded as the program says", () => {
+    expect(pointsForPrice(PROGRAM, 8900)).toEqual({ points: 89, belowMinimum: false });
+    const rate = (rounding: "floor" | "round" | "ceil") => ({ ...PROGRAM, earning: { ...PROGRAM.earning, pointsPerCurrencyUnit: 1.5, rounding } });
+    // 19.99 × 1.5 = 29.985
+    expect(pointsForPrice(rate("floor"), 1999).points).toBe(29);
+    expect(pointsForPrice(rate("round"), 1999).points).toBe(30);
+    expect(pointsForPrice(rate("ceil"), 1999).points).toBe(30);
+    // Float noise is not a point: 0.29 × 100 is 28.999999999999996 in binary.
+    expect(roundPoints(0.29 * 100, "floor")).toBe(29);
+    expect(roundPoints(0.29 * 100, "ceil")).toBe(29);
+  });
+
+  it("says when the price alone is below the order minimum", () => {
+    const program = { ...PROGRAM, earning: { ...PROGRAM.earning, minimumSubtotal: 100 } };
+    expect(pointsForPrice(program, 8900)).toEqual({ points: 89, belowMinimum: true });
+    expect(pointsForPrice(program, 10000)).toEqual({ points: 100, belowMinimum: false });
+  });
+
+  it("applies product rules (an exclusion wins, else the highest), the running bonus and the member's tier", () => {
+    const rules = [
+      { match: { tags: ["SALE"] }, multiplier: 0 },
+      { match: { collectionIds: ["4410"] }, multiplier: 2 },
+      { match: { productTypes: ["outerwear"] }, multiplier: 3 },
+    ];
+    expect(productMultiplier(rules, { tags: ["sale"], collections: [4410] })).toBe(0);
+    expect(productMultiplier(rules, { collections: [4410], type: "Outerwear" })).toBe(3);
+    expect(productMultiplier(rules, { id: 1, tags: ["new"] })).toBe(1);
+    expect(productMultiplier([{ match: { productIds: ["77"] }, multiplier: 2 }], { id: 77 })).toBe(2);
+    const program = { ...PROGRAM, earning: { ...PROGRAM.earning, productRules: rules, bonusMultiplier: 2 } };
+    expect(pointsForPrice(program, 1000, { collections: [4410] }).points).toBe(40);
+    expect(pointsForPrice(program, 1000, { collections: [4410] }, "gold").points).toBe(80);
+    expect(pointsForPrice({ ...program, enabled: false }, 1000).points).toBe(0);
+  });
+});
+
+describe("the launcher", () => {
+  it("shows a guest the program, with sign-in and join links, when opened", async () => {
+    routes["GET /apps/tally/member"] = () => json({ loggedIn: false, program: PROGRAM });
+    mount("tally-launcher");
+    expect(calls).toEqual([]);
+    const button = document.querySelector<HTMLButtonElement>(".tally-launcher__button")!;
+    expect(button.getAttribute("aria-expanded")).toBe("false");
+    button.click();
+    await until(() => text("[data-tally-body]").includes("How to earn"), "guest view");
+    expect(button.getAttribute("aria-expanded")).toBe("true");
+    expect(text(".tally-panel")).toContain("Join our rewards program");
+    expect(text("[data-tally-body]")).toContain("1 point for every $1.00 spent");
+    expect(text("[data-tally-body]")).toContain("50 points for creating an account");
+    expect(text("[data-tally-body]")).toContain("Write a review: 25 points");
+    // Merchant-written names are text, never markup.
+    expect(document.querySelector("[data-tally-body] b")).toBeNull();
+    expect(text("[data-tally-body]")).toContain("Free <b>shipping</b>");
+    expect(document.querySelector<HTMLAnchorElement>('[data-tally-body] a[href="/account/login"]')!.textContent).toBe("Sign in");
+    expect(document.querySelector('[data-tally-body] a[href="/account/register"]')).not.toBeNull();
+    expect(calls.map((c) => c.url)).toEqual(["/apps/tally/member"]);
+  });
+
+  it("shows a member their balance, tier, pending and expiring points, affordable rewards and codes", async () => {
+    mount("tally-launcher", { customer: true });
+    expect(text(".tally-panel")).not.toContain("Join our rewards program");
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => text("[data-tally-body]").includes("450 points"), "member view");
+    const body = text("[data-tally-body]");
+    expect(body).toContain("Gold member");
+    expect(body).toContain("30 points pending");
+    expect(body).toContain("450 points expire on Nov 24, 2027");
+    expect(body).toContain("50 points to go");
+    expect([...document.querySelectorAll<HTMLElement>("[data-redeem]")].map((b) => b.dataset.redeem)).toEqual(["ship", "pay"]);
+    expect(body).toContain("TALLY-OLD");
+  });
+
+  it("redeems in one click with an Idempotency-Key, then adds the code to the cart's codes", async () => {
+    routes["POST /apps/tally/redemptions"] = () =>
+      json({ redemption: { id: "r1", code: "TALLY-NEW", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00.000Z" } }, 201);
+    const updated = vi.fn();
+    document.addEventListener("tally:cart-updated", updated);
+    mount("tally-launcher", { customer: true });
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => !!document.querySelector('[data-redeem="ship"]'), "rewards");
+    document.querySelector<HTMLButtonElement>('[data-redeem="ship"]')!.click();
+    await until(() => text("[data-tally-msg]").includes("Applied to your cart"), "applied");
+    expect(text("[data-tally-msg]")).toContain("TALLY-NEW");
+
+    const redeem = calls.find((c) => c.url === "/apps/tally/redemptions")!;
+    expect(redeem.init.method).toBe("POST");
+    const headers = redeem.init.headers as Record<string, string>;
+    expect(headers["Content-Type"]).toBe("application/json");
+    expect(headers["Idempotency-Key"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(String(redeem.init.body))).toEqual({ rewardId: "ship" });
+    const update = calls.find((c) => c.url === "/cart/update.js")!;
+    expect(JSON.parse(String(update.init.body))).toEqual({ discount: "WELCOME,TALLY-NEW" });
+    expect(updated).toHaveBeenCalledOnce();
+    document.removeEventListener("tally:cart-updated", updated);
+    // Nothing the script sends names a customer: the App Proxy adds the signed-in one.
+    for (const call of calls) expect(`${call.url} ${String(call.init.body ?? "")}`).not.toMatch(/customer/i);
+  });
+
+  it("redeems a variable reward at its minimum points", async () => {
+    routes["POST /apps/tally/redemptions"] = () => json({ redemption: { id: "r2", code: "PTS-1", pointsSpent: 100, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+    mount("tally-launcher", { customer: true });
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => !!document.querySelector('[data-redeem="pay"]'), "rewards");
+    document.querySelector<HTMLButtonElement>('[data-redeem="pay"]')!.click();
+    await until(() => calls.some((c) => c.url === "/apps/tally/redemptions"), "redeem");
+    expect(JSON.parse(String(calls.find((c) => c.url === "/apps/tally/redemptions")!.init.body))).toEqual({ rewardId: "pay", points: 100 });
+  });
+});
+
+describe("the cart block", () => {
+  const useReward = async (rewardId: string) => {
+    await until(() => !!document.querySelector("[data-use]"), "the reward picker");
+    document.querySelector<HTMLSelectElement>(".tally-select")!.value = rewardId;
+    document.querySelector<HTMLButtonElement>("[data-use]")!.click();
+  };
+
+  it("asks a guest to sign in without calling Tally", async () => {
+    mount("cart-redeem");
+    await settle();
+    expect(text("[data-tally-body]")).toContain("Sign in to use your points on this order.");
+    expect(document.querySelector('[data-tally-body] a[href="/account/login"]')).not.toBeNull();
+    expect(calls).toEqual([]);
+  });
+
+  it("lists the rewards the member can afford and uses one: code shown and applied", async () => {
+    routes["POST /apps/tally/redemptions"] = () => json({ redemption: { id: "r1", code: "TALLY-CART", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+    mount("cart-redeem", { customer: true });
+    document.querySelector<HTMLElement>(".tally-cart")!.dataset.reload = "false";
+    await until(() => text("[data-tally-body]").includes("You have 450 points."), "balance");
+    expect([...document.querySelectorAll("option")].map((o) => o.textContent)).toEqual(["Free shipping (200 points)", "Pay with points (100 points)"]);
+    await useReward("ship");
+    await until(() => text("[data-tally-msg]").includes("Applied to your cart"), "applied");
+    expect(text("[data-tally-msg]")).toContain("TALLY-CART");
+    expect(JSON.parse(String(calls.find((c) => c.url === "/cart/update.js")!.init.body))).toEqual({ discount: "WELCOME,TALLY-CART" });
+  });
+
+  it("shows not enough points without spending, and refreshes the balance", async () => {
+    routes["POST /apps/tally/redemptions"] = () => json({ error: "insufficient_points", balance: 100, pointsNeeded: 200 }, 409);
+    mount("cart-redeem", { customer: true });
+    await useReward("ship");
+    await until(() => text("[data-tally-msg]").includes("You need 200 points"), "error");
+    expect(text("[data-tally-msg]")).toBe("You need 200 points for this reward and have 100. Nothing was spent.");
+    expect(document.querySelector("[data-tally-msg]")!.className).toContain("tally-msg--error");
+    expect(calls.some((c) => c.url.startsWith("/cart/update"))).toBe(false);
+    await until(() => calls.filter((c) => c.url === "/apps/tally/member").length === 2, "a fresh balance");
+  });
+
+  it("asks a shopper whose session ended to sign in again", async () => {
+    routes["POST /apps/tally/redemptions"] = () => json({ error: "not_logged_in" }, 401);
+    mount("cart-redeem", { customer: true });
+    await useReward("ship");
+    await until(() => text("[data-tally-msg]").includes("sign in again"), "error");
+    expect(document.querySelector('[data-tally-msg] a[href="/account/login"]')).not.toBeNull();
+  });
+
+  it("keeps the code on screen when the cart does not take it", async () => {
+    routes["POST /apps/tally/redemptions"] = () => json({ redemption: { id: "r1", code: "TALLY-KEEP", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+    routes["POST /cart/update.js"] = () => json({ discount_codes: [{ code: "TALLY-KEEP", applicable: false }] });
+    mount("cart-redeem", { customer: true });
+    await useReward("ship");
+    await until(() => text("[data-tally-msg]").includes("Enter this code at checkout"), "fallback");
+    expect(text("[data-tally-msg] code")).toBe("TALLY-KEEP");
+    expect(document.querySelector<HTMLElement>("[data-tally-msg] [data-copy]")!.dataset.copy).toBe("TALLY-KEEP");
+  });
+
+  it("says so when Shopify refused the code (the points are back)", async () => {
+    routes["POST /apps/tally/redemptions"] = () => json({ error: "code_not_created", redemption: { status: "failed" } }, 502);
+    mount("cart-redeem", { customer: true });
+    await useReward("ship");
+    await until(() => text("[data-tally-msg]").includes("Your points are back"), "error");
+  });
+
+  it("retries with the same Idempotency-Key after a network failure", async () => {
+    let attempts = 0;
+    routes["POST /apps/tally/redemptions"] = () => {
+      attempts += 1;
+      if (attempts === 1) throw new TypeError("Failed to fetch");
+      return json({ redemption: { id: "r1", code: "TALLY-ONCE", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+    };
+    mount("cart-redeem", { customer: true });
+    await useReward("ship");
+    await until(() => text("[data-tally-msg]").includes("couldn't reach the store"), "network error");
+    await useReward("ship");
+    await until(() => text("[data-tally-msg]").includes("TALLY-ONCE"), "retry");
+    const keys = calls.filter((c) => c.url === "/apps/tally/redemptions").map((c) => (c.init.headers as Record<string, string>)["Idempotency-Key"]);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
+  });
+});
+
+describe("the product block", () => {
+  const product = {
+    id: 8800000001,
+    type: "Outerwear",
+    tags: ["new"],
+    collections: [{ id: 4410 }],
+    selected_or_first_available_variant: { id: 11, price: 8900 },
+    variants: [
+      { id: 11, price: 8900 },
+      { id: 12, price: 9450 },
+    ],
+  };
+
+  it("says what the selected variant earns, and follows the variant picker", async () => {
+    routes["GET /apps/tally/member"] = () => json({ loggedIn: false, program: PROGRAM });
+    mount("product-points", { product });
+    const line = document.querySelector(".tally-product__text")!;
+    expect(line.querySelector(".tally-skeleton")).not.toBeNull();
+    await until(() => text(".tally-product__text") === "Earn 89 points with this purchase", "points");
+    document.body.insertAdjacentHTML("beforeend", '<form action="/cart/add"><select name="id"><option value="11">S</option><option value="12">L</option></select></form>');
+    const select = document.querySelector<HTMLSelectElement>('select[name="id"]')!;
+    select.value = "12";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    expect(text(".tally-product__text")).toBe("Earn 94 points with this purchase");
+  });
+
+  it("counts the member's tier multiplier and mentions the order minimum", async () => {
+    routes["GET /apps/tally/member"] = () => json({ ...MEMBER, program: { ...PROGRAM, earning: { ...PROGRAM.earning, minimumSubtotal: 100 } } });
+    mount("product-points", { product, customer: true });
+    await until(() => text(".tally-product__text") !== "", "points");
+    expect(text(".tally-product__text")).toBe("Earn 178 points on orders of $100.00 or more");
+  });
+
+  it("shows nothing for an excluded product", async () => {
+    routes["GET /apps/tally/member"] = () =>
+      json({ loggedIn: false, program: { ...PROGRAM, earning: { ...PROGRAM.earning, productRules: [{ match: { tags: ["new"] }, multiplier: 0 }] } } });
+    mount("product-points", { product });
+    await until(() => !document.querySelector(".tally-product__text .tally-skeleton"), "rendered");
+    expect(text(".tally-product__text")).toBe("");
+  });
+});
+
+describe("the account block", () => {
+  it("shows the balance and the points history, page by page", async () => {
+    const entry = (id: string, points: number, description: string) => ({ id, at: "2026-05-01T10:00:00.000Z", kind: "earn", points, pending: false, description });
+    routes["GET /apps/tally/member/activity"] = (url) =>
+      url.includes("cursor=e2")
+        ? json({ entries: [entry("e3", -500, "Redeemed: 5 off")], nextCursor: null })
+        : json({ entries: [entry("e1", 120, "Earned on order #1001"), entry("e2", 80, "Earned on order #1002")], nextCursor: "e2" });
+    mount("account-points", { customer: true });
+    await until(() => text("[data-tally-activity]").includes("#1002"), "first page");
+    expect(text("[data-tally-body]")).toContain("450 points");
+    expect(text("[data-tally-activity]")).toContain("+120");
+    const more = document.querySelector<HTMLButtonElement>("[data-more]")!;
+    expect(more.hidden).toBe(false);
+    more.click();
+    await until(() => text("[data-tally-activity]").includes("Redeemed: 5 off"), "second page");
+    expect(text("[data-tally-activity]")).toContain("-500");
+    expect(more.hidden).toBe(true);
+    expect(document.querySelectorAll("[data-tally-activity] li")).toHaveLength(3);
+  });
+
+  it("says when points cannot be loaded", async () => {
+    routes["GET /apps/tally/member"] = () => json({ error: "boom" }, 500);
+    mount("account-points", { customer: true });
+    await until(() => text("[data-tally-body]").includes("Points are unavailable right now."), "error");
+  });
+});

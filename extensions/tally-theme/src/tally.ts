@@ -1,0 +1,539 @@
+/**
+ * Tally on the storefront: the launcher (app embed) and the account, product and cart blocks.
+ * One small script for all of them, plain DOM, no framework. Built into ../assets/tally.js by
+ * scripts/build-theme-extension.ts (ES2019, minified); Shopify loads it deferred once per page.
+ *
+ * Every request goes through the App Proxy (`/apps/tally/...`): Shopify adds the signed-in
+ * customer itself, so nothing here ever names a customer.
+ */
+
+export type Rounding = "floor" | "round" | "ceil";
+
+export interface ProductRule {
+  match: { productIds?: string[]; collectionIds?: string[]; tags?: string[]; productTypes?: string[] };
+  multiplier: number;
+}
+
+export interface Earning {
+  pointsPerCurrencyUnit: number;
+  rounding?: Rounding;
+  minimumSubtotal: number;
+  productRules?: ProductRule[];
+  bonusMultiplier?: number;
+  /** Tier id → the multiplier on orders paid while in that tier. */
+  tierMultipliers?: Record<string, number>;
+  signupPoints?: number;
+  birthdayPoints?: number;
+  actions?: { key: string; name: string; points: number }[];
+}
+
+export interface Reward {
+  id: string;
+  name: string;
+  type: string;
+  pointsCost: number;
+  available?: boolean;
+}
+
+export interface PublicProgram {
+  enabled?: boolean;
+  earning: Earning;
+  rewards: Reward[];
+}
+
+export interface Redemption {
+  id: string;
+  code: string;
+  pointsSpent: number;
+  status: string;
+  expiresAt: string;
+}
+
+export interface Member {
+  loggedIn: true;
+  points: { balance: number; pending: number; expiringNext: { points: number; at: string } | null };
+  tier: { id: string; name: string } | null;
+  rewards: Reward[];
+  redemptions: Redemption[];
+  program?: PublicProgram;
+}
+
+export type MemberView = Member | { loggedIn: false; program: PublicProgram };
+
+export interface ProductFacts {
+  id?: string | number | null;
+  type?: string | null;
+  tags?: string[];
+  collections?: (string | number)[];
+}
+
+/** What the Liquid renders into each block (`<script type="application/json" data-tally-config>`). */
+export interface Config {
+  /** `routes.root_url`: "/" or a locale prefix such as "/fr". */
+  root: string;
+  cart: string;
+  cartUpdate: string;
+  login: string;
+  register: string;
+  locale: string;
+  currency: string;
+  strings: Record<string, string>;
+}
+
+type Block = HTMLElement & { tally?: boolean };
+
+// ---------------------------------------------------------------------------------------------
+// Points for a price: the same arithmetic as the server (app/loyalty/earning.ts)
+
+export function roundPoints(value: number, rounding: Rounding = "floor"): number {
+  // Tolerate float noise (119.99999999) before rounding, as the server does.
+  return Math[rounding](Math.round(value * 1e6) / 1e6);
+}
+
+const lower = (values: unknown[] | undefined) => (values || []).map((v) => String(v).toLowerCase());
+
+/** 0 if a matching rule excludes the product, else the highest matching multiplier, else 1. */
+export function productMultiplier(rules: ProductRule[] = [], product: ProductFacts = {}): number {
+  const tags = lower(product.tags);
+  const collections = (product.collections || []).map(String);
+  const id = product.id == null ? "" : String(product.id);
+  const type = String(product.type || "").toLowerCase();
+  const matching = rules.filter(
+    ({ match: m }) =>
+      (id !== "" && (m.productIds || []).includes(id)) ||
+      (m.collectionIds || []).some((c) => collections.includes(c)) ||
+      lower(m.tags).some((t) => tags.includes(t)) ||
+      (type !== "" && lower(m.productTypes).includes(type)),
+  );
+  if (!matching.length) return 1;
+  return matching.some((r) => r.multiplier === 0) ? 0 : Math.max(...matching.map((r) => r.multiplier));
+}
+
+/**
+ * The points a product earns at this price (in cents, as Liquid renders prices), by the
+ * program's rate, product rules, running bonus and the member's tier. `belowMinimum`: alone it
+ * would not reach the order minimum (it still earns within a larger order).
+ */
+export function pointsForPrice(
+  program: PublicProgram,
+  cents: number,
+  product: ProductFacts = {},
+  tierId: string | null = null,
+): { points: number; belowMinimum: boolean } {
+  const e = program.earning;
+  if (program.enabled === false || !(cents > 0)) return { points: 0, belowMinimum: false };
+  const tier = (tierId && e.tierMultipliers && e.tierMultipliers[tierId]) || 1;
+  const multiplier = productMultiplier(e.productRules, product) * (e.bonusMultiplier || 1) * tier;
+  return {
+    points: roundPoints((cents / 100) * e.pointsPerCurrencyUnit * multiplier, e.rounding),
+    belowMinimum: cents < Math.round((e.minimumSubtotal || 0) * 100),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+export const esc = (value: unknown): string =>
+  String(value).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+
+/** A string from the locale file with `{name}` placeholders filled (and escaped). */
+export function tr(config: Config, key: string, values: Record<string, unknown> = {}): string {
+  const text = config.strings[key] || key;
+  return esc(text).replace(/\{(\w+)\}/g, (_, name: string) => (name in values ? esc(values[name]) : ""));
+}
+
+const pts = (config: Config, n: number) => tr(config, n === 1 ? "points_one" : "points_other", { n: n.toLocaleString(config.locale) });
+
+/** Intl formatting, or a plain fallback when the locale or currency is unknown to the browser. */
+function intl(format: () => string, fallback: string): string {
+  try {
+    return format();
+  } catch {
+    return fallback;
+  }
+}
+const money = (config: Config, amount: number) =>
+  intl(() => new Intl.NumberFormat(config.locale, { style: "currency", currency: config.currency }).format(amount), amount.toFixed(2));
+const day = (config: Config, iso: string) =>
+  intl(() => new Intl.DateTimeFormat(config.locale, { dateStyle: "medium" }).format(new Date(iso)), iso.slice(0, 10));
+
+// ---------------------------------------------------------------------------------------------
+// The App Proxy and the cart
+
+export const proxyBase = (config: Config) => config.root.replace(/\/?$/, "/") + "apps/tally";
+
+async function getJson(url: string) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(String(response.status));
+  return response.json();
+}
+
+let memberRequest: Promise<MemberView> | null = null;
+
+/** GET /apps/tally/member, once per page unless `fresh`. */
+export function loadMember(config: Config, fresh = false): Promise<MemberView> {
+  if (!memberRequest || fresh) {
+    memberRequest = getJson(proxyBase(config) + "/member");
+    memberRequest.catch(() => (memberRequest = null));
+  }
+  return memberRequest;
+}
+
+const newKey = () =>
+  typeof crypto !== "undefined" && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
+
+export type RedeemResult =
+  | { ok: true; redemption: Redemption }
+  | { ok: false; error: string; status: number; balance?: number; pointsNeeded?: number };
+
+/** Idempotency keys of redemptions whose answer never arrived: a retry reuses the key. */
+const unanswered: Record<string, string> = {};
+
+/** POST /apps/tally/redemptions with an Idempotency-Key, so a retry never spends twice. */
+export async function redeem(config: Config, reward: Reward): Promise<RedeemResult> {
+  const key = (unanswered[reward.id] = unanswered[reward.id] || newKey());
+  const body: { rewardId: string; points?: number } = { rewardId: reward.id };
+  if (reward.type === "variable") body.points = reward.pointsCost;
+  let response: Response;
+  try {
+    response = await fetch(proxyBase(config) + "/redemptions", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    return { ok: false, error: "network", status: 0 };
+  }
+  delete unanswered[reward.id];
+  const data = await response.json().catch(() => ({}));
+  if (response.ok && data.redemption) return { ok: true, redemption: data.redemption };
+  return { ...data, ok: false, status: response.status, error: response.status === 401 ? "not_logged_in" : data.error || "unknown" };
+}
+
+/**
+ * Adds the code to the cart's discount codes through the Cart AJAX API
+ * (`POST /cart/update.js` with `discount`, a comma-separated list that replaces the cart's
+ * codes, so the codes already there are kept). True when the cart took it as applicable.
+ */
+export async function applyCode(config: Config, code: string): Promise<boolean> {
+  let codes: string[] = [];
+  try {
+    const cart = await getJson(config.cart + ".js");
+    codes = (cart.discount_codes || []).map((d: { code: string }) => d.code);
+  } catch {
+    // An unreadable cart still gets the code.
+  }
+  const same = (c: string) => c.toUpperCase() === code.toUpperCase();
+  try {
+    const response = await fetch(config.cartUpdate + ".js", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ discount: codes.filter((c) => !same(c)).concat(code).join(",") }),
+    });
+    if (!response.ok) return false;
+    const cart = await response.json();
+    const applied = (cart.discount_codes || []).find((d: { code: string }) => same(d.code));
+    if (!applied || applied.applicable === false) return false;
+    document.dispatchEvent(new CustomEvent("tally:cart-updated", { detail: { code, cart } }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering (HTML strings; every value from the server is escaped)
+
+/** `error_<code>` from the locale file; a shopper who is not signed in also gets the link. */
+export function errorMessage(config: Config, result: Extract<RedeemResult, { ok: false }>): string {
+  const code = config.strings["error_" + result.error] ? result.error : "generic";
+  const text = tr(config, "error_" + code, { needed: result.pointsNeeded, balance: result.balance });
+  return code === "not_logged_in" ? text + " " + signIn(config) : text;
+}
+
+const signIn = (config: Config) => `<a href="${esc(config.login)}">${tr(config, "sign_in")}</a>`;
+const failed = (config: Config) => `<p class="tally-msg tally-msg--error">${tr(config, "error_load")}</p>`;
+const guestPrompt = (config: Config) => `<p>${tr(config, "cart_guest")} ${signIn(config)}</p>`;
+
+const list = (config: Config, title: string, items: string) =>
+  items ? `<h3>${tr(config, title)}</h3><ul class="tally-list">${items}</ul>` : "";
+const muted = (html: string) => `<span class="tally-muted">${html}</span>`;
+
+const codeHtml = (config: Config, code: string) =>
+  `<code class="tally-code">${esc(code)}</code> <button type="button" class="tally-link" data-copy="${esc(code)}">${tr(config, "copy")}</button>`;
+
+export function renderGuest(config: Config, program: PublicProgram): string {
+  const e = program.earning;
+  const ways = [tr(config, "earn_rate", { points: pts(config, e.pointsPerCurrencyUnit), amount: money(config, 1) })];
+  if (e.signupPoints) ways.push(tr(config, "earn_signup", { points: pts(config, e.signupPoints) }));
+  if (e.birthdayPoints) ways.push(tr(config, "earn_birthday", { points: pts(config, e.birthdayPoints) }));
+  for (const action of e.actions || []) ways.push(`${esc(action.name)}: ${pts(config, action.points)}`);
+  const rewards = program.rewards.map((r) => `<li><span>${esc(r.name)}</span><span>${pts(config, r.pointsCost)}</span></li>`).join("");
+  return (
+    list(config, "how_to_earn", ways.map((w) => `<li>${w}</li>`).join("")) +
+    list(config, "rewards", rewards) +
+    `<p class="tally-actions"><a class="tally-button" href="${esc(config.register)}">${tr(config, "join")}</a>` +
+    ` ${signIn(config)}</p>`
+  );
+}
+
+export function renderSummary(config: Config, member: Member): string {
+  const p = member.points;
+  let html = `<p class="tally-balance"><strong>${pts(config, p.balance)}</strong>`;
+  if (member.tier) html += ` <span class="tally-tier">${tr(config, "tier", { tier: member.tier.name })}</span>`;
+  html += "</p>";
+  if (p.pending) html += `<p class="tally-muted">${tr(config, "pending", { points: pts(config, p.pending) })}</p>`;
+  if (p.expiringNext) {
+    html += `<p class="tally-muted">${tr(config, "expiring", { points: pts(config, p.expiringNext.points), date: day(config, p.expiringNext.at) })}</p>`;
+  }
+  return html;
+}
+
+export function renderMember(config: Config, member: Member): string {
+  const rewards = member.rewards
+    .map((r) => {
+      const action = r.available
+        ? `<button type="button" class="tally-button" data-redeem="${esc(r.id)}">${tr(config, "redeem_for", { points: pts(config, r.pointsCost) })}</button>`
+        : muted(
+            member.points.balance < r.pointsCost
+              ? tr(config, "points_to_go", { points: pts(config, r.pointsCost - member.points.balance) })
+              : tr(config, "not_available"),
+          );
+      return `<li><span>${esc(r.name)}</span>${action}</li>`;
+    })
+    .join("");
+  const codes = member.redemptions
+    .filter((r) => r.status === "active" || r.status === "pending")
+    .map(
+      (r) =>
+        `<li><span>${codeHtml(config, r.code)}</span>${muted(
+          r.status === "pending" ? tr(config, "code_pending") : tr(config, "code_until", { date: day(config, r.expiresAt) }),
+        )}</li>`,
+    )
+    .join("");
+  return (
+    renderSummary(config, member) +
+    list(config, "rewards", rewards) +
+    list(config, "your_codes", codes)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+
+export function readConfig(root: HTMLElement): { config: Config; block: Record<string, unknown> } {
+  const json = (selector: string) => {
+    const node = root.querySelector(selector);
+    return node ? JSON.parse(node.textContent || "{}") : {};
+  };
+  return { config: json("script[data-tally-config]"), block: json("script[data-tally-block]") };
+}
+
+/** `tally:<block>` in the page's performance timeline each time a block shows its data. */
+const mark = (name: string) => performance.mark("tally:" + name);
+
+const part = (root: HTMLElement, name: string) => root.querySelector<HTMLElement>(`[data-tally-${name}]`)!;
+
+function say(root: HTMLElement, html: string, kind: "ok" | "error" | "" = "") {
+  const box = part(root, "msg");
+  box.className = "tally-msg" + (kind ? " tally-msg--" + kind : "");
+  box.innerHTML = html;
+}
+
+/** Redeem, show the code, apply it to the cart; the code stays on screen whatever happens next. */
+async function redeemAndApply(root: HTMLElement, config: Config, reward: Reward, button?: HTMLButtonElement | null) {
+  if (button) button.disabled = true;
+  say(root, tr(config, "redeeming"));
+  const result = await redeem(config, reward);
+  if (!result.ok) {
+    say(root, errorMessage(config, result), "error");
+    if (button) button.disabled = false;
+    if (result.error === "insufficient_points") loadMember(config, true).catch(() => {});
+    return null;
+  }
+  const code = result.redemption.code;
+  say(root, tr(config, "code_ready") + " " + codeHtml(config, code), "ok");
+  const applied = result.redemption.status === "active" && (await applyCode(config, code));
+  say(root, tr(config, applied ? "code_applied" : "code_paste") + " " + codeHtml(config, code), applied ? "ok" : "error");
+  loadMember(config, true).catch(() => {});
+  return { code, applied };
+}
+
+function onCopy(event: Event) {
+  const target = (event.target as HTMLElement).closest<HTMLElement>("[data-copy]");
+  if (target && navigator.clipboard) navigator.clipboard.writeText(target.dataset.copy || "").catch(() => {});
+}
+
+function launcher(root: HTMLElement, config: Config) {
+  const button = root.querySelector<HTMLButtonElement>(".tally-launcher__button")!;
+  const panel = root.querySelector<HTMLElement>(".tally-panel")!;
+  const body = part(root, "body");
+  let member: Member | null = null;
+
+  const render = (fresh = false) =>
+    loadMember(config, fresh).then(
+      (view) => {
+        member = view.loggedIn ? view : null;
+        body.innerHTML = view.loggedIn ? renderMember(config, view) : renderGuest(config, view.program);
+        mark("launcher");
+      },
+      () => (body.innerHTML = failed(config)),
+    );
+  const toggle = (open: boolean) => {
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    if (open) render();
+  };
+  button.addEventListener("click", () => toggle(panel.hidden));
+  // Start the request as soon as the shopper shows interest, before the click lands.
+  button.addEventListener("pointerenter", () => loadMember(config).catch(() => {}), { once: true });
+  root.querySelector(".tally-close")!.addEventListener("click", () => {
+    toggle(false);
+    button.focus();
+  });
+  root.addEventListener("keydown", (event) => {
+    if ((event as KeyboardEvent).key === "Escape" && !panel.hidden) {
+      toggle(false);
+      button.focus();
+    }
+  });
+  panel.addEventListener("click", async (event) => {
+    onCopy(event);
+    const target = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-redeem]");
+    const reward = target && member && member.rewards.find((r) => r.id === target.dataset.redeem);
+    if (!reward) return;
+    const done = await redeemAndApply(root, config, reward, target);
+    if (done) await render();
+  });
+}
+
+function productBlock(root: HTMLElement, config: Config, block: Record<string, unknown>) {
+  const product = (block.product || {}) as ProductFacts;
+  const variants = (block.variants || {}) as Record<string, number>;
+  let cents = Number(block.price);
+  const text = part(root, "body");
+  let view: MemberView | null = null;
+
+  const render = () => {
+    const program = view && view.program;
+    if (!program) return;
+    mark("product");
+    const { points, belowMinimum } = pointsForPrice(program, cents, product, view!.loggedIn && view!.tier ? view!.tier.id : null);
+    text.innerHTML = !points
+      ? ""
+      : tr(config, belowMinimum ? "earn_product_minimum" : "earn_product", {
+          points: pts(config, points),
+          minimum: money(config, program.earning.minimumSubtotal),
+        });
+  };
+  loadMember(config).then(
+    (v) => {
+      view = v;
+      render();
+    },
+    () => (text.innerHTML = ""),
+  );
+  // The theme's variant picker changes the product form's `id`.
+  document.addEventListener("change", (event) => {
+    const input = event.target as HTMLInputElement;
+    if (input.name !== "id" || !input.form || !/\/cart\/add/.test(input.form.action)) return;
+    if (variants[input.value] != null) {
+      cents = variants[input.value]!;
+      render();
+    }
+  });
+}
+
+function cartBlock(root: HTMLElement, config: Config) {
+  const body = part(root, "body");
+  let member: Member | null = null;
+  const render = () =>
+    loadMember(config).then(
+      (view) => {
+        if (!view.loggedIn) {
+          body.innerHTML = guestPrompt(config);
+          return;
+        }
+        member = view;
+        mark("cart");
+        const affordable = view.rewards.filter((r) => r.available);
+        const options = affordable.map((r) => `<option value="${esc(r.id)}">${esc(r.name)} (${pts(config, r.pointsCost)})</option>`).join("");
+        body.innerHTML =
+          `<p>${tr(config, "cart_balance", { points: pts(config, view.points.balance) })}</p>` +
+          (affordable.length
+            ? `<div class="tally-row"><select class="tally-select" aria-label="${tr(config, "choose_reward")}">${options}</select>` +
+              `<button type="button" class="tally-button" data-use>${tr(config, "use_points")}</button></div>`
+            : `<p class="tally-muted">${tr(config, "cart_none")}</p>`);
+      },
+      () => (body.innerHTML = failed(config)),
+    );
+  render();
+  root.addEventListener("click", async (event) => {
+    onCopy(event);
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-use]");
+    const select = root.querySelector<HTMLSelectElement>(".tally-select");
+    const reward = button && select && member && member.rewards.find((r) => r.id === select.value);
+    if (!reward) return;
+    const done = await redeemAndApply(root, config, reward, button);
+    if (done && done.applied && root.dataset.reload === "true") location.reload();
+    else await render();
+  });
+}
+
+function accountBlock(root: HTMLElement, config: Config) {
+  const summary = part(root, "body");
+  const list = part(root, "activity");
+  const more = root.querySelector<HTMLButtonElement>("[data-more]")!;
+  let cursor: string | null = null;
+
+  loadMember(config).then(
+    (view) => {
+      mark("account");
+      summary.innerHTML = view.loggedIn
+        ? renderSummary(config, view)
+        : guestPrompt(config);
+      if (view.loggedIn) page();
+    },
+    () => (summary.innerHTML = failed(config)),
+  );
+  async function page() {
+    more.hidden = true;
+    try {
+      const data = await getJson(proxyBase(config) + "/member/activity" + (cursor ? "?cursor=" + encodeURIComponent(cursor) : ""));
+      const rows = (data.entries as { at: string; points: number; pending: boolean; description: string }[])
+        .map(
+          (e) =>
+            `<li><span>${esc(e.description)}<br>${muted(day(config, e.at) + (e.pending ? " · " + tr(config, "pending_short") : ""))}</span>` +
+            `<strong class="${e.points < 0 ? "tally-minus" : "tally-plus"}">${e.points > 0 ? "+" : ""}${e.points.toLocaleString(config.locale)}</strong></li>`,
+        )
+        .join("");
+      if (cursor) list.insertAdjacentHTML("beforeend", rows);
+      else list.innerHTML = rows || `<li class="tally-muted">${tr(config, "no_activity")}</li>`;
+      cursor = data.nextCursor;
+      more.hidden = !cursor;
+    } catch {
+      list.innerHTML = `<li>${failed(config)}</li>`;
+    }
+  }
+  more.addEventListener("click", page);
+}
+
+/** Wires every Tally block on the page (once each). */
+export function boot(doc: Document = document) {
+  doc.querySelectorAll<Block>("[data-tally]").forEach((root) => {
+    if (root.tally) return;
+    root.tally = true;
+    const { config, block } = readConfig(root);
+    const kind = root.dataset.tally;
+    if (kind === "launcher") launcher(root, config);
+    else if (kind === "product") productBlock(root, config, block);
+    else if (kind === "cart") cartBlock(root, config);
+    else if (kind === "account") accountBlock(root, config);
+  });
+}
+
+/** Tests start each case from a clean page. */
+export function reset() {
+  memberRequest = null;
+  for (const key of Object.keys(unanswered)) delete unanswered[key];
+}

@@ -1,0 +1,312 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appProxyQuery } from "../sandbox/signing";
+import { openBrowser, webVitals } from "./support/browser";
+import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
+import { startTestApp, type TestApp } from "./support/test-app";
+import { orderPayload } from "./support/webhook-fixtures";
+
+/*
+ * The shopper's side in a real browser: the sandbox's storefront preview renders the theme app
+ * extension's launcher and blocks from their Liquid, signs App Proxy requests as Shopify would
+ * for the customer signed in to the preview, and plays Shopify's Cart AJAX API.
+ */
+
+const SHOP = "storefront-shop.myshopify.com";
+const RICH = 901; // 600 points, Silver
+const MODEST = 902; // 150 points
+const ARTIFACTS = path.resolve("test-results/storefront");
+let app: TestApp;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+
+const preview = (query: string) => `${app.url}/sandbox/storefront?${query}`;
+const artifact = (name: string, content: unknown) => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, name), JSON.stringify(content, null, 2));
+};
+const screenshot = async (name: string) => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+};
+const balance = async (customerId: number) =>
+  (await app.prisma.member.findFirstOrThrow({ where: { shopifyCustomerId: String(customerId) } })).balance;
+
+beforeAll(async () => {
+  app = await startTestApp({ env: { TALLY_SANDBOX_SHOP: SHOP } });
+  await app.installShop(SHOP);
+  await app.configureProgram(SHOP, (program) => {
+    program.rewards.push({ ...program.rewards[0]!, id: "ship", name: "Free shipping", type: "free_shipping", pointsCost: 100, maxShippingPrice: null } as (typeof program.rewards)[number]);
+    program.tiers.levels = [{ id: "silver", name: "Silver", threshold: 300, earnMultiplier: 1, entryBonusPoints: 0 }];
+  });
+  for (const [id, customer, price] of [
+    [7001, RICH, "600.00"],
+    [7002, MODEST, "150.00"],
+  ] as const) {
+    const paid = await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id, customer: { id: customer, email: `c${customer}@example.com` }, lines: [{ price }] }));
+    expect(paid.status).toBe(200);
+  }
+  browser = await openBrowser(app.url);
+  page = browser.page;
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const launcher = () => page.locator(".tally-launcher");
+async function openLauncher() {
+  await page.getByRole("button", { name: "Rewards" }).click();
+  await launcher().getByRole("dialog").waitFor();
+}
+
+describe("the storefront preview in a real browser", () => {
+  it("guest: the product page says what it earns, the launcher shows the program and a sign-in link", async () => {
+    await page.goto(preview("customer=guest&page=product"));
+    await page.getByText("Earn 89 points with this purchase").waitFor();
+    // The theme's variant picker: the block follows it.
+    await page.getByLabel("Size").selectOption({ label: "L / Forest" });
+    await page.getByText("Earn 94 points with this purchase").waitFor();
+    await openLauncher();
+    const panel = launcher().getByRole("dialog");
+    await panel.getByText("How to earn").waitFor();
+    expect(await panel.textContent()).toContain("Join our rewards program");
+    expect(await panel.getByRole("listitem").filter({ hasText: "5 off" }).textContent()).toContain("500 points");
+    const signIn = panel.getByRole("link", { name: "Sign in" });
+    expect(await signIn.getAttribute("href")).toBe("/sandbox/storefront?page=login");
+    await screenshot("guest-launcher");
+    await page.goto(preview("page=cart"));
+    await page.locator(".tally-cart").getByText("Sign in to use your points on this order.").waitFor();
+  });
+
+  it("signed in: balance, tier and the rewards they can afford", async () => {
+    await page.goto(preview(`customer=${RICH}&page=product`));
+    await openLauncher();
+    const panel = launcher().getByRole("dialog");
+    await panel.getByText("600 points", { exact: true }).waitFor();
+    expect(await panel.textContent()).toContain("Silver member");
+    expect(await panel.getByRole("button", { name: /^Redeem for/ }).allTextContents()).toEqual(["Redeem for 500 points", "Redeem for 100 points"]);
+    await screenshot("member-launcher");
+    await page.goto(preview("page=account"));
+    await page.locator(".tally-account").getByText("Earned on order").waitFor();
+    expect(await page.locator(".tally-account [data-tally-body]").textContent()).toContain("600 points");
+    await screenshot("member-account");
+  });
+
+  it("redeems in the cart: the code goes to the cart through /cart/update.js and shows in the cart", async () => {
+    await page.goto(preview(`customer=${RICH}&page=cart`));
+    const block = page.locator(".tally-cart");
+    await block.getByText("You have 600 points.").waitFor();
+    await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
+    const [update] = await Promise.all([
+      page.waitForRequest((request) => request.url().endsWith("/sandbox/cart/update.js") && request.method() === "POST"),
+      block.getByRole("button", { name: "Use points" }).click(),
+    ]);
+    const { discount } = update.postDataJSON() as { discount: string };
+    expect(discount).toMatch(/^TALLY-[0-9A-Z]{12}$/);
+    // Applied: the cart block reloads the page so the theme shows the discount.
+    await page.waitForURL(/page=cart/);
+    await page.getByRole("list", { name: "Discount codes in the cart" }).getByText(discount).waitFor();
+    expect(await page.getByRole("list", { name: "Discount codes in the cart" }).textContent()).toContain("(applies at checkout)");
+    await block.getByText("You have 500 points.").waitFor();
+    expect(await balance(RICH)).toBe(500);
+    const discounts = app.double.shop(SHOP).discounts.filter((d) => d.code === discount);
+    expect(discounts).toHaveLength(1);
+    expect(discounts[0]!.input).toMatchObject({ context: { customers: { add: [`gid://shopify/Customer/${RICH}`] } } });
+    await openLauncher();
+    await launcher().getByRole("dialog").getByText(discount).waitFor();
+    await screenshot("cart-redeemed");
+  });
+
+  it("keeps the code on screen when the cart refuses it", async () => {
+    await page.goto(preview(`customer=${RICH}&page=cart`));
+    await page.route("**/sandbox/cart/update.js", (route) => route.fulfill({ status: 422, contentType: "application/json", body: '{"status":422}' }));
+    const block = page.locator(".tally-cart");
+    await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
+    await block.getByRole("button", { name: "Use points" }).click();
+    await block.getByText("Enter this code at checkout:").waitFor();
+    const code = await block.locator("[data-tally-msg] code").textContent();
+    expect(code).toMatch(/^TALLY-/);
+    expect(await balance(RICH)).toBe(400);
+    await page.unroute("**/sandbox/cart/update.js");
+    await screenshot("cart-apply-failed");
+  });
+
+  it("not enough points: an error, nothing spent", async () => {
+    await page.goto(preview(`customer=${MODEST}&page=cart`));
+    const block = page.locator(".tally-cart");
+    await block.getByText("You have 150 points.").waitFor();
+    // The shopper spends 100 points in another tab: this page still offers the reward.
+    const query = appProxyQuery({ shop: SHOP, customerId: MODEST }, TEST_API_SECRET);
+    const elsewhere = await fetch(`${app.url}/proxy/redemptions?${query}`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ rewardId: "ship" }),
+    });
+    expect(elsewhere.status).toBe(201);
+    await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
+    await block.getByRole("button", { name: "Use points" }).click();
+    await block.getByText("You need 100 points for this reward and have 50. Nothing was spent.").waitFor();
+    await block.getByText("You have 50 points.").waitFor();
+    expect(await balance(MODEST)).toBe(50);
+    await screenshot("cart-insufficient");
+  });
+
+  it("a signed-out session: the App Proxy answers 401 and the block asks to sign in again", async () => {
+    await page.goto(preview(`customer=${RICH}&page=cart`));
+    const block = page.locator(".tally-cart");
+    await block.getByText("You have 400 points.").waitFor();
+    // Signed out in another tab: Shopify's session (the preview's cookie) no longer has a customer.
+    const other = await browser.context.newPage();
+    await other.goto(preview("customer=guest&page=product"));
+    await other.close();
+    await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
+    await block.getByRole("button", { name: "Use points" }).click();
+    await block.getByText("Your session has ended: sign in again to use your points.").waitFor();
+    expect(await balance(RICH)).toBe(400);
+  });
+
+  it("trusts no customer id from the page: the preview's App Proxy signs only its own session's", async () => {
+    await page.goto(preview("customer=guest&page=product"));
+    const forged = await page.evaluate(async (id) => {
+      const response = await fetch(`/sandbox/apps/tally/member?logged_in_customer_id=${id}&customer_id=${id}`);
+      return response.json();
+    }, RICH);
+    expect(forged).toMatchObject({ loggedIn: false });
+    const redeem = await page.evaluate(async () => {
+      const response = await fetch("/sandbox/apps/tally/redemptions?logged_in_customer_id=901", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ rewardId: "ship", customerId: "901" }),
+      });
+      return response.status;
+    });
+    expect(redeem).toBe(401);
+  });
+
+  it("no layout shift from the launcher and blocks; script cost measured from a Chrome trace", async () => {
+    const fresh = await browser.context.newPage();
+    page = fresh;
+    const scriptFile = readFileSync("extensions/tally-theme/assets/tally.js");
+    const cssFile = readFileSync("extensions/tally-theme/assets/tally.css");
+
+    /** One traced load (the launcher opened after the page settles), then five untraced loads. */
+    async function measure(query: string, ready: () => Promise<unknown>) {
+      await browser.browser.startTracing(page, { categories: ["devtools.timeline", "v8.execute", "blink.user_timing"] });
+      await page.goto(preview(query));
+      await ready();
+      const vitals = await webVitals(page);
+      // What moved, if anything did (for the artifact).
+      const shifts = await page.evaluate(
+        () =>
+          new Promise<{ value: number; nodes: string[] }[]>((resolve) => {
+            const found: { value: number; nodes: string[] }[] = [];
+            new PerformanceObserver((list) => {
+              for (const entry of list.getEntries() as (PerformanceEntry & { value: number; sources: { node?: Node }[] })[]) {
+                found.push({ value: entry.value, nodes: entry.sources.map((source) => (source.node as Element | undefined)?.outerHTML?.slice(0, 120) ?? "") });
+              }
+            }).observe({ type: "layout-shift", buffered: true });
+            setTimeout(() => resolve(found), 100);
+          }),
+      );
+      await openLauncher();
+      await launcher().locator("[data-tally-body] h3, [data-tally-body] .tally-balance").first().waitFor();
+      const trace = JSON.parse((await browser.browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+      const timeline = await page.evaluate(() => {
+        const first = (name: string) => performance.getEntriesByName(name)[0];
+        const resource = (suffix: string) => {
+          const entry = performance.getEntriesByType("resource").find((e) => e.name.endsWith(suffix)) as PerformanceResourceTiming | undefined;
+          return entry && { requestStartMs: entry.startTime, responseEndMs: entry.responseEnd, bytes: entry.encodedBodySize };
+        };
+        return {
+          domContentLoadedMs: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+          script: resource("/tally.js"),
+          stylesheet: resource("/tally.css"),
+          bootMs: first("tally:boot")?.duration,
+          bootAtMs: first("tally:start")?.startTime,
+          blockRenderedAtMs: (first("tally:product") ?? first("tally:cart") ?? first("tally:account"))?.startTime ?? null,
+          launcherRenderedAtMs: first("tally:launcher")?.startTime,
+        };
+      });
+      const untracedBootMs: number[] = [];
+      for (let run = 0; run < 5; run++) {
+        await page.reload();
+        await ready();
+        untracedBootMs.push(await page.evaluate(() => performance.getEntriesByName("tally:boot")[0]!.duration));
+      }
+      return { page: query, cls: vitals.cls, shifts, lcpMs: vitals.lcpMs, trace: scriptCost(trace.traceEvents, "/sandbox/assets/tally.js"), timeline, untracedBootMs, traceEvents: trace };
+    }
+
+    await page.goto(preview("customer=guest&page=login"));
+    const launcherOnly = await measure("page=login", () => page.getByRole("heading", { name: "Sign in" }).waitFor());
+    const product = await measure("page=product", () => page.getByText("Earn 89 points with this purchase").waitFor());
+    await page.goto(preview(`customer=${RICH}&page=cart`));
+    const cart = await measure("page=cart", () => page.locator(".tally-cart").getByText(/You have \d+ points\./).waitFor());
+    const account = await measure("page=account", () => page.locator(".tally-account").getByText("Earned on order").waitFor());
+
+    const scenarios = { launcherOnly, product, cart, account };
+    artifact("launcher-cost.json", {
+      sizes: {
+        script: { file: "assets/tally.js", raw: scriptFile.length, gzip: gzipSync(scriptFile, { level: 9 }).length },
+        stylesheet: { file: "assets/tally.css", raw: cssFile.length, gzip: gzipSync(cssFile, { level: 9 }).length },
+      },
+      scenarios: Object.fromEntries(Object.entries(scenarios).map(([name, { traceEvents: _, ...rest }]) => [name, rest])),
+      note: "Headless Chromium on this 2-core machine, one traced and five untraced loads each: measurements, not assertions. trace.* is main-thread time in the script (evaluation and later calls into it), from Chrome's trace; bootMs is performance.measure('tally:boot') around wiring every block, most of it the first fetch() the browser starts.",
+    });
+    writeFileSync(path.join(ARTIFACTS, "launcher-trace.json"), JSON.stringify(launcherOnly.traceEvents));
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      expect(scenario.trace.evaluateScript.count, name).toBe(1);
+      expect(scenario.cls, name).toBe(0);
+    }
+    await fresh.close();
+    page = browser.page;
+  });
+
+  it("exists only in the sandbox, and never in production", async () => {
+    const paths = ["/sandbox/storefront", "/sandbox/apps/tally/member", "/sandbox/cart.js", "/sandbox/assets/tally.js"];
+    const statuses = async () =>
+      Promise.all(paths.map(async (p) => (await fetch(`${app.url}${p}`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).status));
+    expect(await statuses()).toEqual([200, 200, 200, 200]);
+    const saved = { ...process.env };
+    try {
+      delete process.env.TALLY_SANDBOX_SHOP;
+      expect(await statuses()).toEqual([404, 404, 404, 404]);
+      process.env.TALLY_SANDBOX_SHOP = SHOP;
+      process.env.NODE_ENV = "production";
+      expect(await statuses()).toEqual([404, 404, 404, 404]);
+    } finally {
+      process.env.TALLY_SANDBOX_SHOP = saved.TALLY_SANDBOX_SHOP;
+      process.env.NODE_ENV = saved.NODE_ENV;
+    }
+  });
+});
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tid: number;
+  args?: { data?: { url?: string; functionName?: string } };
+}
+
+/**
+ * The main-thread time the script costs, from Chrome's trace: its evaluation (EvaluateScript,
+ * v8.compile) and every later call into it (FunctionCall: event handlers, promise callbacks).
+ */
+function scriptCost(events: TraceEvent[], url: string) {
+  const ofScript = (e: TraceEvent) => e.args?.data?.url?.endsWith(url) && e.ph === "X";
+  const sum = (list: TraceEvent[]) => Math.round(list.reduce((total, e) => total + (e.dur ?? 0), 0)) / 1000;
+  const evaluate = events.filter((e) => e.name === "EvaluateScript" && ofScript(e));
+  const compile = events.filter((e) => (e.name === "v8.compile" || e.name === "V8.CompileCode") && ofScript(e));
+  const calls = events.filter((e) => e.name === "FunctionCall" && ofScript(e));
+  return {
+    evaluateScript: { count: evaluate.length, ms: sum(evaluate) },
+    compile: { count: compile.length, ms: sum(compile) },
+    functionCalls: { count: calls.length, ms: sum(calls) },
+    totalMainThreadMs: Math.round((sum(evaluate) + sum(calls)) * 1000) / 1000,
+  };
+}

@@ -1,0 +1,104 @@
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { check } from "@shopify/theme-check-node";
+import { parse as parseToml } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { THEME_APP_EMBED_HANDLE } from "~/shopify/theme-editor";
+import { schemaOf } from "~/storefront/preview/liquid.server";
+import { THEME_EXTENSION_DIR, THEME_SCRIPT, buildThemeScript } from "../scripts/build-theme-extension";
+
+/** Budgets of what every storefront page downloads (gzip, as served). */
+const SCRIPT_BUDGET_GZIP = 10 * 1024;
+/** Theme Check's own limit on an app block's script, raw (AssetSizeAppBlockJavaScript). */
+const SCRIPT_LIMIT_RAW = 10_000;
+const STYLESHEET_BUDGET_GZIP = 4 * 1024;
+
+const dir = THEME_EXTENSION_DIR;
+const read = (relative: string) => readFileSync(path.join(dir, relative), "utf8");
+const blocks = readdirSync(path.join(dir, "blocks")).filter((file) => file.endsWith(".liquid"));
+
+describe("the theme app extension", () => {
+  it("passes Theme Check (theme app extension checks) without a single offence", async () => {
+    const offenses = await check(dir);
+    expect(offenses.map((o) => `${o.check} ${path.relative(dir, new URL(o.uri).pathname)}:${o.start.line + 1} ${o.message}`)).toEqual([]);
+  });
+
+  it("ships the script its source builds (run `npx tsx scripts/build-theme-extension.ts` after editing src/)", async () => {
+    expect(readFileSync(THEME_SCRIPT, "utf8")).toBe(await buildThemeScript());
+  });
+
+  it("keeps the script and stylesheet within budget", () => {
+    const measure = (file: string) => {
+      const bytes = readFileSync(path.join(dir, "assets", file));
+      return { file: `assets/${file}`, rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+    };
+    const script = measure("tally.js");
+    const stylesheet = measure("tally.css");
+    mkdirSync("test-results/storefront", { recursive: true });
+    writeFileSync(
+      "test-results/storefront/bundle-sizes.json",
+      JSON.stringify({ budgets: { scriptGzip: SCRIPT_BUDGET_GZIP, scriptRaw: SCRIPT_LIMIT_RAW, stylesheetGzip: STYLESHEET_BUDGET_GZIP }, script, stylesheet }, null, 2),
+    );
+    expect(script.gzipBytes).toBeLessThanOrEqual(SCRIPT_BUDGET_GZIP);
+    expect(script.rawBytes).toBeLessThanOrEqual(SCRIPT_LIMIT_RAW);
+    expect(stylesheet.gzipBytes).toBeLessThanOrEqual(STYLESHEET_BUDGET_GZIP);
+  });
+
+  it("is laid out as Shopify CLI deploys it: a theme extension, only its four folders, the source ignored", () => {
+    expect(parseToml(read("shopify.extension.toml"))).toMatchObject({ type: "theme" });
+    const allowed: Record<string, RegExp> = {
+      assets: /\.(jpg|jpeg|json|js|css|png|svg|wasm)$/,
+      blocks: /\.liquid$/,
+      snippets: /\.liquid$/,
+      locales: /\.json$/,
+    };
+    const ignored = read(".shopifyignore")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#"));
+    for (const folder of readdirSync(dir).filter((entry) => statSync(path.join(dir, entry)).isDirectory())) {
+      for (const file of readdirSync(path.join(dir, folder))) {
+        if (ignored.includes(`${folder}/*`)) continue;
+        expect(Object.keys(allowed), `${folder}/${file}`).toContain(folder);
+        expect(file, `${folder}/${file}`).toMatch(allowed[folder]!);
+      }
+    }
+    expect(ignored).toContain("src/*");
+  });
+
+  it("has the app embed the onboarding deep link activates, on the page body", () => {
+    expect(blocks).toContain(`${THEME_APP_EMBED_HANDLE}.liquid`);
+    expect(schemaOf(read(`blocks/${THEME_APP_EMBED_HANDLE}.liquid`))).toMatchObject({ target: "body", javascript: "tally.js", stylesheet: "tally.css" });
+    for (const block of blocks.filter((file) => file !== `${THEME_APP_EMBED_HANDLE}.liquid`)) {
+      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({ target: "section", javascript: "tally.js", stylesheet: "tally.css" });
+    }
+  });
+
+  it("gives the script every string it shows, from the locale file", () => {
+    const source = read("src/tally.ts");
+    // Keys passed to tr()/list() directly, or chosen by a ternary (`n === 1 ? "points_one" : "points_other"`).
+    const used = new Set([
+      ...[...source.matchAll(/(?:tr|list)\(config, "(\w+)"[,)]/g)].map((m) => m[1]!),
+      ...[...source.matchAll(/\? "(\w+_\w+)" : "(\w+_\w+)"/g)].flatMap((m) => [m[1]!, m[2]!]),
+    ]);
+    expect(used.size).toBeGreaterThan(25);
+    const config = read("snippets/tally-config.liquid");
+    const given = new Set([...config.matchAll(/"(\w+)": \{\{ 'tally\.ui\.(\w+)' \| t \| json \}\}/g)].map((m) => {
+      expect(m[1]).toBe(m[2]);
+      return m[1]!;
+    }));
+    for (const key of used) expect(given, key).toContain(key);
+    for (const code of ["insufficient_points", "not_logged_in", "reward_unavailable", "code_not_created", "network", "generic"]) {
+      expect(given).toContain(`error_${code}`);
+    }
+  });
+
+  it("never reads a customer id in Liquid or sends one from the script", () => {
+    for (const file of [...blocks.map((b) => `blocks/${b}`), "snippets/tally-config.liquid"]) {
+      // `customer` only decides what a guest sees; its id, email or anything else is never used.
+      expect(read(file), file).not.toMatch(/customer\.\w/);
+    }
+    expect(read("src/tally.ts")).not.toMatch(/logged_in_customer_id|customerId/);
+  });
+});
