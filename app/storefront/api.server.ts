@@ -5,6 +5,7 @@ import { inTransaction } from "~/db/transaction.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
 import type { Program } from "~/loyalty/program";
 import { loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { ensureReferralCode, referralPath } from "~/loyalty/referrals.server";
 import { expiringNext } from "~/loyalty/expiry.server";
 import { bonusMultiplierAt } from "~/loyalty/earning";
 import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
@@ -97,6 +98,7 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
         balance >= entryCost(reward),
     })),
     redemptions: redemptions.map(publicRedemption),
+    referral: shop.program.enabled && shop.program.referrals.enabled ? { path: referralPath(await ensureReferralCode(db, shopId, customerId)) } : null,
     program: publicProgram(shop.program),
   };
 }
