@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import { credit, expireLots, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
 import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
+import { settleReferrals } from "~/loyalty/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/flow-events.server";
 import { runMemberImports } from "~/loyalty/member-import.server";
 import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.server";
@@ -222,6 +223,10 @@ export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
+  referrals: async (db: PrismaClient, now: Date) => {
+    const { rewarded, points } = await settleReferrals(db, now);
+    return { job: "referrals", members: rewarded, points };
+  },
   import: (db: PrismaClient, now: Date) => runMemberImports(db, now),
   expire_codes: (db: PrismaClient, now: Date) => expireUnusedCodes(db, now),
   release: (db: PrismaClient, now: Date) => releaseHeldPoints(db, now),

@@ -5,7 +5,7 @@ const MINUTE = 60_000;
 
 const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
   { jobs: ["outbox", "sync", "flow", "import"], everyMs: 10_000 },
-  { jobs: ["release", "expire", "remind", "expire_codes"], everyMs: MINUTE },
+  { jobs: ["release", "expire", "remind", "expire_codes", "referrals"], everyMs: MINUTE },
   { jobs: ["tiers", "reconcile", "birthdays"], everyMs: 60 * MINUTE },
 ];
 

@@ -66,6 +66,9 @@ function factsFor(customerId: string, input: Scenario) {
     placedAt: new Date("2026-05-01T10:00:00Z"),
     cancelledAt: null,
     discountCodes: [],
+    referralCode: null,
+    phone: null,
+    shippingAddress: null,
     lines: input.lineCents.map((cents, i) => ({ lineItemId: `${orderId}-${i}`, productId: null, grossCents: cents, eligibleCents: cents })),
   };
   const refunds: Refund[] = input.refunds.map((refund, i) => ({

@@ -1,5 +1,6 @@
 import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
+import { attributeReferral } from "./referrals.server";
 import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
@@ -31,7 +32,8 @@ export async function recordPaidOrder(
 ) {
   let order = await lockOrder(tx, shop.id, paid.shopifyOrderId);
   await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
-  if (!order.paidAt) {
+  const firstPayment = !order.paidAt;
+  if (firstPayment) {
     const award = pointsForOrder(shop.program, { placedAt: paid.placedAt, lines: paid.lines }, products);
     order = await tx.order.update({
       where: { id: order.id },
@@ -50,7 +52,22 @@ export async function recordPaidOrder(
       },
     });
   }
-  return settleOrder(tx, shop, order, now);
+  const settlement = await settleOrder(tx, shop, order, now);
+  if (firstPayment && !paid.test) {
+    await attributeReferral(tx, shop, {
+      orderId: order.id,
+      shopifyOrderId: paid.shopifyOrderId,
+      customerId: paid.customerId,
+      email: paid.email,
+      phone: paid.phone,
+      shippingAddress: paid.shippingAddress,
+      placedAt: paid.placedAt,
+      eligibleCents: order.eligibleCents,
+      referralCode: paid.referralCode,
+      discountCodes: paid.discountCodes,
+    }, process.env.SHOPIFY_API_SECRET ?? "");
+  }
+  return settlement;
 }
 
 export async function recordRefund(tx: Tx, shop: LoadedShop, refund: Refund, now: Date) {

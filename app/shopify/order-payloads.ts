@@ -61,6 +61,13 @@ export const paidOrderPayload = z
     cancelled_at: z.string().nullable().optional(),
     customer: customerRef.nullable().optional(),
     discount_codes: z.array(z.object({ code: z.string() })).default([]),
+    // Cart attributes come through as note attributes; the theme extension sets `_tally_ref`.
+    note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).default([]),
+    phone: z.string().nullable().optional(),
+    shipping_address: z
+      .object({ address1: z.string().nullable().optional(), zip: z.string().nullable().optional(), country_code: z.string().nullable().optional(), phone: z.string().nullable().optional() })
+      .nullable()
+      .optional(),
     line_items: z.array(lineItem),
   })
   .transform((order) => ({
@@ -72,6 +79,11 @@ export const paidOrderPayload = z
     placedAt: new Date(order.processed_at ?? order.created_at),
     cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
     discountCodes: order.discount_codes.map((d) => d.code),
+    referralCode: String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
+    phone: order.phone ?? order.shipping_address?.phone ?? null,
+    shippingAddress: order.shipping_address
+      ? { address1: order.shipping_address.address1 ?? null, zip: order.shipping_address.zip ?? null, countryCode: order.shipping_address.country_code ?? null }
+      : null,
     // Original quantities: refunds, recorded separately, take their share back.
     lines: order.line_items.map((line) => {
       const grossCents = Math.max(0, line.unitCents * line.quantity - line.discountCents);

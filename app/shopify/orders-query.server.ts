@@ -118,6 +118,10 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         placedAt: new Date(node.processedAt ?? node.createdAt),
         cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null,
         discountCodes: node.discountCodes,
+        // Reconciliation recovers points, not referral attribution (which rides on the webhook).
+        referralCode: null,
+        phone: null,
+        shippingAddress: null,
         lines: lines.map((line) => {
           const grossCents = Math.max(0, cents(line.originalUnitPriceSet) * line.quantity - cents(line.totalDiscountSet));
           const taxCents = node.taxesIncluded ? line.taxLines.reduce((sum, t) => sum + cents(t.priceSet), 0) : 0;
