@@ -65,7 +65,7 @@ export async function recordPaidOrder(
       eligibleCents: order.eligibleCents,
       referralCode: paid.referralCode,
       discountCodes: paid.discountCodes,
-    }, process.env.SHOPIFY_API_SECRET ?? "");
+    });
   }
   return settlement;
 }

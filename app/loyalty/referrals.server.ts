@@ -8,6 +8,12 @@ import { canonicalAddress, referralSignals, referralVerdict } from "./referral-s
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Visitor and shipping addresses are kept only as a hash keyed with the app's secret: equal inputs
+ * can be counted, the inputs cannot be recovered or guessed from a list.
+ */
+const keyedHash = (value: string) => createHmac("sha256", process.env.SHOPIFY_API_SECRET ?? "").update(value).digest("hex").slice(0, 32);
+
 /** Crockford's base32 without I, L, O, U: codes read aloud or copied by hand survive. */
 const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_LENGTH = 8;
@@ -50,13 +56,12 @@ export async function recordReferralVisit(
   shop: { id: string; referralsEnabled: boolean },
   rawCode: string,
   visitorAddress: string | null,
-  secret: string,
 ): Promise<string | null> {
   const code = normalizeReferralCode(rawCode);
   if (!shop.referralsEnabled || !/^[0-9A-Z]{4,16}$/.test(code)) return null;
   const referrer = await db.member.findUnique({ where: { shopId_referralCode: { shopId: shop.id, referralCode: code } }, select: { id: true, deletedAt: true } });
   if (!referrer || referrer.deletedAt) return null;
-  const sourceHash = visitorAddress ? createHmac("sha256", secret).update(visitorAddress).digest("hex").slice(0, 32) : null;
+  const sourceHash = visitorAddress ? keyedHash(visitorAddress) : null;
   await db.referralVisit.create({ data: { shopId: shop.id, code, sourceHash } });
   return code;
 }
@@ -79,7 +84,7 @@ export interface PaidOrderForReferral {
  * the theme sets from the link, or the code typed as a discount), once per friend, with the fraud
  * signals decided now. Runs in the order's transaction.
  */
-export async function attributeReferral(tx: Prisma.TransactionClient, shop: LoadedShop, order: PaidOrderForReferral, secret: string) {
+export async function attributeReferral(tx: Prisma.TransactionClient, shop: LoadedShop, order: PaidOrderForReferral) {
   const settings = shop.program.referrals;
   if (!shop.program.enabled || !settings.enabled || !order.customerId) return null;
   const candidates = [order.referralCode, ...order.discountCodes].filter((code): code is string => Boolean(code)).map(normalizeReferralCode);
@@ -92,7 +97,7 @@ export async function attributeReferral(tx: Prisma.TransactionClient, shop: Load
   });
   // Velocity: referrals shipped to the same address within the window, whoever referred them.
   const address = order.shippingAddress ? canonicalAddress(order.shippingAddress) : null;
-  const addressKey = address ? createHmac("sha256", secret).update(`${shop.id}|${address}`).digest("hex").slice(0, 32) : null;
+  const addressKey = address ? keyedHash(`${shop.id}|${address}`) : null;
   const windowStart = new Date(order.placedAt.getTime() - settings.fraud.velocity.windowHours * 3_600_000);
   const recent = addressKey ? await tx.referral.count({ where: { shopId: shop.id, addressKey, createdAt: { gte: windowStart } } }) : 0;
   const signals = referralSignals(

@@ -20,7 +20,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     { id: shop.id, referralsEnabled: program.enabled && program.referrals.enabled },
     params.code ?? "",
     visitor,
-    process.env.SHOPIFY_API_SECRET ?? "",
   );
   const location = code ? `/?${new URLSearchParams({ tally_ref: code })}` : "/";
   return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "private, no-store" } });

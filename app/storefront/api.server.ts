@@ -98,7 +98,11 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
         balance >= entryCost(reward),
     })),
     redemptions: redemptions.map(publicRedemption),
-    referral: shop.program.enabled && shop.program.referrals.enabled ? { path: referralPath(await ensureReferralCode(db, shopId, customerId)) } : null,
+    // A code is drawn once; every later read of the member has it already.
+    referral:
+      shop.program.enabled && shop.program.referrals.enabled
+        ? { path: referralPath(member?.referralCode ?? (await ensureReferralCode(db, shopId, customerId))) }
+        : null,
     program: publicProgram(shop.program),
   };
 }
