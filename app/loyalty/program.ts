@@ -172,7 +172,8 @@ export const referralsSchema = z.object({
       z.object({ type: z.literal("free_shipping") }),
     ])
     .default({ type: "percentage", percentage: 10 }),
-  refereeCodeLifetimeDays: z.number().int().min(1).max(365).default(30),
+  /** Days a friend's visit through a link is remembered in their browser for attribution. */
+  attributionDays: z.number().int().min(1).max(365).default(30),
   /** The friend's first paid order must reach this subtotal. */
   minimumOrder: money.default(0),
   /** Days the first order must survive (returns window) before the referrer is rewarded. */

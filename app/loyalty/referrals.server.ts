@@ -41,7 +41,7 @@ export async function ensureReferralCode(db: PrismaClient, shopId: string, shopi
   throw new Error("could not draw a unique referral code");
 }
 
-export const referralPath = (code: string) => `/apps/tally/r/${code}`;
+export const referralLink = (code: string) => ({ code, path: `/apps/tally/r/${code}` });
 
 /** A referral code as typed or linked: case and stray spaces do not matter. */
 export const normalizeReferralCode = (code: string) => code.trim().toUpperCase();

@@ -5,7 +5,7 @@ import { inTransaction } from "~/db/transaction.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
 import type { Program } from "~/loyalty/program";
 import { loadShop, type LoadedShop } from "~/loyalty/program.server";
-import { ensureReferralCode, referralPath } from "~/loyalty/referrals.server";
+import { ensureReferralCode, referralLink } from "~/loyalty/referrals.server";
 import { expiringNext } from "~/loyalty/expiry.server";
 import { bonusMultiplierAt } from "~/loyalty/earning";
 import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
@@ -46,6 +46,21 @@ function publicProgram(program: Program, now = new Date()) {
       actions: program.earning.customActions.map((a) => ({ key: a.key, name: a.name, points: a.points })),
     },
     rewards: program.rewards.map((r) => ({ id: r.id, name: r.name, type: r.type, pointsCost: entryCost(r) })),
+    referrals: program.enabled && program.referrals.enabled ? publicReferralOffer(program) : null,
+  };
+}
+
+/** What a referral gives each side, for the share sheet and the friend's welcome. */
+function publicReferralOffer(program: Program) {
+  const { refereeReward, referrerReward, minimumOrder, attributionDays } = program.referrals;
+  return {
+    friendOffer: refereeReward,
+    referrerReward:
+      referrerReward.type === "points"
+        ? { type: "points" as const, points: referrerReward.points }
+        : { type: "reward" as const, name: program.rewards.find((r) => r.id === referrerReward.rewardId)?.name ?? "" },
+    minimumOrder,
+    attributionDays,
   };
 }
 
@@ -101,7 +116,7 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
     // A code is drawn once; every later read of the member has it already.
     referral:
       shop.program.enabled && shop.program.referrals.enabled
-        ? { path: referralPath(member?.referralCode ?? (await ensureReferralCode(db, shopId, customerId))) }
+        ? referralLink(member?.referralCode ?? (await ensureReferralCode(db, shopId, customerId)))
         : null,
     program: publicProgram(shop.program),
   };
