@@ -80,6 +80,8 @@ export interface DoubleShop {
   metafields: Record<string, Record<string, { type: string; value: string }>>;
   /** Resource GID → tags, as tagsAdd/tagsRemove left them. */
   tags: Record<string, string[]>;
+  /** Customer segments segmentCreate made (names are unique per shop, as in Shopify). */
+  segments: { id: string; name: string; query: string }[];
   /** The Flow trigger events flowTriggerReceive accepted, in order. */
   flowEvents: { handle: string; payload: Record<string, unknown> }[];
   /** Sets the API rate limit (standard unless said). */
@@ -154,9 +156,9 @@ export class AdminApiDouble {
   }
 
   addShop(
-    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags" | "flowEvents"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags" | "flowEvents" | "segments"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
   ): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], variantPrices: {}, metafields: {}, tags: {}, flowEvents: [] };
+    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], segments: [], variantPrices: {}, metafields: {}, tags: {}, flowEvents: [] };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -389,6 +391,7 @@ export class AdminApiDouble {
         const discount = shop.discounts.find((d) => d.code.toUpperCase() === code.toUpperCase());
         return discount ? { id: discount.id } : null;
       },
+      segments: ({ first, after }: { first?: number; after?: string }) => connection(shop.segments, first ?? 50, after),
       refund: ({ id }: { id: string }) => {
         const refund = shop.orders.flatMap((o) => o.refunds).find((r) => String(r.id) === legacyId(id));
         return refund ? refundNode(refund, shop.currencyCode) : null;
@@ -434,6 +437,20 @@ export class AdminApiDouble {
         if (errors.length) return { userErrors: errors.map((message) => ({ field: ["payload"], message })) };
         shop.flowEvents.push({ handle: handle!, payload: payload! });
         return { userErrors: [] };
+      },
+      segmentCreate: ({ name, query }: { name: string; query: string }) => {
+        if (shop.segments.some((segment) => segment.name === name)) {
+          return { segment: null, userErrors: [{ field: ["name"], message: "Name has already been taken" }] };
+        }
+        const segment = { id: gid("Segment", shop.segments.length + 1), name, query };
+        shop.segments.push(segment);
+        return { segment, userErrors: [] };
+      },
+      discountCodeDelete: ({ id }: { id: string }) => {
+        const discount = shop.discounts.find((d) => d.id === id);
+        if (!discount) return { deletedCodeDiscountId: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+        shop.discounts = shop.discounts.filter((d) => d !== discount);
+        return { deletedCodeDiscountId: id, userErrors: [] };
       },
       discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
         createCode("basic", basicCodeDiscount),

@@ -12,6 +12,7 @@ import { ordersUpdatedSince } from "~/shopify/orders-query.server";
 import { deliverFlowEvents } from "./flow.server";
 import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
+import { syncReferralOffers } from "./referral-offers.server";
 
 /**
  * The points jobs. Each is a one-shot pass that is safe to run again at any time, from several
@@ -225,6 +226,7 @@ export const POINTS_JOBS = {
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
   referrals: async (db: PrismaClient, now: Date) => {
     const { rewarded, points } = await settleReferrals(db, now);
+    await syncReferralOffers(db, now);
     return { job: "referrals", members: rewarded, points };
   },
   import: (db: PrismaClient, now: Date) => runMemberImports(db, now),

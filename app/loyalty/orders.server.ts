@@ -1,6 +1,6 @@
 import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
-import { attributeReferral } from "./referrals.server";
+import { attributeReferral, rememberOrderKeys, undoReferralForOrder } from "./referrals.server";
 import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
@@ -65,7 +65,9 @@ export async function recordPaidOrder(
       eligibleCents: order.eligibleCents,
       referralCode: paid.referralCode,
       discountCodes: paid.discountCodes,
+      paymentFingerprint: paid.paymentFingerprint,
     });
+    if (settlement.memberId) await rememberOrderKeys(tx, shop.id, settlement.memberId, paid);
   }
   return settlement;
 }
@@ -83,13 +85,17 @@ export async function recordRefund(tx: Tx, shop: LoadedShop, refund: Refund, now
     ],
     skipDuplicates: true,
   });
-  return settleOrder(tx, shop, order, now);
+  const settlement = await settleOrder(tx, shop, order, now);
+  await undoReferralForOrder(tx, shop, order.id, now);
+  return settlement;
 }
 
 export async function recordCancellation(tx: Tx, shop: LoadedShop, shopifyOrderId: string, cancelledAt: Date, now: Date) {
   let order = await lockOrder(tx, shop.id, shopifyOrderId);
   if (!order.cancelledAt) order = await tx.order.update({ where: { id: order.id }, data: { cancelledAt } });
-  return settleOrder(tx, shop, order, now);
+  const settlement = await settleOrder(tx, shop, order, now);
+  await undoReferralForOrder(tx, shop, order.id, now);
+  return settlement;
 }
 
 export interface Settlement {

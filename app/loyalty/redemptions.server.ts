@@ -88,6 +88,33 @@ export async function redeemReward(
   return { status: "created", redemption };
 }
 
+/**
+ * A reward given, not bought (a referrer's prize): a redemption that spent no points, its code
+ * made by the same outbox task as a bought one. The key makes it once.
+ */
+export async function grantReward(tx: Tx, shop: LoadedShop, memberId: string, reward: Reward, requestKey: string, now: Date): Promise<Redemption> {
+  const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } });
+  if (existing) return existing;
+  const amount = reward.type === "variable" ? Math.round((reward.minPoints / reward.pointsPerStep) * reward.amountPerStep * 100) / 100 : null;
+  const redemption = await tx.redemption.create({
+    data: {
+      shopId: shop.id,
+      memberId,
+      requestKey,
+      rewardId: reward.id,
+      reward: { ...reward, amountBought: amount } as unknown as Prisma.InputJsonValue,
+      pointsSpent: 0,
+      code: newDiscountCode(reward.codePrefix),
+      startsAt: now,
+      endsAt: new Date(now.getTime() + reward.codeLifetimeDays * DAY_MS),
+    },
+  });
+  await tx.outboxTask.create({
+    data: { shopId: shop.id, topic: "create_discount", key: `redemption:${redemption.id}:create`, payload: { redemptionId: redemption.id } },
+  });
+  return redemption;
+}
+
 /** The code exists in Shopify: the shopper can use it. */
 export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDiscountId: string, now = new Date()) {
   const { count } = await tx.redemption.updateMany({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { referralsSchema } from "./program";
-import { canonicalEmail, isDisposableEmail, referralSignals, referralVerdict, type PartyFacts } from "./referral-signals";
+import { canonicalAddress, canonicalEmail, isDisposableEmail, referralSignals, referralVerdict, type PartyFacts } from "./referral-signals";
 
 const fraud = referralsSchema.parse({}).fraud;
-const party = (facts: Partial<PartyFacts>): PartyFacts => ({ customerId: null, email: null, phone: null, addresses: [], paymentFingerprints: [], ...facts });
+const party = (facts: Partial<PartyFacts>): PartyFacts => ({ customerId: null, email: null, phone: null, addressKeys: [], paymentFingerprints: [], ...facts });
 const clean = { refereePriorOrders: 0, recentReferralsFromSameSource: 0 };
 
 describe("referral fraud signals", () => {
@@ -20,7 +20,7 @@ describe("referral fraud signals", () => {
     expect(referralSignals(fraud, party({ customerId: "1" }), party({ customerId: "1" }), clean).map((s) => s.kind)).toEqual(["same_customer"]);
     expect(referralSignals(fraud, party({ phone: "+33 6 12 34 56 78" }), party({ phone: "06 12 34 56 78" }), clean).map((s) => s.kind)).toEqual(["same_phone"]);
     expect(referralSignals(fraud, party({ paymentFingerprints: ["fp1"] }), party({ paymentFingerprints: ["fp1"] }), clean).map((s) => s.kind)).toEqual(["same_payment"]);
-    const sameAddress = referralSignals(fraud, party({ addresses: [home] }), party({ addresses: [{ ...home, address1: "12, rue de la Paix " }] }), clean);
+    const sameAddress = referralSignals(fraud, party({ addressKeys: [canonicalAddress(home)!] }), party({ addressKeys: [canonicalAddress({ ...home, address1: "12, rue de la Paix " })!] }), clean);
     expect(sameAddress.map((s) => s.kind)).toEqual(["same_address"]);
     expect(referralVerdict(sameAddress)).toBe("hold");
   });

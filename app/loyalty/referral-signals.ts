@@ -45,7 +45,8 @@ export interface PartyFacts {
   customerId: string | null;
   email: string | null;
   phone: string | null;
-  addresses: Address[];
+  /** Shipping addresses as identities (canonicalAddress, or a keyed hash of it): equal means the same address. */
+  addressKeys: string[];
   /** Card fingerprints or similar, where the order exposes them. */
   paymentFingerprints: string[];
 }
@@ -91,8 +92,7 @@ export function referralSignals(settings: Referrals["fraud"], referrer: PartyFac
       add("same_phone", "the same phone number");
     }
     if (referee.paymentFingerprints.some((print) => referrer.paymentFingerprints.includes(print))) add("same_payment", "the same payment method");
-    const referrerAddresses = new Set(referrer.addresses.map(canonicalAddress).filter(Boolean));
-    if (referee.addresses.some((address) => referrerAddresses.has(canonicalAddress(address)))) add("same_address", "the same shipping address");
+    if (referee.addressKeys.some((key) => referrer.addressKeys.includes(key))) add("same_address", "the same shipping address");
   }
   if (settings.existingCustomer && context.refereePriorOrders > 0) add("existing_customer", `${context.refereePriorOrders} earlier paid order(s)`);
   if (settings.disposableEmail && referee.email && isDisposableEmail(referee.email)) add("disposable_email", "a throwaway email domain");

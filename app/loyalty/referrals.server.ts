@@ -1,12 +1,16 @@
-import { createHmac, randomBytes } from "node:crypto";
-import { Prisma, type PrismaClient } from "@prisma/client";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { Prisma, type PrismaClient, type Referral } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import type { RefundLine } from "./earning";
-import { credit, lockMember } from "./ledger.server";
+import { credit, debit, lockMember, type Tx } from "./ledger.server";
+import type { Program } from "./program";
 import { expiresAtFor, loadShop, type LoadedShop } from "./program.server";
+import { grantReward } from "./redemptions.server";
 import { canonicalAddress, referralSignals, referralVerdict } from "./referral-signals";
 
 const DAY_MS = 86_400_000;
+
+const referralsOn = (shop: LoadedShop) => shop.program.enabled && shop.program.referrals.enabled;
 
 /**
  * Visitor and shipping addresses are kept only as a hash keyed with the app's secret: equal inputs
@@ -41,6 +45,9 @@ export async function ensureReferralCode(db: PrismaClient, shopId: string, shopi
   throw new Error("could not draw a unique referral code");
 }
 
+/** Identifies the friend's offer a referrer's Shopify discount was made for: a new offer, new discounts. */
+export const refereeOfferKey = (program: Program) => createHash("sha256").update(JSON.stringify(program.referrals.refereeReward)).digest("hex").slice(0, 16);
+
 export const referralLink = (code: string) => ({ code, path: `/apps/tally/r/${code}` });
 
 /** A referral code as typed or linked: case and stray spaces do not matter. */
@@ -48,22 +55,26 @@ export const normalizeReferralCode = (code: string) => code.trim().toUpperCase()
 
 /**
  * Records a visit through a referral link. Returns the code when it belongs to a member of a shop
- * whose referral program is on, else null (the visitor still lands on the store). The visitor's
- * address is kept only as a keyed hash, for the velocity check.
+ * whose referral program is on, else null (the visitor still lands on the store), and whether
+ * the friend's offer exists in Shopify under that code yet. The visitor's address is kept only as
+ * a keyed hash, for the velocity check.
  */
 export async function recordReferralVisit(
   db: PrismaClient,
-  shop: { id: string; referralsEnabled: boolean },
+  shop: LoadedShop,
   rawCode: string,
   visitorAddress: string | null,
-): Promise<string | null> {
+): Promise<{ code: string; offerLive: boolean } | null> {
   const code = normalizeReferralCode(rawCode);
-  if (!shop.referralsEnabled || !/^[0-9A-Z]{4,16}$/.test(code)) return null;
-  const referrer = await db.member.findUnique({ where: { shopId_referralCode: { shopId: shop.id, referralCode: code } }, select: { id: true, deletedAt: true } });
+  if (!referralsOn(shop) || !/^[0-9A-Z]{4,16}$/.test(code)) return null;
+  const referrer = await db.member.findUnique({
+    where: { shopId_referralCode: { shopId: shop.id, referralCode: code } },
+    select: { deletedAt: true, refereeDiscountId: true, refereeOfferKey: true },
+  });
   if (!referrer || referrer.deletedAt) return null;
   const sourceHash = visitorAddress ? keyedHash(visitorAddress) : null;
   await db.referralVisit.create({ data: { shopId: shop.id, code, sourceHash } });
-  return code;
+  return { code, offerLive: Boolean(referrer.refereeDiscountId) && referrer.refereeOfferKey === refereeOfferKey(shop.program) };
 }
 
 export interface PaidOrderForReferral {
@@ -77,37 +88,92 @@ export interface PaidOrderForReferral {
   eligibleCents: number;
   referralCode: string | null;
   discountCodes: string[];
+  paymentFingerprint: string | null;
+}
+
+/** The order's shipping address and card as the keyed identities the self-referral checks compare. */
+function orderKeys(shopId: string, order: Pick<PaidOrderForReferral, "shippingAddress" | "paymentFingerprint">) {
+  const address = order.shippingAddress ? canonicalAddress(order.shippingAddress) : null;
+  return {
+    addressKey: address ? keyedHash(`${shopId}|address|${address}`) : null,
+    paymentKey: order.paymentFingerprint ? keyedHash(`${shopId}|card|${order.paymentFingerprint}`) : null,
+  };
+}
+
+const KEYS_KEPT = 5;
+const remember = (keys: string[], key: string | null) => (key ? [key, ...keys.filter((k) => k !== key)].slice(0, KEYS_KEPT) : keys);
+
+/** Keeps the member's latest shipping addresses and cards (as keyed hashes) for when they refer a friend. */
+export async function rememberOrderKeys(tx: Tx, shopId: string, memberId: string, order: Pick<PaidOrderForReferral, "shippingAddress" | "paymentFingerprint">) {
+  const { addressKey, paymentKey } = orderKeys(shopId, order);
+  if (!addressKey && !paymentKey) return;
+  const member = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { addressKeys: true, paymentKeys: true } });
+  await tx.member.update({ where: { id: memberId }, data: { addressKeys: remember(member.addressKeys, addressKey), paymentKeys: remember(member.paymentKeys, paymentKey) } });
+}
+
+async function referrerByCode(tx: Tx, shopId: string, codes: (string | null)[]) {
+  const candidates = codes.filter((code): code is string => Boolean(code)).map(normalizeReferralCode);
+  if (!candidates.length) return null;
+  return tx.member.findFirst({ where: { shopId, referralCode: { in: candidates }, deletedAt: null } });
+}
+
+/**
+ * A friend signed up with a referral code (the theme writes it into the sign-up form's note): the
+ * friend is theirs from now on, and their first paid order decides the reward. Runs in the
+ * customers/create transaction; the first attribution of a friend wins.
+ */
+export async function attributeSignup(tx: Tx, shop: LoadedShop, customer: { customerId: string; referralCode: string | null }) {
+  if (!referralsOn(shop) || !customer.referralCode) return null;
+  const referrer = await referrerByCode(tx, shop.id, [customer.referralCode]);
+  if (!referrer) return null;
+  const { count } = await tx.referral.createMany({
+    data: [{ shopId: shop.id, referrerId: referrer.id, refereeCustomerId: customer.customerId, code: referrer.referralCode!, source: "signup", status: "awaiting_order" }],
+    skipDuplicates: true,
+  });
+  return count ? referrer.referralCode : null;
 }
 
 /**
  * Attributes a friend's first paid order to the member whose code it carries (the cart attribute
- * the theme sets from the link, or the code typed as a discount), once per friend, with the fraud
- * signals decided now. Runs in the order's transaction.
+ * the theme sets from the link, or the code typed as a discount) or who referred them at
+ * sign-up, once per friend, with the fraud signals decided now. Runs in the order's transaction.
  */
-export async function attributeReferral(tx: Prisma.TransactionClient, shop: LoadedShop, order: PaidOrderForReferral) {
+export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrderForReferral) {
   const settings = shop.program.referrals;
-  if (!shop.program.enabled || !settings.enabled || !order.customerId) return null;
-  const candidates = [order.referralCode, ...order.discountCodes].filter((code): code is string => Boolean(code)).map(normalizeReferralCode);
-  if (!candidates.length) return null;
-  const referrer = await tx.member.findFirst({ where: { shopId: shop.id, referralCode: { in: candidates }, deletedAt: null } });
+  if (!referralsOn(shop) || !order.customerId) return null;
+  const atSignup = await tx.referral.findUnique({ where: { shopId_refereeCustomerId: { shopId: shop.id, refereeCustomerId: order.customerId } } });
+  if (atSignup && atSignup.status !== "awaiting_order") return null;
+  const referrer = atSignup
+    ? await tx.member.findFirst({ where: { id: atSignup.referrerId, deletedAt: null } })
+    : await referrerByCode(tx, shop.id, [order.referralCode, ...order.discountCodes]);
   if (!referrer) return null;
   const code = referrer.referralCode!;
   const priorOrders = await tx.order.count({
     where: { shopId: shop.id, shopifyCustomerId: order.customerId, paidAt: { not: null }, test: false, placedAt: { lt: order.placedAt } },
   });
   // Velocity: referrals shipped to the same address within the window, whoever referred them.
-  const address = order.shippingAddress ? canonicalAddress(order.shippingAddress) : null;
-  const addressKey = address ? keyedHash(`${shop.id}|${address}`) : null;
+  const { addressKey, paymentKey } = orderKeys(shop.id, order);
   const windowStart = new Date(order.placedAt.getTime() - settings.fraud.velocity.windowHours * 3_600_000);
   const recent = addressKey ? await tx.referral.count({ where: { shopId: shop.id, addressKey, createdAt: { gte: windowStart } } }) : 0;
   const signals = referralSignals(
     settings.fraud,
-    { customerId: referrer.shopifyCustomerId, email: referrer.email, phone: referrer.phone, addresses: [], paymentFingerprints: [] },
-    { customerId: order.customerId, email: order.email, phone: order.phone, addresses: order.shippingAddress ? [order.shippingAddress] : [], paymentFingerprints: [] },
+    { customerId: referrer.shopifyCustomerId, email: referrer.email, phone: referrer.phone, addressKeys: referrer.addressKeys, paymentFingerprints: referrer.paymentKeys },
+    { customerId: order.customerId, email: order.email, phone: order.phone, addressKeys: addressKey ? [addressKey] : [], paymentFingerprints: paymentKey ? [paymentKey] : [] },
     { refereePriorOrders: priorOrders, recentReferralsFromSameSource: recent },
   );
   const verdict = referralVerdict(signals);
   const belowMinimum = order.eligibleCents < Math.round(settings.minimumOrder * 100);
+  const decided = {
+    status: verdict === "block" ? "rejected" : belowMinimum ? "void" : "qualifying",
+    signals: signals as unknown as Prisma.InputJsonValue,
+    orderId: order.orderId,
+    addressKey,
+    qualifiesAt: new Date(order.placedAt.getTime() + settings.holdDays * DAY_MS),
+  };
+  if (atSignup) {
+    const { count } = await tx.referral.updateMany({ where: { id: atSignup.id, status: "awaiting_order" }, data: decided });
+    return count ? code : null;
+  }
   const { count } = await tx.referral.createMany({
     data: [
       {
@@ -116,16 +182,56 @@ export async function attributeReferral(tx: Prisma.TransactionClient, shop: Load
         refereeCustomerId: order.customerId,
         code,
         source: order.referralCode && normalizeReferralCode(order.referralCode) === code ? "cart_attribute" : "discount_code",
-        status: verdict === "block" ? "rejected" : belowMinimum ? "void" : "qualifying",
-        signals: signals as unknown as Prisma.InputJsonValue,
-        orderId: order.orderId,
-        addressKey,
-        qualifiesAt: new Date(order.placedAt.getTime() + settings.holdDays * DAY_MS),
+        ...decided,
       },
     ],
     skipDuplicates: true,
   });
   return count ? code : null;
+}
+
+/** The friend's order was cancelled or refunded down to nothing that earns. */
+async function orderUndone(tx: Tx, orderId: string): Promise<boolean> {
+  const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
+  const refundedCents = order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]).reduce((sum, line) => sum + line.subtotalCents, 0);
+  return order.cancelledAt !== null || refundedCents >= order.eligibleCents;
+}
+
+/** The referrer's prize, once per referral: the program's points, or a code for a catalog reward. */
+async function rewardReferrer(tx: Tx, shop: LoadedShop, referral: Referral, now: Date) {
+  const referrer = await lockMember(tx, referral.referrerId);
+  const prize = shop.program.referrals.referrerReward;
+  let redemptionId: string | null = null;
+  let points = 0;
+  if (prize.type === "points") {
+    points = prize.points;
+    await credit(tx, referrer, {
+      key: `referral:${referral.id}:reward`,
+      kind: "bonus",
+      points,
+      now,
+      availableAt: now,
+      expiresAt: expiresAtFor(shop.program, now),
+      activityAt: now,
+      source: `referral:${referral.id}`,
+      sourceType: "referral",
+      sourceId: referral.id,
+      reason: "A friend you referred placed their first order",
+    });
+  } else {
+    const reward = shop.program.rewards.find((r) => r.id === prize.rewardId);
+    if (!reward) throw new Error(`the referral prize "${prize.rewardId}" is not in the program`);
+    redemptionId = (await grantReward(tx, shop, referrer.id, reward, `referral:${referral.id}:prize`, now)).id;
+  }
+  await tx.referral.update({ where: { id: referral.id }, data: { status: "rewarded", rewardedAt: now, redemptionId } });
+  return points;
+}
+
+/** Locks the referrer, then reads the referral as it is under that lock. */
+async function lockReferral(tx: Tx, id: string): Promise<Referral> {
+  const { referrerId } = await tx.referral.findUniqueOrThrow({ where: { id }, select: { referrerId: true } });
+  await lockMember(tx, referrerId);
+  return tx.referral.findUniqueOrThrow({ where: { id } });
 }
 
 /**
@@ -138,39 +244,75 @@ export async function settleReferrals(db: PrismaClient, now: Date): Promise<{ re
   const due = await db.referral.findMany({ where: { status: "qualifying", qualifiesAt: { lte: now } }, select: { id: true }, take: 500 });
   for (const { id } of due) {
     await inTransaction(db, async (tx) => {
-      const referral = await tx.referral.findUniqueOrThrow({ where: { id } });
-      const referrer = await lockMember(tx, referral.referrerId);
-      const current = await tx.referral.findUniqueOrThrow({ where: { id } });
-      if (current.status !== "qualifying") return;
+      const referral = await lockReferral(tx, id);
+      if (referral.status !== "qualifying") return;
       const shop = await loadShop(tx, referral.shopId);
-      const settings = shop.program.referrals;
-      const order = await tx.order.findUniqueOrThrow({ where: { id: referral.orderId }, include: { refunds: true } });
-      const refundedCents = order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]).reduce((sum, line) => sum + line.subtotalCents, 0);
-      const setStatus = (status: string, extra: Prisma.ReferralUpdateInput = {}) => tx.referral.update({ where: { id }, data: { status, ...extra } });
-      if (order.cancelledAt || refundedCents >= order.eligibleCents) return void (await setStatus("void"));
+      const setStatus = (status: string) => tx.referral.update({ where: { id }, data: { status } });
+      if (await orderUndone(tx, referral.orderId!)) return void (await setStatus("void"));
       if ((referral.signals as unknown[]).length) return void (await setStatus("held"));
+      const cap = shop.program.referrals.monthlyCapPerReferrer;
       const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-      const rewardedThisMonth = await tx.referral.count({ where: { referrerId: referrer.id, status: "rewarded", rewardedAt: { gte: monthStart } } });
-      if (settings.monthlyCapPerReferrer !== null && rewardedThisMonth >= settings.monthlyCapPerReferrer) return void (await setStatus("capped"));
-      // A catalog reward as the referrer's prize is not issued automatically yet: the merchant reviews it.
-      if (settings.referrerReward.type !== "points") return void (await setStatus("held"));
-      await credit(tx, referrer, {
-        key: `referral:${id}:reward`,
-        kind: "bonus",
-        points: settings.referrerReward.points,
-        now,
-        availableAt: now,
-        expiresAt: expiresAtFor(shop.program, now),
-        activityAt: now,
-        source: `referral:${id}`,
-        sourceType: "referral",
-        sourceId: id,
-        reason: "A friend you referred placed their first order",
-      });
-      await setStatus("rewarded", { rewardedAt: now });
+      const rewardedThisMonth = await tx.referral.count({ where: { referrerId: referral.referrerId, status: { in: ["rewarded", "reversed"] }, rewardedAt: { gte: monthStart } } });
+      if (cap !== null && rewardedThisMonth >= cap) return void (await setStatus("capped"));
+      report.points += await rewardReferrer(tx, shop, referral, now);
       report.rewarded++;
-      report.points += settings.referrerReward.points;
     });
   }
   return report;
+}
+
+/**
+ * The friend's first order was cancelled or refunded in full after the referrer was rewarded:
+ * the points are taken back (once); a referral still waiting is void. Runs in the refund's or
+ * cancellation's transaction. A catalog prize's code is not recalled (it may be spent already).
+ */
+export async function undoReferralForOrder(tx: Tx, shop: LoadedShop, orderId: string, now: Date) {
+  const referral = await tx.referral.findFirst({ where: { orderId, status: { in: ["qualifying", "held", "capped", "rewarded"] } }, select: { id: true } });
+  if (!referral || !(await orderUndone(tx, orderId))) return;
+  const current = await lockReferral(tx, referral.id);
+  if (current.status !== "rewarded") {
+    if (["qualifying", "held", "capped"].includes(current.status)) await tx.referral.update({ where: { id: current.id }, data: { status: "void" } });
+    return;
+  }
+  const reward = await tx.ledgerEntry.findUnique({ where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: `referral:${current.id}:reward` } } });
+  if (reward) {
+    await debit(tx, await lockMember(tx, current.referrerId), {
+      key: `referral:${current.id}:reverse`,
+      kind: "reverse",
+      points: reward.delta + reward.pendingDelta,
+      now,
+      includePending: true,
+      sourceType: "referral",
+      sourceId: current.id,
+      reason: "The referred friend's first order was refunded",
+    });
+  }
+  await tx.referral.update({ where: { id: current.id }, data: { status: "reversed" } });
+}
+
+export type ReviewDecision = "approve" | "reject";
+
+/**
+ * The merchant's decision on a referral held for review (soft signals) or over the monthly cap:
+ * approve rewards the referrer now (once), reject closes it. False when it is not awaiting review.
+ */
+export async function reviewReferral(db: PrismaClient, shopId: string, referralId: string, decision: ReviewDecision, now: Date): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const found = await tx.referral.findFirst({ where: { id: referralId, shopId }, select: { id: true } });
+    if (!found) return false;
+    const referral = await lockReferral(tx, found.id);
+    if (referral.status !== "held" && referral.status !== "capped") return false;
+    if (decision === "reject") {
+      await tx.referral.update({ where: { id: referral.id }, data: { status: "rejected", reviewedAt: now } });
+      return true;
+    }
+    const shop = await loadShop(tx, shopId);
+    if (await orderUndone(tx, referral.orderId!)) {
+      await tx.referral.update({ where: { id: referral.id }, data: { status: "void", reviewedAt: now } });
+      return false;
+    }
+    await rewardReferrer(tx, shop, referral, now);
+    await tx.referral.update({ where: { id: referral.id }, data: { reviewedAt: now } });
+    return true;
+  });
 }

@@ -1,12 +1,15 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enrolCustomer } from "~/loyalty/members.server";
+import { attributeSignup } from "~/loyalty/referrals.server";
 import { customerPayload } from "~/shopify/order-payloads";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook(request, customerPayload, (tx, { shop, payload, now }) =>
-    enrolCustomer(tx, shop, payload, now, { signupBonus: true }),
-  );
+  return handleShopWebhook(request, customerPayload, async (tx, { shop, payload, now }) => {
+    const enrolled = await enrolCustomer(tx, shop, payload, now, { signupBonus: true });
+    await attributeSignup(tx, shop, payload);
+    return enrolled;
+  });
 }

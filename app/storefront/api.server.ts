@@ -133,12 +133,14 @@ function describe(entry: LedgerEntry & { order: { name: string | null } | null }
     case "reverse":
       if (entry.sourceType === "refund") return `Taken back: order ${entry.order?.name ?? ""} refunded`.replace("  ", " ");
       if (entry.sourceType === "cancellation") return `Taken back: order ${entry.order?.name ?? ""} cancelled`.replace("  ", " ");
+      if (entry.sourceType === "referral") return "Taken back: your friend's order was refunded";
       return "Points returned: your reward code was not used";
     case "release":
       return "Pending points are now available";
     case "expire":
       return "Points expired";
     case "bonus":
+      if (entry.sourceType === "referral") return "A friend you referred placed their first order";
       return entry.sourceType === "birthday" ? "Happy birthday!" : "Welcome bonus";
     case "action":
       return "Points for an activity";
