@@ -54,6 +54,8 @@ export interface DoubleOrder {
   lineItems: { id: number; quantity: number; isGiftCard: boolean; productId: number | null; unitPrice: string; discount: string }[];
   refunds: { id: number; createdAt: string; lines: { lineItemId: number; subtotal: string }[] }[];
   discountCodes?: string[];
+  /** The card the order was paid with, as Shopify shows it (brand, first six, last four). */
+  card?: { company: string; bin: string; lastFour: string };
 }
 
 /** A code discount created through the Admin API, with the input it was created from. */
@@ -354,6 +356,10 @@ export class AdminApiDouble {
       numberOfOrders: String(customer.numberOfOrders),
       amountSpent: { amount: customer.amountSpent, currencyCode: shop.currencyCode },
       defaultEmailAddress: { emailAddress: customer.email },
+      orders: ({ first, reverse }: { first?: number; reverse?: boolean }) => {
+        const theirs = shop.orders.filter((order) => order.customer?.id === customer.id).map((order) => orderNode(order, shop.currencyCode));
+        return connection(reverse ? theirs.reverse() : theirs, first ?? 50);
+      },
     });
     return {
       shop: {
@@ -477,6 +483,9 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
     taxesIncluded: order.taxesIncluded,
     displayFinancialStatus: order.displayFinancialStatus,
     discountCodes: order.discountCodes ?? [],
+    transactions: order.card
+      ? [{ paymentDetails: { __typename: "CardPaymentDetails", bin: order.card.bin, number: `•••• •••• •••• ${order.card.lastFour}`, company: order.card.company } }]
+      : [],
     customer: order.customer
       ? { id: gid("Customer", order.customer.id), defaultEmailAddress: { emailAddress: order.customer.email } }
       : null,

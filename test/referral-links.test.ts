@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POINTS_JOBS } from "~/jobs/points.server";
+import { syncReferralOffers } from "~/jobs/referral-offers.server";
 import { appProxyQuery } from "../sandbox/signing";
+import { orderPayload } from "./support/webhook-fixtures";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 
@@ -14,7 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const member = async (customerId: number) => (await (await app.proxy("/member", { shop: SHOP, customerId })).json()) as { referral: { path: string } | null };
+const member = async (customerId: number) => (await (await app.proxy("/member", { shop: SHOP, customerId })).json()) as { referral: { code: string; path: string } | null };
+const runReferralsJob = (at = new Date()) => POINTS_JOBS.referrals(app.prisma, at);
+const discountsInShopify = () => app.double.shop(SHOP).discounts;
 const visit = (code: string, headers: Record<string, string> = {}, signed = true) =>
   fetch(`${app.url}/proxy/r/${code}?${signed ? appProxyQuery({ shop: SHOP, customerId: null }, TEST_API_SECRET) : `shop=${SHOP}`}`, {
     redirect: "manual",
@@ -54,5 +59,81 @@ describe("referral links", () => {
     expect(unknown.headers.get("location")).toBe("/");
     expect((await visit("ZZZZ9999", {}, false)).status).toBe(401);
     expect(await app.prisma.referralVisit.count({ where: { shopId, code: "ZZZZ9999" } })).toBe(0);
+  });
+
+  it("the friend's offer becomes a Shopify code for new customers only, and the link applies it", async () => {
+    const { code } = (await member(501)).referral!;
+    await runReferralsJob();
+    const segments = app.double.shop(SHOP).segments;
+    expect(segments).toEqual([expect.objectContaining({ query: "number_of_orders = 0" })]);
+    const offer = discountsInShopify().find((discount) => discount.code === code)!;
+    expect(offer.kind).toBe("basic");
+    expect(offer.input).toMatchObject({
+      context: { customerSegments: { add: [segments[0]!.id] } },
+      appliesOncePerCustomer: true,
+      customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+    });
+    expect(offer.input).not.toHaveProperty("endsAt");
+    const response = await visit(code);
+    expect(response.headers.get("location")).toBe(`/discount/${code}?redirect=${encodeURIComponent(`/?tally_ref=${code}`)}`);
+    // A second pass changes nothing in Shopify.
+    const calls = app.double.callsTo("CreateRefereeCode").length;
+    await runReferralsJob();
+    expect(app.double.callsTo("CreateRefereeCode")).toHaveLength(calls);
+    expect(app.double.callsTo("CreateSegment")).toHaveLength(1);
+  });
+
+  it("a new offer replaces every referrer's code; turning referrals off removes them", async () => {
+    const { code } = (await member(501)).referral!;
+    await app.configureProgram(SHOP, (program) => void (program.referrals.refereeReward = { type: "free_shipping" }));
+    // Until the job has run, the link does not promise the old offer.
+    expect((await visit(code)).headers.get("location")).toBe(`/?tally_ref=${code}`);
+    await runReferralsJob();
+    const offers = discountsInShopify().filter((discount) => discount.code === code);
+    expect(offers.map((discount) => discount.kind)).toEqual(["free_shipping"]);
+    expect(discountsInShopify().map((discount) => discount.code).sort()).toEqual([code, (await member(502)).referral!.code].sort());
+
+    await app.configureProgram(SHOP, (program) => void (program.referrals.enabled = false));
+    await runReferralsJob();
+    expect(discountsInShopify()).toEqual([]);
+    expect(await app.prisma.member.count({ where: { shopId, refereeDiscountId: { not: null } } })).toBe(0);
+    await app.configureProgram(SHOP, (program) => void (program.referrals.enabled = true));
+  });
+
+  it("a code Shopify refuses is not retried every minute; one Shopify could not make now is", async () => {
+    const { code } = (await member(503)).referral!;
+    app.double.failNext({ kind: "http", status: 503 }, { operationName: "CreateRefereeShippingCode", times: 2 });
+    await syncReferralOffers(app.prisma, new Date(), { sleep: async () => {}, maxAttempts: 2 });
+    expect(discountsInShopify().some((discount) => discount.code === code)).toBe(false);
+    await runReferralsJob();
+    expect(discountsInShopify().some((discount) => discount.code === code)).toBe(true);
+
+    const other = (await member(504)).referral!.code;
+    app.double.failNext({ kind: "userErrors", userErrors: [{ field: ["code"], message: "Code is invalid", code: "INVALID" }] }, { operationName: "CreateRefereeShippingCode" });
+    await runReferralsJob();
+    await runReferralsJob();
+    expect(discountsInShopify().some((discount) => discount.code === other)).toBe(false);
+    expect(app.double.callsTo("CreateRefereeShippingCode").filter((call) => (call.variables.input as { code: string }).code === other)).toHaveLength(1);
+  });
+
+  it("a reward from the catalog as the referrer's prize: a code that cost no points, once", async () => {
+    await app.configureProgram(SHOP, (program) => {
+      program.referrals = { ...program.referrals, holdDays: 0, referrerReward: { type: "reward", rewardId: program.rewards[0]!.id } };
+    });
+    const { code } = (await member(501)).referral!;
+    const friendOrder = orderPayload("orders/paid", { id: 66001, customer: { id: 601, email: "friend@example.com" }, lines: [{ price: "40.00" }] }) as Record<string, unknown>;
+    friendOrder.note_attributes = [{ name: "_tally_ref", value: code }];
+    expect((await app.webhook("orders/paid", SHOP, friendOrder)).status).toBe(200);
+    await runReferralsJob(new Date(Date.now() + 60_000));
+    await runReferralsJob(new Date(Date.now() + 120_000));
+    const referral = await app.prisma.referral.findFirstOrThrow({ where: { shopId, refereeCustomerId: "601" } });
+    expect(referral).toMatchObject({ status: "rewarded", redemptionId: expect.any(String) });
+    const prizes = await app.prisma.redemption.findMany({ where: { shopId, requestKey: `referral:${referral.id}:prize` } });
+    expect(prizes).toMatchObject([{ pointsSpent: 0, status: "pending" }]);
+    await POINTS_JOBS.outbox(app.prisma, new Date());
+    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: prizes[0]!.id } })).toMatchObject({ status: "active" });
+    expect(discountsInShopify().some((discount) => discount.code === prizes[0]!.code)).toBe(true);
+    const referrer = await app.prisma.member.findUniqueOrThrow({ where: { id: referral.referrerId } });
+    expect(referrer.balance).toBe(0);
   });
 });

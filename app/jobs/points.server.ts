@@ -9,6 +9,7 @@ import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.serve
 import { reevaluateTiers } from "~/loyalty/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
+import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
@@ -225,7 +226,7 @@ export const POINTS_JOBS = {
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
   referrals: async (db: PrismaClient, now: Date) => {
-    const { rewarded, points } = await settleReferrals(db, now);
+    const { rewarded, points } = await settleReferrals(db, now, referralCardsFromShopify(db));
     await syncReferralOffers(db, now);
     return { job: "referrals", members: rewarded, points };
   },

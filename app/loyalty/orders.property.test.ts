@@ -67,8 +67,7 @@ function factsFor(customerId: string, input: Scenario) {
     cancelledAt: null,
     discountCodes: [],
     referralCode: null,
-    paymentFingerprint: null,
-    phone: null,
+        phone: null,
     shippingAddress: null,
     lines: input.lineCents.map((cents, i) => ({ lineItemId: `${orderId}-${i}`, productId: null, grossCents: cents, eligibleCents: cents })),
   };

@@ -1,6 +1,6 @@
 import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
-import { attributeReferral, rememberOrderKeys, undoReferralForOrder } from "./referrals.server";
+import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "./referrals.server";
 import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
@@ -65,9 +65,8 @@ export async function recordPaidOrder(
       eligibleCents: order.eligibleCents,
       referralCode: paid.referralCode,
       discountCodes: paid.discountCodes,
-      paymentFingerprint: paid.paymentFingerprint,
     });
-    if (settlement.memberId) await rememberOrderKeys(tx, shop.id, settlement.memberId, paid);
+    if (settlement.memberId) await rememberShippingAddress(tx, shop.id, settlement.memberId, paid.shippingAddress);
   }
   return settlement;
 }

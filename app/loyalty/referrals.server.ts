@@ -6,7 +6,7 @@ import { credit, debit, lockMember, type Tx } from "./ledger.server";
 import type { Program } from "./program";
 import { expiresAtFor, loadShop, type LoadedShop } from "./program.server";
 import { grantReward } from "./redemptions.server";
-import { canonicalAddress, referralSignals, referralVerdict } from "./referral-signals";
+import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./referral-signals";
 
 const DAY_MS = 86_400_000;
 
@@ -88,27 +88,23 @@ export interface PaidOrderForReferral {
   eligibleCents: number;
   referralCode: string | null;
   discountCodes: string[];
-  paymentFingerprint: string | null;
 }
 
-/** The order's shipping address and card as the keyed identities the self-referral checks compare. */
-function orderKeys(shopId: string, order: Pick<PaidOrderForReferral, "shippingAddress" | "paymentFingerprint">) {
-  const address = order.shippingAddress ? canonicalAddress(order.shippingAddress) : null;
-  return {
-    addressKey: address ? keyedHash(`${shopId}|address|${address}`) : null,
-    paymentKey: order.paymentFingerprint ? keyedHash(`${shopId}|card|${order.paymentFingerprint}`) : null,
-  };
+/** The order's shipping address as the keyed identity the same-address checks compare. */
+function addressKeyOf(shopId: string, shippingAddress: PaidOrderForReferral["shippingAddress"]) {
+  const address = shippingAddress ? canonicalAddress(shippingAddress) : null;
+  return address ? keyedHash(`${shopId}|address|${address}`) : null;
 }
 
-const KEYS_KEPT = 5;
-const remember = (keys: string[], key: string | null) => (key ? [key, ...keys.filter((k) => k !== key)].slice(0, KEYS_KEPT) : keys);
+const ADDRESSES_KEPT = 5;
 
-/** Keeps the member's latest shipping addresses and cards (as keyed hashes) for when they refer a friend. */
-export async function rememberOrderKeys(tx: Tx, shopId: string, memberId: string, order: Pick<PaidOrderForReferral, "shippingAddress" | "paymentFingerprint">) {
-  const { addressKey, paymentKey } = orderKeys(shopId, order);
-  if (!addressKey && !paymentKey) return;
-  const member = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { addressKeys: true, paymentKeys: true } });
-  await tx.member.update({ where: { id: memberId }, data: { addressKeys: remember(member.addressKeys, addressKey), paymentKeys: remember(member.paymentKeys, paymentKey) } });
+/** Keeps the member's latest shipping addresses (as keyed hashes) for when they refer a friend. */
+export async function rememberShippingAddress(tx: Tx, shopId: string, memberId: string, shippingAddress: PaidOrderForReferral["shippingAddress"]) {
+  const key = addressKeyOf(shopId, shippingAddress);
+  if (!key) return;
+  const { addressKeys } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { addressKeys: true } });
+  if (addressKeys[0] === key) return;
+  await tx.member.update({ where: { id: memberId }, data: { addressKeys: [key, ...addressKeys.filter((k) => k !== key)].slice(0, ADDRESSES_KEPT) } });
 }
 
 async function referrerByCode(tx: Tx, shopId: string, codes: (string | null)[]) {
@@ -152,13 +148,13 @@ export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrd
     where: { shopId: shop.id, shopifyCustomerId: order.customerId, paidAt: { not: null }, test: false, placedAt: { lt: order.placedAt } },
   });
   // Velocity: referrals shipped to the same address within the window, whoever referred them.
-  const { addressKey, paymentKey } = orderKeys(shop.id, order);
+  const addressKey = addressKeyOf(shop.id, order.shippingAddress);
   const windowStart = new Date(order.placedAt.getTime() - settings.fraud.velocity.windowHours * 3_600_000);
   const recent = addressKey ? await tx.referral.count({ where: { shopId: shop.id, addressKey, createdAt: { gte: windowStart } } }) : 0;
   const signals = referralSignals(
     settings.fraud,
-    { customerId: referrer.shopifyCustomerId, email: referrer.email, phone: referrer.phone, addressKeys: referrer.addressKeys, paymentFingerprints: referrer.paymentKeys },
-    { customerId: order.customerId, email: order.email, phone: order.phone, addressKeys: addressKey ? [addressKey] : [], paymentFingerprints: paymentKey ? [paymentKey] : [] },
+    { customerId: referrer.shopifyCustomerId, email: referrer.email, phone: referrer.phone, addressKeys: referrer.addressKeys, paymentFingerprints: [] },
+    { customerId: order.customerId, email: order.email, phone: order.phone, addressKeys: addressKey ? [addressKey] : [], paymentFingerprints: [] },
     { refereePriorOrders: priorOrders, recentReferralsFromSameSource: recent },
   );
   const verdict = referralVerdict(signals);
@@ -235,20 +231,41 @@ async function lockReferral(tx: Tx, id: string): Promise<Referral> {
 }
 
 /**
- * Rewards the referrers whose friends' first orders are past the hold: once (keyed by the
- * referral), only if the order was not cancelled or refunded in full, within the monthly cap, and
- * not while soft signals await the merchant's review.
+ * Cards are only in Shopify (the order webhooks no longer carry them): before a referrer is
+ * rewarded, the friend's first order's cards are compared with the referrer's recent orders'. A
+ * shared card is a hard signal. Null when the check could not run now and should be tried again.
  */
-export async function settleReferrals(db: PrismaClient, now: Date): Promise<{ rewarded: number; points: number }> {
+export type CardCheck = (shopDomain: string, refereeOrderId: string, referrerCustomerId: string) => Promise<{ referee: string[]; referrer: string[] } | null>;
+
+/**
+ * Rewards the referrers whose friends' first orders are past the hold: once (keyed by the
+ * referral), only if the order was not cancelled or refunded in full, not paid with the
+ * referrer's card, within the monthly cap, and not while soft signals await the merchant's review.
+ */
+export async function settleReferrals(db: PrismaClient, now: Date, cardsOf: CardCheck): Promise<{ rewarded: number; points: number }> {
   const report = { rewarded: 0, points: 0 };
-  const due = await db.referral.findMany({ where: { status: "qualifying", qualifiesAt: { lte: now } }, select: { id: true }, take: 500 });
-  for (const { id } of due) {
+  const due = await db.referral.findMany({
+    where: { status: "qualifying", qualifiesAt: { lte: now } },
+    include: { shop: { select: { domain: true } }, referrer: { select: { shopifyCustomerId: true } } },
+    take: 500,
+  });
+  for (const candidate of due) {
+    const shop = await loadShop(db, candidate.shopId);
+    let cardSignals: ReferralSignal[] = [];
+    if (shop.program.referrals.fraud.selfReferral && candidate.referrer.shopifyCustomerId) {
+      const order = await db.order.findUniqueOrThrow({ where: { id: candidate.orderId! }, select: { shopifyOrderId: true } });
+      const cards = await cardsOf(candidate.shop.domain, order.shopifyOrderId, candidate.referrer.shopifyCustomerId);
+      if (!cards) continue;
+      const party = (paymentFingerprints: string[]) => ({ customerId: null, email: null, phone: null, addressKeys: [], paymentFingerprints });
+      cardSignals = referralSignals(shop.program.referrals.fraud, party(cards.referrer), party(cards.referee), { refereePriorOrders: 0, recentReferralsFromSameSource: 0 });
+    }
     await inTransaction(db, async (tx) => {
-      const referral = await lockReferral(tx, id);
+      const referral = await lockReferral(tx, candidate.id);
       if (referral.status !== "qualifying") return;
-      const shop = await loadShop(tx, referral.shopId);
-      const setStatus = (status: string) => tx.referral.update({ where: { id }, data: { status } });
+      const setStatus = (status: string, signals?: ReferralSignal[]) =>
+        tx.referral.update({ where: { id: referral.id }, data: { status, ...(signals ? { signals: signals as unknown as Prisma.InputJsonValue } : {}) } });
       if (await orderUndone(tx, referral.orderId!)) return void (await setStatus("void"));
+      if (cardSignals.length) return void (await setStatus("rejected", [...(referral.signals as unknown as ReferralSignal[]), ...cardSignals]));
       if ((referral.signals as unknown[]).length) return void (await setStatus("held"));
       const cap = shop.program.referrals.monthlyCapPerReferrer;
       const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));

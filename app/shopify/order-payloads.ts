@@ -68,11 +68,6 @@ export const paidOrderPayload = z
       .object({ address1: z.string().nullable().optional(), zip: z.string().nullable().optional(), country_code: z.string().nullable().optional(), phone: z.string().nullable().optional() })
       .nullable()
       .optional(),
-    // Older API versions and some gateways still send the card's bin, masked number and brand.
-    payment_details: z
-      .object({ credit_card_bin: z.string().nullable().optional(), credit_card_number: z.string().nullable().optional(), credit_card_company: z.string().nullable().optional() })
-      .nullable()
-      .optional(),
     line_items: z.array(lineItem),
   })
   .transform((order) => ({
@@ -86,7 +81,6 @@ export const paidOrderPayload = z
     discountCodes: order.discount_codes.map((d) => d.code),
     referralCode: String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
     phone: order.phone ?? order.shipping_address?.phone ?? null,
-    paymentFingerprint: cardFingerprint(order.payment_details),
     shippingAddress: order.shipping_address
       ? { address1: order.shipping_address.address1 ?? null, zip: order.shipping_address.zip ?? null, countryCode: order.shipping_address.country_code ?? null }
       : null,
@@ -145,13 +139,6 @@ export const cancelledOrderPayload = z
     shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
     cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : new Date(),
   }));
-
-/** Brand, first six and last four digits: the same card, as far as an order says. */
-function cardFingerprint(details: { credit_card_bin?: string | null; credit_card_number?: string | null; credit_card_company?: string | null } | null | undefined) {
-  const lastFour = details?.credit_card_number?.replace(/\D/g, "").slice(-4);
-  if (!details?.credit_card_bin || !lastFour) return null;
-  return `${(details.credit_card_company ?? "").toLowerCase()}|${details.credit_card_bin}|${lastFour}`;
-}
 
 export const customerPayload = z
   .object({

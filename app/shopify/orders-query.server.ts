@@ -120,8 +120,7 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         discountCodes: node.discountCodes,
         // Reconciliation recovers points, not referral attribution (which rides on the webhook).
         referralCode: null,
-        paymentFingerprint: null,
-        phone: null,
+                phone: null,
         shippingAddress: null,
         lines: lines.map((line) => {
           const grossCents = Math.max(0, cents(line.originalUnitPriceSet) * line.quantity - cents(line.totalDiscountSet));

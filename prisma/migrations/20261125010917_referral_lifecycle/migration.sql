@@ -3,7 +3,6 @@ ALTER TABLE "Shop" ADD COLUMN     "newCustomerSegmentId" TEXT;
 
 -- AlterTable
 ALTER TABLE "Member" ADD COLUMN     "addressKeys" TEXT[] DEFAULT ARRAY[]::TEXT[],
-ADD COLUMN     "paymentKeys" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "refereeDiscountId" TEXT,
 ADD COLUMN     "refereeOfferKey" TEXT;
 
