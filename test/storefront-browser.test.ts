@@ -265,6 +265,76 @@ describe("the storefront preview in a real browser", () => {
     page = browser.page;
   });
 
+  describe("referrals", () => {
+    let code: string;
+    beforeAll(async () => {
+      await app.configureProgram(SHOP, (program) => {
+        program.referrals.enabled = true;
+        program.referrals.attributionDays = 14;
+      });
+      // The member's link, as the App Proxy answers it to them.
+      const query = appProxyQuery({ shop: SHOP, customerId: RICH }, TEST_API_SECRET);
+      const member = await fetch(`${app.url}/proxy/member?${query}`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+      ({ code } = ((await member.json()) as { referral: { code: string } }).referral);
+    });
+
+    it("a friend follows a member's link: the code is kept in a cookie and on the cart, the address cleaned", async () => {
+      await page.goto(preview("customer=guest&page=product"));
+      const [update] = await Promise.all([
+        page.waitForRequest((request) => request.url().endsWith("/sandbox/cart/update.js") && request.method() === "POST"),
+        // The App Proxy records the visit and redirects to the store's home page with tally_ref.
+        page.goto(`${app.url}/sandbox/apps/tally/r/${code}`),
+      ]);
+      expect(update.postDataJSON()).toEqual({ attributes: { _tally_ref: code } });
+      expect(await app.prisma.referralVisit.count({ where: { code } })).toBe(1);
+      await page.waitForFunction(() => location.pathname === "/sandbox/storefront" && location.search === "");
+      const cookie = (await browser.context.cookies()).find((c) => c.name === "tally_ref");
+      expect(cookie).toMatchObject({ value: code, path: "/", sameSite: "Lax" });
+      // The program's attribution window (14 days), learned from GET /apps/tally/member.
+      const expires = async () => (await browser.context.cookies()).find((c) => c.name === "tally_ref")!.expires;
+      await expect.poll(expires).toBeLessThan(Date.now() / 1000 + 15 * 86400);
+      expect(await expires()).toBeGreaterThan(Date.now() / 1000 + 13 * 86400);
+
+      const cart = await page.evaluate(async () => (await fetch("/sandbox/cart.js")).json());
+      expect(cart.attributes).toEqual({ _tally_ref: code });
+      // Once per session: the next page does not post again.
+      const posts: string[] = [];
+      page.on("request", (request) => request.url().endsWith("/cart/update.js") && posts.push(request.url()));
+      await page.goto(preview("page=cart"));
+      await page.getByText(`_tally_ref: ${code}`).waitFor();
+      expect(posts).toEqual([]);
+      await screenshot("referral-landed");
+    });
+
+    it("a member sees their link to share, with what each side gets, and the link works", async () => {
+      await browser.context.grantPermissions(["clipboard-read", "clipboard-write"]);
+      await page.goto(preview(`customer=${RICH}&page=product`));
+      await openLauncher();
+      const sheet = launcher().getByRole("dialog").locator("[data-tally-refer]");
+      await sheet.getByText("Give friends 10% off on their first order, get 500 points when they buy.").waitFor();
+      expect(await sheet.getByRole("heading").textContent()).toBe("Refer a friend");
+      const link = sheet.getByRole("textbox", { name: "Your referral link" });
+      expect(await link.inputValue()).toBe(`${app.url}/sandbox/apps/tally/r/${code}`);
+      expect(await link.getAttribute("readonly")).not.toBeNull();
+      await sheet.getByRole("button", { name: "Copy" }).click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`${app.url}/sandbox/apps/tally/r/${code}`);
+      // Share only where the browser has a share sheet (not Chromium on Linux).
+      const canShare = await page.evaluate(() => "share" in navigator);
+      expect(await sheet.getByRole("button", { name: "Share" }).isVisible()).toBe(canShare);
+      await screenshot("referral-share-sheet");
+
+      const friend = await browser.context.browser()!.newContext({ userAgent: BROWSER_USER_AGENT });
+      try {
+        const friendPage = await friend.newPage();
+        await friendPage.goto(await link.inputValue());
+        await friendPage.waitForFunction(() => /(^|; )tally_ref=/.test(document.cookie));
+        expect(friendPage.url()).toBe(`${app.url}/sandbox/storefront`);
+      } finally {
+        await friend.close();
+      }
+    });
+  });
+
   it("exists only in the sandbox, and never in production", async () => {
     const paths = ["/sandbox/storefront", "/sandbox/apps/tally/member", "/sandbox/cart.js", "/sandbox/assets/tally.js"];
     const statuses = async () =>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { cartUpdateAction, requireSandbox } from "~/storefront/preview/storefront.server";
 
-/** The storefront preview's `POST /cart/update.js` (Cart AJAX API, `discount` only), sandbox only. */
+/** The storefront preview's `POST /cart/update.js` (Cart AJAX API: `discount` and `attributes`), sandbox only. */
 export function loader() {
   requireSandbox();
   return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });

@@ -78,10 +78,24 @@ export async function forwardAppProxy(request: Request, subpath: string): Promis
     body: hasBody ? await request.text() : undefined,
     redirect: "manual",
   });
-  return new Response(response.body, {
-    status: response.status,
-    headers: { "Content-Type": response.headers.get("content-type") ?? "application/json", "Cache-Control": "no-store" },
-  });
+  const answer = new Headers({ "Content-Type": response.headers.get("content-type") ?? "application/json", "Cache-Control": "no-store" });
+  const location = response.headers.get("location");
+  if (location) answer.set("Location", previewLocation(location));
+  return new Response(response.body, { status: response.status, headers: answer });
+}
+
+/**
+ * Where a redirect into the store lands in the preview: the store's home page (a referral link's
+ * `/?tally_ref=…`) is the preview's storefront page, with the query kept. Shopify's shareable
+ * discount URL (`/discount/<code>?redirect=<path>`) is followed to its `redirect` (the preview
+ * applies no discount through it). Anything else in the store shows the storefront page too.
+ */
+export function previewLocation(location: string): string {
+  if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(location)) return location;
+  const target = new URL(location, "https://store.invalid");
+  const redirect = target.searchParams.get("redirect");
+  if (target.pathname.startsWith("/discount/") && redirect?.startsWith("/") && !redirect.startsWith("//")) return previewLocation(redirect);
+  return PREVIEW_PATH + target.search;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,6 +104,8 @@ export async function forwardAppProxy(request: Request, subpath: string): Promis
 interface PreviewCart {
   token: string;
   codes: string[];
+  /** Cart attributes (Tally's `_tally_ref` among them), as `/cart/update.js` `attributes` sets them. */
+  attributes: Record<string, string>;
 }
 
 const carts = new Map<string, PreviewCart>();
@@ -115,7 +131,7 @@ function cartFor(request: Request): { cart: PreviewCart; setCookie: string | nul
   const token = cookies(request)[CART_COOKIE];
   const existing = token ? carts.get(token) : undefined;
   if (existing) return { cart: existing, setCookie: null };
-  const cart = { token: token && /^[a-f0-9]{32}$/.test(token) ? token : randomBytes(16).toString("hex"), codes: [] };
+  const cart = { token: token && /^[a-f0-9]{32}$/.test(token) ? token : randomBytes(16).toString("hex"), codes: [], attributes: {} };
   carts.set(cart.token, cart);
   return { cart, setCookie: cookie(CART_COOKIE, cart.token) };
 }
@@ -142,6 +158,7 @@ async function cartJson(db: PrismaClient, shopDomain: string, cart: PreviewCart,
     original_total_price: total,
     total_price: total,
     discount_codes: cart.codes.map((code) => ({ code, applicable: usable.some((u) => u.code.toUpperCase() === code.toUpperCase()) })),
+    attributes: cart.attributes,
   };
 }
 
@@ -154,8 +171,9 @@ export async function cartLoader(db: PrismaClient, request: Request): Promise<Re
 }
 
 /**
- * `POST /cart/update.js`: this stand-in only reads `discount`, Shopify's comma-separated list
- * of codes that replaces the cart's codes ("" removes them all). It records them on the cart.
+ * `POST /cart/update.js`: this stand-in reads `discount`, Shopify's comma-separated list of codes
+ * that replaces the cart's codes ("" removes them all), and (JSON only) `attributes`, merged into the
+ * cart's (an empty value removes one), and records them on the cart.
  */
 export async function cartUpdateAction(db: PrismaClient, request: Request): Promise<Response> {
   const shop = requireSandbox();
@@ -163,9 +181,10 @@ export async function cartUpdateAction(db: PrismaClient, request: Request): Prom
   const { cart, setCookie } = cartFor(request);
   const raw = await request.text();
   let discount: unknown;
+  let attributes: unknown;
   if ((request.headers.get("content-type") ?? "").includes("application/json")) {
     try {
-      discount = (JSON.parse(raw) as { discount?: unknown }).discount;
+      ({ discount, attributes } = JSON.parse(raw) as { discount?: unknown; attributes?: unknown });
     } catch {
       return Response.json({ status: 400, message: "Bad Request", description: "invalid JSON" }, { status: 400 });
     }
@@ -174,6 +193,12 @@ export async function cartUpdateAction(db: PrismaClient, request: Request): Prom
   }
   if (typeof discount === "string") {
     cart.codes = [...new Set(discount.split(",").map((code) => code.trim()).filter(Boolean))];
+  }
+  if (attributes && typeof attributes === "object") {
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value === "" || value === null) delete cart.attributes[name];
+      else cart.attributes[name] = String(value);
+    }
   }
   const headers: Record<string, string> = { "Cache-Control": "no-store" };
   if (setCookie) headers["Set-Cookie"] = setCookie;
@@ -313,6 +338,7 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       <ul class="discounts" aria-label="Discount codes in the cart">${cartState.discount_codes
         .map((d) => `<li>Discount code <code>${escapeHtml(d.code)}</code> ${d.applicable ? "(applies at checkout)" : "(does not apply to this cart)"}</li>`)
         .join("")}</ul>
+      ${Object.keys(cartState.attributes).length ? `<p class="muted">Cart attributes (the shopper never sees these in Shopify): ${Object.entries(cartState.attributes).map(([name, value]) => `<code>${escapeHtml(name)}: ${escapeHtml(value)}</code>`).join(", ")}</p>` : ""}
       ${block("cart-redeem")}
       <button type="button" disabled>Check out</button>`;
   } else if (page === "account") {

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+// @vitest-environment-options {"settings": {"handleDisabledFileLoadingAsSuccess": true}}
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { interpolate, renderLiquid, schemaOf } from "~/storefront/preview/liquid.server";
@@ -25,7 +26,7 @@ const translate = (key: string, values: Record<string, unknown>) => {
   return typeof text === "string" ? interpolate(text, values) : `missing ${key}`;
 };
 
-function mount(handle: string, options: { customer?: boolean; product?: unknown } = {}) {
+function mount(handle: string, options: { customer?: boolean; product?: unknown; root?: string } = {}) {
   const source = readFileSync(`${DIR}/blocks/${handle}.liquid`, "utf8");
   const settings = Object.fromEntries(
     ((schemaOf(source)?.settings ?? []) as { id: string; default?: unknown }[]).map((s) => [s.id, s.default ?? null]),
@@ -34,7 +35,7 @@ function mount(handle: string, options: { customer?: boolean; product?: unknown 
     source,
     {
       routes: {
-        root_url: "/",
+        root_url: options.root ?? "/",
         cart_url: "/cart",
         cart_update_url: "/cart/update",
         account_login_url: "/account/login",
@@ -47,7 +48,7 @@ function mount(handle: string, options: { customer?: boolean; product?: unknown 
       block: { id: "b1", settings, shopify_attributes: "" },
     },
     {
-      filters: { t: (input, _args, named) => translate(String(input), named) },
+      filters: { t: (input, _args, named) => translate(String(input), named), asset_url: (input) => `/cdn/assets/${String(input)}` },
       snippet: (name) => readFileSync(`${DIR}/snippets/${name}.liquid`, "utf8"),
     },
   );
@@ -232,6 +233,113 @@ describe("the launcher", () => {
     document.querySelector<HTMLButtonElement>('[data-redeem="pay"]')!.click();
     await until(() => calls.some((c) => c.url === "/apps/tally/redemptions"), "redeem");
     expect(JSON.parse(String(calls.find((c) => c.url === "/apps/tally/redemptions")!.init.body))).toEqual({ rewardId: "pay", points: 100 });
+  });
+});
+
+describe("the launcher's referral sheet", () => {
+  const REFERRALS = {
+    friendOffer: { type: "percentage" as const, percentage: 10 },
+    referrerReward: { type: "points" as const, points: 500 },
+    minimumOrder: 0,
+    attributionDays: 30,
+  };
+  const withReferrals = (referrals: typeof PROGRAM.referrals, referral: { code: string; path: string } | null = { code: "7M2K9Q4X", path: "/apps/tally/r/7M2K9Q4X" }) =>
+    routes["GET /apps/tally/member"] = () => json({ ...MEMBER, referral, program: { ...PROGRAM, referrals } });
+  async function openSheet() {
+    mount("tally-launcher", { customer: true });
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => text("[data-tally-body]").includes("450 points"), "member view");
+  }
+  const sheet = () => document.querySelector<HTMLElement>("[data-tally-refer]")!;
+  const field = () => sheet().querySelector("input")!;
+  afterEach(() => {
+    // happy-dom has neither a share sheet nor execCommand of its own.
+    delete (navigator as { share?: unknown }).share;
+    delete (document as { execCommand?: unknown }).execCommand;
+  });
+
+  it("says what each side gets, by the friend's offer and the referrer's reward", async () => {
+    const sentences: string[] = [];
+    for (const offer of [
+      { friendOffer: { type: "percentage" as const, percentage: 10 }, referrerReward: { type: "points" as const, points: 500 } },
+      { friendOffer: { type: "fixed_amount" as const, amount: 5 }, referrerReward: { type: "points" as const, points: 1 } },
+      { friendOffer: { type: "free_shipping" as const }, referrerReward: { type: "reward" as const, name: "A <b>tote</b> bag" } },
+    ]) {
+      reset();
+      withReferrals({ ...REFERRALS, ...offer });
+      await openSheet();
+      expect(sheet().hidden).toBe(false);
+      sentences.push(text("[data-tally-refer-text]"));
+    }
+    expect(sentences).toEqual([
+      "Give friends 10% off on their first order, get 500 points when they buy.",
+      "Give friends $5.00 off on their first order, get 1 point when they buy.",
+      "Give friends free shipping on their first order, get A <b>tote</b> bag when they buy.",
+    ]);
+    // A reward's name is text, never markup.
+    expect(document.querySelector("[data-tally-refer-text] b")).toBeNull();
+    expect(text("[data-tally-refer] h3")).toBe("Refer a friend");
+  });
+
+  it("shows the member's full link, read-only, and copies it", async () => {
+    const writeText = vi.fn(async () => {});
+    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
+    withReferrals(REFERRALS);
+    await openSheet();
+    expect(field().readOnly).toBe(true);
+    expect(field().value).toBe(`${location.origin}/apps/tally/r/7M2K9Q4X`);
+    expect(field().getAttribute("aria-label")).toBe("Your referral link");
+    sheet().querySelector<HTMLButtonElement>("[data-copy]")!.click();
+    expect(writeText).toHaveBeenCalledWith(`${location.origin}/apps/tally/r/7M2K9Q4X`);
+  });
+
+  it("copies by selecting the link when the clipboard API is missing or refused", async () => {
+    const execCommand = vi.fn(() => true);
+    Object.assign(document, { execCommand });
+    vi.stubGlobal("navigator", { ...navigator, clipboard: undefined });
+    withReferrals(REFERRALS);
+    await openSheet();
+    const select = vi.spyOn(field(), "select");
+    sheet().querySelector<HTMLButtonElement>("[data-copy]")!.click();
+    expect(select).toHaveBeenCalledOnce();
+    expect(execCommand).toHaveBeenCalledWith("copy");
+
+    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText: () => Promise.reject(new Error("NotAllowedError")) } });
+    sheet().querySelector<HTMLButtonElement>("[data-copy]")!.click();
+    await until(() => execCommand.mock.calls.length === 2, "the fallback after a refusal");
+  });
+
+  it("offers Share only where the browser has a share sheet", async () => {
+    withReferrals(REFERRALS);
+    await openSheet();
+    const shareButton = () => sheet().querySelector<HTMLButtonElement>("[data-tally-share]")!;
+    expect(shareButton().hidden).toBe(true);
+
+    const share = vi.fn(async () => {});
+    Object.assign(navigator, { share });
+    reset();
+    await openSheet();
+    expect(shareButton().hidden).toBe(false);
+    expect(shareButton().textContent).toBe("Share");
+    shareButton().click();
+    expect(share).toHaveBeenCalledWith({ url: `${location.origin}/apps/tally/r/7M2K9Q4X` });
+  });
+
+  it("puts the link under the storefront's locale prefix", async () => {
+    routes["GET /fr/apps/tally/member"] = withReferrals(REFERRALS);
+    mount("tally-launcher", { customer: true, root: "/fr/" });
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => field().value !== "", "the link");
+    expect(field().value).toBe(`${location.origin}/fr/apps/tally/r/7M2K9Q4X`);
+  });
+
+  it("stays hidden while referrals are off, and is not rendered for guests", async () => {
+    withReferrals(null, null);
+    await openSheet();
+    expect(sheet().hidden).toBe(true);
+    reset();
+    mount("tally-launcher");
+    expect(document.querySelector("[data-tally-refer]")).toBeNull();
   });
 });
 

@@ -35,10 +35,19 @@ export interface Reward {
   available?: boolean;
 }
 
+/** What a referral gives each side; null when the referral program is off. */
+export interface ReferralOffer {
+  friendOffer: { type: "percentage"; percentage: number } | { type: "fixed_amount"; amount: number } | { type: "free_shipping" };
+  referrerReward: { type: "points"; points: number } | { type: "reward"; name: string };
+  minimumOrder: number;
+  attributionDays: number;
+}
+
 export interface PublicProgram {
   enabled?: boolean;
   earning: Earning;
   rewards: Reward[];
+  referrals?: ReferralOffer | null;
 }
 
 export interface Redemption {
@@ -55,6 +64,8 @@ export interface Member {
   tier: { id: string; name: string } | null;
   rewards: Reward[];
   redemptions: Redemption[];
+  /** The member's referral link (`path` is `/apps/tally/r/<code>`); null when referrals are off. */
+  referral?: { code: string; path: string } | null;
   program?: PublicProgram;
 }
 
@@ -136,13 +147,15 @@ export function pointsForPrice(
 export const esc = (value: unknown): string =>
   String(value).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
 
-/** A string from the locale file with `{name}` placeholders filled (and escaped). */
-export function tr(config: Config, key: string, values: Record<string, unknown> = {}): string {
-  const text = config.strings[key] || key;
-  return esc(text).replace(/\{(\w+)\}/g, (_, name: string) => (name in values ? esc(values[name]) : ""));
-}
+/** A string from the locale file with `{name}` placeholders filled, as plain text (for another string's placeholder). */
+const phrase = (config: Config, key: string, values: Record<string, unknown> = {}): string =>
+  (config.strings[key] || key).replace(/\{(\w+)\}/g, (_, name: string) => (name in values ? String(values[name]) : ""));
 
-const pts = (config: Config, n: number) => tr(config, n === 1 ? "points_one" : "points_other", { n: n.toLocaleString(config.locale) });
+/** A string from the locale file with `{name}` placeholders filled, as HTML (escaped once). */
+export const tr = (config: Config, key: string, values?: Record<string, unknown>): string => esc(phrase(config, key, values));
+
+const pointsText = (config: Config, n: number) => phrase(config, n === 1 ? "points_one" : "points_other", { n: n.toLocaleString(config.locale) });
+const pts = (config: Config, n: number) => esc(pointsText(config, n));
 
 /** Intl formatting, or a plain fallback when the locale or currency is unknown to the browser. */
 function intl(format: () => string, fallback: string): string {
@@ -179,8 +192,8 @@ export function loadMember(config: Config, fresh = false): Promise<MemberView> {
   return memberRequest;
 }
 
-const newKey = () =>
-  typeof crypto !== "undefined" && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2);
+// randomUUID: every browser since 2022; a time and random number are unique enough before that.
+const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random());
 
 export type RedeemResult =
   | { ok: true; redemption: Redemption }
@@ -259,14 +272,24 @@ const list = (config: Config, title: string, items: string) =>
   items ? `<h3>${tr(config, title)}</h3><ul class="tally-list">${items}</ul>` : "";
 const muted = (html: string) => `<span class="tally-muted">${html}</span>`;
 
+/** A button that never submits the form around it (the cart block can sit inside the theme's cart form). */
+const buttonHtml = (attributes: string, label: string) => `<button type="button" class="tally-button" ${attributes}>${label}</button>`;
+
 const codeHtml = (config: Config, code: string) =>
   `<code class="tally-code">${esc(code)}</code> <button type="button" class="tally-link" data-copy="${esc(code)}">${tr(config, "copy")}</button>`;
 
+/** "10% off", "$5.00 off", "free shipping": the friend's side of a referral, as plain text. */
+export const friendOffer = (config: Config, offer: ReferralOffer["friendOffer"]) =>
+  phrase(config, "offer_" + offer.type, {
+    percentage: offer.type === "percentage" && offer.percentage.toLocaleString(config.locale),
+    amount: offer.type === "fixed_amount" && money(config, offer.amount),
+  });
+
 export function renderGuest(config: Config, program: PublicProgram): string {
   const e = program.earning;
-  const ways = [tr(config, "earn_rate", { points: pts(config, e.pointsPerCurrencyUnit), amount: money(config, 1) })];
-  if (e.signupPoints) ways.push(tr(config, "earn_signup", { points: pts(config, e.signupPoints) }));
-  if (e.birthdayPoints) ways.push(tr(config, "earn_birthday", { points: pts(config, e.birthdayPoints) }));
+  const ways = [tr(config, "earn_rate", { points: pointsText(config, e.pointsPerCurrencyUnit), amount: money(config, 1) })];
+  if (e.signupPoints) ways.push(tr(config, "earn_signup", { points: pointsText(config, e.signupPoints) }));
+  if (e.birthdayPoints) ways.push(tr(config, "earn_birthday", { points: pointsText(config, e.birthdayPoints) }));
   for (const action of e.actions || []) ways.push(`${esc(action.name)}: ${pts(config, action.points)}`);
   const rewards = program.rewards.map((r) => `<li><span>${esc(r.name)}</span><span>${pts(config, r.pointsCost)}</span></li>`).join("");
   return (
@@ -282,9 +305,9 @@ export function renderSummary(config: Config, member: Member): string {
   let html = `<p class="tally-balance"><strong>${pts(config, p.balance)}</strong>`;
   if (member.tier) html += ` <span class="tally-tier">${tr(config, "tier", { tier: member.tier.name })}</span>`;
   html += "</p>";
-  if (p.pending) html += `<p class="tally-muted">${tr(config, "pending", { points: pts(config, p.pending) })}</p>`;
+  if (p.pending) html += `<p class="tally-muted">${tr(config, "pending", { points: pointsText(config, p.pending) })}</p>`;
   if (p.expiringNext) {
-    html += `<p class="tally-muted">${tr(config, "expiring", { points: pts(config, p.expiringNext.points), date: day(config, p.expiringNext.at) })}</p>`;
+    html += `<p class="tally-muted">${tr(config, "expiring", { points: pointsText(config, p.expiringNext.points), date: day(config, p.expiringNext.at) })}</p>`;
   }
   return html;
 }
@@ -293,10 +316,10 @@ export function renderMember(config: Config, member: Member): string {
   const rewards = member.rewards
     .map((r) => {
       const action = r.available
-        ? `<button type="button" class="tally-button" data-redeem="${esc(r.id)}">${tr(config, "redeem_for", { points: pts(config, r.pointsCost) })}</button>`
+        ? buttonHtml(`data-redeem="${esc(r.id)}"`, tr(config, "redeem_for", { points: pointsText(config, r.pointsCost) }))
         : muted(
             member.points.balance < r.pointsCost
-              ? tr(config, "points_to_go", { points: pts(config, r.pointsCost - member.points.balance) })
+              ? tr(config, "points_to_go", { points: pointsText(config, r.pointsCost - member.points.balance) })
               : tr(config, "not_available"),
           );
       return `<li><span>${esc(r.name)}</span>${action}</li>`;
@@ -329,6 +352,12 @@ export function readConfig(root: HTMLElement): { config: Config; block: Record<s
   return { config: json("script[data-tally-config]"), block: json("script[data-tally-block]") };
 }
 
+/** For requests whose failure the shopper does not need to hear about (a prefetch, a refresh). */
+const ignore = () => {};
+
+export const on = (target: EventTarget, type: string, listener: (event: Event) => void, options?: AddEventListenerOptions) =>
+  target.addEventListener(type, listener, options);
+
 /** `tally:<block>` in the page's performance timeline each time a block shows its data. */
 const mark = (name: string) => performance.mark("tally:" + name);
 
@@ -348,20 +377,59 @@ async function redeemAndApply(root: HTMLElement, config: Config, reward: Reward,
   if (!result.ok) {
     say(root, errorMessage(config, result), "error");
     if (button) button.disabled = false;
-    if (result.error === "insufficient_points") loadMember(config, true).catch(() => {});
+    if (result.error === "insufficient_points") loadMember(config, true).catch(ignore);
     return null;
   }
   const code = result.redemption.code;
   say(root, tr(config, "code_ready") + " " + codeHtml(config, code), "ok");
   const applied = result.redemption.status === "active" && (await applyCode(config, code));
   say(root, tr(config, applied ? "code_applied" : "code_paste") + " " + codeHtml(config, code), applied ? "ok" : "error");
-  loadMember(config, true).catch(() => {});
+  loadMember(config, true).catch(ignore);
   return { code, applied };
 }
 
+/** Copy buttons (a code on the button, else the field beside it) and the Share button (the field beside it). */
 function onCopy(event: Event) {
-  const target = (event.target as HTMLElement).closest<HTMLElement>("[data-copy]");
-  if (target && navigator.clipboard) navigator.clipboard.writeText(target.dataset.copy || "").catch(() => {});
+  const target = (event.target as HTMLElement).closest<HTMLElement>("[data-copy],[data-tally-share]");
+  if (!target) return;
+  const field = target.parentElement!.querySelector("input");
+  const text = target.dataset.copy || field!.value;
+  if (target.hasAttribute("data-tally-share")) {
+    navigator.share({ url: text }).catch(ignore);
+    return;
+  }
+  // No clipboard API (a page on http, an older browser) or refused: select the field and copy the old way.
+  const selectAndCopy = () => {
+    if (field) {
+      field.select();
+      document.execCommand("copy");
+    }
+  };
+  try {
+    navigator.clipboard.writeText(text).catch(selectAndCopy);
+  } catch {
+    selectAndCopy();
+  }
+}
+
+/**
+ * "Refer a friend" (its markup is the embed's Liquid): what each side gets, the member's link to
+ * copy, and Share where the browser has a share sheet. Hidden while referrals are off.
+ */
+export function showReferral(root: HTMLElement, config: Config, member: Member) {
+  const sheet = part(root, "refer");
+  const offer = member.program && member.program.referrals;
+  if (!sheet) return;
+  sheet.hidden = !member.referral || !offer;
+  if (sheet.hidden) return;
+  const reward = offer!.referrerReward;
+  part(root, "refer-text").innerHTML = tr(config, "refer_text", {
+    offer: friendOffer(config, offer!.friendOffer),
+    reward: reward.type === "points" ? pointsText(config, reward.points) : reward.name,
+  });
+  // routes.root_url keeps a locale prefix, under which the App Proxy answers too.
+  (part(root, "refer-link") as HTMLInputElement).value = location.origin + config.root.replace(/\/$/, "") + member.referral!.path;
+  part(root, "share").hidden = !navigator.share;
 }
 
 function launcher(root: HTMLElement, config: Config) {
@@ -374,6 +442,7 @@ function launcher(root: HTMLElement, config: Config) {
     loadMember(config, fresh).then(
       (view) => {
         member = view.loggedIn ? view : null;
+        if (member) showReferral(root, config, member);
         body.innerHTML = view.loggedIn ? renderMember(config, view) : renderGuest(config, view.program);
         mark("launcher");
       },
@@ -384,20 +453,18 @@ function launcher(root: HTMLElement, config: Config) {
     button.setAttribute("aria-expanded", String(open));
     if (open) render();
   };
-  button.addEventListener("click", () => toggle(panel.hidden));
+  on(button, "click", () => toggle(panel.hidden));
   // Start the request as soon as the shopper shows interest, before the click lands.
-  button.addEventListener("pointerenter", () => loadMember(config).catch(() => {}), { once: true });
-  root.querySelector(".tally-close")!.addEventListener("click", () => {
+  on(button, "pointerenter", () => loadMember(config).catch(ignore), { once: true });
+  const close = () => {
     toggle(false);
     button.focus();
+  };
+  on(root.querySelector(".tally-close")!, "click", close);
+  on(root, "keydown", (event) => {
+    if ((event as KeyboardEvent).key === "Escape" && !panel.hidden) close();
   });
-  root.addEventListener("keydown", (event) => {
-    if ((event as KeyboardEvent).key === "Escape" && !panel.hidden) {
-      toggle(false);
-      button.focus();
-    }
-  });
-  panel.addEventListener("click", async (event) => {
+  on(panel, "click", async (event) => {
     onCopy(event);
     const target = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-redeem]");
     const reward = target && member && member.rewards.find((r) => r.id === target.dataset.redeem);
@@ -422,7 +489,7 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
     text.innerHTML = !points
       ? ""
       : tr(config, belowMinimum ? "earn_product_minimum" : "earn_product", {
-          points: pts(config, points),
+          points: pointsText(config, points),
           minimum: money(config, program.earning.minimumSubtotal),
         });
   };
@@ -434,7 +501,7 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
     () => (text.innerHTML = ""),
   );
   // The theme's variant picker changes the product form's `id`.
-  document.addEventListener("change", (event) => {
+  on(document, "change", (event) => {
     const input = event.target as HTMLInputElement;
     if (input.name !== "id" || !input.form || !/\/cart\/add/.test(input.form.action)) return;
     if (variants[input.value] != null) {
@@ -459,16 +526,16 @@ function cartBlock(root: HTMLElement, config: Config) {
         const affordable = view.rewards.filter((r) => r.available);
         const options = affordable.map((r) => `<option value="${esc(r.id)}">${esc(r.name)} (${pts(config, r.pointsCost)})</option>`).join("");
         body.innerHTML =
-          `<p>${tr(config, "cart_balance", { points: pts(config, view.points.balance) })}</p>` +
+          `<p>${tr(config, "cart_balance", { points: pointsText(config, view.points.balance) })}</p>` +
           (affordable.length
             ? `<div class="tally-row"><select class="tally-select" aria-label="${tr(config, "choose_reward")}">${options}</select>` +
-              `<button type="button" class="tally-button" data-use>${tr(config, "use_points")}</button></div>`
+              buttonHtml("data-use", tr(config, "use_points")) + "</div>"
             : `<p class="tally-muted">${tr(config, "cart_none")}</p>`);
       },
       () => (body.innerHTML = failed(config)),
     );
   render();
-  root.addEventListener("click", async (event) => {
+  on(root, "click", async (event) => {
     onCopy(event);
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-use]");
     const select = root.querySelector<HTMLSelectElement>(".tally-select");
@@ -515,7 +582,7 @@ function accountBlock(root: HTMLElement, config: Config) {
       list.innerHTML = `<li>${failed(config)}</li>`;
     }
   }
-  more.addEventListener("click", page);
+  on(more, "click", page);
 }
 
 /** Wires every Tally block on the page (once each). */
