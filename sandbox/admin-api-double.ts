@@ -54,6 +54,8 @@ export interface DoubleOrder {
   lineItems: { id: number; quantity: number; isGiftCard: boolean; productId: number | null; unitPrice: string; discount: string }[];
   refunds: { id: number; createdAt: string; lines: { lineItemId: number; subtotal: string }[] }[];
   discountCodes?: string[];
+  /** Cart attributes as the order keeps them. */
+  customAttributes?: { key: string; value: string }[];
   /** The card the order was paid with, as Shopify shows it (brand, first six, last four). */
   card?: { company: string; bin: string; lastFour: string };
 }
@@ -483,6 +485,7 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
     taxesIncluded: order.taxesIncluded,
     displayFinancialStatus: order.displayFinancialStatus,
     discountCodes: order.discountCodes ?? [],
+    customAttributes: order.customAttributes ?? [],
     transactions: order.card
       ? [{ paymentDetails: { __typename: "CardPaymentDetails", bin: order.card.bin, number: `•••• •••• •••• ${order.card.lastFour}`, company: order.card.company } }]
       : [],

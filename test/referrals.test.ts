@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POINTS_JOBS } from "~/jobs/points.server";
+import { POINTS_JOBS, reconcileOrders } from "~/jobs/points.server";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { reviewReferral } from "~/loyalty/referrals.server";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -211,5 +211,18 @@ describe("referrals", () => {
     expect(await referralOf(7207)).toMatchObject({ status: "capped" });
     expect(await referrerBalance()).toBe(before);
     await app.configureProgram(SHOP, (program) => void (program.referrals.monthlyCapPerReferrer = 10));
+  });
+
+  it("a first order whose webhook never came is attributed by reconciliation, from the order's cart attribute", async () => {
+    const at = new Date().toISOString();
+    app.double.shop(SHOP).orders.push({
+      id: 9990, name: "#9990", test: false, email: "late@example.com", createdAt: at, processedAt: at, updatedAt: at, cancelledAt: null, taxesIncluded: false,
+      displayFinancialStatus: "PAID", customer: { id: 7300, email: "late@example.com" },
+      lineItems: [{ id: 99900, quantity: 1, isGiftCard: false, productId: 1, unitPrice: "70.00", discount: "0.00" }], refunds: [],
+      customAttributes: [{ key: "_tally_ref", value: code }],
+    });
+    await reconcileOrders(app.prisma, new Date(), { shopDomain: SHOP });
+    await reconcileOrders(app.prisma, new Date(), { shopDomain: SHOP });
+    expect(await referralOf(7300)).toMatchObject({ status: "qualifying", source: "cart_attribute", code });
   });
 });

@@ -28,6 +28,7 @@ export interface OrderNode {
   taxesIncluded: boolean;
   displayFinancialStatus: string | null;
   discountCodes: string[];
+  customAttributes: { key: string; value: string | null }[];
   customer: { id: string; defaultEmailAddress: { emailAddress: string | null } | null } | null;
   lineItems: { pageInfo: PageInfo; nodes: OrderLineNode[] };
   refunds: { id: string; createdAt: string }[];
@@ -62,6 +63,7 @@ const OrderForPointsQuery = adminOperation<{ order: OrderNode | null }, { id: st
       taxesIncluded
       displayFinancialStatus
       discountCodes
+      customAttributes { key value }
       customer { id defaultEmailAddress { emailAddress } }
       lineItems(first: 40, after: $linesAfter) {
         pageInfo { hasNextPage endCursor }
@@ -118,9 +120,10 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         placedAt: new Date(node.processedAt ?? node.createdAt),
         cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null,
         discountCodes: node.discountCodes,
-        // Reconciliation recovers points, not referral attribution (which rides on the webhook).
-        referralCode: null,
-                phone: null,
+        referralCode: node.customAttributes.find((attribute) => attribute.key === "_tally_ref")?.value || null,
+        // Phone and address (the fraud checks' facts) are not read here: a missed webhook's
+        // referral is judged on email, customer and order history.
+        phone: null,
         shippingAddress: null,
         lines: lines.map((line) => {
           const grossCents = Math.max(0, cents(line.originalUnitPriceSet) * line.quantity - cents(line.totalDiscountSet));
