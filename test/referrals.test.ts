@@ -225,4 +225,21 @@ describe("referrals", () => {
     await reconcileOrders(app.prisma, new Date(), { shopDomain: SHOP });
     expect(await referralOf(7300)).toMatchObject({ status: "qualifying", source: "cart_attribute", code });
   });
+
+  it("erasing a friend keeps the referral without them; erasing the referrer ends their link and its discount", async () => {
+    await settle(new Date());
+    const friend = (await referralOf(7002))!;
+    const redact = (id: number, email: string) =>
+      app.webhook("customers/redact", SHOP, webhookPayload("customers/redact", { shop_domain: SHOP, customer: { id, email, phone: "" }, orders_to_redact: [] }));
+    expect((await redact(7002, "grace@example.com")).status).toBe(200);
+    expect(await referralOf(7002)).toBeNull();
+    expect(await app.prisma.referral.findUniqueOrThrow({ where: { id: friend.id } })).toMatchObject({ status: "rewarded", refereeCustomerId: `redacted:${friend.id}`, addressKey: null });
+
+    expect(app.double.shop(SHOP).discounts.some((discount) => discount.code === code)).toBe(true);
+    expect((await redact(REFERRER, "ada.lovelace@gmail.com")).status).toBe(200);
+    await settle(new Date());
+    expect(app.double.shop(SHOP).discounts.some((discount) => discount.code === code)).toBe(false);
+    const referrer = await app.prisma.member.findFirstOrThrow({ where: { shopId, id: friend.referrerId } });
+    expect(referrer).toMatchObject({ referralCode: null, addressKeys: [] });
+  });
 });

@@ -105,10 +105,15 @@ export async function erasePersonalData(
     },
     data: { email: null, name: null, shopifyCustomerId: null },
   });
+  // As a referred friend: the referral stays for the referrer's account, without who the friend was.
+  await tx.$executeRaw`
+    UPDATE "Referral" SET "refereeCustomerId" = 'redacted:' || id, "addressKey" = NULL
+     WHERE "shopId" = ${shopId} AND "refereeCustomerId" = ${shopifyCustomerId}`;
   if (!member) return;
+  // As a referrer: the link stops working (the referrals job deletes its Shopify discount).
   await tx.member.update({
     where: { id: member.id },
-    data: { shopifyCustomerId: null, email: null, firstName: null, lastName: null, phone: null, birthday: null, ...options.mark },
+    data: { shopifyCustomerId: null, email: null, firstName: null, lastName: null, phone: null, birthday: null, referralCode: null, addressKeys: [], ...options.mark },
   });
   // Reasons are free text a merchant typed and may name the shopper.
   await tx.ledgerEntry.updateMany({ where: { memberId: member.id }, data: { reason: null } });
