@@ -1,6 +1,7 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
-import { credit, expireLots, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
+import { credit, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
+import { expireDuePoints } from "~/loyalty/expiry.server";
 import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
 import { settleReferrals } from "~/loyalty/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/flow-events.server";
@@ -62,33 +63,9 @@ export async function releaseHeldPoints(db: PrismaClient, now: Date): Promise<Jo
 export async function expirePoints(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
   const report = { job: "expire", members: 0, points: 0 };
   for (const shop of await installedShops(db, shopDomain)) {
-    const expiry = shop.program.expiry;
-    if (expiry.mode === "never") continue;
-    const where: Prisma.PointLotWhereInput =
-      expiry.mode === "fixed"
-        ? { shopId: shop.id, held: false, remaining: { gt: 0 }, expiresAt: { lte: now } }
-        : {
-            shopId: shop.id,
-            held: false,
-            remaining: { gt: 0 },
-            member: {
-              OR: [
-                { lastEarnedAt: { lte: new Date(now.getTime() - expiry.days * DAY_MS) } },
-                { lastEarnedAt: null, createdAt: { lte: new Date(now.getTime() - expiry.days * DAY_MS) } },
-              ],
-            },
-          };
-    const members = await db.pointLot.findMany({ where, select: { memberId: true }, distinct: ["memberId"] });
-    const reason = expiry.mode === "fixed" ? `expired after ${expiry.days} days` : `no earning activity for ${expiry.days} days`;
-    for (const { memberId } of members) {
-      report.points += await inTransaction(db, async (tx) => {
-        const member = await lockMember(tx, memberId);
-        // Re-read under the lock: an order may have just renewed an inactive member.
-        const lots = await tx.pointLot.findMany({ where: { ...where, memberId } });
-        return expireLots(tx, member, lots, reason);
-      });
-      report.members++;
-    }
+    const expired = await expireDuePoints(db, shop, now);
+    report.members += expired.members;
+    report.points += expired.points;
   }
   return report;
 }

@@ -1,4 +1,6 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { inTransaction } from "~/db/transaction.server";
+import { SYNC_COALESCE_MS } from "./member-sync.server";
 import type { LoadedShop } from "./program.server";
 
 const DAY_MS = 86_400_000;
@@ -25,4 +27,73 @@ export async function expiringNext(
     _sum: { remaining: true },
   });
   return { points: sameDay._sum.remaining ?? 0, at: next.expiresAt.toISOString() };
+}
+
+/** Members whose expiry is looked at in one transaction: one statement writes all their entries. */
+export const EXPIRY_BATCH = 500;
+
+/**
+ * The points the program's expiry takes now, for one shop, in batches of members: each batch is
+ * one transaction that locks its members (in id order, as every writer locks one member) and
+ * then, in one statement, zeroes their due lots, writes one `expire` entry per lot (keyed
+ * `expire:<lot>`, so a re-run writes nothing), moves the balances and queues the members' sync.
+ * A per-lot loop spent ~5 round trips per lot; a 1M-lot sweep could not finish in minutes.
+ */
+export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: Date): Promise<{ members: number; points: number }> {
+  const expiry = shop.program.expiry;
+  const report = { members: 0, points: 0 };
+  if (expiry.mode === "never") return report;
+  const cutoff = new Date(now.getTime() - expiry.days * DAY_MS);
+  const reason = expiry.mode === "fixed" ? `expired after ${expiry.days} days` : `no earning activity for ${expiry.days} days`;
+  const due = (alias: string) =>
+    expiry.mode === "fixed"
+      ? Prisma.sql`${Prisma.raw(alias)}."expiresAt" <= ${now}`
+      : Prisma.sql`COALESCE(m."lastEarnedAt", m."createdAt") <= ${cutoff}`;
+  let after = "";
+  for (;;) {
+    const batch = await db.$queryRaw<{ memberId: string }[]>`
+      SELECT DISTINCT l."memberId" FROM "PointLot" l JOIN "Member" m ON m.id = l."memberId"
+       WHERE l."shopId" = ${shop.id} AND l.held = false AND l.remaining > 0 AND ${due("l")} AND l."memberId" > ${after}
+       ORDER BY l."memberId" LIMIT ${EXPIRY_BATCH}`;
+    if (!batch.length) break;
+    const ids = batch.map((row) => row.memberId);
+    after = ids[ids.length - 1]!;
+    const [moved] = await inTransaction(db, async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+      // Re-read under the locks: an order may have just renewed an inactive member.
+      return tx.$queryRaw<{ members: bigint; points: bigint | null }[]>`
+        WITH due AS (
+          SELECT l.id, l."memberId", l.remaining, l."orderId" FROM "PointLot" l JOIN "Member" m ON m.id = l."memberId"
+           WHERE l."memberId" = ANY(${ids}) AND l.held = false AND l.remaining > 0 AND ${due("l")}
+        ), zeroed AS (
+          UPDATE "PointLot" l SET remaining = 0 FROM due WHERE l.id = due.id RETURNING l.id
+        ), entries AS (
+          INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", reason, "createdAt")
+          SELECT gen_random_uuid()::text, ${shop.id}, due."memberId", -due.remaining, 0, 'expire', 'expire:' || due.id, due."orderId", ${reason}, ${now}
+            FROM due
+          ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
+          RETURNING "memberId", delta
+        ), totals AS (
+          SELECT "memberId", SUM(delta)::int AS delta FROM entries GROUP BY "memberId"
+        ), balances AS (
+          UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = ${now}
+            FROM totals WHERE m.id = totals."memberId" RETURNING m.id, totals.delta
+        ), synced AS (
+          INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
+          SELECT gen_random_uuid()::text, ${shop.id}, 'sync_member', 'sync:' || balances.id,
+                 jsonb_build_object('memberId', balances.id, 'changes', 1), ${new Date(now.getTime() + SYNC_COALESCE_MS)}, 0, ${now}
+            FROM balances
+          ON CONFLICT ("shopId", key) DO UPDATE SET
+            payload = jsonb_set("OutboxTask".payload, '{changes}', to_jsonb(COALESCE(("OutboxTask".payload->>'changes')::int, 0) + 1)),
+            "runAt" = CASE WHEN "OutboxTask"."deliveredAt" IS NULL THEN "OutboxTask"."runAt" ELSE EXCLUDED."runAt" END,
+            "deliveredAt" = NULL,
+            attempts = 0
+          RETURNING 1
+        )
+        SELECT COUNT(*) AS members, -SUM(delta) AS points FROM balances`;
+    });
+    report.members += Number(moved?.members ?? 0);
+    report.points += Number(moved?.points ?? 0);
+  }
+  return report;
 }

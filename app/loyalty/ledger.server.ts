@@ -178,25 +178,6 @@ export async function releaseDueLots(tx: Tx, member: LockedMember, now: Date): P
   return released;
 }
 
-/** Closes what is left of spendable lots: one `expire` entry per lot. */
-export async function expireLots(
-  tx: Tx,
-  member: LockedMember,
-  lots: { id: string; remaining: number; orderId: string | null }[],
-  reason: string,
-): Promise<number> {
-  let expired = 0;
-  for (const lot of lots) {
-    if (lot.remaining <= 0) continue;
-    const key = `expire:${lot.id}`;
-    if (await entryExists(tx, member.shopId, key)) continue;
-    await tx.pointLot.update({ where: { id: lot.id }, data: { remaining: 0 } });
-    await writeEntry(tx, member, { key, kind: "expire", orderId: lot.orderId, reason }, -lot.remaining, 0);
-    expired += lot.remaining;
-  }
-  return expired;
-}
-
 async function writeEntry(tx: Tx, member: LockedMember, cause: EntryCause, delta: number, pendingDelta: number) {
   await tx.ledgerEntry.create({
     data: {
