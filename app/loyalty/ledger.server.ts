@@ -25,6 +25,12 @@ export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember
   return member;
 }
 
+/** Several members locked at once, in id order (as single locks are taken), for batch work. */
+export async function lockMembers(tx: Tx, memberIds: string[]): Promise<LockedMember[]> {
+  return tx.$queryRaw<LockedMember[]>`
+    SELECT id, "shopId", balance, pending FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`;
+}
+
 /** The member for a Shopify customer, created on first sight, locked for the transaction. */
 export async function lockMemberForCustomer(
   tx: Tx,

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import { queueFlowEvent } from "./flow-events.server";
-import { credit, lockMember, type LockedMember, type Tx } from "./ledger.server";
+import { credit, lockMembers, type LockedMember, type Tx } from "./ledger.server";
 import { queueMemberSync } from "./member-sync.server";
 import type { RefundLine } from "./earning";
 import { expiresAtFor, type LoadedShop } from "./program.server";
@@ -58,12 +58,20 @@ export async function tierMetrics(
  * the change, grants a tier's entry bonus the first time it is reached, and queues the sync to
  * Shopify. A function of the member's state, so running it again changes nothing.
  */
-export async function evaluateMemberTier(tx: Tx, shop: LoadedShop, member: LockedMember, now: Date, cause: EvaluationCause) {
+export async function evaluateMemberTier(
+  tx: Tx,
+  shop: LoadedShop,
+  member: LockedMember,
+  now: Date,
+  cause: EvaluationCause,
+  /** The member's metric, read under their lock by a caller that reads many at once. */
+  knownMetric?: number,
+) {
   const tiers = shop.program.tiers;
   const row = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true, tierHeldUntil: true } });
   if (!tiers.levels.length && !row.tierId) return null;
   const current: TierState = { tierId: row.tierId, heldUntil: row.tierHeldUntil };
-  const metric = (await tierMetrics(tx, shop, [member.id], now)).get(member.id) ?? 0;
+  const metric = knownMetric ?? (await tierMetrics(tx, shop, [member.id], now)).get(member.id) ?? 0;
   const next = tiers.levels.length ? decideTier(tiers, current, metric, now, cause) : { tierId: null, heldUntil: null };
   if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) return next;
   await tx.member.update({ where: { id: member.id }, data: { tierId: next.tierId, tierHeldUntil: next.heldUntil } });
@@ -105,6 +113,8 @@ export async function tierMultiplier(tx: Tx, shop: LoadedShop, memberId: string)
   return shop.program.tiers.levels.find((level) => level.id === tierId)?.earnMultiplier ?? 1;
 }
 
+const MOVERS_PER_TRANSACTION = 100;
+
 /**
  * Re-evaluates members whose tier can change without an event of theirs: all members after the
  * program changed (new thresholds), else those holding a tier that is no longer retained.
@@ -131,16 +141,25 @@ export async function reevaluateTiers(
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     if (!batch.length) break;
-    // One query decides the batch; only members whose tier moves are locked and written.
+    // One query decides the batch; only members whose tier moves are locked and written, a
+    // chunk per transaction (one commit per mover made a mass change slow).
     const metrics = await tierMetrics(db, shop, batch.map((member) => member.id), now);
-    for (const member of batch) {
+    const movers = batch.filter((member) => {
       const current = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
       const next = shop.program.tiers.levels.length
         ? decideTier(shop.program.tiers, current, metrics.get(member.id) ?? 0, now, "period")
         : { tierId: null, heldUntil: null };
-      evaluated++;
-      if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) continue;
-      await inTransaction(db, async (tx) => evaluateMemberTier(tx, shop, await lockMember(tx, member.id), now, "period"));
+      return next.tierId !== current.tierId || next.heldUntil?.getTime() !== current.heldUntil?.getTime();
+    });
+    evaluated += batch.length;
+    for (let start = 0; start < movers.length; start += MOVERS_PER_TRANSACTION) {
+      const chunk = movers.slice(start, start + MOVERS_PER_TRANSACTION).map((member) => member.id);
+      await inTransaction(db, async (tx) => {
+        const locked = await lockMembers(tx, chunk);
+        // Re-read under the locks: an order may have moved a member meanwhile.
+        const fresh = await tierMetrics(tx, shop, chunk, now);
+        for (const member of locked) await evaluateMemberTier(tx, shop, member, now, "period", fresh.get(member.id) ?? 0);
+      });
     }
     cursor = batch[batch.length - 1]!.id;
   }
