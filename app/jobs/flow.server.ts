@@ -4,6 +4,7 @@ import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/flow-triggers";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
 import { fireFlowTrigger } from "~/shopify/flow.server";
+import { claimDueTasks } from "./claim.server";
 import type { JobReport } from "./points.server";
 
 /** Attempts before a Flow event is dropped (about 4 hours of backoff). */
@@ -17,11 +18,7 @@ const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 60 * 60
  */
 export async function deliverFlowEvents(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
   const report = { job: "flow", members: 0, points: 0 };
-  const due = await db.outboxTask.findMany({
-    where: { topic: "flow_trigger", deliveredAt: null, runAt: { lte: now } },
-    orderBy: { runAt: "asc" },
-    take: 200,
-  });
+  const due = await claimDueTasks(db, "flow_trigger", now, 200);
   for (const [shopId, tasks] of Map.groupBy(due, (task) => task.shopId)) {
     const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true, flowTriggersEnabled: true } });
     const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {

@@ -10,6 +10,7 @@ import {
   type MemberFacts,
 } from "~/shopify/customer-metafields.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
+import { claimDueTasks, releaseTasks } from "./claim.server";
 import type { JobReport } from "./points.server";
 
 const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER);
@@ -22,11 +23,7 @@ const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60
  */
 export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
   const report = { job: "sync", members: 0, points: 0 };
-  const due = await db.outboxTask.findMany({
-    where: { topic: "sync_member", deliveredAt: null, runAt: { lte: now } },
-    orderBy: { runAt: "asc" },
-    take: 800,
-  });
+  const due = await claimDueTasks(db, "sync_member", now, 800);
   const byShop = Map.groupBy(due, (task) => task.shopId);
   for (const [shopId, tasks] of byShop) {
     const shop = await loadShop(db, shopId);
@@ -108,13 +105,17 @@ async function syncTierTag(
 const memberIdOf = (task: OutboxTask) => (task.payload as { memberId: string }).memberId;
 const changesOf = (task: OutboxTask) => String((task.payload as { changes?: number }).changes ?? 0);
 
-/** Done, unless the member changed again since the task was read. */
+/** Done, unless the member changed again since the task was read: then it is due again now. */
 async function markDone(db: PrismaClient, tasks: OutboxTask[], now: Date): Promise<number> {
   let done = 0;
+  const changedMeanwhile: string[] = [];
   for (const task of tasks) {
-    done += await db.$executeRaw`
+    const marked = await db.$executeRaw`
       UPDATE "OutboxTask" SET "deliveredAt" = ${now}
        WHERE id = ${task.id} AND "deliveredAt" IS NULL AND payload->>'changes' = ${changesOf(task)}`;
+    if (marked) done++;
+    else changedMeanwhile.push(task.id);
   }
+  await releaseTasks(db, changedMeanwhile, now);
   return done;
 }

@@ -6,6 +6,7 @@ import { activateRedemption, expireUnusedCode, failRedemption, UNUSED_CODE_GRACE
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
 import { isRetryable } from "~/shopify/errors";
+import { claimDueTasks } from "./claim.server";
 import type { JobReport } from "./points.server";
 
 /** Attempts before a discount code is given up on and its points refunded (about 2 hours). */
@@ -63,11 +64,7 @@ export async function deliverRedemptionCode(
 /** One pass over due discount-code tasks. */
 export async function deliverOutbox(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
   const report = { job: "outbox", members: 0, points: 0 };
-  const due = await db.outboxTask.findMany({
-    where: { topic: "create_discount", deliveredAt: null, runAt: { lte: now } },
-    orderBy: { runAt: "asc" },
-    take: 100,
-  });
+  const due = await claimDueTasks(db, "create_discount", now, 100);
   for (const task of due) {
     const redemption = await deliverRedemptionCode(db, (task.payload as { redemptionId: string }).redemptionId, now, gatewayOptions);
     report.members++;

@@ -1,0 +1,28 @@
+import type { OutboxTask, PrismaClient } from "@prisma/client";
+
+/** How long a claimed task is left to its worker before another may take it (the worker died). */
+export const CLAIM_LEASE_MS = 2 * 60_000;
+
+/**
+ * Claims due outbox tasks of a topic for this worker: several workers (app instances with jobs
+ * on, or `npm run jobs` processes) never take the same task, because a claim pushes the task's
+ * `runAt` past the lease in the same statement that skips rows another worker is claiming
+ * (`FOR UPDATE SKIP LOCKED`). A task its worker never finishes comes due again after the lease:
+ * nothing is lost. Finishing sets `deliveredAt`; retrying sets a new `runAt`.
+ */
+export async function claimDueTasks(db: PrismaClient, topic: string, now: Date, limit: number): Promise<OutboxTask[]> {
+  const claimed = await db.$queryRaw<OutboxTask[]>`
+    UPDATE "OutboxTask" SET "runAt" = ${new Date(now.getTime() + CLAIM_LEASE_MS)}
+     WHERE id IN (SELECT id FROM "OutboxTask"
+                   WHERE topic = ${topic} AND "deliveredAt" IS NULL AND "runAt" <= ${now}
+                   ORDER BY "runAt" LIMIT ${limit}
+                   FOR UPDATE SKIP LOCKED)
+    RETURNING *`;
+  return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+/** Gives unfinished claimed tasks back at once (not after the lease). */
+export async function releaseTasks(db: PrismaClient, taskIds: string[], now: Date) {
+  if (!taskIds.length) return;
+  await db.$executeRaw`UPDATE "OutboxTask" SET "runAt" = ${now} WHERE id = ANY(${taskIds}) AND "deliveredAt" IS NULL`;
+}

@@ -1,0 +1,228 @@
+// The jobs at a large store's scale, run in this process against a fresh database of each kind:
+// the expiry sweep over 1M lots, tier re-evaluation over 100k members, a 100k-member CSV import
+// and the customer metafield sync (its Admin API cost per member).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { PrismaClient } from "@prisma/client";
+import pg from "pg";
+import { openDatabase, type Database } from "~/db/database.server";
+import { migrate, readMigrations } from "~/db/migrate.server";
+import { syncMembersToShopify } from "~/jobs/member-sync.server";
+import { expirePoints, reevaluateAllTiers } from "~/jobs/points.server";
+import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { confirmImport, previewImport, runMemberImports } from "~/loyalty/member-import.server";
+import { defaultProgram, type Program } from "~/loyalty/program";
+import { AdminApiDouble, type DoubleCustomer, type ShopPlan } from "../../sandbox/admin-api-double";
+import { round, type DatabaseKind, type Figure } from "./figures";
+
+export interface JobsScale {
+  expiryMembers: number;
+  lotsPerMember: number;
+  tierMembers: number;
+  importRows: number;
+  syncMembers: number;
+}
+
+export const FULL_SCALE: JobsScale = { expiryMembers: 100_000, lotsPerMember: 10, tierMembers: 100_000, importRows: 100_000, syncMembers: 10_000 };
+export const QUICK_SCALE: JobsScale = { expiryMembers: 10_000, lotsPerMember: 10, tierMembers: 10_000, importRows: 5_000, syncMembers: 2_000 };
+
+const SHOP = "bench-jobs.myshopify.com";
+
+interface Scratch {
+  database: Database;
+  prisma: PrismaClient;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of the kind asked for, dropped afterwards. */
+export async function scratchDatabase(kind: DatabaseKind, serverUrl: string): Promise<Scratch> {
+  if (kind === "pglite") {
+    const dir = mkdtempSync(path.join(tmpdir(), "tally-bench-"));
+    const database = openDatabase({ pgliteDir: dir });
+    await database.ready;
+    return { database, prisma: database.prisma, drop: async () => (await database.close(), rmSync(dir, { recursive: true, force: true })) };
+  }
+  const name = `tally_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = openDatabase({ databaseUrl: url.toString() });
+  await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
+  return {
+    database,
+    prisma: database.prisma,
+    async drop() {
+      await database.close();
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function installShop(prisma: PrismaClient, double: AdminApiDouble, program: Program, customers: DoubleCustomer[], plan: ShopPlan) {
+  const accessToken = `shpat_${randomBytes(16).toString("hex")}`;
+  await prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "write_customers", accessToken } });
+  const shop = await prisma.shop.create({ data: { domain: SHOP, program: program as object, programRevision: 1, tiersEvaluatedRevision: 1, currencyCode: "EUR" } });
+  double.addShop({ domain: SHOP, accessToken, name: "Bench", email: "owner@bench.test", currencyCode: "EUR", ianaTimezone: "UTC", customers, plan });
+  return shop.id;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+/** Members who earned one order's points each, as the ledger writes them: entry, lot, balance. */
+async function seedMembers(prisma: PrismaClient, shopId: string, members: number, lotsPerMember: number, earned: (i: string) => string, lotExpiry: string) {
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, balance, "lastEarnedAt", "createdAt", "updatedAt")
+    SELECT 'm' || i, $1, (1000000 + i)::text, 'c' || i || '@example.com', ${lotsPerMember} * (${earned("i")}), now(), now() - interval '400 days', now()
+      FROM generate_series(1, $2::int) AS i`, shopId, members);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, kind, "idempotencyKey", "sourceType", "createdAt")
+    SELECT 'e' || i || '-' || n, $1, 'm' || i, ${earned("i")}, 'earn', 'seed:' || i || ':' || n, 'order', now()
+      FROM generate_series(1, $2::int) AS i, generate_series(1, ${lotsPerMember}) AS n`, shopId, members);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "PointLot" (id, "shopId", "memberId", amount, remaining, "availableAt", "expiresAt", source, "createdAt")
+    SELECT 'l' || i || '-' || n, $1, 'm' || i, ${earned("i")}, ${earned("i")}, now(), ${lotExpiry}, 'seed', now()
+      FROM generate_series(1, $2::int) AS i, generate_series(1, ${lotsPerMember}) AS n`, shopId, members);
+}
+
+async function expiryFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind, serverUrl);
+  const double = await AdminApiDouble.start();
+  try {
+    const program = defaultProgram();
+    program.expiry = { mode: "fixed", days: 365, remindDaysBefore: [] };
+    const shopId = await installShop(scratch.prisma, double, program, [], "plus");
+    // Three lots in ten are past their date: every member loses some points.
+    await seedMembers(scratch.prisma, shopId, scale.expiryMembers, scale.lotsPerMember, () => "100", `CASE WHEN n <= 3 THEN now() - interval '1 day' ELSE now() + interval '100 days' END`);
+    const lots = scale.expiryMembers * scale.lotsPerMember;
+    const sweep = await timed(() => expirePoints(scratch.prisma, new Date(), SHOP));
+    const again = await timed(() => expirePoints(scratch.prisma, new Date(), SHOP));
+    const expiredLots = await scratch.prisma.ledgerEntry.count({ where: { shopId, kind: "expire" } });
+    const consistent = (await ledgerDiscrepancies(scratch.prisma, shopId)).length === 0 && again.result.points === 0;
+    const detail = `${lots.toLocaleString("en")} lots of ${scale.expiryMembers.toLocaleString("en")} members, ${expiredLots.toLocaleString("en")} due; ledger ${consistent ? "consistent" : "INCONSISTENT"}`;
+    return [
+      { group: "jobs at scale", name: "expiry sweep", database: kind, value: round(sweep.ms / 1000, 2), unit: "s", goal: { op: "<=", value: 60 * (lots / 1_000_000) }, detail },
+      { group: "jobs at scale", name: "expiry sweep, nothing due", database: kind, value: round(again.ms / 1000, 2), unit: "s", detail: "the same sweep run again" },
+    ];
+  } finally {
+    await double.close();
+    await scratch.drop();
+  }
+}
+
+async function tierFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind, serverUrl);
+  const double = await AdminApiDouble.start();
+  try {
+    const program = defaultProgram();
+    program.tiers = { ...program.tiers, levels: [{ id: "silver", name: "Silver", threshold: 500, earnMultiplier: 1, entryBonusPoints: 0 }, { id: "gold", name: "Gold", threshold: 900, earnMultiplier: 1.5, entryBonusPoints: 50 }] };
+    const shopId = await installShop(scratch.prisma, double, program, [], "plus");
+    // Earned 1…1000 points each; tiers as the thresholds give them.
+    await seedMembers(scratch.prisma, shopId, scale.tierMembers, 1, (i) => `(${i} % 1000) + 1`, "NULL");
+    await scratch.prisma.$executeRaw`
+      UPDATE "Member" SET "tierId" = CASE WHEN balance >= 900 THEN 'gold' WHEN balance >= 500 THEN 'silver' END WHERE "shopId" = ${shopId}`;
+    // The merchant lowers Gold to 800: one member in ten moves up, with the entry bonus.
+    program.tiers.levels[1]!.threshold = 800;
+    await scratch.prisma.shop.update({ where: { id: shopId }, data: { program: program as object, programRevision: 2 } });
+    const pass = await timed(() => reevaluateAllTiers(scratch.prisma, new Date(), SHOP));
+    const movers = await scratch.prisma.tierChange.count({ where: { shopId } });
+    program.tiers.levels[1]!.threshold = 799;
+    await scratch.prisma.shop.update({ where: { id: shopId }, data: { program: program as object, programRevision: 3 } });
+    const quiet = await timed(() => reevaluateAllTiers(scratch.prisma, new Date(), SHOP));
+    const detail = `${scale.tierMembers.toLocaleString("en")} members, ${movers.toLocaleString("en")} move up (tier change, entry bonus, Flow event, sync)`;
+    return [
+      { group: "jobs at scale", name: "tier re-evaluation after a threshold change", database: kind, value: round(pass.ms / 1000, 2), unit: "s", goal: { op: "<=", value: 60 * (scale.tierMembers / 100_000) }, detail },
+      { group: "jobs at scale", name: "tier re-evaluation, nobody moves", database: kind, value: round(quiet.ms / 1000, 2), unit: "s", detail: `${scale.tierMembers.toLocaleString("en")} members` },
+      { group: "jobs at scale", name: "tier re-evaluation per mover", database: kind, value: round(pass.ms / Math.max(1, movers), 2), unit: "ms" },
+    ];
+  } finally {
+    await double.close();
+    await scratch.drop();
+  }
+}
+
+async function importFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind, serverUrl);
+  const double = await AdminApiDouble.start();
+  try {
+    const customers: DoubleCustomer[] = Array.from({ length: scale.importRows }, (_, i) => ({
+      id: 5_000_000 + i, email: `import${i}@example.com`, firstName: "Im", lastName: `Port ${i}`, phone: null, tags: [],
+      createdAt: "2025-01-01T00:00:00Z", numberOfOrders: 1, amountSpent: "10.00",
+    }));
+    const shopId = await installShop(scratch.prisma, double, defaultProgram(), customers, "plus");
+    const csv = ["email,points", ...customers.map((customer, i) => `${customer.email},${(i % 500) + 1}`)].join("\n");
+    const gateway = { origin: double.origin };
+    const run = await timed(async () => {
+      const preview = await previewImport(scratch.prisma, { id: shopId }, { csv, fileName: "bench.csv", staffId: null });
+      if (!preview.ok) throw new Error("the bench CSV was refused");
+      await confirmImport(scratch.prisma, shopId, preview.preview.id);
+      for (;;) {
+        await runMemberImports(scratch.prisma, new Date(), gateway, { budgetMs: 60_000 });
+        const state = await scratch.prisma.memberImport.findUniqueOrThrow({ where: { id: preview.preview.id }, select: { status: true } });
+        if (state.status === "done" || state.status === "failed") return state.status;
+      }
+    });
+    const members = await scratch.prisma.member.count({ where: { shopId } });
+    const lookups = double.callsTo("CustomersByEmail");
+    const cost = lookups.reduce((sum, call) => sum + ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost?.actualQueryCost ?? 0), 0);
+    const detail = `${scale.importRows.toLocaleString("en")} rows, ${members.toLocaleString("en")} members (${run.result}); ${lookups.length} customer searches, ${cost.toLocaleString("en")} cost points on a Plus-rate shop`;
+    return [
+      { group: "jobs at scale", name: "CSV import", database: kind, value: round(run.ms / 1000, 2), unit: "s", goal: { op: "<=", value: 30 * (scale.importRows / 100_000) }, detail },
+      { group: "jobs at scale", name: "CSV import per row", database: kind, value: round(run.ms / scale.importRows, 3), unit: "ms" },
+    ];
+  } finally {
+    await double.close();
+    await scratch.drop();
+  }
+}
+
+async function syncFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind, serverUrl);
+  const double = await AdminApiDouble.start();
+  try {
+    const shopId = await installShop(scratch.prisma, double, defaultProgram(), [], "plus");
+    await seedMembers(scratch.prisma, shopId, scale.syncMembers, 1, () => "100", "NULL");
+    await scratch.prisma.$executeRaw`
+      INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
+      SELECT 't' || id, ${shopId}, 'sync_member', 'sync:' || id, jsonb_build_object('memberId', id, 'changes', 1), now(), 0, now()
+        FROM "Member" WHERE "shopId" = ${shopId}`;
+    const later = new Date(Date.now() + 60_000);
+    const drain = await timed(async () => {
+      while (await scratch.prisma.outboxTask.count({ where: { shopId, topic: "sync_member", deliveredAt: null } })) {
+        await syncMembersToShopify(scratch.prisma, later, { origin: double.origin });
+      }
+    });
+    const calls = double.callsTo("SetMemberMetafields");
+    const cost = calls.reduce((sum, call) => sum + ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost?.actualQueryCost ?? 0), 0);
+    const perCall = calls.reduce((sum, call) => sum + (call.variables.metafields as unknown[]).length, 0) / Math.max(1, calls.length);
+    return [
+      { group: "metafield sync", name: "metafields per metafieldsSet call", database: kind, value: round(perCall, 1), unit: "metafields", goal: { op: ">=", value: 24 }, detail: "4 per member, 6 members a call; Shopify's limit is 25" },
+      { group: "metafield sync", name: "Admin API cost per member", database: kind, value: round(cost / scale.syncMembers, 2), unit: "points", detail: `${scale.syncMembers.toLocaleString("en")} members, ${calls.length} calls at 10 points` },
+      { group: "metafield sync", name: "sync drain", database: kind, value: round(scale.syncMembers / (drain.ms / 1000), 0), unit: "members/s", detail: "against the local Admin API double at the Plus rate (1000 points/s)" },
+    ];
+  } finally {
+    await double.close();
+    await scratch.drop();
+  }
+}
+
+/** Every job figure for one database kind. */
+export async function runJobsBench(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
+  return [
+    ...(await expiryFigures(kind, serverUrl, scale)),
+    ...(await tierFigures(kind, serverUrl, scale)),
+    ...(await importFigures(kind, serverUrl, scale)),
+    ...(await syncFigures(kind, serverUrl, scale)),
+  ];
+}
