@@ -1,10 +1,9 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { findCustomersByEmail, type ShopifyCustomer } from "~/shopify/customers.server";
 import { AdminGraphQLError, AdminHttpError, isRetryable, ShopNotInstalledError } from "~/shopify/errors";
-import { credit, entryExists, lockMemberForCustomer, type Tx } from "./ledger.server";
+import type { Tx } from "./ledger.server";
 import {
   IMPORT_FORMAT_LABELS,
   parseMemberCsv,
@@ -12,7 +11,7 @@ import {
   type ImportRow,
   type ImportRowIssue,
 } from "./member-import";
-import { queueMemberSync } from "./member-sync.server";
+import { queueMemberSyncs } from "./member-sync.server";
 import { expiresAtFor, loadShop, type LoadedShop } from "./program.server";
 import { keptUntil } from "./tiers";
 import { tierMetrics } from "./tiers.server";
@@ -24,7 +23,9 @@ import { tierMetrics } from "./tiers.server";
  * customer is keyed `import:opening:<customer id>`, so no file, and no rerun, grants it twice.
  */
 
-export const IMPORT_BATCH = 50;
+/** Rows applied per transaction; the Shopify lookups go 50 emails to a search. */
+export const IMPORT_BATCH = 500;
+const ROWS_PER_INSERT = 5_000;
 /** How many row errors a summary carries; the count says how many there are in all. */
 const ERRORS_SHOWN = 100;
 /** A preview holds emails: one not confirmed within a day is dropped. */
@@ -85,13 +86,18 @@ export async function previewImport(
       format: parsed.format,
       fileName: input.fileName?.trim().slice(0, 255) || null,
       status: "previewed",
-      rows: parsed.rows as unknown as Prisma.InputJsonValue,
+      validRows: parsed.rows.length,
       rowErrors: parsed.errors as unknown as Prisma.InputJsonValue,
       totalRows: parsed.totalRows,
       staffId: input.staffId,
     },
     select: { id: true },
   });
+  for (let start = 0; start < parsed.rows.length; start += ROWS_PER_INSERT) {
+    await db.memberImportRow.createMany({
+      data: parsed.rows.slice(start, start + ROWS_PER_INSERT).map((row, i) => ({ importId: created.id, n: start + i + 1, ...row })),
+    });
+  }
   const tiers = new Map(parsed.rows.flatMap((row) => (row.tier ? [[row.tier.toLowerCase(), row.tier] as const] : [])));
   return {
     ok: true,
@@ -120,12 +126,12 @@ export async function listImports(db: PrismaClient, shopId: string, take = 20): 
   return importsWhere(db, Prisma.sql`"shopId" = ${shopId}`, take);
 }
 
-// Counted and sliced in SQL: `rows` can hold 100,000 entries that a progress bar does not need.
+// The first errors sliced in SQL: a file can have 100,000 that a progress bar does not need.
 function importsWhere(db: PrismaClient, where: Prisma.Sql, take: number): Promise<ImportProgress[]> {
   return db.$queryRaw<ImportProgress[]>`
     SELECT id, format, "fileName", status, "totalRows", "processedRows", "importedRows", "skippedRows",
            "staffId", "createdAt", "finishedAt",
-           CASE WHEN jsonb_array_length("rows") > 0 THEN jsonb_array_length("rows") ELSE "processedRows" END AS "validRows",
+           CASE WHEN status IN ('done', 'failed') THEN "processedRows" ELSE "validRows" END AS "validRows",
            jsonb_array_length("rowErrors") AS "rowErrorCount",
            COALESCE((SELECT jsonb_agg(issue ORDER BY (issue->>'line')::int)
                        FROM (SELECT issue FROM jsonb_array_elements("rowErrors") AS e(issue)
@@ -141,28 +147,14 @@ function importsWhere(db: PrismaClient, where: Prisma.Sql, take: number): Promis
  * (progress counts rows by position) but loses everything else; the job skips it.
  */
 export async function eraseEmailFromImports(tx: Tx, shopId: string, email: string) {
-  const normalised = email.trim().toLowerCase();
   await tx.$executeRaw`
-    UPDATE "MemberImport" m
-       SET "rows" = (SELECT jsonb_agg(CASE WHEN t.item->>'email' = ${normalised}
-                                           THEN jsonb_build_object('line', t.item->'line', 'erased', true)
-                                           ELSE t.item END ORDER BY t.n)
-                       FROM jsonb_array_elements(m."rows") WITH ORDINALITY AS t(item, n))
-     WHERE m."shopId" = ${shopId} AND m.status IN ('previewed', 'queued', 'running')
-       AND m."rows" @> jsonb_build_array(jsonb_build_object('email', ${normalised}::text))`;
+    UPDATE "MemberImportRow" r SET email = NULL, tier = NULL, birthday = NULL, points = 0
+      FROM "MemberImport" m
+     WHERE r."importId" = m.id AND r.email = ${email.trim().toLowerCase()}
+       AND m."shopId" = ${shopId} AND m.status IN ('previewed', 'queued', 'running')`;
 }
 
-const storedRow = z.union([
-  z.object({ line: z.number().int(), erased: z.literal(true) }),
-  z.object({
-    line: z.number().int(),
-    email: z.string(),
-    points: z.number().int().min(0),
-    tier: z.string().nullable(),
-    birthday: z.string().nullable(),
-  }),
-]);
-type StoredRow = z.infer<typeof storedRow>;
+type StoredRow = ImportRow | { line: number; erased: true };
 
 interface Batch {
   status: string;
@@ -172,15 +164,17 @@ interface Batch {
 
 /** The next rows to process, after `processedRows`; locked, the import row serialises workers. */
 async function readBatch(db: PrismaClient | Tx, importId: string, lock: boolean): Promise<Batch | null> {
-  const [found] = await db.$queryRaw<{ status: string; processedRows: number; batch: unknown }[]>`
-    SELECT m.status, m."processedRows",
-           COALESCE((SELECT jsonb_agg(t.item ORDER BY t.n)
-                       FROM jsonb_array_elements(m."rows") WITH ORDINALITY AS t(item, n)
-                      WHERE t.n > m."processedRows" AND t.n <= m."processedRows" + ${IMPORT_BATCH}), '[]'::jsonb) AS batch
-      FROM "MemberImport" m
-     WHERE m.id = ${importId}
-     ${lock ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
-  return found ? { status: found.status, processedRows: found.processedRows, rows: z.array(storedRow).parse(found.batch) } : null;
+  const [found] = await db.$queryRaw<{ status: string; processedRows: number }[]>`
+    SELECT status, "processedRows" FROM "MemberImport" WHERE id = ${importId} ${lock ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
+  if (!found) return null;
+  const rows = await db.memberImportRow.findMany({
+    where: { importId, n: { gt: found.processedRows, lte: found.processedRows + IMPORT_BATCH } },
+    orderBy: { n: "asc" },
+  });
+  return {
+    ...found,
+    rows: rows.map((row) => (row.email === null ? { line: row.line, erased: true as const } : { line: row.line, email: row.email, points: row.points, tier: row.tier, birthday: row.birthday })),
+  };
 }
 
 interface ImportSource {
@@ -189,48 +183,72 @@ interface ImportSource {
   staffId: string | null;
 }
 
-type RowOutcome = { status: "imported" | "skipped"; points: number; issue?: string };
+interface ImportedRow {
+  row: ImportRow;
+  customer: ShopifyCustomer;
+  tierId: string | null;
+}
 
-/** One row: the member, their opening balance once per customer, and a tier and birthday they lack. */
-async function importRow(tx: Tx, shop: LoadedShop, source: ImportSource, row: ImportRow, customer: ShopifyCustomer, now: Date): Promise<RowOutcome> {
-  const member = await lockMemberForCustomer(tx, shop.id, customer.customerId, { email: customer.email });
-  const key = `import:opening:${customer.customerId}`;
-  if (await entryExists(tx, shop.id, key)) return { status: "skipped", points: 0, issue: "already imported" };
-  await credit(tx, member, {
-    key,
-    kind: "import",
-    points: row.points,
-    now,
-    availableAt: now,
-    expiresAt: expiresAtFor(shop.program, now),
-    source: "import",
-    sourceType: "import",
-    sourceId: source.id,
-    reason: `Opening balance from ${IMPORT_FORMAT_LABELS[source.format]}`,
-    staffId: source.staffId,
-  });
-  const profile = await tx.member.findUniqueOrThrow({
-    where: { id: member.id },
-    select: { email: true, firstName: true, lastName: true, tierId: true, birthday: true },
-  });
-  const tier = row.tier ? tierNamed(shop, row.tier) : undefined;
-  const data: Prisma.MemberUpdateInput = {
-    ...(profile.email ? {} : { email: customer.email }),
-    ...(profile.firstName ? {} : { firstName: customer.firstName }),
-    ...(profile.lastName ? {} : { lastName: customer.lastName }),
-    ...(row.birthday && !profile.birthday ? { birthday: new Date(`${row.birthday}T00:00:00Z`) } : {}),
-  };
-  if (tier && !profile.tierId) {
-    // A member the previous app had made VIP stays VIP for a year even before earning here.
-    data.tierId = tier.id;
-    data.tierHeldUntil = keptUntil(shop.program.tiers, now) ?? new Date(now.getTime() + IMPORTED_TIER_HELD_MS);
-    const metric = (await tierMetrics(tx, shop, [member.id], now)).get(member.id) ?? 0;
-    await tx.tierChange.create({ data: { shopId: shop.id, memberId: member.id, fromTierId: null, toTierId: tier.id, cause: "import", metric } });
-    await queueMemberSync(tx, shop.id, member.id, now);
+/**
+ * The batch's rows with a Shopify customer, in one statement per step: their members (made when
+ * new, locked in id order), one opening balance each keyed `import:opening:<customer id>` — a
+ * customer who already has one is skipped — with its lot, the balance, the profile fields and
+ * tier a member lacks, the tier change, and the sync to Shopify. Returns the customers imported.
+ */
+async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: ImportedRow[], now: Date): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const column = <T>(pick: (row: ImportedRow) => T) => rows.map(pick);
+  const customerIds = column((r) => r.customer.customerId);
+  await tx.$executeRaw`
+    INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, "createdAt", "updatedAt")
+    SELECT gen_random_uuid()::text, ${shop.id}, c.id, c.email, ${now}, ${now}
+      FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[]) AS c(id, email)
+    ON CONFLICT ("shopId", "shopifyCustomerId") DO NOTHING`;
+  await tx.$queryRaw`
+    SELECT id FROM "Member" WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ANY(${customerIds}) ORDER BY id FOR UPDATE`;
+  const heldUntil = keptUntil(shop.program.tiers, now) ?? new Date(now.getTime() + IMPORTED_TIER_HELD_MS);
+  const imported = await tx.$queryRaw<{ customerId: string; memberId: string; tierId: string | null }[]>`
+    WITH incoming AS (
+      SELECT * FROM unnest(${customerIds}::text[], ${column((r) => r.row.points)}::int[], ${column((r) => r.customer.firstName)}::text[],
+                           ${column((r) => r.customer.lastName)}::text[], ${column((r) => r.row.birthday)}::text[], ${column((r) => r.tierId)}::text[])
+        AS i("customerId", points, "firstName", "lastName", birthday, "tierId")
+    ), opened AS (
+      INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "sourceType", "sourceId", reason, "staffId", "createdAt")
+      SELECT gen_random_uuid()::text, ${shop.id}, m.id, i.points, 0, 'import', 'import:opening:' || i."customerId", 'import', ${source.id},
+             ${`Opening balance from ${IMPORT_FORMAT_LABELS[source.format]}`}, ${source.staffId}, ${now}
+        FROM incoming i JOIN "Member" m ON m."shopId" = ${shop.id} AND m."shopifyCustomerId" = i."customerId"
+      ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
+      RETURNING "memberId", delta
+    ), lots AS (
+      INSERT INTO "PointLot" (id, "shopId", "memberId", amount, remaining, held, "availableAt", "expiresAt", source, "createdAt")
+      SELECT gen_random_uuid()::text, ${shop.id}, o."memberId", o.delta, o.delta, false, ${now}, ${expiresAtFor(shop.program, now)}, 'import', ${now}
+        FROM opened o WHERE o.delta > 0
+      RETURNING 1
+    ), members AS (
+      UPDATE "Member" m
+         SET balance = m.balance + o.delta,
+             email = COALESCE(m.email, (SELECT email FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[]) AS e(id, email) WHERE e.id = m."shopifyCustomerId")),
+             "firstName" = COALESCE(m."firstName", i."firstName"),
+             "lastName" = COALESCE(m."lastName", i."lastName"),
+             birthday = COALESCE(m.birthday, i.birthday::date),
+             "tierId" = COALESCE(m."tierId", i."tierId"),
+             "tierHeldUntil" = CASE WHEN m."tierId" IS NULL AND i."tierId" IS NOT NULL THEN ${heldUntil} ELSE m."tierHeldUntil" END,
+             "updatedAt" = ${now}
+        FROM opened o, incoming i
+       WHERE m.id = o."memberId" AND i."customerId" = m."shopifyCustomerId"
+      RETURNING m.id, m."shopifyCustomerId", CASE WHEN i."tierId" IS NOT NULL AND m."tierId" = i."tierId" THEN i."tierId" END AS "newTierId"
+    )
+    SELECT "shopifyCustomerId" AS "customerId", id AS "memberId", "newTierId" AS "tierId" FROM members`;
+  // A member the previous app had made VIP stays VIP for a year even before earning here.
+  const tiered = imported.filter((row) => row.tierId && rows.find((r) => r.customer.customerId === row.customerId)?.tierId === row.tierId);
+  if (tiered.length) {
+    const metrics = await tierMetrics(tx, shop, tiered.map((row) => row.memberId), now);
+    await tx.tierChange.createMany({
+      data: tiered.map((row) => ({ shopId: shop.id, memberId: row.memberId, fromTierId: null, toTierId: row.tierId, cause: "import", metric: metrics.get(row.memberId) ?? 0 })),
+    });
   }
-  if (Object.keys(data).length) await tx.member.update({ where: { id: member.id }, data });
-  const issue = row.tier && !tier ? `tier "${row.tier}" is not one of the program's tiers (points imported without it)` : undefined;
-  return { status: "imported", points: row.points, issue };
+  await queueMemberSyncs(tx, shop.id, imported.map((row) => row.memberId), now);
+  return new Set(imported.map((row) => row.customerId));
 }
 
 interface BatchResult {
@@ -267,14 +285,19 @@ async function applyBatch(
     if (customer) found.push({ row, customer });
     else issues.push({ line: row.line, message: "no Shopify customer with this email" });
   }
-  // Members are locked in one order, so two imports naming the same customers cannot deadlock.
-  found.sort((a, b) => a.customer.customerId.localeCompare(b.customer.customerId));
+  // One row per customer: a file naming a customer twice imports the first.
+  const firstPerCustomer = found.filter(({ customer }, i) => found.findIndex((other) => other.customer.customerId === customer.customerId) === i);
+  const rows = firstPerCustomer.map(({ row, customer }) => ({ row, customer, tierId: row.tier ? (tierNamed(shop, row.tier)?.id ?? null) : null }));
+  const importedCustomers = await importRows(tx, shop, source, rows, now);
   for (const { row, customer } of found) {
-    const outcome = await importRow(tx, shop, source, row, customer, now);
-    if (outcome.status === "imported") imported++;
-    else skipped++;
-    points += outcome.points;
-    if (outcome.issue) issues.push({ line: row.line, message: outcome.issue, ...(outcome.status === "skipped" ? { skipped: true as const } : {}) });
+    if (!importedCustomers.has(customer.customerId) || !rows.some((r) => r.row === row)) {
+      skipped++;
+      issues.push({ line: row.line, message: "already imported", skipped: true });
+      continue;
+    }
+    imported++;
+    points += row.points;
+    if (row.tier && !tierNamed(shop, row.tier)) issues.push({ line: row.line, message: `tier "${row.tier}" is not one of the program's tiers (points imported without it)` });
   }
   issues.sort((a, b) => a.line - b.line);
   await tx.$executeRaw`
@@ -292,8 +315,9 @@ async function applyBatch(
 async function finishImport(db: PrismaClient, importId: string, status: "done" | "failed", now: Date) {
   await db.memberImport.updateMany({
     where: { id: importId, status: { in: ["queued", "running"] } },
-    data: { status, finishedAt: now, rows: [] },
+    data: { status, finishedAt: now },
   });
+  await db.memberImportRow.deleteMany({ where: { importId } });
 }
 
 /** Shopify will not answer this shop's searches however often we ask. */

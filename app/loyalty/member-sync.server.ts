@@ -21,3 +21,18 @@ export async function queueMemberSync(tx: Prisma.TransactionClient, shopId: stri
       "deliveredAt" = NULL,
       attempts = 0`;
 }
+
+/** queueMemberSync for many members in one statement. */
+export async function queueMemberSyncs(tx: Prisma.TransactionClient, shopId: string, memberIds: string[], now = new Date()) {
+  if (!memberIds.length) return;
+  const runAt = new Date(now.getTime() + SYNC_COALESCE_MS);
+  await tx.$executeRaw`
+    INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
+    SELECT gen_random_uuid()::text, ${shopId}, 'sync_member', 'sync:' || m.id, jsonb_build_object('memberId', m.id, 'changes', 1), ${runAt}, 0, ${now}
+      FROM unnest(${memberIds}::text[]) AS m(id)
+    ON CONFLICT ("shopId", key) DO UPDATE SET
+      payload = jsonb_set("OutboxTask".payload, '{changes}', to_jsonb(COALESCE(("OutboxTask".payload->>'changes')::int, 0) + 1)),
+      "runAt" = CASE WHEN "OutboxTask"."deliveredAt" IS NULL THEN "OutboxTask"."runAt" ELSE EXCLUDED."runAt" END,
+      "deliveredAt" = NULL,
+      attempts = 0`;
+}
