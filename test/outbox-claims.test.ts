@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLAIM_LEASE_MS, claimDueTasks } from "~/jobs/claim.server";
+import { CLAIM_LEASE_MS, claimDueTasks, claimTask } from "~/jobs/claim.server";
 import { deliverOutbox } from "~/jobs/outbox.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
@@ -35,7 +35,7 @@ describe("outbox workers claim tasks", () => {
   it("two workers draining at once create each code once", async () => {
     // As if Shopify had been down when the shoppers redeemed: every code is still to be made.
     await app.prisma.redemption.updateMany({ where: { shopId }, data: { status: "pending", shopifyDiscountId: null } });
-    await app.prisma.outboxTask.updateMany({ where: { shopId, topic: "create_discount" }, data: { deliveredAt: null } });
+    await app.prisma.outboxTask.updateMany({ where: { shopId, topic: "create_discount" }, data: { deliveredAt: null, runAt: new Date() } });
     app.double.shop(SHOP).discounts = [];
     app.double.reset();
     await Promise.all([deliverOutbox(app.prisma, new Date()), deliverOutbox(app.prisma, new Date()), deliverOutbox(app.prisma, new Date())]);
@@ -45,10 +45,12 @@ describe("outbox workers claim tasks", () => {
     expect(await app.prisma.redemption.count({ where: { shopId, status: "active" } })).toBe(SHOPPERS);
   });
 
-  it("a task whose worker died comes back after the lease, not before", async () => {
-    await app.prisma.outboxTask.create({ data: { shopId, topic: "probe", key: "probe", payload: {} } });
+  it("a task whose worker died comes back after the lease, not before; nobody else takes it meanwhile", async () => {
+    const task = await app.prisma.outboxTask.create({ data: { shopId, topic: "probe", key: "probe", payload: {} } });
     const now = new Date();
     expect(await claimDueTasks(app.prisma, "probe", now, 10)).toHaveLength(1);
+    // The request that queued a task may take it early, but not from a worker holding it.
+    expect(await claimTask(app.prisma, task.id, now, new Date(now.getTime() + 30_000))).toBeNull();
     expect(await claimDueTasks(app.prisma, "probe", new Date(now.getTime() + CLAIM_LEASE_MS - 1000), 10)).toHaveLength(0);
     expect(await claimDueTasks(app.prisma, "probe", new Date(now.getTime() + CLAIM_LEASE_MS), 10)).toHaveLength(1);
   });

@@ -26,3 +26,15 @@ export async function releaseTasks(db: PrismaClient, taskIds: string[], now: Dat
   if (!taskIds.length) return;
   await db.$executeRaw`UPDATE "OutboxTask" SET "runAt" = ${now} WHERE id = ANY(${taskIds}) AND "deliveredAt" IS NULL`;
 }
+
+/**
+ * Claims one task by id if nobody holds it and it is due by `dueBy` (the request that queued it
+ * may take it a little before the workers would). Null when another worker holds it or it is done.
+ */
+export async function claimTask(db: PrismaClient, taskId: string, now: Date, dueBy: Date): Promise<OutboxTask | null> {
+  const [claimed] = await db.$queryRaw<OutboxTask[]>`
+    UPDATE "OutboxTask" SET "runAt" = ${new Date(now.getTime() + CLAIM_LEASE_MS)}
+     WHERE id = ${taskId} AND "deliveredAt" IS NULL AND "runAt" <= ${dueBy}
+    RETURNING *`;
+  return claimed ?? null;
+}

@@ -1,12 +1,12 @@
-import type { PrismaClient, Redemption } from "@prisma/client";
+import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import type { Reward } from "~/loyalty/program";
 import { loadShop } from "~/loyalty/program.server";
-import { activateRedemption, expireUnusedCode, failRedemption, UNUSED_CODE_GRACE_MS } from "~/loyalty/redemptions.server";
+import { activateRedemption, expireUnusedCode, failRedemption, INLINE_ATTEMPT_MS, UNUSED_CODE_GRACE_MS } from "~/loyalty/redemptions.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
 import { isRetryable } from "~/shopify/errors";
-import { claimDueTasks } from "./claim.server";
+import { claimDueTasks, claimTask } from "./claim.server";
 import type { JobReport } from "./points.server";
 
 /** Attempts before a discount code is given up on and its points refunded (about 2 hours). */
@@ -17,19 +17,25 @@ const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** attempts, 30 * 60_
 /**
  * Creates a pending redemption's discount code in Shopify. Success activates it; a failure
  * that can pass (throttling, 5xx, network) is retried later with backoff; anything else, or
- * the last attempt, fails the redemption and refunds its points.
+ * the last attempt, fails the redemption and refunds its points. Only the holder of the task's
+ * claim works on it: a worker passes the task it claimed; the request that redeemed claims it
+ * first (a worker holding it already means the request leaves it to the worker).
  */
 export async function deliverRedemptionCode(
   db: PrismaClient,
   redemptionId: string,
   now: Date,
   gatewayOptions?: AdminGatewayOptions,
+  claimed?: OutboxTask,
 ): Promise<Redemption> {
   const redemption = await db.redemption.findUniqueOrThrow({ where: { id: redemptionId }, include: { member: true, shop: true } });
-  const task = await db.outboxTask.findUnique({
-    where: { shopId_key: { shopId: redemption.shopId, key: `redemption:${redemption.id}:create` } },
-  });
-  if (redemption.status !== "pending" || !task || task.deliveredAt) return redemption;
+  if (redemption.status !== "pending") return redemption;
+  let task = claimed ?? null;
+  if (!task) {
+    const queued = await db.outboxTask.findUnique({ where: { shopId_key: { shopId: redemption.shopId, key: `redemption:${redemption.id}:create` } } });
+    task = queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_ATTEMPT_MS)));
+  }
+  if (!task || task.deliveredAt) return redemption;
   const shop = await loadShop(db, redemption.shopId);
   try {
     if (!redemption.member.shopifyCustomerId) throw new Error("the member is no longer a Shopify customer");
@@ -66,7 +72,7 @@ export async function deliverOutbox(db: PrismaClient, now: Date, gatewayOptions?
   const report = { job: "outbox", members: 0, points: 0 };
   const due = await claimDueTasks(db, "create_discount", now, 100);
   for (const task of due) {
-    const redemption = await deliverRedemptionCode(db, (task.payload as { redemptionId: string }).redemptionId, now, gatewayOptions);
+    const redemption = await deliverRedemptionCode(db, (task.payload as { redemptionId: string }).redemptionId, now, gatewayOptions, task);
     report.members++;
     if (redemption.status === "active") report.points += redemption.pointsSpent;
   }

@@ -6,6 +6,8 @@ import type { Reward } from "./program";
 import { expiresAtFor, type LoadedShop } from "./program.server";
 
 const DAY_MS = 86_400_000;
+/** How long the redeeming request has the code task to itself before the outbox workers may take it. */
+export const INLINE_ATTEMPT_MS = 30_000;
 // Crockford's base32 without I, L, O, U: nothing a shopper can misread.
 const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -82,8 +84,15 @@ export async function redeemReward(
     sourceId: redemption.id,
     reason: reward.name,
   });
+  // The request tries first; the workers take over only if it has not finished the task by then.
   await tx.outboxTask.create({
-    data: { shopId: shop.id, topic: "create_discount", key: `redemption:${redemption.id}:create`, payload: { redemptionId: redemption.id } },
+    data: {
+      shopId: shop.id,
+      topic: "create_discount",
+      key: `redemption:${redemption.id}:create`,
+      payload: { redemptionId: redemption.id },
+      runAt: new Date(input.now.getTime() + INLINE_ATTEMPT_MS),
+    },
   });
   return { status: "created", redemption };
 }
