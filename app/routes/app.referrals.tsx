@@ -73,7 +73,12 @@ export default function ReferralsPage() {
         ) : null}
         <ReferralNumbers figures={data.figures} range={data.range} currencyCode={data.currencyCode} />
         <ReferralList referrals={data.referrals} status={data.status} awaitingReview={data.figures.awaitingReview} nextCursor={data.nextCursor} previousCursor={data.previousCursor} currencyCode={data.currencyCode} />
-        <ReferralSettings editor={editor} />
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingLg">
+            {t("referrals.settings.title")}
+          </Text>
+          <ReferralSettings editor={editor} />
+        </BlockStack>
       </BlockStack>
     </ProgramPage>
   );
