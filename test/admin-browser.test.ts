@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Program } from "~/loyalty/program";
+import { POINTS_JOBS } from "~/jobs/points.server";
 import { runMemberImports } from "~/loyalty/member-import.server";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { openBrowser, recordInteractions, screenshot, webVitals, writeArtifact } from "./support/browser";
@@ -209,5 +210,41 @@ describe("the merchant admin in a real browser", () => {
     await page.waitForURL(/from=/);
     await page.getByRole("heading", { name: "Program performance" }).waitFor();
     writeArtifact("dashboard-web-vitals.json", { ...vitals, slowestInteractionMs: await slowestInteraction() });
+  });
+
+  it("referrals: turned on in the settings, a held friend approved from the list", async () => {
+    await nav("Referrals").click();
+    await page.getByText("Referrals are off").waitFor();
+    await page.getByLabel("Referrals are on").check();
+    await page.getByLabel("Days before rewarding").fill("0");
+    await page.getByRole("button", { name: "Save" }).click();
+    await saved();
+    expect((await program()).referrals).toMatchObject({ enabled: true, holdDays: 0 });
+
+    // Ada shares her link; a friend with a throwaway address orders through it.
+    const member = (await (await app.proxy("/member", { shop: SHOP, customerId: 801 })).json()) as { referral: { code: string } };
+    const order = orderPayload("orders/paid", { id: 300, customer: { id: 805, email: "temp@mailinator.com" }, lines: [{ price: "60.00" }] }) as Record<string, unknown>;
+    order.note_attributes = [{ name: "_tally_ref", value: member.referral.code }];
+    order.shipping_address = { address1: "9 Elsewhere Lane", zip: "75001", country_code: "FR", phone: null };
+    // The Admin API double has no products: the gift-card rule set earlier would look this order's up.
+    await app.configureProgram(SHOP, (p) => void (p.earning.order.productRules = []));
+    expect((await app.webhook("orders/paid", SHOP, order)).status).toBe(200);
+    await POINTS_JOBS.referrals(app.prisma, new Date(Date.now() + 86_400_000));
+
+    // The review queue's tab reloads the list.
+    await page.getByRole("tab", { name: /^Held for review/ }).click();
+    await page.waitForURL(/status=review/);
+    const row = page.getByRole("row", { name: /Customer 805/ });
+    await row.getByText("Held for review").waitFor();
+    await row.getByText("Throwaway email address (soft)").waitFor();
+    await screenshot(page, "referrals");
+    const before = (await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance;
+    await row.getByRole("button", { name: "Approve the referral of customer 805" }).click();
+    await page.getByText("Approved: the referrer got their reward.").waitFor();
+    // Decided, it leaves the review queue; the whole list shows it rewarded.
+    await row.waitFor({ state: "detached" });
+    await page.getByRole("tab", { name: "All" }).click();
+    await row.getByText("Rewarded", { exact: true }).waitFor();
+    expect((await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance).toBe(before + 500);
   });
 });

@@ -4,8 +4,8 @@ import { BlockStack, Box, Button, Card, DatePicker, InlineGrid, InlineStack, Pop
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n";
 import { Figure } from "./figure";
+import { formatMoney } from "./format";
 import type { DashboardMetrics } from "~/loyalty/dashboard.server";
-
 
 const DAY_MS = 86_400_000;
 const CHART_HEIGHT = 260;
@@ -14,9 +14,8 @@ const CHART_HEIGHT = 260;
 export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
   const { t, i18n } = useTranslation();
   const number = (value: number) => value.toLocaleString(i18n.language);
-  const money = (amount: number, currency: string | null) =>
-    currency ? new Intl.NumberFormat(i18n.language, { style: "currency", currency }).format(amount) : number(amount);
-  const { points, liability, revenue } = metrics;
+  const money = (amount: number, currency: string | null) => formatMoney(i18n.language, amount, currency);
+  const { points, liability, revenue, referrals } = metrics;
   return (
     <BlockStack gap="400">
       <InlineStack align="space-between" blockAlign="center">
@@ -39,6 +38,13 @@ export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
         <Figure label={t("dashboard.memberRevenue")} value={money(revenue.members.cents / 100, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.members.orders })} />
         <Figure label={t("dashboard.otherRevenue")} value={money(revenue.others.cents / 100, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.others.orders })} />
       </InlineGrid>
+      {referrals ? (
+        <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
+          <Figure label={t("dashboard.referrals")} value={number(referrals.referrals)} note={t("dashboard.referralVisits", { count: referrals.visits })} />
+          <Figure label={t("dashboard.referralConversions")} value={number(referrals.conversions)} note={t("dashboard.referralsRewarded", { count: referrals.rewarded })} />
+          <Figure label={t("dashboard.referralRevenue")} value={money(referrals.revenueCents / 100, revenue.currencyCode)} />
+        </InlineGrid>
+      ) : null}
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
         <ChartCard title={t("dashboard.pointsOverTime")}>
           <LineChart
@@ -79,7 +85,8 @@ function ChartCard({ title, children }: { title: string; children: ReactNode }) 
   );
 }
 
-function RangePicker({ range }: { range: { from: Date; to: Date } }) {
+/** The page's date range as a button; picking another range sets `?from=…&to=…`. */
+export function RangePicker({ range }: { range: { from: Date; to: Date } }) {
   const { t, i18n } = useTranslation();
   const [, setParams] = useSearchParams();
   const [open, setOpen] = useState(false);

@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import type { Program } from "./program";
 import type { LoadedShop } from "./program.server";
+import { hasReferralData, referralFigures, type ReferralFigures } from "./referral-report.server";
 
 /**
  * The admin dashboard's figures for one shop over a date range: four aggregate queries, each
@@ -22,6 +23,15 @@ export const dashboardRangeSchema = z
   });
 
 export type DashboardRange = z.infer<typeof dashboardRangeSchema>;
+
+/** A page's `?from=…&to=…`, the last 30 UTC days through today when absent. */
+export function dashboardRangeFromSearch(search: URLSearchParams, now = new Date()) {
+  const today = new Date(now.toISOString().slice(0, 10));
+  return dashboardRangeSchema.safeParse({
+    from: search.get("from") ?? new Date(today.getTime() - 29 * DAY_MS),
+    to: search.get("to") ?? new Date(today.getTime() + DAY_MS),
+  });
+}
 
 export interface DashboardDay {
   /** UTC day, YYYY-MM-DD. */
@@ -73,6 +83,8 @@ export interface DashboardMetrics {
   topRewards: { rewardId: string; name: string; redemptions: number; points: number }[];
   /** One entry per UTC day of the range, zeros included; sums to `points`. */
   series: DashboardDay[];
+  /** The referral program's figures; null while it is off and has never had a referral. */
+  referrals: ReferralFigures | null;
 }
 
 /**
@@ -106,7 +118,7 @@ export async function dashboardMetrics(
   currencyCode: string | null,
 ): Promise<DashboardMetrics> {
   const { from, to } = dashboardRangeSchema.parse(range);
-  const [ledgerDays, [members], orderGroups, topRewards] = await Promise.all([
+  const [ledgerDays, [members], orderGroups, topRewards, referrals] = await Promise.all([
     // delta + pendingDelta: a pending credit is issued when earned, not when released.
     db.$queryRaw<{ day: string; issued: bigint; redeemed: bigint; expired: bigint; reversed: bigint; deducted: bigint }[]>`
       SELECT to_char("createdAt", 'YYYY-MM-DD') AS day,
@@ -143,6 +155,7 @@ export async function dashboardMetrics(
        GROUP BY "rewardId"
        ORDER BY redemptions DESC, points DESC, "rewardId"
        LIMIT 5`,
+    shopHasReferrals(db, shop).then((shown) => (shown ? referralFigures(db, shop.id, { from, to }) : null)),
   ]);
 
   const byDay = new Map(ledgerDays.map((row) => [row.day, row]));
@@ -174,8 +187,11 @@ export async function dashboardMetrics(
     revenue: { currencyCode, members: orderGroup(true), others: orderGroup(false) },
     topRewards: topRewards.map((row) => ({ ...row, points: Number(row.points) })),
     series,
+    referrals,
   };
 }
+
+const shopHasReferrals = async (db: PrismaClient, shop: LoadedShop) => shop.program.referrals.enabled || (await hasReferralData(db, shop.id));
 
 /** Every UTC day that [from, to) touches, as YYYY-MM-DD. */
 function utcDays(from: Date, to: Date): string[] {

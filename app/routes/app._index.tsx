@@ -10,7 +10,7 @@ import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
 import { ONBOARDING_STEPS, onboardingVisible } from "~/loyalty/onboarding";
 import { completeOnboarding, dismissOnboarding, readOnboarding } from "~/loyalty/onboarding.server";
-import { dashboardMetrics, dashboardRangeSchema } from "~/loyalty/dashboard.server";
+import { dashboardMetrics, dashboardRangeFromSearch } from "~/loyalty/dashboard.server";
 import { loadShop } from "~/loyalty/program.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
@@ -18,16 +18,9 @@ import { themeEmbedActivationUrl } from "~/shopify/theme-editor";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
-const DAY_MS = 86_400_000;
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, shop } = await adminContext(request);
-  const search = new URL(request.url).searchParams;
-  const today = new Date(new Date().toISOString().slice(0, 10));
-  const range = dashboardRangeSchema.safeParse({
-    from: search.get("from") ?? new Date(today.getTime() - 29 * DAY_MS),
-    to: search.get("to") ?? new Date(today.getTime() + DAY_MS),
-  });
+  const range = dashboardRangeFromSearch(new URL(request.url).searchParams);
   if (!range.success) throw Response.json({ error: "invalid_range", issues: range.error.issues.map((issue) => issue.message) }, { status: 400 });
   const [loaded, onboarding] = await Promise.all([loadShop(prisma, shop.id), readOnboarding(prisma, shop.id)]);
   let details: Awaited<ReturnType<typeof fetchShopDetails>> | null = null;

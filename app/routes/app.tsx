@@ -48,6 +48,7 @@ export default function App() {
           <Link to="/app/program">{t("nav.program")}</Link>
           <Link to="/app/rewards">{t("nav.rewards")}</Link>
           <Link to="/app/tiers">{t("nav.tiers")}</Link>
+          <Link to="/app/referrals">{t("nav.referrals")}</Link>
           <Link to="/app/members">{t("nav.members")}</Link>
           <Link to="/app/import">{t("nav.import")}</Link>
         </NavMenu>
@@ -57,8 +58,16 @@ export default function App() {
   );
 }
 
-const SECTIONS = ["home", "program", "rewards", "tiers", "members", "import"] as const;
-const PATHS: Record<(typeof SECTIONS)[number], string> = { home: "/app", program: "/app/program", rewards: "/app/rewards", tiers: "/app/tiers", members: "/app/members", import: "/app/import" };
+const SECTIONS = ["home", "program", "rewards", "tiers", "referrals", "members", "import"] as const;
+const PATHS: Record<(typeof SECTIONS)[number], string> = {
+  home: "/app",
+  program: "/app/program",
+  rewards: "/app/rewards",
+  tiers: "/app/tiers",
+  referrals: "/app/referrals",
+  members: "/app/members",
+  import: "/app/import",
+};
 
 /** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */
 function SandboxNav() {
