@@ -71,7 +71,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       const at = { url: app.url, connections };
       const orders = orderDeliveries(seeded.buyers, 1_000_000);
       const newOrder = () => orders.next().request;
-      await load({ ...at, amount: 20 * connections, next: newOrder }); // warm-up: JIT, pool, caches
+      await load({ ...at, amount: 4 * connections, next: newOrder }); // warm-up: JIT, pool, caches
 
       // Webhook ingest: as fast as it goes at fixed concurrency, then at a steady rate.
       ingest = await load({ ...at, seconds, next: newOrder });
@@ -83,7 +83,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       progress(`${kind}: storefront and checkout reads`);
       // Reads: every member in turn, buyers (with orders now) and funded members alike.
       const readers = roundRobin([...seeded.buyers, ...seeded.funded]);
-      await load({ ...at, amount: 10 * connections, next: () => proxyRequest("GET", "/member", readers()) });
+      await load({ ...at, amount: 4 * connections, next: () => proxyRequest("GET", "/member", readers()) });
       const storefront = await load({ ...at, seconds, next: () => proxyRequest("GET", "/member", readers()) });
       latencyFigures("storefront read", storefront, `GET /proxy/member, App Proxy signed per request, ${seeded.buyers.length + seeded.funded.length} members; ${describeRun(storefront, at)}`, [50, 95, 99], { 95: MS_50 });
 
@@ -99,7 +99,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
         path: "/api/extension/member",
         headers: { Authorization: `Bearer ${token()}`, Origin: "https://extensions.shopifycdn.com", "User-Agent": BROWSER_USER_AGENT },
       });
-      await load({ ...at, amount: 10 * connections, next: extensionRequest });
+      await load({ ...at, amount: 4 * connections, next: extensionRequest });
       const checkout = await load({ ...at, seconds, next: extensionRequest });
       latencyFigures("checkout read", checkout, `GET /api/extension/member, session token per member; ${describeRun(checkout, at)}`, [50, 95, 99], { 95: MS_50 });
 

@@ -1,6 +1,6 @@
 // `npx tsx scripts/bench/run-http.ts [--quick] [postgresql|pglite|scale ...]`: the HTTP benches
 // (both database kinds, then the PostgreSQL scale path), printed as a table. --quick runs each
-// timed part for 3 s at 16 connections.
+// timed part for 3 s at 16 connections. Exits 1 when a figure misses its goal.
 import path from "node:path";
 import { meetsGoal, type DatabaseKind, type Figure } from "./figures";
 import { runHttpBench, type HttpBenchOptions } from "./http";

@@ -14,6 +14,7 @@ import {
   ORDER_POINTS,
   orderDeliveries,
   percentile,
+  progress,
   redemptionRequest,
   roundRobin,
   seedShop,
@@ -45,6 +46,7 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
     const env = childEnv(database, double);
     apps.push(await startApp(env), await startApp(env));
     worker = await startWorker(env);
+    progress("scale: 2 instances and a worker up; doubled webhook ingest");
 
     const ordersOf = new Map<number, number>(); // buyer → orders sent
     const feed = orderDeliveries(seeded.buyers, 2_000_000);
@@ -54,7 +56,7 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
       return delivery.request;
     };
     const [a, b] = [apps[0]!.url, apps[1]!.url];
-    await duplicatedIngest([a, b], newDelivery, { connections, amount: 10 * connections }); // warm-up
+    await duplicatedIngest([a, b], newDelivery, { connections, amount: 4 * connections }); // warm-up
 
     // The same doubled load on one instance, then split across two.
     const one = await duplicatedIngest([a, a], newDelivery, { connections, seconds });
@@ -67,10 +69,11 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
     const ingestFailures = [...one.runs, ...two.runs].reduce((sum, r) => sum + r.non2xx + r.errors, 0) + one.lateFailures + two.lateFailures;
     figure("ingest non-2xx responses", ingestFailures, "count", "both runs, originals and duplicates", NONE);
 
+    progress("scale: redemptions through both instances");
     // Redemptions through both instances at once, while the worker runs every job.
     const redeemers = roundRobin(seeded.funded);
     const redeemed = await Promise.all(
-      [a, b].map((url) => load({ url, connections: connections / 2, amount: Math.floor(redemptions / 2), next: () => redemptionRequest(redeemers()) })),
+      [a, b].map((url) => load({ url, connections: connections / 2, amount: Math.floor(redemptions / 4), next: () => redemptionRequest(redeemers()) })),
     );
     const created = redeemed.reduce((sum, r) => sum + (r.statuses["201"] ?? 0), 0);
     figure("redemptions, 2 instances", redeemed.reduce((sum, r) => sum + r.rps, 0), "redemptions/s", redeemed.map((r) => describeRun(r, { connections: connections / 2 })).join(" + "));
@@ -79,6 +82,7 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
     try {
       const db = opened.prisma;
       const undelivered = () => db.outboxTask.count({ where: { topic: "create_discount", deliveredAt: null } });
+      progress("scale: waiting for the worker to deliver every code, then checking");
       const deadline = Date.now() + OUTBOX_TIMEOUT_MS;
       while ((await undelivered()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
       await worker.stop();
@@ -95,11 +99,14 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
       const tasks = await db.outboxTask.findMany({ where: { shopId: seeded.shopId, topic: "create_discount" }, select: { deliveredAt: true } });
       const statuses = await db.redemption.groupBy({ by: ["status"], where: { shopId: seeded.shopId }, _count: true });
       const active = statuses.find((s) => s.status === "active")?._count ?? 0;
-      const codeCalls = double.callsTo("CreateBasicCode").length;
-      const codes = new Set(double.shop(SHOP).discounts.map((d) => JSON.stringify(d))).size;
+      const calls = codeCallOutcomes(double.callsTo("CreateBasicCode").map((call) => call.response));
+      const codes = double.shop(SHOP).discounts.length;
       figure("outbox tasks not delivered", tasks.filter((t) => !t.deliveredAt).length, "tasks", `${tasks.length} code tasks for ${created} redemptions (201); waited ≤ ${OUTBOX_TIMEOUT_MS / 1000} s for the worker`, NONE);
       figure("redemptions not active", created - active, "count", `${created} created, statuses ${statuses.map((s) => `${s.status}×${s._count}`).join(" ")}`, NONE);
-      figure("code creations beyond one each", codeCalls - created, "calls", `${codeCalls} CreateBasicCode calls, ${codes} codes in the double, for ${created} redemptions`, NONE);
+      const callDetail = `CreateBasicCode calls: ${Object.entries(calls).map(([outcome, n]) => `${outcome}×${n}`).join(" ")}; ${codes} codes in the double for ${created} redemptions`;
+      figure("codes created beyond one each", codes - created, "codes", callDetail, NONE);
+      // A second attempt at a code already made (TAKEN): the inline attempt and the worker raced for one task.
+      figure("duplicate code attempts", calls.taken ?? 0, "calls", callDetail, NONE);
     } finally {
       await opened.close();
     }
@@ -153,6 +160,19 @@ async function duplicatedIngest(
   }
   const seconds = Math.max(...runs.map((r) => r.seconds));
   return { runs, deliveriesPerSecond: unique / seconds, lateFailures };
+}
+
+/** What each CreateBasicCode call got: created, taken (the code existed), throttled or error. */
+function codeCallOutcomes(responses: unknown[]): Record<string, number> {
+  const outcomes: Record<string, number> = {};
+  for (const response of responses) {
+    const { errors, data } = response as { errors?: { extensions?: { code?: string } }[] | string; data?: { discountCodeBasicCreate?: { userErrors: { code?: string }[] } } };
+    const outcome = errors
+      ? Array.isArray(errors) && errors.some((e) => e.extensions?.code === "THROTTLED") ? "throttled" : "error"
+      : data?.discountCodeBasicCreate?.userErrors.some((e) => e.code === "TAKEN") ? "taken" : "created";
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
+  return outcomes;
 }
 
 const mergedLatencies = (runs: LoadResult[]) => runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
