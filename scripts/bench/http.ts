@@ -57,7 +57,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     for (const p of percentiles) figure(group, `p${p} latency`, percentile(run.latencies, p), "ms", detail, goals[p]);
   };
 
-  // PGlite is one process's: everything is in it before the app opens it.
+  // PGlite admits one process at a time: the shop is seeded from here before the app opens it.
   const database = await benchDatabase(kind);
   const accessToken = newAccessToken();
   const double = await startDouble(accessToken);
