@@ -1,0 +1,194 @@
+// The HTTP bench for one database kind: the built app in a child process under autocannon —
+// webhook ingest against the database's own insert limit, storefront and checkout reads,
+// redemptions and the outbox that creates their codes.
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type { Database } from "~/db/database.server";
+import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { mintSessionToken } from "../../sandbox/signing";
+import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "../../test/support/constants";
+import { round, type DatabaseKind, type Figure } from "./figures";
+import {
+  benchDatabase,
+  childEnv,
+  describeRun,
+  drainOutbox,
+  load,
+  newAccessToken,
+  orderDeliveries,
+  percentile,
+  progress,
+  proxyRequest,
+  redemptionRequest,
+  roundRobin,
+  seedShop,
+  SHOP,
+  startApp,
+  startDouble,
+  type BenchDatabase,
+  type LoadResult,
+} from "./harness";
+
+export interface HttpBenchOptions {
+  /** Length of each timed run. */
+  seconds?: number;
+  /** Concurrent connections of each run (and of the raw inserts on PostgreSQL). */
+  connections?: number;
+  /** The fixed-rate webhook run's rate. */
+  rate?: number;
+  /** Redemptions with the Admin API up; keep under the Plus bucket's burst (about 1,800 codes). */
+  redemptions?: number;
+  /** Redemptions made while the Admin API fails: their codes wait in the outbox. */
+  queuedRedemptions?: number;
+}
+
+export const HTTP_BENCH_DEFAULTS: Required<HttpBenchOptions> = { seconds: 10, connections: 32, rate: 200, redemptions: 1000, queuedRedemptions: 300 };
+
+const MS_50 = { op: "<=", value: 50 } as const;
+const NONE = { op: "<=", value: 0 } as const;
+
+export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions = {}): Promise<Figure[]> {
+  const { seconds, connections, rate, redemptions, queuedRedemptions } = { ...HTTP_BENCH_DEFAULTS, ...options };
+  const figures: Figure[] = [];
+  const figure = (group: string, name: string, value: number, unit: string, detail: string, goal?: Figure["goal"]) =>
+    figures.push({ group, name, database: kind, value: round(value, unit === "ratio" ? 2 : 1), unit, detail, ...(goal ? { goal } : {}) });
+  const latencyFigures = (group: string, run: LoadResult, detail: string, percentiles: number[], goals: Record<number, Figure["goal"]> = {}) => {
+    figure(group, "throughput", run.rps, "req/s", detail);
+    for (const p of percentiles) figure(group, `p${p} latency`, percentile(run.latencies, p), "ms", detail, goals[p]);
+  };
+
+  // PGlite admits one process at a time: the shop is seeded from here before the app opens it.
+  const database = await benchDatabase(kind);
+  const accessToken = newAccessToken();
+  const double = await startDouble(accessToken);
+  try {
+    const seeded = await seedShop(database, { accessToken, buyers: 500, funded: 400, fundedPoints: 1_000_000 });
+    const env = childEnv(database, double);
+    const app = await startApp(env);
+    progress(`${kind}: app at ${app.url}; webhook ingest`);
+    let ingest: LoadResult;
+    try {
+      const at = { url: app.url, connections };
+      const orders = orderDeliveries(seeded.buyers, 1_000_000);
+      const newOrder = () => orders.next().request;
+      await load({ ...at, amount: 4 * connections, next: newOrder }); // warm-up: JIT, pool, caches
+
+      // Webhook ingest: as fast as it goes at fixed concurrency, then at a steady rate.
+      ingest = await load({ ...at, seconds, next: newOrder });
+      latencyFigures("webhook ingest", ingest, `orders/paid, each a new order; ${describeRun(ingest, at)}`, [50, 99]);
+      const steady = await load({ ...at, seconds, overallRate: rate, next: newOrder });
+      figure("webhook ingest", `p99 latency at ${rate} req/s`, percentile(steady.latencies, 99), "ms", `achieved ${round(steady.rps, 1)} req/s; ${describeRun(steady, { ...at, rate })}`, MS_50);
+      figure("webhook ingest", "non-2xx responses", ingest.non2xx + ingest.errors + steady.non2xx + steady.errors, "count", `both runs, N=${ingest.requests + steady.requests}`, NONE);
+
+      progress(`${kind}: storefront and checkout reads`);
+      // Reads: every member in turn, buyers (with orders now) and funded members alike.
+      const readers = roundRobin([...seeded.buyers, ...seeded.funded]);
+      await load({ ...at, amount: 4 * connections, next: () => proxyRequest("GET", "/member", readers()) });
+      const storefront = await load({ ...at, seconds, next: () => proxyRequest("GET", "/member", readers()) });
+      latencyFigures("storefront read", storefront, `GET /proxy/member, App Proxy signed per request, ${seeded.buyers.length + seeded.funded.length} members; ${describeRun(storefront, at)}`, [50, 95, 99], { 95: MS_50 });
+
+      // Extensions hold their session token until it expires: one per member, minted beforehand.
+      const tokens = await Promise.all(
+        [...seeded.buyers, ...seeded.funded].map((id) =>
+          mintSessionToken({ shop: SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, subject: `gid://shopify/Customer/${id}`, ttlSeconds: 600 }),
+        ),
+      );
+      const token = roundRobin(tokens);
+      const extensionRequest = () => ({
+        method: "GET" as const,
+        path: "/api/extension/member",
+        headers: { Authorization: `Bearer ${token()}`, Origin: "https://extensions.shopifycdn.com", "User-Agent": BROWSER_USER_AGENT },
+      });
+      await load({ ...at, amount: 4 * connections, next: extensionRequest });
+      const checkout = await load({ ...at, seconds, next: extensionRequest });
+      latencyFigures("checkout read", checkout, `GET /api/extension/member, session token per member; ${describeRun(checkout, at)}`, [50, 95, 99], { 95: MS_50 });
+
+      progress(`${kind}: redemptions`);
+      // Redemptions: the app debits and tries the code once inline (the Admin API double is up).
+      const redeemers = roundRobin(seeded.funded);
+      const redeemed = await load({ ...at, amount: redemptions, next: () => redemptionRequest(redeemers()) });
+      figure("redemption", "redemptions", redeemed.rps, "redemptions/s", `POST /proxy/redemptions, new Idempotency-Key each, code created inline; ${describeRun(redeemed, at)}`);
+      figure("redemption", "p99 latency", percentile(redeemed.latencies, 99), "ms", describeRun(redeemed, at));
+
+      // While the Admin API fails, redemptions still succeed; their codes wait in the outbox.
+      double.failNext({ kind: "http", status: 503 }, { operationName: "CreateBasicCode", times: Number.MAX_SAFE_INTEGER });
+      const queued = await load({ ...at, amount: queuedRedemptions, next: () => redemptionRequest(redeemers()) });
+      double.reset();
+      figure("redemption", "non-2xx responses", redeemed.non2xx + redeemed.errors + queued.non2xx + queued.errors, "count", `N=${redeemed.requests + queued.requests}, of which ${queued.requests} during an Admin API outage (503)`, NONE);
+    } finally {
+      await app.stop();
+    }
+
+    // The outbox, after the app has stopped (PGlite admits one process at a time): the worker
+    // delivers every waiting code to the double.
+    progress(`${kind}: outbox drain`);
+    const drained = await drainOutbox(env);
+    figure("outbox", "codes created", drained.codes / drained.seconds, "codes/s", `worker drain (deliverOutbox passes of 100), ${drained.codes} codes in ${round(drained.seconds, 2)} s`);
+
+    const opened = database.open();
+    try {
+      await opened.ready;
+      const db = opened.prisma;
+      const byStatus = await db.redemption.groupBy({ by: ["status"], _count: true });
+      const total = byStatus.reduce((sum, row) => sum + row._count, 0);
+      const active = byStatus.find((row) => row.status === "active")?._count ?? 0;
+      const codes = double.shop(SHOP).discounts.length;
+      figure("outbox", "redemptions not active", total - active, "count", `${total} redemptions, ${active} active, ${codes} codes in the double`, NONE);
+      figure("outbox", "ledger discrepancies", (await ledgerDiscrepancies(db, seeded.shopId)).length, "members", "cached balances vs ledger vs lots, after all runs", NONE);
+
+      progress(`${kind}: raw inserts`);
+      // The database's own limit: as many ledger rows as the ingest run wrote, one transaction each.
+      const buyerIds = (await db.member.findMany({ where: { shopId: seeded.shopId }, select: { id: true }, take: 500 })).map((m) => m.id);
+      const raw = await rawLedgerInserts(database, opened, { shopId: seeded.shopId, memberIds: buyerIds, rows: ingest.requests, concurrency: connections });
+      const rawDetail = kind === "postgresql"
+        ? `pg Pool of ${connections}, ${ingest.requests} autocommit INSERTs into "LedgerEntry" (the app's pool: 10)`
+        : `${ingest.requests} INSERTs into "LedgerEntry", one transaction each, in this process (after the app stopped)`;
+      figure("raw limit", "ledger rows inserted", raw, "rows/s", rawDetail);
+      figure("raw limit", "ingest / raw", ingest.rps / raw, "ratio", `webhook ingest ${round(ingest.rps, 1)} req/s over raw ${round(raw, 1)} rows/s`, { op: ">=", value: 0.5 });
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    await double.close();
+    await database.drop();
+  }
+  return figures;
+}
+
+/**
+ * Rows/s of the bare database: one INSERT per autocommit transaction, with the columns the app's
+ * ledger writes (delta 0, so balances and the ledger check are untouched).
+ */
+async function rawLedgerInserts(
+  database: BenchDatabase,
+  opened: Database,
+  input: { shopId: string; memberIds: string[]; rows: number; concurrency: number },
+): Promise<number> {
+  const sql = `INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", "sourceType", "sourceId", reason, "staffId", "createdAt")
+               VALUES ($1, $2, $3, 0, 0, 'bench_raw', $4, NULL, 'order', $5, 'Order', NULL, now())`;
+  const params = (i: number) => [randomUUID(), input.shopId, input.memberIds[i % input.memberIds.length], `bench:raw:${i}`, String(i)];
+  if (database.kind === "postgresql") {
+    const pool = new pg.Pool({ connectionString: database.env.DATABASE_URL, max: input.concurrency });
+    try {
+      // Connected before the clock starts, as the app's pool is after its warm-up.
+      const clients = await Promise.all(Array.from({ length: input.concurrency }, () => pool.connect()));
+      clients.forEach((client) => client.release());
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: input.concurrency }, async () => {
+          for (let i = next++; i < input.rows; i = next++) await pool.query(sql, params(i));
+        }),
+      );
+      return input.rows / ((performance.now() - started) / 1000);
+    } finally {
+      await pool.end();
+    }
+  }
+  // PGlite serves one statement at a time: sequential is its concurrency.
+  return opened.withSqlRunner(async (runner) => {
+    const started = performance.now();
+    for (let i = 0; i < input.rows; i++) await runner.query(sql, params(i));
+    return input.rows / ((performance.now() - started) / 1000);
+  });
+}

@@ -1,0 +1,54 @@
+// The bench's job worker, a child process like `npm run jobs` (same env: DATABASE_URL or
+// PGLITE_DATA_DIR, SHOPIFY_ADMIN_API_ORIGIN). Two modes:
+//   drain — delivers every waiting discount code (outbox passes until none is left), prints
+//           {"event":"bench.drained","codes":N,"seconds":S} and exits;
+//   loop  — runs every points job, pass after pass, until SIGTERM (a worker beside app
+//           instances started with TALLY_JOBS=off).
+import { openDatabase } from "../../app/db/database.server";
+import { deliverOutbox } from "../../app/jobs/outbox.server";
+import { POINTS_JOBS, type PointsJobName } from "../../app/jobs/points.server";
+
+const mode = process.argv[2];
+const database = openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, pgliteDir: process.env.PGLITE_DATA_DIR || undefined });
+await database.ready;
+const db = database.prisma;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const waiting = { topic: "create_discount", deliveredAt: null } as const;
+
+if (mode === "drain") {
+  // Codes whose first attempt failed wait for their backoff: start once the last one is due,
+  // so the figure is the delivery rate, not the backoff.
+  const latest = await db.outboxTask.aggregate({ where: waiting, _max: { runAt: true } });
+  const dueAt = latest._max.runAt?.getTime() ?? 0;
+  if (dueAt > Date.now()) await sleep(dueAt - Date.now() + 50);
+  const started = performance.now();
+  let codes = 0;
+  while ((await db.outboxTask.count({ where: waiting })) > 0) {
+    const pass = await deliverOutbox(db, new Date());
+    if (pass.members === 0) break; // what is left is not due: a retry scheduled by a failure
+    codes += pass.members;
+  }
+  console.log(JSON.stringify({ event: "bench.drained", codes, seconds: (performance.now() - started) / 1000 }));
+  await database.close();
+} else if (mode === "loop") {
+  let stopping = false;
+  process.on("SIGTERM", () => (stopping = true));
+  console.log(JSON.stringify({ event: "bench.worker.ready" }));
+  const jobs = Object.keys(POINTS_JOBS) as PointsJobName[];
+  while (!stopping) {
+    for (const job of jobs) {
+      if (stopping) break;
+      try {
+        await POINTS_JOBS[job](db, new Date());
+      } catch (error) {
+        console.error(JSON.stringify({ event: "job.failed", job, error: String(error) }));
+      }
+    }
+    await sleep(200); // a pass with nothing to do should not spin
+  }
+  await database.close();
+  console.log(JSON.stringify({ event: "bench.worker.stopped" }));
+} else {
+  console.error("usage: tsx scripts/bench/worker.ts <drain|loop>");
+  process.exit(2);
+}
