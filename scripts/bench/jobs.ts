@@ -1,14 +1,8 @@
 // The jobs at a large store's scale, run in this process against a fresh database of each kind:
 // the expiry sweep over 1M lots, tier re-evaluation over 100k members, a 100k-member CSV import
 // and the customer metafield sync (its Admin API cost per member).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
-import pg from "pg";
-import { openDatabase, type Database } from "~/db/database.server";
-import { migrate, readMigrations } from "~/db/migrate.server";
 import { syncMembersToShopify } from "~/jobs/member-sync.server";
 import { expirePoints, reevaluateAllTiers } from "~/jobs/points.server";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
@@ -16,6 +10,7 @@ import { confirmImport, previewImport, runMemberImports } from "~/loyalty/member
 import { defaultProgram, type Program } from "~/loyalty/program";
 import { AdminApiDouble, type DoubleCustomer, type ShopPlan } from "../../sandbox/admin-api-double";
 import { round, type DatabaseKind, type Figure } from "./figures";
+import { benchDatabase } from "./harness";
 
 export interface JobsScale {
   expiryMembers: number;
@@ -31,39 +26,16 @@ export const QUICK_SCALE: JobsScale = { expiryMembers: 10_000, lotsPerMember: 10
 const SHOP = "bench-jobs.myshopify.com";
 
 interface Scratch {
-  database: Database;
   prisma: PrismaClient;
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of the kind asked for, dropped afterwards. */
-export async function scratchDatabase(kind: DatabaseKind, serverUrl: string): Promise<Scratch> {
-  if (kind === "pglite") {
-    const dir = mkdtempSync(path.join(tmpdir(), "tally-bench-"));
-    const database = openDatabase({ pgliteDir: dir });
-    await database.ready;
-    return { database, prisma: database.prisma, drop: async () => (await database.close(), rmSync(dir, { recursive: true, force: true })) };
-  }
-  const name = `tally_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = openDatabase({ databaseUrl: url.toString() });
-  await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
-  return {
-    database,
-    prisma: database.prisma,
-    async drop() {
-      await database.close();
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
+/** A fresh database of the kind asked for, open in this process (the jobs run here). */
+async function scratchDatabase(kind: DatabaseKind): Promise<Scratch> {
+  const database = await benchDatabase(kind);
+  const opened = database.open();
+  await opened.ready;
+  return { prisma: opened.prisma, drop: async () => (await opened.close(), await database.drop()) };
 }
 
 async function installShop(prisma: PrismaClient, double: AdminApiDouble, program: Program, customers: DoubleCustomer[], plan: ShopPlan) {
@@ -96,8 +68,8 @@ async function seedMembers(prisma: PrismaClient, shopId: string, members: number
       FROM generate_series(1, $2::int) AS i, generate_series(1, ${lotsPerMember}) AS n`, shopId, members);
 }
 
-async function expiryFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
-  const scratch = await scratchDatabase(kind, serverUrl);
+async function expiryFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind);
   const double = await AdminApiDouble.start();
   try {
     const program = defaultProgram();
@@ -121,8 +93,8 @@ async function expiryFigures(kind: DatabaseKind, serverUrl: string, scale: JobsS
   }
 }
 
-async function tierFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
-  const scratch = await scratchDatabase(kind, serverUrl);
+async function tierFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind);
   const double = await AdminApiDouble.start();
   try {
     const program = defaultProgram();
@@ -152,8 +124,8 @@ async function tierFigures(kind: DatabaseKind, serverUrl: string, scale: JobsSca
   }
 }
 
-async function importFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
-  const scratch = await scratchDatabase(kind, serverUrl);
+async function importFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind);
   const double = await AdminApiDouble.start();
   try {
     const customers: DoubleCustomer[] = Array.from({ length: scale.importRows }, (_, i) => ({
@@ -187,8 +159,8 @@ async function importFigures(kind: DatabaseKind, serverUrl: string, scale: JobsS
   }
 }
 
-async function syncFigures(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
-  const scratch = await scratchDatabase(kind, serverUrl);
+async function syncFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind);
   const double = await AdminApiDouble.start();
   try {
     const shopId = await installShop(scratch.prisma, double, defaultProgram(), [], "plus");
@@ -218,11 +190,11 @@ async function syncFigures(kind: DatabaseKind, serverUrl: string, scale: JobsSca
 }
 
 /** Every job figure for one database kind. */
-export async function runJobsBench(kind: DatabaseKind, serverUrl: string, scale: JobsScale): Promise<Figure[]> {
+export async function runJobsBench(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
   return [
-    ...(await expiryFigures(kind, serverUrl, scale)),
-    ...(await tierFigures(kind, serverUrl, scale)),
-    ...(await importFigures(kind, serverUrl, scale)),
-    ...(await syncFigures(kind, serverUrl, scale)),
+    ...(await expiryFigures(kind, scale)),
+    ...(await tierFigures(kind, scale)),
+    ...(await importFigures(kind, scale)),
+    ...(await syncFigures(kind, scale)),
   ];
 }
