@@ -69,14 +69,14 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
           UPDATE "PointLot" l SET remaining = 0 FROM due WHERE l.id = due.id RETURNING l.id
         ), entries AS (
           INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", reason, "createdAt")
-          SELECT gen_random_uuid()::text, ${shop.id}, due."memberId", -due.remaining, 0, 'expire', 'expire:' || due.id, due."orderId", ${reason}, ${now}
+          SELECT gen_random_uuid()::text, ${shop.id}, due."memberId", -due.remaining, 0, 'expire', 'expire:' || due.id, due."orderId", ${reason}, CURRENT_TIMESTAMP
             FROM due
           ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
           RETURNING "memberId", delta
         ), totals AS (
           SELECT "memberId", SUM(delta)::int AS delta FROM entries GROUP BY "memberId"
         ), balances AS (
-          UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = ${now}
+          UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = CURRENT_TIMESTAMP
             FROM totals WHERE m.id = totals."memberId" RETURNING m.id, totals.delta
         ), synced AS (
           INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")

@@ -88,10 +88,11 @@ export async function* memberCsvChunks(db: PrismaClient, shopId: string): AsyncG
 
 const LEDGER_COLUMNS = ["Date", "Email", "Shopify customer ID", "Kind", "Points", "Pending points", "Reason", "Shopify order ID"];
 
-const ledgerPage = (db: PrismaClient, shopId: string, after: string | null) =>
+// In the order the entries were written (ids are not time-ordered: set-based jobs draw UUIDs).
+const ledgerPage = (db: PrismaClient, shopId: string, after: { createdAt: Date; id: string } | null) =>
   db.ledgerEntry.findMany({
-    where: { shopId, ...(after ? { id: { gt: after } } : {}) },
-    orderBy: { id: "asc" },
+    where: { shopId, ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}) },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: EXPORT_PAGE,
     select: {
       id: true,
@@ -108,7 +109,7 @@ const ledgerPage = (db: PrismaClient, shopId: string, after: string | null) =>
 /** Every ledger entry of the shop, one CSV chunk per page. */
 export async function* ledgerCsvChunks(db: PrismaClient, shopId: string): AsyncGenerator<string> {
   let header: string[] | null = LEDGER_COLUMNS;
-  for (let after: string | null = null; ; ) {
+  for (let after: { createdAt: Date; id: string } | null = null; ; ) {
     const entries = await ledgerPage(db, shopId, after);
     if (entries.length || header) {
       yield csvPage(
@@ -127,7 +128,7 @@ export async function* ledgerCsvChunks(db: PrismaClient, shopId: string): AsyncG
     }
     header = null;
     if (entries.length < EXPORT_PAGE) return;
-    after = entries[entries.length - 1]!.id;
+    after = entries[entries.length - 1]!;
   }
 }
 
