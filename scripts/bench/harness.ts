@@ -6,9 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
 import { openDatabase, type Database } from "~/db/database.server";
-import { migrate, readMigrations } from "~/db/migrate.server";
 import { inTransaction } from "~/db/transaction.server";
 import { adjustPoints } from "~/loyalty/adjustments.server";
 import { defaultProgram } from "~/loyalty/program";
@@ -17,6 +15,7 @@ import { ensureShop, offlineSessionId } from "~/shopify/shops.server";
 import { AdminApiDouble } from "../../sandbox/admin-api-double";
 import { appProxyQuery, webhookHmac } from "../../sandbox/signing";
 import { API_VERSION, BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "../../test/support/constants";
+import { createMigratedDatabase } from "../../test/support/database";
 import { freePort, startProcess, type Started } from "../../test/support/process";
 import { orderPayload } from "../../test/support/webhook-fixtures";
 import { round, type DatabaseKind } from "./figures";
@@ -52,27 +51,12 @@ export async function benchDatabase(kind: DatabaseKind): Promise<BenchDatabase> 
     };
   }
   const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const name = `tally_bench_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  const migrating = openDatabase({ databaseUrl });
-  await migrating.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
-  await migrating.close();
+  const { databaseUrl, drop } = await createMigratedDatabase(serverUrl, "tally_bench");
   return {
     kind,
     env: { DATABASE_URL: databaseUrl, PGLITE_DATA_DIR: "" },
     open: () => openDatabase({ databaseUrl }),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
+    drop,
   };
 }
 

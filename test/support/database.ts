@@ -19,7 +19,17 @@ export async function freshDatabase(): Promise<FreshDatabase> {
   if (!serverUrl) {
     return { kind: "pglite", env: { PGLITE_DATA_DIR: "memory://" }, drop: async () => {} };
   }
-  const name = `tally_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const { databaseUrl, drop } = await createMigratedDatabase(serverUrl, "tally_test");
+  return {
+    kind: "postgresql",
+    env: { DATABASE_URL: databaseUrl },
+    drop,
+  };
+}
+
+/** A new database on the PostgreSQL server, migrated; `drop` removes it (tests and the bench). */
+export async function createMigratedDatabase(serverUrl: string, prefix: string): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
@@ -31,8 +41,7 @@ export async function freshDatabase(): Promise<FreshDatabase> {
   await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
   await database.close();
   return {
-    kind: "postgresql",
-    env: { DATABASE_URL: databaseUrl },
+    databaseUrl,
     async drop() {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
