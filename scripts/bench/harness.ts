@@ -132,10 +132,15 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** `node server.ts` on a free port, in its own process so it does not share the load generator's thread. */
+/**
+ * `node server.ts` on a free port, in its own process so it does not share the load generator's
+ * thread. BENCH_APP_NODE_ARGS adds Node flags, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile
+ * the app under the load (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
 export async function startApp(env: Record<string, string>): Promise<AppProcess> {
   const port = await freePort();
-  const child = await startProcess(["server.ts"], { env: { ...env, HOST: "127.0.0.1", PORT: String(port) }, ready: /server\.listening/ });
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = await startProcess([...nodeArgs, "server.ts"], { env: { ...env, HOST: "127.0.0.1", PORT: String(port) }, ready: /server\.listening/ });
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child, "app") };
 }
 
