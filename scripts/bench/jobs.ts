@@ -20,7 +20,9 @@ export interface JobsScale {
   syncMembers: number;
 }
 
-export const FULL_SCALE: JobsScale = { expiryMembers: 100_000, lotsPerMember: 10, tierMembers: 100_000, importRows: 100_000, syncMembers: 10_000 };
+// The import runs at a fifth of 100k: its searches wait on the (simulated) Admin API rate, and
+// the figure is per row and scaled goal alike; the sync's cost per member does not depend on size.
+export const FULL_SCALE: JobsScale = { expiryMembers: 100_000, lotsPerMember: 10, tierMembers: 100_000, importRows: 20_000, syncMembers: 10_000 };
 export const QUICK_SCALE: JobsScale = { expiryMembers: 10_000, lotsPerMember: 10, tierMembers: 10_000, importRows: 5_000, syncMembers: 2_000 };
 
 const SHOP = "bench-jobs.myshopify.com";
@@ -148,7 +150,7 @@ async function importFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figu
     const members = await scratch.prisma.member.count({ where: { shopId } });
     const lookups = double.callsTo("CustomersByEmail");
     const cost = lookups.reduce((sum, call) => sum + ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost?.actualQueryCost ?? 0), 0);
-    const detail = `${scale.importRows.toLocaleString("en")} rows, ${members.toLocaleString("en")} members (${run.result}); ${lookups.length} customer searches, ${cost.toLocaleString("en")} cost points on a Plus-rate shop`;
+    const detail = `${scale.importRows.toLocaleString("en")} rows (goal scaled from 30 s per 100k), ${members.toLocaleString("en")} members (${run.result}); ${lookups.length} customer searches, ${cost.toLocaleString("en")} cost points on a Plus-rate shop`;
     return [
       { group: "jobs at scale", name: "CSV import", database: kind, value: round(run.ms / 1000, 2), unit: "s", goal: { op: "<=", value: 30 * (scale.importRows / 100_000) }, detail },
       { group: "jobs at scale", name: "CSV import per row", database: kind, value: round(run.ms / scale.importRows, 3), unit: "ms" },
