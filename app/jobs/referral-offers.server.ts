@@ -44,6 +44,7 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
       throw error;
     });
     if (!admin) continue;
+    let { newCustomerSegmentId: segmentId } = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { newCustomerSegmentId: true } });
     for (const member of members) {
       try {
         if (member.refereeDiscountId) {
@@ -52,7 +53,6 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
           report.deleted++;
         }
         if (!on || member.deletedAt || !member.referralCode) continue;
-        let segmentId = (await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { newCustomerSegmentId: true } })).newCustomerSegmentId;
         if (!segmentId) {
           segmentId = await ensureNewCustomerSegment(admin);
           await db.shop.update({ where: { id: shopId }, data: { newCustomerSegmentId: segmentId } });

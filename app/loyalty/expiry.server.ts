@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
-import { SYNC_COALESCE_MS } from "./member-sync.server";
+import { queueMemberSyncs } from "./member-sync.server";
 import type { LoadedShop } from "./program.server";
 
 const DAY_MS = 86_400_000;
@@ -36,7 +36,7 @@ export const EXPIRY_BATCH = 500;
  * The points the program's expiry takes now, for one shop, in batches of members: each batch is
  * one transaction that locks its members (in id order, as every writer locks one member) and
  * then, in one statement, zeroes their due lots, writes one `expire` entry per lot (keyed
- * `expire:<lot>`, so a re-run writes nothing), moves the balances and queues the members' sync.
+ * `expire:<lot>`, so a re-run writes nothing) and moves the balances; then queues the members' sync.
  * A per-lot loop spent ~5 round trips per lot; a 1M-lot sweep could not finish in minutes.
  */
 export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: Date): Promise<{ members: number; points: number }> {
@@ -58,10 +58,10 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
     if (!batch.length) break;
     const ids = batch.map((row) => row.memberId);
     after = ids[ids.length - 1]!;
-    const [moved] = await inTransaction(db, async (tx) => {
+    const expired = await inTransaction(db, async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
       // Re-read under the locks: an order may have just renewed an inactive member.
-      return tx.$queryRaw<{ members: bigint; points: bigint | null }[]>`
+      const members = await tx.$queryRaw<{ id: string; points: number }[]>`
         WITH due AS (
           SELECT l.id, l."memberId", l.remaining, l."orderId" FROM "PointLot" l JOIN "Member" m ON m.id = l."memberId"
            WHERE l."memberId" = ANY(${ids}) AND l.held = false AND l.remaining > 0 AND ${due("l")}
@@ -78,22 +78,13 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
         ), balances AS (
           UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = CURRENT_TIMESTAMP
             FROM totals WHERE m.id = totals."memberId" RETURNING m.id, totals.delta
-        ), synced AS (
-          INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
-          SELECT gen_random_uuid()::text, ${shop.id}, 'sync_member', 'sync:' || balances.id,
-                 jsonb_build_object('memberId', balances.id, 'changes', 1), ${new Date(now.getTime() + SYNC_COALESCE_MS)}, 0, ${now}
-            FROM balances
-          ON CONFLICT ("shopId", key) DO UPDATE SET
-            payload = jsonb_set("OutboxTask".payload, '{changes}', to_jsonb(COALESCE(("OutboxTask".payload->>'changes')::int, 0) + 1)),
-            "runAt" = CASE WHEN "OutboxTask"."deliveredAt" IS NULL THEN "OutboxTask"."runAt" ELSE EXCLUDED."runAt" END,
-            "deliveredAt" = NULL,
-            attempts = 0
-          RETURNING 1
         )
-        SELECT COUNT(*) AS members, -SUM(delta) AS points FROM balances`;
+        SELECT id, -delta AS points FROM balances`;
+      await queueMemberSyncs(tx, shop.id, members.map((member) => member.id), now);
+      return members;
     });
-    report.members += Number(moved?.members ?? 0);
-    report.points += Number(moved?.points ?? 0);
+    report.members += expired.length;
+    report.points += expired.reduce((sum, member) => sum + Number(member.points), 0);
   }
   return report;
 }

@@ -209,9 +209,10 @@ async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: 
   const heldUntil = keptUntil(shop.program.tiers, now) ?? new Date(now.getTime() + IMPORTED_TIER_HELD_MS);
   const imported = await tx.$queryRaw<{ customerId: string; memberId: string; tierId: string | null }[]>`
     WITH incoming AS (
-      SELECT * FROM unnest(${customerIds}::text[], ${column((r) => r.row.points)}::int[], ${column((r) => r.customer.firstName)}::text[],
-                           ${column((r) => r.customer.lastName)}::text[], ${column((r) => r.row.birthday)}::text[], ${column((r) => r.tierId)}::text[])
-        AS i("customerId", points, "firstName", "lastName", birthday, "tierId")
+      SELECT * FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[], ${column((r) => r.row.points)}::int[],
+                           ${column((r) => r.customer.firstName)}::text[], ${column((r) => r.customer.lastName)}::text[],
+                           ${column((r) => r.row.birthday)}::text[], ${column((r) => r.tierId)}::text[])
+        AS i("customerId", email, points, "firstName", "lastName", birthday, "tierId")
     ), opened AS (
       INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "sourceType", "sourceId", reason, "staffId", "createdAt")
       SELECT gen_random_uuid()::text, ${shop.id}, m.id, i.points, 0, 'import', 'import:opening:' || i."customerId", 'import', ${source.id},
@@ -227,7 +228,7 @@ async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: 
     ), members AS (
       UPDATE "Member" m
          SET balance = m.balance + o.delta,
-             email = COALESCE(m.email, (SELECT email FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[]) AS e(id, email) WHERE e.id = m."shopifyCustomerId")),
+             email = COALESCE(m.email, i.email),
              "firstName" = COALESCE(m."firstName", i."firstName"),
              "lastName" = COALESCE(m."lastName", i."lastName"),
              birthday = COALESCE(m.birthday, i.birthday::date),

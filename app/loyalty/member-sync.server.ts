@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 
 /** Changes to one member within this window become one write to Shopify. */
@@ -10,19 +9,10 @@ export const SYNC_COALESCE_MS = 5_000;
  * a change after the last sync re-arms the row.
  */
 export async function queueMemberSync(tx: Prisma.TransactionClient, shopId: string, memberId: string, now = new Date()) {
-  const runAt = new Date(now.getTime() + SYNC_COALESCE_MS);
-  await tx.$executeRaw`
-    INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
-    VALUES (${randomUUID()}, ${shopId}, 'sync_member', ${`sync:${memberId}`},
-            jsonb_build_object('memberId', ${memberId}::text, 'changes', 1), ${runAt}, 0, ${now})
-    ON CONFLICT ("shopId", key) DO UPDATE SET
-      payload = jsonb_set("OutboxTask".payload, '{changes}', to_jsonb(COALESCE(("OutboxTask".payload->>'changes')::int, 0) + 1)),
-      "runAt" = CASE WHEN "OutboxTask"."deliveredAt" IS NULL THEN "OutboxTask"."runAt" ELSE EXCLUDED."runAt" END,
-      "deliveredAt" = NULL,
-      attempts = 0`;
+  await queueMemberSyncs(tx, shopId, [memberId], now);
 }
 
-/** queueMemberSync for many members in one statement. */
+/** queueMemberSync for many members, in one statement. */
 export async function queueMemberSyncs(tx: Prisma.TransactionClient, shopId: string, memberIds: string[], now = new Date()) {
   if (!memberIds.length) return;
   const runAt = new Date(now.getTime() + SYNC_COALESCE_MS);
