@@ -102,9 +102,10 @@ const ADDRESSES_KEPT = 5;
 export async function rememberShippingAddress(tx: Tx, shopId: string, memberId: string, shippingAddress: PaidOrderForReferral["shippingAddress"]) {
   const key = addressKeyOf(shopId, shippingAddress);
   if (!key) return;
-  const { addressKeys } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { addressKeys: true } });
-  if (addressKeys[0] === key) return;
-  await tx.member.update({ where: { id: memberId }, data: { addressKeys: [key, ...addressKeys.filter((k) => k !== key)].slice(0, ADDRESSES_KEPT) } });
+  // One statement on the orders/paid path, and none when the address is already the latest.
+  await tx.$executeRaw`
+    UPDATE "Member" SET "addressKeys" = (ARRAY[${key}::text] || array_remove("addressKeys", ${key}::text))[1:${ADDRESSES_KEPT}]
+     WHERE id = ${memberId} AND "addressKeys"[1] IS DISTINCT FROM ${key}::text`;
 }
 
 async function referrerByCode(tx: Tx, shopId: string, codes: (string | null)[]) {
