@@ -1,8 +1,8 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
+import { TallySessionStorage } from "./shopify/session-storage.server";
 import { ensureShop } from "./shopify/shops.server";
 
 const shopify = shopifyApp({
@@ -12,7 +12,7 @@ const shopify = shopifyApp({
   scopes: process.env.SCOPES?.split(","),
   appUrl: process.env.SHOPIFY_APP_URL || "",
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  sessionStorage: new TallySessionStorage(prisma),
   distribution: AppDistribution.AppStore,
   logger: { level: process.env.NODE_ENV === "test" ? LogSeverity.Warning : LogSeverity.Info },
   future: {

@@ -1,6 +1,8 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 
 const RETRYABLE = new Set(["P2002", "P2034"]);
+// A raw statement's failure is P2010 with PostgreSQL's own code: a unique race or a deadlock.
+const RETRYABLE_RAW = /Code: `(23505|40P01)`|deadlock detected/;
 
 /**
  * Runs one loyalty transaction, retrying it from the start when PostgreSQL reports a deadlock or
@@ -12,8 +14,8 @@ export async function inTransaction<T>(db: PrismaClient, work: (tx: Prisma.Trans
       return await db.$transaction(work, { maxWait: 20_000, timeout: 30_000 });
     } catch (error) {
       const code = error instanceof Prisma.PrismaClientKnownRequestError ? error.code : undefined;
-      const deadlock = /deadlock detected|40P01/.test(String((error as Error)?.message));
-      if (attempt >= 4 || !(deadlock || (code && RETRYABLE.has(code)))) throw error;
+      const raceOrDeadlock = RETRYABLE_RAW.test(String((error as Error)?.message));
+      if (attempt >= 4 || !(raceOrDeadlock || (code && RETRYABLE.has(code)))) throw error;
     }
   }
 }

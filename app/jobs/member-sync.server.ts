@@ -14,6 +14,8 @@ import { claimDueTasks, releaseTasks } from "./claim.server";
 import type { JobReport } from "./points.server";
 
 const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER);
+// Whole calls per pass: a part-filled metafieldsSet costs Shopify's points as a full one does.
+const TASKS_PER_PASS = MEMBERS_PER_CALL * 133;
 const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60_000);
 
 /**
@@ -23,7 +25,7 @@ const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60
  */
 export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
   const report = { job: "sync", members: 0, points: 0 };
-  const due = await claimDueTasks(db, "sync_member", now, 800);
+  const due = await claimDueTasks(db, "sync_member", now, TASKS_PER_PASS);
   const byShop = Map.groupBy(due, (task) => task.shopId);
   for (const [shopId, tasks] of byShop) {
     const shop = await loadShop(db, shopId);

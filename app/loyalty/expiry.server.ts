@@ -17,20 +17,17 @@ export async function expiringNext(
     const from = member.lastEarnedAt ?? member.createdAt;
     return { points: member.balance, at: new Date(from.getTime() + expiry.days * DAY_MS).toISOString() };
   }
-  const next = await db.pointLot.findFirst({
-    where: { memberId: member.id, held: false, remaining: { gt: 0 }, expiresAt: { not: null } },
-    orderBy: { expiresAt: "asc" },
-  });
-  if (!next?.expiresAt) return null;
-  const sameDay = await db.pointLot.aggregate({
-    where: { memberId: member.id, held: false, remaining: { gt: 0 }, expiresAt: next.expiresAt },
-    _sum: { remaining: true },
-  });
-  return { points: sameDay._sum.remaining ?? 0, at: next.expiresAt.toISOString() };
+  // Read on every storefront view: one statement for the soonest expiry date and its points.
+  const [next] = await db.$queryRaw<{ at: Date; points: number }[]>`
+    SELECT "expiresAt" AS at, SUM(remaining)::int AS points FROM "PointLot"
+     WHERE "memberId" = ${member.id} AND NOT held AND remaining > 0 AND "expiresAt" IS NOT NULL
+     GROUP BY "expiresAt" ORDER BY "expiresAt" LIMIT 1`;
+  return next ? { points: next.points, at: next.at.toISOString() } : null;
 }
 
 /** Members whose expiry is looked at in one transaction: one statement writes all their entries. */
 export const EXPIRY_BATCH = 500;
+const CANDIDATES_PER_SCAN = 20_000;
 
 /**
  * The points the program's expiry takes now, for one shop, in batches of members: each batch is
@@ -45,26 +42,38 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
   if (expiry.mode === "never") return report;
   const cutoff = new Date(now.getTime() - expiry.days * DAY_MS);
   const reason = expiry.mode === "fixed" ? `expired after ${expiry.days} days` : `no earning activity for ${expiry.days} days`;
-  const due = (alias: string) =>
+  // Fixed periods are a property of the lot, inactivity of the member: each reads only its table.
+  const dueLots = (ids: string[]) =>
     expiry.mode === "fixed"
-      ? Prisma.sql`${Prisma.raw(alias)}."expiresAt" <= ${now}`
-      : Prisma.sql`COALESCE(m."lastEarnedAt", m."createdAt") <= ${cutoff}`;
+      ? Prisma.sql`"PointLot" l WHERE l."memberId" = ANY(${ids}) AND l."expiresAt" <= ${now}`
+      : Prisma.sql`"PointLot" l JOIN "Member" m ON m.id = l."memberId"
+          WHERE m.id = ANY(${ids}) AND l."memberId" = ANY(${ids}) AND COALESCE(m."lastEarnedAt", m."createdAt") <= ${cutoff}`;
   let after = "";
+  let candidates: string[] = [];
   for (;;) {
-    const batch = await db.$queryRaw<{ memberId: string }[]>`
-      SELECT DISTINCT l."memberId" FROM "PointLot" l JOIN "Member" m ON m.id = l."memberId"
-       WHERE l."shopId" = ${shop.id} AND l.held = false AND l.remaining > 0 AND ${due("l")} AND l."memberId" > ${after}
-       ORDER BY l."memberId" LIMIT ${EXPIRY_BATCH}`;
-    if (!batch.length) break;
-    const ids = batch.map((row) => row.memberId);
+    if (!candidates.length) {
+      // Members with something due, a large slice per scan (each scan may read every lot).
+      candidates = (
+        expiry.mode === "fixed"
+          ? await db.$queryRaw<{ memberId: string }[]>`
+              SELECT DISTINCT "memberId" FROM "PointLot"
+               WHERE "shopId" = ${shop.id} AND held = false AND remaining > 0 AND "expiresAt" <= ${now} AND "memberId" > ${after}
+               ORDER BY "memberId" LIMIT ${CANDIDATES_PER_SCAN}`
+          : await db.$queryRaw<{ memberId: string }[]>`
+              SELECT id AS "memberId" FROM "Member"
+               WHERE "shopId" = ${shop.id} AND balance > 0 AND COALESCE("lastEarnedAt", "createdAt") <= ${cutoff} AND id > ${after}
+               ORDER BY id LIMIT ${CANDIDATES_PER_SCAN}`
+      ).map((row) => row.memberId);
+      if (!candidates.length) break;
+    }
+    const ids = candidates.splice(0, EXPIRY_BATCH);
     after = ids[ids.length - 1]!;
     const expired = await inTransaction(db, async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
       // Re-read under the locks: an order may have just renewed an inactive member.
       const members = await tx.$queryRaw<{ id: string; points: number }[]>`
         WITH due AS (
-          SELECT l.id, l."memberId", l.remaining, l."orderId" FROM "PointLot" l JOIN "Member" m ON m.id = l."memberId"
-           WHERE l."memberId" = ANY(${ids}) AND l.held = false AND l.remaining > 0 AND ${due("l")}
+          SELECT l.id, l."memberId", l.remaining, l."orderId" FROM ${dueLots(ids)} AND l.held = false AND l.remaining > 0
         ), zeroed AS (
           UPDATE "PointLot" l SET remaining = 0 FROM due WHERE l.id = due.id RETURNING l.id
         ), entries AS (

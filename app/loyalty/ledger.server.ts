@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { queueFlowEvent } from "./flow-events.server";
 import { queueMemberSync } from "./member-sync.server";
 
@@ -7,6 +7,10 @@ import { queueMemberSync } from "./member-sync.server";
  * shop, written in the same transaction as the lots it moves and the member's cached balance.
  * Callers hold the member's row lock (lockMember…) for the whole transaction, so writers to one
  * member serialise and a key checked under the lock cannot be written twice.
+ *
+ * These writes run on every order, refund and redemption, so they are plain SQL: a Prisma model
+ * query costs about three times the CPU of the same statement (docs/decisions/0006). Timestamps
+ * come from clock_timestamp() in UTC, so the entries of one transaction keep their order.
  */
 
 export type Tx = Prisma.TransactionClient;
@@ -16,11 +20,16 @@ export interface LockedMember {
   shopId: string;
   balance: number;
   pending: number;
+  tierId: string | null;
+  tierHeldUntil: Date | null;
 }
+
+/** The database's clock, in UTC like every timestamp Prisma writes. */
+export const NOW_UTC = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
 
 export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember> {
   const [member] = await tx.$queryRaw<LockedMember[]>`
-    SELECT id, "shopId", balance, pending FROM "Member" WHERE id = ${memberId} FOR UPDATE`;
+    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ${memberId} FOR UPDATE`;
   if (!member) throw new Error(`member ${memberId} not found`);
   return member;
 }
@@ -28,7 +37,7 @@ export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember
 /** Several members locked at once, in id order (as single locks are taken), for batch work. */
 export async function lockMembers(tx: Tx, memberIds: string[]): Promise<LockedMember[]> {
   return tx.$queryRaw<LockedMember[]>`
-    SELECT id, "shopId", balance, pending FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`;
+    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`;
 }
 
 /** The member for a Shopify customer, created on first sight, locked for the transaction. */
@@ -38,22 +47,20 @@ export async function lockMemberForCustomer(
   shopifyCustomerId: string,
   profile: { email?: string | null } = {},
 ): Promise<LockedMember> {
-  await tx.member.createMany({
-    data: [{ shopId, shopifyCustomerId, email: profile.email ?? null }],
-    skipDuplicates: true,
-  });
+  await tx.$executeRaw`
+    INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, "createdAt", "updatedAt")
+    VALUES (gen_random_uuid()::text, ${shopId}, ${shopifyCustomerId}, ${profile.email ?? null}, ${NOW_UTC}, ${NOW_UTC})
+    ON CONFLICT ("shopId", "shopifyCustomerId") DO NOTHING`;
   const [member] = await tx.$queryRaw<LockedMember[]>`
-    SELECT id, "shopId", balance, pending FROM "Member"
+    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member"
      WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`;
   return member!;
 }
 
 export async function entryExists(tx: Tx, shopId: string, idempotencyKey: string): Promise<boolean> {
-  const entry = await tx.ledgerEntry.findUnique({
-    where: { shopId_idempotencyKey: { shopId, idempotencyKey } },
-    select: { id: true },
-  });
-  return entry !== null;
+  const found = await tx.$queryRaw<unknown[]>`
+    SELECT 1 FROM "LedgerEntry" WHERE "shopId" = ${shopId} AND "idempotencyKey" = ${idempotencyKey}`;
+  return found.length > 0;
 }
 
 interface EntryCause {
@@ -89,20 +96,14 @@ const earningReason = (input: CreditInput) => {
 export async function credit(tx: Tx, member: LockedMember, input: CreditInput): Promise<boolean> {
   if (input.points <= 0 || (await entryExists(tx, member.shopId, input.key))) return false;
   const held = input.availableAt > input.now;
-  await tx.pointLot.create({
-    data: {
-      shopId: member.shopId,
-      memberId: member.id,
-      orderId: input.orderId ?? null,
-      amount: input.points,
-      remaining: input.points,
-      held,
-      availableAt: input.availableAt,
-      expiresAt: input.expiresAt,
-      source: input.source,
-    },
-  });
-  await writeEntry(tx, member, input, held ? 0 : input.points, held ? input.points : 0);
+  await tx.$executeRaw`
+    INSERT INTO "PointLot" (id, "shopId", "memberId", "orderId", amount, remaining, held, "availableAt", "expiresAt", source, "createdAt")
+    VALUES (gen_random_uuid()::text, ${member.shopId}, ${member.id}, ${input.orderId ?? null}, ${input.points}, ${input.points}, ${held},
+            ${input.availableAt}, ${input.expiresAt}, ${input.source}, ${NOW_UTC})`;
+  const lastEarned = input.activityAt
+    ? Prisma.sql`, "lastEarnedAt" = GREATEST(COALESCE("lastEarnedAt", ${input.activityAt}), ${input.activityAt})`
+    : Prisma.empty;
+  await writeEntry(tx, member, input, held ? 0 : input.points, held ? input.points : 0, lastEarned);
   if (EARNING_KINDS.has(input.kind)) {
     await queueFlowEvent(tx, member.shopId, "pointsEarned", `earned:${input.key}`, member.id, {
       Points: input.points,
@@ -111,11 +112,6 @@ export async function credit(tx: Tx, member: LockedMember, input: CreditInput): 
       Reason: earningReason(input),
       "Available now": !held,
     }, input.now);
-  }
-  if (input.activityAt) {
-    await tx.$executeRaw`
-      UPDATE "Member" SET "lastEarnedAt" = GREATEST(COALESCE("lastEarnedAt", ${input.activityAt}), ${input.activityAt})
-       WHERE id = ${member.id}`;
   }
   return true;
 }
@@ -142,10 +138,10 @@ export interface DebitResult {
 export async function debit(tx: Tx, member: LockedMember, input: DebitInput): Promise<DebitResult | null> {
   if (input.points <= 0) return { debited: 0, shortfall: 0 };
   if (await entryExists(tx, member.shopId, input.key)) return null;
-  const lots = await tx.pointLot.findMany({
-    where: { memberId: member.id, remaining: { gt: 0 }, ...(input.includePending ? {} : { held: false }) },
-    orderBy: [{ expiresAt: { sort: "asc", nulls: "last" } }, { availableAt: "asc" }, { createdAt: "asc" }],
-  });
+  const lots = await tx.$queryRaw<{ id: string; orderId: string | null; remaining: number; held: boolean }[]>`
+    SELECT id, "orderId", remaining, held FROM "PointLot"
+     WHERE "memberId" = ${member.id} AND remaining > 0 ${input.includePending ? Prisma.empty : Prisma.sql`AND NOT held`}
+     ORDER BY "expiresAt" ASC NULLS LAST, "availableAt" ASC, "createdAt" ASC`;
   const ordered = [
     ...lots.filter((lot) => input.fromOrderId && lot.orderId === input.fromOrderId),
     ...lots.filter((lot) => !(input.fromOrderId && lot.orderId === input.fromOrderId) && !lot.held),
@@ -154,13 +150,20 @@ export async function debit(tx: Tx, member: LockedMember, input: DebitInput): Pr
   let needed = input.points;
   let fromBalance = 0;
   let fromPending = 0;
+  const taken: { id: string; take: number }[] = [];
   for (const lot of ordered) {
     if (needed === 0) break;
     const take = Math.min(needed, lot.remaining);
-    await tx.pointLot.update({ where: { id: lot.id }, data: { remaining: { decrement: take } } });
+    taken.push({ id: lot.id, take });
     if (lot.held) fromPending += take;
     else fromBalance += take;
     needed -= take;
+  }
+  if (taken.length) {
+    await tx.$executeRaw`
+      UPDATE "PointLot" SET remaining = remaining - t.take
+        FROM unnest(${taken.map((lot) => lot.id)}::text[], ${taken.map((lot) => lot.take)}::int[]) AS t(id, take)
+       WHERE "PointLot".id = t.id`;
   }
   const debited = fromBalance + fromPending;
   if (debited > 0 || needed > 0) {
@@ -184,26 +187,16 @@ export async function releaseDueLots(tx: Tx, member: LockedMember, now: Date): P
   return released;
 }
 
-async function writeEntry(tx: Tx, member: LockedMember, cause: EntryCause, delta: number, pendingDelta: number) {
-  await tx.ledgerEntry.create({
-    data: {
-      shopId: member.shopId,
-      memberId: member.id,
-      delta,
-      pendingDelta,
-      kind: cause.kind,
-      idempotencyKey: cause.key,
-      orderId: cause.orderId ?? null,
-      sourceType: cause.sourceType ?? null,
-      sourceId: cause.sourceId ?? null,
-      reason: cause.reason ?? null,
-      staffId: cause.staffId ?? null,
-    },
-  });
-  await tx.member.update({
-    where: { id: member.id },
-    data: { balance: { increment: delta }, pending: { increment: pendingDelta } },
-  });
+/** The entry and the member's cached balance, in one statement; `alsoSet` adds to the member's update. */
+async function writeEntry(tx: Tx, member: LockedMember, cause: EntryCause, delta: number, pendingDelta: number, alsoSet: Prisma.Sql = Prisma.empty) {
+  await tx.$executeRaw`
+    WITH entry AS (
+      INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", "sourceType", "sourceId", reason, "staffId", "createdAt")
+      VALUES (gen_random_uuid()::text, ${member.shopId}, ${member.id}, ${delta}, ${pendingDelta}, ${cause.kind}, ${cause.key}, ${cause.orderId ?? null},
+              ${cause.sourceType ?? null}, ${cause.sourceId ?? null}, ${cause.reason ?? null}, ${cause.staffId ?? null}, ${NOW_UTC})
+    )
+    UPDATE "Member" SET balance = balance + ${delta}, pending = pending + ${pendingDelta}, "updatedAt" = ${NOW_UTC}${alsoSet}
+     WHERE id = ${member.id}`;
   member.balance += delta;
   member.pending += pendingDelta;
   await queueMemberSync(tx, member.shopId, member.id);

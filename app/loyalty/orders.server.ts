@@ -2,7 +2,7 @@ import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
 import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "./referrals.server";
 import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
-import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
+import { credit, debit, entryExists, lockMember, lockMemberForCustomer, NOW_UTC, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
 import { markCodesUsed } from "./redemptions.server";
 import { evaluateMemberTier, tierMultiplier } from "./tiers.server";
@@ -14,13 +14,27 @@ const DAY_MS = 86_400_000;
  * refunded, cancelled) and then settles the order: the ledger entries that are missing for the
  * facts known so far are written under keys derived from their cause. Any duplication or
  * ordering of the same facts ends at the same balance.
+ *
+ * Every paid order runs through here: its statements are plain SQL, like the ledger's.
  */
 
 async function lockOrder(tx: Tx, shopId: string, shopifyOrderId: string): Promise<Order> {
-  await tx.order.createMany({ data: [{ shopId, shopifyOrderId }], skipDuplicates: true });
-  const [row] = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Order" WHERE "shopId" = ${shopId} AND "shopifyOrderId" = ${shopifyOrderId} FOR UPDATE`;
-  return tx.order.findUniqueOrThrow({ where: { id: row!.id } });
+  await tx.$executeRaw`
+    INSERT INTO "Order" (id, "shopId", "shopifyOrderId", "createdAt", "updatedAt")
+    VALUES (gen_random_uuid()::text, ${shopId}, ${shopifyOrderId}, ${NOW_UTC}, ${NOW_UTC})
+    ON CONFLICT ("shopId", "shopifyOrderId") DO NOTHING`;
+  const [order] = await tx.$queryRaw<Order[]>`
+    SELECT * FROM "Order" WHERE "shopId" = ${shopId} AND "shopifyOrderId" = ${shopifyOrderId} FOR UPDATE`;
+  return order!;
+}
+
+async function updateOrder(tx: Tx, order: Order, change: Partial<Pick<Order, "memberId" | "pointsEarned" | "shopifyCustomerId" | "cancelledAt">>): Promise<Order> {
+  const next = { ...order, ...change };
+  await tx.$executeRaw`
+    UPDATE "Order" SET "memberId" = ${next.memberId}, "pointsEarned" = ${next.pointsEarned}, "shopifyCustomerId" = ${next.shopifyCustomerId},
+                       "cancelledAt" = ${next.cancelledAt}, "updatedAt" = ${NOW_UTC}
+     WHERE id = ${order.id}`;
+  return next;
 }
 
 export async function recordPaidOrder(
@@ -35,22 +49,14 @@ export async function recordPaidOrder(
   const firstPayment = !order.paidAt;
   if (firstPayment) {
     const award = pointsForOrder(shop.program, { placedAt: paid.placedAt, lines: paid.lines }, products);
-    order = await tx.order.update({
-      where: { id: order.id },
-      data: {
-        paidAt: now,
-        placedAt: paid.placedAt,
-        name: paid.name,
-        email: paid.email,
-        test: paid.test,
-        shopifyCustomerId: paid.customerId,
-        cancelledAt: order.cancelledAt ?? paid.cancelledAt,
-        lines: award.lines as unknown as Prisma.InputJsonValue,
-        eligibleCents: award.eligibleCents,
-        pointsEarned: award.points,
-        holdDays: award.holdDays,
-      },
-    });
+    const [paidOrder] = await tx.$queryRaw<Order[]>`
+      UPDATE "Order" SET "paidAt" = ${now}, "placedAt" = ${paid.placedAt}, name = ${paid.name}, email = ${paid.email}, test = ${paid.test},
+                         "shopifyCustomerId" = ${paid.customerId}, "cancelledAt" = ${order.cancelledAt ?? paid.cancelledAt},
+                         lines = ${JSON.stringify(award.lines)}::jsonb, "eligibleCents" = ${award.eligibleCents},
+                         "pointsEarned" = ${award.points}, "holdDays" = ${award.holdDays}, "updatedAt" = ${NOW_UTC}
+       WHERE id = ${order.id}
+      RETURNING *`;
+    order = paidOrder!;
   }
   const settlement = await settleOrder(tx, shop, order, now);
   if (firstPayment && !paid.test) {
@@ -91,7 +97,7 @@ export async function recordRefund(tx: Tx, shop: LoadedShop, refund: Refund, now
 
 export async function recordCancellation(tx: Tx, shop: LoadedShop, shopifyOrderId: string, cancelledAt: Date, now: Date) {
   let order = await lockOrder(tx, shop.id, shopifyOrderId);
-  if (!order.cancelledAt) order = await tx.order.update({ where: { id: order.id }, data: { cancelledAt } });
+  if (!order.cancelledAt) order = await updateOrder(tx, order, { cancelledAt });
   const settlement = await settleOrder(tx, shop, order, now);
   await undoReferralForOrder(tx, shop, order.id, now);
   return settlement;
@@ -115,17 +121,15 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   const member = order.memberId
     ? await lockMember(tx, order.memberId)
     : await lockMemberForCustomer(tx, shop.id, order.shopifyCustomerId!, { email: order.email });
-  if (!order.memberId) await tx.order.update({ where: { id: order.id }, data: { memberId: member.id } });
-
   const placedAt = order.placedAt ?? order.paidAt;
+  if (!order.memberId) order = await updateOrder(tx, order, { memberId: member.id });
+
   const earnKey = `order:${order.shopifyOrderId}:earn`;
   if (order.pointsEarned > 0 && !(await entryExists(tx, shop.id, earnKey))) {
     // The member's tier multiplies the order's points once, when they are first awarded;
     // refunds then take back their share of the multiplied points.
-    const multiplier = await tierMultiplier(tx, shop, member.id);
-    if (multiplier !== 1) {
-      order = await tx.order.update({ where: { id: order.id }, data: { pointsEarned: Math.round(order.pointsEarned * multiplier) } });
-    }
+    const multiplier = tierMultiplier(shop, member);
+    if (multiplier !== 1) order = await updateOrder(tx, order, { pointsEarned: Math.round(order.pointsEarned * multiplier) });
   }
   const awarded = await credit(tx, member, {
     key: earnKey,
@@ -141,10 +145,8 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
     sourceId: order.shopifyOrderId,
   });
 
-  const refunds: OrderRefund[] = await tx.orderRefund.findMany({
-    where: { orderId: order.id },
-    orderBy: [{ createdAt: "asc" }, { shopifyRefundId: "asc" }],
-  });
+  const refunds = await tx.$queryRaw<OrderRefund[]>`
+    SELECT * FROM "OrderRefund" WHERE "orderId" = ${order.id} ORDER BY "createdAt" ASC, "shopifyRefundId" ASC`;
   const target = pointsOrderKeeps(
     { pointsEarned: order.pointsEarned, lines: (order.lines ?? []) as unknown as WeightedLine[] },
     refunds.map((refund) => refund.lines as unknown as RefundLine[]),
@@ -180,8 +182,9 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
 }
 
 async function orderNet(tx: Tx, orderId: string): Promise<number> {
-  const sums = await tx.ledgerEntry.aggregate({ where: { orderId }, _sum: { delta: true, pendingDelta: true } });
-  return (sums._sum.delta ?? 0) + (sums._sum.pendingDelta ?? 0);
+  const [sums] = await tx.$queryRaw<{ net: number }[]>`
+    SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::int AS net FROM "LedgerEntry" WHERE "orderId" = ${orderId}`;
+  return sums!.net;
 }
 
 /** Paid guest orders with this email, not yet claimed by a customer: theirs now. */
@@ -195,7 +198,7 @@ export async function claimGuestOrders(tx: Tx, shop: LoadedShop, customerId: str
   for (const { shopifyOrderId } of guestOrders) {
     const order = await lockOrder(tx, shop.id, shopifyOrderId);
     if (order.shopifyCustomerId || order.memberId) continue;
-    const claimed = await tx.order.update({ where: { id: order.id }, data: { shopifyCustomerId: customerId } });
+    const claimed = await updateOrder(tx, order, { shopifyCustomerId: customerId });
     settled.push(await settleOrder(tx, shop, claimed, now));
   }
   return settled;

@@ -10,18 +10,49 @@ export interface LoadedShop {
   programRevision: number;
 }
 
-/** The shop's program; a shop that never saved one runs the default program. */
-export async function loadShop(db: Tx, shopId: string): Promise<LoadedShop> {
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
-  const stored = shop.program === null ? null : parseProgram(shop.program);
-  return {
-    id: shop.id,
-    domain: shop.domain,
+/** A shop row as the hot paths read it: the program as stored text, parsed only when it changed. */
+export interface StoredShopProgram {
+  id: string;
+  domain: string;
+  programRevision: number;
+  program: string | null;
+}
+
+const parsedPrograms = new Map<string, { stored: string | null; program: Program }>();
+const PARSED_PROGRAMS_KEPT = 1_000;
+
+/**
+ * Validating a program (zod) costs more than the rest of a storefront read; each shop's stored
+ * program is parsed once per process and reused while its text is unchanged. Frozen, because
+ * every request shares it.
+ */
+export function loadedShop(row: StoredShopProgram): LoadedShop {
+  let cached = parsedPrograms.get(row.id);
+  if (!cached || cached.stored !== row.program) {
+    const stored = row.program === null ? null : parseProgram(JSON.parse(row.program));
     // A stored program is validated on save; should a later schema reject it, it still loads
     // as the default rather than stopping every webhook.
-    program: stored?.ok ? stored.program : defaultProgram(),
-    programRevision: shop.programRevision,
-  };
+    cached = { stored: row.program, program: deepFreeze(stored?.ok ? stored.program : defaultProgram()) };
+    if (parsedPrograms.size >= PARSED_PROGRAMS_KEPT) parsedPrograms.delete(parsedPrograms.keys().next().value!);
+    parsedPrograms.set(row.id, cached);
+  }
+  return { id: row.id, domain: row.domain, program: cached.program, programRevision: row.programRevision };
+}
+
+/** The shop's program; a shop that never saved one runs the default program. */
+export async function loadShop(db: Tx, shopId: string): Promise<LoadedShop> {
+  const [row] = await db.$queryRaw<StoredShopProgram[]>`
+    SELECT id, domain, "programRevision", program::text AS program FROM "Shop" WHERE id = ${shopId}`;
+  if (!row) throw new Error(`shop ${shopId} not found`);
+  return loadedShop(row);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 export type SaveProgramResult =

@@ -1,7 +1,7 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import { queueFlowEvent } from "./flow-events.server";
-import { credit, lockMembers, type LockedMember, type Tx } from "./ledger.server";
+import { credit, lockMembers, NOW_UTC, type LockedMember, type Tx } from "./ledger.server";
 import { queueMemberSync } from "./member-sync.server";
 import type { RefundLine } from "./earning";
 import { expiresAtFor, type LoadedShop } from "./program.server";
@@ -18,21 +18,13 @@ export async function tierMetrics(
   const metrics = new Map<string, number>();
   if (shop.program.tiers.metric === "points_earned") {
     // What the member earned, net of refunds; a tier's own entry bonus does not count.
-    const sums = await db.ledgerEntry.groupBy({
-      by: ["memberId"],
-      where: {
-        memberId: { in: memberIds },
-        ...(start ? { createdAt: { gte: start } } : {}),
-        OR: [
-          { kind: "earn" },
-          { kind: "action" },
-          { kind: "bonus", NOT: { sourceType: "tier" } },
-          { kind: "reverse", sourceType: { in: ["refund", "cancellation"] } },
-        ],
-      },
-      _sum: { delta: true, pendingDelta: true },
-    });
-    for (const sum of sums) metrics.set(sum.memberId, (sum._sum.delta ?? 0) + (sum._sum.pendingDelta ?? 0));
+    const sums = await db.$queryRaw<{ memberId: string; earned: number }[]>`
+      SELECT "memberId", SUM(delta + "pendingDelta")::int AS earned FROM "LedgerEntry"
+       WHERE "memberId" = ANY(${memberIds}) ${start ? Prisma.sql`AND "createdAt" >= ${start}` : Prisma.empty}
+         AND (kind IN ('earn', 'action') OR (kind = 'bonus' AND "sourceType" <> 'tier')
+              OR (kind = 'reverse' AND "sourceType" IN ('refund', 'cancellation')))
+       GROUP BY "memberId"`;
+    for (const sum of sums) metrics.set(sum.memberId, sum.earned);
     return metrics;
   }
   const orders = await db.order.findMany({
@@ -68,20 +60,23 @@ export async function evaluateMemberTier(
   knownMetric?: number,
 ) {
   const tiers = shop.program.tiers;
-  const row = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true, tierHeldUntil: true } });
-  if (!tiers.levels.length && !row.tierId) return null;
-  const current: TierState = { tierId: row.tierId, heldUntil: row.tierHeldUntil };
+  if (!tiers.levels.length && !member.tierId) return null;
+  const current: TierState = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
   const metric = knownMetric ?? (await tierMetrics(tx, shop, [member.id], now)).get(member.id) ?? 0;
   const next = tiers.levels.length ? decideTier(tiers, current, metric, now, cause) : { tierId: null, heldUntil: null };
   if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) return next;
-  await tx.member.update({ where: { id: member.id }, data: { tierId: next.tierId, tierHeldUntil: next.heldUntil } });
+  await tx.$executeRaw`
+    UPDATE "Member" SET "tierId" = ${next.tierId}, "tierHeldUntil" = ${next.heldUntil}, "updatedAt" = ${NOW_UTC} WHERE id = ${member.id}`;
+  member.tierId = next.tierId;
+  member.tierHeldUntil = next.heldUntil;
   if (next.tierId !== current.tierId) {
-    const change = await tx.tierChange.create({
-      data: { shopId: shop.id, memberId: member.id, fromTierId: current.tierId, toTierId: next.tierId, cause, metric },
-    });
+    const [change] = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO "TierChange" (id, "shopId", "memberId", "fromTierId", "toTierId", cause, metric, "createdAt")
+      VALUES (gen_random_uuid()::text, ${shop.id}, ${member.id}, ${current.tierId}, ${next.tierId}, ${cause}, ${metric}, ${NOW_UTC})
+      RETURNING id`;
     const reached = tiers.levels.find((level) => level.id === next.tierId);
     const left = tiers.levels.find((level) => level.id === current.tierId);
-    await queueFlowEvent(tx, shop.id, "tierChanged", `tier:${change.id}`, member.id, {
+    await queueFlowEvent(tx, shop.id, "tierChanged", `tier:${change!.id}`, member.id, {
       "Previous tier": left?.name ?? "",
       "New tier": reached?.name ?? "",
       // Levels are ordered from the lowest; no tier ranks below them all (-1).
@@ -108,9 +103,8 @@ export async function evaluateMemberTier(
 }
 
 /** The multiplier of the member's current tier on points for orders. */
-export async function tierMultiplier(tx: Tx, shop: LoadedShop, memberId: string): Promise<number> {
-  const { tierId } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { tierId: true } });
-  return shop.program.tiers.levels.find((level) => level.id === tierId)?.earnMultiplier ?? 1;
+export function tierMultiplier(shop: LoadedShop, member: LockedMember): number {
+  return shop.program.tiers.levels.find((level) => level.id === member.tierId)?.earnMultiplier ?? 1;
 }
 
 const MOVERS_PER_TRANSACTION = 100;

@@ -6,6 +6,6 @@ import { memberView } from "~/storefront/api.server";
 /** GET /api/extension/member — the same answer as /apps/tally/member, for checkout and account extensions (OPTIONS → 204). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop, customerId } = await authenticateExtension(request);
-  return withCors(Response.json(await memberView(prisma, shop.id, customerId)));
+  return withCors(Response.json(await memberView(prisma, shop, customerId)));
 }
 

@@ -6,5 +6,5 @@ import { memberView } from "~/storefront/api.server";
 /** GET /apps/tally/member: the signed-in shopper's points, rewards and codes; the program for a guest. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop, customerId } = await authenticateAppProxy(request);
-  return Response.json(await memberView(prisma, shop.id, customerId), { headers: { "Cache-Control": "private, no-store" } });
+  return Response.json(await memberView(prisma, shop, customerId), { headers: { "Cache-Control": "private, no-store" } });
 }

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { loadedShop, loadShop, type LoadedShop, type StoredShopProgram } from "~/loyalty/program.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -21,10 +22,18 @@ export async function ensureShop(db: Db, shopDomain: string, scopes?: string | n
   });
 }
 
-export async function findInstalledShop(db: Db, shopDomain: string) {
-  const session = await db.session.findUnique({ where: { id: offlineSessionId(shopDomain) } });
-  if (!session) return null;
-  const shop = await db.shop.findUnique({ where: { domain: shopDomain } });
-  if (shop?.status === "installed") return shop;
-  return ensureShop(db, shopDomain, session.scope);
+/**
+ * The installed shop with its program, or null: one query on every webhook and storefront
+ * request (the session and the shop read together).
+ */
+export async function findInstalledShop(db: Db, shopDomain: string): Promise<LoadedShop | null> {
+  const [row] = await db.$queryRaw<(Omit<StoredShopProgram, "id"> & { id: string | null; scope: string | null; installed: boolean | null })[]>`
+    SELECT session.scope, shop.id, shop.domain, shop."programRevision", shop.program::text AS program,
+           shop.status = 'installed' AS installed
+      FROM "Session" session LEFT JOIN "Shop" shop ON shop.domain = ${shopDomain}
+     WHERE session.id = ${offlineSessionId(shopDomain)}`;
+  if (!row) return null;
+  if (row.id && row.installed) return loadedShop({ ...row, id: row.id });
+  const shop = await ensureShop(db, shopDomain, row.scope);
+  return loadShop(db, shop.id);
 }

@@ -2,7 +2,8 @@ import type { Prisma } from "@prisma/client";
 import type { z } from "zod";
 import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
-import { loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { NOW_UTC } from "~/loyalty/ledger.server";
+import type { LoadedShop } from "~/loyalty/program.server";
 import { findInstalledShop } from "./shops.server";
 import { authenticate } from "~/shopify.server";
 
@@ -70,21 +71,12 @@ export async function processDeliveryOnce(
   effect: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<"processed" | "duplicate"> {
   return inTransaction(prisma, async (tx) => {
-    const shop = await tx.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true } });
-    const { count } = await tx.webhookDelivery.createMany({
-      data: [
-        {
-          shopId: shop?.id ?? null,
-          shopDomain: delivery.shop,
-          webhookId: delivery.webhookId,
-          eventId: delivery.eventId,
-          topic: delivery.topic,
-          apiVersion: delivery.apiVersion,
-          triggeredAt: delivery.triggeredAt,
-        },
-      ],
-      skipDuplicates: true,
-    });
+    // One statement on every delivery: the shop's id rides on the insert.
+    const count = await tx.$executeRaw`
+      INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", "webhookId", "eventId", topic, "apiVersion", "triggeredAt", "receivedAt")
+      SELECT gen_random_uuid()::text, (SELECT id FROM "Shop" WHERE domain = ${delivery.shop}), ${delivery.shop}, ${delivery.webhookId},
+             ${delivery.eventId}, ${delivery.topic}, ${delivery.apiVersion}, ${delivery.triggeredAt}, ${NOW_UTC}
+      ON CONFLICT ("shopDomain", "webhookId") DO NOTHING`;
     if (count === 0) return "duplicate";
     await effect(tx);
     return "processed";
@@ -108,8 +100,7 @@ export async function handleShopWebhook<Schema extends z.ZodType, Prepared = und
 ): Promise<Response> {
   const delivery = await receiveWebhook(request);
   const payload = parsePayload(schema, delivery.payload);
-  const installed = await findInstalledShop(prisma, delivery.shop);
-  const shop = installed ? await loadShop(prisma, installed.id) : null;
+  const shop = await findInstalledShop(prisma, delivery.shop);
   const prepared = (shop && prepare ? await prepare(shop, payload) : undefined) as Prepared;
   await processDeliveryOnce(delivery, async (tx) => {
     if (shop) await effect(tx, { shop, payload, now: new Date(), prepared });

@@ -69,7 +69,7 @@ function publicReferralOffer(program: Program) {
  * so far, and the next tier above the current one (null at the top). Null when the program has
  * no tiers.
  */
-async function tierProgress(db: PrismaClient, shop: LoadedShop, member: Member | null, now: Date) {
+async function tierProgress(db: PrismaClient, shop: LoadedShop, member: Pick<Member, "id" | "tierId"> | null, now: Date) {
   const { tiers } = shop.program;
   if (!tiers.levels.length) return null;
   const value = member ? ((await tierMetrics(db, shop, [member.id], now)).get(member.id) ?? 0) : 0;
@@ -83,25 +83,30 @@ async function tierProgress(db: PrismaClient, shop: LoadedShop, member: Member |
   };
 }
 
-export async function memberView(db: PrismaClient, shopId: string, customerId: string | null) {
-  const shop = await loadShop(db, shopId);
+type ViewedMember = Pick<Member, "id" | "balance" | "pending" | "tierId" | "referralCode" | "lastEarnedAt" | "createdAt">;
+
+/** The shopper's points, tier, rewards and codes: every storefront and checkout load reads it, so in plain SQL. */
+export async function memberView(db: PrismaClient, shop: LoadedShop, customerId: string | null) {
   if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program) };
-  const member = await db.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: customerId } } });
+  const [member = null] = await db.$queryRaw<ViewedMember[]>`
+    SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt" FROM "Member"
+     WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
   const balance = member?.balance ?? 0;
   const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
-  const redemptions = member
-    ? await db.redemption.findMany({
-        where: { memberId: member.id, status: { not: "failed" } },
-        orderBy: { createdAt: "desc" },
-        take: 20,
-      })
-    : [];
+  const [redemptions, expiring, progress] = await Promise.all([
+    member
+      ? db.$queryRaw<Redemption[]>`
+          SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status <> 'failed' ORDER BY "createdAt" DESC LIMIT 20`
+      : [],
+    member ? expiringNext(db, shop, member) : null,
+    tierProgress(db, shop, member, new Date()),
+  ]);
   return {
     loggedIn: true as const,
     customerId,
-    points: { balance, pending: member?.pending ?? 0, expiringNext: member ? await expiringNext(db, shop, member) : null },
+    points: { balance, pending: member?.pending ?? 0, expiringNext: expiring },
     tier: tier ? { id: tier.id, name: tier.name } : null,
-    tierProgress: await tierProgress(db, shop, member, new Date()),
+    tierProgress: progress,
     rewards: shop.program.rewards.map((reward) => ({
       id: reward.id,
       name: reward.name,
@@ -116,7 +121,7 @@ export async function memberView(db: PrismaClient, shopId: string, customerId: s
     // A code is drawn once; every later read of the member has it already.
     referral:
       shop.program.enabled && shop.program.referrals.enabled
-        ? referralLink(member?.referralCode ?? (await ensureReferralCode(db, shopId, customerId)))
+        ? referralLink(member?.referralCode ?? (await ensureReferralCode(db, shop.id, customerId)))
         : null,
     program: publicProgram(shop.program),
   };

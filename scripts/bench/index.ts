@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only http,jobs,scale,bundles]`: every speed figure Tally is held
+// `npm run bench [-- --quick] [-- --only=http,jobs,scale,bundles] [-- --db=postgresql,pglite]`: every speed figure Tally is held
 // to, measured side by side in one run on PostgreSQL (BENCH_DATABASE_URL, default the local
 // server) and embedded PGlite, printed as a table with each goal (✗ marks a miss) and written to
 // bench/results/latest.json. Needs the production build (`npm run build`); builds it if missing.
@@ -20,7 +20,8 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const onlyArg = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const parts = new Set(onlyArg ? onlyArg.split(",") : ["http", "jobs", "scale", "bundles"]);
-const KINDS: DatabaseKind[] = ["postgresql", "pglite"];
+const dbArg = args.find((arg) => arg.startsWith("--db="))?.slice("--db=".length);
+const KINDS = (dbArg ? dbArg.split(",") : ["postgresql", "pglite"]) as DatabaseKind[];
 const httpOptions: HttpBenchOptions = quick ? { seconds: 3, connections: 16, redemptions: 300, queuedRedemptions: 100 } : {};
 
 if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
