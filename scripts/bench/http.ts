@@ -169,6 +169,8 @@ async function rawLedgerInserts(
   const params = (i: number) => [randomUUID(), input.shopId, input.memberIds[i % input.memberIds.length], `bench:raw:${i}`, String(i)];
   if (database.kind === "postgresql") {
     const pool = new pg.Pool({ connectionString: database.env.DATABASE_URL, max: input.concurrency });
+    // The scratch database is dropped WITH (FORCE) next: a connection still closing must not crash the bench.
+    pool.on("error", () => {});
     try {
       // Connected before the clock starts, as the app's pool is after its warm-up.
       const clients = await Promise.all(Array.from({ length: input.concurrency }, () => pool.connect()));
