@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncMembersToShopify } from "~/jobs/member-sync.server";
 import { reevaluateAllTiers } from "~/jobs/points.server";
+import { FLOW_TRIGGERS } from "~/loyalty/flow-triggers";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 
@@ -14,6 +15,11 @@ beforeAll(async () => {
   await app.installShop(SHOP, { plan: "plus" });
   shopId = await app.configureProgram(SHOP, (program) => {
     program.tiers = { ...program.tiers, levels: [{ id: "silver", name: "Silver", threshold: 5000, earnMultiplier: 1, entryBonusPoints: 10 }] };
+  });
+  // Workflows on Tally's tier and points triggers: each move and each entry bonus is a Flow event.
+  await app.prisma.shop.update({
+    where: { id: shopId },
+    data: { flowTriggersEnabled: [FLOW_TRIGGERS.tierChanged.handle, FLOW_TRIGGERS.pointsEarned.handle] },
   });
   // 10,000 members who earned 1…1000 points each, written as the ledger would write them.
   await app.prisma.$executeRaw`
@@ -49,10 +55,20 @@ describe("re-evaluating 10,000 members after the thresholds change", () => {
     const pointsAfter = (await app.prisma.member.aggregate({ where: { shopId }, _sum: { balance: true } }))._sum.balance!;
     expect(pointsAfter - pointsBefore).toBe(movers * 10);
     expect(await ledgerDiscrepancies(app.prisma, shopId)).toEqual([]);
+    const flowEvents = (await app.prisma.outboxTask.findMany({ where: { shopId, topic: "flow_trigger" } })).map(
+      (task) => task.payload as { handle: string; fields: Record<string, unknown> },
+    );
+    const tierEvents = flowEvents.filter((event) => event.handle === FLOW_TRIGGERS.tierChanged.handle);
+    expect(tierEvents).toHaveLength(movers);
+    expect(tierEvents.every((event) => event.fields["New tier"] === "Silver" && event.fields.Direction === "up")).toBe(true);
+    const bonusEvents = flowEvents.filter((event) => event.handle === FLOW_TRIGGERS.pointsEarned.handle);
+    expect(bonusEvents).toHaveLength(movers);
+    expect(bonusEvents.every((event) => event.fields.Points === 10 && event.fields.Reason === "Welcome to Silver")).toBe(true);
 
     // Run again (a second worker, a retry): nothing moves twice.
     await reevaluateAllTiers(app.prisma, now, SHOP);
     expect(await app.prisma.tierChange.count({ where: { shopId } })).toBe(movers);
+    expect(await app.prisma.outboxTask.count({ where: { shopId, topic: "flow_trigger" } })).toBe(2 * movers);
   }, 120_000);
 
   it("coalesces each mover's changes into one sync, written 6 members to a metafieldsSet", async () => {

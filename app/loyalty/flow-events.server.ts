@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import {
@@ -30,14 +29,27 @@ export async function queueFlowEvent<T extends FlowTrigger>(
   fields: FlowTriggerFields[T],
   now = new Date(),
 ): Promise<boolean> {
+  return (await queueFlowEvents(tx, shopId, trigger, [{ eventKey, memberId, fields }], now)) > 0;
+}
+
+/** queueFlowEvent for many causes of one trigger, in one statement. Returns how many were queued. */
+export async function queueFlowEvents<T extends FlowTrigger>(
+  tx: Prisma.TransactionClient | PrismaClient,
+  shopId: string,
+  trigger: T,
+  events: { eventKey: string; memberId: string; fields: FlowTriggerFields[T] }[],
+  now = new Date(),
+): Promise<number> {
+  if (!events.length) return 0;
   const { handle } = FLOW_TRIGGERS[trigger];
-  const payload: FlowEventPayload = { handle, memberId, fields };
-  const inserted = await tx.$executeRaw`
+  const keys = events.map((event) => `flow:${event.eventKey}`);
+  const payloads = events.map(({ memberId, fields }) => JSON.stringify({ handle, memberId, fields } satisfies FlowEventPayload));
+  return tx.$executeRaw`
     INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
-    SELECT ${randomUUID()}, id, 'flow_trigger', ${`flow:${eventKey}`}, ${JSON.stringify(payload)}::jsonb, ${now}, 0, ${now}
-      FROM "Shop" WHERE id = ${shopId} AND ${handle} = ANY("flowTriggersEnabled")
+    SELECT gen_random_uuid()::text, s.id, 'flow_trigger', e.key, e.payload::jsonb, ${now}, 0, ${now}
+      FROM "Shop" s, unnest(${keys}::text[], ${payloads}::text[]) AS e(key, payload)
+     WHERE s.id = ${shopId} AND ${handle} = ANY(s."flowTriggersEnabled")
     ON CONFLICT ("shopId", key) DO NOTHING`;
-  return inserted > 0;
 }
 
 export async function flowTriggerEnabled(db: PrismaClient, shopId: string, trigger: FlowTrigger): Promise<boolean> {

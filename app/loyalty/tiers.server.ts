@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
-import { queueFlowEvent } from "./flow-events.server";
-import { credit, lockMembers, NOW_UTC, type LockedMember, type Tx } from "./ledger.server";
-import { queueMemberSync } from "./member-sync.server";
+import { queueFlowEvents } from "./flow-events.server";
+import { lockMembers, NOW_UTC, type LockedMember, type Tx } from "./ledger.server";
+import { queueMemberSyncs } from "./member-sync.server";
 import type { RefundLine } from "./earning";
+import type { TierLevel } from "./program";
 import { expiresAtFor, type LoadedShop } from "./program.server";
 import { decideTier, periodStart, type EvaluationCause, type TierState } from "./tiers";
 
@@ -59,47 +61,113 @@ export async function evaluateMemberTier(
   /** The member's metric, read under their lock by a caller that reads many at once. */
   knownMetric?: number,
 ) {
-  const tiers = shop.program.tiers;
-  if (!tiers.levels.length && !member.tierId) return null;
-  const current: TierState = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
+  if (!shop.program.tiers.levels.length && !member.tierId) return;
   const metric = knownMetric ?? (await tierMetrics(tx, shop, [member.id], now)).get(member.id) ?? 0;
-  const next = tiers.levels.length ? decideTier(tiers, current, metric, now, cause) : { tierId: null, heldUntil: null };
-  if (next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime()) return next;
+  await moveTiers(tx, shop, [{ member, metric }], now, cause);
+}
+
+/**
+ * evaluateMemberTier for many locked members at once: the same decisions, written a statement per
+ * kind of row for all of them (tiers, tier changes, Flow events, entry bonuses with their lots
+ * and balances, syncs), so a mass re-evaluation costs a few statements per hundred movers.
+ */
+export async function moveTiers(tx: Tx, shop: LoadedShop, members: { member: LockedMember; metric: number }[], now: Date, cause: EvaluationCause) {
+  const tiers = shop.program.tiers;
+  const moves = members.flatMap(({ member, metric }) => {
+    const current: TierState = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
+    const next = tiers.levels.length ? decideTier(tiers, current, metric, now, cause) : { tierId: null, heldUntil: null };
+    const same = next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime();
+    return same ? [] : [{ member, metric, current, next }];
+  });
+  if (!moves.length) return;
   await tx.$executeRaw`
-    UPDATE "Member" SET "tierId" = ${next.tierId}, "tierHeldUntil" = ${next.heldUntil}, "updatedAt" = ${NOW_UTC} WHERE id = ${member.id}`;
-  member.tierId = next.tierId;
-  member.tierHeldUntil = next.heldUntil;
-  if (next.tierId !== current.tierId) {
-    const [change] = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO "TierChange" (id, "shopId", "memberId", "fromTierId", "toTierId", cause, metric, "createdAt")
-      VALUES (gen_random_uuid()::text, ${shop.id}, ${member.id}, ${current.tierId}, ${next.tierId}, ${cause}, ${metric}, ${NOW_UTC})
-      RETURNING id`;
-    const reached = tiers.levels.find((level) => level.id === next.tierId);
-    const left = tiers.levels.find((level) => level.id === current.tierId);
-    await queueFlowEvent(tx, shop.id, "tierChanged", `tier:${change!.id}`, member.id, {
-      "Previous tier": left?.name ?? "",
-      "New tier": reached?.name ?? "",
-      // Levels are ordered from the lowest; no tier ranks below them all (-1).
-      Direction: tiers.levels.findIndex((level) => level.id === next.tierId) > tiers.levels.findIndex((level) => level.id === current.tierId) ? "up" : "down",
-      "Points balance": member.balance,
-    }, now);
-    if (reached && reached.entryBonusPoints > 0) {
-      await credit(tx, member, {
-        key: `tier-entry:${member.id}:${reached.id}`,
-        kind: "bonus",
-        points: reached.entryBonusPoints,
-        now,
-        availableAt: now,
-        expiresAt: expiresAtFor(shop.program, now),
-        source: `tier:${reached.id}`,
-        sourceType: "tier",
-        sourceId: reached.id,
-        reason: `Welcome to ${reached.name}`,
-      });
-    }
-    await queueMemberSync(tx, shop.id, member.id, now);
+    UPDATE "Member" m SET "tierId" = u."tierId", "tierHeldUntil" = u."heldUntil", "updatedAt" = ${NOW_UTC}
+      FROM unnest(${moves.map((move) => move.member.id)}::text[], ${moves.map((move) => move.next.tierId)}::text[],
+                  ${moves.map((move) => move.next.heldUntil?.toISOString() ?? null)}::timestamp(3)[]) AS u(id, "tierId", "heldUntil")
+     WHERE m.id = u.id`;
+  for (const { member, next } of moves) {
+    member.tierId = next.tierId;
+    member.tierHeldUntil = next.heldUntil;
   }
-  return next;
+  const changes = moves.filter((move) => move.next.tierId !== move.current.tierId).map((move) => ({ ...move, changeId: randomUUID() }));
+  if (!changes.length) return;
+  await tx.$executeRaw`
+    INSERT INTO "TierChange" (id, "shopId", "memberId", "fromTierId", "toTierId", cause, metric, "createdAt")
+    SELECT c.id, ${shop.id}, c."memberId", c."fromTierId", c."toTierId", ${cause}, c.metric, ${NOW_UTC}
+      FROM unnest(${changes.map((change) => change.changeId)}::text[], ${changes.map((change) => change.member.id)}::text[],
+                  ${changes.map((change) => change.current.tierId)}::text[], ${changes.map((change) => change.next.tierId)}::text[],
+                  ${changes.map((change) => change.metric)}::float8[]) AS c(id, "memberId", "fromTierId", "toTierId", metric)`;
+  const rank = (tierId: string | null) => tiers.levels.findIndex((level) => level.id === tierId);
+  await queueFlowEvents(
+    tx,
+    shop.id,
+    "tierChanged",
+    changes.map(({ member, current, next, changeId }) => ({
+      eventKey: `tier:${changeId}`,
+      memberId: member.id,
+      fields: {
+        "Previous tier": tiers.levels.find((level) => level.id === current.tierId)?.name ?? "",
+        "New tier": tiers.levels.find((level) => level.id === next.tierId)?.name ?? "",
+        // Levels are ordered from the lowest; no tier ranks below them all (-1).
+        Direction: rank(next.tierId) > rank(current.tierId) ? "up" : "down",
+        "Points balance": member.balance,
+      },
+    })),
+    now,
+  );
+  await grantEntryBonuses(tx, shop, changes.flatMap(({ member, next }) => {
+    const reached = tiers.levels.find((level) => level.id === next.tierId);
+    return reached && reached.entryBonusPoints > 0 ? [{ member, tier: reached }] : [];
+  }), now);
+  await queueMemberSyncs(tx, shop.id, changes.map((change) => change.member.id), now);
+}
+
+/**
+ * A tier's entry bonus, the first time each member reaches it (keyed `tier-entry:<member>:<tier>`):
+ * entry, lot and balance in one statement, as credit() writes them one at a time.
+ */
+async function grantEntryBonuses(tx: Tx, shop: LoadedShop, bonuses: { member: LockedMember; tier: TierLevel }[], now: Date) {
+  if (!bonuses.length) return;
+  const keyOf = ({ member, tier }: (typeof bonuses)[number]) => `tier-entry:${member.id}:${tier.id}`;
+  const granted = await tx.$queryRaw<{ memberId: string }[]>`
+    WITH bonus AS (
+      SELECT * FROM unnest(${bonuses.map(({ member }) => member.id)}::text[], ${bonuses.map(keyOf)}::text[], ${bonuses.map(({ tier }) => tier.id)}::text[],
+                           ${bonuses.map(({ tier }) => tier.entryBonusPoints)}::int[], ${bonuses.map(({ tier }) => `Welcome to ${tier.name}`)}::text[])
+        AS b("memberId", key, "tierId", points, reason)
+    ), entries AS (
+      INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "sourceType", "sourceId", reason, "createdAt")
+      SELECT gen_random_uuid()::text, ${shop.id}, b."memberId", b.points, 0, 'bonus', b.key, 'tier', b."tierId", b.reason, ${NOW_UTC} FROM bonus b
+      ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
+      RETURNING "memberId", "sourceId", delta
+    ), lots AS (
+      INSERT INTO "PointLot" (id, "shopId", "memberId", amount, remaining, held, "availableAt", "expiresAt", source, "createdAt")
+      SELECT gen_random_uuid()::text, ${shop.id}, e."memberId", e.delta, e.delta, false, ${now}, ${expiresAtFor(shop.program, now)}, 'tier:' || e."sourceId", ${NOW_UTC}
+        FROM entries e
+    ), balances AS (
+      UPDATE "Member" m SET balance = m.balance + e.delta, "updatedAt" = ${NOW_UTC} FROM entries e WHERE m.id = e."memberId" RETURNING m.id
+    )
+    SELECT id AS "memberId" FROM balances`;
+  const grantedTo = new Set(granted.map((row) => row.memberId));
+  const credited = bonuses.filter(({ member }) => grantedTo.has(member.id));
+  for (const { member, tier } of credited) member.balance += tier.entryBonusPoints;
+  await queueMemberSyncs(tx, shop.id, credited.map(({ member }) => member.id), now);
+  await queueFlowEvents(
+    tx,
+    shop.id,
+    "pointsEarned",
+    credited.map((bonus) => ({
+      eventKey: `earned:${keyOf(bonus)}`,
+      memberId: bonus.member.id,
+      fields: {
+        Points: bonus.tier.entryBonusPoints,
+        "Points balance": bonus.member.balance,
+        "Pending points": bonus.member.pending,
+        Reason: `Welcome to ${bonus.tier.name}`,
+        "Available now": true,
+      },
+    })),
+    now,
+  );
 }
 
 /** The multiplier of the member's current tier on points for orders. */
@@ -152,7 +220,7 @@ export async function reevaluateTiers(
         const locked = await lockMembers(tx, chunk);
         // Re-read under the locks: an order may have moved a member meanwhile.
         const fresh = await tierMetrics(tx, shop, chunk, now);
-        for (const member of locked) await evaluateMemberTier(tx, shop, member, now, "period", fresh.get(member.id) ?? 0);
+        await moveTiers(tx, shop, locked.map((member) => ({ member, metric: fresh.get(member.id) ?? 0 })), now, "period");
       });
     }
     cursor = batch[batch.length - 1]!.id;
