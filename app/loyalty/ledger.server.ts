@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { queueFlowEvent } from "./flow-events.server";
-import { queueMemberSync } from "./member-sync.server";
+import { memberSyncUpsert } from "./member-sync.server";
 
 /**
  * The ledger: every change to a member's points is an entry under an idempotency key unique per
@@ -47,13 +47,16 @@ export async function lockMemberForCustomer(
   shopifyCustomerId: string,
   profile: { email?: string | null } = {},
 ): Promise<LockedMember> {
+  const locked = () => tx.$queryRaw<LockedMember[]>`
+    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member"
+     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`;
+  const [known] = await locked();
+  if (known) return known;
   await tx.$executeRaw`
     INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shopId}, ${shopifyCustomerId}, ${profile.email ?? null}, ${NOW_UTC}, ${NOW_UTC})
     ON CONFLICT ("shopId", "shopifyCustomerId") DO NOTHING`;
-  const [member] = await tx.$queryRaw<LockedMember[]>`
-    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member"
-     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`;
+  const [member] = await locked();
   return member!;
 }
 
@@ -187,10 +190,11 @@ export async function releaseDueLots(tx: Tx, member: LockedMember, now: Date): P
   return released;
 }
 
-/** The entry and the member's cached balance, in one statement; `alsoSet` adds to the member's update. */
+/** The entry, the member's cached balance and their sync to Shopify, in one statement; `alsoSet` adds to the member's update. */
 async function writeEntry(tx: Tx, member: LockedMember, cause: EntryCause, delta: number, pendingDelta: number, alsoSet: Prisma.Sql = Prisma.empty) {
   await tx.$executeRaw`
-    WITH entry AS (
+    WITH sync AS (${memberSyncUpsert(member.shopId, [member.id], new Date())}),
+    entry AS (
       INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", "sourceType", "sourceId", reason, "staffId", "createdAt")
       VALUES (gen_random_uuid()::text, ${member.shopId}, ${member.id}, ${delta}, ${pendingDelta}, ${cause.kind}, ${cause.key}, ${cause.orderId ?? null},
               ${cause.sourceType ?? null}, ${cause.sourceId ?? null}, ${cause.reason ?? null}, ${cause.staffId ?? null}, ${NOW_UTC})
@@ -199,7 +203,6 @@ async function writeEntry(tx: Tx, member: LockedMember, cause: EntryCause, delta
      WHERE id = ${member.id}`;
   member.balance += delta;
   member.pending += pendingDelta;
-  await queueMemberSync(tx, member.shopId, member.id);
 }
 
 export interface LedgerDiscrepancy {

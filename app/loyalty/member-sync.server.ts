@@ -1,4 +1,4 @@
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 
 /** Changes to one member within this window become one write to Shopify. */
 export const SYNC_COALESCE_MS = 5_000;
@@ -12,11 +12,16 @@ export async function queueMemberSync(tx: Prisma.TransactionClient, shopId: stri
   await queueMemberSyncs(tx, shopId, [memberId], now);
 }
 
-/** queueMemberSync for many members, in one statement. */
+/** queueMemberSync for many (distinct) members, in one statement. */
 export async function queueMemberSyncs(tx: Prisma.TransactionClient, shopId: string, memberIds: string[], now = new Date()) {
   if (!memberIds.length) return;
+  await tx.$executeRaw`${memberSyncUpsert(shopId, memberIds, now)}`;
+}
+
+/** The statement behind queueMemberSyncs, for a writer that runs it inside its own (the ledger's entry). */
+export function memberSyncUpsert(shopId: string, memberIds: string[], now: Date): Prisma.Sql {
   const runAt = new Date(now.getTime() + SYNC_COALESCE_MS);
-  await tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
     SELECT gen_random_uuid()::text, ${shopId}, 'sync_member', 'sync:' || m.id, jsonb_build_object('memberId', m.id, 'changes', 1), ${runAt}, 0, ${now}
       FROM unnest(${memberIds}::text[]) AS m(id)

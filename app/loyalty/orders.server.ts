@@ -18,13 +18,13 @@ const DAY_MS = 86_400_000;
  * Every paid order runs through here: its statements are plain SQL, like the ledger's.
  */
 
+/** The order's row, made on first sight, locked for the transaction: one statement (ON CONFLICT DO UPDATE locks the row it finds). */
 async function lockOrder(tx: Tx, shopId: string, shopifyOrderId: string): Promise<Order> {
-  await tx.$executeRaw`
+  const [order] = await tx.$queryRaw<Order[]>`
     INSERT INTO "Order" (id, "shopId", "shopifyOrderId", "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shopId}, ${shopifyOrderId}, ${NOW_UTC}, ${NOW_UTC})
-    ON CONFLICT ("shopId", "shopifyOrderId") DO NOTHING`;
-  const [order] = await tx.$queryRaw<Order[]>`
-    SELECT * FROM "Order" WHERE "shopId" = ${shopId} AND "shopifyOrderId" = ${shopifyOrderId} FOR UPDATE`;
+    ON CONFLICT ("shopId", "shopifyOrderId") DO UPDATE SET "updatedAt" = "Order"."updatedAt"
+    RETURNING *`;
   return order!;
 }
 
@@ -125,16 +125,13 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   if (!order.memberId) order = await updateOrder(tx, order, { memberId: member.id });
 
   const earnKey = `order:${order.shopifyOrderId}:earn`;
-  if (order.pointsEarned > 0 && !(await entryExists(tx, shop.id, earnKey))) {
-    // The member's tier multiplies the order's points once, when they are first awarded;
-    // refunds then take back their share of the multiplied points.
-    const multiplier = tierMultiplier(shop, member);
-    if (multiplier !== 1) order = await updateOrder(tx, order, { pointsEarned: Math.round(order.pointsEarned * multiplier) });
-  }
+  // The member's tier multiplies the order's points once, when they are first awarded;
+  // refunds then take back their share of the multiplied points.
+  const points = Math.round(order.pointsEarned * tierMultiplier(shop, member));
   const awarded = await credit(tx, member, {
     key: earnKey,
     kind: "earn",
-    points: order.pointsEarned,
+    points,
     now,
     availableAt: new Date(placedAt.getTime() + order.holdDays * DAY_MS),
     expiresAt: expiresAtFor(shop.program, placedAt),
@@ -144,15 +141,15 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
     sourceType: "order",
     sourceId: order.shopifyOrderId,
   });
+  if (awarded && points !== order.pointsEarned) order = await updateOrder(tx, order, { pointsEarned: points });
 
-  const refunds = await tx.$queryRaw<OrderRefund[]>`
-    SELECT * FROM "OrderRefund" WHERE "orderId" = ${order.id} ORDER BY "createdAt" ASC, "shopifyRefundId" ASC`;
+  const { refunds, net: netBefore } = await refundsAndNet(tx, order.id);
   const target = pointsOrderKeeps(
     { pointsEarned: order.pointsEarned, lines: (order.lines ?? []) as unknown as WeightedLine[] },
     refunds.map((refund) => refund.lines as unknown as RefundLine[]),
     order.cancelledAt !== null,
   );
-  let net = await orderNet(tx, order.id);
+  let net = netBefore;
   let reversed = false;
   const reverse = async (key: string, sourceType: string, sourceId: string) => {
     const result = await debit(tx, member, {
@@ -181,10 +178,13 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   return { orderId: order.id, memberId: member.id, net, awarded };
 }
 
-async function orderNet(tx: Tx, orderId: string): Promise<number> {
-  const [sums] = await tx.$queryRaw<{ net: number }[]>`
-    SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::int AS net FROM "LedgerEntry" WHERE "orderId" = ${orderId}`;
-  return sums!.net;
+/** The order's refunds, oldest first, and the points its entries hold now: one statement. */
+async function refundsAndNet(tx: Tx, orderId: string): Promise<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[]; net: number }> {
+  const [row] = await tx.$queryRaw<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[] | null; net: number }[]>`
+    SELECT (SELECT json_agg(json_build_object('shopifyRefundId', r."shopifyRefundId", 'lines', r.lines) ORDER BY r."createdAt", r."shopifyRefundId")
+              FROM "OrderRefund" r WHERE r."orderId" = ${orderId}) AS refunds,
+           (SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::int FROM "LedgerEntry" WHERE "orderId" = ${orderId}) AS net`;
+  return { refunds: row!.refunds ?? [], net: row!.net };
 }
 
 /** Paid guest orders with this email, not yet claimed by a customer: theirs now. */
