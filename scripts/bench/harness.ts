@@ -2,6 +2,7 @@
 // worker as child processes, the Admin API double, and autocannon runs that keep every latency.
 import { randomBytes, randomUUID } from "node:crypto";
 import { once } from "node:events";
+import http from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -189,8 +190,6 @@ export interface LoadOptions {
   seconds?: number;
   /** …or until this many requests are answered. */
   amount?: number;
-  /** Requests per second over all connections (a fixed-rate run). */
-  overallRate?: number;
   /** Builds each request as it is sent, so each is new (ids, signature, timestamp). */
   next: () => RequestSpec;
 }
@@ -205,7 +204,6 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
         connections: options.connections,
         // autocannon refuses an undefined duration or amount: pass only what is set.
         ...(options.amount ? { amount: options.amount } : { duration: options.seconds ?? 10 }),
-        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
         timeout: 30,
         requests: [{ setupRequest: (request) => ({ ...request, ...options.next() }) }],
       },
@@ -224,6 +222,57 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     latencies,
     statuses,
   };
+}
+
+/**
+ * A fixed arrival rate, open loop: request i leaves at start + i / rate whatever the earlier ones
+ * are doing, as shoppers and Shopify arrive. (autocannon's overallRate releases each second's
+ * quota in a burst, so its latencies measure the burst's queue, not the service.) Up to
+ * `connections` keep-alive sockets; a request beyond them waits for one, and that wait counts.
+ */
+export async function steadyLoad(options: { url: string; connections: number; rate: number; seconds: number; next: () => RequestSpec }): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const target = new URL(options.url);
+  const total = Math.round(options.rate * options.seconds);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let non2xx = 0;
+  let errors = 0;
+  const send = (spec: RequestSpec) =>
+    new Promise<void>((resolve) => {
+      const sentAt = performance.now();
+      const request = http.request(
+        { host: target.hostname, port: target.port, method: spec.method, path: spec.path, headers: spec.headers, agent, timeout: 30_000 },
+        (response) => {
+          response.resume();
+          response.on("end", () => {
+            latencies.push(performance.now() - sentAt);
+            const status = String(response.statusCode);
+            statuses[status] = (statuses[status] ?? 0) + 1;
+            if (!response.statusCode || response.statusCode >= 300) non2xx++;
+            resolve();
+          });
+        },
+      );
+      request.on("error", () => {
+        errors++;
+        resolve();
+      });
+      request.end(spec.body);
+    });
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(send(options.next()));
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, seconds, rps: latencies.length / seconds, non2xx, errors, latencies, statuses };
 }
 
 export const percentile = (sorted: number[], p: number) =>

@@ -20,6 +20,7 @@ import {
   progress,
   proxyRequest,
   redemptionRequest,
+  steadyLoad,
   roundRobin,
   seedShop,
   SHOP,
@@ -78,7 +79,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       // Webhook ingest: as fast as it goes at fixed concurrency, then at a steady rate.
       ingest = await load({ ...at, seconds, next: newOrder });
       latencyFigures("webhook ingest", ingest, `orders/paid, each a new order; ${describeRun(ingest, at)}`, [50, 99]);
-      const steady = await load({ ...at, seconds, overallRate: rate, next: newOrder });
+      const steady = await steadyLoad({ ...at, seconds, rate, next: newOrder });
       figure("webhook ingest", `p99 latency at ${rate} req/s`, percentile(steady.latencies, 99), "ms", `achieved ${round(steady.rps, 1)} req/s; ${describeRun(steady, { ...at, rate })}`, MS_50);
       figure("webhook ingest", "non-2xx responses", ingest.non2xx + ingest.errors + steady.non2xx + steady.errors, "count", `both runs, N=${ingest.requests + steady.requests}`, NONE);
 
@@ -89,7 +90,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       const storefront = await load({ ...at, seconds, next: () => proxyRequest("GET", "/member", readers()) });
       latencyFigures("storefront read", storefront, `GET /proxy/member, App Proxy signed per request, ${seeded.buyers.length + seeded.funded.length} members; ${describeRun(storefront, at)}`, [50, 95, 99], { 95: MS_50 });
       // At saturation latency is only queueing (connections / throughput); at a steady rate it is the service's own.
-      steadyReadFigure("storefront read", await load({ ...at, seconds, overallRate: rate, next: () => proxyRequest("GET", "/member", readers()) }), { ...at, rate });
+      steadyReadFigure("storefront read", await steadyLoad({ ...at, seconds, rate, next: () => proxyRequest("GET", "/member", readers()) }), { ...at, rate });
 
       // Extensions hold their session token until it expires: one per member, minted beforehand.
       const tokens = await Promise.all(
@@ -106,7 +107,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       await load({ ...at, amount: 4 * connections, next: extensionRequest });
       const checkout = await load({ ...at, seconds, next: extensionRequest });
       latencyFigures("checkout read", checkout, `GET /api/extension/member, session token per member; ${describeRun(checkout, at)}`, [50, 95, 99], { 95: MS_50 });
-      steadyReadFigure("checkout read", await load({ ...at, seconds, overallRate: rate, next: extensionRequest }), { ...at, rate });
+      steadyReadFigure("checkout read", await steadyLoad({ ...at, seconds, rate, next: extensionRequest }), { ...at, rate });
 
       progress(`${kind}: redemptions`);
       // Redemptions: the app debits and tries the code once inline (the Admin API double is up).
