@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
 import { queueMemberSyncs } from "./member-sync.server";
 import type { LoadedShop } from "./program.server";
@@ -78,14 +79,14 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
           UPDATE "PointLot" l SET remaining = 0 FROM due WHERE l.id = due.id RETURNING l.id
         ), entries AS (
           INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", reason, "createdAt")
-          SELECT gen_random_uuid()::text, ${shop.id}, due."memberId", -due.remaining, 0, 'expire', 'expire:' || due.id, due."orderId", ${reason}, CURRENT_TIMESTAMP
+          SELECT gen_random_uuid()::text, ${shop.id}, due."memberId", -due.remaining, 0, 'expire', 'expire:' || due.id, due."orderId", ${reason}, ${NOW_UTC}
             FROM due
           ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
           RETURNING "memberId", delta
         ), totals AS (
           SELECT "memberId", SUM(delta)::int AS delta FROM entries GROUP BY "memberId"
         ), balances AS (
-          UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = CURRENT_TIMESTAMP
+          UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = ${NOW_UTC}
             FROM totals WHERE m.id = totals."memberId" RETURNING m.id, totals.delta
         )
         SELECT id, -delta AS points FROM balances`;

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { NOW_UTC } from "~/db/clock.server";
 import { queueFlowEvent } from "./flow-events.server";
 import { memberSyncUpsert } from "./member-sync.server";
 
@@ -9,8 +10,7 @@ import { memberSyncUpsert } from "./member-sync.server";
  * member serialise and a key checked under the lock cannot be written twice.
  *
  * These writes run on every order, refund and redemption, so they are plain SQL: a Prisma model
- * query costs about three times the CPU of the same statement (docs/decisions/0006). Timestamps
- * come from clock_timestamp() in UTC, so the entries of one transaction keep their order.
+ * query costs about three times the CPU of the same statement (docs/decisions/0006).
  */
 
 export type Tx = Prisma.TransactionClient;
@@ -23,9 +23,6 @@ export interface LockedMember {
   tierId: string | null;
   tierHeldUntil: Date | null;
 }
-
-/** The database's clock, in UTC like every timestamp Prisma writes. */
-export const NOW_UTC = Prisma.sql`(clock_timestamp() AT TIME ZONE 'UTC')`;
 
 export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember> {
   const [member] = await tx.$queryRaw<LockedMember[]>`

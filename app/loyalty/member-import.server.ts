@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { findCustomersByEmail, type ShopifyCustomer } from "~/shopify/customers.server";
@@ -201,7 +202,7 @@ async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: 
   const customerIds = column((r) => r.customer.customerId);
   await tx.$executeRaw`
     INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, "createdAt", "updatedAt")
-    SELECT gen_random_uuid()::text, ${shop.id}, c.id, c.email, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+    SELECT gen_random_uuid()::text, ${shop.id}, c.id, c.email, ${NOW_UTC}, ${NOW_UTC}
       FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[]) AS c(id, email)
     ON CONFLICT ("shopId", "shopifyCustomerId") DO NOTHING`;
   await tx.$queryRaw`
@@ -216,13 +217,13 @@ async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: 
     ), opened AS (
       INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "sourceType", "sourceId", reason, "staffId", "createdAt")
       SELECT gen_random_uuid()::text, ${shop.id}, m.id, i.points, 0, 'import', 'import:opening:' || i."customerId", 'import', ${source.id},
-             ${`Opening balance from ${IMPORT_FORMAT_LABELS[source.format]}`}, ${source.staffId}, CURRENT_TIMESTAMP
+             ${`Opening balance from ${IMPORT_FORMAT_LABELS[source.format]}`}, ${source.staffId}, ${NOW_UTC}
         FROM incoming i JOIN "Member" m ON m."shopId" = ${shop.id} AND m."shopifyCustomerId" = i."customerId"
       ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
       RETURNING "memberId", delta
     ), lots AS (
       INSERT INTO "PointLot" (id, "shopId", "memberId", amount, remaining, held, "availableAt", "expiresAt", source, "createdAt")
-      SELECT gen_random_uuid()::text, ${shop.id}, o."memberId", o.delta, o.delta, false, ${now}, ${expiresAtFor(shop.program, now)}, 'import', CURRENT_TIMESTAMP
+      SELECT gen_random_uuid()::text, ${shop.id}, o."memberId", o.delta, o.delta, false, ${now}, ${expiresAtFor(shop.program, now)}, 'import', ${NOW_UTC}
         FROM opened o WHERE o.delta > 0
       RETURNING 1
     ), members AS (
@@ -234,7 +235,7 @@ async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: 
              birthday = COALESCE(m.birthday, i.birthday::date),
              "tierId" = COALESCE(m."tierId", i."tierId"),
              "tierHeldUntil" = CASE WHEN m."tierId" IS NULL AND i."tierId" IS NOT NULL THEN ${heldUntil} ELSE m."tierHeldUntil" END,
-             "updatedAt" = CURRENT_TIMESTAMP
+             "updatedAt" = ${NOW_UTC}
         FROM opened o, incoming i
        WHERE m.id = o."memberId" AND i."customerId" = m."shopifyCustomerId"
       RETURNING m.id, m."shopifyCustomerId", CASE WHEN i."tierId" IS NOT NULL AND m."tierId" = i."tierId" THEN i."tierId" END AS "newTierId"

@@ -17,5 +17,5 @@ export async function action({ request }: ActionFunctionArgs) {
   const body = await readJson(request).catch((error: Response) => {
     throw withCors(error);
   });
-  return withCors(await redeemForCustomer(prisma, shop.id, customerId, body, request.headers.get("idempotency-key")));
+  return withCors(await redeemForCustomer(prisma, shop, customerId, body, request.headers.get("idempotency-key")));
 }

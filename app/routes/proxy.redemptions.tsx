@@ -9,5 +9,5 @@ export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
   const { shop, customerId } = await authenticateAppProxy(request);
   if (!customerId) return Response.json({ error: "not_logged_in" }, { status: 401 });
-  return redeemForCustomer(prisma, shop.id, customerId, await readJson(request), request.headers.get("idempotency-key"));
+  return redeemForCustomer(prisma, shop, customerId, await readJson(request), request.headers.get("idempotency-key"));
 }

@@ -2,7 +2,7 @@ import type { Prisma } from "@prisma/client";
 import type { z } from "zod";
 import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
-import { NOW_UTC } from "~/loyalty/ledger.server";
+import { NOW_UTC } from "~/db/clock.server";
 import type { LoadedShop } from "~/loyalty/program.server";
 import { findInstalledShop } from "./shops.server";
 import { authenticate } from "~/shopify.server";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
 import type { Program } from "~/loyalty/program";
-import { loadShop, type LoadedShop } from "~/loyalty/program.server";
+import type { LoadedShop } from "~/loyalty/program.server";
 import { ensureReferralCode, referralLink } from "~/loyalty/referrals.server";
 import { expiringNext } from "~/loyalty/expiry.server";
 import { bonusMultiplierAt } from "~/loyalty/earning";
@@ -195,7 +195,7 @@ export const redeemBody = z.object({
  */
 export async function redeemForCustomer(
   db: PrismaClient,
-  shopId: string,
+  shop: LoadedShop,
   customerId: string,
   body: unknown,
   idempotencyKey: string | null,
@@ -207,7 +207,6 @@ export async function redeemForCustomer(
       { status: 422 },
     );
   }
-  const shop = await loadShop(db, shopId);
   const requestKey = `${customerId}:${idempotencyKey ?? randomUUID()}`;
   const result = await inTransaction(db, (tx) =>
     redeemReward(tx, shop, { customerId, rewardId: parsed.data.rewardId, points: parsed.data.points, requestKey, now: new Date() }),
