@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import { credit, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
 import { expireDuePoints } from "~/loyalty/expiry.server";
@@ -89,7 +90,7 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
                 where: { shopId: shop.id, held: false, remaining: { gt: 0 }, expiresAt: { gt: now, lte: horizon } },
                 _sum: { remaining: true },
               })
-            ).map((group) => ({ memberId: group.memberId, points: group._sum.remaining ?? 0, expiresAt: group.expiresAt! }))
+            ).map((group) => ({ memberId: group.memberId, points: fromBigInt(group._sum.remaining ?? 0n), expiresAt: group.expiresAt! }))
           : (
               await db.member.findMany({
                 where: {
@@ -101,7 +102,7 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
               })
             ).map((member) => ({
               memberId: member.id,
-              points: member.balance,
+              points: fromBigInt(member.balance),
               expiresAt: new Date(member.lastEarnedAt!.getTime() + expiry.days * DAY_MS),
             }));
       for (const item of expiring) {
