@@ -80,3 +80,24 @@ describe("migrations outside a transaction", () => {
     },
   );
 });
+
+describe("the indexes the sweeps and the dashboard need", () => {
+  it.each([
+    ["expiry candidates", `SELECT DISTINCT "memberId" FROM "PointLot" WHERE "shopId" = 's' AND held = false AND remaining > 0 AND "expiresAt" <= now()`, "PointLot_shopId_expiresAt_idx"],
+    ["the dashboard's orders", `SELECT count(*) FROM "Order" WHERE "shopId" = 's' AND "paidAt" IS NOT NULL AND COALESCE("placedAt", "paidAt") >= now() - interval '30 days' AND COALESCE("placedAt", "paidAt") < now()`, "Order_shopId_placedOrPaidAt_idx"],
+    ["pruning webhook deliveries", `SELECT id FROM "WebhookDelivery" WHERE "receivedAt" < now() LIMIT 5000`, "WebhookDelivery_receivedAt_idx"],
+    ["pruning delivered outbox tasks", `SELECT id FROM "OutboxTask" WHERE "deliveredAt" < now() LIMIT 5000`, "OutboxTask_deliveredAt_runAt_idx"],
+    ["pruning referral visits", `SELECT id FROM "ReferralVisit" WHERE "createdAt" < now() LIMIT 5000`, "ReferralVisit_createdAt_idx"],
+  ])("%s read an index", async (_what, query, index) => {
+    // On an empty table any plan is cheap: forbid sequential scans to see which index serves the query.
+    const plan = await database.withSqlRunner(async (sql) => {
+      await sql.exec("SET enable_seqscan = off");
+      try {
+        return (await sql.query<{ "QUERY PLAN": string }>(`EXPLAIN ${query}`)).map((row) => row["QUERY PLAN"]).join("\n");
+      } finally {
+        await sql.exec("RESET enable_seqscan");
+      }
+    });
+    expect(plan).toContain(index);
+  });
+});
