@@ -122,6 +122,9 @@ function remixHandlerWithBodyLimits(build: ServerBuild, bodyLimitFor: (pathname:
         else refuseTooLarge(res, limit);
         controller.abort();
       });
+      // pipe() does not pass on a client that went away: end the body with an error, not never.
+      req.once("error", (error) => counted.destroy(error));
+      req.once("close", () => req.complete || counted.destroy(new Error("request aborted")));
       init.body = createReadableStreamFromReadable(req.pipe(counted));
       init.duplex = "half";
     }
