@@ -15,6 +15,7 @@ import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
+import { pruneExpiredRows } from "./prune.server";
 import { syncReferralOffers } from "./referral-offers.server";
 
 /**
@@ -216,6 +217,7 @@ export const POINTS_JOBS = {
   birthdays: (db: PrismaClient, now: Date, shop?: string) => awardBirthdays(db, now, shop),
   tiers: (db: PrismaClient, now: Date, shop?: string) => reevaluateAllTiers(db, now, shop),
   reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
+  prune: (db: PrismaClient, now: Date) => pruneExpiredRows(db, now),
 } as const;
 
 export type PointsJobName = keyof typeof POINTS_JOBS;
