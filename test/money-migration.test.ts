@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { readMigrations } from "~/db/migrate.server";
+import { migrate, readMigrations } from "~/db/migrate.server";
 
 // The migration to bigint minor units rewrites what earlier versions stored: an order's weighted
 // lines (float multipliers → thousandths), refund lines (hundredths → Shopify's decimal text) and
@@ -13,7 +13,10 @@ beforeAll(async () => {
   db = await PGlite.create("memory://");
   const migrations = await readMigrations();
   const at = migrations.findIndex((migration) => migration.name.endsWith(MIGRATION));
-  for (const migration of migrations.slice(0, at)) await db.exec(migration.sql);
+  await migrate(
+    { exec: async (sql) => void (await db.exec(sql)), query: async <Row>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows },
+    migrations.slice(0, at),
+  );
   await db.exec(`
     INSERT INTO "Shop" (id, domain, program, "updatedAt") VALUES
       ('spent', 'spent.myshopify.com', '{"tiers": {"metric": "amount_spent"}}', now()),
