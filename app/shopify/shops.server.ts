@@ -29,6 +29,7 @@ export async function ensureShop(db: Db, shopDomain: string, scopes?: string | n
 export async function findInstalledShop(db: Db, shopDomain: string): Promise<LoadedShop | null> {
   const [row] = await db.$queryRaw<(Omit<StoredShopProgram, "id"> & { id: string | null; scope: string | null; installed: boolean | null })[]>`
     SELECT session.scope, shop.id, shop.domain, shop."programRevision", shop.program::text AS program,
+           shop."lastValidProgram"::text AS "lastValidProgram", shop."lastValidRevision",
            shop.status = 'installed' AS installed
       FROM "Session" session LEFT JOIN "Shop" shop ON shop.domain = ${shopDomain}
      WHERE session.id = ${offlineSessionId(shopDomain)}`;
