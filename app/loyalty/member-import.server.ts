@@ -155,6 +155,26 @@ export async function eraseEmailFromImports(tx: Tx, shopId: string, email: strin
        AND m."shopId" = ${shopId} AND m.status IN ('previewed', 'queued', 'running')`;
 }
 
+/**
+ * Customer erasure: a members file's name ("jane-doe-points.csv") or its row errors may name the
+ * shopper, in any import of the shop, finished or not. The name goes; errors naming them lose the text.
+ */
+export async function erasePersonFromImportRecords(tx: Tx, shopId: string, identifiers: (string | null | undefined)[]) {
+  const needles = [...new Set(identifiers.map((value) => value?.trim().toLowerCase()).filter((value): value is string => !!value && value.length >= 3))];
+  if (!needles.length) return;
+  const patterns = needles.map((needle) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  await tx.$executeRaw`
+    UPDATE "MemberImport" SET "fileName" = NULL
+     WHERE "shopId" = ${shopId} AND "fileName" ILIKE ANY (${patterns}::text[])`;
+  await tx.$executeRaw`
+    UPDATE "MemberImport" i
+       SET "rowErrors" = (SELECT COALESCE(jsonb_agg(CASE WHEN e::text ILIKE ANY (${patterns}::text[])
+                                                         THEN jsonb_build_object('line', e->'line', 'message', 'erased')
+                                                         ELSE e END), '[]'::jsonb)
+                            FROM jsonb_array_elements(i."rowErrors") e)
+     WHERE i."shopId" = ${shopId} AND i."rowErrors"::text ILIKE ANY (${patterns}::text[])`;
+}
+
 type StoredRow = ImportRow | { line: number; erased: true };
 
 interface Batch {

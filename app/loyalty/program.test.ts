@@ -17,7 +17,7 @@ describe("program bounds: nothing a program allows can overflow a balance or slo
     expect(pathsOf(changed((p) => void (p.earning.signup.points = MAX_POINTS + 1)))).toEqual(["earning.signup.points"]);
     expect(pathsOf(changed((p) => void (p.earning.birthday.points = MAX_POINTS + 1)))).toEqual(["earning.birthday.points"]);
     expect(pathsOf(changed((p) => void (p.referrals.referrerReward = { type: "points", points: MAX_POINTS + 1 })))).toEqual(["referrals.referrerReward.points"]);
-    expect(pathsOf(changed((p) => void (p.rewards[0]!.pointsCost = MAX_POINTS + 1)))).toEqual(["rewards.0.pointsCost"]);
+    expect(pathsOf(changed((p) => void ((p.rewards[0] as { pointsCost: number }).pointsCost = MAX_POINTS + 1)))).toEqual(["rewards.0.pointsCost"]);
     expect(
       pathsOf(changed((p) => void (p.tiers.levels = [{ id: "gold", name: "Gold", threshold: 10, earnMultiplier: 1, entryBonusPoints: MAX_POINTS + 1 }]))),
     ).toEqual(["tiers.levels.0.entryBonusPoints"]);

@@ -207,7 +207,7 @@ export async function redeemForCustomer(
       { status: 422 },
     );
   }
-  const requestKey = `${customerId}:${idempotencyKey ?? randomUUID()}`;
+  const requestKey = idempotencyKey ?? randomUUID();
   const result = await inTransaction(db, (tx) =>
     redeemReward(tx, shop, { customerId, rewardId: parsed.data.rewardId, points: parsed.data.points, requestKey, now: new Date() }),
   );
