@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { awardBirthdays } from "~/jobs/points.server";
 import { BROWSER_USER_AGENT } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload } from "./support/webhook-fixtures";
@@ -9,10 +10,12 @@ const SHOP = "last-valid-shop.myshopify.com";
 const BROKEN = "no-valid-program-shop.myshopify.com";
 let app: TestApp;
 
+const GOOD = "birthday-good-shop.myshopify.com";
+const DEAD = "birthday-dead-shop.myshopify.com";
+
 beforeAll(async () => {
   app = await startTestApp();
-  await app.installShop(SHOP);
-  await app.installShop(BROKEN);
+  for (const shop of [SHOP, BROKEN, GOOD, DEAD]) await app.installShop(shop);
 });
 afterAll(() => app?.close());
 
@@ -84,5 +87,20 @@ describe("a saved program that no longer validates", () => {
     });
     expect((await app.webhook("orders/paid", BROKEN, paid, { webhookId: "no-valid-7201" })).status).toBe(200);
     expect(Number(await balanceOf(BROKEN, 8201))).toBe(30);
+  });
+
+  it("jobs leave a shop with no valid program alone and still run for every other shop", async () => {
+    const today = new Date();
+    const birthday = new Date(Date.UTC(1990, today.getUTCMonth(), today.getUTCDate()));
+    for (const [shop, customerId] of [[GOOD, "8301"], [DEAD, "8302"]] as const) {
+      const shopId = await app.configureProgram(shop, (program) => {
+        program.earning.birthday = { points: 100 };
+      });
+      await app.prisma.member.create({ data: { shopId, shopifyCustomerId: customerId, birthday } });
+    }
+    await corruptStoredProgram(DEAD, { keepLastValid: false });
+    await awardBirthdays(app.prisma, today);
+    expect(Number(await balanceOf(GOOD, 8301))).toBe(100);
+    expect(Number(await balanceOf(DEAD, 8302))).toBe(0);
   });
 });

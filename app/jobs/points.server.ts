@@ -6,7 +6,7 @@ import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/ord
 import { settleReferrals } from "~/loyalty/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/flow-events.server";
 import { runMemberImports } from "~/loyalty/member-import.server";
-import { expiresAtFor, isProgramUnavailable, loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program.server";
 import { reevaluateTiers } from "~/loyalty/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
@@ -35,10 +35,7 @@ async function installedShops(db: PrismaClient, shopDomain?: string): Promise<Lo
     where: { status: "installed", ...(shopDomain ? { domain: shopDomain } : {}) },
     select: { id: true },
   });
-  const loaded = await Promise.all(
-    // A shop whose program does not validate at any revision is left alone until it is fixed.
-    shops.map((shop) => loadShop(db, shop.id).catch((error: unknown) => (isProgramUnavailable(error) ? null : Promise.reject(error)))),
-  );
+  const loaded = await Promise.all(shops.map((shop) => loadRunnableShop(db, shop.id)));
   return loaded.filter((shop): shop is LoadedShop => shop !== null);
 }
 

@@ -13,7 +13,7 @@ import {
   type ImportRowIssue,
 } from "./member-import";
 import { queueMemberSyncs } from "./member-sync.server";
-import { expiresAtFor, loadShop, type LoadedShop } from "./program.server";
+import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "./program.server";
 import { keptUntil } from "./tiers";
 import { tierMetrics } from "./tiers.server";
 
@@ -370,7 +370,8 @@ export async function runMemberImports(
   });
   for (const record of imports) {
     const source: ImportSource = { id: record.id, format: record.format as ImportFormat, staffId: record.staffId };
-    const shop = await loadShop(db, record.shopId);
+    const shop = await loadRunnableShop(db, record.shopId);
+    if (!shop) continue;
     try {
       const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
       await db.memberImport.updateMany({ where: { id: record.id, status: "queued" }, data: { status: "running" } });

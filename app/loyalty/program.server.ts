@@ -102,6 +102,19 @@ export async function loadShop(db: Tx, shopId: string): Promise<LoadedShop> {
   return loadedShop(await readStoredProgram(db, shopId));
 }
 
+/**
+ * For jobs: the shop, or null when no revision of its program validates — the job leaves that shop
+ * for a later pass instead of failing the pass for every shop.
+ */
+export async function loadRunnableShop(db: Tx, shopId: string): Promise<LoadedShop | null> {
+  try {
+    return await loadShop(db, shopId);
+  } catch (error) {
+    if (isProgramUnavailable(error)) return null;
+    throw error;
+  }
+}
+
 /** For the admin, which must open even when no revision validates (to show why and let it be fixed). */
 export async function loadProgramState(db: Tx, shopId: string): Promise<{ state: ProgramState; revision: number }> {
   const row = await readStoredProgram(db, shopId);
