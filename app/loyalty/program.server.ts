@@ -18,6 +18,7 @@ export interface StoredShopProgram {
   domain: string;
   programRevision: number;
   program: string | null;
+  /** Null when there is none, or when it is the saved program itself. */
   lastValidProgram: string | null;
   lastValidRevision: number | null;
 }
@@ -72,6 +73,13 @@ export function programState(row: StoredShopProgram): ProgramState {
   return state;
 }
 
+/**
+ * The last valid copy, read only when it differs from the saved program (after every save they are
+ * equal): the hot paths do not carry the document twice.
+ */
+export const LAST_VALID_COLUMNS = Prisma.sql`
+  CASE WHEN "lastValidProgram" IS DISTINCT FROM program THEN "lastValidProgram"::text END AS "lastValidProgram", "lastValidRevision"`;
+
 /** Thrown where a shop has no valid program: Shopify redelivers a 503 later, nothing is scored under rules the merchant never chose. */
 export function programUnavailable(): Response {
   return Response.json({ error: "program_unavailable", message: "the shop's loyalty program does not validate" }, { status: 503, headers: { "Retry-After": "300" } });
@@ -90,8 +98,7 @@ export function loadedShop(row: StoredShopProgram): LoadedShop {
 
 async function readStoredProgram(db: Tx, shopId: string): Promise<StoredShopProgram> {
   const [row] = await db.$queryRaw<StoredShopProgram[]>`
-    SELECT id, domain, "programRevision", program::text AS program,
-           "lastValidProgram"::text AS "lastValidProgram", "lastValidRevision"
+    SELECT id, domain, "programRevision", program::text AS program, ${LAST_VALID_COLUMNS}
       FROM "Shop" WHERE id = ${shopId}`;
   if (!row) throw new Error(`shop ${shopId} not found`);
   return row;
