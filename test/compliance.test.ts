@@ -122,9 +122,11 @@ describe("customers/redact", () => {
 
     // The earlier export held the shopper's details: it goes too.
     const exported = await app.prisma.complianceRequest.findFirstOrThrow({
-      where: { shopifyCustomerId: "602", kind: "customers_data_request" },
+      where: { shopDomain: SHOP, kind: "customers_data_request", export: { path: ["redacted"], equals: true } },
     });
     expect(JSON.stringify(exported.export)).not.toContain("bob@example.com");
+    // The trail keeps a keyed hash of who asked, never the customer id.
+    expect(await app.prisma.complianceRequest.count({ where: { shopifyCustomerId: "602" } })).toBe(0);
 
     // Nobody else is touched.
     expect(await app.prisma.member.findUniqueOrThrow({ where: { id: bystander.member.id } })).toMatchObject({

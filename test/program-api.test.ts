@@ -54,6 +54,23 @@ describe("GET and PUT /api/program", () => {
     expect((await put(SHOP, { program, revision: 0 })).status).toBe(409);
   });
 
+  it("refuses a program over its bounds (5,000 product rules × 100 tags, a signup bonus past MAX_POINTS) with 422, and saves nothing", async () => {
+    const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
+    const rule = (r: number) => ({ name: "", match: { tags: Array.from({ length: 100 }, (_, t) => `collection-tag-${r}-${t}`) }, multiplier: 2 });
+    const huge = structuredClone(program);
+    huge.earning.order.productRules = Array.from({ length: 5_000 }, (_, r) => rule(r));
+    const refused = await put(SHOP, { program: huge, revision });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).issues[0].message).toMatch(/at most 256 KB/);
+
+    const generous = structuredClone(program);
+    generous.earning.signup.points = 2_000_000_000;
+    const overflowing = await put(SHOP, { program: generous, revision });
+    expect(overflowing.status).toBe(422);
+    expect((await overflowing.json()).issues).toEqual([expect.objectContaining({ path: "earning.signup.points" })]);
+    expect((await (await app.admin("/api/program", SHOP)).json()).revision).toBe(revision);
+  });
+
   it("answers 400 to a body that is not JSON", async () => {
     const response = await app.admin("/api/program", SHOP, { method: "PUT", body: "{oops" });
     expect(response.status).toBe(400);

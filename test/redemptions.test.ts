@@ -85,8 +85,9 @@ describe("GET /apps/tally/member for the theme's product block", () => {
     const guest = await getMember(null);
     expect(guest.program).toMatchObject({
       enabled: true,
-      earning: { pointsPerCurrencyUnit: 1, rounding: "floor", minimumSubtotal: 0, productRules: [], bonusMultiplier: 1, tierMultipliers: {} },
+      earning: { pointsPerCurrencyUnit: 1, rounding: "floor", minimumSubtotal: 0, bonusMultiplier: 1, tierMultipliers: {} },
     });
+    expect(guest.program.earning).not.toHaveProperty("productRules");
     const member = await getMember(6099);
     expect(member.loggedIn).toBe(true);
     expect(member.program).toEqual(guest.program);

@@ -1,7 +1,7 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { expiringNext } from "~/loyalty/expiry.server";
-import { loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { loadRunnableShop, type LoadedShop } from "~/loyalty/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import {
   METAFIELDS_PER_CALL,
@@ -29,7 +29,8 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
   const due = await claimDueTasks(db, "sync_member", now, TASKS_PER_PASS);
   const byShop = Map.groupBy(due, (task) => task.shopId);
   for (const [shopId, tasks] of byShop) {
-    const shop = await loadShop(db, shopId);
+    const shop = await loadRunnableShop(db, shopId);
+    if (!shop) continue;
     const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
       if (error instanceof ShopNotInstalledError) return null;
       throw error;

@@ -2,7 +2,7 @@ import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import type { Reward } from "~/loyalty/program";
-import { loadShop } from "~/loyalty/program.server";
+import { loadRunnableShop } from "~/loyalty/program.server";
 import { activateRedemption, expireUnusedCode, failRedemption, INLINE_ATTEMPT_MS, UNUSED_CODE_GRACE_MS } from "~/loyalty/redemptions.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
@@ -37,7 +37,9 @@ export async function deliverRedemptionCode(
     task = queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_ATTEMPT_MS)));
   }
   if (!task || task.deliveredAt) return redemption;
-  const shop = await loadShop(db, redemption.shopId);
+  // Without a valid program the task waits (its claim lapses) rather than failing the pass.
+  const shop = await loadRunnableShop(db, redemption.shopId);
+  if (!shop) return redemption;
   try {
     if (!redemption.member.shopifyCustomerId) throw new Error("the member is no longer a Shopify customer");
     const admin = await AdminGateway.forShop(db, redemption.shop.domain, gatewayOptions);
@@ -89,7 +91,8 @@ export async function expireUnusedCodes(db: PrismaClient, now: Date): Promise<Jo
     take: 1000,
   });
   for (const redemption of expired) {
-    const shop = await loadShop(db, redemption.shopId);
+    const shop = await loadRunnableShop(db, redemption.shopId);
+    if (!shop) continue;
     if (await inTransaction(db, (tx) => expireUnusedCode(tx, shop, redemption.id, now))) {
       report.members++;
       report.points += fromBigInt(redemption.pointsSpent);

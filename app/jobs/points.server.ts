@@ -7,7 +7,7 @@ import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/ord
 import { settleReferrals } from "~/loyalty/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/flow-events.server";
 import { runMemberImports } from "~/loyalty/member-import.server";
-import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program.server";
+import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program.server";
 import { reevaluateTiers } from "~/loyalty/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
@@ -37,7 +37,8 @@ async function installedShops(db: PrismaClient, shopDomain?: string): Promise<Lo
     where: { status: "installed", ...(shopDomain ? { domain: shopDomain } : {}) },
     select: { id: true },
   });
-  return Promise.all(shops.map((shop) => loadShop(db, shop.id)));
+  const loaded = await Promise.all(shops.map((shop) => loadRunnableShop(db, shop.id)));
+  return loaded.filter((shop): shop is LoadedShop => shop !== null);
 }
 
 /** Pending points whose hold has passed become spendable. */

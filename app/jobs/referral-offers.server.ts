@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import { loadShop } from "~/loyalty/program.server";
+import { loadRunnableShop } from "~/loyalty/program.server";
 import { refereeOfferKey } from "~/loyalty/referrals.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
@@ -20,7 +20,8 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
   const shops = await db.$queryRaw<{ shopId: string }[]>`
     SELECT DISTINCT "shopId" FROM "Member" WHERE "referralCode" IS NOT NULL OR "refereeDiscountId" IS NOT NULL`;
   for (const { shopId } of shops) {
-    const shop = await loadShop(db, shopId);
+    const shop = await loadRunnableShop(db, shopId);
+    if (!shop) continue;
     const on = shop.program.enabled && shop.program.referrals.enabled;
     const wanted = refereeOfferKey(shop.program);
     // Off: every discount goes. On: the discounts of members who are gone go.

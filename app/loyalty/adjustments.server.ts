@@ -49,7 +49,7 @@ export async function awardAction(
   const action = shop.program.earning.customActions.find((a) => a.key === input.actionKey);
   if (!action) return { status: "unknown_action" };
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
-  const key = `action:${action.key}:${input.customerId}:${input.eventId}`;
+  const key = `action:${action.key}:${member.id}:${input.eventId}`;
   if (await entryExists(tx, shop.id, key)) return { status: "duplicate", points: action.points, balance: member.balance };
   if (action.limitPerCustomer !== null) {
     const earned = await tx.ledgerEntry.count({ where: { memberId: member.id, kind: "action", sourceType: "action", sourceId: action.key } });

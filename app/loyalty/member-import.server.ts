@@ -14,7 +14,7 @@ import {
   type ImportRowIssue,
 } from "./member-import";
 import { queueMemberSyncs } from "./member-sync.server";
-import { expiresAtFor, loadShop, type LoadedShop } from "./program.server";
+import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "./program.server";
 import { keptUntil } from "./tiers";
 import { tierMetrics } from "./tiers.server";
 
@@ -154,6 +154,26 @@ export async function eraseEmailFromImports(tx: Tx, shopId: string, email: strin
       FROM "MemberImport" m
      WHERE r."importId" = m.id AND r.email = ${email.trim().toLowerCase()}
        AND m."shopId" = ${shopId} AND m.status IN ('previewed', 'queued', 'running')`;
+}
+
+/**
+ * Customer erasure: a members file's name ("jane-doe-points.csv") or its row errors may name the
+ * shopper, in any import of the shop, finished or not. The name goes; errors naming them lose the text.
+ */
+export async function erasePersonFromImportRecords(tx: Tx, shopId: string, identifiers: (string | null | undefined)[]) {
+  const needles = [...new Set(identifiers.map((value) => value?.trim().toLowerCase()).filter((value): value is string => !!value && value.length >= 3))];
+  if (!needles.length) return;
+  const patterns = needles.map((needle) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  await tx.$executeRaw`
+    UPDATE "MemberImport" SET "fileName" = NULL
+     WHERE "shopId" = ${shopId} AND "fileName" ILIKE ANY (${patterns}::text[])`;
+  await tx.$executeRaw`
+    UPDATE "MemberImport" i
+       SET "rowErrors" = (SELECT COALESCE(jsonb_agg(CASE WHEN e::text ILIKE ANY (${patterns}::text[])
+                                                         THEN jsonb_build_object('line', e->'line', 'message', 'erased')
+                                                         ELSE e END), '[]'::jsonb)
+                            FROM jsonb_array_elements(i."rowErrors") e)
+     WHERE i."shopId" = ${shopId} AND i."rowErrors"::text ILIKE ANY (${patterns}::text[])`;
 }
 
 type StoredRow = ImportRow | { line: number; erased: true };
@@ -351,7 +371,8 @@ export async function runMemberImports(
   });
   for (const record of imports) {
     const source: ImportSource = { id: record.id, format: record.format as ImportFormat, staffId: record.staffId };
-    const shop = await loadShop(db, record.shopId);
+    const shop = await loadRunnableShop(db, record.shopId);
+    if (!shop) continue;
     try {
       const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
       await db.memberImport.updateMany({ where: { id: record.id, status: "queued" }, data: { status: "running" } });

@@ -19,7 +19,9 @@ export async function enrolCustomer(tx: Tx, shop: LoadedShop, profile: CustomerP
   });
   if (options.signupBonus && shop.program.enabled) {
     await credit(tx, member, {
-      key: `customer:${profile.customerId}:signup`,
+      // Keys derived from a person use the member's id, never the customer's: after erasure the
+      // ledger cannot be linked back to them.
+      key: `member:${member.id}:signup`,
       kind: "bonus",
       points: shop.program.earning.signup.points,
       now,
@@ -28,7 +30,7 @@ export async function enrolCustomer(tx: Tx, shop: LoadedShop, profile: CustomerP
       activityAt: now,
       source: "signup",
       sourceType: "signup",
-      sourceId: profile.customerId,
+      sourceId: member.id,
     });
     await evaluateMemberTier(tx, shop, member, now, "earn");
   }
@@ -54,7 +56,8 @@ export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: s
   const merged: LockedMember = await lockMember(tx, from.id);
   const lots = await tx.pointLot.findMany({ where: { memberId: merged.id, remaining: { gt: 0 } }, orderBy: { createdAt: "asc" } });
   const total = lots.reduce((sum, lot) => sum + fromBigInt(lot.remaining), 0);
-  const cause = `merge:${deletedCustomerId}:${keptCustomerId}`;
+  // The merged member merges once (it loses its customer id), so its id alone makes the key.
+  const cause = `merge:${merged.id}`;
   const moved = await debit(tx, merged, {
     key: `${cause}:out`,
     kind: "merge_out",
@@ -62,7 +65,7 @@ export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: s
     now,
     includePending: true,
     sourceType: "merge",
-    sourceId: keptCustomerId,
+    sourceId: kept.id,
   });
   if (moved && moved.debited > 0) {
     for (const lot of lots) {
@@ -76,7 +79,7 @@ export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: s
         orderId: lot.orderId,
         source: lot.source,
         sourceType: "merge",
-        sourceId: deletedCustomerId,
+        sourceId: merged.id,
       });
     }
   }

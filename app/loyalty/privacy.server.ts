@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
-import { eraseEmailFromImports } from "./member-import.server";
+import { keyedHash } from "./keyed-hash.server";
+import { eraseEmailFromImports, erasePersonFromImportRecords } from "./member-import.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -78,9 +79,11 @@ export async function recordDataRequest(
 
 /**
  * Erases what identifies a shopper in one shop: the member's profile, the free-text reasons on
- * their ledger, the email and name on their orders (and on any order Shopify names), and their
- * row in a members file not yet imported (by the member's email and the one Shopify names). The
- * member row and its ledger stay, under the row's anonymous id, so the shop's points still add up.
+ * their ledger and in their queued Flow events, the email and name on their orders (on any order
+ * Shopify names, and on guest orders placed with their email), their row in a members file not yet
+ * imported and an import's file name or errors naming them. The member row and its ledger stay,
+ * under the row's anonymous id (every key derived from the shopper uses that id), so the shop's
+ * points still add up.
  */
 export async function erasePersonalData(
   tx: Tx,
@@ -90,11 +93,11 @@ export async function erasePersonalData(
 ) {
   const member = await tx.member.findUnique({
     where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId } },
-    select: { id: true, email: true },
+    select: { id: true, email: true, firstName: true, lastName: true },
   });
-  for (const email of new Set([member?.email, options.email].filter((e): e is string => !!e))) {
-    await eraseEmailFromImports(tx, shopId, email);
-  }
+  const emails = [...new Set([member?.email, options.email].filter((e): e is string => !!e).map((e) => e.trim().toLowerCase()))];
+  for (const email of emails) await eraseEmailFromImports(tx, shopId, email);
+  await erasePersonFromImportRecords(tx, shopId, [...emails, member?.firstName, member?.lastName]);
   await tx.order.updateMany({
     where: {
       shopId,
@@ -102,6 +105,8 @@ export async function erasePersonalData(
         { shopifyCustomerId },
         ...(member ? [{ memberId: member.id }] : []),
         { shopifyOrderId: { in: options.ordersToRedact ?? [] } },
+        // Guest checkouts: no customer, but their email.
+        ...emails.map((email) => ({ email: { equals: email, mode: "insensitive" as const } })),
       ],
     },
     data: { email: null, name: null, shopifyCustomerId: null },
@@ -118,7 +123,14 @@ export async function erasePersonalData(
   });
   // Reasons are free text a merchant typed and may name the shopper.
   await tx.ledgerEntry.updateMany({ where: { memberId: member.id }, data: { reason: null } });
+  // Flow events carry that reason too; one not yet sent is dropped anyway (no customer to name).
+  await tx.$executeRaw`
+    UPDATE "OutboxTask" SET payload = payload - 'fields'
+     WHERE "shopId" = ${shopId} AND topic = 'flow_trigger' AND payload->>'memberId' = ${member.id}`;
 }
+
+/** How the compliance trail names an erased customer. */
+export const complianceCustomerKey = (shopifyCustomerId: string) => `hmac:${keyedHash(`customer|${shopifyCustomerId}`)}`;
 
 export async function redactCustomer(
   tx: Tx,
@@ -132,9 +144,15 @@ export async function redactCustomer(
       mark: { redactedAt: new Date() },
     });
   }
-  // Earlier data-request exports hold the shopper's details too.
+  // Earlier data-request exports hold the shopper's details too. The trail keeps only a keyed
+  // hash of who asked: a later request for the same customer still finds it, nobody can read it.
+  const customerKey = complianceCustomerKey(request.shopifyCustomerId);
   await tx.complianceRequest.updateMany({
-    where: { shopDomain: shop.domain, shopifyCustomerId: request.shopifyCustomerId, kind: "customers_data_request" },
+    where: { shopDomain: shop.domain, shopifyCustomerId: request.shopifyCustomerId },
+    data: { shopifyCustomerId: customerKey },
+  });
+  await tx.complianceRequest.updateMany({
+    where: { shopDomain: shop.domain, shopifyCustomerId: customerKey, kind: "customers_data_request" },
     data: { export: { redacted: true } },
   });
   await tx.complianceRequest.create({
@@ -142,7 +160,7 @@ export async function redactCustomer(
       shopId: shop.id,
       shopDomain: shop.domain,
       kind: "customers_redact",
-      shopifyCustomerId: request.shopifyCustomerId,
+      shopifyCustomerId: customerKey,
       ordersRequested: request.ordersToRedact,
     },
   });

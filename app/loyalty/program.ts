@@ -5,16 +5,35 @@ import { z } from "zod";
  * revision number. docs/program.md describes every field for merchants and integrators.
  */
 
+/**
+ * Bounds on the whole document (docs/decisions/0016-program-bounds.md): every points value stays
+ * ≤ MAX_POINTS and every rate ≤ MAX_POINTS_PER_UNIT, so nothing a program allows can overflow a
+ * balance; every list and string has a maximum, so no document can slow a storefront.
+ */
+export const MAX_POINTS = 1_000_000_000;
+/** Points per currency unit once every multiplier applies (rate × product × bonus × tier). */
+export const MAX_POINTS_PER_UNIT = 10_000;
+export const MAX_PROGRAM_BYTES = 256 * 1024;
+export const MAX_PRODUCT_RULES = 200;
+/** Product, collection ids, tags or product types in one match or one reward's scope. */
+export const MAX_MATCH_VALUES = 100;
+const MAX_MONEY = 1_000_000_000;
+const MAX_TIERS = 50;
+
 const nonNegativeInt = z.number().int().min(0);
-const money = z.number().min(0).multipleOf(0.01);
+const points = z.number().int().min(0).max(MAX_POINTS);
+const positivePoints = z.number().int().min(1).max(MAX_POINTS);
+const money = z.number().min(0).max(MAX_MONEY).multipleOf(0.01);
 const id = z.string().min(1).max(100);
+const ids = z.array(id).max(MAX_MATCH_VALUES);
+const label = z.string().min(1).max(255);
 
 export const productMatchSchema = z
   .object({
-    productIds: z.array(id).default([]),
-    collectionIds: z.array(id).default([]),
-    tags: z.array(z.string().min(1)).default([]),
-    productTypes: z.array(z.string().min(1)).default([]),
+    productIds: ids.default([]),
+    collectionIds: ids.default([]),
+    tags: z.array(label).max(MAX_MATCH_VALUES).default([]),
+    productTypes: z.array(label).max(MAX_MATCH_VALUES).default([]),
   })
   .refine((m) => m.productIds.length + m.collectionIds.length + m.tags.length + m.productTypes.length > 0, {
     message: "match at least one product, collection, tag or product type",
@@ -29,6 +48,7 @@ export const orderEarningSchema = z.object({
   /** Per-line multipliers; 0 excludes the line. When several match, 0 wins, else the highest. */
   productRules: z
     .array(z.object({ name: z.string().max(100).default(""), match: productMatchSchema, multiplier: z.number().min(0).max(100) }))
+    .max(MAX_PRODUCT_RULES)
     .default([]),
 });
 
@@ -49,7 +69,7 @@ export const customActionSchema = z.object({
   name: z.string().min(1).max(100),
   points: nonNegativeInt.max(1_000_000),
   /** How many times one shopper can earn it; null for no limit. */
-  limitPerCustomer: z.number().int().min(1).nullable().default(1),
+  limitPerCustomer: z.number().int().min(1).max(1_000_000).nullable().default(1),
 });
 
 const rewardId = z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only");
@@ -62,10 +82,10 @@ const rewardCommon = {
   minimumOrder: money.gt(0).nullable().default(null),
   /** Empty: the whole order. */
   scope: z
-    .object({ productIds: z.array(id).default([]), collectionIds: z.array(id).default([]) })
+    .object({ productIds: ids.default([]), collectionIds: ids.default([]) })
     .default({ productIds: [], collectionIds: [] }),
   /** Only members of these tiers may redeem it (empty: everyone). */
-  tierIds: z.array(id).default([]),
+  tierIds: z.array(id).max(MAX_TIERS).default([]),
   codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "up to 12 capital letters, digits and -").default("TALLY-"),
   codeLifetimeDays: z.number().int().min(1).max(365).default(30),
   /** Which other discounts the code may be used with (Shopify's combinesWith). */
@@ -79,19 +99,19 @@ const rewardCommon = {
 };
 
 export const rewardSchema = z.discriminatedUnion("type", [
-  z.object({ ...rewardCommon, type: z.literal("fixed_amount"), pointsCost: z.number().int().min(1), amount: money.gt(0) }),
-  z.object({ ...rewardCommon, type: z.literal("percentage"), pointsCost: z.number().int().min(1), percentage: z.number().gt(0).max(100) }),
-  z.object({ ...rewardCommon, type: z.literal("free_shipping"), pointsCost: z.number().int().min(1), maxShippingPrice: money.gt(0).nullable().default(null) }),
-  z.object({ ...rewardCommon, type: z.literal("free_product"), pointsCost: z.number().int().min(1), variantId: id }),
+  z.object({ ...rewardCommon, type: z.literal("fixed_amount"), pointsCost: positivePoints, amount: money.gt(0) }),
+  z.object({ ...rewardCommon, type: z.literal("percentage"), pointsCost: positivePoints, percentage: z.number().gt(0).max(100) }),
+  z.object({ ...rewardCommon, type: z.literal("free_shipping"), pointsCost: positivePoints, maxShippingPrice: money.gt(0).nullable().default(null) }),
+  z.object({ ...rewardCommon, type: z.literal("free_product"), pointsCost: positivePoints, variantId: id }),
   z
     .object({
       ...rewardCommon,
       type: z.literal("variable"),
       /** "N points = X off": each step of pointsPerStep points is worth amountPerStep. */
-      pointsPerStep: z.number().int().min(1),
+      pointsPerStep: positivePoints,
       amountPerStep: money.gt(0),
-      minPoints: z.number().int().min(1),
-      maxPoints: z.number().int().min(1),
+      minPoints: positivePoints,
+      maxPoints: positivePoints,
     })
     .refine((r) => r.maxPoints >= r.minPoints, { message: "maxPoints must be at least minPoints", path: ["maxPoints"] })
     .refine((r) => r.minPoints % r.pointsPerStep === 0 && r.maxPoints % r.pointsPerStep === 0, {
@@ -106,11 +126,11 @@ export const tierLevelSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
   name: z.string().min(1).max(60),
   /** Reached when the metric over the period is at least this (points, currency units or orders). */
-  threshold: z.number().min(0),
+  threshold: z.number().min(0).max(MAX_MONEY),
   /** Points on orders are multiplied by this while in the tier. */
   earnMultiplier: z.number().min(1).max(10).default(1),
   /** Given once, the first time a member reaches the tier. */
-  entryBonusPoints: nonNegativeInt.default(0),
+  entryBonusPoints: points.default(0),
 });
 
 export const tiersSchema = z
@@ -123,7 +143,7 @@ export const tiersSchema = z
     refundsDemote: z.boolean().default(false),
     /** Members carry the customer tag `<prefix><tier name>` in Shopify, for segments and discounts. */
     tagPrefix: z.string().max(40).default("Tally "),
-    levels: z.array(tierLevelSchema).default([]),
+    levels: z.array(tierLevelSchema).max(MAX_TIERS).default([]),
   })
   .superRefine((tiers, ctx) => {
     tiers.levels.forEach((level, index) => {
@@ -143,9 +163,9 @@ export type TierLevel = z.infer<typeof tierLevelSchema>;
 export const expirySchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("never") }),
   /** Every point expires this many days after it was earned. */
-  z.object({ mode: z.literal("fixed"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt).default([30]) }),
+  z.object({ mode: z.literal("fixed"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt.max(3650)).max(10).default([30]) }),
   /** All of a member's points expire after this many days without earning. */
-  z.object({ mode: z.literal("inactivity"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt).default([30]) }),
+  z.object({ mode: z.literal("inactivity"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt.max(3650)).max(10).default([30]) }),
 ]);
 
 /** Each fraud check can be turned off; what it does when it fires (block or hold) is fixed. */
@@ -154,7 +174,7 @@ export const referralFraudSchema = z.object({
   existingCustomer: z.boolean().default(true),
   disposableEmail: z.boolean().default(true),
   velocity: z
-    .object({ enabled: z.boolean().default(true), maxReferrals: z.number().int().min(1).default(5), windowHours: z.number().int().min(1).max(24 * 90).default(24) })
+    .object({ enabled: z.boolean().default(true), maxReferrals: z.number().int().min(1).max(1_000_000).default(5), windowHours: z.number().int().min(1).max(24 * 90).default(24) })
     .default({ enabled: true, maxReferrals: 5, windowHours: 24 }),
 });
 
@@ -162,7 +182,7 @@ export const referralsSchema = z.object({
   enabled: z.boolean().default(false),
   /** What the referrer gets once the friend's first order qualifies: points, or a reward's code. */
   referrerReward: z
-    .discriminatedUnion("type", [z.object({ type: z.literal("points"), points: z.number().int().min(1) }), z.object({ type: z.literal("reward"), rewardId: z.string().min(1) })])
+    .discriminatedUnion("type", [z.object({ type: z.literal("points"), points: positivePoints }), z.object({ type: z.literal("reward"), rewardId: z.string().min(1).max(50) })])
     .default({ type: "points", points: 500 }),
   /** The friend's welcome discount, a one-time code for their first order. */
   refereeReward: z
@@ -179,7 +199,7 @@ export const referralsSchema = z.object({
   /** Days the first order must survive (returns window) before the referrer is rewarded. */
   holdDays: z.number().int().min(0).max(365).default(30),
   /** Rewards one referrer can earn per calendar month; null for no cap. */
-  monthlyCapPerReferrer: z.number().int().min(1).nullable().default(10),
+  monthlyCapPerReferrer: z.number().int().min(1).max(10_000).nullable().default(10),
   fraud: referralFraudSchema.default(referralFraudSchema.parse({})),
 });
 
@@ -192,13 +212,13 @@ export const programSchema = z
     earning: z
       .object({
         order: orderEarningSchema.default(orderEarningSchema.parse({})),
-        bonusEvents: z.array(bonusEventSchema).default([]),
-        signup: z.object({ points: nonNegativeInt.default(0) }).default({ points: 0 }),
-        birthday: z.object({ points: nonNegativeInt.default(0) }).default({ points: 0 }),
-        customActions: z.array(customActionSchema).default([]),
+        bonusEvents: z.array(bonusEventSchema).max(50).default([]),
+        signup: z.object({ points: points.default(0) }).default({ points: 0 }),
+        birthday: z.object({ points: points.default(0) }).default({ points: 0 }),
+        customActions: z.array(customActionSchema).max(100).default([]),
       })
       .strict(),
-    rewards: z.array(rewardSchema).default([]),
+    rewards: z.array(rewardSchema).max(100).default([]),
     redemptions: z
       .object({ refundUnusedCodes: z.boolean().default(true) })
       .default({ refundUnusedCodes: true }),
@@ -215,6 +235,14 @@ export const programSchema = z
     for (const rewardId of duplicates(program.rewards.map((r) => r.id))) {
       ctx.addIssue({ code: "custom", path: ["rewards"], message: `duplicate reward id "${rewardId}"` });
     }
+    const highestRate = pointsPerUnitAtMost(program);
+    if (highestRate > MAX_POINTS_PER_UNIT) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["earning", "order", "pointsPerCurrencyUnit"],
+        message: `with every multiplier applied an order could earn ${highestRate} points per currency unit; at most ${MAX_POINTS_PER_UNIT}`,
+      });
+    }
     const referrerReward = program.referrals.referrerReward;
     if (referrerReward.type === "reward" && !program.rewards.some((reward) => reward.id === referrerReward.rewardId)) {
       ctx.addIssue({ code: "custom", path: ["referrals", "referrerReward", "rewardId"], message: `no reward "${referrerReward.rewardId}" in the program` });
@@ -222,6 +250,17 @@ export const programSchema = z
   });
 
 export type Program = z.infer<typeof programSchema>;
+
+/** The most points one currency unit can earn: the rate with the highest product, bonus and tier multipliers together. */
+export function pointsPerUnitAtMost(program: Pick<Program, "earning" | "tiers">): number {
+  const highest = (values: number[]) => Math.max(1, ...values);
+  return (
+    program.earning.order.pointsPerCurrencyUnit *
+    highest(program.earning.order.productRules.map((rule) => rule.multiplier)) *
+    highest(program.earning.bonusEvents.map((event) => event.multiplier)) *
+    highest(program.tiers.levels.map((level) => level.earnMultiplier))
+  );
+}
 export type OrderEarning = Program["earning"]["order"];
 
 /** What a newly installed shop starts with (issue 3's defaults). */
@@ -245,6 +284,10 @@ export interface ProgramIssue {
 export type ProgramParse = { ok: true; program: Program } | { ok: false; issues: ProgramIssue[] };
 
 export function parseProgram(input: unknown): ProgramParse {
+  const bytes = new TextEncoder().encode(JSON.stringify(input) ?? "").length;
+  if (bytes > MAX_PROGRAM_BYTES) {
+    return { ok: false, issues: [{ path: "", message: `the program is ${Math.ceil(bytes / 1024)} KB; at most ${MAX_PROGRAM_BYTES / 1024} KB` }] };
+  }
   const result = programSchema.safeParse(input);
   if (result.success) return { ok: true, program: result.data };
   return {

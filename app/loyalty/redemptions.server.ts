@@ -55,10 +55,10 @@ export async function redeemReward(
     const { tierId } = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true } });
     if (!tierId || !reward.tierIds.includes(tierId)) return { status: "reward_unavailable" };
   }
-  const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey: input.requestKey } } });
-  if (existing) {
-    return existing.memberId === member.id ? { status: "duplicate", redemption: existing } : { status: "unknown_reward" };
-  }
+  // The shopper's key, made theirs by the member's id (not the customer's: opaque after erasure).
+  const requestKey = `member:${member.id}:${input.requestKey}`;
+  const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } });
+  if (existing) return { status: "duplicate", redemption: existing };
   if (member.balance < price.points) {
     return { status: "insufficient_points", balance: member.balance, pointsNeeded: price.points };
   }
@@ -66,7 +66,7 @@ export async function redeemReward(
     data: {
       shopId: shop.id,
       memberId: member.id,
-      requestKey: input.requestKey,
+      requestKey,
       rewardId: reward.id,
       reward: { ...reward, amountBought: price.amount } as unknown as Prisma.InputJsonValue,
       pointsSpent: price.points,

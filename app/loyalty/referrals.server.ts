@@ -6,7 +6,7 @@ import { inTransaction } from "~/db/transaction.server";
 import { refundedAmount, type RefundLine } from "./earning";
 import { credit, debit, lockMember, type Tx } from "./ledger.server";
 import type { Program } from "./program";
-import { expiresAtFor, loadShop, type LoadedShop } from "./program.server";
+import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "./program.server";
 import { grantReward } from "./redemptions.server";
 import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./referral-signals";
 
@@ -253,7 +253,8 @@ export async function settleReferrals(db: PrismaClient, now: Date, cardsOf: Card
     take: 500,
   });
   for (const candidate of due) {
-    const shop = await loadShop(db, candidate.shopId);
+    const shop = await loadRunnableShop(db, candidate.shopId);
+    if (!shop) continue;
     let cardSignals: ReferralSignal[] = [];
     if (shop.program.referrals.fraud.selfReferral && candidate.referrer.shopifyCustomerId) {
       const order = await db.order.findUniqueOrThrow({ where: { id: candidate.orderId! }, select: { shopifyOrderId: true } });

@@ -1,14 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { loadShop, saveProgram } from "~/loyalty/program.server";
+import { defaultProgram } from "~/loyalty/program";
+import { loadProgramState, saveProgram } from "~/loyalty/program.server";
 import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
-/** GET /api/program → { program, revision } (see docs/program.md). */
+/**
+ * GET /api/program → { program, revision, running, problems } (see docs/program.md). `running` is
+ * "saved", or "last_valid" / "none" when the saved program no longer validates (`problems` say why).
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await authenticateAdminApi(request);
-  const loaded = await loadShop(prisma, shop.id);
-  return Response.json({ program: loaded.program, revision: loaded.programRevision });
+  const { state, revision } = await loadProgramState(prisma, shop.id);
+  return Response.json({
+    program: state.status === "none" ? defaultProgram() : state.program,
+    revision,
+    running: state.status,
+    problems: state.status === "saved" ? [] : state.problems,
+  });
 }
 
 const replaceBody = z.object({ program: z.unknown(), revision: z.number().int().min(0).optional() });

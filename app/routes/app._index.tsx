@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
-import { adminContext } from "~/admin/admin-context.server";
+import { adminContext, adminLoadedShop } from "~/admin/admin-context.server";
 import { Dashboard } from "~/admin/dashboard";
 import { OnboardingCard } from "~/admin/onboarding-card";
 import prisma from "~/db.server";
@@ -11,7 +11,6 @@ import { useTranslation } from "~/i18n";
 import { ONBOARDING_STEPS, onboardingVisible } from "~/loyalty/onboarding";
 import { completeOnboarding, dismissOnboarding, readOnboarding } from "~/loyalty/onboarding.server";
 import { dashboardMetrics, dashboardRangeFromSearch } from "~/loyalty/dashboard.server";
-import { loadShop } from "~/loyalty/program.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { themeEmbedActivationUrl } from "~/shopify/theme-editor";
@@ -22,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { session, shop } = await adminContext(request);
   const range = dashboardRangeFromSearch(new URL(request.url).searchParams);
   if (!range.success) throw Response.json({ error: "invalid_range", issues: range.error.issues.map((issue) => issue.message) }, { status: 400 });
-  const [loaded, onboarding] = await Promise.all([loadShop(prisma, shop.id), readOnboarding(prisma, shop.id)]);
+  const [loaded, onboarding] = await Promise.all([adminLoadedShop(shop), readOnboarding(prisma, shop.id)]);
   let details: Awaited<ReturnType<typeof fetchShopDetails>> | null = null;
   try {
     details = await fetchShopDetails(new AdminGateway(session.shop, session.accessToken ?? ""));

@@ -1,10 +1,11 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Box, Button, InlineStack } from "@shopify/polaris";
+import { Banner, Box, Button, InlineStack } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { programTrouble, type ProgramTrouble } from "~/admin/admin-context.server";
 import { authenticate } from "~/shopify.server";
 import { useTranslation } from "~/i18n";
 import { sandboxShop } from "~/shopify/session-token.server";
@@ -12,8 +13,8 @@ import { sandboxShop } from "~/shopify/session-token.server";
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await authenticate.admin(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "", sandbox: sandboxShop() !== null };
+  const { session } = await authenticate.admin(request);
+  return { apiKey: process.env.SHOPIFY_API_KEY || "", sandbox: sandboxShop() !== null, programTrouble: await programTrouble(session.shop) };
 }
 
 // Outside the Shopify admin (npm run demo) App Bridge cannot load, so nothing would add the
@@ -33,7 +34,7 @@ const SANDBOX_FETCH_SHIM = `(() => {
 })();`;
 
 export default function App() {
-  const { apiKey, sandbox } = useLoaderData<typeof loader>();
+  const { apiKey, sandbox, programTrouble } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
@@ -53,6 +54,7 @@ export default function App() {
           <Link to="/app/import">{t("nav.import")}</Link>
         </NavMenu>
       )}
+      {programTrouble ? <ProgramTroubleBanner trouble={programTrouble} /> : null}
       <Outlet />
     </AppProvider>
   );
@@ -93,3 +95,21 @@ export function ErrorBoundary() {
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
+
+/** On every admin page while the saved program does not validate: what runs instead, and what to fix. */
+function ProgramTroubleBanner({ trouble }: { trouble: ProgramTrouble }) {
+  const { t } = useTranslation();
+  const running = trouble.status === "last_valid";
+  return (
+    <Box padding="400">
+      <Banner tone="critical" title={t(running ? "programTrouble.lastValidTitle" : "programTrouble.noneTitle")}>
+        <p>{running ? t("programTrouble.lastValidBody", { revision: trouble.runningRevision ?? "?" }) : t("programTrouble.noneBody")}</p>
+        <ul>
+          {trouble.problems.map((problem) => (
+            <li key={`${problem.path}:${problem.message}`}>{problem.path ? `${problem.path}: ${problem.message}` : problem.message}</li>
+          ))}
+        </ul>
+      </Banner>
+    </Box>
+  );
+}

@@ -38,7 +38,8 @@ export interface AppProxyCustomer {
   customerId: string | number | null;
   pathPrefix?: string;
   timestamp?: Date;
-  extra?: Record<string, string>;
+  /** The request's own parameters; a repeated one (`tag=a&tag=b`) as an array. */
+  extra?: Record<string, string | string[]>;
 }
 
 export function appProxyQuery(request: AppProxyCustomer, apiSecret: string): URLSearchParams {

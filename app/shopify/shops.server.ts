@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { loadedShop, loadShop, type LoadedShop, type StoredShopProgram } from "~/loyalty/program.server";
+import { LAST_VALID_COLUMNS, loadedShop, loadShop, type LoadedShop, type StoredShopProgram } from "~/loyalty/program.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -28,7 +28,7 @@ export async function ensureShop(db: Db, shopDomain: string, scopes?: string | n
  */
 export async function findInstalledShop(db: Db, shopDomain: string): Promise<LoadedShop | null> {
   const [row] = await db.$queryRaw<(Omit<StoredShopProgram, "id"> & { id: string | null; scope: string | null; installed: boolean | null })[]>`
-    SELECT session.scope, shop.id, shop.domain, shop."programRevision", shop.program::text AS program,
+    SELECT session.scope, shop.id, shop.domain, shop."programRevision", shop.program::text AS program, ${LAST_VALID_COLUMNS},
            shop.status = 'installed' AS installed
       FROM "Session" session LEFT JOIN "Shop" shop ON shop.domain = ${shopDomain}
      WHERE session.id = ${offlineSessionId(shopDomain)}`;

@@ -8,7 +8,7 @@ import type { Program } from "~/loyalty/program";
 import type { LoadedShop } from "~/loyalty/program.server";
 import { ensureReferralCode, referralLink } from "~/loyalty/referrals.server";
 import { expiringNext } from "~/loyalty/expiry.server";
-import { bonusMultiplierAt } from "~/loyalty/earning";
+import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/earning";
 import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
 import { tierMetrics } from "~/loyalty/tiers.server";
 
@@ -27,9 +27,10 @@ const publicRedemption = (r: Redemption) => ({
 });
 
 /**
- * What a storefront may know of the program. `rounding`, `productRules`, the running bonus
- * event's `bonusMultiplier` and each tier's multiplier let the theme's product block say what a
- * product earns.
+ * What a storefront may know of the program: what a shopper reads, never the whole document.
+ * `rounding`, the running bonus event's `bonusMultiplier` and each tier's multiplier let the
+ * theme's product block say what a product earns; the product rules stay on the server (up to 200
+ * rules of 100 values each) and a product's multiplier is asked for (productMultiplierFor).
  */
 function publicProgram(program: Program, now = new Date()) {
   return {
@@ -38,7 +39,6 @@ function publicProgram(program: Program, now = new Date()) {
       pointsPerCurrencyUnit: program.earning.order.pointsPerCurrencyUnit,
       rounding: program.earning.order.rounding,
       minimumSubtotal: program.earning.order.minimumSubtotal,
-      productRules: program.earning.order.productRules.map((rule) => ({ match: rule.match, multiplier: rule.multiplier })),
       bonusMultiplier: bonusMultiplierAt(program, now),
       tierMultipliers: Object.fromEntries(program.tiers.levels.map((level) => [level.id, level.earnMultiplier])),
       holdDays: program.earning.order.holdDays,
@@ -210,7 +210,7 @@ export async function redeemForCustomer(
       { status: 422 },
     );
   }
-  const requestKey = `${customerId}:${idempotencyKey ?? randomUUID()}`;
+  const requestKey = idempotencyKey ?? randomUUID();
   const result = await inTransaction(db, (tx) =>
     redeemReward(tx, shop, { customerId, rewardId: parsed.data.rewardId, points: parsed.data.points, requestKey, now: new Date() }),
   );
@@ -234,4 +234,28 @@ export async function redeemForCustomer(
       return Response.json({ redemption: publicRedemption(redemption) }, { status: 201 });
     }
   }
+}
+
+const productQuery = z.object({
+  productId: z.string().regex(/^[0-9]{1,20}$/).nullable(),
+  productType: z.string().max(255).nullable(),
+  tags: z.array(z.string().max(255)).max(250),
+  collectionIds: z.array(z.string().regex(/^[0-9]{1,20}$/)).max(250),
+});
+
+/**
+ * GET /apps/tally/product-multiplier?product_id=&type=&tag=…&collection=…: the product rules'
+ * multiplier for one product (0 excluded, 1 no rule), computed as an order line is.
+ */
+export function productMultiplierFor(shop: LoadedShop, query: URLSearchParams): Response {
+  const parsed = productQuery.safeParse({
+    productId: query.get("product_id") || null,
+    productType: query.get("type") || null,
+    tags: query.getAll("tag"),
+    collectionIds: query.getAll("collection"),
+  });
+  if (!parsed.success) return Response.json({ error: "invalid_request" }, { status: 400 });
+  const { productId, ...facts } = parsed.data;
+  const multiplier = lineMultiplier(shop.program.earning.order.productRules, productId, facts);
+  return Response.json({ multiplier }, { headers: { "Cache-Control": "private, max-age=60" } });
 }

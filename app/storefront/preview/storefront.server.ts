@@ -63,8 +63,8 @@ const SHOPIFY_PARAMS = new Set(["shop", "logged_in_customer_id", "path_prefix", 
 export async function forwardAppProxy(request: Request, subpath: string): Promise<Response> {
   const shop = requireSandbox();
   const url = new URL(request.url);
-  const extra: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) if (!SHOPIFY_PARAMS.has(key)) extra[key] = value;
+  const extra: Record<string, string[]> = {};
+  for (const [key, value] of url.searchParams) if (!SHOPIFY_PARAMS.has(key)) (extra[key] ??= []).push(value);
   const query = appProxyQuery({ shop, customerId: previewCustomer(request), extra }, process.env.SHOPIFY_API_SECRET ?? "");
   const headers = new Headers();
   for (const name of ["content-type", "accept", "idempotency-key", "user-agent", "accept-language"]) {

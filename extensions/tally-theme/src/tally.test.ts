@@ -6,7 +6,6 @@ import { interpolate, renderLiquid, schemaOf } from "~/storefront/preview/liquid
 import {
   boot,
   pointsForPrice,
-  productMultiplier,
   reset,
   roundPoints,
   type MemberView,
@@ -61,7 +60,6 @@ const PROGRAM: PublicProgram = {
     pointsPerCurrencyUnit: 1,
     rounding: "floor",
     minimumSubtotal: 0,
-    productRules: [],
     bonusMultiplier: 1,
     tierMultipliers: { gold: 2 },
     signupPoints: 50,
@@ -104,6 +102,7 @@ beforeEach(() => {
   calls = [];
   routes = {
     "GET /apps/tally/member": () => json(MEMBER),
+    "GET /apps/tally/product-multiplier": () => json({ multiplier: 1 }),
     "GET /cart.js": () => json({ discount_codes: [{ code: "WELCOME", applicable: true }] }),
     "POST /cart/update.js": (_url, init) => {
       const codes = String(JSON.parse(String(init.body)).discount).split(",");
@@ -146,19 +145,11 @@ describe("points for a price", () => {
     expect(pointsForPrice(program, 10000)).toEqual({ points: 100, belowMinimum: false });
   });
 
-  it("applies product rules (an exclusion wins, else the highest), the running bonus and the member's tier", () => {
-    const rules = [
-      { match: { tags: ["SALE"] }, multiplier: 0 },
-      { match: { collectionIds: ["4410"] }, multiplier: 2 },
-      { match: { productTypes: ["outerwear"] }, multiplier: 3 },
-    ];
-    expect(productMultiplier(rules, { tags: ["sale"], collections: [4410] })).toBe(0);
-    expect(productMultiplier(rules, { collections: [4410], type: "Outerwear" })).toBe(3);
-    expect(productMultiplier(rules, { id: 1, tags: ["new"] })).toBe(1);
-    expect(productMultiplier([{ match: { productIds: ["77"] }, multiplier: 2 }], { id: 77 })).toBe(2);
-    const program = { ...PROGRAM, earning: { ...PROGRAM.earning, productRules: rules, bonusMultiplier: 2 } };
-    expect(pointsForPrice(program, 1000, { collections: [4410] }).points).toBe(40);
-    expect(pointsForPrice(program, 1000, { collections: [4410] }, "gold").points).toBe(80);
+  it("applies the product's multiplier (from the server's product rules), the running bonus and the member's tier", () => {
+    const program = { ...PROGRAM, earning: { ...PROGRAM.earning, bonusMultiplier: 2 } };
+    expect(pointsForPrice(program, 1000, 2).points).toBe(40);
+    expect(pointsForPrice(program, 1000, 2, "gold").points).toBe(80);
+    expect(pointsForPrice(program, 1000, 0).points).toBe(0);
     expect(pointsForPrice({ ...program, enabled: false }, 1000).points).toBe(0);
   });
 });
@@ -457,12 +448,17 @@ describe("the product block", () => {
     expect(text(".tally-product__text")).toBe("Earn 178 points on orders of $100.00 or more");
   });
 
-  it("shows nothing for an excluded product", async () => {
-    routes["GET /apps/tally/member"] = () =>
-      json({ loggedIn: false, program: { ...PROGRAM, earning: { ...PROGRAM.earning, productRules: [{ match: { tags: ["new"] }, multiplier: 0 }] } } });
+  it("asks the server for the product's multiplier with the product's facts, and shows nothing for an excluded product", async () => {
+    let asked = "";
+    routes["GET /apps/tally/member"] = () => json({ loggedIn: false, program: PROGRAM });
+    routes["GET /apps/tally/product-multiplier"] = (url) => {
+      asked = url;
+      return json({ multiplier: 0 });
+    };
     mount("product-points", { product });
     await until(() => !document.querySelector(".tally-product__text .tally-skeleton"), "rendered");
     expect(text(".tally-product__text")).toBe("");
+    expect(new URL(asked, "https://shop.test").search).toBe("?product_id=8800000001&type=Outerwear&tag=new&collection=4410");
   });
 });
 

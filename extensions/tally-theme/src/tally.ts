@@ -9,16 +9,10 @@
 
 export type Rounding = "floor" | "round" | "ceil";
 
-export interface ProductRule {
-  match: { productIds?: string[]; collectionIds?: string[]; tags?: string[]; productTypes?: string[] };
-  multiplier: number;
-}
-
 export interface Earning {
   pointsPerCurrencyUnit: number;
   rounding?: Rounding;
   minimumSubtotal: number;
-  productRules?: ProductRule[];
   bonusMultiplier?: number;
   /** Tier id → the multiplier on orders paid while in that tier. */
   tierMultipliers?: Record<string, number>;
@@ -101,25 +95,6 @@ export function roundPoints(value: number, rounding: Rounding = "floor"): number
   return Math[rounding](Math.round(value * 1e6) / 1e6);
 }
 
-const lower = (values: unknown[] | undefined) => (values || []).map((v) => String(v).toLowerCase());
-
-/** 0 if a matching rule excludes the product, else the highest matching multiplier, else 1. */
-export function productMultiplier(rules: ProductRule[] = [], product: ProductFacts = {}): number {
-  const tags = lower(product.tags);
-  const collections = (product.collections || []).map(String);
-  const id = product.id == null ? "" : String(product.id);
-  const type = String(product.type || "").toLowerCase();
-  const matching = rules.filter(
-    ({ match: m }) =>
-      (id !== "" && (m.productIds || []).includes(id)) ||
-      (m.collectionIds || []).some((c) => collections.includes(c)) ||
-      lower(m.tags).some((t) => tags.includes(t)) ||
-      (type !== "" && lower(m.productTypes).includes(type)),
-  );
-  if (!matching.length) return 1;
-  return matching.some((r) => r.multiplier === 0) ? 0 : Math.max(...matching.map((r) => r.multiplier));
-}
-
 /**
  * The points a product earns at this price (in cents, as Liquid renders prices), by the
  * program's rate, product rules, running bonus and the member's tier. `belowMinimum`: alone it
@@ -128,13 +103,13 @@ export function productMultiplier(rules: ProductRule[] = [], product: ProductFac
 export function pointsForPrice(
   program: PublicProgram,
   cents: number,
-  product: ProductFacts = {},
+  productMultiplier = 1,
   tierId: string | null = null,
 ): { points: number; belowMinimum: boolean } {
   const e = program.earning;
   if (program.enabled === false || !(cents > 0)) return { points: 0, belowMinimum: false };
   const tier = (tierId && e.tierMultipliers && e.tierMultipliers[tierId]) || 1;
-  const multiplier = productMultiplier(e.productRules, product) * (e.bonusMultiplier || 1) * tier;
+  const multiplier = productMultiplier * (e.bonusMultiplier || 1) * tier;
   return {
     points: roundPoints((cents / 100) * e.pointsPerCurrencyUnit * multiplier, e.rounding),
     belowMinimum: cents < Math.round((e.minimumSubtotal || 0) * 100),
@@ -182,6 +157,20 @@ async function getJson(url: string) {
 }
 
 let memberRequest: Promise<MemberView> | null = null;
+
+/**
+ * GET /apps/tally/product-multiplier: what the program's product rules make of this product. The
+ * rules themselves stay on the server (they can be hundreds).
+ */
+export async function loadProductMultiplier(config: Config, product: ProductFacts): Promise<number> {
+  const query = new URLSearchParams();
+  if (product.id != null) query.set("product_id", String(product.id));
+  if (product.type) query.set("type", String(product.type));
+  for (const tag of product.tags || []) query.append("tag", String(tag));
+  for (const collection of product.collections || []) query.append("collection", String(collection));
+  const { multiplier } = await getJson(proxyBase(config) + "/product-multiplier?" + query);
+  return Number(multiplier);
+}
 
 /** GET /apps/tally/member, once per page unless `fresh`. */
 export function loadMember(config: Config, fresh = false): Promise<MemberView> {
@@ -480,12 +469,13 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
   let cents = Number(block.price);
   const text = part(root, "body");
   let view: MemberView | null = null;
+  let multiplier: number | null = null;
 
   const render = () => {
     const program = view && view.program;
-    if (!program) return;
+    if (!program || multiplier === null) return;
     mark("product");
-    const { points, belowMinimum } = pointsForPrice(program, cents, product, view!.loggedIn && view!.tier ? view!.tier.id : null);
+    const { points, belowMinimum } = pointsForPrice(program, cents, multiplier, view!.loggedIn && view!.tier ? view!.tier.id : null);
     text.innerHTML = !points
       ? ""
       : tr(config, belowMinimum ? "earn_product_minimum" : "earn_product", {
@@ -496,6 +486,13 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
   loadMember(config).then(
     (v) => {
       view = v;
+      render();
+    },
+    () => (text.innerHTML = ""),
+  );
+  loadProductMultiplier(config, product).then(
+    (m) => {
+      multiplier = m;
       render();
     },
     () => (text.innerHTML = ""),

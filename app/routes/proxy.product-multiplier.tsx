@@ -1,0 +1,9 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { productMultiplierFor } from "~/storefront/api.server";
+
+/** GET /apps/tally/product-multiplier: what the product rules make of one product (the product block). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { shop } = await authenticateAppProxy(request);
+  return productMultiplierFor(shop, new URL(request.url).searchParams);
+}
