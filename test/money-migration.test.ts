@@ -1,6 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { migrate, readMigrations } from "~/db/migrate.server";
+import type { Migration } from "~/db/migrate.server";
+import { pgliteBefore } from "./support/database";
 
 // The migration to bigint minor units rewrites what earlier versions stored: an order's weighted
 // lines (float multipliers → thousandths), refund lines (hundredths → Shopify's decimal text) and
@@ -10,13 +11,8 @@ const MIGRATION = "money_as_bigint";
 let db: PGlite;
 
 beforeAll(async () => {
-  db = await PGlite.create("memory://");
-  const migrations = await readMigrations();
-  const at = migrations.findIndex((migration) => migration.name.endsWith(MIGRATION));
-  await migrate(
-    { exec: async (sql) => void (await db.exec(sql)), query: async <Row>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows },
-    migrations.slice(0, at),
-  );
+  let migration: Migration;
+  ({ db, migration } = await pgliteBefore(MIGRATION));
   await db.exec(`
     INSERT INTO "Shop" (id, domain, program, "updatedAt") VALUES
       ('spent', 'spent.myshopify.com', '{"tiers": {"metric": "amount_spent"}}', now()),
@@ -32,7 +28,7 @@ beforeAll(async () => {
     INSERT INTO "TierChange" (id, "shopId", "memberId", cause, metric) VALUES
       ('t1', 'spent', 'm1', 'earn', 800), ('t2', 'points', 'm2', 'earn', 120);
   `);
-  await db.exec(migrations[at]!.sql);
+  await db.exec(migration.sql);
 });
 afterAll(() => db?.close());
 

@@ -1,18 +1,16 @@
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
+import type { Migration } from "~/db/migrate.server";
+import { pgliteBefore } from "./support/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The migration that makes keys derived from a shopper opaque rewrites the keys already stored
 // (docs/decisions/0016-program-bounds-and-opaque-keys.md): run it on rows written the old way.
-const MIGRATIONS = path.resolve("prisma/migrations");
 const REWRITE = "20261130180000_opaque_customer_keys";
 let db: PGlite;
 
 beforeAll(async () => {
-  db = await PGlite.create("memory://");
-  const folders = readdirSync(MIGRATIONS).filter((name) => /^\d/.test(name)).sort();
-  for (const folder of folders.filter((name) => name < REWRITE)) await db.exec(readFileSync(path.join(MIGRATIONS, folder, "migration.sql"), "utf8"));
+  let migration: Migration;
+  ({ db, migration } = await pgliteBefore(REWRITE));
   await db.exec(`
     INSERT INTO "Shop" (id, domain, "updatedAt") VALUES ('s1', 'a.myshopify.com', now());
     INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", "updatedAt") VALUES ('m1', 's1', '4001', now()), ('m2', 's1', '4002', now()), ('m3', 's1', NULL, now());
@@ -29,7 +27,7 @@ beforeAll(async () => {
     INSERT INTO "Redemption" (id, "shopId", "memberId", "requestKey", "rewardId", reward, "pointsSpent", code, "startsAt", "endsAt", "updatedAt") VALUES
       ('r1', 's1', 'm1', '4001:abc:def', 'five', '{}', 5, 'C1', now(), now(), now()),
       ('r2', 's1', 'm1', 'referral:x:prize', 'five', '{}', 5, 'C2', now(), now(), now());`);
-  await db.exec(readFileSync(path.join(MIGRATIONS, REWRITE, "migration.sql"), "utf8"));
+  await db.exec(migration.sql);
 }, 60_000);
 afterAll(() => db?.close());
 

@@ -1,4 +1,5 @@
 import { MAX_IMPORT_BYTES } from "~/loyalty/member-import";
+import { MAX_PROGRAM_BYTES } from "~/loyalty/program";
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -11,6 +12,9 @@ export const DEFAULT_BODY_LIMIT = 256 * KB;
 const BODY_LIMITS: { pathPrefix: string; bytes: number }[] = [
   { pathPrefix: "/webhooks/", bytes: 5 * MB },
   { pathPrefix: "/app/import", bytes: 2 * MAX_IMPORT_BYTES + 64 * KB },
+  // A program over its size bound gets through to be told so (422), within reason.
+  { pathPrefix: "/api/program", bytes: 2 * MAX_PROGRAM_BYTES },
+  { pathPrefix: "/app/program", bytes: 2 * MAX_PROGRAM_BYTES },
 ];
 
 /**

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase } from "~/db/database.server";
-import { migrate, readMigrations } from "~/db/migrate.server";
+import { PGlite } from "@electric-sql/pglite";
+import { migrate, readMigrations, type Migration } from "~/db/migrate.server";
 
 export interface FreshDatabase {
   /** Set as DATABASE_URL / PGLITE_DATA_DIR for the app under test. */
@@ -49,4 +50,21 @@ export async function createMigratedDatabase(serverUrl: string, prefix: string):
       await client.end();
     },
   };
+}
+
+/**
+ * An in-memory PGlite migrated up to, not including, the migration whose name ends with
+ * `migrationName`, through the project's runner (no-transaction migrations included): for tests
+ * of a migration's data rewrite on rows stored the old way. Returns the database and that migration.
+ */
+export async function pgliteBefore(migrationName: string): Promise<{ db: PGlite; migration: Migration }> {
+  const db = await PGlite.create("memory://");
+  const migrations = await readMigrations();
+  const at = migrations.findIndex((migration) => migration.name.endsWith(migrationName));
+  if (at < 0) throw new Error(`no migration named ${migrationName}`);
+  await migrate(
+    { exec: async (sql) => void (await db.exec(sql)), query: async <Row>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows },
+    migrations.slice(0, at),
+  );
+  return { db, migration: migrations[at]! };
 }
