@@ -138,6 +138,8 @@ export class AdminApiDouble {
   private readonly shops = new Map<string, DoubleShop>();
   private readonly buckets = new Map<string, Bucket>();
   private faults: QueuedFault[] = [];
+  /** Every response waits this long (a slow or hanging Shopify), until reset. */
+  private latencyMs = 0;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
   private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 
@@ -178,6 +180,11 @@ export class AdminApiDouble {
     this.faults.push({ fault, operationName: options.operationName, remaining: options.times ?? 1 });
   }
 
+  /** Answers every request only after `ms` (a slow Shopify), until `reset()`. */
+  delayResponses(ms: number) {
+    this.latencyMs = ms;
+  }
+
   /** Sets what is left in a shop's cost bucket, as if other apps had spent the rest. */
   drainBucket(shop: string, available: number) {
     this.buckets.set(shop, { available, readAt: Date.now() });
@@ -190,6 +197,7 @@ export class AdminApiDouble {
   reset() {
     this.calls.length = 0;
     this.faults = [];
+    this.latencyMs = 0;
     this.buckets.clear();
   }
 
@@ -200,6 +208,7 @@ export class AdminApiDouble {
 
   private async handle(request: IncomingMessage, response: ServerResponse) {
     try {
+      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       const route = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(new URL(request.url ?? "/", this.origin).pathname);
       if (!route) return send(response, 404, { errors: "Not Found" });
       if (request.method !== "POST") return send(response, 405, { errors: "Method Not Allowed" });

@@ -12,6 +12,7 @@ export const loader = rejectNonPost;
 export async function action({ request }: ActionFunctionArgs) {
   return handleShopWebhook<typeof paidOrderPayload, Map<string, ProductFacts>>(
     request,
+    "orders/paid",
     paidOrderPayload,
     (tx, { shop, payload, now, prepared }) => recordPaidOrder(tx, shop, payload, now, prepared),
     async (shop, order) => {

@@ -21,10 +21,11 @@ const TagCustomer = adminOperation<
   }
 `);
 
-const gateway = (options: { token?: string; maxAttempts?: number } = {}) =>
+const gateway = (options: { token?: string; maxAttempts?: number; timeoutMs?: number } = {}) =>
   new AdminGateway(SHOP, options.token ?? TOKEN, {
     origin: double.origin,
     maxAttempts: options.maxAttempts,
+    timeoutMs: options.timeoutMs,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -91,6 +92,16 @@ describe("AdminGateway", () => {
     double.failNext({ kind: "http", status: 503 }, { times: 2 });
     await fetchShopDetails(gateway());
     expect(sleeps).toEqual([500, 1000]);
+  });
+
+  it("abandons an attempt Shopify does not answer within the timeout", async () => {
+    double.delayResponses(3_000);
+    const started = Date.now();
+    const error = await fetchShopDetails(gateway({ maxAttempts: 2, timeoutMs: 200 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminHttpError);
+    expect(error).toMatchObject({ status: 0, retryable: false });
+    expect(sleeps).toEqual([500]);
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it("does not retry a rejected token", async () => {

@@ -6,6 +6,7 @@ import { NOW_UTC } from "~/db/clock.server";
 import type { LoadedShop } from "~/loyalty/program.server";
 import { findInstalledShop } from "./shops.server";
 import { authenticate } from "~/shopify.server";
+import { isShopDomain } from "./shop-domain";
 
 export interface WebhookDelivery {
   shop: string;
@@ -18,27 +19,68 @@ export interface WebhookDelivery {
 }
 
 /**
- * Authenticates a webhook exactly as Shopify signs it: non-POST → 405, bad or missing HMAC →
- * 401, missing headers → 400 (all thrown as Responses by Shopify's library).
+ * Authenticates a webhook exactly as Shopify signs it, and ties the signed body to this route:
+ * non-POST → 405, bad or missing HMAC → 401, a shop header that is not a shop's domain → 400,
+ * a body that is not JSON → 400, a topic header other than the route's → 400, a payload that
+ * names another shop (`shop_domain`) → 400. Shopify's HMAC covers the body only, so a captured
+ * body replayed under another route, topic or shop is refused here and writes nothing.
  */
-export async function receiveWebhook(request: Request): Promise<WebhookDelivery> {
+export async function receiveWebhook(request: Request, routeTopic: string): Promise<WebhookDelivery> {
   if (request.method === "POST" && !request.headers.get("x-shopify-hmac-sha256")) {
     throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
   }
-  const { shop, topic, payload } = await authenticate.webhook(request);
+  // Shopify's library answers 500 to a shop header it cannot sanitize: refuse it first.
+  const shopHeader = request.headers.get("x-shopify-shop-domain") ?? "";
+  if (request.method === "POST" && !isShopDomain(shopHeader)) {
+    throw Response.json({ error: "invalid X-Shopify-Shop-Domain" }, { status: 400 });
+  }
+  const { shop, payload } = await authenticateSignedBody(request);
   const headers = request.headers;
+  const topic = headers.get("x-shopify-topic");
+  if (topic !== routeTopic) throw Response.json({ error: "topic_mismatch", expected: routeTopic }, { status: 400 });
+  if (payloadShopDomain(payload) !== undefined && payloadShopDomain(payload) !== shop) {
+    throw Response.json({ error: "shop_mismatch" }, { status: 400 });
+  }
   const webhookId = headers.get("x-shopify-webhook-id");
   if (!webhookId) throw Response.json({ error: "missing X-Shopify-Webhook-Id" }, { status: 400 });
   const triggeredAt = headers.get("x-shopify-triggered-at");
   return {
     shop,
-    topic: String(topic),
+    topic,
     payload,
     webhookId,
     eventId: headers.get("x-shopify-event-id"),
     triggeredAt: triggeredAt && !Number.isNaN(Date.parse(triggeredAt)) ? new Date(triggeredAt) : null,
     apiVersion: headers.get("x-shopify-api-version"),
   };
+}
+
+/**
+ * Shopify's library checks the HMAC, then parses the body: a correctly signed body that is not
+ * JSON surfaces as its JSON.parse SyntaxError (a 500 if let through) — it is a 400.
+ */
+async function authenticateSignedBody(request: Request): Promise<{ shop: string; payload: unknown }> {
+  try {
+    const { shop, payload } = await authenticate.webhook(request);
+    return { shop, payload };
+  } catch (error) {
+    if (error instanceof SyntaxError) throw Response.json({ error: "invalid_json" }, { status: 400 });
+    throw error;
+  }
+}
+
+/** The shop a payload names, where it names one (the compliance topics carry `shop_domain`). */
+function payloadShopDomain(payload: unknown): unknown {
+  return payload && typeof payload === "object" && "shop_domain" in payload ? payload.shop_domain : undefined;
+}
+
+/** A delivery already recorded: Shopify's retry of a webhook Tally applied. */
+async function deliverySeen(delivery: WebhookDelivery): Promise<boolean> {
+  const seen = await prisma.webhookDelivery.findUnique({
+    where: { shopDomain_webhookId: { shopDomain: delivery.shop, webhookId: delivery.webhookId } },
+    select: { id: true },
+  });
+  return seen !== null;
 }
 
 /** Webhook routes take only POST; a GET is a 405, as Shopify's library answers other methods. */
@@ -85,12 +127,13 @@ export async function processDeliveryOnce(
 
 /**
  * The whole edge of a shop webhook: authenticate, validate the payload, and run the effect with
- * the shop's program in the delivery's transaction. `prepare` runs first, outside the
- * transaction (Admin API look-ups). A delivery for a shop without Tally installed is recorded
+ * the shop's program in the delivery's transaction. `prepare` runs after the duplicate check,
+ * outside the transaction (Admin API look-ups, within the caller's budget). A delivery for a shop without Tally installed is recorded
  * and ignored.
  */
 export async function handleShopWebhook<Schema extends z.ZodType, Prepared = undefined>(
   request: Request,
+  topic: string,
   schema: Schema,
   effect: (
     tx: Prisma.TransactionClient,
@@ -98,9 +141,11 @@ export async function handleShopWebhook<Schema extends z.ZodType, Prepared = und
   ) => Promise<unknown>,
   prepare?: (shop: LoadedShop, payload: z.infer<Schema>) => Promise<Prepared>,
 ): Promise<Response> {
-  const delivery = await receiveWebhook(request);
+  const delivery = await receiveWebhook(request, topic);
   const payload = parsePayload(schema, delivery.payload);
   const shop = await findInstalledShop(prisma, delivery.shop);
+  // A retry of an applied delivery answers at once: no Admin API look-up for a duplicate.
+  if (await deliverySeen(delivery)) return new Response(null, { status: 200 });
   const prepared = (shop && prepare ? await prepare(shop, payload) : undefined) as Prepared;
   await processDeliveryOnce(delivery, async (tx) => {
     if (shop) await effect(tx, { shop, payload, now: new Date(), prepared });
