@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
+import { sendSignedWebhook } from "./support/signed-webhook";
 import { orderPayload, refundPayload } from "./support/webhook-fixtures";
 
 const SHOP = "orders-shop.myshopify.com";
@@ -76,6 +77,10 @@ describe("refunds and cancellations take back the order's points", () => {
   });
 });
 
+// A payload broken on purpose, field by field, the way a hostile or buggy sender would.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Mangled = Record<string, any>;
+
 describe("bad input", () => {
   it("answers 400 to a paid order without line items and writes nothing", async () => {
     const response = await app.webhook("orders/paid", SHOP, { id: 5099, created_at: new Date().toISOString() });
@@ -83,14 +88,49 @@ describe("bad input", () => {
     expect(await app.prisma.order.count({ where: { shopifyOrderId: "5099" } })).toBe(0);
   });
 
-  it("answers 400 to malformed JSON", async () => {
-    const response = await fetch(`${app.url}/webhooks/orders/paid`, {
-      method: "POST",
-      headers: { "X-Shopify-Hmac-Sha256": "x", "X-Shopify-Topic": "orders/paid", "X-Shopify-Shop-Domain": SHOP },
-      body: "{not json",
-    });
-    expect(response.status).toBeGreaterThanOrEqual(400);
-    expect(response.status).toBeLessThan(500);
+  it("answers 400 to malformed JSON signed with the app's secret and writes nothing", async () => {
+    const before = await app.prisma.webhookDelivery.count();
+    const response = await sendSignedWebhook(app.url, { route: "orders/paid", topic: "orders/paid", shop: SHOP, body: "{not json" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_json" });
+    expect(await app.prisma.webhookDelivery.count()).toBe(before);
+  });
+
+  const paid = (id: number, change: (payload: Mangled) => void, lines = [{ price: "10.00" }]) => {
+    const payload = orderPayload("orders/paid", { id, customer: { id: 1090 + (id % 10), email: `bad${id}@example.com` }, lines }) as Record<string, any>;
+    change(payload);
+    return payload;
+  };
+  const malformed: [string, Record<string, unknown>][] = [
+    ["created_at is not a date", paid(5090, (p) => { p.created_at = "not-a-date"; p.processed_at = "not-a-date"; })],
+    ["a discount allocation is negative", paid(5091, (p) => {
+      p.line_items[0].discount_allocations = [{ amount: "-1000.00", amount_set: { shop_money: { amount: "-1000.00", currency_code: "EUR" }, presentment_money: { amount: "-1000.00", currency_code: "EUR" } }, discount_application_index: 0 }];
+    })],
+    ["the order id is 1.5", paid(5092, (p) => { p.id = 1.5; delete p.admin_graphql_api_id; })],
+    ["a line's id is 1.5", paid(5093, (p) => { p.line_items[0].id = 1.5; delete p.line_items[0].admin_graphql_api_id; })],
+    ["a price is not a decimal", paid(5094, (p) => { p.line_items[0].price = "1e400"; p.line_items[0].price_set.shop_money.amount = "1e400"; })],
+    ["a price is absurd", paid(5095, (p) => { p.line_items[0].price = "1".repeat(30); p.line_items[0].price_set.shop_money.amount = "1".repeat(30); })],
+    ["the quantity is absurd", paid(5096, (p) => { p.line_items[0].quantity = 1e12; })],
+    ["there are absurdly many lines", paid(5097, (p) => { p.line_items = Array.from({ length: 5_000 }, () => p.line_items[0]); })],
+  ];
+  it.each(malformed)("answers 400 when %s and writes nothing", async (_, payload) => {
+    const before = await app.prisma.webhookDelivery.count();
+    const response = await app.webhook("orders/paid", SHOP, payload);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "invalid_payload" });
+    expect(await app.prisma.webhookDelivery.count()).toBe(before);
+    expect(await app.prisma.order.count({ where: { shopifyOrderId: String(payload.id) } })).toBe(0);
+    expect(await app.prisma.member.count({ where: { shopId, email: { startsWith: "bad" } } })).toBe(0);
+  });
+
+  it("answers 400 to a refund with a negative or non-decimal subtotal", async () => {
+    for (const subtotal of ["-30.00", "thirty"]) {
+      const payload = refundPayload({ id: 6090, orderId: 5001, lines: [{ lineItemId: 77090, subtotal: "30.00" }] }) as Mangled;
+      payload.refund_line_items[0].subtotal = subtotal;
+      payload.refund_line_items[0].subtotal_set.shop_money.amount = subtotal;
+      expect((await app.webhook("refunds/create", SHOP, payload)).status, subtotal).toBe(400);
+    }
+    expect(await app.prisma.orderRefund.count({ where: { shopifyRefundId: "6090" } })).toBe(0);
   });
 
   it("records and ignores an order for a shop without Tally", async () => {

@@ -75,6 +75,14 @@ describe("a signed body is tied to its route, topic and shop", () => {
     expect(await app.prisma.order.count({ where: { shopifyOrderId: "7101" } })).toBe(0);
   });
 
+  it("refuses another shop's app/uninstalled body replayed with this shop's header", async () => {
+    await installWithMember();
+    const body = JSON.stringify(webhookPayload("app/uninstalled", { myshopify_domain: "other-shop.myshopify.com" }));
+    const response = await sendSignedWebhook(app.url, { route: "app/uninstalled", topic: "app/uninstalled", shop: SHOP, body });
+    expect(response.status).toBe(400);
+    expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(1);
+  });
+
   it("answers 400, never 500, to a shop header that is not <name>.myshopify.com", async () => {
     for (const shop of ["evil.example.com", "a.myshopify.com@b.myshopify.com", "x".repeat(300), "%%%"]) {
       const response = await sendSignedWebhook(app.url, { route: "orders/paid", topic: "orders/paid", shop, body: paidBody() });

@@ -22,7 +22,7 @@ export interface WebhookDelivery {
  * Authenticates a webhook exactly as Shopify signs it, and ties the signed body to this route:
  * non-POST → 405, bad or missing HMAC → 401, a shop header that is not a shop's domain → 400,
  * a body that is not JSON → 400, a topic header other than the route's → 400, a payload that
- * names another shop (`shop_domain`) → 400. Shopify's HMAC covers the body only, so a captured
+ * names another shop → 400. Shopify's HMAC covers the body only, so a captured
  * body replayed under another route, topic or shop is refused here and writes nothing.
  */
 export async function receiveWebhook(request: Request, routeTopic: string): Promise<WebhookDelivery> {
@@ -38,7 +38,8 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   const headers = request.headers;
   const topic = headers.get("x-shopify-topic");
   if (topic !== routeTopic) throw Response.json({ error: "topic_mismatch", expected: routeTopic }, { status: 400 });
-  if (payloadShopDomain(payload) !== undefined && payloadShopDomain(payload) !== shop) {
+  const namedShop = payloadShopDomain(payload);
+  if (namedShop !== undefined && namedShop !== shop) {
     throw Response.json({ error: "shop_mismatch" }, { status: 400 });
   }
   const webhookId = headers.get("x-shopify-webhook-id");
@@ -69,9 +70,14 @@ async function authenticateSignedBody(request: Request): Promise<{ shop: string;
   }
 }
 
-/** The shop a payload names, where it names one (the compliance topics carry `shop_domain`). */
+/**
+ * The shop a payload names, where it names one: `shop_domain` on the compliance topics,
+ * `myshopify_domain` on app/uninstalled (the shop object). Both are covered by the HMAC.
+ */
 function payloadShopDomain(payload: unknown): unknown {
-  return payload && typeof payload === "object" && "shop_domain" in payload ? payload.shop_domain : undefined;
+  if (!payload || typeof payload !== "object") return undefined;
+  const named = payload as { shop_domain?: unknown; myshopify_domain?: unknown };
+  return named.shop_domain ?? named.myshopify_domain ?? undefined;
 }
 
 /** A delivery already recorded: Shopify's retry of a webhook Tally applied. */
