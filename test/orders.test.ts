@@ -97,7 +97,7 @@ describe("bad input", () => {
   });
 
   const paid = (id: number, change: (payload: Mangled) => void, lines = [{ price: "10.00" }]) => {
-    const payload = orderPayload("orders/paid", { id, customer: { id: 1090 + (id % 10), email: `bad${id}@example.com` }, lines }) as Record<string, any>;
+    const payload = orderPayload("orders/paid", { id, customer: { id: 1090 + (id % 10), email: `bad${id}@example.com` }, lines }) as Mangled;
     change(payload);
     return payload;
   };
