@@ -60,6 +60,14 @@ export interface DoubleOrder {
   card?: { company: string; bin: string; lastFour: string };
 }
 
+/** A product as earning rules see it: its tags, type and collections. */
+export interface DoubleProduct {
+  id: number;
+  tags: string[];
+  productType: string;
+  collectionIds: number[];
+}
+
 /** A code discount created through the Admin API, with the input it was created from. */
 export interface DoubleDiscount {
   id: string;
@@ -90,6 +98,8 @@ export interface DoubleShop {
   flowEvents: { handle: string; payload: Record<string, unknown> }[];
   /** Sets the API rate limit (standard unless said). */
   plan?: ShopPlan;
+  /** The products `nodes(ids:)` finds (tests that score by tag, type or collection add them). */
+  products?: DoubleProduct[];
 }
 
 export interface RecordedCall {
@@ -389,6 +399,19 @@ export class AdminApiDouble {
         const matching = shop.customers.filter(customerSearch(query));
         return connection(matching.map(customerNode), first ?? 50, after);
       },
+      nodes: ({ ids }: { ids: string[] }) =>
+        ids.map((id) => {
+          const product = shop.products?.find((p) => String(p.id) === legacyId(id) && id.startsWith("gid://shopify/Product/"));
+          if (!product) return null;
+          return {
+            __typename: "Product",
+            id: gid("Product", product.id),
+            tags: product.tags,
+            productType: product.productType,
+            collections: ({ first }: { first?: number }) =>
+              connection(product.collectionIds.map((collectionId) => ({ id: gid("Collection", collectionId) })), first ?? 50),
+          };
+        }),
       orders: ({ first, after, query }: { first?: number; after?: string; query?: string }) => {
         const since = /updated_at:>=?'?([^'\s]+)'?/.exec(query ?? "")?.[1];
         const matching = shop.orders

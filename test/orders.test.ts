@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { scoreAwaitingOrders } from "~/jobs/score-orders.server";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { sendSignedWebhook } from "./support/signed-webhook";
@@ -139,5 +140,63 @@ describe("bad input", () => {
     expect(response.status).toBe(200);
     expect(await app.prisma.webhookDelivery.count({ where: { webhookId: "stray-1" } })).toBe(1);
     expect(await app.prisma.order.count({ where: { shopifyOrderId: "5098" } })).toBe(0);
+  });
+});
+
+describe("product facts within the webhook's budget", () => {
+  // Lines of product 632910392 (the fixture's) earn double: scoring needs the product's tags.
+  const DOUBLED = 632910392;
+  beforeAll(async () => {
+    app.double.shop(SHOP).products = [{ id: DOUBLED, tags: ["double"], productType: "Shoes", collectionIds: [] }];
+    await app.configureProgram(SHOP, (program) => {
+      program.earning.order.productRules = [{ name: "Double", match: { productIds: [], tags: ["double"], collectionIds: [], productTypes: [] }, multiplier: 2 }];
+    });
+  });
+  afterEach(() => app.double.reset());
+
+  const scoreAwaiting = () => scoreAwaitingOrders(app.prisma, new Date());
+
+  it("scores the order in the webhook when Shopify answers in time", async () => {
+    const response = await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 5201, customer: { id: 1201, email: "fox@example.com" }, lines: [{ price: "40.00", productId: DOUBLED }] }));
+    expect(response.status).toBe(200);
+    expect((await memberOf(1201)).balance).toBe(80);
+  });
+
+  it("answers 200 at once when Shopify is slow; the outbox awards the order later, once", async () => {
+    app.double.delayResponses(6_000);
+    const payload = orderPayload("orders/paid", { id: 5202, customer: { id: 1202, email: "gil@example.com" }, lines: [{ price: "40.00", productId: DOUBLED }] });
+    const started = Date.now();
+    const response = await app.webhook("orders/paid", SHOP, payload, { webhookId: "slow-5202" });
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "order:5202:earn" } })).toBe(0);
+    expect(await app.prisma.outboxTask.count({ where: { shopId, key: "order:5202:score", deliveredAt: null } })).toBe(1);
+
+    // Shopify redelivers the same webhook: a duplicate, answered without asking Shopify again.
+    const callsBefore = app.double.callsTo("ProductFacts").length;
+    expect((await app.webhook("orders/paid", SHOP, payload, { webhookId: "slow-5202" })).status).toBe(200);
+    expect(app.double.callsTo("ProductFacts").length).toBe(callsBefore);
+
+    app.double.reset();
+    await scoreAwaiting();
+    expect((await memberOf(1202)).balance).toBe(80);
+    // Again, and the same order under a new webhook id: still one award.
+    await scoreAwaiting();
+    expect((await app.webhook("orders/paid", SHOP, payload)).status).toBe(200);
+    expect((await memberOf(1202)).balance).toBe(80);
+    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "order:5202:earn" } })).toBe(1);
+  });
+
+  it("does not wait on Admin API retries when Shopify fails; the outbox retries until Shopify answers", async () => {
+    app.double.failNext({ kind: "http", status: 503 }, { operationName: "ProductFacts", times: 2 });
+    const started = Date.now();
+    const response = await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 5203, customer: { id: 1203, email: "hat@example.com" }, lines: [{ price: "40.00", productId: DOUBLED }] }));
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(app.double.callsTo("ProductFacts")).toHaveLength(1);
+    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "order:5203:earn" } })).toBe(0);
+    // The worker's gateway retries (one 503 left), then scores.
+    await scoreAwaiting();
+    expect((await memberOf(1203)).balance).toBe(80);
   });
 });
