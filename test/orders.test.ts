@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { reconcileOrders } from "~/jobs/points.server";
 import { scoreAwaitingOrders } from "~/jobs/score-orders.server";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -198,5 +199,22 @@ describe("product facts within the webhook's budget", () => {
     // The worker's gateway retries (one 503 left), then scores.
     await scoreAwaiting();
     expect((await memberOf(1203)).balance).toBe(80);
+  });
+
+  it("reconciliation scores a missed order with its product facts, and only once", async () => {
+    const now = new Date().toISOString();
+    app.double.shop(SHOP).orders.push({
+      id: 5204, name: "#5204", test: false, email: "ivy@example.com", createdAt: now, processedAt: now, updatedAt: now,
+      cancelledAt: null, taxesIncluded: false, displayFinancialStatus: "PAID", customer: { id: 1204, email: "ivy@example.com" },
+      lineItems: [{ id: 52040, quantity: 1, isGiftCard: false, productId: DOUBLED, unitPrice: "40.00", discount: "0.00" }],
+      refunds: [],
+    });
+    await reconcileOrders(app.prisma, new Date(), { shopDomain: SHOP });
+    expect((await memberOf(1204)).balance).toBe(80);
+    const factsCalls = app.double.callsTo("ProductFacts").length;
+    await reconcileOrders(app.prisma, new Date(), { shopDomain: SHOP });
+    expect((await memberOf(1204)).balance).toBe(80);
+    // An order already paid keeps its points: no product look-up on later passes.
+    expect(app.double.callsTo("ProductFacts").length).toBe(factsCalls);
   });
 });
