@@ -140,7 +140,9 @@ describe("shop/redact", () => {
     await seedShopper(SHOP, "604", "dan@example.com");
     const neighbour = await seedShopper(OTHER_SHOP, "604", "dan@example.com");
 
-    expect((await app.webhook("app/uninstalled", SHOP, webhookPayload("app/uninstalled"))).status).toBe(200);
+    // The same shop as the compliance payloads above (Shopify's examples carry shop id 954889).
+    const uninstalled = webhookPayload("app/uninstalled", { id: 954889, myshopify_domain: SHOP });
+    expect((await app.webhook("app/uninstalled", SHOP, uninstalled)).status).toBe(200);
     const payload = webhookPayload("shop/redact", { shop_domain: SHOP });
     expect((await app.webhook("shop/redact", SHOP, payload)).status).toBe(200);
 

@@ -83,6 +83,24 @@ describe("a signed body is tied to its route, topic and shop", () => {
     expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(1);
   });
 
+  it("learns the shop's id from a signed payload naming its domain, then refuses another shop's app/scopes_update body", async () => {
+    const SHOP = "shop-id-shop.myshopify.com";
+    await app.installShop(SHOP);
+    await app.prisma.shop.create({ data: { domain: SHOP } });
+    const dataRequest = webhookPayload("customers/data_request", { shop_id: 4242, shop_domain: SHOP, customer: { id: 501, email: "ann@example.com", phone: "+33600000000" } });
+    expect((await app.webhook("customers/data_request", SHOP, dataRequest)).status).toBe(200);
+    expect((await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).shopifyShopId).toBe("4242");
+
+    const scopesBefore = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).scopes;
+    const othersScopes = JSON.stringify(webhookPayload("app/scopes_update", { shop_id: "gid://shopify/Shop/9999", current: ["read_orders"] }));
+    const replayed = await sendSignedWebhook(app.url, { route: "app/scopes_update", topic: "app/scopes_update", shop: SHOP, body: othersScopes });
+    expect(replayed.status).toBe(400);
+    expect((await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).scopes).toBe(scopesBefore);
+
+    const ours = webhookPayload("app/scopes_update", { shop_id: "gid://shopify/Shop/4242", current: ["read_orders"] });
+    expect((await app.webhook("app/scopes_update", SHOP, ours)).status).toBe(200);
+  });
+
   it("answers 400, never 500, to a shop header that is not <name>.myshopify.com", async () => {
     for (const shop of ["evil.example.com", "a.myshopify.com@b.myshopify.com", "x".repeat(300), "%%%"]) {
       const response = await sendSignedWebhook(app.url, { route: "orders/paid", topic: "orders/paid", shop, body: paidBody() });

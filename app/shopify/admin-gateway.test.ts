@@ -53,6 +53,7 @@ describe("AdminGateway", () => {
   it("sends the operation to the shop's Admin API with its token and returns typed data", async () => {
     const details = await fetchShopDetails(gateway());
     expect(details).toEqual({
+      id: "gid://shopify/Shop/1",
       name: "Gateway Goods",
       email: "owner@gateway.test",
       currencyCode: "CAD",

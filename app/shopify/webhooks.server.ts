@@ -4,7 +4,7 @@ import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
 import { NOW_UTC } from "~/db/clock.server";
 import type { LoadedShop } from "~/loyalty/program.server";
-import { findInstalledShop } from "./shops.server";
+import { findInstalledShop, matchesShopifyShopId } from "./shops.server";
 import { authenticate } from "~/shopify.server";
 import { isShopDomain } from "./shop-domain";
 
@@ -40,6 +40,11 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   if (topic !== routeTopic) throw Response.json({ error: "topic_mismatch", expected: routeTopic }, { status: 400 });
   const namedShop = payloadShopDomain(payload);
   if (namedShop !== undefined && namedShop !== shop) {
+    throw Response.json({ error: "shop_mismatch" }, { status: 400 });
+  }
+  // A body naming the domain too is Shopify's word that this id is the shop's: it teaches it.
+  const namedShopId = payloadShopId(topic, payload);
+  if (namedShopId && !(await matchesShopifyShopId(prisma, shop, namedShopId, namedShop === shop))) {
     throw Response.json({ error: "shop_mismatch" }, { status: 400 });
   }
   const webhookId = headers.get("x-shopify-webhook-id");
@@ -78,6 +83,20 @@ function payloadShopDomain(payload: unknown): unknown {
   if (!payload || typeof payload !== "object") return undefined;
   const named = payload as { shop_domain?: unknown; myshopify_domain?: unknown };
   return named.shop_domain ?? named.myshopify_domain ?? undefined;
+}
+
+/**
+ * Shopify's id of the shop a payload names, where it names one: `shop_id` (a number on the
+ * compliance topics, a GID on app/scopes_update), or the shop object's `id` on app/uninstalled.
+ */
+function payloadShopId(topic: string, payload: unknown): string | undefined {
+  if (!payload || typeof payload !== "object") return undefined;
+  const named = payload as { shop_id?: unknown; id?: unknown };
+  const id = named.shop_id ?? (topic === "app/uninstalled" ? named.id : undefined);
+  if (typeof id !== "number" && typeof id !== "string") return undefined;
+  const shopId = /^(?:gid:\/\/shopify\/Shop\/)?(\d{1,20})$/.exec(String(id))?.[1];
+  if (!shopId) throw Response.json({ error: "invalid_payload", issues: [{ path: "shop_id", message: "not a shop id" }] }, { status: 400 });
+  return shopId;
 }
 
 /** A delivery already recorded: Shopify's retry of a webhook Tally applied. */
