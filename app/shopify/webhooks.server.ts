@@ -101,11 +101,9 @@ function payloadShopId(topic: string, payload: unknown): string | undefined {
 
 /** A delivery already recorded: Shopify's retry of a webhook Tally applied. */
 async function deliverySeen(delivery: WebhookDelivery): Promise<boolean> {
-  const seen = await prisma.webhookDelivery.findUnique({
-    where: { shopDomain_webhookId: { shopDomain: delivery.shop, webhookId: delivery.webhookId } },
-    select: { id: true },
-  });
-  return seen !== null;
+  const seen = await prisma.$queryRaw<unknown[]>`
+    SELECT 1 FROM "WebhookDelivery" WHERE "shopDomain" = ${delivery.shop} AND "webhookId" = ${delivery.webhookId}`;
+  return seen.length > 0;
 }
 
 /** Webhook routes take only POST; a GET is a 405, as Shopify's library answers other methods. */
@@ -170,7 +168,7 @@ export async function handleShopWebhook<Schema extends z.ZodType, Prepared = und
   const payload = parsePayload(schema, delivery.payload);
   const shop = await findInstalledShop(prisma, delivery.shop);
   // A retry of an applied delivery answers at once: no Admin API look-up for a duplicate.
-  if (await deliverySeen(delivery)) return new Response(null, { status: 200 });
+  if (prepare && (await deliverySeen(delivery))) return new Response(null, { status: 200 });
   const prepared = (shop && prepare ? await prepare(shop, payload) : undefined) as Prepared;
   await processDeliveryOnce(delivery, async (tx) => {
     if (shop) await effect(tx, { shop, payload, now: new Date(), prepared });
