@@ -217,4 +217,20 @@ describe("product facts within the webhook's budget", () => {
     // An order already paid keeps its points: no product look-up on later passes.
     expect(app.double.callsTo("ProductFacts").length).toBe(factsCalls);
   });
+
+  it("drops a waiting order whose shop uninstalled, leaving it to reconciliation", async () => {
+    const GONE = "score-gone-shop.myshopify.com";
+    await app.installShop(GONE);
+    await app.configureProgram(GONE, (program) => {
+      program.earning.order.productRules = [{ name: "Double", match: { productIds: [], tags: ["double"], collectionIds: [], productTypes: [] }, multiplier: 2 }];
+    });
+    app.double.failNext({ kind: "http", status: 503 }, { operationName: "ProductFacts" });
+    const payload = orderPayload("orders/paid", { id: 5205, customer: { id: 1205, email: "jay@example.com" }, lines: [{ price: "40.00", productId: DOUBLED }] });
+    expect((await app.webhook("orders/paid", GONE, payload)).status).toBe(200);
+    expect((await app.webhook("app/uninstalled", GONE, { id: 1, myshopify_domain: GONE })).status).toBe(200);
+    await scoreAwaiting();
+    const task = await app.prisma.outboxTask.findFirstOrThrow({ where: { key: "order:5205:score" } });
+    expect(task).toMatchObject({ attempts: 1, deliveredAt: expect.any(Date) });
+    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "order:5205:earn" } })).toBe(0);
+  });
 });
