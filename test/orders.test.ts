@@ -49,7 +49,7 @@ describe("a paid order earns points", () => {
     await app.webhook("orders/paid", SHOP, payload, { webhookId: "paid-5002" });
     await app.webhook("orders/paid", SHOP, payload, { webhookId: "paid-5002" });
     await Promise.all([1, 2, 3].map(() => app.webhook("orders/paid", SHOP, payload)));
-    expect((await memberOf(1002)).balance).toBe(80);
+    expect(Number((await memberOf(1002)).balance)).toBe(80);
     expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "order:5002:earn" } })).toBe(1);
     expect(await app.prisma.webhookDelivery.count({ where: { webhookId: "paid-5002" } })).toBe(1);
   });
@@ -67,15 +67,15 @@ describe("refunds and cancellations take back the order's points", () => {
     const customer = { id: 1004, email: "dan@example.com" };
     await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 5004, customer, lines: [{ price: "120.00", lineItemId: 77001 }] }));
     await app.webhook("refunds/create", SHOP, refundPayload({ id: 6001, orderId: 5004, lines: [{ lineItemId: 77001, subtotal: "30.00" }] }));
-    expect((await memberOf(1004)).balance).toBe(90);
+    expect(Number((await memberOf(1004)).balance)).toBe(90);
     await app.webhook("orders/cancelled", SHOP, orderPayload("orders/cancelled", { id: 5004, customer, lines: [{ price: "120.00", lineItemId: 77001 }] }));
-    expect((await memberOf(1004)).balance).toBe(0);
+    expect(Number((await memberOf(1004)).balance)).toBe(0);
   });
 
   it("a refund delivered before its order converges to the same balance", async () => {
     await app.webhook("refunds/create", SHOP, refundPayload({ id: 6002, orderId: 5005, lines: [{ lineItemId: 77002, subtotal: "30.00" }] }));
     await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 5005, customer: { id: 1005, email: "eve@example.com" }, lines: [{ price: "120.00", lineItemId: 77002 }] }));
-    expect((await memberOf(1005)).balance).toBe(90);
+    expect(Number((await memberOf(1005)).balance)).toBe(90);
   });
 });
 
@@ -160,7 +160,7 @@ describe("product facts within the webhook's budget", () => {
   it("scores the order in the webhook when Shopify answers in time", async () => {
     const response = await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 5201, customer: { id: 1201, email: "fox@example.com" }, lines: [{ price: "40.00", productId: DOUBLED }] }));
     expect(response.status).toBe(200);
-    expect((await memberOf(1201)).balance).toBe(80);
+    expect((await memberOf(1201)).balance).toBe(80n);
   });
 
   it("answers 200 at once when Shopify is slow; the outbox awards the order later, once", async () => {
@@ -180,11 +180,11 @@ describe("product facts within the webhook's budget", () => {
 
     app.double.reset();
     await scoreAwaiting();
-    expect((await memberOf(1202)).balance).toBe(80);
+    expect((await memberOf(1202)).balance).toBe(80n);
     // Again, and the same order under a new webhook id: still one award.
     await scoreAwaiting();
     expect((await app.webhook("orders/paid", SHOP, payload)).status).toBe(200);
-    expect((await memberOf(1202)).balance).toBe(80);
+    expect((await memberOf(1202)).balance).toBe(80n);
     expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "order:5202:earn" } })).toBe(1);
   });
 
@@ -198,7 +198,7 @@ describe("product facts within the webhook's budget", () => {
     expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "order:5203:earn" } })).toBe(0);
     // The worker's gateway retries (one 503 left), then scores.
     await scoreAwaiting();
-    expect((await memberOf(1203)).balance).toBe(80);
+    expect((await memberOf(1203)).balance).toBe(80n);
   });
 
   it("reconciliation scores a missed order with its product facts, and only once", async () => {
@@ -210,10 +210,10 @@ describe("product facts within the webhook's budget", () => {
       refunds: [],
     });
     await reconcileOrders(app.prisma, new Date(), { shopDomain: SHOP });
-    expect((await memberOf(1204)).balance).toBe(80);
+    expect((await memberOf(1204)).balance).toBe(80n);
     const factsCalls = app.double.callsTo("ProductFacts").length;
     await reconcileOrders(app.prisma, new Date(), { shopDomain: SHOP });
-    expect((await memberOf(1204)).balance).toBe(80);
+    expect((await memberOf(1204)).balance).toBe(80n);
     // An order already paid keeps its points: no product look-up on later passes.
     expect(app.double.callsTo("ProductFacts").length).toBe(factsCalls);
   });

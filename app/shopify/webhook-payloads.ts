@@ -16,16 +16,6 @@ export const shopifyGid = (type: string) => z.string().regex(new RegExp(`^gid://
 /** A moment as Shopify writes it (ISO 8601 with an offset); "not-a-date" is a 400, never an Invalid Date. */
 export const shopifyTimestamp = z.iso.datetime({ offset: true });
 
-/**
- * A non-negative decimal amount as Shopify writes money ("10.00"; some payloads send a number).
- * Kept as its decimal text: the order's currency decides how it becomes minor units. Bounded so
- * no real amount is refused and no absurd one gets through.
- */
-export const decimalAmount = z
-  .union([z.string(), z.number().nonnegative().max(1e15)])
-  .transform((amount) => (typeof amount === "number" ? String(amount) : amount))
-  .pipe(z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "a non-negative decimal amount"));
-
 /** Bounds on what one payload may carry: far above any real order, far below a memory attack. */
 export const MAX_LINES = 2_000;
 export const MAX_ENTRIES = 250;
