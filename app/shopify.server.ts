@@ -3,6 +3,7 @@ import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-r
 import prisma from "./db.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { TallySessionStorage } from "./shopify/session-storage.server";
+import { learnShopifyShopId } from "./shopify/installation.server";
 import { ensureShop } from "./shopify/shops.server";
 
 const shopify = shopifyApp({
@@ -21,6 +22,7 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       await ensureShop(prisma, session.shop, session.scope);
+      await learnShopifyShopId(prisma, session.shop, session.accessToken ?? "");
     },
   },
   ...(process.env.SHOP_CUSTOM_DOMAIN

@@ -60,6 +60,14 @@ export interface DoubleOrder {
   card?: { company: string; bin: string; lastFour: string };
 }
 
+/** A product as earning rules see it: its tags, type and collections. */
+export interface DoubleProduct {
+  id: number;
+  tags: string[];
+  productType: string;
+  collectionIds: number[];
+}
+
 /** A code discount created through the Admin API, with the input it was created from. */
 export interface DoubleDiscount {
   id: string;
@@ -90,6 +98,8 @@ export interface DoubleShop {
   flowEvents: { handle: string; payload: Record<string, unknown> }[];
   /** Sets the API rate limit (standard unless said). */
   plan?: ShopPlan;
+  /** The products `nodes(ids:)` finds (tests that score by tag, type or collection add them). */
+  products?: DoubleProduct[];
 }
 
 export interface RecordedCall {
@@ -138,6 +148,8 @@ export class AdminApiDouble {
   private readonly shops = new Map<string, DoubleShop>();
   private readonly buckets = new Map<string, Bucket>();
   private faults: QueuedFault[] = [];
+  /** Every response waits this long (a slow or hanging Shopify), until reset. */
+  private latencyMs = 0;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
   private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 
@@ -178,6 +190,11 @@ export class AdminApiDouble {
     this.faults.push({ fault, operationName: options.operationName, remaining: options.times ?? 1 });
   }
 
+  /** Answers every request only after `ms` (a slow Shopify), until `reset()`. */
+  delayResponses(ms: number) {
+    this.latencyMs = ms;
+  }
+
   /** Sets what is left in a shop's cost bucket, as if other apps had spent the rest. */
   drainBucket(shop: string, available: number) {
     this.buckets.set(shop, { available, readAt: Date.now() });
@@ -190,6 +207,7 @@ export class AdminApiDouble {
   reset() {
     this.calls.length = 0;
     this.faults = [];
+    this.latencyMs = 0;
     this.buckets.clear();
   }
 
@@ -200,6 +218,7 @@ export class AdminApiDouble {
 
   private async handle(request: IncomingMessage, response: ServerResponse) {
     try {
+      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       const route = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(new URL(request.url ?? "/", this.origin).pathname);
       if (!route) return send(response, 404, { errors: "Not Found" });
       if (request.method !== "POST") return send(response, 405, { errors: "Method Not Allowed" });
@@ -380,6 +399,19 @@ export class AdminApiDouble {
         const matching = shop.customers.filter(customerSearch(query));
         return connection(matching.map(customerNode), first ?? 50, after);
       },
+      nodes: ({ ids }: { ids: string[] }) =>
+        ids.map((id) => {
+          const product = shop.products?.find((p) => String(p.id) === legacyId(id) && id.startsWith("gid://shopify/Product/"));
+          if (!product) return null;
+          return {
+            __typename: "Product",
+            id: gid("Product", product.id),
+            tags: product.tags,
+            productType: product.productType,
+            collections: ({ first }: { first?: number }) =>
+              connection(product.collectionIds.map((collectionId) => ({ id: gid("Collection", collectionId) })), first ?? 50),
+          };
+        }),
       orders: ({ first, after, query }: { first?: number; after?: string; query?: string }) => {
         const since = /updated_at:>=?'?([^'\s]+)'?/.exec(query ?? "")?.[1];
         const matching = shop.orders

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "./support/test-app";
+import { sendSignedWebhook } from "./support/signed-webhook";
 import { webhookPayload } from "./support/webhook-fixtures";
 
 const SHOP = "privacy-shop.myshopify.com";
@@ -141,6 +142,9 @@ describe("shop/redact", () => {
     await seedShopper(SHOP, "604", "dan@example.com");
     const neighbour = await seedShopper(OTHER_SHOP, "604", "dan@example.com");
 
+    // The same shop as the compliance payloads above (Shopify's examples carry shop id 954889).
+    const uninstalled = webhookPayload("app/uninstalled", { id: 954889, myshopify_domain: SHOP });
+    expect((await app.webhook("app/uninstalled", SHOP, uninstalled)).status).toBe(200);
     const payload = webhookPayload("shop/redact", { shop_domain: SHOP });
     expect((await app.webhook("shop/redact", SHOP, payload)).status).toBe(200);
 
@@ -155,5 +159,50 @@ describe("shop/redact", () => {
     expect(await app.prisma.ledgerEntry.count({ where: { shopId: neighbour.shop.id } })).toBe(2);
     expect(await app.prisma.pointLot.count({ where: { shopId: neighbour.shop.id } })).toBe(1);
     expect(await app.prisma.session.count({ where: { shop: OTHER_SHOP } })).toBe(1);
+  });
+});
+
+describe("a compliance body replayed against another shop or topic", () => {
+  const INSTALLED = "installed-shop.myshopify.com";
+
+  it("refuses a customers/redact body whose shop_domain is not the header's shop", async () => {
+    const { member } = await seedShopper(INSTALLED, "701", "fay@example.com");
+    const body = JSON.stringify(webhookPayload("customers/redact", { shop_domain: "attacker-shop.myshopify.com", customer: { id: 701, email: "fay@example.com", phone: "+33600000001" } }));
+    const response = await sendSignedWebhook(app.url, { route: "customers/redact", topic: "customers/redact", shop: INSTALLED, body });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: "shop_mismatch" });
+    expect(await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({ email: "fay@example.com", shopifyCustomerId: "701" });
+  });
+
+  it("refuses (409) shop/redact for a shop that is still installed, whatever body it carries", async () => {
+    const { shop } = await seedShopper(INSTALLED, "702", "gus@example.com");
+    // A captured customers/redact body of this shop, replayed as shop/redact.
+    const body = JSON.stringify(webhookPayload("customers/redact", { shop_domain: INSTALLED, customer: { id: 702, email: "gus@example.com", phone: "+33600000001" } }));
+    const replayed = await sendSignedWebhook(app.url, { route: "shop/redact", topic: "shop/redact", shop: INSTALLED, body });
+    expect(replayed.status).toBe(409);
+    const genuine = await app.webhook("shop/redact", INSTALLED, webhookPayload("shop/redact", { shop_domain: INSTALLED }));
+    expect(genuine.status).toBe(409);
+    expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBeGreaterThan(0);
+    expect(await app.prisma.session.count({ where: { shop: INSTALLED } })).toBe(1);
+    expect(await app.prisma.complianceRequest.count({ where: { shopDomain: INSTALLED, kind: "shop_redact" } })).toBe(0);
+  });
+
+  it("answers 503 to shop/redact when only Shopify can say whether the shop is installed and Shopify is down", async () => {
+    const { shop } = await seedShopper(INSTALLED, "703", "hal@example.com");
+    app.double.failNext({ kind: "http", status: 503 });
+    const response = await app.webhook("shop/redact", INSTALLED, webhookPayload("shop/redact", { shop_domain: INSTALLED }));
+    app.double.reset();
+    expect(response.status).toBe(503);
+    expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBeGreaterThan(0);
+  });
+
+  it("erases a shop whose uninstall Tally missed once Shopify refuses its token", async () => {
+    const missed = "missed-uninstall.myshopify.com";
+    await seedShopper(missed, "704", "ivy@example.com");
+    // The merchant uninstalled; the app/uninstalled delivery never arrived: Shopify revoked the token.
+    await app.prisma.session.update({ where: { id: `offline_${missed}` }, data: { accessToken: "shpat_revoked" } });
+    const response = await app.webhook("shop/redact", missed, webhookPayload("shop/redact", { shop_domain: missed }));
+    expect(response.status).toBe(200);
+    expect(await app.prisma.shop.findUnique({ where: { domain: missed } })).toBeNull();
   });
 });

@@ -3,20 +3,24 @@ import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import { credit, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
 import { expireDuePoints } from "~/loyalty/expiry.server";
-import { recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
+import { needsProductFacts } from "~/loyalty/earning";
+import { orderPaid, recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders.server";
 import { settleReferrals } from "~/loyalty/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/flow-events.server";
 import { runMemberImports } from "~/loyalty/member-import.server";
 import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program.server";
 import { reevaluateTiers } from "~/loyalty/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
+import type { PaidOrder } from "~/shopify/order-payloads";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
+import { fetchProductFacts } from "~/shopify/products.server";
 import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
 import { pruneExpiredRows } from "./prune.server";
 import { syncReferralOffers } from "./referral-offers.server";
+import { scoreAwaitingOrders } from "./score-orders.server";
 
 /**
  * The points jobs. Each is a one-shot pass that is safe to run again at any time, from several
@@ -175,9 +179,10 @@ export async function reconcileOrders(
     const admin = await AdminGateway.forShop(db, shop.domain).catch(() => null);
     if (!admin) continue;
     for await (const order of ordersUpdatedSince(admin, since)) {
+      const facts = order.paid ? await productFactsToScore(db, admin, shop, order.paid) : undefined;
       const settled = await inTransaction(db, async (tx) => {
         let last = null;
-        if (order.paid) last = await recordPaidOrder(tx, shop, order.paid, now);
+        if (order.paid) last = await recordPaidOrder(tx, shop, order.paid, now, facts);
         for (const refund of order.refunds) last = await recordRefund(tx, shop, refund, now);
         if (order.cancelledAt) last = await recordCancellation(tx, shop, order.shopifyOrderId, order.cancelledAt, now);
         return last;
@@ -189,6 +194,16 @@ export async function reconcileOrders(
     }
   }
   return report;
+}
+
+/**
+ * The product facts an order not yet recorded as paid is scored with (rules by tag, type or
+ * collection); an order already paid keeps the points it was awarded, so it needs none.
+ */
+async function productFactsToScore(db: PrismaClient, admin: AdminGateway, shop: LoadedShop, paid: PaidOrder) {
+  const productIds = paid.lines.flatMap((line) => (line.productId ? [line.productId] : []));
+  if (!needsProductFacts(shop.program) || !productIds.length || (await orderPaid(db, shop.id, paid.shopifyOrderId))) return undefined;
+  return fetchProductFacts(admin, productIds);
 }
 
 /** Tiers whose period rolled, whose retention ended, or whose thresholds the merchant changed. */
@@ -203,6 +218,7 @@ export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain
 
 export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
+  score_orders: (db: PrismaClient, now: Date) => scoreAwaitingOrders(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
   referrals: async (db: PrismaClient, now: Date) => {

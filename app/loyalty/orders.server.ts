@@ -80,6 +80,34 @@ export async function recordPaidOrder(
   return settlement;
 }
 
+/** The outbox topic of paid orders waiting for their product facts (app/jobs/score-orders.server.ts). */
+export const SCORE_ORDER_TOPIC = "score_order";
+
+/**
+ * A paid order whose earning rules need product facts that Shopify did not give within the
+ * webhook's budget. The order is kept whole in one outbox task (one per order, however many
+ * deliveries) and scored later through recordPaidOrder, which awards it exactly once.
+ */
+export async function awaitProductFacts(tx: Tx, shop: LoadedShop, paid: PaidOrder, now: Date) {
+  await tx.$executeRaw`
+    INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
+    VALUES (gen_random_uuid()::text, ${shop.id}, ${SCORE_ORDER_TOPIC}, ${`order:${paid.shopifyOrderId}:score`},
+            ${JSON.stringify({ order: paid })}::jsonb, ${now}, 0, ${NOW_UTC})
+    ON CONFLICT ("shopId", key) DO NOTHING`;
+}
+
+/** The paid order an awaiting task holds (JSON keeps its dates as text). */
+export function awaitingPaidOrder(payload: unknown): PaidOrder {
+  const { order } = payload as { order: PaidOrder & { placedAt: string; cancelledAt: string | null } };
+  return { ...order, placedAt: new Date(order.placedAt), cancelledAt: order.cancelledAt ? new Date(order.cancelledAt) : null };
+}
+
+/** Whether Tally already recorded the order's payment (its points are then settled). */
+export async function orderPaid(db: Pick<Tx, "order">, shopId: string, shopifyOrderId: string): Promise<boolean> {
+  const order = await db.order.findUnique({ where: { shopId_shopifyOrderId: { shopId, shopifyOrderId } }, select: { paidAt: true } });
+  return Boolean(order?.paidAt);
+}
+
 export async function recordRefund(tx: Tx, shop: LoadedShop, refund: Refund, now: Date) {
   const order = await lockOrder(tx, shop.id, refund.shopifyOrderId);
   await tx.orderRefund.createMany({

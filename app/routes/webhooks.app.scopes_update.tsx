@@ -5,7 +5,7 @@ import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const delivery = await receiveWebhook(request);
+  const delivery = await receiveWebhook(request, "app/scopes_update");
   const { current } = parsePayload(scopesUpdatePayload, delivery.payload);
   const scopes = current.join(",");
   await processDeliveryOnce(delivery, async (tx) => {

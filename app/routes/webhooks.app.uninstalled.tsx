@@ -5,7 +5,7 @@ import { processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/we
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const delivery = await receiveWebhook(request);
+  const delivery = await receiveWebhook(request, "app/uninstalled");
   await processDeliveryOnce(delivery, async (tx) => {
     await tx.session.deleteMany({ where: { shop: delivery.shop } });
     await tx.shop.updateMany({

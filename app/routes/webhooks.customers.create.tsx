@@ -7,7 +7,7 @@ import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook(request, customerPayload, async (tx, { shop, payload, now }) => {
+  return handleShopWebhook(request, "customers/create", customerPayload, async (tx, { shop, payload, now }) => {
     const enrolled = await enrolCustomer(tx, shop, payload, now, { signupBonus: true });
     await attributeSignup(tx, shop, payload);
     return enrolled;

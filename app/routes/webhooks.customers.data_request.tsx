@@ -7,7 +7,7 @@ import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const delivery = await receiveWebhook(request);
+  const delivery = await receiveWebhook(request, "customers/data_request");
   const payload = parsePayload(customersDataRequestPayload, delivery.payload);
   await processDeliveryOnce(delivery, async (tx) => {
     const shop = await tx.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true } });

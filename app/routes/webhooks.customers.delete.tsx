@@ -6,7 +6,7 @@ import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook(request, customerPayload, (tx, { shop, payload, now }) =>
+  return handleShopWebhook(request, "customers/delete", customerPayload, (tx, { shop, payload, now }) =>
     forgetCustomer(tx, shop, payload.customerId, now),
   );
 }

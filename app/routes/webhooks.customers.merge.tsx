@@ -6,7 +6,7 @@ import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook(request, customersMergePayload, async (tx, { shop, payload, now }) => {
+  return handleShopWebhook(request, "customers/merge", customersMergePayload, async (tx, { shop, payload, now }) => {
     if (payload.completed) await mergeCustomers(tx, shop, payload.keptCustomerId, payload.deletedCustomerId, now);
   });
 }

@@ -6,7 +6,7 @@ import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const delivery = await receiveWebhook(request);
+  const delivery = await receiveWebhook(request, "customers/redact");
   const payload = parsePayload(customersRedactPayload, delivery.payload);
   await processDeliveryOnce(delivery, async (tx) => {
     const shop = await tx.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true } });

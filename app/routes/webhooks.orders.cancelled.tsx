@@ -6,7 +6,7 @@ import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook(request, cancelledOrderPayload, (tx, { shop, payload, now }) =>
+  return handleShopWebhook(request, "orders/cancelled", cancelledOrderPayload, (tx, { shop, payload, now }) =>
     recordCancellation(tx, shop, payload.shopifyOrderId, payload.cancelledAt, now),
   );
 }

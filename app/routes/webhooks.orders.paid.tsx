@@ -1,23 +1,32 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { needsProductFacts, type ProductFacts } from "~/loyalty/earning";
-import { recordPaidOrder } from "~/loyalty/orders.server";
-import { AdminGateway } from "~/shopify/admin-gateway.server";
+import { awaitProductFacts, orderPaid, recordPaidOrder } from "~/loyalty/orders.server";
 import { paidOrderPayload } from "~/shopify/order-payloads";
-import { fetchProductFacts } from "~/shopify/products.server";
+import { fetchProductFactsWithinBudget } from "~/shopify/products.server";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 
 export const loader = rejectNonPost;
 
+/**
+ * A paid order is scored in the delivery's transaction when its product facts (for rules by tag,
+ * type or collection) come within the webhook's budget; otherwise it waits in the outbox and the
+ * delivery still answers 200 at once. Null facts mean "not fetched in time".
+ */
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook<typeof paidOrderPayload, Map<string, ProductFacts>>(
+  return handleShopWebhook<typeof paidOrderPayload, Map<string, ProductFacts> | null>(
     request,
+    "orders/paid",
     paidOrderPayload,
-    (tx, { shop, payload, now, prepared }) => recordPaidOrder(tx, shop, payload, now, prepared),
+    (tx, { shop, payload, now, prepared }) =>
+      prepared ? recordPaidOrder(tx, shop, payload, now, prepared) : awaitProductFacts(tx, shop, payload, now),
     async (shop, order) => {
       const productIds = order.lines.flatMap((line) => (line.productId ? [line.productId] : []));
-      if (!needsProductFacts(shop.program) || !productIds.length) return new Map<string, ProductFacts>();
-      return fetchProductFacts(await AdminGateway.forShop(prisma, shop.domain), productIds);
+      // Facts only count on the first payment: an order already paid needs no Admin API call.
+      if (!needsProductFacts(shop.program) || !productIds.length || (await orderPaid(prisma, shop.id, order.shopifyOrderId))) {
+        return new Map<string, ProductFacts>();
+      }
+      return fetchProductFactsWithinBudget(prisma, shop.domain, productIds);
     },
   );
 }

@@ -43,8 +43,13 @@ export interface AdminGatewayOptions {
   fetch?: typeof fetch;
   /** Attempts per operation, counting the first. */
   maxAttempts?: number;
+  /** How long one HTTP attempt may take before it is abandoned (and retried if attempts remain). */
+  timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+/** No Admin API call hangs a request or a job: each attempt is abandoned after this. */
+export const ADMIN_API_TIMEOUT_MS = 10_000;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -74,9 +79,11 @@ export class AdminGateway {
   ) {
     const origin = options.origin ?? adminApiOrigin(shop);
     const version = options.apiVersion ?? ADMIN_API_VERSION;
+    const send = options.fetch ?? fetch;
+    const timeoutMs = options.timeoutMs ?? ADMIN_API_TIMEOUT_MS;
     this.client = new GraphQLClient(`${origin}/admin/api/${version}/graphql.json`, {
       headers: { "X-Shopify-Access-Token": accessToken, "User-Agent": "Tally" },
-      fetch: options.fetch,
+      fetch: (url, init) => send(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
     });
     this.maxAttempts = options.maxAttempts ?? 6;
     this.sleep = options.sleep ?? defaultSleep;

@@ -21,10 +21,11 @@ const TagCustomer = adminOperation<
   }
 `);
 
-const gateway = (options: { token?: string; maxAttempts?: number } = {}) =>
+const gateway = (options: { token?: string; maxAttempts?: number; timeoutMs?: number } = {}) =>
   new AdminGateway(SHOP, options.token ?? TOKEN, {
     origin: double.origin,
     maxAttempts: options.maxAttempts,
+    timeoutMs: options.timeoutMs,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -52,6 +53,7 @@ describe("AdminGateway", () => {
   it("sends the operation to the shop's Admin API with its token and returns typed data", async () => {
     const details = await fetchShopDetails(gateway());
     expect(details).toEqual({
+      id: "gid://shopify/Shop/1",
       name: "Gateway Goods",
       email: "owner@gateway.test",
       currencyCode: "CAD",
@@ -91,6 +93,16 @@ describe("AdminGateway", () => {
     double.failNext({ kind: "http", status: 503 }, { times: 2 });
     await fetchShopDetails(gateway());
     expect(sleeps).toEqual([500, 1000]);
+  });
+
+  it("abandons an attempt Shopify does not answer within the timeout", async () => {
+    double.delayResponses(3_000);
+    const started = Date.now();
+    const error = await fetchShopDetails(gateway({ maxAttempts: 2, timeoutMs: 200 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdminHttpError);
+    expect(error).toMatchObject({ status: 0, retryable: false });
+    expect(sleeps).toEqual([500]);
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it("does not retry a rejected token", async () => {

@@ -3,14 +3,17 @@ import { minorUnitDigits } from "~/loyalty/currency";
 import type { EligibleLine, RefundLine } from "~/loyalty/earning";
 import { largestOrderMinorUnits, toMinorUnits } from "~/loyalty/money";
 import { fromBigInt } from "~/db/bigint";
-import { shopifyId } from "./webhook-payloads";
+import { MAX_ENTRIES, MAX_LINES, MAX_TEXT, shopifyGid, shopifyId, shopifyTimestamp } from "./webhook-payloads";
 
 // Shopify's order, refund and customer webhooks, reduced to what Tally reads. Ids are taken from
 // `admin_graphql_api_id` where present: numeric ids can exceed JavaScript's safe integers.
+// Every array and string is bounded, ids are whole numbers, timestamps ISO 8601.
 
+const text = z.string().max(MAX_TEXT);
 
 /**
- * An amount as Shopify writes it: non-negative decimal text, kept as text until the order's
+ * An amount as Shopify writes it: non-negative decimal text (a negative discount once awarded
+ * 1,010 points on a 10.00 line), kept as text until the order's
  * currency says how many minor units it has (a JSON number, as in older payloads, as it prints).
  */
 const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -66,20 +69,20 @@ const currencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code")
 export const legacyId = (gid: string | null | undefined): string | undefined => gid?.split("/").pop() || undefined;
 
 const customerRef = z
-  .object({ id: shopifyId, admin_graphql_api_id: z.string().optional(), email: z.string().nullable().optional() })
+  .object({ id: shopifyId, admin_graphql_api_id: shopifyGid("Customer").optional(), email: text.nullable().optional() })
   .transform((c) => ({ id: legacyId(c.admin_graphql_api_id) ?? c.id, email: c.email ?? null }));
 
 const lineItem = z
   .object({
     id: shopifyId,
-    admin_graphql_api_id: z.string().optional(),
+    admin_graphql_api_id: shopifyGid("LineItem").optional(),
     product_id: shopifyId.nullable().optional(),
     price: amount,
     price_set: shopMoney.optional(),
-    quantity: z.number().int().min(0),
+    quantity: z.number().int().min(0).max(1_000_000),
     gift_card: z.boolean().default(false),
-    discount_allocations: z.array(z.object({ amount, amount_set: shopMoney.optional() })).default([]),
-    tax_lines: z.array(z.object({ price: amount, price_set: shopMoney.optional() })).default([]),
+    discount_allocations: z.array(z.object({ amount, amount_set: shopMoney.optional() })).max(MAX_ENTRIES).default([]),
+    tax_lines: z.array(z.object({ price: amount, price_set: shopMoney.optional() })).max(MAX_ENTRIES).default([]),
   })
   .transform(
     (line): LineAmounts => ({
@@ -96,27 +99,27 @@ const lineItem = z
 export const paidOrderPayload = z
   .object({
     id: shopifyId,
-    admin_graphql_api_id: z.string().optional(),
-    name: z.string().nullable().optional(),
-    email: z.string().nullable().optional(),
-    contact_email: z.string().nullable().optional(),
+    admin_graphql_api_id: shopifyGid("Order").optional(),
+    name: text.nullable().optional(),
+    email: text.nullable().optional(),
+    contact_email: text.nullable().optional(),
     test: z.boolean().default(false),
     // The shop's currency: the amounts read here are shop money.
     currency: currencyCode.nullable().optional(),
     taxes_included: z.boolean().default(false),
-    created_at: z.string(),
-    processed_at: z.string().nullable().optional(),
-    cancelled_at: z.string().nullable().optional(),
+    created_at: shopifyTimestamp,
+    processed_at: shopifyTimestamp.nullable().optional(),
+    cancelled_at: shopifyTimestamp.nullable().optional(),
     customer: customerRef.nullable().optional(),
-    discount_codes: z.array(z.object({ code: z.string() })).default([]),
+    discount_codes: z.array(z.object({ code: text })).max(MAX_ENTRIES).default([]),
     // Cart attributes come through as note attributes; the theme extension sets `_tally_ref`.
-    note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).default([]),
-    phone: z.string().nullable().optional(),
+    note_attributes: z.array(z.object({ name: text, value: z.unknown() })).max(MAX_ENTRIES).default([]),
+    phone: text.nullable().optional(),
     shipping_address: z
-      .object({ address1: z.string().nullable().optional(), zip: z.string().nullable().optional(), country_code: z.string().nullable().optional(), phone: z.string().nullable().optional() })
+      .object({ address1: text.nullable().optional(), zip: text.nullable().optional(), country_code: text.nullable().optional(), phone: text.nullable().optional() })
       .nullable()
       .optional(),
-    line_items: z.array(lineItem),
+    line_items: z.array(lineItem).max(MAX_LINES),
   })
   .transform((order, ctx) => {
     const lines = orderLines(order.line_items, order.currency ?? null, order.taxes_included);
@@ -149,18 +152,19 @@ export type PaidOrder = z.infer<typeof paidOrderPayload>;
 export const refundPayload = z
   .object({
     id: shopifyId,
-    admin_graphql_api_id: z.string().optional(),
+    admin_graphql_api_id: shopifyGid("Refund").optional(),
     order_id: shopifyId,
-    created_at: z.string().optional(),
+    created_at: shopifyTimestamp.optional(),
     refund_line_items: z
       .array(
         z.object({
           line_item_id: shopifyId,
-          line_item: z.object({ admin_graphql_api_id: z.string().optional() }).partial().optional(),
+          line_item: z.object({ admin_graphql_api_id: shopifyGid("LineItem").optional() }).partial().optional(),
           subtotal: amount.optional(),
           subtotal_set: shopMoney.optional(),
         }),
       )
+      .max(MAX_LINES)
       .default([]),
   })
   .transform((refund) => ({
@@ -179,8 +183,8 @@ export type Refund = z.infer<typeof refundPayload>;
 export const cancelledOrderPayload = z
   .object({
     id: shopifyId,
-    admin_graphql_api_id: z.string().optional(),
-    cancelled_at: z.string().nullable().optional(),
+    admin_graphql_api_id: shopifyGid("Order").optional(),
+    cancelled_at: shopifyTimestamp.nullable().optional(),
   })
   .transform((order) => ({
     shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
@@ -190,12 +194,12 @@ export const cancelledOrderPayload = z
 export const customerPayload = z
   .object({
     id: shopifyId,
-    admin_graphql_api_id: z.string().optional(),
-    email: z.string().nullable().optional(),
-    first_name: z.string().nullable().optional(),
-    last_name: z.string().nullable().optional(),
-    phone: z.string().nullable().optional(),
-    note: z.string().nullable().optional(),
+    admin_graphql_api_id: shopifyGid("Customer").optional(),
+    email: text.nullable().optional(),
+    first_name: text.nullable().optional(),
+    last_name: text.nullable().optional(),
+    phone: text.nullable().optional(),
+    note: z.string().max(10_000).nullable().optional(),
   })
   .transform((customer) => ({
     customerId: legacyId(customer.admin_graphql_api_id) ?? customer.id,
@@ -211,9 +215,9 @@ export type CustomerProfile = z.infer<typeof customerPayload>;
 
 export const customersMergePayload = z
   .object({
-    admin_graphql_api_customer_kept_id: z.string(),
-    admin_graphql_api_customer_deleted_id: z.string(),
-    status: z.string(),
+    admin_graphql_api_customer_kept_id: shopifyGid("Customer"),
+    admin_graphql_api_customer_deleted_id: shopifyGid("Customer"),
+    status: text,
   })
   .transform((merge) => ({
     keptCustomerId: legacyId(merge.admin_graphql_api_customer_kept_id)!,

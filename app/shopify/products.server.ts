@@ -1,5 +1,6 @@
+import type { PrismaClient } from "@prisma/client";
 import type { ProductFacts } from "~/loyalty/earning";
-import type { AdminGateway } from "./admin-gateway.server";
+import { AdminGateway } from "./admin-gateway.server";
 import { adminOperation } from "./operation";
 import { legacyId } from "./order-payloads";
 
@@ -45,4 +46,33 @@ export async function fetchProductFacts(admin: AdminGateway, productIds: string[
     }
   }
   return facts;
+}
+
+/** A webhook waits this long for product facts, in one attempt: Shopify retries slow webhooks. */
+export const WEBHOOK_FACTS_BUDGET_MS = 2_000;
+
+/**
+ * Product facts for a webhook: one attempt, within WEBHOOK_FACTS_BUDGET_MS in all (bucket waits
+ * included). Null when Shopify did not answer in time: the caller settles the order later.
+ */
+export async function fetchProductFactsWithinBudget(
+  db: PrismaClient,
+  shopDomain: string,
+  productIds: string[],
+): Promise<Map<string, ProductFacts> | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), WEBHOOK_FACTS_BUDGET_MS);
+  });
+  const fetched = AdminGateway.forShop(db, shopDomain, { maxAttempts: 1, timeoutMs: WEBHOOK_FACTS_BUDGET_MS })
+    .then((admin) => fetchProductFacts(admin, productIds))
+    .catch((error: unknown) => {
+      console.warn(JSON.stringify({ event: "product_facts.deferred", shop: shopDomain, error: String(error) }));
+      return null;
+    });
+  try {
+    return await Promise.race([fetched, outOfTime]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

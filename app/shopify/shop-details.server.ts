@@ -2,6 +2,8 @@ import type { AdminGateway } from "./admin-gateway.server";
 import { adminOperation } from "./operation";
 
 export interface ShopDetails {
+  /** The shop's GID, e.g. gid://shopify/Shop/42. */
+  id: string;
   name: string;
   email: string;
   currencyCode: string;
@@ -12,6 +14,7 @@ export interface ShopDetails {
 const ShopDetailsQuery = adminOperation<{ shop: ShopDetails }>(`#graphql
   query ShopDetails {
     shop {
+      id
       name
       email
       currencyCode

@@ -37,3 +37,16 @@ export async function findInstalledShop(db: Db, shopDomain: string): Promise<Loa
   const shop = await ensureShop(db, shopDomain, row.scope);
   return loadShop(db, shop.id);
 }
+
+/**
+ * Records Shopify's id of the shop the first time a source Shopify vouches for names it, and
+ * tells whether `shopId` is the shop's: true when it matches the recorded id or was just learned
+ * (`trusted`), false when it names another shop. An untrusted id is not learned: it only
+ * passes while there is nothing to compare it with.
+ */
+export async function matchesShopifyShopId(db: Db, shopDomain: string, shopId: string, trusted: boolean): Promise<boolean> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { shopifyShopId: true } });
+  if (shop?.shopifyShopId) return shop.shopifyShopId === shopId;
+  if (shop && trusted) await db.shop.updateMany({ where: { domain: shopDomain, shopifyShopId: null }, data: { shopifyShopId: shopId } });
+  return true;
+}

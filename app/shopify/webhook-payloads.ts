@@ -2,27 +2,41 @@ import { z } from "zod";
 
 // Only the fields Tally reads; Shopify sends more, and unknown fields are ignored.
 /** A Shopify numeric id as a string. Not `.int()`: zod refuses integers past 2^53, which
- * Shopify's example payloads carry. */
-export const shopifyId = z.union([z.number().nonnegative(), z.string().regex(/^\d+$/)]).transform((id) =>
-  typeof id === "number" ? BigInt(Math.trunc(id)).toString() : id,
-);
+ * Shopify's example payloads carry; `1.5` or `-1` is no id. */
+export const shopifyId = z
+  .union([
+    z.number().nonnegative().refine(Number.isInteger, "an id is a whole number"),
+    z.string().regex(/^\d{1,20}$/, "an id is a whole number"),
+  ])
+  .transform((id) => (typeof id === "number" ? BigInt(id).toString() : id));
+
+/** A Shopify GraphQL id of the given type, e.g. `gid://shopify/Customer/42`. */
+export const shopifyGid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d{1,20}$`), `a ${type} gid`);
+
+/** A moment as Shopify writes it (ISO 8601 with an offset); "not-a-date" is a 400, never an Invalid Date. */
+export const shopifyTimestamp = z.iso.datetime({ offset: true });
+
+/** Bounds on what one payload may carry: far above any real order, far below a memory attack. */
+export const MAX_LINES = 2_000;
+export const MAX_ENTRIES = 250;
+export const MAX_TEXT = 1_000;
 
 export const scopesUpdatePayload = z.object({
-  previous: z.array(z.string()),
-  current: z.array(z.string()),
+  previous: z.array(z.string().max(100)).max(MAX_ENTRIES),
+  current: z.array(z.string().max(100)).max(MAX_ENTRIES),
 });
 
 export const customersDataRequestPayload = z.object({
   shop_domain: z.string(),
   customer: z.object({ id: shopifyId }),
-  orders_requested: z.array(shopifyId).default([]),
+  orders_requested: z.array(shopifyId).max(MAX_LINES * 10).default([]),
   data_request: z.object({ id: shopifyId }).optional(),
 });
 
 export const customersRedactPayload = z.object({
   shop_domain: z.string(),
-  customer: z.object({ id: shopifyId, email: z.string().nullable().optional() }),
-  orders_to_redact: z.array(shopifyId).default([]),
+  customer: z.object({ id: shopifyId, email: z.string().max(MAX_TEXT).nullable().optional() }),
+  orders_to_redact: z.array(shopifyId).max(MAX_LINES * 10).default([]),
 });
 
 export const shopRedactPayload = z.object({

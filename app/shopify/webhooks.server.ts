@@ -4,8 +4,9 @@ import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
 import { NOW_UTC } from "~/db/clock.server";
 import type { LoadedShop } from "~/loyalty/program.server";
-import { findInstalledShop } from "./shops.server";
+import { findInstalledShop, matchesShopifyShopId } from "./shops.server";
 import { authenticate } from "~/shopify.server";
+import { isShopDomain } from "./shop-domain";
 
 export interface WebhookDelivery {
   shop: string;
@@ -18,27 +19,91 @@ export interface WebhookDelivery {
 }
 
 /**
- * Authenticates a webhook exactly as Shopify signs it: non-POST → 405, bad or missing HMAC →
- * 401, missing headers → 400 (all thrown as Responses by Shopify's library).
+ * Authenticates a webhook exactly as Shopify signs it, and ties the signed body to this route:
+ * non-POST → 405, bad or missing HMAC → 401, a shop header that is not a shop's domain → 400,
+ * a body that is not JSON → 400, a topic header other than the route's → 400, a payload that
+ * names another shop → 400. Shopify's HMAC covers the body only, so a captured
+ * body replayed under another route, topic or shop is refused here and writes nothing.
  */
-export async function receiveWebhook(request: Request): Promise<WebhookDelivery> {
+export async function receiveWebhook(request: Request, routeTopic: string): Promise<WebhookDelivery> {
   if (request.method === "POST" && !request.headers.get("x-shopify-hmac-sha256")) {
     throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
   }
-  const { shop, topic, payload } = await authenticate.webhook(request);
+  // Shopify's library answers 500 to a shop header it cannot sanitize: refuse it first.
+  const shopHeader = request.headers.get("x-shopify-shop-domain") ?? "";
+  if (request.method === "POST" && !isShopDomain(shopHeader)) {
+    throw Response.json({ error: "invalid X-Shopify-Shop-Domain" }, { status: 400 });
+  }
+  const { shop, payload } = await authenticateSignedBody(request);
   const headers = request.headers;
+  const topic = headers.get("x-shopify-topic");
+  if (topic !== routeTopic) throw Response.json({ error: "topic_mismatch", expected: routeTopic }, { status: 400 });
+  const namedShop = payloadShopDomain(payload);
+  if (namedShop !== undefined && namedShop !== shop) {
+    throw Response.json({ error: "shop_mismatch" }, { status: 400 });
+  }
+  // A body naming the domain too is Shopify's word that this id is the shop's: it teaches it.
+  const namedShopId = payloadShopId(topic, payload);
+  if (namedShopId && !(await matchesShopifyShopId(prisma, shop, namedShopId, namedShop === shop))) {
+    throw Response.json({ error: "shop_mismatch" }, { status: 400 });
+  }
   const webhookId = headers.get("x-shopify-webhook-id");
   if (!webhookId) throw Response.json({ error: "missing X-Shopify-Webhook-Id" }, { status: 400 });
   const triggeredAt = headers.get("x-shopify-triggered-at");
   return {
     shop,
-    topic: String(topic),
+    topic,
     payload,
     webhookId,
     eventId: headers.get("x-shopify-event-id"),
     triggeredAt: triggeredAt && !Number.isNaN(Date.parse(triggeredAt)) ? new Date(triggeredAt) : null,
     apiVersion: headers.get("x-shopify-api-version"),
   };
+}
+
+/**
+ * Shopify's library checks the HMAC, then parses the body: a correctly signed body that is not
+ * JSON surfaces as its JSON.parse SyntaxError (a 500 if let through) — it is a 400.
+ */
+async function authenticateSignedBody(request: Request): Promise<{ shop: string; payload: unknown }> {
+  try {
+    const { shop, payload } = await authenticate.webhook(request);
+    return { shop, payload };
+  } catch (error) {
+    if (error instanceof SyntaxError) throw Response.json({ error: "invalid_json" }, { status: 400 });
+    throw error;
+  }
+}
+
+/**
+ * The shop a payload names, where it names one: `shop_domain` on the compliance topics,
+ * `myshopify_domain` on app/uninstalled (the shop object). Both are covered by the HMAC.
+ */
+function payloadShopDomain(payload: unknown): unknown {
+  if (!payload || typeof payload !== "object") return undefined;
+  const named = payload as { shop_domain?: unknown; myshopify_domain?: unknown };
+  return named.shop_domain ?? named.myshopify_domain ?? undefined;
+}
+
+/**
+ * Shopify's id of the shop a payload names, where it names one: `shop_id` (a number on the
+ * compliance topics, a GID on app/scopes_update), or the shop object's `id` on app/uninstalled.
+ */
+function payloadShopId(topic: string, payload: unknown): string | undefined {
+  if (!payload || typeof payload !== "object") return undefined;
+  const named = payload as { shop_id?: unknown; id?: unknown };
+  const id = named.shop_id ?? (topic === "app/uninstalled" ? named.id : undefined);
+  if (typeof id !== "number" && typeof id !== "string") return undefined;
+  const shopId = /^(?:gid:\/\/shopify\/Shop\/)?(\d{1,20})$/.exec(String(id))?.[1];
+  if (!shopId) throw Response.json({ error: "invalid_payload", issues: [{ path: "shop_id", message: "not a shop id" }] }, { status: 400 });
+  return shopId;
+}
+
+/** A delivery already recorded: Shopify's retry of a webhook Tally applied. */
+async function deliverySeen(delivery: WebhookDelivery): Promise<boolean> {
+  const seen = await prisma.$queryRaw<unknown[]>`
+    SELECT 1 FROM "WebhookDelivery" WHERE "shopDomain" = ${delivery.shop} AND "webhookId" = ${delivery.webhookId}`;
+  return seen.length > 0;
 }
 
 /** Webhook routes take only POST; a GET is a 405, as Shopify's library answers other methods. */
@@ -85,12 +150,13 @@ export async function processDeliveryOnce(
 
 /**
  * The whole edge of a shop webhook: authenticate, validate the payload, and run the effect with
- * the shop's program in the delivery's transaction. `prepare` runs first, outside the
- * transaction (Admin API look-ups). A delivery for a shop without Tally installed is recorded
+ * the shop's program in the delivery's transaction. `prepare` runs after the duplicate check,
+ * outside the transaction (Admin API look-ups, within the caller's budget). A delivery for a shop without Tally installed is recorded
  * and ignored.
  */
 export async function handleShopWebhook<Schema extends z.ZodType, Prepared = undefined>(
   request: Request,
+  topic: string,
   schema: Schema,
   effect: (
     tx: Prisma.TransactionClient,
@@ -98,9 +164,11 @@ export async function handleShopWebhook<Schema extends z.ZodType, Prepared = und
   ) => Promise<unknown>,
   prepare?: (shop: LoadedShop, payload: z.infer<Schema>) => Promise<Prepared>,
 ): Promise<Response> {
-  const delivery = await receiveWebhook(request);
+  const delivery = await receiveWebhook(request, topic);
   const payload = parsePayload(schema, delivery.payload);
   const shop = await findInstalledShop(prisma, delivery.shop);
+  // A retry of an applied delivery answers at once: no Admin API look-up for a duplicate.
+  if (prepare && (await deliverySeen(delivery))) return new Response(null, { status: 200 });
   const prepared = (shop && prepare ? await prepare(shop, payload) : undefined) as Prepared;
   await processDeliveryOnce(delivery, async (tx) => {
     if (shop) await effect(tx, { shop, payload, now: new Date(), prepared });
