@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express from "express";
+import express, { type NextFunction, type Request, type Response } from "express";
 
 export interface AppServerOptions {
   host?: string;
@@ -26,6 +26,20 @@ export interface RunningAppServer {
   close(): Promise<void>;
 }
 
+/**
+ * `/proxy/r/%FF` cannot be decoded: Express would answer its URIError as an HTML page (and Remix
+ * would pass the raw text on as a parameter). A path that is not valid percent-encoded UTF-8 is a 400.
+ */
+function refuseUndecodablePath(request: Request, response: Response, next: NextFunction) {
+  try {
+    decodeURIComponent(request.path);
+  } catch {
+    response.status(400).json({ error: "malformed_path" });
+    return;
+  }
+  next();
+}
+
 export async function startAppServer(options: AppServerOptions = {}): Promise<RunningAppServer> {
   const buildDir = path.resolve(options.buildDir ?? "build");
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
@@ -34,6 +48,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(refuseUndecodablePath);
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
@@ -13,9 +14,11 @@ const adjustmentBody = z.object({
   idempotencyKey: z.string().min(8).max(100),
 });
 
+export const loader = onlyMethods("POST");
+
 /** POST /api/members/:customerId/adjustments { points, reason, idempotencyKey } */
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  requireMethod(request, "POST");
   const { shop, staffId } = await authenticateAdminApi(request);
   const customerId = params.customerId ?? "";
   if (!/^\d+$/.test(customerId)) return Response.json({ error: "invalid_customer_id" }, { status: 400 });

@@ -12,6 +12,7 @@ import { useTranslation } from "~/i18n";
 import { adjustPoints } from "~/loyalty/adjustments.server";
 import { memberDetail } from "~/loyalty/member-list.server";
 import { loadShop } from "~/loyalty/program.server";
+import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
@@ -30,6 +31,7 @@ export type AdjustmentOutcome = { ok: true; balance: number } | { ok: false; err
 
 /** A manual adjustment, once per form (the request key), with the staff member from the session token. */
 export async function action({ request, params }: ActionFunctionArgs) {
+  requireMethod(request, "GET", "POST");
   const { shop, staffId } = await adminContext(request);
   const member = await prisma.member.findFirst({ where: { id: params.memberId ?? "", shopId: shop.id }, select: { shopifyCustomerId: true } });
   if (!member) throw new Response("Not Found", { status: 404 });

@@ -8,6 +8,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { authenticate } from "~/shopify.server";
 import { useTranslation } from "~/i18n";
 import { sandboxShop } from "~/shopify/session-token.server";
+import { onlyMethods } from "~/http/methods.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -93,3 +94,6 @@ export function ErrorBoundary() {
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

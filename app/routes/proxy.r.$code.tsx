@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import { loadShop } from "~/loyalty/program.server";
 import { recordReferralVisit } from "~/loyalty/referrals.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { onlyMethods } from "~/http/methods.server";
 
 /**
  * GET /apps/tally/r/<code>: a friend follows a member's referral link. The visit is recorded and
@@ -20,3 +21,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const location = visit?.offerLive ? `/discount/${visit.code}?${new URLSearchParams({ redirect: landing })}` : landing;
   return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "private, no-store" } });
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import prisma from "~/db.server";
+import { requireMethod } from "~/http/methods.server";
 import { authenticate } from "~/shopify.server";
 import { findInstalledShop } from "./shops.server";
 
@@ -17,6 +18,7 @@ const lifecycleCallback = z.object({
  * a body that is not a lifecycle callback → 400.
  */
 export async function receiveFlowLifecycle(request: Request) {
+  requireMethod(request, "POST");
   if (!request.headers.get("x-shopify-hmac-sha256")) {
     throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
   }
