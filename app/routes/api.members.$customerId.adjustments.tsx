@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
+import { idempotencyKey } from "~/http/idempotency-key";
 import { inTransaction } from "~/db/transaction.server";
 import { adjustPoints } from "~/loyalty/adjustments.server";
 import { loadShop } from "~/loyalty/program.server";
@@ -11,7 +12,7 @@ const adjustmentBody = z.object({
   points: z.number().int().refine((points) => points !== 0, "must not be 0").refine((p) => Math.abs(p) <= 10_000_000, "too large"),
   reason: z.string().trim().min(3).max(500),
   /** Sent again with a retry of the same adjustment, so it is applied once. */
-  idempotencyKey: z.string().min(8).max(100),
+  idempotencyKey,
 });
 
 export const loader = onlyMethods("POST");
@@ -35,6 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       now: new Date(),
     }),
   );
+  if (result.status === "idempotency_key_reused") return Response.json({ error: "idempotency_key_reused" }, { status: 422 });
   const status = result.status === "applied" ? 201 : result.status === "duplicate" ? 200 : 409;
   return Response.json(result, { status });
 }

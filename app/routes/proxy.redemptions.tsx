@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { onlyMethods, requireMethod } from "~/http/methods.server";
 import prisma from "~/db.server";
+import { idempotencyKeyHeader } from "~/http/idempotency-key";
 import { readJson } from "~/shopify/admin-api.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
 import { redeemForCustomer } from "~/storefront/api.server";
@@ -12,5 +13,6 @@ export async function action({ request }: ActionFunctionArgs) {
   requireMethod(request, "POST");
   const { shop, customerId } = await authenticateAppProxy(request);
   if (!customerId) return Response.json({ error: "not_logged_in" }, { status: 401 });
-  return redeemForCustomer(prisma, shop, customerId, await readJson(request), request.headers.get("idempotency-key"));
+  const key = idempotencyKeyHeader(request);
+  return redeemForCustomer(prisma, shop, customerId, await readJson(request), key);
 }

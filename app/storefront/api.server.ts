@@ -216,6 +216,8 @@ export async function redeemForCustomer(
       return Response.json({ error: "unknown_reward" }, { status: 422 });
     case "invalid_points":
       return Response.json({ error: "invalid_points" }, { status: 422 });
+    case "idempotency_key_reused":
+      return Response.json({ error: "idempotency_key_reused" }, { status: 422 });
     case "reward_unavailable":
       return Response.json({ error: "reward_unavailable" }, { status: 409 });
     case "insufficient_points":
