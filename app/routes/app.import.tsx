@@ -34,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return Response.json({ ok: false, error: "invalid request" } satisfies ImportActionResult, { status: 400 });
   if (parsed.data.intent === "preview") {
     const result = await previewImport(prisma, shop, { csv: parsed.data.csv, fileName: parsed.data.fileName, staffId });
-    if (!result.ok) return Response.json({ ok: false, error: result.error } satisfies ImportActionResult, { status: 422 });
+    if (!result.ok) return Response.json({ ok: false, error: result.error } satisfies ImportActionResult, { status: 400 });
     return Response.json({ ok: true, preview: result.preview } satisfies ImportActionResult);
   }
   const confirmed = await confirmImport(prisma, shop.id, parsed.data.importId);
