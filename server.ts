@@ -51,7 +51,8 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   app.use(refuseUndecodablePath);
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  // The socket's peer, for rate limits and visit records (app/http/client-address.server.ts).
+  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (request) => ({ socketAddress: request.socket.remoteAddress ?? null }) }));
 
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve(listening));

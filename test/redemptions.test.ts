@@ -193,6 +193,20 @@ describe("POST /apps/tally/redemptions", () => {
     expect((await getMember(6012)).points.balance).toBe(300);
   });
 
+  it("allows a shopper 10 redemption attempts a minute: the 11th is a 429 with Retry-After and spends nothing", async () => {
+    await earn(6013, "300.00", 13);
+    for (let attempt = 1; attempt <= 10; attempt++) expect((await redeem(6013, { rewardId: "no-such-reward" })).status).toBe(422);
+    const limited = await redeem(6013, { rewardId: "ship" });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect((await getMember(6013)).points.balance).toBe(300);
+    expect(await app.prisma.redemption.count({ where: { shopId, member: { shopifyCustomerId: "6013" } } })).toBe(0);
+    // Another shopper of the same shop is not held back.
+    await earn(6014, "300.00", 14);
+    expect((await redeem(6014, { rewardId: "ship" })).status).toBe(201);
+  });
+
   it("refuses a forged or stale signature", async () => {
     const forged = proxyUrl("/redemptions", 6006).replace(/signature=[0-9a-f]+/, "signature=" + "0".repeat(64));
     expect((await fetch(forged, { method: "POST", headers: { "User-Agent": BROWSER_USER_AGENT }, body: "{}" })).status).toBe(401);

@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
+import { clientAddress } from "~/http/client-address.server";
+import { spendRateLimit } from "~/http/rate-limits.server";
 import { loadShop } from "~/loyalty/program.server";
 import { recordReferralVisit } from "~/loyalty/referrals.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
@@ -13,9 +15,10 @@ import { onlyMethods } from "~/http/methods.server";
  * Shopify's App Proxy drops cookies set by the app, so the code travels in the URL. An unknown
  * code still lands on the store, without it.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { shop } = await authenticateAppProxy(request);
-  const visitor = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
+  const visitor = clientAddress(request, context);
+  await spendRateLimit("referralVisit", `${shop.id}:${visitor ?? "unknown"}`);
   const visit = await recordReferralVisit(prisma, await loadShop(prisma, shop.id), params.code ?? "", visitor);
   const landing = visit ? `/?${new URLSearchParams({ tally_ref: visit.code })}` : "/";
   const location = visit?.offerLive ? `/discount/${visit.code}?${new URLSearchParams({ redirect: landing })}` : landing;

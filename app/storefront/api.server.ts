@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LedgerEntry, Member, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
+import { spendRateLimit } from "~/http/rate-limits.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
 import type { Program } from "~/loyalty/program";
 import type { LoadedShop } from "~/loyalty/program.server";
@@ -189,7 +190,7 @@ export const redeemBody = z.object({
 });
 
 /**
- * POST …/redemptions: spend the points, then try once, quickly, to create the code so the
+ * POST …/redemptions (10 attempts a minute per shopper, else 429): spend the points, then try once, quickly, to create the code so the
  * shopper gets a usable code in the same answer; if Shopify is slow or failing the outbox
  * keeps trying (status "pending") and refunds the points if it finally cannot.
  */
@@ -200,6 +201,7 @@ export async function redeemForCustomer(
   body: unknown,
   idempotencyKey: string | null,
 ): Promise<Response> {
+  await spendRateLimit("redemption", `${shop.id}:${customerId}`);
   const parsed = redeemBody.safeParse(body);
   if (!parsed.success) {
     return Response.json(
