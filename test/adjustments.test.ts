@@ -63,6 +63,13 @@ describe("manual adjustments", () => {
     expect(await app.prisma.member.findFirst({ where: { shopId, shopifyCustomerId: "5005" } })).toBeNull();
   });
 
+  it("refuses a customer id no Shopify customer can have, and writes nothing", async () => {
+    const huge = "9".repeat(6_000);
+    expect((await post(`/api/members/${huge}/adjustments`, { points: 10, reason: "Goodwill gesture", idempotencyKey: "adjust-req-0020" })).status).toBe(400);
+    expect((await post("/api/actions", { customerId: huge, action: "review", eventId: "review-huge" })).status).toBe(422);
+    expect(await app.prisma.member.count({ where: { shopId, shopifyCustomerId: huge } })).toBe(0);
+  });
+
   it("refuses an adjustment without a reason (422) and writes nothing", async () => {
     const response = await post("/api/members/5002/adjustments", { points: 10, reason: "", idempotencyKey: "adjust-req-0004" });
     expect(response.status).toBe(422);

@@ -8,7 +8,7 @@ import { loadShop } from "~/loyalty/program.server";
 import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 
 const actionBody = z.object({
-  customerId: z.string().regex(/^\d+$/, "a Shopify customer id"),
+  customerId: z.string().regex(/^\d{1,20}$/, "a Shopify customer id"),
   action: z.string().min(1),
   /** The event's own id (a review id, a follow id): the same event earns once. */
   eventId: z.string().min(1).max(200),

@@ -22,7 +22,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   requireMethod(request, "POST");
   const { shop, staffId } = await authenticateAdminApi(request);
   const customerId = params.customerId ?? "";
-  if (!/^\d+$/.test(customerId)) return Response.json({ error: "invalid_customer_id" }, { status: 400 });
+  if (!/^\d{1,20}$/.test(customerId)) return Response.json({ error: "invalid_customer_id" }, { status: 400 });
   const body = adjustmentBody.safeParse(await readJson(request));
   if (!body.success) return invalidBody("invalid_adjustment", body.error.issues);
   const loaded = await loadShop(prisma, shop.id);
