@@ -32,6 +32,20 @@ export interface RunningAppServer {
   close(): Promise<void>;
 }
 
+/**
+ * `/proxy/r/%FF` cannot be decoded: Express would answer its URIError as an HTML page (and Remix
+ * would pass the raw text on as a parameter). A path that is not valid percent-encoded UTF-8 is a 400.
+ */
+function refuseUndecodablePath(request: express.Request, response: express.Response, next: express.NextFunction) {
+  try {
+    decodeURIComponent(request.path);
+  } catch {
+    response.status(400).json({ error: "malformed_path" });
+    return;
+  }
+  next();
+}
+
 export async function startAppServer(options: AppServerOptions = {}): Promise<RunningAppServer> {
   const buildDir = path.resolve(options.buildDir ?? "build");
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
@@ -40,6 +54,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(refuseUndecodablePath);
   app.use(refuseDeclaredOversizedBodies(lifecycle.bodyLimitFor));
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
@@ -129,7 +144,8 @@ function remixHandlerWithBodyLimits(build: ServerBuild, bodyLimitFor: (pathname:
       init.duplex = "half";
     }
     try {
-      const response = await handleRequest(new Request(requestUrl(req), init));
+      // The socket's peer, for rate limits and visit records (app/http/client-address.server.ts).
+      const response = await handleRequest(new Request(requestUrl(req), init), { socketAddress: req.socket.remoteAddress ?? null });
       if (res.headersSent) return; // already refused with 413
       await sendResponse(res, response);
     } catch (error) {

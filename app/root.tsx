@@ -1,4 +1,8 @@
+import type { HeadersFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+
+// A page that ends in the root's error page keeps its error's headers (a 405's `Allow`).
+export const headers: HeadersFunction = ({ errorHeaders }) => errorHeaders ?? new Headers();
 
 export default function App() {
   return (

@@ -42,6 +42,34 @@ describe("manual adjustments", () => {
     expect(await removed.json()).toMatchObject({ status: "applied", balance: 150 });
   });
 
+  it("refuses a key reused for another customer or other points (422) and writes nothing, not even a member", async () => {
+    const body = { points: 40, reason: "Goodwill gesture", idempotencyKey: "adjust-req-0010" };
+    expect((await post("/api/members/5006/adjustments", body)).status).toBe(201);
+    const otherCustomer = await post("/api/members/5007/adjustments", body);
+    expect(otherCustomer.status).toBe(422);
+    expect(await otherCustomer.json()).toEqual({ error: "idempotency_key_reused" });
+    const otherPoints = await post("/api/members/5006/adjustments", { ...body, points: 4000 });
+    expect(otherPoints.status).toBe(422);
+    expect(await app.prisma.member.findFirst({ where: { shopId, shopifyCustomerId: "5007" } })).toBeNull();
+    expect(await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5006" } })).toMatchObject({ balance: 40 });
+  });
+
+  it("refuses an idempotency key that is too short, too long or not visible ASCII (422), and writes nothing", async () => {
+    for (const idempotencyKey of ["short", "k".repeat(6_000), "spaces in key", "clé-unique-0001"]) {
+      const response = await post("/api/members/5005/adjustments", { points: 10, reason: "Goodwill gesture", idempotencyKey });
+      expect(response.status).toBe(422);
+      expect((await response.json()).issues[0].path).toBe("idempotencyKey");
+    }
+    expect(await app.prisma.member.findFirst({ where: { shopId, shopifyCustomerId: "5005" } })).toBeNull();
+  });
+
+  it("refuses a customer id no Shopify customer can have, and writes nothing", async () => {
+    const huge = "9".repeat(6_000);
+    expect((await post(`/api/members/${huge}/adjustments`, { points: 10, reason: "Goodwill gesture", idempotencyKey: "adjust-req-0020" })).status).toBe(400);
+    expect((await post("/api/actions", { customerId: huge, action: "review", eventId: "review-huge" })).status).toBe(422);
+    expect(await app.prisma.member.count({ where: { shopId, shopifyCustomerId: huge } })).toBe(0);
+  });
+
   it("refuses an adjustment without a reason (422) and writes nothing", async () => {
     const response = await post("/api/members/5002/adjustments", { points: 10, reason: "", idempotencyKey: "adjust-req-0004" });
     expect(response.status).toBe(422);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import type { Program } from "~/loyalty/program";
+import { SignJWT } from "jose";
 import { mintSessionToken } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -130,5 +131,47 @@ describe("GET /api/extension/member tierProgress", () => {
     expect((await call("/api/extension/member", SHOP, 7499)).body.tierProgress).toMatchObject({ value: 0, next: { id: "silver", remaining: 500 } });
     await pay(SHOP, 8402, 7402, "1200.00");
     expect((await call("/api/extension/member", SHOP, 7402)).body.tierProgress).toMatchObject({ value: 1200, next: null });
+  });
+});
+
+describe("session tokens whose claims do not name one shop for Tally", () => {
+  /** A token signed with Tally's own secret, so only its claims are wrong. */
+  const signed = (claims: Record<string, unknown>) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ aud: TEST_API_KEY, iss: `https://${SHOP}/admin`, dest: `https://${SHOP}`, sub: "gid://shopify/Customer/9001", ...claims })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode(TEST_API_SECRET));
+  };
+  const member = async (token: string) =>
+    fetch(`${app.url}/api/extension/member`, { headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_USER_AGENT } });
+
+  it("answers a checkout token (a bare `dest`, no `iss`) for its shop", async () => {
+    const response = await member(await signed({ iss: undefined, dest: SHOP }));
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses with 401 another app's token, a `dest` that disagrees with `iss`, and a `dest` that is not exactly a shop", async () => {
+    for (const claims of [
+      { aud: "another-apps-key" },
+      { iss: `https://${HOLDING}/admin` },
+      { dest: `https://${HOLDING}@${SHOP}`, iss: undefined },
+      { dest: "http://[" },
+    ]) {
+      const response = await member(await signed(claims));
+      expect([claims, response.status]).toEqual([claims, 401]);
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    }
+    expect(await app.prisma.member.count({ where: { shopifyCustomerId: "9001" } })).toBe(0);
+  });
+
+  it("refuses with 401 an admin API token whose `dest` is not exactly the shop of `iss`", async () => {
+    for (const dest of [`https://${HOLDING}@${SHOP}`, "http://["]) {
+      const token = await signed({ dest, iss: `https://${HOLDING}/admin`, sub: "1" });
+      const response = await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_USER_AGENT } });
+      expect([dest, response.status]).toEqual([dest, 401]);
+    }
   });
 });

@@ -70,6 +70,15 @@ describe("Flow trigger lifecycle callbacks", () => {
     expect(await enabledTriggers(QUIET)).toEqual([]);
   });
 
+  it("answers a forged callback the same 401 whether the shop it names has Tally or not", async () => {
+    const handle = FLOW_TRIGGERS.pointsEarned.handle;
+    const installed = await lifecycle(QUIET, handle, true, { secret: "not-the-app-secret" });
+    const stranger = await lifecycle("nobody.myshopify.com", handle, true, { secret: "not-the-app-secret" });
+    expect([installed.status, await installed.json()]).toEqual([401, { error: "invalid_signature" }]);
+    expect([stranger.status, await stranger.json()]).toEqual([401, { error: "invalid_signature" }]);
+    expect(await enabledTriggers(QUIET)).toEqual([]);
+  });
+
   it("a shop without workflows on Tally's triggers gets no events and no Flow calls", async () => {
     await paid(QUIET, 1, 5001, "150.00");
     expect(await flowTasks(QUIET)).toBe(0);

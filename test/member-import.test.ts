@@ -229,6 +229,39 @@ describe("importing a plain file with problems", () => {
     expect(await app.prisma.memberImport.count()).toBe(count);
   });
 
+  const uploadFile = (csv: string) =>
+    app.admin("/app/import.data", SHOP, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ intent: "preview", csv, fileName: "members.csv" }) });
+
+  it("refuses a file with a cell over 10,000 characters (400, naming its line and column), and keeps nothing", async () => {
+    const count = await app.prisma.memberImport.count();
+    const response = await uploadFile(`email,points,tier\nann@example.com,5,\nbob@example.com,7,${"x".repeat(15 * 1024 * 1024)}\n`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("Line 3, column C: the cell is longer than 10,000 characters");
+    expect(await app.prisma.memberImport.count()).toBe(count);
+  });
+
+  it("refuses an address or tier longer than one can be as a row error, and imports the rest", async () => {
+    const shown = await preview(`email,points,tier\n${"a".repeat(9_000)}@example.com,5,\nhal@example.com,5,${"t".repeat(200)}\nann@example.com,5,\n`);
+    expect(shown).toMatchObject({ validRows: 1, rowErrors: [{ line: 2, message: "email is longer than an address can be" }, { line: 3, message: "tier name is longer than 100 characters" }] });
+  });
+
+  it("writes a preview in one transaction: a failure part-way leaves nothing behind", async () => {
+    const count = await app.prisma.memberImport.count();
+    // A database that refuses the file's last row, after the import and its first rows are written.
+    await app.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+    await app.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_row BEFORE INSERT ON "MemberImportRow" FOR EACH ROW WHEN (NEW.email = 'last@example.com') EXECUTE FUNCTION refuse_row()`);
+    try {
+      const rows = Array.from({ length: 6_000 }, (_, i) => `row${i}@example.com,1`);
+      const response = await uploadFile(["email,points", ...rows, "last@example.com,1"].join("\n"));
+      expect(response.status).toBe(500);
+    } finally {
+      await app.prisma.$executeRawUnsafe(`DROP TRIGGER refuse_row ON "MemberImportRow"`);
+      await app.prisma.$executeRawUnsafe(`DROP FUNCTION refuse_row()`);
+    }
+    expect(await app.prisma.memberImport.count()).toBe(count);
+    expect(await app.prisma.memberImportRow.count({ where: { email: "row1@example.com" } })).toBe(0);
+  });
+
   it("leaves a preview alone until it is confirmed, and drops it after a day", async () => {
     const { id } = await preview("email,points\ngus@example.com,5\n");
     await runJob();

@@ -23,7 +23,7 @@ beforeAll(async () => {
     const query = appProxyQuery({ shop: SHOP, customerId }, TEST_API_SECRET);
     const redeemed = await fetch(`${app.url}/proxy/redemptions?${query}`, {
       method: "POST",
-      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json", "Idempotency-Key": `claim-${i}` },
+      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json", "Idempotency-Key": `claim-key-${i}` },
       body: JSON.stringify({ rewardId: rewardId.rewards[0]!.id }),
     });
     expect(redeemed.status).toBe(201);

@@ -164,12 +164,48 @@ describe("POST /apps/tally/redemptions", () => {
 
   it("answers a retried request with the same redemption", async () => {
     await earn(6006, "400.00", 6);
-    const first = await redeem(6006, { rewardId: "ship" }, { "Idempotency-Key": "tap-1" });
-    const again = await redeem(6006, { rewardId: "ship" }, { "Idempotency-Key": "tap-1" });
+    const first = await redeem(6006, { rewardId: "ship" }, { "Idempotency-Key": "tap-0001" });
+    const again = await redeem(6006, { rewardId: "ship" }, { "Idempotency-Key": "tap-0001" });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect((await again.json()).redemption.code).toBe((await first.json()).redemption.code);
     expect(Number((await getMember(6006)).points.balance)).toBe(200);
+  });
+
+  it("refuses a key reused for another reward or other points (422), spending nothing", async () => {
+    await earn(6011, "700.00", 11);
+    expect((await redeem(6011, { rewardId: "pay-with-points", points: 200 }, { "Idempotency-Key": "tap-0002" })).status).toBe(201);
+    const otherPoints = await redeem(6011, { rewardId: "pay-with-points", points: 500 }, { "Idempotency-Key": "tap-0002" });
+    expect(otherPoints.status).toBe(422);
+    expect(await otherPoints.json()).toEqual({ error: "idempotency_key_reused" });
+    const otherReward = await redeem(6011, { rewardId: "ship" }, { "Idempotency-Key": "tap-0002" });
+    expect(otherReward.status).toBe(422);
+    expect((await getMember(6011)).points.balance).toBe(500);
+    expect(await app.prisma.redemption.count({ where: { shopId, member: { shopifyCustomerId: "6011" } } })).toBe(1);
+  });
+
+  it("refuses a malformed Idempotency-Key with 400 and a reason, spending nothing", async () => {
+    await earn(6012, "300.00", 12);
+    for (const key of ["short", "k".repeat(6_000), "tab\tinside-key"]) {
+      const response = await redeem(6012, { rewardId: "ship" }, { "Idempotency-Key": key });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "invalid_idempotency_key", message: expect.stringContaining("8 to 255 visible ASCII") });
+    }
+    expect((await getMember(6012)).points.balance).toBe(300);
+  });
+
+  it("allows a shopper 10 redemption attempts a minute: the 11th is a 429 with Retry-After and spends nothing", async () => {
+    await earn(6013, "300.00", 13);
+    for (let attempt = 1; attempt <= 10; attempt++) expect((await redeem(6013, { rewardId: "no-such-reward" })).status).toBe(422);
+    const limited = await redeem(6013, { rewardId: "ship" });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect((await getMember(6013)).points.balance).toBe(300);
+    expect(await app.prisma.redemption.count({ where: { shopId, member: { shopifyCustomerId: "6013" } } })).toBe(0);
+    // Another shopper of the same shop is not held back.
+    await earn(6014, "300.00", 14);
+    expect((await redeem(6014, { rewardId: "ship" })).status).toBe(201);
   });
 
   it("refuses a forged or stale signature", async () => {

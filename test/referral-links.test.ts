@@ -11,7 +11,8 @@ let app: TestApp;
 let shopId: string;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // As deployed behind Shopify's App Proxy and one load balancer: both append to X-Forwarded-For.
+  app = await startTestApp({ env: { TALLY_TRUSTED_PROXY_HOPS: "2" } });
   await app.installShop(SHOP);
   shopId = await app.configureProgram(SHOP, () => {});
 });
@@ -52,6 +53,21 @@ describe("referral links", () => {
     expect(visits).toHaveLength(1);
     expect(visits[0]!.sourceHash).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.stringify(visits)).not.toContain("203.0.113.7");
+  });
+
+  it("allows 30 visits per source address in 10 minutes: then a 429 with Retry-After and no visit written, however the first hop is forged", async () => {
+    const code = (await member(501)).referral!.path.split("/").pop()!;
+    const visits = () => app.prisma.referralVisit.count({ where: { shopId, code } });
+    const before = await visits();
+    for (let i = 0; i < 30; i++) expect((await visit(code, { "X-Forwarded-For": "198.51.100.9, 10.0.0.1" })).status).toBe(302);
+    for (const forwardedFor of ["198.51.100.9, 10.0.0.1", `198.51.100.${Date.now() % 200}, 198.51.100.9, 10.0.0.1`]) {
+      const limited = await visit(code, { "X-Forwarded-For": forwardedFor });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(600);
+    }
+    expect(await visits()).toBe(before + 30);
+    expect((await visit(code, { "X-Forwarded-For": "198.51.100.10, 10.0.0.1" })).status).toBe(302);
   });
 
   it("an unknown code lands on the store without one, and an unsigned request is refused", async () => {

@@ -3,11 +3,13 @@ import { defaultProgram, type ProgramIssue } from "~/loyalty/program";
 import { loadProgramState, type LoadedShop } from "~/loyalty/program.server";
 import { authenticate } from "~/shopify.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
+import { refuseMismatchedAdminToken } from "~/shopify/session-token.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { ensureShop } from "~/shopify/shops.server";
 
 /** Every admin page's loader and action: the session (or a redirect to Shopify's auth), the shop. */
 export async function adminContext(request: Request) {
+  refuseMismatchedAdminToken(request);
   const { session, sessionToken } = await authenticate.admin(request);
   const shop = await ensureShop(prisma, session.shop, session.scope);
   return { session, shop, staffId: sessionToken?.sub ? String(sessionToken.sub) : null };

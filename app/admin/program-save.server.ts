@@ -5,6 +5,7 @@ import { completeOnboarding } from "~/loyalty/onboarding.server";
 import type { Program, ProgramIssue } from "~/loyalty/program";
 import { saveProgram } from "~/loyalty/program.server";
 import { adminContext } from "./admin-context.server";
+import { requireMethod } from "~/http/methods.server";
 
 export type ProgramSaveResult =
   | { ok: true; program: Program; revision: number }
@@ -18,6 +19,7 @@ const saveBody = z.object({ program: z.unknown(), revision: z.number().int().min
  * newer save is never overwritten (409). Saving counts toward the onboarding `steps`.
  */
 export async function saveProgramFromPage(request: Request, steps: OnboardingStep[] = []): Promise<Response> {
+  requireMethod(request, "GET", "POST");
   const { shop } = await adminContext(request);
   const body = saveBody.safeParse(await request.json().catch(() => null));
   if (!body.success) return Response.json({ ok: false, conflict: false, issues: [{ path: "", message: "invalid request" }] }, { status: 400 });

@@ -1,22 +1,36 @@
 import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "./ledger.server";
+import { fromBigInt } from "~/db/bigint";
 import { expiresAtFor, type LoadedShop } from "./program.server";
 import { evaluateMemberTier } from "./tiers.server";
 
 export type AdjustmentResult =
   | { status: "applied" | "duplicate"; balance: number; pending: number }
-  | { status: "insufficient_points"; balance: number };
+  | { status: "insufficient_points"; balance: number }
+  | { status: "idempotency_key_reused" };
 
 /**
  * A staff member adds or removes points by hand, with a reason. The caller's request key makes
- * a retried request harmless; removing more than the member can spend is refused.
+ * a retried request harmless; the same key for another customer or other points is a client's
+ * mistake, refused before anything (not even the member) is written. Removing more than the
+ * member can spend is refused.
  */
 export async function adjustPoints(
   tx: Tx,
   shop: LoadedShop,
   input: { customerId: string; points: number; reason: string; staffId: string | null; requestKey: string; now: Date },
 ): Promise<AdjustmentResult> {
-  const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   const key = `adjust:${input.requestKey}`;
+  const earlier = await tx.ledgerEntry.findUnique({
+    where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: key } },
+    select: { delta: true, pendingDelta: true, member: { select: { shopifyCustomerId: true, balance: true, pending: true } } },
+  });
+  if (earlier) {
+    const sameRequest = earlier.member.shopifyCustomerId === input.customerId && fromBigInt(earlier.delta + earlier.pendingDelta) === input.points;
+    if (!sameRequest) return { status: "idempotency_key_reused" };
+    return { status: "duplicate", balance: fromBigInt(earlier.member.balance), pending: fromBigInt(earlier.member.pending) };
+  }
+  const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
+  // A concurrent retry may have written it while this one waited for the member's lock.
   if (await entryExists(tx, shop.id, key)) return { status: "duplicate", balance: member.balance, pending: member.pending };
   const cause = { key, kind: "adjust", reason: input.reason, staffId: input.staffId, sourceType: "staff", sourceId: input.staffId };
   if (input.points > 0) {

@@ -12,6 +12,7 @@ import {
   type ImportFormat,
   type ImportRow,
   type ImportRowIssue,
+  type ParsedImport,
 } from "./member-import";
 import { queueMemberSyncs } from "./member-sync.server";
 import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "./program.server";
@@ -82,9 +83,29 @@ export async function previewImport(
   const parsed = parseMemberCsv(input.csv, now);
   if (!parsed.ok) return parsed;
   const loaded = await loadShop(db, shop.id);
-  const created = await db.memberImport.create({
+  // One transaction: a failure leaves no half-written preview behind.
+  const importId = await inTransaction(db, (tx) => storePreview(tx, shop.id, parsed, input));
+  const tiers = new Map(parsed.rows.flatMap((row) => (row.tier ? [[row.tier.toLowerCase(), row.tier] as const] : [])));
+  return {
+    ok: true,
+    preview: {
+      ...(await getImport(db, shop.id, importId))!,
+      totalPoints: parsed.rows.reduce((sum, row) => sum + row.points, 0),
+      unknownTiers: [...tiers.values()].filter((name) => !tierNamed(loaded, name)),
+    },
+  };
+}
+
+/** The preview's import and its valid rows; returns the import's id. */
+async function storePreview(
+  tx: Tx,
+  shopId: string,
+  parsed: Extract<ParsedImport, { ok: true }>,
+  input: { fileName: string | null; staffId: string | null },
+): Promise<string> {
+  const created = await tx.memberImport.create({
     data: {
-      shopId: shop.id,
+      shopId,
       format: parsed.format,
       fileName: input.fileName?.trim().slice(0, 255) || null,
       status: "previewed",
@@ -96,19 +117,11 @@ export async function previewImport(
     select: { id: true },
   });
   for (let start = 0; start < parsed.rows.length; start += ROWS_PER_INSERT) {
-    await db.memberImportRow.createMany({
+    await tx.memberImportRow.createMany({
       data: parsed.rows.slice(start, start + ROWS_PER_INSERT).map((row, i) => ({ importId: created.id, n: start + i + 1, ...row })),
     });
   }
-  const tiers = new Map(parsed.rows.flatMap((row) => (row.tier ? [[row.tier.toLowerCase(), row.tier] as const] : [])));
-  return {
-    ok: true,
-    preview: {
-      ...(await getImport(db, shop.id, created.id))!,
-      totalPoints: parsed.rows.reduce((sum, row) => sum + row.points, 0),
-      unknownTiers: [...tiers.values()].filter((name) => !tierNamed(loaded, name)),
-    },
-  };
+  return created.id;
 }
 
 /** The merchant confirms a preview: the job picks it up. Confirming again changes nothing. */

@@ -9,6 +9,8 @@ import { z } from "zod";
 
 export const MAX_IMPORT_ROWS = 100_000;
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+/** No field of a members file comes near this; a longer cell means a wrong or hostile file. */
+export const MAX_IMPORT_CELL_CHARS = 10_000;
 /** Far above any real balance; a typo with extra digits should not become money. */
 export const MAX_IMPORTED_POINTS = 10_000_000;
 
@@ -138,11 +140,12 @@ const birthdayField = (today: Date) =>
 const rowSchema = (today: Date) =>
   z.object({
     // The message never repeats the address: row errors outlive the rows, which are erased.
-    email: z.string().trim().toLowerCase().min(1, "email is missing").pipe(z.email("email is not a valid address")),
+    email: z.string().trim().toLowerCase().min(1, "email is missing").max(254, "email is longer than an address can be").pipe(z.email("email is not a valid address")),
     points: pointsField,
     tier: z
       .string()
       .trim()
+      .max(100, "tier name is longer than 100 characters")
       .transform((value) => value || null),
     birthday: birthdayField(today),
   });
@@ -156,6 +159,21 @@ function detectDelimiter(csv: string): string {
 
 const isBlank = (record: string[]) => record.every((cell) => cell.trim() === "");
 
+/** Where the first cell longer than MAX_IMPORT_CELL_CHARS is, as a spreadsheet names it (line 1 is the header, column A the first). */
+function firstOversizedCell(records: string[][]): { line: number; column: string } | null {
+  for (const [index, record] of records.entries()) {
+    const column = record.findIndex((cell) => cell.length > MAX_IMPORT_CELL_CHARS);
+    if (column >= 0) return { line: index + 1, column: spreadsheetColumn(column) };
+  }
+  return null;
+}
+
+/** 0 → A, 25 → Z, 26 → AA. */
+function spreadsheetColumn(index: number): string {
+  const letter = String.fromCharCode(65 + (index % 26));
+  return index < 26 ? letter : spreadsheetColumn(Math.floor(index / 26) - 1) + letter;
+}
+
 /** Reads a members file: the valid rows, and each refused row with its line and why. */
 export function parseMemberCsv(csv: string, now: Date): ParsedImport {
   if (Buffer.byteLength(csv, "utf8") > MAX_IMPORT_BYTES) {
@@ -167,6 +185,10 @@ export function parseMemberCsv(csv: string, now: Date): ParsedImport {
     records = parse(csv, { bom: true, delimiter: detectDelimiter(csv.replace(/^\uFEFF/, "")), relax_column_count: true, skip_empty_lines: false });
   } catch (error) {
     return { ok: false, error: `The file is not valid CSV: ${(error as Error).message}` };
+  }
+  const oversized = firstOversizedCell(records);
+  if (oversized) {
+    return { ok: false, error: `Line ${oversized.line}, column ${oversized.column}: the cell is longer than ${MAX_IMPORT_CELL_CHARS.toLocaleString("en-US")} characters. Is this the members file?` };
   }
   const [header, ...data] = records;
   if (!header || isBlank(header)) return { ok: false, error: "The file is empty: its first line must name the columns." };

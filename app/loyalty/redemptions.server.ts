@@ -32,18 +32,44 @@ export const entryCost = (reward: Reward) => (reward.type === "variable" ? rewar
 export type RedeemResult =
   | { status: "created" | "duplicate"; redemption: Redemption }
   | { status: "insufficient_points"; balance: number; pointsNeeded: number }
-  | { status: "unknown_reward" | "invalid_points" | "reward_unavailable" };
+  | { status: "unknown_reward" | "invalid_points" | "reward_unavailable" | "idempotency_key_reused" };
+
+/** The shopper's key, made theirs by the member's id (not the customer's: opaque after erasure). */
+const memberRequestKey = (memberId: string, key: string) => `member:${memberId}:${key}`;
+
+type RedeemInput = { customerId: string; rewardId: string; points?: number; requestKey: string; now: Date };
+
+/** A retry asks for what the first request asked: the same customer, reward and (variable reward) points. */
+function sameRedemptionRequest(earlier: Redemption & { member: { shopifyCustomerId: string | null } }, input: RedeemInput): boolean {
+  const variable = (earlier.reward as unknown as Reward).type === "variable";
+  return (
+    earlier.member.shopifyCustomerId === input.customerId &&
+    earlier.rewardId === input.rewardId &&
+    (!variable || Number(earlier.pointsSpent) === input.points)
+  );
+}
 
 /**
  * Spends points on a reward: the debit, the redemption and the task that creates its discount
  * code in Shopify are one transaction under the member's lock, so concurrent requests cannot
- * overspend and a crash cannot lose points. The same request key returns the same redemption.
+ * overspend and a crash cannot lose points. The same request key returns the same redemption;
+ * the same key for another reward or other points is refused before anything is written.
  */
-export async function redeemReward(
-  tx: Tx,
-  shop: LoadedShop,
-  input: { customerId: string; rewardId: string; points?: number; requestKey: string; now: Date },
-): Promise<RedeemResult> {
+export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput): Promise<RedeemResult> {
+  const known = await tx.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: input.customerId } },
+    select: { id: true },
+  });
+  const earlier =
+    known &&
+    (await tx.redemption.findUnique({
+      where: { shopId_requestKey: { shopId: shop.id, requestKey: memberRequestKey(known.id, input.requestKey) } },
+      include: { member: { select: { shopifyCustomerId: true } } },
+    }));
+  if (earlier) {
+    const { member: _member, ...redemption } = earlier;
+    return sameRedemptionRequest(earlier, input) ? { status: "duplicate", redemption } : { status: "idempotency_key_reused" };
+  }
   const reward = shop.program.rewards.find((r) => r.id === input.rewardId);
   if (!reward) return { status: "unknown_reward" };
   const price = priceOf(reward, input.points);
@@ -55,10 +81,10 @@ export async function redeemReward(
     const { tierId } = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true } });
     if (!tierId || !reward.tierIds.includes(tierId)) return { status: "reward_unavailable" };
   }
-  // The shopper's key, made theirs by the member's id (not the customer's: opaque after erasure).
-  const requestKey = `member:${member.id}:${input.requestKey}`;
-  const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } });
-  if (existing) return { status: "duplicate", redemption: existing };
+  // A concurrent retry may have redeemed while this one waited for the member's lock.
+  const requestKey = memberRequestKey(member.id, input.requestKey);
+  const concurrent = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } });
+  if (concurrent) return { status: "duplicate", redemption: concurrent };
   if (member.balance < price.points) {
     return { status: "insufficient_points", balance: member.balance, pointsNeeded: price.points };
   }

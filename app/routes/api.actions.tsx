@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
@@ -7,7 +8,7 @@ import { loadShop } from "~/loyalty/program.server";
 import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 
 const actionBody = z.object({
-  customerId: z.string().regex(/^\d+$/, "a Shopify customer id"),
+  customerId: z.string().regex(/^\d{1,20}$/, "a Shopify customer id"),
   action: z.string().min(1),
   /** The event's own id (a review id, a follow id): the same event earns once. */
   eventId: z.string().min(1).max(200),
@@ -15,9 +16,11 @@ const actionBody = z.object({
 
 const STATUS = { awarded: 201, duplicate: 200, unknown_action: 404, limit_reached: 409, program_disabled: 409 } as const;
 
+export const loader = onlyMethods("POST");
+
 /** POST /api/actions { customerId, action, eventId }: points for a custom action of the program. */
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  requireMethod(request, "POST");
   const { shop } = await authenticateAdminApi(request);
   const body = actionBody.safeParse(await readJson(request));
   if (!body.success) return invalidBody("invalid_action", body.error.issues);

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { authenticateExtension, withCors } from "~/shopify/extension-auth.server";
 import { memberView } from "~/storefront/api.server";
+import { onlyMethods } from "~/http/methods.server";
 
 /** GET /api/extension/member — the same answer as /apps/tally/member, for checkout and account extensions (OPTIONS → 204). */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -9,3 +10,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return withCors(Response.json(await memberView(prisma, shop, customerId)));
 }
 
+/** Read-only (OPTIONS is the preflight): other methods get 405. */
+export const action = onlyMethods("GET", "OPTIONS");

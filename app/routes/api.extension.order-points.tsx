@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { authenticateExtension, withCors } from "~/shopify/extension-auth.server";
 import { orderIdFrom, orderPoints } from "~/storefront/order-points.server";
+import { onlyMethods } from "~/http/methods.server";
 
 const PRIVATE = { "Cache-Control": "private, no-store" };
 
@@ -19,3 +20,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (answer.status === "not_found") return withCors(Response.json({ error: "order_not_found" }, { status: 404, headers: PRIVATE }));
   return withCors(Response.json({ orderId, ...answer }, { status: answer.status === "processing" ? 202 : 200, headers: PRIVATE }));
 }
+
+/** Read-only (OPTIONS is the preflight): other methods get 405. */
+export const action = onlyMethods("GET", "OPTIONS");

@@ -1,5 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
+import { idempotencyKeyHeader } from "~/http/idempotency-key";
+import { methodNotAllowed } from "~/http/methods.server";
 import { readJson } from "~/shopify/admin-api.server";
 import { authenticateExtension, withCors } from "~/shopify/extension-auth.server";
 import { redeemForCustomer } from "~/storefront/api.server";
@@ -7,15 +9,24 @@ import { redeemForCustomer } from "~/storefront/api.server";
 // Remix sends OPTIONS to the loader: the preflight is answered by authenticateExtension.
 export async function loader({ request }: LoaderFunctionArgs) {
   if (request.method === "OPTIONS") await authenticateExtension(request);
-  return withCors(new Response("Method Not Allowed", { status: 405 }));
+  return withCors(methodNotAllowed(["POST", "OPTIONS"]));
 }
 
 /** POST /api/extension/redemptions { rewardId, points? }: the customer is the token's `sub`. */
 export async function action({ request }: ActionFunctionArgs) {
+  // Every answer carries CORS, refusals included, so the extension can read them.
+  return withCors(await redeem(request).catch(returnRefusal));
+}
+
+async function redeem(request: Request): Promise<Response> {
+  if (request.method !== "POST") return methodNotAllowed(["POST", "OPTIONS"]);
   const { shop, customerId } = await authenticateExtension(request);
-  if (!customerId) return withCors(Response.json({ error: "not_logged_in" }, { status: 401 }));
-  const body = await readJson(request).catch((error: Response) => {
-    throw withCors(error);
-  });
-  return withCors(await redeemForCustomer(prisma, shop, customerId, body, request.headers.get("idempotency-key")));
+  if (!customerId) return Response.json({ error: "not_logged_in" }, { status: 401 });
+  const key = idempotencyKeyHeader(request);
+  return redeemForCustomer(prisma, shop, customerId, await readJson(request), key);
+}
+
+function returnRefusal(error: unknown): Response {
+  if (error instanceof Response) return error;
+  throw error;
 }

@@ -1,6 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
+import { idempotencyKey } from "~/http/idempotency-key";
 import { inTransaction } from "~/db/transaction.server";
 import { adjustPoints } from "~/loyalty/adjustments.server";
 import { loadShop } from "~/loyalty/program.server";
@@ -10,15 +12,17 @@ const adjustmentBody = z.object({
   points: z.number().int().refine((points) => points !== 0, "must not be 0").refine((p) => Math.abs(p) <= 10_000_000, "too large"),
   reason: z.string().trim().min(3).max(500),
   /** Sent again with a retry of the same adjustment, so it is applied once. */
-  idempotencyKey: z.string().min(8).max(100),
+  idempotencyKey,
 });
+
+export const loader = onlyMethods("POST");
 
 /** POST /api/members/:customerId/adjustments { points, reason, idempotencyKey } */
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  requireMethod(request, "POST");
   const { shop, staffId } = await authenticateAdminApi(request);
   const customerId = params.customerId ?? "";
-  if (!/^\d+$/.test(customerId)) return Response.json({ error: "invalid_customer_id" }, { status: 400 });
+  if (!/^\d{1,20}$/.test(customerId)) return Response.json({ error: "invalid_customer_id" }, { status: 400 });
   const body = adjustmentBody.safeParse(await readJson(request));
   if (!body.success) return invalidBody("invalid_adjustment", body.error.issues);
   const loaded = await loadShop(prisma, shop.id);
@@ -32,6 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       now: new Date(),
     }),
   );
+  if (result.status === "idempotency_key_reused") return Response.json({ error: "idempotency_key_reused" }, { status: 422 });
   const status = result.status === "applied" ? 201 : result.status === "duplicate" ? 200 : 409;
   return Response.json(result, { status });
 }

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { defaultProgram } from "~/loyalty/program";
@@ -24,7 +25,7 @@ const replaceBody = z.object({ program: z.unknown(), revision: z.number().int().
 
 /** PUT /api/program { program, revision? } → 200 { program, revision } | 409 | 422 { issues } */
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== "PUT") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "GET, PUT" } });
+  requireMethod(request, "GET", "PUT");
   const { shop } = await authenticateAdminApi(request);
   const body = replaceBody.safeParse(await readJson(request));
   if (!body.success) return Response.json({ error: "invalid_body", issues: [{ path: "program", message: "required" }] }, { status: 400 });

@@ -14,6 +14,7 @@ import { dashboardMetrics, dashboardRangeFromSearch } from "~/loyalty/dashboard.
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { themeEmbedActivationUrl } from "~/shopify/theme-editor";
+import { requireMethod } from "~/http/methods.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
@@ -46,6 +47,7 @@ const onboardingIntent = z.discriminatedUnion("intent", [
 
 /** The checklist's own steps: the merchant says the embed is on, or opened the preview; or hides it. */
 export async function action({ request }: ActionFunctionArgs) {
+  requireMethod(request, "GET", "POST");
   const { shop } = await adminContext(request);
   const parsed = onboardingIntent.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return Response.json({ error: "invalid_intent" }, { status: 400 });

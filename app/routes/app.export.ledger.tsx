@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { adminContext } from "~/admin/admin-context.server";
 import prisma from "~/db.server";
 import { csvStream, ledgerCsvChunks } from "~/loyalty/member-export.server";
+import { onlyMethods } from "~/http/methods.server";
 
 /** GET /app/export/ledger: the shop's ledger as CSV, streamed a page at a time. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -14,3 +15,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     },
   });
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

@@ -8,6 +8,7 @@ import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
 import { IMPORT_FORMAT_LABELS, MAX_IMPORT_BYTES, type ImportFormat, type ImportRowIssue } from "~/loyalty/member-import";
 import { confirmImport, listImports, previewImport, type ImportPreview } from "~/loyalty/member-import.server";
+import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
@@ -24,6 +25,7 @@ export type ImportActionResult = { ok: true; preview?: ImportPreview } | { ok: f
 
 /** Upload → a dry-run preview (nothing written but the preview); confirm → the import job takes it. */
 export async function action({ request }: ActionFunctionArgs) {
+  requireMethod(request, "GET", "POST");
   const { shop, staffId } = await adminContext(request);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES * 1.1) {
     return Response.json({ ok: false, error: "The file is larger than 20 MB. Split it into smaller files." } satisfies ImportActionResult, { status: 413 });
@@ -32,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return Response.json({ ok: false, error: "invalid request" } satisfies ImportActionResult, { status: 400 });
   if (parsed.data.intent === "preview") {
     const result = await previewImport(prisma, shop, { csv: parsed.data.csv, fileName: parsed.data.fileName, staffId });
-    if (!result.ok) return Response.json({ ok: false, error: result.error } satisfies ImportActionResult, { status: 422 });
+    if (!result.ok) return Response.json({ ok: false, error: result.error } satisfies ImportActionResult, { status: 400 });
     return Response.json({ ok: true, preview: result.preview } satisfies ImportActionResult);
   }
   const confirmed = await confirmImport(prisma, shop.id, parsed.data.importId);

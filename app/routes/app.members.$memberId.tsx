@@ -7,11 +7,13 @@ import { adminContext } from "~/admin/admin-context.server";
 import { NumberField } from "~/admin/fields";
 import { Figure } from "~/admin/figure";
 import prisma from "~/db.server";
+import { idempotencyKey } from "~/http/idempotency-key";
 import { inTransaction } from "~/db/transaction.server";
 import { useTranslation } from "~/i18n";
 import { adjustPoints } from "~/loyalty/adjustments.server";
 import { memberDetail } from "~/loyalty/member-list.server";
 import { loadShop } from "~/loyalty/program.server";
+import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
@@ -23,13 +25,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const adjustment = z.object({
   points: z.coerce.number().int().refine((points) => points !== 0, "not zero").refine((points) => Math.abs(points) <= 10_000_000, "too large"),
   reason: z.string().trim().min(3).max(500),
-  requestKey: z.string().min(8).max(100),
+  requestKey: idempotencyKey,
 });
 
 export type AdjustmentOutcome = { ok: true; balance: number } | { ok: false; error: "invalid" | "insufficient_points" | "not_a_customer"; fields?: Record<string, string> };
 
 /** A manual adjustment, once per form (the request key), with the staff member from the session token. */
 export async function action({ request, params }: ActionFunctionArgs) {
+  requireMethod(request, "GET", "POST");
   const { shop, staffId } = await adminContext(request);
   const member = await prisma.member.findFirst({ where: { id: params.memberId ?? "", shopId: shop.id }, select: { shopifyCustomerId: true } });
   if (!member) throw new Response("Not Found", { status: 404 });
@@ -43,6 +46,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await inTransaction(prisma, (tx) =>
     adjustPoints(tx, loaded, { customerId: member.shopifyCustomerId!, points: parsed.data.points, reason: parsed.data.reason, staffId, requestKey: parsed.data.requestKey, now: new Date() }),
   );
+  // The form draws a new key per submission: a reused one is a double submission of another form.
+  if (result.status === "idempotency_key_reused") return Response.json({ ok: false, error: "invalid" } satisfies AdjustmentOutcome, { status: 422 });
   if (result.status === "insufficient_points") return Response.json({ ok: false, error: "insufficient_points" } satisfies AdjustmentOutcome, { status: 409 });
   return Response.json({ ok: true, balance: result.balance } satisfies AdjustmentOutcome);
 }

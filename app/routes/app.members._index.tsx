@@ -6,6 +6,7 @@ import { adminProgram } from "~/admin/admin-context.server";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
 import { listMembers, listMembersOptionsSchema, MemberListRequestError, type MemberSort } from "~/loyalty/member-list.server";
+import { onlyMethods } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop, program } = await adminProgram(request);
@@ -103,3 +104,6 @@ function withParams(current: URLSearchParams, changes: Record<string, string | n
   }
   return next;
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

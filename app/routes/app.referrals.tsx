@@ -26,6 +26,7 @@ import {
   type ReferralStatus,
 } from "~/loyalty/referral-report.server";
 import { reviewReferral } from "~/loyalty/referrals.server";
+import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, shop, program, revision } = await adminProgram(request);
@@ -48,6 +49,7 @@ export type ReviewOutcome = { ok: true; decision: "approve" | "reject" } | { ok:
 
 /** The settings' Save (the program document, as JSON) or the merchant's decision on a held referral (a form). */
 export async function action({ request }: ActionFunctionArgs) {
+  requireMethod(request, "GET", "POST");
   if (request.headers.get("Content-Type")?.includes("application/json")) return saveProgramFromPage(request);
   const { shop } = await adminContext(request);
   const parsed = reviewRequest.safeParse(Object.fromEntries(await request.formData()));

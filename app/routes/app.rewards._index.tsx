@@ -4,6 +4,7 @@ import { Badge, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polari
 import { adminProgram } from "~/admin/admin-context.server";
 import { describeReward } from "~/admin/rewards";
 import { useTranslation } from "~/i18n";
+import { onlyMethods } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { program } = await adminProgram(request);
@@ -58,3 +59,6 @@ export default function Rewards() {
     </Page>
   );
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

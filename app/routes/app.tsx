@@ -9,6 +9,7 @@ import { programTrouble, type ProgramTrouble } from "~/admin/admin-context.serve
 import { authenticate } from "~/shopify.server";
 import { useTranslation } from "~/i18n";
 import { sandboxShop } from "~/shopify/session-token.server";
+import { onlyMethods } from "~/http/methods.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -113,3 +114,6 @@ function ProgramTroubleBanner({ trouble }: { trouble: ProgramTrouble }) {
     </Box>
   );
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
 import { memberActivity } from "~/storefront/api.server";
+import { onlyMethods } from "~/http/methods.server";
 
 /** GET /apps/tally/member/activity[?cursor=…]: the shopper's points history, newest first. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -10,3 +11,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const cursor = new URL(request.url).searchParams.get("cursor");
   return Response.json(await memberActivity(prisma, shop.id, customerId, cursor), { headers: { "Cache-Control": "private, no-store" } });
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
+import { clientAddress } from "~/http/client-address.server";
+import { spendRateLimit } from "~/http/rate-limits.server";
 import { loadShop } from "~/loyalty/program.server";
 import { recordReferralVisit } from "~/loyalty/referrals.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { onlyMethods } from "~/http/methods.server";
 
 /**
  * GET /apps/tally/r/<code>: a friend follows a member's referral link. The visit is recorded and
@@ -12,11 +15,15 @@ import { authenticateAppProxy } from "~/shopify/app-proxy.server";
  * Shopify's App Proxy drops cookies set by the app, so the code travels in the URL. An unknown
  * code still lands on the store, without it.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { shop } = await authenticateAppProxy(request);
-  const visitor = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
+  const visitor = clientAddress(request, context);
+  await spendRateLimit("referralVisit", `${shop.id}:${visitor ?? "unknown"}`);
   const visit = await recordReferralVisit(prisma, await loadShop(prisma, shop.id), params.code ?? "", visitor);
   const landing = visit ? `/?${new URLSearchParams({ tally_ref: visit.code })}` : "/";
   const location = visit?.offerLive ? `/discount/${visit.code}?${new URLSearchParams({ redirect: landing })}` : landing;
   return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "private, no-store" } });
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

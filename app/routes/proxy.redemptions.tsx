@@ -1,13 +1,18 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { onlyMethods, requireMethod } from "~/http/methods.server";
 import prisma from "~/db.server";
+import { idempotencyKeyHeader } from "~/http/idempotency-key";
 import { readJson } from "~/shopify/admin-api.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
 import { redeemForCustomer } from "~/storefront/api.server";
 
+export const loader = onlyMethods("POST");
+
 /** POST /apps/tally/redemptions { rewardId, points? } (Idempotency-Key header optional). */
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  requireMethod(request, "POST");
   const { shop, customerId } = await authenticateAppProxy(request);
   if (!customerId) return Response.json({ error: "not_logged_in" }, { status: 401 });
-  return redeemForCustomer(prisma, shop, customerId, await readJson(request), request.headers.get("idempotency-key"));
+  const key = idempotencyKeyHeader(request);
+  return redeemForCustomer(prisma, shop, customerId, await readJson(request), key);
 }

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { onlyMethods } from "~/http/methods.server";
 
 /** `/apps/tally/status`: lets the storefront tell a guest from a signed-in shopper. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -9,3 +10,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { headers: { "Cache-Control": "private, no-store" } },
   );
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { mintSessionToken, sandboxShop } from "~/shopify/session-token.server";
+import { onlyMethods } from "~/http/methods.server";
 
 const SANDBOX_TOKEN_TTL_SECONDS = 8 * 60 * 60;
 
@@ -23,3 +24,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URLSearchParams({ embedded: "1", shop, host, id_token: idToken });
   throw redirect(`${target.startsWith("/app") ? target : "/app"}?${params}`);
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { PREVIEW_PATH, previewCustomer, previewPage, requireSandbox, signInCookie, type PreviewPage } from "~/storefront/preview/storefront.server";
+import { onlyMethods } from "~/http/methods.server";
 
 const PAGES: PreviewPage[] = ["product", "cart", "account", "login"];
 
@@ -21,3 +22,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   return previewPage(prisma, { page, customerId: previewCustomer(request), request });
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");

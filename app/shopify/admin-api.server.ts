@@ -1,5 +1,6 @@
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
+import { refuseMismatchedAdminToken } from "./session-token.server";
 import { ensureShop } from "./shops.server";
 
 /**
@@ -11,6 +12,7 @@ export async function authenticateAdminApi(request: Request) {
   if (!request.headers.get("authorization")?.startsWith("Bearer ")) {
     throw Response.json({ error: "missing_session_token" }, { status: 401 });
   }
+  refuseMismatchedAdminToken(request);
   const { session, sessionToken } = await authenticate.admin(request);
   const shop = await ensureShop(prisma, session.shop, session.scope);
   return { shop, staffId: sessionToken?.sub ? String(sessionToken.sub) : null };

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { spendRateLimit } from "~/http/rate-limits.server";
 import { authenticate } from "~/shopify.server";
 import { findInstalledShop } from "./shops.server";
 
@@ -6,6 +7,7 @@ import { findInstalledShop } from "./shops.server";
  * Every storefront request arrives through Shopify's App Proxy. The signature (HMAC over the
  * query, timestamp within 90 s) is checked by Shopify's library; a bad or missing one is 401.
  * The shopper is `logged_in_customer_id` as Shopify signed it, never a parameter of our own.
+ * Reads count against the shop's App Proxy rate limit once signed, so no forger can spend it.
  */
 export async function authenticateAppProxy(request: Request) {
   try {
@@ -18,6 +20,7 @@ export async function authenticateAppProxy(request: Request) {
   }
   const params = new URL(request.url).searchParams;
   const shopDomain = params.get("shop")!;
+  if (request.method === "GET") await spendRateLimit("appProxyRead", shopDomain);
   const shop = await findInstalledShop(prisma, shopDomain);
   if (!shop) throw Response.json({ error: "shop_not_installed" }, { status: 404 });
   return { shop, customerId: params.get("logged_in_customer_id") || null };

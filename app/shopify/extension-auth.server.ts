@@ -1,5 +1,6 @@
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
+import { shopOfSessionToken } from "./session-token.server";
 import { findInstalledShop } from "./shops.server";
 
 const CORS = {
@@ -16,7 +17,7 @@ export const withCors = (response: Response) => {
 
 /**
  * Checkout and customer-account extensions call with their session token (Bearer). The shop is
- * the token's `dest`, the customer its `sub` — never a parameter. Preflights get 204; errors
+ * the token's `dest` (its claims checked by shopOfSessionToken), the customer its `sub` — never a parameter. Preflights get 204; errors
  * carry CORS headers too, so the extension can read them.
  */
 export async function authenticateExtension(request: Request) {
@@ -28,8 +29,8 @@ export async function authenticateExtension(request: Request) {
     if (error instanceof Response) throw withCors(Response.json({ error: "invalid_session_token" }, { status: error.status >= 400 ? error.status : 401 }));
     throw error;
   }
-  const dest = String(sessionToken.dest);
-  const shopDomain = dest.startsWith("http") ? new URL(dest).hostname : dest;
+  const shopDomain = shopOfSessionToken(sessionToken, process.env.SHOPIFY_API_KEY ?? "");
+  if (!shopDomain) throw withCors(Response.json({ error: "invalid_session_token" }, { status: 401 }));
   const shop = await findInstalledShop(prisma, shopDomain);
   if (!shop) throw withCors(Response.json({ error: "shop_not_installed" }, { status: 404 }));
   const subject = sessionToken.sub ? String(sessionToken.sub) : "";

@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { z } from "zod";
 import prisma from "~/db.server";
+import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { inTransaction } from "~/db/transaction.server";
 import { NOW_UTC } from "~/db/clock.server";
 import type { LoadedShop } from "~/loyalty/program.server";
@@ -26,6 +27,7 @@ export interface WebhookDelivery {
  * body replayed under another route, topic or shop is refused here and writes nothing.
  */
 export async function receiveWebhook(request: Request, routeTopic: string): Promise<WebhookDelivery> {
+  requireMethod(request, "POST");
   if (request.method === "POST" && !request.headers.get("x-shopify-hmac-sha256")) {
     throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
   }
@@ -106,10 +108,8 @@ async function deliverySeen(delivery: WebhookDelivery): Promise<boolean> {
   return seen.length > 0;
 }
 
-/** Webhook routes take only POST; a GET is a 405, as Shopify's library answers other methods. */
-export function rejectNonPost() {
-  return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
-}
+/** Webhook routes take only POST: the loader's answer to GET. */
+export const rejectNonPost = onlyMethods("POST");
 
 /** A payload that does not match what Shopify sends is a 400, and nothing is written. */
 export function parsePayload<Schema extends z.ZodType>(schema: Schema, payload: unknown): z.infer<Schema> {

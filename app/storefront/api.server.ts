@@ -3,6 +3,7 @@ import { fromBigInt } from "~/db/bigint";
 import type { LedgerEntry, Member, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
+import { spendRateLimit } from "~/http/rate-limits.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
 import type { Program } from "~/loyalty/program";
 import type { LoadedShop } from "~/loyalty/program.server";
@@ -192,7 +193,7 @@ export const redeemBody = z.object({
 });
 
 /**
- * POST …/redemptions: spend the points, then try once, quickly, to create the code so the
+ * POST …/redemptions (10 attempts a minute per shopper, else 429): spend the points, then try once, quickly, to create the code so the
  * shopper gets a usable code in the same answer; if Shopify is slow or failing the outbox
  * keeps trying (status "pending") and refunds the points if it finally cannot.
  */
@@ -203,6 +204,7 @@ export async function redeemForCustomer(
   body: unknown,
   idempotencyKey: string | null,
 ): Promise<Response> {
+  await spendRateLimit("redemption", `${shop.id}:${customerId}`);
   const parsed = redeemBody.safeParse(body);
   if (!parsed.success) {
     return Response.json(
@@ -219,6 +221,8 @@ export async function redeemForCustomer(
       return Response.json({ error: "unknown_reward" }, { status: 422 });
     case "invalid_points":
       return Response.json({ error: "invalid_points" }, { status: 422 });
+    case "idempotency_key_reused":
+      return Response.json({ error: "idempotency_key_reused" }, { status: 422 });
     case "reward_unavailable":
       return Response.json({ error: "reward_unavailable" }, { status: 409 });
     case "insufficient_points":

@@ -5,6 +5,7 @@ import enTranslations from "@shopify/polaris/locales/en.json";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { useState } from "react";
 import { login } from "~/shopify.server";
+import { requireMethod } from "~/http/methods.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -19,7 +20,10 @@ async function loginErrors(request: Request) {
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => loginErrors(request);
-export const action = async ({ request }: ActionFunctionArgs) => loginErrors(request);
+export const action = async ({ request }: ActionFunctionArgs) => {
+  requireMethod(request, "GET", "POST");
+  return loginErrors(request);
+};
 
 /** Shown when Tally is opened outside the Shopify admin: asks for the shop to install on. */
 export default function Login() {
