@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express from "express";
+import express, { type ErrorRequestHandler } from "express";
 
 export interface AppServerOptions {
   host?: string;
@@ -18,6 +18,44 @@ export interface AppServerOptions {
 interface Lifecycle {
   startServer(): Promise<{ database: string; migrated: string[]; jobs: boolean }>;
   stopServer(): Promise<void>;
+  isDatabaseUnavailable(error: unknown): boolean;
+}
+
+// Shopify redelivers a webhook answered 5xx; Retry-After tells other callers when to try again.
+const RETRY_AFTER_SECONDS = "5";
+
+function databaseUnavailable(): Response {
+  return new Response("The database is unavailable; retry later.", {
+    status: 503,
+    headers: { "Retry-After": RETRY_AFTER_SECONDS, "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+type RouteHandler = (args: never) => unknown;
+
+/**
+ * Every loader and action answers 503 with Retry-After while the database is unreachable,
+ * instead of Remix's 500 (a thrown Response is what Remix sends as it is).
+ */
+function answeringOutages(build: ServerBuild, isUnavailable: (error: unknown) => boolean): ServerBuild {
+  const guard = <H extends RouteHandler>(handler: H | undefined): H | undefined =>
+    handler &&
+    ((async (args: never) => {
+      try {
+        return await handler(args);
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        console.error(JSON.stringify({ event: "request.database_unavailable", error: String((error as Error)?.message ?? error).slice(0, 300) }));
+        throw databaseUnavailable();
+      }
+    }) as H);
+  const routes = Object.fromEntries(
+    Object.entries(build.routes).map(([id, route]) => [
+      id,
+      { ...route, module: { ...route.module, loader: guard(route.module.loader), action: guard(route.module.action) } },
+    ]),
+  );
+  return { ...build, routes };
 }
 
 export interface RunningAppServer {
@@ -36,7 +74,12 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   app.disable("x-powered-by");
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  app.all("*", createRequestHandler({ build: answeringOutages(build, lifecycle.isDatabaseUnavailable), mode: process.env.NODE_ENV }));
+  const lastResort: ErrorRequestHandler = (error, _request, response, next) => {
+    if (response.headersSent || !lifecycle.isDatabaseUnavailable(error)) return next(error);
+    response.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("text/plain").send("The database is unavailable; retry later.");
+  };
+  app.use(lastResort);
 
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve(listening));
