@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => double?.close());
 
-async function startServer(databaseUrl: string): Promise<{ server: Started; url: string }> {
+async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ server: Started; url: string }> {
   const port = await freePort();
   const server = await startProcess(["server.ts"], {
     env: {
@@ -39,6 +39,7 @@ async function startServer(databaseUrl: string): Promise<{ server: Started; url:
       SCOPES: TEST_SCOPES,
       SHOPIFY_ADMIN_API_ORIGIN: double.origin,
       TALLY_JOBS: "off",
+      ...env,
     },
     ready: /server\.listening/,
   });
@@ -60,7 +61,7 @@ function deliver(url: string, delivery: { webhookId: string; payload: unknown })
 }
 
 describe("the database is unreachable", () => {
-  it("the server starts, /healthz answers 503 and a webhook answers 503 with Retry-After", async () => {
+  it("the server starts and stays up, /healthz answers 503 and a webhook answers 503 with Retry-After", async () => {
     const closedPort = await freePort();
     const { server, url } = await startServer(`postgresql://postgres@127.0.0.1:${closedPort}/tally`);
     try {
@@ -68,6 +69,9 @@ describe("the database is unreachable", () => {
       const response = await deliver(url, { webhookId: "unreachable-1", payload: orderPayload("orders/paid", { id: 1, customer: { id: 1, email: "a@example.com" }, lines: [{ price: "1.00" }] }) });
       expect(response.status).toBe(503);
       expect(response.headers.get("Retry-After")).toBe("5");
+      // Still up after the Shopify session storage's start-up probe gave up (10 s).
+      await sleep(11_000);
+      expect(await health(url)).toEqual({ status: 503, body: { ok: false, reason: "unreachable" } });
       expect(server.child.exitCode).toBeNull();
     } finally {
       expect(await server.stop("SIGTERM")).toBe(0);
@@ -118,7 +122,8 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
     });
 
     it("on PostgreSQL: the process stays up, every delivery answers 200 or 503, and each redelivered order is awarded exactly once", async () => {
-      const { server, url } = await startServer(fresh.databaseUrl);
+      // A small pool, so a connection leaked by a transaction that died would soon starve it.
+      const { server, url } = await startServer(fresh.databaseUrl, { DATABASE_POOL_MAX: "2" });
       const dbName = new URL(fresh.databaseUrl).pathname.slice(1);
       const killer = new pg.Client({ connectionString: SERVER_URL });
       killer.on("error", () => {});
