@@ -105,10 +105,17 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 
 async function main() {
   process.env.NODE_ENV ||= "production";
-  const running = await startAppServer({
-    host: process.env.HOST || "127.0.0.1",
-    port: Number(process.env.PORT || 3000),
-  });
+  let running: RunningAppServer;
+  try {
+    running = await startAppServer({
+      host: process.env.HOST || "127.0.0.1",
+      port: Number(process.env.PORT || 3000),
+    });
+  } catch (error) {
+    // An invalid environment is the operator's to fix: its list of problems, not a stack trace.
+    console.error(error instanceof Error && error.name === "EnvironmentError" ? error.message : error);
+    process.exit(1);
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,3 +1,4 @@
+import { serverEnvironment } from "./config/env.server";
 import { database } from "./db.server";
 import { databaseHealth } from "./db/health.server";
 import { startJobScheduler } from "./jobs/scheduler.server";
@@ -15,7 +16,7 @@ export async function startServer(): Promise<{ database: string; migrated: strin
   const { migrated } = await database.ready;
   const health = await databaseHealth(database.prisma);
   if (!health.ok) console.warn(JSON.stringify({ event: "database.not_ready", ...health }));
-  if (process.env.TALLY_JOBS !== "off") scheduler = startJobScheduler(database.prisma);
+  if (serverEnvironment().TALLY_JOBS !== "off") scheduler = startJobScheduler(database.prisma);
   return { database: `${database.kind} at ${database.location}`, migrated, jobs: scheduler !== null };
 }
 
