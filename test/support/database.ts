@@ -3,6 +3,13 @@ import pg from "pg";
 import { openDatabase } from "~/db/database.server";
 import { migrate, readMigrations } from "~/db/migrate.server";
 
+/**
+ * PGlite is one connection, so two workers, two imports or two requests never overlap there:
+ * a test of locks or concurrency proves nothing on it. Such tests are named "on PostgreSQL: …"
+ * and run only when TEST_DATABASE_URL names a server.
+ */
+export const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
+
 export interface FreshDatabase {
   /** Set as DATABASE_URL / PGLITE_DATA_DIR for the app under test. */
   env: { DATABASE_URL?: string; PGLITE_DATA_DIR?: string };
