@@ -4,8 +4,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { Transform, type TransformCallback } from "node:stream";
+import {
+  createReadableStreamFromReadable,
+  createRequestHandler,
+  writeReadableStreamToWritable,
+  type ServerBuild,
+} from "@remix-run/node";
 import express, { type ErrorRequestHandler } from "express";
 
 export interface AppServerOptions {
@@ -19,6 +24,7 @@ interface Lifecycle {
   startServer(): Promise<{ database: string; migrated: string[]; jobs: boolean }>;
   stopServer(): Promise<void>;
   isDatabaseUnavailable(error: unknown): boolean;
+  bodyLimitFor(pathname: string): number;
 }
 
 // Shopify redelivers a webhook answered 5xx; Retry-After tells other callers when to try again.
@@ -72,9 +78,10 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(refuseDeclaredOversizedBodies(lifecycle.bodyLimitFor));
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build: answeringOutages(build, lifecycle.isDatabaseUnavailable), mode: process.env.NODE_ENV }));
+  app.all("*", remixHandlerWithBodyLimits(answeringOutages(build, lifecycle.isDatabaseUnavailable), lifecycle.bodyLimitFor));
   const lastResort: ErrorRequestHandler = (error, _request, response, next) => {
     if (response.headersSent || !lifecycle.isDatabaseUnavailable(error)) return next(error);
     response.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("text/plain").send("The database is unavailable; retry later.");
@@ -101,6 +108,101 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
       await lifecycle.stopServer();
     },
   };
+}
+
+function refuseTooLarge(res: express.Response, limit: number) {
+  // Closing the connection stops the client's upload: Node would otherwise read the rest to reuse it.
+  res.status(413).set({ Connection: "close", "Content-Type": "application/json" });
+  res.end(JSON.stringify({ error: "payload too large", limitBytes: limit }));
+}
+
+/** A declared Content-Length over the path's limit is refused before a byte of the body is read. */
+function refuseDeclaredOversizedBodies(bodyLimitFor: (pathname: string) => number): express.RequestHandler {
+  return (req, res, next) => {
+    const limit = bodyLimitFor(req.path);
+    if (Number(req.headers["content-length"] ?? 0) > limit) return refuseTooLarge(res, limit);
+    next();
+  };
+}
+
+/** Passes the body through while it stays within `limit` bytes; past it, calls `onExceeded` and fails. */
+class BodyLimit extends Transform {
+  private received = 0;
+  // Plain fields: `node server.ts` strips types only, and parameter properties are not types.
+  private readonly limit: number;
+  private readonly onExceeded: () => void;
+  constructor(limit: number, onExceeded: () => void) {
+    super();
+    this.limit = limit;
+    this.onExceeded = onExceeded;
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+    this.received += chunk.length;
+    if (this.received <= this.limit) return callback(null, chunk);
+    this.onExceeded();
+    callback(new Error(`request body over ${this.limit} bytes`));
+  }
+}
+
+/**
+ * Remix's Express adapter (@remix-run/express) hands routes the raw request stream, so a chunked body (no
+ * Content-Length) would be read whole by the first `request.text()`. This bridge is the
+ * adapter with the body counted as it arrives and cut at the path's limit with a 413.
+ */
+function remixHandlerWithBodyLimits(build: ServerBuild, bodyLimitFor: (pathname: string) => number): express.RequestHandler {
+  const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
+  return async (req, res, next) => {
+    const controller = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: requestHeaders(req), signal: controller.signal };
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const limit = bodyLimitFor(req.path);
+      const counted = new BodyLimit(limit, () => {
+        req.unpipe(counted);
+        if (res.headersSent) req.socket.destroy();
+        else refuseTooLarge(res, limit);
+        controller.abort();
+      });
+      // pipe() does not pass on a client that went away: end the body with an error, not never.
+      req.once("error", (error) => counted.destroy(error));
+      req.once("close", () => req.complete || counted.destroy(new Error("request aborted")));
+      init.body = createReadableStreamFromReadable(req.pipe(counted));
+      init.duplex = "half";
+    }
+    try {
+      const response = await handleRequest(new Request(requestUrl(req), init));
+      if (res.headersSent) return; // already refused with 413
+      await sendResponse(res, response);
+    } catch (error) {
+      if (!res.headersSent) next(error);
+    }
+  };
+}
+
+function requestHeaders(req: express.Request): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const one of Array.isArray(value) ? value : value ? [value] : []) headers.append(name, one);
+  }
+  return headers;
+}
+
+async function sendResponse(res: express.Response, response: Response) {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [name, value] of response.headers.entries()) res.append(name, value);
+  if (/text\/event-stream/i.test(response.headers.get("Content-Type") ?? "")) res.flushHeaders();
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+/** The request's URL as Remix's Express adapter builds it (port from X-Forwarded-Host, else Host). */
+function requestUrl(req: express.Request): string {
+  const portOf = (host: string | undefined) => Number.parseInt(host?.split(":")[1] ?? "", 10);
+  const port = [portOf(req.get("X-Forwarded-Host")), portOf(req.get("host"))].find(Number.isSafeInteger);
+  return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`).href;
 }
 
 async function main() {

@@ -36,6 +36,7 @@ export default defineConfig({
   test: {
     include: ["app/**/*.test.ts", "app/**/*.test.tsx", "sandbox/**/*.test.ts", "test/**/*.test.ts", "extensions/**/*.test.{ts,tsx}"],
     globalSetup: ["test/support/global-setup.ts"],
+    setupFiles: ["test/support/bigint-equality.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: true,

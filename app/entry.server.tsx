@@ -8,6 +8,8 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 export { isDatabaseUnavailable, startServer, stopServer } from "./server-lifecycle.server";
 // The server hosting this build (server.ts, the integration tests) reads the database through it.
 export { prisma } from "./db.server";
+// server.ts caps each request's body by path before Remix reads it.
+export { bodyLimitFor } from "./http/body-limits.server";
 
 export const streamTimeout = 5000;
 

@@ -483,6 +483,7 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
     updatedAt: order.updatedAt,
     cancelledAt: order.cancelledAt,
     taxesIncluded: order.taxesIncluded,
+    currencyCode,
     displayFinancialStatus: order.displayFinancialStatus,
     discountCodes: order.discountCodes ?? [],
     customAttributes: order.customAttributes ?? [],

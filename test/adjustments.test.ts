@@ -60,7 +60,7 @@ describe("custom actions", () => {
     expect(third.status).toBe(409);
     expect(await third.json()).toEqual({ status: "limit_reached" });
     const member = await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5003" } });
-    expect(member.balance).toBe(50);
+    expect(Number(member.balance)).toBe(50);
   });
 
   it("answers 404 for an action the program does not have", async () => {

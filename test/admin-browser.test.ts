@@ -162,7 +162,7 @@ describe("the merchant admin in a real browser", () => {
     await page.getByRole("dialog").getByText("Adjust by -5000 points?").waitFor();
     await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
     const member = await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } });
-    expect(member.balance).toBe(170);
+    expect(Number(member.balance)).toBe(170);
     await screenshot(page, "member");
   });
 
@@ -238,13 +238,13 @@ describe("the merchant admin in a real browser", () => {
     await row.getByText("Held for review").waitFor();
     await row.getByText("Throwaway email address (soft)").waitFor();
     await screenshot(page, "referrals");
-    const before = (await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance;
+    const before = Number((await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance);
     await row.getByRole("button", { name: "Approve the referral of customer 805" }).click();
     await page.getByText("Approved: the referrer got their reward.").waitFor();
     // Decided, it leaves the review queue; the whole list shows it rewarded.
     await row.waitFor({ state: "detached" });
     await page.getByRole("tab", { name: "All" }).click();
     await row.getByText("Rewarded", { exact: true }).waitFor();
-    expect((await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance).toBe(before + 500);
+    expect(Number((await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance)).toBe(before + 500);
   });
 });

@@ -33,7 +33,7 @@ describe.skipIf(!ON_POSTGRES)("many deliveries at once for one member", () => {
 
     const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     const member = await app.prisma.member.findFirstOrThrow({ where: { shopId: shop.id, shopifyCustomerId: "4242" } });
-    expect(member.balance).toBe(8 * 75);
+    expect(Number(member.balance)).toBe(8 * 75);
     expect(await app.prisma.ledgerEntry.count({ where: { memberId: member.id, kind: "earn" } })).toBe(8);
     expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBe(1);
     expect(await ledgerDiscrepancies(app.prisma, shop.id)).toEqual([]);
@@ -55,7 +55,7 @@ describe.skipIf(!ON_POSTGRES)("many deliveries at once for one member", () => {
 
     const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     const member = await app.prisma.member.findFirstOrThrow({ where: { shopId: shop.id, shopifyCustomerId: "4343" } });
-    expect(member.balance).toBe(150);
+    expect(Number(member.balance)).toBe(150);
     expect(await app.prisma.redemption.count({ where: { memberId: member.id } })).toBe(3);
     expect(app.double.shop(SHOP).discounts).toHaveLength(3);
     expect(await ledgerDiscrepancies(app.prisma, shop.id)).toEqual([]);

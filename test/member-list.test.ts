@@ -143,7 +143,7 @@ describe("listMembers", () => {
       "not a cursor!",
       nextCursor!.slice(0, -3),
       forged({ s: "balance", v: "100; DROP TABLE", id: "x" }),
-      forged({ s: "balance", v: 2 ** 40, id: "x" }),
+      forged({ s: "balance", v: 2 ** 60, id: "x" }),
       forged({ s: "created", v: "yesterday", id: "x" }),
       forged({ s: "balance", v: 50 }),
     ];

@@ -47,12 +47,12 @@ describe("outbox workers claim tasks", () => {
   });
 
   it("a task whose worker died comes back after the lease, not before; nobody else takes it meanwhile", async () => {
-    const task = await app.prisma.outboxTask.create({ data: { shopId, topic: "probe", key: "probe", payload: {} } });
+    const task = await app.prisma.outboxTask.create({ data: { shopId, topic: "create_discount", key: "probe", payload: {} } });
     const now = new Date();
-    expect(await claimDueTasks(app.prisma, "probe", now, 10)).toHaveLength(1);
+    expect(await claimDueTasks(app.prisma, "create_discount", now, 10)).toHaveLength(1);
     // The request that queued a task may take it early, but not from a worker holding it.
     expect(await claimTask(app.prisma, task.id, now, new Date(now.getTime() + 30_000))).toBeNull();
-    expect(await claimDueTasks(app.prisma, "probe", new Date(now.getTime() + CLAIM_LEASE_MS - 1000), 10)).toHaveLength(0);
-    expect(await claimDueTasks(app.prisma, "probe", new Date(now.getTime() + CLAIM_LEASE_MS), 10)).toHaveLength(1);
+    expect(await claimDueTasks(app.prisma, "create_discount", new Date(now.getTime() + CLAIM_LEASE_MS - 1000), 10)).toHaveLength(0);
+    expect(await claimDueTasks(app.prisma, "create_discount", new Date(now.getTime() + CLAIM_LEASE_MS), 10)).toHaveLength(1);
   });
 });

@@ -101,7 +101,7 @@ describe("POST /apps/tally/redemptions", () => {
     const { redemption } = await response.json();
     expect(redemption).toMatchObject({ pointsSpent: 500, status: "active" });
     expect(redemption.code).toMatch(/^TALLY-[0-9A-HJKMNP-TV-Z]{12}$/);
-    expect((await getMember(6002)).points.balance).toBe(200);
+    expect(Number((await getMember(6002)).points.balance)).toBe(200);
 
     const [discount] = app.double.shop(SHOP).discounts.filter((d) => d.code === redemption.code);
     expect(discount!.kind).toBe("basic");
@@ -158,7 +158,7 @@ describe("POST /apps/tally/redemptions", () => {
     expect((await redeem(6005, { rewardId: "no-such-reward" })).status).toBe(422);
     expect((await redeem(6005, { reward: 5 })).status).toBe(422);
     expect((await redeem(null, { rewardId: "ship" })).status).toBe(401);
-    expect((await getMember(6005)).points.balance).toBe(100);
+    expect(Number((await getMember(6005)).points.balance)).toBe(100);
   });
 
   it("answers a retried request with the same redemption", async () => {
@@ -168,7 +168,7 @@ describe("POST /apps/tally/redemptions", () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect((await again.json()).redemption.code).toBe((await first.json()).redemption.code);
-    expect((await getMember(6006)).points.balance).toBe(200);
+    expect(Number((await getMember(6006)).points.balance)).toBe(200);
   });
 
   it("refuses a forged or stale signature", async () => {
@@ -201,7 +201,7 @@ describe("when Shopify fails, no points are lost", () => {
     expect(response.status).toBe(201);
     const { redemption } = await response.json();
     expect(redemption.status).toBe("pending");
-    expect((await getMember(6102)).points.balance).toBe(0);
+    expect(Number((await getMember(6102)).points.balance)).toBe(0);
     await deliverOutbox(app.prisma, new Date(Date.now() + 60_000));
     expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).status).toBe("active");
   });
@@ -212,7 +212,7 @@ describe("when Shopify fails, no points are lost", () => {
     const response = await redeem(6103, { rewardId: "five-off" });
     expect(response.status).toBe(502);
     expect((await response.json()).redemption.status).toBe("failed");
-    expect((await getMember(6103)).points.balance).toBe(500);
+    expect(Number((await getMember(6103)).points.balance)).toBe(500);
   });
 
   it("refunds the points when the code still cannot be created after the last retry", async () => {
@@ -222,7 +222,7 @@ describe("when Shopify fails, no points are lost", () => {
     const noWait = { sleep: async () => {} };
     for (let i = 0; i < 12; i++) await deliverOutbox(app.prisma, new Date(Date.now() + (i + 1) * 3_600_000), noWait);
     expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).status).toBe("failed");
-    expect((await getMember(6104)).points.balance).toBe(500);
+    expect(Number((await getMember(6104)).points.balance)).toBe(500);
   });
 });
 
@@ -243,7 +243,7 @@ describe("after the code is issued", () => {
     await expireUnusedCodes(app.prisma, new Date(Date.now() + 32 * DAY));
     await expireUnusedCodes(app.prisma, new Date(Date.now() + 33 * DAY));
     expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).status).toBe("expired");
-    expect((await getMember(6202)).points.balance).toBe(500);
+    expect(Number((await getMember(6202)).points.balance)).toBe(500);
   });
 
   it("lists the shopper's activity in words, newest first (the code expired above came back)", async () => {
@@ -269,7 +269,7 @@ describe("the extension API", () => {
     await earn(6301, "300.00", 301);
     const member = await fetch(`${app.url}/api/extension/member`, { headers: { Authorization: `Bearer ${await token(6301)}`, "User-Agent": BROWSER_USER_AGENT } });
     expect(member.headers.get("access-control-allow-origin")).toBe("*");
-    expect((await member.json()).points.balance).toBe(300);
+    expect(Number((await member.json()).points.balance)).toBe(300);
 
     const redeemed = await fetch(`${app.url}/api/extension/redemptions`, {
       method: "POST",

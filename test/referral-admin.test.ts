@@ -55,7 +55,8 @@ const referralsPage = (query = "", shop = SHOP) => routeData<ReferralsPage>(`/ap
 const review = (intent: string, referralId: string, shop = SHOP) =>
   routeData<{ ok: boolean; error?: string }>("/app/referrals", shop, { method: "POST", body: new URLSearchParams({ intent, referralId }) });
 
-const referrerBalance = async () => (await app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(REFERRER) } } })).balance;
+const referrerBalance = async () =>
+  Number((await app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(REFERRER) } } })).balance);
 const referralOf = (customerId: number) => app.prisma.referral.findUniqueOrThrow({ where: { shopId_refereeCustomerId: { shopId, refereeCustomerId: String(customerId) } } });
 /** Yesterday through the day after tomorrow: the job settles "tomorrow", so rewards are dated then. */
 const aroundToday = (): DashboardRange => ({ from: new Date(Date.now() - DAY), to: new Date(Date.now() + 2 * DAY) });
@@ -93,7 +94,7 @@ describe("the admin's referrals page", () => {
       ["8002", "rewarded"],
     ]);
     const held = referrals[1]!;
-    expect(held).toMatchObject({ reviewable: true, referrer: { email: `referrer-${REFERRER}@example.com` }, order: { eligibleCents: 6000, name: expect.stringMatching(/^#\d+$/) } });
+    expect(held).toMatchObject({ reviewable: true, referrer: { email: `referrer-${REFERRER}@example.com` }, order: { amount: 60, name: expect.stringMatching(/^#\d+$/) } });
     expect(held.signals).toEqual([expect.objectContaining({ kind: "disposable_email", severity: "soft" })]);
     expect(referrals[2]).toMatchObject({ reviewable: false, rewardedAt: expect.any(Date) });
     expect(referrals[0]!.signals).toEqual([expect.objectContaining({ kind: "existing_customer", severity: "hard" })]);
@@ -114,7 +115,7 @@ describe("the admin's referrals page", () => {
   });
 
   it("counts visits, referrals, conversions, rewards, referred customers' sales and the review queue", async () => {
-    expect((await referralsPage(rangeQuery())).figures).toEqual({ visits: 2, referrals: 3, conversions: 2, rewarded: 1, revenueCents: 11_000, awaitingReview: 1 });
+    expect((await referralsPage(rangeQuery())).figures).toEqual({ visits: 2, referrals: 3, conversions: 2, rewarded: 1, revenue: 110, awaitingReview: 1 });
   });
 
   it("approves a held referral once: the referrer is rewarded, a second decision is refused", async () => {
@@ -146,7 +147,7 @@ describe("the admin's referrals page", () => {
       const id = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).id;
       return (await dashboardMetrics(app.prisma, await loadShop(app.prisma, id), aroundToday(), "EUR")).referrals;
     };
-    expect(await figures(SHOP)).toMatchObject({ referrals: 3, conversions: 2, revenueCents: 11_000 });
+    expect(await figures(SHOP)).toMatchObject({ referrals: 3, conversions: 2, revenue: 110 });
     expect(await figures(QUIET_SHOP)).toBeNull();
     // Turned off, the figures stay while there is referral data to show.
     await app.configureProgram(SHOP, (program) => void (program.referrals.enabled = false));

@@ -134,6 +134,6 @@ describe("referral links", () => {
     expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: prizes[0]!.id } })).toMatchObject({ status: "active" });
     expect(discountsInShopify().some((discount) => discount.code === prizes[0]!.code)).toBe(true);
     const referrer = await app.prisma.member.findUniqueOrThrow({ where: { id: referral.referrerId } });
-    expect(referrer.balance).toBe(0);
+    expect(Number(referrer.balance)).toBe(0);
   });
 });

@@ -63,7 +63,8 @@ async function paid(customerId: number, email: string, price: string, via?: Orde
   return orderId;
 }
 const referralOf = (customerId: number) => app.prisma.referral.findUnique({ where: { shopId_refereeCustomerId: { shopId, refereeCustomerId: String(customerId) } } });
-const referrerBalance = async () => (await app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(REFERRER) } } })).balance;
+const referrerBalance = async () =>
+  Number((await app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(REFERRER) } } })).balance);
 const settle = (at: Date) => POINTS_JOBS.referrals(app.prisma, at);
 const later = (days: number) => new Date(Date.now() + days * DAY);
 const refund = (orderId: number, refundId: number, subtotal: string) =>

@@ -33,7 +33,7 @@ const screenshot = async (name: string) => {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 };
 const balance = async (customerId: number) =>
-  (await app.prisma.member.findFirstOrThrow({ where: { shopifyCustomerId: String(customerId) } })).balance;
+  Number((await app.prisma.member.findFirstOrThrow({ where: { shopifyCustomerId: String(customerId) } })).balance);
 
 beforeAll(async () => {
   app = await startTestApp({ env: { TALLY_SANDBOX_SHOP: SHOP } });

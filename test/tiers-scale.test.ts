@@ -53,7 +53,7 @@ describe("re-evaluating 10,000 members after the thresholds change", () => {
     expect(await app.prisma.member.count({ where: { shopId, tierId: "silver" } })).toBe(movers);
     expect(await app.prisma.tierChange.count({ where: { shopId } })).toBe(movers);
     const pointsAfter = (await app.prisma.member.aggregate({ where: { shopId }, _sum: { balance: true } }))._sum.balance!;
-    expect(pointsAfter - pointsBefore).toBe(movers * 10);
+    expect(Number(pointsAfter - pointsBefore)).toBe(movers * 10);
     expect(await ledgerDiscrepancies(app.prisma, shopId)).toEqual([]);
     const flowEvents = (await app.prisma.outboxTask.findMany({ where: { shopId, topic: "flow_trigger" } })).map(
       (task) => task.payload as { handle: string; fields: Record<string, unknown> },

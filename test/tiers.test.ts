@@ -55,7 +55,7 @@ describe("VIP tiers", () => {
     await paid(KEEPS, 3, 9001, "400.00");
     expect((await member(KEEPS, 9001)).tierId).toBe("gold");
     await paid(KEEPS, 4, 9001, "10.00");
-    expect((await member(KEEPS, 9001)).balance).toBe(145 + 400 + 20);
+    expect(Number((await member(KEEPS, 9001)).balance)).toBe(145 + 400 + 20);
     const history = await app.prisma.tierChange.findMany({ where: { shopId: shopIds[KEEPS] }, orderBy: { createdAt: "asc" } });
     expect(history.map((h) => [h.fromTierId, h.toTierId, h.cause])).toEqual([
       [null, "silver", "earn"],

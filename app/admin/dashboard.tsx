@@ -35,14 +35,14 @@ export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
           value={liability.amount === null ? "—" : money(liability.amount, liability.currencyCode)}
           note={liability.basis ? t("dashboard.liabilityBasis", { value: money(liability.basis.valuePerPoint, liability.currencyCode), reward: liability.basis.rewardName }) : t("dashboard.liabilityUnknown")}
         />
-        <Figure label={t("dashboard.memberRevenue")} value={money(revenue.members.cents / 100, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.members.orders })} />
-        <Figure label={t("dashboard.otherRevenue")} value={money(revenue.others.cents / 100, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.others.orders })} />
+        <Figure label={t("dashboard.memberRevenue")} value={money(revenue.members.amount, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.members.orders })} />
+        <Figure label={t("dashboard.otherRevenue")} value={money(revenue.others.amount, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.others.orders })} />
       </InlineGrid>
       {referrals ? (
         <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
           <Figure label={t("dashboard.referrals")} value={number(referrals.referrals)} note={t("dashboard.referralVisits", { count: referrals.visits })} />
           <Figure label={t("dashboard.referralConversions")} value={number(referrals.conversions)} note={t("dashboard.referralsRewarded", { count: referrals.rewarded })} />
-          <Figure label={t("dashboard.referralRevenue")} value={money(referrals.revenueCents / 100, revenue.currencyCode)} />
+          <Figure label={t("dashboard.referralRevenue")} value={money(referrals.revenue, revenue.currencyCode)} />
         </InlineGrid>
       ) : null}
       <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">

@@ -28,6 +28,91 @@ export interface Migration {
   checksum: string;
 }
 
+/**
+ * A migration.sql whose first line is this runs statement by statement outside a transaction,
+ * for what PostgreSQL refuses inside one (CREATE INDEX CONCURRENTLY) or should not hold a lock
+ * for (VALIDATE CONSTRAINT). Every statement in it must be safe to run again: a crash midway
+ * leaves the migration unrecorded and the next run starts it over (docs/decisions/0012).
+ */
+export const NO_TRANSACTION_MARKER = "-- tally:no-transaction";
+
+const runsOutsideTransaction = (migration: Migration) => migration.sql.split("\n", 1)[0]!.trim() === NO_TRANSACTION_MARKER;
+
+/**
+ * The statements of a script, split on semicolons outside quotes, quoted identifiers, dollar
+ * quotes and comments (a multi-statement string would run as one implicit transaction).
+ */
+export function splitStatements(script: string): string[] {
+  const statements: string[] = [];
+  let start = 0;
+  let i = 0;
+  const skipTo = (closing: string) => {
+    const end = script.indexOf(closing, i);
+    i = end === -1 ? script.length : end + closing.length;
+  };
+  while (i < script.length) {
+    const rest = script.slice(i);
+    const dollarQuote = /^\$[A-Za-z_]*\$/.exec(rest)?.[0];
+    if (rest.startsWith("--")) skipTo("\n");
+    else if (rest.startsWith("/*")) skipTo("*/");
+    else if (script[i] === "'" || script[i] === '"') {
+      i++;
+      skipTo(script[i - 1]!);
+    } else if (dollarQuote) {
+      i += dollarQuote.length;
+      skipTo(dollarQuote);
+    } else if (script[i] === ";") {
+      statements.push(script.slice(start, i));
+      start = ++i;
+    } else i++;
+  }
+  statements.push(script.slice(start));
+  return statements.filter((statement) => statement.replace(/--.*$/gm, "").trim() !== "");
+}
+
+// `IF NOT EXISTS` would keep an index a crashed concurrent build left INVALID (it is never used).
+const CONCURRENT_INDEX = /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+"?([^"\s(]+)"?/i;
+
+async function dropInvalidIndex(sql: SqlRunner, statement: string) {
+  const name = CONCURRENT_INDEX.exec(statement)?.[1];
+  if (!name) return;
+  const invalid = await sql.query(
+    `SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid`,
+    [name],
+  );
+  if (invalid.length) await sql.exec(`DROP INDEX CONCURRENTLY IF EXISTS "${name}"`);
+}
+
+async function applyInTransaction(sql: SqlRunner, migration: Migration) {
+  await sql.exec("BEGIN");
+  try {
+    await sql.exec(migration.sql);
+    await recordApplied(sql, migration);
+    await sql.exec("COMMIT");
+  } catch (error) {
+    await sql.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+async function applyOutsideTransaction(sql: SqlRunner, migration: Migration) {
+  for (const statement of splitStatements(migration.sql)) {
+    await dropInvalidIndex(sql, statement);
+    await sql.exec(statement);
+  }
+  await recordApplied(sql, migration);
+}
+
+async function recordApplied(sql: SqlRunner, migration: Migration) {
+  await sql.query(
+    `INSERT INTO "_prisma_migrations"
+       (id, checksum, finished_at, migration_name, applied_steps_count)
+     VALUES ($1, $2, now(), $3, 1)`,
+    [randomUUID(), migration.checksum, migration.name],
+  );
+}
+
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries
@@ -48,7 +133,10 @@ export class MigrationChecksumError extends Error {
   }
 }
 
-/** Applies pending migrations in order, each in its own transaction. Returns the names applied. */
+/**
+ * Applies pending migrations in order, each in its own transaction unless it starts with
+ * NO_TRANSACTION_MARKER. Returns the names applied.
+ */
 export async function migrate(sql: SqlRunner, migrations: Migration[]): Promise<string[]> {
   await sql.exec(BOOKKEEPING_TABLE);
   await sql.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
@@ -65,20 +153,8 @@ export async function migrate(sql: SqlRunner, migrations: Migration[]): Promise<
         if (checksum !== migration.checksum) throw new MigrationChecksumError(migration.name);
         continue;
       }
-      await sql.exec("BEGIN");
-      try {
-        await sql.exec(migration.sql);
-        await sql.query(
-          `INSERT INTO "_prisma_migrations"
-             (id, checksum, finished_at, migration_name, applied_steps_count)
-           VALUES ($1, $2, now(), $3, 1)`,
-          [randomUUID(), migration.checksum, migration.name],
-        );
-        await sql.exec("COMMIT");
-      } catch (error) {
-        await sql.exec("ROLLBACK");
-        throw error;
-      }
+      if (runsOutsideTransaction(migration)) await applyOutsideTransaction(sql, migration);
+      else await applyInTransaction(sql, migration);
       newlyApplied.push(migration.name);
     }
     return newlyApplied;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "./database.server";
-import { migrate, MigrationChecksumError, readMigrations, type Migration } from "./migrate.server";
+import { migrate, MigrationChecksumError, readMigrations, splitStatements, type Migration } from "./migrate.server";
 
 const migration = (name: string, sql: string): Migration => ({ name, sql, checksum: `sum-of-${sql}` });
 
@@ -57,5 +57,22 @@ describe("migrate", () => {
     await expect(
       database.withSqlRunner((sql) => migrate(sql, [migration("20300104000000_c", "SELECT 2;")])),
     ).rejects.toBeInstanceOf(MigrationChecksumError);
+  });
+});
+
+describe("splitStatements", () => {
+  it("splits on semicolons outside quotes, quoted identifiers, dollar quotes and comments", () => {
+    const script = [
+      "-- tally:no-transaction",
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS "a;b" ON "T" (x);`,
+      "INSERT INTO t VALUES ('x;y'); /* not ; here */",
+      "DO $body$ BEGIN PERFORM 1; END $body$;",
+      "-- a trailing comment;",
+    ].join("\n");
+    expect(splitStatements(script).map((statement) => statement.trim())).toEqual([
+      `-- tally:no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "a;b" ON "T" (x)`,
+      "INSERT INTO t VALUES ('x;y')",
+      "/* not ; here */\nDO $body$ BEGIN PERFORM 1; END $body$",
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { expiringNext } from "~/loyalty/expiry.server";
 import { loadShop, type LoadedShop } from "~/loyalty/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -61,9 +62,9 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
         const tier = shop.program.tiers.levels.find((level) => level.id === member.tierId);
         facts.push({
           customerId: member.shopifyCustomerId!,
-          balance: member.balance,
-          pending: member.pending,
-          nextExpiry: await expiringNext(db, shop, member),
+          balance: fromBigInt(member.balance),
+          pending: fromBigInt(member.pending),
+          nextExpiry: await expiringNext(db, shop, { ...member, balance: fromBigInt(member.balance) }),
           tier: tier ? { id: tier.id, name: tier.name } : null,
         });
       }

@@ -1,4 +1,5 @@
 import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import type { Reward } from "~/loyalty/program";
 import { loadShop } from "~/loyalty/program.server";
@@ -74,7 +75,7 @@ export async function deliverOutbox(db: PrismaClient, now: Date, gatewayOptions?
   for (const task of due) {
     const redemption = await deliverRedemptionCode(db, (task.payload as { redemptionId: string }).redemptionId, now, gatewayOptions, task);
     report.members++;
-    if (redemption.status === "active") report.points += redemption.pointsSpent;
+    if (redemption.status === "active") report.points += fromBigInt(redemption.pointsSpent);
   }
   return report;
 }
@@ -91,7 +92,7 @@ export async function expireUnusedCodes(db: PrismaClient, now: Date): Promise<Jo
     const shop = await loadShop(db, redemption.shopId);
     if (await inTransaction(db, (tx) => expireUnusedCode(tx, shop, redemption.id, now))) {
       report.members++;
-      report.points += redemption.pointsSpent;
+      report.points += fromBigInt(redemption.pointsSpent);
     }
   }
   return report;

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import { credit, lockMember, releaseDueLots } from "~/loyalty/ledger.server";
 import { expireDuePoints } from "~/loyalty/expiry.server";
@@ -14,6 +15,7 @@ import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
+import { pruneExpiredRows } from "./prune.server";
 import { syncReferralOffers } from "./referral-offers.server";
 
 /**
@@ -89,7 +91,7 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
                 where: { shopId: shop.id, held: false, remaining: { gt: 0 }, expiresAt: { gt: now, lte: horizon } },
                 _sum: { remaining: true },
               })
-            ).map((group) => ({ memberId: group.memberId, points: group._sum.remaining ?? 0, expiresAt: group.expiresAt! }))
+            ).map((group) => ({ memberId: group.memberId, points: fromBigInt(group._sum.remaining ?? 0n), expiresAt: group.expiresAt! }))
           : (
               await db.member.findMany({
                 where: {
@@ -101,7 +103,7 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
               })
             ).map((member) => ({
               memberId: member.id,
-              points: member.balance,
+              points: fromBigInt(member.balance),
               expiresAt: new Date(member.lastEarnedAt!.getTime() + expiry.days * DAY_MS),
             }));
       for (const item of expiring) {
@@ -215,6 +217,7 @@ export const POINTS_JOBS = {
   birthdays: (db: PrismaClient, now: Date, shop?: string) => awardBirthdays(db, now, shop),
   tiers: (db: PrismaClient, now: Date, shop?: string) => reevaluateAllTiers(db, now, shop),
   reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
+  prune: (db: PrismaClient, now: Date) => pruneExpiredRows(db, now),
 } as const;
 
 export type PointsJobName = keyof typeof POINTS_JOBS;

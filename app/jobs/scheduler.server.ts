@@ -1,12 +1,13 @@
 import type { PrismaClient } from "@prisma/client";
 import { POINTS_JOBS, type PointsJobName } from "./points.server";
+import type { PruneReport } from "./prune.server";
 
 const MINUTE = 60_000;
 
 const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
   { jobs: ["outbox", "sync", "flow", "import"], everyMs: 10_000 },
   { jobs: ["release", "expire", "remind", "expire_codes", "referrals"], everyMs: MINUTE },
-  { jobs: ["tiers", "reconcile", "birthdays"], everyMs: 60 * MINUTE },
+  { jobs: ["tiers", "reconcile", "birthdays", "prune"], everyMs: 60 * MINUTE },
 ];
 
 /**
@@ -24,7 +25,8 @@ export function startJobScheduler(db: PrismaClient): { stop(): Promise<void> } {
           if (stopped) return;
           try {
             const report = await POINTS_JOBS[name](db, new Date());
-            if (report.members) console.info(JSON.stringify({ event: "job.done", ...report }));
+            const pruned = "deleted" in report && Object.values(report.deleted as PruneReport["deleted"]).some((count) => count > 0);
+            if (report.members || pruned) console.info(JSON.stringify({ event: "job.done", ...report }));
           } catch (error) {
             console.error(JSON.stringify({ event: "job.failed", job: name, error: String(error) }));
           }

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { totalInUnits } from "./money";
 import { z } from "zod";
 import type { Program } from "./program";
 import type { LoadedShop } from "./program.server";
@@ -76,8 +77,9 @@ export interface DashboardMetrics {
    */
   revenue: {
     currencyCode: string | null;
-    members: { orders: number; cents: number };
-    others: { orders: number; cents: number };
+    /** In whole units of the shop's currency, for display (summed exactly from minor units). */
+    members: { orders: number; amount: number };
+    others: { orders: number; amount: number };
   };
   /** Up to five rewards by redemptions in the range (failed codes left out). */
   topRewards: { rewardId: string; name: string; redemptions: number; points: number }[];
@@ -140,12 +142,12 @@ export async function dashboardMetrics(
              COALESCE(SUM(pending), 0)::bigint AS pending
         FROM "Member"
        WHERE "shopId" = ${shop.id} AND "deletedAt" IS NULL AND "redactedAt" IS NULL`,
-    db.$queryRaw<{ member: boolean; orders: number; cents: bigint }[]>`
-      SELECT "memberId" IS NOT NULL AS member, COUNT(*)::int AS orders, COALESCE(SUM("eligibleCents"), 0)::bigint AS cents
+    db.$queryRaw<{ member: boolean; currencyCode: string | null; orders: number; minorUnits: bigint }[]>`
+      SELECT "memberId" IS NOT NULL AS member, "currencyCode", COUNT(*)::int AS orders, COALESCE(SUM("eligibleCents"), 0)::bigint AS "minorUnits"
         FROM "Order"
        WHERE "shopId" = ${shop.id} AND "paidAt" IS NOT NULL AND NOT test AND "cancelledAt" IS NULL
          AND COALESCE("placedAt", "paidAt") >= ${from} AND COALESCE("placedAt", "paidAt") < ${to}
-       GROUP BY 1`,
+       GROUP BY 1, 2`,
     // The name as the latest redemption stored it: the program may have renamed or removed the reward.
     db.$queryRaw<{ rewardId: string; name: string; redemptions: number; points: bigint }[]>`
       SELECT "rewardId", (array_agg(reward->>'name' ORDER BY "createdAt" DESC))[1] AS name,
@@ -170,8 +172,8 @@ export async function dashboardMetrics(
   const balance = Number(members?.balance ?? 0);
   const basis = redemptionValuePerPoint(shop.program);
   const orderGroup = (member: boolean) => {
-    const group = orderGroups.find((row) => row.member === member);
-    return { orders: group?.orders ?? 0, cents: Number(group?.cents ?? 0) };
+    const groups = orderGroups.filter((row) => row.member === member);
+    return { orders: groups.reduce((sum, group) => sum + group.orders, 0), amount: totalInUnits(groups) };
   };
   return {
     range: { from, to },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineMultiplier, pointsForOrder, pointsOrderKeeps, roundPoints, type EligibleLine } from "./earning";
+import { lineMultiplier, pointsForOrder, pointsOrderKeeps, type EligibleLine } from "./earning";
 import { defaultProgram, programSchema, type Program } from "./program";
 
 const line = (lineItemId: string, cents: number, productId: string | null = null): EligibleLine => ({
@@ -14,36 +14,36 @@ const withOrderRule = (changes: Partial<Program["earning"]["order"]>, extra: Par
 
 describe("the default program", () => {
   it("an order of 120.00 earns 120 points; 120.99 still earns 120", () => {
-    expect(pointsForOrder(defaultProgram(), { placedAt, lines: [line("a", 12000)] }).points).toBe(120);
-    expect(pointsForOrder(defaultProgram(), { placedAt, lines: [line("a", 12099)] }).points).toBe(120);
+    expect(pointsForOrder(defaultProgram(), { placedAt, currencyDigits: 2, lines: [line("a", 12000)] }).points).toBe(120);
+    expect(pointsForOrder(defaultProgram(), { placedAt, currencyDigits: 2, lines: [line("a", 12099)] }).points).toBe(120);
   });
 
   it("earns nothing on an order of nothing", () => {
-    expect(pointsForOrder(defaultProgram(), { placedAt, lines: [] }).points).toBe(0);
+    expect(pointsForOrder(defaultProgram(), { placedAt, currencyDigits: 2, lines: [] }).points).toBe(0);
   });
 });
 
 describe("rates and rounding", () => {
   it("applies points per currency unit with the chosen rounding", () => {
-    const order = { placedAt, lines: [line("a", 1050)] }; // 10.50
+    const order = { placedAt, currencyDigits: 2, lines: [line("a", 1050)] }; // 10.50
     expect(pointsForOrder(withOrderRule({ pointsPerCurrencyUnit: 5 }), order).points).toBe(52);
     expect(pointsForOrder(withOrderRule({ pointsPerCurrencyUnit: 0.1, rounding: "round" }), order).points).toBe(1);
     expect(pointsForOrder(withOrderRule({ pointsPerCurrencyUnit: 0.1, rounding: "ceil" }), order).points).toBe(2);
     expect(pointsForOrder(withOrderRule({ pointsPerCurrencyUnit: 0.1, rounding: "floor" }), order).points).toBe(1);
   });
 
-  it("ignores float noise when rounding down", () => {
-    expect(roundPoints(0.1 * 3 * 10, "floor")).toBe(3);
+  it("rounds exactly: 0.1 points per unit on 30.00 is 3, not 2.9999999999999996 floored to 2", () => {
+    expect(pointsForOrder(withOrderRule({ pointsPerCurrencyUnit: 0.1 }), { placedAt, currencyDigits: 2, lines: [line("a", 3000)] }).points).toBe(3);
   });
 
   it("awards nothing below the minimum order, and everything from it", () => {
     const program = withOrderRule({ minimumSubtotal: 50 });
-    expect(pointsForOrder(program, { placedAt, lines: [line("a", 4999)] }).points).toBe(0);
-    expect(pointsForOrder(program, { placedAt, lines: [line("a", 5000)] }).points).toBe(50);
+    expect(pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 4999)] }).points).toBe(0);
+    expect(pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 5000)] }).points).toBe(50);
   });
 
   it("carries the hold period of the rule", () => {
-    expect(pointsForOrder(withOrderRule({ holdDays: 14 }), { placedAt, lines: [line("a", 100)] }).holdDays).toBe(14);
+    expect(pointsForOrder(withOrderRule({ holdDays: 14 }), { placedAt, currencyDigits: 2, lines: [line("a", 100)] }).holdDays).toBe(14);
   });
 });
 
@@ -55,7 +55,7 @@ describe("product rules", () => {
       { match: { productIds: ["10"] }, multiplier: 2 },
       { match: { productIds: ["20"] }, multiplier: 0 },
     ]);
-    const award = pointsForOrder(program, { placedAt, lines: [line("a", 1000, "10"), line("b", 1000, "20"), line("c", 1000, "30")] });
+    const award = pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 1000, "10"), line("b", 1000, "20"), line("c", 1000, "30")] });
     expect(award.points).toBe(30); // 20 + 0 + 10
   });
 
@@ -70,7 +70,7 @@ describe("product rules", () => {
       ["2", { collectionIds: [], tags: ["sale"], productType: null }],
       ["3", { collectionIds: [], tags: [], productType: "Gift" }],
     ]);
-    const award = pointsForOrder(program, { placedAt, lines: [line("a", 1000, "1"), line("b", 1000, "2"), line("c", 1000, "3")] }, facts);
+    const award = pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 1000, "1"), line("b", 1000, "2"), line("c", 1000, "3")] }, facts);
     expect(award.points).toBe(50); // 30 + 0 + 20
   });
 
@@ -96,32 +96,33 @@ describe("bonus events", () => {
   });
 
   it("applies the strongest event running when the order was placed, without compounding", () => {
-    expect(pointsForOrder(program, { placedAt, lines: [line("a", 1000)] }).points).toBe(30);
-    expect(pointsForOrder(program, { placedAt: new Date("2026-06-14T09:00:00Z"), lines: [line("a", 1000)] }).points).toBe(20);
-    expect(pointsForOrder(program, { placedAt: new Date("2026-06-16T00:00:00Z"), lines: [line("a", 1000)] }).points).toBe(10);
+    expect(pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 1000)] }).points).toBe(30);
+    expect(pointsForOrder(program, { placedAt: new Date("2026-06-14T09:00:00Z"), currencyDigits: 2, lines: [line("a", 1000)] }).points).toBe(20);
+    expect(pointsForOrder(program, { placedAt: new Date("2026-06-16T00:00:00Z"), currencyDigits: 2, lines: [line("a", 1000)] }).points).toBe(10);
   });
 });
 
 describe("what an order keeps after refunds", () => {
-  const order = { pointsEarned: 120, lines: [{ ...line("a", 12000), weightedCents: 12000 }] };
+  const order = { pointsEarned: 120, currencyDigits: 2, lines: [{ ...line("a", 12000), weightedCents: 12000 }] };
 
   it("a refund of 30 on an order of 120 takes back 30 points", () => {
-    expect(pointsOrderKeeps(order, [[{ lineItemId: "a", subtotalCents: 3000 }]], false)).toBe(90);
+    expect(pointsOrderKeeps(order, [[{ lineItemId: "a", subtotal: "30.00" }]], false)).toBe(90);
   });
 
   it("a full refund or a cancellation takes back everything, never more", () => {
-    expect(pointsOrderKeeps(order, [[{ lineItemId: "a", subtotalCents: 12000 }], [{ lineItemId: "a", subtotalCents: 5000 }]], false)).toBe(0);
+    expect(pointsOrderKeeps(order, [[{ lineItemId: "a", subtotal: "120.00" }], [{ lineItemId: "a", subtotal: "50.00" }]], false)).toBe(0);
     expect(pointsOrderKeeps(order, [], true)).toBe(0);
   });
 
   it("refunding an excluded line takes back nothing", () => {
     const mixed = {
       pointsEarned: 100,
+      currencyDigits: 2,
       lines: [
         { ...line("earning", 10000), weightedCents: 10000 },
         { ...line("excluded", 5000), weightedCents: 0 },
       ],
     };
-    expect(pointsOrderKeeps(mixed, [[{ lineItemId: "excluded", subtotalCents: 5000 }]], false)).toBe(100);
+    expect(pointsOrderKeeps(mixed, [[{ lineItemId: "excluded", subtotal: "50.00" }]], false)).toBe(100);
   });
 });

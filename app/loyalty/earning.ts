@@ -1,8 +1,11 @@
+import { fromBigInt } from "~/db/bigint";
+import { toMinorUnits } from "./money";
 import type { OrderEarning, Program } from "./program";
 
 /**
- * Earning rules: pure functions of the program and an order. Amounts are in cents of the
- * shop's currency (hundredths), so sums are exact.
+ * Earning rules: pure functions of the program and an order. Amounts are integer minor units of
+ * the order's currency (the `…Cents` fields: cents, yen or fils), and points are computed from
+ * them in exact integer arithmetic: a multiplier is counted in thousandths, a rate in millionths.
  */
 
 export interface EligibleLine {
@@ -16,6 +19,8 @@ export interface EligibleLine {
 
 export interface EligibleOrder {
   placedAt: Date;
+  /** Decimal places of the currency's minor unit (ISO 4217). */
+  currencyDigits: number;
   lines: EligibleLine[];
 }
 
@@ -26,7 +31,7 @@ export interface ProductFacts {
 }
 
 export interface WeightedLine extends EligibleLine {
-  /** eligibleCents × the line's multiplier: its share of the order's points. */
+  /** eligibleCents × the line's multiplier in thousandths: its share of the order's points. */
   weightedCents: number;
 }
 
@@ -40,12 +45,26 @@ export interface OrderAward {
 
 type Rounding = OrderEarning["rounding"];
 
-export function roundPoints(value: number, rounding: Rounding): number {
-  // Tolerate float noise (e.g. 119.99999999) before rounding down or up.
-  const nudged = Math.round(value * 1e6) / 1e6;
-  if (rounding === "floor") return Math.floor(nudged);
-  if (rounding === "ceil") return Math.ceil(nudged);
-  return Math.round(nudged);
+/** numerator / denominator (both ≥ 0, denominator > 0) rounded as the program says; halves round up. */
+export function divideRounded(numerator: bigint, denominator: bigint, rounding: Rounding): bigint {
+  if (rounding === "floor") return numerator / denominator;
+  if (rounding === "ceil") return (numerator + denominator - 1n) / denominator;
+  return (2n * numerator + denominator) / (2n * denominator);
+}
+
+/** A multiplier the merchant typed (1.5, 2.25) in exact thousandths. */
+export function inThousandths(multiplier: number): bigint {
+  return BigInt(Math.round(multiplier * 1000));
+}
+
+/** A points rate the merchant typed (1, 0.05, 2.5) in exact millionths. */
+function inMillionths(rate: number): bigint {
+  return BigInt(Math.round(rate * 1_000_000));
+}
+
+/** points × a multiplier (a tier's), exactly, rounded to the nearest point. */
+export function withMultiplier(points: number, multiplier: number): number {
+  return fromBigInt(divideRounded(BigInt(points) * inThousandths(multiplier), 1000n, "round"));
 }
 
 /** 0 if any rule that matches excludes the product, else the highest matching multiplier, else 1. */
@@ -79,52 +98,84 @@ export function needsProductFacts(program: Program): boolean {
   );
 }
 
+/**
+ * The rule applied to an order's amounts: weighted minor units (× line multipliers in
+ * thousandths) × the rate × the bonus, over one currency unit, rounded once at the end.
+ */
+function pointsForWeighted(
+  rule: OrderEarning,
+  order: { eligibleCents: bigint; weightedCents: bigint; bonusMultiplier: number; currencyDigits: number },
+): number {
+  const minimum = toMinorUnits(String(rule.minimumSubtotal), order.currencyDigits) ?? 0n;
+  if (order.eligibleCents <= 0n || order.eligibleCents < minimum) return 0;
+  const scale = 10n ** BigInt(order.currencyDigits) * 1000n * 1_000_000n * 1000n;
+  const numerator = order.weightedCents * inMillionths(rule.pointsPerCurrencyUnit) * inThousandths(order.bonusMultiplier);
+  return fromBigInt(divideRounded(numerator, scale, rule.rounding));
+}
+
+/** What an amount in whole currency units (the admin's example order) earns under the rule. */
+export function pointsForAmount(rule: OrderEarning, units: number): number {
+  const cents = BigInt(Math.round(units * 100));
+  return pointsForWeighted(rule, { eligibleCents: cents, weightedCents: cents * 1000n, bonusMultiplier: 1, currencyDigits: 2 });
+}
+
 export function pointsForOrder(
   program: Program,
   order: EligibleOrder,
   products: ReadonlyMap<string, ProductFacts> = new Map(),
 ): OrderAward {
   const rule = program.earning.order;
-  const lines = order.lines.map((line) => ({
-    ...line,
-    weightedCents: line.eligibleCents * lineMultiplier(rule.productRules, line.productId, line.productId ? products.get(line.productId) : undefined),
-  }));
-  const eligibleCents = lines.reduce((sum, line) => sum + line.eligibleCents, 0);
-  const weightedCents = lines.reduce((sum, line) => sum + line.weightedCents, 0);
+  const lines = order.lines.map((line) => {
+    const multiplier = lineMultiplier(rule.productRules, line.productId, line.productId ? products.get(line.productId) : undefined);
+    return { ...line, weightedCents: fromBigInt(BigInt(line.eligibleCents) * inThousandths(multiplier)) };
+  });
+  const eligibleCents = lines.reduce((sum, line) => sum + BigInt(line.eligibleCents), 0n);
+  const weightedCents = lines.reduce((sum, line) => sum + BigInt(line.weightedCents), 0n);
   const bonusMultiplier = bonusMultiplierAt(program, order.placedAt);
-  const qualifies = program.enabled && eligibleCents > 0 && eligibleCents >= Math.round(rule.minimumSubtotal * 100);
-  const points = qualifies ? roundPoints((weightedCents / 100) * rule.pointsPerCurrencyUnit * bonusMultiplier, rule.rounding) : 0;
-  return { points, eligibleCents, lines, holdDays: rule.holdDays, bonusMultiplier };
+  const points = program.enabled ? pointsForWeighted(rule, { eligibleCents, weightedCents, bonusMultiplier, currencyDigits: order.currencyDigits }) : 0;
+  return { points, eligibleCents: fromBigInt(eligibleCents), lines, holdDays: rule.holdDays, bonusMultiplier };
 }
 
+/** A refunded line as Shopify states it: the amount is decimal text, read in the order's currency when the refund is settled. */
 export interface RefundLine {
   lineItemId: string;
-  subtotalCents: number;
+  subtotal: string;
+}
+
+/** What an order's refunds returned, in minor units of its currency. */
+export function refundedAmount(refunds: RefundLine[], currencyDigits: number): bigint {
+  return refunds.reduce((sum, line) => sum + (toMinorUnits(line.subtotal, currencyDigits) ?? 0n), 0n);
 }
 
 /**
  * The points an order should still hold once these refunds (and perhaps a cancellation) are
- * known: the earned points less the refunded share of the order's weighted subtotal. A function
- * of the set of facts, not of the order they arrived in.
+ * known: the earned points less the refunded share of the order's weighted subtotal, computed as
+ * an exact fraction. A function of the set of facts, not of the order they arrived in.
  */
 export function pointsOrderKeeps(
-  order: { pointsEarned: number; lines: WeightedLine[] },
+  order: { pointsEarned: number; currencyDigits: number; lines: WeightedLine[] },
   refunds: RefundLine[][],
   cancelled: boolean,
 ): number {
   if (cancelled || order.pointsEarned <= 0) return 0;
   const byLine = new Map(order.lines.map((line) => [line.lineItemId, line]));
-  const totalWeighted = order.lines.reduce((sum, line) => sum + line.weightedCents, 0);
-  if (totalWeighted <= 0) return 0;
-  let refundedWeighted = 0;
+  const totalWeighted = order.lines.reduce((sum, line) => sum + BigInt(line.weightedCents), 0n);
+  if (totalWeighted <= 0n) return 0;
+  // Σ weighted × min(refunded, gross) / gross, kept as numerator / denominator.
+  let numerator = 0n;
+  let denominator = 1n;
   for (const refund of refunds) {
     for (const refunded of refund) {
       const line = byLine.get(refunded.lineItemId);
       if (!line || line.grossCents <= 0) continue;
-      const share = Math.min(refunded.subtotalCents, line.grossCents) / line.grossCents;
-      refundedWeighted += share * line.weightedCents;
+      const gross = BigInt(line.grossCents);
+      const amount = toMinorUnits(refunded.subtotal, order.currencyDigits) ?? 0n;
+      const share = (amount < gross ? amount : gross) * BigInt(line.weightedCents);
+      numerator = numerator * gross + share * denominator;
+      denominator *= gross;
     }
   }
-  const reversed = Math.min(order.pointsEarned, Math.round((order.pointsEarned * Math.min(refundedWeighted, totalWeighted)) / totalWeighted));
-  return order.pointsEarned - reversed;
+  if (numerator > totalWeighted * denominator) numerator = totalWeighted * denominator;
+  const reversed = divideRounded(BigInt(order.pointsEarned) * numerator, totalWeighted * denominator, "round");
+  return order.pointsEarned - fromBigInt(reversed);
 }

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
 import { queueMemberSyncs } from "./member-sync.server";
@@ -19,11 +20,11 @@ export async function expiringNext(
     return { points: member.balance, at: new Date(from.getTime() + expiry.days * DAY_MS).toISOString() };
   }
   // Read on every storefront view: one statement for the soonest expiry date and its points.
-  const [next] = await db.$queryRaw<{ at: Date; points: number }[]>`
-    SELECT "expiresAt" AS at, SUM(remaining)::int AS points FROM "PointLot"
+  const [next] = await db.$queryRaw<{ at: Date; points: bigint }[]>`
+    SELECT "expiresAt" AS at, SUM(remaining)::bigint AS points FROM "PointLot"
      WHERE "memberId" = ${member.id} AND NOT held AND remaining > 0 AND "expiresAt" IS NOT NULL
      GROUP BY "expiresAt" ORDER BY "expiresAt" LIMIT 1`;
-  return next ? { points: next.points, at: next.at.toISOString() } : null;
+  return next ? { points: fromBigInt(next.points), at: next.at.toISOString() } : null;
 }
 
 /** Members whose expiry is looked at in one transaction: one statement writes all their entries. */
@@ -72,7 +73,7 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
     const expired = await inTransaction(db, async (tx) => {
       await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
       // Re-read under the locks: an order may have just renewed an inactive member.
-      const members = await tx.$queryRaw<{ id: string; points: number }[]>`
+      const members = await tx.$queryRaw<{ id: string; points: bigint }[]>`
         WITH due AS (
           SELECT l.id, l."memberId", l.remaining, l."orderId" FROM ${dueLots(ids)} AND l.held = false AND l.remaining > 0
         ), zeroed AS (
@@ -84,7 +85,7 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
           ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
           RETURNING "memberId", delta
         ), totals AS (
-          SELECT "memberId", SUM(delta)::int AS delta FROM entries GROUP BY "memberId"
+          SELECT "memberId", SUM(delta)::bigint AS delta FROM entries GROUP BY "memberId"
         ), balances AS (
           UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = ${NOW_UTC}
             FROM totals WHERE m.id = totals."memberId" RETURNING m.id, totals.delta
@@ -94,7 +95,7 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
       return members;
     });
     report.members += expired.length;
-    report.points += expired.reduce((sum, member) => sum + Number(member.points), 0);
+    report.points += expired.reduce((sum, member) => sum + fromBigInt(member.points), 0);
   }
   return report;
 }

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { queueFlowEvent } from "./flow-events.server";
 import { memberSyncUpsert } from "./member-sync.server";
@@ -24,17 +25,21 @@ export interface LockedMember {
   tierHeldUntil: Date | null;
 }
 
+type MemberRow = Omit<LockedMember, "balance" | "pending"> & { balance: bigint; pending: bigint };
+const lockedMember = (row: MemberRow): LockedMember => ({ ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) });
+
 export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember> {
-  const [member] = await tx.$queryRaw<LockedMember[]>`
+  const [member] = await tx.$queryRaw<MemberRow[]>`
     SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ${memberId} FOR UPDATE`;
   if (!member) throw new Error(`member ${memberId} not found`);
-  return member;
+  return lockedMember(member);
 }
 
 /** Several members locked at once, in id order (as single locks are taken), for batch work. */
 export async function lockMembers(tx: Tx, memberIds: string[]): Promise<LockedMember[]> {
-  return tx.$queryRaw<LockedMember[]>`
+  const rows = await tx.$queryRaw<MemberRow[]>`
     SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`;
+  return rows.map(lockedMember);
 }
 
 /** The member for a Shopify customer, created on first sight, locked for the transaction. */
@@ -44,9 +49,9 @@ export async function lockMemberForCustomer(
   shopifyCustomerId: string,
   profile: { email?: string | null } = {},
 ): Promise<LockedMember> {
-  const locked = () => tx.$queryRaw<LockedMember[]>`
+  const locked = async () => (await tx.$queryRaw<MemberRow[]>`
     SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member"
-     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`;
+     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`).map(lockedMember);
   const [known] = await locked();
   if (known) return known;
   await tx.$executeRaw`
@@ -138,10 +143,12 @@ export interface DebitResult {
 export async function debit(tx: Tx, member: LockedMember, input: DebitInput): Promise<DebitResult | null> {
   if (input.points <= 0) return { debited: 0, shortfall: 0 };
   if (await entryExists(tx, member.shopId, input.key)) return null;
-  const lots = await tx.$queryRaw<{ id: string; orderId: string | null; remaining: number; held: boolean }[]>`
-    SELECT id, "orderId", remaining, held FROM "PointLot"
-     WHERE "memberId" = ${member.id} AND remaining > 0 ${input.includePending ? Prisma.empty : Prisma.sql`AND NOT held`}
-     ORDER BY "expiresAt" ASC NULLS LAST, "availableAt" ASC, "createdAt" ASC`;
+  const lots = (
+    await tx.$queryRaw<{ id: string; orderId: string | null; remaining: bigint; held: boolean }[]>`
+      SELECT id, "orderId", remaining, held FROM "PointLot"
+       WHERE "memberId" = ${member.id} AND remaining > 0 ${input.includePending ? Prisma.empty : Prisma.sql`AND NOT held`}
+       ORDER BY "expiresAt" ASC NULLS LAST, "availableAt" ASC, "createdAt" ASC`
+  ).map((lot) => ({ ...lot, remaining: fromBigInt(lot.remaining) }));
   const ordered = [
     ...lots.filter((lot) => input.fromOrderId && lot.orderId === input.fromOrderId),
     ...lots.filter((lot) => !(input.fromOrderId && lot.orderId === input.fromOrderId) && !lot.held),
@@ -162,7 +169,7 @@ export async function debit(tx: Tx, member: LockedMember, input: DebitInput): Pr
   if (taken.length) {
     await tx.$executeRaw`
       UPDATE "PointLot" SET remaining = remaining - t.take
-        FROM unnest(${taken.map((lot) => lot.id)}::text[], ${taken.map((lot) => lot.take)}::int[]) AS t(id, take)
+        FROM unnest(${taken.map((lot) => lot.id)}::text[], ${taken.map((lot) => lot.take)}::int8[]) AS t(id, take)
        WHERE "PointLot".id = t.id`;
   }
   const debited = fromBalance + fromPending;
@@ -179,9 +186,10 @@ export async function releaseDueLots(tx: Tx, member: LockedMember, now: Date): P
   let released = 0;
   for (const lot of due) {
     await tx.pointLot.update({ where: { id: lot.id }, data: { held: false } });
-    if (lot.remaining > 0) {
-      await writeEntry(tx, member, { key: `release:${lot.id}`, kind: "release", orderId: lot.orderId }, lot.remaining, -lot.remaining);
-      released += lot.remaining;
+    const remaining = fromBigInt(lot.remaining);
+    if (remaining > 0) {
+      await writeEntry(tx, member, { key: `release:${lot.id}`, kind: "release", orderId: lot.orderId }, remaining, -remaining);
+      released += remaining;
     }
   }
   return released;
@@ -217,10 +225,11 @@ export interface LedgerDiscrepancy {
  * the sums of the ledger, and equal what the open lots hold. Returns the members where not.
  */
 export async function ledgerDiscrepancies(db: PrismaClient | Tx, shopId: string): Promise<LedgerDiscrepancy[]> {
-  const rows = await db.$queryRaw<LedgerDiscrepancy[]>`
+  type Row = { [K in keyof LedgerDiscrepancy]: K extends "memberId" ? string : bigint };
+  const rows = await db.$queryRaw<Row[]>`
     SELECT m.id AS "memberId", m.balance, m.pending,
-           COALESCE(e.balance, 0)::int AS "ledgerBalance", COALESCE(e.pending, 0)::int AS "ledgerPending",
-           COALESCE(l.available, 0)::int AS "lotsAvailable", COALESCE(l.pending, 0)::int AS "lotsPending"
+           COALESCE(e.balance, 0)::bigint AS "ledgerBalance", COALESCE(e.pending, 0)::bigint AS "ledgerPending",
+           COALESCE(l.available, 0)::bigint AS "lotsAvailable", COALESCE(l.pending, 0)::bigint AS "lotsPending"
       FROM "Member" m
       LEFT JOIN (SELECT "memberId", SUM(delta) AS balance, SUM("pendingDelta") AS pending
                    FROM "LedgerEntry" WHERE "shopId" = ${shopId} GROUP BY "memberId") e ON e."memberId" = m.id
@@ -228,11 +237,21 @@ export async function ledgerDiscrepancies(db: PrismaClient | Tx, shopId: string)
                         SUM(remaining) FILTER (WHERE held) AS pending
                    FROM "PointLot" WHERE "shopId" = ${shopId} GROUP BY "memberId") l ON l."memberId" = m.id
      WHERE m."shopId" = ${shopId}`;
-  return rows.filter(
-    (row) =>
-      row.balance !== row.ledgerBalance ||
-      row.pending !== row.ledgerPending ||
-      row.balance !== row.lotsAvailable ||
-      row.pending !== row.lotsPending,
-  );
+  return rows
+    .filter(
+      (row) =>
+        row.balance !== row.ledgerBalance ||
+        row.pending !== row.ledgerPending ||
+        row.balance !== row.lotsAvailable ||
+        row.pending !== row.lotsPending,
+    )
+    .map((row) => ({
+      memberId: row.memberId,
+      balance: fromBigInt(row.balance),
+      pending: fromBigInt(row.pending),
+      ledgerBalance: fromBigInt(row.ledgerBalance),
+      ledgerPending: fromBigInt(row.ledgerPending),
+      lotsAvailable: fromBigInt(row.lotsAvailable),
+      lotsPending: fromBigInt(row.lotsPending),
+    }));
 }

@@ -11,7 +11,7 @@ export const EXPORT_PAGE = 1000;
 
 // Spreadsheets run a cell starting with = + - @ as a formula: csv-stringify quotes those with
 // a leading ' (negative numbers stay numbers). The byte order mark makes Excel read UTF-8.
-const csvPage = (records: (string | number | null)[][], header: string[] | null) =>
+const csvPage = (records: (string | number | bigint | null)[][], header: string[] | null) =>
   stringify(header ? [header, ...records] : records, { escape_formulas: true, bom: header !== null });
 
 const isoDate = (date: Date | null) => date?.toISOString() ?? null;

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -174,7 +175,7 @@ async function readBatch(db: PrismaClient | Tx, importId: string, lock: boolean)
   });
   return {
     ...found,
-    rows: rows.map((row) => (row.email === null ? { line: row.line, erased: true as const } : { line: row.line, email: row.email, points: row.points, tier: row.tier, birthday: row.birthday })),
+    rows: rows.map((row) => (row.email === null ? { line: row.line, erased: true as const } : { line: row.line, email: row.email, points: fromBigInt(row.points), tier: row.tier, birthday: row.birthday })),
   };
 }
 
@@ -210,7 +211,7 @@ async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: 
   const heldUntil = keptUntil(shop.program.tiers, now) ?? new Date(now.getTime() + IMPORTED_TIER_HELD_MS);
   const imported = await tx.$queryRaw<{ customerId: string; memberId: string; tierId: string | null }[]>`
     WITH incoming AS (
-      SELECT * FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[], ${column((r) => r.row.points)}::int[],
+      SELECT * FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[], ${column((r) => r.row.points)}::int8[],
                            ${column((r) => r.customer.firstName)}::text[], ${column((r) => r.customer.lastName)}::text[],
                            ${column((r) => r.row.birthday)}::text[], ${column((r) => r.tierId)}::text[])
         AS i("customerId", email, points, "firstName", "lastName", birthday, "tierId")

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient, type RedemptionStatus } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { z } from "zod";
 import type { Program, Reward } from "./program";
 import { loadShop } from "./program.server";
@@ -64,7 +65,7 @@ const isoDate = z.iso.datetime();
 // The cursor carries its sort so a cursor from another sort order is refused, not misread.
 const cursorSchema = z.discriminatedUnion("s", [
   z.object({ s: z.literal("email"), v: z.string().max(1000).nullable(), id: memberId }),
-  z.object({ s: z.literal("balance"), v: z.number().int().min(-2_147_483_648).max(2_147_483_647), id: memberId }),
+  z.object({ s: z.literal("balance"), v: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), id: memberId }),
   z.object({ s: z.literal("lastActivity"), v: isoDate, id: memberId }),
   z.object({ s: z.literal("created"), v: isoDate, id: memberId }),
 ]);
@@ -167,10 +168,12 @@ export async function listMembers(db: PrismaClient, shopId: string, input: ListM
   for (const { condition, orderBy } of segments) {
     if (rows.length > limit) break;
     rows.push(
-      ...(await db.$queryRaw<MemberListRow[]>`
-        SELECT ${MEMBER_COLUMNS} FROM "Member"
-         WHERE "shopId" = ${shopId} ${condition} ${search}
-         ORDER BY ${orderBy} LIMIT ${limit + 1 - rows.length}`),
+      ...(
+        await db.$queryRaw<(Omit<MemberListRow, "balance" | "pending"> & { balance: bigint; pending: bigint })[]>`
+          SELECT ${MEMBER_COLUMNS} FROM "Member"
+           WHERE "shopId" = ${shopId} ${condition} ${search}
+           ORDER BY ${orderBy} LIMIT ${limit + 1 - rows.length}`
+      ).map((row) => ({ ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) })),
     );
   }
   const more = rows.length > limit;
@@ -323,8 +326,8 @@ export async function memberDetail(db: PrismaClient, shopId: string, memberId: s
       lastName: member.lastName,
       phone: member.phone,
       birthday: member.birthday,
-      balance: member.balance,
-      pending: member.pending,
+      balance: fromBigInt(member.balance),
+      pending: fromBigInt(member.pending),
       tier: tierRef(program, member.tierId),
       tierHeldUntil: member.tierHeldUntil,
       lastEarnedAt: member.lastEarnedAt,
@@ -337,9 +340,9 @@ export async function memberDetail(db: PrismaClient, shopId: string, memberId: s
       id: entry.id,
       createdAt: entry.createdAt,
       kind: entry.kind,
-      delta: entry.delta,
-      pendingDelta: entry.pendingDelta,
-      description: describeLedgerEntry({ ...entry, orderName: entry.order?.name ?? null }, program),
+      delta: fromBigInt(entry.delta),
+      pendingDelta: fromBigInt(entry.pendingDelta),
+      description: describeLedgerEntry({ ...entry, delta: fromBigInt(entry.delta), pendingDelta: fromBigInt(entry.pendingDelta), orderName: entry.order?.name ?? null }, program),
       staffId: entry.staffId,
     })),
     ledgerTruncated: entries.length > LEDGER_LIMIT,
@@ -349,7 +352,7 @@ export async function memberDetail(db: PrismaClient, shopId: string, memberId: s
       rewardId: redemption.rewardId,
       rewardName: (redemption.reward as unknown as Reward).name,
       status: redemption.status,
-      pointsSpent: redemption.pointsSpent,
+      pointsSpent: fromBigInt(redemption.pointsSpent),
       createdAt: redemption.createdAt,
       endsAt: redemption.endsAt,
       usedAt: redemption.usedAt,

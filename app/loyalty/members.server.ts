@@ -1,4 +1,5 @@
 import type { CustomerProfile } from "~/shopify/order-payloads";
+import { fromBigInt } from "~/db/bigint";
 import { credit, debit, lockMember, lockMemberForCustomer, type LockedMember, type Tx } from "./ledger.server";
 import { claimGuestOrders } from "./orders.server";
 import { erasePersonalData } from "./privacy.server";
@@ -52,7 +53,7 @@ export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: s
   const kept = await lockMemberForCustomer(tx, shop.id, keptCustomerId);
   const merged: LockedMember = await lockMember(tx, from.id);
   const lots = await tx.pointLot.findMany({ where: { memberId: merged.id, remaining: { gt: 0 } }, orderBy: { createdAt: "asc" } });
-  const total = lots.reduce((sum, lot) => sum + lot.remaining, 0);
+  const total = lots.reduce((sum, lot) => sum + fromBigInt(lot.remaining), 0);
   const cause = `merge:${deletedCustomerId}:${keptCustomerId}`;
   const moved = await debit(tx, merged, {
     key: `${cause}:out`,
@@ -68,7 +69,7 @@ export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: s
       await credit(tx, kept, {
         key: `${cause}:in:${lot.id}`,
         kind: "merge_in",
-        points: lot.remaining,
+        points: fromBigInt(lot.remaining),
         now,
         availableAt: lot.held ? lot.availableAt : new Date(Math.min(lot.availableAt.getTime(), now.getTime())),
         expiresAt: lot.expiresAt,

@@ -59,6 +59,7 @@ function factsFor(customerId: string, input: Scenario) {
   const orderId = String(nextOrder++);
   const paid: PaidOrder = {
     shopifyOrderId: orderId,
+    currencyCode: "USD",
     name: `#${orderId}`,
     email: `${customerId}@example.com`,
     test: false,
@@ -74,7 +75,7 @@ function factsFor(customerId: string, input: Scenario) {
   const refunds: Refund[] = input.refunds.map((refund, i) => ({
     shopifyRefundId: `${orderId}-r${i}`,
     shopifyOrderId: orderId,
-    lines: [{ lineItemId: `${orderId}-${refund.line}`, subtotalCents: Math.floor(input.lineCents[refund.line]! * refund.share) }],
+    lines: [{ lineItemId: `${orderId}-${refund.line}`, subtotal: (Math.floor(input.lineCents[refund.line]! * refund.share) / 100).toFixed(2) }],
   }));
   return { paid, refunds, cancelledAt: new Date("2026-05-02T10:00:00Z") };
 }

@@ -1,7 +1,9 @@
 import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
 import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "./referrals.server";
-import { pointsForOrder, pointsOrderKeeps, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
+import { pointsForOrder, pointsOrderKeeps, withMultiplier, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
+import { minorUnitDigits } from "./currency";
+import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
 import { expiresAtFor, type LoadedShop } from "./program.server";
@@ -49,9 +51,9 @@ export async function recordPaidOrder(
   await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
   const firstPayment = !order.paidAt;
   if (firstPayment) {
-    const award = pointsForOrder(shop.program, { placedAt: paid.placedAt, lines: paid.lines }, products);
+    const award = pointsForOrder(shop.program, { placedAt: paid.placedAt, currencyDigits: minorUnitDigits(paid.currencyCode), lines: paid.lines }, products);
     const [paidOrder] = await tx.$queryRaw<Order[]>`
-      UPDATE "Order" SET "paidAt" = ${now}, "placedAt" = ${paid.placedAt}, name = ${paid.name}, email = ${paid.email}, test = ${paid.test},
+      UPDATE "Order" SET "paidAt" = ${now}, "placedAt" = ${paid.placedAt}, name = ${paid.name}, email = ${paid.email}, test = ${paid.test}, "currencyCode" = ${paid.currencyCode},
                          "shopifyCustomerId" = ${paid.customerId}, "cancelledAt" = ${order.cancelledAt ?? paid.cancelledAt},
                          lines = ${JSON.stringify(award.lines)}::jsonb, "eligibleCents" = ${award.eligibleCents},
                          "pointsEarned" = ${award.points}, "holdDays" = ${award.holdDays}, "updatedAt" = ${NOW_UTC}
@@ -69,7 +71,7 @@ export async function recordPaidOrder(
       phone: paid.phone,
       shippingAddress: paid.shippingAddress,
       placedAt: paid.placedAt,
-      eligibleCents: order.eligibleCents,
+      eligibleCents: fromBigInt(order.eligibleCents),
       referralCode: paid.referralCode,
       discountCodes: paid.discountCodes,
     });
@@ -128,7 +130,8 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   const earnKey = `order:${order.shopifyOrderId}:earn`;
   // The member's tier multiplies the order's points once, when they are first awarded;
   // refunds then take back their share of the multiplied points.
-  const points = Math.round(order.pointsEarned * tierMultiplier(shop, member));
+  const earned = fromBigInt(order.pointsEarned);
+  const points = withMultiplier(earned, tierMultiplier(shop, member));
   const awarded = await credit(tx, member, {
     key: earnKey,
     kind: "earn",
@@ -142,11 +145,11 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
     sourceType: "order",
     sourceId: order.shopifyOrderId,
   });
-  if (awarded && points !== order.pointsEarned) order = await updateOrder(tx, order, { pointsEarned: points });
+  if (awarded && points !== earned) order = await updateOrder(tx, order, { pointsEarned: BigInt(points) });
 
   const { refunds, net: netBefore } = await refundsAndNet(tx, order.id);
   const target = pointsOrderKeeps(
-    { pointsEarned: order.pointsEarned, lines: (order.lines ?? []) as unknown as WeightedLine[] },
+    { pointsEarned: fromBigInt(order.pointsEarned), currencyDigits: minorUnitDigits(order.currencyCode), lines: (order.lines ?? []) as unknown as WeightedLine[] },
     refunds.map((refund) => refund.lines as unknown as RefundLine[]),
     order.cancelledAt !== null,
   );
@@ -181,11 +184,11 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
 
 /** The order's refunds, oldest first, and the points its entries hold now: one statement. */
 async function refundsAndNet(tx: Tx, orderId: string): Promise<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[]; net: number }> {
-  const [row] = await tx.$queryRaw<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[] | null; net: number }[]>`
+  const [row] = await tx.$queryRaw<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[] | null; net: bigint }[]>`
     SELECT (SELECT json_agg(json_build_object('shopifyRefundId', r."shopifyRefundId", 'lines', r.lines) ORDER BY r."createdAt", r."shopifyRefundId")
               FROM "OrderRefund" r WHERE r."orderId" = ${orderId}) AS refunds,
-           (SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::int FROM "LedgerEntry" WHERE "orderId" = ${orderId}) AS net`;
-  return { refunds: row!.refunds ?? [], net: row!.net };
+           (SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::bigint FROM "LedgerEntry" WHERE "orderId" = ${orderId}) AS net`;
+  return { refunds: row!.refunds ?? [], net: fromBigInt(row!.net) };
 }
 
 /** Paid guest orders with this email, not yet claimed by a customer: theirs now. */

@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 import { eraseEmailFromImports } from "./member-import.server";
 
 type Tx = Prisma.TransactionClient;
@@ -24,20 +25,20 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       lastName: profile.lastName,
       phone: profile.phone,
       birthday: profile.birthday?.toISOString().slice(0, 10) ?? null,
-      balance: profile.balance,
-      pending: profile.pending,
+      balance: fromBigInt(profile.balance),
+      pending: fromBigInt(profile.pending),
       memberSince: profile.createdAt.toISOString(),
     },
     ledger: ledgerEntries.map((entry) => ({
       at: entry.createdAt.toISOString(),
       kind: entry.kind,
-      points: entry.delta,
+      points: fromBigInt(entry.delta),
       cause: entry.idempotencyKey,
       reason: entry.reason,
     })),
     pointLots: pointLots.map((lot) => ({
-      points: lot.amount,
-      remaining: lot.remaining,
+      points: fromBigInt(lot.amount),
+      remaining: fromBigInt(lot.remaining),
       availableAt: lot.availableAt.toISOString(),
       expiresAt: lot.expiresAt?.toISOString() ?? null,
       source: lot.source,
@@ -46,11 +47,11 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       order: order.name,
       email: order.email,
       placedAt: order.placedAt?.toISOString() ?? null,
-      pointsEarned: order.pointsEarned,
+      pointsEarned: fromBigInt(order.pointsEarned),
     })),
     redemptions: redemptions.map((redemption) => ({
       code: redemption.code,
-      points: redemption.pointsSpent,
+      points: fromBigInt(redemption.pointsSpent),
       status: redemption.status,
       at: redemption.createdAt.toISOString(),
     })),

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { fromBigInt } from "~/db/bigint";
 import type { Prisma, Redemption } from "@prisma/client";
 import { queueFlowEvent } from "./flow-events.server";
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
@@ -134,10 +135,10 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
   const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId }, include: { member: { select: { balance: true } } } });
   await queueFlowEvent(tx, redemption.shopId, "rewardRedeemed", `redeemed:${redemption.id}`, redemption.memberId, {
     "Reward name": (redemption.reward as unknown as Reward).name,
-    "Points spent": redemption.pointsSpent,
+    "Points spent": fromBigInt(redemption.pointsSpent),
     "Discount code": redemption.code,
     "Code expires at": redemption.endsAt.toISOString(),
-    "Points balance": redemption.member.balance,
+    "Points balance": fromBigInt(redemption.member.balance),
   }, now);
 }
 
@@ -147,7 +148,7 @@ async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption
   await credit(tx, member, {
     key: `redemption:${redemption.id}:refund`,
     kind: "reverse",
-    points: redemption.pointsSpent,
+    points: fromBigInt(redemption.pointsSpent),
     now,
     availableAt: now,
     expiresAt: expiresAtFor(shop.program, now),

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { totalInUnits } from "./money";
 import { z } from "zod";
 import type { DashboardRange } from "./dashboard.server";
 import type { ReferralSignal } from "./referral-signals";
@@ -56,7 +57,7 @@ export interface ReferralRow {
   referrer: { id: string; email: string | null; name: string | null };
   /** The friend's Shopify customer id: Tally keeps no other detail of a friend on the referral. */
   refereeCustomerId: string;
-  order: { name: string | null; eligibleCents: number } | null;
+  order: { name: string | null; /** Points-eligible amount in whole currency units, for display. */ amount: number } | null;
   qualifiesAt: Date | null;
   rewardedAt: Date | null;
   reviewable: boolean;
@@ -110,7 +111,7 @@ export async function listReferrals(db: PrismaClient, shopId: string, input: Lis
   if (backwards) page.reverse();
   // Referral.orderId has no relation in the schema: the orders are read by id, in the shop.
   const orderIds = page.map((row) => row.orderId).filter((id): id is string => id !== null);
-  const orders = orderIds.length ? await db.order.findMany({ where: { shopId, id: { in: orderIds } }, select: { id: true, name: true, eligibleCents: true } }) : [];
+  const orders = orderIds.length ? await db.order.findMany({ where: { shopId, id: { in: orderIds } }, select: { id: true, name: true, eligibleCents: true, currencyCode: true } }) : [];
   const orderById = new Map(orders.map((order) => [order.id, order]));
   const first = page[0];
   const last = page[page.length - 1];
@@ -126,7 +127,7 @@ export async function listReferrals(db: PrismaClient, shopId: string, input: Lis
         signals: row.signals as unknown as ReferralSignal[],
         referrer: { id: row.referrer.id, email: row.referrer.email, name: name || null },
         refereeCustomerId: row.refereeCustomerId,
-        order: order ? { name: order.name, eligibleCents: order.eligibleCents } : null,
+        order: order ? { name: order.name, amount: totalInUnits([{ currencyCode: order.currencyCode, minorUnits: order.eligibleCents }]) } : null,
         qualifiesAt: row.qualifiesAt,
         rewardedAt: row.rewardedAt,
         reviewable: REVIEWABLE_STATUSES.includes(row.status as ReferralStatus),
@@ -149,9 +150,9 @@ export interface ReferralFigures {
   /**
    * Points-eligible sales of paid, non-test, non-cancelled orders placed in the range by referred
    * friends (every order of theirs, not only the first), as the dashboard counts sales. Friends
-   * whose referral was rejected as fraud are not counted as referred.
+   * whose referral was rejected as fraud are not counted as referred. In whole currency units.
    */
-  revenueCents: number;
+  revenue: number;
   /** Referrals waiting for the merchant's decision now (held or over the cap), whatever the range. */
   awaitingReview: number;
 }
@@ -159,7 +160,7 @@ export interface ReferralFigures {
 export async function referralFigures(db: PrismaClient, shopId: string, range: DashboardRange): Promise<ReferralFigures> {
   const { from, to } = range;
   const orderDate = Prisma.sql`COALESCE(o."placedAt", o."paidAt")`;
-  const [visits, [counts], [revenue]] = await Promise.all([
+  const [visits, [counts], revenue] = await Promise.all([
     db.referralVisit.count({ where: { shopId, createdAt: { gte: from, lt: to } } }),
     db.$queryRaw<{ referrals: number; rewarded: number; awaitingReview: number; conversions: number }[]>`
       SELECT COUNT(*) FILTER (WHERE r."createdAt" >= ${from} AND r."createdAt" < ${to})::int AS referrals,
@@ -169,20 +170,21 @@ export async function referralFigures(db: PrismaClient, shopId: string, range: D
         FROM "Referral" r
         LEFT JOIN "Order" o ON o.id = r."orderId" AND o."shopId" = r."shopId"
        WHERE r."shopId" = ${shopId}`,
-    db.$queryRaw<{ cents: bigint }[]>`
-      SELECT COALESCE(SUM(o."eligibleCents"), 0)::bigint AS cents
+    db.$queryRaw<{ currencyCode: string | null; minorUnits: bigint }[]>`
+      SELECT o."currencyCode", COALESCE(SUM(o."eligibleCents"), 0)::bigint AS "minorUnits"
         FROM "Referral" r
         JOIN "Order" o ON o."shopId" = r."shopId" AND o."shopifyCustomerId" = r."refereeCustomerId"
        WHERE r."shopId" = ${shopId} AND r.status <> 'rejected'
          AND o."paidAt" IS NOT NULL AND NOT o.test AND o."cancelledAt" IS NULL
-         AND ${orderDate} >= ${from} AND ${orderDate} < ${to}`,
+         AND ${orderDate} >= ${from} AND ${orderDate} < ${to}
+       GROUP BY 1`,
   ]);
   return {
     visits,
     referrals: counts?.referrals ?? 0,
     conversions: counts?.conversions ?? 0,
     rewarded: counts?.rewarded ?? 0,
-    revenueCents: Number(revenue?.cents ?? 0),
+    revenue: totalInUnits(revenue),
     awaitingReview: counts?.awaitingReview ?? 0,
   };
 }

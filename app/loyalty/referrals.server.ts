@@ -1,8 +1,10 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
+import { fromBigInt } from "~/db/bigint";
+import { minorUnitDigits } from "./currency";
 import { Prisma, type PrismaClient, type Referral } from "@prisma/client";
 import { serverEnvironment } from "~/config/env.server";
 import { inTransaction } from "~/db/transaction.server";
-import type { RefundLine } from "./earning";
+import { refundedAmount, type RefundLine } from "./earning";
 import { credit, debit, lockMember, type Tx } from "./ledger.server";
 import type { Program } from "./program";
 import { expiresAtFor, loadShop, type LoadedShop } from "./program.server";
@@ -191,8 +193,8 @@ export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrd
 /** The friend's order was cancelled or refunded down to nothing that earns. */
 async function orderUndone(tx: Tx, orderId: string): Promise<boolean> {
   const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
-  const refundedCents = order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]).reduce((sum, line) => sum + line.subtotalCents, 0);
-  return order.cancelledAt !== null || refundedCents >= order.eligibleCents;
+  const refunded = refundedAmount(order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]), minorUnitDigits(order.currencyCode));
+  return order.cancelledAt !== null || refunded >= order.eligibleCents;
 }
 
 /** The referrer's prize, once per referral: the program's points, or a code for a catalog reward. */
@@ -298,7 +300,7 @@ export async function undoReferralForOrder(tx: Tx, shop: LoadedShop, orderId: st
     await debit(tx, await lockMember(tx, current.referrerId), {
       key: `referral:${current.id}:reverse`,
       kind: "reverse",
-      points: reward.delta + reward.pendingDelta,
+      points: fromBigInt(reward.delta + reward.pendingDelta),
       now,
       includePending: true,
       sourceType: "referral",

@@ -5,10 +5,13 @@ import { queueFlowEvents } from "./flow-events.server";
 import { NOW_UTC } from "~/db/clock.server";
 import { lockMembers, type LockedMember, type Tx } from "./ledger.server";
 import { queueMemberSyncs } from "./member-sync.server";
-import type { RefundLine } from "./earning";
+import { refundedAmount, type RefundLine } from "./earning";
 import type { TierLevel } from "./program";
 import { expiresAtFor, type LoadedShop } from "./program.server";
-import { decideTier, periodStart, type EvaluationCause, type TierState } from "./tiers";
+import { AMOUNT_METRIC_DIGITS, decideTier, periodStart, type EvaluationCause, type TierState } from "./tiers";
+import { minorUnitDigits } from "./currency";
+import { rescaleMinorUnits } from "./money";
+import { fromBigInt } from "~/db/bigint";
 
 /** Members' progress under the program's tier metric, over its qualification period. */
 export async function tierMetrics(
@@ -21,31 +24,32 @@ export async function tierMetrics(
   const metrics = new Map<string, number>();
   if (shop.program.tiers.metric === "points_earned") {
     // What the member earned, net of refunds; a tier's own entry bonus does not count.
-    const sums = await db.$queryRaw<{ memberId: string; earned: number }[]>`
-      SELECT "memberId", SUM(delta + "pendingDelta")::int AS earned FROM "LedgerEntry"
+    const sums = await db.$queryRaw<{ memberId: string; earned: bigint }[]>`
+      SELECT "memberId", SUM(delta + "pendingDelta")::bigint AS earned FROM "LedgerEntry"
        WHERE "memberId" = ANY(${memberIds}) ${start ? Prisma.sql`AND "createdAt" >= ${start}` : Prisma.empty}
          AND (kind IN ('earn', 'action') OR (kind = 'bonus' AND "sourceType" <> 'tier')
               OR (kind = 'reverse' AND "sourceType" IN ('refund', 'cancellation')))
        GROUP BY "memberId"`;
-    for (const sum of sums) metrics.set(sum.memberId, sum.earned);
+    for (const sum of sums) metrics.set(sum.memberId, fromBigInt(sum.earned));
     return metrics;
   }
   const orders = await db.order.findMany({
     where: { memberId: { in: memberIds }, paidAt: { not: null }, test: false, cancelledAt: null, ...(start ? { placedAt: { gte: start } } : {}) },
-    select: { memberId: true, eligibleCents: true, refunds: { select: { lines: true } } },
+    select: { memberId: true, eligibleCents: true, currencyCode: true, refunds: { select: { lines: true } } },
   });
   for (const order of orders) {
-    const value =
-      shop.program.tiers.metric === "orders_placed"
-        ? 1
-        : Math.max(
-            0,
-            order.eligibleCents -
-              order.refunds.flatMap((r) => r.lines as unknown as RefundLine[]).reduce((sum, line) => sum + line.subtotalCents, 0),
-          ) / 100;
+    const value = shop.program.tiers.metric === "orders_placed" ? 1 : fromBigInt(amountSpent(order));
     metrics.set(order.memberId!, (metrics.get(order.memberId!) ?? 0) + value);
   }
   return metrics;
+}
+
+/** What an order counts towards amount_spent, net of its refunds, in thousandths of its currency unit. */
+function amountSpent(order: { eligibleCents: bigint; currencyCode: string | null; refunds: { lines: Prisma.JsonValue }[] }): bigint {
+  const digits = minorUnitDigits(order.currencyCode);
+  const refunded = refundedAmount(order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]), digits);
+  const kept = order.eligibleCents - refunded;
+  return kept > 0n ? rescaleMinorUnits(kept, digits, AMOUNT_METRIC_DIGITS) : 0n;
 }
 
 /**
@@ -97,7 +101,7 @@ export async function moveTiers(tx: Tx, shop: LoadedShop, members: { member: Loc
     SELECT c.id, ${shop.id}, c."memberId", c."fromTierId", c."toTierId", ${cause}, c.metric, ${NOW_UTC}
       FROM unnest(${changes.map((change) => change.changeId)}::text[], ${changes.map((change) => change.member.id)}::text[],
                   ${changes.map((change) => change.current.tierId)}::text[], ${changes.map((change) => change.next.tierId)}::text[],
-                  ${changes.map((change) => change.metric)}::float8[]) AS c(id, "memberId", "fromTierId", "toTierId", metric)`;
+                  ${changes.map((change) => change.metric)}::int8[]) AS c(id, "memberId", "fromTierId", "toTierId", metric)`;
   const rank = (tierId: string | null) => tiers.levels.findIndex((level) => level.id === tierId);
   await queueFlowEvents(
     tx,
@@ -133,7 +137,7 @@ async function grantEntryBonuses(tx: Tx, shop: LoadedShop, bonuses: { member: Lo
   const granted = await tx.$queryRaw<{ memberId: string }[]>`
     WITH bonus AS (
       SELECT * FROM unnest(${bonuses.map(({ member }) => member.id)}::text[], ${bonuses.map(keyOf)}::text[], ${bonuses.map(({ tier }) => tier.id)}::text[],
-                           ${bonuses.map(({ tier }) => tier.entryBonusPoints)}::int[], ${bonuses.map(({ tier }) => `Welcome to ${tier.name}`)}::text[])
+                           ${bonuses.map(({ tier }) => tier.entryBonusPoints)}::int8[], ${bonuses.map(({ tier }) => `Welcome to ${tier.name}`)}::text[])
         AS b("memberId", key, "tierId", points, reason)
     ), entries AS (
       INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "sourceType", "sourceId", reason, "createdAt")

@@ -30,9 +30,9 @@ describe("deciding a member's tier", () => {
   const none = { tierId: null, heldUntil: null };
 
   it("reaches the highest tier whose threshold the metric meets", () => {
-    expect(qualifyingTier(tiers().levels, 99)).toBeNull();
-    expect(qualifyingTier(tiers().levels, 100)?.id).toBe("silver");
-    expect(qualifyingTier(tiers().levels, 900)?.id).toBe("gold");
+    expect(qualifyingTier(tiers(), 99)).toBeNull();
+    expect(qualifyingTier(tiers(), 100)?.id).toBe("silver");
+    expect(qualifyingTier(tiers(), 900)?.id).toBe("gold");
     expect(decideTier(tiers(), none, 520, now, "earn").tierId).toBe("gold");
   });
 

@@ -22,10 +22,26 @@ export function keptUntil(tiers: Tiers, now: Date): Date | null {
   return new Date(now.getTime() + 365 * DAY_MS);
 }
 
+/**
+ * Tier metrics are integers: points, orders, or money spent in thousandths of a currency unit
+ * (exact for every currency's minor unit, JPY to KWD) — never a float sum of amounts.
+ */
+export const AMOUNT_METRIC_DIGITS = 3;
+
+/** A tier threshold (points, orders or currency units as the merchant typed it) in the metric's integer units. */
+export function thresholdInMetricUnits(metric: Tiers["metric"], threshold: number): number {
+  return metric === "amount_spent" ? Math.round(threshold * 10 ** AMOUNT_METRIC_DIGITS) : Math.ceil(threshold);
+}
+
+/** A metric value as the shopper reads it: points, orders or currency units. */
+export function metricForDisplay(metric: Tiers["metric"], value: number): number {
+  return metric === "amount_spent" ? value / 10 ** AMOUNT_METRIC_DIGITS : value;
+}
+
 /** The highest tier whose threshold the metric reaches. */
-export function qualifyingTier(levels: TierLevel[], metric: number): TierLevel | null {
+export function qualifyingTier(tiers: Pick<Tiers, "levels" | "metric">, metric: number): TierLevel | null {
   let reached: TierLevel | null = null;
-  for (const level of levels) if (metric >= level.threshold) reached = level;
+  for (const level of tiers.levels) if (metric >= thresholdInMetricUnits(tiers.metric, level.threshold)) reached = level;
   return reached;
 }
 
@@ -38,7 +54,7 @@ export interface TierState {
 
 export function decideTier(tiers: Tiers, current: TierState, metric: number, now: Date, cause: EvaluationCause): TierState {
   const rank = (tierId: string | null) => (tierId === null ? -1 : tiers.levels.findIndex((level) => level.id === tierId));
-  const qualified = qualifyingTier(tiers.levels, metric);
+  const qualified = qualifyingTier(tiers, metric);
   const currentRank = rank(current.tierId);
   if (qualified && rank(qualified.id) >= currentRank) {
     return { tierId: qualified.id, heldUntil: keptUntil(tiers, now) };

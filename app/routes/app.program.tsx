@@ -7,7 +7,7 @@ import { NumberField } from "~/admin/fields";
 import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
 import { saveProgramFromPage } from "~/admin/program-save.server";
 import { useTranslation } from "~/i18n";
-import { roundPoints } from "~/loyalty/earning";
+import { pointsForAmount } from "~/loyalty/earning";
 import type { Program } from "~/loyalty/program";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -21,8 +21,7 @@ const EXAMPLE_ORDER = 120;
 
 /** "An order of 120.00 earns 120 points", under the rules as they stand in the form. */
 function exampleEarning(order: Program["earning"]["order"]): number {
-  if (EXAMPLE_ORDER < order.minimumSubtotal) return 0;
-  return roundPoints(EXAMPLE_ORDER * order.pointsPerCurrencyUnit, order.rounding);
+  return pointsForAmount(order, EXAMPLE_ORDER);
 }
 
 export default function ProgramSettings() {

@@ -102,7 +102,7 @@ function ReferralNumbers({ figures, range, currencyCode }: Pick<LoaderData, "fig
         <Figure label={t("referrals.numbers.referrals")} value={number(figures.referrals)} />
         <Figure label={t("referrals.numbers.conversions")} value={number(figures.conversions)} />
         <Figure label={t("referrals.numbers.rewarded")} value={number(figures.rewarded)} />
-        <Figure label={t("referrals.numbers.revenue")} value={formatMoney(i18n.language, figures.revenueCents / 100, currencyCode)} />
+        <Figure label={t("referrals.numbers.revenue")} value={formatMoney(i18n.language, figures.revenue, currencyCode)} />
         <Figure label={t("referrals.numbers.awaitingReview")} value={number(figures.awaitingReview)} note={t("referrals.numbers.awaitingReviewNote")} />
       </InlineGrid>
     </BlockStack>
@@ -214,7 +214,7 @@ function ReferralList({
                 </BlockStack>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                {row.order ? t("referrals.list.order", { name: row.order.name ?? "—", amount: formatMoney(i18n.language, row.order.eligibleCents / 100, currencyCode) }) : t("referrals.list.noOrder")}
+                {row.order ? t("referrals.list.order", { name: row.order.name ?? "—", amount: formatMoney(i18n.language, row.order.amount, currencyCode) }) : t("referrals.list.noOrder")}
               </IndexTable.Cell>
               <IndexTable.Cell>{when(row)}</IndexTable.Cell>
               <IndexTable.Cell>

@@ -1,23 +1,67 @@
 import { z } from "zod";
-import type { RefundLine } from "~/loyalty/earning";
+import { minorUnitDigits } from "~/loyalty/currency";
+import type { EligibleLine, RefundLine } from "~/loyalty/earning";
+import { largestOrderMinorUnits, toMinorUnits } from "~/loyalty/money";
+import { fromBigInt } from "~/db/bigint";
 import { shopifyId } from "./webhook-payloads";
 
 // Shopify's order, refund and customer webhooks, reduced to what Tally reads. Ids are taken from
 // `admin_graphql_api_id` where present: numeric ids can exceed JavaScript's safe integers.
 
 
-const cents = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const number = Number(value);
-  if (!Number.isFinite(number)) {
-    ctx.addIssue({ code: "custom", message: "not an amount" });
+/**
+ * An amount as Shopify writes it: non-negative decimal text, kept as text until the order's
+ * currency says how many minor units it has (a JSON number, as in older payloads, as it prints).
+ */
+const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text = String(value).trim();
+  if (!/^\d{1,15}(\.\d{1,12})?$/.test(text)) {
+    ctx.addIssue({ code: "custom", message: "not a non-negative decimal amount" });
     return z.NEVER;
   }
-  return Math.round(number * 100);
+  return text;
 });
-const shopMoney = z.object({ shop_money: z.object({ amount: cents }) });
+const shopMoney = z.object({ shop_money: z.object({ amount }) });
 /** Shop-currency amount: the `_set.shop_money` variant when Shopify sends it. */
-const inShopCurrency = <T extends { amount?: number; set?: { shop_money: { amount: number } } }>(value: T) =>
-  value.set?.shop_money.amount ?? value.amount ?? 0;
+const inShopCurrency = (value: { amount?: string; set?: { shop_money: { amount: string } } }) => value.set?.shop_money.amount ?? value.amount ?? "0";
+
+/** A line's amounts as Shopify states them, in the shop's currency. */
+export interface LineAmounts {
+  lineItemId: string;
+  productId: string | null;
+  quantity: number;
+  giftCard: boolean;
+  unitPrice: string;
+  discounts: string[];
+  taxes: string[];
+}
+
+/**
+ * The lines Tally scores, in minor units of the currency: price × quantity less discounts, and
+ * without tax when prices include it. Null when the order is larger than any real order
+ * (LARGEST_ORDER_UNITS): such a payload is refused, never scored.
+ */
+export function orderLines(lines: LineAmounts[], currencyCode: string | null, taxesIncluded: boolean): EligibleLine[] | null {
+  const digits = minorUnitDigits(currencyCode);
+  const minor = (text: string) => toMinorUnits(text, digits) ?? 0n;
+  const sum = (texts: string[]) => texts.reduce((total, text) => total + minor(text), 0n);
+  const scored = lines.map((line) => {
+    const gross = minor(line.unitPrice) * BigInt(line.quantity) - sum(line.discounts);
+    const grossCents = gross > 0n ? gross : 0n;
+    const eligible = grossCents - (taxesIncluded ? sum(line.taxes) : 0n);
+    return { line, grossCents, eligibleCents: line.giftCard || eligible < 0n ? 0n : eligible };
+  });
+  const total = scored.reduce((sum, { grossCents }) => sum + grossCents, 0n);
+  if (total > largestOrderMinorUnits(digits)) return null;
+  return scored.map(({ line, grossCents, eligibleCents }) => ({
+    lineItemId: line.lineItemId,
+    productId: line.productId,
+    grossCents: fromBigInt(grossCents),
+    eligibleCents: fromBigInt(eligibleCents),
+  }));
+}
+
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code");
 
 export const legacyId = (gid: string | null | undefined): string | undefined => gid?.split("/").pop() || undefined;
 
@@ -30,22 +74,24 @@ const lineItem = z
     id: shopifyId,
     admin_graphql_api_id: z.string().optional(),
     product_id: shopifyId.nullable().optional(),
-    price: cents,
+    price: amount,
     price_set: shopMoney.optional(),
     quantity: z.number().int().min(0),
     gift_card: z.boolean().default(false),
-    discount_allocations: z.array(z.object({ amount: cents, amount_set: shopMoney.optional() })).default([]),
-    tax_lines: z.array(z.object({ price: cents, price_set: shopMoney.optional() })).default([]),
+    discount_allocations: z.array(z.object({ amount, amount_set: shopMoney.optional() })).default([]),
+    tax_lines: z.array(z.object({ price: amount, price_set: shopMoney.optional() })).default([]),
   })
-  .transform((line) => ({
-    lineItemId: legacyId(line.admin_graphql_api_id) ?? line.id,
-    productId: line.product_id ?? null,
-    unitCents: inShopCurrency({ amount: line.price, set: line.price_set }),
-    quantity: line.quantity,
-    giftCard: line.gift_card,
-    discountCents: line.discount_allocations.reduce((sum, d) => sum + inShopCurrency({ amount: d.amount, set: d.amount_set }), 0),
-    taxCents: line.tax_lines.reduce((sum, t) => sum + inShopCurrency({ amount: t.price, set: t.price_set }), 0),
-  }));
+  .transform(
+    (line): LineAmounts => ({
+      lineItemId: legacyId(line.admin_graphql_api_id) ?? line.id,
+      productId: line.product_id ?? null,
+      quantity: line.quantity,
+      giftCard: line.gift_card,
+      unitPrice: inShopCurrency({ amount: line.price, set: line.price_set }),
+      discounts: line.discount_allocations.map((d) => inShopCurrency({ amount: d.amount, set: d.amount_set })),
+      taxes: line.tax_lines.map((t) => inShopCurrency({ amount: t.price, set: t.price_set })),
+    }),
+  );
 
 export const paidOrderPayload = z
   .object({
@@ -55,6 +101,8 @@ export const paidOrderPayload = z
     email: z.string().nullable().optional(),
     contact_email: z.string().nullable().optional(),
     test: z.boolean().default(false),
+    // The shop's currency: the amounts read here are shop money.
+    currency: currencyCode.nullable().optional(),
     taxes_included: z.boolean().default(false),
     created_at: z.string(),
     processed_at: z.string().nullable().optional(),
@@ -70,32 +118,31 @@ export const paidOrderPayload = z
       .optional(),
     line_items: z.array(lineItem),
   })
-  .transform((order) => ({
-    shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
-    name: order.name ?? null,
-    email: (order.customer?.email ?? order.email ?? order.contact_email ?? null)?.toLowerCase() || null,
-    test: order.test,
-    customerId: order.customer?.id ?? null,
-    placedAt: new Date(order.processed_at ?? order.created_at),
-    cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
-    discountCodes: order.discount_codes.map((d) => d.code),
-    referralCode: String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
-    phone: order.phone ?? order.shipping_address?.phone ?? null,
-    shippingAddress: order.shipping_address
-      ? { address1: order.shipping_address.address1 ?? null, zip: order.shipping_address.zip ?? null, countryCode: order.shipping_address.country_code ?? null }
-      : null,
-    // Original quantities: refunds, recorded separately, take their share back.
-    lines: order.line_items.map((line) => {
-      const grossCents = Math.max(0, line.unitCents * line.quantity - line.discountCents);
-      const taxCents = order.taxes_included ? line.taxCents : 0;
-      return {
-        lineItemId: line.lineItemId,
-        productId: line.productId,
-        grossCents,
-        eligibleCents: line.giftCard ? 0 : Math.max(0, grossCents - taxCents),
-      };
-    }),
-  }));
+  .transform((order, ctx) => {
+    const lines = orderLines(order.line_items, order.currency ?? null, order.taxes_included);
+    if (!lines) {
+      ctx.addIssue({ code: "custom", message: "the order's amount is beyond any real order", path: ["line_items"] });
+      return z.NEVER;
+    }
+    return {
+      shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
+      currencyCode: order.currency ?? null,
+      name: order.name ?? null,
+      email: (order.customer?.email ?? order.email ?? order.contact_email ?? null)?.toLowerCase() || null,
+      test: order.test,
+      customerId: order.customer?.id ?? null,
+      placedAt: new Date(order.processed_at ?? order.created_at),
+      cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
+      discountCodes: order.discount_codes.map((d) => d.code),
+      referralCode: String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
+      phone: order.phone ?? order.shipping_address?.phone ?? null,
+      shippingAddress: order.shipping_address
+        ? { address1: order.shipping_address.address1 ?? null, zip: order.shipping_address.zip ?? null, countryCode: order.shipping_address.country_code ?? null }
+        : null,
+      // Original quantities: refunds, recorded separately, take their share back.
+      lines,
+    };
+  });
 
 export type PaidOrder = z.infer<typeof paidOrderPayload>;
 
@@ -110,7 +157,7 @@ export const refundPayload = z
         z.object({
           line_item_id: shopifyId,
           line_item: z.object({ admin_graphql_api_id: z.string().optional() }).partial().optional(),
-          subtotal: cents.optional(),
+          subtotal: amount.optional(),
           subtotal_set: shopMoney.optional(),
         }),
       )
@@ -122,7 +169,7 @@ export const refundPayload = z
     lines: refund.refund_line_items.map(
       (line): RefundLine => ({
         lineItemId: legacyId(line.line_item?.admin_graphql_api_id) ?? line.line_item_id,
-        subtotalCents: inShopCurrency({ amount: line.subtotal, set: line.subtotal_set }),
+        subtotal: inShopCurrency({ amount: line.subtotal, set: line.subtotal_set }),
       }),
     ),
   }));

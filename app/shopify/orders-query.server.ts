@@ -1,7 +1,7 @@
 import type { RefundLine } from "~/loyalty/earning";
 import type { PaidOrder, Refund } from "./order-payloads";
 import type { AdminGateway } from "./admin-gateway.server";
-import { legacyId } from "./order-payloads";
+import { legacyId, orderLines } from "./order-payloads";
 import { adminOperation } from "./operation";
 
 type Money = { shopMoney: { amount: string } };
@@ -26,6 +26,7 @@ export interface OrderNode {
   processedAt: string;
   cancelledAt: string | null;
   taxesIncluded: boolean;
+  currencyCode: string;
   displayFinancialStatus: string | null;
   discountCodes: string[];
   customAttributes: { key: string; value: string | null }[];
@@ -61,6 +62,7 @@ const OrderForPointsQuery = adminOperation<{ order: OrderNode | null }, { id: st
       processedAt
       cancelledAt
       taxesIncluded
+      currencyCode
       displayFinancialStatus
       discountCodes
       customAttributes { key value }
@@ -97,7 +99,6 @@ const RefundLinesQuery = adminOperation<
   }
 `);
 
-const cents = (money: Money) => Math.round(Number(money.shopMoney.amount) * 100);
 const PAID_STATUSES = new Set(["PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
 
 export interface ReconciledOrder {
@@ -107,12 +108,32 @@ export interface ReconciledOrder {
   shopifyOrderId: string;
 }
 
+/** The order's lines as the webhooks' are scored; an order beyond any real amount is refused as the webhook refuses it. */
+function scoredLines(node: OrderNode, lines: OrderLineNode[]) {
+  const scored = orderLines(
+    lines.map((line) => ({
+      lineItemId: legacyId(line.id)!,
+      productId: line.product ? legacyId(line.product.id)! : null,
+      quantity: line.quantity,
+      giftCard: line.isGiftCard,
+      unitPrice: line.originalUnitPriceSet.shopMoney.amount,
+      discounts: [line.totalDiscountSet.shopMoney.amount],
+      taxes: line.taxLines.map((tax) => tax.priceSet.shopMoney.amount),
+    })),
+    node.currencyCode,
+    node.taxesIncluded,
+  );
+  if (!scored) throw new RangeError(`order ${node.id} is beyond any real order's amount`);
+  return scored;
+}
+
 /** The same facts the webhooks carry, read from an Admin API order. */
 export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Refund[]): ReconciledOrder {
   const shopifyOrderId = legacyId(node.id)!;
   const paid: PaidOrder | null = PAID_STATUSES.has(node.displayFinancialStatus ?? "")
     ? {
         shopifyOrderId,
+        currencyCode: node.currencyCode,
         name: node.name,
         email: (node.customer?.defaultEmailAddress?.emailAddress ?? node.email)?.toLowerCase() || null,
         test: node.test,
@@ -125,16 +146,7 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         // referral is judged on email, customer and order history.
         phone: null,
         shippingAddress: null,
-        lines: lines.map((line) => {
-          const grossCents = Math.max(0, cents(line.originalUnitPriceSet) * line.quantity - cents(line.totalDiscountSet));
-          const taxCents = node.taxesIncluded ? line.taxLines.reduce((sum, t) => sum + cents(t.priceSet), 0) : 0;
-          return {
-            lineItemId: legacyId(line.id)!,
-            productId: line.product ? legacyId(line.product.id)! : null,
-            grossCents,
-            eligibleCents: line.isGiftCard ? 0 : Math.max(0, grossCents - taxCents),
-          };
-        }),
+        lines: scoredLines(node, lines),
       }
     : null;
   return { shopifyOrderId, paid, cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null, refunds };
@@ -159,7 +171,7 @@ async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrd
       const { refund }: { refund: { refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] } } | null } =
         await admin.request(RefundLinesQuery, { id: refundId, after });
       if (!refund) break;
-      refundLines.push(...refund.refundLineItems.nodes.map((line) => ({ lineItemId: legacyId(line.lineItem.id)!, subtotalCents: cents(line.subtotalSet) })));
+      refundLines.push(...refund.refundLineItems.nodes.map((line) => ({ lineItemId: legacyId(line.lineItem.id)!, subtotal: line.subtotalSet.shopMoney.amount })));
       after = refund.refundLineItems.pageInfo.hasNextPage ? refund.refundLineItems.pageInfo.endCursor : null;
     } while (after);
     refunds.push({ shopifyRefundId: legacyId(refundId)!, shopifyOrderId: legacyId(node.id)!, lines: refundLines });

