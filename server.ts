@@ -11,7 +11,7 @@ import {
   writeReadableStreamToWritable,
   type ServerBuild,
 } from "@remix-run/node";
-import express from "express";
+import express, { type ErrorRequestHandler } from "express";
 
 export interface AppServerOptions {
   host?: string;
@@ -23,7 +23,45 @@ export interface AppServerOptions {
 interface Lifecycle {
   startServer(): Promise<{ database: string; migrated: string[]; jobs: boolean }>;
   stopServer(): Promise<void>;
+  isDatabaseUnavailable(error: unknown): boolean;
   bodyLimitFor(pathname: string): number;
+}
+
+// Shopify redelivers a webhook answered 5xx; Retry-After tells other callers when to try again.
+const RETRY_AFTER_SECONDS = "5";
+
+function databaseUnavailable(): Response {
+  return new Response("The database is unavailable; retry later.", {
+    status: 503,
+    headers: { "Retry-After": RETRY_AFTER_SECONDS, "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+type RouteHandler = (args: never) => unknown;
+
+/**
+ * Every loader and action answers 503 with Retry-After while the database is unreachable,
+ * instead of Remix's 500 (a thrown Response is what Remix sends as it is).
+ */
+function answeringOutages(build: ServerBuild, isUnavailable: (error: unknown) => boolean): ServerBuild {
+  const guard = <H extends RouteHandler>(handler: H | undefined): H | undefined =>
+    handler &&
+    ((async (args: never) => {
+      try {
+        return await handler(args);
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        console.error(JSON.stringify({ event: "request.database_unavailable", error: String((error as Error)?.message ?? error).slice(0, 300) }));
+        throw databaseUnavailable();
+      }
+    }) as H);
+  const routes = Object.fromEntries(
+    Object.entries(build.routes).map(([id, route]) => [
+      id,
+      { ...route, module: { ...route.module, loader: guard(route.module.loader), action: guard(route.module.action) } },
+    ]),
+  );
+  return { ...build, routes };
 }
 
 export interface RunningAppServer {
@@ -58,7 +96,12 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   app.use(refuseDeclaredOversizedBodies(lifecycle.bodyLimitFor));
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-  app.all("*", remixHandlerWithBodyLimits(build, lifecycle.bodyLimitFor));
+  app.all("*", remixHandlerWithBodyLimits(answeringOutages(build, lifecycle.isDatabaseUnavailable), lifecycle.bodyLimitFor));
+  const lastResort: ErrorRequestHandler = (error, _request, response, next) => {
+    if (response.headersSent || !lifecycle.isDatabaseUnavailable(error)) return next(error);
+    response.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("text/plain").send("The database is unavailable; retry later.");
+  };
+  app.use(lastResort);
 
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve(listening));
@@ -180,10 +223,17 @@ function requestUrl(req: express.Request): string {
 
 async function main() {
   process.env.NODE_ENV ||= "production";
-  const running = await startAppServer({
-    host: process.env.HOST || "127.0.0.1",
-    port: Number(process.env.PORT || 3000),
-  });
+  let running: RunningAppServer;
+  try {
+    running = await startAppServer({
+      host: process.env.HOST || "127.0.0.1",
+      port: Number(process.env.PORT || 3000),
+    });
+  } catch (error) {
+    // An invalid environment is the operator's to fix: its list of problems, not a stack trace.
+    console.error(error instanceof Error && error.name === "EnvironmentError" ? error.message : error);
+    process.exit(1);
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

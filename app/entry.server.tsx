@@ -5,7 +5,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
-export { startServer, stopServer } from "./server-lifecycle.server";
+export { isDatabaseUnavailable, startServer, stopServer } from "./server-lifecycle.server";
 // The server hosting this build (server.ts, the integration tests) reads the database through it.
 export { prisma } from "./db.server";
 // server.ts caps each request's body by path before Remix reads it.

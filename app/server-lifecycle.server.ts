@@ -1,13 +1,22 @@
+import { serverEnvironment } from "./config/env.server";
 import { database } from "./db.server";
+import { databaseHealth } from "./db/health.server";
 import { startJobScheduler } from "./jobs/scheduler.server";
+
+export { isDatabaseUnavailable } from "./db/unavailable.server";
 
 let scheduler: { stop(): Promise<void> } | null = null;
 
-/** Called by server.ts before it listens: the database must answer first. */
+/**
+ * Called by server.ts before it listens. The embedded database must be open (it is this
+ * process's own); a PostgreSQL server that is down or unmigrated does not stop the start —
+ * the app answers 503 (and /healthz says why) until it can serve (docs/decisions/0010-...).
+ */
 export async function startServer(): Promise<{ database: string; migrated: string[]; jobs: boolean }> {
   const { migrated } = await database.ready;
-  await database.prisma.$queryRaw`SELECT 1`;
-  if (process.env.TALLY_JOBS !== "off") scheduler = startJobScheduler(database.prisma);
+  const health = await databaseHealth(database.prisma);
+  if (!health.ok) console.warn(JSON.stringify({ event: "database.not_ready", ...health }));
+  if (serverEnvironment().TALLY_JOBS !== "off") scheduler = startJobScheduler(database.prisma);
   return { database: `${database.kind} at ${database.location}`, migrated, jobs: scheduler !== null };
 }
 

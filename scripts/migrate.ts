@@ -1,11 +1,9 @@
 // `npm run setup`: applies prisma/migrations to DATABASE_URL, or to the embedded database.
+import { databaseEnvironment } from "../app/config/env.server";
 import { openDatabase } from "../app/db/database.server";
 import { migrate, readMigrations } from "../app/db/migrate.server";
 
-const database = openDatabase({
-  databaseUrl: process.env.DATABASE_URL || undefined,
-  pgliteDir: process.env.PGLITE_DATA_DIR || undefined,
-});
+const database = openDatabase(databaseEnvironment());
 try {
   const { migrated } = await database.ready;
   const applied = migrated.length

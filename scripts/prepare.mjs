@@ -3,8 +3,8 @@
 // the Prisma client and builds the app when their inputs are newer than their outputs.
 import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { buildIsStale, outdated } from "./build-freshness.mjs";
 
 const run = (command) => execSync(command, { stdio: "inherit", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
 
@@ -16,24 +16,9 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== lockHash) {
   writeFileSync(stamp, lockHash);
 }
 
-function newestChange(target) {
-  if (!existsSync(target)) return 0;
-  const stats = statSync(target);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return Math.max(
-    stats.mtimeMs,
-    ...readdirSync(target, { withFileTypes: true })
-      .filter((entry) => entry.name !== "node_modules")
-      .map((entry) => newestChange(path.join(target, entry.name))),
-  );
-}
-const outdated = (output, inputs) => !existsSync(output) || Math.max(...inputs.map(newestChange)) > newestChange(output);
-
 // npm puts node_modules/.bin first on PATH: these run on the project's Node 24.
 if (outdated("node_modules/.prisma/client/index.js", ["prisma/schema.prisma", stamp])) run("npx prisma generate");
-if (outdated("build/server/index.js", ["app", "public", "vite.config.ts", "package-lock.json", "node_modules/.prisma/client/index.js"])) {
-  run("npx remix vite:build");
-}
+if (buildIsStale()) run("npx remix vite:build");
 
 // The admin's browser tests drive Debian's Chromium (Playwright's own download cannot run here).
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -1,10 +1,11 @@
 // `npm run worker`: the points jobs on their schedule, without serving HTTP — the job worker of
 // a deployment whose web instances run with TALLY_JOBS=off. Several workers may run: outbox
 // tasks are claimed (FOR UPDATE SKIP LOCKED), the other jobs lock members and write keyed entries.
+import { databaseEnvironment } from "../app/config/env.server";
 import { openDatabase } from "../app/db/database.server";
 import { startJobScheduler } from "../app/jobs/scheduler.server";
 
-const database = openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, pgliteDir: process.env.PGLITE_DATA_DIR || undefined });
+const database = openDatabase(databaseEnvironment());
 await database.ready;
 const scheduler = startJobScheduler(database.prisma);
 console.info(JSON.stringify({ event: "worker.started", database: `${database.kind} at ${database.location}` }));

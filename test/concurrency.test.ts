@@ -2,22 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
+import { ON_POSTGRES } from "./support/database";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload, refundPayload } from "./support/webhook-fixtures";
 
-// PGlite is one connection: concurrency is only proven against a PostgreSQL server.
-const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const SHOP = "busy-shop.myshopify.com";
 let app: TestApp;
 
-describe.skipIf(!onPostgres)("many deliveries at once for one member (PostgreSQL)", () => {
+describe.skipIf(!ON_POSTGRES)("many deliveries at once for one member", () => {
   beforeAll(async () => {
     app = await startTestApp();
     await app.installShop(SHOP);
   });
   afterAll(() => app?.close());
 
-  it("awards each order once and keeps the cached balance equal to the ledger", async () => {
+  it("on PostgreSQL: awards each order once and keeps the cached balance equal to the ledger", async () => {
     const customer = { id: 4242, email: "busy@example.com" };
     const orders = Array.from({ length: 8 }, (_, i) => ({ id: 8000 + i, lineItemId: 88000 + i }));
     const deliveries = orders.flatMap((order) => {
@@ -40,7 +39,7 @@ describe.skipIf(!onPostgres)("many deliveries at once for one member (PostgreSQL
     expect(await ledgerDiscrepancies(app.prisma, shop.id)).toEqual([]);
   });
 
-  it("50 redemptions at once for a member whose balance covers 3 issue exactly 3 codes (the rate limit lets 10 try)", async () => {
+  it("on PostgreSQL: 50 redemptions at once for a member whose balance covers 3 issue exactly 3 codes (the rate limit lets 10 try)", async () => {
     const customer = { id: 4343, email: "eager@example.com" };
     await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 8100, customer, lines: [{ price: "1650.00" }] }));
     const redeem = () =>

@@ -5,9 +5,12 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
-import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { migrate, readMigrations } from "./migrate.server";
+
+// A connection that cannot be made in this time fails the request (503) instead of queueing it.
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Runs whole SQL scripts (several statements) and parameterised queries, outside Prisma. */
 export interface SqlRunner {
@@ -48,9 +51,8 @@ export function openDatabase(options: DatabaseOptions = {}): Database {
 }
 
 function openPostgres(databaseUrl: string, poolMax: number): Database {
-  const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }),
-  });
+  const pool = survivingPool({ connectionString: databaseUrl, max: poolMax });
+  const prisma = new PrismaClient({ adapter: new ReleasingTransactions(new PrismaPg(pool)) });
   const url = new URL(databaseUrl);
   return {
     kind: "postgresql",
@@ -58,7 +60,9 @@ function openPostgres(databaseUrl: string, poolMax: number): Database {
     prisma,
     ready: Promise.resolve({ migrated: [] }),
     async withSqlRunner(work) {
-      const client = new pg.Client({ connectionString: databaseUrl });
+      const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      // Dropped mid-script (failover, pg_terminate_backend): the script's query fails, the process lives.
+      client.on("error", (error) => logConnectionLost("sql-runner", error));
       await client.connect();
       try {
         return await work({
@@ -71,7 +75,10 @@ function openPostgres(databaseUrl: string, poolMax: number): Database {
         await client.end();
       }
     },
-    close: () => prisma.$disconnect(),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 
@@ -89,8 +96,8 @@ function openPglite(dir: string): Database {
     await server.start();
     return { pglite, server, migrated };
   })();
-  const adapter = new PrismaPg({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1 });
-  const prisma = new PrismaClient({ adapter: new AdapterAfter(started, adapter) });
+  const pool = survivingPool({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1 });
+  const prisma = new PrismaClient({ adapter: new AdapterAfter(started, new ReleasingTransactions(new PrismaPg(pool))) });
   return {
     kind: "pglite",
     location: inMemory ? dir : path.resolve(dir),
@@ -100,6 +107,7 @@ function openPglite(dir: string): Database {
     withSqlRunner: async (work) => work(directRunner((await started).pglite)),
     async close() {
       await prisma.$disconnect();
+      await pool.end();
       const { pglite, server } = await started;
       await server.stop();
       await pglite.close();
@@ -133,4 +141,60 @@ class AdapterAfter implements SqlDriverAdapterFactory {
     await this.ready;
     return this.inner.connect();
   }
+}
+
+function logConnectionLost(source: string, error: Error) {
+  console.error(JSON.stringify({ event: "database.connection_lost", source, error: error.message }));
+}
+
+/**
+ * A pg pool whose connections may die at any moment without taking the process with them: an
+ * 'error' with no listener kills Node. The pool's own listener covers idle clients; the
+ * 'connect' listener covers lent ones from their first moment — pg-pool can emit a new
+ * client's error (ready and 57P01 in one packet) before the borrower has attached a listener.
+ * A client that errored is not queryable and is discarded when released.
+ */
+function survivingPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool({ connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...config });
+  pool.on("error", (error) => logConnectionLost("idle", error));
+  pool.on("connect", (client) => client.on("error", (error) => logConnectionLost("lent", error)));
+  return pool;
+}
+
+/**
+ * Releases a transaction's connection when its COMMIT or ROLLBACK fails. Prisma's client
+ * calls the adapter's commit()/rollback() — which return the connection to the pool — only
+ * after that statement succeeded, so a connection dropped mid-transaction would stay lent
+ * for ever, and the pool would run dry after `max` of them.
+ */
+class ReleasingTransactions implements SqlDriverAdapterFactory {
+  readonly provider = "postgres";
+  readonly adapterName: string;
+
+  constructor(private readonly inner: SqlDriverAdapterFactory) {
+    this.adapterName = inner.adapterName;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    const adapter = await this.inner.connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => releaseOnFailedEnd(await startTransaction(isolationLevel));
+    return adapter;
+  }
+}
+
+const ENDS_TRANSACTION = new Set(["COMMIT", "ROLLBACK"]);
+
+function releaseOnFailedEnd(transaction: Transaction): Transaction {
+  const executeRaw = transaction.executeRaw.bind(transaction);
+  transaction.executeRaw = async (query: SqlQuery) => {
+    try {
+      return await executeRaw(query);
+    } catch (error) {
+      // rollback() only releases the connection; a dead one is not queryable and is discarded.
+      if (ENDS_TRANSACTION.has(query.sql)) await transaction.rollback();
+      throw error;
+    }
+  };
+  return transaction;
 }

@@ -9,7 +9,14 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
  */
 export class TallySessionStorage extends PrismaSessionStorage<PrismaClient> {
   constructor(private readonly db: PrismaClient) {
-    super(db);
+    super(db, { connectionRetries: 0 });
+    // The library probes its table once, here, and keeps the verdict for ever: a database that
+    // is down (or not yet migrated) at start-up rejects a promise nobody awaits — Node exits — and
+    // every later call refuses to run even once the database is back. Each query reports its own
+    // outage instead (503), and /healthz checks the schema.
+    const library = this as unknown as { ready: Promise<boolean> };
+    library.ready.catch(() => undefined);
+    library.ready = Promise.resolve(true);
   }
 
   override async loadSession(id: string): Promise<Session | undefined> {

@@ -4,12 +4,13 @@
 //           {"event":"bench.drained","codes":N,"seconds":S} and exits;
 //   loop  — runs every points job, pass after pass, until SIGTERM (a worker beside app
 //           instances started with TALLY_JOBS=off).
+import { databaseEnvironment } from "../../app/config/env.server";
 import { openDatabase } from "../../app/db/database.server";
 import { deliverOutbox } from "../../app/jobs/outbox.server";
 import { POINTS_JOBS, type PointsJobName } from "../../app/jobs/points.server";
 
 const mode = process.argv[2];
-const database = openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, pgliteDir: process.env.PGLITE_DATA_DIR || undefined });
+const database = openDatabase(databaseEnvironment());
 await database.ready;
 const db = database.prisma;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

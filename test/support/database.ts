@@ -4,6 +4,13 @@ import { openDatabase } from "~/db/database.server";
 import { PGlite } from "@electric-sql/pglite";
 import { migrate, readMigrations, type Migration } from "~/db/migrate.server";
 
+/**
+ * PGlite is one connection, so two workers, two imports or two requests never overlap there:
+ * a test of locks or concurrency proves nothing on it. Such tests are named "on PostgreSQL: …"
+ * and run only when TEST_DATABASE_URL names a server.
+ */
+export const ON_POSTGRES = Boolean(process.env.TEST_DATABASE_URL);
+
 export interface FreshDatabase {
   /** Set as DATABASE_URL / PGLITE_DATA_DIR for the app under test. */
   env: { DATABASE_URL?: string; PGLITE_DATA_DIR?: string };
@@ -31,7 +38,7 @@ export async function freshDatabase(): Promise<FreshDatabase> {
 /** A new database on the PostgreSQL server, migrated; `drop` removes it (tests and the bench). */
 export async function createMigratedDatabase(serverUrl: string, prefix: string): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
+  const admin = serverClient(serverUrl);
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
@@ -44,7 +51,7 @@ export async function createMigratedDatabase(serverUrl: string, prefix: string):
   return {
     databaseUrl,
     async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
+      const client = serverClient(serverUrl);
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await client.end();
@@ -67,4 +74,11 @@ export async function pgliteBefore(migrationName: string): Promise<{ db: PGlite;
     migrations.slice(0, at),
   );
   return { db, migration: migrations[at]! };
+}
+
+// The bench and the outage tests terminate connections: a dropped one fails its query, never the process.
+function serverClient(serverUrl: string): pg.Client {
+  const client = new pg.Client({ connectionString: serverUrl });
+  client.on("error", () => {});
+  return client;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import { serverEnvironment } from "~/config/env.server";
 import { appProxyQuery } from "~/shopify/app-proxy-signature.server";
 import { sandboxShop } from "~/shopify/session-token.server";
 import { interpolate, renderLiquid, schemaOf } from "./liquid.server";
@@ -65,7 +66,7 @@ export async function forwardAppProxy(request: Request, subpath: string): Promis
   const url = new URL(request.url);
   const extra: Record<string, string[]> = {};
   for (const [key, value] of url.searchParams) if (!SHOPIFY_PARAMS.has(key)) (extra[key] ??= []).push(value);
-  const query = appProxyQuery({ shop, customerId: previewCustomer(request), extra }, process.env.SHOPIFY_API_SECRET ?? "");
+  const query = appProxyQuery({ shop, customerId: previewCustomer(request), extra }, serverEnvironment().SHOPIFY_API_SECRET);
   const headers = new Headers();
   for (const name of ["content-type", "accept", "idempotency-key", "user-agent", "accept-language"]) {
     const value = request.headers.get(name);
