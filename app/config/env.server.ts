@@ -25,6 +25,11 @@ const environmentSchema = z.object({
   SHOPIFY_ADMIN_API_ORIGIN: optional(z.url({ error: "must be a URL (the local Admin API double of the demo and tests)" })),
   TALLY_JOBS: optional(z.enum(["on", "off"], { error: "must be on or off" })),
   TALLY_SANDBOX_SHOP: optional(z.string()),
+  /** Proxies in front of Tally that append to X-Forwarded-For (the App Proxy is one, a load balancer another). */
+  TALLY_TRUSTED_PROXY_HOPS: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.coerce.number({ error: "must be a whole number from 0 to 10" }).int("must be a whole number from 0 to 10").min(0).max(10).default(0),
+  ),
 });
 
 type Source = Record<string, string | undefined>;

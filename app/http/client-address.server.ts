@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { z } from "zod";
+import { serverEnvironment } from "~/config/env.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -9,17 +9,11 @@ declare module "@remix-run/node" {
 }
 
 /**
- * How many proxies in front of Tally append to X-Forwarded-For (the App Proxy counts as one, a
- * load balancer as another). 0: the socket's peer is the client.
- */
-const TRUSTED_PROXY_HOPS = z.coerce.number().int().min(0).max(10).default(0).parse(process.env.TALLY_TRUSTED_PROXY_HOPS || undefined);
-
-/**
  * The client's address: X-Forwarded-For with the socket's peer after it, counted from the right
  * past the trusted proxies. The left of the header is whatever the client wrote, so it is never
  * read unless that many proxies stand in front; a shorter chain yields its leftmost address.
  */
-export function clientAddress(request: Request, context: AppLoadContext, trustedHops = TRUSTED_PROXY_HOPS): string | null {
+export function clientAddress(request: Request, context: AppLoadContext, trustedHops = serverEnvironment().TALLY_TRUSTED_PROXY_HOPS): string | null {
   const forwarded = (request.headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((hop) => hop.trim())

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { serverEnvironment } from "~/config/env.server";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     currencyCode: details?.currencyCode ?? null,
     metrics: await dashboardMetrics(prisma, loaded, range.data, currencyCode),
     onboarding: onboardingVisible(onboarding) ? onboarding : null,
-    embedUrl: themeEmbedActivationUrl(shop.domain, process.env.SHOPIFY_API_KEY ?? ""),
+    embedUrl: themeEmbedActivationUrl(shop.domain, serverEnvironment().SHOPIFY_API_KEY),
   };
 }
 

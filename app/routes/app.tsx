@@ -1,4 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { serverEnvironment } from "~/config/env.server";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { Banner, Box, Button, InlineStack } from "@shopify/polaris";
@@ -15,7 +16,7 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "", sandbox: sandboxShop() !== null, programTrouble: await programTrouble(session.shop) };
+  return { apiKey: serverEnvironment().SHOPIFY_API_KEY, sandbox: sandboxShop() !== null, programTrouble: await programTrouble(session.shop) };
 }
 
 // Outside the Shopify admin (npm run demo) App Bridge cannot load, so nothing would add the

@@ -1,4 +1,5 @@
 import prisma from "~/db.server";
+import { serverEnvironment } from "~/config/env.server";
 import { authenticate } from "~/shopify.server";
 import { shopOfSessionToken } from "./session-token.server";
 import { findInstalledShop } from "./shops.server";
@@ -29,7 +30,7 @@ export async function authenticateExtension(request: Request) {
     if (error instanceof Response) throw withCors(Response.json({ error: "invalid_session_token" }, { status: error.status >= 400 ? error.status : 401 }));
     throw error;
   }
-  const shopDomain = shopOfSessionToken(sessionToken, process.env.SHOPIFY_API_KEY ?? "");
+  const shopDomain = shopOfSessionToken(sessionToken, serverEnvironment().SHOPIFY_API_KEY);
   if (!shopDomain) throw withCors(Response.json({ error: "invalid_session_token" }, { status: 401 }));
   const shop = await findInstalledShop(prisma, shopDomain);
   if (!shop) throw withCors(Response.json({ error: "shop_not_installed" }, { status: 404 }));

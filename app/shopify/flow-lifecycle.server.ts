@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { serverEnvironment } from "~/config/env.server";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { requireMethod } from "~/http/methods.server";
@@ -15,7 +16,7 @@ const lifecycleCallback = z.object({
 
 /** Shopify signs a Flow callback's body as it signs webhooks: base64 HMAC-SHA256 with the app's secret. */
 function signedByShopify(rawBody: string, signature: string): boolean {
-  const expected = createHmac("sha256", process.env.SHOPIFY_API_SECRET ?? "").update(rawBody, "utf8").digest();
+  const expected = createHmac("sha256", serverEnvironment().SHOPIFY_API_SECRET).update(rawBody, "utf8").digest();
   const given = Buffer.from(signature, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { serverEnvironment } from "~/config/env.server";
 import { decodeJwt, SignJWT, type JWTPayload } from "jose";
 
 // Shopify names a shop by its permanent domain, never a custom one: no userinfo, port or path.
@@ -30,7 +31,7 @@ function adminSessionToken(request: Request): string | null {
  * Shopify's library reads `dest` as a URL (where `https://a.myshopify.com@b.myshopify.com` is
  * shop b and `http://[` throws). The library still checks the signature and expiry.
  */
-export function refuseMismatchedAdminToken(request: Request, apiKey = process.env.SHOPIFY_API_KEY ?? ""): void {
+export function refuseMismatchedAdminToken(request: Request, apiKey = serverEnvironment().SHOPIFY_API_KEY): void {
   const token = adminSessionToken(request);
   if (!token) return;
   let claims: JWTPayload;
