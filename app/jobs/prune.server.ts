@@ -2,7 +2,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 
 /**
  * Retention of the tables that only grow (docs/operations.md, "Retention"). Rows older than this
- * have done their work: a webhook id Shopify could redeliver (it retries for 48 hours), a side
+ * have done their work: a webhook id Shopify could redeliver (it retries 8 times over about 4 hours), a side
  * effect already delivered, a referral visit past every check that reads it, an import the
  * merchant has long seen the result of. The ledger, lots, orders and members are never pruned.
  */

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { onlyMethods } from "~/http/methods.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
 import { productMultiplierFor } from "~/storefront/api.server";
 
@@ -7,3 +8,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await authenticateAppProxy(request);
   return productMultiplierFor(shop, new URL(request.url).searchParams);
 }
+
+/** Read-only: other methods get 405. */
+export const action = onlyMethods("GET");
