@@ -68,7 +68,15 @@ export interface SeededShop {
   /** Members with `fundedPoints` each: they read their points and redeem. */
   funded: number[];
   fundedPoints: number;
+  /** Storefront readers: shop and customer pairs over this shop and READ_SHOPS other shops with the same members. */
+  storefrontReaders: { shop: string; customerId: number }[];
 }
+
+/**
+ * App Proxy reads are limited per shop (1,250 per 5 s, docs/rate-limits.md); the bench's
+ * saturating read spreads over this many shops so it measures the service, not the limiter.
+ */
+const READ_SHOPS = 4;
 
 /**
  * Installs the bench shop as test/support/test-app.ts does (offline session row, the default
@@ -96,7 +104,17 @@ export async function seedShop(
         adjustPoints(tx, loaded, { customerId: String(id), points: sizes.fundedPoints, reason: "bench seed", staffId: null, requestKey: `seed:${id}`, now: new Date() }),
       );
     }
-    return { shopId: shop.id, buyers, funded, fundedPoints: sizes.fundedPoints };
+    const readShops = [SHOP];
+    for (let i = 1; i < READ_SHOPS; i++) {
+      const domain = `bench-reads-${i}.myshopify.com`;
+      await db.session.create({ data: { id: offlineSessionId(domain), shop: domain, state: "", isOnline: false, scope: TEST_SCOPES, accessToken: sizes.accessToken } });
+      const other = await ensureShop(db, domain, TEST_SCOPES);
+      if (!(await saveProgram(db, other.id, defaultProgram())).ok) throw new Error("the default program did not save");
+      await db.member.createMany({ data: [...buyers, ...funded].map((id) => ({ shopId: other.id, shopifyCustomerId: String(id), email: `c${id}@example.com` })) });
+      readShops.push(domain);
+    }
+    const storefrontReaders = [...buyers, ...funded].flatMap((customerId) => readShops.map((shop) => ({ shop, customerId })));
+    return { shopId: shop.id, buyers, funded, fundedPoints: sizes.fundedPoints, storefrontReaders };
   } finally {
     await opened.close();
   }
@@ -333,10 +351,17 @@ export function webhookRequest(body: string, webhookId: string): RequestSpec {
 }
 
 /** A storefront request through the App Proxy, signed now (Shopify allows 90 s). */
-export function proxyRequest(method: "GET" | "POST", path: string, customerId: number, body?: unknown, headers: Record<string, string> = {}): RequestSpec {
+export function proxyRequest(
+  method: "GET" | "POST",
+  path: string,
+  customerId: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  shop = SHOP,
+): RequestSpec {
   return {
     method,
-    path: `/proxy${path}?${appProxyQuery({ shop: SHOP, customerId }, TEST_API_SECRET)}`,
+    path: `/proxy${path}?${appProxyQuery({ shop, customerId }, TEST_API_SECRET)}`,
     headers: { "User-Agent": BROWSER_USER_AGENT, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   };
