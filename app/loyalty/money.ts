@@ -12,7 +12,12 @@ import { minorUnitDigits } from "./currency";
  */
 export const LARGEST_ORDER_UNITS = 900_000_000_000n;
 
-const DECIMAL = /^(\d{1,18})(?:\.(\d{1,12}))?$/;
+/** Shopify's amounts: plain non-negative decimal text, up to 15 whole digits (past any real order). */
+const DECIMAL = /^(\d{1,15})(?:\.(\d{1,12}))?$/;
+
+export function isDecimalAmount(text: string): boolean {
+  return DECIMAL.test(text.trim());
+}
 
 /** `"30000000.00"` in a 2-digit currency → 3000000000n. Null for anything that is not a plain non-negative decimal. Digits past the minor unit are rounded half up. */
 export function toMinorUnits(text: string, digits: number): bigint | null {

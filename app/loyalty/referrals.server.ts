@@ -1,9 +1,9 @@
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { fromBigInt } from "~/db/bigint";
 import { minorUnitDigits } from "./currency";
 import { Prisma, type PrismaClient, type Referral } from "@prisma/client";
-import { serverEnvironment } from "~/config/env.server";
 import { inTransaction } from "~/db/transaction.server";
+import { keyedHash } from "./keyed-hash.server";
 import { refundedAmount, type RefundLine } from "./earning";
 import { credit, debit, lockMember, type Tx } from "./ledger.server";
 import type { Program } from "./program";
@@ -14,12 +14,6 @@ import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal
 const DAY_MS = 86_400_000;
 
 const referralsOn = (shop: LoadedShop) => shop.program.enabled && shop.program.referrals.enabled;
-
-/**
- * Visitor and shipping addresses are kept only as a hash keyed with the app's secret: equal inputs
- * can be counted, the inputs cannot be recovered or guessed from a list.
- */
-const keyedHash = (value: string) => createHmac("sha256", serverEnvironment().SHOPIFY_API_SECRET).update(value).digest("hex").slice(0, 32);
 
 /** Crockford's base32 without I, L, O, U: codes read aloud or copied by hand survive. */
 const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

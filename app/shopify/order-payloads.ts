@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { minorUnitDigits } from "~/loyalty/currency";
 import type { EligibleLine, RefundLine } from "~/loyalty/earning";
-import { largestOrderMinorUnits, toMinorUnits } from "~/loyalty/money";
+import { isDecimalAmount, largestOrderMinorUnits, toMinorUnits } from "~/loyalty/money";
 import { fromBigInt } from "~/db/bigint";
 import { MAX_ENTRIES, MAX_LINES, MAX_TEXT, shopifyGid, shopifyId, shopifyTimestamp } from "./webhook-payloads";
 
@@ -18,7 +18,7 @@ const text = z.string().max(MAX_TEXT);
  */
 const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const text = String(value).trim();
-  if (!/^\d{1,15}(\.\d{1,12})?$/.test(text)) {
+  if (!isDecimalAmount(text)) {
     ctx.addIssue({ code: "custom", message: "not a non-negative decimal amount" });
     return z.NEVER;
   }

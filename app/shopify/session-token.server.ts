@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { serverEnvironment } from "~/config/env.server";
 import { decodeJwt, SignJWT, type JWTPayload } from "jose";
+import { isShopDomain } from "./shop-domain";
 
-// Shopify names a shop by its permanent domain, never a custom one: no userinfo, port or path.
-const SHOP_DESTINATION = /^(?:https:\/\/)?([a-z0-9][a-z0-9-]*\.myshopify\.com)$/;
-const SHOP_ISSUER = /^https:\/\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin$/;
 
 /**
  * The shop a session token speaks for, or null when its claims do not name one shop for this
@@ -13,10 +11,11 @@ const SHOP_ISSUER = /^https:\/\/([a-z0-9][a-z0-9-]*\.myshopify\.com)\/admin$/;
  * accounts), and `iss`, when the token has one, is that same shop's admin.
  */
 export function shopOfSessionToken(claims: { aud?: unknown; dest?: unknown; iss?: unknown }, apiKey: string): string | null {
-  if (!apiKey || claims.aud !== apiKey) return null;
-  const shop = typeof claims.dest === "string" ? SHOP_DESTINATION.exec(claims.dest)?.[1] : undefined;
-  if (!shop) return null;
-  if (claims.iss !== undefined && SHOP_ISSUER.exec(String(claims.iss))?.[1] !== shop) return null;
+  if (!apiKey || claims.aud !== apiKey || typeof claims.dest !== "string") return null;
+  // Shopify names a shop by its permanent domain: no userinfo, port or path around it.
+  const shop = claims.dest.replace(/^https:\/\//, "");
+  if (!isShopDomain(shop)) return null;
+  if (claims.iss !== undefined && claims.iss !== `https://${shop}/admin`) return null;
   return shop;
 }
 

@@ -28,12 +28,12 @@ export interface WebhookDelivery {
  */
 export async function receiveWebhook(request: Request, routeTopic: string): Promise<WebhookDelivery> {
   requireMethod(request, "POST");
-  if (request.method === "POST" && !request.headers.get("x-shopify-hmac-sha256")) {
+  if (!request.headers.get("x-shopify-hmac-sha256")) {
     throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
   }
   // Shopify's library answers 500 to a shop header it cannot sanitize: refuse it first.
   const shopHeader = request.headers.get("x-shopify-shop-domain") ?? "";
-  if (request.method === "POST" && !isShopDomain(shopHeader)) {
+  if (!isShopDomain(shopHeader)) {
     throw Response.json({ error: "invalid X-Shopify-Shop-Domain" }, { status: 400 });
   }
   const { shop, payload } = await authenticateSignedBody(request);
