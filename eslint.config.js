@@ -28,7 +28,10 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["**/sandbox/*", "../sandbox/*", "../../sandbox/*"], message: "app/ must not depend on the sandbox" },
+            {
+              group: ["**/sandbox/*", "../sandbox/*", "../../sandbox/*"],
+              message: "app/ must not depend on the sandbox",
+            },
           ],
         },
       ],

@@ -51,7 +51,12 @@ function answeringOutages(build: ServerBuild, isUnavailable: (error: unknown) =>
         return await handler(args);
       } catch (error) {
         if (!isUnavailable(error)) throw error;
-        console.error(JSON.stringify({ event: "request.database_unavailable", error: String((error as Error)?.message ?? error).slice(0, 300) }));
+        console.error(
+          JSON.stringify({
+            event: "request.database_unavailable",
+            error: String((error as Error)?.message ?? error).slice(0, 300),
+          }),
+        );
         throw databaseUnavailable();
       }
     }) as H);
@@ -96,10 +101,17 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   app.use(refuseDeclaredOversizedBodies(lifecycle.bodyLimitFor));
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-  app.all("*", remixHandlerWithBodyLimits(answeringOutages(build, lifecycle.isDatabaseUnavailable), lifecycle.bodyLimitFor));
+  app.all(
+    "*",
+    remixHandlerWithBodyLimits(answeringOutages(build, lifecycle.isDatabaseUnavailable), lifecycle.bodyLimitFor),
+  );
   const lastResort: ErrorRequestHandler = (error, _request, response, next) => {
     if (response.headersSent || !lifecycle.isDatabaseUnavailable(error)) return next(error);
-    response.status(503).set("Retry-After", RETRY_AFTER_SECONDS).type("text/plain").send("The database is unavailable; retry later.");
+    response
+      .status(503)
+      .set("Retry-After", RETRY_AFTER_SECONDS)
+      .type("text/plain")
+      .send("The database is unavailable; retry later.");
   };
   app.use(lastResort);
 
@@ -164,14 +176,21 @@ class BodyLimit extends Transform {
  * Content-Length) would be read whole by the first `request.text()`. This bridge is the
  * adapter with the body counted as it arrives and cut at the path's limit with a 413.
  */
-function remixHandlerWithBodyLimits(build: ServerBuild, bodyLimitFor: (pathname: string) => number): express.RequestHandler {
+function remixHandlerWithBodyLimits(
+  build: ServerBuild,
+  bodyLimitFor: (pathname: string) => number,
+): express.RequestHandler {
   const handleRequest = createRequestHandler(build, process.env.NODE_ENV);
   return async (req, res, next) => {
     const controller = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) controller.abort();
     });
-    const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: requestHeaders(req), signal: controller.signal };
+    const init: RequestInit & { duplex?: "half" } = {
+      method: req.method,
+      headers: requestHeaders(req),
+      signal: controller.signal,
+    };
     if (req.method !== "GET" && req.method !== "HEAD") {
       const limit = bodyLimitFor(req.path);
       const counted = new BodyLimit(limit, () => {
@@ -188,7 +207,9 @@ function remixHandlerWithBodyLimits(build: ServerBuild, bodyLimitFor: (pathname:
     }
     try {
       // The socket's peer, for rate limits and visit records (app/http/client-address.server.ts).
-      const response = await handleRequest(new Request(requestUrl(req), init), { socketAddress: req.socket.remoteAddress ?? null });
+      const response = await handleRequest(new Request(requestUrl(req), init), {
+        socketAddress: req.socket.remoteAddress ?? null,
+      });
       if (res.headersSent) return; // already refused with 413
       await sendResponse(res, response);
     } catch (error) {

@@ -34,7 +34,13 @@ export default defineConfig({
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
   test: {
-    include: ["app/**/*.test.ts", "app/**/*.test.tsx", "sandbox/**/*.test.ts", "test/**/*.test.ts", "extensions/**/*.test.{ts,tsx}"],
+    include: [
+      "app/**/*.test.ts",
+      "app/**/*.test.tsx",
+      "sandbox/**/*.test.ts",
+      "test/**/*.test.ts",
+      "extensions/**/*.test.{ts,tsx}",
+    ],
     globalSetup: ["test/support/global-setup.ts"],
     setupFiles: ["test/support/bigint-equality.ts"],
     testTimeout: 60_000,

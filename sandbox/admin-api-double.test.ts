@@ -58,11 +58,20 @@ describe("the local Admin API double", () => {
       }
     }`;
     const first = (await (await post({ query, variables: {} })).json()).data.customers;
-    expect(first.nodes.map((c: { id: string }) => c.id)).toEqual(["gid://shopify/Customer/1", "gid://shopify/Customer/2"]);
+    expect(first.nodes.map((c: { id: string }) => c.id)).toEqual([
+      "gid://shopify/Customer/1",
+      "gid://shopify/Customer/2",
+    ]);
     expect(first.pageInfo.hasNextPage).toBe(true);
-    const second = (await (await post({ query, variables: { after: first.pageInfo.endCursor } })).json()).data.customers;
+    const second = (await (await post({ query, variables: { after: first.pageInfo.endCursor } })).json()).data
+      .customers;
     expect(second.nodes).toEqual([
-      { id: "gid://shopify/Customer/3", email: "c3@double.test", numberOfOrders: "3", amountSpent: { amount: "30.00", currencyCode: "USD" } },
+      {
+        id: "gid://shopify/Customer/3",
+        email: "c3@double.test",
+        numberOfOrders: "3",
+        amountSpent: { amount: "30.00", currencyCode: "USD" },
+      },
     ]);
     const found = (await (await post({ query, variables: { q: "email:c2@double.test" } })).json()).data.customers;
     expect(found.nodes.map((c: { email: string }) => c.email)).toEqual(["c2@double.test"]);
@@ -71,7 +80,9 @@ describe("the local Admin API double", () => {
   it("searches several quoted emails joined by OR, as the member import does", async () => {
     const query = `query Find($q: String) { customers(first: 50, query: $q) { nodes { email } } }`;
     const emails = async (q: string) =>
-      (await (await post({ query, variables: { q } })).json()).data.customers.nodes.map((c: { email: string }) => c.email);
+      (await (await post({ query, variables: { q } })).json()).data.customers.nodes.map(
+        (c: { email: string }) => c.email,
+      );
     expect(await emails('email:"C1@double.test" OR email:"c3@double.test" OR email:"nobody@double.test"')).toEqual([
       "c1@double.test",
       "c3@double.test",

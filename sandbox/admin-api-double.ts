@@ -51,7 +51,14 @@ export interface DoubleOrder {
   taxesIncluded: boolean;
   displayFinancialStatus: "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "PENDING" | "VOIDED";
   customer: { id: number; email: string } | null;
-  lineItems: { id: number; quantity: number; isGiftCard: boolean; productId: number | null; unitPrice: string; discount: string }[];
+  lineItems: {
+    id: number;
+    quantity: number;
+    isGiftCard: boolean;
+    productId: number | null;
+    unitPrice: string;
+    discount: string;
+  }[];
   refunds: { id: number; createdAt: string; lines: { lineItemId: number; subtotal: string }[] }[];
   discountCodes?: string[];
   /** Cart attributes as the order keeps them. */
@@ -172,9 +179,22 @@ export class AdminApiDouble {
   }
 
   addShop(
-    shop: Omit<DoubleShop, "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags" | "flowEvents" | "segments"> & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+    shop: Omit<
+      DoubleShop,
+      "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags" | "flowEvents" | "segments"
+    > & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
   ): DoubleShop {
-    const stored: DoubleShop = { ...shop, customers: shop.customers ?? [], orders: shop.orders ?? [], discounts: [], segments: [], variantPrices: {}, metafields: {}, tags: {}, flowEvents: [] };
+    const stored: DoubleShop = {
+      ...shop,
+      customers: shop.customers ?? [],
+      orders: shop.orders ?? [],
+      discounts: [],
+      segments: [],
+      variantPrices: {},
+      metafields: {},
+      tags: {},
+      flowEvents: [],
+    };
     this.shops.set(shop.domain, stored);
     return stored;
   }
@@ -324,10 +344,17 @@ export class AdminApiDouble {
         : operation.operation === "query"
           ? this.queryRoot(shop)
           : this.mutationRoot(shop);
-    const result = execute({ schema, document, rootValue, variableValues: variables, operationName: body.operationName });
+    const result = execute({
+      schema,
+      document,
+      rootValue,
+      variableValues: variables,
+      operationName: body.operationName,
+    });
     if (result instanceof Promise) throw new Error("The double resolves synchronously");
     // Like Shopify, charge up front what the query could cost, then refund down to what it did.
-    const actualCost = operation.operation === "mutation" ? MUTATION_COST : Math.min(requestedCost, objectsIn(result.data));
+    const actualCost =
+      operation.operation === "mutation" ? MUTATION_COST : Math.min(requestedCost, objectsIn(result.data));
     bucket.available += requestedCost - actualCost;
     const extensions = {
       cost: {
@@ -338,7 +365,11 @@ export class AdminApiDouble {
     };
     return {
       status: 200,
-      payload: { ...(result.errors ? { errors: result.errors.map((error) => formatError(error, "INTERNAL_SERVER_ERROR")) } : {}), data: result.data, extensions },
+      payload: {
+        ...(result.errors ? { errors: result.errors.map((error) => formatError(error, "INTERNAL_SERVER_ERROR")) } : {}),
+        data: result.data,
+        extensions,
+      },
       call,
     };
   }
@@ -378,7 +409,9 @@ export class AdminApiDouble {
       amountSpent: { amount: customer.amountSpent, currencyCode: shop.currencyCode },
       defaultEmailAddress: { emailAddress: customer.email },
       orders: ({ first, reverse }: { first?: number; reverse?: boolean }) => {
-        const theirs = shop.orders.filter((order) => order.customer?.id === customer.id).map((order) => orderNode(order, shop.currencyCode));
+        const theirs = shop.orders
+          .filter((order) => order.customer?.id === customer.id)
+          .map((order) => orderNode(order, shop.currencyCode));
         return connection(reverse ? theirs.reverse() : theirs, first ?? 50);
       },
     });
@@ -401,7 +434,9 @@ export class AdminApiDouble {
       },
       nodes: ({ ids }: { ids: string[] }) =>
         ids.map((id) => {
-          const product = shop.products?.find((p) => String(p.id) === legacyId(id) && id.startsWith("gid://shopify/Product/"));
+          const product = shop.products?.find(
+            (p) => String(p.id) === legacyId(id) && id.startsWith("gid://shopify/Product/"),
+          );
           if (!product) return null;
           return {
             __typename: "Product",
@@ -409,7 +444,10 @@ export class AdminApiDouble {
             tags: product.tags,
             productType: product.productType,
             collections: ({ first }: { first?: number }) =>
-              connection(product.collectionIds.map((collectionId) => ({ id: gid("Collection", collectionId) })), first ?? 50),
+              connection(
+                product.collectionIds.map((collectionId) => ({ id: gid("Collection", collectionId) })),
+                first ?? 50,
+              ),
           };
         }),
       orders: ({ first, after, query }: { first?: number; after?: string; query?: string }) => {
@@ -417,7 +455,11 @@ export class AdminApiDouble {
         const matching = shop.orders
           .filter((order) => !since || Date.parse(order.updatedAt) >= Date.parse(since))
           .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
-        return connection(matching.map((order) => orderNode(order, shop.currencyCode)), first ?? 50, after);
+        return connection(
+          matching.map((order) => orderNode(order, shop.currencyCode)),
+          first ?? 50,
+          after,
+        );
       },
       order: ({ id }: { id: string }) => {
         const order = shop.orders.find((o) => String(o.id) === legacyId(id));
@@ -445,7 +487,9 @@ export class AdminApiDouble {
       if (shop.discounts.some((d) => d.code.toUpperCase() === code.toUpperCase())) {
         return {
           codeDiscountNode: null,
-          userErrors: [{ field: ["input", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }],
+          userErrors: [
+            { field: ["input", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" },
+          ],
         };
       }
       const discount = { id: gid("DiscountCodeNode", shop.discounts.length + 1), code, kind, input };
@@ -453,12 +497,28 @@ export class AdminApiDouble {
       return { codeDiscountNode: { id: discount.id }, userErrors: [] };
     };
     return {
-      metafieldsSet: ({ metafields }: { metafields: { ownerId: string; namespace: string; key: string; type: string; value: string }[] }) => {
+      metafieldsSet: ({
+        metafields,
+      }: {
+        metafields: { ownerId: string; namespace: string; key: string; type: string; value: string }[];
+      }) => {
         if (metafields.length > 25) {
-          return { metafields: null, userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO" }] };
+          return {
+            metafields: null,
+            userErrors: [
+              {
+                field: ["metafields"],
+                message: "Exceeded the maximum metafields input limit of 25.",
+                code: "LESS_THAN_OR_EQUAL_TO",
+              },
+            ],
+          };
         }
         for (const metafield of metafields) {
-          (shop.metafields[metafield.ownerId] ??= {})[`${metafield.namespace}.${metafield.key}`] = { type: metafield.type, value: metafield.value };
+          (shop.metafields[metafield.ownerId] ??= {})[`${metafield.namespace}.${metafield.key}`] = {
+            type: metafield.type,
+            value: metafield.value,
+          };
         }
         return { metafields: [], userErrors: [] };
       },
@@ -472,7 +532,8 @@ export class AdminApiDouble {
       },
       flowTriggerReceive: ({ handle, payload }: { handle?: string; payload?: Record<string, unknown> }) => {
         const definition = this.flowTriggers.find((trigger) => trigger.handle === handle);
-        if (!definition) return { userErrors: [{ field: ["handle"], message: `Trigger not found for handle '${handle}'` }] };
+        if (!definition)
+          return { userErrors: [{ field: ["handle"], message: `Trigger not found for handle '${handle}'` }] };
         const errors = flowPayloadErrors(definition, payload ?? {});
         if (errors.length) return { userErrors: errors.map((message) => ({ field: ["payload"], message })) };
         shop.flowEvents.push({ handle: handle!, payload: payload! });
@@ -488,14 +549,21 @@ export class AdminApiDouble {
       },
       discountCodeDelete: ({ id }: { id: string }) => {
         const discount = shop.discounts.find((d) => d.id === id);
-        if (!discount) return { deletedCodeDiscountId: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+        if (!discount)
+          return {
+            deletedCodeDiscountId: null,
+            userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }],
+          };
         shop.discounts = shop.discounts.filter((d) => d !== discount);
         return { deletedCodeDiscountId: id, userErrors: [] };
       },
       discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
         createCode("basic", basicCodeDiscount),
-      discountCodeFreeShippingCreate: ({ freeShippingCodeDiscount }: { freeShippingCodeDiscount: Record<string, unknown> }) =>
-        createCode("free_shipping", freeShippingCodeDiscount),
+      discountCodeFreeShippingCreate: ({
+        freeShippingCodeDiscount,
+      }: {
+        freeShippingCodeDiscount: Record<string, unknown>;
+      }) => createCode("free_shipping", freeShippingCodeDiscount),
     };
   }
 }
@@ -520,7 +588,16 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
     discountCodes: order.discountCodes ?? [],
     customAttributes: order.customAttributes ?? [],
     transactions: order.card
-      ? [{ paymentDetails: { __typename: "CardPaymentDetails", bin: order.card.bin, number: `•••• •••• •••• ${order.card.lastFour}`, company: order.card.company } }]
+      ? [
+          {
+            paymentDetails: {
+              __typename: "CardPaymentDetails",
+              bin: order.card.bin,
+              number: `•••• •••• •••• ${order.card.lastFour}`,
+              company: order.card.company,
+            },
+          },
+        ]
       : [],
     customer: order.customer
       ? { id: gid("Customer", order.customer.id), defaultEmailAddress: { emailAddress: order.customer.email } }
@@ -618,7 +695,11 @@ function userErrorRoot(operation: OperationDefinitionNode, userErrors: unknown[]
 }
 
 /** Shopify's cost rules, simplified: objects cost 1, connections multiply by `first`/`last`. */
-export function queryCost(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+export function queryCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): number {
   if (operation.operation === "mutation") return MUTATION_COST;
   const root = schema.getQueryType();
   return root ? Math.max(1, selectionCost(schema, root, operation.selectionSet, variables)) : 1;
@@ -643,7 +724,13 @@ function selectionCost(
     const type = getNamedType(field.type);
     const childCost = isObjectType(type)
       ? 1 + selectionCost(schema, type, selection.selectionSet, variables)
-      : 1 + Math.max(0, ...schema.getPossibleTypes(type as never).map((t) => selectionCost(schema, t, selection.selectionSet!, variables)));
+      : 1 +
+        Math.max(
+          0,
+          ...schema
+            .getPossibleTypes(type as never)
+            .map((t) => selectionCost(schema, t, selection.selectionSet!, variables)),
+        );
     const pageArg = selection.arguments?.find((arg) => ["first", "last", "ids"].includes(arg.name.value));
     const argValue = pageArg?.value.kind === Kind.VARIABLE ? variables[pageArg.value.name.value] : undefined;
     const pageSize =
@@ -663,11 +750,16 @@ function selectionCost(
 /** Shopify's actual cost, roughly: one point per object returned. */
 function objectsIn(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + objectsIn(item), 0);
-  if (value && typeof value === "object") return 1 + Object.values(value).reduce((sum: number, item) => sum + objectsIn(item), 0);
+  if (value && typeof value === "object")
+    return 1 + Object.values(value).reduce((sum: number, item) => sum + objectsIn(item), 0);
   return 0;
 }
 
-function throttled(requestedCost: number, available: number, limits: { maximumAvailable: number; restoreRate: number }) {
+function throttled(
+  requestedCost: number,
+  available: number,
+  limits: { maximumAvailable: number; restoreRate: number },
+) {
   return {
     errors: [
       {

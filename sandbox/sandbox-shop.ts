@@ -13,7 +13,13 @@ export const SANDBOX = {
   ianaTimezone: "America/New_York",
 } as const;
 
-const shopper = (id: number, firstName: string, lastName: string, numberOfOrders: number, amountSpent: string): DoubleCustomer => ({
+const shopper = (
+  id: number,
+  firstName: string,
+  lastName: string,
+  numberOfOrders: number,
+  amountSpent: string,
+): DoubleCustomer => ({
   id,
   email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}@example.com`,
   firstName,

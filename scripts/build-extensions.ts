@@ -63,7 +63,12 @@ export async function uiExtensions(root = ROOT): Promise<UiExtension[]> {
     };
     for (const extension of config.extensions ?? []) {
       if (extension.type !== "ui_extension") continue;
-      found.push({ handle: extension.handle, directory, apiVersion: config.api_version ?? "", targets: extension.targeting ?? [] });
+      found.push({
+        handle: extension.handle,
+        directory,
+        apiVersion: config.api_version ?? "",
+        targets: extension.targeting ?? [],
+      });
     }
   }
   return found;
@@ -80,7 +85,10 @@ export async function appUrl(root = ROOT, env: NodeJS.ProcessEnv = process.env):
 /** The entry the CLI feeds esbuild for a UI extension on API 2025-10+. */
 export const entryFor = (extension: UiExtension) =>
   extension.targets
-    .map(({ target, module }, i) => `import Target_${i} from '${module}';shopify.extend('${target}', (...args) => Target_${i}(...args));`)
+    .map(
+      ({ target, module }, i) =>
+        `import Target_${i} from '${module}';shopify.extend('${target}', (...args) => Target_${i}(...args));`,
+    )
     .join(" ");
 
 async function withEsbuild(extensions: UiExtension[], outDir: string, url: string) {
@@ -114,7 +122,10 @@ async function withShopifyCli(extensions: UiExtension[], outDir: string, url: st
     for (const name of await readdir(join(ROOT, "extensions"))) {
       const directory = join(ROOT, "extensions", name);
       if (!(await stat(directory)).isDirectory()) continue;
-      const hasToml = await stat(join(directory, "shopify.extension.toml")).then(() => true, () => false);
+      const hasToml = await stat(join(directory, "shopify.extension.toml")).then(
+        () => true,
+        () => false,
+      );
       if (hasToml && !uiDirectories.has(directory)) continue; // other extension types stay out
       await cp(directory, join(scratch, "extensions", name), {
         recursive: true,
@@ -147,7 +158,9 @@ async function withShopifyCli(extensions: UiExtension[], outDir: string, url: st
   }
 }
 
-export async function buildExtensions(options: { bundler?: "shopify-cli" | "esbuild"; outDir?: string; url?: string } = {}): Promise<BundleReport[]> {
+export async function buildExtensions(
+  options: { bundler?: "shopify-cli" | "esbuild"; outDir?: string; url?: string } = {},
+): Promise<BundleReport[]> {
   const extensions = await uiExtensions();
   const outDir = options.outDir ?? join(ROOT, ".cache", "extensions");
   const url = options.url ?? (await appUrl());
@@ -179,7 +192,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const outAt = args.indexOf("--out");
   const outDir = outAt >= 0 ? resolve(args[outAt + 1]!) : join(ROOT, ".cache", "extensions");
   const reports = await buildExtensions({ bundler: args.includes("--esbuild") ? "esbuild" : "shopify-cli", outDir });
-  for (const report of reports) console.log(`${report.gzip > report.budget ? "OVER " : "ok   "} ${describeReport(report)} → ${relative(ROOT, report.file)}`);
+  for (const report of reports)
+    console.log(
+      `${report.gzip > report.budget ? "OVER " : "ok   "} ${describeReport(report)} → ${relative(ROOT, report.file)}`,
+    );
   await writeFile(join(outDir, "sizes.json"), JSON.stringify(reports, null, 2));
   if (reports.some((r) => r.gzip > r.budget || r.brotli > r.budget)) process.exit(1);
 }

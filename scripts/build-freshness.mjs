@@ -21,12 +21,20 @@ export function newestChange(target) {
   );
 }
 
-export const outdated = (output, inputs) => !existsSync(output) || Math.max(...inputs.map(newestChange)) > newestChange(output);
+export const outdated = (output, inputs) =>
+  !existsSync(output) || Math.max(...inputs.map(newestChange)) > newestChange(output);
 
 export const BUILD_OUTPUT = "build/server/index.js";
 // Everything the production build is made of: app code, static files, the bundler's config,
 // dependencies and the generated Prisma client; server.ts, which loads the build.
-export const BUILD_INPUTS = ["app", "public", "vite.config.ts", "server.ts", "package-lock.json", "node_modules/.prisma/client/index.js"];
+export const BUILD_INPUTS = [
+  "app",
+  "public",
+  "vite.config.ts",
+  "server.ts",
+  "package-lock.json",
+  "node_modules/.prisma/client/index.js",
+];
 
 /** True when the build under `root` is missing or older than any of its inputs. */
 export const buildIsStale = (root = ".") =>

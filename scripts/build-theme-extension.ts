@@ -44,6 +44,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     })();
     writeFileSync(file, built);
     const gzip = gzipSync(built, { level: 9 }).length;
-    console.log(`${path.relative(process.cwd(), file)}: ${Buffer.byteLength(built)} bytes, ${gzip} gzip${before === built ? " (unchanged)" : ""}`);
+    console.log(
+      `${path.relative(process.cwd(), file)}: ${Buffer.byteLength(built)} bytes, ${gzip} gzip${before === built ? " (unchanged)" : ""}`,
+    );
   }
 }

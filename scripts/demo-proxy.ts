@@ -9,7 +9,10 @@ const path = process.argv[2] ?? "/member";
 const customerId = process.argv[3] ?? String(SANDBOX_CUSTOMERS[0]!.id);
 const rewardId = process.argv[4];
 
-const query = appProxyQuery({ shop: SANDBOX.shop, customerId: customerId === "guest" ? null : customerId }, SANDBOX.apiSecret);
+const query = appProxyQuery(
+  { shop: SANDBOX.shop, customerId: customerId === "guest" ? null : customerId },
+  SANDBOX.apiSecret,
+);
 const response = await fetch(`${appUrl}/proxy${path}?${query}`, {
   method: rewardId ? "POST" : "GET",
   headers: { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Tally demo", "Content-Type": "application/json" },

@@ -27,6 +27,8 @@ if (process.env.npm_lifecycle_event === "pretest" && !existsSync(chromium)) {
     console.log("Installing Chromium for the browser tests (apt-get)…");
     run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium");
   } else {
-    console.warn(`No Chromium at ${chromium}: run \`apt-get install chromium\` (or set CHROMIUM_PATH); the browser tests need it.`);
+    console.warn(
+      `No Chromium at ${chromium}: run \`apt-get install chromium\` (or set CHROMIUM_PATH); the browser tests need it.`,
+    );
   }
 }

@@ -7,14 +7,22 @@ let app: TestApp;
 let shopId: string;
 
 const post = (path: string, body: unknown) =>
-  app.admin(path, SHOP, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  app.admin(path, SHOP, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   app = await startTestApp();
   await app.installShop(SHOP);
   const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
   program.earning.customActions = [{ key: "review", name: "Write a review", points: 25, limitPerCustomer: 2 }];
-  await app.admin("/api/program", SHOP, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ program, revision }) });
+  await app.admin("/api/program", SHOP, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ program, revision }),
+  });
   shopId = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
 });
 afterAll(() => app?.close());
@@ -31,14 +39,24 @@ describe("manual adjustments", () => {
     const retry = await post("/api/members/5001/adjustments", body);
     expect(retry.status).toBe(200);
     expect(await retry.json()).toMatchObject({ status: "duplicate", balance: 200 });
-    const entry = await app.prisma.ledgerEntry.findFirstOrThrow({ where: { idempotencyKey: "adjust:adjust-req-0001" } });
+    const entry = await app.prisma.ledgerEntry.findFirstOrThrow({
+      where: { idempotencyKey: "adjust:adjust-req-0001" },
+    });
     expect(entry).toMatchObject({ kind: "adjust", delta: 200, reason: "Apology for a late parcel", staffId: "1" });
   });
 
   it("removes points, but never more than the member can spend", async () => {
-    const refused = await post("/api/members/5001/adjustments", { points: -500, reason: "Fraudulent order", idempotencyKey: "adjust-req-0002" });
+    const refused = await post("/api/members/5001/adjustments", {
+      points: -500,
+      reason: "Fraudulent order",
+      idempotencyKey: "adjust-req-0002",
+    });
     expect(refused.status).toBe(409);
-    const removed = await post("/api/members/5001/adjustments", { points: -50, reason: "Duplicate account", idempotencyKey: "adjust-req-0003" });
+    const removed = await post("/api/members/5001/adjustments", {
+      points: -50,
+      reason: "Duplicate account",
+      idempotencyKey: "adjust-req-0003",
+    });
     expect(await removed.json()).toMatchObject({ status: "applied", balance: 150 });
   });
 
@@ -51,12 +69,18 @@ describe("manual adjustments", () => {
     const otherPoints = await post("/api/members/5006/adjustments", { ...body, points: 4000 });
     expect(otherPoints.status).toBe(422);
     expect(await app.prisma.member.findFirst({ where: { shopId, shopifyCustomerId: "5007" } })).toBeNull();
-    expect(await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5006" } })).toMatchObject({ balance: 40 });
+    expect(await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5006" } })).toMatchObject({
+      balance: 40,
+    });
   });
 
   it("refuses an idempotency key that is too short, too long or not visible ASCII (422), and writes nothing", async () => {
     for (const idempotencyKey of ["short", "k".repeat(6_000), "spaces in key", "clé-unique-0001"]) {
-      const response = await post("/api/members/5005/adjustments", { points: 10, reason: "Goodwill gesture", idempotencyKey });
+      const response = await post("/api/members/5005/adjustments", {
+        points: 10,
+        reason: "Goodwill gesture",
+        idempotencyKey,
+      });
       expect(response.status).toBe(422);
       expect((await response.json()).issues[0].path).toBe("idempotencyKey");
     }
@@ -65,13 +89,27 @@ describe("manual adjustments", () => {
 
   it("refuses a customer id no Shopify customer can have, and writes nothing", async () => {
     const huge = "9".repeat(6_000);
-    expect((await post(`/api/members/${huge}/adjustments`, { points: 10, reason: "Goodwill gesture", idempotencyKey: "adjust-req-0020" })).status).toBe(400);
-    expect((await post("/api/actions", { customerId: huge, action: "review", eventId: "review-huge" })).status).toBe(422);
+    expect(
+      (
+        await post(`/api/members/${huge}/adjustments`, {
+          points: 10,
+          reason: "Goodwill gesture",
+          idempotencyKey: "adjust-req-0020",
+        })
+      ).status,
+    ).toBe(400);
+    expect((await post("/api/actions", { customerId: huge, action: "review", eventId: "review-huge" })).status).toBe(
+      422,
+    );
     expect(await app.prisma.member.count({ where: { shopId, shopifyCustomerId: huge } })).toBe(0);
   });
 
   it("refuses an adjustment without a reason (422) and writes nothing", async () => {
-    const response = await post("/api/members/5002/adjustments", { points: 10, reason: "", idempotencyKey: "adjust-req-0004" });
+    const response = await post("/api/members/5002/adjustments", {
+      points: 10,
+      reason: "",
+      idempotencyKey: "adjust-req-0004",
+    });
     expect(response.status).toBe(422);
     expect((await response.json()).issues[0].path).toBe("reason");
     expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "adjust:adjust-req-0004" } })).toBe(0);

@@ -21,7 +21,12 @@ const customer = (id: number, email: string, firstName: string): DoubleCustomer 
   numberOfOrders: 0,
   amountSpent: "0.00",
 });
-const CUSTOMERS = [customer(801, "ada@example.com", "Ada"), customer(802, "bob@example.com", "Bob"), customer(803, "cy@example.com", "Cy"), customer(804, "di@example.com", "Di")];
+const CUSTOMERS = [
+  customer(801, "ada@example.com", "Ada"),
+  customer(802, "bob@example.com", "Bob"),
+  customer(803, "cy@example.com", "Cy"),
+  customer(804, "di@example.com", "Di"),
+];
 let app: TestApp;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
@@ -31,7 +36,15 @@ beforeAll(async () => {
   await app.installShop(SHOP, { customers: CUSTOMERS });
   // Two shoppers already earned points: one paid order each, as Shopify delivers it.
   for (const [index, customer] of CUSTOMERS.slice(0, 2).entries()) {
-    const response = await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 100 + index, customer: { id: customer.id, email: customer.email }, lines: [{ price: index ? "80.00" : "120.00" }] }));
+    const response = await app.webhook(
+      "orders/paid",
+      SHOP,
+      orderPayload("orders/paid", {
+        id: 100 + index,
+        customer: { id: customer.id, email: customer.email },
+        lines: [{ price: index ? "80.00" : "120.00" }],
+      }),
+    );
     expect(response.status).toBe(200);
   }
   browser = await openBrowser(app.url);
@@ -83,7 +96,9 @@ describe("the merchant admin in a real browser", () => {
     await page.getByLabel("Product tags").fill("gift-card, voucher");
     await page.getByRole("button", { name: "Save" }).click();
     await saved();
-    expect((await program()).earning.order.productRules).toEqual([expect.objectContaining({ multiplier: 0, match: expect.objectContaining({ tags: ["gift-card", "voucher"] }) })]);
+    expect((await program()).earning.order.productRules).toEqual([
+      expect.objectContaining({ multiplier: 0, match: expect.objectContaining({ tags: ["gift-card", "voucher"] }) }),
+    ]);
     await screenshot(page, "program");
   });
 
@@ -107,7 +122,12 @@ describe("the merchant admin in a real browser", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await page.waitForURL(/\/app\/rewards\/new-reward/);
     const reward = (await program()).rewards.find((r) => r.name === "Tote bag discount");
-    expect(reward).toMatchObject({ type: "fixed_amount", pointsCost: 300, amount: 7, combinesWith: { shippingDiscounts: true } });
+    expect(reward).toMatchObject({
+      type: "fixed_amount",
+      pointsCost: 300,
+      amount: 7,
+      combinesWith: { shippingDiscounts: true },
+    });
     await nav("Rewards").click();
     const row = page.getByRole("row", { name: /Tote bag discount/ });
     await row.waitFor();
@@ -169,7 +189,9 @@ describe("the merchant admin in a real browser", () => {
   it("imports a CSV: the bad row is reported with its line, the rest import", async () => {
     await nav("Import & export").click();
     const csv = ["email,points,tier", "cy@example.com,300,Gold", "not-an-email,50,", "di@example.com,1200,"].join("\n");
-    await page.locator('input[type="file"]').setInputFiles({ name: "smile-export.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "smile-export.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.getByText("2 members with 1500 points in all are ready to import").waitFor();
     await page.getByText(/Line 3:/).waitFor();
     await screenshot(page, "import-preview");
@@ -177,14 +199,20 @@ describe("the merchant admin in a real browser", () => {
     await page.getByText("Import started").waitFor();
     await runMemberImports(app.prisma, new Date());
     await page.getByText("2 of 2 rows processed: 2 imported, 0 skipped").waitFor();
-    const balances = await app.prisma.member.findMany({ where: { email: { in: ["cy@example.com", "di@example.com"] } }, select: { email: true, balance: true, tierId: true } });
+    const balances = await app.prisma.member.findMany({
+      where: { email: { in: ["cy@example.com", "di@example.com"] } },
+      select: { email: true, balance: true, tierId: true },
+    });
     expect(balances.sort((a, b) => a.email!.localeCompare(b.email!))).toEqual([
       { email: "cy@example.com", balance: 300, tierId: expect.any(String) },
       { email: "di@example.com", balance: 1200, tierId: null },
     ]);
     await screenshot(page, "import-done");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export members" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export members" }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe("tally-members.csv");
     const exported = readFileSync((await download.path())!, "utf8");
     expect(exported).toContain("di@example.com");
@@ -222,8 +250,14 @@ describe("the merchant admin in a real browser", () => {
     expect((await program()).referrals).toMatchObject({ enabled: true, holdDays: 0 });
 
     // Ada shares her link; a friend with a throwaway address orders through it.
-    const member = (await (await app.proxy("/member", { shop: SHOP, customerId: 801 })).json()) as { referral: { code: string } };
-    const order = orderPayload("orders/paid", { id: 300, customer: { id: 805, email: "temp@mailinator.com" }, lines: [{ price: "60.00" }] }) as Record<string, unknown>;
+    const member = (await (await app.proxy("/member", { shop: SHOP, customerId: 801 })).json()) as {
+      referral: { code: string };
+    };
+    const order = orderPayload("orders/paid", {
+      id: 300,
+      customer: { id: 805, email: "temp@mailinator.com" },
+      lines: [{ price: "60.00" }],
+    }) as Record<string, unknown>;
     order.note_attributes = [{ name: "_tally_ref", value: member.referral.code }];
     order.shipping_address = { address1: "9 Elsewhere Lane", zip: "75001", country_code: "FR", phone: null };
     // The Admin API double has no products: the gift-card rule set earlier would look this order's up.
@@ -245,6 +279,8 @@ describe("the merchant admin in a real browser", () => {
     await row.waitFor({ state: "detached" });
     await page.getByRole("tab", { name: "All" }).click();
     await row.getByText("Rewarded", { exact: true }).waitFor();
-    expect(Number((await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance)).toBe(before + 500);
+    expect(Number((await app.prisma.member.findFirstOrThrow({ where: { email: "ada@example.com" } })).balance)).toBe(
+      before + 500,
+    );
   });
 });

@@ -19,10 +19,15 @@ describe(`every Admin GraphQL operation in app/ is valid against Shopify's Admin
   });
 
   // Shopify refuses a query whose calculated cost is above 1000: list arguments at their largest.
-  it.each(documents.map((d) => [`${d.file}:${d.line}`, d] as const))("%s stays under the single-query cost limit", (_where, document) => {
-    const operation = parse(document.source).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-    expect(queryCost(schema, operation, { ids: Array(8).fill("gid://shopify/Product/1") })).toBeLessThanOrEqual(1000);
-  });
+  it.each(documents.map((d) => [`${d.file}:${d.line}`, d] as const))(
+    "%s stays under the single-query cost limit",
+    (_where, document) => {
+      const operation = parse(document.source).definitions.find(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+      )!;
+      expect(queryCost(schema, operation, { ids: Array(8).fill("gid://shopify/Product/1") })).toBeLessThanOrEqual(1000);
+    },
+  );
 
   it("rejects a field Shopify does not have (the check above can fail)", () => {
     const errors = validate(schema, parse("query { shop { name loyaltyPointsBalance } }"));

@@ -38,7 +38,9 @@ describe("the embedded admin", () => {
   });
 
   it("does not render the app without a session token", async () => {
-    const response = await browse(`${app.url}/app?embedded=1&shop=${SHOP}&host=${Buffer.from(`admin.shopify.com/store/admin-shop`).toString("base64url")}`);
+    const response = await browse(
+      `${app.url}/app?embedded=1&shop=${SHOP}&host=${Buffer.from(`admin.shopify.com/store/admin-shop`).toString("base64url")}`,
+    );
     expect(response.status).not.toBe(200);
     expect(await response.text()).not.toContain("Loyalty program for");
   });

@@ -15,7 +15,12 @@ describe("shopify.app.toml", () => {
     const uris = [...toml.matchAll(/uri = "\/webhooks\/([^"]+)"/g)].map((m) => m[1]!);
     const webhookRoutes = routes
       .filter((file) => file.startsWith("webhooks."))
-      .map((file) => file.replace(/^webhooks\./, "").replace(/\.tsx$/, "").replace(".", "/"));
+      .map((file) =>
+        file
+          .replace(/^webhooks\./, "")
+          .replace(/\.tsx$/, "")
+          .replace(".", "/"),
+      );
     expect(uris.sort()).toEqual(webhookRoutes.sort());
   });
 

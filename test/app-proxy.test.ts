@@ -42,7 +42,11 @@ describe("storefront requests through the App Proxy", () => {
       headers: { "User-Agent": BROWSER_USER_AGENT },
     });
     expect(unsigned.status).toBe(401);
-    const stale = await app.proxy("/status", { shop: SHOP, customerId: 7001, timestamp: new Date(Date.now() - 10 * 60_000) });
+    const stale = await app.proxy("/status", {
+      shop: SHOP,
+      customerId: 7001,
+      timestamp: new Date(Date.now() - 10 * 60_000),
+    });
     expect(stale.status).toBe(401);
   });
 

@@ -29,7 +29,11 @@ interface Upload {
  * backpressure; stops writing as soon as the server answers or closes the connection.
  * `declare` sends a Content-Length; otherwise the body is chunked.
  */
-function upload(path: string, totalBytes: number, options: { declare?: number; method?: string; headers?: http.OutgoingHttpHeaders } = {}): Promise<Upload> {
+function upload(
+  path: string,
+  totalBytes: number,
+  options: { declare?: number; method?: string; headers?: http.OutgoingHttpHeaders } = {},
+): Promise<Upload> {
   const started = Date.now();
   return new Promise((resolve) => {
     let sent = 0;
@@ -41,7 +45,11 @@ function upload(path: string, totalBytes: number, options: { declare?: number; m
       resolve({ status, sent, ms: Date.now() - started });
     };
     const url = new URL(path, app.url);
-    const headers: http.OutgoingHttpHeaders = { "Content-Type": "application/json", "User-Agent": BROWSER_USER_AGENT, ...options.headers };
+    const headers: http.OutgoingHttpHeaders = {
+      "Content-Type": "application/json",
+      "User-Agent": BROWSER_USER_AGENT,
+      ...options.headers,
+    };
     if (options.declare !== undefined) headers["Content-Length"] = options.declare;
     const request = http.request(url, { method: options.method ?? "POST", headers, agent: false }, (response) => {
       response.resume();
@@ -63,7 +71,11 @@ function upload(path: string, totalBytes: number, options: { declare?: number; m
 
 /** Webhook headers as Shopify sends them, signed for some other body: the HMAC check must read the body to refuse it. */
 const webhookHeaders = () => {
-  const { init } = signedWebhookRequest("", { topic: "orders/paid", shop: SHOP, payload: {}, apiVersion: API_VERSION }, TEST_API_SECRET);
+  const { init } = signedWebhookRequest(
+    "",
+    { topic: "orders/paid", shop: SHOP, payload: {}, apiVersion: API_VERSION },
+    TEST_API_SECRET,
+  );
   return init.headers;
 };
 
@@ -87,7 +99,10 @@ describe("request body limits", () => {
     const declared = await upload("/proxy/redemptions", DEFAULT_BODY_LIMIT + 1, { declare: DEFAULT_BODY_LIMIT + 1 });
     expect(declared.status).toBe(413);
     const token = await mintSessionToken({ shop: SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
-    const chunked = await upload("/api/program", 20 * MB, { method: "PUT", headers: { Authorization: `Bearer ${token}` } });
+    const chunked = await upload("/api/program", 20 * MB, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect([413, null]).toContain(chunked.status);
     expect(chunked.sent).toBeLessThan(20 * MB);
     // Under the limit the route itself answers: the signature is for another body.
@@ -102,7 +117,11 @@ describe("request body limits", () => {
     const body = JSON.stringify({ intent: "preview", csv, fileName: "members.csv" });
     expect(body.length).toBeGreaterThan(5 * MB);
     expect(body.length).toBeLessThan(MAX_IMPORT_BYTES);
-    const response = await app.admin("/app/import.data", SHOP, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const response = await app.admin("/app/import.data", SHOP, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+    });
     expect(response.status).toBe(200);
     const imported = await app.prisma.memberImport.findFirstOrThrow({ where: { shop: { domain: SHOP } } });
     expect(imported).toMatchObject({ status: "previewed", totalRows: 10_000 });

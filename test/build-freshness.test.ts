@@ -22,7 +22,8 @@ function project(): { root: string; write(file: string, minutesAgo: number): voi
       utimesSync(target, time, time);
       // Edited in place: the folders themselves (added or removed files) did not change since.
       const longAgo = new Date(Date.now() - 60 * 60_000);
-      for (let folder = path.dirname(target); folder.startsWith(root); folder = path.dirname(folder)) utimesSync(folder, longAgo, longAgo);
+      for (let folder = path.dirname(target); folder.startsWith(root); folder = path.dirname(folder))
+        utimesSync(folder, longAgo, longAgo);
     },
   };
 }

@@ -15,7 +15,11 @@ afterAll(() => app?.close());
 /** A shopper with a history: an earn of 150 and a redemption of 50 on one lot. */
 async function seedShopper(shopDomain: string, customerId: string, email: string) {
   await app.installShop(shopDomain);
-  const shop = await app.prisma.shop.upsert({ where: { domain: shopDomain }, create: { domain: shopDomain }, update: {} });
+  const shop = await app.prisma.shop.upsert({
+    where: { domain: shopDomain },
+    create: { domain: shopDomain },
+    update: {},
+  });
   const member = await app.prisma.member.create({
     data: {
       shopId: shop.id,
@@ -29,14 +33,35 @@ async function seedShopper(shopDomain: string, customerId: string, email: string
     },
   });
   await app.prisma.order.create({
-    data: { shopId: shop.id, shopifyOrderId: `9001-${customerId}`, memberId: member.id, shopifyCustomerId: customerId, email, name: "#1001", pointsEarned: 150 },
+    data: {
+      shopId: shop.id,
+      shopifyOrderId: `9001-${customerId}`,
+      memberId: member.id,
+      shopifyCustomerId: customerId,
+      email,
+      name: "#1001",
+      pointsEarned: 150,
+    },
   });
   await app.prisma.pointLot.create({
-    data: { shopId: shop.id, memberId: member.id, amount: 150, remaining: 100, availableAt: new Date(), source: "order:9001" },
+    data: {
+      shopId: shop.id,
+      memberId: member.id,
+      amount: 150,
+      remaining: 100,
+      availableAt: new Date(),
+      source: "order:9001",
+    },
   });
   await app.prisma.ledgerEntry.createMany({
     data: [
-      { shopId: shop.id, memberId: member.id, delta: 150, kind: "earn", idempotencyKey: `order:9001:earn:${customerId}` },
+      {
+        shopId: shop.id,
+        memberId: member.id,
+        delta: 150,
+        kind: "earn",
+        idempotencyKey: `order:9001:earn:${customerId}`,
+      },
       {
         shopId: shop.id,
         memberId: member.id,
@@ -67,7 +92,13 @@ describe("customers/data_request", () => {
     expect(request.ordersRequested).toEqual(["9001"]);
     expect(request.export).toMatchObject({
       shopifyCustomerId: "601",
-      member: { email: "ann@example.com", firstName: "Ann", phone: "+33600000000", birthday: "1990-05-01", balance: 100 },
+      member: {
+        email: "ann@example.com",
+        firstName: "Ann",
+        phone: "+33600000000",
+        birthday: "1990-05-01",
+        balance: 100,
+      },
       ledger: [
         { kind: "earn", points: 150 },
         { kind: "adjust", points: -50, reason: "Goodwill for ann@example.com" },
@@ -78,7 +109,10 @@ describe("customers/data_request", () => {
   });
 
   it("answers a request about a shopper Tally never saw with an empty export", async () => {
-    const payload = webhookPayload("customers/data_request", { shop_domain: SHOP, customer: { id: 999, email: "nobody@example.com", phone: "+33611111111" } });
+    const payload = webhookPayload("customers/data_request", {
+      shop_domain: SHOP,
+      customer: { id: 999, email: "nobody@example.com", phone: "+33611111111" },
+    });
     expect((await app.webhook("customers/data_request", SHOP, payload)).status).toBe(200);
     const request = await app.prisma.complianceRequest.findFirstOrThrow({ where: { shopifyCustomerId: "999" } });
     expect(request.export).toEqual({ shopifyCustomerId: "999", member: null });
@@ -98,12 +132,17 @@ describe("customers/redact", () => {
       }),
     );
 
-    const payload = webhookPayload("customers/redact", { shop_domain: SHOP, customer: { id: 602, email: "bob@example.com", phone: "+33611111111" },
+    const payload = webhookPayload("customers/redact", {
+      shop_domain: SHOP,
+      customer: { id: 602, email: "bob@example.com", phone: "+33611111111" },
       orders_to_redact: [9001],
     });
     expect((await app.webhook("customers/redact", SHOP, payload)).status).toBe(200);
 
-    const redacted = await app.prisma.member.findUniqueOrThrow({ where: { id: member.id }, include: { ledgerEntries: true } });
+    const redacted = await app.prisma.member.findUniqueOrThrow({
+      where: { id: member.id },
+      include: { ledgerEntries: true },
+    });
     expect(redacted).toMatchObject({
       shopifyCustomerId: null,
       email: null,
@@ -119,7 +158,9 @@ describe("customers/redact", () => {
 
     // Their orders keep their points but lose the email and name.
     const orders = await app.prisma.order.findMany({ where: { memberId: member.id } });
-    expect(orders.map((o) => [o.email, o.name, o.shopifyCustomerId, o.pointsEarned])).toEqual([[null, null, null, 150]]);
+    expect(orders.map((o) => [o.email, o.name, o.shopifyCustomerId, o.pointsEarned])).toEqual([
+      [null, null, null, 150],
+    ]);
 
     // The earlier export held the shopper's details: it goes too.
     const exported = await app.prisma.complianceRequest.findFirstOrThrow({
@@ -167,20 +208,47 @@ describe("a compliance body replayed against another shop or topic", () => {
 
   it("refuses a customers/redact body whose shop_domain is not the header's shop", async () => {
     const { member } = await seedShopper(INSTALLED, "701", "fay@example.com");
-    const body = JSON.stringify(webhookPayload("customers/redact", { shop_domain: "attacker-shop.myshopify.com", customer: { id: 701, email: "fay@example.com", phone: "+33600000001" } }));
-    const response = await sendSignedWebhook(app.url, { route: "customers/redact", topic: "customers/redact", shop: INSTALLED, body });
+    const body = JSON.stringify(
+      webhookPayload("customers/redact", {
+        shop_domain: "attacker-shop.myshopify.com",
+        customer: { id: 701, email: "fay@example.com", phone: "+33600000001" },
+      }),
+    );
+    const response = await sendSignedWebhook(app.url, {
+      route: "customers/redact",
+      topic: "customers/redact",
+      shop: INSTALLED,
+      body,
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: "shop_mismatch" });
-    expect(await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({ email: "fay@example.com", shopifyCustomerId: "701" });
+    expect(await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({
+      email: "fay@example.com",
+      shopifyCustomerId: "701",
+    });
   });
 
   it("refuses (409) shop/redact for a shop that is still installed, whatever body it carries", async () => {
     const { shop } = await seedShopper(INSTALLED, "702", "gus@example.com");
     // A captured customers/redact body of this shop, replayed as shop/redact.
-    const body = JSON.stringify(webhookPayload("customers/redact", { shop_domain: INSTALLED, customer: { id: 702, email: "gus@example.com", phone: "+33600000001" } }));
-    const replayed = await sendSignedWebhook(app.url, { route: "shop/redact", topic: "shop/redact", shop: INSTALLED, body });
+    const body = JSON.stringify(
+      webhookPayload("customers/redact", {
+        shop_domain: INSTALLED,
+        customer: { id: 702, email: "gus@example.com", phone: "+33600000001" },
+      }),
+    );
+    const replayed = await sendSignedWebhook(app.url, {
+      route: "shop/redact",
+      topic: "shop/redact",
+      shop: INSTALLED,
+      body,
+    });
     expect(replayed.status).toBe(409);
-    const genuine = await app.webhook("shop/redact", INSTALLED, webhookPayload("shop/redact", { shop_domain: INSTALLED }));
+    const genuine = await app.webhook(
+      "shop/redact",
+      INSTALLED,
+      webhookPayload("shop/redact", { shop_domain: INSTALLED }),
+    );
     expect(genuine.status).toBe(409);
     expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBeGreaterThan(0);
     expect(await app.prisma.session.count({ where: { shop: INSTALLED } })).toBe(1);
@@ -190,7 +258,11 @@ describe("a compliance body replayed against another shop or topic", () => {
   it("answers 503 to shop/redact when only Shopify can say whether the shop is installed and Shopify is down", async () => {
     const { shop } = await seedShopper(INSTALLED, "703", "hal@example.com");
     app.double.failNext({ kind: "http", status: 503 });
-    const response = await app.webhook("shop/redact", INSTALLED, webhookPayload("shop/redact", { shop_domain: INSTALLED }));
+    const response = await app.webhook(
+      "shop/redact",
+      INSTALLED,
+      webhookPayload("shop/redact", { shop_domain: INSTALLED }),
+    );
     app.double.reset();
     expect(response.status).toBe(503);
     expect(await app.prisma.member.count({ where: { shopId: shop.id } })).toBeGreaterThan(0);

@@ -20,8 +20,16 @@ describe.skipIf(!ON_POSTGRES)("many deliveries at once for one member", () => {
     const customer = { id: 4242, email: "busy@example.com" };
     const orders = Array.from({ length: 8 }, (_, i) => ({ id: 8000 + i, lineItemId: 88000 + i }));
     const deliveries = orders.flatMap((order) => {
-      const paid = orderPayload("orders/paid", { id: order.id, customer, lines: [{ price: "100.00", lineItemId: order.lineItemId }] });
-      const refund = refundPayload({ id: 9000 + order.id, orderId: order.id, lines: [{ lineItemId: order.lineItemId, subtotal: "25.00" }] });
+      const paid = orderPayload("orders/paid", {
+        id: order.id,
+        customer,
+        lines: [{ price: "100.00", lineItemId: order.lineItemId }],
+      });
+      const refund = refundPayload({
+        id: 9000 + order.id,
+        orderId: order.id,
+        lines: [{ lineItemId: order.lineItemId, subtotal: "25.00" }],
+      });
       // Each order paid five times under different webhook ids, its refund twice, all at once.
       return [
         ...Array.from({ length: 5 }, () => () => app.webhook("orders/paid", SHOP, paid)),
@@ -41,7 +49,11 @@ describe.skipIf(!ON_POSTGRES)("many deliveries at once for one member", () => {
 
   it("on PostgreSQL: 50 redemptions at once for a member whose balance covers 3 issue exactly 3 codes (the rate limit lets 10 try)", async () => {
     const customer = { id: 4343, email: "eager@example.com" };
-    await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 8100, customer, lines: [{ price: "1650.00" }] }));
+    await app.webhook(
+      "orders/paid",
+      SHOP,
+      orderPayload("orders/paid", { id: 8100, customer, lines: [{ price: "1650.00" }] }),
+    );
     const redeem = () =>
       fetch(`${app.url}/proxy/redemptions?${appProxyQuery({ shop: SHOP, customerId: customer.id }, TEST_API_SECRET)}`, {
         method: "POST",

@@ -20,7 +20,11 @@ beforeAll(async () => {
     shopIds[shop] = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).id;
   }
   await app.configureProgram(TIERED, (program) => {
-    program.tiers = { ...program.tiers, metric: "amount_spent", levels: [{ id: "gold", name: "Gold", threshold: 800, earnMultiplier: 1, entryBonusPoints: 0 }] };
+    program.tiers = {
+      ...program.tiers,
+      metric: "amount_spent",
+      levels: [{ id: "gold", name: "Gold", threshold: 800, earnMultiplier: 1, entryBonusPoints: 0 }],
+    };
   });
 });
 afterAll(() => app?.close());
@@ -29,17 +33,36 @@ afterEach(async () => {
 });
 
 const balanceOf = async (shop: string, customerId: number) =>
-  Number((await app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } } })).balance);
+  Number(
+    (
+      await app.prisma.member.findUniqueOrThrow({
+        where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } },
+      })
+    ).balance,
+  );
 const pay = (shop: string, id: number, customerId: number, currency: string, lines: FixtureLine[]) =>
-  app.webhook("orders/paid", shop, orderPayload("orders/paid", { id, customer: { id: customerId, email: `c${customerId}@example.com` }, currency, lines }));
+  app.webhook(
+    "orders/paid",
+    shop,
+    orderPayload("orders/paid", {
+      id,
+      customer: { id: customerId, email: `c${customerId}@example.com` },
+      currency,
+      lines,
+    }),
+  );
 
 describe("large currencies", () => {
   it("awards a 3,000,000,000 VND order once: 3 billion points, past any 32-bit column", async () => {
     const response = await pay(SHOP, 7001, 8001, "VND", [{ price: "30000000.00", quantity: 100 }]);
     expect(response.status).toBe(200);
-    expect(await pay(SHOP, 7001, 8001, "VND", [{ price: "30000000.00", quantity: 100 }]).then((r) => r.status)).toBe(200);
+    expect(await pay(SHOP, 7001, 8001, "VND", [{ price: "30000000.00", quantity: 100 }]).then((r) => r.status)).toBe(
+      200,
+    );
     expect(await balanceOf(SHOP, 8001)).toBe(3_000_000_000);
-    expect(await app.prisma.order.findFirstOrThrow({ where: { shopId: shopIds[SHOP], shopifyOrderId: "7001" } })).toMatchObject({
+    expect(
+      await app.prisma.order.findFirstOrThrow({ where: { shopId: shopIds[SHOP], shopifyOrderId: "7001" } }),
+    ).toMatchObject({
       currencyCode: "VND",
       eligibleCents: 3_000_000_000,
       pointsEarned: 3_000_000_000,
@@ -49,7 +72,12 @@ describe("large currencies", () => {
   it("takes back an IDR refund's share exactly", async () => {
     await pay(SHOP, 7002, 8002, "IDR", [{ price: "45000000.00", lineItemId: 70021 }]);
     expect(await balanceOf(SHOP, 8002)).toBe(45_000_000);
-    const refund = refundPayload({ id: 7102, orderId: 7002, currency: "IDR", lines: [{ lineItemId: 70021, subtotal: "15000000.00" }] });
+    const refund = refundPayload({
+      id: 7102,
+      orderId: 7002,
+      currency: "IDR",
+      lines: [{ lineItemId: 70021, subtotal: "15000000.00" }],
+    });
     expect((await app.webhook("refunds/create", SHOP, refund)).status).toBe(200);
     expect(await balanceOf(SHOP, 8002)).toBe(30_000_000);
   });
@@ -67,9 +95,15 @@ describe("currencies without cents or with three decimals", () => {
 describe("amount spent towards a tier", () => {
   it("nine orders totalling exactly 800.00 reach an 800 threshold (a float sum is 799.9999999999999)", async () => {
     for (let i = 0; i < 8; i++) await pay(TIERED, 7100 + i, 8100, "USD", [{ price: "13.04" }]);
-    expect((await app.prisma.member.findFirstOrThrow({ where: { shopId: shopIds[TIERED], shopifyCustomerId: "8100" } })).tierId).toBeNull();
+    expect(
+      (await app.prisma.member.findFirstOrThrow({ where: { shopId: shopIds[TIERED], shopifyCustomerId: "8100" } }))
+        .tierId,
+    ).toBeNull();
     await pay(TIERED, 7108, 8100, "USD", [{ price: "695.68" }]);
-    expect((await app.prisma.member.findFirstOrThrow({ where: { shopId: shopIds[TIERED], shopifyCustomerId: "8100" } })).tierId).toBe("gold");
+    expect(
+      (await app.prisma.member.findFirstOrThrow({ where: { shopId: shopIds[TIERED], shopifyCustomerId: "8100" } }))
+        .tierId,
+    ).toBe("gold");
   });
 });
 

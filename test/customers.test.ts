@@ -15,7 +15,11 @@ beforeAll(async () => {
   const response = await app.admin("/api/program", SHOP);
   const { program, revision } = await response.json();
   program.earning.signup.points = 50;
-  await app.admin("/api/program", SHOP, { method: "PUT", body: JSON.stringify({ program, revision }), headers: { "Content-Type": "application/json" } });
+  await app.admin("/api/program", SHOP, {
+    method: "PUT",
+    body: JSON.stringify({ program, revision }),
+    headers: { "Content-Type": "application/json" },
+  });
 });
 afterAll(() => app?.close());
 afterEach(async () => {
@@ -23,9 +27,17 @@ afterEach(async () => {
 });
 
 const customerPayload = (topic: string, id: number, email: string) =>
-  webhookPayload(topic, { id, email, first_name: "Gia", last_name: "Rossi", admin_graphql_api_id: `gid://shopify/Customer/${id}` });
+  webhookPayload(topic, {
+    id,
+    email,
+    first_name: "Gia",
+    last_name: "Rossi",
+    admin_graphql_api_id: `gid://shopify/Customer/${id}`,
+  });
 const memberOf = (customerId: number) =>
-  app.prisma.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(customerId) } } });
+  app.prisma.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(customerId) } },
+  });
 
 describe("customers", () => {
   it("a new customer joins with the signup bonus, once", async () => {
@@ -36,8 +48,20 @@ describe("customers", () => {
   });
 
   it("a guest's paid order is awarded when the guest becomes a customer with the same email", async () => {
-    await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 7001, customer: null, email: "guest@example.com", lines: [{ price: "64.00" }] }));
-    expect(await app.prisma.order.findFirst({ where: { shopifyOrderId: "7001" } })).toMatchObject({ memberId: null, pointsEarned: 64 });
+    await app.webhook(
+      "orders/paid",
+      SHOP,
+      orderPayload("orders/paid", {
+        id: 7001,
+        customer: null,
+        email: "guest@example.com",
+        lines: [{ price: "64.00" }],
+      }),
+    );
+    expect(await app.prisma.order.findFirst({ where: { shopifyOrderId: "7001" } })).toMatchObject({
+      memberId: null,
+      pointsEarned: 64,
+    });
     await app.webhook("customers/create", SHOP, customerPayload("customers/create", 3002, "guest@example.com"));
     expect(Number((await memberOf(3002))?.balance)).toBe(50 + 64);
   });
@@ -49,7 +73,15 @@ describe("customers", () => {
 
   it("a merge moves the deleted customer's points and orders to the kept customer", async () => {
     await app.webhook("customers/create", SHOP, customerPayload("customers/create", 3003, "one@example.com"));
-    await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: 7002, customer: { id: 3004, email: "two@example.com" }, lines: [{ price: "30.00" }] }));
+    await app.webhook(
+      "orders/paid",
+      SHOP,
+      orderPayload("orders/paid", {
+        id: 7002,
+        customer: { id: 3004, email: "two@example.com" },
+        lines: [{ price: "30.00" }],
+      }),
+    );
     const merge = webhookPayload("customers/merge", {
       admin_graphql_api_customer_kept_id: "gid://shopify/Customer/3003",
       admin_graphql_api_customer_deleted_id: "gid://shopify/Customer/3004",
@@ -60,11 +92,17 @@ describe("customers", () => {
     await app.webhook("customers/merge", SHOP, merge);
     expect(Number((await memberOf(3003))?.balance)).toBe(50 + 30);
     expect(await memberOf(3004)).toBeNull();
-    expect(await app.prisma.order.findFirst({ where: { shopifyOrderId: "7002" } })).toMatchObject({ shopifyCustomerId: "3003" });
+    expect(await app.prisma.order.findFirst({ where: { shopifyOrderId: "7002" } })).toMatchObject({
+      shopifyCustomerId: "3003",
+    });
   });
 
   it("a deleted customer's member record forgets who they were", async () => {
-    await app.webhook("customers/delete", SHOP, webhookPayload("customers/delete", { id: 3001, admin_graphql_api_id: "gid://shopify/Customer/3001" }));
+    await app.webhook(
+      "customers/delete",
+      SHOP,
+      webhookPayload("customers/delete", { id: 3001, admin_graphql_api_id: "gid://shopify/Customer/3001" }),
+    );
     expect(await memberOf(3001)).toBeNull();
     expect(await app.prisma.member.count({ where: { shopId, email: "gia.rossi@example.com" } })).toBe(0);
   });

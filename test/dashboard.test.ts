@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expirePoints } from "~/jobs/points.server";
-import { dashboardMetrics, dashboardRangeSchema, redemptionValuePerPoint, type DashboardRange } from "~/loyalty/dashboard.server";
+import {
+  dashboardMetrics,
+  dashboardRangeSchema,
+  redemptionValuePerPoint,
+  type DashboardRange,
+} from "~/loyalty/dashboard.server";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { defaultProgram, type Program } from "~/loyalty/program";
 import { loadShop } from "~/loyalty/program.server";
@@ -18,13 +23,19 @@ let otherShopId: string;
 
 const utcMidnight = (at: number) => Math.floor(at / DAY) * DAY;
 /** The day before yesterday through tomorrow (UTC): everything the story writes falls inside. */
-const aroundToday = (): DashboardRange => ({ from: new Date(utcMidnight(Date.now()) - 2 * DAY), to: new Date(utcMidnight(Date.now()) + 2 * DAY) });
+const aroundToday = (): DashboardRange => ({
+  from: new Date(utcMidnight(Date.now()) - 2 * DAY),
+  to: new Date(utcMidnight(Date.now()) + 2 * DAY),
+});
 const metrics = async (shop: string, range = aroundToday()) => {
   const loaded = await loadShop(app.prisma, shop === SHOP ? shopId : otherShopId);
   return dashboardMetrics(app.prisma, loaded, range, "EUR");
 };
 
-async function paidOrder(shop: string, order: { id: number; customerId: number | null; price: string; lineItemId?: number; test?: boolean }) {
+async function paidOrder(
+  shop: string,
+  order: { id: number; customerId: number | null; price: string; lineItemId?: number; test?: boolean },
+) {
   const customer = order.customerId ? { id: order.customerId, email: `c${order.customerId}@example.com` } : null;
   const payload = orderPayload("orders/paid", {
     id: order.id,
@@ -59,7 +70,14 @@ beforeAll(async () => {
   await app.installShop(OTHER_SHOP);
   shopId = await app.configureProgram(SHOP, (program) => {
     program.rewards.push(
-      { ...program.rewards[0]!, id: "ten-percent", name: "10% off", type: "percentage", pointsCost: 300, percentage: 10 } as Program["rewards"][number],
+      {
+        ...program.rewards[0]!,
+        id: "ten-percent",
+        name: "10% off",
+        type: "percentage",
+        pointsCost: 300,
+        percentage: 10,
+      } as Program["rewards"][number],
       {
         ...program.rewards[0]!,
         id: "pay",
@@ -81,13 +99,20 @@ beforeAll(async () => {
   await paidOrder(SHOP, { id: 1003, customerId: null, price: "120.00" }); // a guest: no points
   await paidOrder(SHOP, { id: 1004, customerId: 7001, price: "999.00", test: true }); // a test order: nothing
   await paidOrder(SHOP, { id: 1005, customerId: 7002, price: "80.00" }); // 80, taken back below
-  const cancelled = orderPayload("orders/cancelled", { id: 1005, customer: { id: 7002, email: "c7002@example.com" }, lines: [{ price: "80.00" }] });
+  const cancelled = orderPayload("orders/cancelled", {
+    id: 1005,
+    customer: { id: 7002, email: "c7002@example.com" },
+    lines: [{ price: "80.00" }],
+  });
   expect((await app.webhook("orders/cancelled", SHOP, cancelled)).status).toBe(200);
   const refund = refundPayload({ id: 5001, orderId: 1002, lines: [{ lineItemId: 1002001, subtotal: "100.00" }] });
   expect((await app.webhook("refunds/create", SHOP, refund)).status).toBe(200); // 100 taken back
 
   expect((await redeem(SHOP, 7001, { rewardId: "five-off" })).status).toBe(201); // 500 spent
-  app.double.failNext({ kind: "userErrors", userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code is invalid" }] });
+  app.double.failNext({
+    kind: "userErrors",
+    userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code is invalid" }],
+  });
   expect((await redeem(SHOP, 7002, { rewardId: "pay", points: 200 })).status).toBe(502); // 200 spent, given back
 
   await adjust(SHOP, 7002, 50, "Goodwill for a late parcel");
@@ -158,11 +183,16 @@ describe("the dashboard's figures", () => {
       // Debits count as positive figures.
       const sum = (pick: (entry: (typeof entries)[number]) => boolean, sign = 1) =>
         that.filter(pick).reduce((total, entry) => total + sign * Number(entry.delta + entry.pendingDelta), 0);
-      expect(day.issued).toBe(sum((e) => ["earn", "bonus", "action"].includes(e.kind) || (e.kind === "adjust" && e.delta > 0)));
-      expect(day.redeemed).toBe(sum((e) => e.kind === "redeem" || (e.kind === "reverse" && e.sourceType === "redemption"), -1));
+      expect(day.issued).toBe(
+        sum((e) => ["earn", "bonus", "action"].includes(e.kind) || (e.kind === "adjust" && e.delta > 0)),
+      );
+      expect(day.redeemed).toBe(
+        sum((e) => e.kind === "redeem" || (e.kind === "reverse" && e.sourceType === "redemption"), -1),
+      );
       expect(day.expired).toBe(sum((e) => e.kind === "expire", -1));
     }
-    const total = (field: "issued" | "redeemed" | "expired") => figures.series.reduce((sum, day) => sum + day[field], 0);
+    const total = (field: "issued" | "redeemed" | "expired") =>
+      figures.series.reduce((sum, day) => sum + day[field], 0);
     expect({ issued: total("issued"), redeemed: total("redeemed"), expired: total("expired") }).toEqual({
       issued: figures.points.issued,
       redeemed: figures.points.redeemed,
@@ -200,7 +230,14 @@ describe("the dashboard's figures", () => {
 describe("the value of a point", () => {
   it("is unknown when no reward has a money value", () => {
     const program = defaultProgram();
-    program.rewards = [{ ...program.rewards[0]!, id: "ship", type: "free_shipping", maxShippingPrice: null } as Program["rewards"][number]];
+    program.rewards = [
+      {
+        ...program.rewards[0]!,
+        id: "ship",
+        type: "free_shipping",
+        maxShippingPrice: null,
+      } as Program["rewards"][number],
+    ];
     expect(redemptionValuePerPoint(program)).toBeNull();
   });
 });
@@ -210,6 +247,8 @@ describe("the range", () => {
     expect(dashboardRangeSchema.safeParse({ from: "2026-01-02", to: "2026-01-01" }).success).toBe(false);
     expect(dashboardRangeSchema.safeParse({ from: "2020-01-01", to: "2026-01-01" }).success).toBe(false);
     expect(dashboardRangeSchema.safeParse({ from: "yesterday", to: "2026-01-01" }).success).toBe(false);
-    expect(dashboardRangeSchema.parse({ from: "2026-01-01T00:00:00Z", to: "2026-01-31T00:00:00Z" }).to).toEqual(new Date("2026-01-31T00:00:00Z"));
+    expect(dashboardRangeSchema.parse({ from: "2026-01-01T00:00:00Z", to: "2026-01-31T00:00:00Z" }).to).toEqual(
+      new Date("2026-01-31T00:00:00Z"),
+    );
   });
 });

@@ -24,7 +24,10 @@ beforeAll(async () => {
 });
 afterAll(() => double?.close());
 
-async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ server: Started; url: string }> {
+async function startServer(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ server: Started; url: string }> {
   const port = await freePort();
   const server = await startProcess(["server.ts"], {
     env: {
@@ -54,7 +57,13 @@ const health = async (url: string) => {
 function deliver(url: string, delivery: { webhookId: string; payload: unknown }) {
   const request = signedWebhookRequest(
     `${url}/webhooks/orders/paid`,
-    { topic: "orders/paid", shop: SHOP, payload: delivery.payload, apiVersion: API_VERSION, webhookId: delivery.webhookId },
+    {
+      topic: "orders/paid",
+      shop: SHOP,
+      payload: delivery.payload,
+      apiVersion: API_VERSION,
+      webhookId: delivery.webhookId,
+    },
     TEST_API_SECRET,
   );
   return fetch(request.url, request.init);
@@ -66,7 +75,14 @@ describe("the database is unreachable", () => {
     const { server, url } = await startServer(`postgresql://postgres@127.0.0.1:${closedPort}/tally`);
     try {
       expect(await health(url)).toEqual({ status: 503, body: { ok: false, reason: "unreachable" } });
-      const response = await deliver(url, { webhookId: "unreachable-1", payload: orderPayload("orders/paid", { id: 1, customer: { id: 1, email: "a@example.com" }, lines: [{ price: "1.00" }] }) });
+      const response = await deliver(url, {
+        webhookId: "unreachable-1",
+        payload: orderPayload("orders/paid", {
+          id: 1,
+          customer: { id: 1, email: "a@example.com" },
+          lines: [{ price: "1.00" }],
+        }),
+      });
       expect(response.status).toBe(503);
       expect(response.headers.get("Retry-After")).toBe("5");
       // Still up after the Shopify session storage's start-up probe gave up (10 s).
@@ -93,7 +109,10 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
       expect(await health(appUrl)).toEqual({ status: 503, body: { ok: false, reason: "unmigrated" } });
       const [first, ...rest] = await readMigrations();
       await database.withSqlRunner((sql) => migrate(sql, [first!]));
-      expect(await health(appUrl)).toEqual({ status: 503, body: { ok: false, reason: "unmigrated", pending: rest.map((m) => m.name) } });
+      expect(await health(appUrl)).toEqual({
+        status: 503,
+        body: { ok: false, reason: "unmigrated", pending: rest.map((m) => m.name) },
+      });
       await database.withSqlRunner(async (sql) => migrate(sql, await readMigrations()));
       expect(await health(appUrl)).toEqual({ status: 200, body: { ok: true } });
     } finally {
@@ -114,7 +133,14 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
       await database.prisma.session.create({
         data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: TEST_SCOPES, accessToken },
       });
-      double.addShop({ domain: SHOP, accessToken, name: "outage-shop", email: `owner@${SHOP}`, currencyCode: "EUR", ianaTimezone: "Europe/Paris" });
+      double.addShop({
+        domain: SHOP,
+        accessToken,
+        name: "outage-shop",
+        email: `owner@${SHOP}`,
+        currencyCode: "EUR",
+        ianaTimezone: "Europe/Paris",
+      });
     });
     afterAll(async () => {
       await database?.close();
@@ -132,7 +158,11 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
         webhookId: `outage-${i}`,
         orderId: 7000 + i,
         customerId: 3000 + (i % 5),
-        payload: orderPayload("orders/paid", { id: 7000 + i, customer: { id: 3000 + (i % 5), email: `c${i % 5}@example.com` }, lines: [{ price: "10.00" }] }),
+        payload: orderPayload("orders/paid", {
+          id: 7000 + i,
+          customer: { id: 3000 + (i % 5), email: `c${i % 5}@example.com` },
+          lines: [{ price: "10.00" }],
+        }),
       }));
       try {
         // The outage: every connection the app holds is terminated, over and over.
@@ -140,7 +170,10 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
         let terminated = 0;
         const terminating = (async () => {
           while (outage) {
-            const { rowCount } = await killer.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [dbName]);
+            const { rowCount } = await killer.query(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+              [dbName],
+            );
             terminated += rowCount ?? 0;
             await sleep(50 + Math.random() * 200);
           }
@@ -181,7 +214,10 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
         expect(keys).toHaveLength(orders.length);
         expect(keys.every((key) => key._count === 1)).toBe(true);
         const shop = await database.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
-        const members = await database.prisma.member.findMany({ where: { shopId: shop.id }, orderBy: { shopifyCustomerId: "asc" } });
+        const members = await database.prisma.member.findMany({
+          where: { shopId: shop.id },
+          orderBy: { shopifyCustomerId: "asc" },
+        });
         expect(members.map((member) => member.balance)).toEqual([60, 60, 60, 60, 60]);
         expect(await ledgerDiscrepancies(database.prisma, shop.id)).toEqual([]);
         expect(server.output()).not.toMatch(/Unhandled 'error' event/);

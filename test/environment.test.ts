@@ -37,7 +37,9 @@ describe("npm start with a bad environment", () => {
     const output = await startFailure({});
     expect(output).toMatch(/^exited with 1 before it was ready/);
     expect(output).toContain("Tally cannot start: the environment is invalid.");
-    expect(output).toContain("  - DATABASE_URL is required in production (to run on the embedded database on purpose — one instance only — set PGLITE_DATA_DIR instead)");
+    expect(output).toContain(
+      "  - DATABASE_URL is required in production (to run on the embedded database on purpose — one instance only — set PGLITE_DATA_DIR instead)",
+    );
     expect(output).not.toMatch(/\n\s+at /); // the problems, not a stack trace
   });
 

@@ -25,10 +25,12 @@ beforeAll(async () => {
   app = await startTestApp();
   for (const shop of [SHOP, HOLDING]) {
     await app.installShop(shop);
-    shopIds.push(await app.configureProgram(shop, (program) => {
-      program.tiers = { ...program.tiers, levels: LEVELS };
-      if (shop === HOLDING) program.earning.order.holdDays = 14;
-    }));
+    shopIds.push(
+      await app.configureProgram(shop, (program) => {
+        program.tiers = { ...program.tiers, levels: LEVELS };
+        if (shop === HOLDING) program.earning.order.holdDays = 14;
+      }),
+    );
   }
 });
 afterAll(() => app?.close());
@@ -38,18 +40,35 @@ afterEach(async () => {
 
 /** A session token as Shopify gives a checkout or customer-account extension (`sub` only when signed in). */
 const token = (shop: string, customerId: number | null) =>
-  mintSessionToken({ shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, subject: customerId ? `gid://shopify/Customer/${customerId}` : undefined });
+  mintSessionToken({
+    shop,
+    apiKey: TEST_API_KEY,
+    apiSecret: TEST_API_SECRET,
+    subject: customerId ? `gid://shopify/Customer/${customerId}` : undefined,
+  });
 
 async function call(path: string, shop: string, customerId: number | null) {
   const response = await fetch(`${app.url}${path}`, {
-    headers: { Authorization: `Bearer ${await token(shop, customerId)}`, Origin: "https://extensions.shopifycdn.com", "User-Agent": BROWSER_USER_AGENT },
+    headers: {
+      Authorization: `Bearer ${await token(shop, customerId)}`,
+      Origin: "https://extensions.shopifycdn.com",
+      "User-Agent": BROWSER_USER_AGENT,
+    },
   });
   expect(response.headers.get("access-control-allow-origin")).toBe("*");
   return { status: response.status, body: await response.json() };
 }
 
 async function pay(shop: string, orderId: number, customerId: number, price: string) {
-  const response = await app.webhook("orders/paid", shop, orderPayload("orders/paid", { id: orderId, customer: { id: customerId, email: `c${customerId}@example.com` }, lines: [{ price }] }));
+  const response = await app.webhook(
+    "orders/paid",
+    shop,
+    orderPayload("orders/paid", {
+      id: orderId,
+      customer: { id: customerId, email: `c${customerId}@example.com` },
+      lines: [{ price }],
+    }),
+  );
   expect(response.status).toBe(200);
 }
 
@@ -59,14 +78,21 @@ describe("GET /api/extension/order-points (thank-you page)", () => {
   it("answers a preflight with 204 and CORS", async () => {
     const preflight = await fetch(`${app.url}${path("gid://shopify/Order/1")}`, {
       method: "OPTIONS",
-      headers: { Origin: "https://extensions.shopifycdn.com", "Access-Control-Request-Headers": "authorization", "User-Agent": BROWSER_USER_AGENT },
+      headers: {
+        Origin: "https://extensions.shopifycdn.com",
+        "Access-Control-Request-Headers": "authorization",
+        "User-Agent": BROWSER_USER_AGENT,
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
   });
 
   it("says 'not yet' (202) while orders/paid has not arrived, then what the order earned", async () => {
-    expect(await call(path("gid://shopify/Order/8101"), SHOP, 7101)).toEqual({ status: 202, body: { orderId: "8101", status: "processing" } });
+    expect(await call(path("gid://shopify/Order/8101"), SHOP, 7101)).toEqual({
+      status: 202,
+      body: { orderId: "8101", status: "processing" },
+    });
     await pay(SHOP, 8101, 7101, "120.00");
     expect(await call(path("gid://shopify/Order/8101"), SHOP, 7101)).toEqual({
       status: 200,
@@ -84,13 +110,18 @@ describe("GET /api/extension/order-points (thank-you page)", () => {
 
   it("never shows another customer's order, whatever the query names", async () => {
     await pay(SHOP, 8102, 7102, "50.00");
-    expect(await call(path("gid://shopify/Order/8102"), SHOP, 7103)).toEqual({ status: 404, body: { error: "order_not_found" } });
+    expect(await call(path("gid://shopify/Order/8102"), SHOP, 7103)).toEqual({
+      status: 404,
+      body: { error: "order_not_found" },
+    });
   });
 
   it("needs a signed-in customer and a well-formed order id", async () => {
     expect((await call(path("gid://shopify/Order/8101"), SHOP, null)).status).toBe(401);
     expect((await call(path("gid://shopify/Product/8101"), SHOP, 7101)).status).toBe(422);
-    const noToken = await fetch(`${app.url}${path("gid://shopify/Order/8101")}`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    const noToken = await fetch(`${app.url}${path("gid://shopify/Order/8101")}`, {
+      headers: { "User-Agent": BROWSER_USER_AGENT },
+    });
     expect(noToken.status).toBe(401);
     expect(noToken.headers.get("access-control-allow-origin")).toBe("*");
   });
@@ -110,7 +141,10 @@ describe("GET /api/extension/member/activity (customer account page)", () => {
   });
 
   it("answers 401 to a token without a customer", async () => {
-    expect(await call("/api/extension/member/activity", SHOP, null)).toEqual({ status: 401, body: { error: "not_logged_in" } });
+    expect(await call("/api/extension/member/activity", SHOP, null)).toEqual({
+      status: 401,
+      body: { error: "not_logged_in" },
+    });
   });
 });
 
@@ -128,9 +162,15 @@ describe("GET /api/extension/member tierProgress", () => {
   });
 
   it("points a member outside any tier at the first one, and has no next tier at the top", async () => {
-    expect((await call("/api/extension/member", SHOP, 7499)).body.tierProgress).toMatchObject({ value: 0, next: { id: "silver", remaining: 500 } });
+    expect((await call("/api/extension/member", SHOP, 7499)).body.tierProgress).toMatchObject({
+      value: 0,
+      next: { id: "silver", remaining: 500 },
+    });
     await pay(SHOP, 8402, 7402, "1200.00");
-    expect((await call("/api/extension/member", SHOP, 7402)).body.tierProgress).toMatchObject({ value: 1200, next: null });
+    expect((await call("/api/extension/member", SHOP, 7402)).body.tierProgress).toMatchObject({
+      value: 1200,
+      next: null,
+    });
   });
 });
 
@@ -138,7 +178,13 @@ describe("session tokens whose claims do not name one shop for Tally", () => {
   /** A token signed with Tally's own secret, so only its claims are wrong. */
   const signed = (claims: Record<string, unknown>) => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ aud: TEST_API_KEY, iss: `https://${SHOP}/admin`, dest: `https://${SHOP}`, sub: "gid://shopify/Customer/9001", ...claims })
+    return new SignJWT({
+      aud: TEST_API_KEY,
+      iss: `https://${SHOP}/admin`,
+      dest: `https://${SHOP}`,
+      sub: "gid://shopify/Customer/9001",
+      ...claims,
+    })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setIssuedAt(now)
       .setNotBefore(now)
@@ -146,7 +192,9 @@ describe("session tokens whose claims do not name one shop for Tally", () => {
       .sign(new TextEncoder().encode(TEST_API_SECRET));
   };
   const member = async (token: string) =>
-    fetch(`${app.url}/api/extension/member`, { headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_USER_AGENT } });
+    fetch(`${app.url}/api/extension/member`, {
+      headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_USER_AGENT },
+    });
 
   it("answers a checkout token (a bare `dest`, no `iss`) for its shop", async () => {
     const response = await member(await signed({ iss: undefined, dest: SHOP }));
@@ -170,7 +218,9 @@ describe("session tokens whose claims do not name one shop for Tally", () => {
   it("refuses with 401 an admin API token whose `dest` is not exactly the shop of `iss`", async () => {
     for (const dest of [`https://${HOLDING}@${SHOP}`, "http://["]) {
       const token = await signed({ dest, iss: `https://${HOLDING}/admin`, sub: "1" });
-      const response = await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_USER_AGENT } });
+      const response = await fetch(`${app.url}/api/program`, {
+        headers: { Authorization: `Bearer ${token}`, "User-Agent": BROWSER_USER_AGENT },
+      });
       expect([dest, response.status]).toEqual([dest, 401]);
     }
   });

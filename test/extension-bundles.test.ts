@@ -13,7 +13,10 @@ import { buildExtensions, describeReport, uiExtensions } from "../scripts/build-
  */
 
 const URL = "https://tally.example.com";
-const outDirs = [await mkdtemp(join(tmpdir(), "tally-bundles-cli-")), await mkdtemp(join(tmpdir(), "tally-bundles-esbuild-"))];
+const outDirs = [
+  await mkdtemp(join(tmpdir(), "tally-bundles-cli-")),
+  await mkdtemp(join(tmpdir(), "tally-bundles-esbuild-")),
+];
 const [cliOut, esbuildOut] = outDirs as [string, string];
 const reports = await buildExtensions({ bundler: "shopify-cli", outDir: cliOut, url: URL });
 const extensions = await uiExtensions();
@@ -51,7 +54,9 @@ describe("UI extension bundles (Shopify CLI build)", () => {
   });
 });
 
-const installed = JSON.parse(await readFile("node_modules/@shopify/ui-extensions/package.json", "utf8")) as { version: string };
+const installed = JSON.parse(await readFile("node_modules/@shopify/ui-extensions/package.json", "utf8")) as {
+  version: string;
+};
 const [year, month] = installed.version.split(".");
 
 describe("UI extension configuration", () => {

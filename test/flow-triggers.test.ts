@@ -21,7 +21,10 @@ beforeAll(async () => {
   for (const shop of [SHOP, QUIET]) {
     await app.installShop(shop);
     shopIds[shop] = await app.configureProgram(shop, (program) => {
-      program.tiers = { ...program.tiers, levels: [{ id: "silver", name: "Silver", threshold: 100, earnMultiplier: 1, entryBonusPoints: 0 }] };
+      program.tiers = {
+        ...program.tiers,
+        levels: [{ id: "silver", name: "Silver", threshold: 100, earnMultiplier: 1, entryBonusPoints: 0 }],
+      };
     });
   }
 });
@@ -53,9 +56,18 @@ function lifecycle(
 }
 
 const paid = (shop: string, id: number, customerId: number, price: string) =>
-  app.webhook("orders/paid", shop, orderPayload("orders/paid", { id, customer: { id: customerId, email: `c${customerId}@example.com` }, lines: [{ price }] }));
+  app.webhook(
+    "orders/paid",
+    shop,
+    orderPayload("orders/paid", {
+      id,
+      customer: { id: customerId, email: `c${customerId}@example.com` },
+      lines: [{ price }],
+    }),
+  );
 const flowEvents = (shop: string) => app.double.shop(shop).flowEvents;
-const flowTasks = (shop: string) => app.prisma.outboxTask.count({ where: { shopId: shopIds[shop], topic: "flow_trigger" } });
+const flowTasks = (shop: string) =>
+  app.prisma.outboxTask.count({ where: { shopId: shopIds[shop], topic: "flow_trigger" } });
 const enabledTriggers = async (shop: string) =>
   (await app.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).flowTriggersEnabled;
 
@@ -65,8 +77,13 @@ describe("Flow trigger lifecycle callbacks", () => {
     expect((await lifecycle(QUIET, handle, true, { secret: null })).status).toBe(401);
     expect((await lifecycle(QUIET, handle, true, { secret: "not-the-app-secret" })).status).toBe(401);
     expect((await lifecycle("nobody.myshopify.com", handle, true)).status).toBe(404);
-    expect((await lifecycle(QUIET, handle, true, { body: { flow_trigger_definition_id: handle, shopify_domain: QUIET } })).status).toBe(400);
-    expect((await fetch(`${app.url}/flow/lifecycle`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).status).toBe(405);
+    expect(
+      (await lifecycle(QUIET, handle, true, { body: { flow_trigger_definition_id: handle, shopify_domain: QUIET } }))
+        .status,
+    ).toBe(400);
+    expect((await fetch(`${app.url}/flow/lifecycle`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).status).toBe(
+      405,
+    );
     expect(await enabledTriggers(QUIET)).toEqual([]);
   });
 
@@ -99,19 +116,34 @@ describe("Flow trigger lifecycle callbacks", () => {
 
 describe("Flow triggers fire for shops with enabled workflows", () => {
   beforeAll(async () => {
-    for (const trigger of Object.values(FLOW_TRIGGERS)) expect((await lifecycle(SHOP, trigger.handle, true)).status).toBe(200);
+    for (const trigger of Object.values(FLOW_TRIGGERS))
+      expect((await lifecycle(SHOP, trigger.handle, true)).status).toBe(200);
   });
 
   it("points earned: one event per order however often Shopify delivers it, with the customer and the points", async () => {
     const webhookId = crypto.randomUUID();
-    const delivery = orderPayload("orders/paid", { id: 10, customer: { id: 6001, email: "c6001@example.com" }, lines: [{ price: "42.00" }] });
-    for (let i = 0; i < 3; i++) expect((await app.webhook("orders/paid", SHOP, delivery, { webhookId: i === 2 ? undefined : webhookId })).status).toBe(200);
+    const delivery = orderPayload("orders/paid", {
+      id: 10,
+      customer: { id: 6001, email: "c6001@example.com" },
+      lines: [{ price: "42.00" }],
+    });
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await app.webhook("orders/paid", SHOP, delivery, { webhookId: i === 2 ? undefined : webhookId })).status,
+      ).toBe(200);
     await deliverFlowEvents(app.prisma, later());
     await deliverFlowEvents(app.prisma, later());
     expect(flowEvents(SHOP)).toEqual([
       {
         handle: "tally-points-earned",
-        payload: { customer_id: 6001, Points: 42, "Points balance": 42, "Pending points": 0, Reason: "Order", "Available now": true },
+        payload: {
+          customer_id: 6001,
+          Points: 42,
+          "Points balance": 42,
+          "Pending points": 0,
+          Reason: "Order",
+          "Available now": true,
+        },
       },
     ]);
     // The double executed the mutation against Shopify's Admin schema and checked the payload
@@ -125,7 +157,16 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
     await deliverFlowEvents(app.prisma, later());
     const tierEvents = flowEvents(SHOP).filter((event) => event.handle === "tally-tier-changed");
     expect(tierEvents).toEqual([
-      { handle: "tally-tier-changed", payload: { customer_id: 6001, "Previous tier": "", "New tier": "Silver", Direction: "up", "Points balance": 112 } },
+      {
+        handle: "tally-tier-changed",
+        payload: {
+          customer_id: 6001,
+          "Previous tier": "",
+          "New tier": "Silver",
+          Direction: "up",
+          "Points balance": 112,
+        },
+      },
     ]);
   });
 
@@ -148,7 +189,12 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
     expect(flowEvents(SHOP)).toEqual([
       {
         handle: "tally-reward-redeemed",
-        payload: expect.objectContaining({ customer_id: 6001, "Reward name": "5 off", "Points spent": 500, "Discount code": redemption.code }),
+        payload: expect.objectContaining({
+          customer_id: 6001,
+          "Reward name": "5 off",
+          "Points spent": 500,
+          "Discount code": redemption.code,
+        }),
       },
     ]);
   });
@@ -165,7 +211,10 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
     await deliverFlowEvents(app.prisma, reminderDay);
     const expiring = flowEvents(SHOP).filter((event) => event.payload.customer_id === 6002);
     expect(expiring).toEqual([
-      { handle: "tally-points-expiring", payload: { customer_id: 6002, "Points expiring": 80, "Expires at": expect.any(String), "Days left": 25 } },
+      {
+        handle: "tally-points-expiring",
+        payload: { customer_id: 6002, "Points expiring": 80, "Expires at": expect.any(String), "Days left": 25 },
+      },
     ]);
   });
 
@@ -188,15 +237,24 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
     expect(flowEvents(SHOP)).toHaveLength(1);
 
     await paid(SHOP, 15, 6005, "10.00");
-    app.double.failNext({ kind: "userErrors", userErrors: [{ field: ["payload"], message: "Invalid payload" }] }, { operationName: "FlowTriggerReceive" });
+    app.double.failNext(
+      { kind: "userErrors", userErrors: [{ field: ["payload"], message: "Invalid payload" }] },
+      { operationName: "FlowTriggerReceive" },
+    );
     await deliverFlowEvents(app.prisma, later());
     await deliverFlowEvents(app.prisma, later(60 * 60_000));
     expect(flowEvents(SHOP)).toHaveLength(1);
-    expect(await app.prisma.outboxTask.count({ where: { shopId: shopIds[SHOP], topic: "flow_trigger", deliveredAt: null } })).toBe(0);
+    expect(
+      await app.prisma.outboxTask.count({ where: { shopId: shopIds[SHOP], topic: "flow_trigger", deliveredAt: null } }),
+    ).toBe(0);
   });
 
   it("a trigger id Flow names in a way Tally does not know turns every trigger on rather than none", async () => {
     expect((await lifecycle(QUIET, "8f2ad2a4-0c47-4b7e-9a85-5f0a6c1d2e3b", true)).status).toBe(200);
-    expect((await enabledTriggers(QUIET)).sort()).toEqual(Object.values(FLOW_TRIGGERS).map((trigger) => trigger.handle).sort());
+    expect((await enabledTriggers(QUIET)).sort()).toEqual(
+      Object.values(FLOW_TRIGGERS)
+        .map((trigger) => trigger.handle)
+        .sort(),
+    );
   });
 });

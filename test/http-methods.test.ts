@@ -25,10 +25,15 @@ function routeUrls(): { id: string; url: string }[] {
     const parent = route.parentId ? full(route.parentId) : "";
     return [parent, route.path ?? ""].filter(Boolean).join("/");
   };
-  return Object.keys(build.routes)
-    // The sandbox's App Proxy exists only in the sandbox, and forwards to /proxy/* (swept here too).
-    .filter((id) => id !== "root" && id !== "routes/sandbox.apps.tally.$")
-    .map((id) => ({ id, url: `/${full(id)}`.replace(/:\w+/g, "1").replace(/\*$/, "x") + (build.routes[id]!.index ? "?index" : "") }));
+  return (
+    Object.keys(build.routes)
+      // The sandbox's App Proxy exists only in the sandbox, and forwards to /proxy/* (swept here too).
+      .filter((id) => id !== "root" && id !== "routes/sandbox.apps.tally.$")
+      .map((id) => ({
+        id,
+        url: `/${full(id)}`.replace(/:\w+/g, "1").replace(/\*$/, "x") + (build.routes[id]!.index ? "?index" : ""),
+      }))
+  );
 }
 
 const signedProxyQuery = () => appProxyQuery({ shop: SHOP, customerId: 7001 }, TEST_API_SECRET);
@@ -48,7 +53,9 @@ describe("methods a route does not serve", () => {
   });
 
   it("a GET on a POST-only storefront route is a 405 naming POST, not a server error", async () => {
-    const response = await fetch(`${app.url}/proxy/redemptions?${signedProxyQuery()}`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    const response = await fetch(`${app.url}/proxy/redemptions?${signedProxyQuery()}`, {
+      headers: { "User-Agent": BROWSER_USER_AGENT },
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
     expect(await response.json()).toEqual({ error: "method_not_allowed" });
@@ -63,7 +70,12 @@ describe("methods a route does not serve", () => {
   });
 
   it("a GET on a webhook, an admin API action or the Flow callback is a 405 naming what it takes", async () => {
-    for (const [url, allow] of [["/webhooks/orders/paid", "POST"], ["/api/actions", "POST"], ["/api/members/1/adjustments", "POST"], ["/flow/lifecycle", "POST"]]) {
+    for (const [url, allow] of [
+      ["/webhooks/orders/paid", "POST"],
+      ["/api/actions", "POST"],
+      ["/api/members/1/adjustments", "POST"],
+      ["/flow/lifecycle", "POST"],
+    ]) {
       const response = await fetch(`${app.url}${url}`);
       expect([url, response.status, response.headers.get("allow")]).toEqual([url, 405, allow]);
     }

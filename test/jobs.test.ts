@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { awardBirthdays, expirePoints, reconcileOrders, releaseHeldPoints, remindExpiringPoints } from "~/jobs/points.server";
+import {
+  awardBirthdays,
+  expirePoints,
+  reconcileOrders,
+  releaseHeldPoints,
+  remindExpiringPoints,
+} from "~/jobs/points.server";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import type { Program } from "~/loyalty/program";
 import type { DoubleOrder } from "../sandbox/admin-api-double";
@@ -36,9 +42,20 @@ afterEach(async () => {
 });
 
 const member = (shop: string, customerId: number) =>
-  app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } } });
+  app.prisma.member.findUniqueOrThrow({
+    where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } },
+  });
 const paid = (shop: string, id: number, customerId: number, price: string, placedAt = new Date()) =>
-  app.webhook("orders/paid", shop, orderPayload("orders/paid", { id, customer: { id: customerId, email: `c${customerId}@example.com` }, lines: [{ price }], processedAt: placedAt.toISOString() }));
+  app.webhook(
+    "orders/paid",
+    shop,
+    orderPayload("orders/paid", {
+      id,
+      customer: { id: customerId, email: `c${customerId}@example.com` },
+      lines: [{ price }],
+      processedAt: placedAt.toISOString(),
+    }),
+  );
 
 describe("the hold period", () => {
   it("keeps an order's points pending for the hold, then releases them", async () => {
@@ -74,16 +91,23 @@ describe("expiry", () => {
 
   it("reminds once, N days before points expire, when the shop has a Flow workflow for it", async () => {
     await paid(FIXED, 7, 22, "25.00", new Date(Date.now() - 25 * DAY));
-    const reminders = () => app.prisma.outboxTask.findMany({ where: { shopId: shopIds[FIXED], topic: "flow_trigger" } });
+    const reminders = () =>
+      app.prisma.outboxTask.findMany({ where: { shopId: shopIds[FIXED], topic: "flow_trigger" } });
     await remindExpiringPoints(app.prisma, new Date());
     expect(await reminders()).toHaveLength(0);
 
-    await app.prisma.shop.update({ where: { id: shopIds[FIXED] }, data: { flowTriggersEnabled: ["tally-points-expiring"] } });
+    await app.prisma.shop.update({
+      where: { id: shopIds[FIXED] },
+      data: { flowTriggersEnabled: ["tally-points-expiring"] },
+    });
     await remindExpiringPoints(app.prisma, new Date());
     await remindExpiringPoints(app.prisma, new Date());
     const tasks = await reminders();
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]!.payload).toMatchObject({ handle: "tally-points-expiring", fields: { "Points expiring": 25, "Days left": 5 } });
+    expect(tasks[0]!.payload).toMatchObject({
+      handle: "tally-points-expiring",
+      fields: { "Points expiring": 25, "Days left": 5 },
+    });
   });
 });
 
@@ -91,7 +115,10 @@ describe("birthdays", () => {
   it("awards birthday points once a year", async () => {
     await paid(FIXED, 8, 23, "1.00");
     const today = new Date();
-    await app.prisma.member.update({ where: { id: (await member(FIXED, 23)).id }, data: { birthday: new Date(Date.UTC(1990, today.getUTCMonth(), today.getUTCDate())) } });
+    await app.prisma.member.update({
+      where: { id: (await member(FIXED, 23)).id },
+      data: { birthday: new Date(Date.UTC(1990, today.getUTCMonth(), today.getUTCDate())) },
+    });
     await awardBirthdays(app.prisma, today);
     await awardBirthdays(app.prisma, today);
     expect(Number((await member(FIXED, 23)).balance)).toBe(101);
@@ -101,7 +128,12 @@ describe("birthdays", () => {
 describe("reconciliation", () => {
   it("awards the orders and refunds whose webhooks never arrived, through the same idempotent paths", async () => {
     const now = new Date();
-    const order = (id: number, customerId: number, price: string, refunds: DoubleOrder["refunds"] = []): DoubleOrder => ({
+    const order = (
+      id: number,
+      customerId: number,
+      price: string,
+      refunds: DoubleOrder["refunds"] = [],
+    ): DoubleOrder => ({
       id,
       name: `#${id}`,
       test: false,
@@ -117,7 +149,11 @@ describe("reconciliation", () => {
       refunds,
     });
     const shop = app.double.shop(DEFAULTS);
-    shop.orders.push(order(901, 41, "120.00", [{ id: 9011, createdAt: now.toISOString(), lines: [{ lineItemId: 9010, subtotal: "30.00" }] }]));
+    shop.orders.push(
+      order(901, 41, "120.00", [
+        { id: 9011, createdAt: now.toISOString(), lines: [{ lineItemId: 9010, subtotal: "30.00" }] },
+      ]),
+    );
     shop.orders.push(order(902, 42, "50.00"));
     // One of them did arrive as a webhook.
     await paid(DEFAULTS, 902, 42, "50.00");

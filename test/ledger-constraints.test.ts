@@ -15,15 +15,56 @@ beforeAll(async () => {
   const db = database.prisma;
   const shop = await db.shop.create({ data: { domain: "constraints.myshopify.com" } });
   const member = await db.member.create({ data: { shopId: shop.id, shopifyCustomerId: "1", balance: 100 } });
-  const lot = await db.pointLot.create({ data: { shopId: shop.id, memberId: member.id, amount: 100, remaining: 100, availableAt: new Date(), source: "order" } });
-  const entry = await db.ledgerEntry.create({ data: { shopId: shop.id, memberId: member.id, delta: 100, kind: "earn", idempotencyKey: "order:1:earn" } });
-  const redemption = await db.redemption.create({
-    data: { shopId: shop.id, memberId: member.id, requestKey: "r1", rewardId: "w", reward: {}, pointsSpent: 50, code: "C1", startsAt: new Date(), endsAt: new Date() },
+  const lot = await db.pointLot.create({
+    data: {
+      shopId: shop.id,
+      memberId: member.id,
+      amount: 100,
+      remaining: 100,
+      availableAt: new Date(),
+      source: "order",
+    },
   });
-  const task = await db.outboxTask.create({ data: { shopId: shop.id, topic: "sync_member", key: "sync:1", payload: {} } });
-  const referral = await db.referral.create({ data: { shopId: shop.id, referrerId: member.id, refereeCustomerId: "2", code: "ABC", source: "signup", status: "awaiting_order" } });
+  const entry = await db.ledgerEntry.create({
+    data: { shopId: shop.id, memberId: member.id, delta: 100, kind: "earn", idempotencyKey: "order:1:earn" },
+  });
+  const redemption = await db.redemption.create({
+    data: {
+      shopId: shop.id,
+      memberId: member.id,
+      requestKey: "r1",
+      rewardId: "w",
+      reward: {},
+      pointsSpent: 50,
+      code: "C1",
+      startsAt: new Date(),
+      endsAt: new Date(),
+    },
+  });
+  const task = await db.outboxTask.create({
+    data: { shopId: shop.id, topic: "sync_member", key: "sync:1", payload: {} },
+  });
+  const referral = await db.referral.create({
+    data: {
+      shopId: shop.id,
+      referrerId: member.id,
+      refereeCustomerId: "2",
+      code: "ABC",
+      source: "signup",
+      status: "awaiting_order",
+    },
+  });
   const memberImport = await db.memberImport.create({ data: { shopId: shop.id, format: "plain", totalRows: 1 } });
-  Object.assign(ids, { shop: shop.id, member: member.id, lot: lot.id, entry: entry.id, redemption: redemption.id, task: task.id, referral: referral.id, memberImport: memberImport.id });
+  Object.assign(ids, {
+    shop: shop.id,
+    member: member.id,
+    lot: lot.id,
+    entry: entry.id,
+    redemption: redemption.id,
+    task: task.id,
+    referral: referral.id,
+    memberImport: memberImport.id,
+  });
 });
 afterAll(async () => {
   await database?.close();
@@ -45,15 +86,60 @@ describe("the database refuses writes that break the ledger's invariants", () =>
   it.each([
     ["a negative balance", `UPDATE "Member" SET balance = -1 WHERE id = $1`, "member", "Member_balance_check"],
     ["negative pending points", `UPDATE "Member" SET pending = -1 WHERE id = $1`, "member", "Member_pending_check"],
-    ["a lot with more remaining than its amount", `UPDATE "PointLot" SET remaining = amount + 1 WHERE id = $1`, "lot", "PointLot_remaining_check"],
-    ["a lot with negative remaining", `UPDATE "PointLot" SET remaining = -1 WHERE id = $1`, "lot", "PointLot_remaining_check"],
-    ["a ledger entry of an unknown kind", `UPDATE "LedgerEntry" SET kind = 'gift' WHERE id = $1`, "entry", "LedgerEntry_kind_check"],
-    ["a redemption spending negative points", `UPDATE "Redemption" SET "pointsSpent" = -5 WHERE id = $1`, "redemption", "Redemption_pointsSpent_check"],
-    ["an outbox task of an unknown topic", `UPDATE "OutboxTask" SET topic = 'send_mail' WHERE id = $1`, "task", "OutboxTask_topic_check"],
-    ["an outbox task with negative attempts", `UPDATE "OutboxTask" SET attempts = -1 WHERE id = $1`, "task", "OutboxTask_attempts_check"],
-    ["a referral of an unknown status", `UPDATE "Referral" SET status = 'paid' WHERE id = $1`, "referral", "Referral_status_check"],
-    ["a referral of an unknown source", `UPDATE "Referral" SET source = 'email' WHERE id = $1`, "referral", "Referral_source_check"],
-    ["an import of an unknown status", `UPDATE "MemberImport" SET status = 'half' WHERE id = $1`, "memberImport", "MemberImport_status_check"],
+    [
+      "a lot with more remaining than its amount",
+      `UPDATE "PointLot" SET remaining = amount + 1 WHERE id = $1`,
+      "lot",
+      "PointLot_remaining_check",
+    ],
+    [
+      "a lot with negative remaining",
+      `UPDATE "PointLot" SET remaining = -1 WHERE id = $1`,
+      "lot",
+      "PointLot_remaining_check",
+    ],
+    [
+      "a ledger entry of an unknown kind",
+      `UPDATE "LedgerEntry" SET kind = 'gift' WHERE id = $1`,
+      "entry",
+      "LedgerEntry_kind_check",
+    ],
+    [
+      "a redemption spending negative points",
+      `UPDATE "Redemption" SET "pointsSpent" = -5 WHERE id = $1`,
+      "redemption",
+      "Redemption_pointsSpent_check",
+    ],
+    [
+      "an outbox task of an unknown topic",
+      `UPDATE "OutboxTask" SET topic = 'send_mail' WHERE id = $1`,
+      "task",
+      "OutboxTask_topic_check",
+    ],
+    [
+      "an outbox task with negative attempts",
+      `UPDATE "OutboxTask" SET attempts = -1 WHERE id = $1`,
+      "task",
+      "OutboxTask_attempts_check",
+    ],
+    [
+      "a referral of an unknown status",
+      `UPDATE "Referral" SET status = 'paid' WHERE id = $1`,
+      "referral",
+      "Referral_status_check",
+    ],
+    [
+      "a referral of an unknown source",
+      `UPDATE "Referral" SET source = 'email' WHERE id = $1`,
+      "referral",
+      "Referral_source_check",
+    ],
+    [
+      "an import of an unknown status",
+      `UPDATE "MemberImport" SET status = 'half' WHERE id = $1`,
+      "memberImport",
+      "MemberImport_status_check",
+    ],
   ] as const)("refuses %s", async (_story, statement, row, constraint) => {
     const refusal = await refused(statement, ids[row]);
     expect(refusal).toContain(constraint);

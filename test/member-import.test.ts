@@ -3,7 +3,15 @@ import { parse } from "csv-parse/sync";
 import { inTransaction } from "~/db/transaction.server";
 import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
 import { parseMemberCsv } from "~/loyalty/member-import";
-import { confirmImport, getImport, IMPORT_BATCH, listImports, previewImport, runMemberImports, type ImportPreview } from "~/loyalty/member-import.server";
+import {
+  confirmImport,
+  getImport,
+  IMPORT_BATCH,
+  listImports,
+  previewImport,
+  runMemberImports,
+  type ImportPreview,
+} from "~/loyalty/member-import.server";
 import { csvStream, EXPORT_PAGE, ledgerCsvChunks, memberCsvChunks } from "~/loyalty/member-export.server";
 import { forgetCustomer } from "~/loyalty/members.server";
 import { redactCustomer } from "~/loyalty/privacy.server";
@@ -22,7 +30,12 @@ const BULK = IMPORT_BATCH + 70;
 const noSleep = { sleep: async () => {} };
 /** One pass of the job, with time enough to finish what it starts on a slow machine. */
 const runJob = (now = new Date(), options: { maxBatches?: number; gateway?: { maxAttempts: number } } = {}) =>
-  runMemberImports(app.prisma, now, { ...noSleep, ...options.gateway }, { budgetMs: 120_000, maxBatches: options.maxBatches });
+  runMemberImports(
+    app.prisma,
+    now,
+    { ...noSleep, ...options.gateway },
+    { budgetMs: 120_000, maxBatches: options.maxBatches },
+  );
 
 const customer = (id: number, email: string, extra: Partial<DoubleCustomer> = {}): DoubleCustomer => ({
   id,
@@ -44,7 +57,7 @@ const CUSTOMERS = [
   customer(104, "eve@example.com"),
   customer(105, "fay@example.com"),
   customer(106, "gus@example.com"),
-  customer(107, "hal@example.com", { firstName: "=HYPERLINK(\"https://evil.test\",\"click\")", lastName: "@SUM(A1)" }),
+  customer(107, "hal@example.com", { firstName: '=HYPERLINK("https://evil.test","click")', lastName: "@SUM(A1)" }),
   customer(108, "ida@example.com"),
   customer(109, "jon@example.com"),
   ...Array.from({ length: BULK }, (_, i) => customer(20_000 + i, `bulk${i}@example.com`)),
@@ -77,7 +90,11 @@ afterEach(async () => {
 });
 
 async function preview(csv: string, shop = SHOP): Promise<ImportPreview> {
-  const result = await previewImport(app.prisma, { id: shopIds[shop]! }, { csv, fileName: "members.csv", staffId: "42" });
+  const result = await previewImport(
+    app.prisma,
+    { id: shopIds[shop]! },
+    { csv, fileName: "members.csv", staffId: "42" },
+  );
   if (!result.ok) throw new Error(result.error);
   return result.preview;
 }
@@ -91,7 +108,9 @@ async function importFile(csv: string) {
 }
 
 const member = (customerId: number, shop = SHOP) =>
-  app.prisma.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } } });
+  app.prisma.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } },
+  });
 const balance = async (customerId: number) => {
   const found = await member(customerId);
   return found ? Number(found.balance) : null;
@@ -148,7 +167,14 @@ describe("importing a Smile.io export", () => {
     const entry = await app.prisma.ledgerEntry.findUniqueOrThrow({
       where: { shopId_idempotencyKey: { shopId: shopIds[SHOP]!, idempotencyKey: "import:opening:101" } },
     });
-    expect(entry).toMatchObject({ kind: "import", delta: 1200, pendingDelta: 0, sourceType: "import", sourceId: done.id, staffId: "42" });
+    expect(entry).toMatchObject({
+      kind: "import",
+      delta: 1200,
+      pendingDelta: 0,
+      sourceType: "import",
+      sourceId: done.id,
+      staffId: "42",
+    });
     expect(entry.reason).toBe("Opening balance from Smile.io");
     const lot = await app.prisma.pointLot.findFirstOrThrow({ where: { memberId: entry.memberId } });
     expect(lot).toMatchObject({ amount: 1200, remaining: 1200, held: false, source: "import" });
@@ -182,7 +208,11 @@ describe("importing a Smile.io export", () => {
   it("does not double an opening balance given by another file, nor replace a tier or birthday the member has", async () => {
     const other = await importFile("email,points,tier,birthday\nann@example.com,999,Silver,2001-01-01\n");
     expect(other).toMatchObject({ importedRows: 0, skippedRows: 1 });
-    expect(await member(101)).toMatchObject({ balance: 1200, tierId: "gold", birthday: new Date("1990-05-14T00:00:00Z") });
+    expect(await member(101)).toMatchObject({
+      balance: 1200,
+      tierId: "gold",
+      birthday: new Date("1990-05-14T00:00:00Z"),
+    });
   });
 });
 
@@ -198,7 +228,13 @@ describe("importing a plain file with problems", () => {
       "cat@example.com,80,",
     ].join("\n");
     const shown = await preview(csv);
-    expect(shown).toMatchObject({ format: "plain", totalRows: 6, validRows: 3, totalPoints: 130, unknownTiers: ["Platinum"] });
+    expect(shown).toMatchObject({
+      format: "plain",
+      totalRows: 6,
+      validRows: 3,
+      totalPoints: 130,
+      unknownTiers: ["Platinum"],
+    });
     expect(shown.rowErrors).toEqual([
       { line: 3, message: "email is not a valid address" },
       { line: 4, message: 'points must be a whole number ("12.5")' },
@@ -225,32 +261,54 @@ describe("importing a plain file with problems", () => {
 
   it("refuses a file whose columns it does not recognise, and keeps nothing", async () => {
     const count = await app.prisma.memberImport.count();
-    const result = await previewImport(app.prisma, { id: shopIds[SHOP]! }, { csv: "name,balance\nAnn,3\n", fileName: "x.csv", staffId: null });
+    const result = await previewImport(
+      app.prisma,
+      { id: shopIds[SHOP]! },
+      { csv: "name,balance\nAnn,3\n", fileName: "x.csv", staffId: null },
+    );
     expect(result).toEqual({ ok: false, error: expect.stringMatching(/columns were not recognised/) });
     expect(await app.prisma.memberImport.count()).toBe(count);
   });
 
   const uploadFile = (csv: string) =>
-    app.admin("/app/import.data", SHOP, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ intent: "preview", csv, fileName: "members.csv" }) });
+    app.admin("/app/import.data", SHOP, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ intent: "preview", csv, fileName: "members.csv" }),
+    });
 
   it("refuses a file with a cell over 10,000 characters (400, naming its line and column), and keeps nothing", async () => {
     const count = await app.prisma.memberImport.count();
-    const response = await uploadFile(`email,points,tier\nann@example.com,5,\nbob@example.com,7,${"x".repeat(15 * 1024 * 1024)}\n`);
+    const response = await uploadFile(
+      `email,points,tier\nann@example.com,5,\nbob@example.com,7,${"x".repeat(15 * 1024 * 1024)}\n`,
+    );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("Line 3, column C: the cell is longer than 10,000 characters");
     expect(await app.prisma.memberImport.count()).toBe(count);
   });
 
   it("refuses an address or tier longer than one can be as a row error, and imports the rest", async () => {
-    const shown = await preview(`email,points,tier\n${"a".repeat(9_000)}@example.com,5,\nhal@example.com,5,${"t".repeat(200)}\nann@example.com,5,\n`);
-    expect(shown).toMatchObject({ validRows: 1, rowErrors: [{ line: 2, message: "email is longer than an address can be" }, { line: 3, message: "tier name is longer than 100 characters" }] });
+    const shown = await preview(
+      `email,points,tier\n${"a".repeat(9_000)}@example.com,5,\nhal@example.com,5,${"t".repeat(200)}\nann@example.com,5,\n`,
+    );
+    expect(shown).toMatchObject({
+      validRows: 1,
+      rowErrors: [
+        { line: 2, message: "email is longer than an address can be" },
+        { line: 3, message: "tier name is longer than 100 characters" },
+      ],
+    });
   });
 
   it("writes a preview in one transaction: a failure part-way leaves nothing behind", async () => {
     const count = await app.prisma.memberImport.count();
     // A database that refuses the file's last row, after the import and its first rows are written.
-    await app.prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
-    await app.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_row BEFORE INSERT ON "MemberImportRow" FOR EACH ROW WHEN (NEW.email = 'last@example.com') EXECUTE FUNCTION refuse_row()`);
+    await app.prisma.$executeRawUnsafe(
+      `CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`,
+    );
+    await app.prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_row BEFORE INSERT ON "MemberImportRow" FOR EACH ROW WHEN (NEW.email = 'last@example.com') EXECUTE FUNCTION refuse_row()`,
+    );
     try {
       const rows = Array.from({ length: 6_000 }, (_, i) => `row${i}@example.com,1`);
       const response = await uploadFile(["email,points", ...rows, "last@example.com,1"].join("\n"));
@@ -274,21 +332,38 @@ describe("importing a plain file with problems", () => {
 });
 
 describe("a large import", () => {
-  const bulkFile = (prefix: string) => ["email,points", ...Array.from({ length: BULK }, (_, i) => `${prefix}${i}@example.com,${i + 1}`)].join("\n");
+  const bulkFile = (prefix: string) =>
+    ["email,points", ...Array.from({ length: BULK }, (_, i) => `${prefix}${i}@example.com,${i + 1}`)].join("\n");
   const bulkTotal = (BULK * (BULK + 1)) / 2;
   const pointsOf = async (prefix: string) =>
-    Number((await app.prisma.member.aggregate({ where: { shopId: shopIds[SHOP]!, email: { startsWith: prefix } }, _sum: { balance: true } }))._sum.balance ?? 0);
+    Number(
+      (
+        await app.prisma.member.aggregate({
+          where: { shopId: shopIds[SHOP]!, email: { startsWith: prefix } },
+          _sum: { balance: true },
+        })
+      )._sum.balance ?? 0,
+    );
 
   it("commits each batch with its progress and resumes after a crash without doubling", async () => {
     const { id } = await preview(bulkFile("bulk"));
     await confirmImport(app.prisma, shopIds[SHOP]!, id);
     await runJob(new Date(), { maxBatches: 1 });
-    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "running", processedRows: IMPORT_BATCH, importedRows: IMPORT_BATCH, validRows: BULK });
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({
+      status: "running",
+      processedRows: IMPORT_BATCH,
+      importedRows: IMPORT_BATCH,
+      validRows: BULK,
+    });
     expect(await pointsOf("bulk")).toBe((IMPORT_BATCH * (IMPORT_BATCH + 1)) / 2);
 
     // The worker died here; the next pass picks up at the next batch.
     await runJob();
-    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "done", processedRows: BULK, importedRows: BULK });
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({
+      status: "done",
+      processedRows: BULK,
+      importedRows: BULK,
+    });
     expect(await pointsOf("bulk")).toBe(bulkTotal);
   });
 
@@ -297,7 +372,12 @@ describe("a large import", () => {
     await confirmImport(app.prisma, shopIds[SHOP]!, id);
     await Promise.all([runJob(), runJob()]);
     await runJob();
-    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "done", processedRows: BULK, importedRows: BULK, skippedRows: 0 });
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({
+      status: "done",
+      processedRows: BULK,
+      importedRows: BULK,
+      skippedRows: 0,
+    });
     expect(await pointsOf("twin")).toBe(bulkTotal);
   });
 });
@@ -305,11 +385,17 @@ describe("a large import", () => {
 describe("customer erasure while an import waits", () => {
   it("removes the shopper's row from a waiting import, which then skips it", async () => {
     const { id } = await preview("email,points,birthday\nida@example.com,40,1980-01-01\njon@example.com,60,\n");
-    await app.prisma.member.create({ data: { shopId: shopIds[SHOP]!, shopifyCustomerId: "109", email: "jon@example.com" } });
+    await app.prisma.member.create({
+      data: { shopId: shopIds[SHOP]!, shopifyCustomerId: "109", email: "jon@example.com" },
+    });
     const shop = await loadShop(app.prisma, shopIds[SHOP]!);
     await inTransaction(app.prisma, async (tx) => {
       // customers/redact names the email; customers/delete finds it on the member.
-      await redactCustomer(tx, { id: shop.id, domain: shop.domain }, { shopifyCustomerId: "108", ordersToRedact: [], email: "IDA@example.com" });
+      await redactCustomer(
+        tx,
+        { id: shop.id, domain: shop.domain },
+        { shopifyCustomerId: "108", ordersToRedact: [], email: "IDA@example.com" },
+      );
       await forgetCustomer(tx, shop, "109", new Date());
     });
     const stored = await app.prisma.memberImportRow.findMany({ where: { importId: id }, orderBy: { n: "asc" } });
@@ -317,23 +403,36 @@ describe("customer erasure while an import waits", () => {
       [2, null, null, null],
       [3, null, null, null],
     ]);
-    expect(JSON.stringify(stored, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value))).not.toMatch(/ida@|jon@|1980/);
+    expect(
+      JSON.stringify(stored, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value)),
+    ).not.toMatch(/ida@|jon@|1980/);
 
     await confirmImport(app.prisma, shopIds[SHOP]!, id);
     await runJob();
-    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "done", importedRows: 0, skippedRows: 2 });
+    expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({
+      status: "done",
+      importedRows: 0,
+      skippedRows: 2,
+    });
     expect(await member(108)).toBeNull();
   });
 });
 
 describe("an import Shopify will not answer", () => {
   it("fails, and lets go of the rows, when the shop has uninstalled", async () => {
-    const result = await previewImport(app.prisma, { id: shopIds[GONE]! }, { csv: "email,points\nkim@example.com,5\n", fileName: null, staffId: null });
+    const result = await previewImport(
+      app.prisma,
+      { id: shopIds[GONE]! },
+      { csv: "email,points\nkim@example.com,5\n", fileName: null, staffId: null },
+    );
     if (!result.ok) throw new Error(result.error);
     await confirmImport(app.prisma, shopIds[GONE]!, result.preview.id);
     await app.prisma.session.deleteMany({ where: { shop: GONE } });
     await runJob();
-    expect(await getImport(app.prisma, shopIds[GONE]!, result.preview.id)).toMatchObject({ status: "failed", processedRows: 0 });
+    expect(await getImport(app.prisma, shopIds[GONE]!, result.preview.id)).toMatchObject({
+      status: "failed",
+      processedRows: 0,
+    });
     expect(await app.prisma.memberImportRow.count({ where: { importId: result.preview.id } })).toBe(0);
     expect(await member(301, GONE)).toBeNull();
   });
@@ -354,12 +453,28 @@ describe("exports", () => {
   it("lists the members with their balance and tier, escaping cells a spreadsheet would run", async () => {
     await importFile("email,points\nhal@example.com,5\n");
     const text = await collect(memberCsvChunks(app.prisma, shopIds[SHOP]!));
-    expect(text.startsWith("\uFEFFEmail,First name,Last name,Shopify customer ID,Points,Pending points,Tier,Birthday,Last activity,Member since\n")).toBe(true);
+    expect(
+      text.startsWith(
+        "\uFEFFEmail,First name,Last name,Shopify customer ID,Points,Pending points,Tier,Birthday,Last activity,Member since\n",
+      ),
+    ).toBe(true);
     const records: string[][] = parse(text, { bom: true });
     const byEmail = new Map(records.slice(1).map((record) => [record[0], record]));
-    expect(byEmail.get("ann@example.com")!.slice(0, 8)).toEqual(["ann@example.com", "Ann", "Archer", "101", "1200", "0", "Gold", "1990-05-14"]);
+    expect(byEmail.get("ann@example.com")!.slice(0, 8)).toEqual([
+      "ann@example.com",
+      "Ann",
+      "Archer",
+      "101",
+      "1200",
+      "0",
+      "Gold",
+      "1990-05-14",
+    ]);
     expect(byEmail.get("ann@example.com")![8]).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(byEmail.get("hal@example.com")!.slice(1, 3)).toEqual(["'=HYPERLINK(\"https://evil.test\",\"click\")", "'@SUM(A1)"]);
+    expect(byEmail.get("hal@example.com")!.slice(1, 3)).toEqual([
+      '\'=HYPERLINK("https://evil.test","click")',
+      "'@SUM(A1)",
+    ]);
     expect(records.length - 1).toBe(await app.prisma.member.count({ where: { shopId: shopIds[SHOP]! } }));
 
     // The export reads back as a members file.
@@ -376,7 +491,16 @@ describe("exports", () => {
     expect(taken.status).toBe(201);
     const response = new Response(csvStream(ledgerCsvChunks(app.prisma, shopIds[SHOP]!)));
     const records: string[][] = parse(await response.text(), { bom: true });
-    expect(records[0]).toEqual(["Date", "Email", "Shopify customer ID", "Kind", "Points", "Pending points", "Reason", "Shopify order ID"]);
+    expect(records[0]).toEqual([
+      "Date",
+      "Email",
+      "Shopify customer ID",
+      "Kind",
+      "Points",
+      "Pending points",
+      "Reason",
+      "Shopify order ID",
+    ]);
     const ann = records.filter((record) => record[2] === "101");
     expect(ann.map((record) => record.slice(1, 7))).toEqual([
       ["ann@example.com", "101", "import", "1200", "0", "Opening balance from Smile.io"],
@@ -387,7 +511,11 @@ describe("exports", () => {
 
   it("pages through a thousand rows at a time", async () => {
     await app.prisma.member.createMany({
-      data: Array.from({ length: EXPORT_PAGE + 5 }, (_, i) => ({ shopId: shopIds[BIG]!, shopifyCustomerId: String(90_000 + i), email: `m${i}@example.com` })),
+      data: Array.from({ length: EXPORT_PAGE + 5 }, (_, i) => ({
+        shopId: shopIds[BIG]!,
+        shopifyCustomerId: String(90_000 + i),
+        email: `m${i}@example.com`,
+      })),
     });
     const chunks: string[] = [];
     for await (const chunk of memberCsvChunks(app.prisma, shopIds[BIG]!)) chunks.push(chunk);

@@ -47,7 +47,10 @@ beforeAll(async () => {
   });
   await seedMembers(shopId, "a", MEMBERS);
   await seedMembers(otherShopId, "b", 30);
-  await app.prisma.member.updateMany({ where: { shopId, shopifyCustomerId: "900042" }, data: { firstName: "Ada", lastName: "Lovelace" } });
+  await app.prisma.member.updateMany({
+    where: { shopId, shopifyCustomerId: "900042" },
+    data: { firstName: "Ada", lastName: "Lovelace" },
+  });
 }, 120_000);
 afterAll(() => app?.close());
 
@@ -60,7 +63,9 @@ async function expectedOrder(sort: MemberSort, direction: "asc" | "desc") {
     where: { shopId },
     select: { id: true },
     orderBy: [
-      field === "email" ? { email: { sort: direction, nulls: direction === "asc" ? "last" : "first" } } : { [field]: direction },
+      field === "email"
+        ? { email: { sort: direction, nulls: direction === "asc" ? "last" : "first" } }
+        : { [field]: direction },
       { id: direction },
     ],
   });
@@ -117,7 +122,9 @@ describe("listMembers", () => {
 
   it("finds members by email (any case, any part), name or exact customer id, in this shop only", async () => {
     const search = async (query: string) =>
-      (await listMembers(app.prisma, shopId, { query, sort: "email", direction: "asc", limit: 100 })).members.map((m) => m.shopifyCustomerId);
+      (await listMembers(app.prisma, shopId, { query, sort: "email", direction: "asc", limit: 100 })).members.map(
+        (m) => m.shopifyCustomerId,
+      );
     expect(await search("member0042")).toEqual(["900042"]);
     expect(await search("MEMBER0042@EXAMPLE")).toEqual(["900042"]);
     expect(await search("lovelace")).toEqual(["900042"]);
@@ -132,7 +139,9 @@ describe("listMembers", () => {
     const everyone = await walkSearch("EXAMPLE.COM");
     expect(everyone).toHaveLength(MEMBERS - MEMBERS / 10);
     expect(new Set(everyone).size).toBe(everyone.length);
-    const otherShopIds = new Set((await app.prisma.member.findMany({ where: { shopId: otherShopId }, select: { id: true } })).map((m) => m.id));
+    const otherShopIds = new Set(
+      (await app.prisma.member.findMany({ where: { shopId: otherShopId }, select: { id: true } })).map((m) => m.id),
+    );
     expect(everyone.some((id) => otherShopIds.has(id))).toBe(false);
   });
 
@@ -148,12 +157,22 @@ describe("listMembers", () => {
       forged({ s: "balance", v: 50 }),
     ];
     for (const after of refused) {
-      await expect(listMembers(app.prisma, shopId, { sort: "balance", direction: "asc", after })).rejects.toBeInstanceOf(MemberListRequestError);
+      await expect(
+        listMembers(app.prisma, shopId, { sort: "balance", direction: "asc", after }),
+      ).rejects.toBeInstanceOf(MemberListRequestError);
     }
-    await expect(listMembers(app.prisma, shopId, { sort: "email", direction: "asc", after: nextCursor! })).rejects.toBeInstanceOf(MemberListRequestError);
-    await expect(listMembers(app.prisma, shopId, { sort: "email", direction: "asc", limit: 101 })).rejects.toBeInstanceOf(MemberListRequestError);
+    await expect(
+      listMembers(app.prisma, shopId, { sort: "email", direction: "asc", after: nextCursor! }),
+    ).rejects.toBeInstanceOf(MemberListRequestError);
+    await expect(
+      listMembers(app.prisma, shopId, { sort: "email", direction: "asc", limit: 101 }),
+    ).rejects.toBeInstanceOf(MemberListRequestError);
     // A well-formed cursor is a position, whatever text it holds: it is a parameter, never SQL.
-    const odd = await listMembers(app.prisma, shopId, { sort: "email", direction: "asc", after: forged({ s: "email", v: "') OR 1=1 --", id: "x" }) });
+    const odd = await listMembers(app.prisma, shopId, {
+      sort: "email",
+      direction: "asc",
+      after: forged({ s: "email", v: "') OR 1=1 --", id: "x" }),
+    });
     expect(odd.members.length).toBeGreaterThan(0);
   });
 });
@@ -162,7 +181,13 @@ async function walkSearch(query: string) {
   const ids: string[] = [];
   let after: string | undefined;
   do {
-    const page = await listMembers(app.prisma, shopId, { query, sort: "balance", direction: "desc", limit: 100, after });
+    const page = await listMembers(app.prisma, shopId, {
+      query,
+      sort: "balance",
+      direction: "desc",
+      limit: 100,
+      after,
+    });
     ids.push(...page.members.map((m) => m.id));
     after = page.nextCursor ?? undefined;
   } while (after);
@@ -172,18 +197,25 @@ async function walkSearch(query: string) {
 describe("memberDetail", () => {
   const CUSTOMER = 9100;
   const paid = async (id: number, price: string, lineItemId?: number) => {
-    const payload = orderPayload("orders/paid", { id, customer: { id: CUSTOMER, email: "ada@example.com" }, lines: [{ price, lineItemId }] });
+    const payload = orderPayload("orders/paid", {
+      id,
+      customer: { id: CUSTOMER, email: "ada@example.com" },
+      lines: [{ price, lineItemId }],
+    });
     expect((await app.webhook("orders/paid", STORY_SHOP, { ...payload, name: `#${id}` })).status).toBe(200);
   };
 
   it("tells the member's story in plain words, newest first, with redemptions and tiers", async () => {
     await paid(1001, "120.00"); // 120, and Silver's 10
     await paid(1002, "500.00", 1002001);
-    const redeemed = await fetch(`${app.url}/proxy/redemptions?${appProxyQuery({ shop: STORY_SHOP, customerId: CUSTOMER }, TEST_API_SECRET)}`, {
-      method: "POST",
-      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
-      body: JSON.stringify({ rewardId: "five-off" }),
-    });
+    const redeemed = await fetch(
+      `${app.url}/proxy/redemptions?${appProxyQuery({ shop: STORY_SHOP, customerId: CUSTOMER }, TEST_API_SECRET)}`,
+      {
+        method: "POST",
+        headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+        body: JSON.stringify({ rewardId: "five-off" }),
+      },
+    );
     expect(redeemed.status).toBe(201);
     const adjusted = await app.admin(`/api/members/${CUSTOMER}/adjustments`, STORY_SHOP, {
       method: "POST",
@@ -200,9 +232,17 @@ describe("memberDetail", () => {
     await releaseHeldPoints(app.prisma, new Date(Date.now() + 8 * DAY));
     await expirePoints(app.prisma, new Date(Date.now() + 400 * DAY), STORY_SHOP);
 
-    const member = await app.prisma.member.findFirstOrThrow({ where: { shopId: storyShopId, shopifyCustomerId: String(CUSTOMER) } });
+    const member = await app.prisma.member.findFirstOrThrow({
+      where: { shopId: storyShopId, shopifyCustomerId: String(CUSTOMER) },
+    });
     const detail = await memberDetail(app.prisma, storyShopId, member.id);
-    expect(detail!.member).toMatchObject({ id: member.id, email: "ada@example.com", balance: 0, pending: 0, tier: { id: "silver", name: "Silver" } });
+    expect(detail!.member).toMatchObject({
+      id: member.id,
+      email: "ada@example.com",
+      balance: 0,
+      pending: 0,
+      tier: { id: "silver", name: "Silver" },
+    });
     const lines = detail!.ledger.map((entry) => entry.description);
     const expiredLots = lines.filter((line) => line === "Points expired").length;
     expect(expiredLots).toBeGreaterThan(0);
@@ -216,13 +256,27 @@ describe("memberDetail", () => {
       "Earned 10 points for reaching Silver",
       "Earned 120 points for order #1001",
     ]);
-    expect(detail!.ledger.slice(0, expiredLots).reduce((sum, entry) => sum + entry.delta, 0)).toBe(-(120 + 10 + 500 - 500 + 5 - 100 + 50));
+    expect(detail!.ledger.slice(0, expiredLots).reduce((sum, entry) => sum + entry.delta, 0)).toBe(
+      -(120 + 10 + 500 - 500 + 5 - 100 + 50),
+    );
     expect(detail!.ledgerTruncated).toBe(false);
     expect(detail!.redemptions).toEqual([
-      expect.objectContaining({ rewardId: "five-off", rewardName: "5 off", status: "active", pointsSpent: 500, code: expect.stringMatching(/^TALLY-/) }),
+      expect.objectContaining({
+        rewardId: "five-off",
+        rewardName: "5 off",
+        status: "active",
+        pointsSpent: 500,
+        code: expect.stringMatching(/^TALLY-/),
+      }),
     ]);
     expect(detail!.tierHistory).toEqual([
-      { id: expect.any(String), createdAt: expect.any(Date), from: null, to: { id: "silver", name: "Silver" }, cause: "earn" },
+      {
+        id: expect.any(String),
+        createdAt: expect.any(Date),
+        from: null,
+        to: { id: "silver", name: "Silver" },
+        cause: "earn",
+      },
     ]);
   });
 

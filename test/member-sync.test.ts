@@ -14,7 +14,15 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const paid = (orderId: number, customerId: number, price: string) =>
-  app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: orderId, customer: { id: customerId, email: `c${customerId}@example.com` }, lines: [{ price }] }));
+  app.webhook(
+    "orders/paid",
+    SHOP,
+    orderPayload("orders/paid", {
+      id: orderId,
+      customer: { id: customerId, email: `c${customerId}@example.com` },
+      lines: [{ price }],
+    }),
+  );
 const metafieldsOf = (customerId: number) => app.double.shop(SHOP).metafields[`gid://shopify/Customer/${customerId}`];
 
 describe("members' points mirrored to Shopify customer metafields", () => {
@@ -53,7 +61,9 @@ describe("members' points mirrored to Shopify customer metafields", () => {
     app.double.failNext({ kind: "throttled" }, { operationName: "SetMemberMetafields" });
     await syncMembersToShopify(app.prisma, later(), { sleep: async () => {} });
     const calls = app.double.callsTo("SetMemberMetafields");
-    const sizes = calls.filter((c) => !(c.response as { errors?: unknown }).errors).map((c) => (c.variables.metafields as unknown[]).length);
+    const sizes = calls
+      .filter((c) => !(c.response as { errors?: unknown }).errors)
+      .map((c) => (c.variables.metafields as unknown[]).length);
     expect(sizes).toEqual([24, 24, 24, 8]);
     for (let i = 0; i < 20; i++) expect(metafieldsOf(7100 + i)!["$app.points_balance"]!.value).toBe("3");
   });

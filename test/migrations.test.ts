@@ -5,7 +5,11 @@ import { openDatabase, type Database } from "~/db/database.server";
 import { migrate, NO_TRANSACTION_MARKER, type Migration } from "~/db/migrate.server";
 import { freshDatabase, type FreshDatabase } from "./support/database";
 
-const migration = (name: string, sql: string): Migration => ({ name, sql, checksum: createHash("sha256").update(sql).digest("hex") });
+const migration = (name: string, sql: string): Migration => ({
+  name,
+  sql,
+  checksum: createHash("sha256").update(sql).digest("hex"),
+});
 const concurrentIndex = (name: string) =>
   migration(name, `${NO_TRANSACTION_MARKER}\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "Probe_x_idx" ON "Probe" (x);\n`);
 
@@ -63,9 +67,19 @@ describe("migrations outside a transaction", () => {
         // A transaction already writing: a concurrent build waits for it to end before it finishes.
         await longWriter.query("BEGIN");
         await longWriter.query('INSERT INTO "Probe" (x) VALUES (1)');
-        const building = database.withSqlRunner((sql) => migrate(sql, [concurrentIndex("20300203000000_while_writing")]));
+        const building = database.withSqlRunner((sql) =>
+          migrate(sql, [concurrentIndex("20300203000000_while_writing")]),
+        );
         await expect
-          .poll(async () => (await observer.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`)).rowCount, { timeout: 10_000 })
+          .poll(
+            async () =>
+              (
+                await observer.query(
+                  `SELECT 1 FROM pg_stat_activity WHERE query LIKE '%CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+                )
+              ).rowCount,
+            { timeout: 10_000 },
+          )
           .toBe(1);
         // Meanwhile another request writes to the table without waiting for the build.
         await writer.query("SET statement_timeout = '3s'");
@@ -83,11 +97,31 @@ describe("migrations outside a transaction", () => {
 
 describe("the indexes the sweeps and the dashboard need", () => {
   it.each([
-    ["expiry candidates", `SELECT DISTINCT "memberId" FROM "PointLot" WHERE "shopId" = 's' AND held = false AND remaining > 0 AND "expiresAt" <= now()`, "PointLot_shopId_expiresAt_idx"],
-    ["the dashboard's orders", `SELECT count(*) FROM "Order" WHERE "shopId" = 's' AND "paidAt" IS NOT NULL AND COALESCE("placedAt", "paidAt") >= now() - interval '30 days' AND COALESCE("placedAt", "paidAt") < now()`, "Order_shopId_placedOrPaidAt_idx"],
-    ["pruning webhook deliveries", `SELECT id FROM "WebhookDelivery" WHERE "receivedAt" < now() LIMIT 5000`, "WebhookDelivery_receivedAt_idx"],
-    ["pruning delivered outbox tasks", `SELECT id FROM "OutboxTask" WHERE "deliveredAt" < now() LIMIT 5000`, "OutboxTask_deliveredAt_runAt_idx"],
-    ["pruning referral visits", `SELECT id FROM "ReferralVisit" WHERE "createdAt" < now() LIMIT 5000`, "ReferralVisit_createdAt_idx"],
+    [
+      "expiry candidates",
+      `SELECT DISTINCT "memberId" FROM "PointLot" WHERE "shopId" = 's' AND held = false AND remaining > 0 AND "expiresAt" <= now()`,
+      "PointLot_shopId_expiresAt_idx",
+    ],
+    [
+      "the dashboard's orders",
+      `SELECT count(*) FROM "Order" WHERE "shopId" = 's' AND "paidAt" IS NOT NULL AND COALESCE("placedAt", "paidAt") >= now() - interval '30 days' AND COALESCE("placedAt", "paidAt") < now()`,
+      "Order_shopId_placedOrPaidAt_idx",
+    ],
+    [
+      "pruning webhook deliveries",
+      `SELECT id FROM "WebhookDelivery" WHERE "receivedAt" < now() LIMIT 5000`,
+      "WebhookDelivery_receivedAt_idx",
+    ],
+    [
+      "pruning delivered outbox tasks",
+      `SELECT id FROM "OutboxTask" WHERE "deliveredAt" < now() LIMIT 5000`,
+      "OutboxTask_deliveredAt_runAt_idx",
+    ],
+    [
+      "pruning referral visits",
+      `SELECT id FROM "ReferralVisit" WHERE "createdAt" < now() LIMIT 5000`,
+      "ReferralVisit_createdAt_idx",
+    ],
   ])("%s read an index", async (_what, query, index) => {
     // On an empty table any plan is cheap: forbid sequential scans to see which index serves the query.
     const plan = await database.withSqlRunner(async (sql) => {
@@ -101,7 +135,9 @@ describe("the indexes the sweeps and the dashboard need", () => {
         ANALYZE "Order";`);
       await sql.exec("SET enable_seqscan = off");
       try {
-        return (await sql.query<{ "QUERY PLAN": string }>(`EXPLAIN ${query}`)).map((row) => row["QUERY PLAN"]).join("\n");
+        return (await sql.query<{ "QUERY PLAN": string }>(`EXPLAIN ${query}`))
+          .map((row) => row["QUERY PLAN"])
+          .join("\n");
       } finally {
         await sql.exec("RESET enable_seqscan");
       }

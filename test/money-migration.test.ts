@@ -54,7 +54,9 @@ it("counts amount_spent tier changes in thousandths and leaves other metrics alo
 });
 
 it("holds balances and amounts past 32 bits", async () => {
-  await db.exec(`UPDATE "Member" SET balance = 3000000000 WHERE id = 'm1'; UPDATE "Order" SET "eligibleCents" = 300000000000 WHERE id = 'o1'`);
+  await db.exec(
+    `UPDATE "Member" SET balance = 3000000000 WHERE id = 'm1'; UPDATE "Order" SET "eligibleCents" = 300000000000 WHERE id = 'o1'`,
+  );
   const { rows } = await db.query<{ balance: bigint }>(`SELECT balance FROM "Member" WHERE id = 'm1'`);
   expect(Number(rows[0]!.balance)).toBe(3_000_000_000);
 });

@@ -50,40 +50,94 @@ async function findIdentifiers(): Promise<string[]> {
   return hits;
 }
 
-const signed = (path: string) => `${app.url}/proxy${path}?${appProxyQuery({ shop: SHOP, customerId: CUSTOMER_ID }, TEST_API_SECRET)}`;
+const signed = (path: string) =>
+  `${app.url}/proxy${path}?${appProxyQuery({ shop: SHOP, customerId: CUSTOMER_ID }, TEST_API_SECRET)}`;
 const adminPost = (path: string, body: unknown) =>
-  app.admin(path, SHOP, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  app.admin(path, SHOP, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 describe("privacy scan after customers/redact", () => {
   it("finds the shopper's customer id, email, name and phone nowhere in the database", async () => {
-    const customer = { id: CUSTOMER_ID, email: EMAIL, first_name: "Zelda", last_name: "Quist", phone: PHONE, admin_graphql_api_id: `gid://shopify/Customer/${CUSTOMER_ID}` };
-    expect((await app.webhook("customers/create", SHOP, webhookPayload("customers/create", customer))).status).toBe(200);
-    const paid = orderPayload("orders/paid", { id: 880001, customer: { id: CUSTOMER_ID, email: EMAIL }, lines: [{ price: "50.00" }] });
+    const customer = {
+      id: CUSTOMER_ID,
+      email: EMAIL,
+      first_name: "Zelda",
+      last_name: "Quist",
+      phone: PHONE,
+      admin_graphql_api_id: `gid://shopify/Customer/${CUSTOMER_ID}`,
+    };
+    expect((await app.webhook("customers/create", SHOP, webhookPayload("customers/create", customer))).status).toBe(
+      200,
+    );
+    const paid = orderPayload("orders/paid", {
+      id: 880001,
+      customer: { id: CUSTOMER_ID, email: EMAIL },
+      lines: [{ price: "50.00" }],
+    });
     expect((await app.webhook("orders/paid", SHOP, paid)).status).toBe(200);
     // A guest checkout with the same email, which customers/redact does not name.
-    const guest = orderPayload("orders/paid", { id: 880002, customer: null, email: EMAIL, lines: [{ price: "20.00" }] });
+    const guest = orderPayload("orders/paid", {
+      id: 880002,
+      customer: null,
+      email: EMAIL,
+      lines: [{ price: "20.00" }],
+    });
     expect((await app.webhook("orders/paid", SHOP, guest)).status).toBe(200);
-    expect((await adminPost("/api/actions", { customerId: String(CUSTOMER_ID), action: "review", eventId: "review-1" })).status).toBe(201);
-    expect((await adminPost(`/api/members/${CUSTOMER_ID}/adjustments`, { points: 5, reason: "Goodwill for Zelda Quist", idempotencyKey: "goodwill-1" })).status).toBe(201);
+    expect(
+      (await adminPost("/api/actions", { customerId: String(CUSTOMER_ID), action: "review", eventId: "review-1" }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await adminPost(`/api/members/${CUSTOMER_ID}/adjustments`, {
+          points: 5,
+          reason: "Goodwill for Zelda Quist",
+          idempotencyKey: "goodwill-1",
+        })
+      ).status,
+    ).toBe(201);
     const redeemed = await fetch(signed("/redemptions"), {
       method: "POST",
-      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json", "Idempotency-Key": "cart-redeem-1" },
+      headers: {
+        "User-Agent": BROWSER_USER_AGENT,
+        "Content-Type": "application/json",
+        "Idempotency-Key": "cart-redeem-1",
+      },
       body: JSON.stringify({ rewardId: "five-off" }),
     });
     expect(redeemed.status).toBe(201);
-    const imported = await previewImport(app.prisma, { id: shopId }, { csv: `email,points\n${EMAIL},5\n`, fileName: "Zelda Quist points.csv", staffId: null });
+    const imported = await previewImport(
+      app.prisma,
+      { id: shopId },
+      { csv: `email,points\n${EMAIL},5\n`, fileName: "Zelda Quist points.csv", staffId: null },
+    );
     expect(imported.ok).toBe(true);
-    const dataRequest = webhookPayload("customers/data_request", { shop_domain: SHOP, customer: { id: CUSTOMER_ID, email: EMAIL, phone: PHONE }, orders_requested: [880001] });
+    const dataRequest = webhookPayload("customers/data_request", {
+      shop_domain: SHOP,
+      customer: { id: CUSTOMER_ID, email: EMAIL, phone: PHONE },
+      orders_requested: [880001],
+    });
     expect((await app.webhook("customers/data_request", SHOP, dataRequest)).status).toBe(200);
     // The scan sees the shopper before erasure (it would find a leak).
     expect((await findIdentifiers()).length).toBeGreaterThan(10);
 
-    const redact = webhookPayload("customers/redact", { shop_domain: SHOP, customer: { id: CUSTOMER_ID, email: EMAIL, phone: PHONE }, orders_to_redact: [880001] });
+    const redact = webhookPayload("customers/redact", {
+      shop_domain: SHOP,
+      customer: { id: CUSTOMER_ID, email: EMAIL, phone: PHONE },
+      orders_to_redact: [880001],
+    });
     expect((await app.webhook("customers/redact", SHOP, redact)).status).toBe(200);
 
     expect(await findIdentifiers()).toEqual([]);
     // The points still add up, under the member's anonymous id.
     expect(await ledgerDiscrepancies(app.prisma, shopId)).toEqual([]);
-    expect(await app.prisma.complianceRequest.count({ where: { shopId, kind: "customers_redact", shopifyCustomerId: { startsWith: "hmac:" } } })).toBe(1);
+    expect(
+      await app.prisma.complianceRequest.count({
+        where: { shopId, kind: "customers_redact", shopifyCustomerId: { startsWith: "hmac:" } },
+      }),
+    ).toBe(1);
   });
 });

@@ -36,10 +36,13 @@ describe("npm run demo", () => {
       expect(html).toContain(`Loyalty program for ${SANDBOX.name}`);
 
       // A paid order from a sandbox customer, as `npm run demo:order` sends it.
-      const order = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/demo-order.ts", String(SANDBOX_CUSTOMERS[1]!.id), "120"], {
-        env: { TALLY_URL: url },
-        ready: /HTTP \d+/,
-      });
+      const order = await startProcess(
+        ["node_modules/tsx/dist/cli.mjs", "scripts/demo-order.ts", String(SANDBOX_CUSTOMERS[1]!.id), "120"],
+        {
+          env: { TALLY_URL: url },
+          ready: /HTTP \d+/,
+        },
+      );
       expect(order.output()).toContain("HTTP 200");
       await order.stop();
       const home = await (await browse(`${url}/sandbox/login`)).text();
@@ -47,7 +50,10 @@ describe("npm run demo", () => {
 
       const query = appProxyQuery({ shop: SANDBOX.shop, customerId: SANDBOX_CUSTOMERS[0]!.id }, SANDBOX.apiSecret);
       const storefront = await browse(`${url}/proxy/status?${query}`);
-      expect(await storefront.json()).toEqual({ shop: SANDBOX.shop, customer: { id: String(SANDBOX_CUSTOMERS[0]!.id) } });
+      expect(await storefront.json()).toEqual({
+        shop: SANDBOX.shop,
+        customer: { id: String(SANDBOX_CUSTOMERS[0]!.id) },
+      });
     } finally {
       expect(await demo.stop("SIGINT")).toBe(0);
     }

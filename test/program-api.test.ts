@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const put = (shop: string, body: unknown) =>
-  app.admin("/api/program", shop, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  app.admin("/api/program", shop, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 describe("GET and PUT /api/program", () => {
   it("a new shop starts with the default program", async () => {
@@ -22,10 +26,17 @@ describe("GET and PUT /api/program", () => {
     expect(response.status).toBe(200);
     const { program, revision } = await response.json();
     expect(revision).toBe(0);
-    expect(program.earning.order).toMatchObject({ pointsPerCurrencyUnit: 1, rounding: "floor", holdDays: 0, minimumSubtotal: 0 });
+    expect(program.earning.order).toMatchObject({
+      pointsPerCurrencyUnit: 1,
+      rounding: "floor",
+      holdDays: 0,
+      minimumSubtotal: 0,
+    });
     expect(program.earning.signup.points).toBe(0);
     expect(program.expiry).toEqual({ mode: "inactivity", days: 365, remindDaysBefore: [30] });
-    expect(program.rewards).toMatchObject([{ id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, amount: 5, codeLifetimeDays: 30 }]);
+    expect(program.rewards).toMatchObject([
+      { id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, amount: 5, codeLifetimeDays: 30 },
+    ]);
   });
 
   it("replaces the program and bumps the revision; only that shop's program changes", async () => {
@@ -45,7 +56,10 @@ describe("GET and PUT /api/program", () => {
     const response = await put(SHOP, { program, revision });
     expect(response.status).toBe(422);
     const { issues } = await response.json();
-    expect(issues.map((issue: { path: string }) => issue.path).sort()).toEqual(["earning.order.pointsPerCurrencyUnit", "expiry.days"]);
+    expect(issues.map((issue: { path: string }) => issue.path).sort()).toEqual([
+      "earning.order.pointsPerCurrencyUnit",
+      "expiry.days",
+    ]);
     expect((await (await app.admin("/api/program", SHOP)).json()).revision).toBe(revision);
   });
 
@@ -56,7 +70,11 @@ describe("GET and PUT /api/program", () => {
 
   it("refuses a program over its bounds (150 product rules × 100 tags is 330 KB, a signup bonus past MAX_POINTS) with 422, and saves nothing", async () => {
     const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
-    const rule = (r: number) => ({ name: "", match: { tags: Array.from({ length: 100 }, (_, t) => `collection-tag-${r}-${t}`) }, multiplier: 2 });
+    const rule = (r: number) => ({
+      name: "",
+      match: { tags: Array.from({ length: 100 }, (_, t) => `collection-tag-${r}-${t}`) },
+      multiplier: 2,
+    });
     const huge = structuredClone(program);
     huge.earning.order.productRules = Array.from({ length: 150 }, (_, r) => rule(r));
     const refused = await put(SHOP, { program: huge, revision });

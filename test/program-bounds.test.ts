@@ -20,7 +20,12 @@ describe("a program at its bounds", () => {
     await app.configureProgram(SHOP, (program) => {
       program.earning.order.productRules = Array.from({ length: MAX_PRODUCT_RULES }, (_, r) => ({
         name: `Rule ${r}`,
-        match: { productIds: [], collectionIds: [], tags: Array.from({ length: MAX_MATCH_VALUES / 2 }, (_, t) => `t${r}-${t}`), productTypes: [] },
+        match: {
+          productIds: [],
+          collectionIds: [],
+          tags: Array.from({ length: MAX_MATCH_VALUES / 2 }, (_, t) => `t${r}-${t}`),
+          productTypes: [],
+        },
         multiplier: r === 150 ? 3 : 2,
       }));
     });
@@ -41,7 +46,10 @@ describe("a program at its bounds", () => {
     // Signed as Shopify's App Proxy signs a storefront request, repeated parameters included.
     const ask = (params: Record<string, string | string[]>) => {
       const timestamp = String(Math.floor(Date.now() / 1000));
-      const query = signAppProxyQuery({ ...params, shop: SHOP, logged_in_customer_id: "", path_prefix: "/apps/tally", timestamp }, TEST_API_SECRET);
+      const query = signAppProxyQuery(
+        { ...params, shop: SHOP, logged_in_customer_id: "", path_prefix: "/apps/tally", timestamp },
+        TEST_API_SECRET,
+      );
       return fetch(`${app.url}/proxy/product-multiplier?${query}`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
     };
     const multiplier = async (params: Record<string, string | string[]>) => {

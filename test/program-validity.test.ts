@@ -28,7 +28,8 @@ async function corruptStoredProgram(shop: string, options: { keepLastValid: bool
 }
 
 const balanceOf = async (shop: string, customerId: number) =>
-  (await app.prisma.member.findFirst({ where: { shop: { domain: shop }, shopifyCustomerId: String(customerId) } }))?.balance;
+  (await app.prisma.member.findFirst({ where: { shop: { domain: shop }, shopifyCustomerId: String(customerId) } }))
+    ?.balance;
 
 describe("a saved program that no longer validates", () => {
   it("keeps the last valid revision running (not the default), logs it once, and the admin shows a banner", async () => {
@@ -39,7 +40,11 @@ describe("a saved program that no longer validates", () => {
     const logged = vi.spyOn(console, "error");
     try {
       for (const id of [7101, 7102]) {
-        const paid = orderPayload("orders/paid", { id, customer: { id: 8101, email: "lv@example.com" }, lines: [{ price: "10.00" }] });
+        const paid = orderPayload("orders/paid", {
+          id,
+          customer: { id: 8101, email: "lv@example.com" },
+          lines: [{ price: "10.00" }],
+        });
         expect((await app.webhook("orders/paid", SHOP, paid)).status).toBe(200);
       }
       // 5 points per unit (revision 1), not the default program's 1.
@@ -52,10 +57,18 @@ describe("a saved program that no longer validates", () => {
     }
 
     const api = await (await app.admin("/api/program", SHOP)).json();
-    expect(api).toMatchObject({ running: "last_valid", revision: 1, program: { earning: { order: { pointsPerCurrencyUnit: 5 } } } });
-    expect(api.problems.map((problem: { path: string }) => problem.path)).toEqual(["earning.order.pointsPerCurrencyUnit"]);
+    expect(api).toMatchObject({
+      running: "last_valid",
+      revision: 1,
+      program: { earning: { order: { pointsPerCurrencyUnit: 5 } } },
+    });
+    expect(api.problems.map((problem: { path: string }) => problem.path)).toEqual([
+      "earning.order.pointsPerCurrencyUnit",
+    ]);
 
-    const page = await fetch(await app.adminDocumentUrl("/app/program", SHOP), { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    const page = await fetch(await app.adminDocumentUrl("/app/program", SHOP), {
+      headers: { "User-Agent": BROWSER_USER_AGENT },
+    });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("Your saved program no longer validates");
@@ -67,7 +80,11 @@ describe("a saved program that no longer validates", () => {
       program.earning.order.pointsPerCurrencyUnit = 2;
     });
     await corruptStoredProgram(BROKEN, { keepLastValid: false });
-    const paid = orderPayload("orders/paid", { id: 7201, customer: { id: 8201, email: "none@example.com" }, lines: [{ price: "10.00" }] });
+    const paid = orderPayload("orders/paid", {
+      id: 7201,
+      customer: { id: 8201, email: "none@example.com" },
+      lines: [{ price: "10.00" }],
+    });
     const refused = await app.webhook("orders/paid", BROKEN, paid, { webhookId: "no-valid-7201" });
     expect(refused.status).toBe(503);
     expect(await balanceOf(BROKEN, 8201)).toBeUndefined();
@@ -76,7 +93,9 @@ describe("a saved program that no longer validates", () => {
     // Storefront reads of the program answer 503 too, rather than showing rules nobody chose.
     expect((await app.proxy("/member", { shop: BROKEN, customerId: 8201 })).status).toBe(503);
 
-    const page = await fetch(await app.adminDocumentUrl("/app/program", BROKEN), { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    const page = await fetch(await app.adminDocumentUrl("/app/program", BROKEN), {
+      headers: { "User-Agent": BROWSER_USER_AGENT },
+    });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("no earlier version does");
     expect((await (await app.admin("/api/program", BROKEN)).json()).running).toBe("none");
@@ -92,7 +111,10 @@ describe("a saved program that no longer validates", () => {
   it("jobs leave a shop with no valid program alone and still run for every other shop", async () => {
     const today = new Date();
     const birthday = new Date(Date.UTC(1990, today.getUTCMonth(), today.getUTCDate()));
-    for (const [shop, customerId] of [[GOOD, "8301"], [DEAD, "8302"]] as const) {
+    for (const [shop, customerId] of [
+      [GOOD, "8301"],
+      [DEAD, "8302"],
+    ] as const) {
       const shopId = await app.configureProgram(shop, (program) => {
         program.earning.birthday = { points: 100 };
       });

@@ -29,15 +29,34 @@ describe("the prune job", () => {
     const justUnder = (days: number) => daysAgo(days - 1);
     await db.webhookDelivery.createMany({
       data: [
-        ...[1, 2, 3].map((n) => ({ shopId, shopDomain: "prune.myshopify.com", webhookId: `old-${n}`, topic: "orders/paid", receivedAt: justOver(RETENTION_DAYS.webhookDeliveries) })),
-        { shopId, shopDomain: "prune.myshopify.com", webhookId: "fresh", topic: "orders/paid", receivedAt: justUnder(RETENTION_DAYS.webhookDeliveries) },
+        ...[1, 2, 3].map((n) => ({
+          shopId,
+          shopDomain: "prune.myshopify.com",
+          webhookId: `old-${n}`,
+          topic: "orders/paid",
+          receivedAt: justOver(RETENTION_DAYS.webhookDeliveries),
+        })),
+        {
+          shopId,
+          shopDomain: "prune.myshopify.com",
+          webhookId: "fresh",
+          topic: "orders/paid",
+          receivedAt: justUnder(RETENTION_DAYS.webhookDeliveries),
+        },
       ],
     });
     const old = justOver(RETENTION_DAYS.deliveredOutboxTasks);
     await db.outboxTask.createMany({
       data: [
         { shopId, topic: "sync_member", key: "delivered-old", payload: {}, createdAt: old, deliveredAt: old },
-        { shopId, topic: "sync_member", key: "delivered-fresh", payload: {}, createdAt: old, deliveredAt: justUnder(RETENTION_DAYS.deliveredOutboxTasks) },
+        {
+          shopId,
+          topic: "sync_member",
+          key: "delivered-fresh",
+          payload: {},
+          createdAt: old,
+          deliveredAt: justUnder(RETENTION_DAYS.deliveredOutboxTasks),
+        },
         // Old but never delivered: still owed to Shopify, never pruned.
         { shopId, topic: "create_discount", key: "undelivered-old", payload: {}, createdAt: old, runAt: old },
       ],
@@ -50,11 +69,26 @@ describe("the prune job", () => {
     });
     const finishedLongAgo = justOver(RETENTION_DAYS.finishedImports);
     const oldImport = await db.memberImport.create({
-      data: { shopId, format: "plain", status: "done", totalRows: 1, createdAt: finishedLongAgo, finishedAt: finishedLongAgo, rows: { create: { n: 1, line: 2, email: "ann@example.com", points: 5 } } },
+      data: {
+        shopId,
+        format: "plain",
+        status: "done",
+        totalRows: 1,
+        createdAt: finishedLongAgo,
+        finishedAt: finishedLongAgo,
+        rows: { create: { n: 1, line: 2, email: "ann@example.com", points: 5 } },
+      },
     });
     await db.memberImport.createMany({
       data: [
-        { shopId, format: "plain", status: "failed", totalRows: 1, createdAt: finishedLongAgo, finishedAt: justUnder(RETENTION_DAYS.finishedImports) },
+        {
+          shopId,
+          format: "plain",
+          status: "failed",
+          totalRows: 1,
+          createdAt: finishedLongAgo,
+          finishedAt: justUnder(RETENTION_DAYS.finishedImports),
+        },
         // Started long ago and still running: not finished, not pruned.
         { shopId, format: "plain", status: "running", totalRows: 1, createdAt: finishedLongAgo },
       ],
@@ -63,14 +97,27 @@ describe("the prune job", () => {
     // A batch of two: the job loops until nothing is left past the retention.
     const report = await pruneExpiredRows(db, now, { batchSize: 2 });
 
-    expect(report.deleted).toEqual({ webhookDeliveries: 3, deliveredOutboxTasks: 1, referralVisits: 1, finishedImports: 1 });
+    expect(report.deleted).toEqual({
+      webhookDeliveries: 3,
+      deliveredOutboxTasks: 1,
+      referralVisits: 1,
+      finishedImports: 1,
+    });
     expect((await db.webhookDelivery.findMany()).map((row) => row.webhookId)).toEqual(["fresh"]);
-    expect((await db.outboxTask.findMany({ orderBy: { key: "asc" } })).map((row) => row.key)).toEqual(["delivered-fresh", "undelivered-old"]);
+    expect((await db.outboxTask.findMany({ orderBy: { key: "asc" } })).map((row) => row.key)).toEqual([
+      "delivered-fresh",
+      "undelivered-old",
+    ]);
     expect((await db.referralVisit.findMany()).map((row) => row.code)).toEqual(["FRESH"]);
-    expect((await db.memberImport.findMany({ orderBy: { status: "asc" } })).map((row) => row.status)).toEqual(["failed", "running"]);
+    expect((await db.memberImport.findMany({ orderBy: { status: "asc" } })).map((row) => row.status)).toEqual([
+      "failed",
+      "running",
+    ]);
     expect(await db.memberImportRow.count({ where: { importId: oldImport.id } })).toBe(0);
 
     // Run again (the scheduler's entry): nothing more to delete.
-    expect(await POINTS_JOBS.prune(db, now)).toMatchObject({ deleted: { webhookDeliveries: 0, deliveredOutboxTasks: 0, referralVisits: 0, finishedImports: 0 } });
+    expect(await POINTS_JOBS.prune(db, now)).toMatchObject({
+      deleted: { webhookDeliveries: 0, deliveredOutboxTasks: 0, referralVisits: 0, finishedImports: 0 },
+    });
   });
 });

@@ -15,11 +15,35 @@ let shopId: string;
 beforeAll(async () => {
   app = await startTestApp();
   await app.installShop(SHOP);
-  const { program, revision } = (await (await app.admin("/api/program", SHOP)).json()) as { program: Program; revision: number };
+  const { program, revision } = (await (await app.admin("/api/program", SHOP)).json()) as {
+    program: Program;
+    revision: number;
+  };
   program.rewards.push(
-    { ...program.rewards[0]!, id: "ten-percent", name: "10% off", type: "percentage", pointsCost: 300, percentage: 10 } as Program["rewards"][number],
-    { ...program.rewards[0]!, id: "ship", name: "Free shipping", type: "free_shipping", pointsCost: 200, maxShippingPrice: 15 } as Program["rewards"][number],
-    { ...program.rewards[0]!, id: "free-mug", name: "Free mug", type: "free_product", pointsCost: 800, variantId: "5550" } as unknown as Program["rewards"][number],
+    {
+      ...program.rewards[0]!,
+      id: "ten-percent",
+      name: "10% off",
+      type: "percentage",
+      pointsCost: 300,
+      percentage: 10,
+    } as Program["rewards"][number],
+    {
+      ...program.rewards[0]!,
+      id: "ship",
+      name: "Free shipping",
+      type: "free_shipping",
+      pointsCost: 200,
+      maxShippingPrice: 15,
+    } as Program["rewards"][number],
+    {
+      ...program.rewards[0]!,
+      id: "free-mug",
+      name: "Free mug",
+      type: "free_product",
+      pointsCost: 800,
+      variantId: "5550",
+    } as unknown as Program["rewards"][number],
     {
       ...program.rewards[0]!,
       id: "pay-with-points",
@@ -32,7 +56,11 @@ beforeAll(async () => {
       codePrefix: "PTS-",
     } as unknown as Program["rewards"][number],
   );
-  const saved = await app.admin("/api/program", SHOP, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ program, revision }) });
+  const saved = await app.admin("/api/program", SHOP, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ program, revision }),
+  });
   expect(saved.status).toBe(200);
   shopId = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
 });
@@ -43,13 +71,22 @@ afterEach(async () => {
 });
 
 async function earn(customerId: number, price: string, orderId: number) {
-  const response = await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id: orderId, customer: { id: customerId, email: `c${customerId}@example.com` }, lines: [{ price }] }));
+  const response = await app.webhook(
+    "orders/paid",
+    SHOP,
+    orderPayload("orders/paid", {
+      id: orderId,
+      customer: { id: customerId, email: `c${customerId}@example.com` },
+      lines: [{ price }],
+    }),
+  );
   expect(response.status).toBe(200);
 }
 
 const proxyUrl = (path: string, customerId: number | null, extra: Record<string, string> = {}) =>
   `${app.url}/proxy${path}?${appProxyQuery({ shop: SHOP, customerId, extra }, TEST_API_SECRET)}`;
-const getMember = async (customerId: number | null) => (await fetch(proxyUrl("/member", customerId), { headers: { "User-Agent": BROWSER_USER_AGENT } })).json();
+const getMember = async (customerId: number | null) =>
+  (await fetch(proxyUrl("/member", customerId), { headers: { "User-Agent": BROWSER_USER_AGENT } })).json();
 const redeem = (customerId: number | null, body: unknown, headers: Record<string, string> = {}) =>
   fetch(proxyUrl("/redemptions", customerId), {
     method: "POST",
@@ -62,15 +99,29 @@ describe("GET /apps/tally/member", () => {
     const body = await getMember(null);
     expect(body.loggedIn).toBe(false);
     expect(body.program.earning.pointsPerCurrencyUnit).toBe(1);
-    expect(body.program.rewards.map((r: { id: string }) => r.id)).toEqual(["five-off", "ten-percent", "ship", "free-mug", "pay-with-points"]);
+    expect(body.program.rewards.map((r: { id: string }) => r.id)).toEqual([
+      "five-off",
+      "ten-percent",
+      "ship",
+      "free-mug",
+      "pay-with-points",
+    ]);
   });
 
   it("shows a signed-in shopper their points and the rewards they can afford", async () => {
     await earn(6001, "450.00", 1);
     const body = await getMember(6001);
-    expect(body).toMatchObject({ loggedIn: true, customerId: "6001", points: { balance: 450, pending: 0 }, tier: null, redemptions: [] });
+    expect(body).toMatchObject({
+      loggedIn: true,
+      customerId: "6001",
+      points: { balance: 450, pending: 0 },
+      tier: null,
+      redemptions: [],
+    });
     expect(body.points.expiringNext.points).toBe(450);
-    expect(Object.fromEntries(body.rewards.map((r: { id: string; available: boolean }) => [r.id, r.available]))).toEqual({
+    expect(
+      Object.fromEntries(body.rewards.map((r: { id: string; available: boolean }) => [r.id, r.available])),
+    ).toEqual({
       "five-off": false,
       "ten-percent": true,
       ship: true,
@@ -85,7 +136,13 @@ describe("GET /apps/tally/member for the theme's product block", () => {
     const guest = await getMember(null);
     expect(guest.program).toMatchObject({
       enabled: true,
-      earning: { pointsPerCurrencyUnit: 1, rounding: "floor", minimumSubtotal: 0, bonusMultiplier: 1, tierMultipliers: {} },
+      earning: {
+        pointsPerCurrencyUnit: 1,
+        rounding: "floor",
+        minimumSubtotal: 0,
+        bonusMultiplier: 1,
+        tierMultipliers: {},
+      },
     });
     expect(guest.program.earning).not.toHaveProperty("productRules");
     const member = await getMember(6099);
@@ -174,8 +231,14 @@ describe("POST /apps/tally/redemptions", () => {
 
   it("refuses a key reused for another reward or other points (422), spending nothing", async () => {
     await earn(6011, "700.00", 11);
-    expect((await redeem(6011, { rewardId: "pay-with-points", points: 200 }, { "Idempotency-Key": "tap-0002" })).status).toBe(201);
-    const otherPoints = await redeem(6011, { rewardId: "pay-with-points", points: 500 }, { "Idempotency-Key": "tap-0002" });
+    expect(
+      (await redeem(6011, { rewardId: "pay-with-points", points: 200 }, { "Idempotency-Key": "tap-0002" })).status,
+    ).toBe(201);
+    const otherPoints = await redeem(
+      6011,
+      { rewardId: "pay-with-points", points: 500 },
+      { "Idempotency-Key": "tap-0002" },
+    );
     expect(otherPoints.status).toBe(422);
     expect(await otherPoints.json()).toEqual({ error: "idempotency_key_reused" });
     const otherReward = await redeem(6011, { rewardId: "ship" }, { "Idempotency-Key": "tap-0002" });
@@ -189,14 +252,18 @@ describe("POST /apps/tally/redemptions", () => {
     for (const key of ["short", "k".repeat(6_000), "tab\tinside-key"]) {
       const response = await redeem(6012, { rewardId: "ship" }, { "Idempotency-Key": key });
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: "invalid_idempotency_key", message: expect.stringContaining("8 to 255 visible ASCII") });
+      expect(await response.json()).toMatchObject({
+        error: "invalid_idempotency_key",
+        message: expect.stringContaining("8 to 255 visible ASCII"),
+      });
     }
     expect((await getMember(6012)).points.balance).toBe(300);
   });
 
   it("allows a shopper 10 redemption attempts a minute: the 11th is a 429 with Retry-After and spends nothing", async () => {
     await earn(6013, "300.00", 13);
-    for (let attempt = 1; attempt <= 10; attempt++) expect((await redeem(6013, { rewardId: "no-such-reward" })).status).toBe(422);
+    for (let attempt = 1; attempt <= 10; attempt++)
+      expect((await redeem(6013, { rewardId: "no-such-reward" })).status).toBe(422);
     const limited = await redeem(6013, { rewardId: "ship" });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -210,9 +277,16 @@ describe("POST /apps/tally/redemptions", () => {
 
   it("refuses a forged or stale signature", async () => {
     const forged = proxyUrl("/redemptions", 6006).replace(/signature=[0-9a-f]+/, "signature=" + "0".repeat(64));
-    expect((await fetch(forged, { method: "POST", headers: { "User-Agent": BROWSER_USER_AGENT }, body: "{}" })).status).toBe(401);
-    const staleQuery = appProxyQuery({ shop: SHOP, customerId: 6006, timestamp: new Date(Date.now() - 120_000) }, TEST_API_SECRET);
-    expect((await fetch(`${app.url}/proxy/member?${staleQuery}`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).status).toBe(401);
+    expect(
+      (await fetch(forged, { method: "POST", headers: { "User-Agent": BROWSER_USER_AGENT }, body: "{}" })).status,
+    ).toBe(401);
+    const staleQuery = appProxyQuery(
+      { shop: SHOP, customerId: 6006, timestamp: new Date(Date.now() - 120_000) },
+      TEST_API_SECRET,
+    );
+    expect(
+      (await fetch(`${app.url}/proxy/member?${staleQuery}`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).status,
+    ).toBe(401);
   });
 
   it("shows each shopper only their own codes", async () => {
@@ -245,7 +319,10 @@ describe("when Shopify fails, no points are lost", () => {
 
   it("refunds the points when Shopify refuses the discount", async () => {
     await earn(6103, "500.00", 103);
-    app.double.failNext({ kind: "userErrors", userErrors: [{ field: ["basicCodeDiscount", "endsAt"], message: "Ends at is invalid" }] });
+    app.double.failNext({
+      kind: "userErrors",
+      userErrors: [{ field: ["basicCodeDiscount", "endsAt"], message: "Ends at is invalid" }],
+    });
     const response = await redeem(6103, { rewardId: "five-off" });
     expect(response.status).toBe(502);
     expect((await response.json()).redemption.status).toBe("failed");
@@ -267,9 +344,19 @@ describe("after the code is issued", () => {
   it("marks the code used when an order carries it", async () => {
     await earn(6201, "500.00", 201);
     const { redemption } = await (await redeem(6201, { rewardId: "five-off" })).json();
-    const order = orderPayload("orders/paid", { id: 202, customer: { id: 6201, email: "c6201@example.com" }, lines: [{ price: "40.00" }] });
-    await app.webhook("orders/paid", SHOP, { ...order, discount_codes: [{ code: redemption.code, amount: "5.00", type: "fixed_amount" }] });
-    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).toMatchObject({ status: "used", usedOnOrderId: "202" });
+    const order = orderPayload("orders/paid", {
+      id: 202,
+      customer: { id: 6201, email: "c6201@example.com" },
+      lines: [{ price: "40.00" }],
+    });
+    await app.webhook("orders/paid", SHOP, {
+      ...order,
+      discount_codes: [{ code: redemption.code, amount: "5.00", type: "fixed_amount" }],
+    });
+    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: redemption.id } })).toMatchObject({
+      status: "used",
+      usedOnOrderId: "202",
+    });
   });
 
   it("expires an unused code after its end and a day's grace, and gives the points back once", async () => {
@@ -296,21 +383,35 @@ describe("after the code is issued", () => {
 
 describe("the extension API", () => {
   const token = (customerId: number | null) =>
-    mintSessionToken({ shop: SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, subject: customerId ? `gid://shopify/Customer/${customerId}` : undefined });
+    mintSessionToken({
+      shop: SHOP,
+      apiKey: TEST_API_KEY,
+      apiSecret: TEST_API_SECRET,
+      subject: customerId ? `gid://shopify/Customer/${customerId}` : undefined,
+    });
 
   it("answers preflights and the token's customer, with CORS", async () => {
-    const preflight = await fetch(`${app.url}/api/extension/redemptions`, { method: "OPTIONS", headers: { Origin: "https://extensions.shopifycdn.com", "User-Agent": BROWSER_USER_AGENT } });
+    const preflight = await fetch(`${app.url}/api/extension/redemptions`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://extensions.shopifycdn.com", "User-Agent": BROWSER_USER_AGENT },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
 
     await earn(6301, "300.00", 301);
-    const member = await fetch(`${app.url}/api/extension/member`, { headers: { Authorization: `Bearer ${await token(6301)}`, "User-Agent": BROWSER_USER_AGENT } });
+    const member = await fetch(`${app.url}/api/extension/member`, {
+      headers: { Authorization: `Bearer ${await token(6301)}`, "User-Agent": BROWSER_USER_AGENT },
+    });
     expect(member.headers.get("access-control-allow-origin")).toBe("*");
     expect(Number((await member.json()).points.balance)).toBe(300);
 
     const redeemed = await fetch(`${app.url}/api/extension/redemptions`, {
       method: "POST",
-      headers: { Authorization: `Bearer ${await token(6301)}`, "Content-Type": "application/json", "User-Agent": BROWSER_USER_AGENT },
+      headers: {
+        Authorization: `Bearer ${await token(6301)}`,
+        "Content-Type": "application/json",
+        "User-Agent": BROWSER_USER_AGENT,
+      },
       body: JSON.stringify({ rewardId: "ship" }),
     });
     expect(redeemed.status).toBe(201);

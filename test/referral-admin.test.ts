@@ -20,7 +20,11 @@ let nextOrder = 51_000;
 /** A paid order as Shopify sends it, with the referral code as the theme's cart attribute. */
 async function paid(shop: string, customerId: number, email: string, price: string, code?: string) {
   const id = nextOrder++;
-  const payload = orderPayload("orders/paid", { id, customer: { id: customerId, email }, lines: [{ price }] }) as Record<string, unknown>;
+  const payload = orderPayload("orders/paid", {
+    id,
+    customer: { id: customerId, email },
+    lines: [{ price }],
+  }) as Record<string, unknown>;
   payload.name = `#${id}`;
   payload.note_attributes = code ? [{ name: "_tally_ref", value: code }] : [];
   payload.shipping_address = { address1: `${customerId} Main Street`, zip: "10001", country_code: "US", phone: null };
@@ -34,7 +38,9 @@ async function referralShop(shop: string, referrer: number) {
     program.referrals.holdDays = 0;
   });
   await paid(shop, referrer, `referrer-${referrer}@example.com`, "20.00");
-  const member = (await (await app.proxy("/member", { shop, customerId: referrer })).json()) as { referral: { code: string } };
+  const member = (await (await app.proxy("/member", { shop, customerId: referrer })).json()) as {
+    referral: { code: string };
+  };
   return { id, code: member.referral.code };
 }
 
@@ -50,14 +56,33 @@ async function routeData<T>(path: string, shop: string, init?: RequestInit): Pro
   return { status: response.status, data: init?.method ? decoded.data! : decoded["routes/app.referrals"]!.data };
 }
 
-type ReferralsPage = { referrals: ReferralRow[]; figures: ReferralFigures; nextCursor: string | null; previousCursor: string | null; currencyCode: string | null };
-const referralsPage = (query = "", shop = SHOP) => routeData<ReferralsPage>(`/app/referrals${query}`, shop).then((result) => result.data);
+type ReferralsPage = {
+  referrals: ReferralRow[];
+  figures: ReferralFigures;
+  nextCursor: string | null;
+  previousCursor: string | null;
+  currencyCode: string | null;
+};
+const referralsPage = (query = "", shop = SHOP) =>
+  routeData<ReferralsPage>(`/app/referrals${query}`, shop).then((result) => result.data);
 const review = (intent: string, referralId: string, shop = SHOP) =>
-  routeData<{ ok: boolean; error?: string }>("/app/referrals", shop, { method: "POST", body: new URLSearchParams({ intent, referralId }) });
+  routeData<{ ok: boolean; error?: string }>("/app/referrals", shop, {
+    method: "POST",
+    body: new URLSearchParams({ intent, referralId }),
+  });
 
 const referrerBalance = async () =>
-  Number((await app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(REFERRER) } } })).balance);
-const referralOf = (customerId: number) => app.prisma.referral.findUniqueOrThrow({ where: { shopId_refereeCustomerId: { shopId, refereeCustomerId: String(customerId) } } });
+  Number(
+    (
+      await app.prisma.member.findUniqueOrThrow({
+        where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(REFERRER) } },
+      })
+    ).balance,
+  );
+const referralOf = (customerId: number) =>
+  app.prisma.referral.findUniqueOrThrow({
+    where: { shopId_refereeCustomerId: { shopId, refereeCustomerId: String(customerId) } },
+  });
 /** Yesterday through the day after tomorrow: the job settles "tomorrow", so rewards are dated then. */
 const aroundToday = (): DashboardRange => ({ from: new Date(Date.now() - DAY), to: new Date(Date.now() + 2 * DAY) });
 const rangeQuery = () => {
@@ -94,7 +119,11 @@ describe("the admin's referrals page", () => {
       ["8002", "rewarded"],
     ]);
     const held = referrals[1]!;
-    expect(held).toMatchObject({ reviewable: true, referrer: { email: `referrer-${REFERRER}@example.com` }, order: { amount: 60, name: expect.stringMatching(/^#\d+$/) } });
+    expect(held).toMatchObject({
+      reviewable: true,
+      referrer: { email: `referrer-${REFERRER}@example.com` },
+      order: { amount: 60, name: expect.stringMatching(/^#\d+$/) },
+    });
     expect(held.signals).toEqual([expect.objectContaining({ kind: "disposable_email", severity: "soft" })]);
     expect(referrals[2]).toMatchObject({ reviewable: false, rewardedAt: expect.any(Date) });
     expect(referrals[0]!.signals).toEqual([expect.objectContaining({ kind: "existing_customer", severity: "hard" })]);
@@ -115,7 +144,14 @@ describe("the admin's referrals page", () => {
   });
 
   it("counts visits, referrals, conversions, rewards, referred customers' sales and the review queue", async () => {
-    expect((await referralsPage(rangeQuery())).figures).toEqual({ visits: 2, referrals: 3, conversions: 2, rewarded: 1, revenue: 110, awaitingReview: 1 });
+    expect((await referralsPage(rangeQuery())).figures).toEqual({
+      visits: 2,
+      referrals: 3,
+      conversions: 2,
+      rewarded: 1,
+      revenue: 110,
+      awaitingReview: 1,
+    });
   });
 
   it("approves a held referral once: the referrer is rewarded, a second decision is refused", async () => {
@@ -136,10 +172,16 @@ describe("the admin's referrals page", () => {
   it("answers 404 for another shop's referral and 400 for a request it does not understand", async () => {
     const foreign = await app.prisma.referral.findFirstOrThrow({ where: { shop: { domain: OTHER_SHOP } } });
     expect(await review("approve", foreign.id)).toEqual({ status: 404, data: { ok: false, error: "not_found" } });
-    expect(await app.prisma.referral.findUniqueOrThrow({ where: { id: foreign.id } })).toMatchObject({ status: "held", reviewedAt: null });
+    expect(await app.prisma.referral.findUniqueOrThrow({ where: { id: foreign.id } })).toMatchObject({
+      status: "held",
+      reviewedAt: null,
+    });
     expect((await review("pay-twice", foreign.id)).status).toBe(400);
     // The other shop decides on its own referral.
-    expect(await review("reject", foreign.id, OTHER_SHOP)).toEqual({ status: 200, data: { ok: true, decision: "reject" } });
+    expect(await review("reject", foreign.id, OTHER_SHOP)).toEqual({
+      status: 200,
+      data: { ok: true, decision: "reject" },
+    });
   });
 
   it("the home dashboard shows the referral figures only for a shop with referrals", async () => {

@@ -18,14 +18,20 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const member = async (customerId: number) => (await (await app.proxy("/member", { shop: SHOP, customerId })).json()) as { referral: { code: string; path: string } | null };
+const member = async (customerId: number) =>
+  (await (await app.proxy("/member", { shop: SHOP, customerId })).json()) as {
+    referral: { code: string; path: string } | null;
+  };
 const runReferralsJob = (at = new Date()) => POINTS_JOBS.referrals(app.prisma, at);
 const discountsInShopify = () => app.double.shop(SHOP).discounts;
 const visit = (code: string, headers: Record<string, string> = {}, signed = true) =>
-  fetch(`${app.url}/proxy/r/${code}?${signed ? appProxyQuery({ shop: SHOP, customerId: null }, TEST_API_SECRET) : `shop=${SHOP}`}`, {
-    redirect: "manual",
-    headers: { "User-Agent": BROWSER_USER_AGENT, ...headers },
-  });
+  fetch(
+    `${app.url}/proxy/r/${code}?${signed ? appProxyQuery({ shop: SHOP, customerId: null }, TEST_API_SECRET) : `shop=${SHOP}`}`,
+    {
+      redirect: "manual",
+      headers: { "User-Agent": BROWSER_USER_AGENT, ...headers },
+    },
+  );
 
 describe("referral links", () => {
   it("with the program off there is no link, and a link lands on the store without a code", async () => {
@@ -59,7 +65,8 @@ describe("referral links", () => {
     const code = (await member(501)).referral!.path.split("/").pop()!;
     const visits = () => app.prisma.referralVisit.count({ where: { shopId, code } });
     const before = await visits();
-    for (let i = 0; i < 30; i++) expect((await visit(code, { "X-Forwarded-For": "198.51.100.9, 10.0.0.1" })).status).toBe(302);
+    for (let i = 0; i < 30; i++)
+      expect((await visit(code, { "X-Forwarded-For": "198.51.100.9, 10.0.0.1" })).status).toBe(302);
     for (const forwardedFor of ["198.51.100.9, 10.0.0.1", `198.51.100.${Date.now() % 200}, 198.51.100.9, 10.0.0.1`]) {
       const limited = await visit(code, { "X-Forwarded-For": forwardedFor });
       expect(limited.status).toBe(429);
@@ -91,7 +98,9 @@ describe("referral links", () => {
     });
     expect(offer.input).not.toHaveProperty("endsAt");
     const response = await visit(code);
-    expect(response.headers.get("location")).toBe(`/discount/${code}?redirect=${encodeURIComponent(`/?tally_ref=${code}`)}`);
+    expect(response.headers.get("location")).toBe(
+      `/discount/${code}?redirect=${encodeURIComponent(`/?tally_ref=${code}`)}`,
+    );
     // A second pass changes nothing in Shopify.
     const calls = app.double.callsTo("CreateRefereeCode").length;
     await runReferralsJob();
@@ -107,7 +116,11 @@ describe("referral links", () => {
     await runReferralsJob();
     const offers = discountsInShopify().filter((discount) => discount.code === code);
     expect(offers.map((discount) => discount.kind)).toEqual(["free_shipping"]);
-    expect(discountsInShopify().map((discount) => discount.code).sort()).toEqual([code, (await member(502)).referral!.code].sort());
+    expect(
+      discountsInShopify()
+        .map((discount) => discount.code)
+        .sort(),
+    ).toEqual([code, (await member(502)).referral!.code].sort());
 
     await app.configureProgram(SHOP, (program) => void (program.referrals.enabled = false));
     await runReferralsJob();
@@ -125,29 +138,48 @@ describe("referral links", () => {
     expect(discountsInShopify().some((discount) => discount.code === code)).toBe(true);
 
     const other = (await member(504)).referral!.code;
-    app.double.failNext({ kind: "userErrors", userErrors: [{ field: ["code"], message: "Code is invalid", code: "INVALID" }] }, { operationName: "CreateRefereeShippingCode" });
+    app.double.failNext(
+      { kind: "userErrors", userErrors: [{ field: ["code"], message: "Code is invalid", code: "INVALID" }] },
+      { operationName: "CreateRefereeShippingCode" },
+    );
     await runReferralsJob();
     await runReferralsJob();
     expect(discountsInShopify().some((discount) => discount.code === other)).toBe(false);
-    expect(app.double.callsTo("CreateRefereeShippingCode").filter((call) => (call.variables.input as { code: string }).code === other)).toHaveLength(1);
+    expect(
+      app.double
+        .callsTo("CreateRefereeShippingCode")
+        .filter((call) => (call.variables.input as { code: string }).code === other),
+    ).toHaveLength(1);
   });
 
   it("a reward from the catalog as the referrer's prize: a code that cost no points, once", async () => {
     await app.configureProgram(SHOP, (program) => {
-      program.referrals = { ...program.referrals, holdDays: 0, referrerReward: { type: "reward", rewardId: program.rewards[0]!.id } };
+      program.referrals = {
+        ...program.referrals,
+        holdDays: 0,
+        referrerReward: { type: "reward", rewardId: program.rewards[0]!.id },
+      };
     });
     const { code } = (await member(501)).referral!;
-    const friendOrder = orderPayload("orders/paid", { id: 66001, customer: { id: 601, email: "friend@example.com" }, lines: [{ price: "40.00" }] }) as Record<string, unknown>;
+    const friendOrder = orderPayload("orders/paid", {
+      id: 66001,
+      customer: { id: 601, email: "friend@example.com" },
+      lines: [{ price: "40.00" }],
+    }) as Record<string, unknown>;
     friendOrder.note_attributes = [{ name: "_tally_ref", value: code }];
     expect((await app.webhook("orders/paid", SHOP, friendOrder)).status).toBe(200);
     await runReferralsJob(new Date(Date.now() + 60_000));
     await runReferralsJob(new Date(Date.now() + 120_000));
     const referral = await app.prisma.referral.findFirstOrThrow({ where: { shopId, refereeCustomerId: "601" } });
     expect(referral).toMatchObject({ status: "rewarded", redemptionId: expect.any(String) });
-    const prizes = await app.prisma.redemption.findMany({ where: { shopId, requestKey: `referral:${referral.id}:prize` } });
+    const prizes = await app.prisma.redemption.findMany({
+      where: { shopId, requestKey: `referral:${referral.id}:prize` },
+    });
     expect(prizes).toMatchObject([{ pointsSpent: 0, status: "pending" }]);
     await POINTS_JOBS.outbox(app.prisma, new Date());
-    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: prizes[0]!.id } })).toMatchObject({ status: "active" });
+    expect(await app.prisma.redemption.findUniqueOrThrow({ where: { id: prizes[0]!.id } })).toMatchObject({
+      status: "active",
+    });
     expect(discountsInShopify().some((discount) => discount.code === prizes[0]!.code)).toBe(true);
     const referrer = await app.prisma.member.findUniqueOrThrow({ where: { id: referral.referrerId } });
     expect(Number(referrer.balance)).toBe(0);

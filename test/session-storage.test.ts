@@ -21,7 +21,14 @@ afterAll(async () => {
 it("loads every session exactly as Shopify's Prisma storage does", async () => {
   const library = new PrismaSessionStorage(database.prisma);
   const tally = new TallySessionStorage(database.prisma);
-  const offline = new Session({ id: "offline_zone.myshopify.com", shop: "zone.myshopify.com", state: "s1", isOnline: false, scope: "read_customers,write_discounts", accessToken: "shpat_x" });
+  const offline = new Session({
+    id: "offline_zone.myshopify.com",
+    shop: "zone.myshopify.com",
+    state: "s1",
+    isOnline: false,
+    scope: "read_customers,write_discounts",
+    accessToken: "shpat_x",
+  });
   const online = new Session({
     id: "zone.myshopify.com_42",
     shop: "zone.myshopify.com",
@@ -33,7 +40,16 @@ it("loads every session exactly as Shopify's Prisma storage does", async () => {
     onlineAccessInfo: {
       expires_in: 86_400,
       associated_user_scope: "read_customers",
-      associated_user: { id: 42, first_name: "Ada", last_name: "Lovelace", email: "ada@example.com", email_verified: true, account_owner: true, locale: "en", collaborator: false },
+      associated_user: {
+        id: 42,
+        first_name: "Ada",
+        last_name: "Lovelace",
+        email: "ada@example.com",
+        email_verified: true,
+        account_owner: true,
+        locale: "en",
+        collaborator: false,
+      },
     },
   });
   await library.storeSession(offline);

@@ -39,14 +39,29 @@ beforeAll(async () => {
   app = await startTestApp({ env: { TALLY_SANDBOX_SHOP: SHOP } });
   await app.installShop(SHOP);
   await app.configureProgram(SHOP, (program) => {
-    program.rewards.push({ ...program.rewards[0]!, id: "ship", name: "Free shipping", type: "free_shipping", pointsCost: 100, maxShippingPrice: null } as (typeof program.rewards)[number]);
+    program.rewards.push({
+      ...program.rewards[0]!,
+      id: "ship",
+      name: "Free shipping",
+      type: "free_shipping",
+      pointsCost: 100,
+      maxShippingPrice: null,
+    } as (typeof program.rewards)[number]);
     program.tiers.levels = [{ id: "silver", name: "Silver", threshold: 300, earnMultiplier: 1, entryBonusPoints: 0 }];
   });
   for (const [id, customer, price] of [
     [7001, RICH, "600.00"],
     [7002, MODEST, "150.00"],
   ] as const) {
-    const paid = await app.webhook("orders/paid", SHOP, orderPayload("orders/paid", { id, customer: { id: customer, email: `c${customer}@example.com` }, lines: [{ price }] }));
+    const paid = await app.webhook(
+      "orders/paid",
+      SHOP,
+      orderPayload("orders/paid", {
+        id,
+        customer: { id: customer, email: `c${customer}@example.com` },
+        lines: [{ price }],
+      }),
+    );
     expect(paid.status).toBe(200);
   }
   browser = await openBrowser(app.url);
@@ -88,7 +103,10 @@ describe("the storefront preview in a real browser", () => {
     const panel = launcher().getByRole("dialog");
     await panel.getByText("600 points", { exact: true }).waitFor();
     expect(await panel.textContent()).toContain("Silver member");
-    expect(await panel.getByRole("button", { name: /^Redeem for/ }).allTextContents()).toEqual(["Redeem for 500 points", "Redeem for 100 points"]);
+    expect(await panel.getByRole("button", { name: /^Redeem for/ }).allTextContents()).toEqual([
+      "Redeem for 500 points",
+      "Redeem for 100 points",
+    ]);
     await screenshot("member-launcher");
     await page.goto(preview("page=account"));
     await page.locator(".tally-account").getByText("Earned on order").waitFor();
@@ -102,7 +120,9 @@ describe("the storefront preview in a real browser", () => {
     await block.getByText("You have 600 points.").waitFor();
     await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
     const [update] = await Promise.all([
-      page.waitForRequest((request) => request.url().endsWith("/sandbox/cart/update.js") && request.method() === "POST"),
+      page.waitForRequest(
+        (request) => request.url().endsWith("/sandbox/cart/update.js") && request.method() === "POST",
+      ),
       block.getByRole("button", { name: "Use points" }).click(),
     ]);
     const { discount } = update.postDataJSON() as { discount: string };
@@ -110,7 +130,9 @@ describe("the storefront preview in a real browser", () => {
     // Applied: the cart block reloads the page so the theme shows the discount.
     await page.waitForURL(/page=cart/);
     await page.getByRole("list", { name: "Discount codes in the cart" }).getByText(discount).waitFor();
-    expect(await page.getByRole("list", { name: "Discount codes in the cart" }).textContent()).toContain("(applies at checkout)");
+    expect(await page.getByRole("list", { name: "Discount codes in the cart" }).textContent()).toContain(
+      "(applies at checkout)",
+    );
     await block.getByText("You have 500 points.").waitFor();
     expect(await balance(RICH)).toBe(500);
     const discounts = app.double.shop(SHOP).discounts.filter((d) => d.code === discount);
@@ -123,7 +145,9 @@ describe("the storefront preview in a real browser", () => {
 
   it("keeps the code on screen when the cart refuses it", async () => {
     await page.goto(preview(`customer=${RICH}&page=cart`));
-    await page.route("**/sandbox/cart/update.js", (route) => route.fulfill({ status: 422, contentType: "application/json", body: '{"status":422}' }));
+    await page.route("**/sandbox/cart/update.js", (route) =>
+      route.fulfill({ status: 422, contentType: "application/json", body: '{"status":422}' }),
+    );
     const block = page.locator(".tally-cart");
     await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
     await block.getByRole("button", { name: "Use points" }).click();
@@ -195,7 +219,9 @@ describe("the storefront preview in a real browser", () => {
 
     /** One traced load (the launcher opened after the page settles), then five untraced loads. */
     async function measure(query: string, ready: () => Promise<unknown>) {
-      await browser.browser.startTracing(page, { categories: ["devtools.timeline", "v8.execute", "blink.user_timing"] });
+      await browser.browser.startTracing(page, {
+        categories: ["devtools.timeline", "v8.execute", "blink.user_timing"],
+      });
       await page.goto(preview(query));
       await ready();
       const vitals = await webVitals(page);
@@ -205,8 +231,16 @@ describe("the storefront preview in a real browser", () => {
           new Promise<{ value: number; nodes: string[] }[]>((resolve) => {
             const found: { value: number; nodes: string[] }[] = [];
             new PerformanceObserver((list) => {
-              for (const entry of list.getEntries() as (PerformanceEntry & { value: number; sources: { node?: Node }[] })[]) {
-                found.push({ value: entry.value, nodes: entry.sources.map((source) => (source.node as Element | undefined)?.outerHTML?.slice(0, 120) ?? "") });
+              for (const entry of list.getEntries() as (PerformanceEntry & {
+                value: number;
+                sources: { node?: Node }[];
+              })[]) {
+                found.push({
+                  value: entry.value,
+                  nodes: entry.sources.map(
+                    (source) => (source.node as Element | undefined)?.outerHTML?.slice(0, 120) ?? "",
+                  ),
+                });
               }
             }).observe({ type: "layout-shift", buffered: true });
             setTimeout(() => resolve(found), 100);
@@ -218,16 +252,21 @@ describe("the storefront preview in a real browser", () => {
       const timeline = await page.evaluate(() => {
         const first = (name: string) => performance.getEntriesByName(name)[0];
         const resource = (suffix: string) => {
-          const entry = performance.getEntriesByType("resource").find((e) => e.name.endsWith(suffix)) as PerformanceResourceTiming | undefined;
-          return entry && { requestStartMs: entry.startTime, responseEndMs: entry.responseEnd, bytes: entry.encodedBodySize };
+          const entry = performance.getEntriesByType("resource").find((e) => e.name.endsWith(suffix)) as
+            PerformanceResourceTiming | undefined;
+          return (
+            entry && { requestStartMs: entry.startTime, responseEndMs: entry.responseEnd, bytes: entry.encodedBodySize }
+          );
         };
         return {
-          domContentLoadedMs: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+          domContentLoadedMs: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming)
+            .domContentLoadedEventEnd,
           script: resource("/tally.js"),
           stylesheet: resource("/tally.css"),
           bootMs: first("tally:boot")?.duration,
           bootAtMs: first("tally:start")?.startTime,
-          blockRenderedAtMs: (first("tally:product") ?? first("tally:cart") ?? first("tally:account"))?.startTime ?? null,
+          blockRenderedAtMs:
+            (first("tally:product") ?? first("tally:cart") ?? first("tally:account"))?.startTime ?? null,
           launcherRenderedAtMs: first("tally:launcher")?.startTime,
         };
       });
@@ -237,15 +276,31 @@ describe("the storefront preview in a real browser", () => {
         await ready();
         untracedBootMs.push(await page.evaluate(() => performance.getEntriesByName("tally:boot")[0]!.duration));
       }
-      return { page: query, cls: vitals.cls, shifts, lcpMs: vitals.lcpMs, trace: scriptCost(trace.traceEvents, "/sandbox/assets/tally.js"), timeline, untracedBootMs, traceEvents: trace };
+      return {
+        page: query,
+        cls: vitals.cls,
+        shifts,
+        lcpMs: vitals.lcpMs,
+        trace: scriptCost(trace.traceEvents, "/sandbox/assets/tally.js"),
+        timeline,
+        untracedBootMs,
+        traceEvents: trace,
+      };
     }
 
     await page.goto(preview("customer=guest&page=login"));
     const launcherOnly = await measure("page=login", () => page.getByRole("heading", { name: "Sign in" }).waitFor());
     const product = await measure("page=product", () => page.getByText("Earn 89 points with this purchase").waitFor());
     await page.goto(preview(`customer=${RICH}&page=cart`));
-    const cart = await measure("page=cart", () => page.locator(".tally-cart").getByText(/You have \d+ points\./).waitFor());
-    const account = await measure("page=account", () => page.locator(".tally-account").getByText("Earned on order").waitFor());
+    const cart = await measure("page=cart", () =>
+      page
+        .locator(".tally-cart")
+        .getByText(/You have \d+ points\./)
+        .waitFor(),
+    );
+    const account = await measure("page=account", () =>
+      page.locator(".tally-account").getByText("Earned on order").waitFor(),
+    );
 
     const scenarios = { launcherOnly, product, cart, account };
     artifact("launcher-cost.json", {
@@ -253,7 +308,9 @@ describe("the storefront preview in a real browser", () => {
         script: { file: "assets/tally.js", raw: scriptFile.length, gzip: gzipSync(scriptFile, { level: 9 }).length },
         stylesheet: { file: "assets/tally.css", raw: cssFile.length, gzip: gzipSync(cssFile, { level: 9 }).length },
       },
-      scenarios: Object.fromEntries(Object.entries(scenarios).map(([name, { traceEvents: _, ...rest }]) => [name, rest])),
+      scenarios: Object.fromEntries(
+        Object.entries(scenarios).map(([name, { traceEvents: _, ...rest }]) => [name, rest]),
+      ),
       note: "Headless Chromium on this 2-core machine, one traced and five untraced loads each: measurements, not assertions. trace.* is main-thread time in the script (evaluation and later calls into it), from Chrome's trace; bootMs is performance.measure('tally:boot') around wiring every block, most of it the first fetch() the browser starts.",
     });
     writeFileSync(path.join(ARTIFACTS, "launcher-trace.json"), JSON.stringify(launcherOnly.traceEvents));
@@ -281,7 +338,9 @@ describe("the storefront preview in a real browser", () => {
     it("a friend follows a member's link: the code is kept in a cookie and on the cart, the address cleaned", async () => {
       await page.goto(preview("customer=guest&page=product"));
       const [update] = await Promise.all([
-        page.waitForRequest((request) => request.url().endsWith("/sandbox/cart/update.js") && request.method() === "POST"),
+        page.waitForRequest(
+          (request) => request.url().endsWith("/sandbox/cart/update.js") && request.method() === "POST",
+        ),
         // The App Proxy records the visit and redirects to the store's home page with tally_ref.
         page.goto(`${app.url}/sandbox/apps/tally/r/${code}`),
       ]);
@@ -317,7 +376,9 @@ describe("the storefront preview in a real browser", () => {
       expect(await link.inputValue()).toBe(`${app.url}/sandbox/apps/tally/r/${code}`);
       expect(await link.getAttribute("readonly")).not.toBeNull();
       await sheet.getByRole("button", { name: "Copy" }).click();
-      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`${app.url}/sandbox/apps/tally/r/${code}`);
+      await expect
+        .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+        .toBe(`${app.url}/sandbox/apps/tally/r/${code}`);
       // Share only where the browser has a share sheet (not Chromium on Linux).
       const canShare = await page.evaluate(() => "share" in navigator);
       expect(await sheet.getByRole("button", { name: "Share" }).isVisible()).toBe(canShare);
@@ -338,7 +399,11 @@ describe("the storefront preview in a real browser", () => {
   it("exists only in the sandbox, and never in production", async () => {
     const paths = ["/sandbox/storefront", "/sandbox/apps/tally/member", "/sandbox/cart.js", "/sandbox/assets/tally.js"];
     const statuses = async () =>
-      Promise.all(paths.map(async (p) => (await fetch(`${app.url}${p}`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).status));
+      Promise.all(
+        paths.map(
+          async (p) => (await fetch(`${app.url}${p}`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).status,
+        ),
+      );
     expect(await statuses()).toEqual([200, 200, 200, 200]);
     const saved = { ...process.env };
     try {

@@ -6,7 +6,13 @@ import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { THEME_APP_EMBED_HANDLE } from "~/shopify/theme-editor";
 import { schemaOf } from "~/storefront/preview/liquid.server";
-import { THEME_EXTENSION_DIR, THEME_SCRIPTS, buildThemeScript, themeScriptPath, type ThemeScript } from "../scripts/build-theme-extension";
+import {
+  THEME_EXTENSION_DIR,
+  THEME_SCRIPTS,
+  buildThemeScript,
+  themeScriptPath,
+  type ThemeScript,
+} from "../scripts/build-theme-extension";
 
 /** Budgets of what every storefront page downloads (gzip, as served), for each script. */
 const SCRIPT_BUDGET_GZIP = 10 * 1024;
@@ -22,12 +28,15 @@ const blocks = readdirSync(path.join(dir, "blocks")).filter((file) => file.endsW
 describe("the theme app extension", () => {
   it("passes Theme Check (theme app extension checks) without a single offence", async () => {
     const offenses = await check(dir);
-    expect(offenses.map((o) => `${o.check} ${path.relative(dir, new URL(o.uri).pathname)}:${o.start.line + 1} ${o.message}`)).toEqual([]);
+    expect(
+      offenses.map((o) => `${o.check} ${path.relative(dir, new URL(o.uri).pathname)}:${o.start.line + 1} ${o.message}`),
+    ).toEqual([]);
   });
 
   it("ships the scripts their source builds (run `npm run build:theme` after editing src/)", async () => {
     expect(scripts).toEqual(["tally.js", "tally-ref.js"]);
-    for (const script of scripts) expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
+    for (const script of scripts)
+      expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
   });
 
   it("keeps the script and stylesheet within budget", () => {
@@ -40,7 +49,19 @@ describe("the theme app extension", () => {
     mkdirSync("test-results/storefront", { recursive: true });
     writeFileSync(
       "test-results/storefront/bundle-sizes.json",
-      JSON.stringify({ budgets: { scriptGzip: SCRIPT_BUDGET_GZIP, scriptRaw: SCRIPT_LIMIT_RAW, stylesheetGzip: STYLESHEET_BUDGET_GZIP }, scripts: measured, stylesheet }, null, 2),
+      JSON.stringify(
+        {
+          budgets: {
+            scriptGzip: SCRIPT_BUDGET_GZIP,
+            scriptRaw: SCRIPT_LIMIT_RAW,
+            stylesheetGzip: STYLESHEET_BUDGET_GZIP,
+          },
+          scripts: measured,
+          stylesheet,
+        },
+        null,
+        2,
+      ),
     );
     for (const script of measured) {
       expect(script.gzipBytes, script.file).toBeLessThanOrEqual(SCRIPT_BUDGET_GZIP);
@@ -77,7 +98,11 @@ describe("the theme app extension", () => {
     expect(schemaOf(embed)).toMatchObject({ target: "body", javascript: "tally.js", stylesheet: "tally.css" });
     expect(embed).toContain(`<script src="{{ 'tally-ref.js' | asset_url }}" defer></script>`);
     for (const block of blocks.filter((file) => file !== `${THEME_APP_EMBED_HANDLE}.liquid`)) {
-      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({ target: "section", javascript: "tally.js", stylesheet: "tally.css" });
+      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({
+        target: "section",
+        javascript: "tally.js",
+        stylesheet: "tally.css",
+      });
     }
   });
 
@@ -90,12 +115,21 @@ describe("the theme app extension", () => {
     ]);
     expect(used.size).toBeGreaterThan(25);
     const config = read("snippets/tally-config.liquid");
-    const given = new Set([...config.matchAll(/"(\w+)": \{\{ 'tally\.ui\.(\w+)' \| t \| json \}\}/g)].map((m) => {
-      expect(m[1]).toBe(m[2]);
-      return m[1]!;
-    }));
+    const given = new Set(
+      [...config.matchAll(/"(\w+)": \{\{ 'tally\.ui\.(\w+)' \| t \| json \}\}/g)].map((m) => {
+        expect(m[1]).toBe(m[2]);
+        return m[1]!;
+      }),
+    );
     for (const key of used) expect(given, key).toContain(key);
-    for (const code of ["insufficient_points", "not_logged_in", "reward_unavailable", "code_not_created", "network", "generic"]) {
+    for (const code of [
+      "insufficient_points",
+      "not_logged_in",
+      "reward_unavailable",
+      "code_not_created",
+      "network",
+      "generic",
+    ]) {
       expect(given).toContain(`error_${code}`);
     }
     // The friend's offer, by its type ("offer_" + type).
@@ -107,6 +141,7 @@ describe("the theme app extension", () => {
       // `customer` only decides what a guest sees; its id, email or anything else is never used.
       expect(read(file), file).not.toMatch(/customer\.\w/);
     }
-    for (const file of ["src/tally.ts", "src/ref.ts"]) expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
+    for (const file of ["src/tally.ts", "src/ref.ts"])
+      expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
   });
 });

@@ -14,7 +14,10 @@ beforeAll(async () => {
   app = await startTestApp();
   await app.installShop(SHOP, { plan: "plus" });
   shopId = await app.configureProgram(SHOP, (program) => {
-    program.tiers = { ...program.tiers, levels: [{ id: "silver", name: "Silver", threshold: 5000, earnMultiplier: 1, entryBonusPoints: 10 }] };
+    program.tiers = {
+      ...program.tiers,
+      levels: [{ id: "silver", name: "Silver", threshold: 5000, earnMultiplier: 1, entryBonusPoints: 10 }],
+    };
   });
   // Workflows on Tally's tier and points triggers: each move and each entry bonus is a Flow event.
   await app.prisma.shop.update({
@@ -46,13 +49,15 @@ describe("re-evaluating 10,000 members after the thresholds change", () => {
     await app.configureProgram(SHOP, (program) => {
       program.tiers.levels[0]!.threshold = 970;
     });
-    const pointsBefore = (await app.prisma.member.aggregate({ where: { shopId }, _sum: { balance: true } }))._sum.balance!;
+    const pointsBefore = (await app.prisma.member.aggregate({ where: { shopId }, _sum: { balance: true } }))._sum
+      .balance!;
     expect((await reevaluateAllTiers(app.prisma, now, SHOP)).members).toBe(MEMBERS);
     // Points 970…1000: 31 members in every 1,000.
     const movers = (MEMBERS / 1000) * 31;
     expect(await app.prisma.member.count({ where: { shopId, tierId: "silver" } })).toBe(movers);
     expect(await app.prisma.tierChange.count({ where: { shopId } })).toBe(movers);
-    const pointsAfter = (await app.prisma.member.aggregate({ where: { shopId }, _sum: { balance: true } }))._sum.balance!;
+    const pointsAfter = (await app.prisma.member.aggregate({ where: { shopId }, _sum: { balance: true } }))._sum
+      .balance!;
     expect(Number(pointsAfter - pointsBefore)).toBe(movers * 10);
     expect(await ledgerDiscrepancies(app.prisma, shopId)).toEqual([]);
     const flowEvents = (await app.prisma.outboxTask.findMany({ where: { shopId, topic: "flow_trigger" } })).map(
@@ -60,10 +65,14 @@ describe("re-evaluating 10,000 members after the thresholds change", () => {
     );
     const tierEvents = flowEvents.filter((event) => event.handle === FLOW_TRIGGERS.tierChanged.handle);
     expect(tierEvents).toHaveLength(movers);
-    expect(tierEvents.every((event) => event.fields["New tier"] === "Silver" && event.fields.Direction === "up")).toBe(true);
+    expect(tierEvents.every((event) => event.fields["New tier"] === "Silver" && event.fields.Direction === "up")).toBe(
+      true,
+    );
     const bonusEvents = flowEvents.filter((event) => event.handle === FLOW_TRIGGERS.pointsEarned.handle);
     expect(bonusEvents).toHaveLength(movers);
-    expect(bonusEvents.every((event) => event.fields.Points === 10 && event.fields.Reason === "Welcome to Silver")).toBe(true);
+    expect(
+      bonusEvents.every((event) => event.fields.Points === 10 && event.fields.Reason === "Welcome to Silver"),
+    ).toBe(true);
 
     // Run again (a second worker, a retry): nothing moves twice.
     await reevaluateAllTiers(app.prisma, now, SHOP);
@@ -72,7 +81,10 @@ describe("re-evaluating 10,000 members after the thresholds change", () => {
   }, 120_000);
 
   it("coalesces each mover's changes into one sync, written 6 members to a metafieldsSet", async () => {
-    const movers = await app.prisma.member.findMany({ where: { shopId, tierId: "silver" }, select: { shopifyCustomerId: true } });
+    const movers = await app.prisma.member.findMany({
+      where: { shopId, tierId: "silver" },
+      select: { shopifyCustomerId: true },
+    });
     // The tier change and its entry bonus are two changes, one pending sync per member.
     const tasks = await app.prisma.outboxTask.findMany({ where: { shopId, topic: "sync_member", deliveredAt: null } });
     expect(tasks).toHaveLength(movers.length);
@@ -85,7 +97,9 @@ describe("re-evaluating 10,000 members after the thresholds change", () => {
     }
     const metafieldCalls = app.double.callsTo("SetMemberMetafields");
     expect(metafieldCalls).toHaveLength(Math.ceil(movers.length / 6));
-    expect(Math.max(...metafieldCalls.map((call) => (call.variables.metafields as unknown[]).length))).toBeLessThanOrEqual(25);
+    expect(
+      Math.max(...metafieldCalls.map((call) => (call.variables.metafields as unknown[]).length)),
+    ).toBeLessThanOrEqual(25);
     expect(app.double.callsTo("AddTierTag")).toHaveLength(movers.length);
     expect(app.double.calls.filter((call) => JSON.stringify(call.response).includes("THROTTLED"))).toEqual([]);
     const shop = app.double.shop(SHOP);

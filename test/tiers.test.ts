@@ -30,7 +30,12 @@ beforeAll(async () => {
   }
   await configure(KEEPS, (program) => {
     program.tiers = { ...program.tiers, levels: LEVELS };
-    program.rewards.push({ ...program.rewards[0]!, id: "gold-gift", name: "Gold gift", tierIds: ["gold"] } as Program["rewards"][number]);
+    program.rewards.push({
+      ...program.rewards[0]!,
+      id: "gold-gift",
+      name: "Gold gift",
+      tierIds: ["gold"],
+    } as Program["rewards"][number]);
   });
   await configure(DEMOTES, (program) => {
     program.tiers = { ...program.tiers, retention: "none", refundsDemote: true, levels: LEVELS };
@@ -42,9 +47,19 @@ afterEach(async () => {
 });
 
 const member = (shop: string, customerId: number) =>
-  app.prisma.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } } });
+  app.prisma.member.findUniqueOrThrow({
+    where: { shopId_shopifyCustomerId: { shopId: shopIds[shop]!, shopifyCustomerId: String(customerId) } },
+  });
 const paid = (shop: string, id: number, customerId: number, price: string, lineItemId?: number) =>
-  app.webhook("orders/paid", shop, orderPayload("orders/paid", { id, customer: { id: customerId, email: `c${customerId}@example.com` }, lines: [{ price, lineItemId }] }));
+  app.webhook(
+    "orders/paid",
+    shop,
+    orderPayload("orders/paid", {
+      id,
+      customer: { id: customerId, email: `c${customerId}@example.com` },
+      lines: [{ price, lineItemId }],
+    }),
+  );
 
 describe("VIP tiers", () => {
   it("orders move a member up, with the entry bonus once and the tier's multiplier on later orders", async () => {
@@ -56,7 +71,10 @@ describe("VIP tiers", () => {
     expect((await member(KEEPS, 9001)).tierId).toBe("gold");
     await paid(KEEPS, 4, 9001, "10.00");
     expect(Number((await member(KEEPS, 9001)).balance)).toBe(145 + 400 + 20);
-    const history = await app.prisma.tierChange.findMany({ where: { shopId: shopIds[KEEPS] }, orderBy: { createdAt: "asc" } });
+    const history = await app.prisma.tierChange.findMany({
+      where: { shopId: shopIds[KEEPS] },
+      orderBy: { createdAt: "asc" },
+    });
     expect(history.map((h) => [h.fromTierId, h.toTierId, h.cause])).toEqual([
       [null, "silver", "earn"],
       ["silver", "gold", "earn"],
@@ -65,7 +83,9 @@ describe("VIP tiers", () => {
 
   it("shows the tier to the shopper and unlocks the tier's rewards", async () => {
     const query = appProxyQuery({ shop: KEEPS, customerId: 9001 }, TEST_API_SECRET);
-    const body = await (await fetch(`${app.url}/proxy/member?${query}`, { headers: { "User-Agent": BROWSER_USER_AGENT } })).json();
+    const body = await (
+      await fetch(`${app.url}/proxy/member?${query}`, { headers: { "User-Agent": BROWSER_USER_AGENT } })
+    ).json();
     expect(body.tier).toEqual({ id: "gold", name: "Gold" });
     expect(body.rewards.find((r: { id: string }) => r.id === "gold-gift").available).toBe(true);
   });
@@ -73,14 +93,22 @@ describe("VIP tiers", () => {
   it("keeps the tier through a refund when refunds may not demote", async () => {
     await paid(KEEPS, 5, 9002, "520.00", 55001);
     expect((await member(KEEPS, 9002)).tierId).toBe("gold");
-    await app.webhook("refunds/create", KEEPS, refundPayload({ id: 5501, orderId: 5, lines: [{ lineItemId: 55001, subtotal: "500.00" }] }));
+    await app.webhook(
+      "refunds/create",
+      KEEPS,
+      refundPayload({ id: 5501, orderId: 5, lines: [{ lineItemId: 55001, subtotal: "500.00" }] }),
+    );
     expect((await member(KEEPS, 9002)).tierId).toBe("gold");
   });
 
   it("demotes at once on a refund when the program says refunds demote", async () => {
     await paid(DEMOTES, 6, 9003, "520.00", 66001);
     expect((await member(DEMOTES, 9003)).tierId).toBe("gold");
-    await app.webhook("refunds/create", DEMOTES, refundPayload({ id: 6601, orderId: 6, lines: [{ lineItemId: 66001, subtotal: "300.00" }] }));
+    await app.webhook(
+      "refunds/create",
+      DEMOTES,
+      refundPayload({ id: 6601, orderId: 6, lines: [{ lineItemId: 66001, subtotal: "300.00" }] }),
+    );
     expect((await member(DEMOTES, 9003)).tierId).toBe("silver");
   });
 

@@ -20,7 +20,9 @@ beforeAll(async () => {
   if (fresh.env.DATABASE_URL) {
     const admin = new pg.Client({ connectionString: fresh.env.DATABASE_URL });
     await admin.connect();
-    await admin.query(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone TO %L', current_database(), '${ZONE}'); END $$`);
+    await admin.query(
+      `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone TO %L', current_database(), '${ZONE}'); END $$`,
+    );
     await admin.end();
   }
   database = openDatabase({ databaseUrl: fresh.env.DATABASE_URL, pgliteDir: fresh.env.PGLITE_DATA_DIR });
@@ -45,16 +47,34 @@ it("writes ledger entries, lots and balances at UTC whatever the database server
   // Points earned 40 days ago under a 30-day expiry: an adjustment writes the lot, the sweep expires it.
   const earnedAt = new Date(Date.now() - 40 * 86_400_000);
   await inTransaction(database.prisma, (tx) =>
-    adjustPoints(tx, shop, { customerId: "42", points: 300, reason: "goodwill", staffId: null, requestKey: "zone:1", now: earnedAt }),
+    adjustPoints(tx, shop, {
+      customerId: "42",
+      points: 300,
+      reason: "goodwill",
+      staffId: null,
+      requestKey: "zone:1",
+      now: earnedAt,
+    }),
   );
-  await database.prisma.pointLot.updateMany({ where: { shopId: shop.id }, data: { expiresAt: new Date(Date.now() - 10 * 86_400_000) } });
+  await database.prisma.pointLot.updateMany({
+    where: { shopId: shop.id },
+    data: { expiresAt: new Date(Date.now() - 10 * 86_400_000) },
+  });
   expect(await expireDuePoints(database.prisma, shop, new Date())).toEqual({ members: 1, points: 300 });
 
   const written = [
-    ...(await database.prisma.ledgerEntry.findMany({ where: { shopId: shop.id }, select: { kind: true, createdAt: true } })),
-    ...(await database.prisma.pointLot.findMany({ where: { shopId: shop.id }, select: { createdAt: true } })).map((lot) => ({ kind: "lot", ...lot })),
-    ...(await database.prisma.member.findMany({ where: { shopId: shop.id }, select: { updatedAt: true } })).map((member) => ({ kind: "member", createdAt: member.updatedAt })),
+    ...(await database.prisma.ledgerEntry.findMany({
+      where: { shopId: shop.id },
+      select: { kind: true, createdAt: true },
+    })),
+    ...(await database.prisma.pointLot.findMany({ where: { shopId: shop.id }, select: { createdAt: true } })).map(
+      (lot) => ({ kind: "lot", ...lot }),
+    ),
+    ...(await database.prisma.member.findMany({ where: { shopId: shop.id }, select: { updatedAt: true } })).map(
+      (member) => ({ kind: "member", createdAt: member.updatedAt }),
+    ),
   ];
   expect(written.map((entry) => entry.kind).sort()).toEqual(["adjust", "expire", "lot", "member"]);
-  for (const entry of written) expect(Math.abs(entry.createdAt.getTime() - Date.now()), entry.kind).toBeLessThan(60_000);
+  for (const entry of written)
+    expect(Math.abs(entry.createdAt.getTime() - Date.now()), entry.kind).toBeLessThan(60_000);
 });

@@ -61,15 +61,31 @@ describe("webhook authentication", () => {
 
 describe("a signed body is tied to its route, topic and shop", () => {
   const paidBody = () =>
-    JSON.stringify(orderPayload("orders/paid", { id: 7101, customer: { id: 501, email: "ann@example.com" }, lines: [{ price: "50.00" }] }));
+    JSON.stringify(
+      orderPayload("orders/paid", {
+        id: 7101,
+        customer: { id: 501, email: "ann@example.com" },
+        lines: [{ price: "50.00" }],
+      }),
+    );
 
   it("refuses an orders/paid body sent as customers/redact (topic header ≠ route) and writes nothing", async () => {
     await installWithMember();
     const deliveriesBefore = await app.prisma.webhookDelivery.count();
-    const asRedact = await sendSignedWebhook(app.url, { route: "customers/redact", topic: "orders/paid", shop: SHOP, body: paidBody() });
+    const asRedact = await sendSignedWebhook(app.url, {
+      route: "customers/redact",
+      topic: "orders/paid",
+      shop: SHOP,
+      body: paidBody(),
+    });
     expect(asRedact.status).toBe(400);
     expect(await asRedact.json()).toMatchObject({ error: "topic_mismatch" });
-    const relabelled = await sendSignedWebhook(app.url, { route: "orders/paid", topic: "customers/redact", shop: SHOP, body: paidBody() });
+    const relabelled = await sendSignedWebhook(app.url, {
+      route: "orders/paid",
+      topic: "customers/redact",
+      shop: SHOP,
+      body: paidBody(),
+    });
     expect(relabelled.status).toBe(400);
     expect(await app.prisma.webhookDelivery.count()).toBe(deliveriesBefore);
     expect(await app.prisma.order.count({ where: { shopifyOrderId: "7101" } })).toBe(0);
@@ -78,7 +94,12 @@ describe("a signed body is tied to its route, topic and shop", () => {
   it("refuses another shop's app/uninstalled body replayed with this shop's header", async () => {
     await installWithMember();
     const body = JSON.stringify(webhookPayload("app/uninstalled", { myshopify_domain: "other-shop.myshopify.com" }));
-    const response = await sendSignedWebhook(app.url, { route: "app/uninstalled", topic: "app/uninstalled", shop: SHOP, body });
+    const response = await sendSignedWebhook(app.url, {
+      route: "app/uninstalled",
+      topic: "app/uninstalled",
+      shop: SHOP,
+      body,
+    });
     expect(response.status).toBe(400);
     expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(1);
   });
@@ -87,13 +108,24 @@ describe("a signed body is tied to its route, topic and shop", () => {
     const SHOP = "shop-id-shop.myshopify.com";
     await app.installShop(SHOP);
     await app.prisma.shop.create({ data: { domain: SHOP } });
-    const dataRequest = webhookPayload("customers/data_request", { shop_id: 4242, shop_domain: SHOP, customer: { id: 501, email: "ann@example.com", phone: "+33600000000" } });
+    const dataRequest = webhookPayload("customers/data_request", {
+      shop_id: 4242,
+      shop_domain: SHOP,
+      customer: { id: 501, email: "ann@example.com", phone: "+33600000000" },
+    });
     expect((await app.webhook("customers/data_request", SHOP, dataRequest)).status).toBe(200);
     expect((await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).shopifyShopId).toBe("4242");
 
     const scopesBefore = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).scopes;
-    const othersScopes = JSON.stringify(webhookPayload("app/scopes_update", { shop_id: "gid://shopify/Shop/9999", current: ["read_orders"] }));
-    const replayed = await sendSignedWebhook(app.url, { route: "app/scopes_update", topic: "app/scopes_update", shop: SHOP, body: othersScopes });
+    const othersScopes = JSON.stringify(
+      webhookPayload("app/scopes_update", { shop_id: "gid://shopify/Shop/9999", current: ["read_orders"] }),
+    );
+    const replayed = await sendSignedWebhook(app.url, {
+      route: "app/scopes_update",
+      topic: "app/scopes_update",
+      shop: SHOP,
+      body: othersScopes,
+    });
     expect(replayed.status).toBe(400);
     expect((await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).scopes).toBe(scopesBefore);
 
@@ -103,15 +135,27 @@ describe("a signed body is tied to its route, topic and shop", () => {
 
   it("answers 400, never 500, to a shop header that is not <name>.myshopify.com", async () => {
     for (const shop of ["evil.example.com", "a.myshopify.com@b.myshopify.com", "x".repeat(300), "%%%"]) {
-      const response = await sendSignedWebhook(app.url, { route: "orders/paid", topic: "orders/paid", shop, body: paidBody() });
+      const response = await sendSignedWebhook(app.url, {
+        route: "orders/paid",
+        topic: "orders/paid",
+        shop,
+        body: paidBody(),
+      });
       expect(response.status, shop).toBe(400);
     }
-    expect(await app.prisma.webhookDelivery.count({ where: { shopDomain: { not: { endsWith: ".myshopify.com" } } } })).toBe(0);
+    expect(
+      await app.prisma.webhookDelivery.count({ where: { shopDomain: { not: { endsWith: ".myshopify.com" } } } }),
+    ).toBe(0);
   });
 
   it("answers 400 to a correctly signed body that is not JSON", async () => {
     await installWithMember();
-    const response = await sendSignedWebhook(app.url, { route: "app/uninstalled", topic: "app/uninstalled", shop: SHOP, body: "{not json" });
+    const response = await sendSignedWebhook(app.url, {
+      route: "app/uninstalled",
+      topic: "app/uninstalled",
+      shop: SHOP,
+      body: "{not json",
+    });
     expect(response.status).toBe(400);
     expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(1);
   });
@@ -161,7 +205,9 @@ describe("app/scopes_update", () => {
 
 describe("method", () => {
   it("answers 405 to anything but POST", async () => {
-    const response = await fetch(`${app.url}/webhooks/app/uninstalled`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    const response = await fetch(`${app.url}/webhooks/app/uninstalled`, {
+      headers: { "User-Agent": BROWSER_USER_AGENT },
+    });
     expect(response.status).toBe(405);
   });
 });

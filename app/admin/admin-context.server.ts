@@ -27,10 +27,19 @@ export async function adminProgram(request: Request) {
 
 export async function adminLoadedShop(shop: { id: string; domain: string }): Promise<LoadedShop> {
   const { state, revision } = await loadProgramState(prisma, shop.id);
-  return { id: shop.id, domain: shop.domain, program: state.status === "none" ? defaultProgram() : state.program, programRevision: revision };
+  return {
+    id: shop.id,
+    domain: shop.domain,
+    program: state.status === "none" ? defaultProgram() : state.program,
+    programRevision: revision,
+  };
 }
 
-export type ProgramTrouble = { status: "last_valid" | "none"; problems: ProgramIssue[]; runningRevision: number | null };
+export type ProgramTrouble = {
+  status: "last_valid" | "none";
+  problems: ProgramIssue[];
+  runningRevision: number | null;
+};
 
 /** What the admin's banner shows when the saved program no longer validates (null when it does). */
 export async function programTrouble(shopDomain: string): Promise<ProgramTrouble | null> {
@@ -39,7 +48,11 @@ export async function programTrouble(shopDomain: string): Promise<ProgramTrouble
   if (!shop) return null;
   const { state } = await loadProgramState(prisma, shop.id);
   if (state.status === "saved") return null;
-  return { status: state.status, problems: state.problems, runningRevision: state.status === "last_valid" ? state.runningRevision : null };
+  return {
+    status: state.status,
+    problems: state.problems,
+    runningRevision: state.status === "last_valid" ? state.runningRevision : null,
+  };
 }
 
 /** The shop's currency as Shopify has it now; null when Shopify does not answer (amounts then show as plain numbers). */

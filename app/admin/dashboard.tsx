@@ -25,23 +25,66 @@ export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
         <RangePicker range={metrics.range} />
       </InlineStack>
       <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-        <Figure label={t("dashboard.members")} value={number(metrics.members.total)} note={t("dashboard.newMembers", { count: metrics.members.newInRange })} />
+        <Figure
+          label={t("dashboard.members")}
+          value={number(metrics.members.total)}
+          note={t("dashboard.newMembers", { count: metrics.members.newInRange })}
+        />
         <Figure label={t("dashboard.issued")} value={number(points.issued)} />
-        <Figure label={t("dashboard.redeemed")} value={number(points.redeemed)} note={metrics.redemptionRate === null ? undefined : t("dashboard.rate", { rate: (metrics.redemptionRate * 100).toFixed(1) })} />
+        <Figure
+          label={t("dashboard.redeemed")}
+          value={number(points.redeemed)}
+          note={
+            metrics.redemptionRate === null
+              ? undefined
+              : t("dashboard.rate", { rate: (metrics.redemptionRate * 100).toFixed(1) })
+          }
+        />
         <Figure label={t("dashboard.expired")} value={number(points.expired)} />
-        <Figure label={t("dashboard.outstanding")} value={number(metrics.outstanding.balance)} note={metrics.outstanding.pending ? t("dashboard.pending", { points: number(metrics.outstanding.pending) }) : undefined} />
+        <Figure
+          label={t("dashboard.outstanding")}
+          value={number(metrics.outstanding.balance)}
+          note={
+            metrics.outstanding.pending
+              ? t("dashboard.pending", { points: number(metrics.outstanding.pending) })
+              : undefined
+          }
+        />
         <Figure
           label={t("dashboard.liability")}
           value={liability.amount === null ? "—" : money(liability.amount, liability.currencyCode)}
-          note={liability.basis ? t("dashboard.liabilityBasis", { value: money(liability.basis.valuePerPoint, liability.currencyCode), reward: liability.basis.rewardName }) : t("dashboard.liabilityUnknown")}
+          note={
+            liability.basis
+              ? t("dashboard.liabilityBasis", {
+                  value: money(liability.basis.valuePerPoint, liability.currencyCode),
+                  reward: liability.basis.rewardName,
+                })
+              : t("dashboard.liabilityUnknown")
+          }
         />
-        <Figure label={t("dashboard.memberRevenue")} value={money(revenue.members.amount, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.members.orders })} />
-        <Figure label={t("dashboard.otherRevenue")} value={money(revenue.others.amount, revenue.currencyCode)} note={t("dashboard.orders", { count: revenue.others.orders })} />
+        <Figure
+          label={t("dashboard.memberRevenue")}
+          value={money(revenue.members.amount, revenue.currencyCode)}
+          note={t("dashboard.orders", { count: revenue.members.orders })}
+        />
+        <Figure
+          label={t("dashboard.otherRevenue")}
+          value={money(revenue.others.amount, revenue.currencyCode)}
+          note={t("dashboard.orders", { count: revenue.others.orders })}
+        />
       </InlineGrid>
       {referrals ? (
         <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-          <Figure label={t("dashboard.referrals")} value={number(referrals.referrals)} note={t("dashboard.referralVisits", { count: referrals.visits })} />
-          <Figure label={t("dashboard.referralConversions")} value={number(referrals.conversions)} note={t("dashboard.referralsRewarded", { count: referrals.rewarded })} />
+          <Figure
+            label={t("dashboard.referrals")}
+            value={number(referrals.referrals)}
+            note={t("dashboard.referralVisits", { count: referrals.visits })}
+          />
+          <Figure
+            label={t("dashboard.referralConversions")}
+            value={number(referrals.conversions)}
+            note={t("dashboard.referralsRewarded", { count: referrals.rewarded })}
+          />
           <Figure label={t("dashboard.referralRevenue")} value={money(referrals.revenue, revenue.currencyCode)} />
         </InlineGrid>
       ) : null}
@@ -57,7 +100,16 @@ export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
         </ChartCard>
         <ChartCard title={t("dashboard.topRewards")}>
           {metrics.topRewards.length ? (
-            <BarChart theme="Light" direction="horizontal" data={[{ name: t("dashboard.series.redemptions"), data: metrics.topRewards.map((reward) => ({ key: reward.name, value: reward.redemptions })) }]} />
+            <BarChart
+              theme="Light"
+              direction="horizontal"
+              data={[
+                {
+                  name: t("dashboard.series.redemptions"),
+                  data: metrics.topRewards.map((reward) => ({ key: reward.name, value: reward.redemptions })),
+                },
+              ]}
+            />
           ) : (
             <Text as="p" tone="subdued">
               {t("dashboard.noRedemptions")}
@@ -79,7 +131,9 @@ function ChartCard({ title, children }: { title: string; children: ReactNode }) 
         <Text as="h3" variant="headingSm">
           {title}
         </Text>
-        <div style={{ height: CHART_HEIGHT }}>{mounted ? <PolarisVizProvider>{children}</PolarisVizProvider> : null}</div>
+        <div style={{ height: CHART_HEIGHT }}>
+          {mounted ? <PolarisVizProvider>{children}</PolarisVizProvider> : null}
+        </div>
       </BlockStack>
     </Card>
   );
@@ -96,7 +150,8 @@ export function RangePicker({ range }: { range: { from: Date; to: Date } }) {
   const [month, setMonth] = useState({ month: lastDay.getUTCMonth(), year: lastDay.getUTCFullYear() });
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: "UTC" });
   const apply = (start: Date, end: Date) => {
-    const day = (date: Date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+    const day = (date: Date) =>
+      `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
     const exclusiveEnd = new Date(Date.UTC(end.getFullYear(), end.getMonth(), end.getDate() + 1));
     setParams({ from: `${day(start)}T00:00:00Z`, to: exclusiveEnd.toISOString() });
     setOpen(false);
@@ -124,7 +179,14 @@ export function RangePicker({ range }: { range: { from: Date; to: Date } }) {
               </Button>
             ))}
           </InlineStack>
-          <DatePicker month={month.month} year={month.year} onMonthChange={(m, y) => setMonth({ month: m, year: y })} selected={selected} onChange={setSelected} allowRange />
+          <DatePicker
+            month={month.month}
+            year={month.year}
+            onMonthChange={(m, y) => setMonth({ month: m, year: y })}
+            selected={selected}
+            onChange={setSelected}
+            allowRange
+          />
           <InlineStack align="end">
             <Button variant="primary" onClick={() => apply(selected.start, selected.end)}>
               {t("dashboard.apply")}

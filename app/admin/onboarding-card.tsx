@@ -49,7 +49,11 @@ export function OnboardingCard({ state, steps, links }: Props) {
               </BlockStack>
               {finished ? null : (
                 <InlineStack gap="200" wrap={false}>
-                  <Button url={link.url} target={link.external ? "_blank" : undefined} onClick={link.external ? () => complete(step) : undefined}>
+                  <Button
+                    url={link.url}
+                    target={link.external ? "_blank" : undefined}
+                    onClick={link.external ? () => complete(step) : undefined}
+                  >
                     {t(`onboarding.steps.${step}.action`)}
                   </Button>
                 </InlineStack>

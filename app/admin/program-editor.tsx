@@ -50,9 +50,14 @@ export function useProgramEditor(loaded: { program: Program; revision: number })
     /** The server's message for this field of the document (dotted path), if any. */
     errorFor: (path: string) => issues.find((issue) => issue.path === path)?.message,
     /** Issues at or under this path that no field shows (e.g. a list-wide rule). */
-    issuesUnder: (prefix: string) => issues.filter((issue) => issue.path === prefix || issue.path.startsWith(`${prefix}.`)),
+    issuesUnder: (prefix: string) =>
+      issues.filter((issue) => issue.path === prefix || issue.path.startsWith(`${prefix}.`)),
     // The document is JSON by construction; Remix's JsonValue type cannot see through zod's types.
-    save: () => fetcher.submit({ program: draft as unknown as Record<string, string>, revision: saved.revision }, { method: "post", encType: "application/json" }),
+    save: () =>
+      fetcher.submit(
+        { program: draft as unknown as Record<string, string>, revision: saved.revision },
+        { method: "post", encType: "application/json" },
+      ),
     discard: () => setDraft(saved.program),
   };
 }
@@ -63,16 +68,35 @@ export type ProgramEditor = ReturnType<typeof useProgramEditor>;
  * A program page: Save and Discard in the page header and App Bridge's contextual save bar
  * while there are changes, a warning before leaving with unsaved changes, the save's errors.
  */
-export function ProgramPage({ title, editor, children, backAction }: { title: string; editor: ProgramEditor; children: ReactNode; backAction?: PageProps["backAction"] }) {
+export function ProgramPage({
+  title,
+  editor,
+  children,
+  backAction,
+}: {
+  title: string;
+  editor: ProgramEditor;
+  children: ReactNode;
+  backAction?: PageProps["backAction"];
+}) {
   const { t } = useTranslation();
   const appBridge = useAppBridgeLoaded();
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => editor.dirty && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => editor.dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
   return (
     <Page
       title={title}
       backAction={backAction}
-      primaryAction={{ content: t("common.save"), onAction: editor.save, disabled: !editor.dirty, loading: editor.saving }}
-      secondaryActions={[{ content: t("common.discard"), onAction: editor.discard, disabled: !editor.dirty || editor.saving }]}
+      primaryAction={{
+        content: t("common.save"),
+        onAction: editor.save,
+        disabled: !editor.dirty,
+        loading: editor.saving,
+      }}
+      secondaryActions={[
+        { content: t("common.discard"), onAction: editor.discard, disabled: !editor.dirty || editor.saving },
+      ]}
     >
       {appBridge ? (
         <SaveBar id="program-save-bar" open={editor.dirty}>

@@ -22,12 +22,21 @@ export async function saveProgramFromPage(request: Request, steps: OnboardingSte
   requireMethod(request, "GET", "POST");
   const { shop } = await adminContext(request);
   const body = saveBody.safeParse(await request.json().catch(() => null));
-  if (!body.success) return Response.json({ ok: false, conflict: false, issues: [{ path: "", message: "invalid request" }] }, { status: 400 });
+  if (!body.success)
+    return Response.json(
+      { ok: false, conflict: false, issues: [{ path: "", message: "invalid request" }] },
+      { status: 400 },
+    );
   const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
   if (result.ok) {
     await completeOnboarding(prisma, shop.id, ["program", ...steps]);
     return Response.json({ ok: true, program: result.program, revision: result.revision } satisfies ProgramSaveResult);
   }
-  if (result.status === 409) return Response.json({ ok: false, conflict: true, revision: result.revision } satisfies ProgramSaveResult, { status: 409 });
-  return Response.json({ ok: false, conflict: false, issues: result.issues } satisfies ProgramSaveResult, { status: 422 });
+  if (result.status === 409)
+    return Response.json({ ok: false, conflict: true, revision: result.revision } satisfies ProgramSaveResult, {
+      status: 409,
+    });
+  return Response.json({ ok: false, conflict: false, issues: result.issues } satisfies ProgramSaveResult, {
+    status: 422,
+  });
 }

@@ -19,9 +19,13 @@ export function describeReward(t: TFunction, reward: Reward): string {
 
 /** Which other discounts a code works with, as a sentence (Shopify's combinesWith). */
 export function describeCombinations(t: TFunction, combinesWith: Reward["combinesWith"]): string {
-  const kinds = (["orderDiscounts", "productDiscounts", "shippingDiscounts"] as const).filter((kind) => combinesWith[kind]);
+  const kinds = (["orderDiscounts", "productDiscounts", "shippingDiscounts"] as const).filter(
+    (kind) => combinesWith[kind],
+  );
   if (!kinds.length) return t("rewards.combinations.none");
-  return t("rewards.combinations.some", { kinds: kinds.map((kind) => t(`rewards.combinations.kinds.${kind}`)).join(", ") });
+  return t("rewards.combinations.some", {
+    kinds: kinds.map((kind) => t(`rewards.combinations.kinds.${kind}`)).join(", "),
+  });
 }
 
 /** A new reward's starting point for each type. */
@@ -52,7 +56,12 @@ export function newReward(type: Reward["type"], id: string, name: string): Rewar
 
 /** A reward id from its name: lowercase letters, digits and dashes, unique among `taken`. */
 export function rewardIdFor(name: string, taken: string[]): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "reward";
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "reward";
   let id = base;
   for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
   return id;

@@ -30,7 +30,14 @@ describe("the environment", () => {
   });
 
   it("names every problem once, one line each", () => {
-    expect(problems({ NODE_ENV: "production", SHOPIFY_APP_URL: "tally", DATABASE_POOL_MAX: "ten", DATABASE_URL: "mysql://x/y" })).toEqual([
+    expect(
+      problems({
+        NODE_ENV: "production",
+        SHOPIFY_APP_URL: "tally",
+        DATABASE_POOL_MAX: "ten",
+        DATABASE_URL: "mysql://x/y",
+      }),
+    ).toEqual([
       expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/),
       expect.stringMatching(/^DATABASE_POOL_MAX must be a whole number/),
       expect.stringMatching(/^SHOPIFY_API_KEY is required/),
@@ -41,9 +48,20 @@ describe("the environment", () => {
   });
 
   it("in production, needs DATABASE_URL unless the embedded database is asked for, and refuses the Admin API double", () => {
-    expect(problems({ ...VALID, DATABASE_URL: "" })).toEqual([expect.stringMatching(/^DATABASE_URL is required in production .*PGLITE_DATA_DIR/)]);
+    expect(problems({ ...VALID, DATABASE_URL: "" })).toEqual([
+      expect.stringMatching(/^DATABASE_URL is required in production .*PGLITE_DATA_DIR/),
+    ]);
     expect(problems({ ...VALID, DATABASE_URL: "", PGLITE_DATA_DIR: "/var/lib/tally" })).toEqual([]);
-    expect(problems({ ...VALID, SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4000" })).toEqual([expect.stringMatching(/^SHOPIFY_ADMIN_API_ORIGIN must not be set in production/)]);
-    expect(problems({ ...VALID, NODE_ENV: "development", DATABASE_URL: "", SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4000" })).toEqual([]);
+    expect(problems({ ...VALID, SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4000" })).toEqual([
+      expect.stringMatching(/^SHOPIFY_ADMIN_API_ORIGIN must not be set in production/),
+    ]);
+    expect(
+      problems({
+        ...VALID,
+        NODE_ENV: "development",
+        DATABASE_URL: "",
+        SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:4000",
+      }),
+    ).toEqual([]);
   });
 });

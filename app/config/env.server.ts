@@ -1,16 +1,28 @@
 import { z } from "zod";
 
 // An empty variable (`DATABASE_URL=` in a .env or a test) means "unset".
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 const required = (what: string) => z.string({ error: `is required: ${what}` }).min(1, `is required: ${what}`);
 
 const databaseVariables = {
-  NODE_ENV: z.enum(["production", "development", "test"], { error: "must be production, development or test" }).default("development"),
+  NODE_ENV: z
+    .enum(["production", "development", "test"], { error: "must be production, development or test" })
+    .default("development"),
   DATABASE_URL: optional(
-    z.url({ protocol: /^postgres(ql)?$/, error: "must be a PostgreSQL URL: postgresql://user:password@host:5432/database" }),
+    z.url({
+      protocol: /^postgres(ql)?$/,
+      error: "must be a PostgreSQL URL: postgresql://user:password@host:5432/database",
+    }),
   ),
   PGLITE_DATA_DIR: optional(z.string()),
-  DATABASE_POOL_MAX: optional(z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(500, "must be at most 500")),
+  DATABASE_POOL_MAX: optional(
+    z.coerce
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(500, "must be at most 500"),
+  ),
 };
 
 const databaseSchema = z.object(databaseVariables);
@@ -22,13 +34,20 @@ const environmentSchema = z.object({
   SHOPIFY_APP_URL: z.url({ error: "must be the app's public URL, for example https://tally.example.com" }),
   SCOPES: required("the access scopes of shopify.app.toml, comma-separated").transform((scopes) => scopes.split(",")),
   SHOP_CUSTOM_DOMAIN: optional(z.string()),
-  SHOPIFY_ADMIN_API_ORIGIN: optional(z.url({ error: "must be a URL (the local Admin API double of the demo and tests)" })),
+  SHOPIFY_ADMIN_API_ORIGIN: optional(
+    z.url({ error: "must be a URL (the local Admin API double of the demo and tests)" }),
+  ),
   TALLY_JOBS: optional(z.enum(["on", "off"], { error: "must be on or off" })),
   TALLY_SANDBOX_SHOP: optional(z.string()),
   /** Proxies in front of Tally that append to X-Forwarded-For (the App Proxy is one, a load balancer another). */
   TALLY_TRUSTED_PROXY_HOPS: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.coerce.number({ error: "must be a whole number from 0 to 10" }).int("must be a whole number from 0 to 10").min(0).max(10).default(0),
+    z.coerce
+      .number({ error: "must be a whole number from 0 to 10" })
+      .int("must be a whole number from 0 to 10")
+      .min(0)
+      .max(10)
+      .default(0),
   ),
 });
 
@@ -40,18 +59,21 @@ const isProduction = (source: Source) => source.NODE_ENV === "production";
 function databaseProblems(source: Source): string[] {
   // Several instances would each write to their own embedded database and split a shop's data.
   return isProduction(source) && !source.DATABASE_URL && !source.PGLITE_DATA_DIR
-    ? ["DATABASE_URL is required in production (to run on the embedded database on purpose — one instance only — set PGLITE_DATA_DIR instead)"]
+    ? [
+        "DATABASE_URL is required in production (to run on the embedded database on purpose — one instance only — set PGLITE_DATA_DIR instead)",
+      ]
     : [];
 }
 
 function shopifyProblems(source: Source): string[] {
   return isProduction(source) && source.SHOPIFY_ADMIN_API_ORIGIN
-    ? ["SHOPIFY_ADMIN_API_ORIGIN must not be set in production: it sends every Admin API call to a local double instead of the shop"]
+    ? [
+        "SHOPIFY_ADMIN_API_ORIGIN must not be set in production: it sends every Admin API call to a local double instead of the shop",
+      ]
     : [];
 }
 
 export type ServerEnvironment = z.infer<typeof environmentSchema>;
-
 
 export class EnvironmentError extends Error {
   constructor(readonly problems: string[]) {

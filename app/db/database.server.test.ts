@@ -15,7 +15,9 @@ function terminatingServer(): Server {
         return Buffer.concat([header, body]);
       };
       const fields = Buffer.from("SFATAL\0C57P01\0Mterminating connection due to administrator command\0\0");
-      socket.end(Buffer.concat([message("R", Buffer.from([0, 0, 0, 0])), message("Z", Buffer.from("I")), message("E", fields)]));
+      socket.end(
+        Buffer.concat([message("R", Buffer.from([0, 0, 0, 0])), message("Z", Buffer.from("I")), message("E", fields)]),
+      );
     });
   });
 }

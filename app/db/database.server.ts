@@ -97,7 +97,9 @@ function openPglite(dir: string): Database {
     return { pglite, server, migrated };
   })();
   const pool = survivingPool({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1 });
-  const prisma = new PrismaClient({ adapter: new AdapterAfter(started, new ReleasingTransactions(new PrismaPg(pool))) });
+  const prisma = new PrismaClient({
+    adapter: new AdapterAfter(started, new ReleasingTransactions(new PrismaPg(pool))),
+  });
   return {
     kind: "pglite",
     location: inMemory ? dir : path.resolve(dir),

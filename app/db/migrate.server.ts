@@ -36,7 +36,8 @@ export interface Migration {
  */
 export const NO_TRANSACTION_MARKER = "-- tally:no-transaction";
 
-const runsOutsideTransaction = (migration: Migration) => migration.sql.split("\n", 1)[0]!.trim() === NO_TRANSACTION_MARKER;
+const runsOutsideTransaction = (migration: Migration) =>
+  migration.sql.split("\n", 1)[0]!.trim() === NO_TRANSACTION_MARKER;
 
 /**
  * The statements of a script, split on semicolons outside quotes, quoted identifiers, dollar

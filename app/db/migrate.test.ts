@@ -29,9 +29,7 @@ describe("migrate", () => {
     const again = await database.withSqlRunner((sql) => migrate(sql, steps));
     expect(applied).toEqual(["20300101000000_a", "20300102000000_b"]);
     expect(again).toEqual([]);
-    const rows = await database.withSqlRunner((sql) =>
-      sql.query<{ id: number }>('SELECT id FROM "Probe"'),
-    );
+    const rows = await database.withSqlRunner((sql) => sql.query<{ id: number }>('SELECT id FROM "Probe"'));
     expect(rows).toEqual([{ id: 1 }]);
   });
 

@@ -8,7 +8,10 @@ const RETRYABLE_RAW = /Code: `(23505|40P01)`|deadlock detected/;
  * Runs one loyalty transaction, retrying it from the start when PostgreSQL reports a deadlock or
  * a race on a unique key (two first deliveries of one cause): the retry sees the winner's rows.
  */
-export async function inTransaction<T>(db: PrismaClient, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: PrismaClient,
+  work: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(work, { maxWait: 20_000, timeout: 30_000 });

@@ -13,7 +13,11 @@ declare module "@remix-run/node" {
  * past the trusted proxies. The left of the header is whatever the client wrote, so it is never
  * read unless that many proxies stand in front; a shorter chain yields its leftmost address.
  */
-export function clientAddress(request: Request, context: AppLoadContext, trustedHops = serverEnvironment().TALLY_TRUSTED_PROXY_HOPS): string | null {
+export function clientAddress(
+  request: Request,
+  context: AppLoadContext,
+  trustedHops = serverEnvironment().TALLY_TRUSTED_PROXY_HOPS,
+): string | null {
   const forwarded = (request.headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((hop) => hop.trim())

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { clientAddress } from "./client-address.server";
 
-const request = (forwardedFor?: string) => new Request("https://tally.test/proxy/r/CODE", { headers: forwardedFor ? { "X-Forwarded-For": forwardedFor } : {} });
+const request = (forwardedFor?: string) =>
+  new Request("https://tally.test/proxy/r/CODE", { headers: forwardedFor ? { "X-Forwarded-For": forwardedFor } : {} });
 const socket = { socketAddress: "10.0.0.2" };
 
 describe("the client's address", () => {

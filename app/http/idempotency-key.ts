@@ -14,7 +14,10 @@ export function idempotencyKeyHeader(request: Request): string | null {
   if (value === null) return null;
   const parsed = idempotencyKey.safeParse(value);
   if (!parsed.success) {
-    throw Response.json({ error: "invalid_idempotency_key", message: `Idempotency-Key ${parsed.error.issues[0]!.message}` }, { status: 400 });
+    throw Response.json(
+      { error: "invalid_idempotency_key", message: `Idempotency-Key ${parsed.error.issues[0]!.message}` },
+      { status: 400 },
+    );
   }
   return parsed.data;
 }

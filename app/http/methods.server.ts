@@ -28,5 +28,6 @@ export const onlyMethods =
 /** Inside a handler that Remix also calls for other methods (an action gets PUT, PATCH and DELETE too). */
 export function requireMethod(request: Request, ...allowed: Method[]): void {
   const method = request.method.toUpperCase() as Method;
-  if (!allowed.includes(method) && !(method === ("HEAD" as Method) && allowed.includes("GET"))) throw methodNotAllowed(allowed);
+  if (!allowed.includes(method) && !(method === ("HEAD" as Method) && allowed.includes("GET")))
+    throw methodNotAllowed(allowed);
 }

@@ -23,6 +23,9 @@ export async function spendRateLimit(limit: RateLimit, key: string): Promise<voi
   } catch (error) {
     if (!(error instanceof RateLimiterRes)) throw error;
     const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-    throw Response.json({ error: "rate_limited", retryAfterSeconds }, { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } });
+    throw Response.json(
+      { error: "rate_limited", retryAfterSeconds },
+      { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+    );
   }
 }

@@ -18,15 +18,18 @@ describe("rate limits", () => {
     ["appProxyRead", 1_250, 5],
     ["redemption", 10, 60],
     ["referralVisit", 30, 600],
-  ] as const)("%s allows %i requests per key in %i seconds, then answers 429 with Retry-After", async (limit, allowed, seconds) => {
-    const refused = await spend(limit, `${limit}-key`, allowed + 1);
-    expect(refused?.at).toBe(allowed + 1);
-    expect(refused!.response.status).toBe(429);
-    expect(await refused!.response.json()).toMatchObject({ error: "rate_limited" });
-    const retryAfter = Number(refused!.response.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(seconds);
-    // Each key has its own allowance.
-    expect(await spend(limit, `${limit}-other-key`, allowed)).toBeNull();
-  });
+  ] as const)(
+    "%s allows %i requests per key in %i seconds, then answers 429 with Retry-After",
+    async (limit, allowed, seconds) => {
+      const refused = await spend(limit, `${limit}-key`, allowed + 1);
+      expect(refused?.at).toBe(allowed + 1);
+      expect(refused!.response.status).toBe(429);
+      expect(await refused!.response.json()).toMatchObject({ error: "rate_limited" });
+      const retryAfter = Number(refused!.response.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(seconds);
+      // Each key has its own allowance.
+      expect(await spend(limit, `${limit}-other-key`, allowed)).toBeNull();
+    },
+  );
 });

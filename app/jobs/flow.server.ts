@@ -16,11 +16,18 @@ const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 60 * 60
  * its shop no longer has a workflow on the trigger, the member is no longer a Shopify customer
  * (erased), or Shopify refuses it; passing failures are retried with backoff.
  */
-export async function deliverFlowEvents(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
+export async function deliverFlowEvents(
+  db: PrismaClient,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<JobReport> {
   const report = { job: "flow", members: 0, points: 0 };
   const due = await claimDueTasks(db, "flow_trigger", now, 200);
   for (const [shopId, tasks] of Map.groupBy(due, (task) => task.shopId)) {
-    const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true, flowTriggersEnabled: true } });
+    const shop = await db.shop.findUniqueOrThrow({
+      where: { id: shopId },
+      select: { domain: true, flowTriggersEnabled: true },
+    });
     const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
       if (error instanceof ShopNotInstalledError) return null;
       throw error;
@@ -50,9 +57,14 @@ export async function deliverFlowEvents(db: PrismaClient, now: Date, gatewayOpti
       } catch (error) {
         const attempts = task.attempts + 1;
         if (isRetryable(error) && attempts < MAX_FLOW_ATTEMPTS) {
-          await db.outboxTask.update({ where: { id: task.id }, data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) } });
+          await db.outboxTask.update({
+            where: { id: task.id },
+            data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) },
+          });
         } else {
-          console.error(JSON.stringify({ event: "flow.failed", shop: shop.domain, handle: event.handle, error: String(error) }));
+          console.error(
+            JSON.stringify({ event: "flow.failed", shop: shop.domain, handle: event.handle, error: String(error) }),
+          );
           await markDelivered(db, task, now);
         }
       }

@@ -24,7 +24,11 @@ const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60
  * sync tasks, grouped by shop, 6 members (24 metafields) per metafieldsSet. A task is marked done only if no change
  * arrived while Shopify was being written (`changes` unchanged); otherwise it runs again.
  */
-export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
+export async function syncMembersToShopify(
+  db: PrismaClient,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<JobReport> {
   const report = { job: "sync", members: 0, points: 0 };
   const due = await claimDueTasks(db, "sync_member", now, TASKS_PER_PASS);
   const byShop = Map.groupBy(due, (task) => task.shopId);
@@ -54,7 +58,11 @@ export async function syncMembersToShopify(db: PrismaClient, now: Date, gatewayO
     });
     const byMember = new Map(members.map((member) => [member.id, member]));
     const syncable = tasks.filter((task) => byMember.get(memberIdOf(task))?.shopifyCustomerId);
-    await markDone(db, tasks.filter((task) => !syncable.includes(task)), now);
+    await markDone(
+      db,
+      tasks.filter((task) => !syncable.includes(task)),
+      now,
+    );
     for (let start = 0; start < syncable.length; start += MEMBERS_PER_CALL) {
       const chunk = syncable.slice(start, start + MEMBERS_PER_CALL);
       const facts: MemberFacts[] = [];
@@ -103,7 +111,10 @@ async function syncTierTag(
   const current = shop.program.tiers.levels.find((level) => level.id === member.tierId);
   const others = shop.program.tiers.levels.filter((level) => level !== current).map((level) => tagOf(level.name));
   await setTierTag(admin, member.shopifyCustomerId, current ? tagOf(current.name) : null, others);
-  await db.member.updateMany({ where: { id: member.id, tierId: member.tierId }, data: { syncedTierId: member.tierId } });
+  await db.member.updateMany({
+    where: { id: member.id, tierId: member.tierId },
+    data: { syncedTierId: member.tierId },
+  });
 }
 
 const memberIdOf = (task: OutboxTask) => (task.payload as { memberId: string }).memberId;

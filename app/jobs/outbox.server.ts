@@ -3,7 +3,13 @@ import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import type { Reward } from "~/loyalty/program";
 import { loadRunnableShop } from "~/loyalty/program.server";
-import { activateRedemption, expireUnusedCode, failRedemption, INLINE_ATTEMPT_MS, UNUSED_CODE_GRACE_MS } from "~/loyalty/redemptions.server";
+import {
+  activateRedemption,
+  expireUnusedCode,
+  failRedemption,
+  INLINE_ATTEMPT_MS,
+  UNUSED_CODE_GRACE_MS,
+} from "~/loyalty/redemptions.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
 import { isRetryable } from "~/shopify/errors";
@@ -13,7 +19,6 @@ import type { JobReport } from "./points.server";
 /** Attempts before a discount code is given up on and its points refunded (about 2 hours). */
 export const MAX_CODE_ATTEMPTS = 10;
 const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** attempts, 30 * 60_000);
-
 
 /**
  * Creates a pending redemption's discount code in Shopify. Success activates it; a failure
@@ -29,11 +34,16 @@ export async function deliverRedemptionCode(
   gatewayOptions?: AdminGatewayOptions,
   claimed?: OutboxTask,
 ): Promise<Redemption> {
-  const redemption = await db.redemption.findUniqueOrThrow({ where: { id: redemptionId }, include: { member: true, shop: true } });
+  const redemption = await db.redemption.findUniqueOrThrow({
+    where: { id: redemptionId },
+    include: { member: true, shop: true },
+  });
   if (redemption.status !== "pending") return redemption;
   let task = claimed ?? null;
   if (!task) {
-    const queued = await db.outboxTask.findUnique({ where: { shopId_key: { shopId: redemption.shopId, key: `redemption:${redemption.id}:create` } } });
+    const queued = await db.outboxTask.findUnique({
+      where: { shopId_key: { shopId: redemption.shopId, key: `redemption:${redemption.id}:create` } },
+    });
     task = queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_ATTEMPT_MS)));
   }
   if (!task || task.deliveredAt) return redemption;
@@ -59,7 +69,10 @@ export async function deliverRedemptionCode(
   } catch (error) {
     const attempts = task.attempts + 1;
     if (isRetryable(error) && attempts < MAX_CODE_ATTEMPTS) {
-      await db.outboxTask.update({ where: { id: task.id }, data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) } });
+      await db.outboxTask.update({
+        where: { id: task.id },
+        data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) },
+      });
     } else {
       await inTransaction(db, async (tx) => {
         await failRedemption(tx, shop, redemption.id, String((error as Error).message ?? error), now);
@@ -71,11 +84,21 @@ export async function deliverRedemptionCode(
 }
 
 /** One pass over due discount-code tasks. */
-export async function deliverOutbox(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
+export async function deliverOutbox(
+  db: PrismaClient,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<JobReport> {
   const report = { job: "outbox", members: 0, points: 0 };
   const due = await claimDueTasks(db, "create_discount", now, 100);
   for (const task of due) {
-    const redemption = await deliverRedemptionCode(db, (task.payload as { redemptionId: string }).redemptionId, now, gatewayOptions, task);
+    const redemption = await deliverRedemptionCode(
+      db,
+      (task.payload as { redemptionId: string }).redemptionId,
+      now,
+      gatewayOptions,
+      task,
+    );
     report.members++;
     if (redemption.status === "active") report.points += fromBigInt(redemption.pointsSpent);
   }

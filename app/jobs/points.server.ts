@@ -96,13 +96,20 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
                 where: { shopId: shop.id, held: false, remaining: { gt: 0 }, expiresAt: { gt: now, lte: horizon } },
                 _sum: { remaining: true },
               })
-            ).map((group) => ({ memberId: group.memberId, points: fromBigInt(group._sum.remaining ?? 0n), expiresAt: group.expiresAt! }))
+            ).map((group) => ({
+              memberId: group.memberId,
+              points: fromBigInt(group._sum.remaining ?? 0n),
+              expiresAt: group.expiresAt!,
+            }))
           : (
               await db.member.findMany({
                 where: {
                   shopId: shop.id,
                   balance: { gt: 0 },
-                  lastEarnedAt: { gt: new Date(now.getTime() - expiry.days * DAY_MS), lte: new Date(horizon.getTime() - expiry.days * DAY_MS) },
+                  lastEarnedAt: {
+                    gt: new Date(now.getTime() - expiry.days * DAY_MS),
+                    lte: new Date(horizon.getTime() - expiry.days * DAY_MS),
+                  },
                 },
                 select: { id: true, balance: true, lastEarnedAt: true },
               })
@@ -113,11 +120,19 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
             }));
       for (const item of expiring) {
         const day = item.expiresAt.toISOString().slice(0, 10);
-        const queued = await queueFlowEvent(db, shop.id, "pointsExpiring", `expiring:${item.memberId}:${day}:${daysBefore}`, item.memberId, {
-          "Points expiring": item.points,
-          "Expires at": item.expiresAt.toISOString(),
-          "Days left": Math.max(0, Math.ceil((item.expiresAt.getTime() - now.getTime()) / DAY_MS)),
-        }, now);
+        const queued = await queueFlowEvent(
+          db,
+          shop.id,
+          "pointsExpiring",
+          `expiring:${item.memberId}:${day}:${daysBefore}`,
+          item.memberId,
+          {
+            "Points expiring": item.points,
+            "Expires at": item.expiresAt.toISOString(),
+            "Days left": Math.max(0, Math.ceil((item.expiresAt.getTime() - now.getTime()) / DAY_MS)),
+          },
+          now,
+        );
         if (queued) {
           report.members++;
           report.points += item.points;
@@ -202,7 +217,8 @@ export async function reconcileOrders(
  */
 async function productFactsToScore(db: PrismaClient, admin: AdminGateway, shop: LoadedShop, paid: PaidOrder) {
   const productIds = paid.lines.flatMap((line) => (line.productId ? [line.productId] : []));
-  if (!needsProductFacts(shop.program) || !productIds.length || (await orderPaid(db, shop.id, paid.shopifyOrderId))) return undefined;
+  if (!needsProductFacts(shop.program) || !productIds.length || (await orderPaid(db, shop.id, paid.shopifyOrderId)))
+    return undefined;
   return fetchProductFacts(admin, productIds);
 }
 
@@ -210,7 +226,10 @@ async function productFactsToScore(db: PrismaClient, admin: AdminGateway, shop: 
 export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
   const report = { job: "tiers", members: 0, points: 0 };
   for (const shop of await installedShops(db, shopDomain)) {
-    const { tiersEvaluatedRevision } = await db.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { tiersEvaluatedRevision: true } });
+    const { tiersEvaluatedRevision } = await db.shop.findUniqueOrThrow({
+      where: { id: shop.id },
+      select: { tiersEvaluatedRevision: true },
+    });
     report.members += await reevaluateTiers(db, { ...shop, tiersEvaluatedRevision }, now);
   }
   return report;

@@ -27,7 +27,12 @@ export interface PruneReport {
 }
 
 /** Deletes the rows `candidates` selects (by id, oldest first), a batch at a time, until none is left. */
-async function deleteInBatches(db: PrismaClient, table: string, candidates: Prisma.Sql, batchSize: number): Promise<number> {
+async function deleteInBatches(
+  db: PrismaClient,
+  table: string,
+  candidates: Prisma.Sql,
+  batchSize: number,
+): Promise<number> {
   let deleted = 0;
   for (;;) {
     const count = await db.$executeRaw`
@@ -38,19 +43,39 @@ async function deleteInBatches(db: PrismaClient, table: string, candidates: Pris
 }
 
 /** Deletes what is past its retention (RETENTION_DAYS); an import's rows go with it. */
-export async function pruneExpiredRows(db: PrismaClient, now: Date, options: { batchSize?: number } = {}): Promise<PruneReport> {
+export async function pruneExpiredRows(
+  db: PrismaClient,
+  now: Date,
+  options: { batchSize?: number } = {},
+): Promise<PruneReport> {
   const batchSize = options.batchSize ?? PRUNE_BATCH;
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const deleted: Deleted = {
-    webhookDeliveries: await deleteInBatches(db, "WebhookDelivery",
-      Prisma.sql`"receivedAt" < ${before(RETENTION_DAYS.webhookDeliveries)}`, batchSize),
-    deliveredOutboxTasks: await deleteInBatches(db, "OutboxTask",
-      Prisma.sql`"deliveredAt" < ${before(RETENTION_DAYS.deliveredOutboxTasks)}`, batchSize),
-    referralVisits: await deleteInBatches(db, "ReferralVisit",
-      Prisma.sql`"createdAt" < ${before(RETENTION_DAYS.referralVisits)}`, batchSize),
+    webhookDeliveries: await deleteInBatches(
+      db,
+      "WebhookDelivery",
+      Prisma.sql`"receivedAt" < ${before(RETENTION_DAYS.webhookDeliveries)}`,
+      batchSize,
+    ),
+    deliveredOutboxTasks: await deleteInBatches(
+      db,
+      "OutboxTask",
+      Prisma.sql`"deliveredAt" < ${before(RETENTION_DAYS.deliveredOutboxTasks)}`,
+      batchSize,
+    ),
+    referralVisits: await deleteInBatches(
+      db,
+      "ReferralVisit",
+      Prisma.sql`"createdAt" < ${before(RETENTION_DAYS.referralVisits)}`,
+      batchSize,
+    ),
     // An import holds up to 100,000 rows (deleted with it): fewer imports per statement.
-    finishedImports: await deleteInBatches(db, "MemberImport",
-      Prisma.sql`status IN ('done', 'failed') AND "finishedAt" < ${before(RETENTION_DAYS.finishedImports)}`, Math.max(1, Math.floor(batchSize / 1000))),
+    finishedImports: await deleteInBatches(
+      db,
+      "MemberImport",
+      Prisma.sql`status IN ('done', 'failed') AND "finishedAt" < ${before(RETENTION_DAYS.finishedImports)}`,
+      Math.max(1, Math.floor(batchSize / 1000)),
+    ),
   };
   return { job: "prune", members: 0, points: 0, deleted };
 }

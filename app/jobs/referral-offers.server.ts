@@ -32,7 +32,13 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
         OR: [
           { refereeDiscountId: { not: null }, ...discountToDelete },
           ...(on
-            ? [{ referralCode: { not: null }, deletedAt: null, OR: [{ refereeOfferKey: null }, { refereeOfferKey: { notIn: [wanted, `failed:${wanted}`] } }] }]
+            ? [
+                {
+                  referralCode: { not: null },
+                  deletedAt: null,
+                  OR: [{ refereeOfferKey: null }, { refereeOfferKey: { notIn: [wanted, `failed:${wanted}`] } }],
+                },
+              ]
             : []),
         ],
       },
@@ -45,12 +51,18 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
       throw error;
     });
     if (!admin) continue;
-    let { newCustomerSegmentId: segmentId } = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { newCustomerSegmentId: true } });
+    let { newCustomerSegmentId: segmentId } = await db.shop.findUniqueOrThrow({
+      where: { id: shopId },
+      select: { newCustomerSegmentId: true },
+    });
     for (const member of members) {
       try {
         if (member.refereeDiscountId) {
           await deleteDiscount(admin, member.refereeDiscountId);
-          await db.member.update({ where: { id: member.id }, data: { refereeDiscountId: null, refereeOfferKey: null } });
+          await db.member.update({
+            where: { id: member.id },
+            data: { refereeDiscountId: null, refereeOfferKey: null },
+          });
           report.deleted++;
         }
         if (!on || member.deletedAt || !member.referralCode) continue;
@@ -58,12 +70,24 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
           segmentId = await ensureNewCustomerSegment(admin);
           await db.shop.update({ where: { id: shopId }, data: { newCustomerSegmentId: segmentId } });
         }
-        const discountId = await createRefereeDiscount(admin, shop.program.referrals.refereeReward, member.referralCode, segmentId, now);
-        await db.member.update({ where: { id: member.id }, data: { refereeDiscountId: discountId, refereeOfferKey: wanted } });
+        const discountId = await createRefereeDiscount(
+          admin,
+          shop.program.referrals.refereeReward,
+          member.referralCode,
+          segmentId,
+          now,
+        );
+        await db.member.update({
+          where: { id: member.id },
+          data: { refereeDiscountId: discountId, refereeOfferKey: wanted },
+        });
         report.created++;
       } catch (error) {
         if (isRetryable(error)) break;
-        console.error(`[referrals] the friend's offer for code ${member.referralCode} on ${shop.domain} failed:`, (error as Error).message);
+        console.error(
+          `[referrals] the friend's offer for code ${member.referralCode} on ${shop.domain} failed:`,
+          (error as Error).message,
+        );
         await db.member.update({ where: { id: member.id }, data: { refereeOfferKey: `failed:${wanted}` } });
         report.failed++;
       }

@@ -19,7 +19,11 @@ const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** attempts, 30 * 60_
  * job that got there first leaves nothing to do. A shop Shopify no longer serves, or an order
  * that failed every attempt, is dropped from the outbox and left to reconciliation.
  */
-export async function scoreAwaitingOrders(db: PrismaClient, now: Date, gatewayOptions?: AdminGatewayOptions): Promise<JobReport> {
+export async function scoreAwaitingOrders(
+  db: PrismaClient,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<JobReport> {
   const report = { job: "score_orders", members: 0, points: 0 };
   for (const task of await claimDueTasks(db, SCORE_ORDER_TOPIC, now, 50)) {
     const shop = await loadShop(db, task.shopId);
@@ -38,10 +42,20 @@ export async function scoreAwaitingOrders(db: PrismaClient, now: Date, gatewayOp
     } catch (error) {
       const attempts = task.attempts + 1;
       const retry = isRetryable(error) && attempts < MAX_SCORE_ATTEMPTS;
-      if (!retry) console.error(JSON.stringify({ event: "order.score_abandoned", shop: shop.domain, order: paid.shopifyOrderId, error: String(error) }));
+      if (!retry)
+        console.error(
+          JSON.stringify({
+            event: "order.score_abandoned",
+            shop: shop.domain,
+            order: paid.shopifyOrderId,
+            error: String(error),
+          }),
+        );
       await db.outboxTask.update({
         where: { id: task.id },
-        data: retry ? { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) } : { attempts, deliveredAt: now },
+        data: retry
+          ? { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) }
+          : { attempts, deliveredAt: now },
       });
     }
   }

@@ -22,17 +22,35 @@ export async function adjustPoints(
   const key = `adjust:${input.requestKey}`;
   const earlier = await tx.ledgerEntry.findUnique({
     where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: key } },
-    select: { delta: true, pendingDelta: true, member: { select: { shopifyCustomerId: true, balance: true, pending: true } } },
+    select: {
+      delta: true,
+      pendingDelta: true,
+      member: { select: { shopifyCustomerId: true, balance: true, pending: true } },
+    },
   });
   if (earlier) {
-    const sameRequest = earlier.member.shopifyCustomerId === input.customerId && fromBigInt(earlier.delta + earlier.pendingDelta) === input.points;
+    const sameRequest =
+      earlier.member.shopifyCustomerId === input.customerId &&
+      fromBigInt(earlier.delta + earlier.pendingDelta) === input.points;
     if (!sameRequest) return { status: "idempotency_key_reused" };
-    return { status: "duplicate", balance: fromBigInt(earlier.member.balance), pending: fromBigInt(earlier.member.pending) };
+    return {
+      status: "duplicate",
+      balance: fromBigInt(earlier.member.balance),
+      pending: fromBigInt(earlier.member.pending),
+    };
   }
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   // A concurrent retry may have written it while this one waited for the member's lock.
-  if (await entryExists(tx, shop.id, key)) return { status: "duplicate", balance: member.balance, pending: member.pending };
-  const cause = { key, kind: "adjust", reason: input.reason, staffId: input.staffId, sourceType: "staff", sourceId: input.staffId };
+  if (await entryExists(tx, shop.id, key))
+    return { status: "duplicate", balance: member.balance, pending: member.pending };
+  const cause = {
+    key,
+    kind: "adjust",
+    reason: input.reason,
+    staffId: input.staffId,
+    sourceType: "staff",
+    sourceId: input.staffId,
+  };
   if (input.points > 0) {
     await credit(tx, member, {
       ...cause,
@@ -64,9 +82,12 @@ export async function awardAction(
   if (!action) return { status: "unknown_action" };
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   const key = `action:${action.key}:${member.id}:${input.eventId}`;
-  if (await entryExists(tx, shop.id, key)) return { status: "duplicate", points: action.points, balance: member.balance };
+  if (await entryExists(tx, shop.id, key))
+    return { status: "duplicate", points: action.points, balance: member.balance };
   if (action.limitPerCustomer !== null) {
-    const earned = await tx.ledgerEntry.count({ where: { memberId: member.id, kind: "action", sourceType: "action", sourceId: action.key } });
+    const earned = await tx.ledgerEntry.count({
+      where: { memberId: member.id, kind: "action", sourceType: "action", sourceId: action.key },
+    });
     if (earned >= action.limitPerCustomer) return { status: "limit_reached" };
   }
   await credit(tx, member, {

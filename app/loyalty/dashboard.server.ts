@@ -100,9 +100,11 @@ export function redemptionValuePerPoint(program: Program): RedemptionValue | nul
   let best: RedemptionValue | null = null;
   for (const reward of program.rewards) {
     const valuePerPoint =
-      reward.type === "fixed_amount" ? reward.amount / reward.pointsCost
-      : reward.type === "variable" ? reward.amountPerStep / reward.pointsPerStep
-      : null;
+      reward.type === "fixed_amount"
+        ? reward.amount / reward.pointsCost
+        : reward.type === "variable"
+          ? reward.amountPerStep / reward.pointsPerStep
+          : null;
     if (valuePerPoint !== null && (!best || valuePerPoint > best.valuePerPoint)) {
       best = { valuePerPoint, rewardId: reward.id, rewardName: reward.name };
     }
@@ -122,7 +124,9 @@ export async function dashboardMetrics(
   const { from, to } = dashboardRangeSchema.parse(range);
   const [ledgerDays, [members], orderGroups, topRewards, referrals] = await Promise.all([
     // delta + pendingDelta: a pending credit is issued when earned, not when released.
-    db.$queryRaw<{ day: string; issued: bigint; redeemed: bigint; expired: bigint; reversed: bigint; deducted: bigint }[]>`
+    db.$queryRaw<
+      { day: string; issued: bigint; redeemed: bigint; expired: bigint; reversed: bigint; deducted: bigint }[]
+    >`
       SELECT to_char("createdAt", 'YYYY-MM-DD') AS day,
              COALESCE(SUM(delta + "pendingDelta") FILTER (WHERE kind IN (${Prisma.join(ISSUING_KINDS)})
                                                            OR (kind = 'adjust' AND delta + "pendingDelta" > 0)), 0)::bigint AS issued,
@@ -163,11 +167,22 @@ export async function dashboardMetrics(
   const byDay = new Map(ledgerDays.map((row) => [row.day, row]));
   const series: DashboardDay[] = utcDays(from, to).map((day) => {
     const row = byDay.get(day);
-    return { day, issued: Number(row?.issued ?? 0), redeemed: Number(row?.redeemed ?? 0), expired: Number(row?.expired ?? 0) };
+    return {
+      day,
+      issued: Number(row?.issued ?? 0),
+      redeemed: Number(row?.redeemed ?? 0),
+      expired: Number(row?.expired ?? 0),
+    };
   });
   const total = (field: "issued" | "redeemed" | "expired" | "reversed" | "deducted") =>
     ledgerDays.reduce((sum, row) => sum + Number(row[field]), 0);
-  const points = { issued: total("issued"), redeemed: total("redeemed"), expired: total("expired"), reversed: total("reversed"), deducted: total("deducted") };
+  const points = {
+    issued: total("issued"),
+    redeemed: total("redeemed"),
+    expired: total("expired"),
+    reversed: total("reversed"),
+    deducted: total("deducted"),
+  };
 
   const balance = Number(members?.balance ?? 0);
   const basis = redemptionValuePerPoint(shop.program);
@@ -193,7 +208,8 @@ export async function dashboardMetrics(
   };
 }
 
-const shopHasReferrals = async (db: PrismaClient, shop: LoadedShop) => shop.program.referrals.enabled || (await hasReferralData(db, shop.id));
+const shopHasReferrals = async (db: PrismaClient, shop: LoadedShop) =>
+  shop.program.referrals.enabled || (await hasReferralData(db, shop.id));
 
 /** Every UTC day that [from, to) touches, as YYYY-MM-DD. */
 function utcDays(from: Date, to: Date): string[] {

@@ -9,13 +9,23 @@ const line = (lineItemId: string, cents: number, productId: string | null = null
   eligibleCents: cents,
 });
 const placedAt = new Date("2026-06-15T12:00:00Z");
-const withOrderRule = (changes: Partial<Program["earning"]["order"]>, extra: Partial<Program["earning"]> = {}): Program =>
-  programSchema.parse({ ...defaultProgram(), earning: { ...defaultProgram().earning, ...extra, order: { ...defaultProgram().earning.order, ...changes } } });
+const withOrderRule = (
+  changes: Partial<Program["earning"]["order"]>,
+  extra: Partial<Program["earning"]> = {},
+): Program =>
+  programSchema.parse({
+    ...defaultProgram(),
+    earning: { ...defaultProgram().earning, ...extra, order: { ...defaultProgram().earning.order, ...changes } },
+  });
 
 describe("the default program", () => {
   it("an order of 120.00 earns 120 points; 120.99 still earns 120", () => {
-    expect(pointsForOrder(defaultProgram(), { placedAt, currencyDigits: 2, lines: [line("a", 12000)] }).points).toBe(120);
-    expect(pointsForOrder(defaultProgram(), { placedAt, currencyDigits: 2, lines: [line("a", 12099)] }).points).toBe(120);
+    expect(pointsForOrder(defaultProgram(), { placedAt, currencyDigits: 2, lines: [line("a", 12000)] }).points).toBe(
+      120,
+    );
+    expect(pointsForOrder(defaultProgram(), { placedAt, currencyDigits: 2, lines: [line("a", 12099)] }).points).toBe(
+      120,
+    );
   });
 
   it("earns nothing on an order of nothing", () => {
@@ -33,7 +43,13 @@ describe("rates and rounding", () => {
   });
 
   it("rounds exactly: 0.1 points per unit on 30.00 is 3, not 2.9999999999999996 floored to 2", () => {
-    expect(pointsForOrder(withOrderRule({ pointsPerCurrencyUnit: 0.1 }), { placedAt, currencyDigits: 2, lines: [line("a", 3000)] }).points).toBe(3);
+    expect(
+      pointsForOrder(withOrderRule({ pointsPerCurrencyUnit: 0.1 }), {
+        placedAt,
+        currencyDigits: 2,
+        lines: [line("a", 3000)],
+      }).points,
+    ).toBe(3);
   });
 
   it("awards nothing below the minimum order, and everything from it", () => {
@@ -43,19 +59,27 @@ describe("rates and rounding", () => {
   });
 
   it("carries the hold period of the rule", () => {
-    expect(pointsForOrder(withOrderRule({ holdDays: 14 }), { placedAt, currencyDigits: 2, lines: [line("a", 100)] }).holdDays).toBe(14);
+    expect(
+      pointsForOrder(withOrderRule({ holdDays: 14 }), { placedAt, currencyDigits: 2, lines: [line("a", 100)] })
+        .holdDays,
+    ).toBe(14);
   });
 });
 
 describe("product rules", () => {
-  const rules = (productRules: unknown[]) => withOrderRule({ productRules: productRules as Program["earning"]["order"]["productRules"] });
+  const rules = (productRules: unknown[]) =>
+    withOrderRule({ productRules: productRules as Program["earning"]["order"]["productRules"] });
 
   it("multiplies the lines of matching products and excludes those at 0", () => {
     const program = rules([
       { match: { productIds: ["10"] }, multiplier: 2 },
       { match: { productIds: ["20"] }, multiplier: 0 },
     ]);
-    const award = pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 1000, "10"), line("b", 1000, "20"), line("c", 1000, "30")] });
+    const award = pointsForOrder(program, {
+      placedAt,
+      currencyDigits: 2,
+      lines: [line("a", 1000, "10"), line("b", 1000, "20"), line("c", 1000, "30")],
+    });
     expect(award.points).toBe(30); // 20 + 0 + 10
   });
 
@@ -70,7 +94,11 @@ describe("product rules", () => {
       ["2", { collectionIds: [], tags: ["sale"], productType: null }],
       ["3", { collectionIds: [], tags: [], productType: "Gift" }],
     ]);
-    const award = pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 1000, "1"), line("b", 1000, "2"), line("c", 1000, "3")] }, facts);
+    const award = pointsForOrder(
+      program,
+      { placedAt, currencyDigits: 2, lines: [line("a", 1000, "1"), line("b", 1000, "2"), line("c", 1000, "3")] },
+      facts,
+    );
     expect(award.points).toBe(50); // 30 + 0 + 20
   });
 
@@ -88,17 +116,32 @@ describe("product rules", () => {
 });
 
 describe("bonus events", () => {
-  const program = withOrderRule({}, {
-    bonusEvents: [
-      { name: "Double days", startsAt: "2026-06-14T00:00:00Z", endsAt: "2026-06-16T00:00:00Z", multiplier: 2 },
-      { name: "Triple hour", startsAt: "2026-06-15T11:00:00Z", endsAt: "2026-06-15T13:00:00Z", multiplier: 3 },
-    ],
-  });
+  const program = withOrderRule(
+    {},
+    {
+      bonusEvents: [
+        { name: "Double days", startsAt: "2026-06-14T00:00:00Z", endsAt: "2026-06-16T00:00:00Z", multiplier: 2 },
+        { name: "Triple hour", startsAt: "2026-06-15T11:00:00Z", endsAt: "2026-06-15T13:00:00Z", multiplier: 3 },
+      ],
+    },
+  );
 
   it("applies the strongest event running when the order was placed, without compounding", () => {
     expect(pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 1000)] }).points).toBe(30);
-    expect(pointsForOrder(program, { placedAt: new Date("2026-06-14T09:00:00Z"), currencyDigits: 2, lines: [line("a", 1000)] }).points).toBe(20);
-    expect(pointsForOrder(program, { placedAt: new Date("2026-06-16T00:00:00Z"), currencyDigits: 2, lines: [line("a", 1000)] }).points).toBe(10);
+    expect(
+      pointsForOrder(program, {
+        placedAt: new Date("2026-06-14T09:00:00Z"),
+        currencyDigits: 2,
+        lines: [line("a", 1000)],
+      }).points,
+    ).toBe(20);
+    expect(
+      pointsForOrder(program, {
+        placedAt: new Date("2026-06-16T00:00:00Z"),
+        currencyDigits: 2,
+        lines: [line("a", 1000)],
+      }).points,
+    ).toBe(10);
   });
 });
 
@@ -110,7 +153,13 @@ describe("what an order keeps after refunds", () => {
   });
 
   it("a full refund or a cancellation takes back everything, never more", () => {
-    expect(pointsOrderKeeps(order, [[{ lineItemId: "a", subtotal: "120.00" }], [{ lineItemId: "a", subtotal: "50.00" }]], false)).toBe(0);
+    expect(
+      pointsOrderKeeps(
+        order,
+        [[{ lineItemId: "a", subtotal: "120.00" }], [{ lineItemId: "a", subtotal: "50.00" }]],
+        false,
+      ),
+    ).toBe(0);
     expect(pointsOrderKeeps(order, [], true)).toBe(0);
   });
 

@@ -68,14 +68,19 @@ export function withMultiplier(points: number, multiplier: number): number {
 }
 
 /** 0 if any rule that matches excludes the product, else the highest matching multiplier, else 1. */
-export function lineMultiplier(rules: OrderEarning["productRules"], productId: string | null, facts?: ProductFacts): number {
+export function lineMultiplier(
+  rules: OrderEarning["productRules"],
+  productId: string | null,
+  facts?: ProductFacts,
+): number {
   const matching = rules.filter(({ match }) => {
     if (productId && match.productIds.includes(productId)) return true;
     if (!facts) return false;
     return (
       match.collectionIds.some((id) => facts.collectionIds.includes(id)) ||
       match.tags.some((tag) => facts.tags.some((t) => t.toLowerCase() === tag.toLowerCase())) ||
-      (facts.productType !== null && match.productTypes.some((type) => type.toLowerCase() === facts.productType!.toLowerCase()))
+      (facts.productType !== null &&
+        match.productTypes.some((type) => type.toLowerCase() === facts.productType!.toLowerCase()))
     );
   });
   if (!matching.length) return 1;
@@ -109,14 +114,20 @@ function pointsForWeighted(
   const minimum = toMinorUnits(String(rule.minimumSubtotal), order.currencyDigits) ?? 0n;
   if (order.eligibleCents <= 0n || order.eligibleCents < minimum) return 0;
   const scale = 10n ** BigInt(order.currencyDigits) * 1000n * 1_000_000n * 1000n;
-  const numerator = order.weightedCents * inMillionths(rule.pointsPerCurrencyUnit) * inThousandths(order.bonusMultiplier);
+  const numerator =
+    order.weightedCents * inMillionths(rule.pointsPerCurrencyUnit) * inThousandths(order.bonusMultiplier);
   return fromBigInt(divideRounded(numerator, scale, rule.rounding));
 }
 
 /** What an amount in whole currency units (the admin's example order) earns under the rule. */
 export function pointsForAmount(rule: OrderEarning, units: number): number {
   const cents = BigInt(Math.round(units * 100));
-  return pointsForWeighted(rule, { eligibleCents: cents, weightedCents: cents * 1000n, bonusMultiplier: 1, currencyDigits: 2 });
+  return pointsForWeighted(rule, {
+    eligibleCents: cents,
+    weightedCents: cents * 1000n,
+    bonusMultiplier: 1,
+    currencyDigits: 2,
+  });
 }
 
 export function pointsForOrder(
@@ -126,13 +137,19 @@ export function pointsForOrder(
 ): OrderAward {
   const rule = program.earning.order;
   const lines = order.lines.map((line) => {
-    const multiplier = lineMultiplier(rule.productRules, line.productId, line.productId ? products.get(line.productId) : undefined);
+    const multiplier = lineMultiplier(
+      rule.productRules,
+      line.productId,
+      line.productId ? products.get(line.productId) : undefined,
+    );
     return { ...line, weightedCents: fromBigInt(BigInt(line.eligibleCents) * inThousandths(multiplier)) };
   });
   const eligibleCents = lines.reduce((sum, line) => sum + BigInt(line.eligibleCents), 0n);
   const weightedCents = lines.reduce((sum, line) => sum + BigInt(line.weightedCents), 0n);
   const bonusMultiplier = bonusMultiplierAt(program, order.placedAt);
-  const points = program.enabled ? pointsForWeighted(rule, { eligibleCents, weightedCents, bonusMultiplier, currencyDigits: order.currencyDigits }) : 0;
+  const points = program.enabled
+    ? pointsForWeighted(rule, { eligibleCents, weightedCents, bonusMultiplier, currencyDigits: order.currencyDigits })
+    : 0;
   return { points, eligibleCents: fromBigInt(eligibleCents), lines, holdDays: rule.holdDays, bonusMultiplier };
 }
 

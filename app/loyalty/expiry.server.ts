@@ -38,12 +38,17 @@ const CANDIDATES_PER_SCAN = 20_000;
  * `expire:<lot>`, so a re-run writes nothing) and moves the balances; then queues the members' sync.
  * A per-lot loop spent ~5 round trips per lot; a 1M-lot sweep could not finish in minutes.
  */
-export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: Date): Promise<{ members: number; points: number }> {
+export async function expireDuePoints(
+  db: PrismaClient,
+  shop: LoadedShop,
+  now: Date,
+): Promise<{ members: number; points: number }> {
   const expiry = shop.program.expiry;
   const report = { members: 0, points: 0 };
   if (expiry.mode === "never") return report;
   const cutoff = new Date(now.getTime() - expiry.days * DAY_MS);
-  const reason = expiry.mode === "fixed" ? `expired after ${expiry.days} days` : `no earning activity for ${expiry.days} days`;
+  const reason =
+    expiry.mode === "fixed" ? `expired after ${expiry.days} days` : `no earning activity for ${expiry.days} days`;
   // Fixed periods are a property of the lot, inactivity of the member: each reads only its table.
   const dueLots = (ids: string[]) =>
     expiry.mode === "fixed"
@@ -91,7 +96,12 @@ export async function expireDuePoints(db: PrismaClient, shop: LoadedShop, now: D
             FROM totals WHERE m.id = totals."memberId" RETURNING m.id, totals.delta
         )
         SELECT id, -delta AS points FROM balances`;
-      await queueMemberSyncs(tx, shop.id, members.map((member) => member.id), now);
+      await queueMemberSyncs(
+        tx,
+        shop.id,
+        members.map((member) => member.id),
+        now,
+      );
       return members;
     });
     report.members += expired.length;

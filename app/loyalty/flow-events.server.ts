@@ -43,7 +43,9 @@ export async function queueFlowEvents<T extends FlowTrigger>(
   if (!events.length) return 0;
   const { handle } = FLOW_TRIGGERS[trigger];
   const keys = events.map((event) => `flow:${event.eventKey}`);
-  const payloads = events.map(({ memberId, fields }) => JSON.stringify({ handle, memberId, fields } satisfies FlowEventPayload));
+  const payloads = events.map(({ memberId, fields }) =>
+    JSON.stringify({ handle, memberId, fields } satisfies FlowEventPayload),
+  );
   return tx.$executeRaw`
     INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
     SELECT gen_random_uuid()::text, s.id, 'flow_trigger', e.key, e.payload::jsonb, ${now}, 0, ${now}
@@ -53,7 +55,9 @@ export async function queueFlowEvents<T extends FlowTrigger>(
 }
 
 export async function flowTriggerEnabled(db: PrismaClient, shopId: string, trigger: FlowTrigger): Promise<boolean> {
-  return (await db.shop.count({ where: { id: shopId, flowTriggersEnabled: { has: FLOW_TRIGGERS[trigger].handle } } })) > 0;
+  return (
+    (await db.shop.count({ where: { id: shopId, flowTriggersEnabled: { has: FLOW_TRIGGERS[trigger].handle } } })) > 0
+  );
 }
 
 export interface LifecycleCallback {
@@ -70,7 +74,10 @@ export async function recordFlowLifecycle(db: PrismaClient, shopId: string, call
     const lifecycle = applyLifecycleCallback(shop!.flowLifecycle, callback);
     if (!lifecycle) return { applied: false };
     const flowTriggersEnabled = enabledTriggerHandles(lifecycle);
-    await tx.shop.update({ where: { id: shopId }, data: { flowLifecycle: lifecycle as unknown as Prisma.InputJsonObject, flowTriggersEnabled } });
+    await tx.shop.update({
+      where: { id: shopId },
+      data: { flowLifecycle: lifecycle as unknown as Prisma.InputJsonObject, flowTriggersEnabled },
+    });
     return { applied: true, flowTriggersEnabled };
   });
 }

@@ -20,9 +20,24 @@ describe("Flow lifecycle state", () => {
   });
 
   it("a callback older than the state it would replace is ignored; a newer one wins", () => {
-    const state = applyLifecycleCallback({}, { definitionId: "tally-points-earned", enabled: true, at: at("2026-03-01T10:00:00Z") })!;
-    expect(applyLifecycleCallback(state, { definitionId: "tally-points-earned", enabled: false, at: at("2026-03-01T09:59:59Z") })).toBeNull();
-    expect(applyLifecycleCallback(state, { definitionId: "tally-points-earned", enabled: false, at: at("2026-03-01T10:00:01Z") })).toEqual({
+    const state = applyLifecycleCallback(
+      {},
+      { definitionId: "tally-points-earned", enabled: true, at: at("2026-03-01T10:00:00Z") },
+    )!;
+    expect(
+      applyLifecycleCallback(state, {
+        definitionId: "tally-points-earned",
+        enabled: false,
+        at: at("2026-03-01T09:59:59Z"),
+      }),
+    ).toBeNull();
+    expect(
+      applyLifecycleCallback(state, {
+        definitionId: "tally-points-earned",
+        enabled: false,
+        at: at("2026-03-01T10:00:01Z"),
+      }),
+    ).toEqual({
       "tally-points-earned": { enabled: false, at: "2026-03-01T10:00:01.000Z" },
     });
   });

@@ -13,8 +13,20 @@ export const FLOW_TRIGGERS = {
 export type FlowTrigger = keyof typeof FLOW_TRIGGERS;
 
 export interface FlowTriggerFields {
-  pointsEarned: { Points: number; "Points balance": number; "Pending points": number; Reason: string; "Available now": boolean };
-  rewardRedeemed: { "Reward name": string; "Points spent": number; "Discount code": string; "Code expires at": string; "Points balance": number };
+  pointsEarned: {
+    Points: number;
+    "Points balance": number;
+    "Pending points": number;
+    Reason: string;
+    "Available now": boolean;
+  };
+  rewardRedeemed: {
+    "Reward name": string;
+    "Points spent": number;
+    "Discount code": string;
+    "Code expires at": string;
+    "Points balance": number;
+  };
   tierChanged: { "Previous tier": string; "New tier": string; Direction: "up" | "down"; "Points balance": number };
   pointsExpiring: { "Points expiring": number; "Expires at": string; "Days left": number };
 }
@@ -39,7 +51,9 @@ export function enabledTriggerHandles(lifecycle: Record<string, LifecycleState>)
   const enabled = new Set<string>();
   for (const [definitionId, state] of Object.entries(lifecycle)) {
     if (!state.enabled) continue;
-    const known = Object.values(FLOW_TRIGGERS).find((trigger) => trigger.handle === definitionId || trigger.name === definitionId);
+    const known = Object.values(FLOW_TRIGGERS).find(
+      (trigger) => trigger.handle === definitionId || trigger.name === definitionId,
+    );
     for (const handle of known ? [known.handle] : FLOW_TRIGGER_HANDLES) enabled.add(handle);
   }
   return FLOW_TRIGGER_HANDLES.filter((handle) => enabled.has(handle));

@@ -26,7 +26,11 @@ export interface LockedMember {
 }
 
 type MemberRow = Omit<LockedMember, "balance" | "pending"> & { balance: bigint; pending: bigint };
-const lockedMember = (row: MemberRow): LockedMember => ({ ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) });
+const lockedMember = (row: MemberRow): LockedMember => ({
+  ...row,
+  balance: fromBigInt(row.balance),
+  pending: fromBigInt(row.pending),
+});
 
 export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember> {
   const [member] = await tx.$queryRaw<MemberRow[]>`
@@ -49,9 +53,12 @@ export async function lockMemberForCustomer(
   shopifyCustomerId: string,
   profile: { email?: string | null } = {},
 ): Promise<LockedMember> {
-  const locked = async () => (await tx.$queryRaw<MemberRow[]>`
+  const locked = async () =>
+    (
+      await tx.$queryRaw<MemberRow[]>`
     SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member"
-     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`).map(lockedMember);
+     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`
+    ).map(lockedMember);
   const [known] = await locked();
   if (known) return known;
   await tx.$executeRaw`
@@ -110,13 +117,21 @@ export async function credit(tx: Tx, member: LockedMember, input: CreditInput): 
     : Prisma.empty;
   await writeEntry(tx, member, input, held ? 0 : input.points, held ? input.points : 0, lastEarned);
   if (EARNING_KINDS.has(input.kind)) {
-    await queueFlowEvent(tx, member.shopId, "pointsEarned", `earned:${input.key}`, member.id, {
-      Points: input.points,
-      "Points balance": member.balance,
-      "Pending points": member.pending,
-      Reason: earningReason(input),
-      "Available now": !held,
-    }, input.now);
+    await queueFlowEvent(
+      tx,
+      member.shopId,
+      "pointsEarned",
+      `earned:${input.key}`,
+      member.id,
+      {
+        Points: input.points,
+        "Points balance": member.balance,
+        "Pending points": member.pending,
+        Reason: earningReason(input),
+        "Available now": !held,
+      },
+      input.now,
+    );
   }
   return true;
 }
@@ -175,7 +190,13 @@ export async function debit(tx: Tx, member: LockedMember, input: DebitInput): Pr
   const debited = fromBalance + fromPending;
   if (debited > 0 || needed > 0) {
     const shortfallNote = needed > 0 ? `${needed} points already spent` : null;
-    await writeEntry(tx, member, { ...input, reason: [input.reason, shortfallNote].filter(Boolean).join("; ") || null }, -fromBalance, -fromPending);
+    await writeEntry(
+      tx,
+      member,
+      { ...input, reason: [input.reason, shortfallNote].filter(Boolean).join("; ") || null },
+      -fromBalance,
+      -fromPending,
+    );
   }
   return { debited, shortfall: needed };
 }
@@ -188,7 +209,13 @@ export async function releaseDueLots(tx: Tx, member: LockedMember, now: Date): P
     await tx.pointLot.update({ where: { id: lot.id }, data: { held: false } });
     const remaining = fromBigInt(lot.remaining);
     if (remaining > 0) {
-      await writeEntry(tx, member, { key: `release:${lot.id}`, kind: "release", orderId: lot.orderId }, remaining, -remaining);
+      await writeEntry(
+        tx,
+        member,
+        { key: `release:${lot.id}`, kind: "release", orderId: lot.orderId },
+        remaining,
+        -remaining,
+      );
       released += remaining;
     }
   }
@@ -196,7 +223,14 @@ export async function releaseDueLots(tx: Tx, member: LockedMember, now: Date): P
 }
 
 /** The entry, the member's cached balance and their sync to Shopify, in one statement; `alsoSet` adds to the member's update. */
-async function writeEntry(tx: Tx, member: LockedMember, cause: EntryCause, delta: number, pendingDelta: number, alsoSet: Prisma.Sql = Prisma.empty) {
+async function writeEntry(
+  tx: Tx,
+  member: LockedMember,
+  cause: EntryCause,
+  delta: number,
+  pendingDelta: number,
+  alsoSet: Prisma.Sql = Prisma.empty,
+) {
   await tx.$executeRaw`
     WITH sync AS (${memberSyncUpsert(member.shopId, [member.id], new Date())}),
     entry AS (

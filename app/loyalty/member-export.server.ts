@@ -55,7 +55,7 @@ export async function* memberCsvChunks(db: PrismaClient, shopId: string): AsyncG
   const { program } = await loadShop(db, shopId);
   const tierNames = new Map(program.tiers.levels.map((level) => [level.id, level.name]));
   let header: string[] | null = MEMBER_COLUMNS;
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const members = await memberPage(db, shopId, after);
     const latest = await db.ledgerEntry.groupBy({
       by: ["memberId"],
@@ -86,12 +86,26 @@ export async function* memberCsvChunks(db: PrismaClient, shopId: string): AsyncG
   }
 }
 
-const LEDGER_COLUMNS = ["Date", "Email", "Shopify customer ID", "Kind", "Points", "Pending points", "Reason", "Shopify order ID"];
+const LEDGER_COLUMNS = [
+  "Date",
+  "Email",
+  "Shopify customer ID",
+  "Kind",
+  "Points",
+  "Pending points",
+  "Reason",
+  "Shopify order ID",
+];
 
 // In the order the entries were written (ids are not time-ordered: set-based jobs draw UUIDs).
 const ledgerPage = (db: PrismaClient, shopId: string, after: { createdAt: Date; id: string } | null) =>
   db.ledgerEntry.findMany({
-    where: { shopId, ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}) },
+    where: {
+      shopId,
+      ...(after
+        ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+        : {}),
+    },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: EXPORT_PAGE,
     select: {
@@ -109,7 +123,7 @@ const ledgerPage = (db: PrismaClient, shopId: string, after: { createdAt: Date; 
 /** Every ledger entry of the shop, one CSV chunk per page. */
 export async function* ledgerCsvChunks(db: PrismaClient, shopId: string): AsyncGenerator<string> {
   let header: string[] | null = LEDGER_COLUMNS;
-  for (let after: { createdAt: Date; id: string } | null = null; ; ) {
+  for (let after: { createdAt: Date; id: string } | null = null; ;) {
     const entries = await ledgerPage(db, shopId, after);
     if (entries.length || header) {
       yield csvPage(

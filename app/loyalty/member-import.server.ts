@@ -118,15 +118,24 @@ async function storePreview(
   });
   for (let start = 0; start < parsed.rows.length; start += ROWS_PER_INSERT) {
     await tx.memberImportRow.createMany({
-      data: parsed.rows.slice(start, start + ROWS_PER_INSERT).map((row, i) => ({ importId: created.id, n: start + i + 1, ...row })),
+      data: parsed.rows
+        .slice(start, start + ROWS_PER_INSERT)
+        .map((row, i) => ({ importId: created.id, n: start + i + 1, ...row })),
     });
   }
   return created.id;
 }
 
 /** The merchant confirms a preview: the job picks it up. Confirming again changes nothing. */
-export async function confirmImport(db: PrismaClient, shopId: string, importId: string): Promise<ImportProgress | null> {
-  await db.memberImport.updateMany({ where: { id: importId, shopId, status: "previewed" }, data: { status: "queued" } });
+export async function confirmImport(
+  db: PrismaClient,
+  shopId: string,
+  importId: string,
+): Promise<ImportProgress | null> {
+  await db.memberImport.updateMany({
+    where: { id: importId, shopId, status: "previewed" },
+    data: { status: "queued" },
+  });
   return getImport(db, shopId, importId);
 }
 
@@ -174,7 +183,13 @@ export async function eraseEmailFromImports(tx: Tx, shopId: string, email: strin
  * shopper, in any import of the shop, finished or not. The name goes; errors naming them lose the text.
  */
 export async function erasePersonFromImportRecords(tx: Tx, shopId: string, identifiers: (string | null | undefined)[]) {
-  const needles = [...new Set(identifiers.map((value) => value?.trim().toLowerCase()).filter((value): value is string => !!value && value.length >= 3))];
+  const needles = [
+    ...new Set(
+      identifiers
+        .map((value) => value?.trim().toLowerCase())
+        .filter((value): value is string => !!value && value.length >= 3),
+    ),
+  ];
   if (!needles.length) return;
   const patterns = needles.map((needle) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   await tx.$executeRaw`
@@ -208,7 +223,11 @@ async function readBatch(db: PrismaClient | Tx, importId: string, lock: boolean)
   });
   return {
     ...found,
-    rows: rows.map((row) => (row.email === null ? { line: row.line, erased: true as const } : { line: row.line, email: row.email, points: fromBigInt(row.points), tier: row.tier, birthday: row.birthday })),
+    rows: rows.map((row) =>
+      row.email === null
+        ? { line: row.line, erased: true as const }
+        : { line: row.line, email: row.email, points: fromBigInt(row.points), tier: row.tier, birthday: row.birthday },
+    ),
   };
 }
 
@@ -230,7 +249,13 @@ interface ImportedRow {
  * customer who already has one is skipped — with its lot, the balance, the profile fields and
  * tier a member lacks, the tier change, and the sync to Shopify. Returns the customers imported.
  */
-async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: ImportedRow[], now: Date): Promise<Set<string>> {
+async function importRows(
+  tx: Tx,
+  shop: LoadedShop,
+  source: ImportSource,
+  rows: ImportedRow[],
+  now: Date,
+): Promise<Set<string>> {
   if (!rows.length) return new Set();
   const column = <T>(pick: (row: ImportedRow) => T) => rows.map(pick);
   const customerIds = column((r) => r.customer.customerId);
@@ -276,14 +301,33 @@ async function importRows(tx: Tx, shop: LoadedShop, source: ImportSource, rows: 
     )
     SELECT "shopifyCustomerId" AS "customerId", id AS "memberId", "newTierId" AS "tierId" FROM members`;
   // A member the previous app had made VIP stays VIP for a year even before earning here.
-  const tiered = imported.filter((row) => row.tierId && rows.find((r) => r.customer.customerId === row.customerId)?.tierId === row.tierId);
+  const tiered = imported.filter(
+    (row) => row.tierId && rows.find((r) => r.customer.customerId === row.customerId)?.tierId === row.tierId,
+  );
   if (tiered.length) {
-    const metrics = await tierMetrics(tx, shop, tiered.map((row) => row.memberId), now);
+    const metrics = await tierMetrics(
+      tx,
+      shop,
+      tiered.map((row) => row.memberId),
+      now,
+    );
     await tx.tierChange.createMany({
-      data: tiered.map((row) => ({ shopId: shop.id, memberId: row.memberId, fromTierId: null, toTierId: row.tierId, cause: "import", metric: metrics.get(row.memberId) ?? 0 })),
+      data: tiered.map((row) => ({
+        shopId: shop.id,
+        memberId: row.memberId,
+        fromTierId: null,
+        toTierId: row.tierId,
+        cause: "import",
+        metric: metrics.get(row.memberId) ?? 0,
+      })),
     });
   }
-  await queueMemberSyncs(tx, shop.id, imported.map((row) => row.memberId), now);
+  await queueMemberSyncs(
+    tx,
+    shop.id,
+    imported.map((row) => row.memberId),
+    now,
+  );
   return new Set(imported.map((row) => row.customerId));
 }
 
@@ -322,8 +366,14 @@ async function applyBatch(
     else issues.push({ line: row.line, message: "no Shopify customer with this email" });
   }
   // One row per customer: a file naming a customer twice imports the first.
-  const firstPerCustomer = found.filter(({ customer }, i) => found.findIndex((other) => other.customer.customerId === customer.customerId) === i);
-  const rows = firstPerCustomer.map(({ row, customer }) => ({ row, customer, tierId: row.tier ? (tierNamed(shop, row.tier)?.id ?? null) : null }));
+  const firstPerCustomer = found.filter(
+    ({ customer }, i) => found.findIndex((other) => other.customer.customerId === customer.customerId) === i,
+  );
+  const rows = firstPerCustomer.map(({ row, customer }) => ({
+    row,
+    customer,
+    tierId: row.tier ? (tierNamed(shop, row.tier)?.id ?? null) : null,
+  }));
   const importedCustomers = await importRows(tx, shop, source, rows, now);
   for (const { row, customer } of found) {
     if (!importedCustomers.has(customer.customerId) || !rows.some((r) => r.row === row)) {
@@ -333,7 +383,11 @@ async function applyBatch(
     }
     imported++;
     points += row.points;
-    if (row.tier && !tierNamed(shop, row.tier)) issues.push({ line: row.line, message: `tier "${row.tier}" is not one of the program's tiers (points imported without it)` });
+    if (row.tier && !tierNamed(shop, row.tier))
+      issues.push({
+        line: row.line,
+        message: `tier "${row.tier}" is not one of the program's tiers (points imported without it)`,
+      });
   }
   issues.sort((a, b) => a.line - b.line);
   await tx.$executeRaw`
@@ -374,7 +428,9 @@ export async function runMemberImports(
   limits: { maxBatches?: number; budgetMs?: number } = {},
 ) {
   const report = { job: "import", members: 0, points: 0 };
-  await db.memberImport.deleteMany({ where: { status: "previewed", createdAt: { lt: new Date(now.getTime() - PREVIEW_LIFETIME_MS) } } });
+  await db.memberImport.deleteMany({
+    where: { status: "previewed", createdAt: { lt: new Date(now.getTime() - PREVIEW_LIFETIME_MS) } },
+  });
   const deadline = Date.now() + (limits.budgetMs ?? DEFAULT_PASS_BUDGET_MS);
   let batchesLeft = limits.maxBatches ?? Infinity;
   const imports = await db.memberImport.findMany({
@@ -398,7 +454,9 @@ export async function runMemberImports(
         }
         const emails = next.rows.flatMap((row) => ("email" in row ? [row.email] : []));
         const customers = await findCustomersByEmail(admin, emails);
-        const applied = await inTransaction(db, (tx) => applyBatch(tx, shop, source, next.processedRows, customers, now));
+        const applied = await inTransaction(db, (tx) =>
+          applyBatch(tx, shop, source, next.processedRows, customers, now),
+        );
         batchesLeft--;
         if (applied) {
           report.members += applied.imported;
@@ -408,9 +466,13 @@ export async function runMemberImports(
     } catch (error) {
       // A throttled or unavailable Shopify is retried next pass; a refusal ends the import.
       if (isRetryable(error)) {
-        console.warn(JSON.stringify({ event: "import.deferred", import: record.id, shop: shop.domain, error: String(error) }));
+        console.warn(
+          JSON.stringify({ event: "import.deferred", import: record.id, shop: shop.domain, error: String(error) }),
+        );
       } else if (isPermanentAdminFailure(error)) {
-        console.error(JSON.stringify({ event: "import.failed", import: record.id, shop: shop.domain, error: String(error) }));
+        console.error(
+          JSON.stringify({ event: "import.failed", import: record.id, shop: shop.domain, error: String(error) }),
+        );
         await finishImport(db, record.id, "failed", now);
       } else {
         throw error;

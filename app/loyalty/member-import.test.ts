@@ -43,7 +43,9 @@ describe("recognising where a members file comes from", () => {
 
 describe("reading rows", () => {
   it("handles a byte order mark, CRLF line ends and quoted fields", () => {
-    const file = parsed('\uFEFFEmail,Points balance,VIP tier\r\n"ann@example.com","1,200","Gold, the best"\r\nbob@example.com,7,\r\n');
+    const file = parsed(
+      '\uFEFFEmail,Points balance,VIP tier\r\n"ann@example.com","1,200","Gold, the best"\r\nbob@example.com,7,\r\n',
+    );
     expect(file.format).toBe("smile");
     expect(file.rows).toEqual([
       { line: 2, email: "ann@example.com", points: 1200, tier: "Gold, the best", birthday: null },
@@ -54,7 +56,9 @@ describe("reading rows", () => {
   });
 
   it("reads a semicolon-separated file as Excel writes it in much of Europe", () => {
-    expect(parsed("email;points\nann@example.com;1200\n").rows).toMatchObject([{ email: "ann@example.com", points: 1200 }]);
+    expect(parsed("email;points\nann@example.com;1200\n").rows).toMatchObject([
+      { email: "ann@example.com", points: 1200 },
+    ]);
   });
 
   it("numbers lines as a spreadsheet does: header 1, blank rows counted, a quoted line break inside one row", () => {
@@ -103,15 +107,21 @@ describe("reading rows", () => {
     expect(parsed(`email,points,birthday\nann@example.com,1,${value}\n`).rows[0]!.birthday).toBe(birthday);
   });
 
-  it.each(["1990-02-30", "14/05/1990", "1990-13-01", "May 14", "2030-01-01", "1850-01-01"])("refuses the birthday %s", (value) => {
-    const file = parsed(`email,points,birthday\nann@example.com,1,${value}\n`);
-    expect(file.errors[0]!.message).toMatch(/birthday must be a past date as YYYY-MM-DD or MM\/DD\/YYYY/);
-  });
+  it.each(["1990-02-30", "14/05/1990", "1990-13-01", "May 14", "2030-01-01", "1850-01-01"])(
+    "refuses the birthday %s",
+    (value) => {
+      const file = parsed(`email,points,birthday\nann@example.com,1,${value}\n`);
+      expect(file.errors[0]!.message).toMatch(/birthday must be a past date as YYYY-MM-DD or MM\/DD\/YYYY/);
+    },
+  );
 
   it("reports every problem of a row at once, and never repeats the email in a message", () => {
     const file = parsed("email,points,birthday\nann@,-3,1990-02-30\n");
     expect(file.errors).toEqual([
-      { line: 2, message: expect.stringMatching(/^email is not a valid address; points cannot be negative.*; birthday must be/) },
+      {
+        line: 2,
+        message: expect.stringMatching(/^email is not a valid address; points cannot be negative.*; birthday must be/),
+      },
     ]);
     expect(file.errors[0]!.message).not.toContain("ann@");
   });
@@ -138,7 +148,9 @@ describe("reading rows", () => {
   });
 
   it("refuses a file that is not CSV", () => {
-    expect(refusal(parseMemberCsv('email,points\n"ann@example.com,3\n', NOW))).toMatch(/not valid CSV: Quote Not Closed/);
+    expect(refusal(parseMemberCsv('email,points\n"ann@example.com,3\n', NOW))).toMatch(
+      /not valid CSV: Quote Not Closed/,
+    );
   });
 });
 

@@ -72,8 +72,7 @@ export function detectFormat(header: string[]): { format: ImportFormat; columns:
   const names = header.map(normaliseHeader);
   let best: { format: ImportFormat; columns: ColumnIndexes; matched: number } | null = null;
   for (const [format, aliases] of Object.entries(FORMAT_COLUMNS) as [ImportFormat, Record<Field, string[]>][]) {
-    const indexOf = (field: Field) =>
-      aliases[field].map((alias) => names.indexOf(alias)).find((index) => index >= 0);
+    const indexOf = (field: Field) => aliases[field].map((alias) => names.indexOf(alias)).find((index) => index >= 0);
     const columns: ColumnIndexes = {
       email: indexOf("email"),
       points: indexOf("points"),
@@ -106,7 +105,8 @@ const pointsField = z
     // "1200.00" is how some tools write a whole number; "12.5" is not one.
     if (match[2] && !/^0+$/.test(match[2])) return fail(`points must be a whole number (${quoted(value)})`);
     const points = Number(match[1]!.replaceAll(",", ""));
-    if (points > MAX_IMPORTED_POINTS) return fail(`points above ${MAX_IMPORTED_POINTS.toLocaleString("en-US")} (${quoted(value)})`);
+    if (points > MAX_IMPORTED_POINTS)
+      return fail(`points above ${MAX_IMPORTED_POINTS.toLocaleString("en-US")} (${quoted(value)})`);
     return points;
   });
 
@@ -131,7 +131,10 @@ const birthdayField = (today: Date) =>
       // Date.UTC rolls 31 February into March: a real date reads back the same.
       const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
       if (!real || year < 1900 || date > today) {
-        ctx.addIssue({ code: "custom", message: `birthday must be a past date as YYYY-MM-DD or MM/DD/YYYY (${quoted(value)})` });
+        ctx.addIssue({
+          code: "custom",
+          message: `birthday must be a past date as YYYY-MM-DD or MM/DD/YYYY (${quoted(value)})`,
+        });
         return z.NEVER;
       }
       return date.toISOString().slice(0, 10);
@@ -140,7 +143,13 @@ const birthdayField = (today: Date) =>
 const rowSchema = (today: Date) =>
   z.object({
     // The message never repeats the address: row errors outlive the rows, which are erased.
-    email: z.string().trim().toLowerCase().min(1, "email is missing").max(254, "email is longer than an address can be").pipe(z.email("email is not a valid address")),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1, "email is missing")
+      .max(254, "email is longer than an address can be")
+      .pipe(z.email("email is not a valid address")),
     points: pointsField,
     tier: z
       .string()
@@ -177,21 +186,33 @@ function spreadsheetColumn(index: number): string {
 /** Reads a members file: the valid rows, and each refused row with its line and why. */
 export function parseMemberCsv(csv: string, now: Date): ParsedImport {
   if (Buffer.byteLength(csv, "utf8") > MAX_IMPORT_BYTES) {
-    return { ok: false, error: `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it and import the parts one after the other.` };
+    return {
+      ok: false,
+      error: `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it and import the parts one after the other.`,
+    };
   }
   let records: string[][];
   try {
     // Blank lines are kept as records so that record n is spreadsheet line n + 1.
-    records = parse(csv, { bom: true, delimiter: detectDelimiter(csv.replace(/^\uFEFF/, "")), relax_column_count: true, skip_empty_lines: false });
+    records = parse(csv, {
+      bom: true,
+      delimiter: detectDelimiter(csv.replace(/^\uFEFF/, "")),
+      relax_column_count: true,
+      skip_empty_lines: false,
+    });
   } catch (error) {
     return { ok: false, error: `The file is not valid CSV: ${(error as Error).message}` };
   }
   const oversized = firstOversizedCell(records);
   if (oversized) {
-    return { ok: false, error: `Line ${oversized.line}, column ${oversized.column}: the cell is longer than ${MAX_IMPORT_CELL_CHARS.toLocaleString("en-US")} characters. Is this the members file?` };
+    return {
+      ok: false,
+      error: `Line ${oversized.line}, column ${oversized.column}: the cell is longer than ${MAX_IMPORT_CELL_CHARS.toLocaleString("en-US")} characters. Is this the members file?`,
+    };
   }
   const [header, ...data] = records;
-  if (!header || isBlank(header)) return { ok: false, error: "The file is empty: its first line must name the columns." };
+  if (!header || isBlank(header))
+    return { ok: false, error: "The file is empty: its first line must name the columns." };
   const detected = detectFormat(header);
   if (!detected) {
     return {
@@ -204,7 +225,10 @@ export function parseMemberCsv(csv: string, now: Date): ParsedImport {
   }
   const totalRows = data.filter((record) => !isBlank(record)).length;
   if (totalRows > MAX_IMPORT_ROWS) {
-    return { ok: false, error: `The file has ${totalRows.toLocaleString("en-US")} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString("en-US")} at a time.` };
+    return {
+      ok: false,
+      error: `The file has ${totalRows.toLocaleString("en-US")} rows; import at most ${MAX_IMPORT_ROWS.toLocaleString("en-US")} at a time.`,
+    };
   }
 
   const { columns } = detected;

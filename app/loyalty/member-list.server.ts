@@ -65,7 +65,11 @@ const isoDate = z.iso.datetime();
 // The cursor carries its sort so a cursor from another sort order is refused, not misread.
 const cursorSchema = z.discriminatedUnion("s", [
   z.object({ s: z.literal("email"), v: z.string().max(1000).nullable(), id: memberId }),
-  z.object({ s: z.literal("balance"), v: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), id: memberId }),
+  z.object({
+    s: z.literal("balance"),
+    v: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+    id: memberId,
+  }),
   z.object({ s: z.literal("lastActivity"), v: isoDate, id: memberId }),
   z.object({ s: z.literal("created"), v: isoDate, id: memberId }),
 ]);
@@ -123,7 +127,11 @@ const MEMBER_COLUMNS = Prisma.raw(
  * (ascending they come last, descending first, as the (shopId, email) index orders them), and
  * are a segment of their own, read by id, because a row comparison never matches NULL.
  */
-export async function listMembers(db: PrismaClient, shopId: string, input: ListMembersOptions): Promise<MemberListPage> {
+export async function listMembers(
+  db: PrismaClient,
+  shopId: string,
+  input: ListMembersOptions,
+): Promise<MemberListPage> {
   const parsed = listMembersOptionsSchema.safeParse(input);
   if (!parsed.success) throw new MemberListRequestError(parsed.error.issues.map((issue) => issue.message).join("; "));
   const { query, sort, direction, after, before, limit } = parsed.data;
@@ -137,7 +145,9 @@ export async function listMembers(db: PrismaClient, shopId: string, input: ListM
   const search = searchCondition(query);
   const byColumn = Prisma.sql`${column} ${order}, id ${order}`;
   const afterPosition = (value: unknown, id: string) =>
-    descending ? Prisma.sql`AND (${column}, id) < (${value}, ${id})` : Prisma.sql`AND (${column}, id) > (${value}, ${id})`;
+    descending
+      ? Prisma.sql`AND (${column}, id) < (${value}, ${id})`
+      : Prisma.sql`AND (${column}, id) > (${value}, ${id})`;
 
   let segments: { condition: Prisma.Sql; orderBy: Prisma.Sql }[];
   if (sort !== "email") {
@@ -146,16 +156,20 @@ export async function listMembers(db: PrismaClient, shopId: string, input: ListM
   } else {
     const email = position?.v as string | null | undefined;
     // Each segment's remaining condition, or null when the cursor is already past it.
-    const withEmail =
-      !position ? Prisma.sql`AND email IS NOT NULL`
-      : email !== null ? afterPosition(email, position.id)
-      : descending ? Prisma.sql`AND email IS NOT NULL`
-      : null;
-    const withoutEmail =
-      !position ? Prisma.sql`AND email IS NULL`
-      : email === null ? Prisma.sql`AND email IS NULL AND id ${Prisma.raw(descending ? "<" : ">")} ${position.id}`
-      : descending ? null
-      : Prisma.sql`AND email IS NULL`;
+    const withEmail = !position
+      ? Prisma.sql`AND email IS NOT NULL`
+      : email !== null
+        ? afterPosition(email, position.id)
+        : descending
+          ? Prisma.sql`AND email IS NOT NULL`
+          : null;
+    const withoutEmail = !position
+      ? Prisma.sql`AND email IS NULL`
+      : email === null
+        ? Prisma.sql`AND email IS NULL AND id ${Prisma.raw(descending ? "<" : ">")} ${position.id}`
+        : descending
+          ? null
+          : Prisma.sql`AND email IS NULL`;
     const inScanOrder = [
       withEmail && { condition: withEmail, orderBy: byColumn },
       withoutEmail && { condition: withoutEmail, orderBy: Prisma.sql`id ${order}` },
@@ -212,7 +226,8 @@ export function describeLedgerEntry(entry: DescribableEntry, program: Program): 
     case "bonus":
       if (entry.sourceType === "signup") return `Earned ${points} for signing up`;
       if (entry.sourceType === "birthday") return `Earned ${points} for their birthday`;
-      if (entry.sourceType === "tier") return `Earned ${points} for reaching ${tierName(program, entry.sourceId) ?? "a new tier"}`;
+      if (entry.sourceType === "tier")
+        return `Earned ${points} for reaching ${tierName(program, entry.sourceId) ?? "a new tier"}`;
       return `Bonus of ${points}${because}`;
     case "action": {
       const action = program.earning.customActions.find((candidate) => candidate.key === entry.sourceId);
@@ -243,7 +258,8 @@ export function describeLedgerEntry(entry: DescribableEntry, program: Program): 
 const tierName = (program: Program, tierId: string | null) =>
   tierId === null ? null : (program.tiers.levels.find((level) => level.id === tierId)?.name ?? tierId);
 
-const tierRef = (program: Program, tierId: string | null) => (tierId === null ? null : { id: tierId, name: tierName(program, tierId)! });
+const tierRef = (program: Program, tierId: string | null) =>
+  tierId === null ? null : { id: tierId, name: tierName(program, tierId)! };
 
 const LEDGER_LIMIT = 100;
 const REDEMPTION_LIMIT = 100;
@@ -313,7 +329,11 @@ export async function memberDetail(db: PrismaClient, shopId: string, memberId: s
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: LEDGER_LIMIT + 1,
     }),
-    db.redemption.findMany({ where: { shopId, memberId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: REDEMPTION_LIMIT }),
+    db.redemption.findMany({
+      where: { shopId, memberId },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: REDEMPTION_LIMIT,
+    }),
     db.tierChange.findMany({ where: { shopId, memberId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
   ]);
   const { program } = shop;
@@ -342,7 +362,15 @@ export async function memberDetail(db: PrismaClient, shopId: string, memberId: s
       kind: entry.kind,
       delta: fromBigInt(entry.delta),
       pendingDelta: fromBigInt(entry.pendingDelta),
-      description: describeLedgerEntry({ ...entry, delta: fromBigInt(entry.delta), pendingDelta: fromBigInt(entry.pendingDelta), orderName: entry.order?.name ?? null }, program),
+      description: describeLedgerEntry(
+        {
+          ...entry,
+          delta: fromBigInt(entry.delta),
+          pendingDelta: fromBigInt(entry.pendingDelta),
+          orderName: entry.order?.name ?? null,
+        },
+        program,
+      ),
       staffId: entry.staffId,
     })),
     ledgerTruncated: entries.length > LEDGER_LIMIT,

@@ -8,12 +8,22 @@ export const SYNC_COALESCE_MS = 5_000;
  * while a sync is waiting only counts itself in (`changes`), so a burst of events is one write;
  * a change after the last sync re-arms the row.
  */
-export async function queueMemberSync(tx: Prisma.TransactionClient, shopId: string, memberId: string, now = new Date()) {
+export async function queueMemberSync(
+  tx: Prisma.TransactionClient,
+  shopId: string,
+  memberId: string,
+  now = new Date(),
+) {
   await queueMemberSyncs(tx, shopId, [memberId], now);
 }
 
 /** queueMemberSync for many (distinct) members, in one statement. */
-export async function queueMemberSyncs(tx: Prisma.TransactionClient, shopId: string, memberIds: string[], now = new Date()) {
+export async function queueMemberSyncs(
+  tx: Prisma.TransactionClient,
+  shopId: string,
+  memberIds: string[],
+  now = new Date(),
+) {
   if (!memberIds.length) return;
   await tx.$executeRaw`${memberSyncUpsert(shopId, memberIds, now)}`;
 }

@@ -11,7 +11,13 @@ import { evaluateMemberTier } from "./tiers.server";
  * customers/create only), and the paid guest orders placed with their email before they had
  * an account.
  */
-export async function enrolCustomer(tx: Tx, shop: LoadedShop, profile: CustomerProfile, now: Date, options: { signupBonus: boolean }) {
+export async function enrolCustomer(
+  tx: Tx,
+  shop: LoadedShop,
+  profile: CustomerProfile,
+  now: Date,
+  options: { signupBonus: boolean },
+) {
   const member = await lockMemberForCustomer(tx, shop.id, profile.customerId, { email: profile.email });
   await tx.member.update({
     where: { id: member.id },
@@ -46,7 +52,13 @@ export async function forgetCustomer(tx: Tx, shop: LoadedShop, customerId: strin
  * Shopify merged two customers: the deleted customer's points move to the kept one, lot by lot
  * (same hold and expiry), with an entry on each side; their orders follow.
  */
-export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: string, deletedCustomerId: string, now: Date) {
+export async function mergeCustomers(
+  tx: Tx,
+  shop: LoadedShop,
+  keptCustomerId: string,
+  deletedCustomerId: string,
+  now: Date,
+) {
   const from = await tx.member.findUnique({
     where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: deletedCustomerId } },
     select: { id: true },
@@ -54,7 +66,10 @@ export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: s
   if (!from) return;
   const kept = await lockMemberForCustomer(tx, shop.id, keptCustomerId);
   const merged: LockedMember = await lockMember(tx, from.id);
-  const lots = await tx.pointLot.findMany({ where: { memberId: merged.id, remaining: { gt: 0 } }, orderBy: { createdAt: "asc" } });
+  const lots = await tx.pointLot.findMany({
+    where: { memberId: merged.id, remaining: { gt: 0 } },
+    orderBy: { createdAt: "asc" },
+  });
   const total = lots.reduce((sum, lot) => sum + fromBigInt(lot.remaining), 0);
   // The merged member merges once (it loses its customer id), so its id alone makes the key.
   const cause = `merge:${merged.id}`;
@@ -83,6 +98,9 @@ export async function mergeCustomers(tx: Tx, shop: LoadedShop, keptCustomerId: s
       });
     }
   }
-  await tx.order.updateMany({ where: { memberId: merged.id }, data: { memberId: kept.id, shopifyCustomerId: keptCustomerId } });
+  await tx.order.updateMany({
+    where: { memberId: merged.id },
+    data: { memberId: kept.id, shopifyCustomerId: keptCustomerId },
+  });
   await tx.member.update({ where: { id: merged.id }, data: { shopifyCustomerId: null, deletedAt: now } });
 }

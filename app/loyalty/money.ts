@@ -51,6 +51,9 @@ export function largestOrderMinorUnits(digits: number): bigint {
  * display: each is rescaled exactly to thousandths first, so JPY, USD and KWD amounts add up.
  */
 export function totalInUnits(sums: { currencyCode: string | null; minorUnits: bigint }[]): number {
-  const thousandths = sums.reduce((total, sum) => total + rescaleMinorUnits(sum.minorUnits, minorUnitDigits(sum.currencyCode), 3), 0n);
+  const thousandths = sums.reduce(
+    (total, sum) => total + rescaleMinorUnits(sum.minorUnits, minorUnitDigits(sum.currencyCode), 3),
+    0n,
+  );
   return toUnits(thousandths, 3);
 }

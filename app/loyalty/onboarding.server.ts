@@ -7,7 +7,12 @@ export async function readOnboarding(db: PrismaClient, shopId: string): Promise<
 }
 
 /** Marks steps done (the first time only, so the date stays when it happened). */
-export async function completeOnboarding(db: PrismaClient | Prisma.TransactionClient, shopId: string, steps: OnboardingStep[], now = new Date()) {
+export async function completeOnboarding(
+  db: PrismaClient | Prisma.TransactionClient,
+  shopId: string,
+  steps: OnboardingStep[],
+  now = new Date(),
+) {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { onboarding: true } });
   const state = onboardingState.parse(shop.onboarding);
   const missing = steps.filter((step) => !state.completed[step]);
@@ -19,5 +24,8 @@ export async function completeOnboarding(db: PrismaClient | Prisma.TransactionCl
 
 export async function dismissOnboarding(db: PrismaClient, shopId: string, now = new Date()) {
   const state = await readOnboarding(db, shopId);
-  await db.shop.update({ where: { id: shopId }, data: { onboarding: { ...state, dismissedAt: now.toISOString() } as Prisma.InputJsonObject } });
+  await db.shop.update({
+    where: { id: shopId },
+    data: { onboarding: { ...state, dismissedAt: now.toISOString() } as Prisma.InputJsonObject },
+  });
 }

@@ -16,4 +16,3 @@ export type OnboardingState = z.infer<typeof onboardingState>;
 export function onboardingVisible(state: OnboardingState): boolean {
   return !state.dismissedAt && ONBOARDING_STEPS.some((step) => !state.completed[step]);
 }
-

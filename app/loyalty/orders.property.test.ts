@@ -11,9 +11,7 @@ let database: Database;
 let shop: LoadedShop;
 
 beforeAll(async () => {
-  database = openDatabase(
-    { pgliteDir: "memory://" },
-  );
+  database = openDatabase({ pgliteDir: "memory://" });
   await database.ready;
   const row = await database.prisma.shop.create({ data: { domain: `property-${Date.now()}.myshopify.com` } });
   shop = await loadShop(database.prisma, row.id);
@@ -25,18 +23,19 @@ type OrderEvent = { kind: "paid" } | { kind: "refund"; index: number } | { kind:
 let nextOrder = 1;
 
 /** An order of 1–3 lines, some refunds of parts of those lines (never more than was paid), maybe a cancellation. */
-const scenario = fc
-  .array(fc.integer({ min: 1, max: 50_000 }), { minLength: 1, maxLength: 3 })
-  .chain((lineCents) =>
-    fc.record({
-      lineCents: fc.constant(lineCents),
-      refunds: fc.array(
-        fc.record({ line: fc.nat({ max: lineCents.length - 1 }), share: fc.double({ min: 0.01, max: 0.5, noNaN: true }) }),
-        { maxLength: 3 },
-      ),
-      cancelled: fc.boolean(),
-    }),
-  );
+const scenario = fc.array(fc.integer({ min: 1, max: 50_000 }), { minLength: 1, maxLength: 3 }).chain((lineCents) =>
+  fc.record({
+    lineCents: fc.constant(lineCents),
+    refunds: fc.array(
+      fc.record({
+        line: fc.nat({ max: lineCents.length - 1 }),
+        share: fc.double({ min: 0.01, max: 0.5, noNaN: true }),
+      }),
+      { maxLength: 3 },
+    ),
+    cancelled: fc.boolean(),
+  }),
+);
 
 async function apply(events: OrderEvent[], facts: { paid: PaidOrder; refunds: Refund[]; cancelledAt: Date }) {
   for (const event of events) {
@@ -68,20 +67,34 @@ function factsFor(customerId: string, input: Scenario) {
     cancelledAt: null,
     discountCodes: [],
     referralCode: null,
-        phone: null,
+    phone: null,
     shippingAddress: null,
-    lines: input.lineCents.map((cents, i) => ({ lineItemId: `${orderId}-${i}`, productId: null, grossCents: cents, eligibleCents: cents })),
+    lines: input.lineCents.map((cents, i) => ({
+      lineItemId: `${orderId}-${i}`,
+      productId: null,
+      grossCents: cents,
+      eligibleCents: cents,
+    })),
   };
   const refunds: Refund[] = input.refunds.map((refund, i) => ({
     shopifyRefundId: `${orderId}-r${i}`,
     shopifyOrderId: orderId,
-    lines: [{ lineItemId: `${orderId}-${refund.line}`, subtotal: (Math.floor(input.lineCents[refund.line]! * refund.share) / 100).toFixed(2) }],
+    lines: [
+      {
+        lineItemId: `${orderId}-${refund.line}`,
+        subtotal: (Math.floor(input.lineCents[refund.line]! * refund.share) / 100).toFixed(2),
+      },
+    ],
   }));
   return { paid, refunds, cancelledAt: new Date("2026-05-02T10:00:00Z") };
 }
 
 const balanceOf = async (customerId: string) =>
-  (await database.prisma.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } } }))?.balance ?? 0;
+  (
+    await database.prisma.member.findUnique({
+      where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } },
+    })
+  )?.balance ?? 0;
 
 it("any permutation and duplication of an order's events ends at the balance of applying each once in order", async () => {
   let run = 0;

@@ -1,7 +1,14 @@
 import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
 import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "./referrals.server";
-import { pointsForOrder, pointsOrderKeeps, withMultiplier, type ProductFacts, type RefundLine, type WeightedLine } from "./earning";
+import {
+  pointsForOrder,
+  pointsOrderKeeps,
+  withMultiplier,
+  type ProductFacts,
+  type RefundLine,
+  type WeightedLine,
+} from "./earning";
 import { minorUnitDigits } from "./currency";
 import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
@@ -31,7 +38,11 @@ async function lockOrder(tx: Tx, shopId: string, shopifyOrderId: string): Promis
   return order!;
 }
 
-async function updateOrder(tx: Tx, order: Order, change: Partial<Pick<Order, "memberId" | "pointsEarned" | "shopifyCustomerId" | "cancelledAt">>): Promise<Order> {
+async function updateOrder(
+  tx: Tx,
+  order: Order,
+  change: Partial<Pick<Order, "memberId" | "pointsEarned" | "shopifyCustomerId" | "cancelledAt">>,
+): Promise<Order> {
   const next = { ...order, ...change };
   await tx.$executeRaw`
     UPDATE "Order" SET "memberId" = ${next.memberId}, "pointsEarned" = ${next.pointsEarned}, "shopifyCustomerId" = ${next.shopifyCustomerId},
@@ -51,7 +62,11 @@ export async function recordPaidOrder(
   await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
   const firstPayment = !order.paidAt;
   if (firstPayment) {
-    const award = pointsForOrder(shop.program, { placedAt: paid.placedAt, currencyDigits: minorUnitDigits(paid.currencyCode), lines: paid.lines }, products);
+    const award = pointsForOrder(
+      shop.program,
+      { placedAt: paid.placedAt, currencyDigits: minorUnitDigits(paid.currencyCode), lines: paid.lines },
+      products,
+    );
     const [paidOrder] = await tx.$queryRaw<Order[]>`
       UPDATE "Order" SET "paidAt" = ${now}, "placedAt" = ${paid.placedAt}, name = ${paid.name}, email = ${paid.email}, test = ${paid.test}, "currencyCode" = ${paid.currencyCode},
                          "shopifyCustomerId" = ${paid.customerId}, "cancelledAt" = ${order.cancelledAt ?? paid.cancelledAt},
@@ -99,12 +114,19 @@ export async function awaitProductFacts(tx: Tx, shop: LoadedShop, paid: PaidOrde
 /** The paid order an awaiting task holds (JSON keeps its dates as text). */
 export function awaitingPaidOrder(payload: unknown): PaidOrder {
   const { order } = payload as { order: PaidOrder & { placedAt: string; cancelledAt: string | null } };
-  return { ...order, placedAt: new Date(order.placedAt), cancelledAt: order.cancelledAt ? new Date(order.cancelledAt) : null };
+  return {
+    ...order,
+    placedAt: new Date(order.placedAt),
+    cancelledAt: order.cancelledAt ? new Date(order.cancelledAt) : null,
+  };
 }
 
 /** Whether Tally already recorded the order's payment (its points are then settled). */
 export async function orderPaid(db: Pick<Tx, "order">, shopId: string, shopifyOrderId: string): Promise<boolean> {
-  const order = await db.order.findUnique({ where: { shopId_shopifyOrderId: { shopId, shopifyOrderId } }, select: { paidAt: true } });
+  const order = await db.order.findUnique({
+    where: { shopId_shopifyOrderId: { shopId, shopifyOrderId } },
+    select: { paidAt: true },
+  });
   return Boolean(order?.paidAt);
 }
 
@@ -126,7 +148,13 @@ export async function recordRefund(tx: Tx, shop: LoadedShop, refund: Refund, now
   return settlement;
 }
 
-export async function recordCancellation(tx: Tx, shop: LoadedShop, shopifyOrderId: string, cancelledAt: Date, now: Date) {
+export async function recordCancellation(
+  tx: Tx,
+  shop: LoadedShop,
+  shopifyOrderId: string,
+  cancelledAt: Date,
+  now: Date,
+) {
   let order = await lockOrder(tx, shop.id, shopifyOrderId);
   if (!order.cancelledAt) order = await updateOrder(tx, order, { cancelledAt });
   const settlement = await settleOrder(tx, shop, order, now);
@@ -177,7 +205,11 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
 
   const { refunds, net: netBefore } = await refundsAndNet(tx, order.id);
   const target = pointsOrderKeeps(
-    { pointsEarned: fromBigInt(order.pointsEarned), currencyDigits: minorUnitDigits(order.currencyCode), lines: (order.lines ?? []) as unknown as WeightedLine[] },
+    {
+      pointsEarned: fromBigInt(order.pointsEarned),
+      currencyDigits: minorUnitDigits(order.currencyCode),
+      lines: (order.lines ?? []) as unknown as WeightedLine[],
+    },
     refunds.map((refund) => refund.lines as unknown as RefundLine[]),
     order.cancelledAt !== null,
   );
@@ -211,7 +243,10 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
 }
 
 /** The order's refunds, oldest first, and the points its entries hold now: one statement. */
-async function refundsAndNet(tx: Tx, orderId: string): Promise<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[]; net: number }> {
+async function refundsAndNet(
+  tx: Tx,
+  orderId: string,
+): Promise<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[]; net: number }> {
   const [row] = await tx.$queryRaw<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[] | null; net: bigint }[]>`
     SELECT (SELECT json_agg(json_build_object('shopifyRefundId', r."shopifyRefundId", 'lines', r.lines) ORDER BY r."createdAt", r."shopifyRefundId")
               FROM "OrderRefund" r WHERE r."orderId" = ${orderId}) AS refunds,

@@ -95,7 +95,9 @@ export async function erasePersonalData(
     where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId } },
     select: { id: true, email: true, firstName: true, lastName: true },
   });
-  const emails = [...new Set([member?.email, options.email].filter((e): e is string => !!e).map((e) => e.trim().toLowerCase()))];
+  const emails = [
+    ...new Set([member?.email, options.email].filter((e): e is string => !!e).map((e) => e.trim().toLowerCase())),
+  ];
   for (const email of emails) await eraseEmailFromImports(tx, shopId, email);
   await erasePersonFromImportRecords(tx, shopId, [...emails, member?.firstName, member?.lastName]);
   await tx.order.updateMany({
@@ -119,7 +121,17 @@ export async function erasePersonalData(
   // As a referrer: the link stops working (the referrals job deletes its Shopify discount).
   await tx.member.update({
     where: { id: member.id },
-    data: { shopifyCustomerId: null, email: null, firstName: null, lastName: null, phone: null, birthday: null, referralCode: null, addressKeys: [], ...options.mark },
+    data: {
+      shopifyCustomerId: null,
+      email: null,
+      firstName: null,
+      lastName: null,
+      phone: null,
+      birthday: null,
+      referralCode: null,
+      addressKeys: [],
+      ...options.mark,
+    },
   });
   // Reasons are free text a merchant typed and may name the shopper.
   await tx.ledgerEntry.updateMany({ where: { memberId: member.id }, data: { reason: null } });
@@ -130,7 +142,8 @@ export async function erasePersonalData(
 }
 
 /** How the compliance trail names an erased customer. */
-export const complianceCustomerKey = (shopifyCustomerId: string) => `hmac:${keyedHash(`customer|${shopifyCustomerId}`)}`;
+export const complianceCustomerKey = (shopifyCustomerId: string) =>
+  `hmac:${keyedHash(`customer|${shopifyCustomerId}`)}`;
 
 export async function redactCustomer(
   tx: Tx,

@@ -49,7 +49,13 @@ function resolveProgram(row: StoredShopProgram): ProgramState {
   const saved = parseStored(row.program);
   if (saved.ok) return { status: "saved", program: saved.program };
   const lastValid = row.lastValidProgram === null ? null : parseStored(row.lastValidProgram);
-  if (lastValid?.ok) return { status: "last_valid", program: lastValid.program, problems: saved.issues, runningRevision: row.lastValidRevision };
+  if (lastValid?.ok)
+    return {
+      status: "last_valid",
+      program: lastValid.program,
+      problems: saved.issues,
+      runningRevision: row.lastValidRevision,
+    };
   return { status: "none", problems: saved.issues };
 }
 
@@ -65,8 +71,13 @@ export function programState(row: StoredShopProgram): ProgramState {
   const state = deepFreeze(resolveProgram(row));
   if (state.status !== "saved") {
     const problems = state.problems.map((issue) => `${issue.path || "(document)"}: ${issue.message}`).join("; ");
-    const running = state.status === "last_valid" ? `revision ${state.runningRevision ?? "?"} keeps running` : "no valid revision: nothing is scored until it is fixed";
-    console.error(`Shop ${row.domain}: saved program revision ${row.programRevision} no longer validates (${problems}); ${running}`);
+    const running =
+      state.status === "last_valid"
+        ? `revision ${state.runningRevision ?? "?"} keeps running`
+        : "no valid revision: nothing is scored until it is fixed";
+    console.error(
+      `Shop ${row.domain}: saved program revision ${row.programRevision} no longer validates (${problems}); ${running}`,
+    );
   }
   if (resolvedPrograms.size >= RESOLVED_PROGRAMS_KEPT) resolvedPrograms.delete(resolvedPrograms.keys().next().value!);
   resolvedPrograms.set(row.id, { stored: row.program, lastValid: row.lastValidProgram, state });
@@ -82,7 +93,10 @@ export const LAST_VALID_COLUMNS = Prisma.sql`
 
 /** Thrown where a shop has no valid program: Shopify redelivers a 503 later, nothing is scored under rules the merchant never chose. */
 export function programUnavailable(): Response {
-  return Response.json({ error: "program_unavailable", message: "the shop's loyalty program does not validate" }, { status: 503, headers: { "Retry-After": "300" } });
+  return Response.json(
+    { error: "program_unavailable", message: "the shop's loyalty program does not validate" },
+    { status: 503, headers: { "Retry-After": "300" } },
+  );
 }
 
 export function isProgramUnavailable(error: unknown): boolean {

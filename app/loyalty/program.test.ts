@@ -10,20 +10,44 @@ const pathsOf = (input: unknown) => {
   const parsed = parseProgram(input);
   return parsed.ok ? [] : parsed.issues.map((issue) => issue.path);
 };
-const rule = (tags: string[], multiplier = 2) => ({ name: "", match: { productIds: [], collectionIds: [], tags, productTypes: [] }, multiplier });
+const rule = (tags: string[], multiplier = 2) => ({
+  name: "",
+  match: { productIds: [], collectionIds: [], tags, productTypes: [] },
+  multiplier,
+});
 
 describe("program bounds: nothing a program allows can overflow a balance or slow a storefront", () => {
   it("refuses any points value above MAX_POINTS", () => {
     expect(pathsOf(changed((p) => void (p.earning.signup.points = MAX_POINTS + 1)))).toEqual(["earning.signup.points"]);
-    expect(pathsOf(changed((p) => void (p.earning.birthday.points = MAX_POINTS + 1)))).toEqual(["earning.birthday.points"]);
-    expect(pathsOf(changed((p) => void (p.referrals.referrerReward = { type: "points", points: MAX_POINTS + 1 })))).toEqual(["referrals.referrerReward.points"]);
-    expect(pathsOf(changed((p) => void ((p.rewards[0] as { pointsCost: number }).pointsCost = MAX_POINTS + 1)))).toEqual(["rewards.0.pointsCost"]);
-    expect(
-      pathsOf(changed((p) => void (p.tiers.levels = [{ id: "gold", name: "Gold", threshold: 10, earnMultiplier: 1, entryBonusPoints: MAX_POINTS + 1 }]))),
-    ).toEqual(["tiers.levels.0.entryBonusPoints"]);
-    expect(pathsOf(changed((p) => void (p.earning.customActions = [{ key: "review", name: "Review", points: MAX_POINTS + 1, limitPerCustomer: 1 }])))).toEqual([
-      "earning.customActions.0.points",
+    expect(pathsOf(changed((p) => void (p.earning.birthday.points = MAX_POINTS + 1)))).toEqual([
+      "earning.birthday.points",
     ]);
+    expect(
+      pathsOf(changed((p) => void (p.referrals.referrerReward = { type: "points", points: MAX_POINTS + 1 }))),
+    ).toEqual(["referrals.referrerReward.points"]);
+    expect(
+      pathsOf(changed((p) => void ((p.rewards[0] as { pointsCost: number }).pointsCost = MAX_POINTS + 1))),
+    ).toEqual(["rewards.0.pointsCost"]);
+    expect(
+      pathsOf(
+        changed(
+          (p) =>
+            void (p.tiers.levels = [
+              { id: "gold", name: "Gold", threshold: 10, earnMultiplier: 1, entryBonusPoints: MAX_POINTS + 1 },
+            ]),
+        ),
+      ),
+    ).toEqual(["tiers.levels.0.entryBonusPoints"]);
+    expect(
+      pathsOf(
+        changed(
+          (p) =>
+            void (p.earning.customActions = [
+              { key: "review", name: "Review", points: MAX_POINTS + 1, limitPerCustomer: 1 },
+            ]),
+        ),
+      ),
+    ).toEqual(["earning.customActions.0.points"]);
     expect(pathsOf(changed((p) => void (p.earning.signup.points = MAX_POINTS)))).toEqual([]);
   });
 
@@ -42,14 +66,27 @@ describe("program bounds: nothing a program allows can overflow a balance or slo
   });
 
   it("bounds every list and string: rules, tags, the whole document", () => {
-    expect(pathsOf(changed((p) => void (p.earning.order.productRules = Array.from({ length: MAX_PRODUCT_RULES + 1 }, () => rule(["a"])))))).toEqual([
-      "earning.order.productRules",
-    ]);
+    expect(
+      pathsOf(
+        changed(
+          (p) => void (p.earning.order.productRules = Array.from({ length: MAX_PRODUCT_RULES + 1 }, () => rule(["a"]))),
+        ),
+      ),
+    ).toEqual(["earning.order.productRules"]);
     const tags = Array.from({ length: MAX_MATCH_VALUES + 1 }, (_, i) => `tag-${i}`);
-    expect(pathsOf(changed((p) => void (p.earning.order.productRules = [rule(tags)])))).toEqual(["earning.order.productRules.0.match.tags"]);
-    expect(pathsOf(changed((p) => void (p.earning.order.productRules = [rule(["x".repeat(256)])])))).toEqual(["earning.order.productRules.0.match.tags.0"]);
+    expect(pathsOf(changed((p) => void (p.earning.order.productRules = [rule(tags)])))).toEqual([
+      "earning.order.productRules.0.match.tags",
+    ]);
+    expect(pathsOf(changed((p) => void (p.earning.order.productRules = [rule(["x".repeat(256)])])))).toEqual([
+      "earning.order.productRules.0.match.tags.0",
+    ]);
     // Issue 15's document: 5,000 rules × 100 tags, 7 MB.
-    const huge = changed((p) => void (p.earning.order.productRules = Array.from({ length: 5_000 }, (_, r) => rule(Array.from({ length: 100 }, (_, t) => `collection-tag-${r}-${t}`)))));
+    const huge = changed(
+      (p) =>
+        void (p.earning.order.productRules = Array.from({ length: 5_000 }, (_, r) =>
+          rule(Array.from({ length: 100 }, (_, t) => `collection-tag-${r}-${t}`)),
+        )),
+    );
     const parsed = parseProgram(huge);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.issues[0]!.message).toMatch(/at most 256 KB/);

@@ -47,7 +47,13 @@ export const orderEarningSchema = z.object({
   holdDays: nonNegativeInt.max(365).default(0),
   /** Per-line multipliers; 0 excludes the line. When several match, 0 wins, else the highest. */
   productRules: z
-    .array(z.object({ name: z.string().max(100).default(""), match: productMatchSchema, multiplier: z.number().min(0).max(100) }))
+    .array(
+      z.object({
+        name: z.string().max(100).default(""),
+        match: productMatchSchema,
+        multiplier: z.number().min(0).max(100),
+      }),
+    )
     .max(MAX_PRODUCT_RULES)
     .default([]),
 });
@@ -86,7 +92,10 @@ const rewardCommon = {
     .default({ productIds: [], collectionIds: [] }),
   /** Only members of these tiers may redeem it (empty: everyone). */
   tierIds: z.array(id).max(MAX_TIERS).default([]),
-  codePrefix: z.string().regex(/^[A-Z0-9-]{0,12}$/, "up to 12 capital letters, digits and -").default("TALLY-"),
+  codePrefix: z
+    .string()
+    .regex(/^[A-Z0-9-]{0,12}$/, "up to 12 capital letters, digits and -")
+    .default("TALLY-"),
   codeLifetimeDays: z.number().int().min(1).max(365).default(30),
   /** Which other discounts the code may be used with (Shopify's combinesWith). */
   combinesWith: z
@@ -100,8 +109,18 @@ const rewardCommon = {
 
 export const rewardSchema = z.discriminatedUnion("type", [
   z.object({ ...rewardCommon, type: z.literal("fixed_amount"), pointsCost: positivePoints, amount: money.gt(0) }),
-  z.object({ ...rewardCommon, type: z.literal("percentage"), pointsCost: positivePoints, percentage: z.number().gt(0).max(100) }),
-  z.object({ ...rewardCommon, type: z.literal("free_shipping"), pointsCost: positivePoints, maxShippingPrice: money.gt(0).nullable().default(null) }),
+  z.object({
+    ...rewardCommon,
+    type: z.literal("percentage"),
+    pointsCost: positivePoints,
+    percentage: z.number().gt(0).max(100),
+  }),
+  z.object({
+    ...rewardCommon,
+    type: z.literal("free_shipping"),
+    pointsCost: positivePoints,
+    maxShippingPrice: money.gt(0).nullable().default(null),
+  }),
   z.object({ ...rewardCommon, type: z.literal("free_product"), pointsCost: positivePoints, variantId: id }),
   z
     .object({
@@ -149,7 +168,11 @@ export const tiersSchema = z
     tiers.levels.forEach((level, index) => {
       const previous = tiers.levels[index - 1];
       if (previous && level.threshold <= previous.threshold) {
-        ctx.addIssue({ code: "custom", path: ["levels", index, "threshold"], message: "thresholds must increase from one tier to the next" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["levels", index, "threshold"],
+          message: "thresholds must increase from one tier to the next",
+        });
       }
       if (tiers.levels.findIndex((other) => other.id === level.id) !== index) {
         ctx.addIssue({ code: "custom", path: ["levels", index, "id"], message: `duplicate tier id "${level.id}"` });
@@ -163,9 +186,17 @@ export type TierLevel = z.infer<typeof tierLevelSchema>;
 export const expirySchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("never") }),
   /** Every point expires this many days after it was earned. */
-  z.object({ mode: z.literal("fixed"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt.max(3650)).max(10).default([30]) }),
+  z.object({
+    mode: z.literal("fixed"),
+    days: z.number().int().min(1).max(3650),
+    remindDaysBefore: z.array(nonNegativeInt.max(3650)).max(10).default([30]),
+  }),
   /** All of a member's points expire after this many days without earning. */
-  z.object({ mode: z.literal("inactivity"), days: z.number().int().min(1).max(3650), remindDaysBefore: z.array(nonNegativeInt.max(3650)).max(10).default([30]) }),
+  z.object({
+    mode: z.literal("inactivity"),
+    days: z.number().int().min(1).max(3650),
+    remindDaysBefore: z.array(nonNegativeInt.max(3650)).max(10).default([30]),
+  }),
 ]);
 
 /** Each fraud check can be turned off; what it does when it fires (block or hold) is fixed. */
@@ -174,7 +205,16 @@ export const referralFraudSchema = z.object({
   existingCustomer: z.boolean().default(true),
   disposableEmail: z.boolean().default(true),
   velocity: z
-    .object({ enabled: z.boolean().default(true), maxReferrals: z.number().int().min(1).max(1_000_000).default(5), windowHours: z.number().int().min(1).max(24 * 90).default(24) })
+    .object({
+      enabled: z.boolean().default(true),
+      maxReferrals: z.number().int().min(1).max(1_000_000).default(5),
+      windowHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(24),
+    })
     .default({ enabled: true, maxReferrals: 5, windowHours: 24 }),
 });
 
@@ -182,7 +222,10 @@ export const referralsSchema = z.object({
   enabled: z.boolean().default(false),
   /** What the referrer gets once the friend's first order qualifies: points, or a reward's code. */
   referrerReward: z
-    .discriminatedUnion("type", [z.object({ type: z.literal("points"), points: positivePoints }), z.object({ type: z.literal("reward"), rewardId: z.string().min(1).max(50) })])
+    .discriminatedUnion("type", [
+      z.object({ type: z.literal("points"), points: positivePoints }),
+      z.object({ type: z.literal("reward"), rewardId: z.string().min(1).max(50) }),
+    ])
     .default({ type: "points", points: 500 }),
   /** The friend's welcome discount, a one-time code for their first order. */
   refereeReward: z
@@ -219,9 +262,7 @@ export const programSchema = z
       })
       .strict(),
     rewards: z.array(rewardSchema).max(100).default([]),
-    redemptions: z
-      .object({ refundUnusedCodes: z.boolean().default(true) })
-      .default({ refundUnusedCodes: true }),
+    redemptions: z.object({ refundUnusedCodes: z.boolean().default(true) }).default({ refundUnusedCodes: true }),
     expiry: expirySchema,
     tiers: tiersSchema.default(tiersSchema.parse({})),
     referrals: referralsSchema.default(referralsSchema.parse({})),
@@ -245,7 +286,11 @@ export const programSchema = z
     }
     const referrerReward = program.referrals.referrerReward;
     if (referrerReward.type === "reward" && !program.rewards.some((reward) => reward.id === referrerReward.rewardId)) {
-      ctx.addIssue({ code: "custom", path: ["referrals", "referrerReward", "rewardId"], message: `no reward "${referrerReward.rewardId}" in the program` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["referrals", "referrerReward", "rewardId"],
+        message: `no reward "${referrerReward.rewardId}" in the program`,
+      });
     }
   });
 
@@ -286,7 +331,12 @@ export type ProgramParse = { ok: true; program: Program } | { ok: false; issues:
 export function parseProgram(input: unknown): ProgramParse {
   const bytes = new TextEncoder().encode(JSON.stringify(input) ?? "").length;
   if (bytes > MAX_PROGRAM_BYTES) {
-    return { ok: false, issues: [{ path: "", message: `the program is ${Math.ceil(bytes / 1024)} KB; at most ${MAX_PROGRAM_BYTES / 1024} KB` }] };
+    return {
+      ok: false,
+      issues: [
+        { path: "", message: `the program is ${Math.ceil(bytes / 1024)} KB; at most ${MAX_PROGRAM_BYTES / 1024} KB` },
+      ],
+    };
   }
   const result = programSchema.safeParse(input);
   if (result.success) return { ok: true, program: result.data };

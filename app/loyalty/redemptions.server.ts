@@ -40,7 +40,10 @@ const memberRequestKey = (memberId: string, key: string) => `member:${memberId}:
 type RedeemInput = { customerId: string; rewardId: string; points?: number; requestKey: string; now: Date };
 
 /** A retry asks for what the first request asked: the same customer, reward and (variable reward) points. */
-function sameRedemptionRequest(earlier: Redemption & { member: { shopifyCustomerId: string | null } }, input: RedeemInput): boolean {
+function sameRedemptionRequest(
+  earlier: Redemption & { member: { shopifyCustomerId: string | null } },
+  input: RedeemInput,
+): boolean {
   const variable = (earlier.reward as unknown as Reward).type === "variable";
   return (
     earlier.member.shopifyCustomerId === input.customerId &&
@@ -68,7 +71,9 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
     }));
   if (earlier) {
     const { member: _member, ...redemption } = earlier;
-    return sameRedemptionRequest(earlier, input) ? { status: "duplicate", redemption } : { status: "idempotency_key_reused" };
+    return sameRedemptionRequest(earlier, input)
+      ? { status: "duplicate", redemption }
+      : { status: "idempotency_key_reused" };
   }
   const reward = shop.program.rewards.find((r) => r.id === input.rewardId);
   if (!reward) return { status: "unknown_reward" };
@@ -128,10 +133,20 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
  * A reward given, not bought (a referrer's prize): a redemption that spent no points, its code
  * made by the same outbox task as a bought one. The key makes it once.
  */
-export async function grantReward(tx: Tx, shop: LoadedShop, memberId: string, reward: Reward, requestKey: string, now: Date): Promise<Redemption> {
+export async function grantReward(
+  tx: Tx,
+  shop: LoadedShop,
+  memberId: string,
+  reward: Reward,
+  requestKey: string,
+  now: Date,
+): Promise<Redemption> {
   const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } });
   if (existing) return existing;
-  const amount = reward.type === "variable" ? Math.round((reward.minPoints / reward.pointsPerStep) * reward.amountPerStep * 100) / 100 : null;
+  const amount =
+    reward.type === "variable"
+      ? Math.round((reward.minPoints / reward.pointsPerStep) * reward.amountPerStep * 100) / 100
+      : null;
   const redemption = await tx.redemption.create({
     data: {
       shopId: shop.id,
@@ -146,7 +161,12 @@ export async function grantReward(tx: Tx, shop: LoadedShop, memberId: string, re
     },
   });
   await tx.outboxTask.create({
-    data: { shopId: shop.id, topic: "create_discount", key: `redemption:${redemption.id}:create`, payload: { redemptionId: redemption.id } },
+    data: {
+      shopId: shop.id,
+      topic: "create_discount",
+      key: `redemption:${redemption.id}:create`,
+      payload: { redemptionId: redemption.id },
+    },
   });
   return redemption;
 }
@@ -158,14 +178,25 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
     data: { status: "active", shopifyDiscountId },
   });
   if (!count) return;
-  const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId }, include: { member: { select: { balance: true } } } });
-  await queueFlowEvent(tx, redemption.shopId, "rewardRedeemed", `redeemed:${redemption.id}`, redemption.memberId, {
-    "Reward name": (redemption.reward as unknown as Reward).name,
-    "Points spent": fromBigInt(redemption.pointsSpent),
-    "Discount code": redemption.code,
-    "Code expires at": redemption.endsAt.toISOString(),
-    "Points balance": fromBigInt(redemption.member.balance),
-  }, now);
+  const redemption = await tx.redemption.findUniqueOrThrow({
+    where: { id: redemptionId },
+    include: { member: { select: { balance: true } } },
+  });
+  await queueFlowEvent(
+    tx,
+    redemption.shopId,
+    "rewardRedeemed",
+    `redeemed:${redemption.id}`,
+    redemption.memberId,
+    {
+      "Reward name": (redemption.reward as unknown as Reward).name,
+      "Points spent": fromBigInt(redemption.pointsSpent),
+      "Discount code": redemption.code,
+      "Code expires at": redemption.endsAt.toISOString(),
+      "Points balance": fromBigInt(redemption.member.balance),
+    },
+    now,
+  );
 }
 
 /** Gives the points of a redemption back (the code failed, or expired unused), once. */
@@ -190,7 +221,10 @@ export async function failRedemption(tx: Tx, shop: LoadedShop, redemptionId: str
   const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId } });
   if (redemption.status !== "pending") return;
   await refundRedemption(tx, shop, redemption, `discount code not created: ${reason}`, now);
-  await tx.redemption.update({ where: { id: redemption.id }, data: { status: "failed", failureReason: reason.slice(0, 500) } });
+  await tx.redemption.update({
+    where: { id: redemption.id },
+    data: { status: "failed", failureReason: reason.slice(0, 500) },
+  });
 }
 
 /** An order used these codes: their redemptions are spent. */

@@ -10,7 +10,16 @@ import type { ReferralSignal } from "./referral-signals";
  * Every query is scoped by the shop's id. The decisions themselves live in referrals.server.ts.
  */
 
-export const REFERRAL_STATUSES = ["awaiting_order", "qualifying", "held", "capped", "void", "rejected", "rewarded", "reversed"] as const;
+export const REFERRAL_STATUSES = [
+  "awaiting_order",
+  "qualifying",
+  "held",
+  "capped",
+  "void",
+  "rejected",
+  "rewarded",
+  "reversed",
+] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** The list's filters, each a group of statuses the merchant thinks of as one. */
@@ -57,7 +66,10 @@ export interface ReferralRow {
   referrer: { id: string; email: string | null; name: string | null };
   /** The friend's Shopify customer id: Tally keeps no other detail of a friend on the referral. */
   refereeCustomerId: string;
-  order: { name: string | null; /** Points-eligible amount in whole currency units, for display. */ amount: number } | null;
+  order: {
+    name: string | null;
+    /** Points-eligible amount in whole currency units, for display. */ amount: number;
+  } | null;
   qualifiesAt: Date | null;
   rewardedAt: Date | null;
   reviewable: boolean;
@@ -71,7 +83,8 @@ export interface ReferralListPage {
 
 const cursorSchema = z.object({ at: z.iso.datetime(), id: z.string().min(1).max(100) });
 
-const encodeCursor = (row: { createdAt: Date; id: string }) => Buffer.from(JSON.stringify({ at: row.createdAt.toISOString(), id: row.id })).toString("base64url");
+const encodeCursor = (row: { createdAt: Date; id: string }) =>
+  Buffer.from(JSON.stringify({ at: row.createdAt.toISOString(), id: row.id })).toString("base64url");
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
   let json: unknown;
@@ -86,7 +99,11 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 }
 
 /** One page of the shop's referrals, newest first, with the referrer and the friend's first order. */
-export async function listReferrals(db: PrismaClient, shopId: string, input: ListReferralsOptions): Promise<ReferralListPage> {
+export async function listReferrals(
+  db: PrismaClient,
+  shopId: string,
+  input: ListReferralsOptions,
+): Promise<ReferralListPage> {
   const parsed = listReferralsOptionsSchema.safeParse(input);
   if (!parsed.success) throw new ReferralListRequestError(parsed.error.issues.map((issue) => issue.message).join("; "));
   const { status, after, before, limit } = parsed.data;
@@ -100,7 +117,9 @@ export async function listReferrals(db: PrismaClient, shopId: string, input: Lis
     where: {
       shopId,
       status: { in: REFERRAL_FILTERS[status] },
-      ...(position && { OR: [{ createdAt: { [beyond]: position.at } }, { createdAt: position.at, id: { [beyond]: position.id } }] }),
+      ...(position && {
+        OR: [{ createdAt: { [beyond]: position.at } }, { createdAt: position.at, id: { [beyond]: position.id } }],
+      }),
     },
     orderBy: [{ createdAt: order }, { id: order }],
     take: limit + 1,
@@ -111,7 +130,12 @@ export async function listReferrals(db: PrismaClient, shopId: string, input: Lis
   if (backwards) page.reverse();
   // Referral.orderId has no relation in the schema: the orders are read by id, in the shop.
   const orderIds = page.map((row) => row.orderId).filter((id): id is string => id !== null);
-  const orders = orderIds.length ? await db.order.findMany({ where: { shopId, id: { in: orderIds } }, select: { id: true, name: true, eligibleCents: true, currencyCode: true } }) : [];
+  const orders = orderIds.length
+    ? await db.order.findMany({
+        where: { shopId, id: { in: orderIds } },
+        select: { id: true, name: true, eligibleCents: true, currencyCode: true },
+      })
+    : [];
   const orderById = new Map(orders.map((order) => [order.id, order]));
   const first = page[0];
   const last = page[page.length - 1];
@@ -127,7 +151,12 @@ export async function listReferrals(db: PrismaClient, shopId: string, input: Lis
         signals: row.signals as unknown as ReferralSignal[],
         referrer: { id: row.referrer.id, email: row.referrer.email, name: name || null },
         refereeCustomerId: row.refereeCustomerId,
-        order: order ? { name: order.name, amount: totalInUnits([{ currencyCode: order.currencyCode, minorUnits: order.eligibleCents }]) } : null,
+        order: order
+          ? {
+              name: order.name,
+              amount: totalInUnits([{ currencyCode: order.currencyCode, minorUnits: order.eligibleCents }]),
+            }
+          : null,
         qualifiesAt: row.qualifiesAt,
         rewardedAt: row.rewardedAt,
         reviewable: REVIEWABLE_STATUSES.includes(row.status as ReferralStatus),
@@ -157,7 +186,11 @@ export interface ReferralFigures {
   awaitingReview: number;
 }
 
-export async function referralFigures(db: PrismaClient, shopId: string, range: DashboardRange): Promise<ReferralFigures> {
+export async function referralFigures(
+  db: PrismaClient,
+  shopId: string,
+  range: DashboardRange,
+): Promise<ReferralFigures> {
   const { from, to } = range;
   const orderDate = Prisma.sql`COALESCE(o."placedAt", o."paidAt")`;
   const [visits, [counts], revenue] = await Promise.all([

@@ -74,7 +74,10 @@ export function canonicalPhone(phone: string): string {
 }
 
 export function canonicalAddress(address: Address): string | null {
-  const line = (address.address1 ?? "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  const line = (address.address1 ?? "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
   const zip = (address.zip ?? "").toLowerCase().replace(/\s+/g, "");
   if (!line || !zip) return null;
   return `${line}|${zip}|${(address.countryCode ?? "").toLowerCase()}`;
@@ -82,22 +85,41 @@ export function canonicalAddress(address: Address): string | null {
 
 export const isDisposableEmail = (email: string) => !MailChecker.isValid(email);
 
-export function referralSignals(settings: Referrals["fraud"], referrer: PartyFacts, referee: PartyFacts, context: ReferralContext): ReferralSignal[] {
+export function referralSignals(
+  settings: Referrals["fraud"],
+  referrer: PartyFacts,
+  referee: PartyFacts,
+  context: ReferralContext,
+): ReferralSignal[] {
   const signals: ReferralSignal[] = [];
   const add = (kind: SignalKind, detail: string) => signals.push({ kind, severity: SEVERITY[kind], detail });
   if (settings.selfReferral) {
-    if (referrer.customerId && referrer.customerId === referee.customerId) add("same_customer", "the referee is the referrer");
-    if (referrer.email && referee.email && canonicalEmail(referrer.email) === canonicalEmail(referee.email)) add("same_email", "the same mailbox");
-    if (referrer.phone && referee.phone && canonicalPhone(referrer.phone).length >= 6 && canonicalPhone(referrer.phone) === canonicalPhone(referee.phone)) {
+    if (referrer.customerId && referrer.customerId === referee.customerId)
+      add("same_customer", "the referee is the referrer");
+    if (referrer.email && referee.email && canonicalEmail(referrer.email) === canonicalEmail(referee.email))
+      add("same_email", "the same mailbox");
+    if (
+      referrer.phone &&
+      referee.phone &&
+      canonicalPhone(referrer.phone).length >= 6 &&
+      canonicalPhone(referrer.phone) === canonicalPhone(referee.phone)
+    ) {
       add("same_phone", "the same phone number");
     }
-    if (referee.paymentFingerprints.some((print) => referrer.paymentFingerprints.includes(print))) add("same_payment", "the same payment method");
-    if (referee.addressKeys.some((key) => referrer.addressKeys.includes(key))) add("same_address", "the same shipping address");
+    if (referee.paymentFingerprints.some((print) => referrer.paymentFingerprints.includes(print)))
+      add("same_payment", "the same payment method");
+    if (referee.addressKeys.some((key) => referrer.addressKeys.includes(key)))
+      add("same_address", "the same shipping address");
   }
-  if (settings.existingCustomer && context.refereePriorOrders > 0) add("existing_customer", `${context.refereePriorOrders} earlier paid order(s)`);
-  if (settings.disposableEmail && referee.email && isDisposableEmail(referee.email)) add("disposable_email", "a throwaway email domain");
+  if (settings.existingCustomer && context.refereePriorOrders > 0)
+    add("existing_customer", `${context.refereePriorOrders} earlier paid order(s)`);
+  if (settings.disposableEmail && referee.email && isDisposableEmail(referee.email))
+    add("disposable_email", "a throwaway email domain");
   if (settings.velocity.enabled && context.recentReferralsFromSameSource >= settings.velocity.maxReferrals) {
-    add("velocity", `${context.recentReferralsFromSameSource} referrals from the same source in ${settings.velocity.windowHours} h`);
+    add(
+      "velocity",
+      `${context.recentReferralsFromSameSource} referrals from the same source in ${settings.velocity.windowHours} h`,
+    );
   }
   return signals;
 }

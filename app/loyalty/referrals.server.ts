@@ -30,10 +30,16 @@ function newReferralCode(): string {
 export async function ensureReferralCode(db: PrismaClient, shopId: string, shopifyCustomerId: string): Promise<string> {
   await db.member.createMany({ data: [{ shopId, shopifyCustomerId }], skipDuplicates: true });
   for (let attempt = 0; attempt < 5; attempt++) {
-    const member = await db.member.findUniqueOrThrow({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId } }, select: { id: true, referralCode: true } });
+    const member = await db.member.findUniqueOrThrow({
+      where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId } },
+      select: { id: true, referralCode: true },
+    });
     if (member.referralCode) return member.referralCode;
     try {
-      await db.member.updateMany({ where: { id: member.id, referralCode: null }, data: { referralCode: newReferralCode() } });
+      await db.member.updateMany({
+        where: { id: member.id, referralCode: null },
+        data: { referralCode: newReferralCode() },
+      });
     } catch (error) {
       // Another member drew the same code: draw again.
       if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
@@ -43,7 +49,8 @@ export async function ensureReferralCode(db: PrismaClient, shopId: string, shopi
 }
 
 /** Identifies the friend's offer a referrer's Shopify discount was made for: a new offer, new discounts. */
-export const refereeOfferKey = (program: Program) => createHash("sha256").update(JSON.stringify(program.referrals.refereeReward)).digest("hex").slice(0, 16);
+export const refereeOfferKey = (program: Program) =>
+  createHash("sha256").update(JSON.stringify(program.referrals.refereeReward)).digest("hex").slice(0, 16);
 
 export const referralLink = (code: string) => ({ code, path: `/apps/tally/r/${code}` });
 
@@ -71,7 +78,10 @@ export async function recordReferralVisit(
   if (!referrer || referrer.deletedAt) return null;
   const sourceHash = visitorAddress ? keyedHash(visitorAddress) : null;
   await db.referralVisit.create({ data: { shopId: shop.id, code, sourceHash } });
-  return { code, offerLive: Boolean(referrer.refereeDiscountId) && referrer.refereeOfferKey === refereeOfferKey(shop.program) };
+  return {
+    code,
+    offerLive: Boolean(referrer.refereeDiscountId) && referrer.refereeOfferKey === refereeOfferKey(shop.program),
+  };
 }
 
 export interface PaidOrderForReferral {
@@ -96,7 +106,12 @@ function addressKeyOf(shopId: string, shippingAddress: PaidOrderForReferral["shi
 const ADDRESSES_KEPT = 5;
 
 /** Keeps the member's latest shipping addresses (as keyed hashes) for when they refer a friend. */
-export async function rememberShippingAddress(tx: Tx, shopId: string, memberId: string, shippingAddress: PaidOrderForReferral["shippingAddress"]) {
+export async function rememberShippingAddress(
+  tx: Tx,
+  shopId: string,
+  memberId: string,
+  shippingAddress: PaidOrderForReferral["shippingAddress"],
+) {
   const key = addressKeyOf(shopId, shippingAddress);
   if (!key) return;
   // One statement on the orders/paid path, and none when the address is already the latest.
@@ -116,12 +131,25 @@ async function referrerByCode(tx: Tx, shopId: string, codes: (string | null)[]) 
  * friend is theirs from now on, and their first paid order decides the reward. Runs in the
  * customers/create transaction; the first attribution of a friend wins.
  */
-export async function attributeSignup(tx: Tx, shop: LoadedShop, customer: { customerId: string; referralCode: string | null }) {
+export async function attributeSignup(
+  tx: Tx,
+  shop: LoadedShop,
+  customer: { customerId: string; referralCode: string | null },
+) {
   if (!referralsOn(shop) || !customer.referralCode) return null;
   const referrer = await referrerByCode(tx, shop.id, [customer.referralCode]);
   if (!referrer) return null;
   const { count } = await tx.referral.createMany({
-    data: [{ shopId: shop.id, referrerId: referrer.id, refereeCustomerId: customer.customerId, code: referrer.referralCode!, source: "signup", status: "awaiting_order" }],
+    data: [
+      {
+        shopId: shop.id,
+        referrerId: referrer.id,
+        refereeCustomerId: customer.customerId,
+        code: referrer.referralCode!,
+        source: "signup",
+        status: "awaiting_order",
+      },
+    ],
     skipDuplicates: true,
   });
   return count ? referrer.referralCode : null;
@@ -135,7 +163,9 @@ export async function attributeSignup(tx: Tx, shop: LoadedShop, customer: { cust
 export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrderForReferral) {
   const settings = shop.program.referrals;
   if (!referralsOn(shop) || !order.customerId) return null;
-  const atSignup = await tx.referral.findUnique({ where: { shopId_refereeCustomerId: { shopId: shop.id, refereeCustomerId: order.customerId } } });
+  const atSignup = await tx.referral.findUnique({
+    where: { shopId_refereeCustomerId: { shopId: shop.id, refereeCustomerId: order.customerId } },
+  });
   if (atSignup && atSignup.status !== "awaiting_order") return null;
   const referrer = atSignup
     ? await tx.member.findFirst({ where: { id: atSignup.referrerId, deletedAt: null } })
@@ -143,16 +173,36 @@ export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrd
   if (!referrer) return null;
   const code = referrer.referralCode!;
   const priorOrders = await tx.order.count({
-    where: { shopId: shop.id, shopifyCustomerId: order.customerId, paidAt: { not: null }, test: false, placedAt: { lt: order.placedAt } },
+    where: {
+      shopId: shop.id,
+      shopifyCustomerId: order.customerId,
+      paidAt: { not: null },
+      test: false,
+      placedAt: { lt: order.placedAt },
+    },
   });
   // Velocity: referrals shipped to the same address within the window, whoever referred them.
   const addressKey = addressKeyOf(shop.id, order.shippingAddress);
   const windowStart = new Date(order.placedAt.getTime() - settings.fraud.velocity.windowHours * 3_600_000);
-  const recent = addressKey ? await tx.referral.count({ where: { shopId: shop.id, addressKey, createdAt: { gte: windowStart } } }) : 0;
+  const recent = addressKey
+    ? await tx.referral.count({ where: { shopId: shop.id, addressKey, createdAt: { gte: windowStart } } })
+    : 0;
   const signals = referralSignals(
     settings.fraud,
-    { customerId: referrer.shopifyCustomerId, email: referrer.email, phone: referrer.phone, addressKeys: referrer.addressKeys, paymentFingerprints: [] },
-    { customerId: order.customerId, email: order.email, phone: order.phone, addressKeys: addressKey ? [addressKey] : [], paymentFingerprints: [] },
+    {
+      customerId: referrer.shopifyCustomerId,
+      email: referrer.email,
+      phone: referrer.phone,
+      addressKeys: referrer.addressKeys,
+      paymentFingerprints: [],
+    },
+    {
+      customerId: order.customerId,
+      email: order.email,
+      phone: order.phone,
+      addressKeys: addressKey ? [addressKey] : [],
+      paymentFingerprints: [],
+    },
     { refereePriorOrders: priorOrders, recentReferralsFromSameSource: recent },
   );
   const verdict = referralVerdict(signals);
@@ -165,7 +215,10 @@ export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrd
     qualifiesAt: new Date(order.placedAt.getTime() + settings.holdDays * DAY_MS),
   };
   if (atSignup) {
-    const { count } = await tx.referral.updateMany({ where: { id: atSignup.id, status: "awaiting_order" }, data: decided });
+    const { count } = await tx.referral.updateMany({
+      where: { id: atSignup.id, status: "awaiting_order" },
+      data: decided,
+    });
     return count ? code : null;
   }
   const { count } = await tx.referral.createMany({
@@ -175,7 +228,8 @@ export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrd
         referrerId: referrer.id,
         refereeCustomerId: order.customerId,
         code,
-        source: order.referralCode && normalizeReferralCode(order.referralCode) === code ? "cart_attribute" : "discount_code",
+        source:
+          order.referralCode && normalizeReferralCode(order.referralCode) === code ? "cart_attribute" : "discount_code",
         ...decided,
       },
     ],
@@ -187,7 +241,10 @@ export async function attributeReferral(tx: Tx, shop: LoadedShop, order: PaidOrd
 /** The friend's order was cancelled or refunded down to nothing that earns. */
 async function orderUndone(tx: Tx, orderId: string): Promise<boolean> {
   const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { refunds: true } });
-  const refunded = refundedAmount(order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]), minorUnitDigits(order.currencyCode));
+  const refunded = refundedAmount(
+    order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]),
+    minorUnitDigits(order.currencyCode),
+  );
   return order.cancelledAt !== null || refunded >= order.eligibleCents;
 }
 
@@ -233,14 +290,22 @@ async function lockReferral(tx: Tx, id: string): Promise<Referral> {
  * rewarded, the friend's first order's cards are compared with the referrer's recent orders'. A
  * shared card is a hard signal. Null when the check could not run now and should be tried again.
  */
-export type CardCheck = (shopDomain: string, refereeOrderId: string, referrerCustomerId: string) => Promise<{ referee: string[]; referrer: string[] } | null>;
+export type CardCheck = (
+  shopDomain: string,
+  refereeOrderId: string,
+  referrerCustomerId: string,
+) => Promise<{ referee: string[]; referrer: string[] } | null>;
 
 /**
  * Rewards the referrers whose friends' first orders are past the hold: once (keyed by the
  * referral), only if the order was not cancelled or refunded in full, not paid with the
  * referrer's card, within the monthly cap, and not while soft signals await the merchant's review.
  */
-export async function settleReferrals(db: PrismaClient, now: Date, cardsOf: CardCheck): Promise<{ rewarded: number; points: number }> {
+export async function settleReferrals(
+  db: PrismaClient,
+  now: Date,
+  cardsOf: CardCheck,
+): Promise<{ rewarded: number; points: number }> {
   const report = { rewarded: 0, points: 0 };
   const due = await db.referral.findMany({
     where: { status: "qualifying", qualifiesAt: { lte: now } },
@@ -252,23 +317,48 @@ export async function settleReferrals(db: PrismaClient, now: Date, cardsOf: Card
     if (!shop) continue;
     let cardSignals: ReferralSignal[] = [];
     if (shop.program.referrals.fraud.selfReferral && candidate.referrer.shopifyCustomerId) {
-      const order = await db.order.findUniqueOrThrow({ where: { id: candidate.orderId! }, select: { shopifyOrderId: true } });
+      const order = await db.order.findUniqueOrThrow({
+        where: { id: candidate.orderId! },
+        select: { shopifyOrderId: true },
+      });
       const cards = await cardsOf(candidate.shop.domain, order.shopifyOrderId, candidate.referrer.shopifyCustomerId);
       if (!cards) continue;
-      const party = (paymentFingerprints: string[]) => ({ customerId: null, email: null, phone: null, addressKeys: [], paymentFingerprints });
-      cardSignals = referralSignals(shop.program.referrals.fraud, party(cards.referrer), party(cards.referee), { refereePriorOrders: 0, recentReferralsFromSameSource: 0 });
+      const party = (paymentFingerprints: string[]) => ({
+        customerId: null,
+        email: null,
+        phone: null,
+        addressKeys: [],
+        paymentFingerprints,
+      });
+      cardSignals = referralSignals(shop.program.referrals.fraud, party(cards.referrer), party(cards.referee), {
+        refereePriorOrders: 0,
+        recentReferralsFromSameSource: 0,
+      });
     }
     await inTransaction(db, async (tx) => {
       const referral = await lockReferral(tx, candidate.id);
       if (referral.status !== "qualifying") return;
       const setStatus = (status: string, signals?: ReferralSignal[]) =>
-        tx.referral.update({ where: { id: referral.id }, data: { status, ...(signals ? { signals: signals as unknown as Prisma.InputJsonValue } : {}) } });
+        tx.referral.update({
+          where: { id: referral.id },
+          data: { status, ...(signals ? { signals: signals as unknown as Prisma.InputJsonValue } : {}) },
+        });
       if (await orderUndone(tx, referral.orderId!)) return void (await setStatus("void"));
-      if (cardSignals.length) return void (await setStatus("rejected", [...(referral.signals as unknown as ReferralSignal[]), ...cardSignals]));
+      if (cardSignals.length)
+        return void (await setStatus("rejected", [
+          ...(referral.signals as unknown as ReferralSignal[]),
+          ...cardSignals,
+        ]));
       if ((referral.signals as unknown[]).length) return void (await setStatus("held"));
       const cap = shop.program.referrals.monthlyCapPerReferrer;
       const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-      const rewardedThisMonth = await tx.referral.count({ where: { referrerId: referral.referrerId, status: { in: ["rewarded", "reversed"] }, rewardedAt: { gte: monthStart } } });
+      const rewardedThisMonth = await tx.referral.count({
+        where: {
+          referrerId: referral.referrerId,
+          status: { in: ["rewarded", "reversed"] },
+          rewardedAt: { gte: monthStart },
+        },
+      });
       if (cap !== null && rewardedThisMonth >= cap) return void (await setStatus("capped"));
       report.points += await rewardReferrer(tx, shop, referral, now);
       report.rewarded++;
@@ -283,14 +373,20 @@ export async function settleReferrals(db: PrismaClient, now: Date, cardsOf: Card
  * cancellation's transaction. A catalog prize's code is not recalled (it may be spent already).
  */
 export async function undoReferralForOrder(tx: Tx, shop: LoadedShop, orderId: string, now: Date) {
-  const referral = await tx.referral.findFirst({ where: { orderId, status: { in: ["qualifying", "held", "capped", "rewarded"] } }, select: { id: true } });
+  const referral = await tx.referral.findFirst({
+    where: { orderId, status: { in: ["qualifying", "held", "capped", "rewarded"] } },
+    select: { id: true },
+  });
   if (!referral || !(await orderUndone(tx, orderId))) return;
   const current = await lockReferral(tx, referral.id);
   if (current.status !== "rewarded") {
-    if (["qualifying", "held", "capped"].includes(current.status)) await tx.referral.update({ where: { id: current.id }, data: { status: "void" } });
+    if (["qualifying", "held", "capped"].includes(current.status))
+      await tx.referral.update({ where: { id: current.id }, data: { status: "void" } });
     return;
   }
-  const reward = await tx.ledgerEntry.findUnique({ where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: `referral:${current.id}:reward` } } });
+  const reward = await tx.ledgerEntry.findUnique({
+    where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: `referral:${current.id}:reward` } },
+  });
   if (reward) {
     await debit(tx, await lockMember(tx, current.referrerId), {
       key: `referral:${current.id}:reverse`,
@@ -312,7 +408,13 @@ export type ReviewDecision = "approve" | "reject";
  * The merchant's decision on a referral held for review (soft signals) or over the monthly cap:
  * approve rewards the referrer now (once), reject closes it. False when it is not awaiting review.
  */
-export async function reviewReferral(db: PrismaClient, shopId: string, referralId: string, decision: ReviewDecision, now: Date): Promise<boolean> {
+export async function reviewReferral(
+  db: PrismaClient,
+  shopId: string,
+  referralId: string,
+  decision: ReviewDecision,
+  now: Date,
+): Promise<boolean> {
   return inTransaction(db, async (tx) => {
     const found = await tx.referral.findFirst({ where: { id: referralId, shopId }, select: { id: true } });
     if (!found) return false;

@@ -34,7 +34,13 @@ export async function tierMetrics(
     return metrics;
   }
   const orders = await db.order.findMany({
-    where: { memberId: { in: memberIds }, paidAt: { not: null }, test: false, cancelledAt: null, ...(start ? { placedAt: { gte: start } } : {}) },
+    where: {
+      memberId: { in: memberIds },
+      paidAt: { not: null },
+      test: false,
+      cancelledAt: null,
+      ...(start ? { placedAt: { gte: start } } : {}),
+    },
     select: { memberId: true, eligibleCents: true, currencyCode: true, refunds: { select: { lines: true } } },
   });
   for (const order of orders) {
@@ -45,9 +51,16 @@ export async function tierMetrics(
 }
 
 /** What an order counts towards amount_spent, net of its refunds, in thousandths of its currency unit. */
-function amountSpent(order: { eligibleCents: bigint; currencyCode: string | null; refunds: { lines: Prisma.JsonValue }[] }): bigint {
+function amountSpent(order: {
+  eligibleCents: bigint;
+  currencyCode: string | null;
+  refunds: { lines: Prisma.JsonValue }[];
+}): bigint {
   const digits = minorUnitDigits(order.currencyCode);
-  const refunded = refundedAmount(order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]), digits);
+  const refunded = refundedAmount(
+    order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]),
+    digits,
+  );
   const kept = order.eligibleCents - refunded;
   return kept > 0n ? rescaleMinorUnits(kept, digits, AMOUNT_METRIC_DIGITS) : 0n;
 }
@@ -76,11 +89,19 @@ export async function evaluateMemberTier(
  * kind of row for all of them (tiers, tier changes, Flow events, entry bonuses with their lots
  * and balances, syncs), so a mass re-evaluation costs a few statements per hundred movers.
  */
-export async function moveTiers(tx: Tx, shop: LoadedShop, members: { member: LockedMember; metric: number }[], now: Date, cause: EvaluationCause) {
+export async function moveTiers(
+  tx: Tx,
+  shop: LoadedShop,
+  members: { member: LockedMember; metric: number }[],
+  now: Date,
+  cause: EvaluationCause,
+) {
   const tiers = shop.program.tiers;
   const moves = members.flatMap(({ member, metric }) => {
     const current: TierState = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
-    const next = tiers.levels.length ? decideTier(tiers, current, metric, now, cause) : { tierId: null, heldUntil: null };
+    const next = tiers.levels.length
+      ? decideTier(tiers, current, metric, now, cause)
+      : { tierId: null, heldUntil: null };
     const same = next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime();
     return same ? [] : [{ member, metric, current, next }];
   });
@@ -94,7 +115,9 @@ export async function moveTiers(tx: Tx, shop: LoadedShop, members: { member: Loc
     member.tierId = next.tierId;
     member.tierHeldUntil = next.heldUntil;
   }
-  const changes = moves.filter((move) => move.next.tierId !== move.current.tierId).map((move) => ({ ...move, changeId: randomUUID() }));
+  const changes = moves
+    .filter((move) => move.next.tierId !== move.current.tierId)
+    .map((move) => ({ ...move, changeId: randomUUID() }));
   if (!changes.length) return;
   await tx.$executeRaw`
     INSERT INTO "TierChange" (id, "shopId", "memberId", "fromTierId", "toTierId", cause, metric, "createdAt")
@@ -120,18 +143,33 @@ export async function moveTiers(tx: Tx, shop: LoadedShop, members: { member: Loc
     })),
     now,
   );
-  await grantEntryBonuses(tx, shop, changes.flatMap(({ member, next }) => {
-    const reached = tiers.levels.find((level) => level.id === next.tierId);
-    return reached && reached.entryBonusPoints > 0 ? [{ member, tier: reached }] : [];
-  }), now);
-  await queueMemberSyncs(tx, shop.id, changes.map((change) => change.member.id), now);
+  await grantEntryBonuses(
+    tx,
+    shop,
+    changes.flatMap(({ member, next }) => {
+      const reached = tiers.levels.find((level) => level.id === next.tierId);
+      return reached && reached.entryBonusPoints > 0 ? [{ member, tier: reached }] : [];
+    }),
+    now,
+  );
+  await queueMemberSyncs(
+    tx,
+    shop.id,
+    changes.map((change) => change.member.id),
+    now,
+  );
 }
 
 /**
  * A tier's entry bonus, the first time each member reaches it (keyed `tier-entry:<member>:<tier>`):
  * entry, lot and balance in one statement, as credit() writes them one at a time.
  */
-async function grantEntryBonuses(tx: Tx, shop: LoadedShop, bonuses: { member: LockedMember; tier: TierLevel }[], now: Date) {
+async function grantEntryBonuses(
+  tx: Tx,
+  shop: LoadedShop,
+  bonuses: { member: LockedMember; tier: TierLevel }[],
+  now: Date,
+) {
   if (!bonuses.length) return;
   const keyOf = ({ member, tier }: (typeof bonuses)[number]) => `tier-entry:${member.id}:${tier.id}`;
   const granted = await tx.$queryRaw<{ memberId: string }[]>`
@@ -155,7 +193,12 @@ async function grantEntryBonuses(tx: Tx, shop: LoadedShop, bonuses: { member: Lo
   const grantedTo = new Set(granted.map((row) => row.memberId));
   const credited = bonuses.filter(({ member }) => grantedTo.has(member.id));
   for (const { member, tier } of credited) member.balance += tier.entryBonusPoints;
-  await queueMemberSyncs(tx, shop.id, credited.map(({ member }) => member.id), now);
+  await queueMemberSyncs(
+    tx,
+    shop.id,
+    credited.map(({ member }) => member.id),
+    now,
+  );
   await queueFlowEvents(
     tx,
     shop.id,
@@ -210,7 +253,12 @@ export async function reevaluateTiers(
     if (!batch.length) break;
     // One query decides the batch; only members whose tier moves are locked and written, a
     // chunk per transaction (one commit per mover made a mass change slow).
-    const metrics = await tierMetrics(db, shop, batch.map((member) => member.id), now);
+    const metrics = await tierMetrics(
+      db,
+      shop,
+      batch.map((member) => member.id),
+      now,
+    );
     const movers = batch.filter((member) => {
       const current = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
       const next = shop.program.tiers.levels.length
@@ -225,7 +273,13 @@ export async function reevaluateTiers(
         const locked = await lockMembers(tx, chunk);
         // Re-read under the locks: an order may have moved a member meanwhile.
         const fresh = await tierMetrics(tx, shop, chunk, now);
-        await moveTiers(tx, shop, locked.map((member) => ({ member, metric: fresh.get(member.id) ?? 0 })), now, "period");
+        await moveTiers(
+          tx,
+          shop,
+          locked.map((member) => ({ member, metric: fresh.get(member.id) ?? 0 })),
+          now,
+          "period",
+        );
       });
     }
     cursor = batch[batch.length - 1]!.id;

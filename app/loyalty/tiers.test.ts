@@ -41,18 +41,28 @@ describe("deciding a member's tier", () => {
     const gold = { tierId: "gold", heldUntil: new Date("2027-01-01T00:00:00Z") };
     expect(decideTier(config, gold, 120, now, "period")).toEqual(gold);
     expect(decideTier(config, gold, 120, new Date("2027-01-01T00:00:01Z"), "period").tierId).toBe("silver");
-    expect(decideTier(config, gold, 0, new Date("2027-02-01T00:00:00Z"), "period")).toEqual({ tierId: null, heldUntil: null });
+    expect(decideTier(config, gold, 0, new Date("2027-02-01T00:00:00Z"), "period")).toEqual({
+      tierId: null,
+      heldUntil: null,
+    });
   });
 
   it("does not let a refund demote unless the program says so", () => {
     const config = tiers({ retention: "none" });
     const gold = { tierId: "gold", heldUntil: null };
     expect(decideTier(config, gold, 200, now, "refund")).toEqual(gold);
-    expect(decideTier(tiers({ retention: "none", refundsDemote: true }), gold, 200, now, "refund").tierId).toBe("silver");
+    expect(decideTier(tiers({ retention: "none", refundsDemote: true }), gold, 200, now, "refund").tierId).toBe(
+      "silver",
+    );
   });
 
   it("refuses thresholds that do not increase", () => {
-    const result = tiersSchema.safeParse({ levels: [{ id: "a", name: "A", threshold: 100 }, { id: "b", name: "B", threshold: 100 }] });
+    const result = tiersSchema.safeParse({
+      levels: [
+        { id: "a", name: "A", threshold: 100 },
+        { id: "b", name: "B", threshold: 100 },
+      ],
+    });
     expect(result.success).toBe(false);
   });
 });

@@ -41,7 +41,8 @@ export function metricForDisplay(metric: Tiers["metric"], value: number): number
 /** The highest tier whose threshold the metric reaches. */
 export function qualifyingTier(tiers: Pick<Tiers, "levels" | "metric">, metric: number): TierLevel | null {
   let reached: TierLevel | null = null;
-  for (const level of tiers.levels) if (metric >= thresholdInMetricUnits(tiers.metric, level.threshold)) reached = level;
+  for (const level of tiers.levels)
+    if (metric >= thresholdInMetricUnits(tiers.metric, level.threshold)) reached = level;
   return reached;
 }
 
@@ -52,8 +53,15 @@ export interface TierState {
   heldUntil: Date | null;
 }
 
-export function decideTier(tiers: Tiers, current: TierState, metric: number, now: Date, cause: EvaluationCause): TierState {
-  const rank = (tierId: string | null) => (tierId === null ? -1 : tiers.levels.findIndex((level) => level.id === tierId));
+export function decideTier(
+  tiers: Tiers,
+  current: TierState,
+  metric: number,
+  now: Date,
+  cause: EvaluationCause,
+): TierState {
+  const rank = (tierId: string | null) =>
+    tierId === null ? -1 : tiers.levels.findIndex((level) => level.id === tierId);
   const qualified = qualifyingTier(tiers, metric);
   const currentRank = rank(current.tierId);
   if (qualified && rank(qualified.id) >= currentRank) {

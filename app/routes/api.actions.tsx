@@ -14,7 +14,13 @@ const actionBody = z.object({
   eventId: z.string().min(1).max(200),
 });
 
-const STATUS = { awarded: 201, duplicate: 200, unknown_action: 404, limit_reached: 409, program_disabled: 409 } as const;
+const STATUS = {
+  awarded: 201,
+  duplicate: 200,
+  unknown_action: 404,
+  limit_reached: 409,
+  program_disabled: 409,
+} as const;
 
 export const loader = onlyMethods("POST");
 
@@ -26,7 +32,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!body.success) return invalidBody("invalid_action", body.error.issues);
   const loaded = await loadShop(prisma, shop.id);
   const result = await inTransaction(prisma, (tx) =>
-    awardAction(tx, loaded, { customerId: body.data.customerId, actionKey: body.data.action, eventId: body.data.eventId, now: new Date() }),
+    awardAction(tx, loaded, {
+      customerId: body.data.customerId,
+      actionKey: body.data.action,
+      eventId: body.data.eventId,
+      now: new Date(),
+    }),
   );
   return Response.json(result, { status: STATUS[result.status] });
 }

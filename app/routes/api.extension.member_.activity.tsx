@@ -9,7 +9,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { shop, customerId } = await authenticateExtension(request);
   if (!customerId) return withCors(Response.json({ error: "not_logged_in" }, { status: 401 }));
   const cursor = new URL(request.url).searchParams.get("cursor");
-  return withCors(Response.json(await memberActivity(prisma, shop.id, customerId, cursor), { headers: { "Cache-Control": "private, no-store" } }));
+  return withCors(
+    Response.json(await memberActivity(prisma, shop.id, customerId, cursor), {
+      headers: { "Cache-Control": "private, no-store" },
+    }),
+  );
 }
 
 /** Read-only (OPTIONS is the preflight): other methods get 405. */

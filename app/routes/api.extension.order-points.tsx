@@ -17,8 +17,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const orderId = orderIdFrom(new URL(request.url).searchParams.get("orderId"));
   if (!orderId) return withCors(Response.json({ error: "invalid_request" }, { status: 422 }));
   const answer = await orderPoints(prisma, shop.id, customerId, orderId);
-  if (answer.status === "not_found") return withCors(Response.json({ error: "order_not_found" }, { status: 404, headers: PRIVATE }));
-  return withCors(Response.json({ orderId, ...answer }, { status: answer.status === "processing" ? 202 : 200, headers: PRIVATE }));
+  if (answer.status === "not_found")
+    return withCors(Response.json({ error: "order_not_found" }, { status: 404, headers: PRIVATE }));
+  return withCors(
+    Response.json({ orderId, ...answer }, { status: answer.status === "processing" ? 202 : 200, headers: PRIVATE }),
+  );
 }
 
 /** Read-only (OPTIONS is the preflight): other methods get 405. */

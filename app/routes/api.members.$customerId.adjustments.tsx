@@ -9,7 +9,11 @@ import { loadShop } from "~/loyalty/program.server";
 import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 
 const adjustmentBody = z.object({
-  points: z.number().int().refine((points) => points !== 0, "must not be 0").refine((p) => Math.abs(p) <= 10_000_000, "too large"),
+  points: z
+    .number()
+    .int()
+    .refine((points) => points !== 0, "must not be 0")
+    .refine((p) => Math.abs(p) <= 10_000_000, "too large"),
   reason: z.string().trim().min(3).max(500),
   /** Sent again with a retry of the same adjustment, so it is applied once. */
   idempotencyKey,
@@ -36,7 +40,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       now: new Date(),
     }),
   );
-  if (result.status === "idempotency_key_reused") return Response.json({ error: "idempotency_key_reused" }, { status: 422 });
+  if (result.status === "idempotency_key_reused")
+    return Response.json({ error: "idempotency_key_reused" }, { status: 422 });
   const status = result.status === "applied" ? 201 : result.status === "duplicate" ? 200 : 409;
   return Response.json(result, { status });
 }

@@ -28,7 +28,11 @@ export async function action({ request }: ActionFunctionArgs) {
   requireMethod(request, "GET", "PUT");
   const { shop } = await authenticateAdminApi(request);
   const body = replaceBody.safeParse(await readJson(request));
-  if (!body.success) return Response.json({ error: "invalid_body", issues: [{ path: "program", message: "required" }] }, { status: 400 });
+  if (!body.success)
+    return Response.json(
+      { error: "invalid_body", issues: [{ path: "program", message: "required" }] },
+      { status: 400 },
+    );
   const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
   if (result.ok) return Response.json({ program: result.program, revision: result.revision });
   if (result.status === 409) {

@@ -22,7 +22,11 @@ export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, shop } = await adminContext(request);
   const range = dashboardRangeFromSearch(new URL(request.url).searchParams);
-  if (!range.success) throw Response.json({ error: "invalid_range", issues: range.error.issues.map((issue) => issue.message) }, { status: 400 });
+  if (!range.success)
+    throw Response.json(
+      { error: "invalid_range", issues: range.error.issues.map((issue) => issue.message) },
+      { status: 400 },
+    );
   const [loaded, onboarding] = await Promise.all([adminLoadedShop(shop), readOnboarding(prisma, shop.id)]);
   let details: Awaited<ReturnType<typeof fetchShopDetails>> | null = null;
   try {
@@ -91,7 +95,9 @@ export default function Home() {
                 {t("home.programFor", { shop: data.shopName })}
               </Text>
               <Text as="p" tone="subdued">
-                {data.currencyCode ? t("home.pricesIn", { shop: data.shopDomain, currency: data.currencyCode }) : data.shopDomain}
+                {data.currencyCode
+                  ? t("home.pricesIn", { shop: data.shopDomain, currency: data.currencyCode })
+                  : data.shopDomain}
               </Text>
             </BlockStack>
           </Card>

@@ -1,19 +1,41 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DropZone, InlineStack, Layout, List, Page, ProgressBar, Text } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DropZone,
+  InlineStack,
+  Layout,
+  List,
+  Page,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { adminContext } from "~/admin/admin-context.server";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
-import { IMPORT_FORMAT_LABELS, MAX_IMPORT_BYTES, type ImportFormat, type ImportRowIssue } from "~/loyalty/member-import";
+import {
+  IMPORT_FORMAT_LABELS,
+  MAX_IMPORT_BYTES,
+  type ImportFormat,
+  type ImportRowIssue,
+} from "~/loyalty/member-import";
 import { confirmImport, listImports, previewImport, type ImportPreview } from "~/loyalty/member-import.server";
 import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
   // The limits and labels come from the loader: the parser itself stays on the server.
-  return { imports: await listImports(prisma, shop.id, 10), formatLabels: IMPORT_FORMAT_LABELS, maxBytes: MAX_IMPORT_BYTES };
+  return {
+    imports: await listImports(prisma, shop.id, 10),
+    formatLabels: IMPORT_FORMAT_LABELS,
+    maxBytes: MAX_IMPORT_BYTES,
+  };
 }
 
 const importIntent = z.discriminatedUnion("intent", [
@@ -28,13 +50,18 @@ export async function action({ request }: ActionFunctionArgs) {
   requireMethod(request, "GET", "POST");
   const { shop, staffId } = await adminContext(request);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES * 1.1) {
-    return Response.json({ ok: false, error: "The file is larger than 20 MB. Split it into smaller files." } satisfies ImportActionResult, { status: 413 });
+    return Response.json(
+      { ok: false, error: "The file is larger than 20 MB. Split it into smaller files." } satisfies ImportActionResult,
+      { status: 413 },
+    );
   }
   const parsed = importIntent.safeParse(await request.json().catch(() => null));
-  if (!parsed.success) return Response.json({ ok: false, error: "invalid request" } satisfies ImportActionResult, { status: 400 });
+  if (!parsed.success)
+    return Response.json({ ok: false, error: "invalid request" } satisfies ImportActionResult, { status: 400 });
   if (parsed.data.intent === "preview") {
     const result = await previewImport(prisma, shop, { csv: parsed.data.csv, fileName: parsed.data.fileName, staffId });
-    if (!result.ok) return Response.json({ ok: false, error: result.error } satisfies ImportActionResult, { status: 400 });
+    if (!result.ok)
+      return Response.json({ ok: false, error: result.error } satisfies ImportActionResult, { status: 400 });
     return Response.json({ ok: true, preview: result.preview } satisfies ImportActionResult);
   }
   const confirmed = await confirmImport(prisma, shop.id, parsed.data.importId);
@@ -65,7 +92,10 @@ export default function ImportExport() {
     const file = accepted[0];
     if (!file) return setFileError(t("import.notCsv"));
     if (file.size > maxBytes) return setFileError(t("import.tooLarge"));
-    upload.submit({ intent: "preview", csv: await file.text(), fileName: file.name }, { method: "post", encType: "application/json" });
+    upload.submit(
+      { intent: "preview", csv: await file.text(), fileName: file.name },
+      { method: "post", encType: "application/json" },
+    );
   };
   return (
     <Page title={t("import.title")}>
@@ -73,12 +103,34 @@ export default function ImportExport() {
         <Layout.AnnotatedSection title={t("import.uploadTitle")} description={t("import.uploadDescription")}>
           <Card>
             <BlockStack gap="400">
-              <DropZone accept=".csv,text/csv" type="file" allowMultiple={false} onDrop={onDrop} label={t("import.dropLabel")}>
+              <DropZone
+                accept=".csv,text/csv"
+                type="file"
+                allowMultiple={false}
+                onDrop={onDrop}
+                label={t("import.dropLabel")}
+              >
                 <DropZone.FileUpload actionTitle={t("import.choose")} actionHint={t("import.hint")} />
               </DropZone>
               {fileError ? <Banner tone="critical">{fileError}</Banner> : null}
-              {upload.data && !upload.data.ok ? <Banner tone="critical" title={t("import.unreadable")}>{upload.data.error}</Banner> : null}
-              {preview && !confirmed ? <PreviewSummary preview={preview} formatLabels={formatLabels} onConfirm={() => confirm.submit({ intent: "confirm", importId: preview.id }, { method: "post", encType: "application/json" })} confirming={confirm.state !== "idle"} /> : null}
+              {upload.data && !upload.data.ok ? (
+                <Banner tone="critical" title={t("import.unreadable")}>
+                  {upload.data.error}
+                </Banner>
+              ) : null}
+              {preview && !confirmed ? (
+                <PreviewSummary
+                  preview={preview}
+                  formatLabels={formatLabels}
+                  onConfirm={() =>
+                    confirm.submit(
+                      { intent: "confirm", importId: preview.id },
+                      { method: "post", encType: "application/json" },
+                    )
+                  }
+                  confirming={confirm.state !== "idle"}
+                />
+              ) : null}
               {confirmed ? <Banner tone="info">{t("import.started")}</Banner> : null}
             </BlockStack>
           </Card>
@@ -99,11 +151,22 @@ export default function ImportExport() {
                       <Text as="h3" variant="headingSm">
                         {run.fileName ?? formatLabels[run.format]}
                       </Text>
-                      <Badge tone={run.status === "done" ? "success" : run.status === "failed" ? "critical" : "info"}>{t(`import.status.${run.status}`)}</Badge>
+                      <Badge tone={run.status === "done" ? "success" : run.status === "failed" ? "critical" : "info"}>
+                        {t(`import.status.${run.status}`)}
+                      </Badge>
                     </InlineStack>
-                    <ProgressBar progress={run.validRows ? (run.processedRows / run.validRows) * 100 : 100} size="small" />
+                    <ProgressBar
+                      progress={run.validRows ? (run.processedRows / run.validRows) * 100 : 100}
+                      size="small"
+                    />
                     <Text as="p" tone="subdued">
-                      {t("import.counts", { imported: run.importedRows, skipped: run.skippedRows, errors: run.rowErrorCount, processed: run.processedRows, total: run.validRows })}
+                      {t("import.counts", {
+                        imported: run.importedRows,
+                        skipped: run.skippedRows,
+                        errors: run.rowErrorCount,
+                        processed: run.processedRows,
+                        total: run.validRows,
+                      })}
                     </Text>
                     <RowIssues issues={run.rowErrors} count={run.rowErrorCount} />
                   </BlockStack>
@@ -114,7 +177,11 @@ export default function ImportExport() {
         <Layout.AnnotatedSection title={t("import.exportTitle")} description={t("import.exportDescription")}>
           <Card>
             <InlineStack gap="300">
-              <DownloadButton url="/app/export/members" fileName="tally-members.csv" label={t("import.exportMembers")} />
+              <DownloadButton
+                url="/app/export/members"
+                fileName="tally-members.csv"
+                label={t("import.exportMembers")}
+              />
               <DownloadButton url="/app/export/ledger" fileName="tally-ledger.csv" label={t("import.exportLedger")} />
             </InlineStack>
           </Card>
@@ -124,13 +191,34 @@ export default function ImportExport() {
   );
 }
 
-function PreviewSummary({ preview, formatLabels, onConfirm, confirming }: { preview: ImportPreview; formatLabels: Record<ImportFormat, string>; onConfirm: () => void; confirming: boolean }) {
+function PreviewSummary({
+  preview,
+  formatLabels,
+  onConfirm,
+  confirming,
+}: {
+  preview: ImportPreview;
+  formatLabels: Record<ImportFormat, string>;
+  onConfirm: () => void;
+  confirming: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <BlockStack gap="300">
-      <Banner tone={preview.rowErrorCount ? "warning" : "success"} title={t("import.previewTitle", { format: formatLabels[preview.format] })}>
-        <p>{t("import.previewBody", { rows: preview.validRows, points: preview.totalPoints, errors: preview.rowErrorCount })}</p>
-        {preview.unknownTiers.length ? <p>{t("import.unknownTiers", { tiers: preview.unknownTiers.join(", ") })}</p> : null}
+      <Banner
+        tone={preview.rowErrorCount ? "warning" : "success"}
+        title={t("import.previewTitle", { format: formatLabels[preview.format] })}
+      >
+        <p>
+          {t("import.previewBody", {
+            rows: preview.validRows,
+            points: preview.totalPoints,
+            errors: preview.rowErrorCount,
+          })}
+        </p>
+        {preview.unknownTiers.length ? (
+          <p>{t("import.unknownTiers", { tiers: preview.unknownTiers.join(", ") })}</p>
+        ) : null}
       </Banner>
       <RowIssues issues={preview.rowErrors} count={preview.rowErrorCount} />
       <InlineStack align="end">

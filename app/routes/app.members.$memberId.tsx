@@ -1,6 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  FormLayout,
+  InlineGrid,
+  Layout,
+  Modal,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { adminContext } from "~/admin/admin-context.server";
@@ -23,20 +37,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const adjustment = z.object({
-  points: z.coerce.number().int().refine((points) => points !== 0, "not zero").refine((points) => Math.abs(points) <= 10_000_000, "too large"),
+  points: z.coerce
+    .number()
+    .int()
+    .refine((points) => points !== 0, "not zero")
+    .refine((points) => Math.abs(points) <= 10_000_000, "too large"),
   reason: z.string().trim().min(3).max(500),
   requestKey: idempotencyKey,
 });
 
-export type AdjustmentOutcome = { ok: true; balance: number } | { ok: false; error: "invalid" | "insufficient_points" | "not_a_customer"; fields?: Record<string, string> };
+export type AdjustmentOutcome =
+  | { ok: true; balance: number }
+  | { ok: false; error: "invalid" | "insufficient_points" | "not_a_customer"; fields?: Record<string, string> };
 
 /** A manual adjustment, once per form (the request key), with the staff member from the session token. */
 export async function action({ request, params }: ActionFunctionArgs) {
   requireMethod(request, "GET", "POST");
   const { shop, staffId } = await adminContext(request);
-  const member = await prisma.member.findFirst({ where: { id: params.memberId ?? "", shopId: shop.id }, select: { shopifyCustomerId: true } });
+  const member = await prisma.member.findFirst({
+    where: { id: params.memberId ?? "", shopId: shop.id },
+    select: { shopifyCustomerId: true },
+  });
   if (!member) throw new Response("Not Found", { status: 404 });
-  if (!member.shopifyCustomerId) return Response.json({ ok: false, error: "not_a_customer" } satisfies AdjustmentOutcome, { status: 409 });
+  if (!member.shopifyCustomerId)
+    return Response.json({ ok: false, error: "not_a_customer" } satisfies AdjustmentOutcome, { status: 409 });
   const parsed = adjustment.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {
     const fields = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
@@ -44,11 +68,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const loaded = await loadShop(prisma, shop.id);
   const result = await inTransaction(prisma, (tx) =>
-    adjustPoints(tx, loaded, { customerId: member.shopifyCustomerId!, points: parsed.data.points, reason: parsed.data.reason, staffId, requestKey: parsed.data.requestKey, now: new Date() }),
+    adjustPoints(tx, loaded, {
+      customerId: member.shopifyCustomerId!,
+      points: parsed.data.points,
+      reason: parsed.data.reason,
+      staffId,
+      requestKey: parsed.data.requestKey,
+      now: new Date(),
+    }),
   );
   // The form draws a new key per submission: a reused one is a double submission of another form.
-  if (result.status === "idempotency_key_reused") return Response.json({ ok: false, error: "invalid" } satisfies AdjustmentOutcome, { status: 422 });
-  if (result.status === "insufficient_points") return Response.json({ ok: false, error: "insufficient_points" } satisfies AdjustmentOutcome, { status: 409 });
+  if (result.status === "idempotency_key_reused")
+    return Response.json({ ok: false, error: "invalid" } satisfies AdjustmentOutcome, { status: 422 });
+  if (result.status === "insufficient_points")
+    return Response.json({ ok: false, error: "insufficient_points" } satisfies AdjustmentOutcome, { status: 409 });
   return Response.json({ ok: true, balance: result.balance } satisfies AdjustmentOutcome);
 }
 
@@ -62,7 +95,11 @@ export default function MemberPage() {
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
   const number = (value: number) => value.toLocaleString(i18n.language);
   return (
-    <Page title={member.email ?? t("members.redacted")} subtitle={[member.firstName, member.lastName].filter(Boolean).join(" ")} backAction={{ content: t("members.title"), url: "/app/members" }}>
+    <Page
+      title={member.email ?? t("members.redacted")}
+      subtitle={[member.firstName, member.lastName].filter(Boolean).join(" ")}
+      backAction={{ content: t("members.title"), url: "/app/members" }}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -79,8 +116,18 @@ export default function MemberPage() {
               </div>
               <DataTable
                 columnContentTypes={["text", "text", "numeric", "numeric"]}
-                headings={[t("member.columns.date"), t("member.columns.what"), t("member.columns.points"), t("member.columns.pending")]}
-                rows={detail.ledger.map((entry) => [date.format(new Date(entry.createdAt)), entry.description, signed(entry.delta), signed(entry.pendingDelta)])}
+                headings={[
+                  t("member.columns.date"),
+                  t("member.columns.what"),
+                  t("member.columns.points"),
+                  t("member.columns.pending"),
+                ]}
+                rows={detail.ledger.map((entry) => [
+                  date.format(new Date(entry.createdAt)),
+                  entry.description,
+                  signed(entry.delta),
+                  signed(entry.pendingDelta),
+                ])}
                 footerContent={detail.ledgerTruncated ? t("member.ledgerTruncated") : undefined}
               />
             </Card>
@@ -93,13 +140,28 @@ export default function MemberPage() {
               {detail.redemptions.length ? (
                 <DataTable
                   columnContentTypes={["text", "text", "text", "numeric", "text"]}
-                  headings={[t("member.columns.date"), t("member.columns.reward"), t("member.columns.code"), t("member.columns.points"), t("member.columns.status")]}
+                  headings={[
+                    t("member.columns.date"),
+                    t("member.columns.reward"),
+                    t("member.columns.code"),
+                    t("member.columns.points"),
+                    t("member.columns.status"),
+                  ]}
                   rows={detail.redemptions.map((redemption) => [
                     date.format(new Date(redemption.createdAt)),
                     redemption.rewardName,
                     redemption.code,
                     number(redemption.pointsSpent),
-                    <Badge key={redemption.id} tone={redemption.status === "active" ? "success" : redemption.status === "failed" ? "critical" : undefined}>
+                    <Badge
+                      key={redemption.id}
+                      tone={
+                        redemption.status === "active"
+                          ? "success"
+                          : redemption.status === "failed"
+                            ? "critical"
+                            : undefined
+                      }
+                    >
                       {t(`member.redemptionStatus.${redemption.status}`)}
                     </Badge>,
                   ])}
@@ -125,7 +187,11 @@ export default function MemberPage() {
                 {detail.tierHistory.length ? (
                   detail.tierHistory.map((change) => (
                     <Text as="p" key={change.id}>
-                      {t("member.tierChange", { date: date.format(new Date(change.createdAt)), from: change.from?.name ?? t("member.noTier"), to: change.to?.name ?? t("member.noTier") })}
+                      {t("member.tierChange", {
+                        date: date.format(new Date(change.createdAt)),
+                        from: change.from?.name ?? t("member.noTier"),
+                        to: change.to?.name ?? t("member.noTier"),
+                      })}
                     </Text>
                   ))
                 ) : (
@@ -164,7 +230,7 @@ function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
     fetcher.submit({ points: String(points ?? ""), reason, requestKey }, { method: "post" });
   };
   const onSubmit = () => (points !== null && Math.abs(points) >= CONFIRM_ABOVE ? setConfirming(true) : submit());
-  const fields = outcome && !outcome.ok ? outcome.fields ?? {} : {};
+  const fields = outcome && !outcome.ok ? (outcome.fields ?? {}) : {};
   return (
     <Card>
       <BlockStack gap="300">
@@ -172,11 +238,27 @@ function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
           {t("member.adjust.title")}
         </Text>
         {!canAdjust ? <Banner tone="info">{t("member.adjust.notCustomer")}</Banner> : null}
-        {outcome && !outcome.ok && outcome.error === "insufficient_points" ? <Banner tone="critical">{t("member.adjust.insufficient")}</Banner> : null}
+        {outcome && !outcome.ok && outcome.error === "insufficient_points" ? (
+          <Banner tone="critical">{t("member.adjust.insufficient")}</Banner>
+        ) : null}
         {outcome?.ok ? <Banner tone="success">{t("member.adjust.done", { balance: outcome.balance })}</Banner> : null}
         <FormLayout>
-          <NumberField label={t("member.adjust.points")} helpText={t("member.adjust.pointsHelp")} value={points} error={fields.points ? t("member.adjust.pointsError") : undefined} onChange={setPoints} disabled={!canAdjust} />
-          <TextField label={t("member.adjust.reason")} autoComplete="off" value={reason} error={fields.reason ? t("member.adjust.reasonError") : undefined} onChange={setReason} disabled={!canAdjust} />
+          <NumberField
+            label={t("member.adjust.points")}
+            helpText={t("member.adjust.pointsHelp")}
+            value={points}
+            error={fields.points ? t("member.adjust.pointsError") : undefined}
+            onChange={setPoints}
+            disabled={!canAdjust}
+          />
+          <TextField
+            label={t("member.adjust.reason")}
+            autoComplete="off"
+            value={reason}
+            error={fields.reason ? t("member.adjust.reasonError") : undefined}
+            onChange={setReason}
+            disabled={!canAdjust}
+          />
           <Button variant="primary" disabled={!canAdjust} loading={fetcher.state !== "idle"} onClick={onSubmit}>
             {t("member.adjust.submit")}
           </Button>

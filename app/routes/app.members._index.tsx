@@ -5,7 +5,12 @@ import { useEffect, useState } from "react";
 import { adminProgram } from "~/admin/admin-context.server";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
-import { listMembers, listMembersOptionsSchema, MemberListRequestError, type MemberSort } from "~/loyalty/member-list.server";
+import {
+  listMembers,
+  listMembersOptionsSchema,
+  MemberListRequestError,
+  type MemberSort,
+} from "~/loyalty/member-list.server";
 import { onlyMethods } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -39,32 +44,53 @@ export default function Members() {
   // Search as the merchant types, a moment after they stop.
   useEffect(() => {
     if (query === (options.query ?? "")) return;
-    const timer = setTimeout(() => setParams((current) => withParams(current, { query: query || null, after: null, before: null })), 300);
+    const timer = setTimeout(
+      () => setParams((current) => withParams(current, { query: query || null, after: null, before: null })),
+      300,
+    );
     return () => clearTimeout(timer);
   }, [query, options.query, setParams]);
 
   const sortIndex = COLUMNS.findIndex((column) => column.sort === options.sort);
   const onSort: IndexTableProps["onSort"] = (index, direction) => {
     const sort = COLUMNS[index]?.sort;
-    if (sort) setParams(withParams(params, { sort, direction: direction === "ascending" ? "asc" : "desc", after: null, before: null }));
+    if (sort)
+      setParams(
+        withParams(params, { sort, direction: direction === "ascending" ? "asc" : "desc", after: null, before: null }),
+      );
   };
   const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" });
   return (
     <Page title={t("members.title")} secondaryActions={[{ content: t("members.import"), url: "/app/import" }]}>
       <Card padding="0">
         <div style={{ padding: "var(--p-space-300)" }}>
-          <TextField label={t("members.search")} labelHidden placeholder={t("members.searchPlaceholder")} autoComplete="off" value={query} onChange={setQuery} clearButton onClearButtonClick={() => setQuery("")} />
+          <TextField
+            label={t("members.search")}
+            labelHidden
+            placeholder={t("members.searchPlaceholder")}
+            autoComplete="off"
+            value={query}
+            onChange={setQuery}
+            clearButton
+            onClearButtonClick={() => setQuery("")}
+          />
         </div>
         <IndexTable
           resourceName={{ singular: t("members.singular"), plural: t("members.plural") }}
           itemCount={members.length}
           selectable={false}
-          headings={COLUMNS.map((column) => ({ title: t(`members.columns.${column.key}`) })) as IndexTableProps["headings"]}
+          headings={
+            COLUMNS.map((column) => ({ title: t(`members.columns.${column.key}`) })) as IndexTableProps["headings"]
+          }
           sortable={COLUMNS.map((column) => column.sort !== null)}
           sortColumnIndex={sortIndex}
           sortDirection={options.direction === "asc" ? "ascending" : "descending"}
           onSort={onSort}
-          emptyState={<Text as="p" alignment="center" tone="subdued">{options.query ? t("members.noMatch") : t("members.none")}</Text>}
+          emptyState={
+            <Text as="p" alignment="center" tone="subdued">
+              {options.query ? t("members.noMatch") : t("members.none")}
+            </Text>
+          }
           pagination={{
             hasNext: Boolean(nextCursor),
             hasPrevious: Boolean(previousCursor),
@@ -73,7 +99,12 @@ export default function Members() {
           }}
         >
           {members.map((member, index) => (
-            <IndexTable.Row id={member.id} key={member.id} position={index} onClick={() => navigate(`/app/members/${member.id}`)}>
+            <IndexTable.Row
+              id={member.id}
+              key={member.id}
+              position={index}
+              onClick={() => navigate(`/app/members/${member.id}`)}
+            >
               <IndexTable.Cell>
                 <Text as="span" fontWeight="semibold">
                   {member.email ?? t("members.redacted")}
@@ -82,11 +113,18 @@ export default function Members() {
               <IndexTable.Cell>{[member.firstName, member.lastName].filter(Boolean).join(" ")}</IndexTable.Cell>
               <IndexTable.Cell>
                 <Text as="span" numeric>
-                  {t("members.points", { count: member.balance, formatted: member.balance.toLocaleString(i18n.language) })}
-                  {member.pending ? ` ${t("members.pending", { formatted: member.pending.toLocaleString(i18n.language) })}` : ""}
+                  {t("members.points", {
+                    count: member.balance,
+                    formatted: member.balance.toLocaleString(i18n.language),
+                  })}
+                  {member.pending
+                    ? ` ${t("members.pending", { formatted: member.pending.toLocaleString(i18n.language) })}`
+                    : ""}
                 </Text>
               </IndexTable.Cell>
-              <IndexTable.Cell>{member.tierId ? <Badge>{tierNames[member.tierId] ?? member.tierId}</Badge> : null}</IndexTable.Cell>
+              <IndexTable.Cell>
+                {member.tierId ? <Badge>{tierNames[member.tierId] ?? member.tierId}</Badge> : null}
+              </IndexTable.Cell>
               <IndexTable.Cell>{dateFormat.format(new Date(member.lastActivityAt))}</IndexTable.Cell>
             </IndexTable.Row>
           ))}

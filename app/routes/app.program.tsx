@@ -1,6 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Box, Button, Card, Checkbox, DatePicker, FormLayout, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
+import {
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useState } from "react";
 import { adminProgram } from "~/admin/admin-context.server";
 import { NumberField } from "~/admin/fields";
@@ -56,7 +69,10 @@ export default function ProgramSettings() {
               />
               <Select
                 label={t("program.orders.rounding")}
-                options={(["floor", "round", "ceil"] as const).map((value) => ({ value, label: t(`program.orders.roundings.${value}`) }))}
+                options={(["floor", "round", "ceil"] as const).map((value) => ({
+                  value,
+                  label: t(`program.orders.roundings.${value}`),
+                }))}
                 value={order.rounding}
                 onChange={(value) => update((p) => void (p.earning.order.rounding = value as typeof order.rounding))}
               />
@@ -122,11 +138,21 @@ export default function ProgramSettings() {
             <FormLayout>
               <Select
                 label={t("program.expiry.mode")}
-                options={(["never", "fixed", "inactivity"] as const).map((value) => ({ value, label: t(`program.expiry.modes.${value}`) }))}
+                options={(["never", "fixed", "inactivity"] as const).map((value) => ({
+                  value,
+                  label: t(`program.expiry.modes.${value}`),
+                }))}
                 value={expiry.mode}
                 onChange={(mode) =>
                   update((p) => {
-                    p.expiry = mode === "never" ? { mode: "never" } : { mode: mode as "fixed" | "inactivity", days: "days" in p.expiry ? p.expiry.days : 365, remindDaysBefore: "remindDaysBefore" in p.expiry ? p.expiry.remindDaysBefore : [30] };
+                    p.expiry =
+                      mode === "never"
+                        ? { mode: "never" }
+                        : {
+                            mode: mode as "fixed" | "inactivity",
+                            days: "days" in p.expiry ? p.expiry.days : 365,
+                            remindDaysBefore: "remindDaysBefore" in p.expiry ? p.expiry.remindDaysBefore : [30],
+                          };
                   })
                 }
               />
@@ -147,7 +173,11 @@ export default function ProgramSettings() {
                     onChange={(text) =>
                       update((p) => {
                         if ("remindDaysBefore" in p.expiry) {
-                          p.expiry.remindDaysBefore = text.split(",").map((part) => part.trim()).filter(Boolean).map(Number);
+                          p.expiry.remindDaysBefore = text
+                            .split(",")
+                            .map((part) => part.trim())
+                            .filter(Boolean)
+                            .map(Number);
                         }
                       })
                     }
@@ -175,7 +205,12 @@ function BonusEvents({ editor }: { editor: ReturnType<typeof useProgramEditor> }
     editor.update((p) => {
       const start = new Date(Date.UTC(range.start.getFullYear(), range.start.getMonth(), range.start.getDate()));
       const end = new Date(Date.UTC(range.end.getFullYear(), range.end.getMonth(), range.end.getDate() + 1));
-      p.earning.bonusEvents.push({ name: t("program.bonus.defaultName"), startsAt: start.toISOString(), endsAt: end.toISOString(), multiplier: 2 });
+      p.earning.bonusEvents.push({
+        name: t("program.bonus.defaultName"),
+        startsAt: start.toISOString(),
+        endsAt: end.toISOString(),
+        multiplier: 2,
+      });
     });
   return (
     <Card>
@@ -211,7 +246,9 @@ function BonusEvents({ editor }: { editor: ReturnType<typeof useProgramEditor> }
                 type="date"
                 autoComplete="off"
                 value={dayOf(event.startsAt)}
-                onChange={(day) => editor.update((p) => void (p.earning.bonusEvents[index]!.startsAt = `${day}T00:00:00.000Z`))}
+                onChange={(day) =>
+                  editor.update((p) => void (p.earning.bonusEvents[index]!.startsAt = `${day}T00:00:00.000Z`))
+                }
               />
               <TextField
                 label={t("program.bonus.ends")}
@@ -219,7 +256,9 @@ function BonusEvents({ editor }: { editor: ReturnType<typeof useProgramEditor> }
                 autoComplete="off"
                 value={dayOf(event.endsAt)}
                 error={editor.errorFor(`earning.bonusEvents.${index}.endsAt`)}
-                onChange={(day) => editor.update((p) => void (p.earning.bonusEvents[index]!.endsAt = `${day}T00:00:00.000Z`))}
+                onChange={(day) =>
+                  editor.update((p) => void (p.earning.bonusEvents[index]!.endsAt = `${day}T00:00:00.000Z`))
+                }
               />
               <NumberField
                 label={t("program.bonus.multiplier")}
@@ -229,7 +268,11 @@ function BonusEvents({ editor }: { editor: ReturnType<typeof useProgramEditor> }
               />
             </FormLayout.Group>
             <InlineStack align="end">
-              <Button variant="plain" tone="critical" onClick={() => editor.update((p) => void p.earning.bonusEvents.splice(index, 1))}>
+              <Button
+                variant="plain"
+                tone="critical"
+                onClick={() => editor.update((p) => void p.earning.bonusEvents.splice(index, 1))}
+              >
                 {t("common.remove")}
               </Button>
             </InlineStack>
@@ -241,7 +284,11 @@ function BonusEvents({ editor }: { editor: ReturnType<typeof useProgramEditor> }
 }
 
 const listText = (values: string[]) => values.join(", ");
-const textList = (text: string) => text.split(",").map((part) => part.trim()).filter(Boolean);
+const textList = (text: string) =>
+  text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
 const MATCH_FIELDS = ["tags", "productTypes", "productIds", "collectionIds"] as const;
 
 /** Multipliers per product (0 excludes): by tag, product type, product or collection id. */
@@ -260,13 +307,20 @@ function ProductRules({ editor }: { editor: ReturnType<typeof useProgramEditor> 
         {rules.map((rule, index) => (
           <FormLayout key={index}>
             <FormLayout.Group>
-              <TextField label={t("program.products.name")} autoComplete="off" value={rule.name} onChange={(name) => editor.update((p) => void (p.earning.order.productRules[index]!.name = name))} />
+              <TextField
+                label={t("program.products.name")}
+                autoComplete="off"
+                value={rule.name}
+                onChange={(name) => editor.update((p) => void (p.earning.order.productRules[index]!.name = name))}
+              />
               <NumberField
                 label={t("program.products.multiplier")}
                 helpText={t("program.products.multiplierHelp")}
                 value={rule.multiplier}
                 error={editor.errorFor(path(index, "multiplier"))}
-                onChange={(value) => editor.update((p) => void (p.earning.order.productRules[index]!.multiplier = value ?? 0))}
+                onChange={(value) =>
+                  editor.update((p) => void (p.earning.order.productRules[index]!.multiplier = value ?? 0))
+                }
               />
             </FormLayout.Group>
             <FormLayout.Group>
@@ -277,12 +331,18 @@ function ProductRules({ editor }: { editor: ReturnType<typeof useProgramEditor> 
                   autoComplete="off"
                   value={listText(rule.match[field])}
                   error={field === "tags" ? editor.errorFor(path(index, "match")) : undefined}
-                  onChange={(text) => editor.update((p) => void (p.earning.order.productRules[index]!.match[field] = textList(text)))}
+                  onChange={(text) =>
+                    editor.update((p) => void (p.earning.order.productRules[index]!.match[field] = textList(text)))
+                  }
                 />
               ))}
             </FormLayout.Group>
             <InlineStack align="end">
-              <Button variant="plain" tone="critical" onClick={() => editor.update((p) => void p.earning.order.productRules.splice(index, 1))}>
+              <Button
+                variant="plain"
+                tone="critical"
+                onClick={() => editor.update((p) => void p.earning.order.productRules.splice(index, 1))}
+              >
                 {t("common.remove")}
               </Button>
             </InlineStack>
@@ -291,8 +351,13 @@ function ProductRules({ editor }: { editor: ReturnType<typeof useProgramEditor> 
         <InlineStack>
           <Button
             onClick={() =>
-              editor.update((p) =>
-                void p.earning.order.productRules.push({ name: t("program.products.defaultName"), match: { productIds: [], collectionIds: [], tags: [], productTypes: [] }, multiplier: 2 }),
+              editor.update(
+                (p) =>
+                  void p.earning.order.productRules.push({
+                    name: t("program.products.defaultName"),
+                    match: { productIds: [], collectionIds: [], tags: [], productTypes: [] },
+                    multiplier: 2,
+                  }),
               )
             }
           >
@@ -317,15 +382,24 @@ function CustomActions({ editor }: { editor: ReturnType<typeof useProgramEditor>
             {t("program.actions.none")}
           </Text>
         ) : null}
-        {editor.issuesUnder("earning.customActions").filter((issue) => issue.path === "earning.customActions").map((issue) => (
-          <Text as="p" tone="critical" key={issue.message}>
-            {issue.message}
-          </Text>
-        ))}
+        {editor
+          .issuesUnder("earning.customActions")
+          .filter((issue) => issue.path === "earning.customActions")
+          .map((issue) => (
+            <Text as="p" tone="critical" key={issue.message}>
+              {issue.message}
+            </Text>
+          ))}
         {actions.map((action, index) => (
           <FormLayout key={index}>
             <FormLayout.Group>
-              <TextField label={t("program.actions.name")} autoComplete="off" value={action.name} error={editor.errorFor(path(index, "name"))} onChange={(name) => editor.update((p) => void (p.earning.customActions[index]!.name = name))} />
+              <TextField
+                label={t("program.actions.name")}
+                autoComplete="off"
+                value={action.name}
+                error={editor.errorFor(path(index, "name"))}
+                onChange={(name) => editor.update((p) => void (p.earning.customActions[index]!.name = name))}
+              />
               <TextField
                 label={t("program.actions.key")}
                 helpText={t("program.actions.keyHelp")}
@@ -336,17 +410,28 @@ function CustomActions({ editor }: { editor: ReturnType<typeof useProgramEditor>
               />
             </FormLayout.Group>
             <FormLayout.Group>
-              <NumberField label={t("program.actions.points")} value={action.points} error={editor.errorFor(path(index, "points"))} onChange={(value) => editor.update((p) => void (p.earning.customActions[index]!.points = value ?? 0))} />
+              <NumberField
+                label={t("program.actions.points")}
+                value={action.points}
+                error={editor.errorFor(path(index, "points"))}
+                onChange={(value) => editor.update((p) => void (p.earning.customActions[index]!.points = value ?? 0))}
+              />
               <NumberField
                 label={t("program.actions.limit")}
                 helpText={t("program.actions.limitHelp")}
                 value={action.limitPerCustomer}
                 error={editor.errorFor(path(index, "limitPerCustomer"))}
-                onChange={(value) => editor.update((p) => void (p.earning.customActions[index]!.limitPerCustomer = value))}
+                onChange={(value) =>
+                  editor.update((p) => void (p.earning.customActions[index]!.limitPerCustomer = value))
+                }
               />
             </FormLayout.Group>
             <InlineStack align="end">
-              <Button variant="plain" tone="critical" onClick={() => editor.update((p) => void p.earning.customActions.splice(index, 1))}>
+              <Button
+                variant="plain"
+                tone="critical"
+                onClick={() => editor.update((p) => void p.earning.customActions.splice(index, 1))}
+              >
                 {t("common.remove")}
               </Button>
             </InlineStack>
@@ -355,7 +440,15 @@ function CustomActions({ editor }: { editor: ReturnType<typeof useProgramEditor>
         <InlineStack>
           <Button
             onClick={() =>
-              editor.update((p) => void p.earning.customActions.push({ key: `action-${p.earning.customActions.length + 1}`, name: t("program.actions.defaultName"), points: 50, limitPerCustomer: 1 }))
+              editor.update(
+                (p) =>
+                  void p.earning.customActions.push({
+                    key: `action-${p.earning.customActions.length + 1}`,
+                    name: t("program.actions.defaultName"),
+                    points: 50,
+                    limitPerCustomer: 1,
+                  }),
+              )
             }
           >
             {t("program.actions.add")}

@@ -1,6 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, IndexTable, InlineGrid, InlineStack, Layout, Link, Select, Tabs, Text, type BadgeProps } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  IndexTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Select,
+  Tabs,
+  Text,
+  type BadgeProps,
+} from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
 import { adminContext, adminProgram, shopCurrencyCode } from "~/admin/admin-context.server";
@@ -35,7 +52,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const options = listReferralsOptionsSchema.safeParse(Object.fromEntries(search));
   if (!range.success || !options.success) throw Response.json({ error: "invalid_options" }, { status: 400 });
   try {
-    const [page, figures, currencyCode] = await Promise.all([listReferrals(prisma, shop.id, options.data), referralFigures(prisma, shop.id, range.data), shopCurrencyCode(session)]);
+    const [page, figures, currencyCode] = await Promise.all([
+      listReferrals(prisma, shop.id, options.data),
+      referralFigures(prisma, shop.id, range.data),
+      shopCurrencyCode(session),
+    ]);
     return { program, revision, range: range.data, figures, currencyCode, status: options.data.status, ...page };
   } catch (error) {
     if (error instanceof ReferralListRequestError) throw Response.json({ error: error.message }, { status: 400 });
@@ -45,7 +66,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const reviewRequest = z.object({ intent: z.enum(["approve", "reject"]), referralId: z.string().min(1).max(100) });
 
-export type ReviewOutcome = { ok: true; decision: "approve" | "reject" } | { ok: false; error: "invalid" | "not_found" | "not_reviewable" };
+export type ReviewOutcome =
+  { ok: true; decision: "approve" | "reject" } | { ok: false; error: "invalid" | "not_found" | "not_reviewable" };
 
 /** The settings' Save (the program document, as JSON) or the merchant's decision on a held referral (a form). */
 export async function action({ request }: ActionFunctionArgs) {
@@ -74,7 +96,14 @@ export default function ReferralsPage() {
           </Banner>
         ) : null}
         <ReferralNumbers figures={data.figures} range={data.range} currencyCode={data.currencyCode} />
-        <ReferralList referrals={data.referrals} status={data.status} awaitingReview={data.figures.awaitingReview} nextCursor={data.nextCursor} previousCursor={data.previousCursor} currencyCode={data.currencyCode} />
+        <ReferralList
+          referrals={data.referrals}
+          status={data.status}
+          awaitingReview={data.figures.awaitingReview}
+          nextCursor={data.nextCursor}
+          previousCursor={data.previousCursor}
+          currencyCode={data.currencyCode}
+        />
         <BlockStack gap="300">
           <Text as="h2" variant="headingLg">
             {t("referrals.settings.title")}
@@ -104,8 +133,15 @@ function ReferralNumbers({ figures, range, currencyCode }: Pick<LoaderData, "fig
         <Figure label={t("referrals.numbers.referrals")} value={number(figures.referrals)} />
         <Figure label={t("referrals.numbers.conversions")} value={number(figures.conversions)} />
         <Figure label={t("referrals.numbers.rewarded")} value={number(figures.rewarded)} />
-        <Figure label={t("referrals.numbers.revenue")} value={formatMoney(i18n.language, figures.revenue, currencyCode)} />
-        <Figure label={t("referrals.numbers.awaitingReview")} value={number(figures.awaitingReview)} note={t("referrals.numbers.awaitingReviewNote")} />
+        <Figure
+          label={t("referrals.numbers.revenue")}
+          value={formatMoney(i18n.language, figures.revenue, currencyCode)}
+        />
+        <Figure
+          label={t("referrals.numbers.awaitingReview")}
+          value={number(figures.awaitingReview)}
+          note={t("referrals.numbers.awaitingReviewNote")}
+        />
       </InlineGrid>
     </BlockStack>
   );
@@ -128,7 +164,9 @@ function ReferralList({
   nextCursor,
   previousCursor,
   currencyCode,
-}: Pick<LoaderData, "referrals" | "status" | "nextCursor" | "previousCursor" | "currencyCode"> & { awaitingReview: number }) {
+}: Pick<LoaderData, "referrals" | "status" | "nextCursor" | "previousCursor" | "currencyCode"> & {
+  awaitingReview: number;
+}) {
   const { t, i18n } = useTranslation();
   const [params, setParams] = useSearchParams();
   const review = useFetcher<ReviewOutcome>();
@@ -144,11 +182,14 @@ function ReferralList({
     }
     setParams(next);
   };
-  const decide = (row: ReferralRow, intent: "approve" | "reject") => review.submit({ intent, referralId: row.id }, { method: "post" });
+  const decide = (row: ReferralRow, intent: "approve" | "reject") =>
+    review.submit({ intent, referralId: row.id }, { method: "post" });
   const when = (row: ReferralRow) =>
-    row.rewardedAt ? t("referrals.list.rewardedOn", { date: date.format(new Date(row.rewardedAt)) })
-    : row.qualifiesAt && row.status === "qualifying" ? t("referrals.list.qualifiesOn", { date: date.format(new Date(row.qualifiesAt)) })
-    : "—";
+    row.rewardedAt
+      ? t("referrals.list.rewardedOn", { date: date.format(new Date(row.rewardedAt)) })
+      : row.qualifiesAt && row.status === "qualifying"
+        ? t("referrals.list.qualifiesOn", { date: date.format(new Date(row.qualifiesAt)) })
+        : "—";
   return (
     <BlockStack gap="300">
       <Text as="h2" variant="headingLg">
@@ -156,17 +197,26 @@ function ReferralList({
       </Text>
       {outcome ? (
         <Banner tone={outcome.ok ? "success" : "critical"} onDismiss={() => setDismissed(outcome)}>
-          <p>{outcome.ok ? t(`referrals.review.done.${outcome.decision}`) : t(`referrals.review.errors.${outcome.error}`)}</p>
+          <p>
+            {outcome.ok
+              ? t(`referrals.review.done.${outcome.decision}`)
+              : t(`referrals.review.errors.${outcome.error}`)}
+          </p>
         </Banner>
       ) : null}
       <Card padding="0">
         <Tabs
           tabs={FILTERS.map((filter) => ({
             id: `referrals-${filter}`,
-            content: filter === "review" && awaitingReview ? t("referrals.filters.reviewCount", { count: awaitingReview }) : t(`referrals.filters.${filter}`),
+            content:
+              filter === "review" && awaitingReview
+                ? t("referrals.filters.reviewCount", { count: awaitingReview })
+                : t(`referrals.filters.${filter}`),
           }))}
           selected={FILTERS.indexOf(status)}
-          onSelect={(index) => page({ status: FILTERS[index] === "all" ? null : FILTERS[index]!, after: null, before: null })}
+          onSelect={(index) =>
+            page({ status: FILTERS[index] === "all" ? null : FILTERS[index]!, after: null, before: null })
+          }
         />
         <IndexTable
           resourceName={{ singular: t("referrals.list.singular"), plural: t("referrals.list.plural") }}
@@ -210,22 +260,43 @@ function ReferralList({
                 <BlockStack gap="100">
                   {row.signals.map((signal) => (
                     <Text as="span" key={signal.kind} tone={signal.severity === "hard" ? "critical" : undefined}>
-                      {t("referrals.signal", { signal: t(`referrals.signals.${signal.kind}`), severity: t(`referrals.severities.${signal.severity}`) })}
+                      {t("referrals.signal", {
+                        signal: t(`referrals.signals.${signal.kind}`),
+                        severity: t(`referrals.severities.${signal.severity}`),
+                      })}
                     </Text>
                   ))}
                 </BlockStack>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                {row.order ? t("referrals.list.order", { name: row.order.name ?? "—", amount: formatMoney(i18n.language, row.order.amount, currencyCode) }) : t("referrals.list.noOrder")}
+                {row.order
+                  ? t("referrals.list.order", {
+                      name: row.order.name ?? "—",
+                      amount: formatMoney(i18n.language, row.order.amount, currencyCode),
+                    })
+                  : t("referrals.list.noOrder")}
               </IndexTable.Cell>
               <IndexTable.Cell>{when(row)}</IndexTable.Cell>
               <IndexTable.Cell>
                 {row.reviewable ? (
                   <InlineStack gap="200" wrap={false}>
-                    <Button size="slim" variant="primary" loading={reviewing === row.id} disabled={Boolean(reviewing)} onClick={() => decide(row, "approve")} accessibilityLabel={t("referrals.review.approveLabel", { id: row.refereeCustomerId })}>
+                    <Button
+                      size="slim"
+                      variant="primary"
+                      loading={reviewing === row.id}
+                      disabled={Boolean(reviewing)}
+                      onClick={() => decide(row, "approve")}
+                      accessibilityLabel={t("referrals.review.approveLabel", { id: row.refereeCustomerId })}
+                    >
                       {t("referrals.review.approve")}
                     </Button>
-                    <Button size="slim" tone="critical" disabled={Boolean(reviewing)} onClick={() => decide(row, "reject")} accessibilityLabel={t("referrals.review.rejectLabel", { id: row.refereeCustomerId })}>
+                    <Button
+                      size="slim"
+                      tone="critical"
+                      disabled={Boolean(reviewing)}
+                      onClick={() => decide(row, "reject")}
+                      accessibilityLabel={t("referrals.review.rejectLabel", { id: row.refereeCustomerId })}
+                    >
                       {t("referrals.review.reject")}
                     </Button>
                   </InlineStack>
@@ -251,13 +322,24 @@ function ReferralSettings({ editor }: { editor: ProgramEditor }) {
   const velocity = settings.fraud.velocity;
   return (
     <Layout>
-      <Layout.AnnotatedSection title={t("referrals.settings.status.title")} description={t("referrals.settings.status.description")}>
+      <Layout.AnnotatedSection
+        title={t("referrals.settings.status.title")}
+        description={t("referrals.settings.status.description")}
+      >
         <Card>
-          <Checkbox label={t("referrals.settings.status.enabled")} helpText={t("referrals.settings.status.enabledHelp")} checked={settings.enabled} onChange={(checked) => set((r) => void (r.enabled = checked))} />
+          <Checkbox
+            label={t("referrals.settings.status.enabled")}
+            helpText={t("referrals.settings.status.enabledHelp")}
+            checked={settings.enabled}
+            onChange={(checked) => set((r) => void (r.enabled = checked))}
+          />
         </Card>
       </Layout.AnnotatedSection>
 
-      <Layout.AnnotatedSection title={t("referrals.settings.rewards.title")} description={t("referrals.settings.rewards.description")}>
+      <Layout.AnnotatedSection
+        title={t("referrals.settings.rewards.title")}
+        description={t("referrals.settings.rewards.description")}
+      >
         <Card>
           <FormLayout>
             <FormLayout.Group>
@@ -265,10 +347,22 @@ function ReferralSettings({ editor }: { editor: ProgramEditor }) {
                 label={t("referrals.settings.rewards.referrerType")}
                 options={[
                   { value: "points", label: t("referrals.settings.rewards.referrerTypes.points") },
-                  { value: "reward", label: t("referrals.settings.rewards.referrerTypes.reward"), disabled: rewards.length === 0 },
+                  {
+                    value: "reward",
+                    label: t("referrals.settings.rewards.referrerTypes.reward"),
+                    disabled: rewards.length === 0,
+                  },
                 ]}
                 value={prize.type}
-                onChange={(type) => set((r) => void (r.referrerReward = type === "reward" ? { type: "reward", rewardId: rewards[0]?.id ?? "" } : { type: "points", points: 500 }))}
+                onChange={(type) =>
+                  set(
+                    (r) =>
+                      void (r.referrerReward =
+                        type === "reward"
+                          ? { type: "reward", rewardId: rewards[0]?.id ?? "" }
+                          : { type: "points", points: 500 }),
+                  )
+                }
               />
               {prize.type === "points" ? (
                 <NumberField
@@ -280,7 +374,10 @@ function ReferralSettings({ editor }: { editor: ProgramEditor }) {
               ) : (
                 <Select
                   label={t("referrals.settings.rewards.referrerRewardId")}
-                  options={rewards.map((reward) => ({ value: reward.id, label: `${reward.name} — ${describeReward(t, reward)}` }))}
+                  options={rewards.map((reward) => ({
+                    value: reward.id,
+                    label: `${reward.name} — ${describeReward(t, reward)}`,
+                  }))}
                   value={prize.rewardId}
                   error={errorFor("referrals.referrerReward.rewardId")}
                   onChange={(rewardId) => set((r) => void (r.referrerReward = { type: "reward", rewardId }))}
@@ -290,11 +387,19 @@ function ReferralSettings({ editor }: { editor: ProgramEditor }) {
             <FormLayout.Group>
               <Select
                 label={t("referrals.settings.rewards.refereeType")}
-                options={(["percentage", "fixed_amount", "free_shipping"] as const).map((value) => ({ value, label: t(`referrals.settings.rewards.refereeTypes.${value}`) }))}
+                options={(["percentage", "fixed_amount", "free_shipping"] as const).map((value) => ({
+                  value,
+                  label: t(`referrals.settings.rewards.refereeTypes.${value}`),
+                }))}
                 value={offer.type}
                 onChange={(type) =>
                   set((r) => {
-                    r.refereeReward = type === "percentage" ? { type, percentage: 10 } : type === "fixed_amount" ? { type, amount: 5 } : { type: "free_shipping" };
+                    r.refereeReward =
+                      type === "percentage"
+                        ? { type, percentage: 10 }
+                        : type === "fixed_amount"
+                          ? { type, amount: 5 }
+                          : { type: "free_shipping" };
                   })
                 }
               />
@@ -303,14 +408,18 @@ function ReferralSettings({ editor }: { editor: ProgramEditor }) {
                   label={t("referrals.settings.rewards.refereePercentage")}
                   value={offer.percentage}
                   error={errorFor("referrals.refereeReward.percentage")}
-                  onChange={(value) => set((r) => void (r.refereeReward = { type: "percentage", percentage: value ?? 0 }))}
+                  onChange={(value) =>
+                    set((r) => void (r.refereeReward = { type: "percentage", percentage: value ?? 0 }))
+                  }
                 />
               ) : offer.type === "fixed_amount" ? (
                 <NumberField
                   label={t("referrals.settings.rewards.refereeAmount")}
                   value={offer.amount}
                   error={errorFor("referrals.refereeReward.amount")}
-                  onChange={(value) => set((r) => void (r.refereeReward = { type: "fixed_amount", amount: value ?? 0 }))}
+                  onChange={(value) =>
+                    set((r) => void (r.refereeReward = { type: "fixed_amount", amount: value ?? 0 }))
+                  }
                 />
               ) : null}
             </FormLayout.Group>
@@ -318,7 +427,10 @@ function ReferralSettings({ editor }: { editor: ProgramEditor }) {
         </Card>
       </Layout.AnnotatedSection>
 
-      <Layout.AnnotatedSection title={t("referrals.settings.rules.title")} description={t("referrals.settings.rules.description")}>
+      <Layout.AnnotatedSection
+        title={t("referrals.settings.rules.title")}
+        description={t("referrals.settings.rules.description")}
+      >
         <Card>
           <FormLayout>
             <FormLayout.Group>
@@ -356,13 +468,36 @@ function ReferralSettings({ editor }: { editor: ProgramEditor }) {
         </Card>
       </Layout.AnnotatedSection>
 
-      <Layout.AnnotatedSection title={t("referrals.settings.fraud.title")} description={t("referrals.settings.fraud.description")}>
+      <Layout.AnnotatedSection
+        title={t("referrals.settings.fraud.title")}
+        description={t("referrals.settings.fraud.description")}
+      >
         <Card>
           <FormLayout>
-            <Checkbox label={t("referrals.settings.fraud.selfReferral")} helpText={t("referrals.settings.fraud.selfReferralHelp")} checked={settings.fraud.selfReferral} onChange={(checked) => set((r) => void (r.fraud.selfReferral = checked))} />
-            <Checkbox label={t("referrals.settings.fraud.existingCustomer")} helpText={t("referrals.settings.fraud.existingCustomerHelp")} checked={settings.fraud.existingCustomer} onChange={(checked) => set((r) => void (r.fraud.existingCustomer = checked))} />
-            <Checkbox label={t("referrals.settings.fraud.disposableEmail")} helpText={t("referrals.settings.fraud.disposableEmailHelp")} checked={settings.fraud.disposableEmail} onChange={(checked) => set((r) => void (r.fraud.disposableEmail = checked))} />
-            <Checkbox label={t("referrals.settings.fraud.velocity")} helpText={t("referrals.settings.fraud.velocityHelp")} checked={velocity.enabled} onChange={(checked) => set((r) => void (r.fraud.velocity.enabled = checked))} />
+            <Checkbox
+              label={t("referrals.settings.fraud.selfReferral")}
+              helpText={t("referrals.settings.fraud.selfReferralHelp")}
+              checked={settings.fraud.selfReferral}
+              onChange={(checked) => set((r) => void (r.fraud.selfReferral = checked))}
+            />
+            <Checkbox
+              label={t("referrals.settings.fraud.existingCustomer")}
+              helpText={t("referrals.settings.fraud.existingCustomerHelp")}
+              checked={settings.fraud.existingCustomer}
+              onChange={(checked) => set((r) => void (r.fraud.existingCustomer = checked))}
+            />
+            <Checkbox
+              label={t("referrals.settings.fraud.disposableEmail")}
+              helpText={t("referrals.settings.fraud.disposableEmailHelp")}
+              checked={settings.fraud.disposableEmail}
+              onChange={(checked) => set((r) => void (r.fraud.disposableEmail = checked))}
+            />
+            <Checkbox
+              label={t("referrals.settings.fraud.velocity")}
+              helpText={t("referrals.settings.fraud.velocityHelp")}
+              checked={velocity.enabled}
+              onChange={(checked) => set((r) => void (r.fraud.velocity.enabled = checked))}
+            />
             {velocity.enabled ? (
               <FormLayout.Group>
                 <NumberField

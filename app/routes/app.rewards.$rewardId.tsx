@@ -1,6 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useParams } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, Layout, Select, Text, TextField } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  FormLayout,
+  Layout,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { adminProgram } from "~/admin/admin-context.server";
 import { NumberField } from "~/admin/fields";
@@ -29,7 +41,14 @@ export default function RewardEditor() {
   const { t } = useTranslation();
   const editor = useProgramEditor(loaded);
   const isNew = params.rewardId === "new";
-  const [rewardId] = useState(() => (isNew ? rewardIdFor(t("rewards.newName"), loaded.program.rewards.map((r) => r.id)) : params.rewardId!));
+  const [rewardId] = useState(() =>
+    isNew
+      ? rewardIdFor(
+          t("rewards.newName"),
+          loaded.program.rewards.map((r) => r.id),
+        )
+      : params.rewardId!,
+  );
   const added = useRef(false);
   useEffect(() => {
     if (!isNew || added.current) return;
@@ -51,7 +70,11 @@ export default function RewardEditor() {
 
   if (!reward) {
     return (
-      <ProgramPage title={t("rewards.removedTitle")} editor={editor} backAction={{ content: t("rewards.title"), url: "/app/rewards" }}>
+      <ProgramPage
+        title={t("rewards.removedTitle")}
+        editor={editor}
+        backAction={{ content: t("rewards.title"), url: "/app/rewards" }}
+      >
         <Banner tone="info">
           <p>{t("rewards.removedBody")}</p>
         </Banner>
@@ -60,13 +83,23 @@ export default function RewardEditor() {
   }
   const tiers = editor.draft.tiers.levels;
   return (
-    <ProgramPage title={reward.name || t("rewards.newName")} editor={editor} backAction={{ content: t("rewards.title"), url: "/app/rewards" }}>
+    <ProgramPage
+      title={reward.name || t("rewards.newName")}
+      editor={editor}
+      backAction={{ content: t("rewards.title"), url: "/app/rewards" }}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             <Card>
               <FormLayout>
-                <TextField label={t("rewards.fields.name")} autoComplete="off" value={reward.name} error={error("name")} onChange={(name) => set((r) => void (r.name = name))} />
+                <TextField
+                  label={t("rewards.fields.name")}
+                  autoComplete="off"
+                  value={reward.name}
+                  error={error("name")}
+                  onChange={(name) => set((r) => void (r.name = name))}
+                />
                 <Select
                   label={t("rewards.fields.type")}
                   options={TYPES.map((type) => ({ value: type, label: t(`rewards.types.${type}`) }))}
@@ -75,7 +108,14 @@ export default function RewardEditor() {
                     set((r) => {
                       const fresh = newReward(type as Reward["type"], r.id, r.name);
                       Object.keys(r).forEach((key) => delete (r as Record<string, unknown>)[key]);
-                      Object.assign(r, { ...fresh, minimumOrder: reward.minimumOrder, tierIds: reward.tierIds, codePrefix: reward.codePrefix, codeLifetimeDays: reward.codeLifetimeDays, combinesWith: reward.combinesWith });
+                      Object.assign(r, {
+                        ...fresh,
+                        minimumOrder: reward.minimumOrder,
+                        tierIds: reward.tierIds,
+                        codePrefix: reward.codePrefix,
+                        codeLifetimeDays: reward.codeLifetimeDays,
+                        combinesWith: reward.combinesWith,
+                      });
                     })
                   }
                 />
@@ -95,8 +135,19 @@ export default function RewardEditor() {
                   onChange={(value) => set((r) => void (r.minimumOrder = value))}
                 />
                 <FormLayout.Group>
-                  <TextField label={t("rewards.fields.codePrefix")} autoComplete="off" value={reward.codePrefix} error={error("codePrefix")} onChange={(value) => set((r) => void (r.codePrefix = value.toUpperCase()))} />
-                  <NumberField label={t("rewards.fields.codeLifetimeDays")} value={reward.codeLifetimeDays} error={error("codeLifetimeDays")} onChange={(value) => set((r) => void (r.codeLifetimeDays = value ?? 0))} />
+                  <TextField
+                    label={t("rewards.fields.codePrefix")}
+                    autoComplete="off"
+                    value={reward.codePrefix}
+                    error={error("codePrefix")}
+                    onChange={(value) => set((r) => void (r.codePrefix = value.toUpperCase()))}
+                  />
+                  <NumberField
+                    label={t("rewards.fields.codeLifetimeDays")}
+                    value={reward.codeLifetimeDays}
+                    error={error("codeLifetimeDays")}
+                    onChange={(value) => set((r) => void (r.codeLifetimeDays = value ?? 0))}
+                  />
                 </FormLayout.Group>
               </FormLayout>
             </Card>
@@ -147,48 +198,102 @@ export default function RewardEditor() {
   );
 }
 
-function RewardValueFields({ reward, set, error }: { reward: Reward; set: (change: (reward: Reward) => void) => void; error: (field: string) => string | undefined }) {
+function RewardValueFields({
+  reward,
+  set,
+  error,
+}: {
+  reward: Reward;
+  set: (change: (reward: Reward) => void) => void;
+  error: (field: string) => string | undefined;
+}) {
   const { t } = useTranslation();
   const cost =
     reward.type === "variable" ? null : (
-      <NumberField label={t("rewards.fields.pointsCost")} value={reward.pointsCost} error={error("pointsCost")} onChange={(value) => set((r) => void ("pointsCost" in r && (r.pointsCost = value ?? 0)))} />
+      <NumberField
+        label={t("rewards.fields.pointsCost")}
+        value={reward.pointsCost}
+        error={error("pointsCost")}
+        onChange={(value) => set((r) => void ("pointsCost" in r && (r.pointsCost = value ?? 0)))}
+      />
     );
   switch (reward.type) {
     case "fixed_amount":
       return (
         <FormLayout.Group>
           {cost}
-          <NumberField label={t("rewards.fields.amount")} value={reward.amount} error={error("amount")} onChange={(value) => set((r) => void (r.type === "fixed_amount" && (r.amount = value ?? 0)))} />
+          <NumberField
+            label={t("rewards.fields.amount")}
+            value={reward.amount}
+            error={error("amount")}
+            onChange={(value) => set((r) => void (r.type === "fixed_amount" && (r.amount = value ?? 0)))}
+          />
         </FormLayout.Group>
       );
     case "percentage":
       return (
         <FormLayout.Group>
           {cost}
-          <NumberField label={t("rewards.fields.percentage")} value={reward.percentage} error={error("percentage")} onChange={(value) => set((r) => void (r.type === "percentage" && (r.percentage = value ?? 0)))} />
+          <NumberField
+            label={t("rewards.fields.percentage")}
+            value={reward.percentage}
+            error={error("percentage")}
+            onChange={(value) => set((r) => void (r.type === "percentage" && (r.percentage = value ?? 0)))}
+          />
         </FormLayout.Group>
       );
     case "free_shipping":
       return (
         <FormLayout.Group>
           {cost}
-          <NumberField label={t("rewards.fields.maxShippingPrice")} value={reward.maxShippingPrice} error={error("maxShippingPrice")} onChange={(value) => set((r) => void (r.type === "free_shipping" && (r.maxShippingPrice = value)))} />
+          <NumberField
+            label={t("rewards.fields.maxShippingPrice")}
+            value={reward.maxShippingPrice}
+            error={error("maxShippingPrice")}
+            onChange={(value) => set((r) => void (r.type === "free_shipping" && (r.maxShippingPrice = value)))}
+          />
         </FormLayout.Group>
       );
     case "free_product":
       return (
         <FormLayout.Group>
           {cost}
-          <TextField label={t("rewards.fields.variantId")} autoComplete="off" value={reward.variantId} error={error("variantId")} onChange={(value) => set((r) => void (r.type === "free_product" && (r.variantId = value)))} />
+          <TextField
+            label={t("rewards.fields.variantId")}
+            autoComplete="off"
+            value={reward.variantId}
+            error={error("variantId")}
+            onChange={(value) => set((r) => void (r.type === "free_product" && (r.variantId = value)))}
+          />
         </FormLayout.Group>
       );
     case "variable":
       return (
         <FormLayout.Group>
-          <NumberField label={t("rewards.fields.pointsPerStep")} value={reward.pointsPerStep} error={error("pointsPerStep")} onChange={(value) => set((r) => void (r.type === "variable" && (r.pointsPerStep = value ?? 0)))} />
-          <NumberField label={t("rewards.fields.amountPerStep")} value={reward.amountPerStep} error={error("amountPerStep")} onChange={(value) => set((r) => void (r.type === "variable" && (r.amountPerStep = value ?? 0)))} />
-          <NumberField label={t("rewards.fields.minPoints")} value={reward.minPoints} error={error("minPoints")} onChange={(value) => set((r) => void (r.type === "variable" && (r.minPoints = value ?? 0)))} />
-          <NumberField label={t("rewards.fields.maxPoints")} value={reward.maxPoints} error={error("maxPoints")} onChange={(value) => set((r) => void (r.type === "variable" && (r.maxPoints = value ?? 0)))} />
+          <NumberField
+            label={t("rewards.fields.pointsPerStep")}
+            value={reward.pointsPerStep}
+            error={error("pointsPerStep")}
+            onChange={(value) => set((r) => void (r.type === "variable" && (r.pointsPerStep = value ?? 0)))}
+          />
+          <NumberField
+            label={t("rewards.fields.amountPerStep")}
+            value={reward.amountPerStep}
+            error={error("amountPerStep")}
+            onChange={(value) => set((r) => void (r.type === "variable" && (r.amountPerStep = value ?? 0)))}
+          />
+          <NumberField
+            label={t("rewards.fields.minPoints")}
+            value={reward.minPoints}
+            error={error("minPoints")}
+            onChange={(value) => set((r) => void (r.type === "variable" && (r.minPoints = value ?? 0)))}
+          />
+          <NumberField
+            label={t("rewards.fields.maxPoints")}
+            value={reward.maxPoints}
+            error={error("maxPoints")}
+            onChange={(value) => set((r) => void (r.type === "variable" && (r.maxPoints = value ?? 0)))}
+          />
         </FormLayout.Group>
       );
   }

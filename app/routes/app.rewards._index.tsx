@@ -19,7 +19,11 @@ export default function Rewards() {
     <Page title={t("rewards.title")} primaryAction={{ content: t("rewards.add"), url: "/app/rewards/new" }}>
       <Card padding="0">
         {rewards.length === 0 ? (
-          <EmptyState heading={t("rewards.emptyTitle")} action={{ content: t("rewards.add"), url: "/app/rewards/new" }} image="">
+          <EmptyState
+            heading={t("rewards.emptyTitle")}
+            action={{ content: t("rewards.add"), url: "/app/rewards/new" }}
+            image=""
+          >
             <p>{t("rewards.emptyBody")}</p>
           </EmptyState>
         ) : (
@@ -27,10 +31,20 @@ export default function Rewards() {
             resourceName={{ singular: t("rewards.singular"), plural: t("rewards.plural") }}
             itemCount={rewards.length}
             selectable={false}
-            headings={[{ title: t("rewards.columns.name") }, { title: t("rewards.columns.gives") }, { title: t("rewards.columns.cost") }, { title: t("rewards.columns.who") }]}
+            headings={[
+              { title: t("rewards.columns.name") },
+              { title: t("rewards.columns.gives") },
+              { title: t("rewards.columns.cost") },
+              { title: t("rewards.columns.who") },
+            ]}
           >
             {rewards.map((reward, index) => (
-              <IndexTable.Row id={reward.id} key={reward.id} position={index} onClick={() => navigate(`/app/rewards/${reward.id}`)}>
+              <IndexTable.Row
+                id={reward.id}
+                key={reward.id}
+                position={index}
+                onClick={() => navigate(`/app/rewards/${reward.id}`)}
+              >
                 <IndexTable.Cell>
                   <Text as="span" fontWeight="semibold">
                     {reward.name}
@@ -44,7 +58,9 @@ export default function Rewards() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   {reward.tierIds.length ? (
-                    reward.tierIds.map((id) => <Badge key={id}>{tiers.find((tier) => tier.id === id)?.name ?? id}</Badge>)
+                    reward.tierIds.map((id) => (
+                      <Badge key={id}>{tiers.find((tier) => tier.id === id)?.name ?? id}</Badge>
+                    ))
                   ) : (
                     <Text as="span" tone="subdued">
                       {t("rewards.everyone")}

@@ -1,6 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
+import {
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { adminProgram } from "~/admin/admin-context.server";
 import { NumberField } from "~/admin/fields";
 import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
@@ -26,7 +37,16 @@ export default function TiersPage() {
     set((draft) => {
       const last = draft.levels[draft.levels.length - 1];
       const name = t("tiers.newName", { n: draft.levels.length + 1 });
-      draft.levels.push({ id: rewardIdFor(name, draft.levels.map((level) => level.id)), name, threshold: last ? last.threshold * 2 || 100 : 100, earnMultiplier: 1, entryBonusPoints: 0 });
+      draft.levels.push({
+        id: rewardIdFor(
+          name,
+          draft.levels.map((level) => level.id),
+        ),
+        name,
+        threshold: last ? last.threshold * 2 || 100 : 100,
+        earnMultiplier: 1,
+        entryBonusPoints: 0,
+      });
     });
   return (
     <ProgramPage title={t("tiers.title")} editor={editor}>
@@ -37,25 +57,45 @@ export default function TiersPage() {
               <FormLayout.Group>
                 <Select
                   label={t("tiers.rules.metric")}
-                  options={(["points_earned", "amount_spent", "orders_placed"] as const).map((value) => ({ value, label: t(`tiers.metrics.${value}`) }))}
+                  options={(["points_earned", "amount_spent", "orders_placed"] as const).map((value) => ({
+                    value,
+                    label: t(`tiers.metrics.${value}`),
+                  }))}
                   value={tiers.metric}
                   onChange={(value) => set((draft) => void (draft.metric = value as Tiers["metric"]))}
                 />
                 <Select
                   label={t("tiers.rules.period")}
-                  options={(["lifetime", "calendar_year", "rolling_12_months"] as const).map((value) => ({ value, label: t(`tiers.periods.${value}`) }))}
+                  options={(["lifetime", "calendar_year", "rolling_12_months"] as const).map((value) => ({
+                    value,
+                    label: t(`tiers.periods.${value}`),
+                  }))}
                   value={tiers.period}
                   onChange={(value) => set((draft) => void (draft.period = value as Tiers["period"]))}
                 />
               </FormLayout.Group>
               <Select
                 label={t("tiers.rules.retention")}
-                options={(["through_next_period", "none"] as const).map((value) => ({ value, label: t(`tiers.retentions.${value}`) }))}
+                options={(["through_next_period", "none"] as const).map((value) => ({
+                  value,
+                  label: t(`tiers.retentions.${value}`),
+                }))}
                 value={tiers.retention}
                 onChange={(value) => set((draft) => void (draft.retention = value as Tiers["retention"]))}
               />
-              <Checkbox label={t("tiers.rules.refundsDemote")} helpText={t("tiers.rules.refundsDemoteHelp")} checked={tiers.refundsDemote} onChange={(checked) => set((draft) => void (draft.refundsDemote = checked))} />
-              <TextField label={t("tiers.rules.tagPrefix")} helpText={t("tiers.rules.tagPrefixHelp", { example: `${tiers.tagPrefix}Gold` })} autoComplete="off" value={tiers.tagPrefix} onChange={(value) => set((draft) => void (draft.tagPrefix = value))} />
+              <Checkbox
+                label={t("tiers.rules.refundsDemote")}
+                helpText={t("tiers.rules.refundsDemoteHelp")}
+                checked={tiers.refundsDemote}
+                onChange={(checked) => set((draft) => void (draft.refundsDemote = checked))}
+              />
+              <TextField
+                label={t("tiers.rules.tagPrefix")}
+                helpText={t("tiers.rules.tagPrefixHelp", { example: `${tiers.tagPrefix}Gold` })}
+                autoComplete="off"
+                value={tiers.tagPrefix}
+                onChange={(value) => set((draft) => void (draft.tagPrefix = value))}
+              />
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>
@@ -65,7 +105,13 @@ export default function TiersPage() {
               <Card key={level.id}>
                 <FormLayout>
                   <FormLayout.Group>
-                    <TextField label={t("tiers.levels.name")} autoComplete="off" value={level.name} error={editor.errorFor(`tiers.levels.${index}.name`)} onChange={(value) => set((draft) => void (draft.levels[index]!.name = value))} />
+                    <TextField
+                      label={t("tiers.levels.name")}
+                      autoComplete="off"
+                      value={level.name}
+                      error={editor.errorFor(`tiers.levels.${index}.name`)}
+                      onChange={(value) => set((draft) => void (draft.levels[index]!.name = value))}
+                    />
                     <NumberField
                       label={t(`tiers.thresholds.${tiers.metric}`)}
                       value={level.threshold}
@@ -74,11 +120,25 @@ export default function TiersPage() {
                     />
                   </FormLayout.Group>
                   <FormLayout.Group>
-                    <NumberField label={t("tiers.levels.multiplier")} value={level.earnMultiplier} error={editor.errorFor(`tiers.levels.${index}.earnMultiplier`)} onChange={(value) => set((draft) => void (draft.levels[index]!.earnMultiplier = value ?? 1))} />
-                    <NumberField label={t("tiers.levels.entryBonus")} value={level.entryBonusPoints} error={editor.errorFor(`tiers.levels.${index}.entryBonusPoints`)} onChange={(value) => set((draft) => void (draft.levels[index]!.entryBonusPoints = value ?? 0))} />
+                    <NumberField
+                      label={t("tiers.levels.multiplier")}
+                      value={level.earnMultiplier}
+                      error={editor.errorFor(`tiers.levels.${index}.earnMultiplier`)}
+                      onChange={(value) => set((draft) => void (draft.levels[index]!.earnMultiplier = value ?? 1))}
+                    />
+                    <NumberField
+                      label={t("tiers.levels.entryBonus")}
+                      value={level.entryBonusPoints}
+                      error={editor.errorFor(`tiers.levels.${index}.entryBonusPoints`)}
+                      onChange={(value) => set((draft) => void (draft.levels[index]!.entryBonusPoints = value ?? 0))}
+                    />
                   </FormLayout.Group>
                   <InlineStack align="end">
-                    <Button variant="plain" tone="critical" onClick={() => set((draft) => void draft.levels.splice(index, 1))}>
+                    <Button
+                      variant="plain"
+                      tone="critical"
+                      onClick={() => set((draft) => void draft.levels.splice(index, 1))}
+                    >
                       {t("common.remove")}
                     </Button>
                   </InlineStack>

@@ -16,7 +16,11 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  return { apiKey: serverEnvironment().SHOPIFY_API_KEY, sandbox: sandboxShop() !== null, programTrouble: await programTrouble(session.shop) };
+  return {
+    apiKey: serverEnvironment().SHOPIFY_API_KEY,
+    sandbox: sandboxShop() !== null,
+    programTrouble: await programTrouble(session.shop),
+  };
 }
 
 // Outside the Shopify admin (npm run demo) App Bridge cannot load, so nothing would add the
@@ -105,10 +109,16 @@ function ProgramTroubleBanner({ trouble }: { trouble: ProgramTrouble }) {
   return (
     <Box padding="400">
       <Banner tone="critical" title={t(running ? "programTrouble.lastValidTitle" : "programTrouble.noneTitle")}>
-        <p>{running ? t("programTrouble.lastValidBody", { revision: trouble.runningRevision ?? "?" }) : t("programTrouble.noneBody")}</p>
+        <p>
+          {running
+            ? t("programTrouble.lastValidBody", { revision: trouble.runningRevision ?? "?" })
+            : t("programTrouble.noneBody")}
+        </p>
         <ul>
           {trouble.problems.map((problem) => (
-            <li key={`${problem.path}:${problem.message}`}>{problem.path ? `${problem.path}: ${problem.message}` : problem.message}</li>
+            <li key={`${problem.path}:${problem.message}`}>
+              {problem.path ? `${problem.path}: ${problem.message}` : problem.message}
+            </li>
           ))}
         </ul>
       </Banner>

@@ -7,7 +7,9 @@ import { onlyMethods } from "~/http/methods.server";
 /** GET /apps/tally/member: the signed-in shopper's points, rewards and codes; the program for a guest. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { shop, customerId } = await authenticateAppProxy(request);
-  return Response.json(await memberView(prisma, shop, customerId), { headers: { "Cache-Control": "private, no-store" } });
+  return Response.json(await memberView(prisma, shop, customerId), {
+    headers: { "Cache-Control": "private, no-store" },
+  });
 }
 
 /** Read-only: other methods get 405. */

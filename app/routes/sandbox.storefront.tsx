@@ -1,6 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
-import { PREVIEW_PATH, previewCustomer, previewPage, requireSandbox, signInCookie, type PreviewPage } from "~/storefront/preview/storefront.server";
+import {
+  PREVIEW_PATH,
+  previewCustomer,
+  previewPage,
+  requireSandbox,
+  signInCookie,
+  type PreviewPage,
+} from "~/storefront/preview/storefront.server";
 import { onlyMethods } from "~/http/methods.server";
 
 const PAGES: PreviewPage[] = ["product", "cart", "account", "login"];
@@ -18,7 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = requested && PAGES.includes(requested) ? requested : "product";
   const signIn = signInCookie(url.searchParams.get("customer"));
   if (signIn) {
-    return new Response(null, { status: 303, headers: { Location: `${PREVIEW_PATH}?page=${page}`, "Set-Cookie": signIn.setCookie } });
+    return new Response(null, {
+      status: 303,
+      headers: { Location: `${PREVIEW_PATH}?page=${page}`, "Set-Cookie": signIn.setCookie },
+    });
   }
   return previewPage(prisma, { page, customerId: previewCustomer(request), request });
 }

@@ -13,7 +13,11 @@ export async function action({ request }: ActionFunctionArgs) {
     await redactCustomer(
       tx,
       { id: shop?.id ?? null, domain: delivery.shop },
-      { shopifyCustomerId: payload.customer.id, ordersToRedact: payload.orders_to_redact, email: payload.customer.email },
+      {
+        shopifyCustomerId: payload.customer.id,
+        ordersToRedact: payload.orders_to_redact,
+        email: payload.customer.email,
+      },
     );
   });
   return new Response(null, { status: 200 });

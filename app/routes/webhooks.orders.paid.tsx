@@ -23,7 +23,11 @@ export async function action({ request }: ActionFunctionArgs) {
     async (shop, order) => {
       const productIds = order.lines.flatMap((line) => (line.productId ? [line.productId] : []));
       // Facts only count on the first payment: an order already paid needs no Admin API call.
-      if (!needsProductFacts(shop.program) || !productIds.length || (await orderPaid(prisma, shop.id, order.shopifyOrderId))) {
+      if (
+        !needsProductFacts(shop.program) ||
+        !productIds.length ||
+        (await orderPaid(prisma, shop.id, order.shopifyOrderId))
+      ) {
         return new Map<string, ProductFacts>();
       }
       return fetchProductFactsWithinBudget(prisma, shop.domain, productIds);

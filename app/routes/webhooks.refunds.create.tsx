@@ -6,5 +6,7 @@ import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook(request, "refunds/create", refundPayload, (tx, { shop, payload, now }) => recordRefund(tx, shop, payload, now));
+  return handleShopWebhook(request, "refunds/create", refundPayload, (tx, { shop, payload, now }) =>
+    recordRefund(tx, shop, payload, now),
+  );
 }

@@ -157,7 +157,11 @@ export class AdminGateway {
   private remember(extensions: unknown) {
     const cost = (extensions as CostExtension | undefined)?.cost;
     if (cost?.throttleStatus) {
-      buckets.set(this.shop, { ...cost.throttleStatus, lastRequestedCost: cost.requestedQueryCost ?? 0, readAt: Date.now() });
+      buckets.set(this.shop, {
+        ...cost.throttleStatus,
+        lastRequestedCost: cost.requestedQueryCost ?? 0,
+        readAt: Date.now(),
+      });
     }
   }
 

@@ -114,7 +114,9 @@ describe("AdminGateway", () => {
 
   it("raises AdminGraphQLError for an operation Shopify rejects", async () => {
     const bogus = adminOperation<unknown>(`query Bogus { shop { loyaltyPoints } }`);
-    const error = await gateway().request(bogus).catch((e: unknown) => e);
+    const error = await gateway()
+      .request(bogus)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdminGraphQLError);
     expect((error as Error).message).toContain('Cannot query field "loyaltyPoints" on type "Shop"');
   });

@@ -11,10 +11,7 @@ import { createHmac } from "node:crypto";
  * timestamp, and `signature` = hex HMAC-SHA256 over the other parameters sorted by name,
  * each `key=value` (repeated values joined by commas), concatenated without separators.
  */
-export function signAppProxyQuery(
-  params: Record<string, string | string[]>,
-  apiSecret: string,
-): URLSearchParams {
+export function signAppProxyQuery(params: Record<string, string | string[]>, apiSecret: string): URLSearchParams {
   const message = Object.keys(params)
     .filter((key) => key !== "signature")
     .sort()

@@ -29,8 +29,20 @@ export function memberMetafields(member: MemberFacts) {
   return [
     { ownerId, namespace: "$app", key: "points_balance", type: "number_integer", value: String(member.balance) },
     { ownerId, namespace: "$app", key: "points_pending", type: "number_integer", value: String(member.pending) },
-    { ownerId, namespace: "$app", key: "points_next_expiry", type: "json", value: JSON.stringify(member.nextExpiry ?? { points: 0, at: null }) },
-    { ownerId, namespace: "$app", key: "tier", type: "json", value: JSON.stringify(member.tier ?? { id: null, name: null }) },
+    {
+      ownerId,
+      namespace: "$app",
+      key: "points_next_expiry",
+      type: "json",
+      value: JSON.stringify(member.nextExpiry ?? { points: 0, at: null }),
+    },
+    {
+      ownerId,
+      namespace: "$app",
+      key: "tier",
+      type: "json",
+      value: JSON.stringify(member.tier ?? { id: null, name: null }),
+    },
   ];
 }
 
@@ -40,11 +52,18 @@ export const METAFIELDS_PER_MEMBER = 4;
 export async function setMemberMetafields(admin: AdminGateway, members: MemberFacts[]) {
   const metafields = members.flatMap(memberMetafields);
   for (let start = 0; start < metafields.length; start += METAFIELDS_PER_CALL) {
-    await admin.mutate(SetMetafields, { metafields: metafields.slice(start, start + METAFIELDS_PER_CALL) }, (data) => data.metafieldsSet);
+    await admin.mutate(
+      SetMetafields,
+      { metafields: metafields.slice(start, start + METAFIELDS_PER_CALL) },
+      (data) => data.metafieldsSet,
+    );
   }
 }
 
-const AddTags = adminOperation<{ tagsAdd: { userErrors: UserError[] } | null }, { id: string; tags: string[] }>(`#graphql
+const AddTags = adminOperation<
+  { tagsAdd: { userErrors: UserError[] } | null },
+  { id: string; tags: string[] }
+>(`#graphql
   mutation AddTierTag($id: ID!, $tags: [String!]!) {
     tagsAdd(id: $id, tags: $tags) {
       userErrors { field message }
@@ -52,7 +71,10 @@ const AddTags = adminOperation<{ tagsAdd: { userErrors: UserError[] } | null }, 
   }
 `);
 
-const RemoveTags = adminOperation<{ tagsRemove: { userErrors: UserError[] } | null }, { id: string; tags: string[] }>(`#graphql
+const RemoveTags = adminOperation<
+  { tagsRemove: { userErrors: UserError[] } | null },
+  { id: string; tags: string[] }
+>(`#graphql
   mutation RemoveTierTags($id: ID!, $tags: [String!]!) {
     tagsRemove(id: $id, tags: $tags) {
       userErrors { field message }

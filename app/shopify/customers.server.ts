@@ -40,19 +40,33 @@ const searchTerm = (email: string) => `email:"${email.replace(/["\\]/g, (c) => `
  * The shop's customers with these emails, keyed by lower-cased email; an email without a
  * customer is absent. Search can return near matches, so only exact addresses are kept.
  */
-export async function findCustomersByEmail(admin: AdminGateway, emails: string[]): Promise<Map<string, ShopifyCustomer>> {
+export async function findCustomersByEmail(
+  admin: AdminGateway,
+  emails: string[],
+): Promise<Map<string, ShopifyCustomer>> {
   const wanted = new Set(emails.map((email) => email.toLowerCase()));
   const found = new Map<string, ShopifyCustomer>();
   const unique = [...wanted];
   for (let start = 0; start < unique.length; start += EMAILS_PER_SEARCH) {
-    const query = unique.slice(start, start + EMAILS_PER_SEARCH).map(searchTerm).join(" OR ");
+    const query = unique
+      .slice(start, start + EMAILS_PER_SEARCH)
+      .map(searchTerm)
+      .join(" OR ");
     let after: string | null = null;
     do {
-      const { customers }: { customers: { pageInfo: PageInfo; nodes: CustomerNode[] } } = await admin.request(CustomersByEmailQuery, { query, after });
+      const { customers }: { customers: { pageInfo: PageInfo; nodes: CustomerNode[] } } = await admin.request(
+        CustomersByEmailQuery,
+        { query, after },
+      );
       for (const node of customers.nodes) {
         const email = node.defaultEmailAddress?.emailAddress?.toLowerCase();
         if (email && wanted.has(email) && !found.has(email)) {
-          found.set(email, { customerId: legacyId(node.id)!, email, firstName: node.firstName, lastName: node.lastName });
+          found.set(email, {
+            customerId: legacyId(node.id)!,
+            email,
+            firstName: node.firstName,
+            lastName: node.lastName,
+          });
         }
       }
       after = customers.pageInfo.hasNextPage ? customers.pageInfo.endCursor : null;

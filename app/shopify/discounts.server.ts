@@ -5,7 +5,10 @@ import { adminOperation, type UserError } from "./operation";
 
 type CreatePayload = { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
 
-const CreateBasicCode = adminOperation<{ discountCodeBasicCreate: CreatePayload | null }, { input: Record<string, unknown> }>(`#graphql
+const CreateBasicCode = adminOperation<
+  { discountCodeBasicCreate: CreatePayload | null },
+  { input: Record<string, unknown> }
+>(`#graphql
   mutation CreateBasicCode($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -83,7 +86,10 @@ function value(reward: Reward, amount: number | null) {
  * The discount Shopify should create for a redemption: one code, for that customer only, usable
  * once, between the redemption's dates, combining as the merchant chose.
  */
-export function discountInput(input: CodeToCreate): { mutation: "basic" | "free_shipping"; input: Record<string, unknown> } {
+export function discountInput(input: CodeToCreate): {
+  mutation: "basic" | "free_shipping";
+  input: Record<string, unknown>;
+} {
   const { reward } = input;
   const common = {
     title: `${reward.name} — Tally reward ${input.code}`,
@@ -108,7 +114,10 @@ export function discountInput(input: CodeToCreate): { mutation: "basic" | "free_
       },
     };
   }
-  return { mutation: "basic", input: { ...common, customerGets: { value: value(reward, input.amount), items: items(reward) } } };
+  return {
+    mutation: "basic",
+    input: { ...common, customerGets: { value: value(reward, input.amount), items: items(reward) } },
+  };
 }
 
 /**
@@ -117,8 +126,15 @@ export function discountInput(input: CodeToCreate): { mutation: "basic" | "free_
  */
 export async function createDiscountCode(admin: AdminGateway, code: CodeToCreate): Promise<string> {
   if (code.reward.type === "free_product") {
-    const { productVariant } = await admin.request(VariantPrice, { id: `gid://shopify/ProductVariant/${code.reward.variantId}` });
-    if (!productVariant) throw new AdminUserError([{ field: ["variantId"], message: "the reward's product variant no longer exists" }], "VariantPrice", admin.shop);
+    const { productVariant } = await admin.request(VariantPrice, {
+      id: `gid://shopify/ProductVariant/${code.reward.variantId}`,
+    });
+    if (!productVariant)
+      throw new AdminUserError(
+        [{ field: ["variantId"], message: "the reward's product variant no longer exists" }],
+        "VariantPrice",
+        admin.shop,
+      );
     code = { ...code, amount: Number(productVariant.price) };
   }
   const { mutation, input } = discountInput(code);

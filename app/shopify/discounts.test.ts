@@ -3,7 +3,8 @@ import { rewardSchema } from "~/loyalty/program";
 import { discountInput } from "./discounts.server";
 
 const dates = { startsAt: new Date("2026-12-01T00:00:00Z"), endsAt: new Date("2026-12-31T00:00:00Z") };
-const reward = (fields: Record<string, unknown>) => rewardSchema.parse({ id: "r", name: "Reward", pointsCost: 100, ...fields });
+const reward = (fields: Record<string, unknown>) =>
+  rewardSchema.parse({ id: "r", name: "Reward", pointsCost: 100, ...fields });
 
 describe("the discount Shopify is asked to create", () => {
   it("a percentage off a collection, from a minimum order, combining with shipping discounts", () => {
@@ -36,7 +37,13 @@ describe("the discount Shopify is asked to create", () => {
   });
 
   it("a free product is its price off that variant, once — not every unit in the cart", () => {
-    const { input } = discountInput({ reward: reward({ type: "free_product", variantId: "9001" }), code: "C", customerId: "1", amount: 24.5, ...dates });
+    const { input } = discountInput({
+      reward: reward({ type: "free_product", variantId: "9001" }),
+      code: "C",
+      customerId: "1",
+      amount: 24.5,
+      ...dates,
+    });
     expect(input.customerGets).toEqual({
       value: { discountAmount: { amount: "24.50", appliesOnEachItem: false } },
       items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/9001"] } },
@@ -44,7 +51,13 @@ describe("the discount Shopify is asked to create", () => {
   });
 
   it("free shipping goes through the free-shipping mutation, everywhere, without a cap unless set", () => {
-    const { mutation, input } = discountInput({ reward: reward({ type: "free_shipping" }), code: "C", customerId: "1", amount: null, ...dates });
+    const { mutation, input } = discountInput({
+      reward: reward({ type: "free_shipping" }),
+      code: "C",
+      customerId: "1",
+      amount: null,
+      ...dates,
+    });
     expect(mutation).toBe("free_shipping");
     expect(input).toMatchObject({ destination: { all: true }, usageLimit: 1 });
     expect(input).not.toHaveProperty("maximumShippingPrice");
@@ -57,6 +70,8 @@ describe("reward validation", () => {
     const variable = { type: "variable", pointsPerStep: 100, amountPerStep: 1, minPoints: 100, maxPoints: 1000 };
     expect(rewardSchema.safeParse({ id: "v", name: "V", ...variable }).success).toBe(true);
     expect(rewardSchema.safeParse({ id: "v", name: "V", ...variable, maxPoints: 1050 }).success).toBe(false);
-    expect(rewardSchema.safeParse({ id: "v", name: "V", ...variable, minPoints: 500, maxPoints: 200 }).success).toBe(false);
+    expect(rewardSchema.safeParse({ id: "v", name: "V", ...variable, minPoints: 500, maxPoints: 200 }).success).toBe(
+      false,
+    );
   });
 });

@@ -27,7 +27,10 @@ export async function authenticateExtension(request: Request) {
   try {
     ({ sessionToken } = await authenticate.public.checkout(request));
   } catch (error) {
-    if (error instanceof Response) throw withCors(Response.json({ error: "invalid_session_token" }, { status: error.status >= 400 ? error.status : 401 }));
+    if (error instanceof Response)
+      throw withCors(
+        Response.json({ error: "invalid_session_token" }, { status: error.status >= 400 ? error.status : 401 }),
+      );
     throw error;
   }
   const shopDomain = shopOfSessionToken(sessionToken, serverEnvironment().SHOPIFY_API_KEY);

@@ -43,7 +43,10 @@ export async function receiveFlowLifecycle(request: Request) {
   const parsed = lifecycleCallback.safeParse(payload);
   if (!parsed.success) {
     throw Response.json(
-      { error: "invalid_payload", issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })) },
+      {
+        error: "invalid_payload",
+        issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+      },
       { status: 400 },
     );
   }
@@ -51,6 +54,10 @@ export async function receiveFlowLifecycle(request: Request) {
   if (!shop) throw Response.json({ error: "shop_not_installed" }, { status: 404 });
   return {
     shop,
-    callback: { definitionId: parsed.data.flow_trigger_definition_id, enabled: parsed.data.has_enabled_flow, at: new Date(parsed.data.timestamp) },
+    callback: {
+      definitionId: parsed.data.flow_trigger_definition_id,
+      enabled: parsed.data.has_enabled_flow,
+      at: new Date(parsed.data.timestamp),
+    },
   };
 }

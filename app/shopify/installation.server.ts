@@ -32,7 +32,9 @@ export async function isStillInstalled(db: PrismaClient, shopDomain: string): Pr
  */
 export async function learnShopifyShopId(db: PrismaClient, shopDomain: string, accessToken: string) {
   try {
-    const { id } = await fetchShopDetails(new AdminGateway(shopDomain, accessToken, { maxAttempts: 1, timeoutMs: 2_000 }));
+    const { id } = await fetchShopDetails(
+      new AdminGateway(shopDomain, accessToken, { maxAttempts: 1, timeoutMs: 2_000 }),
+    );
     await matchesShopifyShopId(db, shopDomain, legacyId(id)!, true);
   } catch (error) {
     console.warn(JSON.stringify({ event: "shop.id_unknown", shop: shopDomain, error: String(error) }));

@@ -11,10 +11,9 @@ export interface AdminOperation<TData, TVariables extends Record<string, unknown
   readonly __variables?: TVariables;
 }
 
-export function adminOperation<
-  TData,
-  TVariables extends Record<string, unknown> = Record<string, never>,
->(source: string): AdminOperation<TData, TVariables> {
+export function adminOperation<TData, TVariables extends Record<string, unknown> = Record<string, never>>(
+  source: string,
+): AdminOperation<TData, TVariables> {
   const name = /\b(?:query|mutation)\s+(\w+)/.exec(source)?.[1];
   if (!name) throw new Error("Admin operations must be named: `query Name { … }`");
   return { source, name };

@@ -26,7 +26,8 @@ const amount = z.union([z.string(), z.number()]).transform((value, ctx) => {
 });
 const shopMoney = z.object({ shop_money: z.object({ amount }) });
 /** Shop-currency amount: the `_set.shop_money` variant when Shopify sends it. */
-const inShopCurrency = (value: { amount?: string; set?: { shop_money: { amount: string } } }) => value.set?.shop_money.amount ?? value.amount ?? "0";
+const inShopCurrency = (value: { amount?: string; set?: { shop_money: { amount: string } } }) =>
+  value.set?.shop_money.amount ?? value.amount ?? "0";
 
 /** A line's amounts as Shopify states them, in the shop's currency. */
 export interface LineAmounts {
@@ -44,7 +45,11 @@ export interface LineAmounts {
  * without tax when prices include it. Null when the order is larger than any real order
  * (LARGEST_ORDER_UNITS): such a payload is refused, never scored.
  */
-export function orderLines(lines: LineAmounts[], currencyCode: string | null, taxesIncluded: boolean): EligibleLine[] | null {
+export function orderLines(
+  lines: LineAmounts[],
+  currencyCode: string | null,
+  taxesIncluded: boolean,
+): EligibleLine[] | null {
   const digits = minorUnitDigits(currencyCode);
   const minor = (text: string) => toMinorUnits(text, digits) ?? 0n;
   const sum = (texts: string[]) => texts.reduce((total, text) => total + minor(text), 0n);
@@ -81,20 +86,24 @@ const lineItem = z
     price_set: shopMoney.optional(),
     quantity: z.number().int().min(0).max(1_000_000),
     gift_card: z.boolean().default(false),
-    discount_allocations: z.array(z.object({ amount, amount_set: shopMoney.optional() })).max(MAX_ENTRIES).default([]),
-    tax_lines: z.array(z.object({ price: amount, price_set: shopMoney.optional() })).max(MAX_ENTRIES).default([]),
+    discount_allocations: z
+      .array(z.object({ amount, amount_set: shopMoney.optional() }))
+      .max(MAX_ENTRIES)
+      .default([]),
+    tax_lines: z
+      .array(z.object({ price: amount, price_set: shopMoney.optional() }))
+      .max(MAX_ENTRIES)
+      .default([]),
   })
-  .transform(
-    (line): LineAmounts => ({
-      lineItemId: legacyId(line.admin_graphql_api_id) ?? line.id,
-      productId: line.product_id ?? null,
-      quantity: line.quantity,
-      giftCard: line.gift_card,
-      unitPrice: inShopCurrency({ amount: line.price, set: line.price_set }),
-      discounts: line.discount_allocations.map((d) => inShopCurrency({ amount: d.amount, set: d.amount_set })),
-      taxes: line.tax_lines.map((t) => inShopCurrency({ amount: t.price, set: t.price_set })),
-    }),
-  );
+  .transform((line): LineAmounts => ({
+    lineItemId: legacyId(line.admin_graphql_api_id) ?? line.id,
+    productId: line.product_id ?? null,
+    quantity: line.quantity,
+    giftCard: line.gift_card,
+    unitPrice: inShopCurrency({ amount: line.price, set: line.price_set }),
+    discounts: line.discount_allocations.map((d) => inShopCurrency({ amount: d.amount, set: d.amount_set })),
+    taxes: line.tax_lines.map((t) => inShopCurrency({ amount: t.price, set: t.price_set })),
+  }));
 
 export const paidOrderPayload = z
   .object({
@@ -111,12 +120,23 @@ export const paidOrderPayload = z
     processed_at: shopifyTimestamp.nullable().optional(),
     cancelled_at: shopifyTimestamp.nullable().optional(),
     customer: customerRef.nullable().optional(),
-    discount_codes: z.array(z.object({ code: text })).max(MAX_ENTRIES).default([]),
+    discount_codes: z
+      .array(z.object({ code: text }))
+      .max(MAX_ENTRIES)
+      .default([]),
     // Cart attributes come through as note attributes; the theme extension sets `_tally_ref`.
-    note_attributes: z.array(z.object({ name: text, value: z.unknown() })).max(MAX_ENTRIES).default([]),
+    note_attributes: z
+      .array(z.object({ name: text, value: z.unknown() }))
+      .max(MAX_ENTRIES)
+      .default([]),
     phone: text.nullable().optional(),
     shipping_address: z
-      .object({ address1: text.nullable().optional(), zip: text.nullable().optional(), country_code: text.nullable().optional(), phone: text.nullable().optional() })
+      .object({
+        address1: text.nullable().optional(),
+        zip: text.nullable().optional(),
+        country_code: text.nullable().optional(),
+        phone: text.nullable().optional(),
+      })
       .nullable()
       .optional(),
     line_items: z.array(lineItem).max(MAX_LINES),
@@ -137,10 +157,15 @@ export const paidOrderPayload = z
       placedAt: new Date(order.processed_at ?? order.created_at),
       cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
       discountCodes: order.discount_codes.map((d) => d.code),
-      referralCode: String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
+      referralCode:
+        String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
       phone: order.phone ?? order.shipping_address?.phone ?? null,
       shippingAddress: order.shipping_address
-        ? { address1: order.shipping_address.address1 ?? null, zip: order.shipping_address.zip ?? null, countryCode: order.shipping_address.country_code ?? null }
+        ? {
+            address1: order.shipping_address.address1 ?? null,
+            zip: order.shipping_address.zip ?? null,
+            countryCode: order.shipping_address.country_code ?? null,
+          }
         : null,
       // Original quantities: refunds, recorded separately, take their share back.
       lines,
@@ -159,7 +184,10 @@ export const refundPayload = z
       .array(
         z.object({
           line_item_id: shopifyId,
-          line_item: z.object({ admin_graphql_api_id: shopifyGid("LineItem").optional() }).partial().optional(),
+          line_item: z
+            .object({ admin_graphql_api_id: shopifyGid("LineItem").optional() })
+            .partial()
+            .optional(),
           subtotal: amount.optional(),
           subtotal_set: shopMoney.optional(),
         }),
@@ -170,12 +198,10 @@ export const refundPayload = z
   .transform((refund) => ({
     shopifyRefundId: legacyId(refund.admin_graphql_api_id) ?? refund.id,
     shopifyOrderId: refund.order_id,
-    lines: refund.refund_line_items.map(
-      (line): RefundLine => ({
-        lineItemId: legacyId(line.line_item?.admin_graphql_api_id) ?? line.line_item_id,
-        subtotal: inShopCurrency({ amount: line.subtotal, set: line.subtotal_set }),
-      }),
-    ),
+    lines: refund.refund_line_items.map((line): RefundLine => ({
+      lineItemId: legacyId(line.line_item?.admin_graphql_api_id) ?? line.line_item_id,
+      subtotal: inShopCurrency({ amount: line.subtotal, set: line.subtotal_set }),
+    })),
   }));
 
 export type Refund = z.infer<typeof refundPayload>;

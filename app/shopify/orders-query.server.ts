@@ -51,7 +51,10 @@ const OrdersUpdatedSinceQuery = adminOperation<
   }
 `);
 
-const OrderForPointsQuery = adminOperation<{ order: OrderNode | null }, { id: string; linesAfter: string | null }>(`#graphql
+const OrderForPointsQuery = adminOperation<
+  { order: OrderNode | null },
+  { id: string; linesAfter: string | null }
+>(`#graphql
   query OrderForPoints($id: ID!, $linesAfter: String) {
     order(id: $id) {
       id
@@ -85,7 +88,12 @@ const OrderForPointsQuery = adminOperation<{ order: OrderNode | null }, { id: st
 `);
 
 const RefundLinesQuery = adminOperation<
-  { refund: { id: string; refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] } } | null },
+  {
+    refund: {
+      id: string;
+      refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] };
+    } | null;
+  },
   { id: string; after: string | null }
 >(`#graphql
   query RefundLines($id: ID!, $after: String) {
@@ -168,10 +176,20 @@ async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrd
     const refundLines: RefundLine[] = [];
     let after: string | null = null;
     do {
-      const { refund }: { refund: { refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] } } | null } =
-        await admin.request(RefundLinesQuery, { id: refundId, after });
+      const {
+        refund,
+      }: {
+        refund: {
+          refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] };
+        } | null;
+      } = await admin.request(RefundLinesQuery, { id: refundId, after });
       if (!refund) break;
-      refundLines.push(...refund.refundLineItems.nodes.map((line) => ({ lineItemId: legacyId(line.lineItem.id)!, subtotal: line.subtotalSet.shopMoney.amount })));
+      refundLines.push(
+        ...refund.refundLineItems.nodes.map((line) => ({
+          lineItemId: legacyId(line.lineItem.id)!,
+          subtotal: line.subtotalSet.shopMoney.amount,
+        })),
+      );
       after = refund.refundLineItems.pageInfo.hasNextPage ? refund.refundLineItems.pageInfo.endCursor : null;
     } while (after);
     refunds.push({ shopifyRefundId: legacyId(refundId)!, shopifyOrderId: legacyId(node.id)!, lines: refundLines });
@@ -183,10 +201,13 @@ async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrd
 export async function* ordersUpdatedSince(admin: AdminGateway, since: Date): AsyncGenerator<ReconciledOrder> {
   let after: string | null = null;
   do {
-    const { orders }: { orders: { pageInfo: PageInfo; nodes: { id: string }[] } } = await admin.request(OrdersUpdatedSinceQuery, {
-      after,
-      query: `updated_at:>='${since.toISOString()}'`,
-    });
+    const { orders }: { orders: { pageInfo: PageInfo; nodes: { id: string }[] } } = await admin.request(
+      OrdersUpdatedSinceQuery,
+      {
+        after,
+        query: `updated_at:>='${since.toISOString()}'`,
+      },
+    );
     for (const { id } of orders.nodes) {
       const order = await readOrder(admin, id);
       if (order) yield order;

@@ -24,7 +24,6 @@ const ProductFactsQuery = adminOperation<
   }
 `);
 
-
 // A product with its first 25 collections costs about 100 points: 8 per query stay below
 // Shopify's limit of 1000 for a single query.
 const PRODUCTS_PER_QUERY = 8;

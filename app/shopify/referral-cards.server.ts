@@ -4,7 +4,9 @@ import { AdminGateway, type AdminGatewayOptions } from "./admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "./errors";
 import { adminOperation } from "./operation";
 
-type Transactions = { transactions: { paymentDetails: { bin?: string | null; number?: string | null; company?: string | null } | null }[] };
+type Transactions = {
+  transactions: { paymentDetails: { bin?: string | null; number?: string | null; company?: string | null } | null }[];
+};
 
 const ReferralCards = adminOperation<
   { order: Transactions | null; customer: { orders: { nodes: Transactions[] } } | null },
@@ -45,7 +47,10 @@ export function referralCardsFromShopify(db: PrismaClient, gatewayOptions?: Admi
         order: `gid://shopify/Order/${refereeOrderId}`,
         referrer: `gid://shopify/Customer/${referrerCustomerId}`,
       });
-      return { referee: fingerprints(data.order ? [data.order] : []), referrer: fingerprints(data.customer?.orders.nodes ?? []) };
+      return {
+        referee: fingerprints(data.order ? [data.order] : []),
+        referrer: fingerprints(data.customer?.orders.nodes ?? []),
+      };
     } catch (error) {
       if (error instanceof ShopNotInstalledError) return { referee: [], referrer: [] };
       if (isRetryable(error)) return null;

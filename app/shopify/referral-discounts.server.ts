@@ -18,12 +18,12 @@ const CreateSegment = adminOperation<
   }
 `);
 
-type SegmentPage = { nodes: { id: string; name: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+type SegmentPage = {
+  nodes: { id: string; name: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+};
 
-const Segments = adminOperation<
-  { segments: SegmentPage },
-  { after: string | null }
->(`#graphql
+const Segments = adminOperation<{ segments: SegmentPage }, { after: string | null }>(`#graphql
   query Segments($after: String) {
     segments(first: 100, after: $after) {
       nodes { id name }
@@ -34,7 +34,10 @@ const Segments = adminOperation<
 
 type CreatePayload = { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
 
-const CreateRefereeCode = adminOperation<{ discountCodeBasicCreate: CreatePayload | null }, { input: Record<string, unknown> }>(`#graphql
+const CreateRefereeCode = adminOperation<
+  { discountCodeBasicCreate: CreatePayload | null },
+  { input: Record<string, unknown> }
+>(`#graphql
   mutation CreateRefereeCode($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -43,7 +46,10 @@ const CreateRefereeCode = adminOperation<{ discountCodeBasicCreate: CreatePayloa
   }
 `);
 
-const CreateRefereeShippingCode = adminOperation<{ discountCodeFreeShippingCreate: CreatePayload | null }, { input: Record<string, unknown> }>(`#graphql
+const CreateRefereeShippingCode = adminOperation<
+  { discountCodeFreeShippingCreate: CreatePayload | null },
+  { input: Record<string, unknown> }
+>(`#graphql
   mutation CreateRefereeShippingCode($input: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -92,7 +98,12 @@ export async function ensureNewCustomerSegment(admin: AdminGateway): Promise<str
  * The friend's offer behind a referrer's code: one shared code, for customers with no orders
  * yet (the segment), once per customer, no end date (it lives as long as the member's link).
  */
-export function refereeDiscountInput(offer: Referrals["refereeReward"], code: string, segmentId: string, startsAt: Date) {
+export function refereeDiscountInput(
+  offer: Referrals["refereeReward"],
+  code: string,
+  segmentId: string,
+  startsAt: Date,
+) {
   const common = {
     title: `Referral offer ${code} — Tally`,
     code,
@@ -103,18 +114,35 @@ export function refereeDiscountInput(offer: Referrals["refereeReward"], code: st
   if (offer.type === "free_shipping") {
     return {
       mutation: "free_shipping" as const,
-      input: { ...common, destination: { all: true }, combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false } },
+      input: {
+        ...common,
+        destination: { all: true },
+        combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false },
+      },
     };
   }
-  const value = offer.type === "percentage" ? { percentage: offer.percentage / 100 } : { discountAmount: { amount: offer.amount.toFixed(2), appliesOnEachItem: false } };
+  const value =
+    offer.type === "percentage"
+      ? { percentage: offer.percentage / 100 }
+      : { discountAmount: { amount: offer.amount.toFixed(2), appliesOnEachItem: false } };
   return {
     mutation: "basic" as const,
-    input: { ...common, customerGets: { value, items: { all: true } }, combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: true } },
+    input: {
+      ...common,
+      customerGets: { value, items: { all: true } },
+      combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: true },
+    },
   };
 }
 
 /** Creates the friend's code and returns the discount's id; a code left by an attempt whose answer was lost is taken as ours. */
-export async function createRefereeDiscount(admin: AdminGateway, offer: Referrals["refereeReward"], code: string, segmentId: string, startsAt: Date) {
+export async function createRefereeDiscount(
+  admin: AdminGateway,
+  offer: Referrals["refereeReward"],
+  code: string,
+  segmentId: string,
+  startsAt: Date,
+) {
   const { mutation, input } = refereeDiscountInput(offer, code, segmentId, startsAt);
   try {
     const payload =

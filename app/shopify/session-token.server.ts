@@ -3,14 +3,16 @@ import { serverEnvironment } from "~/config/env.server";
 import { decodeJwt, SignJWT, type JWTPayload } from "jose";
 import { isShopDomain } from "./shop-domain";
 
-
 /**
  * The shop a session token speaks for, or null when its claims do not name one shop for this
  * app: `aud` is our API key (Shopify's library skips that check for extension tokens), `dest` is
  * exactly `https://<shop>.myshopify.com` (admin) or `<shop>.myshopify.com` (checkout and customer
  * accounts), and `iss`, when the token has one, is that same shop's admin.
  */
-export function shopOfSessionToken(claims: { aud?: unknown; dest?: unknown; iss?: unknown }, apiKey: string): string | null {
+export function shopOfSessionToken(
+  claims: { aud?: unknown; dest?: unknown; iss?: unknown },
+  apiKey: string,
+): string | null {
   if (!apiKey || claims.aud !== apiKey || typeof claims.dest !== "string") return null;
   // Shopify names a shop by its permanent domain: no userinfo, port or path around it.
   const shop = claims.dest.replace(/^https:\/\//, "");

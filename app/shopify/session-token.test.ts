@@ -14,7 +14,16 @@ describe("the shop of a session token", () => {
     expect(shopOfSessionToken({ ...admin, aud: "their-key" }, "our-key")).toBeNull();
     expect(shopOfSessionToken({ ...admin, aud: ["our-key"] }, "our-key")).toBeNull();
     expect(shopOfSessionToken({ ...admin, iss: "https://b.myshopify.com/admin" }, "our-key")).toBeNull();
-    for (const dest of ["https://a.myshopify.com@b.myshopify.com", "http://[", "http://a.myshopify.com", "https://a.myshopify.com:8443", "https://a.myshopify.com/x", "https://evil.com", "", 42]) {
+    for (const dest of [
+      "https://a.myshopify.com@b.myshopify.com",
+      "http://[",
+      "http://a.myshopify.com",
+      "https://a.myshopify.com:8443",
+      "https://a.myshopify.com/x",
+      "https://evil.com",
+      "",
+      42,
+    ]) {
       expect([dest, shopOfSessionToken({ ...admin, dest }, "our-key")]).toEqual([dest, null]);
     }
     expect(shopOfSessionToken(admin, "")).toBeNull();

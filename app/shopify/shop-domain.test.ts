@@ -4,7 +4,15 @@ import { isShopDomain } from "./shop-domain";
 describe("isShopDomain", () => {
   it("accepts <name>.myshopify.com only", () => {
     expect(isShopDomain("tally-demo.myshopify.com", "")).toBe(true);
-    for (const bad of ["evil.com", "a.myshopify.com.evil.com", "a.myshopify.com@b.myshopify.com", "A.myshopify.com", ".myshopify.com", "a b.myshopify.com", ""]) {
+    for (const bad of [
+      "evil.com",
+      "a.myshopify.com.evil.com",
+      "a.myshopify.com@b.myshopify.com",
+      "A.myshopify.com",
+      ".myshopify.com",
+      "a b.myshopify.com",
+      "",
+    ]) {
       expect(isShopDomain(bad, ""), bad).toBe(false);
     }
   });

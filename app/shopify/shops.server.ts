@@ -1,5 +1,11 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { LAST_VALID_COLUMNS, loadedShop, loadShop, type LoadedShop, type StoredShopProgram } from "~/loyalty/program.server";
+import {
+  LAST_VALID_COLUMNS,
+  loadedShop,
+  loadShop,
+  type LoadedShop,
+  type StoredShopProgram,
+} from "~/loyalty/program.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -27,7 +33,9 @@ export async function ensureShop(db: Db, shopDomain: string, scopes?: string | n
  * request (the session and the shop read together).
  */
 export async function findInstalledShop(db: Db, shopDomain: string): Promise<LoadedShop | null> {
-  const [row] = await db.$queryRaw<(Omit<StoredShopProgram, "id"> & { id: string | null; scope: string | null; installed: boolean | null })[]>`
+  const [row] = await db.$queryRaw<
+    (Omit<StoredShopProgram, "id"> & { id: string | null; scope: string | null; installed: boolean | null })[]
+  >`
     SELECT session.scope, shop.id, shop.domain, shop."programRevision", shop.program::text AS program, ${LAST_VALID_COLUMNS},
            shop.status = 'installed' AS installed
       FROM "Session" session LEFT JOIN "Shop" shop ON shop.domain = ${shopDomain}
@@ -44,9 +52,15 @@ export async function findInstalledShop(db: Db, shopDomain: string): Promise<Loa
  * (`trusted`), false when it names another shop. An untrusted id is not learned: it only
  * passes while there is nothing to compare it with.
  */
-export async function matchesShopifyShopId(db: Db, shopDomain: string, shopId: string, trusted: boolean): Promise<boolean> {
+export async function matchesShopifyShopId(
+  db: Db,
+  shopDomain: string,
+  shopId: string,
+  trusted: boolean,
+): Promise<boolean> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { shopifyShopId: true } });
   if (shop?.shopifyShopId) return shop.shopifyShopId === shopId;
-  if (shop && trusted) await db.shop.updateMany({ where: { domain: shopDomain, shopifyShopId: null }, data: { shopifyShopId: shopId } });
+  if (shop && trusted)
+    await db.shop.updateMany({ where: { domain: shopDomain, shopifyShopId: null }, data: { shopifyShopId: shopId } });
   return true;
 }

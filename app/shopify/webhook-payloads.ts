@@ -11,7 +11,8 @@ export const shopifyId = z
   .transform((id) => (typeof id === "number" ? BigInt(id).toString() : id));
 
 /** A Shopify GraphQL id of the given type, e.g. `gid://shopify/Customer/42`. */
-export const shopifyGid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d{1,20}$`), `a ${type} gid`);
+export const shopifyGid = (type: string) =>
+  z.string().regex(new RegExp(`^gid://shopify/${type}/\\d{1,20}$`), `a ${type} gid`);
 
 /** A moment as Shopify writes it (ISO 8601 with an offset); "not-a-date" is a 400, never an Invalid Date. */
 export const shopifyTimestamp = z.iso.datetime({ offset: true });
@@ -29,14 +30,20 @@ export const scopesUpdatePayload = z.object({
 export const customersDataRequestPayload = z.object({
   shop_domain: z.string(),
   customer: z.object({ id: shopifyId }),
-  orders_requested: z.array(shopifyId).max(MAX_LINES * 10).default([]),
+  orders_requested: z
+    .array(shopifyId)
+    .max(MAX_LINES * 10)
+    .default([]),
   data_request: z.object({ id: shopifyId }).optional(),
 });
 
 export const customersRedactPayload = z.object({
   shop_domain: z.string(),
   customer: z.object({ id: shopifyId, email: z.string().max(MAX_TEXT).nullable().optional() }),
-  orders_to_redact: z.array(shopifyId).max(MAX_LINES * 10).default([]),
+  orders_to_redact: z
+    .array(shopifyId)
+    .max(MAX_LINES * 10)
+    .default([]),
 });
 
 export const shopRedactPayload = z.object({

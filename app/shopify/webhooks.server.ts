@@ -97,7 +97,11 @@ function payloadShopId(topic: string, payload: unknown): string | undefined {
   const id = named.shop_id ?? (topic === "app/uninstalled" ? named.id : undefined);
   if (typeof id !== "number" && typeof id !== "string") return undefined;
   const shopId = /^(?:gid:\/\/shopify\/Shop\/)?(\d{1,20})$/.exec(String(id))?.[1];
-  if (!shopId) throw Response.json({ error: "invalid_payload", issues: [{ path: "shop_id", message: "not a shop id" }] }, { status: 400 });
+  if (!shopId)
+    throw Response.json(
+      { error: "invalid_payload", issues: [{ path: "shop_id", message: "not a shop id" }] },
+      { status: 400 },
+    );
   return shopId;
 }
 

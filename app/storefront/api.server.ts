@@ -71,7 +71,12 @@ function publicReferralOffer(program: Program) {
  * so far, and the next tier above the current one (null at the top). Null when the program has
  * no tiers.
  */
-async function tierProgress(db: PrismaClient, shop: LoadedShop, member: Pick<Member, "id" | "tierId"> | null, now: Date) {
+async function tierProgress(
+  db: PrismaClient,
+  shop: LoadedShop,
+  member: Pick<Member, "id" | "tierId"> | null,
+  now: Date,
+) {
   const { tiers } = shop.program;
   if (!tiers.levels.length) return null;
   const value = member ? ((await tierMetrics(db, shop, [member.id], now)).get(member.id) ?? 0) : 0;
@@ -81,11 +86,21 @@ async function tierProgress(db: PrismaClient, shop: LoadedShop, member: Pick<Mem
     metric: tiers.metric,
     period: tiers.period,
     value: Math.round(value * 100) / 100,
-    next: next ? { id: next.id, name: next.name, threshold: next.threshold, remaining: Math.max(0, Math.round((next.threshold - value) * 100) / 100) } : null,
+    next: next
+      ? {
+          id: next.id,
+          name: next.name,
+          threshold: next.threshold,
+          remaining: Math.max(0, Math.round((next.threshold - value) * 100) / 100),
+        }
+      : null,
   };
 }
 
-type ViewedMember = Pick<Member, "id" | "balance" | "pending" | "tierId" | "referralCode" | "lastEarnedAt" | "createdAt">;
+type ViewedMember = Pick<
+  Member,
+  "id" | "balance" | "pending" | "tierId" | "referralCode" | "lastEarnedAt" | "createdAt"
+>;
 type ViewedMemberRow = Omit<ViewedMember, "balance" | "pending"> & { balance: bigint; pending: bigint };
 
 /** The shopper's points, tier, rewards and codes: every storefront and checkout load reads it, so in plain SQL. */
@@ -140,8 +155,10 @@ function describe(entry: LedgerEntry & { order: { name: string | null } | null }
     case "redeem":
       return `Redeemed: ${entry.reason ?? "a reward"}`;
     case "reverse":
-      if (entry.sourceType === "refund") return `Taken back: order ${entry.order?.name ?? ""} refunded`.replace("  ", " ");
-      if (entry.sourceType === "cancellation") return `Taken back: order ${entry.order?.name ?? ""} cancelled`.replace("  ", " ");
+      if (entry.sourceType === "refund")
+        return `Taken back: order ${entry.order?.name ?? ""} refunded`.replace("  ", " ");
+      if (entry.sourceType === "cancellation")
+        return `Taken back: order ${entry.order?.name ?? ""} cancelled`.replace("  ", " ");
       if (entry.sourceType === "referral") return "Taken back: your friend's order was refunded";
       return "Points returned: your reward code was not used";
     case "release":
@@ -164,7 +181,9 @@ function describe(entry: LedgerEntry & { order: { name: string | null } | null }
 
 /** The member's ledger, newest first, in the shopper's words. `cursor` is the last entry's id. */
 export async function memberActivity(db: PrismaClient, shopId: string, customerId: string, cursor: string | null) {
-  const member = await db.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: customerId } } });
+  const member = await db.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: customerId } },
+  });
   if (!member) return { entries: [], nextCursor: null };
   const entries = await db.ledgerEntry.findMany({
     where: { memberId: member.id },
@@ -208,13 +227,22 @@ export async function redeemForCustomer(
   const parsed = redeemBody.safeParse(body);
   if (!parsed.success) {
     return Response.json(
-      { error: "invalid_request", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+      {
+        error: "invalid_request",
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
       { status: 422 },
     );
   }
   const requestKey = idempotencyKey ?? randomUUID();
   const result = await inTransaction(db, (tx) =>
-    redeemReward(tx, shop, { customerId, rewardId: parsed.data.rewardId, points: parsed.data.points, requestKey, now: new Date() }),
+    redeemReward(tx, shop, {
+      customerId,
+      rewardId: parsed.data.rewardId,
+      points: parsed.data.points,
+      requestKey,
+      now: new Date(),
+    }),
   );
   switch (result.status) {
     case "unknown_reward":
@@ -226,7 +254,10 @@ export async function redeemForCustomer(
     case "reward_unavailable":
       return Response.json({ error: "reward_unavailable" }, { status: 409 });
     case "insufficient_points":
-      return Response.json({ error: "insufficient_points", balance: result.balance, pointsNeeded: result.pointsNeeded }, { status: 409 });
+      return Response.json(
+        { error: "insufficient_points", balance: result.balance, pointsNeeded: result.pointsNeeded },
+        { status: 409 },
+      );
     case "duplicate":
       return Response.json({ redemption: publicRedemption(result.redemption) }, { status: 200 });
     case "created": {
@@ -241,7 +272,10 @@ export async function redeemForCustomer(
 }
 
 const productQuery = z.object({
-  productId: z.string().regex(/^[0-9]{1,20}$/).nullable(),
+  productId: z
+    .string()
+    .regex(/^[0-9]{1,20}$/)
+    .nullable(),
   productType: z.string().max(255).nullable(),
   tags: z.array(z.string().max(255)).max(250),
   collectionIds: z.array(z.string().regex(/^[0-9]{1,20}$/)).max(250),

@@ -26,7 +26,12 @@ export function orderIdFrom(value: string | null): string | null {
   return /^(?:gid:\/\/shopify\/Order\/)?(\d{1,20})$/.exec(value)?.[1] ?? null;
 }
 
-export async function orderPoints(db: PrismaClient, shopId: string, customerId: string, shopifyOrderId: string): Promise<OrderPointsAnswer> {
+export async function orderPoints(
+  db: PrismaClient,
+  shopId: string,
+  customerId: string,
+  shopifyOrderId: string,
+): Promise<OrderPointsAnswer> {
   const order = await db.order.findUnique({ where: { shopId_shopifyOrderId: { shopId, shopifyOrderId } } });
   // No row, or a row a refund/cancellation created before `orders/paid` arrived: we do not know
   // yet whose order it is or what it earns.
@@ -35,7 +40,11 @@ export async function orderPoints(db: PrismaClient, shopId: string, customerId: 
 
   const [sums, held] = await Promise.all([
     db.ledgerEntry.aggregate({ where: { shopId, orderId: order.id }, _sum: { delta: true, pendingDelta: true } }),
-    db.pointLot.aggregate({ where: { shopId, orderId: order.id, held: true, remaining: { gt: 0 } }, _sum: { remaining: true }, _min: { availableAt: true } }),
+    db.pointLot.aggregate({
+      where: { shopId, orderId: order.id, held: true, remaining: { gt: 0 } },
+      _sum: { remaining: true },
+      _min: { availableAt: true },
+    }),
   ]);
   const points = fromBigInt((sums._sum.delta ?? 0n) + (sums._sum.pendingDelta ?? 0n));
   const pendingPoints = Math.min(points, fromBigInt(held._sum.remaining ?? 0n));

@@ -1,9 +1,26 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeFetch } from "./test-support/fake-shopify";
-import { affordableRewards, fetchMember, nextReward, redeem, settleRedemption, tierFraction, TallyError, type Member, type Redemption, type Reward } from "./tally-api";
+import {
+  affordableRewards,
+  fetchMember,
+  nextReward,
+  redeem,
+  settleRedemption,
+  tierFraction,
+  TallyError,
+  type Member,
+  type Redemption,
+  type Reward,
+} from "./tally-api";
 
 const token = { get: vi.fn(async () => "tok") };
-const reward = (id: string, pointsCost: number, available: boolean, type = "fixed_amount"): Reward => ({ id, name: id, type, pointsCost, available });
+const reward = (id: string, pointsCost: number, available: boolean, type = "fixed_amount"): Reward => ({
+  id,
+  name: id,
+  type,
+  pointsCost,
+  available,
+});
 const member = (balance: number, rewards: Reward[], redemptions: Redemption[] = []): Member => ({
   loggedIn: true,
   points: { balance, pending: 0, expiringNext: null },
@@ -18,7 +35,13 @@ afterEach(() => {
 });
 
 describe("what the shopper can afford", () => {
-  const rewards = [reward("a", 500, false), reward("b", 300, true), reward("c", 200, true), reward("tier-only", 100, false), reward("d", 900, false)];
+  const rewards = [
+    reward("a", 500, false),
+    reward("b", 300, true),
+    reward("c", 200, true),
+    reward("tier-only", 100, false),
+    reward("d", 900, false),
+  ];
 
   it("lists the available rewards, cheapest first", () => {
     expect(affordableRewards(member(450, rewards)).map((r) => r.id)).toEqual(["c", "b"]);
@@ -31,7 +54,14 @@ describe("what the shopper can afford", () => {
 
   it("measures tier progress to the next tier's threshold", () => {
     expect(tierFraction(null)).toBeNull();
-    expect(tierFraction({ metric: "points_earned", period: "lifetime", value: 250, next: { id: "g", name: "G", threshold: 1000, remaining: 750 } })).toBe(0.25);
+    expect(
+      tierFraction({
+        metric: "points_earned",
+        period: "lifetime",
+        value: 250,
+        next: { id: "g", name: "G", threshold: 1000, remaining: 750 },
+      }),
+    ).toBe(0.25);
     expect(tierFraction({ metric: "orders_placed", period: "lifetime", value: 12, next: null })).toBe(1);
   });
 });
@@ -62,7 +92,16 @@ describe("calling Tally", () => {
     vi.stubGlobal("fetch", fetch);
     const kinds = [];
     for (let i = 0; i < 8; i++) kinds.push((await redeem(token, reward("pay", 100, true, "variable"), "key-1")).kind);
-    expect(kinds).toEqual(["redeemed", "redeemed", "insufficient_points", "unavailable", "unavailable", "refunded", "signed_out", "unknown"]);
+    expect(kinds).toEqual([
+      "redeemed",
+      "redeemed",
+      "insufficient_points",
+      "unavailable",
+      "unavailable",
+      "refunded",
+      "signed_out",
+      "unknown",
+    ]);
     expect(calls[0]).toMatchObject({
       url: "https://tally.test/api/extension/redemptions",
       body: { rewardId: "pay", points: 100 },
@@ -72,7 +111,13 @@ describe("calling Tally", () => {
 
   it("waits for a code Shopify was slow to create, and reads a vanished one as failed (points refunded)", async () => {
     vi.stubEnv("APP_URL", "https://tally.test");
-    const pending: Redemption = { id: "r1", code: "TALLY-X", pointsSpent: 100, status: "pending", expiresAt: "2027-01-01T00:00:00.000Z" };
+    const pending: Redemption = {
+      id: "r1",
+      code: "TALLY-X",
+      pointsSpent: 100,
+      status: "pending",
+      expiresAt: "2027-01-01T00:00:00.000Z",
+    };
     const states: Redemption[][] = [[pending], [{ ...pending, status: "active" }]];
     vi.stubGlobal("fetch", fakeFetch(() => [200, member(0, [], states.shift() ?? [])]).fetch);
     expect((await settleRedemption(token, pending, [1, 1, 1])).status).toBe("active");

@@ -74,7 +74,11 @@ export class TallyError extends Error {
   }
 }
 
-async function call(sessionToken: TokenSource, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+async function call(
+  sessionToken: TokenSource,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   const base = appUrl();
   if (!base) throw new TallyError(0);
   let response: Response;
@@ -116,13 +120,19 @@ export const fetchOrderPoints = (sessionToken: TokenSource, orderId: string) =>
  * Spends the points on a reward (a variable reward at its minimum). The same `idempotencyKey`
  * on a retry returns the same redemption instead of spending again.
  */
-export async function redeem(sessionToken: TokenSource, reward: Reward, idempotencyKey: string): Promise<RedeemOutcome> {
+export async function redeem(
+  sessionToken: TokenSource,
+  reward: Reward,
+  idempotencyKey: string,
+): Promise<RedeemOutcome> {
   let answer;
   try {
     answer = await call(sessionToken, "/api/extension/redemptions", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
-      body: JSON.stringify(reward.type === "variable" ? { rewardId: reward.id, points: reward.pointsCost } : { rewardId: reward.id }),
+      body: JSON.stringify(
+        reward.type === "variable" ? { rewardId: reward.id, points: reward.pointsCost } : { rewardId: reward.id },
+      ),
     });
   } catch {
     return { kind: "unknown" };
@@ -130,7 +140,8 @@ export async function redeem(sessionToken: TokenSource, reward: Reward, idempote
   const { status, body } = answer;
   if ((status === 200 || status === 201) && body?.redemption) return { kind: "redeemed", redemption: body.redemption };
   if (status === 401) return { kind: "signed_out" };
-  if (body?.error === "insufficient_points") return { kind: "insufficient_points", balance: body.balance, pointsNeeded: body.pointsNeeded };
+  if (body?.error === "insufficient_points")
+    return { kind: "insufficient_points", balance: body.balance, pointsNeeded: body.pointsNeeded };
   if (body?.error === "code_not_created") return { kind: "refunded" };
   if (status === 409 || status === 422) return { kind: "unavailable" };
   return { kind: "unknown" };
@@ -139,7 +150,9 @@ export async function redeem(sessionToken: TokenSource, reward: Reward, idempote
 /** A fresh key per redemption attempt, kept for its retries. */
 export function newIdempotencyKey(): string {
   const random = globalThis.crypto?.randomUUID?.();
-  return random ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+  return (
+    random ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
+  );
 }
 
 /** Rewards the shopper can redeem now, cheapest first. */
@@ -171,13 +184,18 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * A redemption answered `pending` (Shopify slow to create the code) becomes `active` shortly,
  * or `failed` with the points refunded: look again a few times. Returns the last state seen.
  */
-export async function settleRedemption(sessionToken: TokenSource, redemption: Redemption, delays = [1500, 3000, 6000]): Promise<Redemption> {
+export async function settleRedemption(
+  sessionToken: TokenSource,
+  redemption: Redemption,
+  delays = [1500, 3000, 6000],
+): Promise<Redemption> {
   let current = redemption;
   for (const delay of delays) {
     if (current.status !== "pending") break;
     await sleep(delay);
     const member = await fetchMember(sessionToken).catch(() => null);
-    current = member?.redemptions.find((r) => r.id === redemption.id) ?? (member ? { ...current, status: "failed" } : current);
+    current =
+      member?.redemptions.find((r) => r.id === redemption.id) ?? (member ? { ...current, status: "failed" } : current);
   }
   return current;
 }

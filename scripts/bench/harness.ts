@@ -15,7 +15,13 @@ import { loadShop, saveProgram } from "~/loyalty/program.server";
 import { ensureShop, offlineSessionId } from "~/shopify/shops.server";
 import { AdminApiDouble } from "../../sandbox/admin-api-double";
 import { appProxyQuery, webhookHmac } from "../../sandbox/signing";
-import { API_VERSION, BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "../../test/support/constants";
+import {
+  API_VERSION,
+  BROWSER_USER_AGENT,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  TEST_SCOPES,
+} from "../../test/support/constants";
 import { createMigratedDatabase } from "../../test/support/database";
 import { freePort, startProcess, type Started } from "../../test/support/process";
 import { orderPayload } from "../../test/support/webhook-fixtures";
@@ -28,7 +34,8 @@ export const REWARD = { id: "five-off", points: 500 };
 export const ORDER_POINTS = 100;
 
 /** Where a long run is, on stderr (the figures go to stdout). */
-export const progress = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+export const progress = (message: string) =>
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 export interface BenchDatabase {
   kind: DatabaseKind;
@@ -91,29 +98,64 @@ export async function seedShop(
   try {
     await opened.ready;
     const db = opened.prisma;
-    await db.session.create({ data: { id: offlineSessionId(SHOP), shop: SHOP, state: "", isOnline: false, scope: TEST_SCOPES, accessToken: sizes.accessToken } });
+    await db.session.create({
+      data: {
+        id: offlineSessionId(SHOP),
+        shop: SHOP,
+        state: "",
+        isOnline: false,
+        scope: TEST_SCOPES,
+        accessToken: sizes.accessToken,
+      },
+    });
     const shop = await ensureShop(db, SHOP, TEST_SCOPES);
     const saved = await saveProgram(db, shop.id, defaultProgram());
     if (!saved.ok) throw new Error("the default program did not save");
     const buyers = Array.from({ length: sizes.buyers }, (_, i) => 7_100_000_000 + i);
     const funded = Array.from({ length: sizes.funded }, (_, i) => 7_200_000_000 + i);
-    await db.member.createMany({ data: buyers.map((id) => ({ shopId: shop.id, shopifyCustomerId: String(id), email: `c${id}@example.com` })) });
+    await db.member.createMany({
+      data: buyers.map((id) => ({ shopId: shop.id, shopifyCustomerId: String(id), email: `c${id}@example.com` })),
+    });
     const loaded = await loadShop(db, shop.id);
     for (const id of funded) {
       await inTransaction(db, (tx) =>
-        adjustPoints(tx, loaded, { customerId: String(id), points: sizes.fundedPoints, reason: "bench seed", staffId: null, requestKey: `seed:${id}`, now: new Date() }),
+        adjustPoints(tx, loaded, {
+          customerId: String(id),
+          points: sizes.fundedPoints,
+          reason: "bench seed",
+          staffId: null,
+          requestKey: `seed:${id}`,
+          now: new Date(),
+        }),
       );
     }
     const readShops = [SHOP];
     for (let i = 1; i < READ_SHOPS; i++) {
       const domain = `bench-reads-${i}.myshopify.com`;
-      await db.session.create({ data: { id: offlineSessionId(domain), shop: domain, state: "", isOnline: false, scope: TEST_SCOPES, accessToken: sizes.accessToken } });
+      await db.session.create({
+        data: {
+          id: offlineSessionId(domain),
+          shop: domain,
+          state: "",
+          isOnline: false,
+          scope: TEST_SCOPES,
+          accessToken: sizes.accessToken,
+        },
+      });
       const other = await ensureShop(db, domain, TEST_SCOPES);
       if (!(await saveProgram(db, other.id, defaultProgram())).ok) throw new Error("the default program did not save");
-      await db.member.createMany({ data: [...buyers, ...funded].map((id) => ({ shopId: other.id, shopifyCustomerId: String(id), email: `c${id}@example.com` })) });
+      await db.member.createMany({
+        data: [...buyers, ...funded].map((id) => ({
+          shopId: other.id,
+          shopifyCustomerId: String(id),
+          email: `c${id}@example.com`,
+        })),
+      });
       readShops.push(domain);
     }
-    const storefrontReaders = [...buyers, ...funded].flatMap((customerId) => readShops.map((shop) => ({ shop, customerId })));
+    const storefrontReaders = [...buyers, ...funded].flatMap((customerId) =>
+      readShops.map((shop) => ({ shop, customerId })),
+    );
     return { shopId: shop.id, buyers, funded, fundedPoints: sizes.fundedPoints, storefrontReaders };
   } finally {
     await opened.close();
@@ -125,7 +167,15 @@ export const newAccessToken = () => `shpat_${randomBytes(16).toString("hex")}`;
 /** The Admin API double with the bench shop on Shopify Plus (1000 points/s: codes are not rate-limited first). */
 export async function startDouble(accessToken: string): Promise<AdminApiDouble> {
   const double = await AdminApiDouble.start();
-  double.addShop({ domain: SHOP, accessToken, name: "bench-shop", email: `owner@${SHOP}`, currencyCode: "EUR", ianaTimezone: "Europe/Paris", plan: "plus" });
+  double.addShop({
+    domain: SHOP,
+    accessToken,
+    name: "bench-shop",
+    email: `owner@${SHOP}`,
+    currencyCode: "EUR",
+    ianaTimezone: "Europe/Paris",
+    plan: "plus",
+  });
   return double;
 }
 
@@ -159,19 +209,32 @@ export interface AppProcess {
 export async function startApp(env: Record<string, string>): Promise<AppProcess> {
   const port = await freePort();
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = await startProcess([...nodeArgs, "server.ts"], { env: { ...env, HOST: "127.0.0.1", PORT: String(port) }, ready: /server\.listening/ });
+  const child = await startProcess([...nodeArgs, "server.ts"], {
+    env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
+    ready: /server\.listening/,
+  });
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child, "app") };
 }
 
 export async function startWorker(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
-  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "loop"], { env, ready: /bench\.worker\.ready/ });
+  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "loop"], {
+    env,
+    ready: /bench\.worker\.ready/,
+  });
   return { stop: () => stopChild(child, "worker") };
 }
 
 /** Runs the worker's drain: every waiting discount code delivered; returns how many and how long. */
 export async function drainOutbox(env: Record<string, string>): Promise<{ codes: number; seconds: number }> {
-  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "drain"], { env, ready: /bench\.drained/, timeoutMs: 300_000 });
-  const line = child.output().split("\n").find((l) => l.includes("bench.drained"))!;
+  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "drain"], {
+    env,
+    ready: /bench\.drained/,
+    timeoutMs: 300_000,
+  });
+  const line = child
+    .output()
+    .split("\n")
+    .find((l) => l.includes("bench.drained"))!;
   // It exits by itself once its database is closed (PGlite flushes its files then).
   const code = child.child.exitCode ?? ((await once(child.child, "exit")) as [number | null])[0];
   if (code !== 0) throw new Error(`drain exited with ${code}:\n${child.output().slice(-4000)}`);
@@ -230,7 +293,9 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   latencies.sort((a, b) => a - b);
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]));
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
+  );
   return {
     requests: latencies.length,
     seconds: result.duration,
@@ -248,7 +313,13 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
  * quota in a burst, so its latencies measure the burst's queue, not the service.) Up to
  * `connections` keep-alive sockets; a request beyond them waits for one, and that wait counts.
  */
-export async function steadyLoad(options: { url: string; connections: number; rate: number; seconds: number; next: () => RequestSpec }): Promise<LoadResult> {
+export async function steadyLoad(options: {
+  url: string;
+  connections: number;
+  rate: number;
+  seconds: number;
+  next: () => RequestSpec;
+}): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const target = new URL(options.url);
   const total = Math.round(options.rate * options.seconds);
@@ -260,7 +331,15 @@ export async function steadyLoad(options: { url: string; connections: number; ra
     new Promise<void>((resolve) => {
       const sentAt = performance.now();
       const request = http.request(
-        { host: target.hostname, port: target.port, method: spec.method, path: spec.path, headers: spec.headers, agent, timeout: 30_000 },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: spec.method,
+          path: spec.path,
+          headers: spec.headers,
+          agent,
+          timeout: 30_000,
+        },
         (response) => {
           response.resume();
           response.on("end", () => {
@@ -300,14 +379,21 @@ export const percentile = (sorted: number[], p: number) =>
 export function describeRun(run: LoadResult, options: { connections: number; rate?: number }) {
   const rate = options.rate ? `, target ${options.rate} req/s` : "";
   const other = Object.entries(run.statuses).filter(([code]) => !code.startsWith("2"));
-  const failures = other.length || run.errors ? `; non-2xx ${other.map(([c, n]) => `${c}×${n}`).join(" ") || 0}, errors ${run.errors}` : "";
+  const failures =
+    other.length || run.errors
+      ? `; non-2xx ${other.map(([c, n]) => `${c}×${n}`).join(" ") || 0}, errors ${run.errors}`
+      : "";
   return `${options.connections} connections, ${round(run.seconds, 1)} s, N=${run.requests}${rate}${failures}`;
 }
 
 /** Signed `orders/paid` deliveries, each a new order of 100.00 for one of `buyers` in turn. */
 export function orderDeliveries(buyers: number[], firstOrderId: number) {
   // Built and schema-checked once; each delivery changes only its ids.
-  const template = orderPayload("orders/paid", { id: firstOrderId, customer: { id: buyers[0]!, email: "template@example.com" }, lines: [{ price: "100.00" }] });
+  const template = orderPayload("orders/paid", {
+    id: firstOrderId,
+    customer: { id: buyers[0]!, email: "template@example.com" },
+    lines: [{ price: "100.00" }],
+  });
   const line = template.line_items[0]!;
   let sent = 0;
   return {
@@ -320,7 +406,12 @@ export function orderDeliveries(buyers: number[], firstOrderId: number) {
         id: orderId,
         admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
         email: `c${buyer}@example.com`,
-        customer: { ...template.customer, id: buyer, email: `c${buyer}@example.com`, admin_graphql_api_id: `gid://shopify/Customer/${buyer}` },
+        customer: {
+          ...template.customer,
+          id: buyer,
+          email: `c${buyer}@example.com`,
+          admin_graphql_api_id: `gid://shopify/Customer/${buyer}`,
+        },
         line_items: [{ ...line, id: orderId * 10, admin_graphql_api_id: `gid://shopify/LineItem/${orderId * 10}` }],
       };
       return { orderId, buyer, request: webhookRequest(JSON.stringify(payload), randomUUID()) };
@@ -362,7 +453,11 @@ export function proxyRequest(
   return {
     method,
     path: `/proxy${path}?${appProxyQuery({ shop, customerId }, TEST_API_SECRET)}`,
-    headers: { "User-Agent": BROWSER_USER_AGENT, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
+    headers: {
+      "User-Agent": BROWSER_USER_AGENT,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   };
 }

@@ -43,7 +43,13 @@ export interface HttpBenchOptions {
   queuedRedemptions?: number;
 }
 
-export const HTTP_BENCH_DEFAULTS: Required<HttpBenchOptions> = { seconds: 10, connections: 32, rate: 200, redemptions: 1000, queuedRedemptions: 300 };
+export const HTTP_BENCH_DEFAULTS: Required<HttpBenchOptions> = {
+  seconds: 10,
+  connections: 32,
+  rate: 200,
+  redemptions: 1000,
+  queuedRedemptions: 300,
+};
 
 const MS_50 = { op: "<=", value: 50 } as const;
 const NONE = { op: "<=", value: 0 } as const;
@@ -52,13 +58,34 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
   const { seconds, connections, rate, redemptions, queuedRedemptions } = { ...HTTP_BENCH_DEFAULTS, ...options };
   const figures: Figure[] = [];
   const figure = (group: string, name: string, value: number, unit: string, detail: string, goal?: Figure["goal"]) =>
-    figures.push({ group, name, database: kind, value: round(value, unit === "ratio" ? 2 : 1), unit, detail, ...(goal ? { goal } : {}) });
-  const latencyFigures = (group: string, run: LoadResult, detail: string, percentiles: number[], goals: Record<number, Figure["goal"]> = {}) => {
+    figures.push({
+      group,
+      name,
+      database: kind,
+      value: round(value, unit === "ratio" ? 2 : 1),
+      unit,
+      detail,
+      ...(goal ? { goal } : {}),
+    });
+  const latencyFigures = (
+    group: string,
+    run: LoadResult,
+    detail: string,
+    percentiles: number[],
+    goals: Record<number, Figure["goal"]> = {},
+  ) => {
     figure(group, "throughput", run.rps, "req/s", detail);
     for (const p of percentiles) figure(group, `p${p} latency`, percentile(run.latencies, p), "ms", detail, goals[p]);
   };
   const steadyReadFigure = (group: string, run: LoadResult, at: { connections: number; rate: number }) =>
-    figure(group, `p95 latency at ${at.rate} req/s`, percentile(run.latencies, 95), "ms", `achieved ${round(run.rps, 1)} req/s; ${describeRun(run, at)}`, MS_50);
+    figure(
+      group,
+      `p95 latency at ${at.rate} req/s`,
+      percentile(run.latencies, 95),
+      "ms",
+      `achieved ${round(run.rps, 1)} req/s; ${describeRun(run, at)}`,
+      MS_50,
+    );
 
   // PGlite admits one process at a time: the shop is seeded from here before the app opens it.
   const database = await benchDatabase(kind);
@@ -80,8 +107,22 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       ingest = await load({ ...at, seconds, next: newOrder });
       latencyFigures("webhook ingest", ingest, `orders/paid, each a new order; ${describeRun(ingest, at)}`, [50, 99]);
       const steady = await steadyLoad({ ...at, seconds, rate, next: newOrder });
-      figure("webhook ingest", `p99 latency at ${rate} req/s`, percentile(steady.latencies, 99), "ms", `achieved ${round(steady.rps, 1)} req/s; ${describeRun(steady, { ...at, rate })}`, MS_50);
-      figure("webhook ingest", "non-2xx responses", ingest.non2xx + ingest.errors + steady.non2xx + steady.errors, "count", `both runs, N=${ingest.requests + steady.requests}`, NONE);
+      figure(
+        "webhook ingest",
+        `p99 latency at ${rate} req/s`,
+        percentile(steady.latencies, 99),
+        "ms",
+        `achieved ${round(steady.rps, 1)} req/s; ${describeRun(steady, { ...at, rate })}`,
+        MS_50,
+      );
+      figure(
+        "webhook ingest",
+        "non-2xx responses",
+        ingest.non2xx + ingest.errors + steady.non2xx + steady.errors,
+        "count",
+        `both runs, N=${ingest.requests + steady.requests}`,
+        NONE,
+      );
 
       progress(`${kind}: storefront and checkout reads`);
       // Reads: every member in turn, buyers (with orders now) and funded members alike, spread
@@ -94,41 +135,89 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       await load({ ...at, amount: 4 * connections, next: storefrontRead });
       const storefront = await load({ ...at, seconds, next: storefrontRead });
       const readShops = new Set(seeded.storefrontReaders.map((reader) => reader.shop)).size;
-      latencyFigures("storefront read", storefront, `GET /proxy/member, App Proxy signed per request, ${seeded.buyers.length + seeded.funded.length} members in each of ${readShops} shops; ${describeRun(storefront, at)}`, [50, 95, 99], { 95: MS_50 });
+      latencyFigures(
+        "storefront read",
+        storefront,
+        `GET /proxy/member, App Proxy signed per request, ${seeded.buyers.length + seeded.funded.length} members in each of ${readShops} shops; ${describeRun(storefront, at)}`,
+        [50, 95, 99],
+        { 95: MS_50 },
+      );
       // At saturation latency is only queueing (connections / throughput); at a steady rate it is the service's own.
       const steadyStorefront = await steadyLoad({ ...at, seconds, rate, next: storefrontRead });
       steadyReadFigure("storefront read", steadyStorefront, { ...at, rate });
-      figure("storefront read", "non-2xx responses", storefront.non2xx + storefront.errors + steadyStorefront.non2xx + steadyStorefront.errors, "count", `both runs, N=${storefront.requests + steadyStorefront.requests} (a 429 here would be the limiter measured, not the service)`, NONE);
+      figure(
+        "storefront read",
+        "non-2xx responses",
+        storefront.non2xx + storefront.errors + steadyStorefront.non2xx + steadyStorefront.errors,
+        "count",
+        `both runs, N=${storefront.requests + steadyStorefront.requests} (a 429 here would be the limiter measured, not the service)`,
+        NONE,
+      );
 
       // Extensions hold their session token until it expires: one per member, minted beforehand.
       const tokens = await Promise.all(
         [...seeded.buyers, ...seeded.funded].map((id) =>
-          mintSessionToken({ shop: SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, subject: `gid://shopify/Customer/${id}`, ttlSeconds: 600 }),
+          mintSessionToken({
+            shop: SHOP,
+            apiKey: TEST_API_KEY,
+            apiSecret: TEST_API_SECRET,
+            subject: `gid://shopify/Customer/${id}`,
+            ttlSeconds: 600,
+          }),
         ),
       );
       const token = roundRobin(tokens);
       const extensionRequest = () => ({
         method: "GET" as const,
         path: "/api/extension/member",
-        headers: { Authorization: `Bearer ${token()}`, Origin: "https://extensions.shopifycdn.com", "User-Agent": BROWSER_USER_AGENT },
+        headers: {
+          Authorization: `Bearer ${token()}`,
+          Origin: "https://extensions.shopifycdn.com",
+          "User-Agent": BROWSER_USER_AGENT,
+        },
       });
       await load({ ...at, amount: 4 * connections, next: extensionRequest });
       const checkout = await load({ ...at, seconds, next: extensionRequest });
-      latencyFigures("checkout read", checkout, `GET /api/extension/member, session token per member; ${describeRun(checkout, at)}`, [50, 95, 99], { 95: MS_50 });
-      steadyReadFigure("checkout read", await steadyLoad({ ...at, seconds, rate, next: extensionRequest }), { ...at, rate });
+      latencyFigures(
+        "checkout read",
+        checkout,
+        `GET /api/extension/member, session token per member; ${describeRun(checkout, at)}`,
+        [50, 95, 99],
+        { 95: MS_50 },
+      );
+      steadyReadFigure("checkout read", await steadyLoad({ ...at, seconds, rate, next: extensionRequest }), {
+        ...at,
+        rate,
+      });
 
       progress(`${kind}: redemptions`);
       // Redemptions: the app debits and tries the code once inline (the Admin API double is up).
       const redeemers = roundRobin(seeded.funded);
       const redeemed = await load({ ...at, amount: redemptions, next: () => redemptionRequest(redeemers()) });
-      figure("redemption", "redemptions", redeemed.rps, "redemptions/s", `POST /proxy/redemptions, new Idempotency-Key each, code created inline; ${describeRun(redeemed, at)}`);
+      figure(
+        "redemption",
+        "redemptions",
+        redeemed.rps,
+        "redemptions/s",
+        `POST /proxy/redemptions, new Idempotency-Key each, code created inline; ${describeRun(redeemed, at)}`,
+      );
       figure("redemption", "p99 latency", percentile(redeemed.latencies, 99), "ms", describeRun(redeemed, at));
 
       // While the Admin API fails, redemptions still succeed; their codes wait in the outbox.
-      double.failNext({ kind: "http", status: 503 }, { operationName: "CreateBasicCode", times: Number.MAX_SAFE_INTEGER });
+      double.failNext(
+        { kind: "http", status: 503 },
+        { operationName: "CreateBasicCode", times: Number.MAX_SAFE_INTEGER },
+      );
       const queued = await load({ ...at, amount: queuedRedemptions, next: () => redemptionRequest(redeemers()) });
       double.reset();
-      figure("redemption", "non-2xx responses", redeemed.non2xx + redeemed.errors + queued.non2xx + queued.errors, "count", `N=${redeemed.requests + queued.requests}, of which ${queued.requests} during an Admin API outage (503)`, NONE);
+      figure(
+        "redemption",
+        "non-2xx responses",
+        redeemed.non2xx + redeemed.errors + queued.non2xx + queued.errors,
+        "count",
+        `N=${redeemed.requests + queued.requests}, of which ${queued.requests} during an Admin API outage (503)`,
+        NONE,
+      );
     } finally {
       await app.stop();
     }
@@ -137,7 +226,13 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     // delivers every waiting code to the double.
     progress(`${kind}: outbox drain`);
     const drained = await drainOutbox(env);
-    figure("outbox", "codes created", drained.codes / drained.seconds, "codes/s", `worker drain (deliverOutbox passes of 100), ${drained.codes} codes in ${round(drained.seconds, 2)} s`);
+    figure(
+      "outbox",
+      "codes created",
+      drained.codes / drained.seconds,
+      "codes/s",
+      `worker drain (deliverOutbox passes of 100), ${drained.codes} codes in ${round(drained.seconds, 2)} s`,
+    );
 
     const opened = database.open();
     try {
@@ -147,18 +242,47 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       const total = byStatus.reduce((sum, row) => sum + row._count, 0);
       const active = byStatus.find((row) => row.status === "active")?._count ?? 0;
       const codes = double.shop(SHOP).discounts.length;
-      figure("outbox", "redemptions not active", total - active, "count", `${total} redemptions, ${active} active, ${codes} codes in the double`, NONE);
-      figure("outbox", "ledger discrepancies", (await ledgerDiscrepancies(db, seeded.shopId)).length, "members", "cached balances vs ledger vs lots, after all runs", NONE);
+      figure(
+        "outbox",
+        "redemptions not active",
+        total - active,
+        "count",
+        `${total} redemptions, ${active} active, ${codes} codes in the double`,
+        NONE,
+      );
+      figure(
+        "outbox",
+        "ledger discrepancies",
+        (await ledgerDiscrepancies(db, seeded.shopId)).length,
+        "members",
+        "cached balances vs ledger vs lots, after all runs",
+        NONE,
+      );
 
       progress(`${kind}: raw inserts`);
       // The database's own limit: as many ledger rows as the ingest run wrote, one transaction each.
-      const buyerIds = (await db.member.findMany({ where: { shopId: seeded.shopId }, select: { id: true }, take: 500 })).map((m) => m.id);
-      const raw = await rawLedgerInserts(database, opened, { shopId: seeded.shopId, memberIds: buyerIds, rows: ingest.requests, concurrency: connections });
-      const rawDetail = kind === "postgresql"
-        ? `pg Pool of ${connections}, ${ingest.requests} autocommit INSERTs into "LedgerEntry" (the app's pool: 10)`
-        : `${ingest.requests} INSERTs into "LedgerEntry", one transaction each, in this process (after the app stopped)`;
+      const buyerIds = (
+        await db.member.findMany({ where: { shopId: seeded.shopId }, select: { id: true }, take: 500 })
+      ).map((m) => m.id);
+      const raw = await rawLedgerInserts(database, opened, {
+        shopId: seeded.shopId,
+        memberIds: buyerIds,
+        rows: ingest.requests,
+        concurrency: connections,
+      });
+      const rawDetail =
+        kind === "postgresql"
+          ? `pg Pool of ${connections}, ${ingest.requests} autocommit INSERTs into "LedgerEntry" (the app's pool: 10)`
+          : `${ingest.requests} INSERTs into "LedgerEntry", one transaction each, in this process (after the app stopped)`;
       figure("raw limit", "ledger rows inserted", raw, "rows/s", rawDetail);
-      figure("raw limit", "ingest / raw", ingest.rps / raw, "ratio", `webhook ingest ${round(ingest.rps, 1)} req/s over raw ${round(raw, 1)} rows/s`, { op: ">=", value: 0.5 });
+      figure(
+        "raw limit",
+        "ingest / raw",
+        ingest.rps / raw,
+        "ratio",
+        `webhook ingest ${round(ingest.rps, 1)} req/s over raw ${round(raw, 1)} rows/s`,
+        { op: ">=", value: 0.5 },
+      );
     } finally {
       await opened.close();
     }
@@ -180,7 +304,13 @@ async function rawLedgerInserts(
 ): Promise<number> {
   const sql = `INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", "sourceType", "sourceId", reason, "staffId", "createdAt")
                VALUES ($1, $2, $3, 0, 0, 'adjust', $4, NULL, 'order', $5, 'Order', NULL, now())`;
-  const params = (i: number) => [randomUUID(), input.shopId, input.memberIds[i % input.memberIds.length], `bench:raw:${i}`, String(i)];
+  const params = (i: number) => [
+    randomUUID(),
+    input.shopId,
+    input.memberIds[i % input.memberIds.length],
+    `bench:raw:${i}`,
+    String(i),
+  ];
   if (database.kind === "postgresql") {
     const pool = new pg.Pool({ connectionString: database.env.DATABASE_URL, max: input.concurrency });
     // The scratch database is dropped WITH (FORCE) next: a connection still closing must not crash the bench.

@@ -22,7 +22,9 @@ const onlyArg = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".l
 const parts = new Set(onlyArg ? onlyArg.split(",") : ["http", "jobs", "scale", "bundles"]);
 const dbArg = args.find((arg) => arg.startsWith("--db="))?.slice("--db=".length);
 const KINDS = (dbArg ? dbArg.split(",") : ["postgresql", "pglite"]) as DatabaseKind[];
-const httpOptions: HttpBenchOptions = quick ? { seconds: 3, connections: 16, redemptions: 300, queuedRedemptions: 100 } : {};
+const httpOptions: HttpBenchOptions = quick
+  ? { seconds: 3, connections: 16, redemptions: 300, queuedRedemptions: 100 }
+  : {};
 
 if (!existsSync(path.join(ROOT, "build/server/index.js"))) {
   console.error("building the app first (npm run build)…");
@@ -39,7 +41,13 @@ for (const kind of KINDS) {
 if (parts.has("scale")) figures.push(...(await runScalePath(httpOptions)));
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`;
-const results = { at: new Date().toISOString(), machine, quick, seconds: Math.round((Date.now() - started) / 1000), figures };
+const results = {
+  at: new Date().toISOString(),
+  machine,
+  quick,
+  seconds: Math.round((Date.now() - started) / 1000),
+  figures,
+};
 mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
 writeFileSync(path.join(ROOT, "bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${machine}${quick ? " (quick)" : ""}\n`);
@@ -58,13 +66,43 @@ async function bundleFigures(): Promise<Figure[]> {
   const theme = sized("extensions/tally-theme/assets/tally.js");
   const capture = sized("extensions/tally-theme/assets/tally-ref.js");
   const figuresOut: Figure[] = [
-    { group: "bundles", name: "theme launcher tally.js, gzip", database: "—", value: theme.gzip, unit: "B", goal: { op: "<=", value: 10_240 }, detail: `${theme.raw} B raw (Theme Check's cap: 10,000 B raw)` },
-    { group: "bundles", name: "theme tally.js, raw", database: "—", value: theme.raw, unit: "B", goal: { op: "<=", value: 10_000 } },
-    { group: "bundles", name: "theme referral capture tally-ref.js, gzip", database: "—", value: capture.gzip, unit: "B", detail: `${capture.raw} B raw` },
+    {
+      group: "bundles",
+      name: "theme launcher tally.js, gzip",
+      database: "—",
+      value: theme.gzip,
+      unit: "B",
+      goal: { op: "<=", value: 10_240 },
+      detail: `${theme.raw} B raw (Theme Check's cap: 10,000 B raw)`,
+    },
+    {
+      group: "bundles",
+      name: "theme tally.js, raw",
+      database: "—",
+      value: theme.raw,
+      unit: "B",
+      goal: { op: "<=", value: 10_000 },
+    },
+    {
+      group: "bundles",
+      name: "theme referral capture tally-ref.js, gzip",
+      database: "—",
+      value: capture.gzip,
+      unit: "B",
+      detail: `${capture.raw} B raw`,
+    },
   ];
   for (const report of await buildExtensions({ bundler: "esbuild" })) {
     const brotli = brotliCompressSync(readFileSync(report.file)).length;
-    figuresOut.push({ group: "bundles", name: `${report.handle} bundle, gzip`, database: "—", value: report.gzip, unit: "B", goal: { op: "<=", value: report.budget }, detail: `${report.raw} B raw, ${brotli} B brotli` });
+    figuresOut.push({
+      group: "bundles",
+      name: `${report.handle} bundle, gzip`,
+      database: "—",
+      value: report.gzip,
+      unit: "B",
+      goal: { op: "<=", value: report.budget },
+      detail: `${report.raw} B raw, ${brotli} B brotli`,
+    });
   }
   figuresOut.push(adminFirstPage());
   return figuresOut;
@@ -74,12 +112,19 @@ async function bundleFigures(): Promise<Figure[]> {
 function adminFirstPage(): Figure {
   const assets = path.join(ROOT, "build/client/assets");
   const manifestFile = readdirSync(assets).find((file) => /^manifest-.*\.js$/.test(file))!;
-  const manifest = JSON.parse(readFileSync(path.join(assets, manifestFile), "utf8").replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as {
+  const manifest = JSON.parse(
+    readFileSync(path.join(assets, manifestFile), "utf8")
+      .replace(/^window\.__remixManifest=/, "")
+      .replace(/;\s*$/, ""),
+  ) as {
     entry: { module: string; imports?: string[] };
     routes: Record<string, { module: string; imports?: string[] }>;
   };
   const files = new Set<string>();
-  for (const part of [manifest.entry, ...["root", "routes/app", "routes/app._index"].map((id) => manifest.routes[id]!)]) {
+  for (const part of [
+    manifest.entry,
+    ...["root", "routes/app", "routes/app._index"].map((id) => manifest.routes[id]!),
+  ]) {
     for (const file of [part.module, ...(part.imports ?? [])]) files.add(file);
   }
   let raw = 0;
@@ -89,5 +134,12 @@ function adminFirstPage(): Figure {
     raw += bytes.length;
     gzip += gzipSync(bytes, { level: 9 }).length;
   }
-  return { group: "bundles", name: "admin home page client JS, gzip", database: "—", value: round(gzip / 1024, 1), unit: "KB", detail: `${files.size} files, ${round(raw / 1024, 1)} KB raw` };
+  return {
+    group: "bundles",
+    name: "admin home page client JS, gzip",
+    database: "—",
+    value: round(gzip / 1024, 1),
+    unit: "KB",
+    detail: `${files.size} files, ${round(raw / 1024, 1)} KB raw`,
+  };
 }

@@ -22,8 +22,20 @@ export interface JobsScale {
 
 // The import runs at a fifth of 100k: its searches wait on the (simulated) Admin API rate, and
 // the figure is per row and scaled goal alike; the sync's cost per member does not depend on size.
-export const FULL_SCALE: JobsScale = { expiryMembers: 100_000, lotsPerMember: 10, tierMembers: 100_000, importRows: 20_000, syncMembers: 10_000 };
-export const QUICK_SCALE: JobsScale = { expiryMembers: 10_000, lotsPerMember: 10, tierMembers: 10_000, importRows: 5_000, syncMembers: 2_000 };
+export const FULL_SCALE: JobsScale = {
+  expiryMembers: 100_000,
+  lotsPerMember: 10,
+  tierMembers: 100_000,
+  importRows: 20_000,
+  syncMembers: 10_000,
+};
+export const QUICK_SCALE: JobsScale = {
+  expiryMembers: 10_000,
+  lotsPerMember: 10,
+  tierMembers: 10_000,
+  importRows: 5_000,
+  syncMembers: 2_000,
+};
 
 const SHOP = "bench-jobs.myshopify.com";
 
@@ -40,11 +52,36 @@ async function scratchDatabase(kind: DatabaseKind): Promise<Scratch> {
   return { prisma: opened.prisma, drop: async () => (await opened.close(), await database.drop()) };
 }
 
-async function installShop(prisma: PrismaClient, double: AdminApiDouble, program: Program, customers: DoubleCustomer[], plan: ShopPlan) {
+async function installShop(
+  prisma: PrismaClient,
+  double: AdminApiDouble,
+  program: Program,
+  customers: DoubleCustomer[],
+  plan: ShopPlan,
+) {
   const accessToken = `shpat_${randomBytes(16).toString("hex")}`;
-  await prisma.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "write_customers", accessToken } });
-  const shop = await prisma.shop.create({ data: { domain: SHOP, program: program as object, programRevision: 1, tiersEvaluatedRevision: 1, currencyCode: "EUR" } });
-  double.addShop({ domain: SHOP, accessToken, name: "Bench", email: "owner@bench.test", currencyCode: "EUR", ianaTimezone: "UTC", customers, plan });
+  await prisma.session.create({
+    data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, scope: "write_customers", accessToken },
+  });
+  const shop = await prisma.shop.create({
+    data: {
+      domain: SHOP,
+      program: program as object,
+      programRevision: 1,
+      tiersEvaluatedRevision: 1,
+      currencyCode: "EUR",
+    },
+  });
+  double.addShop({
+    domain: SHOP,
+    accessToken,
+    name: "Bench",
+    email: "owner@bench.test",
+    currencyCode: "EUR",
+    ianaTimezone: "UTC",
+    customers,
+    plan,
+  });
   return shop.id;
 }
 
@@ -55,19 +92,39 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 }
 
 /** Members who earned one order's points each, as the ledger writes them: entry, lot, balance. */
-async function seedMembers(kind: DatabaseKind, prisma: PrismaClient, shopId: string, members: number, lotsPerMember: number, earned: (i: string) => string, lotExpiry: string) {
-  await prisma.$executeRawUnsafe(`
+async function seedMembers(
+  kind: DatabaseKind,
+  prisma: PrismaClient,
+  shopId: string,
+  members: number,
+  lotsPerMember: number,
+  earned: (i: string) => string,
+  lotExpiry: string,
+) {
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, balance, "lastEarnedAt", "createdAt", "updatedAt")
     SELECT 'm' || i, $1, (1000000 + i)::text, 'c' || i || '@example.com', ${lotsPerMember} * (${earned("i")}), now(), now() - interval '400 days', now()
-      FROM generate_series(1, $2::int) AS i`, shopId, members);
-  await prisma.$executeRawUnsafe(`
+      FROM generate_series(1, $2::int) AS i`,
+    shopId,
+    members,
+  );
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, kind, "idempotencyKey", "sourceType", "createdAt")
     SELECT 'e' || i || '-' || n, $1, 'm' || i, ${earned("i")}, 'earn', 'seed:' || i || ':' || n, 'order', now()
-      FROM generate_series(1, $2::int) AS i, generate_series(1, ${lotsPerMember}) AS n`, shopId, members);
-  await prisma.$executeRawUnsafe(`
+      FROM generate_series(1, $2::int) AS i, generate_series(1, ${lotsPerMember}) AS n`,
+    shopId,
+    members,
+  );
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO "PointLot" (id, "shopId", "memberId", amount, remaining, "availableAt", "expiresAt", source, "createdAt")
     SELECT 'l' || i || '-' || n, $1, 'm' || i, ${earned("i")}, ${earned("i")}, now(), ${lotExpiry}, 'seed', now()
-      FROM generate_series(1, $2::int) AS i, generate_series(1, ${lotsPerMember}) AS n`, shopId, members);
+      FROM generate_series(1, $2::int) AS i, generate_series(1, ${lotsPerMember}) AS n`,
+    shopId,
+    members,
+  );
   // PostgreSQL's autovacuum analyzes a table after a bulk load like this one; without statistics
   // the planner scans every lot for each batch. PGlite has no autovacuum: its figure is without.
   if (kind === "postgresql") await prisma.$executeRawUnsafe(`ANALYZE "Member", "LedgerEntry", "PointLot"`);
@@ -81,7 +138,15 @@ async function expiryFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figu
     program.expiry = { mode: "fixed", days: 365, remindDaysBefore: [] };
     const shopId = await installShop(scratch.prisma, double, program, [], "plus");
     // Three lots in ten are past their date: every member loses some points.
-    await seedMembers(kind, scratch.prisma, shopId, scale.expiryMembers, scale.lotsPerMember, () => "100", `CASE WHEN n <= 3 THEN now() - interval '1 day' ELSE now() + interval '100 days' END`);
+    await seedMembers(
+      kind,
+      scratch.prisma,
+      shopId,
+      scale.expiryMembers,
+      scale.lotsPerMember,
+      () => "100",
+      `CASE WHEN n <= 3 THEN now() - interval '1 day' ELSE now() + interval '100 days' END`,
+    );
     const lots = scale.expiryMembers * scale.lotsPerMember;
     const sweep = await timed(() => expirePoints(scratch.prisma, new Date(), SHOP));
     const again = await timed(() => expirePoints(scratch.prisma, new Date(), SHOP));
@@ -89,8 +154,23 @@ async function expiryFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figu
     const consistent = (await ledgerDiscrepancies(scratch.prisma, shopId)).length === 0 && again.result.points === 0;
     const detail = `${lots.toLocaleString("en")} lots of ${scale.expiryMembers.toLocaleString("en")} members, ${expiredLots.toLocaleString("en")} due; ledger ${consistent ? "consistent" : "INCONSISTENT"}`;
     return [
-      { group: "jobs at scale", name: "expiry sweep", database: kind, value: round(sweep.ms / 1000, 2), unit: "s", goal: { op: "<=", value: 60 * (lots / 1_000_000) }, detail },
-      { group: "jobs at scale", name: "expiry sweep, nothing due", database: kind, value: round(again.ms / 1000, 2), unit: "s", detail: "the same sweep run again" },
+      {
+        group: "jobs at scale",
+        name: "expiry sweep",
+        database: kind,
+        value: round(sweep.ms / 1000, 2),
+        unit: "s",
+        goal: { op: "<=", value: 60 * (lots / 1_000_000) },
+        detail,
+      },
+      {
+        group: "jobs at scale",
+        name: "expiry sweep, nothing due",
+        database: kind,
+        value: round(again.ms / 1000, 2),
+        unit: "s",
+        detail: "the same sweep run again",
+      },
     ];
   } finally {
     await double.close();
@@ -103,7 +183,13 @@ async function tierFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure
   const double = await AdminApiDouble.start();
   try {
     const program = defaultProgram();
-    program.tiers = { ...program.tiers, levels: [{ id: "silver", name: "Silver", threshold: 500, earnMultiplier: 1, entryBonusPoints: 0 }, { id: "gold", name: "Gold", threshold: 900, earnMultiplier: 1.5, entryBonusPoints: 50 }] };
+    program.tiers = {
+      ...program.tiers,
+      levels: [
+        { id: "silver", name: "Silver", threshold: 500, earnMultiplier: 1, entryBonusPoints: 0 },
+        { id: "gold", name: "Gold", threshold: 900, earnMultiplier: 1.5, entryBonusPoints: 50 },
+      ],
+    };
     const shopId = await installShop(scratch.prisma, double, program, [], "plus");
     // Earned 1…1000 points each; tiers as the thresholds give them.
     await seedMembers(kind, scratch.prisma, shopId, scale.tierMembers, 1, (i) => `(${i} % 1000) + 1`, "NULL");
@@ -111,17 +197,44 @@ async function tierFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure
       UPDATE "Member" SET "tierId" = CASE WHEN balance >= 900 THEN 'gold' WHEN balance >= 500 THEN 'silver' END WHERE "shopId" = ${shopId}`;
     // The merchant lowers Gold to 800: one member in ten moves up, with the entry bonus.
     program.tiers.levels[1]!.threshold = 800;
-    await scratch.prisma.shop.update({ where: { id: shopId }, data: { program: program as object, programRevision: 2 } });
+    await scratch.prisma.shop.update({
+      where: { id: shopId },
+      data: { program: program as object, programRevision: 2 },
+    });
     const pass = await timed(() => reevaluateAllTiers(scratch.prisma, new Date(), SHOP));
     const movers = await scratch.prisma.tierChange.count({ where: { shopId } });
     program.tiers.levels[1]!.threshold = 799;
-    await scratch.prisma.shop.update({ where: { id: shopId }, data: { program: program as object, programRevision: 3 } });
+    await scratch.prisma.shop.update({
+      where: { id: shopId },
+      data: { program: program as object, programRevision: 3 },
+    });
     const quiet = await timed(() => reevaluateAllTiers(scratch.prisma, new Date(), SHOP));
     const detail = `${scale.tierMembers.toLocaleString("en")} members, ${movers.toLocaleString("en")} move up (tier change, entry bonus, Flow event, sync)`;
     return [
-      { group: "jobs at scale", name: "tier re-evaluation after a threshold change", database: kind, value: round(pass.ms / 1000, 2), unit: "s", goal: { op: "<=", value: 60 * (scale.tierMembers / 100_000) }, detail },
-      { group: "jobs at scale", name: "tier re-evaluation, nobody moves", database: kind, value: round(quiet.ms / 1000, 2), unit: "s", detail: `${scale.tierMembers.toLocaleString("en")} members` },
-      { group: "jobs at scale", name: "tier re-evaluation per mover", database: kind, value: round(pass.ms / Math.max(1, movers), 2), unit: "ms" },
+      {
+        group: "jobs at scale",
+        name: "tier re-evaluation after a threshold change",
+        database: kind,
+        value: round(pass.ms / 1000, 2),
+        unit: "s",
+        goal: { op: "<=", value: 60 * (scale.tierMembers / 100_000) },
+        detail,
+      },
+      {
+        group: "jobs at scale",
+        name: "tier re-evaluation, nobody moves",
+        database: kind,
+        value: round(quiet.ms / 1000, 2),
+        unit: "s",
+        detail: `${scale.tierMembers.toLocaleString("en")} members`,
+      },
+      {
+        group: "jobs at scale",
+        name: "tier re-evaluation per mover",
+        database: kind,
+        value: round(pass.ms / Math.max(1, movers), 2),
+        unit: "ms",
+      },
     ];
   } finally {
     await double.close();
@@ -134,29 +247,63 @@ async function importFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figu
   const double = await AdminApiDouble.start();
   try {
     const customers: DoubleCustomer[] = Array.from({ length: scale.importRows }, (_, i) => ({
-      id: 5_000_000 + i, email: `import${i}@example.com`, firstName: "Im", lastName: `Port ${i}`, phone: null, tags: [],
-      createdAt: "2025-01-01T00:00:00Z", numberOfOrders: 1, amountSpent: "10.00",
+      id: 5_000_000 + i,
+      email: `import${i}@example.com`,
+      firstName: "Im",
+      lastName: `Port ${i}`,
+      phone: null,
+      tags: [],
+      createdAt: "2025-01-01T00:00:00Z",
+      numberOfOrders: 1,
+      amountSpent: "10.00",
     }));
     const shopId = await installShop(scratch.prisma, double, defaultProgram(), customers, "plus");
     const csv = ["email,points", ...customers.map((customer, i) => `${customer.email},${(i % 500) + 1}`)].join("\n");
     const gateway = { origin: double.origin };
     const run = await timed(async () => {
-      const preview = await previewImport(scratch.prisma, { id: shopId }, { csv, fileName: "bench.csv", staffId: null });
+      const preview = await previewImport(
+        scratch.prisma,
+        { id: shopId },
+        { csv, fileName: "bench.csv", staffId: null },
+      );
       if (!preview.ok) throw new Error("the bench CSV was refused");
       await confirmImport(scratch.prisma, shopId, preview.preview.id);
       for (;;) {
         await runMemberImports(scratch.prisma, new Date(), gateway, { budgetMs: 60_000 });
-        const state = await scratch.prisma.memberImport.findUniqueOrThrow({ where: { id: preview.preview.id }, select: { status: true } });
+        const state = await scratch.prisma.memberImport.findUniqueOrThrow({
+          where: { id: preview.preview.id },
+          select: { status: true },
+        });
         if (state.status === "done" || state.status === "failed") return state.status;
       }
     });
     const members = await scratch.prisma.member.count({ where: { shopId } });
     const lookups = double.callsTo("CustomersByEmail");
-    const cost = lookups.reduce((sum, call) => sum + ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost?.actualQueryCost ?? 0), 0);
+    const cost = lookups.reduce(
+      (sum, call) =>
+        sum +
+        ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost
+          ?.actualQueryCost ?? 0),
+      0,
+    );
     const detail = `${scale.importRows.toLocaleString("en")} rows (goal scaled from 30 s per 100k), ${members.toLocaleString("en")} members (${run.result}); ${lookups.length} customer searches, ${cost.toLocaleString("en")} cost points on a Plus-rate shop`;
     return [
-      { group: "jobs at scale", name: "CSV import", database: kind, value: round(run.ms / 1000, 2), unit: "s", goal: { op: "<=", value: 30 * (scale.importRows / 100_000) }, detail },
-      { group: "jobs at scale", name: "CSV import per row", database: kind, value: round(run.ms / scale.importRows, 3), unit: "ms" },
+      {
+        group: "jobs at scale",
+        name: "CSV import",
+        database: kind,
+        value: round(run.ms / 1000, 2),
+        unit: "s",
+        goal: { op: "<=", value: 30 * (scale.importRows / 100_000) },
+        detail,
+      },
+      {
+        group: "jobs at scale",
+        name: "CSV import per row",
+        database: kind,
+        value: round(run.ms / scale.importRows, 3),
+        unit: "ms",
+      },
     ];
   } finally {
     await double.close();
@@ -181,12 +328,41 @@ async function syncFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure
       }
     });
     const calls = double.callsTo("SetMemberMetafields");
-    const cost = calls.reduce((sum, call) => sum + ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost?.actualQueryCost ?? 0), 0);
-    const perCall = calls.reduce((sum, call) => sum + (call.variables.metafields as unknown[]).length, 0) / Math.max(1, calls.length);
+    const cost = calls.reduce(
+      (sum, call) =>
+        sum +
+        ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost
+          ?.actualQueryCost ?? 0),
+      0,
+    );
+    const perCall =
+      calls.reduce((sum, call) => sum + (call.variables.metafields as unknown[]).length, 0) / Math.max(1, calls.length);
     return [
-      { group: "metafield sync", name: "metafields per metafieldsSet call", database: kind, value: round(perCall, 1), unit: "metafields", goal: { op: ">=", value: 24 }, detail: "4 per member, 6 members a call; Shopify's limit is 25" },
-      { group: "metafield sync", name: "Admin API cost per member", database: kind, value: round(cost / scale.syncMembers, 2), unit: "points", detail: `${scale.syncMembers.toLocaleString("en")} members, ${calls.length} calls at 10 points` },
-      { group: "metafield sync", name: "sync drain", database: kind, value: round(scale.syncMembers / (drain.ms / 1000), 0), unit: "members/s", detail: "against the local Admin API double at the Plus rate (1000 points/s)" },
+      {
+        group: "metafield sync",
+        name: "metafields per metafieldsSet call",
+        database: kind,
+        value: round(perCall, 1),
+        unit: "metafields",
+        goal: { op: ">=", value: 24 },
+        detail: "4 per member, 6 members a call; Shopify's limit is 25",
+      },
+      {
+        group: "metafield sync",
+        name: "Admin API cost per member",
+        database: kind,
+        value: round(cost / scale.syncMembers, 2),
+        unit: "points",
+        detail: `${scale.syncMembers.toLocaleString("en")} members, ${calls.length} calls at 10 points`,
+      },
+      {
+        group: "metafield sync",
+        name: "sync drain",
+        database: kind,
+        value: round(scale.syncMembers / (drain.ms / 1000), 0),
+        unit: "members/s",
+        detail: "against the local Admin API double at the Plus rate (1000 points/s)",
+      },
     ];
   } finally {
     await double.close();

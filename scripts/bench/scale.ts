@@ -34,7 +34,15 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
   const { seconds, connections, redemptions } = { ...HTTP_BENCH_DEFAULTS, ...options };
   const figures: Figure[] = [];
   const figure = (name: string, value: number, unit: string, detail: string, goal?: Figure["goal"]) =>
-    figures.push({ group: "scale path", name, database: "postgresql", value: round(value, unit === "ratio" ? 2 : 1), unit, detail, ...(goal ? { goal } : {}) });
+    figures.push({
+      group: "scale path",
+      name,
+      database: "postgresql",
+      value: round(value, unit === "ratio" ? 2 : 1),
+      unit,
+      detail,
+      ...(goal ? { goal } : {}),
+    });
 
   const database = await benchDatabase("postgresql");
   const accessToken = newAccessToken();
@@ -61,22 +69,51 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
     // The same doubled load on one instance, then split across two.
     const one = await duplicatedIngest([a, a], newDelivery, { connections, seconds });
     const two = await duplicatedIngest([a, b], newDelivery, { connections, seconds });
-    const runDetail = (run: DuplicatedRun) => `each delivery twice at once; ${run.runs.map((r) => describeRun(r, { connections: connections / 2 })).join(" + ")}`;
-    figure("ingest, 1 instance", one.deliveriesPerSecond, "deliveries/s", `unique orders/s, duplicates to the same instance; ${runDetail(one)}`);
-    figure("ingest, 2 instances", two.deliveriesPerSecond, "deliveries/s", `unique orders/s, duplicate to the other instance; ${runDetail(two)}`);
-    figure("2 instances / 1", two.deliveriesPerSecond / one.deliveriesPerSecond, "ratio", "2 cores shared by the load generator, both instances, the worker and PostgreSQL: little scaling expected");
+    const runDetail = (run: DuplicatedRun) =>
+      `each delivery twice at once; ${run.runs.map((r) => describeRun(r, { connections: connections / 2 })).join(" + ")}`;
+    figure(
+      "ingest, 1 instance",
+      one.deliveriesPerSecond,
+      "deliveries/s",
+      `unique orders/s, duplicates to the same instance; ${runDetail(one)}`,
+    );
+    figure(
+      "ingest, 2 instances",
+      two.deliveriesPerSecond,
+      "deliveries/s",
+      `unique orders/s, duplicate to the other instance; ${runDetail(two)}`,
+    );
+    figure(
+      "2 instances / 1",
+      two.deliveriesPerSecond / one.deliveriesPerSecond,
+      "ratio",
+      "2 cores shared by the load generator, both instances, the worker and PostgreSQL: little scaling expected",
+    );
     figure("ingest p99, 2 instances", percentile(mergedLatencies(two.runs), 99), "ms", runDetail(two));
-    const ingestFailures = [...one.runs, ...two.runs].reduce((sum, r) => sum + r.non2xx + r.errors, 0) + one.lateFailures + two.lateFailures;
+    const ingestFailures =
+      [...one.runs, ...two.runs].reduce((sum, r) => sum + r.non2xx + r.errors, 0) + one.lateFailures + two.lateFailures;
     figure("ingest non-2xx responses", ingestFailures, "count", "both runs, originals and duplicates", NONE);
 
     progress("scale: redemptions through both instances");
     // Redemptions through both instances at once, while the worker runs every job.
     const redeemers = roundRobin(seeded.funded);
     const redeemed = await Promise.all(
-      [a, b].map((url) => load({ url, connections: connections / 2, amount: Math.floor(redemptions / 4), next: () => redemptionRequest(redeemers()) })),
+      [a, b].map((url) =>
+        load({
+          url,
+          connections: connections / 2,
+          amount: Math.floor(redemptions / 4),
+          next: () => redemptionRequest(redeemers()),
+        }),
+      ),
     );
     const created = redeemed.reduce((sum, r) => sum + (r.statuses["201"] ?? 0), 0);
-    figure("redemptions, 2 instances", redeemed.reduce((sum, r) => sum + r.rps, 0), "redemptions/s", redeemed.map((r) => describeRun(r, { connections: connections / 2 })).join(" + "));
+    figure(
+      "redemptions, 2 instances",
+      redeemed.reduce((sum, r) => sum + r.rps, 0),
+      "redemptions/s",
+      redeemed.map((r) => describeRun(r, { connections: connections / 2 })).join(" + "),
+    );
 
     const opened = database.open();
     try {
@@ -84,26 +121,67 @@ export async function runScalePath(options: HttpBenchOptions = {}): Promise<Figu
       const undelivered = () => db.outboxTask.count({ where: { topic: "create_discount", deliveredAt: null } });
       progress("scale: waiting for the worker to deliver every code, then checking");
       const deadline = Date.now() + OUTBOX_TIMEOUT_MS;
-      while ((await undelivered()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      while ((await undelivered()) > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 250));
       await worker.stop();
       worker = null;
 
       const unique = feed.sent;
       const earns = await db.ledgerEntry.count({ where: { shopId: seeded.shopId, kind: "earn" } });
-      figure("double awards", earns - unique, "entries", `${earns} earn entries for ${unique} unique orders, each delivered twice`, NONE);
-      const members = await db.member.findMany({ where: { shopId: seeded.shopId, shopifyCustomerId: { in: seeded.buyers.map(String) } }, select: { shopifyCustomerId: true, balance: true } });
-      const wrong = members.filter((m) => Number(m.balance) !== ORDER_POINTS * (ordersOf.get(Number(m.shopifyCustomerId)) ?? 0));
-      figure("balances ≠ order points", wrong.length, "members", `${members.length} buyers: balance = ${ORDER_POINTS} × their orders`, NONE);
-      figure("ledger discrepancies", (await ledgerDiscrepancies(db, seeded.shopId)).length, "members", "cached balances vs ledger vs lots, every member", NONE);
+      figure(
+        "double awards",
+        earns - unique,
+        "entries",
+        `${earns} earn entries for ${unique} unique orders, each delivered twice`,
+        NONE,
+      );
+      const members = await db.member.findMany({
+        where: { shopId: seeded.shopId, shopifyCustomerId: { in: seeded.buyers.map(String) } },
+        select: { shopifyCustomerId: true, balance: true },
+      });
+      const wrong = members.filter(
+        (m) => Number(m.balance) !== ORDER_POINTS * (ordersOf.get(Number(m.shopifyCustomerId)) ?? 0),
+      );
+      figure(
+        "balances ≠ order points",
+        wrong.length,
+        "members",
+        `${members.length} buyers: balance = ${ORDER_POINTS} × their orders`,
+        NONE,
+      );
+      figure(
+        "ledger discrepancies",
+        (await ledgerDiscrepancies(db, seeded.shopId)).length,
+        "members",
+        "cached balances vs ledger vs lots, every member",
+        NONE,
+      );
 
-      const tasks = await db.outboxTask.findMany({ where: { shopId: seeded.shopId, topic: "create_discount" }, select: { deliveredAt: true } });
+      const tasks = await db.outboxTask.findMany({
+        where: { shopId: seeded.shopId, topic: "create_discount" },
+        select: { deliveredAt: true },
+      });
       const statuses = await db.redemption.groupBy({ by: ["status"], where: { shopId: seeded.shopId }, _count: true });
       const active = statuses.find((s) => s.status === "active")?._count ?? 0;
       const calls = codeCallOutcomes(double.callsTo("CreateBasicCode").map((call) => call.response));
       const codes = double.shop(SHOP).discounts.length;
-      figure("outbox tasks not delivered", tasks.filter((t) => !t.deliveredAt).length, "tasks", `${tasks.length} code tasks for ${created} redemptions (201); waited ≤ ${OUTBOX_TIMEOUT_MS / 1000} s for the worker`, NONE);
-      figure("redemptions not active", created - active, "count", `${created} created, statuses ${statuses.map((s) => `${s.status}×${s._count}`).join(" ")}`, NONE);
-      const callDetail = `CreateBasicCode calls: ${Object.entries(calls).map(([outcome, n]) => `${outcome}×${n}`).join(" ")}; ${codes} codes in the double for ${created} redemptions`;
+      figure(
+        "outbox tasks not delivered",
+        tasks.filter((t) => !t.deliveredAt).length,
+        "tasks",
+        `${tasks.length} code tasks for ${created} redemptions (201); waited ≤ ${OUTBOX_TIMEOUT_MS / 1000} s for the worker`,
+        NONE,
+      );
+      figure(
+        "redemptions not active",
+        created - active,
+        "count",
+        `${created} created, statuses ${statuses.map((s) => `${s.status}×${s._count}`).join(" ")}`,
+        NONE,
+      );
+      const callDetail = `CreateBasicCode calls: ${Object.entries(calls)
+        .map(([outcome, n]) => `${outcome}×${n}`)
+        .join(" ")}; ${codes} codes in the double for ${created} redemptions`;
       figure("codes created beyond one each", codes - created, "codes", callDetail, NONE);
       // A second attempt at a code already made (TAKEN): the inline attempt and the worker raced for one task.
       figure("duplicate code attempts", calls.taken ?? 0, "calls", callDetail, NONE);
@@ -148,13 +226,23 @@ async function duplicatedIngest(
   };
   const runs = await Promise.all(
     urls.map((url, side) =>
-      load({ url, connections: options.connections / 2, seconds: options.seconds, amount: options.amount && options.amount / 2, next: next(side as 0 | 1) }),
+      load({
+        url,
+        connections: options.connections / 2,
+        seconds: options.seconds,
+        amount: options.amount && options.amount / 2,
+        next: next(side as 0 | 1),
+      }),
     ),
   );
   let lateFailures = 0;
   for (const [side, copies] of waiting.entries()) {
     for (const copy of copies) {
-      const response = await fetch(`${urls[side]}${copy.path}`, { method: copy.method, headers: copy.headers, body: copy.body });
+      const response = await fetch(`${urls[side]}${copy.path}`, {
+        method: copy.method,
+        headers: copy.headers,
+        body: copy.body,
+      });
       if (!response.ok) lateFailures++;
     }
   }
@@ -166,10 +254,17 @@ async function duplicatedIngest(
 function codeCallOutcomes(responses: unknown[]): Record<string, number> {
   const outcomes: Record<string, number> = {};
   for (const response of responses) {
-    const { errors, data } = response as { errors?: { extensions?: { code?: string } }[] | string; data?: { discountCodeBasicCreate?: { userErrors: { code?: string }[] } } };
+    const { errors, data } = response as {
+      errors?: { extensions?: { code?: string } }[] | string;
+      data?: { discountCodeBasicCreate?: { userErrors: { code?: string }[] } };
+    };
     const outcome = errors
-      ? Array.isArray(errors) && errors.some((e) => e.extensions?.code === "THROTTLED") ? "throttled" : "error"
-      : data?.discountCodeBasicCreate?.userErrors.some((e) => e.code === "TAKEN") ? "taken" : "created";
+      ? Array.isArray(errors) && errors.some((e) => e.extensions?.code === "THROTTLED")
+        ? "throttled"
+        : "error"
+      : data?.discountCodeBasicCreate?.userErrors.some((e) => e.code === "TAKEN")
+        ? "taken"
+        : "created";
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   }
   return outcomes;

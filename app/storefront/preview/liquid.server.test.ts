@@ -16,7 +16,9 @@ const render = (source: string, globals: Record<string, unknown> = {}) =>
 
 describe("the preview's Liquid (liquidjs with Shopify's parts)", () => {
   it("outputs variables and filters, with whitespace control", () => {
-    expect(render("{{ a.b }}|{{ list.size }}|{{ list.first }}|{{ list.last }}", { a: { b: "x" }, list: [1, 2] })).toBe("x|2|1|2");
+    expect(render("{{ a.b }}|{{ list.size }}|{{ list.first }}|{{ list.last }}", { a: { b: "x" }, list: [1, 2] })).toBe(
+      "x|2|1|2",
+    );
     expect(render("  {{- 'a<b\"c\\'' | escape -}}  !")).toBe("a&lt;b&quot;c&#39;!");
     expect(render("{{ v | json }}", { v: "</script>&" })).toBe('"\\u003c/script\\u003e\\u0026"');
     expect(render("{{ missing | default: 'd' }}{{ '' | default: 'e' }}{{ 'k' | t: n: 3 }}")).toBe("de[k] 3");
@@ -25,7 +27,9 @@ describe("the preview's Liquid (liquidjs with Shopify's parts)", () => {
   });
 
   it("formats money in cents in the shop's currency", () => {
-    expect(render("{{ 8900 | money }} {{ 123456 | money_without_currency }}", { shop: { currency: "EUR" } })).toBe("€89.00 1,234.56");
+    expect(render("{{ 8900 | money }} {{ 123456 | money_without_currency }}", { shop: { currency: "EUR" } })).toBe(
+      "€89.00 1,234.56",
+    );
     expect(render("{{ 8900 | money }}")).toBe("$89.00");
   });
 
@@ -42,29 +46,37 @@ describe("the preview's Liquid (liquidjs with Shopify's parts)", () => {
   });
 
   it("loops with forloop, assigns and captures without touching the globals", () => {
-    expect(render("{% for i in xs %}{{ i }}{% unless forloop.last %},{% endunless %}{% endfor %}", { xs: [1, 2, 3] })).toBe("1,2,3");
-    expect(render("{% for i in xs limit: 2 reversed %}{{ i }}{% else %}empty{% endfor %}", { xs: [1, 2, 3] })).toBe("21");
+    expect(
+      render("{% for i in xs %}{{ i }}{% unless forloop.last %},{% endunless %}{% endfor %}", { xs: [1, 2, 3] }),
+    ).toBe("1,2,3");
+    expect(render("{% for i in xs limit: 2 reversed %}{{ i }}{% else %}empty{% endfor %}", { xs: [1, 2, 3] })).toBe(
+      "21",
+    );
     expect(render("{% for i in xs offset: 1 %}{{ forloop.index }}{{ i }}{% endfor %}", { xs: [1, 2, 3] })).toBe("1223");
     expect(render("{% for i in xs %}{{ i }}{% else %}empty{% endfor %}", { xs: [] })).toBe("empty");
     const globals = { a: "global" };
-    expect(render("{% assign a = 'local' | upcase %}{% capture c %}<{{ a }}>{% endcapture %}{{ c }}", globals)).toBe("<LOCAL>");
+    expect(render("{% assign a = 'local' | upcase %}{% capture c %}<{{ a }}>{% endcapture %}{{ c }}", globals)).toBe(
+      "<LOCAL>",
+    );
     expect(globals.a).toBe("global");
   });
 
   it("renders snippets in their own scope with the globals, and skips comments and Shopify's raw tags", () => {
-    expect(render("{% assign who = 'me' %}{% render 'hello', who: 'you' %}", { shop: { name: "Shop" } })).toBe("Hello you of Shop");
+    expect(render("{% assign who = 'me' %}{% render 'hello', who: 'you' %}", { shop: { name: "Shop" } })).toBe(
+      "Hello you of Shop",
+    );
     expect(() => render("{% assign secret = 's' %}{% render 'peek' %}")).toThrow(/undefined variable: secret/);
     expect(() => render("{% render 'missing' %}")).toThrow(/no snippet missing/);
     expect(
       render(
-        "a{%- comment -%} {{ nope }} {%- endcomment -%}b{% schema %}{\"name\": \"x\"}{% endschema %}" +
+        'a{%- comment -%} {{ nope }} {%- endcomment -%}b{% schema %}{"name": "x"}{% endschema %}' +
           "{% javascript %}alert(1){% endjavascript %}{% stylesheet %}p { color: red }{% endstylesheet %}",
       ),
     ).toBe("ab");
   });
 
   it("reads the schema's JSON, whatever filters the block uses", () => {
-    expect(schemaOf("{{ 'k' | t }}x{% schema %}{ \"target\": \"body\" }{% endschema %}")).toEqual({ target: "body" });
+    expect(schemaOf('{{ \'k\' | t }}x{% schema %}{ "target": "body" }{% endschema %}')).toEqual({ target: "body" });
     expect(schemaOf("{{ 'k' | t }}")).toBeNull();
     expect(() => schemaOf("{% schema %}{}")).toThrow(/not closed/);
   });

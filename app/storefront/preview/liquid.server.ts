@@ -24,7 +24,10 @@ export interface LiquidEnvironment {
 }
 
 const escapeHtml = (value: unknown) =>
-  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 /** What a filter sees as `this` (liquidjs's FilterImpl, which the package does not export). */
 type FilterImpl = { context: Context; token: { args: unknown[] } };
@@ -58,13 +61,21 @@ function currencyOf(impl: FilterImpl): string {
 const SHOPIFY_FILTERS: Record<string, (this: FilterImpl, input: unknown, ...args: unknown[]) => unknown> = {
   escape: (input) => escapeHtml(input),
   // Safe inside <script type="application/json">.
-  json: (input) => JSON.stringify(input ?? null).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026"),
+  json: (input) =>
+    JSON.stringify(input ?? null)
+      .replace(/</g, "\\u003c")
+      .replace(/>/g, "\\u003e")
+      .replace(/&/g, "\\u0026"),
   // Amounts in cents, as Shopify's money filters take them.
   money(input) {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currencyOf(this) }).format(Number(input ?? 0) / 100);
+    return new Intl.NumberFormat("en", { style: "currency", currency: currencyOf(this) }).format(
+      Number(input ?? 0) / 100,
+    );
   },
   money_without_currency: (input) =>
-    new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(input ?? 0) / 100),
+    new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
+      Number(input ?? 0) / 100,
+    ),
 };
 
 /** `{% name %}…{% endname %}` with no output where it stands; the body stays readable as `source`. */

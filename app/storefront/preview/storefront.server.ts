@@ -40,7 +40,8 @@ function cookies(request: Request): Record<string, string> {
   );
 }
 
-const cookie = (name: string, value: string) => `${name}=${encodeURIComponent(value)}; Path=/sandbox; HttpOnly; SameSite=Lax`;
+const cookie = (name: string, value: string) =>
+  `${name}=${encodeURIComponent(value)}; Path=/sandbox; HttpOnly; SameSite=Lax`;
 
 /**
  * The shopper signed in to the preview, as Shopify knows it from its own session: a cookie the
@@ -66,7 +67,10 @@ export async function forwardAppProxy(request: Request, subpath: string): Promis
   const url = new URL(request.url);
   const extra: Record<string, string[]> = {};
   for (const [key, value] of url.searchParams) if (!SHOPIFY_PARAMS.has(key)) (extra[key] ??= []).push(value);
-  const query = appProxyQuery({ shop, customerId: previewCustomer(request), extra }, serverEnvironment().SHOPIFY_API_SECRET);
+  const query = appProxyQuery(
+    { shop, customerId: previewCustomer(request), extra },
+    serverEnvironment().SHOPIFY_API_SECRET,
+  );
   const headers = new Headers();
   for (const name of ["content-type", "accept", "idempotency-key", "user-agent", "accept-language"]) {
     const value = request.headers.get(name);
@@ -79,7 +83,10 @@ export async function forwardAppProxy(request: Request, subpath: string): Promis
     body: hasBody ? await request.text() : undefined,
     redirect: "manual",
   });
-  const answer = new Headers({ "Content-Type": response.headers.get("content-type") ?? "application/json", "Cache-Control": "no-store" });
+  const answer = new Headers({
+    "Content-Type": response.headers.get("content-type") ?? "application/json",
+    "Cache-Control": "no-store",
+  });
   const location = response.headers.get("location");
   if (location) answer.set("Location", previewLocation(location));
   return new Response(response.body, { status: response.status, headers: answer });
@@ -95,7 +102,8 @@ export function previewLocation(location: string): string {
   if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(location)) return location;
   const target = new URL(location, "https://store.invalid");
   const redirect = target.searchParams.get("redirect");
-  if (target.pathname.startsWith("/discount/") && redirect?.startsWith("/") && !redirect.startsWith("//")) return previewLocation(redirect);
+  if (target.pathname.startsWith("/discount/") && redirect?.startsWith("/") && !redirect.startsWith("//"))
+    return previewLocation(redirect);
   return PREVIEW_PATH + target.search;
 }
 
@@ -132,7 +140,11 @@ function cartFor(request: Request): { cart: PreviewCart; setCookie: string | nul
   const token = cookies(request)[CART_COOKIE];
   const existing = token ? carts.get(token) : undefined;
   if (existing) return { cart: existing, setCookie: null };
-  const cart = { token: token && /^[a-f0-9]{32}$/.test(token) ? token : randomBytes(16).toString("hex"), codes: [], attributes: {} };
+  const cart = {
+    token: token && /^[a-f0-9]{32}$/.test(token) ? token : randomBytes(16).toString("hex"),
+    codes: [],
+    attributes: {},
+  };
   carts.set(cart.token, cart);
   return { cart, setCookie: cookie(CART_COOKIE, cart.token) };
 }
@@ -144,12 +156,18 @@ function cartFor(request: Request): { cart: PreviewCart; setCookie: string | nul
  */
 async function cartJson(db: PrismaClient, shopDomain: string, cart: PreviewCart, customerId: string | null) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, currencyCode: true } });
-  const usable = shop && customerId && cart.codes.length
-    ? await db.redemption.findMany({
-        where: { shopId: shop.id, code: { in: cart.codes }, status: "active", member: { shopifyCustomerId: customerId } },
-        select: { code: true },
-      })
-    : [];
+  const usable =
+    shop && customerId && cart.codes.length
+      ? await db.redemption.findMany({
+          where: {
+            shopId: shop.id,
+            code: { in: cart.codes },
+            status: "active",
+            member: { shopifyCustomerId: customerId },
+          },
+          select: { code: true },
+        })
+      : [];
   const total = CART_LINES.reduce((sum, line) => sum + line.price * line.quantity, 0);
   return {
     token: cart.token,
@@ -158,7 +176,10 @@ async function cartJson(db: PrismaClient, shopDomain: string, cart: PreviewCart,
     items: CART_LINES.map((line) => ({ ...line, variant_id: line.id, line_price: line.price * line.quantity })),
     original_total_price: total,
     total_price: total,
-    discount_codes: cart.codes.map((code) => ({ code, applicable: usable.some((u) => u.code.toUpperCase() === code.toUpperCase()) })),
+    discount_codes: cart.codes.map((code) => ({
+      code,
+      applicable: usable.some((u) => u.code.toUpperCase() === code.toUpperCase()),
+    })),
     attributes: cart.attributes,
   };
 }
@@ -193,7 +214,14 @@ export async function cartUpdateAction(db: PrismaClient, request: Request): Prom
     discount = new URLSearchParams(raw).get("discount") ?? undefined;
   }
   if (typeof discount === "string") {
-    cart.codes = [...new Set(discount.split(",").map((code) => code.trim()).filter(Boolean))];
+    cart.codes = [
+      ...new Set(
+        discount
+          .split(",")
+          .map((code) => code.trim())
+          .filter(Boolean),
+      ),
+    ];
   }
   if (attributes && typeof attributes === "object") {
     for (const [name, value] of Object.entries(attributes)) {
@@ -209,14 +237,22 @@ export async function cartUpdateAction(db: PrismaClient, request: Request): Prom
 // ---------------------------------------------------------------------------------------------
 // The extension's assets, as Shopify's CDN serves them
 
-const ASSET_TYPES: Record<string, string> = { ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+const ASSET_TYPES: Record<string, string> = {
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
 
 export function assetResponse(file: string): Response {
   requireSandbox();
   const dir = path.join(EXTENSION_DIR(), "assets");
   if (!readdirSync(dir).includes(file)) throw new Response("Not Found", { status: 404 });
   return new Response(readFileSync(path.join(dir, file)), {
-    headers: { "Content-Type": ASSET_TYPES[path.extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache" },
+    headers: {
+      "Content-Type": ASSET_TYPES[path.extname(file)] ?? "application/octet-stream",
+      "Cache-Control": "no-cache",
+    },
   });
 }
 
@@ -226,7 +262,10 @@ export function assetResponse(file: string): Response {
 export type PreviewPage = "product" | "cart" | "account" | "login";
 
 const escapeHtml = (value: unknown) =>
-  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 function readExtension(relative: string): string {
   return readFileSync(path.join(EXTENSION_DIR(), relative), "utf8");
@@ -237,7 +276,9 @@ function translations(): Record<string, unknown> {
 }
 
 function translate(locale: Record<string, unknown>, key: string, values: Record<string, unknown>): string {
-  const text = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], locale);
+  const text = key
+    .split(".")
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], locale);
   return typeof text === "string" ? interpolate(text, values) : `translation missing: en.${key}`;
 }
 
@@ -248,9 +289,18 @@ interface RenderedBlock {
 }
 
 /** Renders `blocks/<handle>.liquid` with its schema's default settings, as a theme would. */
-function renderBlock(handle: string, globals: Record<string, unknown>, locale: Record<string, unknown>, id: string): RenderedBlock {
+function renderBlock(
+  handle: string,
+  globals: Record<string, unknown>,
+  locale: Record<string, unknown>,
+  id: string,
+): RenderedBlock {
   const source = readExtension(`blocks/${handle}.liquid`);
-  const schema = (schemaOf(source) ?? {}) as { settings?: { id: string; default?: unknown }[]; javascript?: string; stylesheet?: string };
+  const schema = (schemaOf(source) ?? {}) as {
+    settings?: { id: string; default?: unknown }[];
+    javascript?: string;
+    stylesheet?: string;
+  };
   const settings = Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default ?? null]));
   const html = renderLiquid(
     source,
@@ -284,9 +334,12 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   const currency = shop?.currencyCode ?? "USD";
   const { cart, setCookie } = cartFor(request);
   const cartState = await cartJson(db, shopDomain, cart, customerId);
-  const member = customerId && shop
-    ? await db.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } } })
-    : null;
+  const member =
+    customerId && shop
+      ? await db.member.findUnique({
+          where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } },
+        })
+      : null;
   const locale = translations();
   const variant = PRODUCT.variants[0]!;
   // The Liquid objects a theme has (only what Tally's blocks read).
@@ -302,7 +355,9 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
     request: { locale: { iso_code: "en" }, page_type: page },
     shop: { name: shopDomain.replace(".myshopify.com", ""), currency },
     cart: { currency: { iso_code: currency }, item_count: cartState.item_count },
-    customer: customerId ? { id: Number(customerId), first_name: member?.firstName ?? "Shopper", email: member?.email ?? null } : null,
+    customer: customerId
+      ? { id: Number(customerId), first_name: member?.firstName ?? "Shopper", email: member?.email ?? null }
+      : null,
     product: page === "product" ? { ...PRODUCT, selected_or_first_available_variant: variant } : null,
   };
 
@@ -323,7 +378,9 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
         ${block("product-points")}
         <form method="post" action="/sandbox/cart/add" class="product-form">
           <label>Size <select name="id">${PRODUCT.variants
-            .map((v) => `<option value="${v.id}" data-price="${money(v.price, currency)}">${escapeHtml(v.title)}</option>`)
+            .map(
+              (v) => `<option value="${v.id}" data-price="${money(v.price, currency)}">${escapeHtml(v.title)}</option>`,
+            )
             .join("")}</select></label>
           <button type="button" disabled>Add to cart</button>
         </form>
@@ -333,13 +390,27 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   } else if (page === "cart") {
     main = `<h1>Your cart</h1>
       <table class="cart">${cartState.items
-        .map((item) => `<tr><td>${escapeHtml(item.title)}</td><td>× ${item.quantity}</td><td>${money(item.line_price, currency)}</td></tr>`)
+        .map(
+          (item) =>
+            `<tr><td>${escapeHtml(item.title)}</td><td>× ${item.quantity}</td><td>${money(item.line_price, currency)}</td></tr>`,
+        )
         .join("")}</table>
       <p class="totals">Subtotal: <strong>${money(cartState.total_price, currency)}</strong></p>
       <ul class="discounts" aria-label="Discount codes in the cart">${cartState.discount_codes
-        .map((d) => `<li>Discount code <code>${escapeHtml(d.code)}</code> ${d.applicable ? "(applies at checkout)" : "(does not apply to this cart)"}</li>`)
+        .map(
+          (d) =>
+            `<li>Discount code <code>${escapeHtml(d.code)}</code> ${d.applicable ? "(applies at checkout)" : "(does not apply to this cart)"}</li>`,
+        )
         .join("")}</ul>
-      ${Object.keys(cartState.attributes).length ? `<p class="muted">Cart attributes (the shopper never sees these in Shopify): ${Object.entries(cartState.attributes).map(([name, value]) => `<code>${escapeHtml(name)}: ${escapeHtml(value)}</code>`).join(", ")}</p>` : ""}
+      ${
+        Object.keys(cartState.attributes).length
+          ? `<p class="muted">Cart attributes (the shopper never sees these in Shopify): ${Object.entries(
+              cartState.attributes,
+            )
+              .map(([name, value]) => `<code>${escapeHtml(name)}: ${escapeHtml(value)}</code>`)
+              .join(", ")}</p>`
+          : ""
+      }
       ${block("cart-redeem")}
       <button type="button" disabled>Check out</button>`;
   } else if (page === "account") {
@@ -347,7 +418,11 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       ${block("account-points")}`;
   } else {
     const members = shop
-      ? await db.member.findMany({ where: { shopId: shop.id, shopifyCustomerId: { not: null } }, orderBy: { balance: "desc" }, take: 10 })
+      ? await db.member.findMany({
+          where: { shopId: shop.id, shopifyCustomerId: { not: null } },
+          orderBy: { balance: "desc" },
+          take: 10,
+        })
       : [];
     main = `<h1>Sign in</h1>
       <p class="muted">The preview signs you in the way the shop's customer accounts would: pick a customer. Tally learns who you are only from the App Proxy's signed <code>logged_in_customer_id</code>.</p>
@@ -416,6 +491,7 @@ ${embed}
 export function signInCookie(value: string | null): { customerId: string | null; setCookie: string } | null {
   if (value === null) return null;
   if (value === "guest" || value === "") return { customerId: null, setCookie: cookie(CUSTOMER_COOKIE, "") };
-  if (!/^\d{1,20}$/.test(value)) throw new Response("customer must be a numeric Shopify customer id or guest", { status: 400 });
+  if (!/^\d{1,20}$/.test(value))
+    throw new Response("customer must be a numeric Shopify customer id or guest", { status: 400 });
   return { customerId: value, setCookie: cookie(CUSTOMER_COOKIE, value) };
 }

@@ -17,15 +17,19 @@ export function fakeI18n(messages: Messages, locale = "en") {
   const translate = (key: string, options: Record<string, unknown> = {}) => {
     let entry: string | Messages | undefined = messages;
     for (const part of key.split(".")) entry = typeof entry === "object" ? entry[part] : undefined;
-    if (entry && typeof entry === "object" && typeof options.count === "number") entry = entry[plural.select(options.count)] ?? entry.other;
+    if (entry && typeof entry === "object" && typeof options.count === "number")
+      entry = entry[plural.select(options.count)] ?? entry.other;
     if (typeof entry !== "string") throw new Error(`missing translation ${key}`);
     return entry.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(options[name] ?? `{{${name}}}`));
   };
   return {
     translate: vi.fn(translate),
-    formatNumber: (n: number | bigint, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options).format(n),
-    formatCurrency: (n: number | bigint, options?: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", ...options }).format(n),
-    formatDate: (date: Date, options?: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone: "UTC", ...options }).format(date),
+    formatNumber: (n: number | bigint, options?: Intl.NumberFormatOptions) =>
+      new Intl.NumberFormat(locale, options).format(n),
+    formatCurrency: (n: number | bigint, options?: Intl.NumberFormatOptions) =>
+      new Intl.NumberFormat(locale, { style: "currency", currency: "EUR", ...options }).format(n),
+    formatDate: (date: Date, options?: Intl.DateTimeFormatOptions) =>
+      new Intl.DateTimeFormat(locale, { timeZone: "UTC", ...options }).format(date),
   };
 }
 
@@ -51,12 +55,15 @@ export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOpt
     metafields: { canSetCartMetafields: true, canDeleteCartMetafield: true },
     notes: { canUpdateNote: true },
   });
-  const applyDiscountCodeChange = vi.fn(async (change: { type: "addDiscountCode" | "removeDiscountCode"; code: string }) => {
-    const result = options.applyResult ?? { type: "success" as const };
-    if (result instanceof Error) throw result;
-    if (result.type === "success" && change.type === "addDiscountCode") discountCodes.value = [...discountCodes.value, { code: change.code }];
-    return result;
-  });
+  const applyDiscountCodeChange = vi.fn(
+    async (change: { type: "addDiscountCode" | "removeDiscountCode"; code: string }) => {
+      const result = options.applyResult ?? { type: "success" as const };
+      if (result instanceof Error) throw result;
+      if (result.type === "success" && change.type === "addDiscountCode")
+        discountCodes.value = [...discountCodes.value, { code: change.code }];
+      return result;
+    },
+  );
   return {
     extension: { target: "purchase.checkout.reductions.render-after", apiVersion: "2026-07" },
     sessionToken: { get: vi.fn(async () => "header.payload.signature") },
@@ -73,7 +80,9 @@ export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOpt
     discountCodes,
     applyDiscountCodeChange,
     i18n: fakeI18n(messages),
-    orderConfirmation: readonly(options.orderId ? { order: { id: options.orderId }, number: "ABC123", isFirstOrder: false } : undefined),
+    orderConfirmation: readonly(
+      options.orderId ? { order: { id: options.orderId }, number: "ABC123", isFirstOrder: false } : undefined,
+    ),
   };
 }
 
@@ -104,7 +113,9 @@ export function fakeFetch(handler: (call: FakeCall) => [number, unknown] | Promi
     const call: FakeCall = {
       url,
       method: init.method ?? "GET",
-      headers: Object.fromEntries([...new Headers(init.headers).entries()].map(([name, value]) => [name.toLowerCase(), value])),
+      headers: Object.fromEntries(
+        [...new Headers(init.headers).entries()].map(([name, value]) => [name.toLowerCase(), value]),
+      ),
       body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
     };
     calls.push(call);

@@ -68,7 +68,13 @@ describe("checkout reductions (next to the discount field)", () => {
     const rewards = screen.getAllByText(/ · \d+ points$/).map((node) => node.textContent);
     expect(rewards).toEqual(["Free shipping · 200 points", "10% off · 300 points"]);
     expect(screen.getAllByText("Redeem")).toHaveLength(2);
-    expect(calls).toEqual([expect.objectContaining({ url: `${APP}/api/extension/member`, method: "GET", headers: { authorization: "Bearer header.payload.signature" } })]);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        url: `${APP}/api/extension/member`,
+        method: "GET",
+        headers: { authorization: "Bearer header.payload.signature" },
+      }),
+    ]);
   });
 
   it("asks Tally when the app cannot read the buyer (no buyerIdentity): the token decides", async () => {
@@ -85,7 +91,10 @@ describe("checkout reductions (next to the discount field)", () => {
         balance -= 200;
         return [201, { redemption: code() }];
       }
-      return [200, member({ points: { balance, pending: 0, expiringNext: null }, redemptions: balance < 450 ? [code()] : [] })];
+      return [
+        200,
+        member({ points: { balance, pending: 0, expiringNext: null }, redemptions: balance < 450 ? [code()] : [] }),
+      ];
     });
     render(<Reductions />);
     fireEvent.click((await screen.findAllByText("Redeem"))[0]!);
@@ -126,13 +135,15 @@ describe("checkout reductions (next to the discount field)", () => {
   it("shows the code, still valid, when applying it fails (accelerated checkout)", async () => {
     let redeemed = false;
     setUp({ applyResult: { type: "error", message: "accelerated checkout" } }, (call) => {
-      if (call.method === "POST") return (redeemed = true), [201, { redemption: code() }];
+      if (call.method === "POST") return ((redeemed = true), [201, { redemption: code() }]);
       return [200, member({ redemptions: redeemed ? [code()] : [] })];
     });
     render(<Reductions />);
     fireEvent.click((await screen.findAllByText("Redeem"))[0]!);
     expect(
-      await screen.findByText("Code TALLY-ABC couldn't be added to this order. It stays valid until Jan 31, 2027: enter it in the discount field or use it on a later order."),
+      await screen.findByText(
+        "Code TALLY-ABC couldn't be added to this order. It stays valid until Jan 31, 2027: enter it in the discount field or use it on a later order.",
+      ),
     ).toBeTruthy();
     // The unused code stays listed with a way to try again.
     expect(await screen.findByText("Your code TALLY-ABC (until Jan 31, 2027)")).toBeTruthy();
@@ -155,7 +166,9 @@ describe("checkout reductions (next to the discount field)", () => {
   });
 
   it("treats a thrown applyDiscountCodeChange like a refusal", async () => {
-    setUp({ applyResult: new Error("host gone") }, (call) => (call.method === "POST" ? [201, { redemption: code() }] : [200, member()]));
+    setUp({ applyResult: new Error("host gone") }, (call) =>
+      call.method === "POST" ? [201, { redemption: code() }] : [200, member()],
+    );
     render(<Reductions />);
     fireEvent.click((await screen.findAllByText("Redeem"))[0]!);
     expect(await screen.findByText(/Code TALLY-ABC couldn't be added to this order/)).toBeTruthy();
@@ -170,7 +183,11 @@ describe("checkout reductions (next to the discount field)", () => {
   });
 
   it("says how many points are missing when Tally answers insufficient_points", async () => {
-    setUp({}, (call) => (call.method === "POST" ? [409, { error: "insufficient_points", balance: 100, pointsNeeded: 200 }] : [200, member()]));
+    setUp({}, (call) =>
+      call.method === "POST"
+        ? [409, { error: "insufficient_points", balance: 100, pointsNeeded: 200 }]
+        : [200, member()],
+    );
     render(<Reductions />);
     fireEvent.click((await screen.findAllByText("Redeem"))[0]!);
     expect(await screen.findByText("Free shipping needs 200 points; you have 100. No points were spent.")).toBeTruthy();
@@ -187,7 +204,9 @@ describe("checkout reductions (next to the discount field)", () => {
     });
     render(<Reductions />);
     fireEvent.click((await screen.findAllByText("Redeem"))[1]!);
-    expect(await screen.findByText("We couldn't confirm your reward. Try again: you won't be charged twice.")).toBeTruthy();
+    expect(
+      await screen.findByText("We couldn't confirm your reward. Try again: you won't be charged twice."),
+    ).toBeTruthy();
     fireEvent.click(screen.getAllByText("Redeem")[1]!);
     expect(await screen.findByText("Code TALLY-RETRY applied to your order.")).toBeTruthy();
     const posts = calls.filter((c) => c.method === "POST");
@@ -196,15 +215,27 @@ describe("checkout reductions (next to the discount field)", () => {
   });
 
   it("says the points came back when Shopify refused to create the code", async () => {
-    setUp({}, (call) => (call.method === "POST" ? [502, { error: "code_not_created", redemption: code({ status: "failed" }) }] : [200, member()]));
+    setUp({}, (call) =>
+      call.method === "POST"
+        ? [502, { error: "code_not_created", redemption: code({ status: "failed" }) }]
+        : [200, member()],
+    );
     render(<Reductions />);
     fireEvent.click((await screen.findAllByText("Redeem"))[0]!);
-    expect(await screen.findByText("The reward code couldn't be created, so your points were given back.")).toBeTruthy();
+    expect(
+      await screen.findByText("The reward code couldn't be created, so your points were given back."),
+    ).toBeTruthy();
     expect(shopify.applyDiscountCodeChange).not.toHaveBeenCalled();
   });
 
   it("points at the next reward when none is affordable yet", async () => {
-    setUp({}, () => [200, member({ points: { balance: 120, pending: 30, expiringNext: null }, rewards: member().rewards.map((r) => ({ ...r, available: false })) })]);
+    setUp({}, () => [
+      200,
+      member({
+        points: { balance: 120, pending: 30, expiringNext: null },
+        rewards: member().rewards.map((r) => ({ ...r, available: false })),
+      }),
+    ]);
     render(<Reductions />);
     expect(await screen.findByText("You have 120 reward points. (30 more pending)")).toBeTruthy();
     expect(screen.getByText("80 more points for Free shipping.")).toBeTruthy();

@@ -21,7 +21,11 @@ export default async () => {
   render(<Reductions />, document.body);
 };
 
-type Notice = { key: string; tone: "success" | "info" | "warning" | "critical"; values?: Record<string, string | number> };
+type Notice = {
+  key: string;
+  tone: "success" | "info" | "warning" | "critical";
+  values?: Record<string, string | number>;
+};
 
 /**
  * Next to the discount field: the shopper's points, the rewards they can afford and their unused
@@ -63,7 +67,9 @@ export function Reductions() {
     const code = redemption.code!;
     // Checked again: the checkout may have changed since this was rendered.
     const result = shopify.instructions.value.discounts.canUpdateDiscountCodes
-      ? await shopify.applyDiscountCodeChange({ type: "addDiscountCode", code }).catch(() => ({ type: "error" as const }))
+      ? await shopify
+          .applyDiscountCodeChange({ type: "addDiscountCode", code })
+          .catch(() => ({ type: "error" as const }))
       : { type: "error" as const };
     setNotice(
       result.type === "success"
@@ -74,7 +80,8 @@ export function Reductions() {
 
   async function onRedeem(reward: Reward) {
     // Never spend points for a code this checkout cannot take.
-    if (!shopify.instructions.value.discounts.canUpdateDiscountCodes) return setNotice({ key: "cannotApply", tone: "info" });
+    if (!shopify.instructions.value.discounts.canUpdateDiscountCodes)
+      return setNotice({ key: "cannotApply", tone: "info" });
     setBusy(reward.id);
     setNotice(null);
     const outcome = await redeemSafely(shopify.sessionToken, reward);
@@ -84,7 +91,11 @@ export function Reductions() {
       else if (redemption.status === "failed") setNotice({ key: "refunded", tone: "warning" });
       else setNotice({ key: "codeLater", tone: "info", values: { code: redemption.code ?? "" } });
     } else if (outcome.kind === "insufficient_points") {
-      setNotice({ key: "insufficient", tone: "warning", values: { name: reward.name, needed: points(outcome.pointsNeeded), balance: points(outcome.balance) } });
+      setNotice({
+        key: "insufficient",
+        tone: "warning",
+        values: { name: reward.name, needed: points(outcome.pointsNeeded), balance: points(outcome.balance) },
+      });
     } else {
       setNotice({ key: outcome.kind, tone: outcome.kind === "unknown" ? "critical" : "warning" });
     }
@@ -109,7 +120,12 @@ export function Reductions() {
         rewards.map((reward) => (
           <s-stack key={reward.id} direction="inline" justifyContent="space-between" alignItems="center">
             <s-text>{t("reward", { name: reward.name, points: points(reward.pointsCost) })}</s-text>
-            <s-button variant="secondary" loading={busy === reward.id} disabled={busy !== null} onClick={() => onRedeem(reward)}>
+            <s-button
+              variant="secondary"
+              loading={busy === reward.id}
+              disabled={busy !== null}
+              onClick={() => onRedeem(reward)}
+            >
               {t("redeem")}
             </s-button>
           </s-stack>
@@ -124,7 +140,9 @@ export function Reductions() {
           )}
         </s-stack>
       ))}
-      {rewards.length === 0 && next && <s-text color="subdued">{t("nextReward", { name: next.reward.name, missing: points(next.missing) })}</s-text>}
+      {rewards.length === 0 && next && (
+        <s-text color="subdued">{t("nextReward", { name: next.reward.name, missing: points(next.missing) })}</s-text>
+      )}
     </s-stack>
   );
 }

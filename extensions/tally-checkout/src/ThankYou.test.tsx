@@ -25,7 +25,10 @@ afterEach(() => {
 
 describe("thank-you block", () => {
   it("tells the shopper what the order earned, asking for that order with the session token", async () => {
-    const { calls } = setUp({}, () => [200, { orderId: "8101", status: "earned", points: 120, pendingPoints: 0, availableAt: null }]);
+    const { calls } = setUp({}, () => [
+      200,
+      { orderId: "8101", status: "earned", points: 120, pendingPoints: 0, availableAt: null },
+    ]);
     render(<ThankYou />);
     expect(await screen.findByText("You earned 120 reward points with this order.")).toBeTruthy();
     expect(calls).toEqual([
@@ -37,14 +40,23 @@ describe("thank-you block", () => {
   });
 
   it("says the points are pending, and from when they can be used, while the program holds them", async () => {
-    setUp({}, () => [200, { orderId: "8101", status: "pending", points: 80, pendingPoints: 80, availableAt: "2026-12-08T10:00:00.000Z" }]);
+    setUp({}, () => [
+      200,
+      { orderId: "8101", status: "pending", points: 80, pendingPoints: 80, availableAt: "2026-12-08T10:00:00.000Z" },
+    ]);
     render(<ThankYou />);
-    expect(await screen.findByText("You earned 80 reward points with this order. They will be ready to use on Dec 8, 2026.")).toBeTruthy();
+    expect(
+      await screen.findByText("You earned 80 reward points with this order. They will be ready to use on Dec 8, 2026."),
+    ).toBeTruthy();
   });
 
   it("says the points are on their way until Tally has the order, then shows them", async () => {
     let asked = 0;
-    const { calls } = setUp({}, () => (++asked < 3 ? [202, { orderId: "8101", status: "processing" }] : [200, { status: "earned", points: 1, pendingPoints: 0, availableAt: null }]));
+    const { calls } = setUp({}, () =>
+      ++asked < 3
+        ? [202, { orderId: "8101", status: "processing" }]
+        : [200, { status: "earned", points: 1, pendingPoints: 0, availableAt: null }],
+    );
     render(<ThankYou retryDelays={[5, 5, 5]} />);
     expect(await screen.findByText("Your reward points for this order are on their way.")).toBeTruthy();
     expect(await screen.findByText("You earned 1 reward point with this order.")).toBeTruthy();

@@ -14,7 +14,12 @@ const member = (overrides: Partial<Member> = {}): Member => ({
   loggedIn: true,
   points: { balance: 650, pending: 40, expiringNext: { points: 200, at: "2027-03-01T00:00:00.000Z" } },
   tier: { id: "silver", name: "Silver" },
-  tierProgress: { metric: "points_earned", period: "lifetime", value: 650, next: { id: "gold", name: "Gold", threshold: 1000, remaining: 350 } },
+  tierProgress: {
+    metric: "points_earned",
+    period: "lifetime",
+    value: 650,
+    next: { id: "gold", name: "Gold", threshold: 1000, remaining: 350 },
+  },
   rewards: [
     { id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, available: true },
     { id: "big", name: "50 off", type: "fixed_amount", pointsCost: 5000, available: false },
@@ -33,7 +38,13 @@ const entry = (id: string, description: string, points: number, pending = false)
   description,
 });
 
-const code: Redemption = { id: "r1", code: "TALLY-NEW", pointsSpent: 500, status: "active", expiresAt: "2026-12-24T00:00:00.000Z" };
+const code: Redemption = {
+  id: "r1",
+  code: "TALLY-NEW",
+  pointsSpent: 500,
+  status: "active",
+  expiresAt: "2026-12-24T00:00:00.000Z",
+};
 
 let shopify: ReturnType<typeof fakeCustomerAccountShopify>;
 function setUp(handler: Parameters<typeof fakeFetch>[0]) {
@@ -77,13 +88,19 @@ describe("customer account Rewards page", () => {
   it("redeems with the session token and an Idempotency-Key and shows the new code to copy", async () => {
     let redeemed = false;
     const { calls } = setUp((call) => {
-      if (call.url.includes("/activity")) return [200, { entries: redeemed ? [entry("e2", "Redeemed: 5 off", -500)] : [], nextCursor: null }];
-      if (call.method === "POST") return (redeemed = true), [201, { redemption: code }];
-      return [200, member(redeemed ? { points: { balance: 150, pending: 40, expiringNext: null }, redemptions: [code] } : {})];
+      if (call.url.includes("/activity"))
+        return [200, { entries: redeemed ? [entry("e2", "Redeemed: 5 off", -500)] : [], nextCursor: null }];
+      if (call.method === "POST") return ((redeemed = true), [201, { redemption: code }]);
+      return [
+        200,
+        member(redeemed ? { points: { balance: 150, pending: 40, expiringNext: null }, redemptions: [code] } : {}),
+      ];
     });
     render(<LoyaltyPage />);
     fireEvent.click(await screen.findByText("Redeem"));
-    expect(await screen.findByText("Your code TALLY-NEW is ready: enter it at checkout until Dec 24, 2026.")).toBeTruthy();
+    expect(
+      await screen.findByText("Your code TALLY-NEW is ready: enter it at checkout until Dec 24, 2026."),
+    ).toBeTruthy();
     const post = calls.find((c) => c.method === "POST")!;
     expect(post).toMatchObject({ url: `${APP}/api/extension/redemptions`, body: { rewardId: "five-off" } });
     expect(post.headers.authorization).toBe("Bearer header.payload.signature");
@@ -108,8 +125,16 @@ describe("customer account Rewards page", () => {
 
   it("pages through the activity, newest first", async () => {
     const { calls } = setUp((call) => {
-      if (call.url.endsWith("/activity")) return [200, { entries: [entry("e3", "Earned on order #1003", 30, true), entry("e2", "Earned on order #1002", 20)], nextCursor: "e2" }];
-      if (call.url.includes("/activity?cursor=e2")) return [200, { entries: [entry("e1", "Earned on order #1001", 10)], nextCursor: null }];
+      if (call.url.endsWith("/activity"))
+        return [
+          200,
+          {
+            entries: [entry("e3", "Earned on order #1003", 30, true), entry("e2", "Earned on order #1002", 20)],
+            nextCursor: "e2",
+          },
+        ];
+      if (call.url.includes("/activity?cursor=e2"))
+        return [200, { entries: [entry("e1", "Earned on order #1001", 10)], nextCursor: null }];
       return [200, member()];
     });
     render(<LoyaltyPage />);

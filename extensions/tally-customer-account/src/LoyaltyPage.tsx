@@ -21,7 +21,11 @@ export default async () => {
   render(<LoyaltyPage />, document.body);
 };
 
-type Notice = { key: string; tone: "success" | "info" | "warning" | "critical"; values?: Record<string, string | number> };
+type Notice = {
+  key: string;
+  tone: "success" | "info" | "warning" | "critical";
+  values?: Record<string, string | number>;
+};
 
 /**
  * The Rewards page of the customer account: balance (pending, expiring next), VIP tier and the
@@ -63,11 +67,20 @@ export function LoyaltyPage() {
     const outcome = await redeemSafely(shopify.sessionToken, reward);
     if (outcome.kind === "redeemed") {
       const { redemption } = outcome;
-      if (redemption.status === "active") setNotice({ key: "redeemed", tone: "success", values: { code: redemption.code ?? "", date: day(redemption.expiresAt) } });
+      if (redemption.status === "active")
+        setNotice({
+          key: "redeemed",
+          tone: "success",
+          values: { code: redemption.code ?? "", date: day(redemption.expiresAt) },
+        });
       else if (redemption.status === "failed") setNotice({ key: "refunded", tone: "warning" });
       else setNotice({ key: "codeLater", tone: "info", values: { code: redemption.code ?? "" } });
     } else if (outcome.kind === "insufficient_points") {
-      setNotice({ key: "insufficient", tone: "warning", values: { name: reward.name, needed: num(outcome.pointsNeeded), balance: num(outcome.balance) } });
+      setNotice({
+        key: "insufficient",
+        tone: "warning",
+        values: { name: reward.name, needed: num(outcome.pointsNeeded), balance: num(outcome.balance) },
+      });
     } else {
       setNotice({ key: outcome.kind, tone: outcome.kind === "unknown" ? "critical" : "warning" });
     }
@@ -105,7 +118,11 @@ export function LoyaltyPage() {
           <s-stack gap="small-300">
             <s-heading>{t("points", { count: balance, points: num(balance) })}</s-heading>
             {pending > 0 && <s-text color="subdued">{t("balance.pending", { points: num(pending) })}</s-text>}
-            {expiringNext && <s-text color="subdued">{t("balance.expiring", { points: num(expiringNext.points), date: day(expiringNext.at) })}</s-text>}
+            {expiringNext && (
+              <s-text color="subdued">
+                {t("balance.expiring", { points: num(expiringNext.points), date: day(expiringNext.at) })}
+              </s-text>
+            )}
           </s-stack>
         </s-section>
 
@@ -120,7 +137,12 @@ export function LoyaltyPage() {
                     max={1}
                     accessibilityLabel={t("tier.progress", { name: progress.next.name })}
                   />
-                  <s-text color="subdued">{t(`tier.${progress.metric}`, { remaining: num(progress.next.remaining), name: progress.next.name })}</s-text>
+                  <s-text color="subdued">
+                    {t(`tier.${progress.metric}`, {
+                      remaining: num(progress.next.remaining),
+                      name: progress.next.name,
+                    })}
+                  </s-text>
                 </>
               ) : (
                 <s-text color="subdued">{t("tier.top")}</s-text>
@@ -139,12 +161,19 @@ export function LoyaltyPage() {
                   <s-text color="subdued">{t("rewards.cost", { points: num(reward.pointsCost) })}</s-text>
                 </s-stack>
                 {reward.available ? (
-                  <s-button variant="secondary" loading={busy === reward.id} disabled={busy !== null} onClick={() => onRedeem(reward)}>
+                  <s-button
+                    variant="secondary"
+                    loading={busy === reward.id}
+                    disabled={busy !== null}
+                    onClick={() => onRedeem(reward)}
+                  >
                     {t("rewards.redeem")}
                   </s-button>
                 ) : (
                   <s-badge>
-                    {reward.pointsCost > balance ? t("rewards.missing", { missing: num(reward.pointsCost - balance) }) : t("rewards.notAvailable")}
+                    {reward.pointsCost > balance
+                      ? t("rewards.missing", { missing: num(reward.pointsCost - balance) })
+                      : t("rewards.notAvailable")}
                   </s-badge>
                 )}
               </s-stack>
@@ -160,12 +189,18 @@ export function LoyaltyPage() {
                   <s-stack gap="none">
                     <s-text type="strong">{redemption.code ?? "…"}</s-text>
                     <s-text color="subdued">
-                      {redemption.status === "active" ? t("codes.until", { date: day(redemption.expiresAt) }) : t("codes.preparing")}
+                      {redemption.status === "active"
+                        ? t("codes.until", { date: day(redemption.expiresAt) })
+                        : t("codes.preparing")}
                     </s-text>
                   </s-stack>
                   {redemption.status === "active" && redemption.code && (
                     <>
-                      <s-clipboard-item id={`code-${redemption.id}`} text={redemption.code} onCopy={() => shopify.toast.show(t("codes.copied"))} />
+                      <s-clipboard-item
+                        id={`code-${redemption.id}`}
+                        text={redemption.code}
+                        onCopy={() => shopify.toast.show(t("codes.copied"))}
+                      />
                       <s-button variant="secondary" command="--copy" commandFor={`code-${redemption.id}`}>
                         {t("codes.copy")}
                       </s-button>

@@ -52,7 +52,9 @@ describe("referral capture", () => {
     await capture(CONFIG);
     expect(cookie).toHaveBeenCalledWith("tally_ref=7M2K9Q4X; path=/; max-age=2592000; SameSite=Lax");
     expect(readRefCookie()).toBe("7M2K9Q4X");
-    expect(location.pathname + location.search + location.hash).toBe("/collections/all?sort_by=price&utm_source=friend#top");
+    expect(location.pathname + location.search + location.hash).toBe(
+      "/collections/all?sort_by=price&utm_source=friend#top",
+    );
     expect(cartPosts()).toHaveLength(1);
     expect(cartPosts()[0]!.init).toMatchObject({ method: "POST", headers: { "Content-Type": "application/json" } });
     expect(JSON.parse(String(cartPosts()[0]!.init.body))).toEqual({ attributes: { _tally_ref: "7M2K9Q4X" } });
@@ -91,7 +93,10 @@ describe("referral capture", () => {
     visit("/?tally_ref=SECOND02");
     await capture(CONFIG);
     expect(readRefCookie()).toBe("SECOND02");
-    expect(cartPosts().map((c) => JSON.parse(String(c.init.body)).attributes._tally_ref)).toEqual(["FIRST01", "SECOND02"]);
+    expect(cartPosts().map((c) => JSON.parse(String(c.init.body)).attributes._tally_ref)).toEqual([
+      "FIRST01",
+      "SECOND02",
+    ]);
   });
 
   it("tries the cart again on the next page when it failed", async () => {

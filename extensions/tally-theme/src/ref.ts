@@ -73,7 +73,9 @@ export function tagRegisterForm(form: HTMLFormElement, code: string) {
 /** The program's attribution window (GET /apps/tally/member), to keep the cookie exactly that long. */
 async function attributionDays(config: RefConfig): Promise<number | null> {
   try {
-    const response = await fetch(config.root.replace(/\/?$/, "/") + "apps/tally/member", { headers: { Accept: "application/json" } });
+    const response = await fetch(config.root.replace(/\/?$/, "/") + "apps/tally/member", {
+      headers: { Accept: "application/json" },
+    });
     const view = await response.json();
     return (view.program && view.program.referrals && view.program.referrals.attributionDays) || null;
   } catch {
@@ -91,7 +93,9 @@ export async function capture(config: RefConfig): Promise<void> {
     writeRefCookie(linkedCode, DEFAULT_DAYS);
     url.searchParams.delete("tally_ref");
     history.replaceState(history.state, "", url.pathname + url.search + url.hash);
-    keepForProgramDays = attributionDays(config).then((days) => days && days !== DEFAULT_DAYS && writeRefCookie(linkedCode, days));
+    keepForProgramDays = attributionDays(config).then(
+      (days) => days && days !== DEFAULT_DAYS && writeRefCookie(linkedCode, days),
+    );
   }
   const code = readRefCookie();
   if (!code) return;

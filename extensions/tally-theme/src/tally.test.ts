@@ -3,14 +3,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { interpolate, renderLiquid, schemaOf } from "~/storefront/preview/liquid.server";
-import {
-  boot,
-  pointsForPrice,
-  reset,
-  roundPoints,
-  type MemberView,
-  type PublicProgram,
-} from "./tally";
+import { boot, pointsForPrice, reset, roundPoints, type MemberView, type PublicProgram } from "./tally";
 
 /*
  * The storefront script's logic, on the blocks' real markup: each test renders the block's
@@ -47,7 +40,10 @@ function mount(handle: string, options: { customer?: boolean; product?: unknown;
       block: { id: "b1", settings, shopify_attributes: "" },
     },
     {
-      filters: { t: (input, _args, named) => translate(String(input), named), asset_url: (input) => `/cdn/assets/${String(input)}` },
+      filters: {
+        t: (input, _args, named) => translate(String(input), named),
+        asset_url: (input) => `/cdn/assets/${String(input)}`,
+      },
       snippet: (name) => readFileSync(`${DIR}/snippets/${name}.liquid`, "utf8"),
     },
   );
@@ -81,7 +77,9 @@ const MEMBER: MemberView = {
     { id: "ship", name: "Free shipping", type: "free_shipping", pointsCost: 200, available: true },
     { id: "pay", name: "Pay with points", type: "variable", pointsCost: 100, available: true },
   ],
-  redemptions: [{ id: "r0", code: "TALLY-OLD", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00.000Z" }],
+  redemptions: [
+    { id: "r0", code: "TALLY-OLD", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00.000Z" },
+  ],
   program: PROGRAM,
 };
 
@@ -89,7 +87,8 @@ type Handler = (url: string, init: RequestInit) => Response | Promise<Response>;
 let routes: Record<string, Handler>;
 let calls: { url: string; init: RequestInit }[];
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 async function until(check: () => boolean, what: string) {
   for (let i = 0; i < 200 && !check(); i++) await settle();
@@ -129,7 +128,10 @@ afterEach(async () => {
 describe("points for a price", () => {
   it("earns the program's rate per whole unit of the price in cents, rounded as the program says", () => {
     expect(pointsForPrice(PROGRAM, 8900)).toEqual({ points: 89, belowMinimum: false });
-    const rate = (rounding: "floor" | "round" | "ceil") => ({ ...PROGRAM, earning: { ...PROGRAM.earning, pointsPerCurrencyUnit: 1.5, rounding } });
+    const rate = (rounding: "floor" | "round" | "ceil") => ({
+      ...PROGRAM,
+      earning: { ...PROGRAM.earning, pointsPerCurrencyUnit: 1.5, rounding },
+    });
     // 19.99 × 1.5 = 29.985
     expect(pointsForPrice(rate("floor"), 1999).points).toBe(29);
     expect(pointsForPrice(rate("round"), 1999).points).toBe(30);
@@ -171,7 +173,9 @@ describe("the launcher", () => {
     // Merchant-written names are text, never markup.
     expect(document.querySelector("[data-tally-body] b")).toBeNull();
     expect(text("[data-tally-body]")).toContain("Free <b>shipping</b>");
-    expect(document.querySelector<HTMLAnchorElement>('[data-tally-body] a[href="/account/login"]')!.textContent).toBe("Sign in");
+    expect(document.querySelector<HTMLAnchorElement>('[data-tally-body] a[href="/account/login"]')!.textContent).toBe(
+      "Sign in",
+    );
     expect(document.querySelector('[data-tally-body] a[href="/account/register"]')).not.toBeNull();
     expect(calls.map((c) => c.url)).toEqual(["/apps/tally/member"]);
   });
@@ -186,13 +190,27 @@ describe("the launcher", () => {
     expect(body).toContain("30 points pending");
     expect(body).toContain("450 points expire on Nov 24, 2027");
     expect(body).toContain("50 points to go");
-    expect([...document.querySelectorAll<HTMLElement>("[data-redeem]")].map((b) => b.dataset.redeem)).toEqual(["ship", "pay"]);
+    expect([...document.querySelectorAll<HTMLElement>("[data-redeem]")].map((b) => b.dataset.redeem)).toEqual([
+      "ship",
+      "pay",
+    ]);
     expect(body).toContain("TALLY-OLD");
   });
 
   it("redeems in one click with an Idempotency-Key, then adds the code to the cart's codes", async () => {
     routes["POST /apps/tally/redemptions"] = () =>
-      json({ redemption: { id: "r1", code: "TALLY-NEW", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00.000Z" } }, 201);
+      json(
+        {
+          redemption: {
+            id: "r1",
+            code: "TALLY-NEW",
+            pointsSpent: 200,
+            status: "active",
+            expiresAt: "2027-01-01T00:00:00.000Z",
+          },
+        },
+        201,
+      );
     const updated = vi.fn();
     document.addEventListener("tally:cart-updated", updated);
     mount("tally-launcher", { customer: true });
@@ -217,13 +235,28 @@ describe("the launcher", () => {
   });
 
   it("redeems a variable reward at its minimum points", async () => {
-    routes["POST /apps/tally/redemptions"] = () => json({ redemption: { id: "r2", code: "PTS-1", pointsSpent: 100, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+    routes["POST /apps/tally/redemptions"] = () =>
+      json(
+        {
+          redemption: {
+            id: "r2",
+            code: "PTS-1",
+            pointsSpent: 100,
+            status: "active",
+            expiresAt: "2027-01-01T00:00:00Z",
+          },
+        },
+        201,
+      );
     mount("tally-launcher", { customer: true });
     document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
     await until(() => !!document.querySelector('[data-redeem="pay"]'), "rewards");
     document.querySelector<HTMLButtonElement>('[data-redeem="pay"]')!.click();
     await until(() => calls.some((c) => c.url === "/apps/tally/redemptions"), "redeem");
-    expect(JSON.parse(String(calls.find((c) => c.url === "/apps/tally/redemptions")!.init.body))).toEqual({ rewardId: "pay", points: 100 });
+    expect(JSON.parse(String(calls.find((c) => c.url === "/apps/tally/redemptions")!.init.body))).toEqual({
+      rewardId: "pay",
+      points: 100,
+    });
   });
 });
 
@@ -234,8 +267,10 @@ describe("the launcher's referral sheet", () => {
     minimumOrder: 0,
     attributionDays: 30,
   };
-  const withReferrals = (referrals: typeof PROGRAM.referrals, referral: { code: string; path: string } | null = { code: "7M2K9Q4X", path: "/apps/tally/r/7M2K9Q4X" }) =>
-    routes["GET /apps/tally/member"] = () => json({ ...MEMBER, referral, program: { ...PROGRAM, referrals } });
+  const withReferrals = (
+    referrals: typeof PROGRAM.referrals,
+    referral: { code: string; path: string } | null = { code: "7M2K9Q4X", path: "/apps/tally/r/7M2K9Q4X" },
+  ) => (routes["GET /apps/tally/member"] = () => json({ ...MEMBER, referral, program: { ...PROGRAM, referrals } }));
   async function openSheet() {
     mount("tally-launcher", { customer: true });
     document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
@@ -252,9 +287,18 @@ describe("the launcher's referral sheet", () => {
   it("says what each side gets, by the friend's offer and the referrer's reward", async () => {
     const sentences: string[] = [];
     for (const offer of [
-      { friendOffer: { type: "percentage" as const, percentage: 10 }, referrerReward: { type: "points" as const, points: 500 } },
-      { friendOffer: { type: "fixed_amount" as const, amount: 5 }, referrerReward: { type: "points" as const, points: 1 } },
-      { friendOffer: { type: "free_shipping" as const }, referrerReward: { type: "reward" as const, name: "A <b>tote</b> bag" } },
+      {
+        friendOffer: { type: "percentage" as const, percentage: 10 },
+        referrerReward: { type: "points" as const, points: 500 },
+      },
+      {
+        friendOffer: { type: "fixed_amount" as const, amount: 5 },
+        referrerReward: { type: "points" as const, points: 1 },
+      },
+      {
+        friendOffer: { type: "free_shipping" as const },
+        referrerReward: { type: "reward" as const, name: "A <b>tote</b> bag" },
+      },
     ]) {
       reset();
       withReferrals({ ...REFERRALS, ...offer });
@@ -295,7 +339,10 @@ describe("the launcher's referral sheet", () => {
     expect(select).toHaveBeenCalledOnce();
     expect(execCommand).toHaveBeenCalledWith("copy");
 
-    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText: () => Promise.reject(new Error("NotAllowedError")) } });
+    vi.stubGlobal("navigator", {
+      ...navigator,
+      clipboard: { writeText: () => Promise.reject(new Error("NotAllowedError")) },
+    });
     sheet().querySelector<HTMLButtonElement>("[data-copy]")!.click();
     await until(() => execCommand.mock.calls.length === 2, "the fallback after a refusal");
   });
@@ -350,19 +397,37 @@ describe("the cart block", () => {
   });
 
   it("lists the rewards the member can afford and uses one: code shown and applied", async () => {
-    routes["POST /apps/tally/redemptions"] = () => json({ redemption: { id: "r1", code: "TALLY-CART", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+    routes["POST /apps/tally/redemptions"] = () =>
+      json(
+        {
+          redemption: {
+            id: "r1",
+            code: "TALLY-CART",
+            pointsSpent: 200,
+            status: "active",
+            expiresAt: "2027-01-01T00:00:00Z",
+          },
+        },
+        201,
+      );
     mount("cart-redeem", { customer: true });
     document.querySelector<HTMLElement>(".tally-cart")!.dataset.reload = "false";
     await until(() => text("[data-tally-body]").includes("You have 450 points."), "balance");
-    expect([...document.querySelectorAll("option")].map((o) => o.textContent)).toEqual(["Free shipping (200 points)", "Pay with points (100 points)"]);
+    expect([...document.querySelectorAll("option")].map((o) => o.textContent)).toEqual([
+      "Free shipping (200 points)",
+      "Pay with points (100 points)",
+    ]);
     await useReward("ship");
     await until(() => text("[data-tally-msg]").includes("Applied to your cart"), "applied");
     expect(text("[data-tally-msg]")).toContain("TALLY-CART");
-    expect(JSON.parse(String(calls.find((c) => c.url === "/cart/update.js")!.init.body))).toEqual({ discount: "WELCOME,TALLY-CART" });
+    expect(JSON.parse(String(calls.find((c) => c.url === "/cart/update.js")!.init.body))).toEqual({
+      discount: "WELCOME,TALLY-CART",
+    });
   });
 
   it("shows not enough points without spending, and refreshes the balance", async () => {
-    routes["POST /apps/tally/redemptions"] = () => json({ error: "insufficient_points", balance: 100, pointsNeeded: 200 }, 409);
+    routes["POST /apps/tally/redemptions"] = () =>
+      json({ error: "insufficient_points", balance: 100, pointsNeeded: 200 }, 409);
     mount("cart-redeem", { customer: true });
     await useReward("ship");
     await until(() => text("[data-tally-msg]").includes("You need 200 points"), "error");
@@ -381,7 +446,19 @@ describe("the cart block", () => {
   });
 
   it("keeps the code on screen when the cart does not take it", async () => {
-    routes["POST /apps/tally/redemptions"] = () => json({ redemption: { id: "r1", code: "TALLY-KEEP", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+    routes["POST /apps/tally/redemptions"] = () =>
+      json(
+        {
+          redemption: {
+            id: "r1",
+            code: "TALLY-KEEP",
+            pointsSpent: 200,
+            status: "active",
+            expiresAt: "2027-01-01T00:00:00Z",
+          },
+        },
+        201,
+      );
     routes["POST /cart/update.js"] = () => json({ discount_codes: [{ code: "TALLY-KEEP", applicable: false }] });
     mount("cart-redeem", { customer: true });
     await useReward("ship");
@@ -391,7 +468,8 @@ describe("the cart block", () => {
   });
 
   it("says so when Shopify refused the code (the points are back)", async () => {
-    routes["POST /apps/tally/redemptions"] = () => json({ error: "code_not_created", redemption: { status: "failed" } }, 502);
+    routes["POST /apps/tally/redemptions"] = () =>
+      json({ error: "code_not_created", redemption: { status: "failed" } }, 502);
     mount("cart-redeem", { customer: true });
     await useReward("ship");
     await until(() => text("[data-tally-msg]").includes("Your points are back"), "error");
@@ -402,14 +480,27 @@ describe("the cart block", () => {
     routes["POST /apps/tally/redemptions"] = () => {
       attempts += 1;
       if (attempts === 1) throw new TypeError("Failed to fetch");
-      return json({ redemption: { id: "r1", code: "TALLY-ONCE", pointsSpent: 200, status: "active", expiresAt: "2027-01-01T00:00:00Z" } }, 201);
+      return json(
+        {
+          redemption: {
+            id: "r1",
+            code: "TALLY-ONCE",
+            pointsSpent: 200,
+            status: "active",
+            expiresAt: "2027-01-01T00:00:00Z",
+          },
+        },
+        201,
+      );
     };
     mount("cart-redeem", { customer: true });
     await useReward("ship");
     await until(() => text("[data-tally-msg]").includes("couldn't reach the store"), "network error");
     await useReward("ship");
     await until(() => text("[data-tally-msg]").includes("TALLY-ONCE"), "retry");
-    const keys = calls.filter((c) => c.url === "/apps/tally/redemptions").map((c) => (c.init.headers as Record<string, string>)["Idempotency-Key"]);
+    const keys = calls
+      .filter((c) => c.url === "/apps/tally/redemptions")
+      .map((c) => (c.init.headers as Record<string, string>)["Idempotency-Key"]);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(keys[1]);
   });
@@ -434,7 +525,10 @@ describe("the product block", () => {
     const line = document.querySelector(".tally-product__text")!;
     expect(line.querySelector(".tally-skeleton")).not.toBeNull();
     await until(() => text(".tally-product__text") === "Earn 89 points with this purchase", "points");
-    document.body.insertAdjacentHTML("beforeend", '<form action="/cart/add"><select name="id"><option value="11">S</option><option value="12">L</option></select></form>');
+    document.body.insertAdjacentHTML(
+      "beforeend",
+      '<form action="/cart/add"><select name="id"><option value="11">S</option><option value="12">L</option></select></form>',
+    );
     const select = document.querySelector<HTMLSelectElement>('select[name="id"]')!;
     select.value = "12";
     select.dispatchEvent(new Event("change", { bubbles: true }));
@@ -442,7 +536,8 @@ describe("the product block", () => {
   });
 
   it("counts the member's tier multiplier and mentions the order minimum", async () => {
-    routes["GET /apps/tally/member"] = () => json({ ...MEMBER, program: { ...PROGRAM, earning: { ...PROGRAM.earning, minimumSubtotal: 100 } } });
+    routes["GET /apps/tally/member"] = () =>
+      json({ ...MEMBER, program: { ...PROGRAM, earning: { ...PROGRAM.earning, minimumSubtotal: 100 } } });
     mount("product-points", { product, customer: true });
     await until(() => text(".tally-product__text") !== "", "points");
     expect(text(".tally-product__text")).toBe("Earn 178 points on orders of $100.00 or more");
@@ -458,17 +553,29 @@ describe("the product block", () => {
     mount("product-points", { product });
     await until(() => !document.querySelector(".tally-product__text .tally-skeleton"), "rendered");
     expect(text(".tally-product__text")).toBe("");
-    expect(new URL(asked, "https://shop.test").search).toBe("?product_id=8800000001&type=Outerwear&tag=new&collection=4410");
+    expect(new URL(asked, "https://shop.test").search).toBe(
+      "?product_id=8800000001&type=Outerwear&tag=new&collection=4410",
+    );
   });
 });
 
 describe("the account block", () => {
   it("shows the balance and the points history, page by page", async () => {
-    const entry = (id: string, points: number, description: string) => ({ id, at: "2026-05-01T10:00:00.000Z", kind: "earn", points, pending: false, description });
+    const entry = (id: string, points: number, description: string) => ({
+      id,
+      at: "2026-05-01T10:00:00.000Z",
+      kind: "earn",
+      points,
+      pending: false,
+      description,
+    });
     routes["GET /apps/tally/member/activity"] = (url) =>
       url.includes("cursor=e2")
         ? json({ entries: [entry("e3", -500, "Redeemed: 5 off")], nextCursor: null })
-        : json({ entries: [entry("e1", 120, "Earned on order #1001"), entry("e2", 80, "Earned on order #1002")], nextCursor: "e2" });
+        : json({
+            entries: [entry("e1", 120, "Earned on order #1001"), entry("e2", 80, "Earned on order #1002")],
+            nextCursor: "e2",
+          });
     mount("account-points", { customer: true });
     await until(() => text("[data-tally-activity]").includes("#1002"), "first page");
     expect(text("[data-tally-body]")).toContain("450 points");

@@ -31,7 +31,8 @@ export interface Reward {
 
 /** What a referral gives each side; null when the referral program is off. */
 export interface ReferralOffer {
-  friendOffer: { type: "percentage"; percentage: number } | { type: "fixed_amount"; amount: number } | { type: "free_shipping" };
+  friendOffer:
+    { type: "percentage"; percentage: number } | { type: "fixed_amount"; amount: number } | { type: "free_shipping" };
   referrerReward: { type: "points"; points: number } | { type: "reward"; name: string };
   minimumOrder: number;
   attributionDays: number;
@@ -119,17 +120,18 @@ export function pointsForPrice(
 // ---------------------------------------------------------------------------------------------
 // Text
 
-export const esc = (value: unknown): string =>
-  String(value).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+export const esc = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
 
 /** A string from the locale file with `{name}` placeholders filled, as plain text (for another string's placeholder). */
 const phrase = (config: Config, key: string, values: Record<string, unknown> = {}): string =>
   (config.strings[key] || key).replace(/\{(\w+)\}/g, (_, name: string) => (name in values ? String(values[name]) : ""));
 
 /** A string from the locale file with `{name}` placeholders filled, as HTML (escaped once). */
-export const tr = (config: Config, key: string, values?: Record<string, unknown>): string => esc(phrase(config, key, values));
+export const tr = (config: Config, key: string, values?: Record<string, unknown>): string =>
+  esc(phrase(config, key, values));
 
-const pointsText = (config: Config, n: number) => phrase(config, n === 1 ? "points_one" : "points_other", { n: n.toLocaleString(config.locale) });
+const pointsText = (config: Config, n: number) =>
+  phrase(config, n === 1 ? "points_one" : "points_other", { n: n.toLocaleString(config.locale) });
 const pts = (config: Config, n: number) => esc(pointsText(config, n));
 
 /** Intl formatting, or a plain fallback when the locale or currency is unknown to the browser. */
@@ -141,7 +143,10 @@ function intl(format: () => string, fallback: string): string {
   }
 }
 const money = (config: Config, amount: number) =>
-  intl(() => new Intl.NumberFormat(config.locale, { style: "currency", currency: config.currency }).format(amount), amount.toFixed(2));
+  intl(
+    () => new Intl.NumberFormat(config.locale, { style: "currency", currency: config.currency }).format(amount),
+    amount.toFixed(2),
+  );
 const day = (config: Config, iso: string) =>
   intl(() => new Intl.DateTimeFormat(config.locale, { dateStyle: "medium" }).format(new Date(iso)), iso.slice(0, 10));
 
@@ -209,7 +214,12 @@ export async function redeem(config: Config, reward: Reward): Promise<RedeemResu
   delete unanswered[reward.id];
   const data = await response.json().catch(() => ({}));
   if (response.ok && data.redemption) return { ok: true, redemption: data.redemption };
-  return { ...data, ok: false, status: response.status, error: response.status === 401 ? "not_logged_in" : data.error || "unknown" };
+  return {
+    ...data,
+    ok: false,
+    status: response.status,
+    error: response.status === 401 ? "not_logged_in" : data.error || "unknown",
+  };
 }
 
 /**
@@ -230,7 +240,12 @@ export async function applyCode(config: Config, code: string): Promise<boolean> 
     const response = await fetch(config.cartUpdate + ".js", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ discount: codes.filter((c) => !same(c)).concat(code).join(",") }),
+      body: JSON.stringify({
+        discount: codes
+          .filter((c) => !same(c))
+          .concat(code)
+          .join(","),
+      }),
     });
     if (!response.ok) return false;
     const cart = await response.json();
@@ -262,7 +277,8 @@ const list = (config: Config, title: string, items: string) =>
 const muted = (html: string) => `<span class="tally-muted">${html}</span>`;
 
 /** A button that never submits the form around it (the cart block can sit inside the theme's cart form). */
-const buttonHtml = (attributes: string, label: string) => `<button type="button" class="tally-button" ${attributes}>${label}</button>`;
+const buttonHtml = (attributes: string, label: string) =>
+  `<button type="button" class="tally-button" ${attributes}>${label}</button>`;
 
 const codeHtml = (config: Config, code: string) =>
   `<code class="tally-code">${esc(code)}</code> <button type="button" class="tally-link" data-copy="${esc(code)}">${tr(config, "copy")}</button>`;
@@ -276,11 +292,15 @@ export const friendOffer = (config: Config, offer: ReferralOffer["friendOffer"])
 
 export function renderGuest(config: Config, program: PublicProgram): string {
   const e = program.earning;
-  const ways = [tr(config, "earn_rate", { points: pointsText(config, e.pointsPerCurrencyUnit), amount: money(config, 1) })];
+  const ways = [
+    tr(config, "earn_rate", { points: pointsText(config, e.pointsPerCurrencyUnit), amount: money(config, 1) }),
+  ];
   if (e.signupPoints) ways.push(tr(config, "earn_signup", { points: pointsText(config, e.signupPoints) }));
   if (e.birthdayPoints) ways.push(tr(config, "earn_birthday", { points: pointsText(config, e.birthdayPoints) }));
   for (const action of e.actions || []) ways.push(`${esc(action.name)}: ${pts(config, action.points)}`);
-  const rewards = program.rewards.map((r) => `<li><span>${esc(r.name)}</span><span>${pts(config, r.pointsCost)}</span></li>`).join("");
+  const rewards = program.rewards
+    .map((r) => `<li><span>${esc(r.name)}</span><span>${pts(config, r.pointsCost)}</span></li>`)
+    .join("");
   return (
     list(config, "how_to_earn", ways.map((w) => `<li>${w}</li>`).join("")) +
     list(config, "rewards", rewards) +
@@ -294,7 +314,8 @@ export function renderSummary(config: Config, member: Member): string {
   let html = `<p class="tally-balance"><strong>${pts(config, p.balance)}</strong>`;
   if (member.tier) html += ` <span class="tally-tier">${tr(config, "tier", { tier: member.tier.name })}</span>`;
   html += "</p>";
-  if (p.pending) html += `<p class="tally-muted">${tr(config, "pending", { points: pointsText(config, p.pending) })}</p>`;
+  if (p.pending)
+    html += `<p class="tally-muted">${tr(config, "pending", { points: pointsText(config, p.pending) })}</p>`;
   if (p.expiringNext) {
     html += `<p class="tally-muted">${tr(config, "expiring", { points: pointsText(config, p.expiringNext.points), date: day(config, p.expiringNext.at) })}</p>`;
   }
@@ -305,7 +326,10 @@ export function renderMember(config: Config, member: Member): string {
   const rewards = member.rewards
     .map((r) => {
       const action = r.available
-        ? buttonHtml(`data-redeem="${esc(r.id)}"`, tr(config, "redeem_for", { points: pointsText(config, r.pointsCost) }))
+        ? buttonHtml(
+            `data-redeem="${esc(r.id)}"`,
+            tr(config, "redeem_for", { points: pointsText(config, r.pointsCost) }),
+          )
         : muted(
             member.points.balance < r.pointsCost
               ? tr(config, "points_to_go", { points: pointsText(config, r.pointsCost - member.points.balance) })
@@ -319,15 +343,13 @@ export function renderMember(config: Config, member: Member): string {
     .map(
       (r) =>
         `<li><span>${codeHtml(config, r.code)}</span>${muted(
-          r.status === "pending" ? tr(config, "code_pending") : tr(config, "code_until", { date: day(config, r.expiresAt) }),
+          r.status === "pending"
+            ? tr(config, "code_pending")
+            : tr(config, "code_until", { date: day(config, r.expiresAt) }),
         )}</li>`,
     )
     .join("");
-  return (
-    renderSummary(config, member) +
-    list(config, "rewards", rewards) +
-    list(config, "your_codes", codes)
-  );
+  return renderSummary(config, member) + list(config, "rewards", rewards) + list(config, "your_codes", codes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,8 +366,12 @@ export function readConfig(root: HTMLElement): { config: Config; block: Record<s
 /** For requests whose failure the shopper does not need to hear about (a prefetch, a refresh). */
 const ignore = () => {};
 
-export const on = (target: EventTarget, type: string, listener: (event: Event) => void, options?: AddEventListenerOptions) =>
-  target.addEventListener(type, listener, options);
+export const on = (
+  target: EventTarget,
+  type: string,
+  listener: (event: Event) => void,
+  options?: AddEventListenerOptions,
+) => target.addEventListener(type, listener, options);
 
 /** `tally:<block>` in the page's performance timeline each time a block shows its data. */
 const mark = (name: string) => performance.mark("tally:" + name);
@@ -372,7 +398,11 @@ async function redeemAndApply(root: HTMLElement, config: Config, reward: Reward,
   const code = result.redemption.code;
   say(root, tr(config, "code_ready") + " " + codeHtml(config, code), "ok");
   const applied = result.redemption.status === "active" && (await applyCode(config, code));
-  say(root, tr(config, applied ? "code_applied" : "code_paste") + " " + codeHtml(config, code), applied ? "ok" : "error");
+  say(
+    root,
+    tr(config, applied ? "code_applied" : "code_paste") + " " + codeHtml(config, code),
+    applied ? "ok" : "error",
+  );
   loadMember(config, true).catch(ignore);
   return { code, applied };
 }
@@ -417,7 +447,8 @@ export function showReferral(root: HTMLElement, config: Config, member: Member) 
     reward: reward.type === "points" ? pointsText(config, reward.points) : reward.name,
   });
   // routes.root_url keeps a locale prefix, under which the App Proxy answers too.
-  (part(root, "refer-link") as HTMLInputElement).value = location.origin + config.root.replace(/\/$/, "") + member.referral!.path;
+  (part(root, "refer-link") as HTMLInputElement).value =
+    location.origin + config.root.replace(/\/$/, "") + member.referral!.path;
   part(root, "share").hidden = !navigator.share;
 }
 
@@ -475,7 +506,12 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
     const program = view && view.program;
     if (!program || multiplier === null) return;
     mark("product");
-    const { points, belowMinimum } = pointsForPrice(program, cents, multiplier, view!.loggedIn && view!.tier ? view!.tier.id : null);
+    const { points, belowMinimum } = pointsForPrice(
+      program,
+      cents,
+      multiplier,
+      view!.loggedIn && view!.tier ? view!.tier.id : null,
+    );
     text.innerHTML = !points
       ? ""
       : tr(config, belowMinimum ? "earn_product_minimum" : "earn_product", {
@@ -521,12 +557,15 @@ function cartBlock(root: HTMLElement, config: Config) {
         member = view;
         mark("cart");
         const affordable = view.rewards.filter((r) => r.available);
-        const options = affordable.map((r) => `<option value="${esc(r.id)}">${esc(r.name)} (${pts(config, r.pointsCost)})</option>`).join("");
+        const options = affordable
+          .map((r) => `<option value="${esc(r.id)}">${esc(r.name)} (${pts(config, r.pointsCost)})</option>`)
+          .join("");
         body.innerHTML =
           `<p>${tr(config, "cart_balance", { points: pointsText(config, view.points.balance) })}</p>` +
           (affordable.length
             ? `<div class="tally-row"><select class="tally-select" aria-label="${tr(config, "choose_reward")}">${options}</select>` +
-              buttonHtml("data-use", tr(config, "use_points")) + "</div>"
+              buttonHtml("data-use", tr(config, "use_points")) +
+              "</div>"
             : `<p class="tally-muted">${tr(config, "cart_none")}</p>`);
       },
       () => (body.innerHTML = failed(config)),
@@ -553,9 +592,7 @@ function accountBlock(root: HTMLElement, config: Config) {
   loadMember(config).then(
     (view) => {
       mark("account");
-      summary.innerHTML = view.loggedIn
-        ? renderSummary(config, view)
-        : guestPrompt(config);
+      summary.innerHTML = view.loggedIn ? renderSummary(config, view) : guestPrompt(config);
       if (view.loggedIn) page();
     },
     () => (summary.innerHTML = failed(config)),
@@ -563,7 +600,9 @@ function accountBlock(root: HTMLElement, config: Config) {
   async function page() {
     more.hidden = true;
     try {
-      const data = await getJson(proxyBase(config) + "/member/activity" + (cursor ? "?cursor=" + encodeURIComponent(cursor) : ""));
+      const data = await getJson(
+        proxyBase(config) + "/member/activity" + (cursor ? "?cursor=" + encodeURIComponent(cursor) : ""),
+      );
       const rows = (data.entries as { at: string; points: number; pending: boolean; description: string }[])
         .map(
           (e) =>
