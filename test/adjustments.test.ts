@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 
 const SHOP = "adjust-shop.myshopify.com";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Program } from "~/loyalty/program";
+import type { Program } from "~/loyalty/program/program";
 import { POINTS_JOBS } from "~/jobs/points.server";
-import { runMemberImports } from "~/loyalty/member-import.server";
+import { runMemberImports } from "~/loyalty/members/import.server";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { openBrowser, recordInteractions, screenshot, webVitals, writeArtifact } from "./support/browser";
 import { orderPayload } from "./support/webhook-fixtures";

@@ -51,7 +51,7 @@ describe("Shopify Flow extensions", () => {
     };
 
   it("declares a flow_trigger extension for each trigger Tally fires, customer first, Flow-valid keys", async () => {
-    const { FLOW_TRIGGERS } = await import("~/loyalty/flow-triggers");
+    const { FLOW_TRIGGERS } = await import("~/loyalty/points/flow-triggers");
     for (const trigger of Object.values(FLOW_TRIGGERS)) {
       const config = extensionConfig(trigger.handle);
       expect(config.extensions[0]).toMatchObject({ type: "flow_trigger", handle: trigger.handle, name: trigger.name });

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BODY_LIMIT } from "~/http/body-limits.server";
-import { MAX_IMPORT_BYTES } from "~/loyalty/member-import";
+import { MAX_IMPORT_BYTES } from "~/loyalty/members/import";
 import { mintSessionToken, signedWebhookRequest } from "../sandbox/signing";
 import { API_VERSION, BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";

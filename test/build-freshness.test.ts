@@ -41,9 +41,9 @@ describe("is the build fresh", () => {
 
   it("counts server.ts and the bundler's config as sources, not the tests beside the code", () => {
     const { root, write } = project();
-    write("app/loyalty/earning.ts", 10);
+    write("app/loyalty/points/earning.ts", 10);
     write("build/server/index.js", 5);
-    write("app/loyalty/earning.test.ts", 1);
+    write("app/loyalty/points/earning.test.ts", 1);
     expect(buildIsStale(root)).toBe(false);
     write("server.ts", 1);
     expect(buildIsStale(root)).toBe(true);

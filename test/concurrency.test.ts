@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { ON_POSTGRES } from "./support/database";

@@ -5,10 +5,10 @@ import {
   dashboardRangeSchema,
   redemptionValuePerPoint,
   type DashboardRange,
-} from "~/loyalty/dashboard.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import { defaultProgram, type Program } from "~/loyalty/program";
-import { loadShop } from "~/loyalty/program.server";
+} from "~/loyalty/reports/dashboard.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { defaultProgram, type Program } from "~/loyalty/program/program";
+import { loadShop } from "~/loyalty/program/program.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { openDatabase, type Database } from "~/db/database.server";
 import { migrate, readMigrations } from "~/db/migrate.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { AdminApiDouble } from "../sandbox/admin-api-double";
 import { signedWebhookRequest } from "../sandbox/signing";
 import { createMigratedDatabase } from "./support/database";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import type { Program } from "~/loyalty/program";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import type { Program } from "~/loyalty/program/program";
 import { SignJWT } from "jose";
 import { mintSessionToken } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";

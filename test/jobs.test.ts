@@ -6,8 +6,8 @@ import {
   releaseHeldPoints,
   remindExpiringPoints,
 } from "~/jobs/points.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import type { Program } from "~/loyalty/program";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import type { Program } from "~/loyalty/program/program";
 import type { DoubleOrder } from "../sandbox/admin-api-double";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload } from "./support/webhook-fixtures";

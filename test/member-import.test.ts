@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { inTransaction } from "~/db/transaction.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import { parseMemberCsv } from "~/loyalty/member-import";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { parseMemberCsv } from "~/loyalty/members/import";
 import {
   confirmImport,
   getImport,
@@ -11,11 +11,11 @@ import {
   previewImport,
   runMemberImports,
   type ImportPreview,
-} from "~/loyalty/member-import.server";
-import { csvStream, EXPORT_PAGE, ledgerCsvChunks, memberCsvChunks } from "~/loyalty/member-export.server";
-import { forgetCustomer } from "~/loyalty/members.server";
-import { redactCustomer } from "~/loyalty/privacy.server";
-import { loadShop } from "~/loyalty/program.server";
+} from "~/loyalty/members/import.server";
+import { csvStream, EXPORT_PAGE, ledgerCsvChunks, memberCsvChunks } from "~/loyalty/members/export.server";
+import { forgetCustomer } from "~/loyalty/members/members.server";
+import { redactCustomer } from "~/loyalty/members/privacy.server";
+import { loadShop } from "~/loyalty/program/program.server";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { ON_POSTGRES } from "./support/database";
 import { startTestApp, type TestApp } from "./support/test-app";

@@ -6,7 +6,7 @@ import {
   MemberListRequestError,
   type ListMembersOptions,
   type MemberSort,
-} from "~/loyalty/member-list.server";
+} from "~/loyalty/members/list.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";

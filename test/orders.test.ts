@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { reconcileOrders } from "~/jobs/points.server";
 import { scoreAwaitingOrders } from "~/jobs/score-orders.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { sendSignedWebhook } from "./support/signed-webhook";
 import { orderPayload, refundPayload } from "./support/webhook-fixtures";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import { previewImport } from "~/loyalty/member-import.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { previewImport } from "~/loyalty/members/import.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_MATCH_VALUES, MAX_PRODUCT_RULES } from "~/loyalty/program";
+import { MAX_MATCH_VALUES, MAX_PRODUCT_RULES } from "~/loyalty/program/program";
 import { signAppProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";

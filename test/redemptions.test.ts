@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { deliverOutbox, expireUnusedCodes } from "~/jobs/outbox.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import type { Program } from "~/loyalty/program";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import type { Program } from "~/loyalty/program/program";
 import { appProxyQuery, mintSessionToken } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";

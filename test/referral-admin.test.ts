@@ -1,10 +1,10 @@
 import { decode } from "turbo-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POINTS_JOBS } from "~/jobs/points.server";
-import { dashboardMetrics, type DashboardRange } from "~/loyalty/dashboard.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import { loadShop } from "~/loyalty/program.server";
-import type { ReferralFigures, ReferralRow } from "~/loyalty/referral-report.server";
+import { dashboardMetrics, type DashboardRange } from "~/loyalty/reports/dashboard.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { loadShop } from "~/loyalty/program/program.server";
+import type { ReferralFigures, ReferralRow } from "~/loyalty/reports/referrals.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload } from "./support/webhook-fixtures";
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POINTS_JOBS, reconcileOrders } from "~/jobs/points.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import { reviewReferral } from "~/loyalty/referrals.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { reviewReferral } from "~/loyalty/referrals/referrals.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload, refundPayload, webhookPayload } from "./support/webhook-fixtures";
 

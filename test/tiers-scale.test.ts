@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncMembersToShopify } from "~/jobs/member-sync.server";
 import { reevaluateAllTiers } from "~/jobs/points.server";
-import { FLOW_TRIGGERS } from "~/loyalty/flow-triggers";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 
 const SHOP = "tiers-scale.myshopify.com";

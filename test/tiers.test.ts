@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { syncMembersToShopify } from "~/jobs/member-sync.server";
 import { reevaluateAllTiers } from "~/jobs/points.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
-import type { Program } from "~/loyalty/program";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import type { Program } from "~/loyalty/program/program";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";

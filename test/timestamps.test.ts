@@ -2,10 +2,10 @@ import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db/database.server";
 import { inTransaction } from "~/db/transaction.server";
-import { adjustPoints } from "~/loyalty/adjustments.server";
-import { expireDuePoints } from "~/loyalty/expiry.server";
-import { defaultProgram } from "~/loyalty/program";
-import { loadShop, saveProgram } from "~/loyalty/program.server";
+import { adjustPoints } from "~/loyalty/members/adjustments.server";
+import { expireDuePoints } from "~/loyalty/points/expiry.server";
+import { defaultProgram } from "~/loyalty/program/program";
+import { loadShop, saveProgram } from "~/loyalty/program/program.server";
 import { freshDatabase, type FreshDatabase } from "./support/database";
 
 // A database server whose time zone is not UTC (a managed PostgreSQL set to the merchant's

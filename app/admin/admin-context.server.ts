@@ -1,6 +1,6 @@
 import prisma from "~/db.server";
-import { defaultProgram, type ProgramIssue } from "~/loyalty/program";
-import { loadProgramState, type LoadedShop } from "~/loyalty/program.server";
+import { defaultProgram, type ProgramIssue } from "~/loyalty/program/program";
+import { loadProgramState, type LoadedShop } from "~/loyalty/program/program.server";
 import { authenticate } from "~/shopify.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { refuseMismatchedAdminToken } from "~/shopify/session-token.server";

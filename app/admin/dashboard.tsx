@@ -5,7 +5,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n";
 import { Figure } from "./figure";
 import { formatMoney } from "./format";
-import type { DashboardMetrics } from "~/loyalty/dashboard.server";
+import type { DashboardMetrics } from "~/loyalty/reports/dashboard.server";
 
 const DAY_MS = 86_400_000;
 const CHART_HEIGHT = 260;

@@ -1,7 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { useTranslation } from "~/i18n";
-import type { OnboardingState, OnboardingStep } from "~/loyalty/onboarding";
+import type { OnboardingState, OnboardingStep } from "~/loyalty/program/onboarding";
 
 interface Props {
   state: OnboardingState;

@@ -3,7 +3,7 @@ import { SaveBar } from "@shopify/app-bridge-react";
 import { Banner, Modal, Page, Text, type PageProps } from "@shopify/polaris";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n";
-import type { Program } from "~/loyalty/program";
+import type { Program } from "~/loyalty/program/program";
 import type { ProgramSaveResult } from "./program-save.server";
 
 /** True once App Bridge runs (inside the Shopify admin); the sandbox has no App Bridge. */

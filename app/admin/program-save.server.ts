@@ -1,9 +1,9 @@
 import { z } from "zod";
 import prisma from "~/db.server";
-import type { OnboardingStep } from "~/loyalty/onboarding";
-import { completeOnboarding } from "~/loyalty/onboarding.server";
-import type { Program, ProgramIssue } from "~/loyalty/program";
-import { saveProgram } from "~/loyalty/program.server";
+import type { OnboardingStep } from "~/loyalty/program/onboarding";
+import { completeOnboarding } from "~/loyalty/program/onboarding.server";
+import type { Program, ProgramIssue } from "~/loyalty/program/program";
+import { saveProgram } from "~/loyalty/program/program.server";
 import { adminContext } from "./admin-context.server";
 import { requireMethod } from "~/http/methods.server";
 

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import type { Reward } from "~/loyalty/program";
+import type { Reward } from "~/loyalty/program/program";
 
 /** What a reward gives, in the merchant's words ("5.00 off the order"). */
 export function describeReward(t: TFunction, reward: Reward): string {

@@ -1,5 +1,5 @@
-import { MAX_IMPORT_BYTES } from "~/loyalty/member-import";
-import { MAX_PROGRAM_BYTES } from "~/loyalty/program";
+import { MAX_IMPORT_BYTES } from "~/loyalty/members/import";
+import { MAX_PROGRAM_BYTES } from "~/loyalty/program/program";
 
 const KB = 1024;
 const MB = 1024 * KB;

@@ -1,6 +1,6 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
-import type { FlowEventPayload } from "~/loyalty/flow-events.server";
-import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/flow-triggers";
+import type { FlowEventPayload } from "~/loyalty/points/flow-events.server";
+import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/points/flow-triggers";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
 import { fireFlowTrigger } from "~/shopify/flow.server";

@@ -1,7 +1,7 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
-import { expiringNext } from "~/loyalty/expiry.server";
-import { loadRunnableShop, type LoadedShop } from "~/loyalty/program.server";
+import { expiringNext } from "~/loyalty/points/expiry.server";
+import { loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import {
   METAFIELDS_PER_CALL,

@@ -1,15 +1,15 @@
 import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
-import type { Reward } from "~/loyalty/program";
-import { loadRunnableShop } from "~/loyalty/program.server";
+import type { Reward } from "~/loyalty/program/program";
+import { loadRunnableShop } from "~/loyalty/program/program.server";
 import {
   activateRedemption,
   expireUnusedCode,
   failRedemption,
   INLINE_ATTEMPT_MS,
   UNUSED_CODE_GRACE_MS,
-} from "~/loyalty/redemptions.server";
+} from "~/loyalty/rewards/redemptions.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
 import { isRetryable } from "~/shopify/errors";

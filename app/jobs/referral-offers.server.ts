@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
-import { loadRunnableShop } from "~/loyalty/program.server";
-import { refereeOfferKey } from "~/loyalty/referrals.server";
+import { loadRunnableShop } from "~/loyalty/program/program.server";
+import { refereeOfferKey } from "~/loyalty/referrals/referrals.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
 import { createRefereeDiscount, deleteDiscount, ensureNewCustomerSegment } from "~/shopify/referral-discounts.server";

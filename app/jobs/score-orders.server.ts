@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
-import { awaitingPaidOrder, recordPaidOrder, SCORE_ORDER_TOPIC } from "~/loyalty/orders.server";
-import { loadShop } from "~/loyalty/program.server";
+import { awaitingPaidOrder, recordPaidOrder, SCORE_ORDER_TOPIC } from "~/loyalty/orders/orders.server";
+import { loadShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable } from "~/shopify/errors";
 import { fetchProductFacts } from "~/shopify/products.server";

@@ -3,8 +3,8 @@ import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
-import { awardAction } from "~/loyalty/adjustments.server";
-import { loadShop } from "~/loyalty/program.server";
+import { awardAction } from "~/loyalty/members/adjustments.server";
+import { loadShop } from "~/loyalty/program/program.server";
 import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 
 const actionBody = z.object({

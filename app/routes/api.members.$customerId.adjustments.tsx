@@ -4,8 +4,8 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { idempotencyKey } from "~/http/idempotency-key";
 import { inTransaction } from "~/db/transaction.server";
-import { adjustPoints } from "~/loyalty/adjustments.server";
-import { loadShop } from "~/loyalty/program.server";
+import { adjustPoints } from "~/loyalty/members/adjustments.server";
+import { loadShop } from "~/loyalty/program/program.server";
 import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 
 const adjustmentBody = z.object({

@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
-import { defaultProgram } from "~/loyalty/program";
-import { loadProgramState, saveProgram } from "~/loyalty/program.server";
+import { defaultProgram } from "~/loyalty/program/program";
+import { loadProgramState, saveProgram } from "~/loyalty/program/program.server";
 import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
 /**

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { adminContext } from "~/admin/admin-context.server";
 import prisma from "~/db.server";
-import { csvStream, memberCsvChunks } from "~/loyalty/member-export.server";
+import { csvStream, memberCsvChunks } from "~/loyalty/members/export.server";
 import { onlyMethods } from "~/http/methods.server";
 
 /** GET /app/export/members: the shop's members as CSV, streamed a page at a time. */

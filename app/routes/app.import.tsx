@@ -24,8 +24,8 @@ import {
   MAX_IMPORT_BYTES,
   type ImportFormat,
   type ImportRowIssue,
-} from "~/loyalty/member-import";
-import { confirmImport, listImports, previewImport, type ImportPreview } from "~/loyalty/member-import.server";
+} from "~/loyalty/members/import";
+import { confirmImport, listImports, previewImport, type ImportPreview } from "~/loyalty/members/import.server";
 import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -24,9 +24,9 @@ import prisma from "~/db.server";
 import { idempotencyKey } from "~/http/idempotency-key";
 import { inTransaction } from "~/db/transaction.server";
 import { useTranslation } from "~/i18n";
-import { adjustPoints } from "~/loyalty/adjustments.server";
-import { memberDetail } from "~/loyalty/member-list.server";
-import { loadShop } from "~/loyalty/program.server";
+import { adjustPoints } from "~/loyalty/members/adjustments.server";
+import { memberDetail } from "~/loyalty/members/list.server";
+import { loadShop } from "~/loyalty/program/program.server";
 import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {

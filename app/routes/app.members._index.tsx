@@ -10,7 +10,7 @@ import {
   listMembersOptionsSchema,
   MemberListRequestError,
   type MemberSort,
-} from "~/loyalty/member-list.server";
+} from "~/loyalty/members/list.server";
 import { onlyMethods } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

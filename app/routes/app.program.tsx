@@ -20,8 +20,8 @@ import { NumberField } from "~/admin/fields";
 import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
 import { saveProgramFromPage } from "~/admin/program-save.server";
 import { useTranslation } from "~/i18n";
-import { pointsForAmount } from "~/loyalty/earning";
-import type { Program } from "~/loyalty/program";
+import { pointsForAmount } from "~/loyalty/points/earning";
+import type { Program } from "~/loyalty/program/program";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { program, revision } = await adminProgram(request);

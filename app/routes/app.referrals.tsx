@@ -30,8 +30,8 @@ import { saveProgramFromPage } from "~/admin/program-save.server";
 import { describeReward } from "~/admin/rewards";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
-import { dashboardRangeFromSearch } from "~/loyalty/dashboard.server";
-import type { Referrals } from "~/loyalty/program";
+import { dashboardRangeFromSearch } from "~/loyalty/reports/dashboard.server";
+import type { Referrals } from "~/loyalty/program/program";
 import {
   listReferrals,
   listReferralsOptionsSchema,
@@ -41,8 +41,8 @@ import {
   type ReferralFilter,
   type ReferralRow,
   type ReferralStatus,
-} from "~/loyalty/referral-report.server";
-import { reviewReferral } from "~/loyalty/referrals.server";
+} from "~/loyalty/reports/referrals.server";
+import { reviewReferral } from "~/loyalty/referrals/referrals.server";
 import { requireMethod } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -20,7 +20,7 @@ import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
 import { saveProgramFromPage } from "~/admin/program-save.server";
 import { describeCombinations, describeReward, newReward, rewardIdFor } from "~/admin/rewards";
 import { useTranslation } from "~/i18n";
-import type { Reward } from "~/loyalty/program";
+import type { Reward } from "~/loyalty/program/program";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { program, revision } = await adminProgram(request);

@@ -18,7 +18,7 @@ import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
 import { saveProgramFromPage } from "~/admin/program-save.server";
 import { rewardIdFor } from "~/admin/rewards";
 import { useTranslation } from "~/i18n";
-import type { Tiers } from "~/loyalty/program";
+import type { Tiers } from "~/loyalty/program/program";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { program, revision } = await adminProgram(request);

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
-import { recordFlowLifecycle } from "~/loyalty/flow-events.server";
+import { recordFlowLifecycle } from "~/loyalty/points/flow-events.server";
 import { receiveFlowLifecycle } from "~/shopify/flow-lifecycle.server";
 import { rejectNonPost } from "~/shopify/webhooks.server";
 

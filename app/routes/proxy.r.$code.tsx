@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { clientAddress } from "~/http/client-address.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
-import { loadShop } from "~/loyalty/program.server";
-import { recordReferralVisit } from "~/loyalty/referrals.server";
+import { loadShop } from "~/loyalty/program/program.server";
+import { recordReferralVisit } from "~/loyalty/referrals/referrals.server";
 import { authenticateAppProxy } from "~/shopify/app-proxy.server";
 import { onlyMethods } from "~/http/methods.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { enrolCustomer } from "~/loyalty/members.server";
-import { attributeSignup } from "~/loyalty/referrals.server";
+import { enrolCustomer } from "~/loyalty/members/members.server";
+import { attributeSignup } from "~/loyalty/referrals/referrals.server";
 import { customerPayload } from "~/shopify/order-payloads";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { recordDataRequest } from "~/loyalty/privacy.server";
+import { recordDataRequest } from "~/loyalty/members/privacy.server";
 import { customersDataRequestPayload } from "~/shopify/webhook-payloads";
 import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 

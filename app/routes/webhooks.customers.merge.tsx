@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { mergeCustomers } from "~/loyalty/members.server";
+import { mergeCustomers } from "~/loyalty/members/members.server";
 import { customersMergePayload } from "~/shopify/order-payloads";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 

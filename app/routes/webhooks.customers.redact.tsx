@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { redactCustomer } from "~/loyalty/privacy.server";
+import { redactCustomer } from "~/loyalty/members/privacy.server";
 import { customersRedactPayload } from "~/shopify/webhook-payloads";
 import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 

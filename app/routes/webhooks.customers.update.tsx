@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { enrolCustomer } from "~/loyalty/members.server";
+import { enrolCustomer } from "~/loyalty/members/members.server";
 import { customerPayload } from "~/shopify/order-payloads";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { recordCancellation } from "~/loyalty/orders.server";
+import { recordCancellation } from "~/loyalty/orders/orders.server";
 import { cancelledOrderPayload } from "~/shopify/order-payloads";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 

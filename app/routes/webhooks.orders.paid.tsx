@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
-import { needsProductFacts, type ProductFacts } from "~/loyalty/earning";
-import { awaitProductFacts, orderPaid, recordPaidOrder } from "~/loyalty/orders.server";
+import { needsProductFacts, type ProductFacts } from "~/loyalty/points/earning";
+import { awaitProductFacts, orderPaid, recordPaidOrder } from "~/loyalty/orders/orders.server";
 import { paidOrderPayload } from "~/shopify/order-payloads";
 import { fetchProductFactsWithinBudget } from "~/shopify/products.server";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";

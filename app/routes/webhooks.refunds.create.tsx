@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { recordRefund } from "~/loyalty/orders.server";
+import { recordRefund } from "~/loyalty/orders/orders.server";
 import { refundPayload } from "~/shopify/order-payloads";
 import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
-import { deleteShopData } from "~/loyalty/privacy.server";
+import { deleteShopData } from "~/loyalty/members/privacy.server";
 import { isStillInstalled } from "~/shopify/installation.server";
 import { shopRedactPayload } from "~/shopify/webhook-payloads";
 import { parsePayload, processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/webhooks.server";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rewardSchema } from "~/loyalty/program";
+import { rewardSchema } from "~/loyalty/program/program";
 import { discountInput } from "./discounts.server";
 
 const dates = { startsAt: new Date("2026-12-01T00:00:00Z"), endsAt: new Date("2026-12-31T00:00:00Z") };

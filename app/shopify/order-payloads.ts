@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { minorUnitDigits } from "~/loyalty/currency";
-import type { EligibleLine, RefundLine } from "~/loyalty/earning";
-import { isDecimalAmount, largestOrderMinorUnits, toMinorUnits } from "~/loyalty/money";
+import { minorUnitDigits } from "~/money/currency";
+import type { EligibleLine, RefundLine } from "~/loyalty/points/earning";
+import { isDecimalAmount, largestOrderMinorUnits, toMinorUnits } from "~/money/money";
 import { fromBigInt } from "~/db/bigint";
 import { MAX_ENTRIES, MAX_LINES, MAX_TEXT, shopifyGid, shopifyId, shopifyTimestamp } from "./webhook-payloads";
 

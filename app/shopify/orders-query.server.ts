@@ -1,4 +1,4 @@
-import type { RefundLine } from "~/loyalty/earning";
+import type { RefundLine } from "~/loyalty/points/earning";
 import type { PaidOrder, Refund } from "./order-payloads";
 import type { AdminGateway } from "./admin-gateway.server";
 import { legacyId, orderLines } from "./order-payloads";

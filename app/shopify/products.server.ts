@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import type { ProductFacts } from "~/loyalty/earning";
+import type { ProductFacts } from "~/loyalty/points/earning";
 import { AdminGateway } from "./admin-gateway.server";
 import { adminOperation } from "./operation";
 import { legacyId } from "./order-payloads";

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
-import type { CardCheck } from "~/loyalty/referrals.server";
+import type { CardCheck } from "~/loyalty/referrals/referrals.server";
 import { AdminGateway, type AdminGatewayOptions } from "./admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "./errors";
 import { adminOperation } from "./operation";

@@ -1,4 +1,4 @@
-import type { Referrals } from "~/loyalty/program";
+import type { Referrals } from "~/loyalty/program/program";
 import type { AdminGateway } from "./admin-gateway.server";
 import { AdminUserError } from "./errors";
 import { adminOperation, type UserError } from "./operation";

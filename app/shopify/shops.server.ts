@@ -5,7 +5,7 @@ import {
   loadShop,
   type LoadedShop,
   type StoredShopProgram,
-} from "~/loyalty/program.server";
+} from "~/loyalty/program/program.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

@@ -4,7 +4,7 @@ import prisma from "~/db.server";
 import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { inTransaction } from "~/db/transaction.server";
 import { NOW_UTC } from "~/db/clock.server";
-import type { LoadedShop } from "~/loyalty/program.server";
+import type { LoadedShop } from "~/loyalty/program/program.server";
 import { findInstalledShop, matchesShopifyShopId } from "./shops.server";
 import { authenticate } from "~/shopify.server";
 import { isShopDomain } from "./shop-domain";

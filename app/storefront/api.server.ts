@@ -5,13 +5,13 @@ import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { deliverRedemptionCode } from "~/jobs/outbox.server";
-import type { Program } from "~/loyalty/program";
-import type { LoadedShop } from "~/loyalty/program.server";
-import { ensureReferralCode, referralLink } from "~/loyalty/referrals.server";
-import { expiringNext } from "~/loyalty/expiry.server";
-import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/earning";
-import { entryCost, redeemReward } from "~/loyalty/redemptions.server";
-import { tierMetrics } from "~/loyalty/tiers.server";
+import type { Program } from "~/loyalty/program/program";
+import type { LoadedShop } from "~/loyalty/program/program.server";
+import { ensureReferralCode, referralLink } from "~/loyalty/referrals/referrals.server";
+import { expiringNext } from "~/loyalty/points/expiry.server";
+import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
+import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
+import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 
 /**
  * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Database } from "~/db/database.server";
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { mintSessionToken } from "../../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "../../test/support/constants";
 import { round, type DatabaseKind, type Figure } from "./figures";

@@ -2,7 +2,7 @@
 // webhook delivery is sent twice at once, the duplicate to the other instance, as Shopify's
 // retries and a load balancer can; redemptions go through both instances while the worker runs.
 // Afterwards the ledger must show each order once and each code delivered once.
-import { ledgerDiscrepancies } from "~/loyalty/ledger.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { round, type Figure } from "./figures";
 import { HTTP_BENCH_DEFAULTS, type HttpBenchOptions } from "./http";
 import {

@@ -3,7 +3,7 @@ import type { PrismaClient } from "@prisma/client";
 import { AdminApiDouble, type DoubleCustomer, type ShopPlan } from "../../sandbox/admin-api-double";
 import { appProxyQuery, mintSessionToken, signedWebhookRequest } from "../../sandbox/signing";
 import { startAppServer, type RunningAppServer } from "../../server";
-import type { Program } from "~/loyalty/program";
+import type { Program } from "~/loyalty/program/program";
 import { freshDatabase, type FreshDatabase } from "./database";
 import { API_VERSION, BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET, TEST_SCOPES } from "./constants";
 

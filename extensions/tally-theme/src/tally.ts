@@ -89,7 +89,7 @@ export interface Config {
 type Block = HTMLElement & { tally?: boolean };
 
 // ---------------------------------------------------------------------------------------------
-// Points for a price: the same arithmetic as the server (app/loyalty/earning.ts)
+// Points for a price: the same arithmetic as the server (app/loyalty/points/earning.ts)
 
 export function roundPoints(value: number, rounding: Rounding = "floor"): number {
   // Tolerate float noise (119.99999999) before rounding, as the server does.

@@ -1,4 +1,4 @@
-import type { TierLevel, Tiers } from "./program";
+import type { TierLevel, Tiers } from "~/loyalty/program/program";
 
 /**
  * VIP tiers: pure rules. A member's tier follows the program's metric over its period, with

@@ -1,15 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { fromBigInt } from "~/db/bigint";
-import { minorUnitDigits } from "./currency";
+import { minorUnitDigits } from "~/money/currency";
 import { Prisma, type PrismaClient, type Referral } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
-import { keyedHash } from "./keyed-hash.server";
-import { refundedAmount, type RefundLine } from "./earning";
-import { credit, debit, lockMember, type Tx } from "./ledger.server";
-import type { Program } from "./program";
-import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "./program.server";
-import { grantReward } from "./redemptions.server";
-import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./referral-signals";
+import { keyedHash } from "~/loyalty/points/keyed-hash.server";
+import { refundedAmount, type RefundLine } from "~/loyalty/points/earning";
+import { credit, debit, lockMember, type Tx } from "~/loyalty/points/ledger.server";
+import type { Program } from "~/loyalty/program/program";
+import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
+import { grantReward } from "~/loyalty/rewards/redemptions.server";
+import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./signals";
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { stringify } from "csv-stringify/sync";
-import { loadShop } from "./program.server";
+import { loadShop } from "~/loyalty/program/program.server";
 
 /**
  * CSV exports of a shop's members and ledger, read 1000 rows at a time by id and written as

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lineMultiplier, pointsForOrder, pointsOrderKeeps, type EligibleLine } from "./earning";
-import { defaultProgram, programSchema, type Program } from "./program";
+import { defaultProgram, programSchema, type Program } from "~/loyalty/program/program";
 
 const line = (lineItemId: string, cents: number, productId: string | null = null): EligibleLine => ({
   lineItemId,

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db/database.server";
 import { inTransaction } from "~/db/transaction.server";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
-import { ledgerDiscrepancies } from "./ledger.server";
+import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { recordCancellation, recordPaidOrder, recordRefund } from "./orders.server";
-import { loadShop, type LoadedShop } from "./program.server";
+import { loadShop, type LoadedShop } from "~/loyalty/program/program.server";
 
 let database: Database;
 let shop: LoadedShop;

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
-import { queueFlowEvents } from "./flow-events.server";
+import { queueFlowEvents } from "~/loyalty/points/flow-events.server";
 import { NOW_UTC } from "~/db/clock.server";
-import { lockMembers, type LockedMember, type Tx } from "./ledger.server";
-import { queueMemberSyncs } from "./member-sync.server";
-import { refundedAmount, type RefundLine } from "./earning";
-import type { TierLevel } from "./program";
-import { expiresAtFor, type LoadedShop } from "./program.server";
+import { lockMembers, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
+import { queueMemberSyncs } from "~/loyalty/points/member-sync.server";
+import { refundedAmount, type RefundLine } from "~/loyalty/points/earning";
+import type { TierLevel } from "~/loyalty/program/program";
+import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { AMOUNT_METRIC_DIGITS, decideTier, periodStart, type EvaluationCause, type TierState } from "./tiers";
-import { minorUnitDigits } from "./currency";
-import { rescaleMinorUnits } from "./money";
+import { minorUnitDigits } from "~/money/currency";
+import { rescaleMinorUnits } from "~/money/money";
 import { fromBigInt } from "~/db/bigint";
 
 /** Members' progress under the program's tier metric, over its qualification period. */

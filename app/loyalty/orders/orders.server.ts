@@ -1,6 +1,6 @@
 import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { PaidOrder, Refund } from "~/shopify/order-payloads";
-import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "./referrals.server";
+import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "~/loyalty/referrals/referrals.server";
 import {
   pointsForOrder,
   pointsOrderKeeps,
@@ -8,14 +8,14 @@ import {
   type ProductFacts,
   type RefundLine,
   type WeightedLine,
-} from "./earning";
-import { minorUnitDigits } from "./currency";
+} from "~/loyalty/points/earning";
+import { minorUnitDigits } from "~/money/currency";
 import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
-import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
-import { expiresAtFor, type LoadedShop } from "./program.server";
-import { markCodesUsed } from "./redemptions.server";
-import { evaluateMemberTier, tierMultiplier } from "./tiers.server";
+import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
+import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
+import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server";
 
 const DAY_MS = 86_400_000;
 

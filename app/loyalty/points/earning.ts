@@ -1,6 +1,6 @@
 import { fromBigInt } from "~/db/bigint";
-import { toMinorUnits } from "./money";
-import type { OrderEarning, Program } from "./program";
+import { toMinorUnits } from "~/money/money";
+import type { OrderEarning, Program } from "~/loyalty/program/program";
 
 /**
  * Earning rules: pure functions of the program and an order. Amounts are integer minor units of

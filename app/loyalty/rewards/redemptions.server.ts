@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { fromBigInt } from "~/db/bigint";
 import type { Prisma, Redemption } from "@prisma/client";
-import { queueFlowEvent } from "./flow-events.server";
-import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "./ledger.server";
-import type { Reward } from "./program";
-import { expiresAtFor, type LoadedShop } from "./program.server";
+import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
+import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
+import type { Reward } from "~/loyalty/program/program";
+import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 
 const DAY_MS = 86_400_000;
 /** How long the redeeming request has the code task to itself before the outbox workers may take it. */

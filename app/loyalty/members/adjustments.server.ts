@@ -1,7 +1,7 @@
-import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "./ledger.server";
+import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { fromBigInt } from "~/db/bigint";
-import { expiresAtFor, type LoadedShop } from "./program.server";
-import { evaluateMemberTier } from "./tiers.server";
+import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 
 export type AdjustmentResult =
   | { status: "applied" | "duplicate"; balance: number; pending: number }

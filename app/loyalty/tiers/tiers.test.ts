@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tiersSchema } from "./program";
+import { tiersSchema } from "~/loyalty/program/program";
 import { decideTier, keptUntil, periodStart, qualifyingTier } from "./tiers";
 
 const tiers = (changes: Record<string, unknown> = {}) =>

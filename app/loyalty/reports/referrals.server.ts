@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { totalInUnits } from "./money";
+import { totalInUnits } from "~/money/money";
 import { z } from "zod";
 import type { DashboardRange } from "./dashboard.server";
-import type { ReferralSignal } from "./referral-signals";
+import type { ReferralSignal } from "~/loyalty/referrals/signals";
 
 /**
  * What the admin reads about referrals: the list (newest first, keyset-paginated on

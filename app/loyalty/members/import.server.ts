@@ -5,7 +5,7 @@ import { inTransaction } from "~/db/transaction.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { findCustomersByEmail, type ShopifyCustomer } from "~/shopify/customers.server";
 import { AdminGraphQLError, AdminHttpError, isRetryable, ShopNotInstalledError } from "~/shopify/errors";
-import type { Tx } from "./ledger.server";
+import type { Tx } from "~/loyalty/points/ledger.server";
 import {
   IMPORT_FORMAT_LABELS,
   parseMemberCsv,
@@ -13,11 +13,11 @@ import {
   type ImportRow,
   type ImportRowIssue,
   type ParsedImport,
-} from "./member-import";
-import { queueMemberSyncs } from "./member-sync.server";
-import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "./program.server";
-import { keptUntil } from "./tiers";
-import { tierMetrics } from "./tiers.server";
+} from "./import";
+import { queueMemberSyncs } from "~/loyalty/points/member-sync.server";
+import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
+import { keptUntil } from "~/loyalty/tiers/tiers";
+import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 
 /**
  * Importing members and their opening balances from a file: a preview the merchant confirms,

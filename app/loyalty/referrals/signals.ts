@@ -1,5 +1,5 @@
 import MailChecker from "mailchecker";
-import type { Referrals } from "./program";
+import type { Referrals } from "~/loyalty/program/program";
 
 /**
  * Fraud signals on a referral, decided from facts about the referrer and the referee. Hard

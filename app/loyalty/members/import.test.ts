@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFormat, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseMemberCsv, type ParsedImport } from "./member-import";
+import { detectFormat, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, parseMemberCsv, type ParsedImport } from "./import";
 
 const NOW = new Date("2026-11-24T12:00:00Z");
 

@@ -1,8 +1,8 @@
 import { Prisma, type PrismaClient, type RedemptionStatus } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { z } from "zod";
-import type { Program, Reward } from "./program";
-import { loadShop } from "./program.server";
+import type { Program, Reward } from "~/loyalty/program/program";
+import { loadShop } from "~/loyalty/program/program.server";
 
 /**
  * The admin's members list and member page. The list pages by keyset on (sort column, id): each

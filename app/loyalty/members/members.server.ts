@@ -1,10 +1,17 @@
 import type { CustomerProfile } from "~/shopify/order-payloads";
 import { fromBigInt } from "~/db/bigint";
-import { credit, debit, lockMember, lockMemberForCustomer, type LockedMember, type Tx } from "./ledger.server";
-import { claimGuestOrders } from "./orders.server";
+import {
+  credit,
+  debit,
+  lockMember,
+  lockMemberForCustomer,
+  type LockedMember,
+  type Tx,
+} from "~/loyalty/points/ledger.server";
+import { claimGuestOrders } from "~/loyalty/orders/orders.server";
 import { erasePersonalData } from "./privacy.server";
-import { expiresAtFor, type LoadedShop } from "./program.server";
-import { evaluateMemberTier } from "./tiers.server";
+import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 
 /**
  * A customer joins the program: their member record, the signup bonus (once per customer, on

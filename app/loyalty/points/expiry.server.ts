@@ -3,7 +3,7 @@ import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
 import { queueMemberSyncs } from "./member-sync.server";
-import type { LoadedShop } from "./program.server";
+import type { LoadedShop } from "~/loyalty/program/program.server";
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
-import { keyedHash } from "./keyed-hash.server";
-import { eraseEmailFromImports, erasePersonFromImportRecords } from "./member-import.server";
+import { keyedHash } from "~/loyalty/points/keyed-hash.server";
+import { eraseEmailFromImports, erasePersonFromImportRecords } from "./import.server";
 
 type Tx = Prisma.TransactionClient;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { referralsSchema } from "./program";
+import { referralsSchema } from "~/loyalty/program/program";
 import {
   canonicalAddress,
   canonicalEmail,
@@ -7,7 +7,7 @@ import {
   referralSignals,
   referralVerdict,
   type PartyFacts,
-} from "./referral-signals";
+} from "./signals";
 
 const fraud = referralsSchema.parse({}).fraud;
 const party = (facts: Partial<PartyFacts>): PartyFacts => ({

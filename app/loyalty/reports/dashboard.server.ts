@@ -1,9 +1,9 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { totalInUnits } from "./money";
+import { totalInUnits } from "~/money/money";
 import { z } from "zod";
-import type { Program } from "./program";
-import type { LoadedShop } from "./program.server";
-import { hasReferralData, referralFigures, type ReferralFigures } from "./referral-report.server";
+import type { Program } from "~/loyalty/program/program";
+import type { LoadedShop } from "~/loyalty/program/program.server";
+import { hasReferralData, referralFigures, type ReferralFigures } from "./referrals.server";
 
 /**
  * The admin dashboard's figures for one shop over a date range: four aggregate queries, each
