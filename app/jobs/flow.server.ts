@@ -1,4 +1,5 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
+import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import type { FlowEventPayload } from "~/loyalty/points/flow-events.server";
 import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/points/flow-triggers";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -7,14 +8,10 @@ import { fireFlowTrigger } from "~/shopify/flow.server";
 import { claimDueTasks } from "./claim.server";
 import type { JobReport } from "./points.server";
 
-/** Attempts before a Flow event is dropped (about 4 hours of backoff). */
-export const MAX_FLOW_ATTEMPTS = 10;
-const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 60 * 60_000);
-
 /**
  * Sends due Flow trigger events with flowTriggerReceive, oldest first. An event is dropped when
  * its shop no longer has a workflow on the trigger, the member is no longer a Shopify customer
- * (erased), or Shopify refuses it; passing failures are retried with backoff.
+ * (erased), or Shopify refuses it; passing failures are retried as TASK_RETRY says, then dropped.
  */
 export async function deliverFlowEvents(
   db: PrismaClient,
@@ -56,10 +53,10 @@ export async function deliverFlowEvents(
         report.members++;
       } catch (error) {
         const attempts = task.attempts + 1;
-        if (isRetryable(error) && attempts < MAX_FLOW_ATTEMPTS) {
+        if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
           await db.outboxTask.update({
             where: { id: task.id },
-            data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) },
+            data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
           });
         } else {
           console.error(

@@ -1,5 +1,6 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
+import { nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import { expiringNext } from "~/loyalty/points/expiry.server";
 import { loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -17,7 +18,6 @@ import type { JobReport } from "./points.server";
 const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER);
 // Whole calls per pass: a part-filled metafieldsSet costs Shopify's points as a full one does.
 const TASKS_PER_PASS = MEMBERS_PER_CALL * 133;
-const backoffMs = (attempts: number) => Math.min(10_000 * 2 ** attempts, 15 * 60_000);
 
 /**
  * Mirrors members' points and tier to their Shopify customer metafields (and the tier tag): due
@@ -87,10 +87,11 @@ export async function syncMembersToShopify(
           await markDone(db, chunk, now);
           continue;
         }
+        // Waits as TASK_RETRY says but never gives up: the mirror must end on the member's balance.
         for (const task of chunk) {
           await db.outboxTask.update({
             where: { id: task.id },
-            data: { attempts: { increment: 1 }, runAt: new Date(now.getTime() + backoffMs(task.attempts + 1)) },
+            data: { attempts: { increment: 1 }, runAt: nextAttemptAt(TASK_RETRY, now, task.attempts + 1) },
           });
         }
       }

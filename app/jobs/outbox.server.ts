@@ -1,6 +1,7 @@
 import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
+import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import type { Reward } from "~/loyalty/program/program";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
 import {
@@ -16,14 +17,10 @@ import { isRetryable } from "~/shopify/errors";
 import { claimDueTasks, claimTask } from "./claim.server";
 import type { JobReport } from "./points.server";
 
-/** Attempts before a discount code is given up on and its points refunded (about 2 hours). */
-export const MAX_CODE_ATTEMPTS = 10;
-const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** attempts, 30 * 60_000);
-
 /**
  * Creates a pending redemption's discount code in Shopify. Success activates it; a failure
- * that can pass (throttling, 5xx, network) is retried later with backoff; anything else, or
- * the last attempt, fails the redemption and refunds its points. Only the holder of the task's
+ * that can pass (throttling, 5xx, network) is retried later as TASK_RETRY says; anything else,
+ * or the last attempt, fails the redemption and refunds its points. Only the holder of the task's
  * claim works on it: a worker passes the task it claimed; the request that redeemed claims it
  * first (a worker holding it already means the request leaves it to the worker).
  */
@@ -68,10 +65,10 @@ export async function deliverRedemptionCode(
     });
   } catch (error) {
     const attempts = task.attempts + 1;
-    if (isRetryable(error) && attempts < MAX_CODE_ATTEMPTS) {
+    if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
       await db.outboxTask.update({
         where: { id: task.id },
-        data: { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) },
+        data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
       });
     } else {
       await inTransaction(db, async (tx) => {

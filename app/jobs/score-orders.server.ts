@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
+import { canRetry, nextAttemptAt, TASK_RETRY, type RetryPolicy } from "~/http/retry-policy";
 import { awaitingPaidOrder, recordPaidOrder, SCORE_ORDER_TOPIC } from "~/loyalty/orders/orders.server";
 import { loadShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -8,9 +9,8 @@ import { fetchProductFacts } from "~/shopify/products.server";
 import { claimDueTasks } from "./claim.server";
 import type { JobReport } from "./points.server";
 
-/** Attempts before an order is left to the reconcile job (backoff reaches 30 min: about 8 hours). */
-export const MAX_SCORE_ATTEMPTS = 20;
-const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** attempts, 30 * 60_000);
+/** Twenty attempts (up to about six hours) before an order is left to the reconcile job. */
+const SCORE_RETRY: RetryPolicy = { ...TASK_RETRY, maxAttempts: 20 };
 
 /**
  * Scores the paid orders that waited for their product facts: fetches the facts (with the
@@ -41,7 +41,7 @@ export async function scoreAwaitingOrders(
       }
     } catch (error) {
       const attempts = task.attempts + 1;
-      const retry = isRetryable(error) && attempts < MAX_SCORE_ATTEMPTS;
+      const retry = isRetryable(error) && canRetry(SCORE_RETRY, attempts);
       if (!retry)
         console.error(
           JSON.stringify({
@@ -53,9 +53,7 @@ export async function scoreAwaitingOrders(
         );
       await db.outboxTask.update({
         where: { id: task.id },
-        data: retry
-          ? { attempts, runAt: new Date(now.getTime() + backoffMs(attempts)) }
-          : { attempts, deliveredAt: now },
+        data: retry ? { attempts, runAt: nextAttemptAt(SCORE_RETRY, now, attempts) } : { attempts, deliveredAt: now },
       });
     }
   }

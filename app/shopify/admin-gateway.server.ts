@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { ClientError, GraphQLClient } from "graphql-request";
+import { CALL_RETRY, canRetry, retryAfterMs, retryDelayMs, type RetryPolicy } from "~/http/retry-policy";
 import { ADMIN_API_VERSION } from "./api-version";
 import {
   AdminGraphQLError,
@@ -41,7 +42,7 @@ export interface AdminGatewayOptions {
   /** Defaults to `adminApiOrigin(shop)`. */
   origin?: string;
   fetch?: typeof fetch;
-  /** Attempts per operation, counting the first. */
+  /** Attempts per operation, counting the first (CALL_RETRY's by default). */
   maxAttempts?: number;
   /** How long one HTTP attempt may take before it is abandoned (and retried if attempts remain). */
   timeoutMs?: number;
@@ -69,7 +70,7 @@ export function adminApiOrigin(shop: string, env: Record<string, string | undefi
 /** The one way Tally talks to a shop's Admin GraphQL API. */
 export class AdminGateway {
   private readonly client: GraphQLClient;
-  private readonly maxAttempts: number;
+  private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
@@ -85,7 +86,7 @@ export class AdminGateway {
       headers: { "X-Shopify-Access-Token": accessToken, "User-Agent": "Tally" },
       fetch: (url, init) => send(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
     });
-    this.maxAttempts = options.maxAttempts ?? 6;
+    this.retry = { ...CALL_RETRY, maxAttempts: options.maxAttempts ?? CALL_RETRY.maxAttempts };
     this.sleep = options.sleep ?? defaultSleep;
   }
 
@@ -128,8 +129,8 @@ export class AdminGateway {
 
   /** Returns how long to wait before the next attempt, or throws a typed error. */
   private handleFailure(error: unknown, operationName: string, attempt: number): number {
-    const lastAttempt = attempt >= this.maxAttempts;
-    const backoffMs = Math.min(500 * 2 ** (attempt - 1), 8_000);
+    const lastAttempt = !canRetry(this.retry, attempt);
+    const backoffMs = retryDelayMs(this.retry, attempt);
     if (!(error instanceof ClientError)) {
       // Network failure: the request may not have reached Shopify.
       if (lastAttempt) throw new AdminHttpError(0, operationName, this.shop);
@@ -143,8 +144,7 @@ export class AdminGateway {
     }
     if (status === 429 || status >= 500) {
       if (lastAttempt) throw new AdminHttpError(status, operationName, this.shop);
-      const retryAfter = Number(error.response.headers?.get("retry-after"));
-      return Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoffMs;
+      return retryAfterMs(error.response.headers?.get("retry-after")) ?? backoffMs;
     }
     if (status >= 400) throw new AdminHttpError(status, operationName, this.shop);
     throw new AdminGraphQLError(

@@ -26,7 +26,7 @@ export const meetsGoal = (figure: Figure) =>
 
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** The figures as a Markdown table, as the README quotes them. */
+/** The figures as a Markdown table, as docs/benchmark.md quotes them. */
 export function formatTable(rows: Figure[]): string {
   const cells = rows.map((f) => [
     f.group,

@@ -1,6 +1,4 @@
 /** @jsxImportSource preact */
-import "@shopify/ui-extensions/preact";
-import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/purchase.checkout.reductions.render-after";
 import {
@@ -13,19 +11,13 @@ import {
   type Redemption,
   type Reward,
 } from "../../shared/tally-api";
+import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
+import { renderTarget } from "../../shared/target";
 
 // The global Shopify gives this target (purchase.checkout.reductions.render-after).
 declare const shopify: Api;
 
-export default async () => {
-  render(<Reductions />, document.body);
-};
-
-type Notice = {
-  key: string;
-  tone: "success" | "info" | "warning" | "critical";
-  values?: Record<string, string | number>;
-};
+export default renderTarget(() => <Reductions />);
 
 /**
  * Next to the discount field: the shopper's points, the rewards they can afford and their unused
@@ -85,20 +77,9 @@ export function Reductions() {
     setBusy(reward.id);
     setNotice(null);
     const outcome = await redeemSafely(shopify.sessionToken, reward);
-    if (outcome.kind === "redeemed") {
-      const { redemption } = outcome;
-      if (redemption.status === "active" && redemption.code) await apply(redemption);
-      else if (redemption.status === "failed") setNotice({ key: "refunded", tone: "warning" });
-      else setNotice({ key: "codeLater", tone: "info", values: { code: redemption.code ?? "" } });
-    } else if (outcome.kind === "insufficient_points") {
-      setNotice({
-        key: "insufficient",
-        tone: "warning",
-        values: { name: reward.name, needed: points(outcome.pointsNeeded), balance: points(outcome.balance) },
-      });
-    } else {
-      setNotice({ key: outcome.kind, tone: outcome.kind === "unknown" ? "critical" : "warning" });
-    }
+    if (outcome.kind === "redeemed" && outcome.redemption.status === "active" && outcome.redemption.code)
+      await apply(outcome.redemption);
+    else setNotice(redeemNotice(outcome, reward, points));
     setBusy(null);
     await load();
   }
@@ -114,8 +95,10 @@ export function Reductions() {
         {t("balance", { count: balance, points: points(balance) })}
         {pending > 0 ? ` ${t("pending", { points: points(pending) })}` : ""}
       </s-text>
-      {notice && <s-banner tone={notice.tone}>{t(notice.key, notice.values)}</s-banner>}
-      {!canApply && (rewards.length > 0 || codes.length > 0) && <s-text color="subdued">{t("cannotApply")}</s-text>}
+      {notice && <NoticeBanner notice={notice} translate={t} />}
+      {!canApply && (rewards.length > 0 || codes.length > 0) && (
+        <s-text color="subdued">{t("notice.cannotApply")}</s-text>
+      )}
       {canApply &&
         rewards.map((reward) => (
           <s-stack key={reward.id} direction="inline" justifyContent="space-between" alignItems="center">

@@ -1,16 +1,13 @@
 /** @jsxImportSource preact */
-import "@shopify/ui-extensions/preact";
-import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/purchase.thank-you.block.render";
 import { fetchOrderPoints, sleep, type OrderPoints } from "../../shared/tally-api";
+import { renderTarget } from "../../shared/target";
 
 // The global Shopify gives this target (purchase.thank-you.block.render).
 declare const shopify: Api;
 
-export default async () => {
-  render(<ThankYou />, document.body);
-};
+export default renderTarget(() => <ThankYou />);
 
 /** Tally records the order when Shopify's `orders/paid` webhook arrives: ask again meanwhile. */
 export const RETRY_DELAYS = [2000, 4000, 8000, 16000];

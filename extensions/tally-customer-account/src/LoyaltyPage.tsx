@@ -1,6 +1,4 @@
 /** @jsxImportSource preact */
-import "@shopify/ui-extensions/preact";
-import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/customer-account.page.render";
 import {
@@ -13,19 +11,13 @@ import {
   type Member,
   type Reward,
 } from "../../shared/tally-api";
+import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
+import { renderTarget } from "../../shared/target";
 
 // The global Shopify gives this target (customer-account.page.render).
 declare const shopify: Api;
 
-export default async () => {
-  render(<LoyaltyPage />, document.body);
-};
-
-type Notice = {
-  key: string;
-  tone: "success" | "info" | "warning" | "critical";
-  values?: Record<string, string | number>;
-};
+export default renderTarget(() => <LoyaltyPage />);
 
 /**
  * The Rewards page of the customer account: balance (pending, expiring next), VIP tier and the
@@ -65,25 +57,10 @@ export function LoyaltyPage() {
     setBusy(reward.id);
     setNotice(null);
     const outcome = await redeemSafely(shopify.sessionToken, reward);
-    if (outcome.kind === "redeemed") {
-      const { redemption } = outcome;
-      if (redemption.status === "active")
-        setNotice({
-          key: "redeemed",
-          tone: "success",
-          values: { code: redemption.code ?? "", date: day(redemption.expiresAt) },
-        });
-      else if (redemption.status === "failed") setNotice({ key: "refunded", tone: "warning" });
-      else setNotice({ key: "codeLater", tone: "info", values: { code: redemption.code ?? "" } });
-    } else if (outcome.kind === "insufficient_points") {
-      setNotice({
-        key: "insufficient",
-        tone: "warning",
-        values: { name: reward.name, needed: num(outcome.pointsNeeded), balance: num(outcome.balance) },
-      });
-    } else {
-      setNotice({ key: outcome.kind, tone: outcome.kind === "unknown" ? "critical" : "warning" });
-    }
+    if (outcome.kind === "redeemed" && outcome.redemption.status === "active") {
+      const { code, expiresAt } = outcome.redemption;
+      setNotice({ key: "redeemed", tone: "success", values: { code: code ?? "", date: day(expiresAt) } });
+    } else setNotice(redeemNotice(outcome, reward, num));
     setBusy(null);
     await Promise.all([load(), more(null)]);
   }
@@ -112,7 +89,7 @@ export function LoyaltyPage() {
   return (
     <s-page heading={t("title")}>
       <s-stack gap="base">
-        {notice && <s-banner tone={notice.tone}>{t(`notice.${notice.key}`, notice.values)}</s-banner>}
+        {notice && <NoticeBanner notice={notice} translate={t} />}
 
         <s-section heading={t("balance.heading")}>
           <s-stack gap="small-300">

@@ -1,16 +1,13 @@
 /** @jsxImportSource preact */
-import "@shopify/ui-extensions/preact";
-import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/customer-account.profile.block.render";
 import { fetchMember, type Member } from "../../shared/tally-api";
+import { renderTarget } from "../../shared/target";
 
 // The global Shopify gives this target (customer-account.profile.block.render).
 declare const shopify: Api;
 
-export default async () => {
-  render(<ProfileBlock />, document.body);
-};
+export default renderTarget(() => <ProfileBlock />);
 
 /** The balance on the Profile page, with a link to the Rewards page (this extension's full page). */
 export function ProfileBlock() {
