@@ -23,7 +23,7 @@ const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
   ["storefront", 30, ["app/storefront"]],
   ["admin", 30, ["app/admin"]],
   ["process", 35, ["app/server-lifecycle.server.ts"]],
-  ["routes", 40, ["app/routes", "app/root.tsx", "app/entry.server.tsx"]],
+  ["routes", 40, ["app/routes", "app/root.tsx", "app/entry.server.tsx", "app/route-body-limits.server.ts"]],
 ];
 
 function layerOf(file: string): [string, number] {
@@ -82,8 +82,6 @@ function upwardImports(): string[] {
 
 // TODO(issue 16, in progress): each is a piece that belongs lower down; this list empties before the issue closes.
 const NOT_YET_MOVED = [
-  "app/http/body-limits.server.ts → app/loyalty/members/import.ts",
-  "app/http/body-limits.server.ts → app/loyalty/program/program.ts",
   "app/shopify/discounts.server.ts → app/loyalty/program/program.ts",
   "app/shopify/order-payloads.ts → app/loyalty/points/earning.ts",
   "app/shopify/orders-query.server.ts → app/loyalty/points/earning.ts",
