@@ -4,7 +4,8 @@ import { needsProductFacts } from "~/loyalty/points/earning";
 import { awaitProductFacts, orderPaid, recordPaidOrder } from "~/loyalty/orders/orders.server";
 import { paidOrderWebhook } from "~/loyalty/orders/paid-order";
 import { fetchProductFactsWithinBudget, type ProductFacts } from "~/shopify/products.server";
-import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+import { handleShopWebhook } from "~/edge/shop-webhooks.server";
+import { rejectNonPost } from "~/shopify/webhooks.server";
 
 export const loader = rejectNonPost;
 
