@@ -9,7 +9,7 @@ export { isDatabaseUnavailable, startServer, stopServer } from "./server-lifecyc
 // The server hosting this build (server.ts, the integration tests) reads the database through it.
 export { prisma } from "./db.server";
 // server.ts caps each request's body by path before Remix reads it.
-export { bodyLimitFor } from "./http/body-limits.server";
+export { bodyLimitFor } from "./route-body-limits.server";
 
 export const streamTimeout = 5000;
 

@@ -610,7 +610,8 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
           isGiftCard: line.isGiftCard,
           product: line.productId ? { id: gid("Product", line.productId) } : null,
           originalUnitPriceSet: money(line.unitPrice),
-          totalDiscountSet: money(line.discount),
+          // The double's orders have one discount per line at most.
+          discountAllocations: Number(line.discount) ? [{ allocatedAmountSet: money(line.discount) }] : [],
           taxLines: () => [],
         })),
         first ?? 50,

@@ -11,6 +11,7 @@ import {
   INLINE_ATTEMPT_MS,
   UNUSED_CODE_GRACE_MS,
 } from "~/loyalty/rewards/redemptions.server";
+import { rewardCode } from "~/loyalty/rewards/reward-codes";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
 import { isRetryable } from "~/shopify/errors";
@@ -51,14 +52,16 @@ export async function deliverRedemptionCode(
     if (!redemption.member.shopifyCustomerId) throw new Error("the member is no longer a Shopify customer");
     const admin = await AdminGateway.forShop(db, redemption.shop.domain, gatewayOptions);
     const reward = redemption.reward as unknown as Reward & { amountBought: number | null };
-    const discountId = await createDiscountCode(admin, {
-      reward,
-      code: redemption.code,
-      customerId: redemption.member.shopifyCustomerId,
-      amount: reward.amountBought,
-      startsAt: redemption.startsAt,
-      endsAt: redemption.endsAt,
-    });
+    const discountId = await createDiscountCode(
+      admin,
+      rewardCode(reward, {
+        code: redemption.code,
+        customerId: redemption.member.shopifyCustomerId,
+        amountBought: reward.amountBought,
+        startsAt: redemption.startsAt,
+        endsAt: redemption.endsAt,
+      }),
+    );
     await inTransaction(db, async (tx) => {
       await activateRedemption(tx, redemption.id, discountId, now);
       await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });

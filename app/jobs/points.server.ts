@@ -5,13 +5,13 @@ import { credit, lockMember, releaseDueLots } from "~/loyalty/points/ledger.serv
 import { expireDuePoints } from "~/loyalty/points/expiry.server";
 import { needsProductFacts } from "~/loyalty/points/earning";
 import { orderPaid, recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders/orders.server";
+import { scorePaidOrder, type PaidOrder } from "~/loyalty/orders/paid-order";
 import { settleReferrals } from "~/loyalty/referrals/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { runMemberImports } from "~/loyalty/members/import.server";
 import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { reevaluateTiers } from "~/loyalty/tiers/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
-import type { PaidOrder } from "~/shopify/order-payloads";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
 import { fetchProductFacts } from "~/shopify/products.server";
 import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
@@ -194,10 +194,13 @@ export async function reconcileOrders(
     const admin = await AdminGateway.forShop(db, shop.domain).catch(() => null);
     if (!admin) continue;
     for await (const order of ordersUpdatedSince(admin, since)) {
-      const facts = order.paid ? await productFactsToScore(db, admin, shop, order.paid) : undefined;
+      const paid = order.paid && scorePaidOrder(order.paid);
+      // Refused as the webhook refuses it.
+      if (order.paid && !paid) throw new RangeError(`order ${order.shopifyOrderId} is beyond any real order's amount`);
+      const facts = paid ? await productFactsToScore(db, admin, shop, paid) : undefined;
       const settled = await inTransaction(db, async (tx) => {
         let last = null;
-        if (order.paid) last = await recordPaidOrder(tx, shop, order.paid, now, facts);
+        if (paid) last = await recordPaidOrder(tx, shop, paid, now, facts);
         for (const refund of order.refunds) last = await recordRefund(tx, shop, refund, now);
         if (order.cancelledAt) last = await recordCancellation(tx, shop, order.shopifyOrderId, order.cancelledAt, now);
         return last;

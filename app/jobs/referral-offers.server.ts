@@ -1,9 +1,10 @@
 import type { PrismaClient } from "@prisma/client";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
+import { refereeCode } from "~/loyalty/referrals/referee-code";
 import { refereeOfferKey } from "~/loyalty/referrals/referrals.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
-import { createRefereeDiscount, deleteDiscount, ensureNewCustomerSegment } from "~/shopify/referral-discounts.server";
+import { createSegmentDiscount, deleteDiscount, ensureNewCustomerSegment } from "~/shopify/referral-discounts.server";
 
 /** Members' codes brought in line per shop per pass (two mutations each at most). */
 const MEMBERS_PER_PASS = 50;
@@ -70,12 +71,9 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
           segmentId = await ensureNewCustomerSegment(admin);
           await db.shop.update({ where: { id: shopId }, data: { newCustomerSegmentId: segmentId } });
         }
-        const discountId = await createRefereeDiscount(
+        const discountId = await createSegmentDiscount(
           admin,
-          shop.program.referrals.refereeReward,
-          member.referralCode,
-          segmentId,
-          now,
+          refereeCode(shop.program.referrals.refereeReward, member.referralCode, segmentId, now),
         );
         await db.member.update({
           where: { id: member.id },

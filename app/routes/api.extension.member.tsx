@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
-import { authenticateExtension, withCors } from "~/shopify/extension-auth.server";
+import { authenticateExtension, withCors } from "~/edge/extension-auth.server";
 import { memberView } from "~/storefront/api.server";
 import { onlyMethods } from "~/http/methods.server";
 

@@ -3,7 +3,7 @@ import prisma from "~/db.server";
 import { idempotencyKeyHeader } from "~/http/idempotency-key";
 import { methodNotAllowed } from "~/http/methods.server";
 import { readJson } from "~/shopify/admin-api.server";
-import { authenticateExtension, withCors } from "~/shopify/extension-auth.server";
+import { authenticateExtension, withCors } from "~/edge/extension-auth.server";
 import { redeemForCustomer } from "~/storefront/api.server";
 
 // Remix sends OPTIONS to the loader: the preflight is answered by authenticateExtension.

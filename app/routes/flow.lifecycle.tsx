@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
 import { recordFlowLifecycle } from "~/loyalty/points/flow-events.server";
-import { receiveFlowLifecycle } from "~/shopify/flow-lifecycle.server";
+import { receiveFlowLifecycle } from "~/edge/flow-lifecycle.server";
 import { rejectNonPost } from "~/shopify/webhooks.server";
 
 export const loader = rejectNonPost;

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
-import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { authenticateAppProxy } from "~/edge/app-proxy.server";
 import { memberView } from "~/storefront/api.server";
 import { onlyMethods } from "~/http/methods.server";
 

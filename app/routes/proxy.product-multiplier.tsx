@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { onlyMethods } from "~/http/methods.server";
-import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { authenticateAppProxy } from "~/edge/app-proxy.server";
 import { productMultiplierFor } from "~/storefront/api.server";
 
 /** GET /apps/tally/product-multiplier: what the product rules make of one product (the product block). */

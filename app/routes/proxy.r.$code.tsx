@@ -4,7 +4,7 @@ import { clientAddress } from "~/http/client-address.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { loadShop } from "~/loyalty/program/program.server";
 import { recordReferralVisit } from "~/loyalty/referrals/referrals.server";
-import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { authenticateAppProxy } from "~/edge/app-proxy.server";
 import { onlyMethods } from "~/http/methods.server";
 
 /**

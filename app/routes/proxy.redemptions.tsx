@@ -3,7 +3,7 @@ import { onlyMethods, requireMethod } from "~/http/methods.server";
 import prisma from "~/db.server";
 import { idempotencyKeyHeader } from "~/http/idempotency-key";
 import { readJson } from "~/shopify/admin-api.server";
-import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { authenticateAppProxy } from "~/edge/app-proxy.server";
 import { redeemForCustomer } from "~/storefront/api.server";
 
 export const loader = onlyMethods("POST");

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { authenticateAppProxy } from "~/shopify/app-proxy.server";
+import { authenticateAppProxy } from "~/edge/app-proxy.server";
 import { onlyMethods } from "~/http/methods.server";
 
 /** `/apps/tally/status`: lets the storefront tell a guest from a signed-in shopper. */

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enrolCustomer } from "~/loyalty/members/members.server";
 import { customerPayload } from "~/shopify/order-payloads";
-import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+import { handleShopWebhook } from "~/edge/shop-webhooks.server";
+import { rejectNonPost } from "~/shopify/webhooks.server";
 
 export const loader = rejectNonPost;
 

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { recordCancellation } from "~/loyalty/orders/orders.server";
 import { cancelledOrderPayload } from "~/shopify/order-payloads";
-import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+import { handleShopWebhook } from "~/edge/shop-webhooks.server";
+import { rejectNonPost } from "~/shopify/webhooks.server";
 
 export const loader = rejectNonPost;
 

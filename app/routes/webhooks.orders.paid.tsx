@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "~/db.server";
-import { needsProductFacts, type ProductFacts } from "~/loyalty/points/earning";
+import { needsProductFacts } from "~/loyalty/points/earning";
 import { awaitProductFacts, orderPaid, recordPaidOrder } from "~/loyalty/orders/orders.server";
-import { paidOrderPayload } from "~/shopify/order-payloads";
-import { fetchProductFactsWithinBudget } from "~/shopify/products.server";
-import { handleShopWebhook, rejectNonPost } from "~/shopify/webhooks.server";
+import { paidOrderWebhook } from "~/loyalty/orders/paid-order";
+import { fetchProductFactsWithinBudget, type ProductFacts } from "~/shopify/products.server";
+import { handleShopWebhook } from "~/edge/shop-webhooks.server";
+import { rejectNonPost } from "~/shopify/webhooks.server";
 
 export const loader = rejectNonPost;
 
@@ -14,10 +15,10 @@ export const loader = rejectNonPost;
  * delivery still answers 200 at once. Null facts mean "not fetched in time".
  */
 export async function action({ request }: ActionFunctionArgs) {
-  return handleShopWebhook<typeof paidOrderPayload, Map<string, ProductFacts> | null>(
+  return handleShopWebhook<typeof paidOrderWebhook, Map<string, ProductFacts> | null>(
     request,
     "orders/paid",
-    paidOrderPayload,
+    paidOrderWebhook,
     (tx, { shop, payload, now, prepared }) =>
       prepared ? recordPaidOrder(tx, shop, payload, now, prepared) : awaitProductFacts(tx, shop, payload, now),
     async (shop, order) => {

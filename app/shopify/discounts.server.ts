@@ -1,4 +1,3 @@
-import type { Reward } from "~/loyalty/program/program";
 import type { AdminGateway } from "./admin-gateway.server";
 import { AdminUserError } from "./errors";
 import { adminOperation, type UserError } from "./operation";
@@ -41,83 +40,103 @@ const DiscountByCode = adminOperation<{ codeDiscountNodeByCode: { id: string } |
   }
 `);
 
+/** Which other discounts a code may be used with. */
+export interface CombinesWith {
+  orderDiscounts: boolean;
+  productDiscounts: boolean;
+  shippingDiscounts: boolean;
+}
+
+/** The items a code takes its value off: the whole order, or these products, collections or variants. */
+export type DiscountItems = "all" | { productIds: string[] } | { collectionIds: string[] } | { variantIds: string[] };
+
+/** What a code gives. Amounts are in the shop's currency. */
+export type DiscountValue =
+  | { type: "amount_off"; amount: number; items: DiscountItems }
+  | { type: "percentage_off"; percentage: number; items: DiscountItems }
+  /** The variant's price off, once, read from Shopify when the code is made. */
+  | { type: "variant_price_off"; variantId: string }
+  | { type: "free_shipping"; maxShippingPrice: number | null };
+
+/** A code discount for one customer, usable once, between two dates. */
 export interface CodeToCreate {
-  reward: Reward;
+  title: string;
   code: string;
   customerId: string;
-  /** A variable reward: what the shopper bought with their points. A free product: its price. */
-  amount: number | null;
   startsAt: Date;
   endsAt: Date;
+  combinesWith: CombinesWith;
+  minimumSubtotal: number | null;
+  value: DiscountValue;
 }
 
 const decimal = (value: number) => value.toFixed(2);
 
-function items(reward: Reward) {
-  if (reward.type === "free_product") {
-    return { products: { productVariantsToAdd: [`gid://shopify/ProductVariant/${reward.variantId}`] } };
+/** Shopify's `customerGets.items`. */
+export function discountItems(items: DiscountItems) {
+  if (items === "all") return { all: true };
+  if ("variantIds" in items) {
+    return { products: { productVariantsToAdd: items.variantIds.map((id) => `gid://shopify/ProductVariant/${id}`) } };
   }
-  if (reward.scope.productIds.length) {
-    return { products: { productsToAdd: reward.scope.productIds.map((id) => `gid://shopify/Product/${id}`) } };
+  if ("productIds" in items) {
+    return { products: { productsToAdd: items.productIds.map((id) => `gid://shopify/Product/${id}`) } };
   }
-  if (reward.scope.collectionIds.length) {
-    return { collections: { add: reward.scope.collectionIds.map((id) => `gid://shopify/Collection/${id}`) } };
-  }
-  return { all: true };
+  return { collections: { add: items.collectionIds.map((id) => `gid://shopify/Collection/${id}`) } };
 }
 
-function value(reward: Reward, amount: number | null) {
-  switch (reward.type) {
-    case "fixed_amount":
-      return { discountAmount: { amount: decimal(reward.amount), appliesOnEachItem: false } };
-    case "variable":
-      return { discountAmount: { amount: decimal(amount ?? 0), appliesOnEachItem: false } };
-    case "percentage":
-      return { percentage: reward.percentage / 100 };
-    case "free_product":
-      // The variant's price off, once: a percentage would make every unit in the cart free.
-      return { discountAmount: { amount: decimal(amount ?? 0), appliesOnEachItem: false } };
-    case "free_shipping":
-      throw new Error("free shipping has no customerGets value");
-  }
+/** Shopify's `customerGets.value`. */
+export function discountAmount(
+  value: { type: "amount_off"; amount: number } | { type: "percentage_off"; percentage: number },
+) {
+  return value.type === "amount_off"
+    ? { discountAmount: { amount: decimal(value.amount), appliesOnEachItem: false } }
+    : { percentage: value.percentage / 100 };
 }
 
 /**
- * The discount Shopify should create for a redemption: one code, for that customer only, usable
- * once, between the redemption's dates, combining as the merchant chose.
+ * The discount Shopify should create: one code, for that customer only, usable once, between
+ * the dates. A variant's price off needs the price Shopify has for it (`variantPrice`).
  */
-export function discountInput(input: CodeToCreate): {
+export function discountInput(
+  code: CodeToCreate,
+  variantPrice: number | null = null,
+): {
   mutation: "basic" | "free_shipping";
   input: Record<string, unknown>;
 } {
-  const { reward } = input;
   const common = {
-    title: `${reward.name} — Tally reward ${input.code}`,
-    code: input.code,
-    startsAt: input.startsAt.toISOString(),
-    endsAt: input.endsAt.toISOString(),
-    context: { customers: { add: [`gid://shopify/Customer/${input.customerId}`] } },
+    title: code.title,
+    code: code.code,
+    startsAt: code.startsAt.toISOString(),
+    endsAt: code.endsAt.toISOString(),
+    context: { customers: { add: [`gid://shopify/Customer/${code.customerId}`] } },
     usageLimit: 1,
     appliesOncePerCustomer: true,
-    combinesWith: reward.combinesWith,
-    minimumRequirement: reward.minimumOrder
-      ? { subtotal: { greaterThanOrEqualToSubtotal: decimal(reward.minimumOrder) } }
+    combinesWith: code.combinesWith,
+    minimumRequirement: code.minimumSubtotal
+      ? { subtotal: { greaterThanOrEqualToSubtotal: decimal(code.minimumSubtotal) } }
       : null,
   };
-  if (reward.type === "free_shipping") {
+  const { value } = code;
+  if (value.type === "free_shipping") {
     return {
       mutation: "free_shipping",
       input: {
         ...common,
         destination: { all: true },
-        ...(reward.maxShippingPrice ? { maximumShippingPrice: decimal(reward.maxShippingPrice) } : {}),
+        ...(value.maxShippingPrice ? { maximumShippingPrice: decimal(value.maxShippingPrice) } : {}),
       },
     };
   }
-  return {
-    mutation: "basic",
-    input: { ...common, customerGets: { value: value(reward, input.amount), items: items(reward) } },
-  };
+  // The variant's price off, once: a percentage would make every unit in the cart free.
+  const customerGets =
+    value.type === "variant_price_off"
+      ? {
+          value: discountAmount({ type: "amount_off", amount: variantPrice ?? 0 }),
+          items: discountItems({ variantIds: [value.variantId] }),
+        }
+      : { value: discountAmount(value), items: discountItems(value.items) };
+  return { mutation: "basic", input: { ...common, customerGets } };
 }
 
 /**
@@ -125,9 +144,10 @@ export function discountInput(input: CodeToCreate): {
  * is ours from an attempt whose answer was lost: that discount is returned instead.
  */
 export async function createDiscountCode(admin: AdminGateway, code: CodeToCreate): Promise<string> {
-  if (code.reward.type === "free_product") {
+  let variantPrice: number | null = null;
+  if (code.value.type === "variant_price_off") {
     const { productVariant } = await admin.request(VariantPrice, {
-      id: `gid://shopify/ProductVariant/${code.reward.variantId}`,
+      id: `gid://shopify/ProductVariant/${code.value.variantId}`,
     });
     if (!productVariant)
       throw new AdminUserError(
@@ -135,9 +155,9 @@ export async function createDiscountCode(admin: AdminGateway, code: CodeToCreate
         "VariantPrice",
         admin.shop,
       );
-    code = { ...code, amount: Number(productVariant.price) };
+    variantPrice = Number(productVariant.price);
   }
-  const { mutation, input } = discountInput(code);
+  const { mutation, input } = discountInput(code, variantPrice);
   try {
     const payload =
       mutation === "basic"

@@ -1,8 +1,5 @@
 import { z } from "zod";
-import { minorUnitDigits } from "~/money/currency";
-import type { EligibleLine, RefundLine } from "~/loyalty/points/earning";
-import { isDecimalAmount, largestOrderMinorUnits, toMinorUnits } from "~/money/money";
-import { fromBigInt } from "~/db/bigint";
+import { isDecimalAmount } from "~/money/money";
 import { MAX_ENTRIES, MAX_LINES, MAX_TEXT, shopifyGid, shopifyId, shopifyTimestamp } from "./webhook-payloads";
 
 // Shopify's order, refund and customer webhooks, reduced to what Tally reads. Ids are taken from
@@ -29,7 +26,10 @@ const shopMoney = z.object({ shop_money: z.object({ amount }) });
 const inShopCurrency = (value: { amount?: string; set?: { shop_money: { amount: string } } }) =>
   value.set?.shop_money.amount ?? value.amount ?? "0";
 
-/** A line's amounts as Shopify states them, in the shop's currency. */
+/**
+ * A line's amounts as Shopify states them, in the shop's currency: decimal text, read in the
+ * order's currency when the line is scored (app/loyalty/points/earning.ts).
+ */
 export interface LineAmounts {
   lineItemId: string;
   productId: string | null;
@@ -38,35 +38,6 @@ export interface LineAmounts {
   unitPrice: string;
   discounts: string[];
   taxes: string[];
-}
-
-/**
- * The lines Tally scores, in minor units of the currency: price × quantity less discounts, and
- * without tax when prices include it. Null when the order is larger than any real order
- * (LARGEST_ORDER_UNITS): such a payload is refused, never scored.
- */
-export function orderLines(
-  lines: LineAmounts[],
-  currencyCode: string | null,
-  taxesIncluded: boolean,
-): EligibleLine[] | null {
-  const digits = minorUnitDigits(currencyCode);
-  const minor = (text: string) => toMinorUnits(text, digits) ?? 0n;
-  const sum = (texts: string[]) => texts.reduce((total, text) => total + minor(text), 0n);
-  const scored = lines.map((line) => {
-    const gross = minor(line.unitPrice) * BigInt(line.quantity) - sum(line.discounts);
-    const grossCents = gross > 0n ? gross : 0n;
-    const eligible = grossCents - (taxesIncluded ? sum(line.taxes) : 0n);
-    return { line, grossCents, eligibleCents: line.giftCard || eligible < 0n ? 0n : eligible };
-  });
-  const total = scored.reduce((sum, { grossCents }) => sum + grossCents, 0n);
-  if (total > largestOrderMinorUnits(digits)) return null;
-  return scored.map(({ line, grossCents, eligibleCents }) => ({
-    lineItemId: line.lineItemId,
-    productId: line.productId,
-    grossCents: fromBigInt(grossCents),
-    eligibleCents: fromBigInt(eligibleCents),
-  }));
 }
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code");
@@ -141,38 +112,39 @@ export const paidOrderPayload = z
       .optional(),
     line_items: z.array(lineItem).max(MAX_LINES),
   })
-  .transform((order, ctx) => {
-    const lines = orderLines(order.line_items, order.currency ?? null, order.taxes_included);
-    if (!lines) {
-      ctx.addIssue({ code: "custom", message: "the order's amount is beyond any real order", path: ["line_items"] });
-      return z.NEVER;
-    }
-    return {
-      shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
-      currencyCode: order.currency ?? null,
-      name: order.name ?? null,
-      email: (order.customer?.email ?? order.email ?? order.contact_email ?? null)?.toLowerCase() || null,
-      test: order.test,
-      customerId: order.customer?.id ?? null,
-      placedAt: new Date(order.processed_at ?? order.created_at),
-      cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
-      discountCodes: order.discount_codes.map((d) => d.code),
-      referralCode:
-        String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
-      phone: order.phone ?? order.shipping_address?.phone ?? null,
-      shippingAddress: order.shipping_address
-        ? {
-            address1: order.shipping_address.address1 ?? null,
-            zip: order.shipping_address.zip ?? null,
-            countryCode: order.shipping_address.country_code ?? null,
-          }
-        : null,
-      // Original quantities: refunds, recorded separately, take their share back.
-      lines,
-    };
-  });
+  .transform((order) => ({
+    shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
+    currencyCode: order.currency ?? null,
+    name: order.name ?? null,
+    email: (order.customer?.email ?? order.email ?? order.contact_email ?? null)?.toLowerCase() || null,
+    test: order.test,
+    customerId: order.customer?.id ?? null,
+    placedAt: new Date(order.processed_at ?? order.created_at),
+    cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
+    discountCodes: order.discount_codes.map((d) => d.code),
+    referralCode:
+      String(order.note_attributes.find((attribute) => attribute.name === "_tally_ref")?.value ?? "") || null,
+    phone: order.phone ?? order.shipping_address?.phone ?? null,
+    shippingAddress: order.shipping_address
+      ? {
+          address1: order.shipping_address.address1 ?? null,
+          zip: order.shipping_address.zip ?? null,
+          countryCode: order.shipping_address.country_code ?? null,
+        }
+      : null,
+    taxesIncluded: order.taxes_included,
+    // Original quantities: refunds, recorded separately, take their share back.
+    lines: order.line_items,
+  }));
 
-export type PaidOrder = z.infer<typeof paidOrderPayload>;
+/** A paid order as Shopify states it, its lines not yet scored. */
+export type ShopifyPaidOrder = z.infer<typeof paidOrderPayload>;
+
+/** A refunded line as Shopify states it: the amount is decimal text, read in the order's currency when the refund is settled. */
+export interface RefundLine {
+  lineItemId: string;
+  subtotal: string;
+}
 
 export const refundPayload = z
   .object({

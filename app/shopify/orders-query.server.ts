@@ -1,7 +1,6 @@
-import type { RefundLine } from "~/loyalty/points/earning";
-import type { PaidOrder, Refund } from "./order-payloads";
+import type { LineAmounts, RefundLine, Refund, ShopifyPaidOrder } from "./order-payloads";
 import type { AdminGateway } from "./admin-gateway.server";
-import { legacyId, orderLines } from "./order-payloads";
+import { legacyId } from "./order-payloads";
 import { adminOperation } from "./operation";
 
 type Money = { shopMoney: { amount: string } };
@@ -13,7 +12,7 @@ export interface OrderLineNode {
   isGiftCard: boolean;
   product: { id: string } | null;
   originalUnitPriceSet: Money;
-  totalDiscountSet: Money;
+  discountAllocations: { allocatedAmountSet: Money }[];
   taxLines: { priceSet: Money }[];
 }
 
@@ -78,7 +77,7 @@ const OrderForPointsQuery = adminOperation<
           isGiftCard
           product { id }
           originalUnitPriceSet { shopMoney { amount } }
-          totalDiscountSet { shopMoney { amount } }
+          discountAllocations { allocatedAmountSet { shopMoney { amount } } }
           taxLines(first: 3) { priceSet { shopMoney { amount } } }
         }
       }
@@ -110,35 +109,32 @@ const RefundLinesQuery = adminOperation<
 const PAID_STATUSES = new Set(["PAID", "PARTIALLY_REFUNDED", "REFUNDED"]);
 
 export interface ReconciledOrder {
-  paid: PaidOrder | null;
+  paid: ShopifyPaidOrder | null;
   refunds: Refund[];
   cancelledAt: Date | null;
   shopifyOrderId: string;
 }
 
-/** The order's lines as the webhooks' are scored; an order beyond any real amount is refused as the webhook refuses it. */
-function scoredLines(node: OrderNode, lines: OrderLineNode[]) {
-  const scored = orderLines(
-    lines.map((line) => ({
-      lineItemId: legacyId(line.id)!,
-      productId: line.product ? legacyId(line.product.id)! : null,
-      quantity: line.quantity,
-      giftCard: line.isGiftCard,
-      unitPrice: line.originalUnitPriceSet.shopMoney.amount,
-      discounts: [line.totalDiscountSet.shopMoney.amount],
-      taxes: line.taxLines.map((tax) => tax.priceSet.shopMoney.amount),
-    })),
-    node.currencyCode,
-    node.taxesIncluded,
-  );
-  if (!scored) throw new RangeError(`order ${node.id} is beyond any real order's amount`);
-  return scored;
+/**
+ * A line as the order webhook states it: its discount allocations (line and order discounts
+ * alike, as `discount_allocations`), not `totalDiscountSet`, which leaves order discounts out.
+ */
+function lineAmounts(line: OrderLineNode): LineAmounts {
+  return {
+    lineItemId: legacyId(line.id)!,
+    productId: line.product ? legacyId(line.product.id)! : null,
+    quantity: line.quantity,
+    giftCard: line.isGiftCard,
+    unitPrice: line.originalUnitPriceSet.shopMoney.amount,
+    discounts: line.discountAllocations.map((allocation) => allocation.allocatedAmountSet.shopMoney.amount),
+    taxes: line.taxLines.map((tax) => tax.priceSet.shopMoney.amount),
+  };
 }
 
 /** The same facts the webhooks carry, read from an Admin API order. */
 export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Refund[]): ReconciledOrder {
   const shopifyOrderId = legacyId(node.id)!;
-  const paid: PaidOrder | null = PAID_STATUSES.has(node.displayFinancialStatus ?? "")
+  const paid: ShopifyPaidOrder | null = PAID_STATUSES.has(node.displayFinancialStatus ?? "")
     ? {
         shopifyOrderId,
         currencyCode: node.currencyCode,
@@ -154,7 +150,8 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         // referral is judged on email, customer and order history.
         phone: null,
         shippingAddress: null,
-        lines: scoredLines(node, lines),
+        taxesIncluded: node.taxesIncluded,
+        lines: lines.map(lineAmounts),
       }
     : null;
   return { shopifyOrderId, paid, cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null, refunds };

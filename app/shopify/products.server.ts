@@ -1,8 +1,14 @@
 import type { PrismaClient } from "@prisma/client";
-import type { ProductFacts } from "~/loyalty/points/earning";
 import { AdminGateway } from "./admin-gateway.server";
 import { adminOperation } from "./operation";
 import { legacyId } from "./order-payloads";
+
+/** What Shopify says of a product that earning rules can match: its collections, tags and type. */
+export interface ProductFacts {
+  collectionIds: string[];
+  tags: string[];
+  productType: string | null;
+}
 
 const ProductFactsQuery = adminOperation<
   {

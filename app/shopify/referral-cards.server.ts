@@ -1,5 +1,4 @@
 import type { PrismaClient } from "@prisma/client";
-import type { CardCheck } from "~/loyalty/referrals/referrals.server";
 import { AdminGateway, type AdminGatewayOptions } from "./admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "./errors";
 import { adminOperation } from "./operation";
@@ -23,6 +22,23 @@ const ReferralCards = adminOperation<
     }
   }
 `);
+
+/** The cards of a friend's first order and of the referrer's latest orders, as fingerprints. */
+export interface ReferralCards {
+  referee: string[];
+  referrer: string[];
+}
+
+/**
+ * Cards are only in Shopify (the order webhooks no longer carry them): before a referrer is
+ * rewarded, the friend's first order's cards are compared with the referrer's recent orders'.
+ * Null when the check could not run now and should be tried again.
+ */
+export type CardCheck = (
+  shopDomain: string,
+  refereeOrderId: string,
+  referrerCustomerId: string,
+) => Promise<ReferralCards | null>;
 
 /** Brand, first six and last four digits: the same card, as far as Shopify shows one. */
 function fingerprints(orders: Transactions[]): string[] {

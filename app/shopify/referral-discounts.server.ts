@@ -1,5 +1,5 @@
-import type { Referrals } from "~/loyalty/program/program";
 import type { AdminGateway } from "./admin-gateway.server";
+import { discountAmount, discountItems, type CombinesWith, type DiscountValue } from "./discounts.server";
 import { AdminUserError } from "./errors";
 import { adminOperation, type UserError } from "./operation";
 
@@ -94,56 +94,50 @@ export async function ensureNewCustomerSegment(admin: AdminGateway): Promise<str
   }
 }
 
-/**
- * The friend's offer behind a referrer's code: one shared code, for customers with no orders
- * yet (the segment), once per customer, no end date (it lives as long as the member's link).
- */
-export function refereeDiscountInput(
-  offer: Referrals["refereeReward"],
-  code: string,
-  segmentId: string,
-  startsAt: Date,
-) {
+/** A code shared by a customer segment, once per customer, with no end date. */
+export interface SegmentCodeToCreate {
+  title: string;
+  code: string;
+  segmentId: string;
+  startsAt: Date;
+  combinesWith: CombinesWith;
+  value: Extract<DiscountValue, { type: "amount_off" | "percentage_off" | "free_shipping" }>;
+}
+
+/** The discount Shopify should create for a segment's shared code. */
+export function segmentDiscountInput(code: SegmentCodeToCreate) {
   const common = {
-    title: `Referral offer ${code} — Tally`,
-    code,
-    startsAt: startsAt.toISOString(),
-    context: { customerSegments: { add: [segmentId] } },
+    title: code.title,
+    code: code.code,
+    startsAt: code.startsAt.toISOString(),
+    context: { customerSegments: { add: [code.segmentId] } },
     appliesOncePerCustomer: true,
   };
-  if (offer.type === "free_shipping") {
+  const { value } = code;
+  if (value.type === "free_shipping") {
     return {
       mutation: "free_shipping" as const,
       input: {
         ...common,
         destination: { all: true },
-        combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false },
+        ...(value.maxShippingPrice ? { maximumShippingPrice: value.maxShippingPrice.toFixed(2) } : {}),
+        combinesWith: code.combinesWith,
       },
     };
   }
-  const value =
-    offer.type === "percentage"
-      ? { percentage: offer.percentage / 100 }
-      : { discountAmount: { amount: offer.amount.toFixed(2), appliesOnEachItem: false } };
   return {
     mutation: "basic" as const,
     input: {
       ...common,
-      customerGets: { value, items: { all: true } },
-      combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: true },
+      customerGets: { value: discountAmount(value), items: discountItems(value.items) },
+      combinesWith: code.combinesWith,
     },
   };
 }
 
-/** Creates the friend's code and returns the discount's id; a code left by an attempt whose answer was lost is taken as ours. */
-export async function createRefereeDiscount(
-  admin: AdminGateway,
-  offer: Referrals["refereeReward"],
-  code: string,
-  segmentId: string,
-  startsAt: Date,
-) {
-  const { mutation, input } = refereeDiscountInput(offer, code, segmentId, startsAt);
+/** Creates a segment's shared code and returns the discount's id; a code left by an attempt whose answer was lost is taken as ours. */
+export async function createSegmentDiscount(admin: AdminGateway, code: SegmentCodeToCreate) {
+  const { mutation, input } = segmentDiscountInput(code);
   try {
     const payload =
       mutation === "basic"
@@ -152,7 +146,7 @@ export async function createRefereeDiscount(
     return payload.codeDiscountNode!.id;
   } catch (error) {
     if (error instanceof AdminUserError && error.userErrors.some((e) => e.code === "TAKEN")) {
-      const { codeDiscountNodeByCode } = await admin.request(RefereeCodeByCode, { code });
+      const { codeDiscountNodeByCode } = await admin.request(RefereeCodeByCode, { code: code.code });
       if (codeDiscountNodeByCode) return codeDiscountNodeByCode.id;
     }
     throw error;

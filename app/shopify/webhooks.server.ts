@@ -4,8 +4,7 @@ import prisma from "~/db.server";
 import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { inTransaction } from "~/db/transaction.server";
 import { NOW_UTC } from "~/db/clock.server";
-import type { LoadedShop } from "~/loyalty/program/program.server";
-import { findInstalledShop, matchesShopifyShopId } from "./shops.server";
+import { matchesShopifyShopId } from "./shops.server";
 import { authenticate } from "~/shopify.server";
 import { isShopDomain } from "./shop-domain";
 
@@ -106,7 +105,7 @@ function payloadShopId(topic: string, payload: unknown): string | undefined {
 }
 
 /** A delivery already recorded: Shopify's retry of a webhook Tally applied. */
-async function deliverySeen(delivery: WebhookDelivery): Promise<boolean> {
+export async function deliverySeen(delivery: WebhookDelivery): Promise<boolean> {
   const seen = await prisma.$queryRaw<unknown[]>`
     SELECT 1 FROM "WebhookDelivery" WHERE "shopDomain" = ${delivery.shop} AND "webhookId" = ${delivery.webhookId}`;
   return seen.length > 0;
@@ -150,32 +149,4 @@ export async function processDeliveryOnce(
     await effect(tx);
     return "processed";
   });
-}
-
-/**
- * The whole edge of a shop webhook: authenticate, validate the payload, and run the effect with
- * the shop's program in the delivery's transaction. `prepare` runs after the duplicate check,
- * outside the transaction (Admin API look-ups, within the caller's budget). A delivery for a shop without Tally installed is recorded
- * and ignored.
- */
-export async function handleShopWebhook<Schema extends z.ZodType, Prepared = undefined>(
-  request: Request,
-  topic: string,
-  schema: Schema,
-  effect: (
-    tx: Prisma.TransactionClient,
-    context: { shop: LoadedShop; payload: z.infer<Schema>; now: Date; prepared: Prepared },
-  ) => Promise<unknown>,
-  prepare?: (shop: LoadedShop, payload: z.infer<Schema>) => Promise<Prepared>,
-): Promise<Response> {
-  const delivery = await receiveWebhook(request, topic);
-  const payload = parsePayload(schema, delivery.payload);
-  const shop = await findInstalledShop(prisma, delivery.shop);
-  // A retry of an applied delivery answers at once: no Admin API look-up for a duplicate.
-  if (prepare && (await deliverySeen(delivery))) return new Response(null, { status: 200 });
-  const prepared = (shop && prepare ? await prepare(shop, payload) : undefined) as Prepared;
-  await processDeliveryOnce(delivery, async (tx) => {
-    if (shop) await effect(tx, { shop, payload, now: new Date(), prepared });
-  });
-  return new Response(null, { status: 200 });
 }

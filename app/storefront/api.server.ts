@@ -33,7 +33,7 @@ const publicRedemption = (r: Redemption) => ({
  * theme's product block say what a product earns; the product rules stay on the server (up to 200
  * rules of 100 values each) and a product's multiplier is asked for (productMultiplierFor).
  */
-function publicProgram(program: Program, now = new Date()) {
+export function publicProgram(program: Program, now = new Date()) {
   return {
     enabled: program.enabled,
     earning: {

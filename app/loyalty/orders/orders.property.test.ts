@@ -2,9 +2,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db/database.server";
 import { inTransaction } from "~/db/transaction.server";
-import type { PaidOrder, Refund } from "~/shopify/order-payloads";
+import type { Refund } from "~/shopify/order-payloads";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { recordCancellation, recordPaidOrder, recordRefund } from "./orders.server";
+import type { PaidOrder } from "./paid-order";
 import { loadShop, type LoadedShop } from "~/loyalty/program/program.server";
 
 let database: Database;

@@ -1,14 +1,8 @@
 import type { Order, OrderRefund, Prisma } from "@prisma/client";
-import type { PaidOrder, Refund } from "~/shopify/order-payloads";
+import type { Refund, RefundLine } from "~/shopify/order-payloads";
+import type { ProductFacts } from "~/shopify/products.server";
 import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "~/loyalty/referrals/referrals.server";
-import {
-  pointsForOrder,
-  pointsOrderKeeps,
-  withMultiplier,
-  type ProductFacts,
-  type RefundLine,
-  type WeightedLine,
-} from "~/loyalty/points/earning";
+import { pointsForOrder, pointsOrderKeeps, withMultiplier, type WeightedLine } from "~/loyalty/points/earning";
 import { minorUnitDigits } from "~/money/currency";
 import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
@@ -16,6 +10,7 @@ import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx 
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
 import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server";
+import type { PaidOrder } from "./paid-order";
 
 const DAY_MS = 86_400_000;
 

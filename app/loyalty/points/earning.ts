@@ -1,6 +1,9 @@
 import { fromBigInt } from "~/db/bigint";
-import { toMinorUnits } from "~/money/money";
+import { minorUnitDigits } from "~/money/currency";
+import { largestOrderMinorUnits, toMinorUnits } from "~/money/money";
 import type { OrderEarning, Program } from "~/loyalty/program/program";
+import type { LineAmounts, RefundLine } from "~/shopify/order-payloads";
+import type { ProductFacts } from "~/shopify/products.server";
 
 /**
  * Earning rules: pure functions of the program and an order. Amounts are integer minor units of
@@ -17,17 +20,50 @@ export interface EligibleLine {
   eligibleCents: number;
 }
 
+/**
+ * How an order line earns, whichever way Shopify told of it (the order webhook or the Admin API):
+ * price × quantity less the line's discounts is its gross, what refunds are measured against;
+ * that gross without tax, when prices include it, is what earns. A gift card earns nothing.
+ */
+export function lineEarningCents(
+  line: LineAmounts,
+  currencyDigits: number,
+  taxesIncluded: boolean,
+): { grossCents: bigint; eligibleCents: bigint } {
+  const minor = (text: string) => toMinorUnits(text, currencyDigits) ?? 0n;
+  const sum = (texts: string[]) => texts.reduce((total, text) => total + minor(text), 0n);
+  const gross = minor(line.unitPrice) * BigInt(line.quantity) - sum(line.discounts);
+  const grossCents = gross > 0n ? gross : 0n;
+  const eligible = grossCents - (taxesIncluded ? sum(line.taxes) : 0n);
+  return { grossCents, eligibleCents: line.giftCard || eligible < 0n ? 0n : eligible };
+}
+
+/**
+ * An order's lines as Tally scores them, in minor units of its currency. Null when the order is
+ * larger than any real order (LARGEST_ORDER_UNITS): such an order is refused, never scored.
+ */
+export function eligibleLines(
+  lines: LineAmounts[],
+  currencyCode: string | null,
+  taxesIncluded: boolean,
+): EligibleLine[] | null {
+  const digits = minorUnitDigits(currencyCode);
+  const scored = lines.map((line) => ({ line, ...lineEarningCents(line, digits, taxesIncluded) }));
+  const total = scored.reduce((sum, { grossCents }) => sum + grossCents, 0n);
+  if (total > largestOrderMinorUnits(digits)) return null;
+  return scored.map(({ line, grossCents, eligibleCents }) => ({
+    lineItemId: line.lineItemId,
+    productId: line.productId,
+    grossCents: fromBigInt(grossCents),
+    eligibleCents: fromBigInt(eligibleCents),
+  }));
+}
+
 export interface EligibleOrder {
   placedAt: Date;
   /** Decimal places of the currency's minor unit (ISO 4217). */
   currencyDigits: number;
   lines: EligibleLine[];
-}
-
-export interface ProductFacts {
-  collectionIds: string[];
-  tags: string[];
-  productType: string | null;
 }
 
 export interface WeightedLine extends EligibleLine {
@@ -151,12 +187,6 @@ export function pointsForOrder(
     ? pointsForWeighted(rule, { eligibleCents, weightedCents, bonusMultiplier, currencyDigits: order.currencyDigits })
     : 0;
   return { points, eligibleCents: fromBigInt(eligibleCents), lines, holdDays: rule.holdDays, bonusMultiplier };
-}
-
-/** A refunded line as Shopify states it: the amount is decimal text, read in the order's currency when the refund is settled. */
-export interface RefundLine {
-  lineItemId: string;
-  subtotal: string;
 }
 
 /** What an order's refunds returned, in minor units of its currency. */

@@ -4,11 +4,13 @@ import { minorUnitDigits } from "~/money/currency";
 import { Prisma, type PrismaClient, type Referral } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import { keyedHash } from "~/loyalty/points/keyed-hash.server";
-import { refundedAmount, type RefundLine } from "~/loyalty/points/earning";
+import { refundedAmount } from "~/loyalty/points/earning";
+import type { RefundLine } from "~/shopify/order-payloads";
 import { credit, debit, lockMember, type Tx } from "~/loyalty/points/ledger.server";
 import type { Program } from "~/loyalty/program/program";
 import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
+import type { CardCheck } from "~/shopify/referral-cards.server";
 import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./signals";
 
 const DAY_MS = 86_400_000;
@@ -286,20 +288,10 @@ async function lockReferral(tx: Tx, id: string): Promise<Referral> {
 }
 
 /**
- * Cards are only in Shopify (the order webhooks no longer carry them): before a referrer is
- * rewarded, the friend's first order's cards are compared with the referrer's recent orders'. A
- * shared card is a hard signal. Null when the check could not run now and should be tried again.
- */
-export type CardCheck = (
-  shopDomain: string,
-  refereeOrderId: string,
-  referrerCustomerId: string,
-) => Promise<{ referee: string[]; referrer: string[] } | null>;
-
-/**
  * Rewards the referrers whose friends' first orders are past the hold: once (keyed by the
  * referral), only if the order was not cancelled or refunded in full, not paid with the
- * referrer's card, within the monthly cap, and not while soft signals await the merchant's review.
+ * referrer's card (`cardsOf` reads them from Shopify: a shared card is a hard signal), within the
+ * monthly cap, and not while soft signals await the merchant's review.
  */
 export async function settleReferrals(
   db: PrismaClient,

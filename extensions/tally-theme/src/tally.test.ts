@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { interpolate, renderLiquid, schemaOf } from "~/storefront/preview/liquid.server";
-import { boot, pointsForPrice, reset, roundPoints, type MemberView, type PublicProgram } from "./tally";
+import { boot, pointsForPrice, reset, type MemberView, type PublicProgram } from "./tally";
 
 /*
  * The storefront script's logic, on the blocks' real markup: each test renders the block's
@@ -137,8 +137,12 @@ describe("points for a price", () => {
     expect(pointsForPrice(rate("round"), 1999).points).toBe(30);
     expect(pointsForPrice(rate("ceil"), 1999).points).toBe(30);
     // Float noise is not a point: 0.29 × 100 is 28.999999999999996 in binary.
-    expect(roundPoints(0.29 * 100, "floor")).toBe(29);
-    expect(roundPoints(0.29 * 100, "ceil")).toBe(29);
+    expect(pointsForPrice({ ...PROGRAM, earning: { ...PROGRAM.earning, pointsPerCurrencyUnit: 100 } }, 29).points).toBe(
+      29,
+    );
+    expect(
+      pointsForPrice({ ...rate("ceil"), earning: { ...rate("ceil").earning, pointsPerCurrencyUnit: 100 } }, 29).points,
+    ).toBe(29);
   });
 
   it("says when the price alone is below the order minimum", () => {
@@ -153,6 +157,13 @@ describe("points for a price", () => {
     expect(pointsForPrice(program, 1000, 2, "gold").points).toBe(80);
     expect(pointsForPrice(program, 1000, 0).points).toBe(0);
     expect(pointsForPrice({ ...program, enabled: false }, 1000).points).toBe(0);
+  });
+
+  it("counts as the server does: the tier multiplies the rounded points; multipliers in thousandths", () => {
+    // 1.99 earns 1 point (floor); gold doubles the 1, not the 1.99.
+    expect(pointsForPrice(PROGRAM, 199, 1, "gold").points).toBe(2);
+    // A rule's 9.3751 counts as 9.375: 4,282.09 × 9.375 = 40,144.59.
+    expect(pointsForPrice(PROGRAM, 428209, 9.3751).points).toBe(40144);
   });
 });
 

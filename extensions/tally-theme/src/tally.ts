@@ -89,12 +89,15 @@ export interface Config {
 type Block = HTMLElement & { tally?: boolean };
 
 // ---------------------------------------------------------------------------------------------
-// Points for a price: the same arithmetic as the server (app/loyalty/points/earning.ts)
+// Points for a price: the server's arithmetic (app/loyalty/points/earning.ts), in exact integers
+// (a multiplier in thousandths, the rate in millionths) rounded once as the program says; then the
+// tier's multiplier, rounded to the nearest point, as an order's points are awarded.
 
-export function roundPoints(value: number, rounding: Rounding = "floor"): number {
-  // Tolerate float noise (119.99999999) before rounding, as the server does.
-  return Math[rounding](Math.round(value * 1e6) / 1e6);
-}
+/** n / d rounded as the program says; halves round up. No bigint literals: the build targets ES2019. */
+const divide = (n: bigint, d: bigint, rounding?: Rounding): bigint =>
+  rounding === "ceil" ? (n + d - big(1)) / d : rounding === "round" ? (n + n + d) / (d + d) : n / d;
+
+const big = (value: number, scale = 1) => BigInt(Math.round(value * scale));
 
 /**
  * The points a product earns at this price (in cents, as Liquid renders prices), by the
@@ -110,9 +113,10 @@ export function pointsForPrice(
   const e = program.earning;
   if (program.enabled === false || !(cents > 0)) return { points: 0, belowMinimum: false };
   const tier = (tierId && e.tierMultipliers && e.tierMultipliers[tierId]) || 1;
-  const multiplier = productMultiplier * (e.bonusMultiplier || 1) * tier;
+  const weighted =
+    big(cents) * big(productMultiplier, 1e3) * big(e.pointsPerCurrencyUnit, 1e6) * big(e.bonusMultiplier || 1, 1e3);
   return {
-    points: roundPoints((cents / 100) * e.pointsPerCurrencyUnit * multiplier, e.rounding),
+    points: Number(divide(divide(weighted, big(1e14), e.rounding) * big(tier, 1e3), big(1e3), "round")),
     belowMinimum: cents < Math.round((e.minimumSubtotal || 0) * 100),
   };
 }

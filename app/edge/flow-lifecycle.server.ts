@@ -4,7 +4,7 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { requireMethod } from "~/http/methods.server";
 import { authenticate } from "~/shopify.server";
-import { findInstalledShop } from "./shops.server";
+import { findInstalledShop } from "~/loyalty/program/shops.server";
 
 const lifecycleCallback = z.object({
   flow_trigger_definition_id: z.string().min(1),

@@ -1,7 +1,7 @@
 import prisma from "~/db.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { authenticate } from "~/shopify.server";
-import { findInstalledShop } from "./shops.server";
+import { findInstalledShop } from "~/loyalty/program/shops.server";
 
 /**
  * Every storefront request arrives through Shopify's App Proxy. The signature (HMAC over the

@@ -1,8 +1,8 @@
 import prisma from "~/db.server";
 import { serverEnvironment } from "~/config/env.server";
 import { authenticate } from "~/shopify.server";
-import { shopOfSessionToken } from "./session-token.server";
-import { findInstalledShop } from "./shops.server";
+import { findInstalledShop } from "~/loyalty/program/shops.server";
+import { shopOfSessionToken } from "~/shopify/session-token.server";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rewardSchema } from "~/loyalty/program/program";
-import { discountInput } from "./discounts.server";
+import { discountInput } from "~/shopify/discounts.server";
+import { rewardCode } from "./reward-codes";
 
 const dates = { startsAt: new Date("2026-12-01T00:00:00Z"), endsAt: new Date("2026-12-31T00:00:00Z") };
 const reward = (fields: Record<string, unknown>) =>
@@ -8,19 +9,18 @@ const reward = (fields: Record<string, unknown>) =>
 
 describe("the discount Shopify is asked to create", () => {
   it("a percentage off a collection, from a minimum order, combining with shipping discounts", () => {
-    const { mutation, input } = discountInput({
-      reward: reward({
-        type: "percentage",
-        percentage: 15,
-        minimumOrder: 50,
-        scope: { collectionIds: ["77"] },
-        combinesWith: { shippingDiscounts: true },
-      }),
-      code: "TALLY-ABC",
-      customerId: "42",
-      amount: null,
-      ...dates,
-    });
+    const { mutation, input } = discountInput(
+      rewardCode(
+        reward({
+          type: "percentage",
+          percentage: 15,
+          minimumOrder: 50,
+          scope: { collectionIds: ["77"] },
+          combinesWith: { shippingDiscounts: true },
+        }),
+        { code: "TALLY-ABC", customerId: "42", amountBought: null, ...dates },
+      ),
+    );
     expect(mutation).toBe("basic");
     expect(input).toEqual({
       title: "Reward — Tally reward TALLY-ABC",
@@ -37,13 +37,16 @@ describe("the discount Shopify is asked to create", () => {
   });
 
   it("a free product is its price off that variant, once — not every unit in the cart", () => {
-    const { input } = discountInput({
-      reward: reward({ type: "free_product", variantId: "9001" }),
-      code: "C",
-      customerId: "1",
-      amount: 24.5,
-      ...dates,
-    });
+    // The variant's price, as Shopify gives it when the code is made.
+    const { input } = discountInput(
+      rewardCode(reward({ type: "free_product", variantId: "9001" }), {
+        code: "C",
+        customerId: "1",
+        amountBought: null,
+        ...dates,
+      }),
+      24.5,
+    );
     expect(input.customerGets).toEqual({
       value: { discountAmount: { amount: "24.50", appliesOnEachItem: false } },
       items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/9001"] } },
@@ -51,13 +54,9 @@ describe("the discount Shopify is asked to create", () => {
   });
 
   it("free shipping goes through the free-shipping mutation, everywhere, without a cap unless set", () => {
-    const { mutation, input } = discountInput({
-      reward: reward({ type: "free_shipping" }),
-      code: "C",
-      customerId: "1",
-      amount: null,
-      ...dates,
-    });
+    const { mutation, input } = discountInput(
+      rewardCode(reward({ type: "free_shipping" }), { code: "C", customerId: "1", amountBought: null, ...dates }),
+    );
     expect(mutation).toBe("free_shipping");
     expect(input).toMatchObject({ destination: { all: true }, usageLimit: 1 });
     expect(input).not.toHaveProperty("maximumShippingPrice");

@@ -1,0 +1,183 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { pointsForOrder } from "~/loyalty/points/earning";
+import { defaultProgram, programSchema } from "~/loyalty/program/program";
+import { orderFacts, type OrderLineNode, type OrderNode } from "~/shopify/orders-query.server";
+import { paidOrderWebhook, scorePaidOrder } from "./paid-order";
+
+// The same order reaches Tally twice: as the orders/paid webhook and, when that was missed, as the
+// reconcile job's Admin API node. Both are scored by one function and must earn the same.
+
+const CURRENCIES = { USD: 2, JPY: 0, KWD: 3 } as const;
+
+interface Line {
+  unitMinor: number;
+  quantity: number;
+  discountsMinor: number[];
+  taxesMinor: number[];
+  giftCard: boolean;
+  productId: number | null;
+}
+
+const line: fc.Arbitrary<Line> = fc.record({
+  unitMinor: fc.integer({ min: 0, max: 5_000_000 }),
+  quantity: fc.integer({ min: 0, max: 20 }),
+  // A line discount and an order discount's share of the line, as Shopify allocates them.
+  discountsMinor: fc.array(fc.integer({ min: 0, max: 2_000_000 }), { maxLength: 3 }),
+  taxesMinor: fc.array(fc.integer({ min: 0, max: 500_000 }), { maxLength: 3 }),
+  giftCard: fc.boolean(),
+  productId: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
+});
+
+interface Order {
+  currency: keyof typeof CURRENCIES;
+  taxesIncluded: boolean;
+  lines: Line[];
+}
+
+const order: fc.Arbitrary<Order> = fc.record({
+  currency: fc.constantFrom(...(Object.keys(CURRENCIES) as (keyof typeof CURRENCIES)[])),
+  taxesIncluded: fc.boolean(),
+  lines: fc.array(line, { minLength: 1, maxLength: 5 }),
+});
+
+const program = fc
+  .record({
+    pointsPerCurrencyUnit: fc.constantFrom(0, 0.05, 1, 2.5, 10),
+    rounding: fc.constantFrom("floor", "round", "ceil"),
+    doubled: fc.integer({ min: 1, max: 5 }),
+  })
+  .map(({ doubled, ...rule }) =>
+    programSchema.parse({
+      ...defaultProgram(),
+      earning: {
+        ...defaultProgram().earning,
+        order: { ...rule, productRules: [{ match: { productIds: [String(doubled)] }, multiplier: 2 }] },
+      },
+    }),
+  );
+
+const decimal = (minor: number, digits: number) => (minor / 10 ** digits).toFixed(digits);
+
+function asWebhookPayload({ currency, taxesIncluded, lines }: Order) {
+  const digits = CURRENCIES[currency];
+  return {
+    id: 5001,
+    admin_graphql_api_id: "gid://shopify/Order/5001",
+    name: "#1001",
+    email: "ann@example.com",
+    currency,
+    taxes_included: taxesIncluded,
+    created_at: "2026-05-01T10:00:00Z",
+    processed_at: "2026-05-01T10:00:00Z",
+    line_items: lines.map((l, i) => ({
+      id: 700 + i,
+      admin_graphql_api_id: `gid://shopify/LineItem/${700 + i}`,
+      product_id: l.productId,
+      price: decimal(l.unitMinor, digits),
+      quantity: l.quantity,
+      gift_card: l.giftCard,
+      discount_allocations: l.discountsMinor.map((minor) => ({ amount: decimal(minor, digits) })),
+      tax_lines: l.taxesMinor.map((minor) => ({ price: decimal(minor, digits) })),
+    })),
+  };
+}
+
+function asAdminApiNode({ currency, taxesIncluded, lines }: Order) {
+  const digits = CURRENCIES[currency];
+  const money = (minor: number) => ({ shopMoney: { amount: decimal(minor, digits) } });
+  const nodes: OrderLineNode[] = lines.map((l, i) => ({
+    id: `gid://shopify/LineItem/${700 + i}`,
+    quantity: l.quantity,
+    isGiftCard: l.giftCard,
+    product: l.productId === null ? null : { id: `gid://shopify/Product/${l.productId}` },
+    originalUnitPriceSet: money(l.unitMinor),
+    discountAllocations: l.discountsMinor.map((minor) => ({ allocatedAmountSet: money(minor) })),
+    taxLines: l.taxesMinor.map((minor) => ({ priceSet: money(minor) })),
+  }));
+  const node: OrderNode = {
+    id: "gid://shopify/Order/5001",
+    name: "#1001",
+    test: false,
+    email: "ann@example.com",
+    createdAt: "2026-05-01T10:00:00Z",
+    processedAt: "2026-05-01T10:00:00Z",
+    cancelledAt: null,
+    taxesIncluded,
+    currencyCode: currency,
+    displayFinancialStatus: "PAID",
+    discountCodes: [],
+    customAttributes: [],
+    customer: null,
+    lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes },
+    refunds: [],
+  };
+  return { node, nodes };
+}
+
+describe("an order line earns the same whichever way Shopify told of it", () => {
+  it("the webhook payload and the reconcile query's node score the same lines and points", () => {
+    fc.assert(
+      fc.property(order, program, (input, program) => {
+        const fromWebhook = paidOrderWebhook.parse(asWebhookPayload(input));
+        const { node, nodes } = asAdminApiNode(input);
+        const fromAdminApi = scorePaidOrder(orderFacts(node, nodes, []).paid!);
+        expect(fromAdminApi).not.toBeNull();
+        expect(fromAdminApi!.lines).toEqual(fromWebhook.lines);
+        const points = (paid: typeof fromWebhook) =>
+          pointsForOrder(program, {
+            placedAt: paid.placedAt,
+            currencyDigits: CURRENCIES[input.currency],
+            lines: paid.lines,
+          }).points;
+        expect(points(fromAdminApi!)).toBe(points(fromWebhook));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("an order discount allocated to a line lowers what it earns on both paths", () => {
+    const input = {
+      currency: "USD" as const,
+      taxesIncluded: false,
+      lines: [
+        {
+          unitMinor: 10_000,
+          quantity: 2,
+          discountsMinor: [1_000, 500],
+          taxesMinor: [],
+          giftCard: false,
+          productId: null,
+        },
+      ],
+    };
+    const { node, nodes } = asAdminApiNode(input);
+    const expected = [{ lineItemId: "700", productId: null, grossCents: 18_500, eligibleCents: 18_500 }];
+    expect(paidOrderWebhook.parse(asWebhookPayload(input)).lines).toEqual(expected);
+    expect(scorePaidOrder(orderFacts(node, nodes, []).paid!)!.lines).toEqual(expected);
+  });
+
+  it("an order beyond any real order is refused on both paths", () => {
+    const input = {
+      currency: "USD" as const,
+      taxesIncluded: false,
+      lines: [
+        {
+          unitMinor: 100_000_000,
+          quantity: 1_000_000,
+          discountsMinor: [],
+          taxesMinor: [],
+          giftCard: false,
+          productId: null,
+        },
+      ],
+    };
+    const refused = paidOrderWebhook.safeParse(asWebhookPayload(input));
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => issue.message)).toEqual([
+      "the order's amount is beyond any real order",
+    ]);
+    const { node, nodes } = asAdminApiNode(input);
+    expect(scorePaidOrder(orderFacts(node, nodes, []).paid!)).toBeNull();
+  });
+});

@@ -1,0 +1,16 @@
+import { bodyLimitsByPath } from "./http/body-limits.server";
+import { MAX_IMPORT_BYTES } from "./loyalty/members/import";
+import { MAX_PROGRAM_BYTES } from "./loyalty/program/program";
+
+const KB = 1024;
+const MB = 1024 * KB;
+
+// Larger bodies only where Shopify or the merchant legitimately sends them. The import upload
+// is the CSV inside a JSON string: escaping can double it, plus room for the other fields.
+export const bodyLimitFor = bodyLimitsByPath([
+  { pathPrefix: "/webhooks/", bytes: 5 * MB },
+  { pathPrefix: "/app/import", bytes: 2 * MAX_IMPORT_BYTES + 64 * KB },
+  // A program over its size bound gets through to be told so (422), within reason.
+  { pathPrefix: "/api/program", bytes: 2 * MAX_PROGRAM_BYTES },
+  { pathPrefix: "/app/program", bytes: 2 * MAX_PROGRAM_BYTES },
+]);
