@@ -1,14 +1,10 @@
 import type { Reward } from "~/loyalty/program/program";
 import type { AdminGateway } from "./admin-gateway.server";
 import { AdminUserError } from "./errors";
-import { adminOperation, type UserError } from "./operation";
+import type * as Admin from "./admin-operations.generated";
+import { adminOperation } from "./operation";
 
-type CreatePayload = { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
-
-const CreateBasicCode = adminOperation<
-  { discountCodeBasicCreate: CreatePayload | null },
-  { input: Record<string, unknown> }
->(`#graphql
+const CreateBasicCode = adminOperation(`#graphql
   mutation CreateBasicCode($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -17,10 +13,7 @@ const CreateBasicCode = adminOperation<
   }
 `);
 
-const CreateFreeShippingCode = adminOperation<
-  { discountCodeFreeShippingCreate: CreatePayload | null },
-  { input: Record<string, unknown> }
->(`#graphql
+const CreateFreeShippingCode = adminOperation(`#graphql
   mutation CreateFreeShippingCode($input: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -29,13 +22,13 @@ const CreateFreeShippingCode = adminOperation<
   }
 `);
 
-const VariantPrice = adminOperation<{ productVariant: { id: string; price: string } | null }, { id: string }>(`#graphql
+const VariantPrice = adminOperation(`#graphql
   query VariantPrice($id: ID!) {
     productVariant(id: $id) { id price }
   }
 `);
 
-const DiscountByCode = adminOperation<{ codeDiscountNodeByCode: { id: string } | null }, { code: string }>(`#graphql
+const DiscountByCode = adminOperation(`#graphql
   query DiscountByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) { id }
   }
@@ -86,10 +79,11 @@ function value(reward: Reward, amount: number | null) {
  * The discount Shopify should create for a redemption: one code, for that customer only, usable
  * once, between the redemption's dates, combining as the merchant chose.
  */
-export function discountInput(input: CodeToCreate): {
-  mutation: "basic" | "free_shipping";
-  input: Record<string, unknown>;
-} {
+export function discountInput(
+  input: CodeToCreate,
+):
+  | { mutation: "basic"; input: Admin.DiscountCodeBasicInput }
+  | { mutation: "free_shipping"; input: Admin.DiscountCodeFreeShippingInput } {
   const { reward } = input;
   const common = {
     title: `${reward.name} — Tally reward ${input.code}`,

@@ -4,12 +4,7 @@ import { AdminGateway } from "./admin-gateway.server";
 import { adminOperation } from "./operation";
 import { legacyId } from "./order-payloads";
 
-const ProductFactsQuery = adminOperation<
-  {
-    nodes: ({ id: string; tags: string[]; productType: string; collections: { nodes: { id: string }[] } } | null)[];
-  },
-  { ids: string[] }
->(`#graphql
+const ProductFactsQuery = adminOperation(`#graphql
   query ProductFacts($ids: [ID!]!) {
     nodes(ids: $ids) {
       ... on Product {
