@@ -215,7 +215,7 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   );
   let net = netBefore;
   let reversed = false;
-  const reverse = async (key: string, sourceType: string, sourceId: string) => {
+  const reverse = async (key: string, sourceType: "refund" | "cancellation", sourceId: string) => {
     const result = await debit(tx, member, {
       key,
       kind: "reverse",

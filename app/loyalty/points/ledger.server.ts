@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { queueFlowEvent } from "./flow-events.server";
+import type { LedgerKind, LedgerSourceType } from "./ledger-entry";
 import { memberSyncUpsert } from "./member-sync.server";
 
 /**
@@ -77,9 +78,9 @@ export async function entryExists(tx: Tx, shopId: string, idempotencyKey: string
 
 interface EntryCause {
   key: string;
-  kind: string;
+  kind: LedgerKind;
   orderId?: string | null;
-  sourceType?: string | null;
+  sourceType?: LedgerSourceType | null;
   sourceId?: string | null;
   reason?: string | null;
   staffId?: string | null;
@@ -97,11 +98,16 @@ export interface CreditInput extends EntryCause {
 }
 
 /** Credits a shopper earned (Flow's "points earned"): not adjustments, reversals or merges. */
-const EARNING_KINDS = new Set(["earn", "bonus", "action"]);
+const EARNING_KINDS = new Set<LedgerKind>(["earn", "bonus", "action"]);
 const earningReason = (input: CreditInput) => {
   if (input.reason) return input.reason;
   if (input.sourceType === "action") return `Action: ${input.sourceId}`;
-  return { order: "Order", signup: "Account created", birthday: "Birthday" }[input.sourceType ?? ""] ?? input.kind;
+  const reasons: Partial<Record<LedgerSourceType, string>> = {
+    order: "Order",
+    signup: "Account created",
+    birthday: "Birthday",
+  };
+  return (input.sourceType && reasons[input.sourceType]) ?? input.kind;
 };
 
 /** Adds a lot and its entry. False when the key was already written (or nothing to credit). */

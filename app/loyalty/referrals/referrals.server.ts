@@ -10,6 +10,7 @@ import type { Program } from "~/loyalty/program/program";
 import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
 import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./signals";
+import type { ReferralStatus } from "./statuses";
 
 const DAY_MS = 86_400_000;
 
@@ -338,7 +339,7 @@ export async function settleReferrals(
     await inTransaction(db, async (tx) => {
       const referral = await lockReferral(tx, candidate.id);
       if (referral.status !== "qualifying") return;
-      const setStatus = (status: string, signals?: ReferralSignal[]) =>
+      const setStatus = (status: ReferralStatus, signals?: ReferralSignal[]) =>
         tx.referral.update({
           where: { id: referral.id },
           data: { status, ...(signals ? { signals: signals as unknown as Prisma.InputJsonValue } : {}) },
