@@ -10,7 +10,9 @@ import {
   type WeightedLine,
 } from "~/loyalty/points/earning";
 import { minorUnitDigits } from "~/money/currency";
+import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
+import { rows } from "~/db/rows";
 import { NOW_UTC } from "~/db/clock.server";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
@@ -18,6 +20,41 @@ import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
 import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server";
 
 const DAY_MS = 86_400_000;
+
+const json = z.custom<Prisma.JsonValue>();
+
+/** An "Order" row as RETURNING * gives it. */
+const orderRow = z.object({
+  id: z.string(),
+  shopId: z.string(),
+  shopifyOrderId: z.string(),
+  memberId: z.string().nullable(),
+  shopifyCustomerId: z.string().nullable(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  test: z.boolean(),
+  placedAt: z.date().nullable(),
+  paidAt: z.date().nullable(),
+  cancelledAt: z.date().nullable(),
+  currencyCode: z.string().nullable(),
+  lines: json.nullable(),
+  eligibleCents: z.bigint(),
+  pointsEarned: z.bigint(),
+  holdDays: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+}) satisfies z.ZodType<Order>;
+
+const refundsAndNetRow = z.object({
+  refunds: z
+    .array(
+      z.object({ shopifyRefundId: z.string(), lines: json }) satisfies z.ZodType<
+        Pick<OrderRefund, "shopifyRefundId" | "lines">
+      >,
+    )
+    .nullable(),
+  net: z.bigint(),
+});
 
 /**
  * Orders become points exactly once. Each webhook records a fact about the order (paid,
@@ -30,11 +67,14 @@ const DAY_MS = 86_400_000;
 
 /** The order's row, made on first sight, locked for the transaction: one statement (ON CONFLICT DO UPDATE locks the row it finds). */
 async function lockOrder(tx: Tx, shopId: string, shopifyOrderId: string): Promise<Order> {
-  const [order] = await tx.$queryRaw<Order[]>`
+  const [order] = rows(
+    orderRow,
+    await tx.$queryRaw`
     INSERT INTO "Order" (id, "shopId", "shopifyOrderId", "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shopId}, ${shopifyOrderId}, ${NOW_UTC}, ${NOW_UTC})
     ON CONFLICT ("shopId", "shopifyOrderId") DO UPDATE SET "updatedAt" = "Order"."updatedAt"
-    RETURNING *`;
+    RETURNING *`,
+  );
   return order!;
 }
 
@@ -67,13 +107,16 @@ export async function recordPaidOrder(
       { placedAt: paid.placedAt, currencyDigits: minorUnitDigits(paid.currencyCode), lines: paid.lines },
       products,
     );
-    const [paidOrder] = await tx.$queryRaw<Order[]>`
+    const [paidOrder] = rows(
+      orderRow,
+      await tx.$queryRaw`
       UPDATE "Order" SET "paidAt" = ${now}, "placedAt" = ${paid.placedAt}, name = ${paid.name}, email = ${paid.email}, test = ${paid.test}, "currencyCode" = ${paid.currencyCode},
                          "shopifyCustomerId" = ${paid.customerId}, "cancelledAt" = ${order.cancelledAt ?? paid.cancelledAt},
                          lines = ${JSON.stringify(award.lines)}::jsonb, "eligibleCents" = ${award.eligibleCents},
                          "pointsEarned" = ${award.points}, "holdDays" = ${award.holdDays}, "updatedAt" = ${NOW_UTC}
        WHERE id = ${order.id}
-      RETURNING *`;
+      RETURNING *`,
+    );
     order = paidOrder!;
   }
   const settlement = await settleOrder(tx, shop, order, now);
@@ -247,10 +290,13 @@ async function refundsAndNet(
   tx: Tx,
   orderId: string,
 ): Promise<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[]; net: number }> {
-  const [row] = await tx.$queryRaw<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[] | null; net: bigint }[]>`
+  const [row] = rows(
+    refundsAndNetRow,
+    await tx.$queryRaw`
     SELECT (SELECT json_agg(json_build_object('shopifyRefundId', r."shopifyRefundId", 'lines', r.lines) ORDER BY r."createdAt", r."shopifyRefundId")
               FROM "OrderRefund" r WHERE r."orderId" = ${orderId}) AS refunds,
-           (SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::bigint FROM "LedgerEntry" WHERE "orderId" = ${orderId}) AS net`;
+           (SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::bigint FROM "LedgerEntry" WHERE "orderId" = ${orderId}) AS net`,
+  );
   return { refunds: row!.refunds ?? [], net: fromBigInt(row!.net) };
 }
 
