@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db/database.server";
+import { OUTBOX_TOPICS } from "~/db/outbox-topics";
 import { IMPORT_STATUSES } from "~/loyalty/members/import.server";
 import { LEDGER_KINDS } from "~/loyalty/points/ledger-entry";
 import { REFERRAL_SOURCES, REFERRAL_STATUSES } from "~/loyalty/referrals/statuses";
@@ -35,6 +36,7 @@ describe("stored strings with a fixed set of values", () => {
     ["Referral_status_check", REFERRAL_STATUSES],
     ["Referral_source_check", REFERRAL_SOURCES],
     ["MemberImport_status_check", IMPORT_STATUSES],
+    ["OutboxTask_topic_check", OUTBOX_TOPICS],
   ] as const)("%s allows exactly the code's union", async (constraint, values) => {
     expect(await allowedValues(constraint)).toEqual([...values].sort());
   });

@@ -12,6 +12,7 @@ import {
 import { minorUnitDigits } from "~/money/currency";
 import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
+import type { OutboxTopic } from "~/db/outbox-topics";
 import { rows } from "~/db/rows";
 import { NOW_UTC } from "~/db/clock.server";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
@@ -139,7 +140,7 @@ export async function recordPaidOrder(
 }
 
 /** The outbox topic of paid orders waiting for their product facts (app/jobs/score-orders.server.ts). */
-export const SCORE_ORDER_TOPIC = "score_order";
+export const SCORE_ORDER_TOPIC: OutboxTopic = "score_order";
 
 /**
  * A paid order whose earning rules need product facts that Shopify did not give within the

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
+import type { OutboxTopic } from "~/db/outbox-topics";
 import { rows } from "~/db/rows";
 import type { Prisma, Redemption } from "@prisma/client";
 import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
@@ -122,7 +123,7 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
   await tx.outboxTask.create({
     data: {
       shopId: shop.id,
-      topic: "create_discount",
+      topic: "create_discount" satisfies OutboxTopic,
       key: `redemption:${redemption.id}:create`,
       payload: { redemptionId: redemption.id },
       runAt: new Date(input.now.getTime() + INLINE_ATTEMPT_MS),
@@ -165,7 +166,7 @@ export async function grantReward(
   await tx.outboxTask.create({
     data: {
       shopId: shop.id,
-      topic: "create_discount",
+      topic: "create_discount" satisfies OutboxTopic,
       key: `redemption:${redemption.id}:create`,
       payload: { redemptionId: redemption.id },
     },
