@@ -1,13 +1,10 @@
 import type { AdminGateway } from "./admin-gateway.server";
-import { adminOperation, type UserError } from "./operation";
+import { adminOperation } from "./operation";
 
 /** Shopify takes at most 25 metafields in one metafieldsSet. */
 export const METAFIELDS_PER_CALL = 25;
 
-const SetMetafields = adminOperation<
-  { metafieldsSet: { userErrors: UserError[] } | null },
-  { metafields: { ownerId: string; namespace: string; key: string; type: string; value: string }[] }
->(`#graphql
+const SetMetafields = adminOperation(`#graphql
   mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
       userErrors { field message code }
@@ -60,10 +57,7 @@ export async function setMemberMetafields(admin: AdminGateway, members: MemberFa
   }
 }
 
-const AddTags = adminOperation<
-  { tagsAdd: { userErrors: UserError[] } | null },
-  { id: string; tags: string[] }
->(`#graphql
+const AddTags = adminOperation(`#graphql
   mutation AddTierTag($id: ID!, $tags: [String!]!) {
     tagsAdd(id: $id, tags: $tags) {
       userErrors { field message }
@@ -71,10 +65,7 @@ const AddTags = adminOperation<
   }
 `);
 
-const RemoveTags = adminOperation<
-  { tagsRemove: { userErrors: UserError[] } | null },
-  { id: string; tags: string[] }
->(`#graphql
+const RemoveTags = adminOperation(`#graphql
   mutation RemoveTierTags($id: ID!, $tags: [String!]!) {
     tagsRemove(id: $id, tags: $tags) {
       userErrors { field message }

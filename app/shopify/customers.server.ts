@@ -1,20 +1,9 @@
 import type { AdminGateway } from "./admin-gateway.server";
 import { legacyId } from "./order-payloads";
+import type * as Admin from "./admin-operations.generated";
 import { adminOperation } from "./operation";
 
-type PageInfo = { hasNextPage: boolean; endCursor: string | null };
-
-interface CustomerNode {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  defaultEmailAddress: { emailAddress: string | null } | null;
-}
-
-const CustomersByEmailQuery = adminOperation<
-  { customers: { pageInfo: PageInfo; nodes: CustomerNode[] } },
-  { query: string; after: string | null }
->(`#graphql
+const CustomersByEmailQuery = adminOperation(`#graphql
   query CustomersByEmail($query: String!, $after: String) {
     customers(first: 50, after: $after, query: $query) {
       pageInfo { hasNextPage endCursor }
@@ -54,10 +43,7 @@ export async function findCustomersByEmail(
       .join(" OR ");
     let after: string | null = null;
     do {
-      const { customers }: { customers: { pageInfo: PageInfo; nodes: CustomerNode[] } } = await admin.request(
-        CustomersByEmailQuery,
-        { query, after },
-      );
+      const { customers }: Admin.CustomersByEmailQuery = await admin.request(CustomersByEmailQuery, { query, after });
       for (const node of customers.nodes) {
         const email = node.defaultEmailAddress?.emailAddress?.toLowerCase();
         if (email && wanted.has(email) && !found.has(email)) {

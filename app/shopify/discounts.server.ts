@@ -1,13 +1,9 @@
 import type { AdminGateway } from "./admin-gateway.server";
 import { AdminUserError } from "./errors";
-import { adminOperation, type UserError } from "./operation";
+import type * as Admin from "./admin-operations.generated";
+import { adminOperation } from "./operation";
 
-type CreatePayload = { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
-
-const CreateBasicCode = adminOperation<
-  { discountCodeBasicCreate: CreatePayload | null },
-  { input: Record<string, unknown> }
->(`#graphql
+const CreateBasicCode = adminOperation(`#graphql
   mutation CreateBasicCode($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -16,10 +12,7 @@ const CreateBasicCode = adminOperation<
   }
 `);
 
-const CreateFreeShippingCode = adminOperation<
-  { discountCodeFreeShippingCreate: CreatePayload | null },
-  { input: Record<string, unknown> }
->(`#graphql
+const CreateFreeShippingCode = adminOperation(`#graphql
   mutation CreateFreeShippingCode($input: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -28,13 +21,13 @@ const CreateFreeShippingCode = adminOperation<
   }
 `);
 
-const VariantPrice = adminOperation<{ productVariant: { id: string; price: string } | null }, { id: string }>(`#graphql
+const VariantPrice = adminOperation(`#graphql
   query VariantPrice($id: ID!) {
     productVariant(id: $id) { id price }
   }
 `);
 
-const DiscountByCode = adminOperation<{ codeDiscountNodeByCode: { id: string } | null }, { code: string }>(`#graphql
+const DiscountByCode = adminOperation(`#graphql
   query DiscountByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) { id }
   }
@@ -100,10 +93,9 @@ export function discountAmount(
 export function discountInput(
   code: CodeToCreate,
   variantPrice: number | null = null,
-): {
-  mutation: "basic" | "free_shipping";
-  input: Record<string, unknown>;
-} {
+):
+  | { mutation: "basic"; input: Admin.DiscountCodeBasicInput }
+  | { mutation: "free_shipping"; input: Admin.DiscountCodeFreeShippingInput } {
   const common = {
     title: code.title,
     code: code.code,

@@ -1,10 +1,7 @@
 import type { AdminGateway } from "./admin-gateway.server";
-import { adminOperation, type UserError } from "./operation";
+import { adminOperation } from "./operation";
 
-const FlowTriggerReceive = adminOperation<
-  { flowTriggerReceive: { userErrors: UserError[] } | null },
-  { handle: string; payload: Record<string, unknown> }
->(`#graphql
+const FlowTriggerReceive = adminOperation(`#graphql
   mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
     flowTriggerReceive(handle: $handle, payload: $payload) {
       userErrors { field message }

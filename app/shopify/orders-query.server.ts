@@ -1,47 +1,18 @@
 import type { LineAmounts, RefundLine, Refund, ShopifyPaidOrder } from "./order-payloads";
 import type { AdminGateway } from "./admin-gateway.server";
 import { legacyId } from "./order-payloads";
+import type * as Admin from "./admin-operations.generated";
 import { adminOperation } from "./operation";
 
-type Money = { shopMoney: { amount: string } };
-type PageInfo = { hasNextPage: boolean; endCursor: string | null };
-
-export interface OrderLineNode {
-  id: string;
-  quantity: number;
-  isGiftCard: boolean;
-  product: { id: string } | null;
-  originalUnitPriceSet: Money;
-  discountAllocations: { allocatedAmountSet: Money }[];
-  taxLines: { priceSet: Money }[];
-}
-
-export interface OrderNode {
-  id: string;
-  name: string;
-  test: boolean;
-  email: string | null;
-  createdAt: string;
-  processedAt: string;
-  cancelledAt: string | null;
-  taxesIncluded: boolean;
-  currencyCode: string;
-  displayFinancialStatus: string | null;
-  discountCodes: string[];
-  customAttributes: { key: string; value: string | null }[];
-  customer: { id: string; defaultEmailAddress: { emailAddress: string | null } | null } | null;
-  lineItems: { pageInfo: PageInfo; nodes: OrderLineNode[] };
-  refunds: { id: string; createdAt: string }[];
-}
+/** An order as OrderForPoints reads it; its line items are paged. */
+export type OrderNode = NonNullable<Admin.OrderForPointsQuery["order"]>;
+export type OrderLineNode = OrderNode["lineItems"]["nodes"][number];
 
 // Shopify refuses a query whose calculated cost exceeds 1000, so an order's lines and refunds
 // cannot ride along a page of orders: a page lists ids, then each order and each refund is read
 // on its own, its line items paged.
 
-const OrdersUpdatedSinceQuery = adminOperation<
-  { orders: { pageInfo: PageInfo; nodes: { id: string }[] } },
-  { after: string | null; query: string }
->(`#graphql
+const OrdersUpdatedSinceQuery = adminOperation(`#graphql
   query OrdersUpdatedSince($after: String, $query: String!) {
     orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {
       pageInfo { hasNextPage endCursor }
@@ -50,10 +21,7 @@ const OrdersUpdatedSinceQuery = adminOperation<
   }
 `);
 
-const OrderForPointsQuery = adminOperation<
-  { order: OrderNode | null },
-  { id: string; linesAfter: string | null }
->(`#graphql
+const OrderForPointsQuery = adminOperation(`#graphql
   query OrderForPoints($id: ID!, $linesAfter: String) {
     order(id: $id) {
       id
@@ -86,15 +54,7 @@ const OrderForPointsQuery = adminOperation<
   }
 `);
 
-const RefundLinesQuery = adminOperation<
-  {
-    refund: {
-      id: string;
-      refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] };
-    } | null;
-  },
-  { id: string; after: string | null }
->(`#graphql
+const RefundLinesQuery = adminOperation(`#graphql
   query RefundLines($id: ID!, $after: String) {
     refund(id: $id) {
       id
@@ -162,7 +122,7 @@ async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrd
   let node: OrderNode | null = null;
   const lines: OrderLineNode[] = [];
   do {
-    const { order }: { order: OrderNode | null } = await admin.request(OrderForPointsQuery, { id, linesAfter });
+    const { order }: Admin.OrderForPointsQuery = await admin.request(OrderForPointsQuery, { id, linesAfter });
     if (!order) return null;
     node = order;
     lines.push(...order.lineItems.nodes);
@@ -173,13 +133,7 @@ async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrd
     const refundLines: RefundLine[] = [];
     let after: string | null = null;
     do {
-      const {
-        refund,
-      }: {
-        refund: {
-          refundLineItems: { pageInfo: PageInfo; nodes: { lineItem: { id: string }; subtotalSet: Money }[] };
-        } | null;
-      } = await admin.request(RefundLinesQuery, { id: refundId, after });
+      const { refund }: Admin.RefundLinesQuery = await admin.request(RefundLinesQuery, { id: refundId, after });
       if (!refund) break;
       refundLines.push(
         ...refund.refundLineItems.nodes.map((line) => ({
@@ -198,13 +152,10 @@ async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrd
 export async function* ordersUpdatedSince(admin: AdminGateway, since: Date): AsyncGenerator<ReconciledOrder> {
   let after: string | null = null;
   do {
-    const { orders }: { orders: { pageInfo: PageInfo; nodes: { id: string }[] } } = await admin.request(
-      OrdersUpdatedSinceQuery,
-      {
-        after,
-        query: `updated_at:>='${since.toISOString()}'`,
-      },
-    );
+    const { orders }: Admin.OrdersUpdatedSinceQuery = await admin.request(OrdersUpdatedSinceQuery, {
+      after,
+      query: `updated_at:>='${since.toISOString()}'`,
+    });
     for (const { id } of orders.nodes) {
       const order = await readOrder(admin, id);
       if (order) yield order;

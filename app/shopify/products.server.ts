@@ -10,12 +10,7 @@ export interface ProductFacts {
   productType: string | null;
 }
 
-const ProductFactsQuery = adminOperation<
-  {
-    nodes: ({ id: string; tags: string[]; productType: string; collections: { nodes: { id: string }[] } } | null)[];
-  },
-  { ids: string[] }
->(`#graphql
+const ProductFactsQuery = adminOperation(`#graphql
   query ProductFacts($ids: [ID!]!) {
     nodes(ids: $ids) {
       ... on Product {

@@ -1,16 +1,12 @@
 import type { PrismaClient } from "@prisma/client";
 import { AdminGateway, type AdminGatewayOptions } from "./admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "./errors";
+import type * as Admin from "./admin-operations.generated";
 import { adminOperation } from "./operation";
 
-type Transactions = {
-  transactions: { paymentDetails: { bin?: string | null; number?: string | null; company?: string | null } | null }[];
-};
+type Transactions = NonNullable<Admin.ReferralCardsQuery["order"]>;
 
-const ReferralCards = adminOperation<
-  { order: Transactions | null; customer: { orders: { nodes: Transactions[] } } | null },
-  { order: string; referrer: string }
->(`#graphql
+const ReferralCards = adminOperation(`#graphql
   query ReferralCards($order: ID!, $referrer: ID!) {
     order(id: $order) {
       transactions(first: 10) { paymentDetails { ... on CardPaymentDetails { bin number company } } }

@@ -1,15 +1,13 @@
 import type { AdminGateway } from "./admin-gateway.server";
 import { discountAmount, discountItems, type CombinesWith, type DiscountValue } from "./discounts.server";
 import { AdminUserError } from "./errors";
-import { adminOperation, type UserError } from "./operation";
+import type * as Admin from "./admin-operations.generated";
+import { adminOperation } from "./operation";
 
 /** The segment friends' offers are limited to: customers who have not ordered yet. */
 export const NEW_CUSTOMER_SEGMENT = { name: "Tally — customers with no orders yet", query: "number_of_orders = 0" };
 
-const CreateSegment = adminOperation<
-  { segmentCreate: { segment: { id: string } | null; userErrors: UserError[] } | null },
-  { name: string; query: string }
->(`#graphql
+const CreateSegment = adminOperation(`#graphql
   mutation CreateSegment($name: String!, $query: String!) {
     segmentCreate(name: $name, query: $query) {
       segment { id }
@@ -18,12 +16,7 @@ const CreateSegment = adminOperation<
   }
 `);
 
-type SegmentPage = {
-  nodes: { id: string; name: string }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-};
-
-const Segments = adminOperation<{ segments: SegmentPage }, { after: string | null }>(`#graphql
+const Segments = adminOperation(`#graphql
   query Segments($after: String) {
     segments(first: 100, after: $after) {
       nodes { id name }
@@ -32,12 +25,7 @@ const Segments = adminOperation<{ segments: SegmentPage }, { after: string | nul
   }
 `);
 
-type CreatePayload = { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
-
-const CreateRefereeCode = adminOperation<
-  { discountCodeBasicCreate: CreatePayload | null },
-  { input: Record<string, unknown> }
->(`#graphql
+const CreateRefereeCode = adminOperation(`#graphql
   mutation CreateRefereeCode($input: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -46,10 +34,7 @@ const CreateRefereeCode = adminOperation<
   }
 `);
 
-const CreateRefereeShippingCode = adminOperation<
-  { discountCodeFreeShippingCreate: CreatePayload | null },
-  { input: Record<string, unknown> }
->(`#graphql
+const CreateRefereeShippingCode = adminOperation(`#graphql
   mutation CreateRefereeShippingCode($input: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
       codeDiscountNode { id }
@@ -58,10 +43,7 @@ const CreateRefereeShippingCode = adminOperation<
   }
 `);
 
-const DeleteCode = adminOperation<
-  { discountCodeDelete: { deletedCodeDiscountId: string | null; userErrors: UserError[] } | null },
-  { id: string }
->(`#graphql
+const DeleteCode = adminOperation(`#graphql
   mutation DeleteCode($id: ID!) {
     discountCodeDelete(id: $id) {
       deletedCodeDiscountId
@@ -70,7 +52,7 @@ const DeleteCode = adminOperation<
   }
 `);
 
-const RefereeCodeByCode = adminOperation<{ codeDiscountNodeByCode: { id: string } | null }, { code: string }>(`#graphql
+const RefereeCodeByCode = adminOperation(`#graphql
   query RefereeCodeByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) { id }
   }
@@ -85,7 +67,7 @@ export async function ensureNewCustomerSegment(admin: AdminGateway): Promise<str
     if (!(error instanceof AdminUserError && error.userErrors.some((e) => /taken/i.test(e.message)))) throw error;
     let after: string | null = null;
     do {
-      const { segments }: { segments: SegmentPage } = await admin.request(Segments, { after });
+      const { segments }: Admin.SegmentsQuery = await admin.request(Segments, { after });
       const existing = segments.nodes.find((segment) => segment.name === NEW_CUSTOMER_SEGMENT.name);
       if (existing) return existing.id;
       after = segments.pageInfo.hasNextPage ? segments.pageInfo.endCursor : null;

@@ -1,17 +1,11 @@
 import type { AdminGateway } from "./admin-gateway.server";
+import type * as Admin from "./admin-operations.generated";
 import { adminOperation } from "./operation";
 
-export interface ShopDetails {
-  /** The shop's GID, e.g. gid://shopify/Shop/42. */
-  id: string;
-  name: string;
-  email: string;
-  currencyCode: string;
-  ianaTimezone: string;
-  myshopifyDomain: string;
-}
+/** `id` is the shop's GID, e.g. gid://shopify/Shop/42. */
+export type ShopDetails = Admin.ShopDetailsQuery["shop"];
 
-const ShopDetailsQuery = adminOperation<{ shop: ShopDetails }>(`#graphql
+const ShopDetailsQuery = adminOperation(`#graphql
   query ShopDetails {
     shop {
       id

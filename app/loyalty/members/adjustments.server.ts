@@ -50,7 +50,7 @@ export async function adjustPoints(
     staffId: input.staffId,
     sourceType: "staff",
     sourceId: input.staffId,
-  };
+  } as const;
   if (input.points > 0) {
     await credit(tx, member, {
       ...cause,

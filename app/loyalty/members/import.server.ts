@@ -38,7 +38,9 @@ const IMPORTED_TIER_HELD_MS = 365 * 86_400_000;
 /** Per job pass: the 10-second jobs run one after the other, so a large file yields to them. */
 const DEFAULT_PASS_BUDGET_MS = 5_000;
 
-export type ImportStatus = "previewed" | "queued" | "running" | "done" | "failed";
+/** The database checks these too (test/stored-values.test.ts keeps the two equal). */
+export const IMPORT_STATUSES = ["previewed", "queued", "running", "done", "failed"] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export interface ImportProgress {
   id: string;

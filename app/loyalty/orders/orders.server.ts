@@ -4,7 +4,10 @@ import type { ProductFacts } from "~/shopify/products.server";
 import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "~/loyalty/referrals/referrals.server";
 import { pointsForOrder, pointsOrderKeeps, withMultiplier, type WeightedLine } from "~/loyalty/points/earning";
 import { minorUnitDigits } from "~/money/currency";
+import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
+import type { OutboxTopic } from "~/db/outbox-topics";
+import { rows } from "~/db/rows";
 import { NOW_UTC } from "~/db/clock.server";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
@@ -13,6 +16,41 @@ import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server
 import type { PaidOrder } from "./paid-order";
 
 const DAY_MS = 86_400_000;
+
+const json = z.custom<Prisma.JsonValue>();
+
+/** An "Order" row as RETURNING * gives it. */
+const orderRow = z.object({
+  id: z.string(),
+  shopId: z.string(),
+  shopifyOrderId: z.string(),
+  memberId: z.string().nullable(),
+  shopifyCustomerId: z.string().nullable(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  test: z.boolean(),
+  placedAt: z.date().nullable(),
+  paidAt: z.date().nullable(),
+  cancelledAt: z.date().nullable(),
+  currencyCode: z.string().nullable(),
+  lines: json.nullable(),
+  eligibleCents: z.bigint(),
+  pointsEarned: z.bigint(),
+  holdDays: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+}) satisfies z.ZodType<Order>;
+
+const refundsAndNetRow = z.object({
+  refunds: z
+    .array(
+      z.object({ shopifyRefundId: z.string(), lines: json }) satisfies z.ZodType<
+        Pick<OrderRefund, "shopifyRefundId" | "lines">
+      >,
+    )
+    .nullable(),
+  net: z.bigint(),
+});
 
 /**
  * Orders become points exactly once. Each webhook records a fact about the order (paid,
@@ -25,11 +63,14 @@ const DAY_MS = 86_400_000;
 
 /** The order's row, made on first sight, locked for the transaction: one statement (ON CONFLICT DO UPDATE locks the row it finds). */
 async function lockOrder(tx: Tx, shopId: string, shopifyOrderId: string): Promise<Order> {
-  const [order] = await tx.$queryRaw<Order[]>`
+  const [order] = rows(
+    orderRow,
+    await tx.$queryRaw`
     INSERT INTO "Order" (id, "shopId", "shopifyOrderId", "createdAt", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shopId}, ${shopifyOrderId}, ${NOW_UTC}, ${NOW_UTC})
     ON CONFLICT ("shopId", "shopifyOrderId") DO UPDATE SET "updatedAt" = "Order"."updatedAt"
-    RETURNING *`;
+    RETURNING *`,
+  );
   return order!;
 }
 
@@ -62,13 +103,16 @@ export async function recordPaidOrder(
       { placedAt: paid.placedAt, currencyDigits: minorUnitDigits(paid.currencyCode), lines: paid.lines },
       products,
     );
-    const [paidOrder] = await tx.$queryRaw<Order[]>`
+    const [paidOrder] = rows(
+      orderRow,
+      await tx.$queryRaw`
       UPDATE "Order" SET "paidAt" = ${now}, "placedAt" = ${paid.placedAt}, name = ${paid.name}, email = ${paid.email}, test = ${paid.test}, "currencyCode" = ${paid.currencyCode},
                          "shopifyCustomerId" = ${paid.customerId}, "cancelledAt" = ${order.cancelledAt ?? paid.cancelledAt},
                          lines = ${JSON.stringify(award.lines)}::jsonb, "eligibleCents" = ${award.eligibleCents},
                          "pointsEarned" = ${award.points}, "holdDays" = ${award.holdDays}, "updatedAt" = ${NOW_UTC}
        WHERE id = ${order.id}
-      RETURNING *`;
+      RETURNING *`,
+    );
     order = paidOrder!;
   }
   const settlement = await settleOrder(tx, shop, order, now);
@@ -91,7 +135,7 @@ export async function recordPaidOrder(
 }
 
 /** The outbox topic of paid orders waiting for their product facts (app/jobs/score-orders.server.ts). */
-export const SCORE_ORDER_TOPIC = "score_order";
+export const SCORE_ORDER_TOPIC: OutboxTopic = "score_order";
 
 /**
  * A paid order whose earning rules need product facts that Shopify did not give within the
@@ -210,7 +254,7 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   );
   let net = netBefore;
   let reversed = false;
-  const reverse = async (key: string, sourceType: string, sourceId: string) => {
+  const reverse = async (key: string, sourceType: "refund" | "cancellation", sourceId: string) => {
     const result = await debit(tx, member, {
       key,
       kind: "reverse",
@@ -242,10 +286,13 @@ async function refundsAndNet(
   tx: Tx,
   orderId: string,
 ): Promise<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[]; net: number }> {
-  const [row] = await tx.$queryRaw<{ refunds: Pick<OrderRefund, "shopifyRefundId" | "lines">[] | null; net: bigint }[]>`
+  const [row] = rows(
+    refundsAndNetRow,
+    await tx.$queryRaw`
     SELECT (SELECT json_agg(json_build_object('shopifyRefundId', r."shopifyRefundId", 'lines', r.lines) ORDER BY r."createdAt", r."shopifyRefundId")
               FROM "OrderRefund" r WHERE r."orderId" = ${orderId}) AS refunds,
-           (SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::bigint FROM "LedgerEntry" WHERE "orderId" = ${orderId}) AS net`;
+           (SELECT COALESCE(SUM(delta + "pendingDelta"), 0)::bigint FROM "LedgerEntry" WHERE "orderId" = ${orderId}) AS net`,
+  );
   return { refunds: row!.refunds ?? [], net: fromBigInt(row!.net) };
 }
 

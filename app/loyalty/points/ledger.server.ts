@@ -1,7 +1,10 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
+import { rows } from "~/db/rows";
 import { NOW_UTC } from "~/db/clock.server";
 import { queueFlowEvent } from "./flow-events.server";
+import type { LedgerKind, LedgerSourceType } from "./ledger-entry";
 import { memberSyncUpsert } from "./member-sync.server";
 
 /**
@@ -25,25 +28,38 @@ export interface LockedMember {
   tierHeldUntil: Date | null;
 }
 
-type MemberRow = Omit<LockedMember, "balance" | "pending"> & { balance: bigint; pending: bigint };
-const lockedMember = (row: MemberRow): LockedMember => ({
+const memberRow = z.object({
+  id: z.string(),
+  shopId: z.string(),
+  balance: z.bigint(),
+  pending: z.bigint(),
+  tierId: z.string().nullable(),
+  tierHeldUntil: z.date().nullable(),
+});
+const lockedMember = (row: z.output<typeof memberRow>): LockedMember => ({
   ...row,
   balance: fromBigInt(row.balance),
   pending: fromBigInt(row.pending),
 });
 
 export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember> {
-  const [member] = await tx.$queryRaw<MemberRow[]>`
-    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ${memberId} FOR UPDATE`;
+  const [member] = rows(
+    memberRow,
+    await tx.$queryRaw`
+    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ${memberId} FOR UPDATE`,
+  );
   if (!member) throw new Error(`member ${memberId} not found`);
   return lockedMember(member);
 }
 
 /** Several members locked at once, in id order (as single locks are taken), for batch work. */
 export async function lockMembers(tx: Tx, memberIds: string[]): Promise<LockedMember[]> {
-  const rows = await tx.$queryRaw<MemberRow[]>`
-    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`;
-  return rows.map(lockedMember);
+  const members = rows(
+    memberRow,
+    await tx.$queryRaw`
+    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`,
+  );
+  return members.map(lockedMember);
 }
 
 /** The member for a Shopify customer, created on first sight, locked for the transaction. */
@@ -54,10 +70,11 @@ export async function lockMemberForCustomer(
   profile: { email?: string | null } = {},
 ): Promise<LockedMember> {
   const locked = async () =>
-    (
-      await tx.$queryRaw<MemberRow[]>`
+    rows(
+      memberRow,
+      await tx.$queryRaw`
     SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member"
-     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`
+     WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`,
     ).map(lockedMember);
   const [known] = await locked();
   if (known) return known;
@@ -77,9 +94,9 @@ export async function entryExists(tx: Tx, shopId: string, idempotencyKey: string
 
 interface EntryCause {
   key: string;
-  kind: string;
+  kind: LedgerKind;
   orderId?: string | null;
-  sourceType?: string | null;
+  sourceType?: LedgerSourceType | null;
   sourceId?: string | null;
   reason?: string | null;
   staffId?: string | null;
@@ -97,11 +114,16 @@ export interface CreditInput extends EntryCause {
 }
 
 /** Credits a shopper earned (Flow's "points earned"): not adjustments, reversals or merges. */
-const EARNING_KINDS = new Set(["earn", "bonus", "action"]);
+const EARNING_KINDS = new Set<LedgerKind>(["earn", "bonus", "action"]);
 const earningReason = (input: CreditInput) => {
   if (input.reason) return input.reason;
   if (input.sourceType === "action") return `Action: ${input.sourceId}`;
-  return { order: "Order", signup: "Account created", birthday: "Birthday" }[input.sourceType ?? ""] ?? input.kind;
+  const reasons: Partial<Record<LedgerSourceType, string>> = {
+    order: "Order",
+    signup: "Account created",
+    birthday: "Birthday",
+  };
+  return (input.sourceType && reasons[input.sourceType]) ?? input.kind;
 };
 
 /** Adds a lot and its entry. False when the key was already written (or nothing to credit). */
@@ -151,6 +173,8 @@ export interface DebitResult {
   shortfall: number;
 }
 
+const lotRow = z.object({ id: z.string(), orderId: z.string().nullable(), remaining: z.bigint(), held: z.boolean() });
+
 /**
  * Takes points from the lots that expire soonest (oldest first when they do not expire).
  * Null when the key was already written.
@@ -158,11 +182,12 @@ export interface DebitResult {
 export async function debit(tx: Tx, member: LockedMember, input: DebitInput): Promise<DebitResult | null> {
   if (input.points <= 0) return { debited: 0, shortfall: 0 };
   if (await entryExists(tx, member.shopId, input.key)) return null;
-  const lots = (
-    await tx.$queryRaw<{ id: string; orderId: string | null; remaining: bigint; held: boolean }[]>`
+  const lots = rows(
+    lotRow,
+    await tx.$queryRaw`
       SELECT id, "orderId", remaining, held FROM "PointLot"
        WHERE "memberId" = ${member.id} AND remaining > 0 ${input.includePending ? Prisma.empty : Prisma.sql`AND NOT held`}
-       ORDER BY "expiresAt" ASC NULLS LAST, "availableAt" ASC, "createdAt" ASC`
+       ORDER BY "expiresAt" ASC NULLS LAST, "availableAt" ASC, "createdAt" ASC`,
   ).map((lot) => ({ ...lot, remaining: fromBigInt(lot.remaining) }));
   const ordered = [
     ...lots.filter((lot) => input.fromOrderId && lot.orderId === input.fromOrderId),
@@ -254,13 +279,24 @@ export interface LedgerDiscrepancy {
   lotsPending: number;
 }
 
+const discrepancyRow = z.object({
+  memberId: z.string(),
+  balance: z.bigint(),
+  pending: z.bigint(),
+  ledgerBalance: z.bigint(),
+  ledgerPending: z.bigint(),
+  lotsAvailable: z.bigint(),
+  lotsPending: z.bigint(),
+});
+
 /**
  * The reconciliation check: for every member of the shop, the cached balance and pending equal
  * the sums of the ledger, and equal what the open lots hold. Returns the members where not.
  */
 export async function ledgerDiscrepancies(db: PrismaClient | Tx, shopId: string): Promise<LedgerDiscrepancy[]> {
-  type Row = { [K in keyof LedgerDiscrepancy]: K extends "memberId" ? string : bigint };
-  const rows = await db.$queryRaw<Row[]>`
+  const sums = rows(
+    discrepancyRow,
+    await db.$queryRaw`
     SELECT m.id AS "memberId", m.balance, m.pending,
            COALESCE(e.balance, 0)::bigint AS "ledgerBalance", COALESCE(e.pending, 0)::bigint AS "ledgerPending",
            COALESCE(l.available, 0)::bigint AS "lotsAvailable", COALESCE(l.pending, 0)::bigint AS "lotsPending"
@@ -270,8 +306,9 @@ export async function ledgerDiscrepancies(db: PrismaClient | Tx, shopId: string)
       LEFT JOIN (SELECT "memberId", SUM(remaining) FILTER (WHERE NOT held) AS available,
                         SUM(remaining) FILTER (WHERE held) AS pending
                    FROM "PointLot" WHERE "shopId" = ${shopId} GROUP BY "memberId") l ON l."memberId" = m.id
-     WHERE m."shopId" = ${shopId}`;
-  return rows
+     WHERE m."shopId" = ${shopId}`,
+  );
+  return sums
     .filter(
       (row) =>
         row.balance !== row.ledgerBalance ||

@@ -1,23 +1,44 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { rows } from "~/db/rows";
 import { ensureShop, offlineSessionId } from "~/shopify/shops.server";
 import { LAST_VALID_COLUMNS, loadedShop, loadShop, type LoadedShop, type StoredShopProgram } from "./program.server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
+
+const storedShopProgram = z.object({
+  id: z.string(),
+  domain: z.string(),
+  programRevision: z.number().int(),
+  program: z.string().nullable(),
+  lastValidProgram: z.string().nullable(),
+  lastValidRevision: z.number().int().nullable(),
+}) satisfies z.ZodType<StoredShopProgram>;
+
+/** The session's row joined to its shop's: the shop's columns are null when there is no shop yet. */
+const installedShopRow = storedShopProgram.extend({
+  id: z.string().nullable(),
+  domain: z.string().nullable(),
+  programRevision: z.number().int().nullable(),
+  scope: z.string().nullable(),
+  installed: z.boolean().nullable(),
+});
 
 /**
  * The installed shop with its program, or null: one query on every webhook and storefront
  * request (the session and the shop read together).
  */
 export async function findInstalledShop(db: Db, shopDomain: string): Promise<LoadedShop | null> {
-  const [row] = await db.$queryRaw<
-    (Omit<StoredShopProgram, "id"> & { id: string | null; scope: string | null; installed: boolean | null })[]
-  >`
+  const [row] = rows(
+    installedShopRow,
+    await db.$queryRaw`
     SELECT session.scope, shop.id, shop.domain, shop."programRevision", shop.program::text AS program, ${LAST_VALID_COLUMNS},
            shop.status = 'installed' AS installed
       FROM "Session" session LEFT JOIN "Shop" shop ON shop.domain = ${shopDomain}
-     WHERE session.id = ${offlineSessionId(shopDomain)}`;
+     WHERE session.id = ${offlineSessionId(shopDomain)}`,
+  );
   if (!row) return null;
-  if (row.id && row.installed) return loadedShop({ ...row, id: row.id });
+  if (row.id && row.installed) return loadedShop(storedShopProgram.parse(row));
   const shop = await ensureShop(db, shopDomain, row.scope);
   return loadShop(db, shop.id);
 }

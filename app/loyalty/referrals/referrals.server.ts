@@ -12,6 +12,7 @@ import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "~/loy
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
 import type { CardCheck } from "~/shopify/referral-cards.server";
 import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./signals";
+import type { ReferralStatus } from "./statuses";
 
 const DAY_MS = 86_400_000;
 
@@ -330,7 +331,7 @@ export async function settleReferrals(
     await inTransaction(db, async (tx) => {
       const referral = await lockReferral(tx, candidate.id);
       if (referral.status !== "qualifying") return;
-      const setStatus = (status: string, signals?: ReferralSignal[]) =>
+      const setStatus = (status: ReferralStatus, signals?: ReferralSignal[]) =>
         tx.referral.update({
           where: { id: referral.id },
           data: { status, ...(signals ? { signals: signals as unknown as Prisma.InputJsonValue } : {}) },

@@ -3,6 +3,7 @@ import { totalInUnits } from "~/money/money";
 import { z } from "zod";
 import type { DashboardRange } from "./dashboard.server";
 import type { ReferralSignal } from "~/loyalty/referrals/signals";
+import { REFERRAL_STATUSES, type ReferralStatus } from "~/loyalty/referrals/statuses";
 
 /**
  * What the admin reads about referrals: the list (newest first, keyset-paginated on
@@ -10,17 +11,8 @@ import type { ReferralSignal } from "~/loyalty/referrals/signals";
  * Every query is scoped by the shop's id. The decisions themselves live in referrals.server.ts.
  */
 
-export const REFERRAL_STATUSES = [
-  "awaiting_order",
-  "qualifying",
-  "held",
-  "capped",
-  "void",
-  "rejected",
-  "rewarded",
-  "reversed",
-] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+// The route reads the statuses from here with the list they filter.
+export { REFERRAL_STATUSES, type ReferralStatus };
 
 /** The list's filters, each a group of statuses the merchant thinks of as one. */
 export const REFERRAL_FILTERS = {

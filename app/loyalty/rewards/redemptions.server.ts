@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
+import type { OutboxTopic } from "~/db/outbox-topics";
+import { rows } from "~/db/rows";
 import type { Prisma, Redemption } from "@prisma/client";
 import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
@@ -120,7 +123,7 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
   await tx.outboxTask.create({
     data: {
       shopId: shop.id,
-      topic: "create_discount",
+      topic: "create_discount" satisfies OutboxTopic,
       key: `redemption:${redemption.id}:create`,
       payload: { redemptionId: redemption.id },
       runAt: new Date(input.now.getTime() + INLINE_ATTEMPT_MS),
@@ -163,7 +166,7 @@ export async function grantReward(
   await tx.outboxTask.create({
     data: {
       shopId: shop.id,
-      topic: "create_discount",
+      topic: "create_discount" satisfies OutboxTopic,
       key: `redemption:${redemption.id}:create`,
       payload: { redemptionId: redemption.id },
     },
@@ -242,8 +245,11 @@ export const UNUSED_CODE_GRACE_MS = DAY_MS;
 /** Codes past their end date, never used: expired, and their points back if the program says so. */
 export async function expireUnusedCode(tx: Tx, shop: LoadedShop, redemptionId: string, now: Date) {
   const cutoff = new Date(now.getTime() - UNUSED_CODE_GRACE_MS);
-  const [row] = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Redemption" WHERE id = ${redemptionId} AND status = 'active' AND "endsAt" <= ${cutoff} FOR UPDATE`;
+  const [row] = rows(
+    z.object({ id: z.string() }),
+    await tx.$queryRaw`
+    SELECT id FROM "Redemption" WHERE id = ${redemptionId} AND status = 'active' AND "endsAt" <= ${cutoff} FOR UPDATE`,
+  );
   if (!row) return false;
   const redemption = await tx.redemption.update({ where: { id: redemptionId }, data: { status: "expired" } });
   if (shop.program.redemptions.refundUnusedCodes) {

@@ -1,0 +1,36 @@
+/**
+ * What a ledger entry can say, one list each, shared by the code and its SQL. `kind` is also
+ * a CHECK constraint in the database (test/stored-values.test.ts keeps the two equal): a new
+ * kind is a new migration that widens it.
+ */
+export const LEDGER_KINDS = [
+  "earn",
+  "bonus",
+  "action",
+  "adjust",
+  "import",
+  "release",
+  "expire",
+  "redeem",
+  "reverse",
+  "merge_in",
+  "merge_out",
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** What caused an entry (with `sourceId`, which one); null for entries the ledger makes itself. */
+export const LEDGER_SOURCE_TYPES = [
+  "order",
+  "refund",
+  "cancellation",
+  "redemption",
+  "signup",
+  "birthday",
+  "referral",
+  "tier",
+  "action",
+  "staff",
+  "merge",
+  "import",
+] as const;
+export type LedgerSourceType = (typeof LEDGER_SOURCE_TYPES)[number];

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "~/db/database.server";
+import { OUTBOX_TOPICS } from "~/db/outbox-topics";
+import { IMPORT_STATUSES } from "~/loyalty/members/import.server";
+import { LEDGER_KINDS } from "~/loyalty/points/ledger-entry";
+import { REFERRAL_SOURCES, REFERRAL_STATUSES } from "~/loyalty/referrals/statuses";
+import { freshDatabase, type FreshDatabase } from "./support/database";
+
+/** The unions the code writes are the values the database's CHECK constraints allow: one list, twice. */
+
+let fresh: FreshDatabase;
+let database: Database;
+
+beforeAll(async () => {
+  fresh = await freshDatabase();
+  database = openDatabase({ databaseUrl: fresh.env.DATABASE_URL, pgliteDir: fresh.env.PGLITE_DATA_DIR });
+  await database.ready;
+}, 120_000);
+
+afterAll(async () => {
+  await database?.close();
+  await fresh?.drop();
+});
+
+/** The quoted values of a `column IN (…)` CHECK constraint, as the database holds it. */
+async function allowedValues(constraint: string): Promise<string[]> {
+  const [row] = await database.prisma.$queryRaw<{ definition: string }[]>`
+    SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conname = ${constraint}`;
+  if (!row) throw new Error(`no constraint ${constraint}`);
+  return [...row.definition.matchAll(/'([^']*)'/g)].map((match) => match[1]!).sort();
+}
+
+describe("stored strings with a fixed set of values", () => {
+  it.each([
+    ["LedgerEntry_kind_check", LEDGER_KINDS],
+    ["Referral_status_check", REFERRAL_STATUSES],
+    ["Referral_source_check", REFERRAL_SOURCES],
+    ["MemberImport_status_check", IMPORT_STATUSES],
+    ["OutboxTask_topic_check", OUTBOX_TOPICS],
+  ] as const)("%s allows exactly the code's union", async (constraint, values) => {
+    expect(await allowedValues(constraint)).toEqual([...values].sort());
+  });
+});
