@@ -14,7 +14,8 @@ declare module "@remix-run/node" {
 /**
  * Writes build/server/bundle-contents.json: the modules the server bundle is made of (paths from
  * the project root) and the packages it imports, so test/production-bundle.test.ts can prove
- * that no sandbox code ships. Written after Remix's own clean-up, and never served.
+ * that no sandbox code ships. Written beside index.js and outside Vite's manifest, so Remix never
+ * moves it to the client's assets: only build/client is served.
  */
 function serverBundleContents(): Plugin {
   let ssr = false;
