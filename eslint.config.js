@@ -27,6 +27,9 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
+          paths: [
+            { name: "liquidjs", message: "Liquid renders the sandbox's storefront preview only (sandbox/storefront)" },
+          ],
           patterns: [
             {
               group: ["**/sandbox/*", "../sandbox/*", "../../sandbox/*"],

@@ -18,6 +18,11 @@ export interface AppServerOptions {
   port?: number;
   /** The folder `npm run build` wrote. */
   buildDir?: string;
+  /**
+   * Routes served beside the build's own: the sandbox's (sandbox/routes.ts), which `npm run demo`
+   * and the tests add. `npm start` adds none, so production has no `/sandbox/*`.
+   */
+  extraRoutes?: (build: ServerBuild) => ServerBuild["routes"];
 }
 
 interface Lifecycle {
@@ -92,6 +97,7 @@ function refuseUndecodablePath(request: express.Request, response: express.Respo
 export async function startAppServer(options: AppServerOptions = {}): Promise<RunningAppServer> {
   const buildDir = path.resolve(options.buildDir ?? "build");
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
+  const served = options.extraRoutes ? { ...build, routes: { ...build.routes, ...options.extraRoutes(build) } } : build;
   const lifecycle = build.entry.module as unknown as Lifecycle;
   const started = await lifecycle.startServer();
 
@@ -103,7 +109,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all(
     "*",
-    remixHandlerWithBodyLimits(answeringOutages(build, lifecycle.isDatabaseUnavailable), lifecycle.bodyLimitFor),
+    remixHandlerWithBodyLimits(answeringOutages(served, lifecycle.isDatabaseUnavailable), lifecycle.bodyLimitFor),
   );
   const lastResort: ErrorRequestHandler = (error, _request, response, next) => {
     if (response.headersSent || !lifecycle.isDatabaseUnavailable(error)) return next(error);

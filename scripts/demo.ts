@@ -2,6 +2,7 @@
 // the local Admin API double. Stays up until Ctrl-C.
 import type { PrismaClient } from "@prisma/client";
 import { AdminApiDouble } from "../sandbox/admin-api-double";
+import { sandboxRoutes } from "../sandbox/routes";
 import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { startAppServer } from "../server";
 
@@ -30,7 +31,7 @@ Object.assign(process.env, {
   TALLY_SANDBOX_SHOP: SANDBOX.shop,
 });
 
-const server = await startAppServer({ host, port });
+const server = await startAppServer({ host, port, extraRoutes: sandboxRoutes });
 const prisma = (server.build.entry.module as unknown as { prisma: PrismaClient }).prisma;
 
 // Installed, as Shopify would leave it: an offline session for the sandbox shop.

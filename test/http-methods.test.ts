@@ -2,6 +2,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sandboxRoutes } from "../sandbox/routes";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -13,8 +14,10 @@ let build: ServerBuild;
 beforeAll(async () => {
   app = await startTestApp();
   await app.installShop(SHOP);
-  // The same module the app runs (imported once): its routes are the ones to sweep.
-  build = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+  // The same module the app runs (imported once): its routes, and the sandbox's beside them
+  // (test/support/test-app.ts serves both), are the ones to sweep.
+  const built = (await import(pathToFileURL(path.resolve("build/server/index.js")).href)) as ServerBuild;
+  build = { ...built, routes: { ...built.routes, ...sandboxRoutes(built) } };
 });
 afterAll(() => app?.close());
 
@@ -28,7 +31,7 @@ function routeUrls(): { id: string; url: string }[] {
   return (
     Object.keys(build.routes)
       // The sandbox's App Proxy exists only in the sandbox, and forwards to /proxy/* (swept here too).
-      .filter((id) => id !== "root" && id !== "routes/sandbox.apps.tally.$")
+      .filter((id) => id !== "root" && id !== "sandbox/apps/tally/*")
       .map((id) => ({
         id,
         url: `/${full(id)}`.replace(/:\w+/g, "1").replace(/\*$/, "x") + (build.routes[id]!.index ? "?index" : ""),

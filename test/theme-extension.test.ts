@@ -5,7 +5,7 @@ import { check } from "@shopify/theme-check-node";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { THEME_APP_EMBED_HANDLE } from "~/shopify/theme-editor";
-import { schemaOf } from "~/storefront/preview/liquid.server";
+import { schemaOf } from "../sandbox/storefront/liquid";
 import {
   THEME_EXTENSION_DIR,
   THEME_SCRIPTS,

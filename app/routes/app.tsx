@@ -24,27 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // Outside the Shopify admin (npm run demo) App Bridge cannot load, so nothing would add the
-// session token to the app's own data requests. This stands in for App Bridge's fetch.
-const SANDBOX_FETCH_SHIM = `(() => {
-  const fromUrl = new URLSearchParams(location.search).get("id_token");
-  if (fromUrl) sessionStorage.setItem("tally-sandbox-token", fromUrl);
-  const nativeFetch = window.fetch.bind(window);
-  window.fetch = (input, init = {}) => {
-    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    const token = sessionStorage.getItem("tally-sandbox-token");
-    if (url.origin !== location.origin || !token) return nativeFetch(input, init);
-    const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
-    headers.set("Authorization", "Bearer " + token);
-    return nativeFetch(input, { ...init, headers });
-  };
-})();`;
+// session token to the app's own data requests: the sandbox serves a stand-in for App Bridge's
+// fetch (sandbox/admin-login.ts). Loaded before the app's scripts, which are deferred.
+const SANDBOX_APP_BRIDGE_SCRIPT = "/sandbox/app-bridge.js";
 
 export default function App() {
   const { apiKey, sandbox, programTrouble } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
-      {sandbox ? <script dangerouslySetInnerHTML={{ __html: SANDBOX_FETCH_SHIM }} /> : null}
+      {sandbox ? <script src={SANDBOX_APP_BRIDGE_SCRIPT} /> : null}
       {sandbox ? (
         <SandboxNav />
       ) : (

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { AdminApiDouble, type DoubleCustomer, type ShopPlan } from "../../sandbox/admin-api-double";
+import { sandboxRoutes } from "../../sandbox/routes";
 import { appProxyQuery, mintSessionToken, signedWebhookRequest } from "../../sandbox/signing";
 import { startAppServer, type RunningAppServer } from "../../server";
 import type { Program } from "~/loyalty/program/program";
@@ -40,9 +41,9 @@ export interface TestApp {
 }
 
 /**
- * Starts the built app (`npm run build`) in this process on a random port, against a fresh
- * database and a fresh Admin API double. One per test file: the build is a module, and its
- * configuration is read from the environment when it is first imported.
+ * Starts the built app (`npm run build`) with the sandbox's routes in this process on a random
+ * port, against a fresh database and a fresh Admin API double. One per test file: the build is a
+ * module, and its configuration is read from the environment when it is first imported.
  */
 export async function startTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
   const double = await AdminApiDouble.start();
@@ -61,7 +62,8 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
   });
   let server: RunningAppServer;
   try {
-    server = await startAppServer({ port: 0 });
+    // The sandbox's routes as `npm run demo` serves them; they answer 404 unless TALLY_SANDBOX_SHOP is set.
+    server = await startAppServer({ port: 0, extraRoutes: sandboxRoutes });
   } catch (error) {
     await double.close();
     await database.drop();

@@ -2,7 +2,7 @@
 // @vitest-environment-options {"settings": {"handleDisabledFileLoadingAsSuccess": true}}
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { interpolate, renderLiquid, schemaOf } from "~/storefront/preview/liquid.server";
+import { interpolate, renderLiquid, schemaOf } from "../../../sandbox/storefront/liquid";
 import { boot, pointsForPrice, reset, type MemberView, type PublicProgram } from "./tally";
 
 /*

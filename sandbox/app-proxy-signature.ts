@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 
 /*
- * Signs a storefront request the way Shopify's App Proxy does. Only the sandbox uses it (the
- * demo's storefront preview, `npm run demo:proxy`, the tests): in a real store Shopify signs,
- * and app/edge/app-proxy.server.ts verifies. Re-exported by sandbox/signing.ts.
+ * Signs a storefront request the way Shopify's App Proxy does, for the demo's storefront preview,
+ * `npm run demo:proxy` and the tests: in a real store Shopify signs, and
+ * app/edge/app-proxy.server.ts verifies. Re-exported by sandbox/signing.ts.
  */
 
 /**

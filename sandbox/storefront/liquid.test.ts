@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LiquidError, interpolate, renderLiquid, schemaOf } from "./liquid.server";
+import { LiquidError, interpolate, renderLiquid, schemaOf } from "./liquid";
 
 const render = (source: string, globals: Record<string, unknown> = {}) =>
   renderLiquid(source, globals, {

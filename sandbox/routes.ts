@@ -1,0 +1,91 @@
+import type { PrismaClient } from "@prisma/client";
+import type { ActionFunctionArgs, LoaderFunctionArgs, ServerBuild } from "@remix-run/node";
+import { methodNotAllowed, onlyMethods, requireMethod } from "../app/http/methods.server";
+import { appBridgeScript, sandboxLogin } from "./admin-login";
+import {
+  PREVIEW_PATH,
+  assetResponse,
+  cartLoader,
+  cartUpdateAction,
+  forwardAppProxy,
+  previewCustomer,
+  previewPage,
+  requireSandbox,
+  signInCookie,
+  type PreviewPage,
+} from "./storefront/preview";
+
+type RouteModule = ServerBuild["routes"][string]["module"];
+type Handlers = Pick<RouteModule, "loader" | "action">;
+
+const PAGES: PreviewPage[] = ["product", "cart", "account", "login"];
+
+/**
+ * The sandbox's routes under `/sandbox/`, as Remix routes the server adds beside the build's own
+ * (`startAppServer({ extraRoutes: sandboxRoutes })` in `npm run demo` and the tests). They are not
+ * in app/, so the production build has none of them and `npm start` answers 404 there; each also
+ * answers 404 unless TALLY_SANDBOX_SHOP is set, and always when NODE_ENV=production. Their
+ * database is the build's own client (a second one would open the embedded database twice).
+ */
+export function sandboxRoutes(build: ServerBuild): ServerBuild["routes"] {
+  const prisma = (build.entry.module as unknown as { prisma: PrismaClient }).prisma;
+  const modules: Record<string, Handlers> = {
+    // The admin outside Shopify: a session token as the admin hands it over, and App Bridge's fetch.
+    "sandbox/login": { loader: ({ request }: LoaderFunctionArgs) => sandboxLogin(request), action: onlyMethods("GET") },
+    "sandbox/app-bridge.js": { loader: appBridgeScript, action: onlyMethods("GET") },
+
+    // The storefront as a shopper sees it, with the theme app extension's launcher and blocks
+    // rendered from their Liquid (`?page=product|cart|account|login`; `?customer=<id>|guest` signs
+    // in or out).
+    "sandbox/storefront": {
+      loader: async ({ request }: LoaderFunctionArgs) => {
+        requireSandbox();
+        const url = new URL(request.url);
+        const requested = url.searchParams.get("page") as PreviewPage | null;
+        const page = requested && PAGES.includes(requested) ? requested : "product";
+        const signIn = signInCookie(url.searchParams.get("customer"));
+        if (signIn) {
+          return new Response(null, {
+            status: 303,
+            headers: { Location: `${PREVIEW_PATH}?page=${page}`, "Set-Cookie": signIn.setCookie },
+          });
+        }
+        return previewPage(prisma, { page, customerId: previewCustomer(request), request });
+      },
+      action: onlyMethods("GET"),
+    },
+    // The theme app extension's assets, as Shopify's CDN serves them.
+    "sandbox/assets/:file": {
+      loader: ({ params }: LoaderFunctionArgs) => assetResponse(params.file ?? ""),
+      action: onlyMethods("GET"),
+    },
+    // The Cart AJAX API: `GET /cart.js` and `POST /cart/update.js` (`discount` and `attributes`).
+    "sandbox/cart.js": {
+      loader: ({ request }: LoaderFunctionArgs) => cartLoader(prisma, request),
+      action: onlyMethods("GET"),
+    },
+    "sandbox/cart/update.js": {
+      loader: () => {
+        requireSandbox();
+        return methodNotAllowed(["POST"]);
+      },
+      action: ({ request }: ActionFunctionArgs) => {
+        requireMethod(request, "POST");
+        return cartUpdateAction(prisma, request);
+      },
+    },
+    // The App Proxy: `/sandbox/apps/tally/<path>` is signed as Shopify signs `/apps/tally/<path>`,
+    // for the customer signed in to the preview, and forwarded to the app's `/proxy/<path>`.
+    "sandbox/apps/tally/*": {
+      loader: ({ request, params }: LoaderFunctionArgs) => forwardAppProxy(request, params["*"] ?? ""),
+      action: ({ request, params }: ActionFunctionArgs) => forwardAppProxy(request, params["*"] ?? ""),
+    },
+  };
+  return Object.fromEntries(
+    Object.entries(modules).map(([path, handlers]) => [
+      path,
+      // No component: a resource route, whose loader's or action's Response is the answer.
+      { id: path, parentId: "root", path, module: { ...handlers, default: undefined } },
+    ]),
+  );
+}
