@@ -92,7 +92,6 @@ const NOT_YET_MOVED = [
   "app/shopify/referral-discounts.server.ts → app/loyalty/program/program.ts",
   "app/shopify/shops.server.ts → app/loyalty/program/program.server.ts",
   "app/shopify/webhooks.server.ts → app/loyalty/program/program.server.ts",
-  "app/storefront/api.server.ts → app/jobs/outbox.server.ts",
 ];
 
 describe("the layers of app/", () => {

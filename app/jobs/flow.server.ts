@@ -4,8 +4,8 @@ import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/points/flow-triggers";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
 import { fireFlowTrigger } from "~/shopify/flow.server";
-import { claimDueTasks } from "./claim.server";
-import type { JobReport } from "./points.server";
+import { claimDueTasks } from "~/db/outbox-claims.server";
+import type { JobReport } from "./job-report";
 
 /** Attempts before a Flow event is dropped (about 4 hours of backoff). */
 export const MAX_FLOW_ATTEMPTS = 10;
@@ -21,7 +21,7 @@ export async function deliverFlowEvents(
   now: Date,
   gatewayOptions?: AdminGatewayOptions,
 ): Promise<JobReport> {
-  const report = { job: "flow", members: 0, points: 0 };
+  const report = { job: "flow", processed: 0, points: 0 };
   const due = await claimDueTasks(db, "flow_trigger", now, 200);
   for (const [shopId, tasks] of Map.groupBy(due, (task) => task.shopId)) {
     const shop = await db.shop.findUniqueOrThrow({
@@ -53,7 +53,7 @@ export async function deliverFlowEvents(
       try {
         await fireFlowTrigger(admin, event.handle, payload);
         await markDelivered(db, task, now);
-        report.members++;
+        report.processed++;
       } catch (error) {
         const attempts = task.attempts + 1;
         if (isRetryable(error) && attempts < MAX_FLOW_ATTEMPTS) {
