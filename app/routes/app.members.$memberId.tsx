@@ -16,18 +16,16 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { z } from "zod";
 import { adminContext } from "~/admin/admin-context.server";
 import { NumberField } from "~/admin/fields";
 import { Figure } from "~/admin/figure";
 import prisma from "~/db.server";
-import { idempotencyKey } from "~/http/idempotency-key";
-import { inTransaction } from "~/db/transaction.server";
 import { useTranslation } from "~/i18n";
-import { adjustPoints } from "~/loyalty/members/adjustments.server";
+import { adjustmentFromForm, adjustmentRequest } from "~/loyalty/members/adjustments";
+import { applyAdjustment, customerOfMember } from "~/loyalty/members/adjustments.server";
 import { memberDetail } from "~/loyalty/members/list.server";
-import { loadShop } from "~/loyalty/program/program.server";
 import { requireMethod } from "~/http/methods.server";
+import { invalidBody } from "~/shopify/admin-api.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);
@@ -36,52 +34,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return detail;
 }
 
-const adjustment = z.object({
-  points: z.coerce
-    .number()
-    .int()
-    .refine((points) => points !== 0, "not zero")
-    .refine((points) => Math.abs(points) <= 10_000_000, "too large"),
-  reason: z.string().trim().min(3).max(500),
-  requestKey: idempotencyKey,
-});
-
 export type AdjustmentOutcome =
   | { ok: true; balance: number }
-  | { ok: false; error: "invalid" | "insufficient_points" | "not_a_customer"; fields?: Record<string, string> };
+  | { ok?: undefined; error: "insufficient_points" | "not_a_customer" | "idempotency_key_reused" }
+  | { ok?: undefined; error: "invalid_adjustment"; issues: { path: string; message: string }[] };
 
-/** A manual adjustment, once per form (the request key), with the staff member from the session token. */
+/** A manual adjustment, once per form (its idempotency key), with the staff member from the session token. */
 export async function action({ request, params }: ActionFunctionArgs) {
   requireMethod(request, "GET", "POST");
   const { shop, staffId } = await adminContext(request);
-  const member = await prisma.member.findFirst({
-    where: { id: params.memberId ?? "", shopId: shop.id },
-    select: { shopifyCustomerId: true },
-  });
-  if (!member) throw new Response("Not Found", { status: 404 });
-  if (!member.shopifyCustomerId)
-    return Response.json({ ok: false, error: "not_a_customer" } satisfies AdjustmentOutcome, { status: 409 });
-  const parsed = adjustment.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) {
-    const fields = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
-    return Response.json({ ok: false, error: "invalid", fields } satisfies AdjustmentOutcome, { status: 422 });
-  }
-  const loaded = await loadShop(prisma, shop.id);
-  const result = await inTransaction(prisma, (tx) =>
-    adjustPoints(tx, loaded, {
-      customerId: member.shopifyCustomerId!,
-      points: parsed.data.points,
-      reason: parsed.data.reason,
-      staffId,
-      requestKey: parsed.data.requestKey,
-      now: new Date(),
-    }),
-  );
+  const customerId = await customerOfMember(prisma, shop.id, params.memberId ?? "");
+  if (customerId === undefined) throw new Response("Not Found", { status: 404 });
+  if (customerId === null)
+    return Response.json({ error: "not_a_customer" } satisfies AdjustmentOutcome, { status: 409 });
+  // The same schema, fields and 422 as POST /api/members/:customerId/adjustments.
+  const body = adjustmentRequest.safeParse(adjustmentFromForm(await request.formData()));
+  if (!body.success) return invalidBody("invalid_adjustment", body.error.issues);
+  const result = await applyAdjustment(prisma, shop.id, { ...body.data, customerId, staffId, now: new Date() });
   // The form draws a new key per submission: a reused one is a double submission of another form.
   if (result.status === "idempotency_key_reused")
-    return Response.json({ ok: false, error: "invalid" } satisfies AdjustmentOutcome, { status: 422 });
+    return Response.json({ error: "idempotency_key_reused" } satisfies AdjustmentOutcome, { status: 422 });
   if (result.status === "insufficient_points")
-    return Response.json({ ok: false, error: "insufficient_points" } satisfies AdjustmentOutcome, { status: 409 });
+    return Response.json({ error: "insufficient_points" } satisfies AdjustmentOutcome, { status: 409 });
   return Response.json({ ok: true, balance: result.balance } satisfies AdjustmentOutcome);
 }
 
@@ -217,20 +191,20 @@ function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
   const [reason, setReason] = useState("");
   const [confirming, setConfirming] = useState(false);
   // One key per adjustment: a double click or a retried request applies it once.
-  const [requestKey, setRequestKey] = useState(() => crypto.randomUUID());
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const outcome = fetcher.state === "idle" ? fetcher.data : undefined;
   useEffect(() => {
     if (!outcome?.ok) return;
     setPoints(null);
     setReason("");
-    setRequestKey(crypto.randomUUID());
+    setIdempotencyKey(crypto.randomUUID());
   }, [outcome]);
   const submit = () => {
     setConfirming(false);
-    fetcher.submit({ points: String(points ?? ""), reason, requestKey }, { method: "post" });
+    fetcher.submit({ points: String(points ?? ""), reason, idempotencyKey }, { method: "post" });
   };
   const onSubmit = () => (points !== null && Math.abs(points) >= CONFIRM_ABOVE ? setConfirming(true) : submit());
-  const fields = outcome && !outcome.ok ? (outcome.fields ?? {}) : {};
+  const wrong = new Set(outcome && "issues" in outcome ? outcome.issues.map((issue) => issue.path) : []);
   return (
     <Card>
       <BlockStack gap="300">
@@ -247,7 +221,7 @@ function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
             label={t("member.adjust.points")}
             helpText={t("member.adjust.pointsHelp")}
             value={points}
-            error={fields.points ? t("member.adjust.pointsError") : undefined}
+            error={wrong.has("points") ? t("member.adjust.pointsError") : undefined}
             onChange={setPoints}
             disabled={!canAdjust}
           />
@@ -255,7 +229,7 @@ function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
             label={t("member.adjust.reason")}
             autoComplete="off"
             value={reason}
-            error={fields.reason ? t("member.adjust.reasonError") : undefined}
+            error={wrong.has("reason") ? t("member.adjust.reasonError") : undefined}
             onChange={setReason}
             disabled={!canAdjust}
           />
