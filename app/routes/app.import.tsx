@@ -16,7 +16,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
-import { adminContext } from "~/admin/admin-context.server";
+import { adminContext } from "~/admin/common/admin-context.server";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
 import {

@@ -16,9 +16,9 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { adminContext } from "~/admin/admin-context.server";
-import { NumberField } from "~/admin/fields";
-import { Figure } from "~/admin/figure";
+import { adminContext } from "~/admin/common/admin-context.server";
+import { NumberField } from "~/admin/common/fields";
+import { Figure } from "~/admin/common/figure";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
 import { adjustmentFromForm, adjustmentRequest } from "~/loyalty/members/adjustments";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { Badge, Card, IndexTable, Page, Text, TextField, type IndexTableProps } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { adminProgram } from "~/admin/admin-context.server";
+import { adminProgram } from "~/admin/common/admin-context.server";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
 import {

@@ -15,10 +15,10 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
-import { adminProgram } from "~/admin/admin-context.server";
-import { NumberField } from "~/admin/fields";
-import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
-import { saveProgramFromPage } from "~/admin/program-save.server";
+import { adminProgram } from "~/admin/common/admin-context.server";
+import { NumberField } from "~/admin/common/fields";
+import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
+import { saveProgramFromPage } from "~/admin/common/program-save.server";
 import { useTranslation } from "~/i18n";
 import { pointsForAmount } from "~/loyalty/points/earning";
 import type { Program } from "~/loyalty/program/program";

@@ -14,11 +14,11 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
-import { adminProgram } from "~/admin/admin-context.server";
-import { NumberField } from "~/admin/fields";
-import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
-import { saveProgramFromPage } from "~/admin/program-save.server";
-import { describeCombinations, describeReward, newReward, rewardIdFor } from "~/admin/rewards";
+import { adminProgram } from "~/admin/common/admin-context.server";
+import { NumberField } from "~/admin/common/fields";
+import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
+import { saveProgramFromPage } from "~/admin/common/program-save.server";
+import { describeCombinations, describeReward, newReward, rewardIdFor } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
 import type { Reward } from "~/loyalty/program/program";
 

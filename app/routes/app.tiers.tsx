@@ -12,11 +12,11 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { adminProgram } from "~/admin/admin-context.server";
-import { NumberField } from "~/admin/fields";
-import { ProgramPage, useProgramEditor } from "~/admin/program-editor";
-import { saveProgramFromPage } from "~/admin/program-save.server";
-import { rewardIdFor } from "~/admin/rewards";
+import { adminProgram } from "~/admin/common/admin-context.server";
+import { NumberField } from "~/admin/common/fields";
+import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
+import { saveProgramFromPage } from "~/admin/common/program-save.server";
+import { rewardIdFor } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
 import type { Tiers } from "~/loyalty/program/program";
 
