@@ -21,6 +21,8 @@ const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
   ["loyalty/reports", 17, ["app/loyalty/reports"]],
   ["jobs", 20, ["app/jobs"]],
   ["storefront", 30, ["app/storefront"]],
+  // The admin's pages (one folder each) share app/admin/common; common never imports a page.
+  ["admin/common", 29, ["app/admin/common"]],
   ["admin", 30, ["app/admin"]],
   ["process", 35, ["app/server-lifecycle.server.ts"]],
   ["routes", 40, ["app/routes", "app/root.tsx", "app/entry.server.tsx"]],
