@@ -1,5 +1,5 @@
 // `npm start`: serves the production build (`npm run build`) on HOST:PORT, default
-// 127.0.0.1:3000. Also used in-process by the integration tests (test/support/app-server.ts).
+// 127.0.0.1:3000. Also used in-process by the integration tests (test/support/test-app.ts).
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Server } from "node:http";

@@ -10,7 +10,7 @@ let scheduler: { stop(): Promise<void> } | null = null;
 /**
  * Called by server.ts before it listens. The embedded database must be open (it is this
  * process's own); a PostgreSQL server that is down or unmigrated does not stop the start —
- * the app answers 503 (and /healthz says why) until it can serve (docs/decisions/0010-...).
+ * the app answers 503 (and /healthz says why) until it can serve (docs/decisions/0010-database-outages-answer-503.md).
  */
 export async function startServer(): Promise<{ database: string; migrated: string[]; jobs: boolean }> {
   const { migrated } = await database.ready;

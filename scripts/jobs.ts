@@ -1,5 +1,6 @@
-// `npm run jobs -- <release|expire|remind|birthdays|reconcile|all> [shop-domain]`: one pass of
-// the points jobs against DATABASE_URL — for a worker or cron next to app instances started with
+// `npm run jobs -- <job|all> [shop-domain]` (the jobs of app/jobs/points.server.ts): one pass of
+// the points jobs against DATABASE_URL, each printing its report (how many things it processed, the
+// points they moved) — for a worker or cron next to app instances started with
 // TALLY_JOBS=off. The embedded database belongs to the running app (which runs these jobs
 // itself): use this with it only while the app is stopped.
 import { databaseEnvironment } from "../app/config/env.server";

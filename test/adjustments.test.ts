@@ -1,3 +1,4 @@
+import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -113,6 +114,41 @@ describe("manual adjustments", () => {
     expect(response.status).toBe(422);
     expect((await response.json()).issues[0].path).toBe("reason");
     expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: "adjust:adjust-req-0004" } })).toBe(0);
+  });
+});
+
+describe("one adjustment validation, two doors", () => {
+  /** The member page's form post, as the admin's browser sends it (Remix single fetch). */
+  const postForm = async (memberId: string, fields: Record<string, unknown>) => {
+    const response = await app.admin(`/app/members/${memberId}.data`, SHOP, {
+      method: "POST",
+      body: new URLSearchParams(Object.entries(fields).map(([name, value]) => [name, String(value)])),
+    });
+    const decoded = (await decode(response.body!)).value as { data: unknown };
+    return { status: response.status, body: decoded.data };
+  };
+
+  it("the API and the member page refuse the same bad input with the same 422 and the same issues", async () => {
+    const good = { points: 10, reason: "Goodwill gesture", idempotencyKey: "adjust-door-0001" };
+    expect((await post("/api/members/5008/adjustments", good)).status).toBe(201);
+    const member = await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5008" } });
+    const bad = [
+      { ...good, points: 0, idempotencyKey: "adjust-door-0002" },
+      { ...good, points: 2.5, idempotencyKey: "adjust-door-0003" },
+      { ...good, points: 10_000_001, idempotencyKey: "adjust-door-0004" },
+      { ...good, reason: "  ", idempotencyKey: "adjust-door-0005" },
+      { ...good, idempotencyKey: "short" },
+    ];
+    for (const body of bad) {
+      const api = await post("/api/members/5008/adjustments", body);
+      const page = await postForm(member.id, body);
+      expect(api.status).toBe(422);
+      expect(page.status).toBe(422);
+      const refusal = await api.json();
+      expect(refusal.error).toBe("invalid_adjustment");
+      expect(page.body).toEqual(refusal);
+    }
+    expect(await app.prisma.ledgerEntry.count({ where: { memberId: member.id } })).toBe(1);
   });
 });
 

@@ -76,7 +76,7 @@ describe("expiry", () => {
     expect(Number((await member(FIXED, 21)).balance)).toBe(55);
     const report = await expirePoints(app.prisma, new Date());
     await expirePoints(app.prisma, new Date());
-    expect(report).toMatchObject({ members: 1, points: 40 });
+    expect(report).toMatchObject({ processed: 1, points: 40 });
     expect(Number((await member(FIXED, 21)).balance)).toBe(15);
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLAIM_LEASE_MS, claimDueTasks, claimTask } from "~/jobs/claim.server";
+import { CLAIM_LEASE_MS, claimDueTasks, claimTask } from "~/db/outbox-claims.server";
 import { deliverOutbox } from "~/jobs/outbox.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";

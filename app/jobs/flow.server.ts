@@ -5,8 +5,8 @@ import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/points/flow-triggers";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
 import { fireFlowTrigger } from "~/shopify/flow.server";
-import { claimDueTasks } from "./claim.server";
-import type { JobReport } from "./points.server";
+import { claimDueTasks } from "~/db/outbox-claims.server";
+import type { JobReport } from "./job-report";
 
 /**
  * Sends due Flow trigger events with flowTriggerReceive, oldest first. An event is dropped when
@@ -18,7 +18,7 @@ export async function deliverFlowEvents(
   now: Date,
   gatewayOptions?: AdminGatewayOptions,
 ): Promise<JobReport> {
-  const report = { job: "flow", members: 0, points: 0 };
+  const report = { job: "flow", processed: 0, points: 0 };
   const due = await claimDueTasks(db, "flow_trigger", now, 200);
   for (const [shopId, tasks] of Map.groupBy(due, (task) => task.shopId)) {
     const shop = await db.shop.findUniqueOrThrow({
@@ -50,7 +50,7 @@ export async function deliverFlowEvents(
       try {
         await fireFlowTrigger(admin, event.handle, payload);
         await markDelivered(db, task, now);
-        report.members++;
+        report.processed++;
       } catch (error) {
         const attempts = task.attempts + 1;
         if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {

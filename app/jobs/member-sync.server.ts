@@ -12,8 +12,8 @@ import {
   type MemberFacts,
 } from "~/shopify/customer-metafields.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
-import { claimDueTasks, releaseTasks } from "./claim.server";
-import type { JobReport } from "./points.server";
+import { claimDueTasks, releaseTasks } from "~/db/outbox-claims.server";
+import type { JobReport } from "./job-report";
 
 const MEMBERS_PER_CALL = Math.floor(METAFIELDS_PER_CALL / METAFIELDS_PER_MEMBER);
 // Whole calls per pass: a part-filled metafieldsSet costs Shopify's points as a full one does.
@@ -29,7 +29,7 @@ export async function syncMembersToShopify(
   now: Date,
   gatewayOptions?: AdminGatewayOptions,
 ): Promise<JobReport> {
-  const report = { job: "sync", members: 0, points: 0 };
+  const report = { job: "sync", processed: 0, points: 0 };
   const due = await claimDueTasks(db, "sync_member", now, TASKS_PER_PASS);
   const byShop = Map.groupBy(due, (task) => task.shopId);
   for (const [shopId, tasks] of byShop) {
@@ -80,7 +80,7 @@ export async function syncMembersToShopify(
       try {
         await setMemberMetafields(admin, facts);
         for (const task of chunk) await syncTierTag(db, admin, shop, byMember.get(memberIdOf(task))!);
-        report.members += await markDone(db, chunk, now);
+        report.processed += await markDone(db, chunk, now);
       } catch (error) {
         if (!isRetryable(error)) {
           console.error(JSON.stringify({ event: "sync.failed", shop: shop.domain, error: String(error) }));

@@ -16,6 +16,7 @@ import { ordersUpdatedSince } from "~/shopify/orders-query.server";
 import { fetchProductFacts } from "~/shopify/products.server";
 import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
+import type { JobReport } from "./job-report";
 import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes } from "./outbox.server";
 import { pruneExpiredRows } from "./prune.server";
@@ -30,12 +31,6 @@ import { scoreAwaitingOrders } from "./score-orders.server";
 const DAY_MS = 86_400_000;
 const BATCH = 500;
 
-export interface JobReport {
-  job: string;
-  members: number;
-  points: number;
-}
-
 async function installedShops(db: PrismaClient, shopDomain?: string): Promise<LoadedShop[]> {
   const shops = await db.shop.findMany({
     where: { status: "installed", ...(shopDomain ? { domain: shopDomain } : {}) },
@@ -47,7 +42,7 @@ async function installedShops(db: PrismaClient, shopDomain?: string): Promise<Lo
 
 /** Pending points whose hold has passed become spendable. */
 export async function releaseHeldPoints(db: PrismaClient, now: Date): Promise<JobReport> {
-  const report = { job: "release", members: 0, points: 0 };
+  const report = { job: "release", processed: 0, points: 0 };
   for (;;) {
     const due = await db.pointLot.findMany({
       where: { held: true, availableAt: { lte: now } },
@@ -58,7 +53,7 @@ export async function releaseHeldPoints(db: PrismaClient, now: Date): Promise<Jo
     if (!due.length) return report;
     for (const { memberId } of due) {
       report.points += await inTransaction(db, async (tx) => releaseDueLots(tx, await lockMember(tx, memberId), now));
-      report.members++;
+      report.processed++;
     }
   }
 }
@@ -68,10 +63,10 @@ export async function releaseHeldPoints(db: PrismaClient, now: Date): Promise<Jo
  * lot of members who have not earned for the program's period (inactivity programs).
  */
 export async function expirePoints(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
-  const report = { job: "expire", members: 0, points: 0 };
+  const report = { job: "expire", processed: 0, points: 0 };
   for (const shop of await installedShops(db, shopDomain)) {
     const expired = await expireDuePoints(db, shop, now);
-    report.members += expired.members;
+    report.processed += expired.members;
     report.points += expired.points;
   }
   return report;
@@ -82,7 +77,7 @@ export async function expirePoints(db: PrismaClient, now: Date, shopDomain?: str
  * expiry date and reminder — for shops with a workflow on the trigger (Tally sends no mail).
  */
 export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
-  const report = { job: "remind", members: 0, points: 0 };
+  const report = { job: "remind", processed: 0, points: 0 };
   for (const shop of await installedShops(db, shopDomain)) {
     const expiry = shop.program.expiry;
     if (expiry.mode === "never" || !(await flowTriggerEnabled(db, shop.id, "pointsExpiring"))) continue;
@@ -134,7 +129,7 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
           now,
         );
         if (queued) {
-          report.members++;
+          report.processed++;
           report.points += item.points;
         }
       }
@@ -145,7 +140,7 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
 
 /** Birthday points, once a year, on the member's birthday (UTC date). */
 export async function awardBirthdays(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
-  const report = { job: "birthdays", members: 0, points: 0 };
+  const report = { job: "birthdays", processed: 0, points: 0 };
   const month = now.getUTCMonth() + 1;
   const day = now.getUTCDate();
   for (const shop of await installedShops(db, shopDomain)) {
@@ -171,7 +166,7 @@ export async function awardBirthdays(db: PrismaClient, now: Date, shopDomain?: s
         }),
       );
       if (awarded) {
-        report.members++;
+        report.processed++;
         report.points += points;
       }
     }
@@ -188,7 +183,7 @@ export async function reconcileOrders(
   now: Date,
   options: { shopDomain?: string; lookbackHours?: number } = {},
 ): Promise<JobReport> {
-  const report = { job: "reconcile", members: 0, points: 0 };
+  const report = { job: "reconcile", processed: 0, points: 0 };
   const since = new Date(now.getTime() - (options.lookbackHours ?? 72) * 3_600_000);
   for (const shop of await installedShops(db, options.shopDomain)) {
     const admin = await AdminGateway.forShop(db, shop.domain).catch(() => null);
@@ -206,7 +201,7 @@ export async function reconcileOrders(
         return last;
       });
       if (settled?.awarded) {
-        report.members++;
+        report.processed++;
         report.points += settled.net;
       }
     }
@@ -227,13 +222,13 @@ async function productFactsToScore(db: PrismaClient, admin: AdminGateway, shop: 
 
 /** Tiers whose period rolled, whose retention ended, or whose thresholds the merchant changed. */
 export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
-  const report = { job: "tiers", members: 0, points: 0 };
+  const report = { job: "tiers", processed: 0, points: 0 };
   for (const shop of await installedShops(db, shopDomain)) {
     const { tiersEvaluatedRevision } = await db.shop.findUniqueOrThrow({
       where: { id: shop.id },
       select: { tiersEvaluatedRevision: true },
     });
-    report.members += await reevaluateTiers(db, { ...shop, tiersEvaluatedRevision }, now);
+    report.processed += await reevaluateTiers(db, { ...shop, tiersEvaluatedRevision }, now);
   }
   return report;
 }
@@ -246,7 +241,7 @@ export const POINTS_JOBS = {
   referrals: async (db: PrismaClient, now: Date) => {
     const { rewarded, points } = await settleReferrals(db, now, referralCardsFromShopify(db));
     await syncReferralOffers(db, now);
-    return { job: "referrals", members: rewarded, points };
+    return { job: "referrals", processed: rewarded, points };
   },
   import: (db: PrismaClient, now: Date) => runMemberImports(db, now),
   expire_codes: (db: PrismaClient, now: Date) => expireUnusedCodes(db, now),

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import type { JobReport } from "./job-report";
 
 /**
  * Retention of the tables that only grow (docs/operations.md, "Retention"). Rows older than this
@@ -19,10 +20,8 @@ export const PRUNE_BATCH = 5_000;
 
 type Deleted = Record<keyof typeof RETENTION_DAYS, number>;
 
-export interface PruneReport {
+export interface PruneReport extends JobReport {
   job: "prune";
-  members: number;
-  points: number;
   deleted: Deleted;
 }
 
@@ -77,5 +76,5 @@ export async function pruneExpiredRows(
       Math.max(1, Math.floor(batchSize / 1000)),
     ),
   };
-  return { job: "prune", members: 0, points: 0, deleted };
+  return { job: "prune", processed: 0, points: 0, deleted };
 }

@@ -27,7 +27,7 @@ export function startJobScheduler(db: PrismaClient): { stop(): Promise<void> } {
             const report = await POINTS_JOBS[name](db, new Date());
             const pruned =
               "deleted" in report && Object.values(report.deleted as PruneReport["deleted"]).some((count) => count > 0);
-            if (report.members || pruned) console.info(JSON.stringify({ event: "job.done", ...report }));
+            if (report.processed || pruned) console.info(JSON.stringify({ event: "job.done", ...report }));
           } catch (error) {
             console.error(JSON.stringify({ event: "job.failed", job: name, error: String(error) }));
           }

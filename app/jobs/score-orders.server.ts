@@ -6,8 +6,8 @@ import { loadShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable } from "~/shopify/errors";
 import { fetchProductFacts } from "~/shopify/products.server";
-import { claimDueTasks } from "./claim.server";
-import type { JobReport } from "./points.server";
+import { claimDueTasks } from "~/db/outbox-claims.server";
+import type { JobReport } from "./job-report";
 
 /** Twenty attempts (up to about six hours) before an order is left to the reconcile job. */
 const SCORE_RETRY: RetryPolicy = { ...TASK_RETRY, maxAttempts: 20 };
@@ -24,7 +24,7 @@ export async function scoreAwaitingOrders(
   now: Date,
   gatewayOptions?: AdminGatewayOptions,
 ): Promise<JobReport> {
-  const report = { job: "score_orders", members: 0, points: 0 };
+  const report = { job: "score_orders", processed: 0, points: 0 };
   for (const task of await claimDueTasks(db, SCORE_ORDER_TOPIC, now, 50)) {
     const shop = await loadShop(db, task.shopId);
     const paid = awaitingPaidOrder(task.payload);
@@ -36,7 +36,7 @@ export async function scoreAwaitingOrders(
         return recordPaidOrder(tx, shop, paid, now, facts);
       });
       if (settled.awarded) {
-        report.members++;
+        report.processed++;
         report.points += settled.net;
       }
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { adminContext } from "~/admin/admin-context.server";
+import { adminContext } from "~/admin/common/admin-context.server";
 import prisma from "~/db.server";
 import { csvStream, ledgerCsvChunks } from "~/loyalty/members/export.server";
 import { onlyMethods } from "~/http/methods.server";

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
-import { adminProgram } from "~/admin/admin-context.server";
-import { describeReward } from "~/admin/rewards";
+import { adminProgram } from "~/admin/common/admin-context.server";
+import { describeReward } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
 import { onlyMethods } from "~/http/methods.server";
 

@@ -6,7 +6,7 @@ import { Banner, Box, Button, InlineStack } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
-import { programTrouble, type ProgramTrouble } from "~/admin/admin-context.server";
+import { programTrouble, type ProgramTrouble } from "~/admin/common/admin-context.server";
 import { authenticate } from "~/shopify.server";
 import { useTranslation } from "~/i18n";
 import { sandboxShop } from "~/shopify/session-token.server";

@@ -4,7 +4,7 @@ import type { LedgerEntry, Member, PrismaClient, Redemption } from "@prisma/clie
 import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
-import { deliverRedemptionCode } from "~/jobs/outbox.server";
+import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
 import type { Program } from "~/loyalty/program/program";
 import type { LoadedShop } from "~/loyalty/program/program.server";
 import { ensureReferralCode, referralLink } from "~/loyalty/referrals/referrals.server";

@@ -5,7 +5,7 @@
  * Shopify CLI bundles every UI extension with esbuild and defines `process.env.APP_URL` (and the
  * other variables of the environment and the app's `.env`): `shopify app dev` sets it to the dev
  * tunnel; for `shopify app deploy` / `app build`, set `APP_URL` to the production URL
- * (`SHOPIFY_APP_URL`) in the environment or `.env`. `scripts/build-extensions.mjs` does the same
+ * (`SHOPIFY_APP_URL`) in the environment or `.env`. `scripts/build-extensions.ts` does the same
  * from `APP_URL`, `SHOPIFY_APP_URL` or `application_url` in shopify.app.toml. The bundle holds the
  * string literal; in the extension sandbox there is no `process`, so an unreplaced reference
  * would throw — caught here, leaving "" (the extensions then say they are not configured).

@@ -26,8 +26,8 @@ if (mode === "drain") {
   let codes = 0;
   while ((await db.outboxTask.count({ where: waiting })) > 0) {
     const pass = await deliverOutbox(db, new Date());
-    if (pass.members === 0) break; // what is left is not due: a retry scheduled by a failure
-    codes += pass.members;
+    if (pass.processed === 0) break; // what is left is not due: a retry scheduled by a failure
+    codes += pass.processed;
   }
   console.log(JSON.stringify({ event: "bench.drained", codes, seconds: (performance.now() - started) / 1000 }));
   await database.close();

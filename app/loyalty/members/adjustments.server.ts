@@ -1,7 +1,10 @@
+import type { PrismaClient } from "@prisma/client";
 import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { fromBigInt } from "~/db/bigint";
-import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import { inTransaction } from "~/db/transaction.server";
+import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
+import type { AdjustmentRequest } from "./adjustments";
 
 export type AdjustmentResult =
   | { status: "applied" | "duplicate"; balance: number; pending: number }
@@ -65,6 +68,35 @@ export async function adjustPoints(
     await debit(tx, member, { ...cause, points: -input.points, now: input.now, includePending: false });
   }
   return { status: "applied", balance: member.balance, pending: member.pending };
+}
+
+/** One validated adjustment in its own transaction: what both doors (the Admin API, the member page) call. */
+export async function applyAdjustment(
+  db: PrismaClient,
+  shopId: string,
+  input: AdjustmentRequest & { customerId: string; staffId: string | null; now: Date },
+): Promise<AdjustmentResult> {
+  const shop = await loadShop(db, shopId);
+  return inTransaction(db, (tx) =>
+    adjustPoints(tx, shop, {
+      customerId: input.customerId,
+      points: input.points,
+      reason: input.reason,
+      staffId: input.staffId,
+      requestKey: input.idempotencyKey,
+      now: input.now,
+    }),
+  );
+}
+
+/** The Shopify customer behind a member of the shop (null once erased); undefined when there is no such member. */
+export async function customerOfMember(
+  db: PrismaClient,
+  shopId: string,
+  memberId: string,
+): Promise<string | null | undefined> {
+  const member = await db.member.findFirst({ where: { id: memberId, shopId }, select: { shopifyCustomerId: true } });
+  return member ? member.shopifyCustomerId : undefined;
 }
 
 export type ActionResult =

@@ -429,7 +429,7 @@ export async function runMemberImports(
   gatewayOptions?: AdminGatewayOptions,
   limits: { maxBatches?: number; budgetMs?: number } = {},
 ) {
-  const report = { job: "import", members: 0, points: 0 };
+  const report = { job: "import", processed: 0, points: 0 };
   await db.memberImport.deleteMany({
     where: { status: "previewed", createdAt: { lt: new Date(now.getTime() - PREVIEW_LIFETIME_MS) } },
   });
@@ -461,7 +461,7 @@ export async function runMemberImports(
         );
         batchesLeft--;
         if (applied) {
-          report.members += applied.imported;
+          report.processed += applied.imported;
           report.points += applied.points;
         }
       }

@@ -6,7 +6,7 @@ import { z } from "zod";
  */
 
 /**
- * Bounds on the whole document (docs/decisions/0016-program-bounds.md): every points value stays
+ * Bounds on the whole document (docs/decisions/0016-program-bounds-and-opaque-keys.md): every points value stays
  * ≤ MAX_POINTS and every rate ≤ MAX_POINTS_PER_UNIT, so nothing a program allows can overflow a
  * balance; every list and string has a maximum, so no document can slow a storefront.
  */
