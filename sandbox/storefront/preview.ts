@@ -447,6 +447,7 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(globals.shop.name)} — storefront preview</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 ${stylesheets.map((file) => `<link rel="stylesheet" href="${ASSETS_PATH}/${file}">`).join("\n")}
 ${scripts.map((file) => `<script src="${ASSETS_PATH}/${file}" defer></script>`).join("\n")}
 <style>
