@@ -169,12 +169,12 @@ describe("the merchant admin in a real browser", () => {
     await screenshot(page, "members");
     await page.getByRole("row", { name: /ada@example.com/ }).click();
     await page.getByRole("heading", { name: "ada@example.com" }).waitFor();
-    await page.getByText("Earned 120 points for order").waitFor();
+    await page.getByText("Earned on order").first().waitFor();
     await page.getByLabel("Points", { exact: true }).fill("50");
     await page.getByLabel("Reason").fill("Sorry for the late parcel");
     await page.getByRole("button", { name: "Adjust points" }).click();
     await page.getByText("Done. New balance: 170 points.").waitFor();
-    await page.getByRole("cell", { name: "Adjusted by staff: Sorry for the late parcel" }).waitFor();
+    await page.getByRole("cell", { name: "Adjusted by the store: Sorry for the late parcel" }).waitFor();
     // A large adjustment is confirmed first.
     await page.getByLabel("Points", { exact: true }).fill("-5000");
     await page.getByLabel("Reason").fill("Typo check");

@@ -140,6 +140,22 @@ describe("GET /api/extension/member/activity (customer account page)", () => {
     expect(body.nextCursor).toBeNull();
   });
 
+  it("names a tier's entry bonus for the tier reached, in the words the admin shows", async () => {
+    const shop = "extension-api-bonus.myshopify.com";
+    await app.installShop(shop);
+    shopIds.push(
+      await app.configureProgram(shop, (program) => {
+        program.tiers = { ...program.tiers, levels: [{ ...LEVELS[0]!, entryBonusPoints: 25 }] };
+      }),
+    );
+    await pay(shop, 8311, 7311, "600.00");
+    const { body } = await call("/api/extension/member/activity", shop, 7311);
+    expect(body.entries.map((e: { description: string; points: number }) => [e.description, e.points])).toEqual([
+      ["Bonus for reaching Silver", 25],
+      [expect.stringMatching(/^Earned on order #\S+$/), 600],
+    ]);
+  });
+
   it("answers 401 to a token without a customer", async () => {
     expect(await call("/api/extension/member/activity", SHOP, null)).toEqual({
       status: 401,

@@ -374,7 +374,7 @@ describe("after the code is issued", () => {
     const response = await fetch(proxyUrl("/member/activity", 6002), { headers: { "User-Agent": BROWSER_USER_AGENT } });
     const { entries } = await response.json();
     expect(entries.map((e: { description: string; points: number }) => [e.description, e.points])).toEqual([
-      ["Points returned: your reward code was not used", 500],
+      ["Points returned: the reward's code was not used", 500],
       ["Redeemed: 5 off", -500],
       ["Earned on order #9999", 700],
     ]);

@@ -10,7 +10,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!customerId) return withCors(Response.json({ error: "not_logged_in" }, { status: 401 }));
   const cursor = new URL(request.url).searchParams.get("cursor");
   return withCors(
-    Response.json(await memberActivity(prisma, shop.id, customerId, cursor), {
+    Response.json(await memberActivity(prisma, shop, customerId, cursor), {
       headers: { "Cache-Control": "private, no-store" },
     }),
   );

@@ -9,7 +9,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { shop, customerId } = await authenticateAppProxy(request);
   if (!customerId) return Response.json({ error: "not_logged_in" }, { status: 401 });
   const cursor = new URL(request.url).searchParams.get("cursor");
-  return Response.json(await memberActivity(prisma, shop.id, customerId, cursor), {
+  return Response.json(await memberActivity(prisma, shop, customerId, cursor), {
     headers: { "Cache-Control": "private, no-store" },
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { fromBigInt } from "~/db/bigint";
-import type { LedgerEntry, Member, PrismaClient, Redemption } from "@prisma/client";
+import type { Member, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
@@ -8,6 +8,7 @@ import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
 import type { Program } from "~/loyalty/program/program";
 import type { LoadedShop } from "~/loyalty/program/program.server";
 import { ensureReferralCode, referralLink } from "~/loyalty/referrals/referrals.server";
+import { ledgerEntryLabel } from "~/loyalty/points/entry-labels";
 import { expiringNext } from "~/loyalty/points/expiry.server";
 import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
 import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
@@ -148,41 +149,10 @@ export async function memberView(db: PrismaClient, shop: LoadedShop, customerId:
 
 const ACTIVITY_PAGE = 20;
 
-function describe(entry: LedgerEntry & { order: { name: string | null } | null }): string {
-  switch (entry.kind) {
-    case "earn":
-      return `Earned on order ${entry.order?.name ?? ""}`.trim();
-    case "redeem":
-      return `Redeemed: ${entry.reason ?? "a reward"}`;
-    case "reverse":
-      if (entry.sourceType === "refund")
-        return `Taken back: order ${entry.order?.name ?? ""} refunded`.replace("  ", " ");
-      if (entry.sourceType === "cancellation")
-        return `Taken back: order ${entry.order?.name ?? ""} cancelled`.replace("  ", " ");
-      if (entry.sourceType === "referral") return "Taken back: your friend's order was refunded";
-      return "Points returned: your reward code was not used";
-    case "release":
-      return "Pending points are now available";
-    case "expire":
-      return "Points expired";
-    case "bonus":
-      if (entry.sourceType === "referral") return "A friend you referred placed their first order";
-      return entry.sourceType === "birthday" ? "Happy birthday!" : "Welcome bonus";
-    case "action":
-      return "Points for an activity";
-    case "merge_in":
-      return "Points moved from another account of yours";
-    case "merge_out":
-      return "Points moved to your main account";
-    default:
-      return "Adjusted by the store";
-  }
-}
-
 /** The member's ledger, newest first, in the shopper's words. `cursor` is the last entry's id. */
-export async function memberActivity(db: PrismaClient, shopId: string, customerId: string, cursor: string | null) {
+export async function memberActivity(db: PrismaClient, shop: LoadedShop, customerId: string, cursor: string | null) {
   const member = await db.member.findUnique({
-    where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: customerId } },
+    where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } },
   });
   if (!member) return { entries: [], nextCursor: null };
   const entries = await db.ledgerEntry.findMany({
@@ -200,7 +170,7 @@ export async function memberActivity(db: PrismaClient, shopId: string, customerI
       kind: entry.kind,
       points: fromBigInt(entry.kind === "release" ? entry.delta : entry.delta + entry.pendingDelta),
       pending: entry.kind !== "release" && entry.pendingDelta !== 0n,
-      description: describe(entry),
+      description: ledgerEntryLabel({ ...entry, orderName: entry.order?.name ?? null }, shop.program),
     })),
     nextCursor: entries.length > ACTIVITY_PAGE ? page[page.length - 1]!.id : null,
   };

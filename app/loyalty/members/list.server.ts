@@ -3,6 +3,7 @@ import { fromBigInt } from "~/db/bigint";
 import { z } from "zod";
 import type { Program, Reward } from "~/loyalty/program/program";
 import { loadShop } from "~/loyalty/program/program.server";
+import { ledgerEntryLabel, type LabelledEntry } from "~/loyalty/points/entry-labels";
 
 /**
  * The admin's members list and member page. The list pages by keyset on (sort column, id): each
@@ -202,57 +203,13 @@ export async function listMembers(
   };
 }
 
-/** What a ledger entry needs to be described; the order's name when it has one. */
-export interface DescribableEntry {
-  kind: string;
-  delta: number;
-  pendingDelta: number;
-  sourceType: string | null;
-  sourceId: string | null;
-  reason: string | null;
-  orderName: string | null;
-}
-
-const pointsText = (points: number) => `${points} ${points === 1 ? "point" : "points"}`;
-
-/** A ledger entry in the merchant's words, the one place these lines are written. */
-export function describeLedgerEntry(entry: DescribableEntry, program: Program): string {
-  const points = pointsText(Math.abs(entry.delta + entry.pendingDelta));
-  const order = entry.orderName ? `order ${entry.orderName}` : "an order";
-  const because = entry.reason ? `: ${entry.reason}` : "";
-  switch (entry.kind) {
-    case "earn":
-      return `Earned ${points} for ${order}${entry.pendingDelta > 0 ? " (pending)" : ""}`;
-    case "bonus":
-      if (entry.sourceType === "signup") return `Earned ${points} for signing up`;
-      if (entry.sourceType === "birthday") return `Earned ${points} for their birthday`;
-      if (entry.sourceType === "tier")
-        return `Earned ${points} for reaching ${tierName(program, entry.sourceId) ?? "a new tier"}`;
-      return `Bonus of ${points}${because}`;
-    case "action": {
-      const action = program.earning.customActions.find((candidate) => candidate.key === entry.sourceId);
-      return `Earned ${points} for ${action?.name ?? entry.sourceId ?? "an action"}`;
-    }
-    case "import":
-      return `Imported ${points}${because}`;
-    case "adjust":
-      return `Adjusted by staff${because}`;
-    case "redeem":
-      return `Redeemed ${points} for ${entry.reason ?? "a reward"}`;
-    case "reverse":
-      if (entry.sourceType === "redemption") return `Returned ${points} from a reward${because}`;
-      return `Took back ${points}: ${order} was ${entry.sourceType === "cancellation" ? "cancelled" : "refunded"}${entry.reason ? ` (${entry.reason})` : ""}`;
-    case "release":
-      return entry.orderName ? `Pending points released for ${order}` : "Pending points released";
-    case "expire":
-      return "Points expired";
-    case "merge_in":
-      return `${points} moved in from a merged customer account`;
-    case "merge_out":
-      return `${points} moved to the customer account this one was merged into`;
-    default:
-      return `${entry.kind}: ${points}${because}`;
-  }
+/**
+ * A ledger entry as the merchant reads it: the label every surface shows, and the staff's note
+ * on an adjustment or an import.
+ */
+function describeLedgerEntry(entry: LabelledEntry, program: Program): string {
+  const label = ledgerEntryLabel(entry, program);
+  return entry.reason && (entry.kind === "adjust" || entry.kind === "import") ? `${label}: ${entry.reason}` : label;
 }
 
 const tierName = (program: Program, tierId: string | null) =>
@@ -362,15 +319,7 @@ export async function memberDetail(db: PrismaClient, shopId: string, memberId: s
       kind: entry.kind,
       delta: fromBigInt(entry.delta),
       pendingDelta: fromBigInt(entry.pendingDelta),
-      description: describeLedgerEntry(
-        {
-          ...entry,
-          delta: fromBigInt(entry.delta),
-          pendingDelta: fromBigInt(entry.pendingDelta),
-          orderName: entry.order?.name ?? null,
-        },
-        program,
-      ),
+      description: describeLedgerEntry({ ...entry, orderName: entry.order?.name ?? null }, program),
       staffId: entry.staffId,
     })),
     ledgerTruncated: entries.length > LEDGER_LIMIT,

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { defaultProgram } from "~/loyalty/program/program";
+import { ledgerEntryLabel } from "./entry-labels";
+import { LEDGER_KINDS, LEDGER_SOURCE_TYPES } from "./ledger-entry";
+
+describe("a ledger entry's label", () => {
+  const program = defaultProgram();
+  program.tiers.levels = [{ id: "gold", name: "Gold", threshold: 1000, earnMultiplier: 1, entryBonusPoints: 50 }];
+  const label = (kind: string, sourceType: string | null, extra: { sourceId?: string; reason?: string } = {}) =>
+    ledgerEntryLabel(
+      { kind, sourceType, sourceId: extra.sourceId ?? null, reason: extra.reason ?? null, orderName: "#1001" },
+      program,
+    );
+
+  it("never calls a tier, birthday or referral bonus a welcome bonus", () => {
+    expect(label("bonus", "signup")).toBe("Welcome bonus for joining");
+    expect(label("bonus", "tier", { sourceId: "gold" })).toBe("Bonus for reaching Gold");
+    expect(label("bonus", "birthday")).toBe("Birthday bonus");
+    expect(label("bonus", "referral")).toBe("A friend you referred placed their first order");
+  });
+
+  it("says what each way points are taken back or returned was", () => {
+    expect(label("reverse", "refund")).toBe("Taken back: order #1001 refunded");
+    expect(label("reverse", "cancellation")).toBe("Taken back: order #1001 cancelled");
+    expect(label("reverse", "referral")).toBe("Taken back: the referred friend's order was refunded");
+    expect(label("reverse", "redemption")).toBe("Points returned: the reward's code was not used");
+  });
+
+  it("gives every kind the ledger can hold its own words, whatever its source", () => {
+    const byKind = LEDGER_KINDS.map((kind) => label(kind, null, { reason: "5 off" }));
+    expect(new Set(byKind).size).toBe(LEDGER_KINDS.length);
+    for (const kind of LEDGER_KINDS) {
+      for (const sourceType of [...LEDGER_SOURCE_TYPES, null]) {
+        expect(label(kind, sourceType)).not.toMatch(/^Points \(/);
+      }
+    }
+  });
+});
