@@ -36,6 +36,8 @@ const payload = {
     ...(example.customer as object),
     id: customer.id,
     email: customer.email,
+    first_name: customer.firstName,
+    last_name: customer.lastName,
     admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
   },
   email: customer.email,

@@ -199,7 +199,7 @@ describe("memberDetail", () => {
   const paid = async (id: number, price: string, lineItemId?: number) => {
     const payload = orderPayload("orders/paid", {
       id,
-      customer: { id: CUSTOMER, email: "ada@example.com" },
+      customer: { id: CUSTOMER, email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" },
       lines: [{ price, lineItemId }],
     });
     expect((await app.webhook("orders/paid", STORY_SHOP, { ...payload, name: `#${id}` })).status).toBe(200);
@@ -239,6 +239,9 @@ describe("memberDetail", () => {
     expect(detail!.member).toMatchObject({
       id: member.id,
       email: "ada@example.com",
+      // The name Shopify sent with the first order: members made by an order have names too.
+      firstName: "Ada",
+      lastName: "Lovelace",
       balance: 0,
       pending: 0,
       tier: { id: "silver", name: "Silver" },

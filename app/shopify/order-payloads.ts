@@ -45,8 +45,19 @@ const currencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code")
 export const legacyId = (gid: string | null | undefined): string | undefined => gid?.split("/").pop() || undefined;
 
 const customerRef = z
-  .object({ id: shopifyId, admin_graphql_api_id: shopifyGid("Customer").optional(), email: text.nullable().optional() })
-  .transform((c) => ({ id: legacyId(c.admin_graphql_api_id) ?? c.id, email: c.email ?? null }));
+  .object({
+    id: shopifyId,
+    admin_graphql_api_id: shopifyGid("Customer").optional(),
+    email: text.nullable().optional(),
+    first_name: text.nullable().optional(),
+    last_name: text.nullable().optional(),
+  })
+  .transform((c) => ({
+    id: legacyId(c.admin_graphql_api_id) ?? c.id,
+    email: c.email ?? null,
+    firstName: c.first_name || null,
+    lastName: c.last_name || null,
+  }));
 
 const lineItem = z
   .object({
@@ -119,6 +130,7 @@ export const paidOrderPayload = z
     email: (order.customer?.email ?? order.email ?? order.contact_email ?? null)?.toLowerCase() || null,
     test: order.test,
     customerId: order.customer?.id ?? null,
+    customerName: { firstName: order.customer?.firstName ?? null, lastName: order.customer?.lastName ?? null },
     placedAt: new Date(order.processed_at ?? order.created_at),
     cancelledAt: order.cancelled_at ? new Date(order.cancelled_at) : null,
     discountCodes: order.discount_codes.map((d) => d.code),

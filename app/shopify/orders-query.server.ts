@@ -102,6 +102,8 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         email: (node.customer?.defaultEmailAddress?.emailAddress ?? node.email)?.toLowerCase() || null,
         test: node.test,
         customerId: node.customer ? legacyId(node.customer.id)! : null,
+        // A missed webhook's member gets its name from customers/create and customers/update.
+        customerName: { firstName: null, lastName: null },
         placedAt: new Date(node.processedAt ?? node.createdAt),
         cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null,
         discountCodes: node.discountCodes,

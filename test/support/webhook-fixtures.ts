@@ -37,7 +37,7 @@ export function orderPayload(
   topic: "orders/paid" | "orders/cancelled",
   order: {
     id: number;
-    customer: { id: number; email: string } | null;
+    customer: { id: number; email: string; firstName?: string; lastName?: string } | null;
     email?: string;
     lines: FixtureLine[];
     test?: boolean;
@@ -90,6 +90,9 @@ export function orderPayload(
           ...example.customer,
           id: order.customer.id,
           email: order.customer.email,
+          // Not the example's "John Smith": a test's customer has the name it gives, or none ("").
+          first_name: order.customer.firstName ?? "",
+          last_name: order.customer.lastName ?? "",
           admin_graphql_api_id: `gid://shopify/Customer/${order.customer.id}`,
         }
       : example.customer,

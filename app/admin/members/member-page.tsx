@@ -8,12 +8,13 @@ import { AdjustmentForm } from "./adjustment-form";
 export function MemberPage(detail: MemberDetail) {
   const { t, i18n } = useTranslation();
   const { member } = detail;
+  const name = [member.firstName, member.lastName].filter(Boolean).join(" ");
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
   const number = (value: number) => value.toLocaleString(i18n.language);
   return (
     <Page
-      title={member.email ?? t("members.redacted")}
-      subtitle={[member.firstName, member.lastName].filter(Boolean).join(" ")}
+      title={name || member.email || t("members.redacted")}
+      subtitle={name ? (member.email ?? undefined) : undefined}
       backAction={{ content: t("members.title"), url: "/app/members" }}
     >
       <Layout>

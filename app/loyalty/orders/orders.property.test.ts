@@ -64,6 +64,7 @@ function factsFor(customerId: string, input: Scenario) {
     email: `${customerId}@example.com`,
     test: false,
     customerId,
+    customerName: { firstName: null, lastName: null },
     placedAt: new Date("2026-05-01T10:00:00Z"),
     cancelledAt: null,
     discountCodes: [],

@@ -9,7 +9,15 @@ import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
 import { rows } from "~/db/rows";
 import { NOW_UTC } from "~/db/clock.server";
-import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
+import {
+  credit,
+  debit,
+  entryExists,
+  fillMemberName,
+  lockMember,
+  lockMemberForCustomer,
+  type Tx,
+} from "~/loyalty/points/ledger.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
 import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server";
@@ -129,7 +137,10 @@ export async function recordPaidOrder(
       referralCode: paid.referralCode,
       discountCodes: paid.discountCodes,
     });
-    if (settlement.memberId) await rememberShippingAddress(tx, shop.id, settlement.memberId, paid.shippingAddress);
+    if (settlement.memberId) {
+      await fillMemberName(tx, settlement.memberId, paid.customerName);
+      await rememberShippingAddress(tx, shop.id, settlement.memberId, paid.shippingAddress);
+    }
   }
   return settlement;
 }
@@ -155,6 +166,8 @@ export function awaitingPaidOrder(payload: unknown): PaidOrder {
   const { order } = payload as { order: PaidOrder & { placedAt: string; cancelledAt: string | null } };
   return {
     ...order,
+    // Tasks queued before orders carried the customer's name have none.
+    customerName: order.customerName ?? { firstName: null, lastName: null },
     placedAt: new Date(order.placedAt),
     cancelledAt: order.cancelledAt ? new Date(order.cancelledAt) : null,
   };

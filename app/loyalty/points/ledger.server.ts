@@ -86,6 +86,21 @@ export async function lockMemberForCustomer(
   return member!;
 }
 
+/**
+ * Gives a member the name Shopify sent with an order when it has none yet: customers/update
+ * stays the authority on changes, and an erased member never gets a name back.
+ */
+export async function fillMemberName(
+  tx: Tx,
+  memberId: string,
+  name: { firstName: string | null; lastName: string | null },
+): Promise<void> {
+  if (!name.firstName && !name.lastName) return;
+  await tx.$executeRaw`
+    UPDATE "Member" SET "firstName" = ${name.firstName}, "lastName" = ${name.lastName}, "updatedAt" = ${NOW_UTC}
+     WHERE id = ${memberId} AND "firstName" IS NULL AND "lastName" IS NULL AND "redactedAt" IS NULL`;
+}
+
 export async function entryExists(tx: Tx, shopId: string, idempotencyKey: string): Promise<boolean> {
   const found = await tx.$queryRaw<unknown[]>`
     SELECT 1 FROM "LedgerEntry" WHERE "shopId" = ${shopId} AND "idempotencyKey" = ${idempotencyKey}`;
