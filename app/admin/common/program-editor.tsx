@@ -4,6 +4,7 @@ import { Banner, Modal, Page, Text, type PageProps } from "@shopify/polaris";
 import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n";
 import type { Program } from "~/loyalty/program/program";
+import { withIdsFromNames } from "./ids";
 import type { ProgramSaveResult } from "./program-save.server";
 
 /** True once App Bridge runs (inside the Shopify admin); the sandbox has no App Bridge. */
@@ -55,7 +56,10 @@ export function useProgramEditor(loaded: { program: Program; revision: number })
     // The document is JSON by construction; Remix's JsonValue type cannot see through zod's types.
     save: () =>
       fetcher.submit(
-        { program: draft as unknown as Record<string, string>, revision: saved.revision },
+        {
+          program: withIdsFromNames(draft, saved.program) as unknown as Record<string, string>,
+          revision: saved.revision,
+        },
         { method: "post", encType: "application/json" },
       ),
     discard: () => setDraft(saved.program),
