@@ -20,6 +20,9 @@ double.addShop({
   currencyCode: SANDBOX.currencyCode,
   ianaTimezone: SANDBOX.ianaTimezone,
   customers: SANDBOX_CUSTOMERS,
+  // As after the merchant switched the widget on: the storefront preview shows the launcher, and
+  // the checklist says so (`/sandbox/theme-editor` switches it off and on again).
+  mainTheme: { name: "Dawn", tallyEmbed: "on" },
 });
 
 Object.assign(process.env, {
