@@ -69,6 +69,7 @@ const saved = () => page.locator('button:is([disabled], [aria-disabled="true"])'
 describe("the merchant admin in a real browser", () => {
   it("home: the first-run checklist, the widget checked in the published theme", async () => {
     await page.getByText("0 of 4 steps done").waitFor();
+    await screenshot(page, "home");
     // A new install: the theme has never had Tally's app embed, and the card says so.
     await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
     const editor = page.getByRole("link", { name: "Open the theme editor" });
@@ -76,7 +77,6 @@ describe("the merchant admin in a real browser", () => {
       "https://browser-shop.myshopify.com/admin/themes/current/editor?context=apps&activateAppId=tally-test-api-key%2Ftally-launcher",
     );
     expect(await page.getByRole("button", { name: "Preview" }).isDisabled()).toBe(true);
-    await screenshot(page, "home");
 
     // Shopify fails to answer: the card says it could not check, rather than guessing.
     app.double.failNext({ kind: "http", status: 503 }, { operationName: "MainThemeSettings" });

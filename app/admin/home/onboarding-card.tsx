@@ -44,15 +44,16 @@ export function OnboardingCard({ steps, progress, embed, themeEditorUrl, storefr
       </>
     ),
     // Opening the store counts once the widget is on: before that there is nothing of Tally to see.
-    preview: (
+    preview: progress.embed ? (
       <Button
         url={storefrontUrl}
         target="_blank"
-        disabled={!progress.embed}
         onClick={() => fetcher.submit({ intent: "previewed" }, { method: "post" })}
       >
         {t("onboarding.steps.preview.action")}
       </Button>
+    ) : (
+      <Button disabled>{t("onboarding.steps.preview.action")}</Button>
     ),
   };
 
@@ -85,9 +86,12 @@ export function OnboardingCard({ steps, progress, embed, themeEditorUrl, storefr
               </Text>
             </BlockStack>
             {progress[step] ? null : (
-              <InlineStack gap="200" wrap={false} blockAlign="center">
-                {actions[step]}
-              </InlineStack>
+              // The buttons keep their width beside a long explanation.
+              <div style={{ flexShrink: 0 }}>
+                <InlineStack gap="200" wrap={false} blockAlign="center">
+                  {actions[step]}
+                </InlineStack>
+              </div>
             )}
           </InlineStack>
         ))}

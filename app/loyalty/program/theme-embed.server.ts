@@ -2,9 +2,6 @@ import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchMainThemeSettings } from "~/shopify/themes.server";
 import { tallyEmbedEnabled, type ThemeEmbedCheck } from "./theme-embed";
 
-/** The check runs while the home page loads: one attempt, soon abandoned, rather than a slow page. */
-const CHECK_TIMEOUT_MS = 3_000;
-
 /**
  * Whether Tally's app embed is on in the shop's published theme, read from the theme's settings
  * as Shopify has them now. Any failure (Shopify down or slow, no published theme, settings that
@@ -12,7 +9,8 @@ const CHECK_TIMEOUT_MS = 3_000;
  */
 export async function checkThemeEmbed(shop: string, accessToken: string): Promise<ThemeEmbedCheck> {
   try {
-    const admin = new AdminGateway(shop, accessToken, { maxAttempts: 1, timeoutMs: CHECK_TIMEOUT_MS });
+    // The check runs while the home page loads: one attempt (abandoned after ADMIN_API_TIMEOUT_MS), no retries.
+    const admin = new AdminGateway(shop, accessToken, { maxAttempts: 1 });
     const theme = await fetchMainThemeSettings(admin);
     if (!theme?.settingsData) return { status: "unknown" };
     return { status: tallyEmbedEnabled(theme.settingsData) ? "on" : "off", themeName: theme.name };
