@@ -46,7 +46,7 @@ describe("with the app running", () => {
     await app?.close();
   });
 
-  it("the demo's seed lets a shopper redeem at once, and starting again changes nothing", async () => {
+  it("the demo's seed: 400 points for Ava and a 100-point reward, and starting again changes nothing", async () => {
     const shop = "seeded-demo.myshopify.com";
     const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
     await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
@@ -88,7 +88,7 @@ describe("with the app running", () => {
           body: JSON.stringify({ rewardId: DEMO_STARTER_REWARD.id }),
         },
       );
-      expect(redeemed.status, shopper.firstName).toBe(200);
+      expect(redeemed.status, shopper.firstName).toBe(201);
     }
     const noahLeft = (await (await app.proxy("/member", { shop, customerId: noah.id })).json()).points.balance;
     expect(Number(noahLeft)).toBe(20);
