@@ -5,8 +5,8 @@ import { mintSessionToken, signedWebhookRequest } from "./signing";
 
 /** A reward a single demo order pays for (an order of 120 earns 120 points), beside the default 500-point one. */
 export const DEMO_STARTER_REWARD = { id: "1-off", name: "1 off", type: "fixed_amount", pointsCost: 100, amount: 1 };
-/** The first sandbox customer's paid order the demo starts with: 400 points, one demo order short of 5 off. */
-export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "400.00" };
+/** The first sandbox customer's paid order the demo starts with: 500 points, enough for the default reward. */
+export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "500.00" };
 
 interface DemoApp {
   appUrl: string;

@@ -68,10 +68,10 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
   Send a signed webhook or App Proxy request the way Shopify would, from another terminal:
     npm run demo:order                                  a paid order from a sandbox customer (orders/paid)
     npm run demo:proxy -- /member                       that customer's points and rewards (App Proxy)
-    npm run demo:proxy -- /redemptions ${ava.id} ${DEMO_STARTER_REWARD.id}      spend ${DEMO_STARTER_REWARD.pointsCost} points on a code
+    npm run demo:proxy -- /redemptions ${ava.id} five-off   spend 500 points on a code
 
-  ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order: enough for "${DEMO_STARTER_REWARD.name}" now,
-  and for "5 off" (500 points) after one demo:order.
+  ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order; a default demo:order earns 120,
+  enough for "${DEMO_STARTER_REWARD.name}" (${DEMO_STARTER_REWARD.pointsCost} points, reward id ${DEMO_STARTER_REWARD.id}).
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

@@ -46,7 +46,7 @@ describe("with the app running", () => {
     await app?.close();
   });
 
-  it("the demo's seed: 400 points for Ava and a 100-point reward, and starting again changes nothing", async () => {
+  it("the demo's seed: 500 points for Ava and a 100-point reward, and starting again changes nothing", async () => {
     const shop = "seeded-demo.myshopify.com";
     const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
     await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
@@ -55,7 +55,7 @@ describe("with the app running", () => {
       (await (await app.proxy("/member", { shop, customerId: ava.id })).json()).points.balance;
 
     await seedDemoShop(demo, ava);
-    expect(await balance()).toBe(400);
+    expect(await balance()).toBe(500);
     const rewardIds = async () =>
       ((await (await app.admin("/api/program", shop)).json()).program.rewards as { id: string }[]).map((r) => r.id);
     expect(await rewardIds()).toEqual(["five-off", DEMO_STARTER_REWARD.id]);
@@ -64,11 +64,11 @@ describe("with the app running", () => {
       program.rewards = program.rewards.filter((reward) => reward.id !== DEMO_STARTER_REWARD.id);
     });
     await seedDemoShop(demo, ava);
-    expect(await balance()).toBe(400);
+    expect(await balance()).toBe(500);
     expect(await rewardIds()).toEqual(["five-off"]);
   });
 
-  it("the demo's starter reward is within reach of the seeded points and of one default demo order", async () => {
+  it("the demo's seeded shopper can redeem the default reward at once, and one default demo order buys the starter reward", async () => {
     const shop = "fresh-demo.myshopify.com";
     const [ava, noah] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer];
     await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
@@ -79,13 +79,16 @@ describe("with the app running", () => {
     // `npm run demo:order -- 7390000002`: the default 120.00 order, for a shopper with no seeded points.
     const order = paidOrderPayload({ id: 5_100_000_001, customer: noah, subtotal: "120.00", currencyCode: "EUR" });
     expect((await app.webhook("orders/paid", shop, order)).status).toBe(200);
-    for (const shopper of [ava, noah]) {
+    for (const [shopper, rewardId] of [
+      [ava, "five-off"],
+      [noah, DEMO_STARTER_REWARD.id],
+    ] as const) {
       const redeemed = await fetch(
         `${app.url}/proxy/redemptions?${appProxyQuery({ shop, customerId: shopper.id }, TEST_API_SECRET)}`,
         {
           method: "POST",
           headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
-          body: JSON.stringify({ rewardId: DEMO_STARTER_REWARD.id }),
+          body: JSON.stringify({ rewardId }),
         },
       );
       expect(redeemed.status, shopper.firstName).toBe(201);
