@@ -893,6 +893,17 @@ export type ShopDetailsQuery = {
   };
 };
 
+export type MainThemeSettingsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MainThemeSettingsQuery = {
+  themes: {
+    nodes: Array<{
+      name: string;
+      files: { nodes: Array<{ body: { content: string } | Record<PropertyKey, never> }> } | null;
+    }>;
+  } | null;
+};
+
 /** Each document's types, keyed by its source text (the #graphql template literal). */
 export interface AdminOperations {
   "#graphql\n  mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
@@ -978,5 +989,9 @@ export interface AdminOperations {
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;
     variables: ShopDetailsQueryVariables;
+  };
+  '#graphql\n  query MainThemeSettings {\n    themes(roles: [MAIN], first: 1) {\n      nodes {\n        name\n        files(filenames: ["config/settings_data.json"], first: 1) {\n          nodes {\n            body {\n              ... on OnlineStoreThemeFileBodyText {\n                content\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n': {
+    data: MainThemeSettingsQuery;
+    variables: MainThemeSettingsQueryVariables;
   };
 }

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { sandboxShop } from "../../app/shopify/session-token.server";
+import { SANDBOX_STOREFRONT_PATH } from "../../app/shopify/theme-editor";
 import { appProxyQuery } from "../app-proxy-signature";
 import { interpolate, renderLiquid, schemaOf } from "./liquid";
 
@@ -15,7 +16,8 @@ import { interpolate, renderLiquid, schemaOf } from "./liquid";
  * on, and never in production (`sandboxShop()`).
  */
 
-export const PREVIEW_PATH = "/sandbox/storefront";
+/** The home page's "Preview your store" opens it here. */
+export const PREVIEW_PATH = SANDBOX_STOREFRONT_PATH;
 const ASSETS_PATH = "/sandbox/assets";
 const CUSTOMER_COOKIE = "tally_preview_customer";
 const CART_COOKIE = "tally_preview_cart";
