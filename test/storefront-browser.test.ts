@@ -151,7 +151,7 @@ describe("the storefront preview in a real browser", () => {
     const block = page.locator(".tally-cart");
     await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
     await block.getByRole("button", { name: "Use points" }).click();
-    await block.getByText("Enter this code at checkout:").waitFor();
+    await block.getByText("Enter your code at checkout.").waitFor();
     const code = await block.locator("[data-tally-msg] code").textContent();
     expect(code).toMatch(/^TALLY-/);
     expect(await balance(RICH)).toBe(400);

@@ -110,7 +110,7 @@ describe("the theme app extension", () => {
     const source = read("src/tally.ts");
     // Keys passed to tr()/phrase()/list() directly, or chosen by a ternary (`n === 1 ? "points_one" : "points_other"`).
     const used = new Set([
-      ...[...source.matchAll(/(?:tr|phrase|list)\(config, "(\w+)"[,)]/g)].map((m) => m[1]!),
+      ...[...source.matchAll(/(?:tr|trPoints|phrase|list)\(config, "(\w+)"[,)]/g)].map((m) => m[1]!),
       ...[...source.matchAll(/\? "(\w+_\w+)" : "(\w+_\w+)"/g)].flatMap((m) => [m[1]!, m[2]!]),
     ]);
     expect(used.size).toBeGreaterThan(25);

@@ -679,6 +679,21 @@ export type CustomersByEmailQuery = {
   };
 };
 
+export type ShopCustomersQueryVariables = Exact<{
+  first: number;
+}>;
+
+export type ShopCustomersQuery = {
+  customers: {
+    nodes: Array<{
+      id: string;
+      firstName: string | null;
+      lastName: string | null;
+      defaultEmailAddress: { emailAddress: string } | null;
+    }>;
+  };
+};
+
 export type CreateBasicCodeMutationVariables = Exact<{
   input: DiscountCodeBasicInput;
 }>;
@@ -910,6 +925,10 @@ export interface AdminOperations {
   "#graphql\n  query CustomersByEmail($query: String!, $after: String) {\n    customers(first: 50, after: $after, query: $query) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id firstName lastName defaultEmailAddress { emailAddress } }\n    }\n  }\n": {
     data: CustomersByEmailQuery;
     variables: CustomersByEmailQueryVariables;
+  };
+  "#graphql\n  query ShopCustomers($first: Int!) {\n    customers(first: $first) {\n      nodes { id firstName lastName defaultEmailAddress { emailAddress } }\n    }\n  }\n": {
+    data: ShopCustomersQuery;
+    variables: ShopCustomersQueryVariables;
   };
   "#graphql\n  mutation CreateBasicCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
     data: CreateBasicCodeMutation;

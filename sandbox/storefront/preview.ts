@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import { AdminGateway } from "../../app/shopify/admin-gateway.server";
+import { listCustomers } from "../../app/shopify/customers.server";
 import { sandboxShop } from "../../app/shopify/session-token.server";
 import { appProxyQuery } from "../app-proxy-signature";
 import { interpolate, renderLiquid, schemaOf } from "./liquid";
@@ -19,6 +21,8 @@ export const PREVIEW_PATH = "/sandbox/storefront";
 const ASSETS_PATH = "/sandbox/assets";
 const CUSTOMER_COOKIE = "tally_preview_customer";
 const CART_COOKIE = "tally_preview_cart";
+/** Customers the sign-in page lists. */
+const SIGN_IN_CHOICES = 50;
 /** The project's extension, read on every request: edits show on the next reload. */
 const EXTENSION_DIR = () => path.resolve("extensions/tally-theme");
 
@@ -416,19 +420,13 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
     main = `<h1>Account</h1><p class="muted">Signed in as customer ${escapeHtml(customerId)}${member?.email ? ` (${escapeHtml(member.email)})` : ""}.</p>
       ${block("account-points")}`;
   } else {
-    const members = shop
-      ? await db.member.findMany({
-          where: { shopId: shop.id, shopifyCustomerId: { not: null } },
-          orderBy: { balance: "desc" },
-          take: 10,
-        })
-      : [];
+    const customers = shop ? await signInChoices(db, shop.id, shopDomain) : [];
     main = `<h1>Sign in</h1>
       <p class="muted">The preview signs you in the way the shop's customer accounts would: pick a customer. Tally learns who you are only from the App Proxy's signed <code>logged_in_customer_id</code>.</p>
-      <ul class="customers">${members
+      <ul class="customers" aria-label="Customers">${customers
         .map(
-          (m) =>
-            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(m.shopifyCustomerId)}&amp;page=account">${escapeHtml(m.email ?? m.shopifyCustomerId)}</a> — ${m.balance} points</li>`,
+          (c) =>
+            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(c.customerId)}&amp;page=account">${escapeHtml(c.label)}</a> — ${c.balance === null ? "not a member yet" : `${c.balance} points`}</li>`,
         )
         .join("")}</ul>
       <form method="get" action="${PREVIEW_PATH}"><input type="hidden" name="page" value="account">
@@ -485,6 +483,43 @@ ${embed}
   const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   if (setCookie) headers.append("Set-Cookie", setCookie);
   return new Response(html, { headers });
+}
+
+/**
+ * Whom the sign-in page offers: the shop's customers as Shopify lists them (a customer who never
+ * earned a point is one too), with their balance when they are members; then members Shopify did
+ * not list (imported, or beyond the first page). Members only when Shopify cannot be asked.
+ */
+async function signInChoices(db: PrismaClient, shopId: string, shopDomain: string) {
+  const members = await db.member.findMany({
+    where: { shopId, shopifyCustomerId: { not: null } },
+    select: { shopifyCustomerId: true, email: true, firstName: true, lastName: true, balance: true },
+    orderBy: { balance: "desc" },
+    take: SIGN_IN_CHOICES,
+  });
+  const customers = await AdminGateway.forShop(db, shopDomain)
+    .then((admin) => listCustomers(admin, SIGN_IN_CHOICES))
+    .catch(() => []);
+  const balances = new Map(members.map((m) => [m.shopifyCustomerId!, Number(m.balance)]));
+  const label = (c: { firstName: string | null; lastName: string | null; email: string | null }, id: string) => {
+    const name = [c.firstName, c.lastName].filter(Boolean).join(" ");
+    return name && c.email ? `${name} (${c.email})` : name || c.email || id;
+  };
+  const listed = new Set(customers.map((c) => c.customerId));
+  return [
+    ...customers.map((c) => ({
+      customerId: c.customerId,
+      label: label(c, c.customerId),
+      balance: balances.get(c.customerId) ?? null,
+    })),
+    ...members
+      .filter((m) => !listed.has(m.shopifyCustomerId!))
+      .map((m) => ({
+        customerId: m.shopifyCustomerId!,
+        label: label(m, m.shopifyCustomerId!),
+        balance: Number(m.balance),
+      })),
+  ];
 }
 
 /** `?customer=<id>|guest` signs the preview in or out (a cookie, as a storefront session). */
