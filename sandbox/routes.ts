@@ -18,7 +18,7 @@ import {
 type RouteModule = ServerBuild["routes"][string]["module"];
 type Handlers = Pick<RouteModule, "loader" | "action">;
 
-const PAGES: PreviewPage[] = ["product", "cart", "account", "login"];
+const PAGES: PreviewPage[] = ["product", "cart", "account", "login", "rewards"];
 
 /**
  * The sandbox's routes under `/sandbox/`, as Remix routes the server adds beside the build's own
@@ -50,7 +50,12 @@ export function sandboxRoutes(build: ServerBuild): ServerBuild["routes"] {
             headers: { Location: `${PREVIEW_PATH}?page=${page}`, "Set-Cookie": signIn.setCookie },
           });
         }
-        return previewPage(prisma, { page, customerId: previewCustomer(request), request });
+        const launcherSettings = Object.fromEntries(
+          [...url.searchParams]
+            .filter(([name]) => name.startsWith("launcher."))
+            .map(([name, value]) => [name.slice("launcher.".length), value]),
+        );
+        return previewPage(prisma, { page, customerId: previewCustomer(request), request, launcherSettings });
       },
       action: onlyMethods("GET"),
     },

@@ -908,6 +908,20 @@ export type ShopDetailsQuery = {
   };
 };
 
+export type StorefrontProgramQueryVariables = Exact<{ [key: string]: never }>;
+
+export type StorefrontProgramQuery = { shop: { id: string; metafield: { value: string } | null } };
+
+export type SetStorefrontProgramMutationVariables = Exact<{
+  metafields: Array<MetafieldsSetInput>;
+}>;
+
+export type SetStorefrontProgramMutation = {
+  metafieldsSet: {
+    userErrors: Array<{ field: Array<string> | null; message: string; code: MetafieldsSetUserErrorCode | null }>;
+  } | null;
+};
+
 /** Each document's types, keyed by its source text (the #graphql template literal). */
 export interface AdminOperations {
   "#graphql\n  mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
@@ -997,5 +1011,13 @@ export interface AdminOperations {
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;
     variables: ShopDetailsQueryVariables;
+  };
+  '#graphql\n  query StorefrontProgram {\n    shop {\n      id\n      metafield(namespace: "tally", key: "program") { value }\n    }\n  }\n': {
+    data: StorefrontProgramQuery;
+    variables: StorefrontProgramQueryVariables;
+  };
+  "#graphql\n  mutation SetStorefrontProgram($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
+    data: SetStorefrontProgramMutation;
+    variables: SetStorefrontProgramMutationVariables;
   };
 }
