@@ -35,7 +35,7 @@ export function sandboxRoutes(build: ServerBuild): ServerBuild["routes"] {
     "sandbox/app-bridge.js": { loader: appBridgeScript, action: onlyMethods("GET") },
 
     // The storefront as a shopper sees it, with the theme app extension's launcher and blocks
-    // rendered from their Liquid (`?page=product|cart|account|login`; `?customer=<id>|guest` signs
+    // rendered from their Liquid (`?page=product|cart|account|login|rewards`; `?customer=<id>|guest` signs
     // in or out).
     "sandbox/storefront": {
       loader: async ({ request }: LoaderFunctionArgs) => {
