@@ -441,6 +441,11 @@ export class AdminApiDouble {
         currencyCode: shop.currencyCode,
         ianaTimezone: shop.ianaTimezone,
         myshopifyDomain: shop.domain,
+        // The shop's own metafields, as metafieldsSet left them on its GID.
+        metafield: ({ namespace, key }: { namespace: string; key: string }) => {
+          const metafield = shop.metafields[gid("Shop", 1)]?.[`${namespace}.${key}`];
+          return metafield ? { namespace, key, ...metafield } : null;
+        },
       },
       customer: ({ id }: { id: string }) => {
         const customer = shop.customers.find((c) => String(c.id) === legacyId(id));

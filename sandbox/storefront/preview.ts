@@ -2,6 +2,9 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import { AdminGateway } from "../../app/shopify/admin-gateway.server";
+import { listCustomers } from "../../app/shopify/customers.server";
+import { readStorefrontProgram } from "../../app/shopify/shop-metafields.server";
 import { sandboxShop } from "../../app/shopify/session-token.server";
 import { SANDBOX_STOREFRONT_PATH } from "../../app/shopify/theme-editor";
 import { appProxyQuery } from "../app-proxy-signature";
@@ -21,6 +24,8 @@ export const PREVIEW_PATH = SANDBOX_STOREFRONT_PATH;
 const ASSETS_PATH = "/sandbox/assets";
 const CUSTOMER_COOKIE = "tally_preview_customer";
 const CART_COOKIE = "tally_preview_cart";
+/** Customers the sign-in page lists. */
+const SIGN_IN_CHOICES = 50;
 /** The project's extension, read on every request: edits show on the next reload. */
 const EXTENSION_DIR = () => path.resolve("extensions/tally-theme");
 
@@ -260,7 +265,7 @@ export function assetResponse(file: string): Response {
 // ---------------------------------------------------------------------------------------------
 // Pages
 
-export type PreviewPage = "product" | "cart" | "account" | "login";
+export type PreviewPage = "product" | "cart" | "account" | "login" | "rewards";
 
 const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(
@@ -276,10 +281,15 @@ function translations(): Record<string, unknown> {
   return JSON.parse(readExtension("locales/en.default.json")) as Record<string, unknown>;
 }
 
-function translate(locale: Record<string, unknown>, key: string, values: Record<string, unknown>): string {
-  const text = key
+/** Shopify's `t` filter: `{{ name }}` placeholders, and `one` / `other` forms chosen by `count`. */
+export function translate(locale: Record<string, unknown>, key: string, values: Record<string, unknown>): string {
+  const node = key
     .split(".")
     .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], locale);
+  const text =
+    node && typeof node === "object" && "count" in values
+      ? (node as Record<string, unknown>)[Number(values.count) === 1 ? "one" : "other"]
+      : node;
   return typeof text === "string" ? interpolate(text, values) : `translation missing: en.${key}`;
 }
 
@@ -289,20 +299,32 @@ interface RenderedBlock {
   stylesheet?: string;
 }
 
-/** Renders `blocks/<handle>.liquid` with its schema's default settings, as a theme would. */
+/**
+ * Renders `blocks/<handle>.liquid` with its schema's default settings, as a theme would, but for
+ * the ones the merchant set (`changed`: a checkbox's "true" / "false", other settings as text).
+ */
 function renderBlock(
   handle: string,
   globals: Record<string, unknown>,
   locale: Record<string, unknown>,
   id: string,
+  changed: Record<string, string> = {},
 ): RenderedBlock {
   const source = readExtension(`blocks/${handle}.liquid`);
   const schema = (schemaOf(source) ?? {}) as {
-    settings?: { id: string; default?: unknown }[];
+    settings?: { id?: string; type: string; default?: unknown }[];
     javascript?: string;
     stylesheet?: string;
   };
-  const settings = Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default ?? null]));
+  const settings = Object.fromEntries(
+    (schema.settings ?? [])
+      .filter((setting) => setting.id)
+      .map((setting) => {
+        const value = changed[setting.id!];
+        if (value === undefined) return [setting.id, setting.default ?? null];
+        return [setting.id, setting.type === "checkbox" ? value === "true" : value];
+      }),
+  );
   const html = renderLiquid(
     source,
     { ...globals, block: { id, type: handle, settings, shopify_attributes: "" } },
@@ -322,6 +344,8 @@ const money = (cents: number, currency: string) =>
 
 export interface PreviewOptions {
   page: PreviewPage;
+  /** The launcher embed's settings the merchant changed in the theme editor (`?launcher.<id>=`). */
+  launcherSettings?: Record<string, string>;
   customerId: string | null;
   request: Request;
 }
@@ -343,6 +367,10 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       : null;
   const locale = translations();
   const variant = PRODUCT.variants[0]!;
+  // The shop metafield the app writes when the program is saved, read back from Shopify.
+  const storefrontProgram = await AdminGateway.forShop(db, shopDomain)
+    .then(readStorefrontProgram)
+    .catch(() => null);
   // The Liquid objects a theme has (only what Tally's blocks read).
   const globals = {
     routes: {
@@ -354,7 +382,11 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       account_register_url: `${PREVIEW_PATH}?page=login`,
     },
     request: { locale: { iso_code: "en" }, page_type: page },
-    shop: { name: shopDomain.replace(".myshopify.com", ""), currency },
+    shop: {
+      name: shopDomain.replace(".myshopify.com", ""),
+      currency,
+      metafields: { tally: { program: storefrontProgram === null ? null : { value: storefrontProgram } } },
+    },
     cart: { currency: { iso_code: currency }, item_count: cartState.item_count },
     customer: customerId
       ? { id: Number(customerId), first_name: member?.firstName ?? "Shopper", email: member?.email ?? null }
@@ -363,8 +395,8 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   };
 
   const blocks: RenderedBlock[] = [];
-  const block = (handle: string) => {
-    const rendered = renderBlock(handle, globals, locale, `preview-${handle}`);
+  const block = (handle: string, changed?: Record<string, string>) => {
+    const rendered = renderBlock(handle, globals, locale, `preview-${handle}`, changed);
     blocks.push(rendered);
     return rendered.html;
   };
@@ -414,30 +446,27 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       }
       ${block("cart-redeem")}
       <button type="button" disabled>Check out</button>`;
+  } else if (page === "rewards") {
+    main = block("loyalty-page");
   } else if (page === "account") {
     main = `<h1>Account</h1><p class="muted">Signed in as customer ${escapeHtml(customerId)}${member?.email ? ` (${escapeHtml(member.email)})` : ""}.</p>
       ${block("account-points")}`;
   } else {
-    const members = shop
-      ? await db.member.findMany({
-          where: { shopId: shop.id, shopifyCustomerId: { not: null } },
-          orderBy: { balance: "desc" },
-          take: 10,
-        })
-      : [];
+    const customers = shop ? await signInChoices(db, shop.id, shopDomain) : [];
     main = `<h1>Sign in</h1>
       <p class="muted">The preview signs you in the way the shop's customer accounts would: pick a customer. Tally learns who you are only from the App Proxy's signed <code>logged_in_customer_id</code>.</p>
-      <ul class="customers">${members
+      <ul class="customers" aria-label="Customers">${customers
         .map(
-          (m) =>
-            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(m.shopifyCustomerId)}&amp;page=account">${escapeHtml(m.email ?? m.shopifyCustomerId)}</a> — ${m.balance} points</li>`,
+          (c) =>
+            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(c.customerId)}&amp;page=account">${escapeHtml(c.label)}</a> — ${c.balance === null ? "not a member yet" : `${c.balance} points`}</li>`,
         )
         .join("")}</ul>
       <form method="get" action="${PREVIEW_PATH}"><input type="hidden" name="page" value="account">
         <label>Customer id <input name="customer" inputmode="numeric" pattern="[0-9]+" required></label> <button>Sign in</button></form>
       <p><a href="${PREVIEW_PATH}?customer=guest&amp;page=product">Continue as a guest</a></p>`;
   }
-  const embed = block("tally-launcher");
+  // The launcher links to the preview's loyalty page, as a merchant who added the page would.
+  const embed = block("tally-launcher", { program_page: `${PREVIEW_PATH}?page=rewards`, ...options.launcherSettings });
 
   const stylesheets = [...new Set(blocks.map((b) => b.stylesheet).filter(Boolean))];
   const scripts = [...new Set(blocks.map((b) => b.javascript).filter(Boolean))];
@@ -472,7 +501,7 @@ ${scripts.map((file) => `<script src="${ASSETS_PATH}/${file}" defer></script>`).
 <body>
 <div class="preview-bar">Storefront preview of the sandbox shop ${escapeHtml(shopDomain)} —
 ${customerId ? `signed in as customer ${escapeHtml(customerId)} · <a href="${PREVIEW_PATH}?customer=guest&amp;page=${page === "account" ? "product" : page}">sign out</a>` : `guest · <a href="${PREVIEW_PATH}?page=login">sign in</a>`}</div>
-<header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
+<header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("rewards", "Rewards program")}${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
 <main>${main}</main>
 <script>
   // The theme's own script: show the selected variant's price.
@@ -487,6 +516,43 @@ ${embed}
   const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   if (setCookie) headers.append("Set-Cookie", setCookie);
   return new Response(html, { headers });
+}
+
+/**
+ * Whom the sign-in page offers: the shop's customers as Shopify lists them (a customer who never
+ * earned a point is one too), with their balance when they are members; then members Shopify did
+ * not list (imported, or beyond the first page). Members only when Shopify cannot be asked.
+ */
+async function signInChoices(db: PrismaClient, shopId: string, shopDomain: string) {
+  const members = await db.member.findMany({
+    where: { shopId, shopifyCustomerId: { not: null } },
+    select: { shopifyCustomerId: true, email: true, firstName: true, lastName: true, balance: true },
+    orderBy: { balance: "desc" },
+    take: SIGN_IN_CHOICES,
+  });
+  const customers = await AdminGateway.forShop(db, shopDomain)
+    .then((admin) => listCustomers(admin, SIGN_IN_CHOICES))
+    .catch(() => []);
+  const balances = new Map(members.map((m) => [m.shopifyCustomerId!, Number(m.balance)]));
+  const label = (c: { firstName: string | null; lastName: string | null; email: string | null }, id: string) => {
+    const name = [c.firstName, c.lastName].filter(Boolean).join(" ");
+    return name && c.email ? `${name} (${c.email})` : name || c.email || id;
+  };
+  const listed = new Set(customers.map((c) => c.customerId));
+  return [
+    ...customers.map((c) => ({
+      customerId: c.customerId,
+      label: label(c, c.customerId),
+      balance: balances.get(c.customerId) ?? null,
+    })),
+    ...members
+      .filter((m) => !listed.has(m.shopifyCustomerId!))
+      .map((m) => ({
+        customerId: m.shopifyCustomerId!,
+        label: label(m, m.shopifyCustomerId!),
+        balance: Number(m.balance),
+      })),
+  ];
 }
 
 /** `?customer=<id>|guest` signs the preview in or out (a cookie, as a storefront session). */
