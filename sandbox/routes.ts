@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { ActionFunctionArgs, LoaderFunctionArgs, ServerBuild } from "@remix-run/node";
 import { methodNotAllowed, onlyMethods, requireMethod } from "../app/http/methods.server";
+import type { AdminApiDouble } from "./admin-api-double";
 import { appBridgeScript, sandboxLogin } from "./admin-login";
 import {
   PREVIEW_PATH,
@@ -14,6 +15,7 @@ import {
   signInCookie,
   type PreviewPage,
 } from "./storefront/preview";
+import { themeEditorPage, themeEditorSave } from "./theme-editor";
 
 type RouteModule = ServerBuild["routes"][string]["module"];
 type Handlers = Pick<RouteModule, "loader" | "action">;
@@ -25,14 +27,20 @@ const PAGES: PreviewPage[] = ["product", "cart", "account", "login", "rewards"];
  * (`startAppServer({ extraRoutes: sandboxRoutes })` in `npm run demo` and the tests). They are not
  * in app/, so the production build has none of them and `npm start` answers 404 there; each also
  * answers 404 unless TALLY_SANDBOX_SHOP is set, and always when NODE_ENV=production. Their
- * database is the build's own client (a second one would open the embedded database twice).
+ * database is the build's own client (a second one would open the embedded database twice); the
+ * theme editor changes the sandbox shop's theme in `double`, the local Admin API.
  */
-export function sandboxRoutes(build: ServerBuild): ServerBuild["routes"] {
+export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): ServerBuild["routes"] {
   const prisma = (build.entry.module as unknown as { prisma: PrismaClient }).prisma;
   const modules: Record<string, Handlers> = {
     // The admin outside Shopify: a session token as the admin hands it over, and App Bridge's fetch.
     "sandbox/login": { loader: ({ request }: LoaderFunctionArgs) => sandboxLogin(request), action: onlyMethods("GET") },
     "sandbox/app-bridge.js": { loader: appBridgeScript, action: onlyMethods("GET") },
+    // Shopify's theme editor, where the checklist's link switches the app embed on (sandbox/theme-editor.ts).
+    "sandbox/theme-editor": {
+      loader: ({ request }: LoaderFunctionArgs) => themeEditorPage(double, request),
+      action: ({ request }: ActionFunctionArgs) => themeEditorSave(double, request),
+    },
 
     // The storefront as a shopper sees it, with the theme app extension's launcher and blocks
     // rendered from their Liquid (`?page=product|cart|account|login|rewards`; `?customer=<id>|guest` signs

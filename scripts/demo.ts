@@ -22,7 +22,7 @@ double.addShop({
   ianaTimezone: SANDBOX.ianaTimezone,
   customers: SANDBOX_CUSTOMERS,
   // As after the merchant switched the widget on: the storefront preview renders the launcher, so
-  // the checklist says the widget is on (tests switch it with `double.setAppEmbed`).
+  // the checklist says the widget is on (`/sandbox/theme-editor` switches it off and on).
   mainTheme: { name: "Dawn", tallyEmbed: "on" },
 });
 
@@ -36,7 +36,7 @@ Object.assign(process.env, {
   TALLY_SANDBOX_SHOP: SANDBOX.shop,
 });
 
-const server = await startAppServer({ host, port, extraRoutes: sandboxRoutes });
+const server = await startAppServer({ host, port, extraRoutes: (build) => sandboxRoutes(build, double) });
 rememberDemoAddress(appUrl);
 const prisma = (server.build.entry.module as unknown as { prisma: PrismaClient }).prisma;
 

@@ -72,9 +72,10 @@ describe("the merchant admin in a real browser", () => {
     await screenshot(page, "home");
     // A new install: the theme has never had Tally's app embed, and the card says so.
     await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
+    // The deep link that switches the embed on, to the sandbox's stand-in for Shopify's theme editor.
     const editor = page.getByRole("link", { name: "Open the theme editor" });
     expect(await editor.getAttribute("href")).toBe(
-      "https://browser-shop.myshopify.com/admin/themes/current/editor?context=apps&activateAppId=tally-test-api-key%2Ftally-launcher",
+      "/sandbox/theme-editor?context=apps&activateAppId=tally-test-api-key%2Ftally-launcher",
     );
     expect(await page.getByRole("button", { name: "Preview" }).isDisabled()).toBe(true);
 
@@ -163,13 +164,19 @@ describe("the merchant admin in a real browser", () => {
   it("completes onboarding: the checklist goes away", async () => {
     await nav("Home").click();
     await page.getByText("2 of 4 steps done").waitFor();
-    // Clicking through to the theme editor proves nothing (this browser refuses Shopify's page anyway).
-    await page.getByRole("link", { name: "Open the theme editor" }).click();
+    // The theme editor opens with the embed switched on; until it is saved, nothing is ticked.
+    const [editor] = await Promise.all([
+      page.waitForEvent("popup"),
+      page.getByRole("link", { name: "Open the theme editor" }).click(),
+    ]);
+    expect(await editor.getByLabel("Tally loyalty widget").isChecked()).toBe(true);
     await page.getByRole("button", { name: "Check again" }).click();
     await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
     expect(await page.getByText("2 of 4 steps done").count()).toBe(1);
-    // The merchant switches the app embed on in the theme editor and saves; back in Tally, it shows.
-    app.double.setAppEmbed(SHOP, "on");
+    // The merchant saves; back in Tally, the check sees the theme as it now is.
+    await editor.getByRole("button", { name: "Save" }).click();
+    await editor.getByText("Saved.").waitFor();
+    await editor.close();
     await page.getByRole("button", { name: "Check again" }).click();
     await page.getByText("The loyalty widget is on in your theme “Dawn”.").waitFor();
     await page.getByText("3 of 4 steps done").waitFor();

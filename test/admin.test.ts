@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { onboardingState } from "~/loyalty/program/onboarding";
 import { BROWSER_USER_AGENT } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 
@@ -30,6 +31,25 @@ describe("the embedded admin", () => {
     expect(html).toContain("Loyalty program for admin-shop");
     expect(html).toContain("prices in EUR");
     expect(app.double.callsTo("ShopDetails")).toHaveLength(1);
+  });
+
+  it("checks the published theme once per home page; opening the store counts only while the widget is on", async () => {
+    const checks = () => app.double.callsTo("MainThemeSettings").length;
+    const before = checks();
+    const home = await (await browse(await app.adminDocumentUrl("/app", SHOP))).text();
+    expect(home).toContain("The loyalty widget is not enabled yet in your theme “Dawn”");
+    expect(checks()).toBe(before + 1);
+
+    const previewed = () =>
+      app.admin("/app.data?index", SHOP, { method: "POST", body: new URLSearchParams({ intent: "previewed" }) });
+    const onboarding = async () =>
+      onboardingState.parse((await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).onboarding);
+    await previewed();
+    expect((await onboarding()).completed.preview).toBeUndefined();
+    app.double.setAppEmbed(SHOP, "on");
+    await previewed();
+    expect((await onboarding()).completed.preview).toEqual(expect.any(String));
+    app.double.setAppEmbed(SHOP, "absent");
   });
 
   it("answers the app's own data requests with the session token as a Bearer header", async () => {

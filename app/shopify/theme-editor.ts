@@ -1,10 +1,17 @@
 /** The theme app extension's app embed (extensions/tally-theme/blocks/<handle>.liquid). */
 export const THEME_APP_EMBED_HANDLE = "tally-launcher";
 
-/** Opens the shop's live theme in the theme editor with Tally's app embed switched on, ready to save. */
-export function themeEmbedActivationUrl(shopDomain: string, apiKey: string): string {
+/** The sandbox's stand-in for Shopify's theme editor (sandbox/theme-editor.ts), on the app's own origin. */
+export const SANDBOX_THEME_EDITOR_PATH = "/sandbox/theme-editor";
+
+/**
+ * Opens the shop's live theme in the theme editor with Tally's app embed switched on, ready to
+ * save (in the sandbox, its stand-in editor, which takes the same parameters).
+ */
+export function themeEmbedActivationUrl(shopDomain: string, apiKey: string, sandbox = false): string {
   const params = new URLSearchParams({ context: "apps", activateAppId: `${apiKey}/${THEME_APP_EMBED_HANDLE}` });
-  return `https://${shopDomain}/admin/themes/current/editor?${params}`;
+  const editor = sandbox ? SANDBOX_THEME_EDITOR_PATH : `https://${shopDomain}/admin/themes/current/editor`;
+  return `${editor}?${params}`;
 }
 
 /** The sandbox's stand-in storefront (sandbox/storefront/preview.ts), on the app's own origin. */

@@ -63,7 +63,7 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
   let server: RunningAppServer;
   try {
     // The sandbox's routes as `npm run demo` serves them; they answer 404 unless TALLY_SANDBOX_SHOP is set.
-    server = await startAppServer({ port: 0, extraRoutes: sandboxRoutes });
+    server = await startAppServer({ port: 0, extraRoutes: (build) => sandboxRoutes(build, double) });
   } catch (error) {
     await double.close();
     await database.drop();

@@ -10,7 +10,7 @@ import { storefrontUrl, themeEmbedActivationUrl } from "~/shopify/theme-editor";
 export interface OnboardingCardData {
   progress: Record<OnboardingStep, boolean>;
   embed: ThemeEmbedCheck;
-  /** Shopify's theme editor, opened on the app embeds with Tally's switched on, ready to save. */
+  /** Shopify's theme editor (in the sandbox, its stand-in), opened with Tally's app embed switched on, ready to save. */
   themeEditorUrl: string;
   /** The store as shoppers see it (in the sandbox, its local storefront preview). */
   storefrontUrl: string;
@@ -29,10 +29,11 @@ export async function homeOnboarding(
   const embed = await checkThemeEmbed(session.shop, session.accessToken ?? "");
   const progress = onboardingProgress(state, embed);
   if (!onboardingVisible(progress)) return null;
+  const sandbox = sandboxShop() === shop.domain;
   return {
     progress,
     embed,
-    themeEditorUrl: themeEmbedActivationUrl(shop.domain, serverEnvironment().SHOPIFY_API_KEY),
-    storefrontUrl: storefrontUrl(shop.domain, sandboxShop() === shop.domain),
+    themeEditorUrl: themeEmbedActivationUrl(shop.domain, serverEnvironment().SHOPIFY_API_KEY, sandbox),
+    storefrontUrl: storefrontUrl(shop.domain, sandbox),
   };
 }
