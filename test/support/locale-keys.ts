@@ -31,7 +31,10 @@ export function pluralCategories(language: string): { required: string[]; allowe
   };
 }
 
-/** Every string by dotted key; a plural (either form) as one entry holding its forms by category. */
+/**
+ * Every string by dotted key; a plural as one entry holding its forms by category (`name` for a
+ * group, `name_<plural>` for i18next's suffixes: the two are not interchangeable).
+ */
 export function flatten(messages: Messages, prefix = ""): Map<string, string | Record<string, string>> {
   const entries = new Map<string, string | Record<string, string>>();
   const plurals = new Map<string, Record<string, string>>();
@@ -47,9 +50,9 @@ export function flatten(messages: Messages, prefix = ""): Map<string, string | R
     }
     const suffix = /^(.+)_(zero|one|two|few|many|other)$/.exec(key);
     if (suffix && `${suffix[1]}_other` in messages) {
-      const group = plurals.get(prefix + suffix[1]) ?? {};
+      const group = plurals.get(`${prefix}${suffix[1]}_<plural>`) ?? {};
       group[suffix[2]!] = value;
-      plurals.set(prefix + suffix[1], group);
+      plurals.set(`${prefix}${suffix[1]}_<plural>`, group);
     } else entries.set(path, value);
   }
   for (const [path, forms] of plurals) entries.set(path, forms);
@@ -72,8 +75,8 @@ export function localeProblems(reference: Messages, translation: Messages, langu
       problems.push(`missing ${key}`);
       continue;
     }
-    const englishPlaceholders = placeholders(typeof english === "string" ? english : english.other!);
     if (typeof english === "string" || typeof text === "string") {
+      const englishPlaceholders = placeholders(typeof english === "string" ? english : english.other!);
       if (typeof english !== typeof text)
         problems.push(`${key}: ${typeof english === "string" ? "a string" : "a plural"} in English`);
       else if (placeholders(text as string).join() !== englishPlaceholders.join())
@@ -83,9 +86,13 @@ export function localeProblems(reference: Messages, translation: Messages, langu
     for (const category of required)
       if (!(category in text)) problems.push(`missing ${key} (plural "${category}" in ${language})`);
     for (const [category, form] of Object.entries(text)) {
-      if (!allowed.includes(category)) problems.push(`extra ${key} (plural "${category}": not in ${language})`);
-      else if (placeholders(form).join() !== englishPlaceholders.join())
-        problems.push(`${key}.${category}: placeholders ${placeholders(form)} instead of ${englishPlaceholders}`);
+      // English's categories are tolerated (a Japanese "one" is never chosen, but does no harm).
+      if (!allowed.includes(category) && !(category in english))
+        problems.push(`extra ${key} (plural "${category}": not in ${language})`);
+      // Each form against English's form of that category ("Last day": no count), else "other".
+      const expectedPlaceholders = placeholders(english[category] ?? english.other!);
+      if (placeholders(form).join() !== expectedPlaceholders.join())
+        problems.push(`${key}.${category}: placeholders ${placeholders(form)} instead of ${expectedPlaceholders}`);
     }
   }
   for (const key of actual.keys()) if (!expected.has(key)) problems.push(`extra ${key}`);
