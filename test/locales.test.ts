@@ -28,10 +28,11 @@ function localeDirs(root: string): string[] {
 
 /** Each English file and the file each language must have beside it. */
 function localeSets(): { english: string; translation: (language: string) => string }[] {
-  const sets = localeDirs("app").map((dir) => ({
-    english: path.join(dir, "en.json"),
-    translation: (language: string) => path.join(dir, `${language}.json`),
-  }));
+  const sets: { english: string; translation: (language: string) => string }[] = [];
+  for (const dir of localeDirs("app")) {
+    const english = ["en.json", "en.default.json"].map((file) => path.join(dir, file)).find((file) => existsSync(file));
+    if (english) sets.push({ english, translation: (language) => path.join(dir, `${language}.json`) });
+  }
   for (const dir of localeDirs("extensions")) {
     for (const kind of ["", ".schema"]) {
       const english = path.join(dir, `en.default${kind}.json`);
