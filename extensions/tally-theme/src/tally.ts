@@ -159,7 +159,7 @@ function intl<T>(format: () => T, fallback: T): T {
 declare const Shopify: { currency: { rate: string } };
 
 /** The shopper's currency per unit of the shop's: Shopify's rate on the page, 1 when they are the same. */
-export const currencyRate = () => +intl(() => Shopify.currency.rate, "1") || 1;
+const currencyRate = () => +intl(() => Shopify.currency.rate, "1") || 1;
 
 /**
  * An amount of the program (in the shop's currency) in the shopper's currency, as Shopify converts
