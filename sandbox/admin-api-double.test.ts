@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tallyEmbedEnabled } from "../app/loyalty/program/theme-embed";
 import { AdminApiDouble } from "./admin-api-double";
 
 const SHOP = "double-shop.myshopify.com";
@@ -42,6 +43,23 @@ describe("the local Admin API double", () => {
     expect(body.data).toEqual({ shop: { name: "Double", currencyCode: "USD" } });
     expect(body.extensions.cost.throttleStatus).toMatchObject({ maximumAvailable: 2000, restoreRate: 100 });
     expect(double.callsTo("Who")).toHaveLength(1);
+  });
+
+  it("serves the published theme's settings_data.json, with Tally's app embed as the sandbox switched it", async () => {
+    const query = `query Theme { themes(roles: [MAIN], first: 1) { nodes { name files(filenames: ["config/settings_data.json"]) {
+      nodes { body { ... on OnlineStoreThemeFileBodyText { content } } } } } } }`;
+    const settings = async () => {
+      const body = await (await post({ query })).json();
+      expect(body.data.themes.nodes[0].name).toBe("Dawn");
+      return body.data.themes.nodes[0].files.nodes[0].body.content as string;
+    };
+    expect(await settings()).toMatch(/^\/\*\n \* -+\n \* IMPORTANT: The contents of this file are auto-generated/);
+    expect(tallyEmbedEnabled(await settings())).toBe(false);
+    double.setAppEmbed(SHOP, "on");
+    expect(tallyEmbedEnabled(await settings())).toBe(true);
+    double.setAppEmbed(SHOP, "off");
+    expect(await settings()).toContain('"disabled": true');
+    expect(tallyEmbedEnabled(await settings())).toBe(false);
   });
 
   it("rejects an operation that is not valid against the real schema", async () => {

@@ -18,6 +18,7 @@ import {
 } from "graphql";
 import { loadAdminSchema } from "./admin-schema";
 import { flowPayloadErrors, loadFlowTriggerDefinitions, type FlowTriggerDefinition } from "./flow-trigger-definitions";
+import { themeSettingsData, type SandboxAppEmbed } from "./theme-settings";
 
 /**
  * A local Admin GraphQL API for the sandbox shop and for tests. It is a real HTTP server:
@@ -107,6 +108,8 @@ export interface DoubleShop {
   plan?: ShopPlan;
   /** The products `nodes(ids:)` finds (tests that score by tag, type or collection add them). */
   products?: DoubleProduct[];
+  /** The published theme, and Tally's app embed in its settings_data.json (`setAppEmbed` switches it). */
+  mainTheme: { name: string; tallyEmbed: SandboxAppEmbed };
 }
 
 export interface RecordedCall {
@@ -181,10 +184,20 @@ export class AdminApiDouble {
   addShop(
     shop: Omit<
       DoubleShop,
-      "customers" | "orders" | "discounts" | "variantPrices" | "metafields" | "tags" | "flowEvents" | "segments"
-    > & { customers?: DoubleCustomer[]; orders?: DoubleOrder[] },
+      | "customers"
+      | "orders"
+      | "discounts"
+      | "variantPrices"
+      | "metafields"
+      | "tags"
+      | "flowEvents"
+      | "segments"
+      | "mainTheme"
+    > & { customers?: DoubleCustomer[]; orders?: DoubleOrder[]; mainTheme?: DoubleShop["mainTheme"] },
   ): DoubleShop {
     const stored: DoubleShop = {
+      // A shop that just installed Tally: its theme has never had the app embed.
+      mainTheme: { name: "Dawn", tallyEmbed: "absent" },
       ...shop,
       customers: shop.customers ?? [],
       orders: shop.orders ?? [],
@@ -203,6 +216,11 @@ export class AdminApiDouble {
     const shop = this.shops.get(domain);
     if (!shop) throw new Error(`The double has no shop ${domain}`);
     return shop;
+  }
+
+  /** The merchant switches Tally's app embed on or off in the theme editor and saves. */
+  setAppEmbed(domain: string, tallyEmbed: SandboxAppEmbed) {
+    this.shop(domain).mainTheme.tallyEmbed = tallyEmbed;
   }
 
   /** The next `times` matching operations fail with `fault` (any operation unless named). */
@@ -423,6 +441,11 @@ export class AdminApiDouble {
         currencyCode: shop.currencyCode,
         ianaTimezone: shop.ianaTimezone,
         myshopifyDomain: shop.domain,
+        // The shop's own metafields, as metafieldsSet left them on its GID.
+        metafield: ({ namespace, key }: { namespace: string; key: string }) => {
+          const metafield = shop.metafields[gid("Shop", 1)]?.[`${namespace}.${key}`];
+          return metafield ? { namespace, key, ...metafield } : null;
+        },
       },
       customer: ({ id }: { id: string }) => {
         const customer = shop.customers.find((c) => String(c.id) === legacyId(id));
@@ -474,6 +497,9 @@ export class AdminApiDouble {
         return discount ? { id: discount.id } : null;
       },
       segments: ({ first, after }: { first?: number; after?: string }) => connection(shop.segments, first ?? 50, after),
+      // The double's shops have one theme, the published one.
+      themes: ({ roles, first }: { roles?: string[]; first?: number }) =>
+        connection(!roles || roles.includes("MAIN") ? [mainThemeNode(shop.mainTheme)] : [], first ?? 50),
       refund: ({ id }: { id: string }) => {
         const refund = shop.orders.flatMap((o) => o.refunds).find((r) => String(r.id) === legacyId(id));
         return refund ? refundNode(refund, shop.currencyCode) : null;
@@ -569,6 +595,26 @@ export class AdminApiDouble {
 }
 
 type Page = { first?: number; after?: string };
+
+function mainThemeNode(theme: DoubleShop["mainTheme"]) {
+  const files = [
+    {
+      id: "config/settings_data.json",
+      filename: "config/settings_data.json",
+      body: { __typename: "OnlineStoreThemeFileBodyText", content: themeSettingsData(theme.tallyEmbed) },
+    },
+  ];
+  return {
+    id: gid("OnlineStoreTheme", 1),
+    name: theme.name,
+    role: "MAIN",
+    files: ({ filenames, first }: { filenames?: string[]; first?: number }) =>
+      connection(
+        files.filter((file) => !filenames || filenames.includes(file.filename)),
+        first ?? 50,
+      ),
+  };
+}
 
 function orderNode(order: DoubleOrder, currencyCode: string) {
   const money = (amount: string) => ({ shopMoney: { amount, currencyCode } });

@@ -18,7 +18,7 @@ import {
 type RouteModule = ServerBuild["routes"][string]["module"];
 type Handlers = Pick<RouteModule, "loader" | "action">;
 
-const PAGES: PreviewPage[] = ["product", "cart", "account", "login"];
+const PAGES: PreviewPage[] = ["product", "cart", "account", "login", "rewards"];
 
 /** The page, and the language and currency the preview shows it in (`locale`, `currency`, `rate`). */
 function keptQuery(url: URL, page: PreviewPage): string {
@@ -45,7 +45,7 @@ export function sandboxRoutes(build: ServerBuild): ServerBuild["routes"] {
     "sandbox/app-bridge.js": { loader: appBridgeScript, action: onlyMethods("GET") },
 
     // The storefront as a shopper sees it, with the theme app extension's launcher and blocks
-    // rendered from their Liquid (`?page=product|cart|account|login`; `?customer=<id>|guest` signs
+    // rendered from their Liquid (`?page=product|cart|account|login|rewards`; `?customer=<id>|guest` signs
     // in or out; `&locale=fr&currency=EUR&rate=0.92` shows it in a language and currency).
     "sandbox/storefront": {
       loader: async ({ request }: LoaderFunctionArgs) => {
@@ -60,7 +60,12 @@ export function sandboxRoutes(build: ServerBuild): ServerBuild["routes"] {
             headers: { Location: `${PREVIEW_PATH}?${keptQuery(url, page)}`, "Set-Cookie": signIn.setCookie },
           });
         }
-        return previewPage(prisma, { page, customerId: previewCustomer(request), request });
+        const launcherSettings = Object.fromEntries(
+          [...url.searchParams]
+            .filter(([name]) => name.startsWith("launcher."))
+            .map(([name, value]) => [name.slice("launcher.".length), value]),
+        );
+        return previewPage(prisma, { page, customerId: previewCustomer(request), request, launcherSettings });
       },
       action: onlyMethods("GET"),
     },

@@ -1,8 +1,9 @@
 // `npm run demo`: Tally on the embedded database (data/pglite) with a sandbox shop served by
 // the local Admin API double. Stays up until Ctrl-C.
 import type { PrismaClient } from "@prisma/client";
-import { AdminApiDouble } from "../sandbox/admin-api-double";
+import { AdminApiDouble, type DoubleCustomer } from "../sandbox/admin-api-double";
 import { forgetDemoAddress, rememberDemoAddress } from "../sandbox/demo-address";
+import { DEMO_SEED_ORDER, DEMO_STARTER_REWARD, seedDemoShop } from "../sandbox/demo-seed";
 import { sandboxRoutes } from "../sandbox/routes";
 import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { startAppServer } from "../server";
@@ -20,6 +21,9 @@ double.addShop({
   currencyCode: SANDBOX.currencyCode,
   ianaTimezone: SANDBOX.ianaTimezone,
   customers: SANDBOX_CUSTOMERS,
+  // As after the merchant switched the widget on: the storefront preview renders the launcher, so
+  // the checklist says the widget is on (tests switch it with `double.setAppEmbed`).
+  mainTheme: { name: "Dawn", tallyEmbed: "on" },
 });
 
 Object.assign(process.env, {
@@ -49,19 +53,25 @@ await prisma.session.upsert({
   },
   update: { accessToken: SANDBOX.accessToken, scope: SANDBOX.scopes },
 });
+const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
+// Something to redeem at once: a 100-point reward, and points for Ava (sandbox/demo-seed.ts).
+await seedDemoShop({ ...SANDBOX, appUrl }, ava);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
 
   Admin (outside Shopify):  ${appUrl}/sandbox/login
-  Storefront preview:       ${appUrl}/sandbox/storefront?customer=${SANDBOX_CUSTOMERS[0]!.id}   (or ?customer=guest)
+  Storefront preview:       ${appUrl}/sandbox/storefront?customer=${ava.id}   (or ?customer=guest)
   Health:                   ${appUrl}/healthz
   Sandbox Admin API:        ${double.origin}/admin/api/<version>/graphql.json
 
   Send a signed webhook or App Proxy request the way Shopify would, from another terminal:
     npm run demo:order                                  a paid order from a sandbox customer (orders/paid)
     npm run demo:proxy -- /member                       that customer's points and rewards (App Proxy)
-    npm run demo:proxy -- /redemptions ${SANDBOX_CUSTOMERS[0]!.id} five-off   spend 500 points on a code
+    npm run demo:proxy -- /redemptions ${ava.id} five-off   spend 500 points on a code
+
+  ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order; a default demo:order earns 120,
+  enough for "${DEMO_STARTER_REWARD.name}" (${DEMO_STARTER_REWARD.pointsCost} points, reward id ${DEMO_STARTER_REWARD.id}).
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

@@ -67,9 +67,23 @@ const nav = (name: string) => page.getByRole("navigation", { name: "Tally sectio
 const saved = () => page.locator('button:is([disabled], [aria-disabled="true"])', { hasText: /^Save$/ }).waitFor();
 
 describe("the merchant admin in a real browser", () => {
-  it("home: the first-run checklist", async () => {
+  it("home: the first-run checklist, the widget checked in the published theme", async () => {
     await page.getByText("0 of 4 steps done").waitFor();
     await screenshot(page, "home");
+    // A new install: the theme has never had Tally's app embed, and the card says so.
+    await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
+    const editor = page.getByRole("link", { name: "Open the theme editor" });
+    expect(await editor.getAttribute("href")).toBe(
+      "https://browser-shop.myshopify.com/admin/themes/current/editor?context=apps&activateAppId=tally-test-api-key%2Ftally-launcher",
+    );
+    expect(await page.getByRole("button", { name: "Preview" }).isDisabled()).toBe(true);
+
+    // Shopify fails to answer: the card says it could not check, rather than guessing.
+    app.double.failNext({ kind: "http", status: 503 }, { operationName: "MainThemeSettings" });
+    await page.getByRole("button", { name: "Check again" }).click();
+    await page.getByText("We couldn't check your theme just now").waitFor();
+    await page.getByRole("button", { name: "Check again" }).click();
+    await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
   });
 
   it("earning rules: a live example, field errors, saved to the program", async () => {
@@ -149,10 +163,24 @@ describe("the merchant admin in a real browser", () => {
   it("completes onboarding: the checklist goes away", async () => {
     await nav("Home").click();
     await page.getByText("2 of 4 steps done").waitFor();
-    // Both open Shopify (the theme editor, the storefront) in a new tab, which this browser refuses.
-    await page.getByRole("link", { name: "Open theme editor" }).click();
+    // Clicking through to the theme editor proves nothing (this browser refuses Shopify's page anyway).
+    await page.getByRole("link", { name: "Open the theme editor" }).click();
+    await page.getByRole("button", { name: "Check again" }).click();
+    await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
+    expect(await page.getByText("2 of 4 steps done").count()).toBe(1);
+    // The merchant switches the app embed on in the theme editor and saves; back in Tally, it shows.
+    app.double.setAppEmbed(SHOP, "on");
+    await page.getByRole("button", { name: "Check again" }).click();
+    await page.getByText("The loyalty widget is on in your theme “Dawn”.").waitFor();
     await page.getByText("3 of 4 steps done").waitFor();
-    await page.getByRole("link", { name: "Preview" }).click();
+    await screenshot(page, "home-widget-on");
+    // In the sandbox, the preview is the local storefront preview, with the launcher.
+    const [storefront] = await Promise.all([
+      page.waitForEvent("popup"),
+      page.getByRole("link", { name: "Preview" }).click(),
+    ]);
+    expect(new URL(storefront.url()).pathname).toBe("/sandbox/storefront");
+    await storefront.close();
     await page.getByRole("heading", { name: "Set up your loyalty program" }).waitFor({ state: "detached" });
     await nav("Rewards").click();
     await nav("Home").click();

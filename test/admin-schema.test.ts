@@ -10,6 +10,8 @@ const documents = collectGraphQLDocuments(`${PROJECT_ROOT}/app`);
 describe(`every Admin GraphQL operation in app/ is valid against Shopify's Admin API ${API_VERSION}`, () => {
   it("finds the operations", () => {
     expect(documents.map((d) => d.file)).toContain("app/shopify/shop-details.server.ts");
+    // The checklist's look at the published theme's app embeds (read_themes).
+    expect(documents.map((d) => d.file)).toContain("app/shopify/themes.server.ts");
   });
 
   it.each(documents.map((d) => [`${d.file}:${d.line}`, d] as const))("%s", (_where, document) => {

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
-import { API_VERSION } from "./support/constants";
+import { SANDBOX } from "../sandbox/sandbox-shop";
+import { API_VERSION, TEST_SCOPES } from "./support/constants";
 
 const toml = readFileSync("shopify.app.toml", "utf8");
 const routes = readdirSync("app/routes");
@@ -22,6 +23,14 @@ describe("shopify.app.toml", () => {
           .replace(".", "/"),
       );
     expect(uris.sort()).toEqual(webhookRoutes.sort());
+  });
+
+  it("asks to read themes (the checklist reads the published theme's app embeds), and the sandbox and tests hold the same scopes", () => {
+    const { scopes } = (parseToml(toml) as { access_scopes: { scopes: string } }).access_scopes;
+    expect(scopes.split(",")).toContain("read_themes");
+    expect(scopes.split(",")).not.toContain("write_themes");
+    expect(SANDBOX.scopes).toBe(scopes);
+    expect(TEST_SCOPES).toBe(scopes);
   });
 
   it("declares the App Proxy at /apps/tally onto the app's /proxy routes", () => {

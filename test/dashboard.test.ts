@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expirePoints } from "~/jobs/points.server";
-import {
-  dashboardMetrics,
-  dashboardRangeSchema,
-  redemptionValuePerPoint,
-  type DashboardRange,
-} from "~/loyalty/reports/dashboard.server";
+import { dashboardMetrics, dashboardRangeSchema, type DashboardRange } from "~/loyalty/reports/dashboard.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
-import { defaultProgram, type Program } from "~/loyalty/program/program";
+import type { Program } from "~/loyalty/program/program";
 import { loadShop } from "~/loyalty/program/program.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
@@ -144,11 +139,12 @@ describe("the dashboard's figures", () => {
     expect(figures.redemptionRate).toBeCloseTo(500 / 1305, 10);
     // 7001: 725 − 500; 7002: 300 − 100 + 50 − 30; 7003: 150 on hold.
     expect(figures.outstanding).toEqual({ balance: 225 + 220, pending: 150 });
-    // Pay with points (2.00 per 100 points) is worth more per point than 5 off for 500.
+    // Pay with points (2.00 per 100 points) is worth more per point than 5 off for 500:
+    // 445 spendable points × 200 cents ÷ 100 points = 890 cents; the 150 pending are not counted.
     expect(figures.liability).toEqual({
       amount: 8.9,
       currencyCode: "EUR",
-      basis: { valuePerPoint: 0.02, rewardId: "pay", rewardName: "Pay with points" },
+      basis: { rewardId: "pay", rewardName: "Pay with points", points: 100, amount: 2 },
     });
     // Refunds are not deducted; the cancelled and the test order do not count.
     expect(figures.revenue).toEqual({
@@ -224,21 +220,6 @@ describe("the dashboard's figures", () => {
     expect(figures.outstanding).toEqual({ balance: 0, pending: 150 });
     expect(figures.liability.amount).toBe(0);
     expect((await metrics(OTHER_SHOP)).points.expired).toBe(0);
-  });
-});
-
-describe("the value of a point", () => {
-  it("is unknown when no reward has a money value", () => {
-    const program = defaultProgram();
-    program.rewards = [
-      {
-        ...program.rewards[0]!,
-        id: "ship",
-        type: "free_shipping",
-        maxShippingPrice: null,
-      } as Program["rewards"][number],
-    ];
-    expect(redemptionValuePerPoint(program)).toBeNull();
   });
 });
 

@@ -2,6 +2,12 @@ import { execFile } from "node:child_process";
 import net from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DoubleCustomer } from "../sandbox/admin-api-double";
+import { paidOrderPayload } from "../sandbox/demo-orders";
+import { DEMO_STARTER_REWARD, seedDemoShop } from "../sandbox/demo-seed";
+import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
+import { appProxyQuery } from "../sandbox/signing";
+import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 
 const run = promisify(execFile);
@@ -31,13 +37,64 @@ describe("the demo's helper scripts when no demo is running", () => {
   }
 });
 
-describe("the app's icon", () => {
+describe("with the app running", () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp();
   });
   afterAll(async () => {
     await app?.close();
+  });
+
+  it("the demo's seed: 500 points for Ava and a 100-point reward, and starting again changes nothing", async () => {
+    const shop = "seeded-demo.myshopify.com";
+    const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    const demo = { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" };
+    const balance = async () =>
+      (await (await app.proxy("/member", { shop, customerId: ava.id })).json()).points.balance;
+
+    await seedDemoShop(demo, ava);
+    expect(await balance()).toBe(500);
+    const rewardIds = async () =>
+      ((await (await app.admin("/api/program", shop)).json()).program.rewards as { id: string }[]).map((r) => r.id);
+    expect(await rewardIds()).toEqual(["five-off", DEMO_STARTER_REWARD.id]);
+    // The demo restarts after the merchant removed the starter reward: neither comes back twice.
+    await app.configureProgram(shop, (program) => {
+      program.rewards = program.rewards.filter((reward) => reward.id !== DEMO_STARTER_REWARD.id);
+    });
+    await seedDemoShop(demo, ava);
+    expect(await balance()).toBe(500);
+    expect(await rewardIds()).toEqual(["five-off"]);
+  });
+
+  it("the demo's seeded shopper can redeem the default reward at once, and one default demo order buys the starter reward", async () => {
+    const shop = "fresh-demo.myshopify.com";
+    const [ava, noah] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    await seedDemoShop(
+      { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" },
+      ava,
+    );
+    // `npm run demo:order -- 7390000002`: the default 120.00 order, for a shopper with no seeded points.
+    const order = paidOrderPayload({ id: 5_100_000_001, customer: noah, subtotal: "120.00", currencyCode: "EUR" });
+    expect((await app.webhook("orders/paid", shop, order)).status).toBe(200);
+    for (const [shopper, rewardId] of [
+      [ava, "five-off"],
+      [noah, DEMO_STARTER_REWARD.id],
+    ] as const) {
+      const redeemed = await fetch(
+        `${app.url}/proxy/redemptions?${appProxyQuery({ shop, customerId: shopper.id }, TEST_API_SECRET)}`,
+        {
+          method: "POST",
+          headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+          body: JSON.stringify({ rewardId }),
+        },
+      );
+      expect(redeemed.status, shopper.firstName).toBe(201);
+    }
+    const noahLeft = (await (await app.proxy("/member", { shop, customerId: noah.id })).json()).points.balance;
+    expect(Number(noahLeft)).toBe(20);
   });
 
   it("is served where browsers ask for it, so no page load ends in a missing-route error", async () => {

@@ -49,6 +49,20 @@ describe("GET and PUT /api/program", () => {
     expect((await (await app.admin("/api/program", OTHER)).json()).program.earning.order.pointsPerCurrencyUnit).toBe(1);
   });
 
+  it("publishes the saved program to the storefront: the shop metafield tally.program the theme's Liquid reads", async () => {
+    const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
+    program.earning.signup.points = 40;
+    expect((await put(SHOP, { program, revision })).status).toBe(200);
+    const metafield = app.double.shop(SHOP).metafields["gid://shopify/Shop/1"]!["tally.program"]!;
+    expect(metafield.type).toBe("json");
+    expect(JSON.parse(metafield.value)).toMatchObject({
+      earning: { pointsPerCurrencyUnit: 2, signupPoints: 40 },
+      rewards: [{ name: "5 off", type: "fixed_amount", points: 500, amount: 500 }],
+    });
+    // Nothing reaches the other shop's storefront.
+    expect(app.double.shop(OTHER).metafields).toEqual({});
+  });
+
   it("answers 422 with the paths that are wrong, and saves nothing", async () => {
     const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
     program.earning.order.pointsPerCurrencyUnit = -1;

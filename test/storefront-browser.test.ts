@@ -18,6 +18,25 @@ import { orderPayload } from "./support/webhook-fixtures";
 const SHOP = "storefront-shop.myshopify.com";
 const RICH = 901; // 600 points, Silver
 const MODEST = 902; // 150 points
+const NEWCOMER = 903; // a customer who never ordered: no points yet
+/** The shop's customers in Shopify: the two who ordered and three who did not (yet). */
+const CUSTOMERS = [
+  [RICH, "Ava", "Martin"],
+  [MODEST, "Noah", "Bernard"],
+  [NEWCOMER, "Mia", "Dubois"],
+  [904, "Liam", "Moreau"],
+  [905, "Zoe", "Laurent"],
+].map(([id, firstName, lastName]) => ({
+  id: Number(id),
+  email: `c${id}@example.com`,
+  firstName: String(firstName),
+  lastName: String(lastName),
+  phone: null,
+  tags: [],
+  createdAt: "2026-03-14T10:00:00Z",
+  numberOfOrders: 0,
+  amountSpent: "0.00",
+}));
 const ARTIFACTS = path.resolve("test-results/storefront");
 let app: TestApp;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
@@ -37,7 +56,7 @@ const balance = async (customerId: number) =>
 
 beforeAll(async () => {
   app = await startTestApp({ env: { TALLY_SANDBOX_SHOP: SHOP } });
-  await app.installShop(SHOP);
+  await app.installShop(SHOP, { customers: CUSTOMERS });
   await app.configureProgram(SHOP, (program) => {
     program.rewards.push({
       ...program.rewards[0]!,
@@ -190,7 +209,7 @@ describe("the storefront preview in a real browser", () => {
     const block = page.locator(".tally-cart");
     await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
     await block.getByRole("button", { name: "Use points" }).click();
-    await block.getByText("Enter this code at checkout:").waitFor();
+    await block.getByText("Enter your code at checkout.").waitFor();
     const code = await block.locator("[data-tally-msg] code").textContent();
     expect(code).toMatch(/^TALLY-/);
     expect(await balance(RICH)).toBe(400);
@@ -432,6 +451,155 @@ describe("the storefront preview in a real browser", () => {
       } finally {
         await friend.close();
       }
+    });
+  });
+
+  it("the sign-in page offers every customer of the shop, members or not", async () => {
+    await page.goto(preview("customer=guest&page=login"));
+    const customers = page.getByRole("list", { name: "Customers" }).getByRole("listitem");
+    expect(await customers.allTextContents()).toEqual([
+      "Ava Martin (c901@example.com) — 400 points",
+      "Noah Bernard (c902@example.com) — 50 points",
+      "Mia Dubois (c903@example.com) — not a member yet",
+      "Liam Moreau (c904@example.com) — not a member yet",
+      "Zoe Laurent (c905@example.com) — not a member yet",
+    ]);
+    await screenshot("sign-in-customers");
+    await customers.getByRole("link", { name: /Mia Dubois/ }).click();
+    await page.getByText(`Signed in as customer ${NEWCOMER}.`, { exact: true }).waitFor();
+  });
+
+  it("a member with no points yet is shown how to earn them", async () => {
+    await page.goto(preview(`customer=${NEWCOMER}&page=product`));
+    await openLauncher();
+    const panel = launcher().getByRole("dialog");
+    await panel.getByText("0 points", { exact: true }).waitFor();
+    await panel.getByRole("heading", { name: "How to earn" }).waitFor();
+    expect(await panel.textContent()).toContain("100 points to go");
+    await screenshot("newcomer-launcher");
+  });
+
+  it("a code redeemed in the launcher shows once, on one line with its Copy button, in a narrow panel", async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    try {
+      await page.goto(preview(`customer=${RICH}&page=product`));
+      await openLauncher();
+      const panel = launcher().getByRole("dialog");
+      const before = await panel.locator(".tally-code").allTextContents();
+      await panel.getByRole("button", { name: "Redeem for 100 points" }).click();
+      await panel.getByText("Applied to your cart.").waitFor();
+      await expect.poll(() => panel.locator(".tally-code").count()).toBe(before.length + 1);
+      const code = (await panel.locator(".tally-code").allTextContents()).find((c) => !before.includes(c))!;
+      // Once in the panel: under "Your codes", not again in the message.
+      expect((await panel.textContent())!.split(code)).toHaveLength(2);
+      const row = panel.getByRole("listitem").filter({ hasText: code });
+      const codeBox = (await row.locator(".tally-code").boundingBox())!;
+      const copyBox = (await row.getByRole("button", { name: "Copy" }).boundingBox())!;
+      expect(Math.abs(codeBox.y + codeBox.height / 2 - (copyBox.y + copyBox.height / 2))).toBeLessThan(4);
+      expect(copyBox.x).toBeGreaterThan(codeBox.x + codeBox.width);
+      await screenshot("launcher-redeemed-narrow");
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
+  it("the cart block keeps no empty space, for a guest or a member", async () => {
+    const emptyBelow = async () => {
+      const block = page.locator(".tally-cart");
+      const blockBox = (await block.boundingBox())!;
+      const last = (await block.locator("[data-tally-body] > :last-child").boundingBox())!;
+      return blockBox.y + blockBox.height - (last.y + last.height);
+    };
+    await page.goto(preview("customer=guest&page=cart"));
+    await page.locator(".tally-cart").getByText("Sign in to use your points on this order.").waitFor();
+    // The block's own padding (16px) and no more.
+    expect(await emptyBelow()).toBeLessThan(24);
+    await screenshot("cart-guest");
+    await page.goto(preview(`customer=${RICH}&page=cart`));
+    await page.locator(".tally-cart").getByRole("button", { name: "Use points" }).waitFor();
+    expect(await emptyBelow()).toBeLessThan(24);
+    await screenshot("cart-member");
+  });
+
+  describe("the loyalty page and the announcement bar", () => {
+    beforeAll(async () => {
+      await app.configureProgram(SHOP, (program) => {
+        const start = new Date(Date.now() - 86_400_000).toISOString();
+        program.earning.bonusEvents = [
+          { name: "Double points week", multiplier: 2, startsAt: start, endsAt: "2099-01-01T12:00:00Z" },
+        ];
+        program.tiers.levels = [
+          { id: "silver", name: "Silver", threshold: 300, earnMultiplier: 1.5, entryBonusPoints: 100 },
+        ];
+      });
+    });
+
+    it("a guest reads the program, from the shop's metafield, in Liquid: how to earn, rewards, tiers, referrals", async () => {
+      // Saving the program wrote the storefront's copy to the shop metafield tally.program.
+      const metafield = app.double.shop(SHOP).metafields["gid://shopify/Shop/1"]?.["tally.program"];
+      expect(metafield?.type).toBe("json");
+      await page.goto(preview("customer=guest&page=rewards"));
+      const section = page.locator(".tally-page");
+      await section.getByRole("heading", { name: "Our rewards program" }).waitFor();
+      const text = (await section.textContent())!.replace(/\s+/g, " ");
+      expect(text).toMatch(/Double points week: earn 2× points until January 1, 2099\./);
+      expect(text).toMatch(/1 point for every (\$|€)1\.00 spent/);
+      expect(text).toMatch(/5 off (\$|€)5\.00 off your order 500 points/);
+      expect(text).toContain("Free shipping 100 points");
+      expect(text).toContain("Silver from 300 points earned 1.5× points on orders · 100 bonus points on reaching it");
+      expect(text).toContain("Give friends 10% off on their first order, get 500 points when they buy.");
+      expect(await section.getByRole("link", { name: "Join now" }).getAttribute("href")).toBe(
+        "/sandbox/storefront?page=login",
+      );
+      await section.getByRole("link", { name: "Sign in" }).waitFor();
+      // No script for the page: the launcher's is the only one.
+      expect(await page.locator("script[src]").evaluateAll((s) => s.map((e) => e.getAttribute("src")))).toEqual([
+        "/sandbox/assets/tally.js",
+        "/sandbox/assets/tally-ref.js",
+      ]);
+      await screenshot("loyalty-page-guest");
+    });
+
+    it("a member sees that they are signed in, and the launcher links to the page", async () => {
+      await page.goto(preview(`customer=${RICH}&page=rewards`));
+      const section = page.locator(".tally-page");
+      await section.getByText("You're a member").waitFor();
+      expect(await section.getByRole("link", { name: "Join now" }).count()).toBe(0);
+      expect(await section.getByRole("link", { name: "See your points" }).getAttribute("href")).toBe(
+        "/sandbox/storefront?page=account",
+      );
+      await screenshot("loyalty-page-member");
+      await page.goto(preview("page=product"));
+      await openLauncher();
+      await launcher().getByRole("link", { name: "See the program" }).click();
+      await page.waitForURL(/page=rewards/);
+    });
+
+    it("the announcement bar is off by default; on, it shows the running bonus event until dismissed", async () => {
+      await page.goto(preview("customer=guest&page=product"));
+      await page.getByText("Earn 178 points with this purchase").waitFor();
+      expect(await page.locator(".tally-bar").count()).toBe(0);
+
+      await page.goto(preview("page=product&launcher.announcement=true"));
+      const bar = page.getByRole("region", { name: "Announcement" });
+      await bar.getByText("Double points week: earn 2× points until January 1, 2099.").waitFor();
+      expect(await bar.getByRole("link", { name: "See the program" }).getAttribute("href")).toBe(
+        "/sandbox/storefront?page=rewards",
+      );
+      expect(await page.evaluate(() => document.querySelector(".tally-bar")!.getBoundingClientRect().top)).toBe(0);
+      await screenshot("announcement-bonus");
+      await bar.getByRole("button", { name: "Dismiss" }).click();
+      await bar.waitFor({ state: "hidden" });
+      // Remembered on the next page.
+      await page.goto(preview("page=cart&launcher.announcement=true"));
+      await page.locator(".tally-cart").getByText("Sign in to use your points on this order.").waitFor();
+      expect(await bar.isVisible()).toBe(false);
+      // A new announcement (the merchant's own text) shows again.
+      await page.goto(
+        preview("page=cart&launcher.announcement=true&launcher.announcement_text=New reward: free socks"),
+      );
+      await page.getByRole("region", { name: "Announcement" }).getByText("New reward: free socks").waitFor();
+      await screenshot("announcement-text");
     });
   });
 

@@ -98,19 +98,18 @@ describe("the theme app extension", () => {
     expect(schemaOf(embed)).toMatchObject({ target: "body", javascript: "tally.js", stylesheet: "tally.css" });
     expect(embed).toContain(`<script src="{{ 'tally-ref.js' | asset_url }}" defer></script>`);
     for (const block of blocks.filter((file) => file !== `${THEME_APP_EMBED_HANDLE}.liquid`)) {
-      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({
-        target: "section",
-        javascript: "tally.js",
-        stylesheet: "tally.css",
-      });
+      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({ target: "section", stylesheet: "tally.css" });
     }
+    // The loyalty page is all Liquid: it costs the page no script.
+    const scripted = blocks.filter((file) => schemaOf(read(`blocks/${file}`))?.javascript === "tally.js");
+    expect(blocks.filter((file) => !scripted.includes(file))).toEqual(["loyalty-page.liquid"]);
   });
 
   it("gives the script every string it shows, from the locale file", () => {
     const source = read("src/tally.ts");
     // Keys passed to tr()/phrase()/list() directly, or chosen by a ternary (`applied ? "code_applied" : "code_paste"`).
     const used = new Set([
-      ...[...source.matchAll(/(?:tr|phrase|list)\(config, "(\w+)"[,)]/g)].map((m) => m[1]!),
+      ...[...source.matchAll(/(?:tr|trPoints|phrase|list)\(config, "(\w+)"[,)]/g)].map((m) => m[1]!),
       ...[...source.matchAll(/\? "(\w+_\w+)" : "(\w+_\w+)"/g)].flatMap((m) => [m[1]!, m[2]!]),
     ]);
     // "{n} points" by plural category: every category, from the locale file's plural group.

@@ -4,6 +4,7 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { defaultProgram } from "~/loyalty/program/program";
 import { loadProgramState, saveProgram } from "~/loyalty/program/program.server";
+import { publishStorefrontProgram } from "~/loyalty/program/storefront-program.server";
 import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
 /**
@@ -34,7 +35,10 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
-  if (result.ok) return Response.json({ program: result.program, revision: result.revision });
+  if (result.ok) {
+    await publishStorefrontProgram(prisma, shop.domain, result.program);
+    return Response.json({ program: result.program, revision: result.revision });
+  }
   if (result.status === 409) {
     return Response.json({ error: "stale_revision", revision: result.revision }, { status: 409 });
   }

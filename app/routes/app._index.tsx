@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { serverEnvironment } from "~/config/env.server";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
@@ -7,14 +6,14 @@ import { z } from "zod";
 import { adminContext, adminLoadedShop } from "~/admin/common/admin-context.server";
 import { Dashboard } from "~/admin/home/dashboard";
 import { OnboardingCard } from "~/admin/home/onboarding-card";
+import { homeOnboarding } from "~/admin/home/onboarding.server";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
-import { ONBOARDING_STEPS, onboardingVisible } from "~/loyalty/program/onboarding";
-import { completeOnboarding, dismissOnboarding, readOnboarding } from "~/loyalty/program/onboarding.server";
+import { ONBOARDING_STEPS } from "~/loyalty/program/onboarding";
+import { dismissOnboarding, recordStorePreview } from "~/loyalty/program/onboarding.server";
 import { dashboardMetrics, dashboardRangeFromSearch } from "~/loyalty/reports/dashboard.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
-import { themeEmbedActivationUrl } from "~/shopify/theme-editor";
 import { requireMethod } from "~/http/methods.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
@@ -27,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { error: "invalid_range", issues: range.error.issues.map((issue) => issue.message) },
       { status: 400 },
     );
-  const [loaded, onboarding] = await Promise.all([adminLoadedShop(shop), readOnboarding(prisma, shop.id)]);
+  const [loaded, onboarding] = await Promise.all([adminLoadedShop(shop), homeOnboarding(shop, session)]);
   let details: Awaited<ReturnType<typeof fetchShopDetails>> | null = null;
   try {
     details = await fetchShopDetails(new AdminGateway(session.shop, session.accessToken ?? ""));
@@ -40,24 +39,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
     shopName: details?.name ?? shop.domain,
     currencyCode: details?.currencyCode ?? null,
     metrics: await dashboardMetrics(prisma, loaded, range.data, currencyCode),
-    onboarding: onboardingVisible(onboarding) ? onboarding : null,
-    embedUrl: themeEmbedActivationUrl(shop.domain, serverEnvironment().SHOPIFY_API_KEY),
+    onboarding,
   };
 }
 
 const onboardingIntent = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("complete"), step: z.enum(["embed", "preview"]) }),
+  z.object({ intent: z.literal("previewed") }),
   z.object({ intent: z.literal("dismiss") }),
 ]);
 
-/** The checklist's own steps: the merchant says the embed is on, or opened the preview; or hides it. */
+/** The checklist: the merchant opened their store from it (it counts while the widget is on), or hides it. */
 export async function action({ request }: ActionFunctionArgs) {
   requireMethod(request, "GET", "POST");
-  const { shop } = await adminContext(request);
+  const { session, shop } = await adminContext(request);
   const parsed = onboardingIntent.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return Response.json({ error: "invalid_intent" }, { status: 400 });
-  if (parsed.data.intent === "dismiss") await dismissOnboarding(prisma, shop.id);
-  else await completeOnboarding(prisma, shop.id, [parsed.data.step]);
+  if (parsed.data.intent === "dismiss") {
+    await dismissOnboarding(prisma, shop.id);
+    return { ok: true };
+  }
+  if (!(await recordStorePreview(prisma, shop.id, session)))
+    return Response.json({ error: "widget_off" }, { status: 409 });
   return { ok: true };
 }
 
@@ -76,16 +78,7 @@ export default function Home() {
         ) : null}
         {data.onboarding ? (
           <Layout.Section>
-            <OnboardingCard
-              state={data.onboarding}
-              steps={ONBOARDING_STEPS}
-              links={{
-                program: { url: "/app/program" },
-                reward: { url: "/app/rewards/new" },
-                embed: { url: data.embedUrl, external: true },
-                preview: { url: `https://${data.shopDomain}`, external: true },
-              }}
-            />
+            <OnboardingCard steps={ONBOARDING_STEPS} {...data.onboarding} />
           </Layout.Section>
         ) : null}
         <Layout.Section>

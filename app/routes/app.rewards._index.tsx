@@ -1,19 +1,21 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
-import { adminProgram } from "~/admin/common/admin-context.server";
+import { adminProgram, shopCurrencyCode } from "~/admin/common/admin-context.server";
+import { formatMoney } from "~/admin/common/format";
 import { describeReward } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
 import { onlyMethods } from "~/http/methods.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { program } = await adminProgram(request);
-  return { rewards: program.rewards, tiers: program.tiers.levels };
+  const { program, session } = await adminProgram(request);
+  return { rewards: program.rewards, tiers: program.tiers.levels, currencyCode: await shopCurrencyCode(session) };
 }
 
 export default function Rewards() {
-  const { rewards, tiers } = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
+  const { rewards, tiers, currencyCode } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const money = (amount: number) => formatMoney(i18n.language, amount, currencyCode);
   const navigate = useNavigate();
   return (
     <Page title={t("rewards.title")} primaryAction={{ content: t("rewards.add"), url: "/app/rewards/new" }}>
@@ -50,7 +52,7 @@ export default function Rewards() {
                     {reward.name}
                   </Text>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{describeReward(t, reward)}</IndexTable.Cell>
+                <IndexTable.Cell>{describeReward(t, reward, money)}</IndexTable.Cell>
                 <IndexTable.Cell>
                   {reward.type === "variable"
                     ? t("rewards.costVariable", { min: reward.minPoints, max: reward.maxPoints })

@@ -2,7 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { serverEnvironment } from "~/config/env.server";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Banner, Box, Button, InlineStack } from "@shopify/polaris";
+import { Banner, Box, Button, Frame, InlineStack } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -35,23 +35,37 @@ export default function App() {
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       {sandbox ? <script src={SANDBOX_APP_BRIDGE_SCRIPT} /> : null}
       {sandbox ? (
-        <SandboxNav />
+        // Polaris' Frame hosts the pages' toasts where App Bridge cannot (save-confirmation.tsx).
+        <Frame>
+          <SandboxNav />
+          <AppContent programTrouble={programTrouble} />
+        </Frame>
       ) : (
-        <NavMenu>
-          <Link to="/app" rel="home">
-            {t("nav.home")}
-          </Link>
-          <Link to="/app/program">{t("nav.program")}</Link>
-          <Link to="/app/rewards">{t("nav.rewards")}</Link>
-          <Link to="/app/tiers">{t("nav.tiers")}</Link>
-          <Link to="/app/referrals">{t("nav.referrals")}</Link>
-          <Link to="/app/members">{t("nav.members")}</Link>
-          <Link to="/app/import">{t("nav.import")}</Link>
-        </NavMenu>
+        <>
+          <NavMenu>
+            <Link to="/app" rel="home">
+              {t("nav.home")}
+            </Link>
+            <Link to="/app/program">{t("nav.program")}</Link>
+            <Link to="/app/rewards">{t("nav.rewards")}</Link>
+            <Link to="/app/tiers">{t("nav.tiers")}</Link>
+            <Link to="/app/referrals">{t("nav.referrals")}</Link>
+            <Link to="/app/members">{t("nav.members")}</Link>
+            <Link to="/app/import">{t("nav.import")}</Link>
+          </NavMenu>
+          <AppContent programTrouble={programTrouble} />
+        </>
       )}
+    </AppProvider>
+  );
+}
+
+function AppContent({ programTrouble }: { programTrouble: ProgramTrouble | null }) {
+  return (
+    <>
       {programTrouble ? <ProgramTroubleBanner trouble={programTrouble} /> : null}
       <Outlet />
-    </AppProvider>
+    </>
   );
 }
 

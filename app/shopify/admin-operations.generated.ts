@@ -679,6 +679,21 @@ export type CustomersByEmailQuery = {
   };
 };
 
+export type ShopCustomersQueryVariables = Exact<{
+  first: number;
+}>;
+
+export type ShopCustomersQuery = {
+  customers: {
+    nodes: Array<{
+      id: string;
+      firstName: string | null;
+      lastName: string | null;
+      defaultEmailAddress: { emailAddress: string } | null;
+    }>;
+  };
+};
+
 export type CreateBasicCodeMutationVariables = Exact<{
   input: DiscountCodeBasicInput;
 }>;
@@ -893,6 +908,31 @@ export type ShopDetailsQuery = {
   };
 };
 
+export type StorefrontProgramQueryVariables = Exact<{ [key: string]: never }>;
+
+export type StorefrontProgramQuery = { shop: { id: string; metafield: { value: string } | null } };
+
+export type SetStorefrontProgramMutationVariables = Exact<{
+  metafields: Array<MetafieldsSetInput>;
+}>;
+
+export type SetStorefrontProgramMutation = {
+  metafieldsSet: {
+    userErrors: Array<{ field: Array<string> | null; message: string; code: MetafieldsSetUserErrorCode | null }>;
+  } | null;
+};
+
+export type MainThemeSettingsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type MainThemeSettingsQuery = {
+  themes: {
+    nodes: Array<{
+      name: string;
+      files: { nodes: Array<{ body: { content: string } | Record<PropertyKey, never> }> } | null;
+    }>;
+  } | null;
+};
+
 /** Each document's types, keyed by its source text (the #graphql template literal). */
 export interface AdminOperations {
   "#graphql\n  mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
@@ -910,6 +950,10 @@ export interface AdminOperations {
   "#graphql\n  query CustomersByEmail($query: String!, $after: String) {\n    customers(first: 50, after: $after, query: $query) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id firstName lastName defaultEmailAddress { emailAddress } }\n    }\n  }\n": {
     data: CustomersByEmailQuery;
     variables: CustomersByEmailQueryVariables;
+  };
+  "#graphql\n  query ShopCustomers($first: Int!) {\n    customers(first: $first) {\n      nodes { id firstName lastName defaultEmailAddress { emailAddress } }\n    }\n  }\n": {
+    data: ShopCustomersQuery;
+    variables: ShopCustomersQueryVariables;
   };
   "#graphql\n  mutation CreateBasicCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
     data: CreateBasicCodeMutation;
@@ -978,5 +1022,17 @@ export interface AdminOperations {
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;
     variables: ShopDetailsQueryVariables;
+  };
+  '#graphql\n  query StorefrontProgram {\n    shop {\n      id\n      metafield(namespace: "tally", key: "program") { value }\n    }\n  }\n': {
+    data: StorefrontProgramQuery;
+    variables: StorefrontProgramQueryVariables;
+  };
+  "#graphql\n  mutation SetStorefrontProgram($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
+    data: SetStorefrontProgramMutation;
+    variables: SetStorefrontProgramMutationVariables;
+  };
+  '#graphql\n  query MainThemeSettings {\n    themes(roles: [MAIN], first: 1) {\n      nodes {\n        name\n        files(filenames: ["config/settings_data.json"], first: 1) {\n          nodes {\n            body {\n              ... on OnlineStoreThemeFileBodyText {\n                content\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n': {
+    data: MainThemeSettingsQuery;
+    variables: MainThemeSettingsQueryVariables;
   };
 }

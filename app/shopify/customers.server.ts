@@ -60,3 +60,25 @@ export async function findCustomersByEmail(
   }
   return found;
 }
+
+const ShopCustomersQuery = adminOperation(`#graphql
+  query ShopCustomers($first: Int!) {
+    customers(first: $first) {
+      nodes { id firstName lastName defaultEmailAddress { emailAddress } }
+    }
+  }
+`);
+
+/** The shop's first customers (at most `first`), as Shopify lists them. */
+export async function listCustomers(
+  admin: AdminGateway,
+  first: number,
+): Promise<(Omit<ShopifyCustomer, "email"> & { email: string | null })[]> {
+  const { customers }: Admin.ShopCustomersQuery = await admin.request(ShopCustomersQuery, { first });
+  return customers.nodes.map((node) => ({
+    customerId: legacyId(node.id)!,
+    email: node.defaultEmailAddress?.emailAddress?.toLowerCase() ?? null,
+    firstName: node.firstName,
+    lastName: node.lastName,
+  }));
+}

@@ -2,7 +2,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
+import { AdminGateway } from "../../app/shopify/admin-gateway.server";
+import { listCustomers } from "../../app/shopify/customers.server";
+import { readStorefrontProgram } from "../../app/shopify/shop-metafields.server";
 import { sandboxShop } from "../../app/shopify/session-token.server";
+import { SANDBOX_STOREFRONT_PATH } from "../../app/shopify/theme-editor";
 import { appProxyQuery } from "../app-proxy-signature";
 import { interpolate, renderLiquid, schemaOf } from "./liquid";
 
@@ -15,10 +19,13 @@ import { interpolate, renderLiquid, schemaOf } from "./liquid";
  * on, and never in production (`sandboxShop()`).
  */
 
-export const PREVIEW_PATH = "/sandbox/storefront";
+/** The home page's "Preview your store" opens it here. */
+export const PREVIEW_PATH = SANDBOX_STOREFRONT_PATH;
 const ASSETS_PATH = "/sandbox/assets";
 const CUSTOMER_COOKIE = "tally_preview_customer";
 const CART_COOKIE = "tally_preview_cart";
+/** Customers the sign-in page lists. */
+const SIGN_IN_CHOICES = 50;
 /** The project's extension, read on every request: edits show on the next reload. */
 const EXTENSION_DIR = () => path.resolve("extensions/tally-theme");
 
@@ -258,7 +265,7 @@ export function assetResponse(file: string): Response {
 // ---------------------------------------------------------------------------------------------
 // Pages
 
-export type PreviewPage = "product" | "cart" | "account" | "login";
+export type PreviewPage = "product" | "cart" | "account" | "login" | "rewards";
 
 const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(
@@ -318,14 +325,28 @@ function translations(locale: string): Record<string, unknown>[] {
   );
 }
 
-function translate(files: Record<string, unknown>[], locale: string, key: string, values: Record<string, unknown>) {
-  for (const file of files) {
-    const text = key
+/**
+ * Shopify's `t` filter: the key in the language's file, else in English's (as Shopify falls back);
+ * `{{ name }}` placeholders; with `count`, the form of its CLDR plural category, else `other`.
+ */
+export function translate(
+  files: Record<string, unknown> | Record<string, unknown>[],
+  key: string,
+  values: Record<string, unknown>,
+  language = "en",
+): string {
+  for (const file of [files].flat()) {
+    const node = key
       .split(".")
       .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], file);
+    const forms = node as Record<string, unknown>;
+    const text =
+      node && typeof node === "object" && "count" in values
+        ? (forms[new Intl.PluralRules(language).select(Number(values.count))] ?? forms.other)
+        : node;
     if (typeof text === "string") return interpolate(text, values);
   }
-  return `translation missing: ${locale}.${key}`;
+  return `translation missing: ${language}.${key}`;
 }
 
 interface RenderedBlock {
@@ -334,27 +355,39 @@ interface RenderedBlock {
   stylesheet?: string;
 }
 
-/** Renders `blocks/<handle>.liquid` with its schema's default settings, as a theme would. */
+/**
+ * Renders `blocks/<handle>.liquid` with its schema's default settings, as a theme would, but for
+ * the ones the merchant set (`changed`: a checkbox's "true" / "false", other settings as text).
+ */
 function renderBlock(
   handle: string,
   globals: Record<string, unknown>,
   localization: Localization,
   id: string,
+  changed: Record<string, string> = {},
 ): RenderedBlock {
   const files = translations(localization.locale);
   const source = readExtension(`blocks/${handle}.liquid`);
   const schema = (schemaOf(source) ?? {}) as {
-    settings?: { id: string; default?: unknown }[];
+    settings?: { id?: string; type: string; default?: unknown }[];
     javascript?: string;
     stylesheet?: string;
   };
-  const settings = Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default ?? null]));
+  const settings = Object.fromEntries(
+    (schema.settings ?? [])
+      .filter((setting) => setting.id)
+      .map((setting) => {
+        const value = changed[setting.id!];
+        if (value === undefined) return [setting.id, setting.default ?? null];
+        return [setting.id, setting.type === "checkbox" ? value === "true" : value];
+      }),
+  );
   const html = renderLiquid(
     source,
     { ...globals, block: { id, type: handle, settings, shopify_attributes: "" } },
     {
       filters: {
-        t: (input, _args, named) => translate(files, localization.locale, String(input), named),
+        t: (input, _args, named) => translate(files, String(input), named, localization.locale),
         asset_url: (input) => `${ASSETS_PATH}/${String(input)}`,
       },
       snippet: (name) => readExtension(`snippets/${name}.liquid`),
@@ -368,6 +401,8 @@ const money = (cents: number, currency: string, locale: string) =>
 
 export interface PreviewOptions {
   page: PreviewPage;
+  /** The launcher embed's settings the merchant changed in the theme editor (`?launcher.<id>=`). */
+  launcherSettings?: Record<string, string>;
   customerId: string | null;
   request: Request;
 }
@@ -394,6 +429,10 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   // Liquid's prices are in the shopper's currency.
   const variants = PRODUCT.variants.map((v) => ({ ...v, price: presentmentCents(v.price, localization) }));
   const variant = variants[0]!;
+  // The shop metafield the app writes when the program is saved, read back from Shopify.
+  const storefrontProgram = await AdminGateway.forShop(db, shopDomain)
+    .then(readStorefrontProgram)
+    .catch(() => null);
   // The Liquid objects a theme has (only what Tally's blocks read).
   const globals = {
     routes: {
@@ -405,7 +444,11 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       account_register_url: `${PREVIEW_PATH}?page=login${keep}`,
     },
     request: { locale: { iso_code: localization.locale }, page_type: page },
-    shop: { name: shopDomain.replace(".myshopify.com", ""), currency: shopCurrency },
+    shop: {
+      name: shopDomain.replace(".myshopify.com", ""),
+      currency: shopCurrency,
+      metafields: { tally: { program: storefrontProgram === null ? null : { value: storefrontProgram } } },
+    },
     cart: { currency: { iso_code: currency }, item_count: cartState.item_count },
     customer: customerId
       ? { id: Number(customerId), first_name: member?.firstName ?? "Shopper", email: member?.email ?? null }
@@ -414,8 +457,8 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   };
 
   const blocks: RenderedBlock[] = [];
-  const block = (handle: string) => {
-    const rendered = renderBlock(handle, globals, localization, `preview-${handle}`);
+  const block = (handle: string, changed?: Record<string, string>) => {
+    const rendered = renderBlock(handle, globals, localization, `preview-${handle}`, changed);
     blocks.push(rendered);
     return rendered.html;
   };
@@ -466,30 +509,30 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       }
       ${block("cart-redeem")}
       <button type="button" disabled>Check out</button>`;
+  } else if (page === "rewards") {
+    main = block("loyalty-page");
   } else if (page === "account") {
     main = `<h1>Account</h1><p class="muted">Signed in as customer ${escapeHtml(customerId)}${member?.email ? ` (${escapeHtml(member.email)})` : ""}.</p>
       ${block("account-points")}`;
   } else {
-    const members = shop
-      ? await db.member.findMany({
-          where: { shopId: shop.id, shopifyCustomerId: { not: null } },
-          orderBy: { balance: "desc" },
-          take: 10,
-        })
-      : [];
+    const customers = shop ? await signInChoices(db, shop.id, shopDomain) : [];
     main = `<h1>Sign in</h1>
       <p class="muted">The preview signs you in the way the shop's customer accounts would: pick a customer. Tally learns who you are only from the App Proxy's signed <code>logged_in_customer_id</code>.</p>
-      <ul class="customers">${members
+      <ul class="customers" aria-label="Customers">${customers
         .map(
-          (m) =>
-            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(m.shopifyCustomerId)}&amp;page=account${keep}">${escapeHtml(m.email ?? m.shopifyCustomerId)}</a> — ${m.balance} points</li>`,
+          (c) =>
+            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(c.customerId)}&amp;page=account${keep}">${escapeHtml(c.label)}</a> — ${c.balance === null ? "not a member yet" : `${c.balance} points`}</li>`,
         )
         .join("")}</ul>
       <form method="get" action="${PREVIEW_PATH}"><input type="hidden" name="page" value="account">
         <label>Customer id <input name="customer" inputmode="numeric" pattern="[0-9]+" required></label> <button>Sign in</button></form>
       <p><a href="${PREVIEW_PATH}?customer=guest&amp;page=product${keep}">Continue as a guest</a></p>`;
   }
-  const embed = block("tally-launcher");
+  // The launcher links to the preview's loyalty page, as a merchant who added the page would.
+  const embed = block("tally-launcher", {
+    program_page: `${PREVIEW_PATH}?page=rewards${keep}`,
+    ...options.launcherSettings,
+  });
 
   const stylesheets = [...new Set(blocks.map((b) => b.stylesheet).filter(Boolean))];
   const scripts = [...new Set(blocks.map((b) => b.javascript).filter(Boolean))];
@@ -528,7 +571,7 @@ ${scripts.map((file) => `<script src="${ASSETS_PATH}/${file}" defer></script>`).
 <body>
 <div class="preview-bar">Storefront preview of the sandbox shop ${escapeHtml(shopDomain)} —
 ${customerId ? `signed in as customer ${escapeHtml(customerId)} · <a href="${PREVIEW_PATH}?customer=guest&amp;page=${page === "account" ? "product" : page}${keep}">sign out</a>` : `guest · <a href="${PREVIEW_PATH}?page=login${keep}">sign in</a>`}</div>
-<header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
+<header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("rewards", "Rewards program")}${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
 <main>${main}</main>
 <script>
   // The theme's own script: show the selected variant's price.
@@ -543,6 +586,43 @@ ${embed}
   const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   if (setCookie) headers.append("Set-Cookie", setCookie);
   return new Response(html, { headers });
+}
+
+/**
+ * Whom the sign-in page offers: the shop's customers as Shopify lists them (a customer who never
+ * earned a point is one too), with their balance when they are members; then members Shopify did
+ * not list (imported, or beyond the first page). Members only when Shopify cannot be asked.
+ */
+async function signInChoices(db: PrismaClient, shopId: string, shopDomain: string) {
+  const members = await db.member.findMany({
+    where: { shopId, shopifyCustomerId: { not: null } },
+    select: { shopifyCustomerId: true, email: true, firstName: true, lastName: true, balance: true },
+    orderBy: { balance: "desc" },
+    take: SIGN_IN_CHOICES,
+  });
+  const customers = await AdminGateway.forShop(db, shopDomain)
+    .then((admin) => listCustomers(admin, SIGN_IN_CHOICES))
+    .catch(() => []);
+  const balances = new Map(members.map((m) => [m.shopifyCustomerId!, Number(m.balance)]));
+  const label = (c: { firstName: string | null; lastName: string | null; email: string | null }, id: string) => {
+    const name = [c.firstName, c.lastName].filter(Boolean).join(" ");
+    return name && c.email ? `${name} (${c.email})` : name || c.email || id;
+  };
+  const listed = new Set(customers.map((c) => c.customerId));
+  return [
+    ...customers.map((c) => ({
+      customerId: c.customerId,
+      label: label(c, c.customerId),
+      balance: balances.get(c.customerId) ?? null,
+    })),
+    ...members
+      .filter((m) => !listed.has(m.shopifyCustomerId!))
+      .map((m) => ({
+        customerId: m.shopifyCustomerId!,
+        label: label(m, m.shopifyCustomerId!),
+        balance: Number(m.balance),
+      })),
+  ];
 }
 
 /** `?customer=<id>|guest` signs the preview in or out (a cookie, as a storefront session). */

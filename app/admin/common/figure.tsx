@@ -1,7 +1,7 @@
 import { BlockStack, Card, Text } from "@shopify/polaris";
 
-/** One figure on a card: its label, the value, and an optional line of context. */
-export function Figure({ label, value, note }: { label: string; value: string; note?: string }) {
+/** One figure on a card: its label, the value, an optional line of context and what the figure counts. */
+export function Figure({ label, value, note, help }: { label: string; value: string; note?: string; help?: string }) {
   return (
     <Card>
       <BlockStack gap="100">
@@ -14,6 +14,11 @@ export function Figure({ label, value, note }: { label: string; value: string; n
         {note ? (
           <Text as="p" variant="bodySm" tone="subdued">
             {note}
+          </Text>
+        ) : null}
+        {help ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {help}
           </Text>
         ) : null}
       </BlockStack>

@@ -1,32 +1,34 @@
 import { useBlocker, useFetcher } from "@remix-run/react";
 import { SaveBar } from "@shopify/app-bridge-react";
 import { Banner, Modal, Page, Text, type PageProps } from "@shopify/polaris";
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n";
 import type { Program } from "~/loyalty/program/program";
+import { withIdsFromNames } from "./ids";
 import type { ProgramSaveResult } from "./program-save.server";
-
-/** True once App Bridge runs (inside the Shopify admin); the sandbox has no App Bridge. */
-export function useAppBridgeLoaded(): boolean {
-  const [loaded, setLoaded] = useState(false);
-  useEffect(() => setLoaded(typeof window !== "undefined" && "shopify" in window), []);
-  return loaded;
-}
+import { useAppBridgeLoaded, useSaveConfirmation } from "./save-confirmation";
 
 /**
  * A working copy of the program document: pages edit the draft, Save sends the whole document
  * with the revision it was loaded at, and the server's issues come back by field path.
  */
 export function useProgramEditor(loaded: { program: Program; revision: number }) {
+  const { t } = useTranslation();
   const fetcher = useFetcher<ProgramSaveResult>();
+  const confirmation = useSaveConfirmation();
+  const { confirm } = confirmation;
   const [saved, setSaved] = useState(loaded);
   const [draft, setDraft] = useState(loaded.program);
+  // Each save's answer is applied once, however often the effect's dependencies change.
+  const applied = useRef<ProgramSaveResult | null>(null);
   useEffect(() => {
     const result = fetcher.data;
-    if (fetcher.state !== "idle" || !result?.ok) return;
+    if (fetcher.state !== "idle" || !result?.ok || applied.current === result) return;
+    applied.current = result;
     setSaved({ program: result.program, revision: result.revision });
     setDraft(result.program);
-  }, [fetcher.state, fetcher.data]);
+    confirm(t("common.saved"));
+  }, [fetcher.state, fetcher.data, confirm, t]);
 
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved.program);
   const update = useCallback((change: (program: Program) => void) => {
@@ -55,10 +57,15 @@ export function useProgramEditor(loaded: { program: Program; revision: number })
     // The document is JSON by construction; Remix's JsonValue type cannot see through zod's types.
     save: () =>
       fetcher.submit(
-        { program: draft as unknown as Record<string, string>, revision: saved.revision },
+        {
+          program: withIdsFromNames(draft, saved.program) as unknown as Record<string, string>,
+          revision: saved.revision,
+        },
         { method: "post", encType: "application/json" },
       ),
     discard: () => setDraft(saved.program),
+    /** The "Saved" toast (Polaris' in the sandbox), for ProgramPage to render. */
+    savedToast: confirmation.toast,
   };
 }
 
@@ -125,6 +132,7 @@ export function ProgramPage({
         </div>
       ) : null}
       {children}
+      {editor.savedToast}
       <Modal
         open={blocker.state === "blocked"}
         onClose={() => blocker.reset?.()}

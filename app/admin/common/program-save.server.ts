@@ -4,6 +4,7 @@ import type { OnboardingStep } from "~/loyalty/program/onboarding";
 import { completeOnboarding } from "~/loyalty/program/onboarding.server";
 import type { Program, ProgramIssue } from "~/loyalty/program/program";
 import { saveProgram } from "~/loyalty/program/program.server";
+import { publishStorefrontProgram } from "~/loyalty/program/storefront-program.server";
 import { adminContext } from "./admin-context.server";
 import { requireMethod } from "~/http/methods.server";
 
@@ -29,6 +30,7 @@ export async function saveProgramFromPage(request: Request, steps: OnboardingSte
     );
   const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
   if (result.ok) {
+    await publishStorefrontProgram(prisma, shop.domain, result.program);
     await completeOnboarding(prisma, shop.id, ["program", ...steps]);
     return Response.json({ ok: true, program: result.program, revision: result.revision } satisfies ProgramSaveResult);
   }

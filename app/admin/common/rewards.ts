@@ -1,11 +1,11 @@
 import type { TFunction } from "i18next";
 import type { Reward } from "~/loyalty/program/program";
 
-/** What a reward gives, in the merchant's words ("5.00 off the order"). */
-export function describeReward(t: TFunction, reward: Reward): string {
+/** What a reward gives, in the merchant's words ("$5.00 off the order"); `money` formats an amount in the shop's currency. */
+export function describeReward(t: TFunction, reward: Reward, money: (amount: number) => string): string {
   switch (reward.type) {
     case "fixed_amount":
-      return t("rewards.gives.fixed_amount", { amount: reward.amount.toFixed(2) });
+      return t("rewards.gives.fixed_amount", { amount: money(reward.amount) });
     case "percentage":
       return t("rewards.gives.percentage", { percentage: reward.percentage });
     case "free_shipping":
@@ -13,7 +13,7 @@ export function describeReward(t: TFunction, reward: Reward): string {
     case "free_product":
       return t("rewards.gives.free_product");
     case "variable":
-      return t("rewards.gives.variable", { points: reward.pointsPerStep, amount: reward.amountPerStep.toFixed(2) });
+      return t("rewards.gives.variable", { points: reward.pointsPerStep, amount: money(reward.amountPerStep) });
   }
 }
 
@@ -52,17 +52,4 @@ export function newReward(type: Reward["type"], id: string, name: string): Rewar
     case "variable":
       return { ...common, type, pointsPerStep: 100, amountPerStep: 1, minPoints: 100, maxPoints: 5000 };
   }
-}
-
-/** A reward id from its name: lowercase letters, digits and dashes, unique among `taken`. */
-export function rewardIdFor(name: string, taken: string[]): string {
-  const base =
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 40) || "reward";
-  let id = base;
-  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
-  return id;
 }

@@ -55,11 +55,15 @@ export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
           note={
             liability.basis
               ? t("dashboard.liabilityBasis", {
-                  value: money(liability.basis.valuePerPoint, liability.currencyCode),
+                  count: metrics.outstanding.balance,
+                  points: number(metrics.outstanding.balance),
+                  rewardPoints: number(liability.basis.points),
+                  amount: money(liability.basis.amount, liability.currencyCode),
                   reward: liability.basis.rewardName,
                 })
               : t("dashboard.liabilityUnknown")
           }
+          help={t("dashboard.liabilityHelp")}
         />
         <Figure
           label={t("dashboard.memberRevenue")}

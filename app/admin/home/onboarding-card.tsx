@@ -1,21 +1,62 @@
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, useRevalidator } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
+import type { ReactNode } from "react";
 import { useTranslation } from "~/i18n";
-import type { OnboardingState, OnboardingStep } from "~/loyalty/program/onboarding";
+import type { OnboardingStep } from "~/loyalty/program/onboarding";
+import type { ThemeEmbedCheck } from "~/loyalty/program/theme-embed";
 
 interface Props {
-  state: OnboardingState;
   steps: readonly OnboardingStep[];
-  /** Where each step's button goes; `external` opens Shopify's theme editor or the storefront. */
-  links: Record<OnboardingStep, { url: string; external?: boolean }>;
+  progress: Record<OnboardingStep, boolean>;
+  /** Tally's app embed in the published theme, as checked when the page loaded. */
+  embed: ThemeEmbedCheck;
+  themeEditorUrl: string;
+  storefrontUrl: string;
 }
 
 /** The first-run checklist on the home page; gone once every step is done or it is dismissed. */
-export function OnboardingCard({ state, steps, links }: Props) {
+export function OnboardingCard({ steps, progress, embed, themeEditorUrl, storefrontUrl }: Props) {
   const { t } = useTranslation();
   const fetcher = useFetcher();
-  const done = steps.filter((step) => state.completed[step]).length;
-  const complete = (step: OnboardingStep) => fetcher.submit({ intent: "complete", step }, { method: "post" });
+  const revalidator = useRevalidator();
+  const done = steps.filter((step) => progress[step]).length;
+
+  const body: Record<OnboardingStep, string> = {
+    program: t("onboarding.steps.program.body"),
+    reward: t("onboarding.steps.reward.body"),
+    embed:
+      embed.status === "unknown"
+        ? t("onboarding.steps.embed.unknown")
+        : t(`onboarding.steps.embed.${embed.status}`, { theme: embed.themeName }),
+    preview: progress.embed ? t("onboarding.steps.preview.body") : t("onboarding.steps.preview.widgetFirst"),
+  };
+  const actions: Record<OnboardingStep, ReactNode> = {
+    program: <Button url="/app/program">{t("onboarding.steps.program.action")}</Button>,
+    reward: <Button url="/app/rewards/new">{t("onboarding.steps.reward.action")}</Button>,
+    embed: (
+      <>
+        <Button variant="plain" loading={revalidator.state === "loading"} onClick={() => revalidator.revalidate()}>
+          {t("onboarding.steps.embed.checkAgain")}
+        </Button>
+        <Button url={themeEditorUrl} target="_blank">
+          {t("onboarding.steps.embed.action")}
+        </Button>
+      </>
+    ),
+    // Opening the store counts once the widget is on: before that there is nothing of Tally to see.
+    preview: progress.embed ? (
+      <Button
+        url={storefrontUrl}
+        target="_blank"
+        onClick={() => fetcher.submit({ intent: "previewed" }, { method: "post" })}
+      >
+        {t("onboarding.steps.preview.action")}
+      </Button>
+    ) : (
+      <Button disabled>{t("onboarding.steps.preview.action")}</Button>
+    ),
+  };
+
   return (
     <Card>
       <BlockStack gap="400">
@@ -31,36 +72,29 @@ export function OnboardingCard({ state, steps, links }: Props) {
           {t("onboarding.progress", { done, total: steps.length })}
         </Text>
         <ProgressBar progress={(done / steps.length) * 100} size="small" tone="primary" />
-        {steps.map((step) => {
-          const finished = Boolean(state.completed[step]);
-          const link = links[step];
-          return (
-            <InlineStack key={step} align="space-between" blockAlign="center" gap="400" wrap={false}>
-              <BlockStack gap="100">
-                <InlineStack gap="200" blockAlign="center">
-                  <Text as="h3" variant="headingSm">
-                    {t(`onboarding.steps.${step}.title`)}
-                  </Text>
-                  {finished ? <Badge tone="success">{t("onboarding.done")}</Badge> : null}
-                </InlineStack>
-                <Text as="p" tone="subdued">
-                  {t(`onboarding.steps.${step}.body`)}
+        {steps.map((step) => (
+          <InlineStack key={step} align="space-between" blockAlign="center" gap="400" wrap={false}>
+            <BlockStack gap="100">
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h3" variant="headingSm">
+                  {t(`onboarding.steps.${step}.title`)}
                 </Text>
-              </BlockStack>
-              {finished ? null : (
-                <InlineStack gap="200" wrap={false}>
-                  <Button
-                    url={link.url}
-                    target={link.external ? "_blank" : undefined}
-                    onClick={link.external ? () => complete(step) : undefined}
-                  >
-                    {t(`onboarding.steps.${step}.action`)}
-                  </Button>
+                {progress[step] ? <Badge tone="success">{t("onboarding.done")}</Badge> : null}
+              </InlineStack>
+              <Text as="p" tone="subdued">
+                {body[step]}
+              </Text>
+            </BlockStack>
+            {progress[step] ? null : (
+              // The buttons keep their width beside a long explanation.
+              <div style={{ flexShrink: 0 }}>
+                <InlineStack gap="200" wrap={false} blockAlign="center">
+                  {actions[step]}
                 </InlineStack>
-              )}
-            </InlineStack>
-          );
-        })}
+              </div>
+            )}
+          </InlineStack>
+        ))}
       </BlockStack>
     </Card>
   );

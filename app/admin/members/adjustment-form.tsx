@@ -2,6 +2,7 @@ import { useFetcher } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, FormLayout, Modal, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { NumberField } from "~/admin/common/fields";
+import { useSaveConfirmation } from "~/admin/common/save-confirmation";
 import { useTranslation } from "~/i18n";
 
 /** The member route's answer to an adjustment: the API's refusals, or the new balance. */
@@ -23,12 +24,14 @@ export function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
   // One key per adjustment: a double click or a retried request applies it once.
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const outcome = fetcher.state === "idle" ? fetcher.data : undefined;
+  const { confirm, toast } = useSaveConfirmation();
   useEffect(() => {
     if (!outcome?.ok) return;
     setPoints(null);
     setReason("");
     setIdempotencyKey(crypto.randomUUID());
-  }, [outcome]);
+    confirm(t("member.adjust.done", { balance: outcome.balance }));
+  }, [outcome, confirm, t]);
   const submit = () => {
     setConfirming(false);
     fetcher.submit({ points: String(points ?? ""), reason, idempotencyKey }, { method: "post" });
@@ -45,7 +48,7 @@ export function AdjustmentForm({ canAdjust }: { canAdjust: boolean }) {
         {outcome && !outcome.ok && outcome.error === "insufficient_points" ? (
           <Banner tone="critical">{t("member.adjust.insufficient")}</Banner>
         ) : null}
-        {outcome?.ok ? <Banner tone="success">{t("member.adjust.done", { balance: outcome.balance })}</Banner> : null}
+        {toast}
         <FormLayout>
           <NumberField
             label={t("member.adjust.points")}

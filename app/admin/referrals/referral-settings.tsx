@@ -1,13 +1,15 @@
 import { Card, Checkbox, FormLayout, Layout, Select } from "@shopify/polaris";
 import { NumberField } from "~/admin/common/fields";
 import type { ProgramEditor } from "~/admin/common/program-editor";
+import { formatMoney } from "~/admin/common/format";
 import { describeReward } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
 import type { Referrals } from "~/loyalty/program/program";
 
 /** The `referrals` part of the program document. */
-export function ReferralSettings({ editor }: { editor: ProgramEditor }) {
-  const { t } = useTranslation();
+export function ReferralSettings({ editor, currencyCode }: { editor: ProgramEditor; currencyCode: string | null }) {
+  const { t, i18n } = useTranslation();
+  const money = (amount: number) => formatMoney(i18n.language, amount, currencyCode);
   const { draft, errorFor } = editor;
   const settings = draft.referrals;
   const set = (change: (referrals: Referrals) => void) => editor.update((p) => change(p.referrals));
@@ -71,7 +73,7 @@ export function ReferralSettings({ editor }: { editor: ProgramEditor }) {
                   label={t("referrals.settings.rewards.referrerRewardId")}
                   options={rewards.map((reward) => ({
                     value: reward.id,
-                    label: `${reward.name} — ${describeReward(t, reward)}`,
+                    label: `${reward.name} — ${describeReward(t, reward, money)}`,
                   }))}
                   value={prize.rewardId}
                   error={errorFor("referrals.referrerReward.rewardId")}

@@ -45,7 +45,7 @@ export function ReferralsPage(data: ReferralsPageData) {
           <Text as="h2" variant="headingLg">
             {t("referrals.settings.title")}
           </Text>
-          <ReferralSettings editor={editor} />
+          <ReferralSettings editor={editor} currencyCode={data.currencyCode} />
         </BlockStack>
       </BlockStack>
     </ProgramPage>

@@ -15,40 +15,45 @@ import {
 import { useEffect, useRef, useState } from "react";
 import { NumberField } from "~/admin/common/fields";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
-import { describeCombinations, describeReward, newReward, rewardIdFor } from "~/admin/common/rewards";
+import { formatMoney } from "~/admin/common/format";
+import { idFromName } from "~/admin/common/ids";
+import { describeCombinations, describeReward, newReward } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
 import type { Program, Reward } from "~/loyalty/program/program";
 
 const TYPES: Reward["type"][] = ["fixed_amount", "percentage", "free_shipping", "free_product", "variable"];
 
 /** One reward of the catalog (or a new one, for the id "new"): its type, value, cost and limits. */
-export function RewardEditor(loaded: { program: Program; revision: number }) {
+export function RewardEditor({ currencyCode, ...loaded }: { program: Program; revision: number; currencyCode: string | null }) {
   const params = useParams();
   const navigate = useNavigate();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const money = (amount: number) => formatMoney(i18n.language, amount, currencyCode);
   const editor = useProgramEditor(loaded);
   const isNew = params.rewardId === "new";
-  const [rewardId] = useState(() =>
-    isNew
-      ? rewardIdFor(
-          t("rewards.newName"),
-          loaded.program.rewards.map((r) => r.id),
-        )
-      : params.rewardId!,
-  );
+  // A new reward is the one this page adds at the end of the catalog; it gets its id from its
+  // name when it is saved (withIdsFromNames), then the page moves to that id's address.
+  const [newIndex] = useState(() => loaded.program.rewards.length);
   const added = useRef(false);
   useEffect(() => {
     if (!isNew || added.current) return;
     added.current = true;
-    editor.update((p) => void p.rewards.push(newReward("fixed_amount", rewardId, t("rewards.newName"))));
-  }, [isNew, editor, rewardId, t]);
-  const index = editor.draft.rewards.findIndex((reward) => reward.id === rewardId);
-  // Once the new reward is saved it has its own address.
+    editor.update((p) => {
+      const name = t("rewards.newName");
+      p.rewards.push(newReward("fixed_amount", idFromName(name, p.rewards.map((r) => r.id), "reward"), name));
+    });
+  }, [isNew, editor, t]);
+  const index = isNew
+    ? editor.draft.rewards.length > newIndex
+      ? newIndex
+      : -1
+    : editor.draft.rewards.findIndex((reward) => reward.id === params.rewardId);
   const firstRevision = useRef(loaded.revision);
   const savedNew = isNew && editor.savedRevision !== firstRevision.current && index >= 0;
+  const savedId = savedNew ? editor.draft.rewards[index]!.id : null;
   useEffect(() => {
-    if (savedNew) navigate(`/app/rewards/${rewardId}`, { replace: true });
-  }, [savedNew, navigate, rewardId]);
+    if (savedId) navigate(`/app/rewards/${savedId}`, { replace: true });
+  }, [savedId, navigate]);
 
   const reward = editor.draft.rewards[index];
   const path = (field: string) => `rewards.${index}.${field}`;
@@ -108,7 +113,7 @@ export function RewardEditor(loaded: { program: Program; revision: number }) {
                 />
                 <RewardValueFields reward={reward} set={set} error={error} />
                 <Text as="p" tone="subdued">
-                  {describeReward(t, reward)}
+                  {describeReward(t, reward, money)}
                 </Text>
               </FormLayout>
             </Card>
@@ -173,11 +178,13 @@ export function RewardEditor(loaded: { program: Program; revision: number }) {
                 {tiers.length ? t("rewards.fields.tiersHelp") : t("rewards.fields.noTiers")}
               </Text>
             </Card>
-            <Card>
-              <Button tone="critical" onClick={() => editor.update((p) => void p.rewards.splice(index, 1))}>
-                {t("rewards.delete")}
-              </Button>
-            </Card>
+            {isNew ? null : (
+              <Card>
+                <Button tone="critical" onClick={() => editor.update((p) => void p.rewards.splice(index, 1))}>
+                  {t("rewards.delete")}
+                </Button>
+              </Card>
+            )}
           </BlockStack>
         </Layout.Section>
       </Layout>

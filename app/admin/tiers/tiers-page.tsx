@@ -12,7 +12,7 @@ import {
 } from "@shopify/polaris";
 import { NumberField } from "~/admin/common/fields";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
-import { rewardIdFor } from "~/admin/common/rewards";
+import { idFromName } from "~/admin/common/ids";
 import { useTranslation } from "~/i18n";
 import type { Program, Tiers } from "~/loyalty/program/program";
 
@@ -27,9 +27,11 @@ export function TiersPage(loaded: { program: Program; revision: number }) {
       const last = draft.levels[draft.levels.length - 1];
       const name = t("tiers.newName", { n: draft.levels.length + 1 });
       draft.levels.push({
-        id: rewardIdFor(
+        // A placeholder until saved: then the id comes from the name typed (withIdsFromNames).
+        id: idFromName(
           name,
           draft.levels.map((level) => level.id),
+          "tier",
         ),
         name,
         threshold: last ? last.threshold * 2 || 100 : 100,

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { onboardingState, type OnboardingState, type OnboardingStep } from "./onboarding";
+import { checkThemeEmbed } from "./theme-embed.server";
 
 export async function readOnboarding(db: PrismaClient, shopId: string): Promise<OnboardingState> {
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { onboarding: true } });
@@ -28,4 +29,20 @@ export async function dismissOnboarding(db: PrismaClient, shopId: string, now = 
     where: { id: shopId },
     data: { onboarding: { ...state, dismissedAt: now.toISOString() } as Prisma.InputJsonObject },
   });
+}
+
+/**
+ * The merchant opened their store from the checklist. It counts as the preview only when the
+ * published theme has the widget on right now (checked again here): otherwise there was nothing
+ * of Tally to see. Says whether it counted.
+ */
+export async function recordStorePreview(
+  db: PrismaClient,
+  shopId: string,
+  session: { shop: string; accessToken?: string },
+): Promise<boolean> {
+  const embed = await checkThemeEmbed(session.shop, session.accessToken ?? "");
+  if (embed.status !== "on") return false;
+  await completeOnboarding(db, shopId, ["preview"]);
+  return true;
 }

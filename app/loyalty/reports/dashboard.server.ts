@@ -1,8 +1,9 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
-import { totalInUnits } from "~/money/money";
+import { minorUnitDigits } from "~/money/currency";
+import { totalInUnits, toUnits } from "~/money/money";
 import { z } from "zod";
-import type { Program } from "~/loyalty/program/program";
 import type { LoadedShop } from "~/loyalty/program/program.server";
+import { liabilityBasis, liabilityMinorUnits } from "./liability";
 import { hasReferralData, referralFigures, type ReferralFigures } from "./referrals.server";
 
 /**
@@ -42,11 +43,12 @@ export interface DashboardDay {
   expired: number;
 }
 
-export interface RedemptionValue {
-  /** Shop currency units one point is worth at most. */
-  valuePerPoint: number;
+/** The reward the liability is valued at, its amount in whole units of the shop's currency for display. */
+export interface LiabilityBasisFigure {
   rewardId: string;
   rewardName: string;
+  points: number;
+  amount: number;
 }
 
 export interface DashboardMetrics {
@@ -68,8 +70,11 @@ export interface DashboardMetrics {
   redemptionRate: number | null;
   /** Points members hold now (not limited to the range). */
   outstanding: { balance: number; pending: number };
-  /** What the spendable outstanding points could cost the shop, in its currency. */
-  liability: { amount: number | null; currencyCode: string | null; basis: RedemptionValue | null };
+  /**
+   * What the spendable outstanding points (pending ones excluded) could cost the shop, in whole
+   * units of its currency for display, computed exactly in minor units; null without a basis.
+   */
+  liability: { amount: number | null; currencyCode: string | null; basis: LiabilityBasisFigure | null };
   /**
    * Points-eligible sales (before tax, after discounts, without gift cards; refunds not deducted)
    * of paid, non-test, non-cancelled orders placed in the range. Tally records every paid order
@@ -87,29 +92,6 @@ export interface DashboardMetrics {
   series: DashboardDay[];
   /** The referral program's figures; null while it is off and has never had a referral. */
   referrals: ReferralFigures | null;
-}
-
-/**
- * What a point is worth when spent, for valuing outstanding points: the best currency-per-point
- * among rewards with a fixed money value (fixed_amount, and variable "pay with points"). Taking
- * the best rate values the liability at the most the shop could have to give, the prudent way to
- * state a debt. Percentage, free shipping and free product rewards depend on the cart, so they
- * give no rate; with none of the others the value is unknown (null).
- */
-export function redemptionValuePerPoint(program: Program): RedemptionValue | null {
-  let best: RedemptionValue | null = null;
-  for (const reward of program.rewards) {
-    const valuePerPoint =
-      reward.type === "fixed_amount"
-        ? reward.amount / reward.pointsCost
-        : reward.type === "variable"
-          ? reward.amountPerStep / reward.pointsPerStep
-          : null;
-    if (valuePerPoint !== null && (!best || valuePerPoint > best.valuePerPoint)) {
-      best = { valuePerPoint, rewardId: reward.id, rewardName: reward.name };
-    }
-  }
-  return best;
 }
 
 /** Kinds that create points; `adjust` counts only when positive, `import` is a migrated balance. */
@@ -185,7 +167,8 @@ export async function dashboardMetrics(
   };
 
   const balance = Number(members?.balance ?? 0);
-  const basis = redemptionValuePerPoint(shop.program);
+  const basis = liabilityBasis(shop.program, currencyCode);
+  const digits = minorUnitDigits(currencyCode);
   const orderGroup = (member: boolean) => {
     const groups = orderGroups.filter((row) => row.member === member);
     return { orders: groups.reduce((sum, group) => sum + group.orders, 0), amount: totalInUnits(groups) };
@@ -197,9 +180,14 @@ export async function dashboardMetrics(
     redemptionRate: points.issued > 0 ? points.redeemed / points.issued : null,
     outstanding: { balance, pending: Number(members?.pending ?? 0) },
     liability: {
-      amount: basis ? Math.round(balance * basis.valuePerPoint * 100) / 100 : null,
+      amount: basis ? toUnits(liabilityMinorUnits(balance, basis), digits) : null,
       currencyCode,
-      basis,
+      basis: basis && {
+        rewardId: basis.rewardId,
+        rewardName: basis.rewardName,
+        points: basis.points,
+        amount: toUnits(basis.amountMinorUnits, digits),
+      },
     },
     revenue: { currencyCode, members: orderGroup(true), others: orderGroup(false) },
     topRewards: topRewards.map((row) => ({ ...row, points: Number(row.points) })),

@@ -228,6 +228,22 @@ describe("the launcher", () => {
       "pay",
     ]);
     expect(body).toContain("TALLY-OLD");
+    // Something to spend: no "How to earn" in the way.
+    expect(body).not.toContain("How to earn");
+  });
+
+  it("shows a member with nothing to spend yet how to earn", async () => {
+    const rewards = MEMBER.loggedIn ? MEMBER.rewards.map((r) => ({ ...r, available: false })) : [];
+    routes["GET /apps/tally/member"] = () =>
+      json({ ...MEMBER, points: { balance: 0, pending: 0, expiringNext: null }, rewards });
+    mount("tally-launcher", { customer: true });
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => text("[data-tally-body]").includes("0 points"), "member view");
+    const body = text("[data-tally-body]");
+    expect(body).toContain("How to earn");
+    expect(body).toContain("1 point for every $1.00 spent");
+    expect(body).toContain("Write a review: 25 points");
+    expect(body).toContain("200 points to go");
   });
 
   it("redeems in one click with an Idempotency-Key, then adds the code to the cart's codes", async () => {
@@ -249,9 +265,22 @@ describe("the launcher", () => {
     mount("tally-launcher", { customer: true });
     document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
     await until(() => !!document.querySelector('[data-redeem="ship"]'), "rewards");
+    // From now on the App Proxy lists the new code among the member's codes.
+    const redeemed = { ...MEMBER, redemptions: [...(MEMBER.loggedIn ? MEMBER.redemptions : [])] };
+    redeemed.redemptions.push({
+      id: "r1",
+      code: "TALLY-NEW",
+      pointsSpent: 200,
+      status: "active",
+      expiresAt: "2027-01-01",
+    });
+    routes["GET /apps/tally/member"] = () => json(redeemed);
     document.querySelector<HTMLButtonElement>('[data-redeem="ship"]')!.click();
-    await until(() => text("[data-tally-msg]").includes("Applied to your cart"), "applied");
-    expect(text("[data-tally-msg]")).toContain("TALLY-NEW");
+    await until(() => text("[data-tally-body]").includes("TALLY-NEW"), "the new code under Your codes");
+    // Once: under "Your codes", with its Copy button; the message does not repeat it.
+    expect(text("[data-tally-msg]")).toBe("Applied to your cart.");
+    expect(text(".tally-panel").split("TALLY-NEW")).toHaveLength(2);
+    expect(document.querySelectorAll('.tally-panel [data-copy="TALLY-NEW"]')).toHaveLength(1);
 
     const redeem = calls.find((c) => c.url === "/apps/tally/redemptions")!;
     expect(redeem.init.method).toBe("POST");
@@ -497,7 +526,7 @@ describe("the cart block", () => {
     routes["POST /cart/update.js"] = () => json({ discount_codes: [{ code: "TALLY-KEEP", applicable: false }] });
     mount("cart-redeem", { customer: true });
     await useReward("ship");
-    await until(() => text("[data-tally-msg]").includes("Enter this code at checkout"), "fallback");
+    await until(() => text("[data-tally-msg]").includes("Enter your code at checkout."), "fallback");
     expect(text("[data-tally-msg] code")).toBe("TALLY-KEEP");
     expect(document.querySelector<HTMLElement>("[data-tally-msg] [data-copy]")!.dataset.copy).toBe("TALLY-KEEP");
   });

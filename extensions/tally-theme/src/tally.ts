@@ -147,6 +147,8 @@ const number = (config: Config, n: number) => n.toLocaleString(config.locale);
 const pointsText = (config: Config, n: number) =>
   phrase(config, "points_" + new Intl.PluralRules(config.locale).select(n), { n: number(config, n) });
 const pts = (config: Config, n: number) => esc(pointsText(config, n));
+/** A string whose `{points}` is a number of points. */
+const trPoints = (config: Config, key: string, n: number) => tr(config, key, { points: pointsText(config, n) });
 
 /** Intl formatting (or Shopify's currency), or a plain fallback when the browser or page has none. */
 function intl<T>(format: () => T, fallback: T): T {
@@ -216,6 +218,8 @@ export function loadMember(config: Config, fresh = false): Promise<MemberView> {
   return memberRequest;
 }
 
+const JSON_BODY = { "Content-Type": JSON_TYPE };
+
 // randomUUID: every browser since 2022; a time and random number are unique enough before that.
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random());
 
@@ -235,7 +239,7 @@ export async function redeem(config: Config, reward: Reward): Promise<RedeemResu
   try {
     response = await fetch(proxyBase(config) + "/redemptions", {
       method: "POST",
-      headers: { "Content-Type": JSON_TYPE, "Idempotency-Key": key },
+      headers: { ...JSON_BODY, "Idempotency-Key": key },
       body: JSON.stringify(body),
     });
   } catch {
@@ -269,7 +273,7 @@ export async function applyCode(config: Config, code: string): Promise<boolean> 
   try {
     const response = await fetch(config.cartUpdate + ".js", {
       method: "POST",
-      headers: { "Content-Type": JSON_TYPE },
+      headers: JSON_BODY,
       body: JSON.stringify({
         discount: codes
           .filter((c) => !same(c))
@@ -324,19 +328,23 @@ export const friendOffer = (config: Config, offer: ReferralOffer["friendOffer"])
     amount: offer.type === "fixed_amount" && money(config, offer.amount),
   });
 
-export function renderGuest(config: Config, program: PublicProgram): string {
-  const e = program.earning;
+/** "How to earn": the rate, sign-up and birthday points, the program's actions. */
+function howToEarn(config: Config, e: Earning): string {
   const ways = [
     tr(config, "earn_rate", { points: pointsText(config, e.pointsPerCurrencyUnit), amount: money(config, 1) }),
   ];
-  if (e.signupPoints) ways.push(tr(config, "earn_signup", { points: pointsText(config, e.signupPoints) }));
-  if (e.birthdayPoints) ways.push(tr(config, "earn_birthday", { points: pointsText(config, e.birthdayPoints) }));
+  if (e.signupPoints) ways.push(trPoints(config, "earn_signup", e.signupPoints));
+  if (e.birthdayPoints) ways.push(trPoints(config, "earn_birthday", e.birthdayPoints));
   for (const action of e.actions || []) ways.push(`${esc(action.name)}: ${pts(config, action.points)}`);
+  return list(config, "how_to_earn", ways.map((w) => `<li>${w}</li>`).join(""));
+}
+
+export function renderGuest(config: Config, program: PublicProgram): string {
   const rewards = program.rewards
     .map((r) => `<li><span>${esc(r.name)}</span><span>${pts(config, r.pointsCost)}</span></li>`)
     .join("");
   return (
-    list(config, "how_to_earn", ways.map((w) => `<li>${w}</li>`).join("")) +
+    howToEarn(config, program.earning) +
     list(config, "rewards", rewards) +
     `<p class="tally-actions"><a class="tally-button" href="${esc(config.register)}">${tr(config, "join")}</a>` +
     ` ${signIn(config)}</p>`
@@ -348,8 +356,7 @@ export function renderSummary(config: Config, member: Member): string {
   let html = `<p class="tally-balance"><strong>${pts(config, p.balance)}</strong>`;
   if (member.tier) html += ` <span class="tally-tier">${tr(config, "tier", { tier: member.tier.name })}</span>`;
   html += "</p>";
-  if (p.pending)
-    html += `<p class="tally-muted">${tr(config, "pending", { points: pointsText(config, p.pending) })}</p>`;
+  if (p.pending) html += `<p class="tally-muted">${trPoints(config, "pending", p.pending)}</p>`;
   if (p.expiringNext) {
     html += `<p class="tally-muted">${tr(config, "expiring", { points: pointsText(config, p.expiringNext.points), date: day(config, p.expiringNext.at) })}</p>`;
   }
@@ -360,13 +367,10 @@ export function renderMember(config: Config, member: Member): string {
   const rewards = member.rewards
     .map((r) => {
       const action = r.available
-        ? buttonHtml(
-            `data-redeem="${esc(r.id)}"`,
-            tr(config, "redeem_for", { points: pointsText(config, r.pointsCost) }),
-          )
+        ? buttonHtml(`data-redeem="${esc(r.id)}"`, trPoints(config, "redeem_for", r.pointsCost))
         : muted(
             member.points.balance < r.pointsCost
-              ? tr(config, "points_to_go", { points: pointsText(config, r.pointsCost - member.points.balance) })
+              ? trPoints(config, "points_to_go", r.pointsCost - member.points.balance)
               : tr(config, "not_available"),
           );
       return `<li><span>${esc(r.name)}</span>${action}</li>`;
@@ -383,7 +387,10 @@ export function renderMember(config: Config, member: Member): string {
         )}</li>`,
     )
     .join("");
-  return renderSummary(config, member) + list(config, "rewards", rewards) + list(config, "your_codes", codes);
+  // A member with nothing to spend yet learns how to get there.
+  const earn =
+    member.program && !member.rewards.some((r) => r.available) ? howToEarn(config, member.program.earning) : "";
+  return renderSummary(config, member) + list(config, "rewards", rewards) + earn + list(config, "your_codes", codes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,8 +425,17 @@ function say(root: HTMLElement, html: string, kind: "ok" | "error" | "" = "") {
   box.innerHTML = html;
 }
 
-/** Redeem, show the code, apply it to the cart; the code stays on screen whatever happens next. */
-async function redeemAndApply(root: HTMLElement, config: Config, reward: Reward, button?: HTMLButtonElement | null) {
+/**
+ * Redeem, show the code, apply it to the cart; the code stays on screen whatever happens next. In a
+ * block that lists the member's codes (`listed`), the last message leaves the code to that list.
+ */
+async function redeemAndApply(
+  root: HTMLElement,
+  config: Config,
+  reward: Reward,
+  button?: HTMLButtonElement | null,
+  listed?: boolean,
+) {
   if (button) button.disabled = true;
   say(root, tr(config, "redeeming"));
   const result = await redeem(config, reward);
@@ -434,7 +450,7 @@ async function redeemAndApply(root: HTMLElement, config: Config, reward: Reward,
   const applied = result.redemption.status === "active" && (await applyCode(config, code));
   say(
     root,
-    tr(config, applied ? "code_applied" : "code_paste") + " " + codeHtml(config, code),
+    tr(config, applied ? "code_applied" : "code_paste") + (listed ? "" : " " + codeHtml(config, code)),
     applied ? "ok" : "error",
   );
   loadMember(config, true).catch(ignore);
@@ -523,7 +539,7 @@ function launcher(root: HTMLElement, config: Config) {
     const target = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-redeem]");
     const reward = target && member && member.rewards.find((r) => r.id === target.dataset.redeem);
     if (!reward) return;
-    const done = await redeemAndApply(root, config, reward, target);
+    const done = await redeemAndApply(root, config, reward, target, true);
     if (done) await render();
   });
 }
@@ -535,6 +551,7 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
   const text = part(root, "body");
   let view: MemberView | null = null;
   let multiplier: number | null = null;
+  const clear = () => (text.innerHTML = "");
 
   const render = () => {
     const program = view && view.program;
@@ -554,20 +571,14 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
           minimum: money(config, program.earning.minimumSubtotal),
         });
   };
-  loadMember(config).then(
-    (v) => {
-      view = v;
-      render();
-    },
-    () => (text.innerHTML = ""),
-  );
-  loadProductMultiplier(config, product).then(
-    (m) => {
-      multiplier = m;
-      render();
-    },
-    () => (text.innerHTML = ""),
-  );
+  loadMember(config).then((v) => {
+    view = v;
+    render();
+  }, clear);
+  loadProductMultiplier(config, product).then((m) => {
+    multiplier = m;
+    render();
+  }, clear);
   // The theme's variant picker changes the product form's `id`.
   on(document, "change", (event) => {
     const input = event.target as HTMLInputElement;
@@ -596,7 +607,7 @@ function cartBlock(root: HTMLElement, config: Config) {
           .map((r) => `<option value="${esc(r.id)}">${esc(r.name)} (${pts(config, r.pointsCost)})</option>`)
           .join("");
         body.innerHTML =
-          `<p>${tr(config, "cart_balance", { points: pointsText(config, view.points.balance) })}</p>` +
+          `<p>${trPoints(config, "cart_balance", view.points.balance)}</p>` +
           (affordable.length
             ? `<div class="tally-row"><select class="tally-select" aria-label="${tr(config, "choose_reward")}">${options}</select>` +
               buttonHtml("data-use", tr(config, "use_points")) +
@@ -642,7 +653,7 @@ function accountBlock(root: HTMLElement, config: Config) {
         .map(
           (e) =>
             `<li><span>${esc(e.description)}<br>${muted(day(config, e.at) + (e.pending ? " · " + tr(config, "pending_short") : ""))}</span>` +
-            `<strong class="${e.points < 0 ? "tally-minus" : "tally-plus"}">${e.points > 0 ? "+" : ""}${number(config, e.points)}</strong></li>`,
+            `<strong class="tally-${e.points < 0 ? "minus" : "plus"}">${e.points > 0 ? "+" : ""}${number(config, e.points)}</strong></li>`,
         )
         .join("");
       if (cursor) list.insertAdjacentHTML("beforeend", rows);

@@ -1,0 +1,84 @@
+import type { Program, Reward } from "./program";
+
+/**
+ * The program as the theme's Liquid reads it (the shop metafield `tally.program`, JSON): what the
+ * loyalty page and the launcher's announcement show, with no request from the shopper's browser.
+ * Only what a shopper may read. Amounts are in cents, as Liquid's money filters take them; bonus
+ * events keep their start and end (seconds since 1970, as Liquid's `date: '%s'` gives the time),
+ * so the page shows the one running when it is rendered, long after the program was saved.
+ */
+export function storefrontProgram(program: Program) {
+  const { order, bonusEvents, signup, birthday, customActions } = program.earning;
+  const { metric, period, levels } = program.tiers;
+  return {
+    enabled: program.enabled,
+    earning: {
+      pointsPerCurrencyUnit: order.pointsPerCurrencyUnit,
+      minimumSubtotal: cents(order.minimumSubtotal),
+      signupPoints: signup.points,
+      birthdayPoints: birthday.points,
+      actions: customActions.map((action) => ({ name: action.name, points: action.points })),
+      bonusEvents: bonusEvents.map((event) => ({
+        name: event.name,
+        multiplier: event.multiplier,
+        startsAt: seconds(event.startsAt),
+        endsAt: seconds(event.endsAt),
+      })),
+    },
+    rewards: program.rewards.map(storefrontReward),
+    tiers: {
+      metric,
+      period,
+      levels: levels.map((level) => ({
+        name: level.name,
+        // Money thresholds in cents too; points and orders as they are.
+        threshold: metric === "amount_spent" ? cents(level.threshold) : level.threshold,
+        earnMultiplier: level.earnMultiplier,
+        entryBonusPoints: level.entryBonusPoints,
+      })),
+    },
+    referrals: program.enabled && program.referrals.enabled ? storefrontReferrals(program) : null,
+  };
+}
+
+export type StorefrontProgram = ReturnType<typeof storefrontProgram>;
+
+const cents = (amount: number) => Math.round(amount * 100);
+const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** A reward's name, cost in points, and what it gives in numbers the page can word. */
+function storefrontReward(reward: Reward) {
+  const common = { name: reward.name, type: reward.type };
+  switch (reward.type) {
+    case "fixed_amount":
+      return { ...common, points: reward.pointsCost, amount: cents(reward.amount) };
+    case "percentage":
+      return { ...common, points: reward.pointsCost, percentage: reward.percentage };
+    case "variable":
+      return {
+        ...common,
+        points: reward.minPoints,
+        pointsPerStep: reward.pointsPerStep,
+        amountPerStep: cents(reward.amountPerStep),
+      };
+    default:
+      return { ...common, points: reward.pointsCost };
+  }
+}
+
+function storefrontReferrals(program: Program) {
+  const { refereeReward, referrerReward } = program.referrals;
+  return {
+    friendOffer:
+      refereeReward.type === "fixed_amount"
+        ? { type: refereeReward.type, amount: cents(refereeReward.amount) }
+        : refereeReward,
+    referrerReward:
+      referrerReward.type === "points"
+        ? { type: "points" as const, points: referrerReward.points }
+        : {
+            type: "reward" as const,
+            name: program.rewards.find((reward) => reward.id === referrerReward.rewardId)?.name ?? "",
+          },
+  };
+}

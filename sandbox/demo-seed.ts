@@ -1,0 +1,52 @@
+import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import type { DoubleCustomer } from "./admin-api-double";
+import { paidOrderPayload } from "./demo-orders";
+import { mintSessionToken, signedWebhookRequest } from "./signing";
+
+/** A reward a single demo order pays for (an order of 120 earns 120 points), beside the default 500-point one. */
+export const DEMO_STARTER_REWARD = { id: "1-off", name: "1 off", type: "fixed_amount", pointsCost: 100, amount: 1 };
+/** The first sandbox customer's paid order the demo starts with: 500 points, enough for the default reward. */
+export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "500.00" };
+
+interface DemoApp {
+  appUrl: string;
+  shop: string;
+  apiKey: string;
+  apiSecret: string;
+  currencyCode: string;
+}
+
+const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Tally demo";
+
+/**
+ * The demo's seed, so a redemption can be shown at once. Through the app's own doors, as the
+ * merchant and Shopify would: the starter reward added to the program by the admin API (only
+ * while the program was never saved, so the merchant's own edits stay), and a paid order for
+ * `customer` as Shopify's signed orders/paid webhook (its ledger entry is keyed by the order:
+ * sending it again on every start changes nothing).
+ */
+export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer): Promise<void> {
+  const token = await mintSessionToken({ shop: app.shop, apiKey: app.apiKey, apiSecret: app.apiSecret });
+  const headers = { Authorization: `Bearer ${token}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" };
+  const current = await fetch(`${app.appUrl}/api/program`, { headers });
+  if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
+  const { program, revision } = (await current.json()) as { program: { rewards: unknown[] }; revision: number };
+  if (revision === 0) {
+    program.rewards.push(DEMO_STARTER_REWARD);
+    const saved = await fetch(`${app.appUrl}/api/program`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ program, revision }),
+    });
+    if (!saved.ok) throw new Error(`The demo could not save its program: HTTP ${saved.status} ${await saved.text()}`);
+  }
+
+  const payload = paidOrderPayload({ ...DEMO_SEED_ORDER, customer, currencyCode: app.currencyCode });
+  const request = signedWebhookRequest(
+    `${app.appUrl}/webhooks/orders/paid`,
+    { topic: "orders/paid", shop: app.shop, payload, apiVersion: ADMIN_API_VERSION },
+    app.apiSecret,
+  );
+  const paid = await fetch(request.url, request.init);
+  if (!paid.ok) throw new Error(`The demo's seed order was refused: HTTP ${paid.status} ${await paid.text()}`);
+}
