@@ -22,6 +22,16 @@ type Handlers = Pick<RouteModule, "loader" | "action">;
 
 const PAGES: PreviewPage[] = ["product", "cart", "account", "login", "rewards"];
 
+/** The page, and the language and currency the preview shows it in (`locale`, `currency`, `rate`). */
+function keptQuery(url: URL, page: PreviewPage): string {
+  const query = new URLSearchParams({ page });
+  for (const name of ["locale", "currency", "rate"]) {
+    const value = url.searchParams.get(name);
+    if (value) query.set(name, value);
+  }
+  return query.toString();
+}
+
 /**
  * The sandbox's routes under `/sandbox/`, as Remix routes the server adds beside the build's own
  * (`startAppServer({ extraRoutes: sandboxRoutes })` in `npm run demo` and the tests). They are not
@@ -44,7 +54,7 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
 
     // The storefront as a shopper sees it, with the theme app extension's launcher and blocks
     // rendered from their Liquid (`?page=product|cart|account|login|rewards`; `?customer=<id>|guest` signs
-    // in or out).
+    // in or out; `&locale=fr&currency=EUR&rate=0.92` shows it in a language and currency).
     "sandbox/storefront": {
       loader: async ({ request }: LoaderFunctionArgs) => {
         requireSandbox();
@@ -55,7 +65,7 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
         if (signIn) {
           return new Response(null, {
             status: 303,
-            headers: { Location: `${PREVIEW_PATH}?page=${page}`, "Set-Cookie": signIn.setCookie },
+            headers: { Location: `${PREVIEW_PATH}?${keptQuery(url, page)}`, "Set-Cookie": signIn.setCookie },
           });
         }
         const launcherSettings = Object.fromEntries(

@@ -20,15 +20,23 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== lockHash) {
 if (outdated("node_modules/.prisma/client/index.js", ["prisma/schema.prisma", stamp])) run("npx prisma generate");
 if (buildIsStale()) run("npx remix vite:build");
 
-// The admin's browser tests drive Debian's Chromium (Playwright's own download cannot run here).
+// The admin's browser tests drive Debian's Chromium (Playwright's own download cannot run here),
+// with a Japanese font so the storefront's Japanese screenshots show text, not empty boxes.
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (process.env.npm_lifecycle_event === "pretest" && !existsSync(chromium)) {
-  if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
-    console.log("Installing Chromium for the browser tests (apt-get)…");
-    run("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium");
+const japaneseFont = "/usr/share/fonts/opentype/ipafont-gothic";
+const debian = existsSync("/usr/bin/apt-get");
+const missing = [
+  !existsSync(chromium) && "chromium",
+  // Elsewhere (macOS) the system's fonts have Japanese.
+  debian && !existsSync(japaneseFont) && "fonts-ipafont-gothic",
+].filter(Boolean);
+if (process.env.npm_lifecycle_event === "pretest" && missing.length) {
+  if (process.getuid?.() === 0 && debian) {
+    console.log(`Installing ${missing.join(" and ")} for the browser tests (apt-get)…`);
+    run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(" ")}`);
   } else {
     console.warn(
-      `No Chromium at ${chromium}: run \`apt-get install chromium\` (or set CHROMIUM_PATH); the browser tests need it.`,
+      `Missing for the browser tests: run \`apt-get install ${missing.join(" ")}\` (or set CHROMIUM_PATH for Chromium).`,
     );
   }
 }

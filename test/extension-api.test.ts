@@ -188,6 +188,19 @@ describe("GET /api/extension/member tierProgress", () => {
       next: null,
     });
   });
+
+  it("says the shop's currency when the tiers count spending, for the extensions to format the amount left", async () => {
+    await app.configureProgram(HOLDING, (program) => {
+      program.tiers = { ...program.tiers, metric: "amount_spent", levels: LEVELS };
+    });
+    // The shop's currency, as Tally keeps it from Shopify.
+    await app.prisma.shop.update({ where: { domain: HOLDING }, data: { currencyCode: "EUR" } });
+    expect((await call("/api/extension/member", HOLDING, 7601)).body.tierProgress).toMatchObject({
+      metric: "amount_spent",
+      currency: "EUR",
+      next: { id: "silver", remaining: 500 },
+    });
+  });
 });
 
 describe("session tokens whose claims do not name one shop for Tally", () => {

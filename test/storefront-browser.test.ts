@@ -133,6 +133,45 @@ describe("the storefront preview in a real browser", () => {
     await screenshot("member-account");
   });
 
+  it("in French with euros: the shopper's language, plurals, digit grouping and currency", async () => {
+    await page.goto(preview("customer=guest&page=product&locale=fr&currency=EUR&rate=0.9"));
+    // $89.00 of the shop's is €80.10 on the page (Shopify's presentment price); it earns on the $89.00.
+    expect(await page.locator("p.price").textContent()).toBe("80,10\u00a0€");
+    await page.getByText("Gagnez 89 points avec cet achat").waitFor();
+    await page.getByRole("button", { name: "Récompenses" }).click();
+    const panel = launcher().getByRole("dialog");
+    await panel.getByText("Comment gagner des points").waitFor();
+    // One point: singular; the program's $1 in euros at Shopify's rate.
+    expect(await panel.textContent()).toContain("1 point par 0,90\u00a0€ dépensé");
+    expect(await panel.getByRole("listitem").filter({ hasText: "5 off" }).textContent()).toContain("500 points");
+    await screenshot("guest-launcher-fr-eur");
+    await page.goto(preview(`customer=${RICH}&page=product&locale=fr&currency=EUR&rate=0.9`));
+    await page.getByRole("button", { name: "Récompenses" }).click();
+    await panel.getByText("600 points", { exact: true }).waitFor();
+    expect(await panel.textContent()).toContain("Membre Silver");
+    expect(await panel.getByRole("button", { name: /^Échanger contre/ }).allTextContents()).toEqual([
+      "Échanger contre 500 points",
+      "Échanger contre 100 points",
+    ]);
+    await screenshot("member-launcher-fr-eur");
+  });
+
+  it("in Japanese with yen: no plural, yen without decimals", async () => {
+    await page.goto(preview(`customer=${RICH}&page=product&locale=ja&currency=JPY`));
+    // The preview's sample rate: ¥150 to the dollar.
+    expect(await page.locator("p.price").textContent()).toBe("￥13,350");
+    await page.getByText("この商品の購入で89ポイント獲得").waitFor();
+    await page.getByRole("button", { name: "特典" }).click();
+    const panel = launcher().getByRole("dialog");
+    await panel.getByText("600ポイント", { exact: true }).waitFor();
+    expect(await panel.textContent()).toContain("Silver会員");
+    expect(await panel.getByRole("button", { name: /で交換$/ }).allTextContents()).toEqual([
+      "500ポイントで交換",
+      "100ポイントで交換",
+    ]);
+    await screenshot("member-launcher-ja-jpy");
+  });
+
   it("redeems in the cart: the code goes to the cart through /cart/update.js and shows in the cart", async () => {
     await page.goto(preview(`customer=${RICH}&page=cart`));
     const block = page.locator(".tally-cart");
@@ -192,7 +231,7 @@ describe("the storefront preview in a real browser", () => {
     expect(elsewhere.status).toBe(201);
     await block.getByRole("combobox", { name: "Reward" }).selectOption({ label: "Free shipping (100 points)" });
     await block.getByRole("button", { name: "Use points" }).click();
-    await block.getByText("You need 100 points for this reward and have 50. Nothing was spent.").waitFor();
+    await block.getByText("You need 100 points for this reward and have 50 points. Nothing was spent.").waitFor();
     await block.getByText("You have 50 points.").waitFor();
     expect(await balance(MODEST)).toBe(50);
     await screenshot("cart-insufficient");

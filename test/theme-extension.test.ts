@@ -107,11 +107,17 @@ describe("the theme app extension", () => {
 
   it("gives the script every string it shows, from the locale file", () => {
     const source = read("src/tally.ts");
-    // Keys passed to tr()/phrase()/list() directly, or chosen by a ternary (`n === 1 ? "points_one" : "points_other"`).
+    // Keys passed to tr()/phrase()/list() directly, or chosen by a ternary (`applied ? "code_applied" : "code_paste"`).
     const used = new Set([
       ...[...source.matchAll(/(?:tr|trPoints|phrase|list)\(config, "(\w+)"[,)]/g)].map((m) => m[1]!),
       ...[...source.matchAll(/\? "(\w+_\w+)" : "(\w+_\w+)"/g)].flatMap((m) => [m[1]!, m[2]!]),
     ]);
+    // "{n} points" by plural category: every category, from the locale file's plural group.
+    expect(source).toContain('"points_" + new Intl.PluralRules(config.locale).select(n)');
+    expect(JSON.parse(read("locales/en.default.json")).tally.ui.points).toEqual({
+      one: "{n} point",
+      other: "{n} points",
+    });
     expect(used.size).toBeGreaterThan(25);
     const config = read("snippets/tally-config.liquid");
     const given = new Set(
@@ -120,6 +126,9 @@ describe("the theme app extension", () => {
         return m[1]!;
       }),
     );
+    expect(config).toContain("{%- for category in plural_categories -%}");
+    expect(config).toContain("{%- assign points_key = 'tally.ui.points.' | append: category -%}");
+    expect(config).toContain(`"points_{{ category }}": {{ points_form | json }},`);
     for (const key of used) expect(given, key).toContain(key);
     for (const code of [
       "insufficient_points",

@@ -83,7 +83,12 @@ async function tierProgress(
   const value = member ? ((await tierMetrics(db, shop, [member.id], now)).get(member.id) ?? 0) : 0;
   const rank = tiers.levels.findIndex((level) => level.id === member?.tierId);
   const next = tiers.levels[rank + 1] ?? null;
+  // Spending is in the shop's currency: the extensions format it with its code.
+  const spent =
+    tiers.metric === "amount_spent" &&
+    (await db.shop.findUnique({ where: { id: shop.id }, select: { currencyCode: true } }));
   return {
+    ...(spent && { currency: spent.currencyCode }),
     metric: tiers.metric,
     period: tiers.period,
     value: Math.round(value * 100) / 100,

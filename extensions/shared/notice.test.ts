@@ -38,7 +38,8 @@ describe("what the shopper is told after Redeem", () => {
     expect(redeemNotice(outcomes[2]!, reward, formatPoints)).toEqual({
       key: "insufficient",
       tone: "warning",
-      values: { name: "5 off", needed: "1,500", balance: "120" },
+      // The count picks the plural form of "needs N points" in the shopper's language.
+      values: { count: 1500, name: "5 off", needed: "1,500", balance: "120" },
     });
   });
 

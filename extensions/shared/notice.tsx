@@ -30,6 +30,8 @@ export function redeemNotice(outcome: RedeemOutcome, reward: Reward, formatPoint
         key: "insufficient",
         tone: "warning",
         values: {
+          // "needs 1 point" / "needs 200 points", in the shopper's language.
+          count: outcome.pointsNeeded,
           name: reward.name,
           needed: formatPoints(outcome.pointsNeeded),
           balance: formatPoints(outcome.balance),

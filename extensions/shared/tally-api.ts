@@ -28,6 +28,8 @@ export interface TierProgress {
   period: string;
   value: number;
   next: { id: string; name: string; threshold: number; remaining: number } | null;
+  /** For `amount_spent`: the shop's currency, which `value` and `remaining` are in. */
+  currency?: string | null;
 }
 
 export interface Member {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { AdminGateway } from "../../app/shopify/admin-gateway.server";
@@ -277,20 +277,76 @@ function readExtension(relative: string): string {
   return readFileSync(path.join(EXTENSION_DIR(), relative), "utf8");
 }
 
-function translations(): Record<string, unknown> {
-  return JSON.parse(readExtension("locales/en.default.json")) as Record<string, unknown>;
+// ---------------------------------------------------------------------------------------------
+// Languages and currencies, as Shopify Markets serves them
+
+/**
+ * The storefront's language and the shopper's currency: `?locale=fr&currency=EUR` (and `&rate=`,
+ * Shopify's rate from the shop's currency; a sample rate for a few currencies against USD). The
+ * shop's currency at rate 1 without them.
+ */
+export interface Localization {
+  locale: string;
+  currency: string;
+  rate: number;
 }
 
-/** Shopify's `t` filter: `{{ name }}` placeholders, and `one` / `other` forms chosen by `count`. */
-export function translate(locale: Record<string, unknown>, key: string, values: Record<string, unknown>): string {
-  const node = key
-    .split(".")
-    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], locale);
-  const text =
-    node && typeof node === "object" && "count" in values
-      ? (node as Record<string, unknown>)[Number(values.count) === 1 ? "one" : "other"]
-      : node;
-  return typeof text === "string" ? interpolate(text, values) : `translation missing: en.${key}`;
+/** Sample rates from USD, for the preview only (Shopify's change daily). */
+const SAMPLE_RATES_FROM_USD: Record<string, number> = { EUR: 0.92, GBP: 0.79, JPY: 150, CAD: 1.37, BRL: 5.4 };
+
+export function previewLocalization(url: URL, shopCurrency: string): Localization {
+  const locale = url.searchParams.get("locale") ?? "en";
+  if (!/^[a-z]{2}(-[A-Z]{2})?$/.test(locale)) throw new Response("locale must be a language tag", { status: 400 });
+  const currency = (url.searchParams.get("currency") ?? shopCurrency).toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new Response("currency must be an ISO 4217 code", { status: 400 });
+  const rate =
+    currency === shopCurrency
+      ? 1
+      : Number(url.searchParams.get("rate") ?? (shopCurrency === "USD" ? SAMPLE_RATES_FROM_USD[currency] : NaN));
+  if (!(rate > 0)) throw new Response(`rate= is needed for ${currency} (from ${shopCurrency})`, { status: 400 });
+  return { locale, currency, rate };
+}
+
+/** The query that keeps the preview in this language and currency from page to page. */
+function localizationQuery({ locale, currency, rate }: Localization, shopCurrency: string): string {
+  if (locale === "en" && currency === shopCurrency) return "";
+  return `&locale=${locale}&currency=${currency}&rate=${rate}`;
+}
+
+/** A shop price (cents) in the shopper's currency, as Shopify gives it to Liquid: at the rate, in whole cents. */
+const presentmentCents = (cents: number, localization: Localization) => Math.round(cents * localization.rate);
+
+/** The locale file of the language, and English's (en.default.json) for what it lacks, as Shopify falls back. */
+function translations(locale: string): Record<string, unknown>[] {
+  const own = `locales/${locale}.json`;
+  const files = locale !== "en" && existsSync(path.join(EXTENSION_DIR(), own)) ? [own] : [];
+  return [...files, "locales/en.default.json"].map(
+    (file) => JSON.parse(readExtension(file)) as Record<string, unknown>,
+  );
+}
+
+/**
+ * Shopify's `t` filter: the key in the language's file, else in English's (as Shopify falls back);
+ * `{{ name }}` placeholders; with `count`, the form of its CLDR plural category, else `other`.
+ */
+export function translate(
+  files: Record<string, unknown> | Record<string, unknown>[],
+  key: string,
+  values: Record<string, unknown>,
+  language = "en",
+): string {
+  for (const file of [files].flat()) {
+    const node = key
+      .split(".")
+      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], file);
+    const forms = node as Record<string, unknown>;
+    const text =
+      node && typeof node === "object" && "count" in values
+        ? (forms[new Intl.PluralRules(language).select(Number(values.count))] ?? forms.other)
+        : node;
+    if (typeof text === "string") return interpolate(text, values);
+  }
+  return `translation missing: ${language}.${key}`;
 }
 
 interface RenderedBlock {
@@ -306,10 +362,11 @@ interface RenderedBlock {
 function renderBlock(
   handle: string,
   globals: Record<string, unknown>,
-  locale: Record<string, unknown>,
+  localization: Localization,
   id: string,
   changed: Record<string, string> = {},
 ): RenderedBlock {
+  const files = translations(localization.locale);
   const source = readExtension(`blocks/${handle}.liquid`);
   const schema = (schemaOf(source) ?? {}) as {
     settings?: { id?: string; type: string; default?: unknown }[];
@@ -330,7 +387,7 @@ function renderBlock(
     { ...globals, block: { id, type: handle, settings, shopify_attributes: "" } },
     {
       filters: {
-        t: (input, _args, named) => translate(locale, String(input), named),
+        t: (input, _args, named) => translate(files, String(input), named, localization.locale),
         asset_url: (input) => `${ASSETS_PATH}/${String(input)}`,
       },
       snippet: (name) => readExtension(`snippets/${name}.liquid`),
@@ -339,8 +396,8 @@ function renderBlock(
   return { html, javascript: schema.javascript, stylesheet: schema.stylesheet };
 }
 
-const money = (cents: number, currency: string) =>
-  new Intl.NumberFormat("en", { style: "currency", currency }).format(cents / 100);
+const money = (cents: number, currency: string, locale: string) =>
+  new Intl.NumberFormat(locale, { style: "currency", currency }).format(cents / 100);
 
 export interface PreviewOptions {
   page: PreviewPage;
@@ -356,7 +413,11 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   const { request, customerId } = options;
   const page = options.page === "account" && !customerId ? "login" : options.page;
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, currencyCode: true } });
-  const currency = shop?.currencyCode ?? "USD";
+  const shopCurrency = shop?.currencyCode ?? "USD";
+  const localization = previewLocalization(new URL(request.url), shopCurrency);
+  const { currency } = localization;
+  const price = (cents: number) => money(presentmentCents(cents, localization), currency, localization.locale);
+  const keep = localizationQuery(localization, shopCurrency);
   const { cart, setCookie } = cartFor(request);
   const cartState = await cartJson(db, shopDomain, cart, customerId);
   const member =
@@ -365,8 +426,9 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
           where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } },
         })
       : null;
-  const locale = translations();
-  const variant = PRODUCT.variants[0]!;
+  // Liquid's prices are in the shopper's currency.
+  const variants = PRODUCT.variants.map((v) => ({ ...v, price: presentmentCents(v.price, localization) }));
+  const variant = variants[0]!;
   // The shop metafield the app writes when the program is saved, read back from Shopify.
   const storefrontProgram = await AdminGateway.forShop(db, shopDomain)
     .then(readStorefrontProgram)
@@ -377,26 +439,26 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       root_url: "/sandbox/",
       cart_url: "/sandbox/cart",
       cart_update_url: "/sandbox/cart/update",
-      account_url: `${PREVIEW_PATH}?page=account`,
-      account_login_url: `${PREVIEW_PATH}?page=login`,
-      account_register_url: `${PREVIEW_PATH}?page=login`,
+      account_url: `${PREVIEW_PATH}?page=account${keep}`,
+      account_login_url: `${PREVIEW_PATH}?page=login${keep}`,
+      account_register_url: `${PREVIEW_PATH}?page=login${keep}`,
     },
-    request: { locale: { iso_code: "en" }, page_type: page },
+    request: { locale: { iso_code: localization.locale }, page_type: page },
     shop: {
       name: shopDomain.replace(".myshopify.com", ""),
-      currency,
+      currency: shopCurrency,
       metafields: { tally: { program: storefrontProgram === null ? null : { value: storefrontProgram } } },
     },
     cart: { currency: { iso_code: currency }, item_count: cartState.item_count },
     customer: customerId
       ? { id: Number(customerId), first_name: member?.firstName ?? "Shopper", email: member?.email ?? null }
       : null,
-    product: page === "product" ? { ...PRODUCT, selected_or_first_available_variant: variant } : null,
+    product: page === "product" ? { ...PRODUCT, variants, selected_or_first_available_variant: variant } : null,
   };
 
   const blocks: RenderedBlock[] = [];
   const block = (handle: string, changed?: Record<string, string>) => {
-    const rendered = renderBlock(handle, globals, locale, `preview-${handle}`, changed);
+    const rendered = renderBlock(handle, globals, localization, `preview-${handle}`, changed);
     blocks.push(rendered);
     return rendered.html;
   };
@@ -407,12 +469,13 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       <div class="product__media" aria-hidden="true"></div>
       <div class="product__info">
         <h1>${escapeHtml(PRODUCT.title)}</h1>
-        <p class="price" data-price>${money(variant.price, currency)}</p>
+        <p class="price" data-price>${money(variant.price, currency, localization.locale)}</p>
         ${block("product-points")}
         <form method="post" action="/sandbox/cart/add" class="product-form">
-          <label>Size <select name="id">${PRODUCT.variants
+          <label>Size <select name="id">${variants
             .map(
-              (v) => `<option value="${v.id}" data-price="${money(v.price, currency)}">${escapeHtml(v.title)}</option>`,
+              (v) =>
+                `<option value="${v.id}" data-price="${money(v.price, currency, localization.locale)}">${escapeHtml(v.title)}</option>`,
             )
             .join("")}</select></label>
           <button type="button" disabled>Add to cart</button>
@@ -425,10 +488,10 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       <table class="cart">${cartState.items
         .map(
           (item) =>
-            `<tr><td>${escapeHtml(item.title)}</td><td>× ${item.quantity}</td><td>${money(item.line_price, currency)}</td></tr>`,
+            `<tr><td>${escapeHtml(item.title)}</td><td>× ${item.quantity}</td><td>${price(item.line_price)}</td></tr>`,
         )
         .join("")}</table>
-      <p class="totals">Subtotal: <strong>${money(cartState.total_price, currency)}</strong></p>
+      <p class="totals">Subtotal: <strong>${price(cartState.total_price)}</strong></p>
       <ul class="discounts" aria-label="Discount codes in the cart">${cartState.discount_codes
         .map(
           (d) =>
@@ -458,28 +521,35 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       <ul class="customers" aria-label="Customers">${customers
         .map(
           (c) =>
-            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(c.customerId)}&amp;page=account">${escapeHtml(c.label)}</a> — ${c.balance === null ? "not a member yet" : `${c.balance} points`}</li>`,
+            `<li><a href="${PREVIEW_PATH}?customer=${escapeHtml(c.customerId)}&amp;page=account${keep}">${escapeHtml(c.label)}</a> — ${c.balance === null ? "not a member yet" : `${c.balance} points`}</li>`,
         )
         .join("")}</ul>
       <form method="get" action="${PREVIEW_PATH}"><input type="hidden" name="page" value="account">
         <label>Customer id <input name="customer" inputmode="numeric" pattern="[0-9]+" required></label> <button>Sign in</button></form>
-      <p><a href="${PREVIEW_PATH}?customer=guest&amp;page=product">Continue as a guest</a></p>`;
+      <p><a href="${PREVIEW_PATH}?customer=guest&amp;page=product${keep}">Continue as a guest</a></p>`;
   }
   // The launcher links to the preview's loyalty page, as a merchant who added the page would.
-  const embed = block("tally-launcher", { program_page: `${PREVIEW_PATH}?page=rewards`, ...options.launcherSettings });
+  const embed = block("tally-launcher", {
+    program_page: `${PREVIEW_PATH}?page=rewards${keep}`,
+    ...options.launcherSettings,
+  });
 
   const stylesheets = [...new Set(blocks.map((b) => b.stylesheet).filter(Boolean))];
   const scripts = [...new Set(blocks.map((b) => b.javascript).filter(Boolean))];
   const nav = (target: PreviewPage, label: string) =>
-    `<a href="${PREVIEW_PATH}?page=${target}"${target === page ? ' aria-current="page"' : ""}>${label}</a>`;
+    `<a href="${PREVIEW_PATH}?page=${target}${keep}"${target === page ? ' aria-current="page"' : ""}>${label}</a>`;
   const html = `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(localization.locale)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(globals.shop.name)} — storefront preview</title>
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 ${stylesheets.map((file) => `<link rel="stylesheet" href="${ASSETS_PATH}/${file}">`).join("\n")}
+<script>
+  // What Shopify puts on every storefront page: the shopper's currency and the rate from the shop's.
+  window.Shopify = { currency: { active: ${JSON.stringify(currency)}, rate: ${JSON.stringify(String(localization.rate))} } };
+</script>
 ${scripts.map((file) => `<script src="${ASSETS_PATH}/${file}" defer></script>`).join("\n")}
 <style>
   body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: #1a1a1a; background: #faf9f7; }
@@ -500,7 +570,7 @@ ${scripts.map((file) => `<script src="${ASSETS_PATH}/${file}" defer></script>`).
 </head>
 <body>
 <div class="preview-bar">Storefront preview of the sandbox shop ${escapeHtml(shopDomain)} —
-${customerId ? `signed in as customer ${escapeHtml(customerId)} · <a href="${PREVIEW_PATH}?customer=guest&amp;page=${page === "account" ? "product" : page}">sign out</a>` : `guest · <a href="${PREVIEW_PATH}?page=login">sign in</a>`}</div>
+${customerId ? `signed in as customer ${escapeHtml(customerId)} · <a href="${PREVIEW_PATH}?customer=guest&amp;page=${page === "account" ? "product" : page}${keep}">sign out</a>` : `guest · <a href="${PREVIEW_PATH}?page=login${keep}">sign in</a>`}</div>
 <header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("rewards", "Rewards program")}${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
 <main>${main}</main>
 <script>

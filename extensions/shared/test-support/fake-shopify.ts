@@ -42,6 +42,8 @@ export interface FakeCheckoutOptions {
   discountCodes?: string[];
   applyResult?: { type: "success" } | { type: "error"; message: string } | Error;
   orderId?: string;
+  /** The buyer's language: `i18n` formats and picks plurals for it. */
+  locale?: string;
 }
 
 export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOptions = {}) {
@@ -79,19 +81,24 @@ export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOpt
     instructions,
     discountCodes,
     applyDiscountCodeChange,
-    i18n: fakeI18n(messages),
+    i18n: fakeI18n(messages, options.locale),
     orderConfirmation: readonly(
       options.orderId ? { order: { id: options.orderId }, number: "ABC123", isFirstOrder: false } : undefined,
     ),
   };
 }
 
-export function fakeCustomerAccountShopify(messages: Messages, customerId = "gid://shopify/Customer/7001") {
+export function fakeCustomerAccountShopify(
+  messages: Messages,
+  customerId = "gid://shopify/Customer/7001",
+  /** The customer's language: `i18n` formats and picks plurals for it. */
+  locale = "en",
+) {
   return {
     extension: { target: "customer-account.page.render", apiVersion: "2026-07" },
     sessionToken: { get: vi.fn(async () => "header.payload.signature") },
     authenticatedAccount: { customer: readonly({ id: customerId }), purchasingCompany: readonly(undefined) },
-    i18n: fakeI18n(messages),
+    i18n: fakeI18n(messages, locale),
     toast: { show: vi.fn() },
   };
 }

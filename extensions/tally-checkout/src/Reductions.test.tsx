@@ -3,6 +3,8 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import messages from "../locales/en.default.json";
+import french from "../locales/fr.json";
+import japanese from "../locales/ja.json";
 import { fakeCheckoutShopify, fakeFetch, type FakeCheckoutOptions } from "../../shared/test-support/fake-shopify";
 import type { Member, Redemption } from "../../shared/tally-api";
 import { Reductions } from "./Reductions";
@@ -36,7 +38,8 @@ const code = (overrides: Partial<Redemption> = {}): Redemption => ({
 
 let shopify: ReturnType<typeof fakeCheckoutShopify>;
 function setUp(options: FakeCheckoutOptions, handler: Parameters<typeof fakeFetch>[0]) {
-  shopify = fakeCheckoutShopify(messages, options);
+  const translations = { en: messages, fr: french, ja: japanese }[(options.locale ?? "en") as "en"];
+  shopify = fakeCheckoutShopify(translations, options);
   vi.stubGlobal("shopify", shopify);
   const fake = fakeFetch(handler);
   vi.stubGlobal("fetch", fake.fetch);
@@ -248,5 +251,46 @@ describe("checkout reductions (next to the discount field)", () => {
     });
     render(<Reductions />);
     expect(await screen.findByText("Your reward points can't be shown right now.")).toBeTruthy();
+  });
+});
+
+describe("checkout reductions in the buyer's language", () => {
+  // French says "0 point" and "1 point" in the singular; Japanese has no plural.
+  const few = (balance: number) =>
+    member({
+      points: { balance, pending: 0, expiringNext: null },
+      rewards: [
+        { id: "ship", name: "Free shipping", type: "free_shipping", pointsCost: 1, available: true },
+        { id: "gift", name: "Gift", type: "free_product", pointsCost: 1200, available: true },
+      ],
+    });
+
+  it("French: 0 and 1 point singular, more plural, French digit grouping", async () => {
+    setUp({ locale: "fr" }, () => [200, few(0)]);
+    render(<Reductions />);
+    expect(await screen.findByText("Vous avez 0 point de fidélité.")).toBeTruthy();
+    cleanup();
+    setUp({ locale: "fr" }, () => [200, few(1)]);
+    render(<Reductions />);
+    expect(await screen.findByText("Vous avez 1 point de fidélité.")).toBeTruthy();
+    expect(screen.getByText("Free shipping · 1 point")).toBeTruthy();
+    // Testing Library reads French grouping's narrow no-break space as a space.
+    expect(screen.getByText("Gift · 1 200 points")).toBeTruthy();
+  });
+
+  it("Japanese: one form for every count", async () => {
+    setUp({ locale: "ja" }, () => [200, few(1)]);
+    render(<Reductions />);
+    expect(await screen.findByText("1ポイントをお持ちです。")).toBeTruthy();
+    expect(screen.getByText("Free shipping · 1ポイント")).toBeTruthy();
+    expect(screen.getByText("Gift · 1,200ポイント")).toBeTruthy();
+  });
+
+  it("English: 1 point, 2 points", async () => {
+    setUp({}, () => [200, few(1)]);
+    render(<Reductions />);
+    expect(await screen.findByText("You have 1 reward point.")).toBeTruthy();
+    expect(screen.getByText("Free shipping · 1 point")).toBeTruthy();
+    expect(screen.getByText("Gift · 1,200 points")).toBeTruthy();
   });
 });

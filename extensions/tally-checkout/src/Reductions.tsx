@@ -102,7 +102,9 @@ export function Reductions() {
       {canApply &&
         rewards.map((reward) => (
           <s-stack key={reward.id} direction="inline" justifyContent="space-between" alignItems="center">
-            <s-text>{t("reward", { name: reward.name, points: points(reward.pointsCost) })}</s-text>
+            <s-text>
+              {t("reward", { count: reward.pointsCost, name: reward.name, points: points(reward.pointsCost) })}
+            </s-text>
             <s-button
               variant="secondary"
               loading={busy === reward.id}
@@ -124,7 +126,9 @@ export function Reductions() {
         </s-stack>
       ))}
       {rewards.length === 0 && next && (
-        <s-text color="subdued">{t("nextReward", { name: next.reward.name, missing: points(next.missing) })}</s-text>
+        <s-text color="subdued">
+          {t("nextReward", { count: next.missing, name: next.reward.name, missing: points(next.missing) })}
+        </s-text>
       )}
     </s-stack>
   );

@@ -3,6 +3,8 @@
 import { cleanup, render, screen } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import messages from "../locales/en.default.json";
+import french from "../locales/fr.json";
+import japanese from "../locales/ja.json";
 import { fakeCheckoutShopify, fakeFetch, type FakeCheckoutOptions } from "../../shared/test-support/fake-shopify";
 import { ThankYou } from "./ThankYou";
 
@@ -10,7 +12,8 @@ const APP = "https://tally.test";
 const ORDER = "gid://shopify/Order/8101";
 
 function setUp(options: FakeCheckoutOptions, handler: Parameters<typeof fakeFetch>[0]) {
-  vi.stubGlobal("shopify", fakeCheckoutShopify(messages, { orderId: ORDER, ...options }));
+  const translations = { en: messages, fr: french, ja: japanese }[(options.locale ?? "en") as "en"];
+  vi.stubGlobal("shopify", fakeCheckoutShopify(translations, { orderId: ORDER, ...options }));
   const fake = fakeFetch(handler);
   vi.stubGlobal("fetch", fake.fetch);
   return fake;
@@ -76,5 +79,32 @@ describe("thank-you block", () => {
     const { container } = render(<ThankYou retryDelays={[]} />);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(container.textContent).toBe("");
+  });
+});
+
+describe("thank-you block in the buyer's language", () => {
+  const earned = (points: number) => () =>
+    [200, { orderId: "8101", status: "earned", points, pendingPoints: 0, availableAt: null }] as [number, unknown];
+
+  it("French: 1 point in the singular, 1 234 points with French grouping", async () => {
+    setUp({ locale: "fr" }, earned(1));
+    render(<ThankYou />);
+    expect(await screen.findByText("Vous avez gagné 1 point de fidélité avec cette commande.")).toBeTruthy();
+    cleanup();
+    setUp({ locale: "fr" }, earned(1234));
+    render(<ThankYou />);
+    // Testing Library reads French grouping's narrow no-break space as a space.
+    expect(await screen.findByText("Vous avez gagné 1 234 points de fidélité avec cette commande.")).toBeTruthy();
+  });
+
+  it("Japanese: pending points with a Japanese date", async () => {
+    setUp({ locale: "ja" }, () => [
+      200,
+      { orderId: "8101", status: "pending", points: 1, pendingPoints: 1, availableAt: "2026-12-08T10:00:00.000Z" },
+    ]);
+    render(<ThankYou />);
+    expect(
+      await screen.findByText("このご注文で1ポイントを獲得しました。2026/12/08からご利用いただけます。"),
+    ).toBeTruthy();
   });
 });

@@ -3,6 +3,8 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import messages from "../locales/en.default.json";
+import french from "../locales/fr.json";
+import japanese from "../locales/ja.json";
 import { fakeCustomerAccountShopify, fakeFetch } from "../../shared/test-support/fake-shopify";
 import type { ActivityEntry, Member, Redemption } from "../../shared/tally-api";
 import { LoyaltyPage } from "./LoyaltyPage";
@@ -47,8 +49,9 @@ const code: Redemption = {
 };
 
 let shopify: ReturnType<typeof fakeCustomerAccountShopify>;
-function setUp(handler: Parameters<typeof fakeFetch>[0]) {
-  shopify = fakeCustomerAccountShopify(messages);
+function setUp(handler: Parameters<typeof fakeFetch>[0], locale = "en") {
+  const translations = { en: messages, fr: french, ja: japanese }[locale as "en"];
+  shopify = fakeCustomerAccountShopify(translations, "gid://shopify/Customer/7001", locale);
   vi.stubGlobal("shopify", shopify);
   const fake = fakeFetch(handler);
   vi.stubGlobal("fetch", fake.fetch);
@@ -154,6 +157,50 @@ describe("customer account Rewards page", () => {
     setUp(() => [503, {}]);
     render(<LoyaltyPage />);
     expect(await screen.findByText("Your rewards can't be shown right now. Please try again later.")).toBeTruthy();
+  });
+});
+
+describe("customer account Rewards page in the customer's language", () => {
+  // One point of everything: where French says "1 point", and English too, but Japanese has no plural.
+  const single = member({
+    points: { balance: 1, pending: 0, expiringNext: { points: 1, at: "2027-03-01T00:00:00.000Z" } },
+    tierProgress: {
+      metric: "amount_spent",
+      period: "lifetime",
+      value: 80,
+      currency: "USD",
+      next: { id: "gold", name: "Gold", threshold: 1314.5, remaining: 1234.5 },
+    },
+    rewards: [{ id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 2, available: false }],
+  });
+  const answer = (call: { url: string }): [number, unknown] =>
+    call.url.includes("/activity") ? [200, { entries: [], nextCursor: null }] : [200, single];
+
+  it("French: 1 point in the singular, French dates and digit grouping, spending in the shop's currency", async () => {
+    setUp(answer, "fr");
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("1 point")).toBeTruthy();
+    expect(screen.getByText("1 point expire le 1 mars 2027.")).toBeTruthy();
+    // Testing Library reads the (narrow) no-break spaces of French grouping as spaces.
+    expect(screen.getByText("Dépensez encore 1 234,50 $US pour atteindre Gold.")).toBeTruthy();
+    expect(screen.getByText("Encore 1 point")).toBeTruthy();
+  });
+
+  it("Japanese: no plural", async () => {
+    setUp(answer, "ja");
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("1ポイント")).toBeTruthy();
+    expect(screen.getByText("1ポイントが2027/03/01に失効します。")).toBeTruthy();
+    expect(screen.getByText("あと$1,234.50のお買い物でGoldに到達します。")).toBeTruthy();
+    expect(screen.getByText("あと1ポイント")).toBeTruthy();
+  });
+
+  it("English: the singular for one point, the plural for more", async () => {
+    setUp(answer);
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("1 point expires on Mar 1, 2027.")).toBeTruthy();
+    expect(screen.getByText("Spend $1,234.50 more to reach Gold.")).toBeTruthy();
+    expect(screen.getByText("1 more point")).toBeTruthy();
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type ActivityEntry,
   type Member,
   type Reward,
+  type TierProgress,
 } from "../../shared/tally-api";
 import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
 import { renderTarget } from "../../shared/target";
@@ -29,6 +30,9 @@ export function LoyaltyPage() {
   const t = i18n.translate;
   const num = (n: number) => i18n.formatNumber(n);
   const day = (at: string) => i18n.formatDate(new Date(at), { dateStyle: "medium" });
+  // Spending is counted in the shop's currency (Tally says which); points and orders are numbers.
+  const tierRemaining = ({ metric, currency, next }: TierProgress) =>
+    metric === "amount_spent" && currency ? i18n.formatCurrency(next!.remaining, { currency }) : num(next!.remaining);
 
   const [member, setMember] = useState<Member | null | undefined>(undefined);
   const [failed, setFailed] = useState(false);
@@ -97,7 +101,11 @@ export function LoyaltyPage() {
             {pending > 0 && <s-text color="subdued">{t("balance.pending", { points: num(pending) })}</s-text>}
             {expiringNext && (
               <s-text color="subdued">
-                {t("balance.expiring", { points: num(expiringNext.points), date: day(expiringNext.at) })}
+                {t("balance.expiring", {
+                  count: expiringNext.points,
+                  points: num(expiringNext.points),
+                  date: day(expiringNext.at),
+                })}
               </s-text>
             )}
           </s-stack>
@@ -116,7 +124,8 @@ export function LoyaltyPage() {
                   />
                   <s-text color="subdued">
                     {t(`tier.${progress.metric}`, {
-                      remaining: num(progress.next.remaining),
+                      count: progress.next.remaining,
+                      remaining: tierRemaining(progress),
                       name: progress.next.name,
                     })}
                   </s-text>
@@ -135,7 +144,9 @@ export function LoyaltyPage() {
               <s-stack key={reward.id} direction="inline" justifyContent="space-between" alignItems="center">
                 <s-stack gap="none">
                   <s-text type="strong">{reward.name}</s-text>
-                  <s-text color="subdued">{t("rewards.cost", { points: num(reward.pointsCost) })}</s-text>
+                  <s-text color="subdued">
+                    {t("rewards.cost", { count: reward.pointsCost, points: num(reward.pointsCost) })}
+                  </s-text>
                 </s-stack>
                 {reward.available ? (
                   <s-button
@@ -149,7 +160,10 @@ export function LoyaltyPage() {
                 ) : (
                   <s-badge>
                     {reward.pointsCost > balance
-                      ? t("rewards.missing", { missing: num(reward.pointsCost - balance) })
+                      ? t("rewards.missing", {
+                          count: reward.pointsCost - balance,
+                          missing: num(reward.pointsCost - balance),
+                        })
                       : t("rewards.notAvailable")}
                   </s-badge>
                 )}

@@ -12,13 +12,35 @@ import { boot, pointsForPrice, reset, type MemberView, type PublicProgram } from
  */
 
 const DIR = "extensions/tally-theme";
-const locale = JSON.parse(readFileSync(`${DIR}/locales/en.default.json`, "utf8"));
-const translate = (key: string, values: Record<string, unknown>) => {
-  const text = key.split(".").reduce((node, part) => node?.[part], locale);
-  return typeof text === "string" ? interpolate(text, values) : `missing ${key}`;
+const localeFile = (language: string) =>
+  JSON.parse(readFileSync(`${DIR}/locales/${language === "en" ? "en.default" : language}.json`, "utf8"));
+/** Shopify's `t`: the shopper's language, else the default file's string, else "translation missing". */
+const translator = (language: string) => {
+  const files = [localeFile(language), localeFile("en")];
+  return (key: string, values: Record<string, unknown>) => {
+    for (const file of files) {
+      const text = key.split(".").reduce((node, part) => node?.[part], file);
+      if (typeof text === "string") return interpolate(text, values);
+    }
+    return `translation missing: ${language}.${key}`;
+  };
 };
 
-function mount(handle: string, options: { customer?: boolean; product?: unknown; root?: string } = {}) {
+interface MountOptions {
+  customer?: boolean;
+  product?: unknown;
+  root?: string;
+  /** The storefront's language (request.locale.iso_code). */
+  language?: string;
+  /** The shopper's currency (cart.currency) and Shopify's rate to it from the shop's. */
+  currency?: { code: string; rate: string };
+}
+
+function mount(handle: string, options: MountOptions = {}) {
+  const language = options.language ?? "en";
+  const translate = translator(language);
+  if (options.currency)
+    vi.stubGlobal("Shopify", { currency: { active: options.currency.code, rate: options.currency.rate } });
   const source = readFileSync(`${DIR}/blocks/${handle}.liquid`, "utf8");
   const settings = Object.fromEntries(
     ((schemaOf(source)?.settings ?? []) as { id: string; default?: unknown }[]).map((s) => [s.id, s.default ?? null]),
@@ -33,8 +55,8 @@ function mount(handle: string, options: { customer?: boolean; product?: unknown;
         account_login_url: "/account/login",
         account_register_url: "/account/register",
       },
-      request: { locale: { iso_code: "en" } },
-      cart: { currency: { iso_code: "USD" } },
+      request: { locale: { iso_code: language } },
+      cart: { currency: { iso_code: options.currency?.code ?? "USD" } },
       customer: options.customer ? { id: 1 } : null,
       product: options.product ?? null,
       block: { id: "b1", settings, shopify_attributes: "" },
@@ -471,7 +493,9 @@ describe("the cart block", () => {
     mount("cart-redeem", { customer: true });
     await useReward("ship");
     await until(() => text("[data-tally-msg]").includes("You need 200 points"), "error");
-    expect(text("[data-tally-msg]")).toBe("You need 200 points for this reward and have 100. Nothing was spent.");
+    expect(text("[data-tally-msg]")).toBe(
+      "You need 200 points for this reward and have 100 points. Nothing was spent.",
+    );
     expect(document.querySelector("[data-tally-msg]")!.className).toContain("tally-msg--error");
     expect(calls.some((c) => c.url.startsWith("/cart/update"))).toBe(false);
     await until(() => calls.filter((c) => c.url === "/apps/tally/member").length === 2, "a fresh balance");
@@ -596,6 +620,75 @@ describe("the product block", () => {
     expect(new URL(asked, "https://shop.test").search).toBe(
       "?product_id=8800000001&type=Outerwear&tag=new&collection=4410",
     );
+  });
+});
+
+describe("in the shopper's language and currency", () => {
+  const guest = (earning: Partial<PublicProgram["earning"]>) => () =>
+    json({ loggedIn: false, program: { ...PROGRAM, earning: { ...PROGRAM.earning, ...earning } } });
+  const openLauncher = async (what: string) => {
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => text("[data-tally-body]").includes(what), what);
+    return text("[data-tally-body]");
+  };
+
+  it("speaks French: 0 and 1 point singular, 2 points plural, French digit grouping, amounts converted to euros", async () => {
+    routes["GET /apps/tally/member"] = guest({ pointsPerCurrencyUnit: 1, signupPoints: 0, birthdayPoints: 1234 });
+    mount("tally-launcher", { language: "fr", currency: { code: "EUR", rate: "0.9" } });
+    const body = await openLauncher("Comment gagner des points");
+    // $1 of the shop's is €0.90 at Shopify's rate.
+    expect(body).toContain("1 point par 0,90 € dépensé");
+    expect(body).toContain("1 234 points");
+    // Actions are named by the merchant.
+    expect(body).toContain("Write a review: 25 points");
+    document.body.innerHTML = "";
+    reset();
+    routes["GET /apps/tally/member"] = () =>
+      json({ ...MEMBER, points: { balance: 0, pending: 1, expiringNext: null } });
+    mount("tally-launcher", { customer: true, language: "fr", currency: { code: "EUR", rate: "0.9" } });
+    const member = await openLauncher("en attente");
+    expect(text(".tally-balance strong")).toBe("0 point");
+    expect(member).toContain("1 point en attente");
+    expect(member).toContain("Encore 500 points");
+  });
+
+  it("speaks Japanese: no plural, yen without decimals", async () => {
+    routes["GET /apps/tally/member"] = guest({ pointsPerCurrencyUnit: 1, signupPoints: 1 });
+    mount("tally-launcher", { language: "ja", currency: { code: "JPY", rate: "150.4" } });
+    const body = await openLauncher("ポイントの貯め方");
+    expect(body).toContain("￥150のお買い物ごとに1ポイント");
+    expect(body).toContain("アカウント作成で1ポイント");
+    expect(body).toContain("Write a review: 25ポイント");
+  });
+
+  it("counts a product's points on its price in the shop's currency, and shows the minimum in the shopper's", async () => {
+    routes["GET /apps/tally/member"] = guest({ minimumSubtotal: 100 });
+    mount("product-points", {
+      language: "fr",
+      currency: { code: "EUR", rate: "0.9" },
+      // €80.10 on the page is $89.00 of the shop's.
+      product: {
+        id: 1,
+        type: "Outerwear",
+        tags: [],
+        collections: [],
+        variants: [],
+        selected_or_first_available_variant: { id: 11, price: 8010 },
+      },
+    });
+    await until(() => text(".tally-product__text") !== "", "points");
+    expect(text(".tally-product__text")).toBe("Gagnez 89 points pour toute commande de 90,00 € ou plus");
+  });
+
+  it("says how many points a reward needs in words that agree with the count", async () => {
+    routes["POST /apps/tally/redemptions"] = () =>
+      json({ error: "insufficient_points", balance: 1, pointsNeeded: 200 }, 409);
+    routes["GET /apps/tally/member"] = () => json({ ...MEMBER, rewards: [{ ...MEMBER.rewards[1]!, available: true }] });
+    mount("tally-launcher", { customer: true });
+    await openLauncher("Free shipping");
+    document.querySelector<HTMLButtonElement>("[data-redeem]")!.click();
+    await until(() => text("[data-tally-msg]").includes("You need"), "error");
+    expect(text("[data-tally-msg]")).toBe("You need 200 points for this reward and have 1 point. Nothing was spent.");
   });
 });
 

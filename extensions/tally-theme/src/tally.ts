@@ -128,29 +128,52 @@ export const esc = (value: unknown): string => String(value).replace(/[&<>"']/g,
 
 /** A string from the locale file with `{name}` placeholders filled, as plain text (for another string's placeholder). */
 const phrase = (config: Config, key: string, values: Record<string, unknown> = {}): string =>
-  (config.strings[key] || key).replace(/\{(\w+)\}/g, (_, name: string) => (name in values ? String(values[name]) : ""));
+  (config.strings[key] || key).replace(/\{(\w+)\}/g, (_, name: string) =>
+    name in values ? (values[name] as string) : "",
+  );
 
 /** A string from the locale file with `{name}` placeholders filled, as HTML (escaped once). */
 export const tr = (config: Config, key: string, values?: Record<string, unknown>): string =>
   esc(phrase(config, key, values));
 
+/** 1,234 in English, 1 234 in French: the shopper's digit grouping. */
+const number = (config: Config, n: number) => n.toLocaleString(config.locale);
+
+/**
+ * "1 point", "2 points", "0 point" in French, "2 ポイント" in Japanese: the form for n's CLDR plural
+ * category in the shopper's language (the Liquid passes one for each category, "other" where the
+ * language has none).
+ */
 const pointsText = (config: Config, n: number) =>
-  phrase(config, n === 1 ? "points_one" : "points_other", { n: n.toLocaleString(config.locale) });
+  phrase(config, "points_" + new Intl.PluralRules(config.locale).select(n), { n: number(config, n) });
 const pts = (config: Config, n: number) => esc(pointsText(config, n));
 /** A string whose `{points}` is a number of points. */
 const trPoints = (config: Config, key: string, n: number) => tr(config, key, { points: pointsText(config, n) });
 
-/** Intl formatting, or a plain fallback when the locale or currency is unknown to the browser. */
-function intl(format: () => string, fallback: string): string {
+/** Intl formatting (or Shopify's currency), or a plain fallback when the browser or page has none. */
+function intl<T>(format: () => T, fallback: T): T {
   try {
     return format();
   } catch {
     return fallback;
   }
 }
+declare const Shopify: { currency: { rate: string } };
+
+/** The shopper's currency per unit of the shop's: Shopify's rate on the page, 1 when they are the same. */
+const currencyRate = () => +intl(() => Shopify.currency.rate, "1") || 1;
+
+/**
+ * An amount of the program (in the shop's currency) in the shopper's currency, as Shopify converts
+ * a discount or an order minimum: at its rate, rounded once (half up) to the currency's smallest
+ * unit (cents, whole yen) by Intl. Shopify's rounding rules are for product prices and shipping only.
+ */
 const money = (config: Config, amount: number) =>
   intl(
-    () => new Intl.NumberFormat(config.locale, { style: "currency", currency: config.currency }).format(amount),
+    () =>
+      new Intl.NumberFormat(config.locale, { style: "currency", currency: config.currency }).format(
+        amount * currencyRate(),
+      ),
     amount.toFixed(2),
   );
 const day = (config: Config, iso: string) =>
@@ -159,11 +182,14 @@ const day = (config: Config, iso: string) =>
 // ---------------------------------------------------------------------------------------------
 // The App Proxy and the cart
 
+/** Named once: the minifier does not merge repeated strings (the script has a 10,000-byte budget). */
+const JSON_TYPE = "application/json";
+
 export const proxyBase = (config: Config) => config.root.replace(/\/?$/, "/") + "apps/tally";
 
 async function getJson(url: string) {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(String(response.status));
+  const response = await fetch(url, { headers: { Accept: JSON_TYPE } });
+  if (!response.ok) throw Error(response.statusText);
   return response.json();
 }
 
@@ -175,12 +201,12 @@ let memberRequest: Promise<MemberView> | null = null;
  */
 export async function loadProductMultiplier(config: Config, product: ProductFacts): Promise<number> {
   const query = new URLSearchParams();
-  if (product.id != null) query.set("product_id", String(product.id));
-  if (product.type) query.set("type", String(product.type));
-  for (const tag of product.tags || []) query.append("tag", String(tag));
-  for (const collection of product.collections || []) query.append("collection", String(collection));
+  if (product.id != null) query.set("product_id", "" + product.id);
+  if (product.type) query.set("type", product.type);
+  for (const tag of product.tags || []) query.append("tag", tag);
+  for (const collection of product.collections || []) query.append("collection", "" + collection);
   const { multiplier } = await getJson(proxyBase(config) + "/product-multiplier?" + query);
-  return Number(multiplier);
+  return +multiplier;
 }
 
 /** GET /apps/tally/member, once per page unless `fresh`. */
@@ -192,7 +218,7 @@ export function loadMember(config: Config, fresh = false): Promise<MemberView> {
   return memberRequest;
 }
 
-const JSON_BODY = { "Content-Type": "application/json" };
+const JSON_BODY = { "Content-Type": JSON_TYPE };
 
 // randomUUID: every browser since 2022; a time and random number are unique enough before that.
 const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now() + "-" + Math.random());
@@ -272,7 +298,11 @@ export async function applyCode(config: Config, code: string): Promise<boolean> 
 /** `error_<code>` from the locale file; a shopper who is not signed in also gets the link. */
 export function errorMessage(config: Config, result: Extract<RedeemResult, { ok: false }>): string {
   const code = config.strings["error_" + result.error] ? result.error : "generic";
-  const text = tr(config, "error_" + code, { needed: result.pointsNeeded, balance: result.balance });
+  // Only insufficient_points has (and says) the two counts.
+  const text = tr(config, "error_" + code, {
+    needed: pointsText(config, result.pointsNeeded || 0),
+    balance: pointsText(config, result.balance || 0),
+  });
   return code === "not_logged_in" ? text + " " + signIn(config) : text;
 }
 
@@ -294,7 +324,7 @@ const codeHtml = (config: Config, code: string) =>
 /** "10% off", "$5.00 off", "free shipping": the friend's side of a referral, as plain text. */
 export const friendOffer = (config: Config, offer: ReferralOffer["friendOffer"]) =>
   phrase(config, "offer_" + offer.type, {
-    percentage: offer.type === "percentage" && offer.percentage.toLocaleString(config.locale),
+    percentage: offer.type === "percentage" && number(config, offer.percentage),
     amount: offer.type === "fixed_amount" && money(config, offer.amount),
   });
 
@@ -490,7 +520,7 @@ function launcher(root: HTMLElement, config: Config) {
     );
   const toggle = (open: boolean) => {
     panel.hidden = !open;
-    button.setAttribute("aria-expanded", String(open));
+    button.setAttribute("aria-expanded", "" + open);
     if (open) render();
   };
   on(button, "click", () => toggle(panel.hidden));
@@ -527,9 +557,10 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
     const program = view && view.program;
     if (!program || multiplier === null) return;
     mark("product");
+    // Liquid gives the price in the shopper's currency; points are earned on the shop's.
     const { points, belowMinimum } = pointsForPrice(
       program,
-      cents,
+      cents / currencyRate(),
       multiplier,
       view!.loggedIn && view!.tier ? view!.tier.id : null,
     );
@@ -622,7 +653,7 @@ function accountBlock(root: HTMLElement, config: Config) {
         .map(
           (e) =>
             `<li><span>${esc(e.description)}<br>${muted(day(config, e.at) + (e.pending ? " · " + tr(config, "pending_short") : ""))}</span>` +
-            `<strong class="tally-${e.points < 0 ? "minus" : "plus"}">${e.points > 0 ? "+" : ""}${e.points.toLocaleString(config.locale)}</strong></li>`,
+            `<strong class="tally-${e.points < 0 ? "minus" : "plus"}">${e.points > 0 ? "+" : ""}${number(config, e.points)}</strong></li>`,
         )
         .join("");
       if (cursor) list.insertAdjacentHTML("beforeend", rows);

@@ -1,0 +1,1 @@
+export const SHOPPER_LANGUAGES = ["en", "fr", "de", "es", "it", "nl", "pt-BR", "ja"];
