@@ -14,6 +14,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { NumberField } from "~/admin/common/fields";
+import { NameTranslations, setTranslatedName } from "~/admin/common/name-translations";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { describeCombinations, describeReward, newReward, rewardIdFor } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
@@ -102,6 +103,7 @@ export function RewardEditor(loaded: { program: Program; revision: number }) {
                         codePrefix: reward.codePrefix,
                         codeLifetimeDays: reward.codeLifetimeDays,
                         combinesWith: reward.combinesWith,
+                        ...(reward.translations ? { translations: reward.translations } : {}),
                       });
                     })
                   }
@@ -111,6 +113,14 @@ export function RewardEditor(loaded: { program: Program; revision: number }) {
                   {describeReward(t, reward)}
                 </Text>
               </FormLayout>
+            </Card>
+            <Card>
+              <NameTranslations
+                translations={reward.translations}
+                defaultName={reward.name}
+                errorFor={(language) => error(`translations.${language}.name`)}
+                onChange={(language, name) => set((r) => setTranslatedName(r, language, name))}
+              />
             </Card>
             <Card>
               <FormLayout>
