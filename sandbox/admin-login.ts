@@ -10,8 +10,9 @@ import { mintSessionToken } from "./signing";
 const SANDBOX_TOKEN_TTL_SECONDS = 8 * 60 * 60;
 
 /**
- * `/sandbox/login`: opens the admin pages outside Shopify with a session token minted for the
- * sandbox shop, as the Shopify admin would hand it to the embedded app. 404 unless
+ * `/sandbox/login[?locale=fr]`: opens the admin pages outside Shopify with a session token minted
+ * for the sandbox shop and the merchant's language, as the Shopify admin would hand them to the
+ * embedded app. 404 unless
  * TALLY_SANDBOX_SHOP is set, and always 404 when NODE_ENV=production.
  */
 export async function sandboxLogin(request: Request): Promise<never> {
@@ -23,9 +24,12 @@ export async function sandboxLogin(request: Request): Promise<never> {
     apiSecret: process.env.SHOPIFY_API_SECRET ?? "",
     ttlSeconds: SANDBOX_TOKEN_TTL_SECONDS,
   });
-  const target = new URL(request.url).searchParams.get("to") ?? "/app";
+  const query = new URL(request.url).searchParams;
+  const target = query.get("to") ?? "/app";
   const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString("base64url");
-  const params = new URLSearchParams({ embedded: "1", shop, host, id_token: idToken });
+  // The merchant's admin language, as the Shopify admin passes it: /sandbox/login?locale=fr.
+  const locale = query.get("locale") ?? "en";
+  const params = new URLSearchParams({ embedded: "1", shop, host, id_token: idToken, locale });
   throw redirect(`${target.startsWith("/app") ? target : "/app"}?${params}`);
 }
 

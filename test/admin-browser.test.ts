@@ -134,6 +134,10 @@ describe("the merchant admin in a real browser", () => {
     await page.getByLabel("Amount off").fill("7");
     await page.getByLabel("Shipping discounts").check();
     await page.getByText("The code can be used together with shipping discounts.").waitFor();
+    // Its name for shoppers who read French; the others see the default.
+    await page.getByLabel("Language", { exact: true }).selectOption("fr");
+    await page.getByLabel("Name in French").fill("Remise sac cabas");
+    await page.getByRole("option", { name: "French (translated)" }).waitFor({ state: "attached" });
     await page.getByRole("button", { name: "Save" }).click();
     await page.waitForURL(/\/app\/rewards\/new-reward/);
     const reward = (await program()).rewards.find((r) => r.name === "Tote bag discount");
@@ -142,6 +146,7 @@ describe("the merchant admin in a real browser", () => {
       pointsCost: 300,
       amount: 7,
       combinesWith: { shippingDiscounts: true },
+      translations: { fr: { name: "Remise sac cabas" } },
     });
     await nav("Rewards").click();
     const row = page.getByRole("row", { name: /Tote bag discount/ });
@@ -155,9 +160,13 @@ describe("the merchant admin in a real browser", () => {
     await page.getByRole("button", { name: "Add tier" }).click();
     await page.getByLabel("Tier name").fill("Gold");
     await page.getByLabel("Points earned to reach it").fill("1000");
+    await page.getByLabel("Language", { exact: true }).selectOption("ja");
+    await page.getByLabel("Name in Japanese").fill("ゴールド");
     await page.getByRole("button", { name: "Save" }).click();
     await saved();
-    expect((await program()).tiers.levels).toEqual([expect.objectContaining({ name: "Gold", threshold: 1000 })]);
+    expect((await program()).tiers.levels).toEqual([
+      expect.objectContaining({ name: "Gold", threshold: 1000, translations: { ja: { name: "ゴールド" } } }),
+    ]);
     await screenshot(page, "tiers");
   });
 

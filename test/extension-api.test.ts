@@ -112,7 +112,7 @@ describe("GET /api/extension/order-points (thank-you page)", () => {
     await pay(SHOP, 8102, 7102, "50.00");
     expect(await call(path("gid://shopify/Order/8102"), SHOP, 7103)).toEqual({
       status: 404,
-      body: { error: "order_not_found" },
+      body: { error: "order_not_found", message: "We could not find this order." },
     });
   });
 
@@ -159,7 +159,7 @@ describe("GET /api/extension/member/activity (customer account page)", () => {
   it("answers 401 to a token without a customer", async () => {
     expect(await call("/api/extension/member/activity", SHOP, null)).toEqual({
       status: 401,
-      body: { error: "not_logged_in" },
+      body: { error: "not_logged_in", message: "Sign in to your account to use your points." },
     });
   });
 });

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 // `edge` sits on the domain: Shopify's requests (webhooks, App Proxy, extensions, Flow) authenticated
 // in app/shopify, with the installed shop and the program that runs (loyalty/program) loaded.
 const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
-  ["types", 0, ["app/types", "app/locales", "app/languages.ts"]],
-  ["config", 1, ["app/config", "app/i18n.ts"]],
+  ["types", 0, ["app/types", "app/locales", "app/languages.ts", "app/language-match.ts"]],
+  ["config", 1, ["app/config", "app/i18n.ts", "app/i18n.server.ts", "app/shopper-text"]],
   ["money", 1, ["app/money"]],
   ["db", 2, ["app/db", "app/db.server.ts"]],
   ["http", 3, ["app/http"]],

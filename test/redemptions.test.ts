@@ -212,7 +212,12 @@ describe("POST /apps/tally/redemptions", () => {
     await earn(6005, "100.00", 5);
     const poor = await redeem(6005, { rewardId: "five-off" });
     expect(poor.status).toBe(409);
-    expect(await poor.json()).toEqual({ error: "insufficient_points", balance: 100, pointsNeeded: 500 });
+    expect(await poor.json()).toEqual({
+      error: "insufficient_points",
+      balance: 100,
+      pointsNeeded: 500,
+      message: "You need 400 more points for this reward.",
+    });
     expect((await redeem(6005, { rewardId: "no-such-reward" })).status).toBe(422);
     expect((await redeem(6005, { reward: 5 })).status).toBe(422);
     expect((await redeem(null, { rewardId: "ship" })).status).toBe(401);
@@ -240,7 +245,10 @@ describe("POST /apps/tally/redemptions", () => {
       { "Idempotency-Key": "tap-0002" },
     );
     expect(otherPoints.status).toBe(422);
-    expect(await otherPoints.json()).toEqual({ error: "idempotency_key_reused" });
+    expect(await otherPoints.json()).toEqual({
+      error: "idempotency_key_reused",
+      message: "This request was already used for another reward. Reload the page and try again.",
+    });
     const otherReward = await redeem(6011, { rewardId: "ship" }, { "Idempotency-Key": "tap-0002" });
     expect(otherReward.status).toBe(422);
     expect((await getMember(6011)).points.balance).toBe(500);

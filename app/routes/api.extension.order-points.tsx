@@ -3,6 +3,7 @@ import prisma from "~/db.server";
 import { authenticateExtension, withCors } from "~/edge/extension-auth.server";
 import { orderIdFrom, orderPoints } from "~/storefront/order-points.server";
 import { onlyMethods } from "~/http/methods.server";
+import { inShopperLanguage } from "~/storefront/shopper-language.server";
 
 const PRIVATE = { "Cache-Control": "private, no-store" };
 
@@ -11,7 +12,7 @@ const PRIVATE = { "Cache-Control": "private, no-store" };
  * placed earned them (thank-you page). The customer is the token's `sub`; only their own order
  * answers. 202 while `orders/paid` has not been recorded yet (ask again shortly).
  */
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = inShopperLanguage(async ({ request }: LoaderFunctionArgs) => {
   const { shop, customerId } = await authenticateExtension(request);
   if (!customerId) return withCors(Response.json({ error: "not_logged_in" }, { status: 401 }));
   const orderId = orderIdFrom(new URL(request.url).searchParams.get("orderId"));
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return withCors(
     Response.json({ orderId, ...answer }, { status: answer.status === "processing" ? 202 : 200, headers: PRIVATE }),
   );
-}
+});
 
 /** Read-only (OPTIONS is the preflight): other methods get 405. */
 export const action = onlyMethods("GET", "OPTIONS");

@@ -5,18 +5,19 @@ import { methodNotAllowed } from "~/http/methods.server";
 import { readJson } from "~/shopify/admin-api.server";
 import { authenticateExtension, withCors } from "~/edge/extension-auth.server";
 import { redeemForCustomer } from "~/storefront/api.server";
+import { inShopperLanguage } from "~/storefront/shopper-language.server";
 
 // Remix sends OPTIONS to the loader: the preflight is answered by authenticateExtension.
-export async function loader({ request }: LoaderFunctionArgs) {
+export const loader = inShopperLanguage(async ({ request }: LoaderFunctionArgs) => {
   if (request.method === "OPTIONS") await authenticateExtension(request);
   return withCors(methodNotAllowed(["POST", "OPTIONS"]));
-}
+});
 
 /** POST /api/extension/redemptions { rewardId, points? }: the customer is the token's `sub`. */
-export async function action({ request }: ActionFunctionArgs) {
+export const action = inShopperLanguage(async ({ request }: ActionFunctionArgs) => {
   // Every answer carries CORS, refusals included, so the extension can read them.
   return withCors(await redeem(request).catch(returnRefusal));
-}
+});
 
 async function redeem(request: Request): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed(["POST", "OPTIONS"]);

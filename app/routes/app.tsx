@@ -2,13 +2,16 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { serverEnvironment } from "~/config/env.server";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Banner, Box, Button, Frame, InlineStack } from "@shopify/polaris";
+import { Banner, Box, Button, Frame, InlineStack, type AppProviderProps } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { programTrouble, type ProgramTrouble } from "~/admin/common/admin-context.server";
 import { authenticate } from "~/shopify.server";
-import { useTranslation } from "~/i18n";
+import { useState } from "react";
+import { createAdminI18n, I18nextProvider, useTranslation } from "~/i18n";
+import { adminTranslations } from "~/i18n.server";
+import { matchLanguage } from "~/language-match";
 import { sandboxShop } from "~/shopify/session-token.server";
 import { onlyMethods } from "~/http/methods.server";
 
@@ -16,7 +19,11 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
+  // The Shopify admin opens the app with the merchant's language: `locale=fr`, `locale=pt-BR`.
+  const language = matchLanguage(new URL(request.url).searchParams.get("locale"));
   return {
+    language,
+    ...adminTranslations(language),
     apiKey: serverEnvironment().SHOPIFY_API_KEY,
     sandbox: sandboxShop() !== null,
     programTrouble: await programTrouble(session.shop),
@@ -29,10 +36,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const SANDBOX_APP_BRIDGE_SCRIPT = "/sandbox/app-bridge.js";
 
 export default function App() {
+  const { language, messages, polaris } = useLoaderData<typeof loader>();
+  // Chosen once per page load: the admin's later data requests need not repeat the locale.
+  const [i18n] = useState(() => createAdminI18n(language, messages));
+  const [polarisTranslations] = useState(() => polaris ?? undefined);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <AppFrame polarisTranslations={polarisTranslations} />
+    </I18nextProvider>
+  );
+}
+
+function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderProps["i18n"] | undefined }) {
   const { apiKey, sandbox, programTrouble } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
+    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations}>
       {sandbox ? <script src={SANDBOX_APP_BRIDGE_SCRIPT} /> : null}
       {sandbox ? (
         // Polaris' Frame hosts the pages' toasts where App Bridge cannot (save-confirmation.tsx).
@@ -82,13 +101,15 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
 
 /** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */
 function SandboxNav() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // The Shopify admin names the language on every page it opens; the sandbox's tabs do the same.
+  const search = i18n.language === "en" ? "" : `?${new URLSearchParams({ locale: i18n.language })}`;
   return (
     <Box paddingInline="400" paddingBlockStart="300">
       <nav aria-label={t("nav.label")}>
         <InlineStack gap="200">
           {SECTIONS.map((section) => (
-            <Button key={section} variant="tertiary" url={PATHS[section]}>
+            <Button key={section} variant="tertiary" url={`${PATHS[section]}${search}`}>
               {t(`nav.${section}`)}
             </Button>
           ))}

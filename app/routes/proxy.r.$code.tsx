@@ -6,6 +6,7 @@ import { loadShop } from "~/loyalty/program/program.server";
 import { recordReferralVisit } from "~/loyalty/referrals/referrals.server";
 import { authenticateAppProxy } from "~/edge/app-proxy.server";
 import { onlyMethods } from "~/http/methods.server";
+import { inShopperLanguage } from "~/storefront/shopper-language.server";
 
 /**
  * GET /apps/tally/r/<code>: a friend follows a member's referral link. The visit is recorded and
@@ -15,7 +16,7 @@ import { onlyMethods } from "~/http/methods.server";
  * Shopify's App Proxy drops cookies set by the app, so the code travels in the URL. An unknown
  * code still lands on the store, without it.
  */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
+export const loader = inShopperLanguage(async ({ request, params, context }: LoaderFunctionArgs) => {
   const { shop } = await authenticateAppProxy(request);
   const visitor = clientAddress(request, context);
   await spendRateLimit("referralVisit", `${shop.id}:${visitor ?? "unknown"}`);
@@ -23,7 +24,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const landing = visit ? `/?${new URLSearchParams({ tally_ref: visit.code })}` : "/";
   const location = visit?.offerLive ? `/discount/${visit.code}?${new URLSearchParams({ redirect: landing })}` : landing;
   return new Response(null, { status: 302, headers: { Location: location, "Cache-Control": "private, no-store" } });
-}
+});
 
 /** Read-only: other methods get 405. */
 export const action = onlyMethods("GET");

@@ -5,14 +5,15 @@ import { idempotencyKeyHeader } from "~/http/idempotency-key";
 import { readJson } from "~/shopify/admin-api.server";
 import { authenticateAppProxy } from "~/edge/app-proxy.server";
 import { redeemForCustomer } from "~/storefront/api.server";
+import { inShopperLanguage } from "~/storefront/shopper-language.server";
 
 export const loader = onlyMethods("POST");
 
 /** POST /apps/tally/redemptions { rewardId, points? } (Idempotency-Key header optional). */
-export async function action({ request }: ActionFunctionArgs) {
+export const action = inShopperLanguage(async ({ request }: ActionFunctionArgs) => {
   requireMethod(request, "POST");
   const { shop, customerId } = await authenticateAppProxy(request);
   if (!customerId) return Response.json({ error: "not_logged_in" }, { status: 401 });
   const key = idempotencyKeyHeader(request);
   return redeemForCustomer(prisma, shop, customerId, await readJson(request), key);
-}
+});

@@ -5,9 +5,10 @@ import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
-import type { Program } from "~/loyalty/program/program";
+import { nameIn, type Program } from "~/loyalty/program/program";
 import type { LoadedShop } from "~/loyalty/program/program.server";
 import { ensureReferralCode, referralLink } from "~/loyalty/referrals/referrals.server";
+import type { ShopperLanguage } from "~/languages";
 import { ledgerEntryLabel } from "~/loyalty/points/entry-labels";
 import { expiringNext } from "~/loyalty/points/expiry.server";
 import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
@@ -33,8 +34,9 @@ const publicRedemption = (r: Redemption) => ({
  * `rounding`, the running bonus event's `bonusMultiplier` and each tier's multiplier let the
  * theme's product block say what a product earns; the product rules stay on the server (up to 200
  * rules of 100 values each) and a product's multiplier is asked for (productMultiplierFor).
+ * Names are in the shopper's `language` when the merchant translated them.
  */
-export function publicProgram(program: Program, now = new Date()) {
+export function publicProgram(program: Program, now = new Date(), language: ShopperLanguage = "en") {
   return {
     enabled: program.enabled,
     earning: {
@@ -48,20 +50,30 @@ export function publicProgram(program: Program, now = new Date()) {
       birthdayPoints: program.earning.birthday.points,
       actions: program.earning.customActions.map((a) => ({ key: a.key, name: a.name, points: a.points })),
     },
-    rewards: program.rewards.map((r) => ({ id: r.id, name: r.name, type: r.type, pointsCost: entryCost(r) })),
-    referrals: program.enabled && program.referrals.enabled ? publicReferralOffer(program) : null,
+    rewards: program.rewards.map((r) => ({
+      id: r.id,
+      name: nameIn(r, language),
+      type: r.type,
+      pointsCost: entryCost(r),
+    })),
+    referrals: program.enabled && program.referrals.enabled ? publicReferralOffer(program, language) : null,
   };
 }
 
+const rewardName = (program: Program, rewardId: string, language: ShopperLanguage) => {
+  const reward = program.rewards.find((r) => r.id === rewardId);
+  return reward ? nameIn(reward, language) : "";
+};
+
 /** What a referral gives each side, for the share sheet and the friend's welcome. */
-function publicReferralOffer(program: Program) {
+function publicReferralOffer(program: Program, language: ShopperLanguage) {
   const { refereeReward, referrerReward, minimumOrder, attributionDays } = program.referrals;
   return {
     friendOffer: refereeReward,
     referrerReward:
       referrerReward.type === "points"
         ? { type: "points" as const, points: referrerReward.points }
-        : { type: "reward" as const, name: program.rewards.find((r) => r.id === referrerReward.rewardId)?.name ?? "" },
+        : { type: "reward" as const, name: rewardName(program, referrerReward.rewardId, language) },
     minimumOrder,
     attributionDays,
   };
@@ -77,6 +89,7 @@ async function tierProgress(
   shop: LoadedShop,
   member: Pick<Member, "id" | "tierId"> | null,
   now: Date,
+  language: ShopperLanguage,
 ) {
   const { tiers } = shop.program;
   if (!tiers.levels.length) return null;
@@ -95,7 +108,7 @@ async function tierProgress(
     next: next
       ? {
           id: next.id,
-          name: next.name,
+          name: nameIn(next, language),
           threshold: next.threshold,
           remaining: Math.max(0, Math.round((next.threshold - value) * 100) / 100),
         }
@@ -110,8 +123,13 @@ type ViewedMember = Pick<
 type ViewedMemberRow = Omit<ViewedMember, "balance" | "pending"> & { balance: bigint; pending: bigint };
 
 /** The shopper's points, tier, rewards and codes: every storefront and checkout load reads it, so in plain SQL. */
-export async function memberView(db: PrismaClient, shop: LoadedShop, customerId: string | null) {
-  if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program) };
+export async function memberView(
+  db: PrismaClient,
+  shop: LoadedShop,
+  customerId: string | null,
+  language: ShopperLanguage,
+) {
+  if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program, new Date(), language) };
   const [row = null] = await db.$queryRaw<ViewedMemberRow[]>`
     SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt" FROM "Member"
      WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
@@ -124,17 +142,17 @@ export async function memberView(db: PrismaClient, shop: LoadedShop, customerId:
           SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status <> 'failed' ORDER BY "createdAt" DESC LIMIT 20`
       : [],
     member ? expiringNext(db, shop, member) : null,
-    tierProgress(db, shop, member, new Date()),
+    tierProgress(db, shop, member, new Date(), language),
   ]);
   return {
     loggedIn: true as const,
     customerId,
     points: { balance, pending: member?.pending ?? 0, expiringNext: expiring },
-    tier: tier ? { id: tier.id, name: tier.name } : null,
+    tier: tier ? { id: tier.id, name: nameIn(tier, language) } : null,
     tierProgress: progress,
     rewards: shop.program.rewards.map((reward) => ({
       id: reward.id,
-      name: reward.name,
+      name: nameIn(reward, language),
       type: reward.type,
       pointsCost: entryCost(reward),
       available:
@@ -148,14 +166,20 @@ export async function memberView(db: PrismaClient, shop: LoadedShop, customerId:
       shop.program.enabled && shop.program.referrals.enabled
         ? referralLink(member?.referralCode ?? (await ensureReferralCode(db, shop.id, customerId)))
         : null,
-    program: publicProgram(shop.program),
+    program: publicProgram(shop.program, new Date(), language),
   };
 }
 
 const ACTIVITY_PAGE = 20;
 
 /** The member's ledger, newest first, in the shopper's words. `cursor` is the last entry's id. */
-export async function memberActivity(db: PrismaClient, shop: LoadedShop, customerId: string, cursor: string | null) {
+export async function memberActivity(
+  db: PrismaClient,
+  shop: LoadedShop,
+  customerId: string,
+  cursor: string | null,
+  language: ShopperLanguage,
+) {
   const member = await db.member.findUnique({
     where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } },
   });
@@ -175,7 +199,7 @@ export async function memberActivity(db: PrismaClient, shop: LoadedShop, custome
       kind: entry.kind,
       points: fromBigInt(entry.kind === "release" ? entry.delta : entry.delta + entry.pendingDelta),
       pending: entry.kind !== "release" && entry.pendingDelta !== 0n,
-      description: ledgerEntryLabel({ ...entry, orderName: entry.order?.name ?? null }, shop.program),
+      description: ledgerEntryLabel({ ...entry, orderName: entry.order?.name ?? null }, shop.program, language),
     })),
     nextCursor: entries.length > ACTIVITY_PAGE ? page[page.length - 1]!.id : null,
   };

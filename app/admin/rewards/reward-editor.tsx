@@ -14,6 +14,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { NumberField } from "~/admin/common/fields";
+import { NameTranslations, setTranslatedName } from "~/admin/common/name-translations";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { formatMoney } from "~/admin/common/format";
 import { idFromName } from "~/admin/common/ids";
@@ -107,6 +108,7 @@ export function RewardEditor({ currencyCode, ...loaded }: { program: Program; re
                         codePrefix: reward.codePrefix,
                         codeLifetimeDays: reward.codeLifetimeDays,
                         combinesWith: reward.combinesWith,
+                        ...(reward.translations ? { translations: reward.translations } : {}),
                       });
                     })
                   }
@@ -116,6 +118,14 @@ export function RewardEditor({ currencyCode, ...loaded }: { program: Program; re
                   {describeReward(t, reward, money)}
                 </Text>
               </FormLayout>
+            </Card>
+            <Card>
+              <NameTranslations
+                translations={reward.translations}
+                defaultName={reward.name}
+                errorFor={(language) => error(`translations.${language}.name`)}
+                onChange={(language, name) => set((r) => setTranslatedName(r, language, name))}
+              />
             </Card>
             <Card>
               <FormLayout>

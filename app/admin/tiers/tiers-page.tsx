@@ -11,6 +11,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { NumberField } from "~/admin/common/fields";
+import { NameTranslations, setTranslatedName } from "~/admin/common/name-translations";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { idFromName } from "~/admin/common/ids";
 import { useTranslation } from "~/i18n";
@@ -124,6 +125,14 @@ export function TiersPage(loaded: { program: Program; revision: number }) {
                       onChange={(value) => set((draft) => void (draft.levels[index]!.entryBonusPoints = value ?? 0))}
                     />
                   </FormLayout.Group>
+                  <NameTranslations
+                    translations={level.translations}
+                    defaultName={level.name}
+                    errorFor={(language) => editor.errorFor(`tiers.levels.${index}.translations.${language}.name`)}
+                    onChange={(language, name) =>
+                      set((draft) => setTranslatedName(draft.levels[index]!, language, name))
+                    }
+                  />
                   <InlineStack align="end">
                     <Button
                       variant="plain"

@@ -208,7 +208,8 @@ export async function listMembers(
  * on an adjustment or an import.
  */
 function describeLedgerEntry(entry: LabelledEntry, program: Program): string {
-  const label = ledgerEntryLabel(entry, program);
+  // The admin's member page is labelled in English until its loader knows the merchant's language.
+  const label = ledgerEntryLabel(entry, program, "en");
   return entry.reason && (entry.kind === "adjust" || entry.kind === "import") ? `${label}: ${entry.reason}` : label;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SHOPPER_LANGUAGES, type ShopperLanguage } from "~/languages";
 import { defaultProgram } from "~/loyalty/program/program";
 import { ledgerEntryLabel } from "./entry-labels";
 import { LEDGER_KINDS } from "./ledger-entry";
@@ -6,10 +7,16 @@ import { LEDGER_KINDS } from "./ledger-entry";
 describe("a ledger entry's label", () => {
   const program = defaultProgram();
   program.tiers.levels = [{ id: "gold", name: "Gold", threshold: 1000, earnMultiplier: 1, entryBonusPoints: 50 }];
-  const label = (kind: string, sourceType: string | null, extra: { sourceId?: string; reason?: string } = {}) =>
+  const label = (
+    kind: string,
+    sourceType: string | null,
+    extra: { sourceId?: string; reason?: string } = {},
+    language: ShopperLanguage = "en",
+  ) =>
     ledgerEntryLabel(
       { kind, sourceType, sourceId: extra.sourceId ?? null, reason: extra.reason ?? null, orderName: "#1001" },
       program,
+      language,
     );
 
   it("never calls a tier, birthday or referral bonus a welcome bonus", () => {
@@ -26,8 +33,14 @@ describe("a ledger entry's label", () => {
     expect(label("reverse", "redemption")).toBe("Points returned: the reward's code was not used");
   });
 
-  it("gives every kind the ledger can hold its own words", () => {
-    const byKind = LEDGER_KINDS.map((kind) => label(kind, null, { reason: "5 off" }));
+  it.each(SHOPPER_LANGUAGES)("gives every kind the ledger can hold its own words, in %s", (language) => {
+    const byKind = LEDGER_KINDS.map((kind) => label(kind, null, { reason: "5 off" }, language));
     expect(new Set(byKind).size).toBe(LEDGER_KINDS.length);
+  });
+
+  it("speaks the reader's language, with the order's name and the tier's in it", () => {
+    expect(label("earn", null, {}, "fr")).toBe("Gagnés sur la commande #1001");
+    expect(label("bonus", "tier", { sourceId: "gold" }, "de")).toBe("Bonus für das Erreichen von Gold");
+    expect(label("reverse", "refund", {}, "ja")).toBe("取り消し：注文#1001が返金されました");
   });
 });

@@ -1,4 +1,6 @@
-import type { Program } from "~/loyalty/program/program";
+import type { ShopperLanguage } from "~/languages";
+import { nameIn, type Program } from "~/loyalty/program/program";
+import { shopperText } from "~/shopper-text/shopper-text";
 import type { LedgerKind } from "./ledger-entry";
 
 /** What a ledger entry needs to be labelled; the order's name when it has one. */
@@ -11,51 +13,57 @@ export interface LabelledEntry {
 }
 
 /**
- * A ledger entry's label: the same words in the admin, on the storefront, in the customer
- * account and in the extensions. The points are shown beside it, never in it; a staff note
- * (`reason` on an adjustment or import) is the admin's to add.
+ * A ledger entry's label in the reader's language: the same words in the admin, on the
+ * storefront, in the customer account and in the extensions (app/shopper-text/<lang>.json,
+ * section `ledger`). The points are shown beside it, never in it; a staff note (`reason` on an
+ * adjustment or import) is the admin's to add.
  */
-export function ledgerEntryLabel(entry: LabelledEntry, program: Program): string {
-  const order = entry.orderName ? `order ${entry.orderName}` : "an order";
+export function ledgerEntryLabel(entry: LabelledEntry, program: Program, language: ShopperLanguage): string {
+  const t = shopperText(language, "ledger");
+  const order = entry.orderName;
   const kind = entry.kind as LedgerKind;
   switch (kind) {
     case "earn":
-      return `Earned on ${order}`;
-    case "bonus":
-      if (entry.sourceType === "signup") return "Welcome bonus for joining";
-      if (entry.sourceType === "birthday") return "Birthday bonus";
-      if (entry.sourceType === "tier") return `Bonus for reaching ${tierName(program, entry.sourceId) ?? "a new tier"}`;
-      if (entry.sourceType === "referral") return "A friend you referred placed their first order";
-      return "Bonus points";
+      return order ? t("earnOrder", { order }) : t("earn");
+    case "bonus": {
+      if (entry.sourceType === "signup") return t("signup");
+      if (entry.sourceType === "birthday") return t("birthday");
+      if (entry.sourceType === "referral") return t("referral");
+      if (entry.sourceType !== "tier") return t("bonus");
+      const tier = tierName(program, entry.sourceId, language);
+      return tier ? t("tier", { tier }) : t("tierUnknown");
+    }
     case "action": {
       const action = program.earning.customActions.find((candidate) => candidate.key === entry.sourceId);
-      return `Points for ${action?.name ?? "an activity"}`;
+      return action ? t("action", { action: action.name }) : t("actionUnknown");
     }
     case "import":
-      return "Brought over from a previous rewards program";
+      return t("import");
     case "adjust":
-      return "Adjusted by the store";
+      return t("adjust");
     case "redeem":
-      return `Redeemed: ${entry.reason ?? "a reward"}`;
+      return entry.reason ? t("redeem", { reward: entry.reason }) : t("redeemUnknown");
     case "reverse":
-      if (entry.sourceType === "refund") return `Taken back: ${order} refunded`;
-      if (entry.sourceType === "cancellation") return `Taken back: ${order} cancelled`;
-      if (entry.sourceType === "referral") return "Taken back: the referred friend's order was refunded";
-      return "Points returned: the reward's code was not used";
+      if (entry.sourceType === "refund") return order ? t("refundOrder", { order }) : t("refund");
+      if (entry.sourceType === "cancellation") return order ? t("cancellationOrder", { order }) : t("cancellation");
+      if (entry.sourceType === "referral") return t("referralReversed");
+      return t("codeUnused");
     case "release":
-      return entry.orderName ? `Pending points now available for ${order}` : "Pending points now available";
+      return order ? t("releaseOrder", { order }) : t("release");
     case "expire":
-      return "Points expired";
+      return t("expire");
     case "merge_in":
-      return "Moved in from a merged customer account";
+      return t("mergeIn");
     case "merge_out":
-      return "Moved to the customer account this one was merged into";
+      return t("mergeOut");
     default: {
       const unknown: never = kind;
-      return `Points (${String(unknown)})`;
+      return t("unknown", { kind: String(unknown) });
     }
   }
 }
 
-const tierName = (program: Program, tierId: string | null) =>
-  tierId === null ? null : (program.tiers.levels.find((level) => level.id === tierId)?.name ?? null);
+function tierName(program: Program, tierId: string | null, language: ShopperLanguage): string | null {
+  const level = program.tiers.levels.find((candidate) => candidate.id === tierId);
+  return level ? nameIn(level, language) : null;
+}

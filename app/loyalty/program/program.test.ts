@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { defaultProgram, MAX_MATCH_VALUES, MAX_POINTS, MAX_PRODUCT_RULES, parseProgram, type Program } from "./program";
+import {
+  defaultProgram,
+  MAX_MATCH_VALUES,
+  MAX_POINTS,
+  MAX_PRODUCT_RULES,
+  nameIn,
+  parseProgram,
+  type Program,
+} from "./program";
 
 const changed = (change: (program: Program) => void): unknown => {
   const program = structuredClone(defaultProgram());
@@ -90,5 +98,45 @@ describe("program bounds: nothing a program allows can overflow a balance or slo
     const parsed = parseProgram(huge);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.issues[0]!.message).toMatch(/at most 256 KB/);
+  });
+});
+
+describe("the merchant's own words in the shoppers' languages", () => {
+  const withTranslations = (rewardTranslations: unknown, tierTranslations: unknown = undefined) => {
+    const program = defaultProgram();
+    program.tiers.levels = [{ id: "gold", name: "Gold", threshold: 100, earnMultiplier: 1, entryBonusPoints: 0 }];
+    return {
+      ...program,
+      rewards: [{ ...program.rewards[0], translations: rewardTranslations }],
+      tiers: { ...program.tiers, levels: [{ ...program.tiers.levels[0], translations: tierTranslations }] },
+    };
+  };
+
+  it("keeps a reward's and a tier's names per language, and shows each shopper theirs or the default", () => {
+    const parse = parseProgram(
+      withTranslations(
+        { fr: { name: "5 € de remise" }, "pt-BR": { name: "5 de desconto" } },
+        { ja: { name: "ゴールド" } },
+      ),
+    );
+    expect(parse.ok).toBe(true);
+    if (!parse.ok) return;
+    const [reward] = parse.program.rewards;
+    expect(nameIn(reward!, "fr")).toBe("5 € de remise");
+    expect(nameIn(reward!, "pt-BR")).toBe("5 de desconto");
+    expect(nameIn(reward!, "de")).toBe("5 off");
+    expect(nameIn(parse.program.tiers.levels[0]!, "ja")).toBe("ゴールド");
+  });
+
+  it("refuses a language shoppers are not offered, an empty or overlong name, and unknown fields", () => {
+    expect(pathsOf(withTranslations({ sv: { name: "5 rabatt" } }))).toEqual(["rewards.0.translations"]);
+    expect(pathsOf(withTranslations({ fr: { name: "" } }))).toEqual(["rewards.0.translations.fr.name"]);
+    expect(pathsOf(withTranslations({ fr: { name: "x".repeat(101) } }))).toEqual(["rewards.0.translations.fr.name"]);
+    expect(pathsOf(withTranslations({}, { fr: { name: "x".repeat(61) } }))).toEqual([
+      "tiers.levels.0.translations.fr.name",
+    ]);
+    expect(pathsOf(withTranslations({ fr: { name: "Remise", codePrefix: "X" } }))).toEqual([
+      "rewards.0.translations.fr",
+    ]);
   });
 });

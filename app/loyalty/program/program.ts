@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SHOPPER_LANGUAGES, type ShopperLanguage } from "~/languages";
 
 /**
  * A shop's loyalty program: one JSON document, validated here, stored on the shop with a
@@ -78,12 +79,20 @@ export const customActionSchema = z.object({
   limitPerCustomer: z.number().int().min(1).max(1_000_000).nullable().default(1),
 });
 
+/**
+ * The merchant's own words in other languages (`{ fr: { name: "…" } }`): a shopper reading one of
+ * them sees it, any other shopper the default text. Bounded as the default text is.
+ */
+const translations = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.partialRecord(z.enum(SHOPPER_LANGUAGES), z.strictObject(shape)).optional();
+
 const rewardId = z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only");
 
 /** What every reward has, whatever it gives. */
 const rewardCommon = {
   id: rewardId,
   name: z.string().min(1).max(100),
+  translations: translations({ name: z.string().min(1).max(100) }),
   /** The order must reach this subtotal for the code to apply. */
   minimumOrder: money.gt(0).nullable().default(null),
   /** Empty: the whole order. */
@@ -144,6 +153,7 @@ export type Reward = z.infer<typeof rewardSchema>;
 export const tierLevelSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
   name: z.string().min(1).max(60),
+  translations: translations({ name: z.string().min(1).max(60) }),
   /** Reached when the metric over the period is at least this (points, currency units or orders). */
   threshold: z.number().min(0).max(MAX_MONEY),
   /** Points on orders are multiplied by this while in the tier. */
@@ -344,4 +354,12 @@ export function parseProgram(input: unknown): ProgramParse {
     ok: false,
     issues: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
   };
+}
+
+/** A reward's or tier's name as a shopper reading `language` sees it: the merchant's translation, else the default. */
+export function nameIn(
+  item: { name: string; translations?: Partial<Record<ShopperLanguage, { name: string }>> },
+  language: ShopperLanguage,
+): string {
+  return item.translations?.[language]?.name ?? item.name;
 }
