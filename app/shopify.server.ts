@@ -8,6 +8,12 @@ import { learnShopifyShopId } from "./shopify/installation.server";
 import { ensureShop } from "./shopify/shops.server";
 
 const env = serverEnvironment();
+const LOG_SEVERITY = {
+  error: LogSeverity.Error,
+  warning: LogSeverity.Warning,
+  info: LogSeverity.Info,
+  debug: LogSeverity.Debug,
+} as const;
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
@@ -18,7 +24,7 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new TallySessionStorage(prisma),
   distribution: AppDistribution.AppStore,
-  logger: { level: env.NODE_ENV === "test" ? LogSeverity.Warning : LogSeverity.Info },
+  logger: { level: LOG_SEVERITY[env.SHOPIFY_LOG_LEVEL] },
   future: {
     unstable_newEmbeddedAuthStrategy: true,
   },

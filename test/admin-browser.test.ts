@@ -7,6 +7,8 @@ import { runMemberImports } from "~/loyalty/members/import.server";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { openBrowser, recordInteractions, screenshot, webVitals, writeArtifact } from "./support/browser";
 import { orderPayload } from "./support/webhook-fixtures";
+import { appProxyQuery } from "../sandbox/signing";
+import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 
 const SHOP = "browser-shop.myshopify.com";
@@ -65,6 +67,8 @@ const program = async () => {
 const nav = (name: string) => page.getByRole("navigation", { name: "Tally sections" }).getByRole("link", { name });
 /** Saved: nothing left to save, the Save button is disabled again. */
 const saved = () => page.locator('button:is([disabled], [aria-disabled="true"])', { hasText: /^Save$/ }).waitFor();
+/** The toast a successful save shows (Polaris' in the sandbox, App Bridge's inside Shopify). */
+const toast = (text: string) => page.locator(".Polaris-Frame-Toast", { hasText: text });
 
 describe("the merchant admin in a real browser", () => {
   it("home: the first-run checklist, the widget checked in the published theme", async () => {
@@ -101,6 +105,8 @@ describe("the merchant admin in a real browser", () => {
     await page.getByText("An order of 120.00 earns 240 points").waitFor();
     await page.getByRole("button", { name: "Save" }).click();
     await saved();
+    await toast("Saved").waitFor();
+    await screenshot(page, "program-saved");
     expect((await program()).earning.order.pointsPerCurrencyUnit).toBe(2);
 
     // Gift cards earn nothing: a product rule that matches nothing is refused on its field.
@@ -127,21 +133,29 @@ describe("the merchant admin in a real browser", () => {
     await page.getByText("1 of 4 steps done").waitFor();
   });
 
-  it("creates a reward, with the combination rules in words", async () => {
+  it("creates a reward, with the combination rules in words and an id from its name", async () => {
     await page.getByRole("link", { name: "Create a reward" }).click();
+    await page.getByLabel("Name shoppers see").waitFor();
+    // Nothing to delete before it is saved.
+    expect(await page.getByRole("button", { name: "Delete reward" }).count()).toBe(0);
     await page.getByLabel("Name shoppers see").fill("Tote bag discount");
     await page.getByLabel("Points it costs").fill("300");
     await page.getByLabel("Amount off").fill("7");
     await page.getByLabel("Shipping discounts").check();
     await page.getByText("The code can be used together with shipping discounts.").waitFor();
+    await page.getByText("€7.00 off the order").waitFor();
     // Its name for shoppers who read French; the others see the default.
     await page.getByLabel("Language", { exact: true }).selectOption("fr");
     await page.getByLabel("Name in French").fill("Remise sac cabas");
     await page.getByRole("option", { name: "French (translated)" }).waitFor({ state: "attached" });
     await page.getByRole("button", { name: "Save" }).click();
-    await page.waitForURL(/\/app\/rewards\/new-reward/);
+    await page.waitForURL(/\/app\/rewards\/tote-bag-discount$/);
+    await toast("Saved").waitFor();
+    await page.getByRole("button", { name: "Delete reward" }).waitFor();
+    await screenshot(page, "reward-saved");
     const reward = (await program()).rewards.find((r) => r.name === "Tote bag discount");
     expect(reward).toMatchObject({
+      id: "tote-bag-discount",
       type: "fixed_amount",
       pointsCost: 300,
       amount: 7,
@@ -151,7 +165,7 @@ describe("the merchant admin in a real browser", () => {
     await nav("Rewards").click();
     const row = page.getByRole("row", { name: /Tote bag discount/ });
     await row.waitFor();
-    expect(await row.textContent()).toContain("7.00 off the order");
+    expect(await row.textContent()).toContain("€7.00 off the order");
     await screenshot(page, "rewards");
   });
 
@@ -164,8 +178,14 @@ describe("the merchant admin in a real browser", () => {
     await page.getByLabel("Name in Japanese").fill("ゴールド");
     await page.getByRole("button", { name: "Save" }).click();
     await saved();
+    await toast("Saved").waitFor();
     expect((await program()).tiers.levels).toEqual([
-      expect.objectContaining({ name: "Gold", threshold: 1000, translations: { ja: { name: "ゴールド" } } }),
+      expect.objectContaining({
+        id: "gold",
+        name: "Gold",
+        threshold: 1000,
+        translations: { ja: { name: "ゴールド" } },
+      }),
     ]);
     await screenshot(page, "tiers");
   });
@@ -217,7 +237,7 @@ describe("the merchant admin in a real browser", () => {
     await page.getByLabel("Points", { exact: true }).fill("50");
     await page.getByLabel("Reason").fill("Sorry for the late parcel");
     await page.getByRole("button", { name: "Adjust points" }).click();
-    await page.getByText("Done. New balance: 170 points.").waitFor();
+    await toast("Done. New balance: 170 points.").waitFor();
     await page.getByRole("cell", { name: "Adjusted by the store: Sorry for the late parcel" }).waitFor();
     // A large adjustment is confirmed first.
     await page.getByLabel("Points", { exact: true }).fill("-5000");
@@ -264,13 +284,38 @@ describe("the merchant admin in a real browser", () => {
   });
 
   it("dashboard: figures and charts for the period, LCP and CLS measured", async () => {
+    // Di spends 300 of her imported 1,200 points on the tote bag discount.
+    const redemption = await fetch(
+      `${app.url}/proxy/redemptions?${appProxyQuery({ shop: SHOP, customerId: 804 }, TEST_API_SECRET)}`,
+      {
+        method: "POST",
+        headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+        body: JSON.stringify({ rewardId: "tote-bag-discount" }),
+      },
+    );
+    expect(redemption.status).toBe(201);
     await nav("Home").click();
     await page.getByRole("heading", { name: "Program performance" }).waitFor();
     await page.getByText("Points per day").waitFor();
     // polaris-viz draws once it has measured its box: the chart is an SVG table of the series.
     await page.locator('svg[role="table"]').first().waitFor();
-    expect(await page.getByRole("heading", { name: "Outstanding liability" }).count()).toBe(1);
+    const card = (heading: string) =>
+      page.locator(".Polaris-ShadowBevel", { has: page.getByRole("heading", { name: heading }) });
+    await card("Most popular rewards").locator("svg").first().waitFor();
     await screenshot(page, "dashboard");
+    const liabilityText = await card("Outstanding liability").textContent();
+    // 1,450 spendable points (Ada 170, Bob 80, Cy 300, Di 900) at the best amount-off reward,
+    // 300 points = €7.00: 1,450 × 700 ÷ 300 = 3,383.3 cents.
+    expect(liabilityText).toContain("€33.83");
+    expect(liabilityText).toContain(
+      "1,450 outstanding points, valued at the best amount-off reward: 300 points = €7.00 off (“Tote bag discount”)",
+    );
+    expect(liabilityText).toContain("pending points, not yet released, are not counted");
+    // The charts: dates as the range above them says them, whole numbers of points and redemptions.
+    const chartTexts = await page.locator("svg text").allTextContents();
+    expect(chartTexts.some((text) => /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/.test(text.trim()))).toBe(true);
+    expect(chartTexts.filter((text) => /\d{4}-\d{2}-\d{2}/.test(text))).toEqual([]);
+    expect(chartTexts.filter((text) => /^\d+\.\d+$/.test(text.trim()))).toEqual([]);
     // A fresh load of the dashboard, as the merchant opening the app.
     await page.goto(`${app.url}/sandbox/login`);
     await page.getByRole("heading", { name: "Program performance" }).waitFor();
@@ -287,10 +332,17 @@ describe("the merchant admin in a real browser", () => {
   it("referrals: turned on in the settings, a held friend approved from the list", async () => {
     await nav("Referrals").click();
     await page.getByText("Referrals are off").waitFor();
-    await page.getByLabel("Referrals are on").check();
+    // Nothing to page through in an empty list.
+    expect(await page.locator(".Polaris-Pagination").count()).toBe(0);
+    await page.getByLabel("Turn on referrals").check();
+    // The banner says what runs: still off until saved.
+    await page.getByText("Referrals are off").waitFor();
     await page.getByLabel("Days before rewarding").fill("0");
     await page.getByRole("button", { name: "Save" }).click();
     await saved();
+    await toast("Saved").waitFor();
+    await page.getByText("Referrals are off").waitFor({ state: "detached" });
+    await screenshot(page, "referrals-on");
     expect((await program()).referrals).toMatchObject({ enabled: true, holdDays: 0 });
 
     // Ada shares her link; a friend with a throwaway address orders through it.

@@ -64,4 +64,13 @@ describe("the environment", () => {
       }),
     ).toEqual([]);
   });
+
+  it("keeps the Shopify library's line per admin request out of the log unless SHOPIFY_LOG_LEVEL asks for it", () => {
+    expect(parseEnvironment(VALID).SHOPIFY_LOG_LEVEL).toBe("warning");
+    expect(parseEnvironment({ ...VALID, SHOPIFY_LOG_LEVEL: "" }).SHOPIFY_LOG_LEVEL).toBe("warning");
+    expect(parseEnvironment({ ...VALID, SHOPIFY_LOG_LEVEL: "info" }).SHOPIFY_LOG_LEVEL).toBe("info");
+    expect(problems({ ...VALID, SHOPIFY_LOG_LEVEL: "loud" })).toEqual([
+      "SHOPIFY_LOG_LEVEL must be error, warning, info or debug",
+    ]);
+  });
 });

@@ -38,6 +38,13 @@ const environmentSchema = z.object({
     z.url({ error: "must be a URL (the local Admin API double of the demo and tests)" }),
   ),
   TALLY_JOBS: optional(z.enum(["on", "off"], { error: "must be on or off" })),
+  /** What the Shopify app library logs; its info is a line for every request it authenticates. */
+  SHOPIFY_LOG_LEVEL: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .enum(["error", "warning", "info", "debug"], { error: "must be error, warning, info or debug" })
+      .default("warning"),
+  ),
   TALLY_SANDBOX_SHOP: optional(z.string()),
   /** Proxies in front of Tally that append to X-Forwarded-For (the App Proxy is one, a load balancer another). */
   TALLY_TRUSTED_PROXY_HOPS: z.preprocess(

@@ -44,6 +44,8 @@ export function useProgramEditor(loaded: { program: Program; revision: number })
     draft,
     update,
     dirty,
+    /** The program as last loaded or saved: what runs, whatever the draft says. */
+    savedProgram: saved.program,
     /** The revision last loaded or saved: it moves on each successful save. */
     savedRevision: saved.revision,
     saving: fetcher.state !== "idle",

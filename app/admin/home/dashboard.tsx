@@ -8,12 +8,18 @@ import { RangePicker } from "~/admin/common/range-picker";
 import type { DashboardMetrics } from "~/loyalty/reports/dashboard.server";
 
 const CHART_HEIGHT = 260;
+/** One colour per series, far apart (polaris-viz's default palette gives three near-identical blues). */
+const SERIES_COLORS = { issued: "#008060", redeemed: "#2c6ecb", expired: "#e36b00", redemptions: "#2c6ecb" } as const;
 
 /** The program's figures over a date range, with charts drawn by Shopify's polaris-viz. */
 export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
   const { t, i18n } = useTranslation();
   const number = (value: number) => value.toLocaleString(i18n.language);
   const money = (amount: number, currency: string | null) => formatMoney(i18n.language, amount, currency);
+  // The same date format as the range above the charts ("Nov 1, 2026").
+  const dayFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: "UTC" });
+  const day = (key: string | number | null) => (typeof key === "string" ? dayFormat.format(new Date(key)) : "");
+  const count = (value: string | number | null) => (typeof value === "number" ? number(value) : "");
   const { points, liability, revenue, referrals } = metrics;
   return (
     <BlockStack gap="400">
@@ -97,18 +103,27 @@ export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
             theme="Light"
             data={(["issued", "redeemed", "expired"] as const).map((series) => ({
               name: t(`dashboard.series.${series}`),
-              data: metrics.series.map((day) => ({ key: day.day, value: day[series] })),
+              color: SERIES_COLORS[series],
+              data: metrics.series.map((entry) => ({ key: entry.day, value: entry[series] })),
             }))}
+            xAxisOptions={{ labelFormatter: day }}
+            yAxisOptions={{ integersOnly: true, labelFormatter: count }}
+            tooltipOptions={{ titleFormatter: day, valueFormatter: count }}
           />
         </ChartCard>
         <ChartCard title={t("dashboard.topRewards")}>
           {metrics.topRewards.length ? (
+            // Vertical: polaris-viz keeps whole-number ticks (integersOnly) on a vertical value axis only.
             <BarChart
               theme="Light"
-              direction="horizontal"
+              direction="vertical"
+              xAxisOptions={{ allowLineWrap: true }}
+              yAxisOptions={{ integersOnly: true, labelFormatter: count }}
+              tooltipOptions={{ valueFormatter: count }}
               data={[
                 {
                   name: t("dashboard.series.redemptions"),
+                  color: SERIES_COLORS.redemptions,
                   data: metrics.topRewards.map((reward) => ({ key: reward.name, value: reward.redemptions })),
                 },
               ]}

@@ -77,12 +77,17 @@ export function MembersPage({
               {options.query ? t("members.noMatch") : t("members.none")}
             </Text>
           }
-          pagination={{
-            hasNext: Boolean(nextCursor),
-            hasPrevious: Boolean(previousCursor),
-            onNext: () => setParams(withParams(params, { after: nextCursor, before: null })),
-            onPrevious: () => setParams(withParams(params, { before: previousCursor, after: null })),
-          }}
+          // Arrows only when there is another page to go to.
+          pagination={
+            nextCursor || previousCursor
+              ? {
+                  hasNext: Boolean(nextCursor),
+                  hasPrevious: Boolean(previousCursor),
+                  onNext: () => setParams(withParams(params, { after: nextCursor, before: null })),
+                  onPrevious: () => setParams(withParams(params, { before: previousCursor, after: null })),
+                }
+              : undefined
+          }
         >
           {members.map((member, index) => (
             <IndexTable.Row

@@ -110,12 +110,17 @@ export function ReferralList({
               {status === "all" ? t("referrals.list.none") : t("referrals.list.noneWithStatus")}
             </Text>
           }
-          pagination={{
-            hasNext: Boolean(nextCursor),
-            hasPrevious: Boolean(previousCursor),
-            onNext: () => page({ after: nextCursor, before: null }),
-            onPrevious: () => page({ before: previousCursor, after: null }),
-          }}
+          // Arrows only when there is another page to go to.
+          pagination={
+            nextCursor || previousCursor
+              ? {
+                  hasNext: Boolean(nextCursor),
+                  hasPrevious: Boolean(previousCursor),
+                  onNext: () => page({ after: nextCursor, before: null }),
+                  onPrevious: () => page({ before: previousCursor, after: null }),
+                }
+              : undefined
+          }
         >
           {referrals.map((row, index) => (
             <IndexTable.Row id={row.id} key={row.id} position={index}>

@@ -27,7 +27,8 @@ export function ReferralsPage(data: ReferralsPageData) {
   return (
     <ProgramPage title={t("referrals.title")} editor={editor}>
       <BlockStack gap="500">
-        {!editor.draft.referrals.enabled ? (
+        {/* What runs: the saved settings, not the unsaved checkbox below. */}
+        {!editor.savedProgram.referrals.enabled ? (
           <Banner tone="info" title={t("referrals.off.title")}>
             <p>{t("referrals.off.body")}</p>
           </Banner>

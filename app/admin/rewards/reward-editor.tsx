@@ -25,7 +25,14 @@ import type { Program, Reward } from "~/loyalty/program/program";
 const TYPES: Reward["type"][] = ["fixed_amount", "percentage", "free_shipping", "free_product", "variable"];
 
 /** One reward of the catalog (or a new one, for the id "new"): its type, value, cost and limits. */
-export function RewardEditor({ currencyCode, ...loaded }: { program: Program; revision: number; currencyCode: string | null }) {
+export function RewardEditor({
+  currencyCode,
+  ...loaded
+}: {
+  program: Program;
+  revision: number;
+  currencyCode: string | null;
+}) {
   const params = useParams();
   const navigate = useNavigate();
   const { t, i18n } = useTranslation();
@@ -41,7 +48,17 @@ export function RewardEditor({ currencyCode, ...loaded }: { program: Program; re
     added.current = true;
     editor.update((p) => {
       const name = t("rewards.newName");
-      p.rewards.push(newReward("fixed_amount", idFromName(name, p.rewards.map((r) => r.id), "reward"), name));
+      p.rewards.push(
+        newReward(
+          "fixed_amount",
+          idFromName(
+            name,
+            p.rewards.map((r) => r.id),
+            "reward",
+          ),
+          name,
+        ),
+      );
     });
   }, [isNew, editor, t]);
   const index = isNew
