@@ -10,7 +10,8 @@ import { flatten, localeProblems, pluralCategories } from "./support/locale-keys
  * it lacks. The files, found wherever they live:
  *   extensions/<extension>/locales/<lang>.json         vs en.default.json (theme, checkout, account)
  *   extensions/<extension>/locales/<lang>.schema.json  vs en.default.schema.json (theme editor)
- *   app/**\/locales/<lang>.json                         vs en.json (the admin, server messages)
+ *   app/<any folder>/<lang>.json                        vs en.json (the admin's locales/, the server's
+ *                                                       shopper-text/, any catalogue added later)
  */
 
 type Messages = { [key: string]: string | Messages };
@@ -18,24 +19,26 @@ type Messages = { [key: string]: string | Messages };
 const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Messages;
 const TRANSLATED = SHOPPER_LANGUAGES.filter((language) => language !== "en");
 
+/** Every folder under `root` with an English file beside its translations (node_modules aside). */
 function localeDirs(root: string): string[] {
   return readdirSync(root, { withFileTypes: true }).flatMap((entry) => {
     if (!entry.isDirectory() || entry.name === "node_modules") return [];
     const dir = path.join(root, entry.name);
-    return entry.name === "locales" ? [dir] : localeDirs(dir);
+    const english = ["en.json", "en.default.json"].some((file) => existsSync(path.join(dir, file)));
+    return [...(english ? [dir] : []), ...localeDirs(dir)];
   });
 }
 
 /** Each English file and the file each language must have beside it. */
 function localeSets(): { english: string; translation: (language: string) => string }[] {
   const sets: { english: string; translation: (language: string) => string }[] = [];
-  for (const dir of localeDirs("app")) {
-    const english = ["en.json", "en.default.json"].map((file) => path.join(dir, file)).find((file) => existsSync(file));
-    if (english) sets.push({ english, translation: (language) => path.join(dir, `${language}.json`) });
-  }
-  for (const dir of localeDirs("extensions")) {
-    for (const kind of ["", ".schema"]) {
-      const english = path.join(dir, `en.default${kind}.json`);
+  for (const dir of [...localeDirs("app"), ...localeDirs("extensions")]) {
+    for (const [englishName, kind] of [
+      ["en.json", ""],
+      ["en.default.json", ""],
+      ["en.default.schema.json", ".schema"],
+    ] as const) {
+      const english = path.join(dir, englishName);
       if (existsSync(english))
         sets.push({ english, translation: (language) => path.join(dir, `${language}${kind}.json`) });
     }
@@ -50,6 +53,7 @@ describe("every shopper language has every string", () => {
     expect(sets.map((set) => set.english)).toEqual(
       expect.arrayContaining([
         "app/locales/en.json",
+        "app/shopper-text/en.json",
         "extensions/tally-theme/locales/en.default.json",
         "extensions/tally-theme/locales/en.default.schema.json",
         "extensions/tally-checkout/locales/en.default.json",
