@@ -52,10 +52,18 @@ function filterHandler(filter: Filter) {
   };
 }
 
-/** The shop's currency (the `shop` global's), as Shopify's money filters use it; USD without one. */
+/**
+ * The currency Shopify's money filters format in: the shopper's (the cart's), which they do not
+ * convert to; the shop's without a cart; USD without either.
+ */
 function currencyOf(impl: FilterImpl): string {
-  const shop = (impl.context.globals as { shop?: { currency?: unknown } | null }).shop;
-  return typeof shop?.currency === "string" ? shop.currency : "USD";
+  const globals = impl.context.globals as {
+    shop?: { currency?: unknown } | null;
+    cart?: { currency?: { iso_code?: unknown } } | null;
+  };
+  const active = globals.cart?.currency?.iso_code;
+  if (typeof active === "string") return active;
+  return typeof globals.shop?.currency === "string" ? globals.shop.currency : "USD";
 }
 
 const SHOPIFY_FILTERS: Record<string, (this: FilterImpl, input: unknown, ...args: unknown[]) => unknown> = {

@@ -17,7 +17,15 @@ const defaults = Object.fromEntries(
   ((schemaOf(source)?.settings ?? []) as { id: string; default?: unknown }[]).map((s) => [s.id, s.default ?? null]),
 );
 
-function page(options: { program?: Program | null; customer?: boolean; settings?: Record<string, unknown> } = {}) {
+function page(
+  options: {
+    program?: Program | null;
+    customer?: boolean;
+    settings?: Record<string, unknown>;
+    /** The shopper's currency (Shopify's `cart.currency`); the shop's, EUR, without it. */
+    shopperCurrency?: string;
+  } = {},
+) {
   const program = options.program === undefined ? defaultProgram() : options.program;
   const html = renderLiquid(
     source,
@@ -31,10 +39,14 @@ function page(options: { program?: Program | null; customer?: boolean; settings?
         currency: "EUR",
         metafields: { tally: { program: program ? { value: storefrontProgram(program) } : null } },
       },
+      cart: { currency: { iso_code: options.shopperCurrency ?? "EUR" } },
       customer: options.customer ? { id: 1 } : null,
       block: { id: "b1", settings: { ...defaults, ...options.settings }, shopify_attributes: "" },
     },
-    { filters: { t: (input, _args, named) => translate(locale, String(input), named) } },
+    {
+      filters: { t: (input, _args, named) => translate(locale, String(input), named) },
+      snippet: (name) => readFileSync(`${DIR}/snippets/${name}.liquid`, "utf8"),
+    },
   );
   const text = html
     .replace(/<[^>]+>/g, " ")
@@ -72,6 +84,14 @@ describe("the loyalty page block", () => {
     expect(text).toContain("1 point for creating an account");
     expect(text).toContain("Write a review 25 points");
     expect(text).toContain("5 off €5.00 off your order 500 points");
+  });
+
+  it("names the shop's currency to a shopper browsing in another, rather than a symbol the amount is not in", () => {
+    // Shopify's money filter would print "$5.00" for the shop's €5.00 to a shopper in dollars: it formats, it does not convert.
+    const { text } = page({ shopperCurrency: "USD" });
+    expect(text).toContain("5 off 5.00 EUR off your order 500 points");
+    expect(text).toContain("1 point for every 1.00 EUR spent");
+    expect(text).not.toContain("$");
   });
 
   it("shows the bonus event running now, not a past or future one", () => {
