@@ -102,7 +102,7 @@ describe("the merchant admin in a real browser", () => {
     await fieldError.waitFor();
     expect(await fieldError.textContent()).toMatch(/>=\s*0|too small/i);
     await rate.fill("2");
-    await page.getByText("An order of 120.00 earns 240 points").waitFor();
+    await page.getByText("An order of €120.00 earns 240 points").waitFor();
     await page.getByRole("button", { name: "Save" }).click();
     await saved();
     await toast("Saved").waitFor();

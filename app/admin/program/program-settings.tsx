@@ -1,5 +1,6 @@
 import { Box, Card, Checkbox, FormLayout, Layout, Select, Text, TextField } from "@shopify/polaris";
 import { NumberField } from "~/admin/common/fields";
+import { formatMoney } from "~/admin/common/format";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { BonusEvents } from "./bonus-events";
 import { CustomActions } from "./custom-actions";
@@ -10,15 +11,22 @@ import type { Program } from "~/loyalty/program/program";
 
 const EXAMPLE_ORDER = 120;
 
-/** "An order of 120.00 earns 120 points", under the rules as they stand in the form. */
+/** "An order of €120.00 earns 120 points", under the rules as they stand in the form. */
 function exampleEarning(order: Program["earning"]["order"]): number {
   return pointsForAmount(order, EXAMPLE_ORDER);
 }
 
 /** The program page: status, how orders and other actions earn, bonus events, expiry. */
-export function ProgramSettings(loaded: { program: Program; revision: number }) {
+export function ProgramSettings({
+  currencyCode,
+  ...loaded
+}: {
+  program: Program;
+  revision: number;
+  currencyCode: string | null;
+}) {
   const editor = useProgramEditor(loaded);
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { draft, update, errorFor } = editor;
   const order = draft.earning.order;
   const expiry = draft.expiry;
@@ -71,7 +79,10 @@ export function ProgramSettings(loaded: { program: Program; revision: number }) 
               </FormLayout.Group>
               <Box background="bg-surface-secondary" padding="300" borderRadius="200">
                 <Text as="p" variant="bodyMd" fontWeight="medium">
-                  {t("program.orders.example", { amount: EXAMPLE_ORDER.toFixed(2), points: exampleEarning(order) })}
+                  {t("program.orders.example", {
+                    amount: formatMoney(i18n.language, EXAMPLE_ORDER, currencyCode),
+                    points: exampleEarning(order),
+                  })}
                 </Text>
               </Box>
             </FormLayout>
