@@ -134,7 +134,12 @@ describe("the merchant admin in a real browser", () => {
   });
 
   it("creates a reward, with the combination rules in words and an id from its name", async () => {
-    await page.getByRole("link", { name: "Create a reward" }).click();
+    // The program starts with a reward: the checklist asks to review it, not to create a first one.
+    await page.getByRole("heading", { name: "Check your rewards" }).waitFor();
+    await page.getByText("Your program offers 5 off. Change it, or add what else points buy").waitFor();
+    expect(await page.getByText("Create your first reward").count()).toBe(0);
+    await page.getByRole("link", { name: "Review rewards" }).click();
+    await page.getByRole("link", { name: "Add reward" }).first().click();
     await page.getByLabel("Name shoppers see").waitFor();
     // Nothing to delete before it is saved.
     expect(await page.getByRole("button", { name: "Delete reward" }).count()).toBe(0);

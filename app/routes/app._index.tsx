@@ -39,7 +39,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     shopName: details?.name ?? shop.domain,
     currencyCode: details?.currencyCode ?? null,
     metrics: await dashboardMetrics(prisma, loaded, range.data, currencyCode),
-    onboarding,
+    // The reward step names the rewards the program already offers (a new program starts with one).
+    onboarding: onboarding && { ...onboarding, rewardNames: loaded.program.rewards.map((reward) => reward.name) },
   };
 }
 

@@ -12,18 +12,25 @@ interface Props {
   embed: ThemeEmbedCheck;
   themeEditorUrl: string;
   storefrontUrl: string;
+  /** The rewards the program offers now: the reward step reviews them rather than asking for a first one. */
+  rewardNames: string[];
 }
 
 /** The first-run checklist on the home page; gone once every step is done or it is dismissed. */
-export function OnboardingCard({ steps, progress, embed, themeEditorUrl, storefrontUrl }: Props) {
-  const { t } = useTranslation();
+export function OnboardingCard({ steps, progress, embed, themeEditorUrl, storefrontUrl, rewardNames }: Props) {
+  const { t, i18n } = useTranslation();
   const fetcher = useFetcher();
   const revalidator = useRevalidator();
   const done = steps.filter((step) => progress[step]).length;
 
   const body: Record<OnboardingStep, string> = {
     program: t("onboarding.steps.program.body"),
-    reward: t("onboarding.steps.reward.body"),
+    reward: rewardNames.length
+      ? t("onboarding.steps.reward.review", {
+          count: rewardNames.length,
+          rewards: new Intl.ListFormat(i18n.language, { type: "conjunction" }).format(rewardNames),
+        })
+      : t("onboarding.steps.reward.body"),
     embed:
       embed.status === "unknown"
         ? t("onboarding.steps.embed.unknown")
@@ -32,7 +39,11 @@ export function OnboardingCard({ steps, progress, embed, themeEditorUrl, storefr
   };
   const actions: Record<OnboardingStep, ReactNode> = {
     program: <Button url="/app/program">{t("onboarding.steps.program.action")}</Button>,
-    reward: <Button url="/app/rewards/new">{t("onboarding.steps.reward.action")}</Button>,
+    reward: rewardNames.length ? (
+      <Button url="/app/rewards">{t("onboarding.steps.reward.reviewAction")}</Button>
+    ) : (
+      <Button url="/app/rewards/new">{t("onboarding.steps.reward.action")}</Button>
+    ),
     embed: (
       <>
         <Button variant="plain" loading={revalidator.state === "loading"} onClick={() => revalidator.revalidate()}>
@@ -77,7 +88,9 @@ export function OnboardingCard({ steps, progress, embed, themeEditorUrl, storefr
             <BlockStack gap="100">
               <InlineStack gap="200" blockAlign="center">
                 <Text as="h3" variant="headingSm">
-                  {t(`onboarding.steps.${step}.title`)}
+                  {step === "reward" && rewardNames.length
+                    ? t("onboarding.steps.reward.reviewTitle")
+                    : t(`onboarding.steps.${step}.title`)}
                 </Text>
                 {progress[step] ? <Badge tone="success">{t("onboarding.done")}</Badge> : null}
               </InlineStack>
