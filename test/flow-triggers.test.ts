@@ -283,6 +283,9 @@ describe("Flow texts in the shop's language", () => {
           },
         ],
       };
+      program.rewards = program.rewards.map((reward) =>
+        reward.id === "five-off" ? { ...reward, translations: { fr: { name: "5 € de réduction" } } } : reward,
+      );
     });
     for (const trigger of Object.values(FLOW_TRIGGERS))
       expect((await lifecycle(FRENCH, trigger.handle, true)).status).toBe(200);
@@ -314,5 +317,26 @@ describe("Flow texts in the shop's language", () => {
         },
       ]),
     );
+  });
+
+  it("a reward redeemed reaches Flow under its French name", async () => {
+    await paid(FRENCH, 31, 7001, "500.00");
+    await deliverFlowEvents(app.prisma, later());
+    flowEvents(FRENCH).length = 0;
+    const query = appProxyQuery({ shop: FRENCH, customerId: 7001 }, TEST_API_SECRET);
+    const redeemed = await fetch(`${app.url}/proxy/redemptions?${query}`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ rewardId: "five-off" }),
+    });
+    expect(redeemed.status).toBe(201);
+    await deliverOutbox(app.prisma, later());
+    await deliverFlowEvents(app.prisma, later());
+    expect(flowEvents(FRENCH)).toEqual([
+      {
+        handle: "tally-reward-redeemed",
+        payload: expect.objectContaining({ customer_id: 7001, "Reward name": "5 € de réduction" }),
+      },
+    ]);
   });
 });
