@@ -4,7 +4,7 @@ import { serverEnvironment } from "./config/env.server";
 import prisma from "./db.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { TallySessionStorage } from "./shopify/session-storage.server";
-import { learnShopifyShopId } from "./shopify/installation.server";
+import { learnInstalledShop } from "./shopify/installation.server";
 import { ensureShop } from "./shopify/shops.server";
 
 const env = serverEnvironment();
@@ -31,7 +31,7 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       await ensureShop(prisma, session.shop, session.scope);
-      await learnShopifyShopId(prisma, session.shop, session.accessToken ?? "");
+      await learnInstalledShop(prisma, session.shop, session.accessToken ?? "");
     },
   },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -91,6 +91,8 @@ export interface DoubleShop {
   email: string;
   currencyCode: string;
   ianaTimezone: string;
+  /** The shop's primary locale, as shopLocales names it (en unless a test says, e.g. fr-FR). */
+  primaryLocale?: string;
   customers: DoubleCustomer[];
   orders: DoubleOrder[];
   discounts: DoubleDiscount[];
@@ -447,6 +449,7 @@ export class AdminApiDouble {
           return metafield ? { namespace, key, ...metafield } : null;
         },
       },
+      shopLocales: () => [{ locale: shop.primaryLocale ?? "en", primary: true }],
       customer: ({ id }: { id: string }) => {
         const customer = shop.customers.find((c) => String(c.id) === legacyId(id));
         return customer ? customerNode(customer) : null;

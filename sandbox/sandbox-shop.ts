@@ -6,7 +6,7 @@ export const SANDBOX = {
   apiKey: "tally-sandbox-api-key",
   apiSecret: "tally-sandbox-api-secret",
   accessToken: "shpat_tally_sandbox_offline_token",
-  scopes: "write_customers,read_orders,write_discounts,write_app_proxy,read_themes",
+  scopes: "write_customers,read_orders,write_discounts,write_app_proxy,read_themes,read_locales",
   name: "Tally Sandbox Outfitters",
   email: "owner@tally-sandbox.test",
   currencyCode: "USD",

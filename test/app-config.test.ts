@@ -25,9 +25,10 @@ describe("shopify.app.toml", () => {
     expect(uris.sort()).toEqual(webhookRoutes.sort());
   });
 
-  it("asks to read themes (the checklist reads the published theme's app embeds), and the sandbox and tests hold the same scopes", () => {
+  it("asks to read themes (the checklist reads the published theme's app embeds) and locales (Flow texts in the shop's language), and the sandbox and tests hold the same scopes", () => {
     const { scopes } = (parseToml(toml) as { access_scopes: { scopes: string } }).access_scopes;
     expect(scopes.split(",")).toContain("read_themes");
+    expect(scopes.split(",")).toContain("read_locales");
     expect(scopes.split(",")).not.toContain("write_themes");
     expect(SANDBOX.scopes).toBe(scopes);
     expect(TEST_SCOPES).toBe(scopes);

@@ -4,8 +4,10 @@ import { deliverOutbox } from "~/jobs/outbox.server";
 import { remindExpiringPoints } from "~/jobs/points.server";
 import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { learnInstalledShop } from "~/shopify/installation.server";
+import { ensureShop } from "~/shopify/shops.server";
 import { appProxyQuery, webhookHmac } from "../sandbox/signing";
-import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
+import { BROWSER_USER_AGENT, TEST_API_SECRET, TEST_SCOPES } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload } from "./support/webhook-fixtures";
 
@@ -256,5 +258,85 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
         .map((trigger) => trigger.handle)
         .sort(),
     );
+  });
+});
+
+describe("Flow texts in the shop's language", () => {
+  const FRENCH = "flow-boutique.myshopify.com";
+
+  beforeAll(async () => {
+    const { accessToken } = await app.installShop(FRENCH, { primaryLocale: "fr-FR" });
+    await ensureShop(app.prisma, FRENCH, TEST_SCOPES);
+    // What Shopify's install (token exchange) runs after the shop is created.
+    await learnInstalledShop(app.prisma, FRENCH, accessToken);
+    shopIds[FRENCH] = await app.configureProgram(FRENCH, (program) => {
+      program.tiers = {
+        ...program.tiers,
+        levels: [
+          {
+            id: "silver",
+            name: "Silver",
+            translations: { fr: { name: "Argent" } },
+            threshold: 100,
+            earnMultiplier: 1,
+            entryBonusPoints: 5,
+          },
+        ],
+      };
+      program.rewards = program.rewards.map((reward) =>
+        reward.id === "five-off" ? { ...reward, translations: { fr: { name: "5 € de réduction" } } } : reward,
+      );
+    });
+    for (const trigger of Object.values(FLOW_TRIGGERS))
+      expect((await lifecycle(FRENCH, trigger.handle, true)).status).toBe(200);
+  });
+
+  it("learns at install that a shop whose primary locale is fr-FR speaks French", async () => {
+    expect((await app.prisma.shop.findUniqueOrThrow({ where: { domain: FRENCH } })).language).toBe("fr");
+    expect((await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } })).language).toBe("en");
+  });
+
+  it("an order's points, the tier it reaches and the tier's welcome bonus reach Flow in French; Direction stays up", async () => {
+    await paid(FRENCH, 30, 7001, "120.00");
+    await deliverFlowEvents(app.prisma, later());
+    const events = flowEvents(FRENCH);
+    expect(events).toHaveLength(3);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        {
+          handle: "tally-points-earned",
+          payload: expect.objectContaining({ customer_id: 7001, Points: 120, Reason: "Commande" }),
+        },
+        {
+          handle: "tally-tier-changed",
+          payload: expect.objectContaining({ "Previous tier": "", "New tier": "Argent", Direction: "up" }),
+        },
+        {
+          handle: "tally-points-earned",
+          payload: expect.objectContaining({ Points: 5, Reason: "Bienvenue au niveau Argent" }),
+        },
+      ]),
+    );
+  });
+
+  it("a reward redeemed reaches Flow under its French name", async () => {
+    await paid(FRENCH, 31, 7001, "500.00");
+    await deliverFlowEvents(app.prisma, later());
+    flowEvents(FRENCH).length = 0;
+    const query = appProxyQuery({ shop: FRENCH, customerId: 7001 }, TEST_API_SECRET);
+    const redeemed = await fetch(`${app.url}/proxy/redemptions?${query}`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ rewardId: "five-off" }),
+    });
+    expect(redeemed.status).toBe(201);
+    await deliverOutbox(app.prisma, later());
+    await deliverFlowEvents(app.prisma, later());
+    expect(flowEvents(FRENCH)).toEqual([
+      {
+        handle: "tally-reward-redeemed",
+        payload: expect.objectContaining({ customer_id: 7001, "Reward name": "5 € de réduction" }),
+      },
+    ]);
   });
 });

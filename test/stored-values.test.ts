@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db/database.server";
 import { OUTBOX_TOPICS } from "~/db/outbox-topics";
+import { SHOPPER_LANGUAGES } from "~/languages";
 import { IMPORT_STATUSES } from "~/loyalty/members/import.server";
 import { LEDGER_KINDS } from "~/loyalty/points/ledger-entry";
 import { REFERRAL_SOURCES, REFERRAL_STATUSES } from "~/loyalty/referrals/statuses";
@@ -37,6 +38,7 @@ describe("stored strings with a fixed set of values", () => {
     ["Referral_source_check", REFERRAL_SOURCES],
     ["MemberImport_status_check", IMPORT_STATUSES],
     ["OutboxTask_topic_check", OUTBOX_TOPICS],
+    ["Shop_language_check", SHOPPER_LANGUAGES],
   ] as const)("%s allows exactly the code's union", async (constraint, values) => {
     expect(await allowedValues(constraint)).toEqual([...values].sort());
   });

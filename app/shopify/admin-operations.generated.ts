@@ -908,6 +908,10 @@ export type ShopDetailsQuery = {
   };
 };
 
+export type InstalledShopQueryVariables = Exact<{ [key: string]: never }>;
+
+export type InstalledShopQuery = { shop: { id: string }; shopLocales: Array<{ locale: string; primary: boolean }> };
+
 export type StorefrontProgramQueryVariables = Exact<{ [key: string]: never }>;
 
 export type StorefrontProgramQuery = { shop: { id: string; metafield: { value: string } | null } };
@@ -1022,6 +1026,10 @@ export interface AdminOperations {
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;
     variables: ShopDetailsQueryVariables;
+  };
+  "#graphql\n  query InstalledShop {\n    shop {\n      id\n    }\n    shopLocales {\n      locale\n      primary\n    }\n  }\n": {
+    data: InstalledShopQuery;
+    variables: InstalledShopQueryVariables;
   };
   '#graphql\n  query StorefrontProgram {\n    shop {\n      id\n      metafield(namespace: "tally", key: "program") { value }\n    }\n  }\n': {
     data: StorefrontProgramQuery;

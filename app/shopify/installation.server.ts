@@ -1,8 +1,9 @@
 import type { PrismaClient } from "@prisma/client";
+import { matchLanguage } from "~/language-match";
 import { AdminGateway } from "./admin-gateway.server";
 import { AdminHttpError, ShopNotInstalledError } from "./errors";
 import { legacyId } from "./order-payloads";
-import { fetchShopDetails } from "./shop-details.server";
+import { fetchInstalledShop, fetchShopDetails } from "./shop-details.server";
 import { matchesShopifyShopId } from "./shops.server";
 
 /** A webhook asks Shopify once, briefly: Shopify redelivers what it could not settle. */
@@ -27,15 +28,17 @@ export async function isStillInstalled(db: PrismaClient, shopDomain: string): Pr
 }
 
 /**
- * At install, Shopify's id of the shop, from the Admin API with the shop's own token (one brief
- * attempt: an install never fails for it; a later signed compliance payload teaches it too).
+ * At install, Shopify's id of the shop and its primary language, from the Admin API with the
+ * shop's own token (one brief attempt: an install never fails for it; a later signed compliance
+ * payload teaches the id too, and the language stays English until a reinstall).
  */
-export async function learnShopifyShopId(db: PrismaClient, shopDomain: string, accessToken: string) {
+export async function learnInstalledShop(db: PrismaClient, shopDomain: string, accessToken: string) {
   try {
-    const { id } = await fetchShopDetails(
+    const { id, primaryLocale } = await fetchInstalledShop(
       new AdminGateway(shopDomain, accessToken, { maxAttempts: 1, timeoutMs: 2_000 }),
     );
     await matchesShopifyShopId(db, shopDomain, legacyId(id)!, true);
+    await db.shop.updateMany({ where: { domain: shopDomain }, data: { language: matchLanguage(primaryLocale) } });
   } catch (error) {
     console.warn(JSON.stringify({ event: "shop.id_unknown", shop: shopDomain, error: String(error) }));
   }

@@ -10,8 +10,8 @@ import nl from "./nl.json";
 import ptBR from "./pt-BR.json";
 
 /**
- * The words the server says to shoppers (API error messages, ledger entry labels), in each of
- * the languages shoppers read: one catalogue per language, each section an i18next namespace.
+ * The words the server says to shoppers (API error messages, ledger entry labels) and the Flow
+ * payload texts a shop's workflows pass on to them, in each of the languages shoppers read: one catalogue per language, each section an i18next namespace.
  * Typed against English, so a catalogue that lacks a key does not compile.
  */
 export type ShopperCatalogue = typeof en;

@@ -17,7 +17,7 @@ export interface TestApp {
   /** Installs a shop the way Shopify does: an offline session, and the shop in the Admin API. */
   installShop(
     shop: string,
-    options?: { customers?: DoubleCustomer[]; plan?: ShopPlan },
+    options?: { customers?: DoubleCustomer[]; plan?: ShopPlan; primaryLocale?: string },
   ): Promise<{ accessToken: string }>;
   /** Sends a webhook signed as Shopify signs it (pass `secret` to sign with the wrong key). */
   webhook(
@@ -94,6 +94,7 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
         ianaTimezone: "Europe/Paris",
         customers: installOptions.customers,
         plan: installOptions.plan,
+        primaryLocale: installOptions.primaryLocale,
       });
       return { accessToken };
     },

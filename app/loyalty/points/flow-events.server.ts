@@ -1,5 +1,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
+import { matchLanguage } from "~/language-match";
+import type { ShopperLanguage } from "~/languages";
 import {
   applyLifecycleCallback,
   enabledTriggerHandles,
@@ -52,6 +54,20 @@ export async function queueFlowEvents<T extends FlowTrigger>(
       FROM "Shop" s, unnest(${keys}::text[], ${payloads}::text[]) AS e(key, payload)
      WHERE s.id = ${shopId} AND ${handle} = ANY(s."flowTriggersEnabled")
     ON CONFLICT ("shopId", key) DO NOTHING`;
+}
+
+/**
+ * The shop's language (its Flow workflows' texts are in it) when it has an enabled workflow on the
+ * trigger; null when it has none, and there is nothing to queue.
+ */
+export async function flowTriggerLanguage(
+  tx: Prisma.TransactionClient | PrismaClient,
+  shopId: string,
+  trigger: FlowTrigger,
+): Promise<ShopperLanguage | null> {
+  const [shop] = await tx.$queryRaw<{ language: string }[]>`
+    SELECT language FROM "Shop" WHERE id = ${shopId} AND ${FLOW_TRIGGERS[trigger].handle} = ANY("flowTriggersEnabled")`;
+  return shop ? matchLanguage(shop.language) : null;
 }
 
 export async function flowTriggerEnabled(db: PrismaClient, shopId: string, trigger: FlowTrigger): Promise<boolean> {

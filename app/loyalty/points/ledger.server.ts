@@ -3,7 +3,9 @@ import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
 import { rows } from "~/db/rows";
 import { NOW_UTC } from "~/db/clock.server";
-import { queueFlowEvent } from "./flow-events.server";
+import type { ShopperLanguage } from "~/languages";
+import { shopperText } from "~/shopper-text/shopper-text";
+import { flowTriggerLanguage, queueFlowEvent } from "./flow-events.server";
 import type { LedgerKind, LedgerSourceType } from "./ledger-entry";
 import { memberSyncUpsert } from "./member-sync.server";
 
@@ -130,15 +132,23 @@ export interface CreditInput extends EntryCause {
 
 /** Credits a shopper earned (Flow's "points earned"): not adjustments, reversals or merges. */
 const EARNING_KINDS = new Set<LedgerKind>(["earn", "bonus", "action"]);
-const earningReason = (input: CreditInput) => {
-  if (input.reason) return input.reason;
-  if (input.sourceType === "action") return `Action: ${input.sourceId}`;
-  const reasons: Partial<Record<LedgerSourceType, string>> = {
-    order: "Order",
-    signup: "Account created",
-    birthday: "Birthday",
-  };
-  return (input.sourceType && reasons[input.sourceType]) ?? input.kind;
+/** Flow's "Reason" for a credit, in the shop's language (app/shopper-text/<lang>.json, section `flow`). */
+const earningReason = (input: CreditInput, language: ShopperLanguage) => {
+  const t = shopperText(language, "flow");
+  switch (input.sourceType) {
+    case "order":
+      return t("order");
+    case "signup":
+      return t("signup");
+    case "birthday":
+      return t("birthday");
+    case "referral":
+      return t("referral");
+    case "action":
+      return t("action", { action: input.sourceId });
+    default:
+      return input.reason ?? input.kind;
+  }
 };
 
 /** Adds a lot and its entry. False when the key was already written (or nothing to credit). */
@@ -153,7 +163,10 @@ export async function credit(tx: Tx, member: LockedMember, input: CreditInput): 
     ? Prisma.sql`, "lastEarnedAt" = GREATEST(COALESCE("lastEarnedAt", ${input.activityAt}), ${input.activityAt})`
     : Prisma.empty;
   await writeEntry(tx, member, input, held ? 0 : input.points, held ? input.points : 0, lastEarned);
-  if (EARNING_KINDS.has(input.kind)) {
+  const flowLanguage = EARNING_KINDS.has(input.kind)
+    ? await flowTriggerLanguage(tx, member.shopId, "pointsEarned")
+    : null;
+  if (flowLanguage) {
     await queueFlowEvent(
       tx,
       member.shopId,
@@ -164,7 +177,7 @@ export async function credit(tx: Tx, member: LockedMember, input: CreditInput): 
         Points: input.points,
         "Points balance": member.balance,
         "Pending points": member.pending,
-        Reason: earningReason(input),
+        Reason: earningReason(input, flowLanguage),
         "Available now": !held,
       },
       input.now,

@@ -4,9 +4,9 @@ import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
 import { rows } from "~/db/rows";
 import type { Prisma, Redemption } from "@prisma/client";
-import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
+import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
-import type { Reward } from "~/loyalty/program/program";
+import { nameIn, type Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 
 const DAY_MS = 86_400_000;
@@ -185,6 +185,8 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
     where: { id: redemptionId },
     include: { member: { select: { balance: true } } },
   });
+  const flowLanguage = await flowTriggerLanguage(tx, redemption.shopId, "rewardRedeemed");
+  if (!flowLanguage) return;
   await queueFlowEvent(
     tx,
     redemption.shopId,
@@ -192,7 +194,7 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
     `redeemed:${redemption.id}`,
     redemption.memberId,
     {
-      "Reward name": (redemption.reward as unknown as Reward).name,
+      "Reward name": nameIn(redemption.reward as unknown as Reward, flowLanguage),
       "Points spent": fromBigInt(redemption.pointsSpent),
       "Discount code": redemption.code,
       "Code expires at": redemption.endsAt.toISOString(),

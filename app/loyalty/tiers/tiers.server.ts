@@ -1,18 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
-import { queueFlowEvents } from "~/loyalty/points/flow-events.server";
+import { flowTriggerLanguage, queueFlowEvents } from "~/loyalty/points/flow-events.server";
 import { NOW_UTC } from "~/db/clock.server";
 import { lockMembers, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
 import { queueMemberSyncs } from "~/loyalty/points/member-sync.server";
 import { refundedAmount } from "~/loyalty/points/earning";
 import type { RefundLine } from "~/shopify/order-payloads";
-import type { TierLevel } from "~/loyalty/program/program";
+import { nameIn, type TierLevel } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { AMOUNT_METRIC_DIGITS, decideTier, periodStart, type EvaluationCause, type TierState } from "./tiers";
 import { minorUnitDigits } from "~/money/currency";
 import { rescaleMinorUnits } from "~/money/money";
 import { fromBigInt } from "~/db/bigint";
+import { shopperText } from "~/shopper-text/shopper-text";
 
 /** Members' progress under the program's tier metric, over its qualification period. */
 export async function tierMetrics(
@@ -127,23 +128,30 @@ export async function moveTiers(
                   ${changes.map((change) => change.current.tierId)}::text[], ${changes.map((change) => change.next.tierId)}::text[],
                   ${changes.map((change) => change.metric)}::int8[]) AS c(id, "memberId", "fromTierId", "toTierId", metric)`;
   const rank = (tierId: string | null) => tiers.levels.findIndex((level) => level.id === tierId);
-  await queueFlowEvents(
-    tx,
-    shop.id,
-    "tierChanged",
-    changes.map(({ member, current, next, changeId }) => ({
-      eventKey: `tier:${changeId}`,
-      memberId: member.id,
-      fields: {
-        "Previous tier": tiers.levels.find((level) => level.id === current.tierId)?.name ?? "",
-        "New tier": tiers.levels.find((level) => level.id === next.tierId)?.name ?? "",
-        // Levels are ordered from the lowest; no tier ranks below them all (-1).
-        Direction: rank(next.tierId) > rank(current.tierId) ? "up" : "down",
-        "Points balance": member.balance,
-      },
-    })),
-    now,
-  );
+  const flowLanguage = await flowTriggerLanguage(tx, shop.id, "tierChanged");
+  if (flowLanguage) {
+    const tierName = (tierId: string | null) => {
+      const level = tiers.levels.find((candidate) => candidate.id === tierId);
+      return level ? nameIn(level, flowLanguage) : "";
+    };
+    await queueFlowEvents(
+      tx,
+      shop.id,
+      "tierChanged",
+      changes.map(({ member, current, next, changeId }) => ({
+        eventKey: `tier:${changeId}`,
+        memberId: member.id,
+        fields: {
+          "Previous tier": tierName(current.tierId),
+          "New tier": tierName(next.tierId),
+          // Levels are ordered from the lowest; no tier ranks below them all (-1).
+          Direction: rank(next.tierId) > rank(current.tierId) ? "up" : "down",
+          "Points balance": member.balance,
+        },
+      })),
+      now,
+    );
+  }
   await grantEntryBonuses(
     tx,
     shop,
@@ -200,6 +208,9 @@ async function grantEntryBonuses(
     credited.map(({ member }) => member.id),
     now,
   );
+  const flowLanguage = await flowTriggerLanguage(tx, shop.id, "pointsEarned");
+  if (!flowLanguage) return;
+  const t = shopperText(flowLanguage, "flow");
   await queueFlowEvents(
     tx,
     shop.id,
@@ -211,7 +222,7 @@ async function grantEntryBonuses(
         Points: bonus.tier.entryBonusPoints,
         "Points balance": bonus.member.balance,
         "Pending points": bonus.member.pending,
-        Reason: `Welcome to ${bonus.tier.name}`,
+        Reason: t("tierWelcome", { tier: nameIn(bonus.tier, flowLanguage) }),
         "Available now": true,
       },
     })),
