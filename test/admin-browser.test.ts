@@ -51,6 +51,8 @@ beforeAll(async () => {
   }
   browser = await openBrowser(app.url);
   page = browser.page;
+  // Charts drawn at their values at once: a screenshot shows the figures, not a frame of polaris-viz's animation.
+  await page.emulateMedia({ reducedMotion: "reduce" });
   // The merchant opens the app: the sandbox stands in for the Shopify admin's frame.
   await page.goto(`${app.url}/sandbox/login`);
   await page.getByRole("heading", { name: "Set up your loyalty program" }).waitFor();

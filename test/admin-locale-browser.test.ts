@@ -31,6 +31,8 @@ describe("the admin in the merchant's language", () => {
     await page.getByRole("button", { name: frenchDate }).click();
     await page.getByRole("button", { name: "Appliquer", exact: true }).waitFor();
     await page.getByRole("button", { name: /^Afficher le mois précédent/ }).waitFor();
+    // Screen readers and the browser's own hyphenation and spell checking read the page as French.
+    expect(await page.locator("html").getAttribute("lang")).toBe("fr");
     await screenshot(page, "home-fr");
   });
 
@@ -47,5 +49,6 @@ describe("the admin in the merchant's language", () => {
     await page.goto(`${app.url}/sandbox/login?locale=sv`);
     await page.getByRole("heading", { name: "Set up your loyalty program" }).waitFor();
     expect(await page.getByText("Configurez").count()).toBe(0);
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
   });
 });
