@@ -84,6 +84,25 @@ export interface DoubleDiscount {
   input: Record<string, unknown>;
 }
 
+/** An app subscription as Shopify keeps it: its usage line item, cap and the usage records made on it. */
+export interface DoubleSubscription {
+  id: string;
+  name: string;
+  status: "PENDING" | "ACTIVE" | "DECLINED" | "EXPIRED" | "FROZEN" | "CANCELLED";
+  test: boolean;
+  returnUrl: string;
+  createdAt: string;
+  currentPeriodEnd: string | null;
+  usageLineItemId: string;
+  currencyCode: string;
+  terms: string;
+  /** Minor units (hundredths). */
+  cappedAmount: number;
+  /** A cap appSubscriptionLineItemUpdate asked for, waiting for the merchant's approval. */
+  requestedCap: number | null;
+  records: { id: string; description: string; price: number; idempotencyKey: string | null; createdAt: string }[];
+}
+
 export interface DoubleShop {
   domain: string;
   accessToken: string;
@@ -112,6 +131,10 @@ export interface DoubleShop {
   products?: DoubleProduct[];
   /** The published theme, and Tally's app embed in its settings_data.json (`setAppEmbed` switches it). */
   mainTheme: { name: string; tallyEmbed: SandboxAppEmbed };
+  /** A development store (Partner dashboard): the app bills it with test charges. */
+  partnerDevelopment?: boolean;
+  /** The app's subscriptions on this shop, newest last. */
+  subscriptions: DoubleSubscription[];
 }
 
 export interface RecordedCall {
@@ -153,6 +176,54 @@ interface Bucket {
 }
 
 const gid = (type: string, id: number | string) => `gid://shopify/${type}/${id}`;
+
+/** Where Shopify's confirmation page for app charges is, on the double's own server. */
+const CONFIRMATION_PATH = "/admin/charges/confirm";
+
+/** "100.00" → 10000: the double's billing amounts are hundredths (USD), parsed without floating point. */
+function hundredths(amount: unknown): number {
+  const [whole = "0", fraction = ""] = String(amount).split(".");
+  return Number(whole) * 100 + Number((fraction + "00").slice(0, 2));
+}
+const billingMoney = (minor: number, currencyCode: string) => ({
+  amount: `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`,
+  currencyCode,
+});
+
+/** What the subscription's usage records add up to in its current 30-day period. */
+function balanceUsed(subscription: DoubleSubscription): number {
+  const periodStart = subscription.currentPeriodEnd ? Date.parse(subscription.currentPeriodEnd) - 30 * 86_400_000 : 0;
+  return subscription.records
+    .filter((record) => Date.parse(record.createdAt) >= periodStart)
+    .reduce((sum, record) => sum + record.price, 0);
+}
+
+function subscriptionNode(subscription: DoubleSubscription) {
+  const lineItem = {
+    id: subscription.usageLineItemId,
+    plan: {
+      pricingDetails: {
+        __typename: "AppUsagePricing",
+        balanceUsed: billingMoney(balanceUsed(subscription), subscription.currencyCode),
+        cappedAmount: billingMoney(subscription.cappedAmount, subscription.currencyCode),
+        interval: "EVERY_30_DAYS",
+        terms: subscription.terms,
+      },
+    },
+  };
+  return {
+    __typename: "AppSubscription",
+    id: subscription.id,
+    name: subscription.name,
+    status: subscription.status,
+    test: subscription.test,
+    createdAt: subscription.createdAt,
+    currentPeriodEnd: subscription.currentPeriodEnd,
+    returnUrl: subscription.returnUrl,
+    trialDays: 0,
+    lineItems: [lineItem],
+  };
+}
 const legacyId = (globalId: unknown) => String(globalId).split("/").pop() ?? "";
 
 export class AdminApiDouble {
@@ -195,6 +266,7 @@ export class AdminApiDouble {
       | "flowEvents"
       | "segments"
       | "mainTheme"
+      | "subscriptions"
     > & { customers?: DoubleCustomer[]; orders?: DoubleOrder[]; mainTheme?: DoubleShop["mainTheme"] },
   ): DoubleShop {
     const stored: DoubleShop = {
@@ -209,6 +281,7 @@ export class AdminApiDouble {
       metafields: {},
       tags: {},
       flowEvents: [],
+      subscriptions: [],
     };
     this.shops.set(shop.domain, stored);
     return stored;
@@ -223,6 +296,39 @@ export class AdminApiDouble {
   /** The merchant switches Tally's app embed on or off in the theme editor and saves. */
   setAppEmbed(domain: string, tallyEmbed: SandboxAppEmbed) {
     this.shop(domain).mainTheme.tallyEmbed = tallyEmbed;
+  }
+
+  /**
+   * The merchant on Shopify's confirmation page: approving a pending subscription activates it (and
+   * cancels the app's other active one, as Shopify does); approving a raised cap applies it.
+   * Returns the URL Shopify sends the merchant back to.
+   */
+  answerConfirmation(domain: string, subscriptionId: string, approve: boolean): string {
+    const shop = this.shop(domain);
+    const subscription = shop.subscriptions.find((s) => s.id === subscriptionId);
+    if (!subscription) throw new Error(`The double has no subscription ${subscriptionId}`);
+    if (subscription.status === "PENDING") {
+      if (approve) {
+        for (const other of shop.subscriptions) if (other.status === "ACTIVE") other.status = "CANCELLED";
+        subscription.status = "ACTIVE";
+        subscription.currentPeriodEnd = new Date(Date.now() + 30 * 86_400_000).toISOString();
+      } else {
+        subscription.status = "DECLINED";
+      }
+    } else if (subscription.requestedCap !== null) {
+      if (approve) subscription.cappedAmount = subscription.requestedCap;
+      subscription.requestedCap = null;
+    }
+    const back = new URL(subscription.returnUrl);
+    back.searchParams.set("charge_id", legacyId(subscription.id));
+    return back.toString();
+  }
+
+  /** Shopify cancels the app's subscriptions when the merchant uninstalls it. */
+  cancelSubscriptions(domain: string) {
+    for (const subscription of this.shop(domain).subscriptions) {
+      if (subscription.status === "ACTIVE" || subscription.status === "PENDING") subscription.status = "CANCELLED";
+    }
   }
 
   /** The next `times` matching operations fail with `fault` (any operation unless named). */
@@ -259,7 +365,9 @@ export class AdminApiDouble {
   private async handle(request: IncomingMessage, response: ServerResponse) {
     try {
       if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-      const route = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(new URL(request.url ?? "/", this.origin).pathname);
+      const url = new URL(request.url ?? "/", this.origin);
+      if (url.pathname === CONFIRMATION_PATH) return await this.confirmationPage(request, url, response);
+      const route = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(url.pathname);
       if (!route) return send(response, 404, { errors: "Not Found" });
       if (request.method !== "POST") return send(response, 405, { errors: "Method Not Allowed" });
       const shop = this.shopForToken(request.headers["x-shopify-access-token"]);
@@ -287,6 +395,37 @@ export class AdminApiDouble {
     } catch (error) {
       send(response, 400, { errors: [{ message: (error as Error).message }] });
     }
+  }
+
+  /**
+   * Shopify's page where the merchant approves a subscription or a new cap (its `confirmationUrl`):
+   * GET shows the plan's terms with Approve and Decline; POST answers and sends the merchant back
+   * to the app's return URL.
+   */
+  private async confirmationPage(request: IncomingMessage, url: URL, response: ServerResponse) {
+    const domain = url.searchParams.get("shop") ?? "";
+    const subscription = this.shops
+      .get(domain)
+      ?.subscriptions.find((s) => s.id === url.searchParams.get("subscription"));
+    if (!subscription) return sendHtml(response, 404, "<h1>This charge no longer exists</h1>");
+    if (request.method === "POST") {
+      const answer = new URLSearchParams(await readBody(request)).get("answer");
+      response.writeHead(303, { Location: this.answerConfirmation(domain, subscription.id, answer === "approve") });
+      return response.end();
+    }
+    const cap = subscription.requestedCap ?? subscription.cappedAmount;
+    const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return sendHtml(
+      response,
+      200,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Approve subscription</title></head><body>
+<main><h1>Approve subscription</h1>
+<p><strong>${escape(subscription.name)}</strong>${subscription.test ? " (test charge: nothing is paid)" : ""}</p>
+<p>${escape(subscription.terms)}</p>
+<p>Usage charges capped at ${(cap / 100).toFixed(2)} ${subscription.currencyCode} every 30 days.</p>
+<form method="post"><button name="answer" value="approve">Approve</button> <button name="answer" value="decline">Decline</button></form>
+</main></body></html>`,
+    );
   }
 
   private shopForToken(token: string | string[] | undefined): DoubleShop | undefined {
@@ -436,8 +575,21 @@ export class AdminApiDouble {
       },
     });
     return {
+      currentAppInstallation: {
+        id: gid("AppInstallation", 1),
+        activeSubscriptions: shop.subscriptions.filter((s) => s.status === "ACTIVE").map(subscriptionNode),
+      },
+      node: ({ id }: { id: string }) => {
+        const subscription = shop.subscriptions.find((s) => s.id === id);
+        return subscription ? subscriptionNode(subscription) : null;
+      },
       shop: {
         id: gid("Shop", 1),
+        plan: {
+          partnerDevelopment: shop.partnerDevelopment ?? false,
+          shopifyPlus: shop.plan === "plus",
+          publicDisplayName: shop.partnerDevelopment ? "Development" : "Basic",
+        },
         name: shop.name,
         email: shop.email,
         currencyCode: shop.currencyCode,
@@ -525,7 +677,127 @@ export class AdminApiDouble {
       shop.discounts.push(discount);
       return { codeDiscountNode: { id: discount.id }, userErrors: [] };
     };
+    const subscriptionOfLineItem = (lineItemId: string) =>
+      shop.subscriptions.find((subscription) => subscription.usageLineItemId === lineItemId);
+    const confirmationUrl = (subscription: DoubleSubscription) =>
+      `${this.origin}${CONFIRMATION_PATH}?${new URLSearchParams({ shop: shop.domain, subscription: subscription.id })}`;
     return {
+      appSubscriptionCreate: ({
+        name,
+        returnUrl,
+        test,
+        lineItems,
+      }: {
+        name: string;
+        returnUrl: string;
+        test?: boolean | null;
+        lineItems: {
+          plan: { appUsagePricingDetails?: { cappedAmount: { amount: unknown; currencyCode: string }; terms: string } };
+        }[];
+      }) => {
+        const usage = lineItems.find((item) => item.plan.appUsagePricingDetails)?.plan.appUsagePricingDetails;
+        if (!usage) {
+          return {
+            appSubscription: null,
+            confirmationUrl: null,
+            userErrors: [{ field: ["lineItems"], message: "The double bills usage line items only" }],
+          };
+        }
+        const number = shop.subscriptions.length + 1;
+        const subscription: DoubleSubscription = {
+          id: gid("AppSubscription", number),
+          name,
+          status: "PENDING",
+          test: test ?? false,
+          returnUrl,
+          createdAt: new Date().toISOString(),
+          currentPeriodEnd: null,
+          usageLineItemId: `${gid("AppSubscriptionLineItem", number)}?v=1&index=0`,
+          currencyCode: usage.cappedAmount.currencyCode,
+          terms: usage.terms,
+          cappedAmount: hundredths(usage.cappedAmount.amount),
+          requestedCap: null,
+          records: [],
+        };
+        shop.subscriptions.push(subscription);
+        return {
+          appSubscription: subscriptionNode(subscription),
+          confirmationUrl: confirmationUrl(subscription),
+          userErrors: [],
+        };
+      },
+      appUsageRecordCreate: ({
+        subscriptionLineItemId,
+        price,
+        description,
+        idempotencyKey,
+      }: {
+        subscriptionLineItemId: string;
+        price: { amount: unknown; currencyCode: string };
+        description: string;
+        idempotencyKey?: string | null;
+      }) => {
+        const subscription = subscriptionOfLineItem(subscriptionLineItemId);
+        const refused = (message: string) => ({ appUsageRecord: null, userErrors: [{ field: null, message }] });
+        if (!subscription) return refused("Subscription line item not found");
+        const recordNode = (record: DoubleSubscription["records"][number]) => ({
+          id: record.id,
+          description: record.description,
+          idempotencyKey: record.idempotencyKey,
+          createdAt: record.createdAt,
+          price: billingMoney(record.price, subscription.currencyCode),
+          subscriptionLineItem: subscriptionNode(subscription).lineItems[0],
+        });
+        // Shopify keeps one record per idempotency key: a retry gets the first one back.
+        const earlier =
+          idempotencyKey && subscription.records.find((record) => record.idempotencyKey === idempotencyKey);
+        if (earlier) return { appUsageRecord: recordNode(earlier), userErrors: [] };
+        if (subscription.status !== "ACTIVE") return refused("The subscription is not active");
+        const amount = hundredths(price.amount);
+        if (balanceUsed(subscription) + amount > subscription.cappedAmount)
+          return refused("Total price exceeds balance remaining");
+        const record = {
+          id: gid("AppUsageRecord", subscription.records.length + 1 + Number(legacyId(subscription.id)) * 1_000_000),
+          description,
+          price: amount,
+          idempotencyKey: idempotencyKey ?? null,
+          createdAt: new Date().toISOString(),
+        };
+        subscription.records.push(record);
+        return { appUsageRecord: recordNode(record), userErrors: [] };
+      },
+      appSubscriptionLineItemUpdate: ({
+        id,
+        cappedAmount,
+      }: {
+        id: string;
+        cappedAmount: { amount: unknown; currencyCode: string };
+      }) => {
+        const subscription = subscriptionOfLineItem(id);
+        if (!subscription || subscription.status !== "ACTIVE") {
+          return {
+            appSubscription: null,
+            confirmationUrl: null,
+            userErrors: [{ field: ["id"], message: "Subscription line item not found" }],
+          };
+        }
+        const cap = hundredths(cappedAmount.amount);
+        if (cap <= subscription.cappedAmount) {
+          return {
+            appSubscription: null,
+            confirmationUrl: null,
+            userErrors: [
+              { field: ["cappedAmount"], message: "The capped amount must be greater than the existing capped amount" },
+            ],
+          };
+        }
+        subscription.requestedCap = cap;
+        return {
+          appSubscription: subscriptionNode(subscription),
+          confirmationUrl: confirmationUrl(subscription),
+          userErrors: [],
+        };
+      },
       metafieldsSet: ({
         metafields,
       }: {
@@ -841,6 +1113,11 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     request.on("error", reject);
   });
+}
+
+function sendHtml(response: ServerResponse, status: number, html: string) {
+  response.writeHead(status, { "Content-Type": "text/html; charset=utf-8" });
+  response.end(html);
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

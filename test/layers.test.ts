@@ -18,6 +18,7 @@ const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
   ["loyalty/rewards", 13, ["app/loyalty/rewards"]],
   ["loyalty/tiers", 13, ["app/loyalty/tiers"]],
   ["loyalty/referrals", 14, ["app/loyalty/referrals"]],
+  ["loyalty/billing", 14, ["app/loyalty/billing"]],
   ["loyalty/orders", 15, ["app/loyalty/orders"]],
   ["loyalty/members", 16, ["app/loyalty/members"]],
   ["loyalty/reports", 17, ["app/loyalty/reports"]],

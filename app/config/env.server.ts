@@ -27,6 +27,12 @@ const databaseVariables = {
 
 const databaseSchema = z.object(databaseVariables);
 
+/** Shopify billing (docs/billing.md): off for a private install, where no plan is asked for and shoppers always see the program. */
+const billingVariable = z.preprocess(
+  (value) => (value === "" ? undefined : value),
+  z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+);
+
 const environmentSchema = z.object({
   ...databaseVariables,
   SHOPIFY_API_KEY: required("the app's client id (Partner Dashboard → the app → Client credentials)"),
@@ -38,6 +44,7 @@ const environmentSchema = z.object({
     z.url({ error: "must be a URL (the local Admin API double of the demo and tests)" }),
   ),
   TALLY_JOBS: optional(z.enum(["on", "off"], { error: "must be on or off" })),
+  TALLY_BILLING: billingVariable,
   /** What the Shopify app library logs; its info is a line for every request it authenticates. */
   SHOPIFY_LOG_LEVEL: z.preprocess(
     (value) => (value === "" ? undefined : value),
@@ -108,6 +115,14 @@ export function parseEnvironment(source: Source): ServerEnvironment {
 export function databaseEnvironment(source: Source = process.env) {
   const env = parseWith(databaseSchema, source, [databaseProblems]);
   return { databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DATA_DIR, poolMax: env.DATABASE_POOL_MAX };
+}
+
+/**
+ * TALLY_BILLING alone, for code that runs in the app and in the job scripts alike (those check only
+ * the database's variables): the app checked it with the rest at start-up.
+ */
+export function billingMode(source: Source = process.env): "on" | "off" {
+  return parseWith(z.object({ TALLY_BILLING: billingVariable }), source, []).TALLY_BILLING;
 }
 
 let current: ServerEnvironment | undefined;

@@ -3,5 +3,12 @@
  * jobs in app/jobs deliver them, so the list sits below both. The database checks it too
  * (test/stored-values.test.ts keeps the two equal): a new topic is a new migration.
  */
-export const OUTBOX_TOPICS = ["create_discount", "flow_trigger", "sync_member", "score_order"] as const;
+export const OUTBOX_TOPICS = [
+  "create_discount",
+  "flow_trigger",
+  "sync_member",
+  "score_order",
+  "record_usage",
+  "publish_storefront",
+] as const;
 export type OutboxTopic = (typeof OUTBOX_TOPICS)[number];

@@ -2,6 +2,7 @@ import prisma from "~/db.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { authenticate } from "~/shopify.server";
 import { findInstalledShop } from "~/loyalty/program/shops.server";
+import { shopForShoppers } from "~/loyalty/billing/billing.server";
 
 /**
  * Every storefront request arrives through Shopify's App Proxy. The signature (HMAC over the
@@ -23,5 +24,5 @@ export async function authenticateAppProxy(request: Request) {
   if (request.method === "GET") await spendRateLimit("appProxyRead", shopDomain);
   const shop = await findInstalledShop(prisma, shopDomain);
   if (!shop) throw Response.json({ error: "shop_not_installed" }, { status: 404 });
-  return { shop, customerId: params.get("logged_in_customer_id") || null };
+  return { shop: shopForShoppers(shop), customerId: params.get("logged_in_customer_id") || null };
 }

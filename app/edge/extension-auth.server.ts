@@ -2,6 +2,7 @@ import prisma from "~/db.server";
 import { serverEnvironment } from "~/config/env.server";
 import { authenticate } from "~/shopify.server";
 import { findInstalledShop } from "~/loyalty/program/shops.server";
+import { shopForShoppers } from "~/loyalty/billing/billing.server";
 import { shopOfSessionToken } from "~/shopify/session-token.server";
 
 const CORS = {
@@ -39,5 +40,5 @@ export async function authenticateExtension(request: Request) {
   if (!shop) throw withCors(Response.json({ error: "shop_not_installed" }, { status: 404 }));
   const subject = sessionToken.sub ? String(sessionToken.sub) : "";
   const customerId = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(subject)?.[1] ?? null;
-  return { shop, customerId };
+  return { shop: shopForShoppers(shop), customerId };
 }

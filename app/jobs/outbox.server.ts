@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { claimDueTasks } from "~/db/outbox-claims.server";
 import { inTransaction } from "~/db/transaction.server";
+import { deliverUsageCharge } from "~/loyalty/billing/billing.server";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
 import { expireUnusedCode, UNUSED_CODE_GRACE_MS } from "~/loyalty/rewards/redemptions.server";
@@ -45,6 +46,19 @@ export async function expireUnusedCodes(db: PrismaClient, now: Date): Promise<Jo
       report.processed++;
       report.points += fromBigInt(redemption.pointsSpent);
     }
+  }
+  return report;
+}
+
+/** One pass over due usage charges: each recorded in Shopify once (app/loyalty/billing). */
+export async function recordUsageCharges(
+  db: PrismaClient,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<JobReport> {
+  const report = { job: "usage", processed: 0, points: 0 };
+  for (const task of await claimDueTasks(db, "record_usage", now, 100)) {
+    if ((await deliverUsageCharge(db, task, now, gatewayOptions)) !== "retry") report.processed++;
   }
   return report;
 }

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { cancelSubscriptionsOnUninstall } from "~/loyalty/billing/billing.server";
 import { processDeliveryOnce, receiveWebhook, rejectNonPost } from "~/shopify/webhooks.server";
 
-/** Sessions go at once; loyalty data stays for a reinstall until shop/redact arrives. */
+/** Sessions go at once, and the plan (Shopify cancels it); loyalty data stays for a reinstall until shop/redact arrives. */
 export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -12,6 +13,7 @@ export async function action({ request }: ActionFunctionArgs) {
       where: { domain: delivery.shop },
       data: { status: "uninstalled", uninstalledAt: new Date() },
     });
+    await cancelSubscriptionsOnUninstall(tx, delivery.shop);
   });
   return new Response(null, { status: 200 });
 }

@@ -5,6 +5,40 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends " $fragmentName" | "__typename" ? T[P] : never };
+export type AppPlanInput = {
+  appRecurringPricingDetails?: AppRecurringPricingInput | null | undefined;
+  appUsagePricingDetails?: AppUsagePricingInput | null | undefined;
+};
+
+export type AppPricingInterval = "ANNUAL" | "EVERY_30_DAYS";
+
+export type AppRecurringPricingInput = {
+  discount?: AppSubscriptionDiscountInput | null | undefined;
+  interval?: AppPricingInterval | null | undefined;
+  price: MoneyInput;
+};
+
+export type AppSubscriptionDiscountInput = {
+  durationLimitInIntervals?: number | null | undefined;
+  value?: AppSubscriptionDiscountValueInput | null | undefined;
+};
+
+export type AppSubscriptionDiscountValueInput = {
+  amount?: string | null | undefined;
+  percentage?: number | null | undefined;
+};
+
+export type AppSubscriptionLineItemInput = {
+  plan: AppPlanInput;
+};
+
+export type AppSubscriptionStatus = "ACCEPTED" | "ACTIVE" | "CANCELLED" | "DECLINED" | "EXPIRED" | "FROZEN" | "PENDING";
+
+export type AppUsagePricingInput = {
+  cappedAmount: MoneyInput;
+  terms: string;
+};
+
 export type CountryCode =
   | "AC"
   | "AD"
@@ -626,6 +660,11 @@ export type MetafieldsSetUserErrorCode =
   | "TOO_LONG"
   | "TOO_SHORT";
 
+export type MoneyInput = {
+  amount: string;
+  currencyCode: CurrencyCode;
+};
+
 export type OrderDisplayFinancialStatus =
   "AUTHORIZED" | "EXPIRED" | "PAID" | "PARTIALLY_PAID" | "PARTIALLY_REFUNDED" | "PENDING" | "REFUNDED" | "VOIDED";
 
@@ -633,6 +672,118 @@ export type ProductDiscountsWithTagsOnSameCartLineInput = {
   add?: Array<string> | null | undefined;
   remove?: Array<string> | null | undefined;
 };
+
+export type CreateAppSubscriptionMutationVariables = Exact<{
+  name: string;
+  returnUrl: string;
+  test?: boolean | null | undefined;
+  lineItems: Array<AppSubscriptionLineItemInput>;
+}>;
+
+export type CreateAppSubscriptionMutation = {
+  appSubscriptionCreate: {
+    confirmationUrl: string | null;
+    appSubscription: {
+      id: string;
+      name: string;
+      status: AppSubscriptionStatus;
+      test: boolean;
+      createdAt: string;
+      currentPeriodEnd: string | null;
+      lineItems: Array<{
+        id: string;
+        plan: {
+          pricingDetails:
+            | { __typename: "AppRecurringPricing" }
+            | {
+                __typename: "AppUsagePricing";
+                balanceUsed: { amount: string; currencyCode: CurrencyCode };
+                cappedAmount: { amount: string; currencyCode: CurrencyCode };
+              };
+        };
+      }>;
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type ActiveSubscriptionsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type ActiveSubscriptionsQuery = {
+  currentAppInstallation: {
+    activeSubscriptions: Array<{
+      id: string;
+      name: string;
+      status: AppSubscriptionStatus;
+      test: boolean;
+      createdAt: string;
+      currentPeriodEnd: string | null;
+      lineItems: Array<{
+        id: string;
+        plan: {
+          pricingDetails:
+            | { __typename: "AppRecurringPricing" }
+            | {
+                __typename: "AppUsagePricing";
+                balanceUsed: { amount: string; currencyCode: CurrencyCode };
+                cappedAmount: { amount: string; currencyCode: CurrencyCode };
+              };
+        };
+      }>;
+    }>;
+  };
+};
+
+export type SubscriptionStatusQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type SubscriptionStatusQuery = {
+  node: { id: string; status: AppSubscriptionStatus } | Record<PropertyKey, never> | null;
+};
+
+export type RecordUsageMutationVariables = Exact<{
+  lineItemId: string | number;
+  price: MoneyInput;
+  description: string;
+  idempotencyKey: string;
+}>;
+
+export type RecordUsageMutation = {
+  appUsageRecordCreate: {
+    appUsageRecord: {
+      id: string;
+      subscriptionLineItem: {
+        plan: {
+          pricingDetails:
+            | { __typename: "AppRecurringPricing" }
+            | {
+                __typename: "AppUsagePricing";
+                balanceUsed: { amount: string; currencyCode: CurrencyCode };
+                cappedAmount: { amount: string; currencyCode: CurrencyCode };
+              };
+        };
+      };
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type UpdateUsageCapMutationVariables = Exact<{
+  lineItemId: string | number;
+  cappedAmount: MoneyInput;
+}>;
+
+export type UpdateUsageCapMutation = {
+  appSubscriptionLineItemUpdate: {
+    confirmationUrl: string | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type DevelopmentStoreQueryVariables = Exact<{ [key: string]: never }>;
+
+export type DevelopmentStoreQuery = { shop: { plan: { partnerDevelopment: boolean } } };
 
 export type SetMemberMetafieldsMutationVariables = Exact<{
   metafields: Array<MetafieldsSetInput>;
@@ -939,6 +1090,30 @@ export type MainThemeSettingsQuery = {
 
 /** Each document's types, keyed by its source text (the #graphql template literal). */
 export interface AdminOperations {
+  "#graphql\n  mutation CreateAppSubscription(\n    $name: String!\n    $returnUrl: URL!\n    $test: Boolean\n    $lineItems: [AppSubscriptionLineItemInput!]!\n  ) {\n    appSubscriptionCreate(name: $name, returnUrl: $returnUrl, test: $test, lineItems: $lineItems) {\n      confirmationUrl\n      appSubscription {\n        id\n        name\n        status\n        test\n        createdAt\n        currentPeriodEnd\n        lineItems {\n          id\n          plan {\n            pricingDetails {\n              __typename\n              ... on AppUsagePricing {\n                balanceUsed { amount currencyCode }\n                cappedAmount { amount currencyCode }\n              }\n            }\n          }\n        }\n      }\n      userErrors { field message }\n    }\n  }\n": {
+    data: CreateAppSubscriptionMutation;
+    variables: CreateAppSubscriptionMutationVariables;
+  };
+  "#graphql\n  query ActiveSubscriptions {\n    currentAppInstallation {\n      activeSubscriptions {\n        id\n        name\n        status\n        test\n        createdAt\n        currentPeriodEnd\n        lineItems {\n          id\n          plan {\n            pricingDetails {\n              __typename\n              ... on AppUsagePricing {\n                balanceUsed { amount currencyCode }\n                cappedAmount { amount currencyCode }\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n": {
+    data: ActiveSubscriptionsQuery;
+    variables: ActiveSubscriptionsQueryVariables;
+  };
+  "#graphql\n  query SubscriptionStatus($id: ID!) {\n    node(id: $id) {\n      ... on AppSubscription { id status }\n    }\n  }\n": {
+    data: SubscriptionStatusQuery;
+    variables: SubscriptionStatusQueryVariables;
+  };
+  "#graphql\n  mutation RecordUsage($lineItemId: ID!, $price: MoneyInput!, $description: String!, $idempotencyKey: String!) {\n    appUsageRecordCreate(\n      subscriptionLineItemId: $lineItemId\n      price: $price\n      description: $description\n      idempotencyKey: $idempotencyKey\n    ) {\n      appUsageRecord {\n        id\n        subscriptionLineItem {\n          plan {\n            pricingDetails {\n              __typename\n              ... on AppUsagePricing {\n                balanceUsed { amount currencyCode }\n                cappedAmount { amount currencyCode }\n              }\n            }\n          }\n        }\n      }\n      userErrors { field message }\n    }\n  }\n": {
+    data: RecordUsageMutation;
+    variables: RecordUsageMutationVariables;
+  };
+  "#graphql\n  mutation UpdateUsageCap($lineItemId: ID!, $cappedAmount: MoneyInput!) {\n    appSubscriptionLineItemUpdate(id: $lineItemId, cappedAmount: $cappedAmount) {\n      confirmationUrl\n      userErrors { field message }\n    }\n  }\n": {
+    data: UpdateUsageCapMutation;
+    variables: UpdateUsageCapMutationVariables;
+  };
+  "#graphql\n  query DevelopmentStore {\n    shop { plan { partnerDevelopment } }\n  }\n": {
+    data: DevelopmentStoreQuery;
+    variables: DevelopmentStoreQueryVariables;
+  };
   "#graphql\n  mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
     data: SetMemberMetafieldsMutation;
     variables: SetMemberMetafieldsMutationVariables;

@@ -49,3 +49,32 @@ export const customersRedactPayload = z.object({
 export const shopRedactPayload = z.object({
   shop_domain: z.string(),
 });
+
+const subscriptionStatus = z.preprocess(
+  (status) => (typeof status === "string" ? status.toUpperCase() : status),
+  z.enum(["PENDING", "ACCEPTED", "ACTIVE", "DECLINED", "EXPIRED", "FROZEN", "CANCELLED"]),
+);
+
+/** An amount of money as the billing webhooks write it: decimal text, or a number. */
+const billingAmount = z
+  .union([z.string(), z.number().nonnegative()])
+  .transform((amount) => String(amount))
+  .refine((amount) => /^\d{1,12}(\.\d{1,4})?$/.test(amount), "an amount of money");
+
+/** app_subscriptions/update: a subscription of this app changed status (approved, declined, cancelled, frozen…). */
+export const appSubscriptionUpdatePayload = z.object({
+  app_subscription: z.object({
+    admin_graphql_api_id: shopifyGid("AppSubscription"),
+    status: subscriptionStatus,
+  }),
+});
+
+/** app_subscriptions/approaching_capped_amount: the usage balance crossed 90% of the cap. */
+export const appSubscriptionCapPayload = z.object({
+  app_subscription: z.object({
+    admin_graphql_api_id: shopifyGid("AppSubscription"),
+    balance_used: billingAmount,
+    capped_amount: billingAmount,
+    currency_code: z.string().regex(/^[A-Z]{3}$/, "a currency code"),
+  }),
+});

@@ -57,6 +57,8 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
     SHOPIFY_ADMIN_API_ORIGIN: double.origin,
     // Tests run the jobs themselves, at the times they choose.
     TALLY_JOBS: "off",
+    // Shopify billing gates the storefront until a plan is approved: the billing tests turn it on.
+    TALLY_BILLING: "off",
     ...database.env,
     ...options.env,
   });

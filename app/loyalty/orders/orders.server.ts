@@ -20,6 +20,7 @@ import {
 } from "~/loyalty/points/ledger.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
+import { queueRewardUses } from "~/loyalty/billing/billing.server";
 import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server";
 import type { PaidOrder } from "./paid-order";
 
@@ -103,7 +104,8 @@ export async function recordPaidOrder(
   products: ReadonlyMap<string, ProductFacts> = new Map(),
 ) {
   let order = await lockOrder(tx, shop.id, paid.shopifyOrderId);
-  await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
+  const rewardsUsed = await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
+  await queueRewardUses(tx, shop.id, rewardsUsed, paid.placedAt, now);
   const firstPayment = !order.paidAt;
   if (firstPayment) {
     const award = pointsForOrder(

@@ -22,23 +22,29 @@ const installedShopRow = storedShopProgram.extend({
   programRevision: z.number().int().nullable(),
   scope: z.string().nullable(),
   installed: z.boolean().nullable(),
+  planActive: z.boolean().nullable(),
 });
+
+/** An installed shop with the program that runs, and whether its billing plan is active (docs/billing.md). */
+export type InstalledShop = LoadedShop & { planActive: boolean };
 
 /**
  * The installed shop with its program, or null: one query on every webhook and storefront
- * request (the session and the shop read together).
+ * request (the session, the shop and whether its plan is active read together).
  */
-export async function findInstalledShop(db: Db, shopDomain: string): Promise<LoadedShop | null> {
+export async function findInstalledShop(db: Db, shopDomain: string): Promise<InstalledShop | null> {
   const [row] = rows(
     installedShopRow,
     await db.$queryRaw`
     SELECT session.scope, shop.id, shop.domain, shop."programRevision", shop.program::text AS program, ${LAST_VALID_COLUMNS},
-           shop.status = 'installed' AS installed
+           shop.status = 'installed' AS installed,
+           EXISTS (SELECT 1 FROM "AppSubscription" plan WHERE plan."shopId" = shop.id AND plan.status = 'ACTIVE') AS "planActive"
       FROM "Session" session LEFT JOIN "Shop" shop ON shop.domain = ${shopDomain}
      WHERE session.id = ${offlineSessionId(shopDomain)}`,
   );
   if (!row) return null;
-  if (row.id && row.installed) return loadedShop(storedShopProgram.parse(row));
+  if (row.id && row.installed)
+    return { ...loadedShop(storedShopProgram.parse(row)), planActive: row.planActive === true };
   const shop = await ensureShop(db, shopDomain, row.scope);
-  return loadShop(db, shop.id);
+  return { ...(await loadShop(db, shop.id)), planActive: row.planActive === true };
 }

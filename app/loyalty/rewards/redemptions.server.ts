@@ -232,13 +232,24 @@ export async function failRedemption(tx: Tx, shop: LoadedShop, redemptionId: str
   });
 }
 
-/** An order used these codes: their redemptions are spent. */
-export async function markCodesUsed(tx: Tx, shopId: string, codes: string[], shopifyOrderId: string, at: Date) {
-  if (!codes.length) return;
-  await tx.redemption.updateMany({
+/** An order used these codes: their redemptions are spent. Returns the ones this call spent (none on a redelivery). */
+export async function markCodesUsed(
+  tx: Tx,
+  shopId: string,
+  codes: string[],
+  shopifyOrderId: string,
+  at: Date,
+): Promise<{ redemptionId: string; rewardName: string }[]> {
+  if (!codes.length) return [];
+  const used = await tx.redemption.updateManyAndReturn({
     where: { shopId, code: { in: codes.map((code) => code.toUpperCase()) }, status: { in: ["active", "pending"] } },
     data: { status: "used", usedAt: at, usedOnOrderId: shopifyOrderId },
+    select: { id: true, reward: true },
   });
+  return used.map((redemption) => ({
+    redemptionId: redemption.id,
+    rewardName: (redemption.reward as unknown as Reward).name,
+  }));
 }
 
 /** Webhooks can arrive a day late: an order that used a code on its last day must be seen first. */
