@@ -151,7 +151,9 @@ export type Fault =
   | { kind: "throttled" }
   | { kind: "http"; status: number; retryAfterSeconds?: number }
   | { kind: "graphql"; message: string; code?: string }
-  | { kind: "userErrors"; userErrors: { field: string[] | null; message: string; code?: string }[] };
+  | { kind: "userErrors"; userErrors: { field: string[] | null; message: string; code?: string }[] }
+  /** The operation runs, then its answer is lost on the way back (a 502): a retry must not do it twice. */
+  | { kind: "lostAnswer" };
 
 interface QueuedFault {
   fault: Fault;
@@ -522,6 +524,7 @@ export class AdminApiDouble {
         throttleStatus: { ...limitsOf(shop), currentlyAvailable: bucket.available },
       },
     };
+    if (fault?.kind === "lostAnswer") return { status: 502, payload: { errors: "HTTP 502" }, call };
     return {
       status: 200,
       payload: {

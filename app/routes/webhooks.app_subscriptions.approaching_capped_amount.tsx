@@ -11,12 +11,16 @@ export const loader = rejectNonPost;
 export async function action({ request }: ActionFunctionArgs) {
   const delivery = await receiveWebhook(request, "app_subscriptions/approaching_capped_amount");
   const { app_subscription: subscription } = parsePayload(appSubscriptionCapPayload, delivery.payload);
-  const shop = await prisma.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true, domain: true } });
+  const shop = await prisma.shop.findUnique({
+    where: { domain: delivery.shop },
+    select: { id: true, domain: true, shopifyShopId: true },
+  });
   const currencyCode = subscription.currency_code as CurrencyCode;
   await processDeliveryOnce(delivery, async (tx) => {
     if (!shop) return;
     await applyCapApproach(tx, shop, {
       subscriptionId: subscription.admin_graphql_api_id,
+      shopGid: subscription.admin_graphql_api_shop_id,
       balanceUsed: { amount: subscription.balance_used, currencyCode },
       cappedAmount: { amount: subscription.capped_amount, currencyCode },
     });

@@ -10,13 +10,20 @@ export const loader = rejectNonPost;
 export async function action({ request }: ActionFunctionArgs) {
   const delivery = await receiveWebhook(request, "app_subscriptions/update");
   const { app_subscription: subscription } = parsePayload(appSubscriptionUpdatePayload, delivery.payload);
-  const shop = await prisma.shop.findUnique({ where: { domain: delivery.shop }, select: { id: true, domain: true } });
+  const shop = await prisma.shop.findUnique({
+    where: { domain: delivery.shop },
+    select: { id: true, domain: true, shopifyShopId: true },
+  });
   await processDeliveryOnce(delivery, async (tx) => {
     if (!shop) return;
     await applySubscriptionUpdate(
       tx,
       shop,
-      { subscriptionId: subscription.admin_graphql_api_id, status: subscription.status },
+      {
+        subscriptionId: subscription.admin_graphql_api_id,
+        shopGid: subscription.admin_graphql_api_shop_id,
+        status: subscription.status,
+      },
       new Date(),
     );
   });

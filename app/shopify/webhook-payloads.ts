@@ -65,6 +65,7 @@ const billingAmount = z
 export const appSubscriptionUpdatePayload = z.object({
   app_subscription: z.object({
     admin_graphql_api_id: shopifyGid("AppSubscription"),
+    admin_graphql_api_shop_id: shopifyGid("Shop").optional(),
     status: subscriptionStatus,
   }),
 });
@@ -73,6 +74,7 @@ export const appSubscriptionUpdatePayload = z.object({
 export const appSubscriptionCapPayload = z.object({
   app_subscription: z.object({
     admin_graphql_api_id: shopifyGid("AppSubscription"),
+    admin_graphql_api_shop_id: shopifyGid("Shop").optional(),
     balance_used: billingAmount,
     capped_amount: billingAmount,
     currency_code: z.string().regex(/^[A-Z]{3}$/, "a currency code"),

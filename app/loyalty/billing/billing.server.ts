@@ -193,24 +193,31 @@ export async function refreshSubscriptions(
   });
 }
 
+/** The shop a billing webhook is about, as Tally knows it (Shopify's id once learned). */
+export interface BilledShop {
+  id: string;
+  domain: string;
+  shopifyShopId: string | null;
+}
+
+/** A payload naming another shop than the one it was delivered for is not this shop's news. */
+const namesOtherShop = (shop: BilledShop, shopGid: string | undefined) =>
+  Boolean(shopGid && shop.shopifyShopId && shopGid !== `gid://shopify/Shop/${shop.shopifyShopId}`);
+
 /**
  * `app_subscriptions/update`: Shopify's new status for a subscription. One this shop never had
  * (another app's, another shop's) changes nothing and is logged.
  */
 export async function applySubscriptionUpdate(
   tx: Prisma.TransactionClient,
-  shop: { id: string; domain: string },
-  update: { subscriptionId: string; status: Admin.AppSubscriptionStatus },
+  shop: BilledShop,
+  update: { subscriptionId: string; shopGid?: string; status: Admin.AppSubscriptionStatus },
   now: Date,
 ): Promise<void> {
-  const applied = await setKnownSubscriptionStatus(
-    tx,
-    shop.id,
-    update.subscriptionId,
-    storedStatus(update.status),
-    now,
-  );
-  if (!applied) logUnknownSubscription(shop.domain, update.subscriptionId, "app_subscriptions/update");
+  const applied =
+    !namesOtherShop(shop, update.shopGid) &&
+    (await setKnownSubscriptionStatus(tx, shop.id, update.subscriptionId, storedStatus(update.status), now));
+  if (!applied) logIgnoredSubscription(shop.domain, update.subscriptionId, "app_subscriptions/update");
 }
 
 /**
@@ -219,18 +226,20 @@ export async function applySubscriptionUpdate(
  */
 export async function applyCapApproach(
   tx: Prisma.TransactionClient,
-  shop: { id: string; domain: string },
-  approach: { subscriptionId: string; balanceUsed: Money; cappedAmount: Money },
+  shop: BilledShop,
+  approach: { subscriptionId: string; shopGid?: string; balanceUsed: Money; cappedAmount: Money },
 ): Promise<void> {
-  const { count } = await tx.appSubscription.updateMany({
-    where: { id: approach.subscriptionId, shopId: shop.id },
-    data: { balanceUsed: minorUnits(approach.balanceUsed), cappedAmount: minorUnits(approach.cappedAmount) },
-  });
+  const { count } = namesOtherShop(shop, approach.shopGid)
+    ? { count: 0 }
+    : await tx.appSubscription.updateMany({
+        where: { id: approach.subscriptionId, shopId: shop.id },
+        data: { balanceUsed: minorUnits(approach.balanceUsed), cappedAmount: minorUnits(approach.cappedAmount) },
+      });
   if (!count)
-    logUnknownSubscription(shop.domain, approach.subscriptionId, "app_subscriptions/approaching_capped_amount");
+    logIgnoredSubscription(shop.domain, approach.subscriptionId, "app_subscriptions/approaching_capped_amount");
 }
 
-function logUnknownSubscription(shop: string, subscriptionId: string, topic: string) {
+function logIgnoredSubscription(shop: string, subscriptionId: string, topic: string) {
   console.warn(JSON.stringify({ event: "billing.subscription_ignored", shop, topic, subscriptionId }));
 }
 
