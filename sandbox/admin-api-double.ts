@@ -235,6 +235,8 @@ export class AdminApiDouble {
   private faults: QueuedFault[] = [];
   /** Every response waits this long (a slow or hanging Shopify), until reset. */
   private latencyMs = 0;
+  /** Shopify's billing ids are global: no two shops' subscriptions or records share one. */
+  private lastBillingId = 0;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
   private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 
@@ -706,7 +708,7 @@ export class AdminApiDouble {
             userErrors: [{ field: ["lineItems"], message: "The double bills usage line items only" }],
           };
         }
-        const number = shop.subscriptions.length + 1;
+        const number = ++this.lastBillingId;
         const subscription: DoubleSubscription = {
           id: gid("AppSubscription", number),
           name,
@@ -760,7 +762,7 @@ export class AdminApiDouble {
         if (balanceUsed(subscription) + amount > subscription.cappedAmount)
           return refused("Total price exceeds balance remaining");
         const record = {
-          id: gid("AppUsageRecord", subscription.records.length + 1 + Number(legacyId(subscription.id)) * 1_000_000),
+          id: gid("AppUsageRecord", ++this.lastBillingId),
           description,
           price: amount,
           idempotencyKey: idempotencyKey ?? null,
