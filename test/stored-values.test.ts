@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "~/db/database.server";
 import { OUTBOX_TOPICS } from "~/db/outbox-topics";
 import { SHOPPER_LANGUAGES } from "~/languages";
+import { SUBSCRIPTION_STATUSES, UNBILLED_REASONS, USAGE_CHARGE_STATUSES } from "~/loyalty/billing/plan";
 import { IMPORT_STATUSES } from "~/loyalty/members/import.server";
 import { LEDGER_KINDS } from "~/loyalty/points/ledger-entry";
 import { REFERRAL_SOURCES, REFERRAL_STATUSES } from "~/loyalty/referrals/statuses";
@@ -39,6 +40,9 @@ describe("stored strings with a fixed set of values", () => {
     ["MemberImport_status_check", IMPORT_STATUSES],
     ["OutboxTask_topic_check", OUTBOX_TOPICS],
     ["Shop_language_check", SHOPPER_LANGUAGES],
+    ["AppSubscription_status_check", SUBSCRIPTION_STATUSES],
+    ["UsageCharge_status_check", USAGE_CHARGE_STATUSES],
+    ["UsageCharge_unbilledReason_check", UNBILLED_REASONS],
   ] as const)("%s allows exactly the code's union", async (constraint, values) => {
     expect(await allowedValues(constraint)).toEqual([...values].sort());
   });
