@@ -125,7 +125,11 @@ describe("the plan", () => {
       { headers: { "User-Agent": BROWSER_USER_AGENT } },
     );
     expect(((await member.json()) as { program: { enabled: boolean } }).program.enabled).toBe(false);
-    expect((await requestPlan(app.prisma, await shopRow(OTHER_SHOP), RETURN_URL, new Date())).status).toBe("approve");
+    const again = await requestPlan(app.prisma, await shopRow(OTHER_SHOP), RETURN_URL, new Date());
+    expect(again.status).toBe("approve");
+    // Asked twice before answering: the same page, not a second subscription.
+    expect(await requestPlan(app.prisma, await shopRow(OTHER_SHOP), RETURN_URL, new Date())).toEqual(again);
+    expect(app.double.shop(OTHER_SHOP).subscriptions.map((s) => s.status)).toEqual(["DECLINED", "PENDING"]);
   });
 });
 
@@ -249,7 +253,9 @@ describe("the subscription webhooks", () => {
 
   it("ignores a subscription this shop never had (another app's, another shop's)", async () => {
     const active = await app.prisma.appSubscription.findFirstOrThrow({ where: { shopId, status: "ACTIVE" } });
-    const otherShops = await app.prisma.appSubscription.findFirstOrThrow({ where: { shop: { domain: OTHER_SHOP } } });
+    const otherShops = await app.prisma.appSubscription.findFirstOrThrow({
+      where: { shop: { domain: OTHER_SHOP }, status: "DECLINED" },
+    });
     for (const payload of [
       updatePayload("gid://shopify/AppSubscription/999999", "CANCELLED"),
       updatePayload(otherShops.id, "ACTIVE"),

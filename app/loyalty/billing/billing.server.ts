@@ -136,6 +136,9 @@ export function currentSubscription(db: Db, shopId: string) {
   return db.appSubscription.findFirst({ where: { shopId }, orderBy: { createdAt: "desc" } });
 }
 
+/** Shopify expires a subscription the merchant has not approved within two days. */
+const PENDING_APPROVAL_MS = 2 * 86_400_000;
+
 export type PlanRequest =
   { status: "approve"; confirmationUrl: string } | { status: "active" } | { status: "billing_off" };
 
@@ -153,6 +156,16 @@ export async function requestPlan(
 ): Promise<PlanRequest> {
   if (!billingOn()) return { status: "billing_off" };
   if (await planActive(db, shop.id)) return { status: "active" };
+  const pending = await db.appSubscription.findFirst({
+    where: {
+      shopId: shop.id,
+      status: "PENDING",
+      confirmationUrl: { not: null },
+      createdAt: { gt: new Date(now.getTime() - PENDING_APPROVAL_MS) },
+    },
+    orderBy: { createdAt: "desc" },
+  });
+  if (pending?.confirmationUrl) return { status: "approve", confirmationUrl: pending.confirmationUrl };
   const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
   const created = await createUsageSubscription(admin, {
     name: BILLING_PLAN.name,
