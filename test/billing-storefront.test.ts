@@ -21,7 +21,7 @@ let app: TestApp;
 let shop: { id: string; domain: string };
 
 beforeAll(async () => {
-  app = await startTestApp({ env: { TALLY_BILLING: "on" } });
+  app = await startTestApp({ env: { TALLY_BILLING: "on", TALLY_SANDBOX_SHOP: SHOP } });
   await app.installShop(SHOP);
   shop = { id: await app.configureProgram(SHOP, () => {}), domain: SHOP };
 });
@@ -31,6 +31,13 @@ afterAll(() => app?.close());
 function storefrontCopy(): { enabled: boolean } | null {
   const metafield = app.double.shop(SHOP).metafields["gid://shopify/Shop/1"]?.["tally.program"];
   return metafield ? (JSON.parse(metafield.value) as { enabled: boolean }) : null;
+}
+
+/** The sandbox's storefront preview: the theme extension's Liquid rendered with the double's shop metafields. */
+async function previewPage(page: "product" | "cart"): Promise<string> {
+  const response = await fetch(`${app.url}/sandbox/storefront?page=${page}`);
+  expect(response.status).toBe(200);
+  return response.text();
 }
 
 const extensionToken = () =>
@@ -97,6 +104,8 @@ describe("shoppers without an approved plan, then with one", () => {
   it("before approval: the theme's copy says the program is off, and no surface offers or spends anything", async () => {
     // Saving the program wrote the storefront's copy as shoppers may see it: off.
     expect(storefrontCopy()?.enabled).toBe(false);
+    // No launcher, no product or cart block: nothing of Tally on the page.
+    for (const page of ["product", "cart"] as const) expect(await previewPage(page)).not.toContain("tally-root");
 
     const paid = orderPayload("orders/paid", {
       id: 910001,
@@ -132,6 +141,8 @@ describe("shoppers without an approved plan, then with one", () => {
     expect(storefrontCopy()?.enabled).toBe(false);
     expect(await publish()).toMatchObject({ job: "publish", processed: 1 });
     expect(storefrontCopy()?.enabled).toBe(true);
+    expect(await previewPage("product")).toContain('data-tally="launcher"');
+    expect(await previewPage("cart")).toContain("tally-cart");
     // Delivered once: the next pass has nothing to do.
     expect(await publish()).toMatchObject({ processed: 0 });
 
@@ -155,6 +166,7 @@ describe("shoppers without an approved plan, then with one", () => {
     expect((await extensionMember()).program.enabled).toBe(false);
     expect(await publish()).toMatchObject({ processed: 1 });
     expect(storefrontCopy()?.enabled).toBe(false);
+    expect(await previewPage("product")).not.toContain("tally-root");
   });
 
   it("a save while the plan is off keeps the storefront's copy off", async () => {
