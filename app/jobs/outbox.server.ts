@@ -89,7 +89,7 @@ export async function publishStorefronts(
       continue;
     }
     await finishTasks(db, tasks, now);
-    report.processed++;
+    if (shop) report.processed++;
   }
   return report;
 }
