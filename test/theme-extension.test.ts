@@ -5,7 +5,10 @@ import { check } from "@shopify/theme-check-node";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { THEME_APP_EMBED_HANDLE } from "~/shopify/theme-editor";
-import { schemaOf } from "../sandbox/storefront/liquid";
+import { defaultProgram } from "~/loyalty/program/program";
+import { storefrontProgram } from "~/loyalty/program/storefront-program";
+import { renderLiquid, schemaOf } from "../sandbox/storefront/liquid";
+import { translate } from "../sandbox/storefront/preview";
 import {
   THEME_EXTENSION_DIR,
   THEME_SCRIPTS,
@@ -151,5 +154,76 @@ describe("the theme app extension", () => {
     }
     for (const file of ["src/tally.ts", "src/ref.ts"])
       expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
+  });
+
+  it("renders nothing (no launcher, no block, no script config) while the program is off for shoppers", () => {
+    // `enabled` null: no metafield yet (a program never saved since install), as before.
+    const locale = JSON.parse(read("locales/en.default.json")) as Record<string, unknown>;
+    const render = (block: string, enabled: boolean | null, customer: boolean) => {
+      const source = read(`blocks/${block}`);
+      const settings = Object.fromEntries(
+        ((schemaOf(source)?.settings ?? []) as { id?: string; default?: unknown }[])
+          .filter((setting) => setting.id)
+          .map((setting) => [setting.id, setting.default ?? null]),
+      );
+      // The launcher's announcement too: it would show the running bonus event.
+      settings.announcement = true;
+      const program = { ...defaultProgram(), enabled: enabled !== false };
+      program.earning.bonusEvents = [
+        { name: "Double days", multiplier: 2, startsAt: "2020-01-01T00:00:00Z", endsAt: "2099-01-01T00:00:00Z" },
+      ];
+      const variant = { id: 1, price: 1000 };
+      return renderLiquid(
+        source,
+        {
+          routes: {
+            root_url: "/",
+            cart_url: "/cart",
+            cart_update_url: "/cart/update",
+            account_url: "/account",
+            account_login_url: "/account/login",
+            account_register_url: "/account/register",
+          },
+          request: { locale: { iso_code: "en" } },
+          shop: {
+            currency: "USD",
+            metafields: { tally: { program: enabled === null ? null : { value: storefrontProgram(program) } } },
+          },
+          cart: { currency: { iso_code: "USD" } },
+          customer: customer ? { id: 1 } : null,
+          product: {
+            id: 1,
+            type: "",
+            tags: [],
+            collections: [],
+            variants: [variant],
+            selected_or_first_available_variant: variant,
+          },
+          block: { id: "b1", settings, shopify_attributes: "" },
+        },
+        {
+          filters: {
+            t: (input, _args, named) => translate(locale, String(input), named),
+            asset_url: (input) => `/cdn/${String(input)}`,
+          },
+          snippet: (name) => read(`snippets/${name}.liquid`),
+        },
+      );
+    };
+    const quiet = blocks.filter((block) => block !== "loyalty-page.liquid");
+    expect(quiet).toEqual([
+      "account-points.liquid",
+      "cart-redeem.liquid",
+      "product-points.liquid",
+      "tally-launcher.liquid",
+    ]);
+    for (const block of quiet) {
+      for (const customer of [false, true]) {
+        expect(render(block, true, customer), block).toContain("data-tally-config");
+        expect(render(block, null, customer), block).toContain("data-tally-config");
+        expect(render(block, false, customer).trim(), block).toBe("");
+      }
+    }
+    expect(render("tally-launcher.liquid", true, false)).toContain("Double days");
   });
 });

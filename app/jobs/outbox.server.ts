@@ -1,12 +1,15 @@
-import type { PrismaClient } from "@prisma/client";
+import type { OutboxTask, PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { claimDueTasks } from "~/db/outbox-claims.server";
 import { inTransaction } from "~/db/transaction.server";
-import { deliverUsageCharge } from "~/loyalty/billing/billing.server";
+import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
+import { deliverUsageCharge, programForStorefront } from "~/loyalty/billing/billing.server";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
+import { writeStorefrontProgram } from "~/loyalty/program/storefront-program.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
 import { expireUnusedCode, UNUSED_CODE_GRACE_MS } from "~/loyalty/rewards/redemptions.server";
 import type { AdminGatewayOptions } from "~/shopify/admin-gateway.server";
+import { isRetryable } from "~/shopify/errors";
 import type { JobReport } from "./job-report";
 
 /** One pass over due discount-code tasks. */
@@ -61,4 +64,53 @@ export async function recordUsageCharges(
     if ((await deliverUsageCharge(db, task, now, gatewayOptions)) !== "retry") report.processed++;
   }
   return report;
+}
+
+/**
+ * One pass over due storefront publications (queued when a shop's plan turns active or stops
+ * being): the theme's copy of the program written again, as shoppers may see it at delivery —
+ * several due for one shop make one write. Throttling, 5xx and network failures are retried as
+ * TASK_RETRY says; anything else, or the last attempt, is logged and left to the next save or
+ * plan change. A shop with no valid program has nothing to publish.
+ */
+export async function publishStorefronts(
+  db: PrismaClient,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<JobReport> {
+  const report = { job: "publish", processed: 0, points: 0 };
+  const byShop = Map.groupBy(await claimDueTasks(db, "publish_storefront", now, 100), (task) => task.shopId);
+  for (const [shopId, tasks] of byShop) {
+    const shop = await loadRunnableShop(db, shopId);
+    try {
+      if (shop) await writeStorefrontProgram(db, shop.domain, await programForStorefront(db, shop), gatewayOptions);
+    } catch (error) {
+      await retryOrGiveUp(db, tasks, now, error);
+      continue;
+    }
+    await finishTasks(db, tasks, now);
+    if (shop) report.processed++;
+  }
+  return report;
+}
+
+const finishTasks = (db: PrismaClient, tasks: OutboxTask[], now: Date) =>
+  db.outboxTask.updateMany({
+    where: { id: { in: tasks.map((task) => task.id) } },
+    data: { deliveredAt: now, attempts: { increment: 1 } },
+  });
+
+async function retryOrGiveUp(db: PrismaClient, tasks: OutboxTask[], now: Date, error: unknown) {
+  for (const task of tasks) {
+    const attempts = task.attempts + 1;
+    const retry = isRetryable(error) && canRetry(TASK_RETRY, attempts);
+    await db.outboxTask.update({
+      where: { id: task.id },
+      data: retry ? { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) } : { attempts, deliveredAt: now },
+    });
+    if (!retry)
+      console.error(
+        JSON.stringify({ event: "storefront_program.not_published", shopId: task.shopId, error: String(error) }),
+      );
+  }
 }

@@ -18,7 +18,7 @@ import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import type { JobReport } from "./job-report";
 import { syncMembersToShopify } from "./member-sync.server";
-import { deliverOutbox, expireUnusedCodes, recordUsageCharges } from "./outbox.server";
+import { deliverOutbox, expireUnusedCodes, publishStorefronts, recordUsageCharges } from "./outbox.server";
 import { pruneExpiredRows } from "./prune.server";
 import { syncReferralOffers } from "./referral-offers.server";
 import { scoreAwaitingOrders } from "./score-orders.server";
@@ -236,6 +236,7 @@ export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain
 export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   usage: (db: PrismaClient, now: Date) => recordUsageCharges(db, now),
+  publish: (db: PrismaClient, now: Date) => publishStorefronts(db, now),
   score_orders: (db: PrismaClient, now: Date) => scoreAwaitingOrders(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
+import { programForStorefront } from "~/loyalty/billing/billing.server";
 import { defaultProgram } from "~/loyalty/program/program";
 import { loadProgramState, saveProgram } from "~/loyalty/program/program.server";
 import { publishStorefrontProgram } from "~/loyalty/program/storefront-program.server";
@@ -36,7 +37,8 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
   if (result.ok) {
-    await publishStorefrontProgram(prisma, shop.domain, result.program);
+    const saved = { id: shop.id, domain: shop.domain, program: result.program, programRevision: result.revision };
+    await publishStorefrontProgram(prisma, shop.domain, await programForStorefront(prisma, saved));
     return Response.json({ program: result.program, revision: result.revision });
   }
   if (result.status === 409) {

@@ -27,6 +27,7 @@ const member = (balance: number, rewards: Reward[], redemptions: Redemption[] = 
   tier: null,
   rewards,
   redemptions,
+  program: { enabled: true },
 });
 
 afterEach(() => {
@@ -124,5 +125,18 @@ describe("calling Tally", () => {
 
     vi.stubGlobal("fetch", fakeFetch(() => [200, member(100, [])]).fetch);
     expect((await settleRedemption(token, pending, [1])).status).toBe("failed");
+  });
+
+  it("says the program is off for shoppers, signed in or not, rather than anything to show", async () => {
+    vi.stubEnv("APP_URL", "https://tally.test");
+    const answers: [number, unknown][] = [
+      [200, { ...member(600, [reward("a", 500, false)]), program: { enabled: false } }],
+      [200, { loggedIn: false, program: { enabled: false } }],
+      [200, { loggedIn: false, program: { enabled: true } }],
+    ];
+    vi.stubGlobal("fetch", fakeFetch(() => answers.shift()!).fetch);
+    expect(await fetchMember(token)).toBe("off");
+    expect(await fetchMember(token)).toBe("off");
+    expect(await fetchMember(token)).toBeNull();
   });
 });

@@ -32,6 +32,11 @@ export interface TierProgress {
   currency?: string | null;
 }
 
+/** Whether shoppers see the program: off when the merchant turned it off or the app's plan is not approved yet. */
+export interface ShopperProgram {
+  enabled: boolean;
+}
+
 export interface Member {
   loggedIn: true;
   points: { balance: number; pending: number; expiringNext: { points: number; at: string } | null };
@@ -39,6 +44,7 @@ export interface Member {
   tierProgress?: TierProgress | null;
   rewards: Reward[];
   redemptions: Redemption[];
+  program: ShopperProgram;
 }
 
 export interface ActivityEntry {
@@ -102,9 +108,13 @@ async function read<T>(sessionToken: TokenSource, path: string): Promise<T> {
   return body as T;
 }
 
-/** The shopper's points, rewards and codes; `null` when Shopify says no one is signed in. */
-export async function fetchMember(sessionToken: TokenSource): Promise<Member | null> {
-  const body = await read<Member | { loggedIn: false }>(sessionToken, "/api/extension/member");
+/**
+ * The shopper's points, rewards and codes; `null` when Shopify says no one is signed in; "off" while
+ * the program is off for shoppers, when the extensions show nothing at all.
+ */
+export async function fetchMember(sessionToken: TokenSource): Promise<Member | null | "off"> {
+  const body = await read<Member | { loggedIn: false; program: ShopperProgram }>(sessionToken, "/api/extension/member");
+  if (body.program.enabled === false) return "off";
   return body.loggedIn ? body : null;
 }
 
@@ -195,7 +205,8 @@ export async function settleRedemption(
   for (const delay of delays) {
     if (current.status !== "pending") break;
     await sleep(delay);
-    const member = await fetchMember(sessionToken).catch(() => null);
+    const answer = await fetchMember(sessionToken).catch(() => null);
+    const member = answer === "off" ? null : answer;
     current =
       member?.redemptions.find((r) => r.id === redemption.id) ?? (member ? { ...current, status: "failed" } : current);
   }

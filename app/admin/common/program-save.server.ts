@@ -1,5 +1,6 @@
 import { z } from "zod";
 import prisma from "~/db.server";
+import { programForStorefront } from "~/loyalty/billing/billing.server";
 import type { OnboardingStep } from "~/loyalty/program/onboarding";
 import { completeOnboarding } from "~/loyalty/program/onboarding.server";
 import type { Program, ProgramIssue } from "~/loyalty/program/program";
@@ -30,7 +31,8 @@ export async function saveProgramFromPage(request: Request, steps: OnboardingSte
     );
   const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
   if (result.ok) {
-    await publishStorefrontProgram(prisma, shop.domain, result.program);
+    const saved = { id: shop.id, domain: shop.domain, program: result.program, programRevision: result.revision };
+    await publishStorefrontProgram(prisma, shop.domain, await programForStorefront(prisma, saved));
     await completeOnboarding(prisma, shop.id, ["program", ...steps]);
     return Response.json({ ok: true, program: result.program, revision: result.revision } satisfies ProgramSaveResult);
   }

@@ -47,6 +47,14 @@ export function shopForShoppers(shop: InstalledShop): LoadedShop {
   return { ...shop, program: { ...shop.program, enabled: false } };
 }
 
+/**
+ * The program as the storefront may show it (the theme's copy, the shop metafield, written outside
+ * any shopper's request): as `shopForShoppers` says, with whether the shop's plan is active now.
+ */
+export async function programForStorefront(db: Db, shop: LoadedShop): Promise<LoadedShop["program"]> {
+  return shopForShoppers({ ...shop, planActive: await planActive(db, shop.id) }).program;
+}
+
 /** Subscriptions that may still become or stay active: the ones worth asking Shopify about. */
 const LIVE_STATUSES: SubscriptionStatus[] = ["PENDING", "ACTIVE", "FROZEN"];
 

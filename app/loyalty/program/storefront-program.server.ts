@@ -1,16 +1,30 @@
 import type { PrismaClient } from "@prisma/client";
-import { AdminGateway } from "~/shopify/admin-gateway.server";
+import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { setStorefrontProgram } from "~/shopify/shop-metafields.server";
 import type { Program } from "./program";
 import { storefrontProgram } from "./storefront-program";
 
 /**
- * After a save: the storefront's copy of the program (the shop metafield the theme's Liquid reads).
- * The save stands whatever Shopify answers; a failed write is logged and the next save writes again.
+ * Writes the storefront's copy of the program (the shop metafield the theme's Liquid reads).
+ * `program` is the program as shoppers may see it — billing's `programForStorefront` decides that
+ * (off without an active plan); this layer cannot ask billing. Throws what Shopify throws.
+ */
+export async function writeStorefrontProgram(
+  db: PrismaClient,
+  shopDomain: string,
+  program: Program,
+  gatewayOptions?: AdminGatewayOptions,
+) {
+  await setStorefrontProgram(await AdminGateway.forShop(db, shopDomain, gatewayOptions), storefrontProgram(program));
+}
+
+/**
+ * After a save: the storefront's copy written at once. The save stands whatever Shopify answers; a
+ * failed write is logged and the next save (or plan change) writes again.
  */
 export async function publishStorefrontProgram(db: PrismaClient, shopDomain: string, program: Program) {
   try {
-    await setStorefrontProgram(await AdminGateway.forShop(db, shopDomain), storefrontProgram(program));
+    await writeStorefrontProgram(db, shopDomain, program);
   } catch (error) {
     console.error(
       JSON.stringify({ event: "storefront_program.not_published", shop: shopDomain, error: String(error) }),

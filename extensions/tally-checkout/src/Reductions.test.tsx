@@ -23,6 +23,7 @@ function member(overrides: Partial<Member> = {}): Member {
       { id: "ten-percent", name: "10% off", type: "percentage", pointsCost: 300, available: true },
     ],
     redemptions: [],
+    program: { enabled: true },
     ...overrides,
   };
 }
@@ -85,6 +86,19 @@ describe("checkout reductions (next to the discount field)", () => {
     render(<Reductions />);
     expect(await screen.findByText("Log in to use your reward points on this order.")).toBeTruthy();
     expect(calls).toHaveLength(1);
+  });
+
+  it("shows nothing at all while the program is off for shoppers (no plan approved yet)", async () => {
+    setUp({}, () => [200, member({ program: { enabled: false } })]);
+    const { container } = render(<Reductions />);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(container.textContent).toBe("");
+    cleanup();
+    // Tally asked for a buyer the app cannot read: not even the sign-in prompt.
+    setUp({ customerId: false }, () => [200, { loggedIn: false, program: { enabled: false } }]);
+    const unknown = render(<Reductions />);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(unknown.container.textContent).toBe("");
   });
 
   it("redeems with the Bearer token and an Idempotency-Key, then applies the code to the checkout", async () => {

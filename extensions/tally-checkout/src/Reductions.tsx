@@ -34,7 +34,7 @@ export function Reductions() {
   const canApply = shopify.instructions.value.discounts.canUpdateDiscountCodes;
   const applied = new Set(shopify.discountCodes.value.map((d) => d.code.toUpperCase()));
 
-  const [member, setMember] = useState<Member | null | undefined>(undefined);
+  const [member, setMember] = useState<Member | null | "off" | undefined>(undefined);
   const [failed, setFailed] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -49,6 +49,8 @@ export function Reductions() {
     if (!guest) load();
   }, [guest]);
 
+  // The program off for shoppers: nothing at all next to the discount field.
+  if (member === "off") return null;
   if (guest || member === null) return <s-text>{t("signIn")}</s-text>;
   // A failed refresh keeps what was shown (and any code in the notice) on screen.
   if (!member) return failed ? <s-text color="subdued">{t("loadFailed")}</s-text> : <s-skeleton-paragraph />;

@@ -11,10 +11,15 @@ import { ThankYou } from "./ThankYou";
 const APP = "https://tally.test";
 const ORDER = "gid://shopify/Order/8101";
 
-function setUp(options: FakeCheckoutOptions, handler: Parameters<typeof fakeFetch>[0]) {
+function setUp(options: FakeCheckoutOptions, handler: Parameters<typeof fakeFetch>[0], programEnabled = true) {
   const translations = { en: messages, fr: french, ja: japanese }[(options.locale ?? "en") as "en"];
   vi.stubGlobal("shopify", fakeCheckoutShopify(translations, { orderId: ORDER, ...options }));
-  const fake = fakeFetch(handler);
+  // The member API says whether shoppers see the program.
+  const fake = fakeFetch((call) =>
+    call.url.endsWith("/api/extension/member")
+      ? [200, { loggedIn: true, program: { enabled: programEnabled } }]
+      : handler(call),
+  );
   vi.stubGlobal("fetch", fake.fetch);
   return fake;
 }
@@ -35,6 +40,7 @@ describe("thank-you block", () => {
     render(<ThankYou />);
     expect(await screen.findByText("You earned 120 reward points with this order.")).toBeTruthy();
     expect(calls).toEqual([
+      expect.objectContaining({ url: `${APP}/api/extension/member` }),
       expect.objectContaining({
         url: `${APP}/api/extension/order-points?orderId=${encodeURIComponent(ORDER)}`,
         headers: { authorization: "Bearer header.payload.signature" },
@@ -63,7 +69,7 @@ describe("thank-you block", () => {
     render(<ThankYou retryDelays={[5, 5, 5]} />);
     expect(await screen.findByText("Your reward points for this order are on their way.")).toBeTruthy();
     expect(await screen.findByText("You earned 1 reward point with this order.")).toBeTruthy();
-    expect(calls).toHaveLength(3);
+    expect(calls.filter((call) => call.url.includes("order-points"))).toHaveLength(3);
   });
 
   it("says nothing to a guest and asks nothing", async () => {
@@ -72,6 +78,15 @@ describe("thank-you block", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls).toEqual([]);
     expect(container.textContent).toBe("");
+  });
+
+  it("says nothing while the program is off for shoppers, though the order earned points", async () => {
+    const earned = { orderId: "8101", status: "earned", points: 120, pendingPoints: 0, availableAt: null };
+    const { calls } = setUp({}, () => [200, earned], false);
+    const { container } = render(<ThankYou retryDelays={[]} />);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(container.textContent).toBe("");
+    expect(calls.map((call) => call.url)).toEqual([`${APP}/api/extension/member`]);
   });
 
   it("says nothing when the order earned nothing or is not the shopper's", async () => {

@@ -1,7 +1,7 @@
 /** @jsxImportSource preact */
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/purchase.thank-you.block.render";
-import { fetchOrderPoints, sleep, type OrderPoints } from "../../shared/tally-api";
+import { fetchMember, fetchOrderPoints, sleep, type OrderPoints } from "../../shared/tally-api";
 import { renderTarget } from "../../shared/target";
 
 // The global Shopify gives this target (purchase.thank-you.block.render).
@@ -27,6 +27,8 @@ export function ThankYou({ retryDelays = RETRY_DELAYS }: { retryDelays?: number[
     if (guest || !orderId) return;
     let stopped = false;
     (async () => {
+      // The program off for shoppers (its points wait for the merchant's plan): nothing to say.
+      if ((await fetchMember(shopify.sessionToken).catch(() => null)) === "off") return;
       for (const delay of [0, ...retryDelays]) {
         if (delay) await sleep(delay);
         if (stopped) return;

@@ -28,6 +28,7 @@ const member = (overrides: Partial<Member> = {}): Member => ({
     { id: "gold-gift", name: "Gold gift", type: "free_product", pointsCost: 100, available: false },
   ],
   redemptions: [],
+  program: { enabled: true },
   ...overrides,
 });
 
@@ -158,6 +159,19 @@ describe("customer account Rewards page", () => {
     render(<LoyaltyPage />);
     expect(await screen.findByText("Your rewards can't be shown right now. Please try again later.")).toBeTruthy();
   });
+
+  it("shows no points, rewards or codes while the program is off for shoppers (no plan approved yet)", async () => {
+    setUp((call) =>
+      call.url.includes("/activity")
+        ? [200, { entries: [entry("e1", "Order #1001", 650)], nextCursor: null }]
+        : [200, member({ redemptions: [code], program: { enabled: false } })],
+    );
+    const { container } = render(<LoyaltyPage />);
+    expect(await screen.findByText("Our rewards program isn't available right now.")).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const hidden of ["650", "Redeem", "TALLY-NEW", "Order #1001"])
+      expect(container.textContent).not.toContain(hidden);
+  });
 });
 
 describe("customer account Rewards page in the customer's language", () => {
@@ -216,6 +230,13 @@ describe("customer account profile block", () => {
     setUp(() => {
       throw new TypeError("offline");
     });
+    const { container } = render(<ProfileBlock />);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(container.textContent).toBe("");
+  });
+
+  it("shows nothing while the program is off for shoppers", async () => {
+    setUp(() => [200, member({ program: { enabled: false } })]);
     const { container } = render(<ProfileBlock />);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(container.textContent).toBe("");

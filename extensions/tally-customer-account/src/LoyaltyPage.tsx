@@ -34,7 +34,7 @@ export function LoyaltyPage() {
   const tierRemaining = ({ metric, currency, next }: TierProgress) =>
     metric === "amount_spent" && currency ? i18n.formatCurrency(next!.remaining, { currency }) : num(next!.remaining);
 
-  const [member, setMember] = useState<Member | null | undefined>(undefined);
+  const [member, setMember] = useState<Member | null | "off" | undefined>(undefined);
   const [failed, setFailed] = useState(false);
   const [entries, setEntries] = useState<ActivityEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -74,6 +74,14 @@ export function LoyaltyPage() {
     return (
       <s-page heading={t("title")}>
         <s-banner tone="warning">{t("loadFailed")}</s-banner>
+      </s-page>
+    );
+  }
+  // The program off for shoppers: no points, rewards or codes, only a word on why the page is empty.
+  if (member === "off") {
+    return (
+      <s-page heading={t("title")}>
+        <s-text color="subdued">{t("unavailable")}</s-text>
       </s-page>
     );
   }

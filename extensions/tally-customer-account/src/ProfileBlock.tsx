@@ -12,14 +12,14 @@ export default renderTarget(() => <ProfileBlock />);
 /** The balance on the Profile page, with a link to the Rewards page (this extension's full page). */
 export function ProfileBlock() {
   const { i18n } = shopify;
-  const [member, setMember] = useState<Member | null | undefined>(undefined);
+  const [member, setMember] = useState<Member | null | "off" | undefined>(undefined);
 
   useEffect(() => {
     fetchMember(shopify.sessionToken).then(setMember, () => setMember(null));
   }, []);
 
-  // Nothing to show (unreachable, or no member): the profile page stays as it was.
-  if (!member) return null;
+  // Nothing to show (unreachable, no member, or the program off for shoppers): the profile page stays as it was.
+  if (!member || member === "off") return null;
   const { balance } = member.points;
   return (
     <s-section heading={i18n.translate("profile.heading")}>
