@@ -2,6 +2,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { serverEnvironment } from "./config/env.server";
 import prisma from "./db.server";
+import { queueStorefrontPublish } from "./db/storefront-publish.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
 import { TallySessionStorage } from "./shopify/session-storage.server";
 import { learnInstalledShop } from "./shopify/installation.server";
@@ -30,8 +31,10 @@ const shopify = shopifyApp({
   },
   hooks: {
     afterAuth: async ({ session }) => {
-      await ensureShop(prisma, session.shop, session.scope);
+      const shop = await ensureShop(prisma, session.shop, session.scope);
       await learnInstalledShop(prisma, session.shop, session.accessToken ?? "");
+      // The theme's copy of the program, written at once: quiet until a plan is approved.
+      await queueStorefrontPublish(prisma, shop.id, new Date());
     },
   },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),

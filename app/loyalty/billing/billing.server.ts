@@ -2,6 +2,7 @@ import type { OutboxTask, Prisma, PrismaClient } from "@prisma/client";
 import { billingMode } from "~/config/env.server";
 import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
+import { queueStorefrontPublish } from "~/db/storefront-publish.server";
 import { inTransaction } from "~/db/transaction.server";
 import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import { minorUnitDigits } from "~/money/currency";
@@ -72,18 +73,6 @@ const toMoney = (minor: number, currencyCode: string): Money => ({
 /** Whether the shop has an active plan: shoppers see the program only then (while billing is on). */
 async function planActive(db: Db, shopId: string): Promise<boolean> {
   return (await db.appSubscription.count({ where: { shopId, status: "ACTIVE" } })) > 0;
-}
-
-/**
- * The theme's copy of the program says whether shoppers see it: when a plan becomes active or
- * stops being, it is written again (by the outbox: never inside a webhook's answer).
- */
-async function queueStorefrontPublish(db: Db, shopId: string, now: Date) {
-  await db.$executeRaw`
-    INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
-    VALUES (gen_random_uuid()::text, ${shopId}, ${"publish_storefront" satisfies OutboxTopic},
-            ${`publish-storefront:${now.toISOString()}`}, '{}'::jsonb, ${now}, 0, ${now})
-    ON CONFLICT ("shopId", key) DO NOTHING`;
 }
 
 /** Stores Shopify's word on a subscription; writes the storefront again when the shop's plan turned on or off. */
