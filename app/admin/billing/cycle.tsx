@@ -86,12 +86,14 @@ function CapRaise({ plan, subscription }: { plan: PlanTerms; subscription: Subsc
           options={higher.map((choice) => ({ label: money(choice, subscription.currencyCode), value: String(choice) }))}
           value={cap}
           onChange={setCap}
-          helpText={t("billing.raise.help")}
         />
         <Button loading={approval.busy} onClick={() => approval.submit({ intent: "raise_cap", cap })}>
           {t("billing.raise.button")}
         </Button>
       </InlineStack>
+      <Text as="p" tone="subdued">
+        {t("billing.raise.help")}
+      </Text>
     </BlockStack>
   );
 }
