@@ -53,10 +53,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * it is approved. The Shopify admin's query (embedded, host, locale, id_token) goes along.
  */
 function firstVisitBillingUrl(request: Request): string {
-  const search = new URL(request.url).searchParams;
-  search.delete("index");
-  const query = search.toString();
-  return query ? `${BILLING_PATH}?${query}` : BILLING_PATH;
+  return `${BILLING_PATH}${new URL(request.url).search}`;
 }
 
 const onboardingIntent = z.discriminatedUnion("intent", [
