@@ -1,14 +1,17 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
+import { BILLING_PATH } from "~/admin/billing/return-url";
 import { adminContext, adminLoadedShop } from "~/admin/common/admin-context.server";
 import { Dashboard } from "~/admin/home/dashboard";
 import { OnboardingCard } from "~/admin/home/onboarding-card";
 import { homeOnboarding } from "~/admin/home/onboarding.server";
 import prisma from "~/db.server";
 import { useTranslation } from "~/i18n";
+import { billingOn } from "~/loyalty/billing/billing.server";
+import { planAsked } from "~/loyalty/billing/overview.server";
 import { ONBOARDING_STEPS } from "~/loyalty/program/onboarding";
 import { dismissOnboarding, recordStorePreview } from "~/loyalty/program/onboarding.server";
 import { dashboardMetrics, dashboardRangeFromSearch } from "~/loyalty/reports/dashboard.server";
@@ -20,6 +23,7 @@ export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, shop } = await adminContext(request);
+  if (billingOn() && !(await planAsked(prisma, shop.id))) throw redirect(firstVisitBillingUrl(request));
   const range = dashboardRangeFromSearch(new URL(request.url).searchParams);
   if (!range.success)
     throw Response.json(
@@ -42,6 +46,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The reward step names the rewards the program already offers (a new program starts with one).
     onboarding: onboarding && { ...onboarding, rewardNames: loaded.program.rewards.map((reward) => reward.name) },
   };
+}
+
+/**
+ * A shop never asked to approve Tally's plan starts on the billing page: shoppers see nothing until
+ * it is approved. The Shopify admin's query (embedded, host, locale, id_token) goes along.
+ */
+function firstVisitBillingUrl(request: Request): string {
+  return `${BILLING_PATH}${new URL(request.url).search}`;
 }
 
 const onboardingIntent = z.discriminatedUnion("intent", [

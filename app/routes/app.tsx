@@ -1,12 +1,16 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { serverEnvironment } from "~/config/env.server";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { Banner, Box, Button, Frame, InlineStack, type AppProviderProps } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { BillingNoticeBanner } from "~/admin/billing/billing-notice";
+import { BILLING_PATH } from "~/admin/billing/return-url";
 import { programTrouble, type ProgramTrouble } from "~/admin/common/admin-context.server";
+import prisma from "~/db.server";
+import { billingNotice, type BillingNotice } from "~/loyalty/billing/overview.server";
 import { authenticate } from "~/shopify.server";
 import { useState } from "react";
 import { createAdminI18n, I18nextProvider, useTranslation } from "~/i18n";
@@ -27,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     apiKey: serverEnvironment().SHOPIFY_API_KEY,
     sandbox: sandboxShop() !== null,
     programTrouble: await programTrouble(session.shop),
+    billingNotice: await billingNotice(prisma, session.shop, new Date()),
   };
 }
 
@@ -48,7 +53,7 @@ export default function App() {
 }
 
 function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderProps["i18n"] | undefined }) {
-  const { apiKey, sandbox, programTrouble } = useLoaderData<typeof loader>();
+  const { apiKey, sandbox, programTrouble, billingNotice } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations}>
@@ -57,7 +62,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
         // Polaris' Frame hosts the pages' toasts where App Bridge cannot (save-confirmation.tsx).
         <Frame>
           <SandboxNav />
-          <AppContent programTrouble={programTrouble} />
+          <AppContent programTrouble={programTrouble} billingNotice={billingNotice} />
         </Frame>
       ) : (
         <>
@@ -71,24 +76,34 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/referrals">{t("nav.referrals")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
+            <Link to={BILLING_PATH}>{t("nav.billing")}</Link>
           </NavMenu>
-          <AppContent programTrouble={programTrouble} />
+          <AppContent programTrouble={programTrouble} billingNotice={billingNotice} />
         </>
       )}
     </AppProvider>
   );
 }
 
-function AppContent({ programTrouble }: { programTrouble: ProgramTrouble | null }) {
+function AppContent({
+  programTrouble,
+  billingNotice,
+}: {
+  programTrouble: ProgramTrouble | null;
+  billingNotice: BillingNotice | null;
+}) {
+  // The billing page says it all itself.
+  const onBillingPage = useLocation().pathname === BILLING_PATH;
   return (
     <>
       {programTrouble ? <ProgramTroubleBanner trouble={programTrouble} /> : null}
+      {billingNotice && !onBillingPage ? <BillingNoticeBanner notice={billingNotice} /> : null}
       <Outlet />
     </>
   );
 }
 
-const SECTIONS = ["home", "program", "rewards", "tiers", "referrals", "members", "import"] as const;
+const SECTIONS = ["home", "program", "rewards", "tiers", "referrals", "members", "import", "billing"] as const;
 const PATHS: Record<(typeof SECTIONS)[number], string> = {
   home: "/app",
   program: "/app/program",
@@ -97,6 +112,7 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   referrals: "/app/referrals",
   members: "/app/members",
   import: "/app/import",
+  billing: BILLING_PATH,
 };
 
 /** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */
