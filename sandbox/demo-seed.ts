@@ -1,5 +1,6 @@
+import { decode } from "turbo-stream";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
-import type { DoubleCustomer } from "./admin-api-double";
+import type { AdminApiDouble, DoubleCustomer } from "./admin-api-double";
 import { paidOrderPayload } from "./demo-orders";
 import { mintSessionToken, signedWebhookRequest } from "./signing";
 
@@ -23,9 +24,10 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Tally demo";
  * merchant and Shopify would: the starter reward added to the program by the admin API (only
  * while the program was never saved, so the merchant's own edits stay), and a paid order for
  * `customer` as Shopify's signed orders/paid webhook (its ledger entry is keyed by the order:
- * sending it again on every start changes nothing).
+ * sending it again on every start changes nothing). With the Admin API double, the plan is
+ * approved too (billing on), as the merchant would on Shopify's page: shoppers see the program.
  */
-export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer): Promise<void> {
+export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, double?: AdminApiDouble): Promise<void> {
   const token = await mintSessionToken({ shop: app.shop, apiKey: app.apiKey, apiSecret: app.apiSecret });
   const headers = { Authorization: `Bearer ${token}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" };
   const current = await fetch(`${app.appUrl}/api/program`, { headers });
@@ -41,6 +43,8 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer): Prom
     if (!saved.ok) throw new Error(`The demo could not save its program: HTTP ${saved.status} ${await saved.text()}`);
   }
 
+  if (double) await approveDemoPlan(app, headers, double);
+
   const payload = paidOrderPayload({ ...DEMO_SEED_ORDER, customer, currencyCode: app.currencyCode });
   const request = signedWebhookRequest(
     `${app.appUrl}/webhooks/orders/paid`,
@@ -49,4 +53,32 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer): Prom
   );
   const paid = await fetch(request.url, request.init);
   if (!paid.ok) throw new Error(`The demo's seed order was refused: HTTP ${paid.status} ${await paid.text()}`);
+}
+
+/**
+ * The merchant approves Tally's plan: the billing page (which first reads Shopify: a subscription
+ * the double of an earlier run no longer knows is cancelled), its Approve button, Shopify's page
+ * (the double's, answered here) and the return to the billing page. Nothing to do when the plan
+ * is active or billing is off.
+ */
+async function approveDemoPlan(app: DemoApp, headers: Record<string, string>, double: AdminApiDouble) {
+  const billingPage = `${app.appUrl}/app/billing.data?_routes=routes/app.billing`;
+  const read = async () => {
+    const response = await fetch(billingPage, { headers });
+    if (!response.ok) throw new Error(`The demo could not open its billing page: HTTP ${response.status}`);
+  };
+  await read();
+  const asked = await fetch(`${app.appUrl}/app/billing.data`, {
+    method: "POST",
+    headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ intent: "approve" }),
+  });
+  const { data } = (await decode(asked.body!)).value as { data: { confirmationUrl?: string; error?: string } };
+  if (!data.confirmationUrl) {
+    if (data.error === "already_active" || data.error === "billing_off") return;
+    throw new Error(`The demo could not ask for its plan: HTTP ${asked.status} ${data.error}`);
+  }
+  const subscriptionId = new URL(data.confirmationUrl).searchParams.get("subscription")!;
+  double.answerConfirmation(app.shop, subscriptionId, true);
+  await read();
 }

@@ -56,8 +56,9 @@ await prisma.session.upsert({
   update: { accessToken: SANDBOX.accessToken, scope: SANDBOX.scopes },
 });
 const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
-// Something to redeem at once: a 100-point reward, and points for Ava (sandbox/demo-seed.ts).
-await seedDemoShop({ ...SANDBOX, appUrl }, ava);
+// Something to redeem at once: a 100-point reward, points for Ava, and Tally's plan approved as a
+// test charge, so shoppers see the program (sandbox/demo-seed.ts).
+await seedDemoShop({ ...SANDBOX, appUrl }, ava, double);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.

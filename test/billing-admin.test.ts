@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BillingOverview } from "~/loyalty/billing/overview.server";
 import { BROWSER_USER_AGENT } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
+import { webhookPayload } from "./support/webhook-fixtures";
 
 const SHOP = "billing-admin.myshopify.com";
 const PRIVATE_SHOP = "billing-private.myshopify.com";
@@ -161,6 +162,17 @@ describe("the billing page", () => {
     } finally {
       app.double.reset();
     }
+  });
+});
+
+describe("a reinstall", () => {
+  it("asks for the plan again: Shopify cancelled the old one on uninstall", async () => {
+    const uninstalled = await app.webhook("app/uninstalled", SHOP, webhookPayload("app/uninstalled"));
+    expect(uninstalled.status).toBe(200);
+    await app.installShop(SHOP);
+    const response = await open("/app", SHOP);
+    expect(response.status).toBe(302);
+    expect(new URL(response.headers.get("Location")!, app.url).pathname).toBe("/app/billing");
   });
 });
 

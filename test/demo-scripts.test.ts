@@ -3,6 +3,7 @@ import net from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
+import { recordUsageCharges } from "~/jobs/outbox.server";
 import { paidOrderPayload } from "../sandbox/demo-orders";
 import { DEMO_STARTER_REWARD, seedDemoShop } from "../sandbox/demo-seed";
 import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
@@ -40,7 +41,8 @@ describe("the demo's helper scripts when no demo is running", () => {
 describe("with the app running", () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp();
+    // As `npm run demo` runs: billing on, the seed approves the plan.
+    app = await startTestApp({ env: { TALLY_BILLING: "on" } });
   });
   afterAll(async () => {
     await app?.close();
@@ -54,7 +56,7 @@ describe("with the app running", () => {
     const balance = async () =>
       (await (await app.proxy("/member", { shop, customerId: ava.id })).json()).points.balance;
 
-    await seedDemoShop(demo, ava);
+    await seedDemoShop(demo, ava, app.double);
     expect(await balance()).toBe(500);
     const rewardIds = async () =>
       ((await (await app.admin("/api/program", shop)).json()).program.rewards as { id: string }[]).map((r) => r.id);
@@ -63,9 +65,11 @@ describe("with the app running", () => {
     await app.configureProgram(shop, (program) => {
       program.rewards = program.rewards.filter((reward) => reward.id !== DEMO_STARTER_REWARD.id);
     });
-    await seedDemoShop(demo, ava);
+    await seedDemoShop(demo, ava, app.double);
     expect(await balance()).toBe(500);
     expect(await rewardIds()).toEqual(["five-off"]);
+    // One plan, approved once: starting again asks for nothing.
+    expect(app.double.shop(shop).subscriptions.map((s) => s.status)).toEqual(["ACTIVE"]);
   });
 
   it("the demo's seeded shopper can redeem the default reward at once, and one default demo order buys the starter reward", async () => {
@@ -75,6 +79,7 @@ describe("with the app running", () => {
     await seedDemoShop(
       { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" },
       ava,
+      app.double,
     );
     // `npm run demo:order -- 7390000002`: the default 120.00 order, for a shopper with no seeded points.
     const order = paidOrderPayload({ id: 5_100_000_001, customer: noah, subtotal: "120.00", currencyCode: "EUR" });
@@ -95,6 +100,40 @@ describe("with the app running", () => {
     }
     const noahLeft = (await (await app.proxy("/member", { shop, customerId: noah.id })).json()).points.balance;
     expect(Number(noahLeft)).toBe(20);
+  });
+
+  it("`npm run demo:order -- <customer> <subtotal> <code>`: the code's use is one charge on the billing page", async () => {
+    const shop = "billed-demo.myshopify.com";
+    const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    await seedDemoShop(
+      { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" },
+      ava,
+      app.double,
+    );
+    const redeemed = await fetch(
+      `${app.url}/proxy/redemptions?${appProxyQuery({ shop, customerId: ava.id }, TEST_API_SECRET)}`,
+      {
+        method: "POST",
+        headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+        body: JSON.stringify({ rewardId: DEMO_STARTER_REWARD.id }),
+      },
+    );
+    const { redemption } = (await redeemed.json()) as { redemption: { id: string; code: string } };
+    const order = paidOrderPayload({
+      id: 5_100_000_002,
+      customer: ava,
+      subtotal: "79.00",
+      currencyCode: "EUR",
+      discountCode: redemption.code,
+    });
+    expect((await app.webhook("orders/paid", shop, order)).status).toBe(200);
+    await recordUsageCharges(app.prisma, new Date());
+    const [record] = app.double.shop(shop).subscriptions.flatMap((s) => s.records);
+    expect(record).toMatchObject({ idempotencyKey: redemption.id, price: 20 });
+    expect(await app.prisma.usageCharge.findFirstOrThrow({ where: { redemptionId: redemption.id } })).toMatchObject({
+      status: "billed",
+    });
   });
 
   it("is served where browsers ask for it, so no page load ends in a missing-route error", async () => {

@@ -190,9 +190,14 @@ export async function billingOverview(db: PrismaClient, shopId: string, now: Dat
   };
 }
 
-/** Whether Tally ever asked this shop to approve its plan (any subscription, whatever became of it). */
+/**
+ * Whether Tally asked this shop to approve its plan since it was installed: a subscription that is
+ * pending, active, frozen or declined. One cancelled (the app was uninstalled) or expired
+ * unanswered is not: the merchant is asked again.
+ */
 export async function planAsked(db: PrismaClient, shopId: string): Promise<boolean> {
-  return (await currentSubscription(db, shopId)) !== null;
+  const current = await currentSubscription(db, shopId);
+  return current !== null && current.status !== "CANCELLED" && current.status !== "EXPIRED";
 }
 
 /** What every admin page warns about billing: the plan to approve, or a cycle near or at its cap. */
