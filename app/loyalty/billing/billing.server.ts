@@ -18,6 +18,7 @@ import {
   type ShopifySubscription,
 } from "~/shopify/billing.server";
 import { AdminUserError, isRetryable } from "~/shopify/errors";
+import { queueCapWarning } from "./cap-warning.server";
 import type * as Admin from "~/shopify/admin-operations.generated";
 import {
   BILLING_PLAN,
@@ -222,12 +223,15 @@ export async function applyCapApproach(
   shop: { id: string; domain: string },
   approach: { subscriptionId: string; balanceUsed: Money; cappedAmount: Money },
 ): Promise<void> {
-  const { count } = await tx.appSubscription.updateMany({
-    where: { id: approach.subscriptionId, shopId: shop.id },
-    data: { balanceUsed: minorUnits(approach.balanceUsed), cappedAmount: minorUnits(approach.cappedAmount) },
-  });
-  if (!count)
+  const subscription = await tx.appSubscription.findFirst({ where: { id: approach.subscriptionId, shopId: shop.id } });
+  if (!subscription) {
     logUnknownSubscription(shop.domain, approach.subscriptionId, "app_subscriptions/approaching_capped_amount");
+    return;
+  }
+  const after = { balanceUsed: minorUnits(approach.balanceUsed), cappedAmount: minorUnits(approach.cappedAmount) };
+  await tx.appSubscription.update({ where: { id: subscription.id }, data: after });
+  // The 90% warning, unless Tally's own records already queued it.
+  await queueCapWarning(tx, shop.id, subscription, after);
 }
 
 function logUnknownSubscription(shop: string, subscriptionId: string, topic: string) {
@@ -347,10 +351,9 @@ export async function deliverUsageCharge(
         data: { status: "billed", billedAt: now, subscriptionId: subscription.id, shopifyRecordId: record.recordId },
       });
       if (record.balanceUsed && record.cappedAmount) {
-        await tx.appSubscription.update({
-          where: { id: subscription.id },
-          data: { balanceUsed: minorUnits(record.balanceUsed), cappedAmount: minorUnits(record.cappedAmount) },
-        });
+        const after = { balanceUsed: minorUnits(record.balanceUsed), cappedAmount: minorUnits(record.cappedAmount) };
+        await tx.appSubscription.update({ where: { id: subscription.id }, data: after });
+        await queueCapWarning(tx, charge.shopId, subscription, after, now);
       }
       await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
     });
