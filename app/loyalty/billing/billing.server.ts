@@ -216,7 +216,8 @@ export async function applySubscriptionUpdate(
 
 /**
  * `app_subscriptions/approaching_capped_amount`: Shopify's balance and cap for the subscription
- * (it sends this at 90%). One this shop never had changes nothing and is logged.
+ * (it sends this at 90%), and the merchant's Flow warning with them. One this shop never had
+ * changes nothing and is logged.
  */
 export async function applyCapApproach(
   tx: Prisma.TransactionClient,
@@ -230,7 +231,7 @@ export async function applyCapApproach(
   }
   const after = { balanceUsed: minorUnits(approach.balanceUsed), cappedAmount: minorUnits(approach.cappedAmount) };
   await tx.appSubscription.update({ where: { id: subscription.id }, data: after });
-  // The 90% warning, unless Tally's own records already queued it.
+  // Queued once: Tally's own usage record may have reached 90% first.
   await queueCapWarning(tx, shop.id, subscription, after);
 }
 
