@@ -60,15 +60,19 @@ describe("Shopify Flow extensions", () => {
       settings?: { fields: { type: string; key?: string }[] };
     };
 
-  it("declares a flow_trigger extension for each trigger Tally fires, customer first, Flow-valid keys", async () => {
+  it("declares a flow_trigger extension for each trigger Tally fires, a member's customer first, a shop's with no reference, Flow-valid keys", async () => {
     const { FLOW_TRIGGERS } = await import("~/loyalty/points/flow-triggers");
     for (const trigger of Object.values(FLOW_TRIGGERS)) {
       const config = extensionConfig(trigger.handle);
       expect(config.extensions[0]).toMatchObject({ type: "flow_trigger", handle: trigger.handle, name: trigger.name });
       expect(trigger.handle.length).toBeLessThanOrEqual(30);
-      const [customer, ...fields] = config.settings!.fields;
-      expect(customer).toEqual({ type: "customer_reference" });
-      for (const field of fields) expect(field.key).toMatch(/^[A-Za-z ]+$/);
+      const [first, ...rest] = config.settings!.fields;
+      const fields = trigger.subject === "customer" ? rest : [first!, ...rest];
+      if (trigger.subject === "customer") expect(first).toEqual({ type: "customer_reference" });
+      for (const field of fields) {
+        expect(field.type, trigger.handle).not.toMatch(/_reference$/);
+        expect(field.key).toMatch(/^[A-Za-z ]+$/);
+      }
     }
   });
 

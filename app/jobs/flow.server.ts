@@ -9,9 +9,10 @@ import { claimDueTasks } from "~/db/outbox-claims.server";
 import type { JobReport } from "./job-report";
 
 /**
- * Sends due Flow trigger events with flowTriggerReceive, oldest first. An event is dropped when
- * its shop no longer has a workflow on the trigger, the member is no longer a Shopify customer
- * (erased), or Shopify refuses it; passing failures are retried as TASK_RETRY says, then dropped.
+ * Sends due Flow trigger events with flowTriggerReceive, oldest first: a member's event names its
+ * customer, a shop's event names none. An event is dropped when its shop no longer has a workflow
+ * on the trigger, its member is no longer a Shopify customer (erased), or Shopify refuses it;
+ * passing failures are retried as TASK_RETRY says, then dropped.
  */
 export async function deliverFlowEvents(
   db: PrismaClient,
@@ -30,18 +31,18 @@ export async function deliverFlowEvents(
       throw error;
     });
     const members = await db.member.findMany({
-      where: { id: { in: tasks.map((task) => eventOf(task).memberId) } },
+      where: { id: { in: tasks.flatMap((task) => eventOf(task).memberId ?? []) } },
       select: { id: true, shopifyCustomerId: true },
     });
     const customerOf = new Map(members.map((member) => [member.id, member.shopifyCustomerId]));
     for (const task of tasks) {
       const event = eventOf(task);
-      const customerId = customerOf.get(event.memberId);
-      if (!admin || !customerId || !shop.flowTriggersEnabled.includes(event.handle)) {
+      const customer = event.memberId === null ? {} : customerReference(customerOf.get(event.memberId));
+      if (!admin || !customer || !shop.flowTriggersEnabled.includes(event.handle)) {
         await markDelivered(db, task, now);
         continue;
       }
-      const payload = { customer_id: Number(customerId), ...event.fields };
+      const payload = { ...customer, ...event.fields };
       if (Buffer.byteLength(JSON.stringify(payload)) >= FLOW_PAYLOAD_MAX_BYTES) {
         console.error(JSON.stringify({ event: "flow.payload_too_large", shop: shop.domain, handle: event.handle }));
         await markDelivered(db, task, now);
@@ -71,6 +72,10 @@ export async function deliverFlowEvents(
 }
 
 const eventOf = (task: OutboxTask) => task.payload as unknown as FlowEventPayload;
+
+/** A member's event names its Shopify customer; none left (erased) means nothing to send. */
+const customerReference = (shopifyCustomerId: string | null | undefined) =>
+  shopifyCustomerId ? { customer_id: Number(shopifyCustomerId) } : null;
 
 async function markDelivered(db: PrismaClient, task: OutboxTask, now: Date) {
   await db.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });

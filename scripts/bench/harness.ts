@@ -33,6 +33,17 @@ export const REWARD = { id: "five-off", points: 500 };
 /** Every bench order is one line of 100.00: 100 points under the default program. */
 export const ORDER_POINTS = 100;
 
+/**
+ * The plan every bench shop has approved: with billing on (the default) shoppers see the program
+ * only then. The cap is the highest choice, so no bench use is refused for it.
+ */
+const BENCH_PLAN = {
+  id: (index: number) => `gid://shopify/AppSubscription/${index + 1}`,
+  usageLineItemId: (index: number) => `gid://shopify/AppSubscriptionLineItem/${index + 1}?v=1&index=0`,
+  cappedAmount: 250_000,
+  periodMs: 30 * 86_400_000,
+};
+
 /** Where a long run is, on stderr (the figures go to stdout). */
 export const progress = (message: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -111,6 +122,7 @@ export async function seedShop(
     const shop = await ensureShop(db, SHOP, TEST_SCOPES);
     const saved = await saveProgram(db, shop.id, defaultProgram());
     if (!saved.ok) throw new Error("the default program did not save");
+    await approvePlan(db, shop.id, 0);
     const buyers = Array.from({ length: sizes.buyers }, (_, i) => 7_100_000_000 + i);
     const funded = Array.from({ length: sizes.funded }, (_, i) => 7_200_000_000 + i);
     await db.member.createMany({
@@ -144,6 +156,7 @@ export async function seedShop(
       });
       const other = await ensureShop(db, domain, TEST_SCOPES);
       if (!(await saveProgram(db, other.id, defaultProgram())).ok) throw new Error("the default program did not save");
+      await approvePlan(db, other.id, i);
       await db.member.createMany({
         data: [...buyers, ...funded].map((id) => ({
           shopId: other.id,
@@ -162,6 +175,23 @@ export async function seedShop(
   }
 }
 
+/** The shop's subscription as Tally stores it once the merchant approved the plan (BENCH_PLAN). */
+async function approvePlan(db: Database["prisma"], shopId: string, index: number) {
+  await db.appSubscription.create({
+    data: {
+      id: BENCH_PLAN.id(index),
+      shopId,
+      name: "Tally — pay per reward used",
+      status: "ACTIVE",
+      test: false,
+      usageLineItemId: BENCH_PLAN.usageLineItemId(index),
+      currencyCode: "USD",
+      cappedAmount: BigInt(BENCH_PLAN.cappedAmount),
+      currentPeriodEnd: new Date(Date.now() + BENCH_PLAN.periodMs),
+    },
+  });
+}
+
 export const newAccessToken = () => `shpat_${randomBytes(16).toString("hex")}`;
 
 /** The Admin API double with the bench shop on Shopify Plus (1000 points/s: codes are not rate-limited first). */
@@ -175,6 +205,22 @@ export async function startDouble(accessToken: string): Promise<AdminApiDouble> 
     currencyCode: "EUR",
     ianaTimezone: "Europe/Paris",
     plan: "plus",
+  });
+  // The bench shop's approved plan as Shopify holds it: usage charges are recorded on it.
+  double.shop(SHOP).subscriptions.push({
+    id: BENCH_PLAN.id(0),
+    name: "Tally — pay per reward used",
+    status: "ACTIVE",
+    test: false,
+    returnUrl: "https://tally.bench/app/billing",
+    createdAt: new Date().toISOString(),
+    currentPeriodEnd: new Date(Date.now() + BENCH_PLAN.periodMs).toISOString(),
+    usageLineItemId: BENCH_PLAN.usageLineItemId(0),
+    currencyCode: "USD",
+    terms: "bench",
+    cappedAmount: BENCH_PLAN.cappedAmount,
+    requestedCap: null,
+    records: [],
   });
   return double;
 }
@@ -225,7 +271,9 @@ export async function startWorker(env: Record<string, string>): Promise<{ stop()
 }
 
 /** Runs the worker's drain: every waiting discount code delivered; returns how many and how long. */
-export async function drainOutbox(env: Record<string, string>): Promise<{ codes: number; seconds: number }> {
+export async function drainOutbox(
+  env: Record<string, string>,
+): Promise<{ codes: number; seconds: number; usage: number; usageSeconds: number }> {
   const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "drain"], {
     env,
     ready: /bench\.drained/,
@@ -238,7 +286,7 @@ export async function drainOutbox(env: Record<string, string>): Promise<{ codes:
   // It exits by itself once its database is closed (PGlite flushes its files then).
   const code = child.child.exitCode ?? ((await once(child.child, "exit")) as [number | null])[0];
   if (code !== 0) throw new Error(`drain exited with ${code}:\n${child.output().slice(-4000)}`);
-  return JSON.parse(line) as { codes: number; seconds: number };
+  return JSON.parse(line) as { codes: number; seconds: number; usage: number; usageSeconds: number };
 }
 
 async function stopChild(child: Started, name: string) {
@@ -251,6 +299,8 @@ export interface RequestSpec {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** A steady run keeps the latencies of tagged requests apart too (LoadResult.tagged). */
+  tag?: string;
 }
 
 export interface LoadResult {
@@ -261,6 +311,8 @@ export interface LoadResult {
   errors: number;
   /** Each response's latency in ms, sorted. */
   latencies: number[];
+  /** The same, sorted, for each tag the requests carried (steadyLoad only). */
+  tagged: Record<string, number[]>;
   statuses: Record<string, number>;
 }
 
@@ -303,6 +355,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     latencies,
+    tagged: {},
     statuses,
   };
 }
@@ -324,6 +377,7 @@ export async function steadyLoad(options: {
   const target = new URL(options.url);
   const total = Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
+  const tagged: Record<string, number[]> = {};
   const statuses: Record<string, number> = {};
   let non2xx = 0;
   let errors = 0;
@@ -343,7 +397,9 @@ export async function steadyLoad(options: {
         (response) => {
           response.resume();
           response.on("end", () => {
-            latencies.push(performance.now() - sentAt);
+            const latency = performance.now() - sentAt;
+            latencies.push(latency);
+            if (spec.tag) (tagged[spec.tag] ??= []).push(latency);
             const status = String(response.statusCode);
             statuses[status] = (statuses[status] ?? 0) + 1;
             if (!response.statusCode || response.statusCode >= 300) non2xx++;
@@ -369,7 +425,17 @@ export async function steadyLoad(options: {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, non2xx, errors, latencies, statuses };
+  for (const list of Object.values(tagged)) list.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    non2xx,
+    errors,
+    latencies,
+    tagged,
+    statuses,
+  };
 }
 
 export const percentile = (sorted: number[], p: number) =>
@@ -386,7 +452,10 @@ export function describeRun(run: LoadResult, options: { connections: number; rat
   return `${options.connections} connections, ${round(run.seconds, 1)} s, N=${run.requests}${rate}${failures}`;
 }
 
-/** Signed `orders/paid` deliveries, each a new order of 100.00 for one of `buyers` in turn. */
+/**
+ * Signed `orders/paid` deliveries, each a new order of 100.00 for one of `buyers` in turn; given
+ * a discount code, the order used it (5.00 off).
+ */
 export function orderDeliveries(buyers: number[], firstOrderId: number) {
   // Built and schema-checked once; each delivery changes only its ids.
   const template = orderPayload("orders/paid", {
@@ -398,7 +467,7 @@ export function orderDeliveries(buyers: number[], firstOrderId: number) {
   let sent = 0;
   return {
     /** The next new delivery: its order, its buyer, the webhook id and the request. */
-    next() {
+    next(discountCode?: string) {
       const orderId = firstOrderId + sent;
       const buyer = buyers[sent++ % buyers.length]!;
       const payload = {
@@ -413,6 +482,7 @@ export function orderDeliveries(buyers: number[], firstOrderId: number) {
           admin_graphql_api_id: `gid://shopify/Customer/${buyer}`,
         },
         line_items: [{ ...line, id: orderId * 10, admin_graphql_api_id: `gid://shopify/LineItem/${orderId * 10}` }],
+        discount_codes: discountCode ? [{ code: discountCode, amount: "5.00", type: "fixed_amount" }] : [],
       };
       return { orderId, buyer, request: webhookRequest(JSON.stringify(payload), randomUUID()) };
     },

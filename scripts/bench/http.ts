@@ -41,6 +41,10 @@ export interface HttpBenchOptions {
   redemptions?: number;
   /** Redemptions made while the Admin API fails: their codes wait in the outbox. */
   queuedRedemptions?: number;
+  /** Orders of the usage-charge run, half of them using a redemption's code (at most `redemptions` / 2). */
+  usageOrders?: number;
+  /** Their steady rate: below both databases' saturation, so latency is the service's own. */
+  usageRate?: number;
 }
 
 export const HTTP_BENCH_DEFAULTS: Required<HttpBenchOptions> = {
@@ -49,13 +53,21 @@ export const HTTP_BENCH_DEFAULTS: Required<HttpBenchOptions> = {
   rate: 200,
   redemptions: 1000,
   queuedRedemptions: 300,
+  usageOrders: 300,
+  usageRate: 30,
 };
 
 const MS_50 = { op: "<=", value: 50 } as const;
 const NONE = { op: "<=", value: 0 } as const;
+/** An order that used a reward code may cost a little more (the code marked used, the charge queued); not much more. */
+const RATIO_P50 = { op: "<=", value: 1.25 } as const;
+const RATIO_P99 = { op: "<=", value: 1.5 } as const;
 
 export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions = {}): Promise<Figure[]> {
-  const { seconds, connections, rate, redemptions, queuedRedemptions } = { ...HTTP_BENCH_DEFAULTS, ...options };
+  const { seconds, connections, rate, redemptions, queuedRedemptions, usageOrders, usageRate } = {
+    ...HTTP_BENCH_DEFAULTS,
+    ...options,
+  };
   const figures: Figure[] = [];
   const figure = (group: string, name: string, value: number, unit: string, detail: string, goal?: Figure["goal"]) =>
     figures.push({
@@ -97,6 +109,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     const app = await startApp(env);
     progress(`${kind}: app at ${app.url}; webhook ingest`);
     let ingest: LoadResult;
+    let usageCodes = 0;
     try {
       const at = { url: app.url, connections };
       const orders = orderDeliveries(seeded.buyers, 1_000_000);
@@ -218,6 +231,53 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
         `N=${redeemed.requests + queued.requests}, of which ${queued.requests} during an Admin API outage (503)`,
         NONE,
       );
+
+      progress(`${kind}: orders using a reward code (usage charges)`);
+      // Billing on, the plan active: an order that uses a reward's code queues its usage charge in
+      // the order's transaction; the Admin API records it later, from the outbox. Orders with and
+      // without a code alternate in one steady run, so both meet the same database and moment.
+      const codes = double
+        .shop(SHOP)
+        .discounts.slice(0, Math.floor(usageOrders / 2))
+        .map((discount) => discount.code);
+      let sent = 0;
+      const mixedOrder = () => {
+        const code = sent++ % 2 ? codes.pop() : undefined;
+        return { ...orders.next(code).request, tag: code ? "code" : "none" };
+      };
+      const recordsBefore = double.callsTo("RecordUsage").length;
+      const usage = await steadyLoad({
+        ...at,
+        seconds: (2 * codes.length) / usageRate,
+        rate: usageRate,
+        next: mixedOrder,
+      });
+      usageCodes = usage.tagged.code?.length ?? 0;
+      const withCode = usage.tagged.code ?? [];
+      const without = usage.tagged.none ?? [];
+      const usageDetail = `${withCode.length} orders with a code, ${without.length} without, alternating; ${describeRun(usage, { ...at, rate: usageRate })}`;
+      for (const p of [50, 99]) {
+        const [used, plain] = [percentile(withCode, p), percentile(without, p)];
+        figure("usage charge", `orders/paid p${p}, with a reward code`, used, "ms", usageDetail);
+        figure("usage charge", `orders/paid p${p}, without a code`, plain, "ms", usageDetail);
+        figure(
+          "usage charge",
+          `p${p} with a code / without`,
+          used / plain,
+          "ratio",
+          `${used} ms over ${plain} ms`,
+          p === 50 ? RATIO_P50 : RATIO_P99,
+        );
+      }
+      figure(
+        "usage charge",
+        "usage records during the webhooks",
+        double.callsTo("RecordUsage").length - recordsBefore,
+        "calls",
+        "appUsageRecordCreate calls the double answered while the orders were delivered: the outbox makes them",
+        NONE,
+      );
+      figure("usage charge", "non-2xx responses", usage.non2xx + usage.errors, "count", `N=${usage.requests}`, NONE);
     } finally {
       await app.stop();
     }
@@ -233,6 +293,14 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       "codes/s",
       `worker drain (deliverOutbox passes of 100), ${drained.codes} codes in ${round(drained.seconds, 2)} s`,
     );
+    figure(
+      "usage charge",
+      "usage charges recorded by the outbox",
+      drained.usage,
+      "charges",
+      `worker drain (recordUsageCharges passes of 100) after the app stopped, ${round(drained.usageSeconds, 2)} s; one per order that used a code`,
+      { op: ">=", value: usageCodes },
+    );
 
     const opened = database.open();
     try {
@@ -241,13 +309,14 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       const byStatus = await db.redemption.groupBy({ by: ["status"], _count: true });
       const total = byStatus.reduce((sum, row) => sum + row._count, 0);
       const active = byStatus.find((row) => row.status === "active")?._count ?? 0;
+      const used = byStatus.find((row) => row.status === "used")?._count ?? 0;
       const codes = double.shop(SHOP).discounts.length;
       figure(
         "outbox",
-        "redemptions not active",
-        total - active,
+        "redemptions neither active nor used",
+        total - active - used,
         "count",
-        `${total} redemptions, ${active} active, ${codes} codes in the double`,
+        `${total} redemptions, ${active} active, ${used} used on an order, ${codes} codes in the double`,
         NONE,
       );
       figure(

@@ -23,7 +23,7 @@ const parts = new Set(onlyArg ? onlyArg.split(",") : ["http", "jobs", "scale", "
 const dbArg = args.find((arg) => arg.startsWith("--db="))?.slice("--db=".length);
 const KINDS = (dbArg ? dbArg.split(",") : ["postgresql", "pglite"]) as DatabaseKind[];
 const httpOptions: HttpBenchOptions = quick
-  ? { seconds: 3, connections: 16, redemptions: 300, queuedRedemptions: 100 }
+  ? { seconds: 3, connections: 16, redemptions: 300, queuedRedemptions: 100, usageOrders: 100 }
   : {};
 
 if (!existsSync(path.join(ROOT, "build/server/index.js"))) {

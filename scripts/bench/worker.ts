@@ -1,12 +1,13 @@
 // The bench's job worker, a child process like `npm run jobs` (same env: DATABASE_URL or
 // PGLITE_DATA_DIR, SHOPIFY_ADMIN_API_ORIGIN). Two modes:
-//   drain — delivers every waiting discount code (outbox passes until none is left), prints
-//           {"event":"bench.drained","codes":N,"seconds":S} and exits;
+//   drain — delivers every waiting discount code, then records every waiting usage charge
+//           (outbox passes until none is left), prints
+//           {"event":"bench.drained","codes":N,"seconds":S,"usage":U,"usageSeconds":T} and exits;
 //   loop  — runs every points job, pass after pass, until SIGTERM (a worker beside app
 //           instances started with TALLY_JOBS=off).
 import { databaseEnvironment } from "../../app/config/env.server";
 import { openDatabase } from "../../app/db/database.server";
-import { deliverOutbox } from "../../app/jobs/outbox.server";
+import { deliverOutbox, recordUsageCharges } from "../../app/jobs/outbox.server";
 import { POINTS_JOBS, type PointsJobName } from "../../app/jobs/points.server";
 
 const mode = process.argv[2];
@@ -29,7 +30,16 @@ if (mode === "drain") {
     if (pass.processed === 0) break; // what is left is not due: a retry scheduled by a failure
     codes += pass.processed;
   }
-  console.log(JSON.stringify({ event: "bench.drained", codes, seconds: (performance.now() - started) / 1000 }));
+  const seconds = (performance.now() - started) / 1000;
+  const usageStarted = performance.now();
+  let usage = 0;
+  for (;;) {
+    const pass = await recordUsageCharges(db, new Date());
+    if (pass.processed === 0) break;
+    usage += pass.processed;
+  }
+  const usageSeconds = (performance.now() - usageStarted) / 1000;
+  console.log(JSON.stringify({ event: "bench.drained", codes, seconds, usage, usageSeconds }));
   await database.close();
 } else if (mode === "loop") {
   let stopping = false;

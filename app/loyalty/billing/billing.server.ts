@@ -19,6 +19,7 @@ import {
   type ShopifySubscription,
 } from "~/shopify/billing.server";
 import { AdminUserError, isRetryable } from "~/shopify/errors";
+import { queueCapWarning } from "./cap-warning.server";
 import type * as Admin from "~/shopify/admin-operations.generated";
 import {
   BILLING_PLAN,
@@ -232,21 +233,25 @@ export async function applySubscriptionUpdate(
 
 /**
  * `app_subscriptions/approaching_capped_amount`: Shopify's balance and cap for the subscription
- * (it sends this at 90%). One this shop never had changes nothing and is logged.
+ * (it sends this at 90%), and the merchant's Flow warning with them. One this shop never had
+ * changes nothing and is logged.
  */
 export async function applyCapApproach(
   tx: Prisma.TransactionClient,
   shop: BilledShop,
   approach: { subscriptionId: string; shopGid?: string; balanceUsed: Money; cappedAmount: Money },
 ): Promise<void> {
-  const { count } = namesOtherShop(shop, approach.shopGid)
-    ? { count: 0 }
-    : await tx.appSubscription.updateMany({
-        where: { id: approach.subscriptionId, shopId: shop.id },
-        data: { balanceUsed: minorUnits(approach.balanceUsed), cappedAmount: minorUnits(approach.cappedAmount) },
-      });
-  if (!count)
+  const subscription = namesOtherShop(shop, approach.shopGid)
+    ? null
+    : await tx.appSubscription.findFirst({ where: { id: approach.subscriptionId, shopId: shop.id } });
+  if (!subscription) {
     logIgnoredSubscription(shop.domain, approach.subscriptionId, "app_subscriptions/approaching_capped_amount");
+    return;
+  }
+  const after = { balanceUsed: minorUnits(approach.balanceUsed), cappedAmount: minorUnits(approach.cappedAmount) };
+  await tx.appSubscription.update({ where: { id: subscription.id }, data: after });
+  // Queued once: Tally's own usage record may have reached 90% first.
+  await queueCapWarning(tx, shop.id, subscription, after);
 }
 
 function logIgnoredSubscription(shop: string, subscriptionId: string, topic: string) {
@@ -299,17 +304,19 @@ export async function queueRewardUses(tx: Db, shopId: string, uses: RewardUse[],
   if (!uses.length || !billingOn()) return;
   const ids = uses.map((use) => use.redemptionId);
   const descriptions = uses.map((use) => usageDescription(use.rewardName));
+  // One statement on the order's path: the charges, and a task for each charge that is new.
   await tx.$executeRaw`
-    INSERT INTO "UsageCharge" (id, "shopId", "redemptionId", description, amount, "currencyCode", status, "usedAt", "createdAt")
-    SELECT gen_random_uuid()::text, ${shopId}, u.id, u.description, ${BILLING_PLAN.feePerUse}, ${BILLING_PLAN.currencyCode},
-           'queued', ${usedAt}, ${now}
-      FROM unnest(${ids}::text[], ${descriptions}::text[]) AS u(id, description)
-    ON CONFLICT ("shopId", "redemptionId") DO NOTHING`;
-  await tx.$executeRaw`
+    WITH charged AS (
+      INSERT INTO "UsageCharge" (id, "shopId", "redemptionId", description, amount, "currencyCode", status, "usedAt", "createdAt")
+      SELECT gen_random_uuid()::text, ${shopId}, u.id, u.description, ${BILLING_PLAN.feePerUse}, ${BILLING_PLAN.currencyCode},
+             'queued', ${usedAt}, ${now}
+        FROM unnest(${ids}::text[], ${descriptions}::text[]) AS u(id, description)
+      ON CONFLICT ("shopId", "redemptionId") DO NOTHING
+      RETURNING "redemptionId")
     INSERT INTO "OutboxTask" (id, "shopId", topic, key, payload, "runAt", attempts, "createdAt")
-    SELECT gen_random_uuid()::text, ${shopId}, ${"record_usage" satisfies OutboxTopic}, 'usage:' || u.id,
-           jsonb_build_object('redemptionId', u.id), ${now}, 0, ${now}
-      FROM unnest(${ids}::text[]) AS u(id)
+    SELECT gen_random_uuid()::text, ${shopId}, ${"record_usage" satisfies OutboxTopic}, 'usage:' || c."redemptionId",
+           jsonb_build_object('redemptionId', c."redemptionId"), ${now}, 0, ${now}
+      FROM charged c
     ON CONFLICT ("shopId", key) DO NOTHING`;
 }
 
@@ -366,10 +373,9 @@ export async function deliverUsageCharge(
         data: { status: "billed", billedAt: now, subscriptionId: subscription.id, shopifyRecordId: record.recordId },
       });
       if (record.balanceUsed && record.cappedAmount) {
-        await tx.appSubscription.update({
-          where: { id: subscription.id },
-          data: { balanceUsed: minorUnits(record.balanceUsed), cappedAmount: minorUnits(record.cappedAmount) },
-        });
+        const after = { balanceUsed: minorUnits(record.balanceUsed), cappedAmount: minorUnits(record.cappedAmount) };
+        await tx.appSubscription.update({ where: { id: subscription.id }, data: after });
+        await queueCapWarning(tx, charge.shopId, subscription, after, now);
       }
       await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
     });

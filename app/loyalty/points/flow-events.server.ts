@@ -6,6 +6,7 @@ import {
   applyLifecycleCallback,
   enabledTriggerHandles,
   FLOW_TRIGGERS,
+  type FlowEventSubject,
   type FlowTrigger,
   type FlowTriggerFields,
   type LifecycleState,
@@ -13,21 +14,23 @@ import {
 
 export interface FlowEventPayload {
   handle: string;
-  memberId: string;
+  /** The member the event is about; null for a shop-level trigger (no customer in the payload). */
+  memberId: string | null;
   fields: Record<string, string | number | boolean>;
 }
 
 /**
  * Queues a Flow trigger event in the same transaction as its cause, only for a shop with an
  * enabled workflow on that trigger (one statement: the check rides on the insert). The key makes
- * it once per cause. Returns whether an event was queued.
+ * it once per cause. `memberId` is the member the event is about, or null for a trigger about the
+ * shop. Returns whether an event was queued.
  */
 export async function queueFlowEvent<T extends FlowTrigger>(
   tx: Prisma.TransactionClient | PrismaClient,
   shopId: string,
   trigger: T,
   eventKey: string,
-  memberId: string,
+  memberId: FlowEventSubject<T>,
   fields: FlowTriggerFields[T],
   now = new Date(),
 ): Promise<boolean> {
@@ -39,7 +42,7 @@ export async function queueFlowEvents<T extends FlowTrigger>(
   tx: Prisma.TransactionClient | PrismaClient,
   shopId: string,
   trigger: T,
-  events: { eventKey: string; memberId: string; fields: FlowTriggerFields[T] }[],
+  events: { eventKey: string; memberId: FlowEventSubject<T>; fields: FlowTriggerFields[T] }[],
   now = new Date(),
 ): Promise<number> {
   if (!events.length) return 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyLifecycleCallback, enabledTriggerHandles, FLOW_TRIGGERS } from "./flow-triggers";
+import { applyLifecycleCallback, enabledTriggerHandles, FLOW_TRIGGER_HANDLES, FLOW_TRIGGERS } from "./flow-triggers";
 
 const at = (iso: string) => new Date(iso);
 
@@ -15,7 +15,9 @@ describe("Flow lifecycle state", () => {
   });
 
   it("an unknown definition id that is enabled fires every trigger; disabled, none", () => {
-    expect(enabledTriggerHandles({ "3f1c…": { enabled: true, at: "2026-01-01T00:00:00Z" } })).toHaveLength(4);
+    expect(enabledTriggerHandles({ "3f1c…": { enabled: true, at: "2026-01-01T00:00:00Z" } })).toEqual(
+      FLOW_TRIGGER_HANDLES,
+    );
     expect(enabledTriggerHandles({ "3f1c…": { enabled: false, at: "2026-01-01T00:00:00Z" } })).toEqual([]);
   });
 

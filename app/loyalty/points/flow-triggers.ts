@@ -1,16 +1,24 @@
 /**
  * Tally's Shopify Flow triggers. Each is a `flow_trigger` extension under extensions/ whose
  * handle and name are these, and whose fields are the keys of its `Fields` below (Flow keys are
- * letters and spaces only); test/app-config.test.ts keeps the two in step.
+ * letters and spaces only); test/app-config.test.ts keeps the two in step. A trigger is about a
+ * customer (a member: its extension's first field is the customer reference) or about the shop
+ * itself (no reference: the workflow acts on the store).
  */
 export const FLOW_TRIGGERS = {
-  pointsEarned: { handle: "tally-points-earned", name: "Loyalty points earned" },
-  rewardRedeemed: { handle: "tally-reward-redeemed", name: "Loyalty reward redeemed" },
-  tierChanged: { handle: "tally-tier-changed", name: "Loyalty tier changed" },
-  pointsExpiring: { handle: "tally-points-expiring", name: "Loyalty points expiring soon" },
+  pointsEarned: { handle: "tally-points-earned", name: "Loyalty points earned", subject: "customer" },
+  rewardRedeemed: { handle: "tally-reward-redeemed", name: "Loyalty reward redeemed", subject: "customer" },
+  tierChanged: { handle: "tally-tier-changed", name: "Loyalty tier changed", subject: "customer" },
+  pointsExpiring: { handle: "tally-points-expiring", name: "Loyalty points expiring soon", subject: "customer" },
+  billingCap: { handle: "tally-billing-cap", name: "Loyalty billing cap approaching", subject: "shop" },
 } as const;
 
 export type FlowTrigger = keyof typeof FLOW_TRIGGERS;
+
+/** Who an event of the trigger is about: a member's id, or null for the shop. */
+export type FlowEventSubject<T extends FlowTrigger> = (typeof FLOW_TRIGGERS)[T]["subject"] extends "customer"
+  ? string
+  : null;
 
 export interface FlowTriggerFields {
   pointsEarned: {
@@ -29,6 +37,8 @@ export interface FlowTriggerFields {
   };
   tierChanged: { "Previous tier": string; "New tier": string; Direction: "up" | "down"; "Points balance": number };
   pointsExpiring: { "Points expiring": number; "Expires at": string; "Days left": number };
+  /** Amounts are decimal strings in the subscription's currency ("75.00"): no words, no language. */
+  billingCap: { "Percent used": number; "Balance used": string; "Capped amount": string; Currency: string };
 }
 
 export const FLOW_TRIGGER_HANDLES: string[] = Object.values(FLOW_TRIGGERS).map((trigger) => trigger.handle);
