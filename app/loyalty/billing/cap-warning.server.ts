@@ -2,7 +2,8 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { minorUnitDigits } from "~/money/currency";
-import { billingPeriodEnd, capWarningCrossed } from "./cap-warning";
+import { capWarningCrossed } from "./cap-warning";
+import { billingPeriodEnd } from "./plan";
 import { decimalAmount } from "./plan";
 
 type StoredCapUse = { balanceUsed: bigint; cappedAmount: bigint };

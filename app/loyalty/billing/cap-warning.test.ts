@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { billingPeriodEnd, capWarningCrossed } from "./cap-warning";
+import { capWarningCrossed } from "./cap-warning";
+import { billingPeriodEnd } from "./plan";
 
 const use = (balanceUsed: number, cappedAmount = 10_000) => ({ balanceUsed, cappedAmount });
 const DAY = 86_400_000;

@@ -22,16 +22,3 @@ export function capWarningCrossed(before: CapUse, after: CapUse): Warning | null
   const reached = warningReached(after);
   return reached && reached > warningReached(before) ? reached : null;
 }
-
-const PERIOD_MS = 30 * 86_400_000;
-
-/**
- * The end of the 30-day billing period `now` falls in. Shopify's currentPeriodEnd as last stored,
- * rolled on by whole periods once it has passed (a record in a new period arrives before Tally
- * hears of its end); before the first period is known, counted from the subscription's creation.
- */
-export function billingPeriodEnd(subscription: { currentPeriodEnd: Date | null; createdAt: Date }, now: Date): Date {
-  const anchor = (subscription.currentPeriodEnd ?? subscription.createdAt).getTime();
-  if (now.getTime() < anchor) return new Date(anchor);
-  return new Date(anchor + (Math.floor((now.getTime() - anchor) / PERIOD_MS) + 1) * PERIOD_MS);
-}

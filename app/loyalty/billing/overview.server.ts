@@ -4,6 +4,7 @@ import { fromBigInt } from "~/db/bigint";
 import { currentSubscription } from "./billing.server";
 import {
   BILLING_PLAN,
+  billingPeriodEnd,
   capLevel,
   UNBILLED_REASONS,
   type SubscriptionStatus,
@@ -11,8 +12,7 @@ import {
   type UsageChargeStatus,
 } from "./plan";
 
-/** Shopify bills usage in periods of 30 days from the plan's approval. */
-const PERIOD_MS = 30 * 86_400_000;
+const PERIOD_MS = BILLING_PLAN.periodDays * 86_400_000;
 /** The charges of a cycle the page lists, newest first; the rest are counted. */
 const LISTED_CHARGES = 100;
 /** Months of history the page shows, this one included. */
@@ -81,8 +81,7 @@ export interface BillingOverview {
  */
 export function currentCycle(periodEnd: Date | null, now: Date): { start: Date; end: Date } {
   if (!periodEnd) return { start: new Date(now.getTime() - PERIOD_MS), end: now };
-  const periodsPassed = periodEnd > now ? 0 : Math.floor((now.getTime() - periodEnd.getTime()) / PERIOD_MS) + 1;
-  const end = new Date(periodEnd.getTime() + periodsPassed * PERIOD_MS);
+  const end = billingPeriodEnd({ currentPeriodEnd: periodEnd, createdAt: periodEnd }, now);
   return { start: new Date(end.getTime() - PERIOD_MS), end };
 }
 
@@ -167,7 +166,7 @@ export async function billingOverview(db: PrismaClient, shopId: string, now: Dat
       feePerUse: BILLING_PLAN.feePerUse,
       defaultCap: BILLING_PLAN.defaultCap,
       currencyCode: BILLING_PLAN.currencyCode,
-      periodDays: PERIOD_MS / 86_400_000,
+      periodDays: BILLING_PLAN.periodDays,
       capChoices: [...BILLING_PLAN.capChoices],
     },
     subscription: subscription ? summary(subscription, now) : null,

@@ -12,6 +12,8 @@ export const BILLING_PLAN = {
   defaultCap: 10_000,
   /** The caps the merchant may raise to, in minor units. */
   capChoices: [10_000, 25_000, 50_000, 100_000, 250_000],
+  /** Shopify's billing period: the cap applies to each. */
+  periodDays: 30,
   /** Shares of the cap (percent) at which the merchant is warned: a banner and a Flow trigger. */
   warnAt: [75, 90],
 } as const;
@@ -67,4 +69,17 @@ export function capLevel(balanceUsed: number, cappedAmount: number): 0 | 75 | 90
 /** Whether shoppers see the program: billing is off for this install, or its plan is active. */
 export function shoppersSeeProgram(billing: "on" | "off", subscriptionActive: boolean): boolean {
   return billing === "off" || subscriptionActive;
+}
+
+const PERIOD_MS = BILLING_PLAN.periodDays * 86_400_000;
+
+/**
+ * The end of the 30-day billing period `now` falls in. Shopify's currentPeriodEnd as last stored,
+ * rolled on by whole periods once it has passed (a record in a new period arrives before Tally
+ * hears of its end); before the first period is known, counted from the subscription's creation.
+ */
+export function billingPeriodEnd(subscription: { currentPeriodEnd: Date | null; createdAt: Date }, now: Date): Date {
+  const anchor = (subscription.currentPeriodEnd ?? subscription.createdAt).getTime();
+  if (now.getTime() < anchor) return new Date(anchor);
+  return new Date(anchor + (Math.floor((now.getTime() - anchor) / PERIOD_MS) + 1) * PERIOD_MS);
 }
