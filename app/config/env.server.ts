@@ -122,8 +122,16 @@ export function databaseEnvironment(source: Source = process.env) {
  * the database's variables): the app checked it with the rest at start-up.
  */
 export function billingMode(source: Source = process.env): "on" | "off" {
-  return parseWith(z.object({ TALLY_BILLING: billingVariable }), source, []).TALLY_BILLING;
+  // Every shopper request asks: parsed again only when the value changed.
+  const raw = source.TALLY_BILLING;
+  if (lastBilling && lastBilling.raw === raw) return lastBilling.mode;
+  const mode = parseWith(billingSchema, { TALLY_BILLING: raw }, []).TALLY_BILLING;
+  lastBilling = { raw, mode };
+  return mode;
 }
+
+const billingSchema = z.object({ TALLY_BILLING: billingVariable });
+let lastBilling: { raw: string | undefined; mode: "on" | "off" } | undefined;
 
 let current: ServerEnvironment | undefined;
 
