@@ -21,7 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   let shopifyAnswered = true;
   if (billingOn()) {
     try {
-      await refreshSubscriptions(prisma, shop, now);
+      // A page the merchant waits for: two attempts, then the stored state.
+      await refreshSubscriptions(prisma, shop, now, { maxAttempts: 2 });
     } catch (error) {
       shopifyAnswered = false;
       console.error(JSON.stringify({ event: "billing.refresh_failed", shop: shop.domain, error: String(error) }));

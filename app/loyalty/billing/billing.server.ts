@@ -129,6 +129,11 @@ async function setKnownSubscriptionStatus(
   return true;
 }
 
+/** The shop's active subscription (the newest, should Shopify leave two for a moment), or null. */
+export function activeSubscription(db: Db, shopId: string) {
+  return db.appSubscription.findFirst({ where: { shopId, status: "ACTIVE" }, orderBy: { createdAt: "desc" } });
+}
+
 /** The shop's current subscription: the newest Tally created or learned. */
 export function currentSubscription(db: Db, shopId: string) {
   return db.appSubscription.findFirst({ where: { shopId }, orderBy: { createdAt: "desc" } });
@@ -273,10 +278,7 @@ export async function requestCapRaise(
   cap: number,
   gatewayOptions?: AdminGatewayOptions,
 ): Promise<{ status: "approve"; confirmationUrl: string } | { status: "no_active_plan" | "invalid_cap" }> {
-  const subscription = await db.appSubscription.findFirst({
-    where: { shopId: shop.id, status: "ACTIVE", usageLineItemId: { not: null } },
-    orderBy: { createdAt: "desc" },
-  });
+  const subscription = await activeSubscription(db, shop.id);
   if (!subscription?.usageLineItemId) return { status: "no_active_plan" };
   if (!(BILLING_PLAN.capChoices as readonly number[]).includes(cap) || cap <= fromBigInt(subscription.cappedAmount)) {
     return { status: "invalid_cap" };
@@ -354,10 +356,7 @@ export async function deliverUsageCharge(
     await finish({ status: "unbilled", unbilledReason: reason });
     return "unbilled" as const;
   };
-  const subscription = await db.appSubscription.findFirst({
-    where: { shopId: charge.shopId, status: "ACTIVE", usageLineItemId: { not: null } },
-    orderBy: { createdAt: "desc" },
-  });
+  const subscription = await activeSubscription(db, charge.shopId);
   if (!subscription?.usageLineItemId) return unbilled("no_subscription");
   try {
     const admin = await AdminGateway.forShop(db, charge.shop.domain, gatewayOptions);

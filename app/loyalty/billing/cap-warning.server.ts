@@ -3,8 +3,7 @@ import { fromBigInt } from "~/db/bigint";
 import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { minorUnitDigits } from "~/money/currency";
 import { capWarningCrossed } from "./cap-warning";
-import { billingPeriodEnd } from "./plan";
-import { decimalAmount } from "./plan";
+import { billingPeriodEnd, decimalAmount } from "./plan";
 
 type StoredCapUse = { balanceUsed: bigint; cappedAmount: bigint };
 

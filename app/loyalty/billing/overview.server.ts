@@ -1,7 +1,7 @@
 import { Prisma, type AppSubscription, type PrismaClient } from "@prisma/client";
 import { billingMode } from "~/config/env.server";
 import { fromBigInt } from "~/db/bigint";
-import { currentSubscription } from "./billing.server";
+import { activeSubscription, currentSubscription } from "./billing.server";
 import {
   BILLING_PLAN,
   billingPeriodEnd,
@@ -92,10 +92,6 @@ export function usedThisCycle(
 ): number {
   if (subscription.currentPeriodEnd && subscription.currentPeriodEnd <= now) return 0;
   return fromBigInt(subscription.balanceUsed);
-}
-
-function activeSubscription(db: PrismaClient, shopId: string) {
-  return db.appSubscription.findFirst({ where: { shopId, status: "ACTIVE" }, orderBy: { createdAt: "desc" } });
 }
 
 function summary(subscription: AppSubscription, now: Date): SubscriptionSummary {
