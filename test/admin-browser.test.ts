@@ -71,6 +71,12 @@ const nav = (name: string) => page.getByRole("navigation", { name: "Tally sectio
 const saved = () => page.locator('button:is([disabled], [aria-disabled="true"])', { hasText: /^Save$/ }).waitFor();
 /** The toast a successful save shows (Polaris' in the sandbox, App Bridge's inside Shopify). */
 const toast = (text: string) => page.locator(".Polaris-Frame-Toast", { hasText: text });
+/** "Check again" on the home page, done once the loader has answered: the card then shows that answer, not the last one. */
+const checkThemeAgain = () =>
+  Promise.all([
+    page.waitForResponse((response) => new URL(response.url()).pathname.endsWith(".data")),
+    page.getByRole("button", { name: "Check again" }).click(),
+  ]);
 
 describe("the merchant admin in a real browser", () => {
   it("home: the first-run checklist, the widget checked in the published theme", async () => {
@@ -87,9 +93,9 @@ describe("the merchant admin in a real browser", () => {
 
     // Shopify fails to answer: the card says it could not check, rather than guessing.
     app.double.failNext({ kind: "http", status: 503 }, { operationName: "MainThemeSettings" });
-    await page.getByRole("button", { name: "Check again" }).click();
+    await checkThemeAgain();
     await page.getByText("We couldn't check your theme just now").waitFor();
-    await page.getByRole("button", { name: "Check again" }).click();
+    await checkThemeAgain();
     await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
   });
 
@@ -206,14 +212,14 @@ describe("the merchant admin in a real browser", () => {
       page.getByRole("link", { name: "Open the theme editor" }).click(),
     ]);
     expect(await editor.getByLabel("Tally loyalty widget").isChecked()).toBe(true);
-    await page.getByRole("button", { name: "Check again" }).click();
+    await checkThemeAgain();
     await page.getByText("The loyalty widget is not enabled yet in your theme “Dawn”").waitFor();
     expect(await page.getByText("2 of 4 steps done").count()).toBe(1);
     // The merchant saves; back in Tally, the check sees the theme as it now is.
     await editor.getByRole("button", { name: "Save" }).click();
     await editor.getByText("Saved.").waitFor();
     await editor.close();
-    await page.getByRole("button", { name: "Check again" }).click();
+    await checkThemeAgain();
     await page.getByText("The loyalty widget is on in your theme “Dawn”.").waitFor();
     await page.getByText("3 of 4 steps done").waitFor();
     await screenshot(page, "home-widget-on");

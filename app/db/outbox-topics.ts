@@ -10,5 +10,8 @@ export const OUTBOX_TOPICS = [
   "score_order",
   "record_usage",
   "publish_storefront",
+  "credit_store_credit",
+  "sync_tier_perks",
+  "delete_discount",
 ] as const;
 export type OutboxTopic = (typeof OUTBOX_TOPICS)[number];
