@@ -115,6 +115,30 @@ describe("the local Admin API double", () => {
     expect((await response.json()).errors).toMatch(/Invalid API key or access token/);
   });
 
+  it("deletes a code discount, and answers a second delete with Shopify's userError", async () => {
+    const create = `mutation Create($input: DiscountCodeBasicInput!) {
+      discountCodeBasicCreate(basicCodeDiscount: $input) { codeDiscountNode { id } userErrors { message } } }`;
+    const input = {
+      title: "5 off",
+      code: "POS-UNDO",
+      startsAt: "2026-12-01T00:00:00Z",
+      customerGets: { value: { discountAmount: { amount: "5.00", appliesOnEachItem: false } }, items: { all: true } },
+      context: { all: "ALL" },
+    };
+    const created = (await (await post({ query: create, variables: { input } })).json()).data;
+    const id = created.discountCodeBasicCreate.codeDiscountNode.id as string;
+    const remove = `mutation Delete($id: ID!) {
+      discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field message code } } }`;
+    const deleted = (await (await post({ query: remove, variables: { id } })).json()).data.discountCodeDelete;
+    expect(deleted).toEqual({ deletedCodeDiscountId: id, userErrors: [] });
+    expect(double.shop(SHOP).discounts.some((d) => d.code === "POS-UNDO")).toBe(false);
+    const again = (await (await post({ query: remove, variables: { id } })).json()).data.discountCodeDelete;
+    expect(again).toEqual({
+      deletedCodeDiscountId: null,
+      userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }],
+    });
+  });
+
   it("answers 404 for an API version Shopify does not serve", async () => {
     expect((await post({ query: "{ shop { name } }" }, { version: "2019-01" })).status).toBe(404);
   });

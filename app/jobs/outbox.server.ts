@@ -8,11 +8,12 @@ import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { writeStorefrontProgram } from "~/loyalty/program/storefront-program.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
 import { expireUnusedCode, UNUSED_CODE_GRACE_MS } from "~/loyalty/rewards/redemptions.server";
+import { deliverCodeDeletion } from "~/loyalty/rewards/reversals.server";
 import type { AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable } from "~/shopify/errors";
 import type { JobReport } from "./job-report";
 
-/** One pass over due discount-code tasks. */
+/** One pass over due discount-code tasks: codes to create, then codes of reversed redemptions to delete. */
 export async function deliverOutbox(
   db: PrismaClient,
   now: Date,
@@ -30,6 +31,10 @@ export async function deliverOutbox(
     );
     report.processed++;
     if (redemption.status === "active") report.points += fromBigInt(redemption.pointsSpent);
+  }
+  for (const task of await claimDueTasks(db, "delete_discount", now, 100)) {
+    const redemptionId = (task.payload as { redemptionId: string }).redemptionId;
+    if ((await deliverCodeDeletion(db, redemptionId, now, gatewayOptions, task)) !== "retry") report.processed++;
   }
   return report;
 }

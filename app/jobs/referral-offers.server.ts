@@ -4,7 +4,8 @@ import { refereeCode } from "~/loyalty/referrals/referee-code";
 import { refereeOfferKey } from "~/loyalty/referrals/referrals.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
-import { createSegmentDiscount, deleteDiscount, ensureNewCustomerSegment } from "~/shopify/referral-discounts.server";
+import { deleteDiscount } from "~/shopify/discounts.server";
+import { createSegmentDiscount, ensureNewCustomerSegment } from "~/shopify/referral-discounts.server";
 
 /** Members' codes brought in line per shop per pass (two mutations each at most). */
 const MEMBERS_PER_PASS = 50;

@@ -879,6 +879,17 @@ export type DiscountByCodeQueryVariables = Exact<{
 
 export type DiscountByCodeQuery = { codeDiscountNodeByCode: { id: string } | null };
 
+export type DeleteCodeMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteCodeMutation = {
+  discountCodeDelete: {
+    deletedCodeDiscountId: string | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: DiscountErrorCode | null }>;
+  } | null;
+};
+
 export type FlowTriggerReceiveMutationVariables = Exact<{
   handle: string;
   payload: unknown;
@@ -1029,17 +1040,6 @@ export type CreateRefereeShippingCodeMutation = {
   } | null;
 };
 
-export type DeleteCodeMutationVariables = Exact<{
-  id: string | number;
-}>;
-
-export type DeleteCodeMutation = {
-  discountCodeDelete: {
-    deletedCodeDiscountId: string | null;
-    userErrors: Array<{ field: Array<string> | null; message: string; code: DiscountErrorCode | null }>;
-  } | null;
-};
-
 export type RefereeCodeByCodeQueryVariables = Exact<{
   code: string;
 }>;
@@ -1150,6 +1150,10 @@ export interface AdminOperations {
     data: DiscountByCodeQuery;
     variables: DiscountByCodeQueryVariables;
   };
+  "#graphql\n  mutation DeleteCode($id: ID!) {\n    discountCodeDelete(id: $id) {\n      deletedCodeDiscountId\n      userErrors { field message code }\n    }\n  }\n": {
+    data: DeleteCodeMutation;
+    variables: DeleteCodeMutationVariables;
+  };
   "#graphql\n  mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors { field message }\n    }\n  }\n": {
     data: FlowTriggerReceiveMutation;
     variables: FlowTriggerReceiveMutationVariables;
@@ -1189,10 +1193,6 @@ export interface AdminOperations {
   "#graphql\n  mutation CreateRefereeShippingCode($input: DiscountCodeFreeShippingInput!) {\n    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
     data: CreateRefereeShippingCodeMutation;
     variables: CreateRefereeShippingCodeMutationVariables;
-  };
-  "#graphql\n  mutation DeleteCode($id: ID!) {\n    discountCodeDelete(id: $id) {\n      deletedCodeDiscountId\n      userErrors { field message code }\n    }\n  }\n": {
-    data: DeleteCodeMutation;
-    variables: DeleteCodeMutationVariables;
   };
   "#graphql\n  query RefereeCodeByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) { id }\n  }\n": {
     data: RefereeCodeByCodeQuery;

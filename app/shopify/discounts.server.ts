@@ -33,6 +33,15 @@ const DiscountByCode = adminOperation(`#graphql
   }
 `);
 
+const DeleteCode = adminOperation(`#graphql
+  mutation DeleteCode($id: ID!) {
+    discountCodeDelete(id: $id) {
+      deletedCodeDiscountId
+      userErrors { field message code }
+    }
+  }
+`);
+
 /** Which other discounts a code may be used with. */
 export interface CombinesWith {
   orderDiscounts: boolean;
@@ -162,5 +171,14 @@ export async function createDiscountCode(admin: AdminGateway, code: CodeToCreate
       if (codeDiscountNodeByCode) return codeDiscountNodeByCode.id;
     }
     throw error;
+  }
+}
+
+/** Deletes a code discount (a referral offer replaced, a POS redemption undone); one already gone counts as deleted. */
+export async function deleteDiscount(admin: AdminGateway, id: string): Promise<void> {
+  const { discountCodeDelete } = await admin.request(DeleteCode, { id });
+  const errors = discountCodeDelete?.userErrors ?? [];
+  if (errors.length && !errors.some((e) => /does not exist|not found/i.test(e.message))) {
+    throw new AdminUserError(errors, "DeleteCode", admin.shop);
   }
 }

@@ -43,15 +43,6 @@ const CreateRefereeShippingCode = adminOperation(`#graphql
   }
 `);
 
-const DeleteCode = adminOperation(`#graphql
-  mutation DeleteCode($id: ID!) {
-    discountCodeDelete(id: $id) {
-      deletedCodeDiscountId
-      userErrors { field message code }
-    }
-  }
-`);
-
 const RefereeCodeByCode = adminOperation(`#graphql
   query RefereeCodeByCode($code: String!) {
     codeDiscountNodeByCode(code: $code) { id }
@@ -132,14 +123,5 @@ export async function createSegmentDiscount(admin: AdminGateway, code: SegmentCo
       if (codeDiscountNodeByCode) return codeDiscountNodeByCode.id;
     }
     throw error;
-  }
-}
-
-/** Deletes a code discount; one already gone counts as deleted. */
-export async function deleteDiscount(admin: AdminGateway, id: string): Promise<void> {
-  const { discountCodeDelete } = await admin.request(DeleteCode, { id });
-  const errors = discountCodeDelete?.userErrors ?? [];
-  if (errors.length && !errors.some((e) => /does not exist|not found/i.test(e.message))) {
-    throw new AdminUserError(errors, "DeleteCode", admin.shop);
   }
 }

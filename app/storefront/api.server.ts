@@ -12,6 +12,7 @@ import type { ShopperLanguage } from "~/languages";
 import { ledgerEntryLabel } from "~/loyalty/points/entry-labels";
 import { expiringNext } from "~/loyalty/points/expiry.server";
 import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
+import type { PosContext } from "~/loyalty/rewards/pos";
 import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
 import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 
@@ -21,7 +22,7 @@ import { tierMetrics } from "~/loyalty/tiers/tiers.server";
  * here takes that customer as given.
  */
 
-const publicRedemption = (r: Redemption) => ({
+export const publicRedemption = (r: Redemption) => ({
   id: r.id,
   code: r.code,
   pointsSpent: fromBigInt(r.pointsSpent),
@@ -139,7 +140,7 @@ export async function memberView(
   const [redemptions, expiring, progress] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
-          SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status <> 'failed' ORDER BY "createdAt" DESC LIMIT 20`
+          SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status NOT IN ('failed', 'reversed') ORDER BY "createdAt" DESC LIMIT 20`
       : [],
     member ? expiringNext(db, shop, member) : null,
     tierProgress(db, shop, member, new Date(), language),
@@ -221,6 +222,8 @@ export async function redeemForCustomer(
   customerId: string,
   body: unknown,
   idempotencyKey: string | null,
+  /** Staff redeeming for the customer at the point of sale. */
+  pos?: PosContext,
 ): Promise<Response> {
   await spendRateLimit("redemption", `${shop.id}:${customerId}`);
   const parsed = redeemBody.safeParse(body);
@@ -241,6 +244,7 @@ export async function redeemForCustomer(
       points: parsed.data.points,
       requestKey,
       now: new Date(),
+      pos,
     }),
   );
   switch (result.status) {

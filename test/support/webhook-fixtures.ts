@@ -44,6 +44,10 @@ export function orderPayload(
     processedAt?: string;
     /** The shop's currency: amounts are in it (default EUR). */
     currency?: string;
+    /** Codes the order used (as the cart or checkout applied them). */
+    discountCodes?: { code: string; amount: string }[];
+    /** A sale at Shopify POS: rung up at this location by this staff user, with no online checkout. */
+    pos?: { locationId: number; userId: number };
   },
 ) {
   const currency = order.currency ?? "EUR";
@@ -98,6 +102,20 @@ export function orderPayload(
       : example.customer,
     line_items,
     cancelled_at: topic === "orders/cancelled" ? new Date().toISOString() : null,
+    ...(order.discountCodes && {
+      discount_codes: order.discountCodes.map(({ code, amount }) => ({ code, amount, type: "fixed_amount" })),
+    }),
+    ...(order.pos && {
+      source_name: "pos",
+      location_id: order.pos.locationId,
+      user_id: order.pos.userId,
+      checkout_token: null,
+      cart_token: null,
+      browser_ip: null,
+      landing_site: null,
+      referring_site: null,
+      payment_gateway_names: ["cash"],
+    }),
   });
   // A guest checkout has no customer. The inferred schema, built from examples that all have
   // one, cannot say so: the key is removed after validation.

@@ -108,13 +108,14 @@ const SORT_COLUMNS: Record<MemberSort, Prisma.Sql> = {
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 
-/** Email or name containing the text (any case), or exactly the Shopify customer id. */
+/** Email, name or phone containing the text (any case), or exactly the Shopify customer id. */
 function searchCondition(query: string | undefined): Prisma.Sql {
   if (!query) return Prisma.empty;
   const pattern = `%${escapeLike(query)}%`;
   const customerId = query.replace(/^gid:\/\/shopify\/Customer\//, "");
   return Prisma.sql`AND (email ILIKE ${pattern}
                          OR (COALESCE("firstName", '') || ' ' || COALESCE("lastName", '')) ILIKE ${pattern}
+                         OR phone ILIKE ${pattern}
                          OR "shopifyCustomerId" = ${customerId})`;
 }
 

@@ -8,6 +8,7 @@ import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-event
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { nameIn, type Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import type { PosContext } from "./pos";
 
 const DAY_MS = 86_400_000;
 /** How long the redeeming request has the code task to itself before the outbox workers may take it. */
@@ -40,7 +41,15 @@ export type RedeemResult =
 /** The shopper's key, made theirs by the member's id (not the customer's: opaque after erasure). */
 const memberRequestKey = (memberId: string, key: string) => `member:${memberId}:${key}`;
 
-type RedeemInput = { customerId: string; rewardId: string; points?: number; requestKey: string; now: Date };
+type RedeemInput = {
+  customerId: string;
+  rewardId: string;
+  points?: number;
+  requestKey: string;
+  now: Date;
+  /** Redeemed by staff at the point of sale: recorded on the redemption (reversible for a while). */
+  pos?: PosContext;
+};
 
 /** A retry asks for what the first request asked: the same customer, reward and (variable reward) points. */
 function sameRedemptionRequest(
@@ -107,6 +116,12 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
       code: newDiscountCode(reward.codePrefix),
       startsAt: input.now,
       endsAt: new Date(input.now.getTime() + reward.codeLifetimeDays * DAY_MS),
+      ...(input.pos && {
+        channel: "pos",
+        staffMemberId: input.pos.staffMemberId,
+        locationId: input.pos.locationId,
+        posUserId: input.pos.userId,
+      }),
     },
   });
   await debit(tx, member, {
