@@ -83,7 +83,7 @@ export async function redeemAtPos(
 /** When staff can no longer undo a redemption. */
 const reversibleUntil = (createdAt: Date) => new Date(createdAt.getTime() + POS_REVERSAL_WINDOW_MS);
 
-const REFUSALS = { not_pos: 409, used: 409, not_active: 409, window_passed: 409 } as const;
+const REFUSALS = { not_pos: 409, used: 409, not_active: 409, store_credit: 409, window_passed: 409 } as const;
 
 /** POST /api/pos/redemptions/:id/reverse: the same answer however often it is asked. */
 export async function reverseAtPos(db: PrismaClient, shop: LoadedShop, redemptionId: string): Promise<Response> {

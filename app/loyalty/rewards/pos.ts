@@ -24,14 +24,17 @@ export type ReversalRefusal =
   | "used"
   /** Shopify has not made the code yet (or never will): nothing to delete for sure. */
   | "not_active"
+  /** Points turned into Shopify store credit: the money is the customer's, not a code to delete. */
+  | "store_credit"
   | "window_passed";
 
 /** Why a redemption cannot be undone now, or null when it can. A reversed one is answered as such before this. */
 export function reversalRefusal(
-  redemption: { channel: string; status: string; createdAt: Date },
+  redemption: { channel: string; status: string; createdAt: Date; rewardType: string },
   now: Date,
 ): ReversalRefusal | null {
   if (redemption.channel !== "pos") return "not_pos";
+  if (redemption.rewardType === "store_credit") return "store_credit";
   if (redemption.status === "used") return "used";
   if (redemption.status !== "active") return "not_active";
   if (now.getTime() - redemption.createdAt.getTime() > POS_REVERSAL_WINDOW_MS) return "window_passed";

@@ -7,6 +7,7 @@ import { rows } from "~/db/rows";
 import { inTransaction } from "~/db/transaction.server";
 import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import { credit, lockMember, type Tx } from "~/loyalty/points/ledger.server";
+import type { Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { deleteDiscount } from "~/shopify/discounts.server";
@@ -48,7 +49,8 @@ export async function reverseRedemption(
   );
   const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: locked!.id } });
   if (redemption.status === "reversed") return { status: "duplicate", redemption };
-  const refusal = reversalRefusal(redemption, now);
+  const rewardType = (redemption.reward as unknown as Pick<Reward, "type">).type;
+  const refusal = reversalRefusal({ ...redemption, rewardType }, now);
   if (refusal) return { status: refusal, redemption };
 
   await credit(tx, member, {
