@@ -23,8 +23,10 @@ const extensions = await uiExtensions();
 afterAll(() => Promise.all(outDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe("UI extension bundles (Shopify CLI build)", () => {
-  it("builds every UI extension: the checkout and the customer account ones", () => {
-    expect(reports.map((r) => r.handle)).toEqual(expect.arrayContaining(["tally-checkout", "tally-customer-account"]));
+  it("builds every UI extension: the checkout, customer account and POS ones", () => {
+    expect(reports.map((r) => r.handle)).toEqual(
+      expect.arrayContaining(["tally-checkout", "tally-customer-account", "tally-pos"]),
+    );
   });
 
   for (const report of reports) {
@@ -61,12 +63,14 @@ const [year, month] = installed.version.split(".");
 
 describe("UI extension configuration", () => {
   for (const extension of extensions) {
-    it(`${extension.handle}: API ${extension.apiVersion} (the installed @shopify/ui-extensions ${installed.version}), network access only`, async () => {
+    // POS extensions have no capabilities to ask for: they may call the app's backend as they are.
+    const pos = extension.targets.every(({ target }) => target.startsWith("pos."));
+    it(`${extension.handle}: API ${extension.apiVersion} (the installed @shopify/ui-extensions ${installed.version}), ${pos ? "no capabilities" : "network access only"}`, async () => {
       expect(extension.apiVersion).toBe(`${year}-${month!.padStart(2, "0")}`);
       const toml = parse(await readFile(join(extension.directory, "shopify.extension.toml"), "utf8")) as {
         extensions: { capabilities?: { network_access?: boolean; api_access?: boolean } }[];
       };
-      expect(toml.extensions[0]!.capabilities).toEqual({ network_access: true, api_access: false });
+      expect(toml.extensions[0]!.capabilities).toEqual(pos ? undefined : { network_access: true, api_access: false });
       // Strings come from the extension's locale file, the native localization API.
       const messages = JSON.parse(await readFile(join(extension.directory, "locales", "en.default.json"), "utf8"));
       expect(Object.keys(messages).length).toBeGreaterThan(0);

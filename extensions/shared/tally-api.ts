@@ -82,7 +82,7 @@ export class TallyError extends Error {
   }
 }
 
-async function call(
+export async function call(
   sessionToken: TokenSource,
   path: string,
   init: { method?: string; headers?: Record<string, string>; body?: string } = {},

@@ -131,3 +131,66 @@ export function fakeFetch(handler: (call: FakeCall) => [number, unknown] | Promi
   });
   return { fetch, calls };
 }
+
+export interface FakePosOptions {
+  /** The customer in the POS cart (home tile and modal), or null for none. */
+  cartCustomerId?: number | null;
+  /** The customer whose page is open (customer-details targets). */
+  pageCustomerId?: number;
+  /** `getSessionToken()`'s answer: undefined when the Shopify user logged into POS may not use the app. */
+  sessionToken?: string | undefined;
+  staffMemberId?: number;
+  /** `addCartCodeDiscount` throws this (the cart refused the code). */
+  addCodeError?: Error;
+  /** The POS's language: `i18n` formats and picks plurals for it. */
+  locale?: string;
+}
+
+/**
+ * A stand-in for the `shopify` global of a POS target (@shopify/ui-extensions 2026.7 point-of-sale:
+ * `StandardApi` with `session`, `toast`, `i18n`, and `ActionApi`, `CartApi`, `CustomerApi`). The
+ * cart is a Preact signal, as the host's is once `@shopify/ui-extensions/preact` has set signals up.
+ */
+export function fakePosShopify(messages: Messages, options: FakePosOptions = {}) {
+  const locale = options.locale ?? "en";
+  const cart = signal<{ customer?: { id: number }; cartDiscount?: { code: string } }>({
+    ...(options.cartCustomerId ? { customer: { id: options.cartCustomerId } } : {}),
+  });
+  const sessionToken = "sessionToken" in options ? options.sessionToken : "header.payload.signature";
+  return {
+    extension: { target: "pos.home.modal.render", apiVersion: "2026-07" },
+    session: {
+      currentSession: {
+        shopId: 1,
+        userId: 81000001,
+        shopDomain: "pos-shop.myshopify.com",
+        locationId: 64000001,
+        staffMemberId: options.staffMemberId ?? 5001,
+        currency: "EUR",
+        posVersion: "10.20.0",
+      },
+      staffMember: readonly({ id: options.staffMemberId ?? 5001 }),
+      getSessionToken: vi.fn(async () => sessionToken),
+      deviceId: 1,
+    },
+    customer: { id: options.pageCustomerId ?? 7101 },
+    action: { presentModal: vi.fn() },
+    toast: { show: vi.fn() },
+    locale: { current: readonly(locale) },
+    i18n: fakeI18n(messages, locale),
+    cart: {
+      current: cart,
+      addCartCodeDiscount: vi.fn(async (code: string) => {
+        if (options.addCodeError) throw options.addCodeError;
+        cart.value = { ...cart.value, cartDiscount: { code } };
+      }),
+      removeCartDiscount: vi.fn(async () => {
+        const { cartDiscount: _removed, ...rest } = cart.value;
+        cart.value = rest;
+      }),
+      setCustomer: vi.fn(async (customer: { id: number }) => {
+        cart.value = { ...cart.value, customer };
+      }),
+    },
+  };
+}
