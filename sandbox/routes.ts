@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, ServerBuild } from "@remix
 import { methodNotAllowed, onlyMethods, requireMethod } from "../app/http/methods.server";
 import type { AdminApiDouble } from "./admin-api-double";
 import { appBridgeScript, sandboxLogin } from "./admin-login";
+import { posBundle, posFramePage, posPreviewPage } from "./pos-preview";
 import {
   PREVIEW_PATH,
   assetResponse,
@@ -96,6 +97,16 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
         requireMethod(request, "POST");
         return cartUpdateAction(prisma, request);
       },
+    },
+    // Shopify POS with Tally's POS extension (sandbox/pos-preview.ts): `?customer=<id>&locale=fr`.
+    "sandbox/pos": { loader: ({ request }: LoaderFunctionArgs) => posPreviewPage(request), action: onlyMethods("GET") },
+    "sandbox/pos/frame": {
+      loader: ({ request }: LoaderFunctionArgs) => posFramePage(request),
+      action: onlyMethods("GET"),
+    },
+    "sandbox/pos/tally-pos.js": {
+      loader: ({ request }: LoaderFunctionArgs) => posBundle(request),
+      action: onlyMethods("GET"),
     },
     // The App Proxy: `/sandbox/apps/tally/<path>` is signed as Shopify signs `/apps/tally/<path>`,
     // for the customer signed in to the preview, and forwarded to the app's `/proxy/<path>`.

@@ -65,6 +65,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
 
   Admin (outside Shopify):  ${appUrl}/sandbox/login
   Storefront preview:       ${appUrl}/sandbox/storefront?customer=${ava.id}   (or ?customer=guest)
+  Shopify POS:              ${appUrl}/sandbox/pos?customer=${ava.id}   (Tally's POS extension, docs/pos.md)
   Health:                   ${appUrl}/healthz
   Sandbox Admin API:        ${double.origin}/admin/api/<version>/graphql.json
 
