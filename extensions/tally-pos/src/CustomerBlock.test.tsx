@@ -55,20 +55,24 @@ describe("the customer details block", () => {
     expect(screen.getByText("200 points expire on Mar 1, 2027")).toBeTruthy();
     expect(calls).toEqual([
       expect.objectContaining({
-        url: `${APP}/api/pos/members/7101`,
+        url: `${APP}/api/pos/members/7101?locale=en`,
         method: "GET",
         headers: expect.objectContaining({ authorization: "Bearer header.payload.signature" }),
       }),
     ]);
   });
 
-  it("speaks the POS's language", async () => {
-    setUp(() => [200, posMember({ tier: null, points: { balance: 1, pending: 0, expiringNext: null } })], {
-      locale: "fr",
-    });
+  it("speaks the POS's language, and asks Tally for names in it", async () => {
+    const { calls } = setUp(
+      () => [200, posMember({ tier: null, points: { balance: 1, pending: 0, expiringNext: null } })],
+      {
+        locale: "fr",
+      },
+    );
     render(<CustomerBlock />);
     expect(await screen.findByText("Solde : 1 point")).toBeTruthy();
     expect(screen.getByText("Pas encore de niveau")).toBeTruthy();
+    expect(calls[0]!.url).toBe(`${APP}/api/pos/members/7101?locale=fr`);
   });
 
   it("says the Shopify user logged into POS may not use the app, and calls nothing", async () => {
@@ -110,7 +114,7 @@ describe("looking a member up (customer details action)", () => {
     field.value = "mia ";
     fireEvent.input(field);
     expect(await screen.findByText("650 points · Gold · mia@example.com")).toBeTruthy();
-    expect(calls.map((call) => call.url)).toEqual([`${APP}/api/pos/members?query=mia`]);
+    expect(calls.map((call) => call.url)).toEqual([`${APP}/api/pos/members?query=mia&locale=en`]);
     fireEvent.click(screen.getByText("Add to cart"));
     await waitFor(() => expect(shopify.cart.setCustomer).toHaveBeenCalledWith({ id: 7101 }));
     expect(shopify.toast.show).toHaveBeenCalledWith("Mia Counter was added to the cart.");

@@ -16,7 +16,7 @@ export function CustomerBlock() {
   const [member, setMember] = useState<Loaded<PosMember>>({ status: "loading" });
 
   useEffect(() => {
-    fetchPosMember(shopify.session, shopify.customer.id).then(
+    fetchPosMember(shopify.session, shopify.customer.id, shopify.locale.current.value).then(
       (value) => setMember({ status: "ready", value }),
       (error) => setMember({ status: "problem", key: problemKey(error) }),
     );

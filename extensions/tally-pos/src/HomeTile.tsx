@@ -20,7 +20,7 @@ export function HomeTile() {
     setBalance(null);
     if (customerId === null) return;
     let current = true;
-    fetchPosMember(shopify.session, customerId).then(
+    fetchPosMember(shopify.session, customerId, shopify.locale.current.value).then(
       (member) => current && setBalance(member.points.balance),
       () => undefined,
     );

@@ -24,7 +24,7 @@ export function LookupModal() {
     const query = text.trim();
     const asked = ++latest.current;
     if (query.length < MIN_QUERY) return setFound(null);
-    lookUpMembers(shopify.session, query).then(
+    lookUpMembers(shopify.session, query, shopify.locale.current.value).then(
       (members) => {
         if (asked !== latest.current) return;
         setProblem(null);

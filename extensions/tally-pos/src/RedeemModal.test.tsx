@@ -66,13 +66,16 @@ describe("the home tile", () => {
   });
 
   it("shows the cart customer's points, and follows the cart when the customer changes", async () => {
-    const { calls } = setUp((call) => [200, call.url.endsWith("/7102") ? member(120) : member()]);
+    const { calls } = setUp((call) => [200, call.url.includes("/7102?") ? member(120) : member()]);
     render(<HomeTile />);
     const tile = document.querySelector("s-tile")!;
     await waitFor(() => expect(tile.getAttribute("subheading")).toBe("650 points to spend"));
     await shopify.cart.setCustomer({ id: 7102 });
     await waitFor(() => expect(tile.getAttribute("subheading")).toBe("120 points to spend"));
-    expect(calls.map((call) => call.url)).toEqual([`${APP}/api/pos/members/7101`, `${APP}/api/pos/members/7102`]);
+    expect(calls.map((call) => call.url)).toEqual([
+      `${APP}/api/pos/members/7101?locale=en`,
+      `${APP}/api/pos/members/7102?locale=en`,
+    ]);
   });
 });
 
@@ -208,5 +211,19 @@ describe("redeeming for the cart customer", () => {
     fireEvent.click(await screen.findByText("Undo (sale abandoned)"));
     expect(await screen.findByText("Too late to undo: a redemption can be undone for 30 minutes.")).toBeTruthy();
     expect(shopify.cart.removeCartDiscount).not.toHaveBeenCalled();
+  });
+
+  it("puts a code the customer already holds on the cart", async () => {
+    const held = redemption({ id: "r9", code: "TALLY-ONLINE" });
+    setUp(() => [
+      200,
+      { ...member(), redemptions: [held, redemption({ id: "r8", code: "TALLY-SOON", status: "pending" })] },
+    ]);
+    render(<RedeemModal />);
+    expect(await screen.findByText("TALLY-ONLINE")).toBeTruthy();
+    fireEvent.click(await screen.findByText("Apply to cart"));
+    expect(await screen.findByText("Code TALLY-ONLINE is applied to the cart.")).toBeTruthy();
+    expect(shopify.cart.addCartCodeDiscount).toHaveBeenCalledWith("TALLY-ONLINE");
+    expect(screen.queryByText("TALLY-SOON")).toBeNull();
   });
 });

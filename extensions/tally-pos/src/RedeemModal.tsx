@@ -1,7 +1,7 @@
 /** @jsxImportSource preact */
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/pos.home.modal.render";
-import { affordableRewards, type Reward } from "../../shared/tally-api";
+import { affordableRewards, openCodes, type Reward } from "../../shared/tally-api";
 import { renderTarget } from "../../shared/target";
 import { pointsText, problemKey, type Loaded } from "./format";
 import {
@@ -41,7 +41,7 @@ export function RedeemModal() {
   const [chosenPoints, setChosenPoints] = useState<Record<string, string>>({});
 
   const load = (id: number) =>
-    fetchPosMember(shopify.session, id).then(
+    fetchPosMember(shopify.session, id, shopify.locale.current.value).then(
       (value) => setMember({ status: "ready", value }),
       (error) => setMember({ status: "problem", key: problemKey(error) }),
     );
@@ -66,7 +66,12 @@ export function RedeemModal() {
       error: "no_access",
     }));
     if (outcome.kind === "redeemed") {
-      const redemption = await settlePosRedemption(shopify.session, customerId, outcome.redemption);
+      const redemption = await settlePosRedemption(
+        shopify.session,
+        customerId,
+        outcome.redemption,
+        shopify.locale.current.value,
+      );
       const delivered = await deliver(redemption);
       setNotice(delivered.notice);
       if (redemption.status !== "failed")
@@ -100,6 +105,17 @@ export function RedeemModal() {
       return { notice: { key: "redeem.applied", tone: "success", values }, inCart: true };
     } catch {
       return { notice: { key: "redeem.notApplied", tone: "warning", values }, inCart: false };
+    }
+  };
+
+  /** A code the customer already holds (redeemed online, or earlier at the counter) goes on this cart. */
+  const applyCode = async (code: string) => {
+    const values = { code };
+    try {
+      await shopify.cart.addCartCodeDiscount(code);
+      setNotice({ key: "redeem.applied", tone: "success", values });
+    } catch {
+      setNotice({ key: "redeem.notApplied", tone: "warning", values });
     }
   };
 
@@ -155,6 +171,9 @@ export function RedeemModal() {
               redeem={redeem}
             />
           ) : null}
+          {member.status === "ready" ? (
+            <Codes member={member.value} apply={applyCode} shown={last?.redemption.id} />
+          ) : null}
         </s-stack>
       </s-scroll-box>
     </s-page>
@@ -196,6 +215,27 @@ function Rewards(props: {
             <s-button variant="primary" disabled={props.busy} onClick={() => props.redeem(reward)}>
               {i18n.translate("redeem.redeem")}
             </s-button>
+          </s-stack>
+        ))}
+      </s-stack>
+    </s-section>
+  );
+}
+
+/** The customer's codes still to use (but the one just redeemed): staff put one on the cart instead of redeeming again. */
+function Codes(props: { member: PosMember; apply: (code: string) => void; shown: string | undefined }) {
+  const { i18n } = shopify;
+  const codes = openCodes(props.member).filter(
+    (redemption) => redemption.status === "active" && redemption.code && redemption.id !== props.shown,
+  );
+  if (!codes.length) return null;
+  return (
+    <s-section heading={i18n.translate("redeem.codes.heading")}>
+      <s-stack direction="block" gap="small">
+        {codes.map((redemption) => (
+          <s-stack key={redemption.id} direction="inline" justifyContent="space-between" alignItems="center">
+            <s-text>{redemption.code}</s-text>
+            <s-button onClick={() => props.apply(redemption.code!)}>{i18n.translate("redeem.codes.apply")}</s-button>
           </s-stack>
         ))}
       </s-stack>

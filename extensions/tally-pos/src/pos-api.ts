@@ -40,11 +40,20 @@ async function read<T>(session: PosSession, path: string): Promise<T> {
   return body as T;
 }
 
-export const fetchPosMember = (session: PosSession, customerId: number | string) =>
-  read<PosMember>(session, `/api/pos/members/${encodeURIComponent(String(customerId))}`);
+/** The member view; reward and tier names in the POS's language (`shopify.locale`) when the merchant translated them. */
+export const fetchPosMember = (session: PosSession, customerId: number | string, locale = "en") =>
+  read<PosMember>(
+    session,
+    `/api/pos/members/${encodeURIComponent(String(customerId))}?locale=${encodeURIComponent(locale)}`,
+  );
 
-export const lookUpMembers = async (session: PosSession, query: string) =>
-  (await read<{ members: FoundMember[] }>(session, `/api/pos/members?query=${encodeURIComponent(query)}`)).members;
+export const lookUpMembers = async (session: PosSession, query: string, locale = "en") =>
+  (
+    await read<{ members: FoundMember[] }>(
+      session,
+      `/api/pos/members?query=${encodeURIComponent(query)}&locale=${encodeURIComponent(locale)}`,
+    )
+  ).members;
 
 export type PosRedeemOutcome =
   | { kind: "redeemed"; redemption: PosRedemption; reversibleUntil: string }
@@ -93,13 +102,14 @@ export async function settlePosRedemption(
   session: PosSession,
   customerId: number | string,
   redemption: PosRedemption,
+  locale: string,
   delays = [1500, 3000, 6000],
 ): Promise<PosRedemption> {
   let current = redemption;
   for (const delay of delays) {
     if (current.status !== "pending") break;
     await sleep(delay);
-    const member = await fetchPosMember(session, customerId).catch(() => null);
+    const member = await fetchPosMember(session, customerId, locale).catch(() => null);
     if (member) current = member.redemptions.find((r) => r.id === redemption.id) ?? { ...current, status: "failed" };
   }
   return current;
