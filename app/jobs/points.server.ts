@@ -21,6 +21,7 @@ import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes, publishStorefronts, recordUsageCharges } from "./outbox.server";
 import { pruneExpiredRows } from "./prune.server";
 import { syncReferralOffers } from "./referral-offers.server";
+import { deliverTierPerkSyncs, reconcileTierPerks } from "./tier-perks.server";
 import { scoreAwaitingOrders } from "./score-orders.server";
 
 /**
@@ -237,6 +238,7 @@ export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   usage: (db: PrismaClient, now: Date) => recordUsageCharges(db, now),
   publish: (db: PrismaClient, now: Date) => publishStorefronts(db, now),
+  tier_perks: (db: PrismaClient, now: Date) => deliverTierPerkSyncs(db, now),
   score_orders: (db: PrismaClient, now: Date) => scoreAwaitingOrders(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
@@ -253,6 +255,7 @@ export const POINTS_JOBS = {
   birthdays: (db: PrismaClient, now: Date, shop?: string) => awardBirthdays(db, now, shop),
   tiers: (db: PrismaClient, now: Date, shop?: string) => reevaluateAllTiers(db, now, shop),
   reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
+  tier_perks_reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileTierPerks(db, now, shop),
   prune: (db: PrismaClient, now: Date) => pruneExpiredRows(db, now),
 } as const;
 
