@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverOutbox } from "~/jobs/outbox.server";
+import { awardBirthdays } from "~/jobs/points.server";
 import { deliverTierPerkSyncs, reconcileTierPerks } from "~/jobs/tier-perks.server";
 import type { Program } from "~/loyalty/program/program";
 import { loadShop } from "~/loyalty/program/program.server";
 import { tierPerkStatuses } from "~/loyalty/tiers/perks.server";
 import { startTestApp, type TestApp } from "./support/test-app";
+import { orderPayload } from "./support/webhook-fixtures";
 
 const SHOP = "perks-shop.myshopify.com";
 let app: TestApp;
@@ -254,5 +257,57 @@ describe("VIP tier perks in Shopify", () => {
     expect(await app.prisma.outboxTask.count({ where: { shopId, topic: "sync_tier_perks", deliveredAt: null } })).toBe(
       0,
     );
+  });
+});
+
+describe("the birthday reward", () => {
+  it("grants the program's birthday reward at no cost once a year; its code shows with the member's rewards", async () => {
+    await app.configureProgram(
+      SHOP,
+      (program) => void (program.earning.birthday = { points: 0, rewardId: "five-off" }),
+    );
+    const order = orderPayload("orders/paid", {
+      id: 9001,
+      customer: { id: 77, email: "c77@example.com" },
+      lines: [{ price: "1.00" }],
+    });
+    expect((await app.webhook("orders/paid", SHOP, order)).status).toBe(200);
+    const today = new Date();
+    const member = await app.prisma.member.update({
+      where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: "77" } },
+      data: { birthday: new Date(Date.UTC(1990, today.getUTCMonth(), today.getUTCDate())) },
+    });
+    const balance = member.balance;
+
+    await awardBirthdays(app.prisma, today);
+    await awardBirthdays(app.prisma, today);
+    const granted = await app.prisma.redemption.findMany({ where: { memberId: member.id } });
+    expect(granted).toMatchObject([
+      { rewardId: "five-off", pointsSpent: 0n, requestKey: `birthday:${member.id}:${today.getUTCFullYear()}:reward` },
+    ]);
+    expect((await app.prisma.member.findUniqueOrThrow({ where: { id: member.id } })).balance).toBe(balance);
+
+    await deliverOutbox(app.prisma, new Date());
+    expect(shopify().discounts.map((discount) => discount.code)).toContain(granted[0]!.code);
+    const view = await (await app.proxy("/member", { shop: SHOP, customerId: 77 })).json();
+    expect(JSON.stringify(view)).toContain(granted[0]!.code);
+
+    const nextYear = new Date(Date.UTC(today.getUTCFullYear() + 1, today.getUTCMonth(), today.getUTCDate(), 12));
+    await awardBirthdays(app.prisma, nextYear);
+    expect(await app.prisma.redemption.count({ where: { memberId: member.id } })).toBe(2);
+  });
+
+  it("refuses a birthday reward the catalog does not have", async () => {
+    const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
+    program.earning.birthday = { points: 0, rewardId: "no-such-reward" };
+    const response = await app.admin("/api/program", SHOP, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ program, revision }),
+    });
+    expect(response.status).toBe(422);
+    expect((await response.json()).issues).toEqual([
+      { path: "earning.birthday.rewardId", message: 'no reward "no-such-reward" in the program' },
+    ]);
   });
 });
