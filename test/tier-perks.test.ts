@@ -228,6 +228,25 @@ describe("VIP tier perks in Shopify", () => {
     expect((await statuses()).gold!.every((perk) => perk.shopify.status === "active")).toBe(true);
   });
 
+  it("a member sees their tier's perks in the member view", async () => {
+    const order = orderPayload("orders/paid", {
+      id: 9100,
+      customer: { id: 88, email: "c88@example.com" },
+      lines: [{ price: "600.00" }],
+    });
+    expect((await app.webhook("orders/paid", SHOP, order)).status).toBe(200);
+    await app.prisma.shop.update({ where: { id: shopId }, data: { currencyCode: "EUR" } });
+    const view = await (await app.proxy("/member", { shop: SHOP, customerId: 88 })).json();
+    expect(view.tier).toEqual({
+      id: "gold",
+      name: "Gold",
+      perks: [
+        { type: "percentage_off", percentage: 15, collectionIds: ["42"] },
+        { type: "free_shipping", minimumSubtotal: 50, currencyCode: "EUR" },
+      ],
+    });
+  });
+
   it("removing a perk deletes its discount; removing the tier's last perk deletes its segment too", async () => {
     await app.configureProgram(SHOP, (program) => void (program.tiers.levels[1]!.perks!.freeShipping = null));
     await deliver(420);
