@@ -222,6 +222,10 @@ export const tiersSchema = z
 
 export type Tiers = z.infer<typeof tiersSchema>;
 
+/** The customer tag a tier's members carry in Shopify (`<prefix><tier name>`; the member sync keeps it). */
+export const tierTag = (program: Pick<Program, "tiers">, level: Pick<TierLevel, "name">) =>
+  `${program.tiers.tagPrefix}${level.name}`;
+
 /** Whether any tier gives a perk at checkout (Shopify then needs segments and automatic discounts). */
 export const hasTierPerks = (program: Pick<Program, "tiers">) =>
   program.tiers.levels.some((level) => Boolean(level.perks?.percentageOff || level.perks?.freeShipping));

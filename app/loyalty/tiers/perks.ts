@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Program, TierLevel } from "~/loyalty/program/program";
+import { tierTag, type Program, type TierLevel } from "~/loyalty/program/program";
 
 /**
  * VIP tier perks as Shopify should hold them: for each tier with a perk, a customer segment of the
@@ -43,10 +43,6 @@ const hashOf = (value: unknown) => createHash("sha256").update(JSON.stringify(va
 
 /** The segment query language's quoted string. */
 const quotedValue = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-
-/** The tag the member sync gives a tier's members (`<prefix><tier name>`). */
-export const tierTag = (program: Pick<Program, "tiers">, level: Pick<TierLevel, "name">) =>
-  `${program.tiers.tagPrefix}${level.name}`;
 
 export const perkTag = (tierId: string, kind: PerkKind) => `tally-perk:${tierId}:${kind}`;
 
