@@ -109,6 +109,70 @@ describe("the local Admin API double", () => {
     expect(await emails("First2 email:c1@double.test")).toEqual([]);
   });
 
+  it("keeps segments and automatic discounts for a segment: finds them by title, updates, refuses and deletes as Shopify does", async () => {
+    const gql = async (query: string, variables: Record<string, unknown> = {}) =>
+      (await (await post({ query, variables })).json()).data;
+    const { segmentCreate } = await gql(
+      `mutation { segmentCreate(name: "Gold", query: "customer_tags CONTAINS 'Tally Gold'") { segment { id } userErrors { message } } }`,
+    );
+    const segmentId = segmentCreate.segment.id;
+    const create = (input: Record<string, unknown>) =>
+      gql(
+        `mutation C($input: DiscountAutomaticBasicInput!) { discountAutomaticBasicCreate(automaticBasicDiscount: $input) {
+          automaticDiscountNode { id } userErrors { field message code } } }`,
+        { input },
+      );
+    const input = {
+      title: "Gold's 10% off",
+      tags: ["tally-perk:gold:percentage_off"],
+      context: { customerSegments: { add: [segmentId] } },
+      customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+    };
+    const created = (await create(input)).discountAutomaticBasicCreate;
+    expect(created.userErrors).toEqual([]);
+    const id = created.automaticDiscountNode.id;
+    // A segment that does not exist, or a percentage above 1, is refused with userErrors.
+    expect(
+      (await create({ ...input, context: { customerSegments: { add: ["gid://shopify/Segment/999"] } } }))
+        .discountAutomaticBasicCreate.userErrors[0].message,
+    ).toBe("Customer segment does not exist");
+    expect(
+      (await create({ ...input, customerGets: { value: { percentage: 10 }, items: { all: true } } }))
+        .discountAutomaticBasicCreate.userErrors[0].code,
+    ).toBe("VALUE_OUTSIDE_RANGE");
+
+    const titled = await gql(
+      `query T($q: String!) { automaticDiscountNodes(first: 10, query: $q) { nodes { id automaticDiscount { ... on DiscountAutomaticBasic { title tags } } } } }`,
+      { q: "title:'gold\\'s 10% off'" },
+    );
+    expect(titled.automaticDiscountNodes.nodes).toEqual([
+      { id, automaticDiscount: { title: "Gold's 10% off", tags: ["tally-perk:gold:percentage_off"] } },
+    ]);
+    const existing = await gql(`query N($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+      ids: [id, segmentId, "gid://shopify/DiscountAutomaticNode/999"],
+    });
+    expect(existing.nodes).toEqual([{ id }, { id: segmentId }, null]);
+
+    const deleted = await gql(
+      `mutation D($id: ID!) { discountAutomaticDelete(id: $id) { deletedAutomaticDiscountId userErrors { message } } }`,
+      { id },
+    );
+    expect(deleted.discountAutomaticDelete.deletedAutomaticDiscountId).toBe(id);
+    const updateGone = await gql(
+      `mutation U($id: ID!, $input: DiscountAutomaticBasicInput!) { discountAutomaticBasicUpdate(id: $id, automaticBasicDiscount: $input) {
+        automaticDiscountNode { id } userErrors { message } } }`,
+      { id, input },
+    );
+    expect(updateGone.discountAutomaticBasicUpdate.userErrors).toEqual([{ message: "Discount does not exist" }]);
+    const segmentGone = await gql(
+      `mutation { segmentDelete(id: "${segmentId}") { deletedSegmentId } segmentUpdate(id: "${segmentId}", name: "X") { userErrors { message } } }`,
+    );
+    expect(segmentGone).toEqual({
+      segmentDelete: { deletedSegmentId: segmentId },
+      segmentUpdate: { userErrors: [{ message: "Segment does not exist" }] },
+    });
+  });
+
   it("refuses an unknown access token with Shopify's 401", async () => {
     const response = await post({ query: "{ shop { name } }" }, { token: "shpat_wrong" });
     expect(response.status).toBe(401);

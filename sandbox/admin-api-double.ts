@@ -84,6 +84,13 @@ export interface DoubleDiscount {
   input: Record<string, unknown>;
 }
 
+/** An automatic discount (no code: Shopify applies it to whom its context says), with its input as last set. */
+export interface DoubleAutomaticDiscount {
+  id: string;
+  kind: "basic" | "free_shipping";
+  input: Record<string, unknown>;
+}
+
 /** An app subscription as Shopify keeps it: its usage line item, cap and the usage records made on it. */
 export interface DoubleSubscription {
   id: string;
@@ -115,6 +122,8 @@ export interface DoubleShop {
   customers: DoubleCustomer[];
   orders: DoubleOrder[];
   discounts: DoubleDiscount[];
+  /** Automatic discounts, as discountAutomatic*Create/Update left them. */
+  automaticDiscounts: DoubleAutomaticDiscount[];
   /** Variant id → price, for the variants the tests sell. */
   variantPrices: Record<string, string>;
   /** Owner GID → "namespace.key" → metafield, as metafieldsSet left them. */
@@ -237,6 +246,8 @@ export class AdminApiDouble {
   private latencyMs = 0;
   /** Shopify's billing ids are global: no two shops' subscriptions or records share one, nor two runs of the demo. */
   private lastBillingId = Math.floor(Date.now() / 1000) * 1000;
+  /** Segment and discount ids are never reused, as in Shopify (a deleted one stays gone). */
+  private lastNodeId = 0;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
   private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 
@@ -264,6 +275,7 @@ export class AdminApiDouble {
       | "customers"
       | "orders"
       | "discounts"
+      | "automaticDiscounts"
       | "variantPrices"
       | "metafields"
       | "tags"
@@ -280,6 +292,7 @@ export class AdminApiDouble {
       customers: shop.customers ?? [],
       orders: shop.orders ?? [],
       discounts: [],
+      automaticDiscounts: [],
       segments: [],
       variantPrices: {},
       metafields: {},
@@ -617,6 +630,10 @@ export class AdminApiDouble {
       },
       nodes: ({ ids }: { ids: string[] }) =>
         ids.map((id) => {
+          const segment = shop.segments.find((s) => s.id === id);
+          if (segment) return { __typename: "Segment", ...segment };
+          const automatic = shop.automaticDiscounts.find((d) => d.id === id);
+          if (automatic) return automaticNode(automatic);
           const product = shop.products?.find(
             (p) => String(p.id) === legacyId(id) && id.startsWith("gid://shopify/Product/"),
           );
@@ -657,6 +674,14 @@ export class AdminApiDouble {
         return discount ? { id: discount.id } : null;
       },
       segments: ({ first, after }: { first?: number; after?: string }) => connection(shop.segments, first ?? 50, after),
+      // Shopify's search syntax, as far as Tally uses it: `title:'…'` (exact, case-insensitive).
+      automaticDiscountNodes: ({ first, query }: { first?: number; query?: string }) => {
+        const title = /title:'((?:[^'\\]|\\.)*)'/.exec(query ?? "")?.[1]?.replace(/\\(.)/g, "$1");
+        const matching = shop.automaticDiscounts.filter(
+          (d) => title === undefined || String(d.input.title).toLowerCase() === title.toLowerCase(),
+        );
+        return connection(matching.map(automaticNode), first ?? 50);
+      },
       // The double's shops have one theme, the published one.
       themes: ({ roles, first }: { roles?: string[]; first?: number }) =>
         connection(!roles || roles.includes("MAIN") ? [mainThemeNode(shop.mainTheme)] : [], first ?? 50),
@@ -681,6 +706,32 @@ export class AdminApiDouble {
       const discount = { id: gid("DiscountCodeNode", shop.discounts.length + 1), code, kind, input };
       shop.discounts.push(discount);
       return { codeDiscountNode: { id: discount.id }, userErrors: [] };
+    };
+    /** Creates (no id) or updates an automatic discount, refusing what Shopify refuses. */
+    const saveAutomatic = (kind: DoubleAutomaticDiscount["kind"], input: Record<string, unknown>, id?: string) => {
+      const refused = (field: string[], message: string, code = "INVALID") => ({
+        automaticDiscountNode: null,
+        userErrors: [{ field, message, code }],
+      });
+      const existing = id === undefined ? undefined : shop.automaticDiscounts.find((d) => d.id === id);
+      if (id !== undefined && (!existing || existing.kind !== kind)) return refused(["id"], "Discount does not exist");
+      const merged = { ...existing?.input, ...input };
+      if (!String(merged.title ?? "").trim()) return refused(["title"], "Title can't be blank", "BLANK");
+      const context = merged.context as { customerSegments?: { add?: string[] } } | undefined;
+      const segmentIds = context?.customerSegments?.add ?? [];
+      if (segmentIds.some((segmentId) => !shop.segments.some((s) => s.id === segmentId)))
+        return refused(["context", "customerSegments", "add"], "Customer segment does not exist");
+      const value = (merged.customerGets as { value?: { percentage?: number } } | undefined)?.value;
+      if (value?.percentage !== undefined && (value.percentage <= 0 || value.percentage > 1))
+        return refused(
+          ["customerGets", "value", "percentage"],
+          "Value must be between 0.0 and 1.0",
+          "VALUE_OUTSIDE_RANGE",
+        );
+      const discount = existing ?? { id: gid("DiscountAutomaticNode", ++this.lastNodeId), kind, input: {} };
+      discount.input = merged;
+      if (!existing) shop.automaticDiscounts.push(discount);
+      return { automaticDiscountNode: automaticNode(discount), userErrors: [] };
     };
     const subscriptionOfLineItem = (lineItemId: string) =>
       shop.subscriptions.find((subscription) => subscription.usageLineItemId === lineItemId);
@@ -849,9 +900,54 @@ export class AdminApiDouble {
         if (shop.segments.some((segment) => segment.name === name)) {
           return { segment: null, userErrors: [{ field: ["name"], message: "Name has already been taken" }] };
         }
-        const segment = { id: gid("Segment", shop.segments.length + 1), name, query };
+        const segment = { id: gid("Segment", ++this.lastNodeId), name, query };
         shop.segments.push(segment);
         return { segment, userErrors: [] };
+      },
+      segmentUpdate: ({ id, name, query }: { id: string; name?: string | null; query?: string | null }) => {
+        const segment = shop.segments.find((s) => s.id === id);
+        if (!segment) return { segment: null, userErrors: [{ field: ["id"], message: "Segment does not exist" }] };
+        if (name && shop.segments.some((s) => s !== segment && s.name === name)) {
+          return { segment: null, userErrors: [{ field: ["name"], message: "Name has already been taken" }] };
+        }
+        Object.assign(segment, name ? { name } : {}, query ? { query } : {});
+        return { segment, userErrors: [] };
+      },
+      segmentDelete: ({ id }: { id: string }) => {
+        if (!shop.segments.some((s) => s.id === id))
+          return { deletedSegmentId: null, userErrors: [{ field: ["id"], message: "Segment does not exist" }] };
+        shop.segments = shop.segments.filter((s) => s.id !== id);
+        return { deletedSegmentId: id, userErrors: [] };
+      },
+      discountAutomaticBasicCreate: ({ automaticBasicDiscount }: { automaticBasicDiscount: Record<string, unknown> }) =>
+        saveAutomatic("basic", automaticBasicDiscount),
+      discountAutomaticBasicUpdate: ({
+        id,
+        automaticBasicDiscount,
+      }: {
+        id: string;
+        automaticBasicDiscount: Record<string, unknown>;
+      }) => saveAutomatic("basic", automaticBasicDiscount, id),
+      discountAutomaticFreeShippingCreate: ({
+        freeShippingAutomaticDiscount,
+      }: {
+        freeShippingAutomaticDiscount: Record<string, unknown>;
+      }) => saveAutomatic("free_shipping", freeShippingAutomaticDiscount),
+      discountAutomaticFreeShippingUpdate: ({
+        id,
+        freeShippingAutomaticDiscount,
+      }: {
+        id: string;
+        freeShippingAutomaticDiscount: Record<string, unknown>;
+      }) => saveAutomatic("free_shipping", freeShippingAutomaticDiscount, id),
+      discountAutomaticDelete: ({ id }: { id: string }) => {
+        if (!shop.automaticDiscounts.some((d) => d.id === id))
+          return {
+            deletedAutomaticDiscountId: null,
+            userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }],
+          };
+        shop.automaticDiscounts = shop.automaticDiscounts.filter((d) => d.id !== id);
+        return { deletedAutomaticDiscountId: id, userErrors: [] };
       },
       discountCodeDelete: ({ id }: { id: string }) => {
         const discount = shop.discounts.find((d) => d.id === id);
@@ -875,6 +971,19 @@ export class AdminApiDouble {
 }
 
 type Page = { first?: number; after?: string };
+
+function automaticNode(discount: DoubleAutomaticDiscount) {
+  return {
+    __typename: "DiscountAutomaticNode",
+    id: discount.id,
+    automaticDiscount: {
+      __typename: discount.kind === "basic" ? "DiscountAutomaticBasic" : "DiscountAutomaticFreeShipping",
+      title: discount.input.title,
+      tags: (discount.input.tags as string[] | undefined) ?? [],
+      status: "ACTIVE",
+    },
+  };
+}
 
 function mainThemeNode(theme: DoubleShop["mainTheme"]) {
   const files = [

@@ -6,6 +6,19 @@ import { mintSessionToken, signedWebhookRequest } from "./signing";
 
 /** A reward a single demo order pays for (an order of 120 earns 120 points), beside the default 500-point one. */
 export const DEMO_STARTER_REWARD = { id: "1-off", name: "1 off", type: "fixed_amount", pointsCost: 100, amount: 1 };
+/**
+ * A VIP tier with perks at checkout (no code: a customer segment and automatic discounts Tally
+ * keeps in Shopify), reached with the seed order's 500 points: the admin's tier page shows each
+ * perk's status in Shopify, and Ava's account block her perks.
+ */
+export const DEMO_VIP_TIER = {
+  id: "gold",
+  name: "Gold",
+  threshold: 500,
+  earnMultiplier: 1,
+  entryBonusPoints: 0,
+  perks: { percentageOff: { percentage: 10 }, freeShipping: { minimumSubtotal: 50 } },
+};
 /** The first sandbox customer's paid order the demo starts with: 500 points, enough for the default reward. */
 export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "500.00" };
 
@@ -21,7 +34,7 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Tally demo";
 
 /**
  * The demo's seed, so a redemption can be shown at once. Through the app's own doors, as the
- * merchant and Shopify would: the starter reward added to the program by the admin API (only
+ * merchant and Shopify would: the starter reward and a VIP tier with perks added to the program by the admin API (only
  * while the program was never saved, so the merchant's own edits stay), and a paid order for
  * `customer` as Shopify's signed orders/paid webhook (its ledger entry is keyed by the order:
  * sending it again on every start changes nothing). With the Admin API double, the plan is
@@ -32,9 +45,13 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
   const headers = { Authorization: `Bearer ${token}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" };
   const current = await fetch(`${app.appUrl}/api/program`, { headers });
   if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
-  const { program, revision } = (await current.json()) as { program: { rewards: unknown[] }; revision: number };
+  const { program, revision } = (await current.json()) as {
+    program: { rewards: unknown[]; tiers: { levels: unknown[] } };
+    revision: number;
+  };
   if (revision === 0) {
     program.rewards.push(DEMO_STARTER_REWARD);
+    if (!program.tiers.levels.length) program.tiers.levels.push(DEMO_VIP_TIER);
     const saved = await fetch(`${app.appUrl}/api/program`, {
       method: "PUT",
       headers,

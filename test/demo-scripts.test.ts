@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { recordUsageCharges } from "~/jobs/outbox.server";
 import { paidOrderPayload } from "../sandbox/demo-orders";
-import { DEMO_STARTER_REWARD, seedDemoShop } from "../sandbox/demo-seed";
+import { DEMO_STARTER_REWARD, DEMO_VIP_TIER, seedDemoShop } from "../sandbox/demo-seed";
+import { deliverTierPerkSyncs } from "~/jobs/tier-perks.server";
 import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
@@ -61,6 +62,14 @@ describe("with the app running", () => {
     const rewardIds = async () =>
       ((await (await app.admin("/api/program", shop)).json()).program.rewards as { id: string }[]).map((r) => r.id);
     expect(await rewardIds()).toEqual(["five-off", DEMO_STARTER_REWARD.id]);
+    // Ava reaches the demo's VIP tier, whose perks Shopify applies at checkout once the job syncs them.
+    const view = await (await app.proxy("/member", { shop, customerId: ava.id })).json();
+    expect(view.tier).toMatchObject({ id: DEMO_VIP_TIER.id, perks: [{ percentage: 10 }, { minimumSubtotal: 50 }] });
+    await deliverTierPerkSyncs(app.prisma, new Date());
+    expect(app.double.shop(shop).automaticDiscounts.map((d) => d.input.title)).toEqual([
+      "Gold: 10% off",
+      "Gold: free shipping",
+    ]);
     // The demo restarts after the merchant removed the starter reward: neither comes back twice.
     await app.configureProgram(shop, (program) => {
       program.rewards = program.rewards.filter((reward) => reward.id !== DEMO_STARTER_REWARD.id);

@@ -7,6 +7,7 @@ import { IMPORT_STATUSES } from "~/loyalty/members/import.server";
 import { LEDGER_KINDS } from "~/loyalty/points/ledger-entry";
 import { REFERRAL_SOURCES, REFERRAL_STATUSES } from "~/loyalty/referrals/statuses";
 import { REDEMPTION_CHANNELS } from "~/loyalty/rewards/pos";
+import { TIER_PERK_KINDS, TIER_PERK_STATUSES } from "~/loyalty/tiers/perks";
 import { freshDatabase, type FreshDatabase } from "./support/database";
 
 /** The unions the code writes are the values the database's CHECK constraints allow: one list, twice. */
@@ -45,6 +46,8 @@ describe("stored strings with a fixed set of values", () => {
     ["UsageCharge_status_check", USAGE_CHARGE_STATUSES],
     ["UsageCharge_unbilledReason_check", UNBILLED_REASONS],
     ["Redemption_channel_check", REDEMPTION_CHANNELS],
+    ["TierPerkSync_kind_check", TIER_PERK_KINDS],
+    ["TierPerkSync_status_check", TIER_PERK_STATUSES],
   ] as const)("%s allows exactly the code's union", async (constraint, values) => {
     expect(await allowedValues(constraint)).toEqual([...values].sort());
   });

@@ -149,8 +149,9 @@ describe("the theme app extension", () => {
 
   it("never reads a customer id in Liquid or sends one from the script", () => {
     for (const file of [...blocks.map((b) => `blocks/${b}`), "snippets/tally-config.liquid"]) {
-      // `customer` only decides what a guest sees; its id, email or anything else is never used.
-      expect(read(file), file).not.toMatch(/customer\.\w/);
+      // `customer` only decides what a guest sees, and its tags which tier's perks a member sees;
+      // its id, email or anything else is never used.
+      expect(read(file), file).not.toMatch(/customer\.(?!tags\b)\w/);
     }
     for (const file of ["src/tally.ts", "src/ref.ts"])
       expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
@@ -225,5 +226,78 @@ describe("the theme app extension", () => {
       }
     }
     expect(render("tally-launcher.liquid", true, false)).toContain("Double days");
+  });
+
+  it("shows a member their tier's perks (found by the tier's customer tag) and, on a product, their price", () => {
+    const locale = JSON.parse(read("locales/en.default.json")) as Record<string, unknown>;
+    const program = defaultProgram();
+    const combinesWith = { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false };
+    program.tiers.levels = [
+      { id: "silver", name: "Silver", threshold: 100, earnMultiplier: 1, entryBonusPoints: 0 },
+      {
+        id: "gold",
+        name: "Gold",
+        threshold: 500,
+        earnMultiplier: 1,
+        entryBonusPoints: 0,
+        perks: {
+          percentageOff: { percentage: 10, collectionIds: ["4410"], combinesWith },
+          freeShipping: { minimumSubtotal: 50, combinesWith },
+        },
+      },
+    ];
+    const render = (block: string, tags: string[] | null, collections: number[] = [4410]) => {
+      const variant = { id: 1, price: 2500 };
+      const source = read(`blocks/${block}`);
+      const settings = Object.fromEntries(
+        ((schemaOf(source)?.settings ?? []) as { id?: string; default?: unknown }[])
+          .filter((setting) => setting.id)
+          .map((setting) => [setting.id, setting.default ?? null]),
+      );
+      return renderLiquid(
+        source,
+        {
+          routes: {
+            root_url: "/",
+            cart_url: "/cart",
+            cart_update_url: "/cart/update",
+            account_url: "/account",
+            account_login_url: "/account/login",
+            account_register_url: "/account/register",
+          },
+          request: { locale: { iso_code: "en" } },
+          shop: { currency: "USD", metafields: { tally: { program: { value: storefrontProgram(program) } } } },
+          cart: { currency: { iso_code: "USD" } },
+          customer: tags ? { tags } : null,
+          product: {
+            id: 1,
+            type: "",
+            tags: [],
+            collections: collections.map((id) => ({ id })),
+            variants: [variant],
+            selected_or_first_available_variant: variant,
+          },
+          block: { id: "b1", settings: { ...settings, show_tiers: true }, shopify_attributes: "" },
+        },
+        {
+          filters: {
+            t: (input, _args, named) => translate(locale, String(input), named),
+            asset_url: (input) => `/cdn/${String(input)}`,
+          },
+          snippet: (name) => read(`snippets/${name}.liquid`),
+        },
+      );
+    };
+    const account = render("account-points.liquid", ["VIP", "Tally Gold"]);
+    expect(account).toContain("Gold: 10% off selected collections, applied at checkout");
+    expect(account).toContain("Gold: free shipping on orders from $50.00, applied at checkout");
+    expect(render("account-points.liquid", ["Tally Silver"])).not.toContain("applied at checkout");
+    expect(render("product-points.liquid", ["Tally Gold"])).toContain("Gold price: $22.50, applied at checkout");
+    // Not in the perk's collections, not in the tier, or a guest: no member price.
+    expect(render("product-points.liquid", ["Tally Gold"], [1])).not.toContain("Gold price");
+    expect(render("product-points.liquid", ["Tally Silver"])).not.toContain("price:");
+    expect(render("product-points.liquid", null)).not.toContain("price:");
+    // The loyalty page lists every tier's perks.
+    expect(render("loyalty-page.liquid", null)).toContain("Gold: 10% off selected collections, applied at checkout");
   });
 });

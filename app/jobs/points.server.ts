@@ -10,6 +10,7 @@ import { settleReferrals } from "~/loyalty/referrals/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { runMemberImports } from "~/loyalty/members/import.server";
 import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
+import { grantReward } from "~/loyalty/rewards/redemptions.server";
 import { reevaluateTiers } from "~/loyalty/tiers/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
@@ -21,6 +22,7 @@ import { syncMembersToShopify } from "./member-sync.server";
 import { deliverOutbox, expireUnusedCodes, publishStorefronts, recordUsageCharges } from "./outbox.server";
 import { pruneExpiredRows } from "./prune.server";
 import { syncReferralOffers } from "./referral-offers.server";
+import { deliverTierPerkSyncs, reconcileTierPerks } from "./tier-perks.server";
 import { scoreAwaitingOrders } from "./score-orders.server";
 
 /**
@@ -138,33 +140,48 @@ export async function remindExpiringPoints(db: PrismaClient, now: Date, shopDoma
   return report;
 }
 
-/** Birthday points, once a year, on the member's birthday (UTC date). */
+/**
+ * On the member's birthday (UTC date), once a year: the program's birthday points, and its birthday
+ * reward from the catalog at no cost (a code made by the outbox, shown with the member's rewards).
+ * Both are keyed by member and year, so a second pass that day gives nothing.
+ */
 export async function awardBirthdays(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
   const report = { job: "birthdays", processed: 0, points: 0 };
   const month = now.getUTCMonth() + 1;
   const day = now.getUTCDate();
+  const year = now.getUTCFullYear();
   for (const shop of await installedShops(db, shopDomain)) {
-    const points = shop.program.earning.birthday.points;
-    if (!shop.program.enabled || points <= 0) continue;
+    const { points, rewardId } = shop.program.earning.birthday;
+    const reward = shop.program.rewards.find((candidate) => candidate.id === rewardId);
+    if (!shop.program.enabled || (points <= 0 && !reward)) continue;
     const members = await db.$queryRaw<{ id: string }[]>`
       SELECT id FROM "Member"
        WHERE "shopId" = ${shop.id} AND birthday IS NOT NULL AND "shopifyCustomerId" IS NOT NULL
          AND EXTRACT(MONTH FROM birthday) = ${month} AND EXTRACT(DAY FROM birthday) = ${day}`;
     for (const { id } of members) {
-      const awarded = await inTransaction(db, async (tx) =>
-        credit(tx, await lockMember(tx, id), {
-          key: `birthday:${id}:${now.getUTCFullYear()}`,
-          kind: "bonus",
-          points,
-          now,
-          availableAt: now,
-          expiresAt: expiresAtFor(shop.program, now),
-          activityAt: now,
-          source: "birthday",
-          sourceType: "birthday",
-          sourceId: String(now.getUTCFullYear()),
-        }),
-      );
+      const awarded = await inTransaction(db, async (tx) => {
+        const member = await lockMember(tx, id);
+        const credited =
+          points > 0 &&
+          (await credit(tx, member, {
+            key: `birthday:${id}:${year}`,
+            kind: "bonus",
+            points,
+            now,
+            availableAt: now,
+            expiresAt: expiresAtFor(shop.program, now),
+            activityAt: now,
+            source: "birthday",
+            sourceType: "birthday",
+            sourceId: String(year),
+          }));
+        const requestKey = `birthday:${id}:${year}:reward`;
+        const granted =
+          reward &&
+          !(await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } })) &&
+          (await grantReward(tx, shop, id, reward, requestKey, now));
+        return Boolean(credited || granted);
+      });
       if (awarded) {
         report.processed++;
         report.points += points;
@@ -237,6 +254,7 @@ export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   usage: (db: PrismaClient, now: Date) => recordUsageCharges(db, now),
   publish: (db: PrismaClient, now: Date) => publishStorefronts(db, now),
+  tier_perks: (db: PrismaClient, now: Date) => deliverTierPerkSyncs(db, now),
   score_orders: (db: PrismaClient, now: Date) => scoreAwaitingOrders(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
@@ -253,6 +271,7 @@ export const POINTS_JOBS = {
   birthdays: (db: PrismaClient, now: Date, shop?: string) => awardBirthdays(db, now, shop),
   tiers: (db: PrismaClient, now: Date, shop?: string) => reevaluateAllTiers(db, now, shop),
   reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
+  tier_perks_reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileTierPerks(db, now, shop),
   prune: (db: PrismaClient, now: Date) => pruneExpiredRows(db, now),
 } as const;
 

@@ -455,6 +455,33 @@ export type DiscountAmountInput = {
   appliesOnEachItem?: boolean | null | undefined;
 };
 
+export type DiscountAutomaticBasicInput = {
+  combinesWith?: DiscountCombinesWithInput | null | undefined;
+  context?: DiscountContextInput | null | undefined;
+  customerGets?: DiscountCustomerGetsInput | null | undefined;
+  endsAt?: string | null | undefined;
+  minimumRequirement?: DiscountMinimumRequirementInput | null | undefined;
+  recurringCycleLimit?: number | null | undefined;
+  startsAt?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  title?: string | null | undefined;
+};
+
+export type DiscountAutomaticFreeShippingInput = {
+  appliesOnOneTimePurchase?: boolean | null | undefined;
+  appliesOnSubscription?: boolean | null | undefined;
+  combinesWith?: DiscountCombinesWithInput | null | undefined;
+  context?: DiscountContextInput | null | undefined;
+  destination?: DiscountShippingDestinationSelectionInput | null | undefined;
+  endsAt?: string | null | undefined;
+  maximumShippingPrice?: string | null | undefined;
+  minimumRequirement?: DiscountMinimumRequirementInput | null | undefined;
+  recurringCycleLimit?: number | null | undefined;
+  startsAt?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  title?: string | null | undefined;
+};
+
 export type DiscountBuyerSelection = "ALL";
 
 export type DiscountCodeBasicInput = {
@@ -671,6 +698,345 @@ export type OrderDisplayFinancialStatus =
 export type ProductDiscountsWithTagsOnSameCartLineInput = {
   add?: Array<string> | null | undefined;
   remove?: Array<string> | null | undefined;
+};
+
+export type CreateTierSegmentMutationVariables = Exact<{
+  name: string;
+  query: string;
+}>;
+
+export type CreateTierSegmentMutation = {
+  segmentCreate: {
+    segment: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type UpdateTierSegmentMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+  query: string;
+}>;
+
+export type UpdateTierSegmentMutation = {
+  segmentUpdate: {
+    segment: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type DeleteTierSegmentMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteTierSegmentMutation = {
+  segmentDelete: {
+    deletedSegmentId: string | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type TierSegmentPageQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+export type TierSegmentPageQuery = {
+  segments: {
+    nodes: Array<{ id: string; name: string }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
+
+export type CreatePerkDiscountMutationVariables = Exact<{
+  input: DiscountAutomaticBasicInput;
+}>;
+
+export type CreatePerkDiscountMutation = {
+  discountAutomaticBasicCreate: {
+    automaticDiscountNode: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: DiscountErrorCode | null }>;
+  } | null;
+};
+
+export type UpdatePerkDiscountMutationVariables = Exact<{
+  id: string | number;
+  input: DiscountAutomaticBasicInput;
+}>;
+
+export type UpdatePerkDiscountMutation = {
+  discountAutomaticBasicUpdate: {
+    automaticDiscountNode: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: DiscountErrorCode | null }>;
+  } | null;
+};
+
+export type CreatePerkShippingMutationVariables = Exact<{
+  input: DiscountAutomaticFreeShippingInput;
+}>;
+
+export type CreatePerkShippingMutation = {
+  discountAutomaticFreeShippingCreate: {
+    automaticDiscountNode: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: DiscountErrorCode | null }>;
+  } | null;
+};
+
+export type UpdatePerkShippingMutationVariables = Exact<{
+  id: string | number;
+  input: DiscountAutomaticFreeShippingInput;
+}>;
+
+export type UpdatePerkShippingMutation = {
+  discountAutomaticFreeShippingUpdate: {
+    automaticDiscountNode: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: DiscountErrorCode | null }>;
+  } | null;
+};
+
+export type DeletePerkDiscountMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeletePerkDiscountMutation = {
+  discountAutomaticDelete: {
+    deletedAutomaticDiscountId: string | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: DiscountErrorCode | null }>;
+  } | null;
+};
+
+export type AutomaticDiscountsTitledQueryVariables = Exact<{
+  query: string;
+}>;
+
+export type AutomaticDiscountsTitledQuery = {
+  automaticDiscountNodes: {
+    nodes: Array<{
+      id: string;
+      automaticDiscount:
+        { title: string; tags: Array<string> } | { title: string; tags: Array<string> } | Record<PropertyKey, never>;
+    }>;
+  };
+};
+
+export type ExistingPerkNodesQueryVariables = Exact<{
+  ids: Array<string | number>;
+}>;
+
+export type ExistingPerkNodesQuery = {
+  nodes: Array<
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | null
+  >;
 };
 
 export type CreateAppSubscriptionMutationVariables = Exact<{
@@ -1090,6 +1456,50 @@ export type MainThemeSettingsQuery = {
 
 /** Each document's types, keyed by its source text (the #graphql template literal). */
 export interface AdminOperations {
+  "#graphql\n  mutation CreateTierSegment($name: String!, $query: String!) {\n    segmentCreate(name: $name, query: $query) {\n      segment { id }\n      userErrors { field message }\n    }\n  }\n": {
+    data: CreateTierSegmentMutation;
+    variables: CreateTierSegmentMutationVariables;
+  };
+  "#graphql\n  mutation UpdateTierSegment($id: ID!, $name: String!, $query: String!) {\n    segmentUpdate(id: $id, name: $name, query: $query) {\n      segment { id }\n      userErrors { field message }\n    }\n  }\n": {
+    data: UpdateTierSegmentMutation;
+    variables: UpdateTierSegmentMutationVariables;
+  };
+  "#graphql\n  mutation DeleteTierSegment($id: ID!) {\n    segmentDelete(id: $id) {\n      deletedSegmentId\n      userErrors { field message }\n    }\n  }\n": {
+    data: DeleteTierSegmentMutation;
+    variables: DeleteTierSegmentMutationVariables;
+  };
+  "#graphql\n  query TierSegmentPage($after: String) {\n    segments(first: 100, after: $after) {\n      nodes { id name }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
+    data: TierSegmentPageQuery;
+    variables: TierSegmentPageQueryVariables;
+  };
+  "#graphql\n  mutation CreatePerkDiscount($input: DiscountAutomaticBasicInput!) {\n    discountAutomaticBasicCreate(automaticBasicDiscount: $input) {\n      automaticDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: CreatePerkDiscountMutation;
+    variables: CreatePerkDiscountMutationVariables;
+  };
+  "#graphql\n  mutation UpdatePerkDiscount($id: ID!, $input: DiscountAutomaticBasicInput!) {\n    discountAutomaticBasicUpdate(id: $id, automaticBasicDiscount: $input) {\n      automaticDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: UpdatePerkDiscountMutation;
+    variables: UpdatePerkDiscountMutationVariables;
+  };
+  "#graphql\n  mutation CreatePerkShipping($input: DiscountAutomaticFreeShippingInput!) {\n    discountAutomaticFreeShippingCreate(freeShippingAutomaticDiscount: $input) {\n      automaticDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: CreatePerkShippingMutation;
+    variables: CreatePerkShippingMutationVariables;
+  };
+  "#graphql\n  mutation UpdatePerkShipping($id: ID!, $input: DiscountAutomaticFreeShippingInput!) {\n    discountAutomaticFreeShippingUpdate(id: $id, freeShippingAutomaticDiscount: $input) {\n      automaticDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: UpdatePerkShippingMutation;
+    variables: UpdatePerkShippingMutationVariables;
+  };
+  "#graphql\n  mutation DeletePerkDiscount($id: ID!) {\n    discountAutomaticDelete(id: $id) {\n      deletedAutomaticDiscountId\n      userErrors { field message code }\n    }\n  }\n": {
+    data: DeletePerkDiscountMutation;
+    variables: DeletePerkDiscountMutationVariables;
+  };
+  "#graphql\n  query AutomaticDiscountsTitled($query: String!) {\n    automaticDiscountNodes(first: 10, query: $query) {\n      nodes {\n        id\n        automaticDiscount {\n          ... on DiscountAutomaticBasic { title tags }\n          ... on DiscountAutomaticFreeShipping { title tags }\n        }\n      }\n    }\n  }\n": {
+    data: AutomaticDiscountsTitledQuery;
+    variables: AutomaticDiscountsTitledQueryVariables;
+  };
+  "#graphql\n  query ExistingPerkNodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n    }\n  }\n": {
+    data: ExistingPerkNodesQuery;
+    variables: ExistingPerkNodesQueryVariables;
+  };
   "#graphql\n  mutation CreateAppSubscription(\n    $name: String!\n    $returnUrl: URL!\n    $test: Boolean\n    $lineItems: [AppSubscriptionLineItemInput!]!\n  ) {\n    appSubscriptionCreate(name: $name, returnUrl: $returnUrl, test: $test, lineItems: $lineItems) {\n      confirmationUrl\n      appSubscription {\n        id\n        name\n        status\n        test\n        createdAt\n        currentPeriodEnd\n        lineItems {\n          id\n          plan {\n            pricingDetails {\n              __typename\n              ... on AppUsagePricing {\n                balanceUsed { amount currencyCode }\n                cappedAmount { amount currencyCode }\n              }\n            }\n          }\n        }\n      }\n      userErrors { field message }\n    }\n  }\n": {
     data: CreateAppSubscriptionMutation;
     variables: CreateAppSubscriptionMutationVariables;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
-import { nameIn, type Program } from "~/loyalty/program/program";
+import { nameIn, type Program, type TierLevel } from "~/loyalty/program/program";
 import type { LoadedShop } from "~/loyalty/program/program.server";
 import { ensureReferralCode, referralLink } from "~/loyalty/referrals/referrals.server";
 import type { ShopperLanguage } from "~/languages";
@@ -14,6 +14,7 @@ import { expiringNext } from "~/loyalty/points/expiry.server";
 import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
 import type { PosContext } from "~/loyalty/rewards/pos";
 import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
+import { publicTierPerks } from "~/loyalty/tiers/perks";
 import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 
 /**
@@ -117,6 +118,14 @@ async function tierProgress(
   };
 }
 
+/** The tier's perks at checkout; a minimum subtotal is worded in the shop's currency, read only then. */
+async function tierPerksOf(db: PrismaClient, shop: LoadedShop, tier: TierLevel) {
+  const currency =
+    tier.perks?.freeShipping?.minimumSubtotal &&
+    (await db.shop.findUnique({ where: { id: shop.id }, select: { currencyCode: true } }));
+  return publicTierPerks(shop.program, tier, currency ? currency.currencyCode : null);
+}
+
 type ViewedMember = Pick<
   Member,
   "id" | "balance" | "pending" | "tierId" | "referralCode" | "lastEarnedAt" | "createdAt"
@@ -149,7 +158,7 @@ export async function memberView(
     loggedIn: true as const,
     customerId,
     points: { balance, pending: member?.pending ?? 0, expiringNext: expiring },
-    tier: tier ? { id: tier.id, name: nameIn(tier, language) } : null,
+    tier: tier && { id: tier.id, name: nameIn(tier, language), perks: await tierPerksOf(db, shop, tier) },
     tierProgress: progress,
     rewards: shop.program.rewards.map((reward) => ({
       id: reward.id,

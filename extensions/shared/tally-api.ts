@@ -37,10 +37,15 @@ export interface ShopperProgram {
   enabled: boolean;
 }
 
+/** What the member's tier gets at checkout with no code (Shopify applies it for the tier's segment). */
+export type Perk =
+  | { type: "percentage_off"; percentage: number; collectionIds: string[] }
+  | { type: "free_shipping"; minimumSubtotal: number | null; currencyCode: string | null };
+
 export interface Member {
   loggedIn: true;
   points: { balance: number; pending: number; expiringNext: { points: number; at: string } | null };
-  tier: { id: string; name: string } | null;
+  tier: { id: string; name: string; perks?: Perk[] } | null;
   tierProgress?: TierProgress | null;
   rewards: Reward[];
   redemptions: Redemption[];

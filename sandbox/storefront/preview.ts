@@ -4,6 +4,8 @@ import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { AdminGateway } from "../../app/shopify/admin-gateway.server";
 import { listCustomers } from "../../app/shopify/customers.server";
+import { loadRunnableShop } from "../../app/loyalty/program/program.server";
+import { tierTag } from "../../app/loyalty/program/program";
 import { readStorefrontProgram } from "../../app/shopify/shop-metafields.server";
 import { sandboxShop } from "../../app/shopify/session-token.server";
 import { SANDBOX_STOREFRONT_PATH } from "../../app/shopify/theme-editor";
@@ -426,6 +428,10 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
           where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } },
         })
       : null;
+  // Shopify's customer.tags, as far as Tally's blocks read them: the tier tag the member sync gave.
+  const program = member?.syncedTierId && shop ? (await loadRunnableShop(db, shop.id))?.program : null;
+  const tierLevel = program?.tiers.levels.find((level) => level.id === member?.syncedTierId);
+  const customerTags = program && tierLevel ? [tierTag(program, tierLevel)] : [];
   // Liquid's prices are in the shopper's currency.
   const variants = PRODUCT.variants.map((v) => ({ ...v, price: presentmentCents(v.price, localization) }));
   const variant = variants[0]!;
@@ -451,7 +457,12 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
     },
     cart: { currency: { iso_code: currency }, item_count: cartState.item_count },
     customer: customerId
-      ? { id: Number(customerId), first_name: member?.firstName ?? "Shopper", email: member?.email ?? null }
+      ? {
+          id: Number(customerId),
+          first_name: member?.firstName ?? "Shopper",
+          email: member?.email ?? null,
+          tags: customerTags,
+        }
       : null,
     product: page === "product" ? { ...PRODUCT, variants, selected_or_first_available_variant: variant } : null,
   };

@@ -110,6 +110,22 @@ export function ProgramSettings({
                   onChange={(value) => update((p) => void (p.earning.birthday.points = value ?? 0))}
                 />
               </FormLayout.Group>
+              <Select
+                label={t("program.other.birthdayReward")}
+                helpText={t("program.other.birthdayRewardHelp")}
+                options={[
+                  { value: "", label: t("program.other.birthdayRewardNone") },
+                  ...draft.rewards.map((reward) => ({ value: reward.id, label: reward.name })),
+                ]}
+                value={draft.earning.birthday.rewardId ?? ""}
+                error={errorFor("earning.birthday.rewardId")}
+                onChange={(value) =>
+                  update((p) => {
+                    if (value) p.earning.birthday.rewardId = value;
+                    else delete p.earning.birthday.rewardId;
+                  })
+                }
+              />
             </FormLayout>
           </Card>
         </Layout.AnnotatedSection>

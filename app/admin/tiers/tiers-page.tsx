@@ -16,9 +16,19 @@ import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { idFromName } from "~/admin/common/ids";
 import { useTranslation } from "~/i18n";
 import type { Program, Tiers } from "~/loyalty/program/program";
+import type { TierPerkView } from "~/loyalty/tiers/perks.server";
+import { TierPerksFields } from "./tier-perks";
 
 /** The VIP tiers: what qualifies, the levels with their thresholds, multipliers and perks. */
-export function TiersPage(loaded: { program: Program; revision: number }) {
+export function TiersPage({
+  perkStatuses,
+  ...loaded
+}: {
+  program: Program;
+  revision: number;
+  /** Tier id → its saved perks with their status in Shopify. */
+  perkStatuses: Record<string, TierPerkView[]>;
+}) {
   const editor = useProgramEditor(loaded);
   const { t } = useTranslation();
   const tiers = editor.draft.tiers;
@@ -125,6 +135,20 @@ export function TiersPage(loaded: { program: Program; revision: number }) {
                       onChange={(value) => set((draft) => void (draft.levels[index]!.entryBonusPoints = value ?? 0))}
                     />
                   </FormLayout.Group>
+                  <TierPerksFields
+                    level={level}
+                    statuses={Object.fromEntries(
+                      (perkStatuses[level.id] ?? []).map((perk) => [perk.kind, perk.shopify]),
+                    )}
+                    errorFor={(path) => editor.errorFor(`tiers.levels.${index}.perks.${path}`)}
+                    onChange={(change) =>
+                      set((draft) => {
+                        const draftLevel = draft.levels[index]!;
+                        draftLevel.perks ??= { percentageOff: null, freeShipping: null };
+                        change(draftLevel.perks);
+                      })
+                    }
+                  />
                   <NameTranslations
                     translations={level.translations}
                     defaultName={level.name}

@@ -1,6 +1,14 @@
 import { Prisma } from "@prisma/client";
 import { NOW_UTC } from "~/db/clock.server";
-import { defaultProgram, parseProgram, type Program, type ProgramIssue, type ProgramParse } from "./program";
+import { queueTierPerkSync } from "~/db/tier-perks-queue.server";
+import {
+  defaultProgram,
+  hasTierPerks,
+  parseProgram,
+  type Program,
+  type ProgramIssue,
+  type ProgramParse,
+} from "./program";
 
 type Tx = Prisma.TransactionClient;
 
@@ -158,7 +166,7 @@ export type SaveProgramResult =
 /**
  * Replaces the program. With `expectedRevision`, a save based on an older copy is refused (409)
  * instead of silently overwriting a colleague's change. What is saved validated, so it is also
- * the last valid revision.
+ * the last valid revision. A program with tier perks (or a shop that had some) queues their sync.
  */
 export async function saveProgram(
   db: Tx,
@@ -175,7 +183,12 @@ export async function saveProgram(
            "programRevision" = "programRevision" + 1, "lastValidRevision" = "programRevision" + 1, "updatedAt" = ${NOW_UTC}
      WHERE id = ${shopId} ${expectedRevision === undefined ? Prisma.empty : Prisma.sql`AND "programRevision" = ${expectedRevision}`}
      RETURNING "programRevision"`;
-  if (saved[0]) return { ok: true, program: parsed.program, revision: saved[0].programRevision };
+  if (saved[0]) {
+    // Tier perks live in Shopify too: the outbox brings them in line (app/loyalty/tiers/perks.server.ts).
+    if (hasTierPerks(parsed.program) || (await db.tierPerkSync.findFirst({ where: { shopId }, select: { id: true } })))
+      await queueTierPerkSync(db, shopId, new Date());
+    return { ok: true, program: parsed.program, revision: saved[0].programRevision };
+  }
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { programRevision: true } });
   return { ok: false, status: 409, revision: shop.programRevision };
 }

@@ -88,6 +88,15 @@ const translations = <Shape extends z.ZodRawShape>(shape: Shape) =>
 
 const rewardId = z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only");
 
+/** Which other discounts a reward's code or a tier perk may be used with (Shopify's combinesWith). */
+const combinesWithSchema = z
+  .object({
+    orderDiscounts: z.boolean().default(false),
+    productDiscounts: z.boolean().default(false),
+    shippingDiscounts: z.boolean().default(false),
+  })
+  .default({ orderDiscounts: false, productDiscounts: false, shippingDiscounts: false });
+
 /** What every reward has, whatever it gives. */
 const rewardCommon = {
   id: rewardId,
@@ -107,13 +116,7 @@ const rewardCommon = {
     .default("TALLY-"),
   codeLifetimeDays: z.number().int().min(1).max(365).default(30),
   /** Which other discounts the code may be used with (Shopify's combinesWith). */
-  combinesWith: z
-    .object({
-      orderDiscounts: z.boolean().default(false),
-      productDiscounts: z.boolean().default(false),
-      shippingDiscounts: z.boolean().default(false),
-    })
-    .default({ orderDiscounts: false, productDiscounts: false, shippingDiscounts: false }),
+  combinesWith: combinesWithSchema,
 };
 
 export const rewardSchema = z.discriminatedUnion("type", [
@@ -150,6 +153,31 @@ export const rewardSchema = z.discriminatedUnion("type", [
 
 export type Reward = z.infer<typeof rewardSchema>;
 
+/**
+ * What members of a tier get at checkout without a code: Shopify automatic discounts limited to the
+ * tier's customer segment (app/loyalty/tiers/perks.ts). At most one of each kind per tier.
+ */
+export const tierPerksSchema = z
+  .object({
+    /** A percentage off the whole order, or off the products of these collections. */
+    percentageOff: z
+      .object({
+        percentage: z.number().gt(0).max(100),
+        collectionIds: ids.default([]),
+        combinesWith: combinesWithSchema,
+      })
+      .nullable()
+      .default(null),
+    /** Free shipping, on orders from this subtotal up when there is one. */
+    freeShipping: z
+      .object({ minimumSubtotal: money.gt(0).nullable().default(null), combinesWith: combinesWithSchema })
+      .nullable()
+      .default(null),
+  })
+  .strict();
+
+export type TierPerks = z.infer<typeof tierPerksSchema>;
+
 export const tierLevelSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
   name: z.string().min(1).max(60),
@@ -160,6 +188,8 @@ export const tierLevelSchema = z.object({
   earnMultiplier: z.number().min(1).max(10).default(1),
   /** Given once, the first time a member reaches the tier. */
   entryBonusPoints: points.default(0),
+  /** Absent: no perks (older programs and most tiers). */
+  perks: tierPerksSchema.optional(),
 });
 
 export const tiersSchema = z
@@ -191,6 +221,14 @@ export const tiersSchema = z
   });
 
 export type Tiers = z.infer<typeof tiersSchema>;
+
+/** The customer tag a tier's members carry in Shopify (`<prefix><tier name>`; the member sync keeps it). */
+export const tierTag = (program: Pick<Program, "tiers">, level: Pick<TierLevel, "name">) =>
+  `${program.tiers.tagPrefix}${level.name}`;
+
+/** Whether any tier gives a perk at checkout (Shopify then needs segments and automatic discounts). */
+export const hasTierPerks = (program: Pick<Program, "tiers">) =>
+  program.tiers.levels.some((level) => Boolean(level.perks?.percentageOff || level.perks?.freeShipping));
 export type TierLevel = z.infer<typeof tierLevelSchema>;
 
 export const expirySchema = z.discriminatedUnion("mode", [
@@ -267,7 +305,8 @@ export const programSchema = z
         order: orderEarningSchema.default(orderEarningSchema.parse({})),
         bonusEvents: z.array(bonusEventSchema).max(50).default([]),
         signup: z.object({ points: points.default(0) }).default({ points: 0 }),
-        birthday: z.object({ points: points.default(0) }).default({ points: 0 }),
+        /** On the member's birthday, once a year: points, and a reward from the catalog at no cost. */
+        birthday: z.object({ points: points.default(0), rewardId: rewardId.optional() }).default({ points: 0 }),
         customActions: z.array(customActionSchema).max(100).default([]),
       })
       .strict(),
@@ -292,6 +331,14 @@ export const programSchema = z
         code: "custom",
         path: ["earning", "order", "pointsPerCurrencyUnit"],
         message: `with every multiplier applied an order could earn ${highestRate} points per currency unit; at most ${MAX_POINTS_PER_UNIT}`,
+      });
+    }
+    const birthdayReward = program.earning.birthday.rewardId;
+    if (birthdayReward !== undefined && !program.rewards.some((reward) => reward.id === birthdayReward)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["earning", "birthday", "rewardId"],
+        message: `no reward "${birthdayReward}" in the program`,
       });
     }
     const referrerReward = program.referrals.referrerReward;

@@ -1,4 +1,4 @@
-import type { Program, Reward } from "./program";
+import { hasTierPerks, tierTag, type Program, type Reward, type TierLevel } from "./program";
 
 /**
  * The program as the theme's Liquid reads it (the shop metafield `tally.program`, JSON): what the
@@ -35,6 +35,7 @@ export function storefrontProgram(program: Program) {
         threshold: metric === "amount_spent" ? cents(level.threshold) : level.threshold,
         earnMultiplier: level.earnMultiplier,
         entryBonusPoints: level.entryBonusPoints,
+        ...storefrontPerks(program, level),
       })),
     },
     referrals: program.enabled && program.referrals.enabled ? storefrontReferrals(program) : null,
@@ -80,5 +81,24 @@ function storefrontReferrals(program: Program) {
             type: "reward" as const,
             name: program.rewards.find((reward) => reward.id === referrerReward.rewardId)?.name ?? "",
           },
+  };
+}
+
+/**
+ * A tier's perks at checkout, with the customer tag its members carry: the theme's Liquid finds a
+ * signed-in shopper's tier in `customer.tags` and words the perks, or a product's member price.
+ * Absent for a tier without perks.
+ */
+function storefrontPerks(program: Program, level: TierLevel) {
+  if (!program.enabled || !hasTierPerks({ tiers: { ...program.tiers, levels: [level] } })) return {};
+  const { percentageOff, freeShipping } = level.perks!;
+  return {
+    tag: tierTag(program, level),
+    perks: {
+      percentage: percentageOff?.percentage ?? null,
+      collectionIds: percentageOff?.collectionIds ?? [],
+      freeShipping: freeShipping !== null,
+      freeShippingMinimum: freeShipping?.minimumSubtotal ? cents(freeShipping.minimumSubtotal) : null,
+    },
   };
 }

@@ -81,6 +81,21 @@ describe("checkout reductions (next to the discount field)", () => {
     ]);
   });
 
+  it("says what the member's tier takes off this order automatically", async () => {
+    const tier: Member["tier"] = {
+      id: "gold",
+      name: "Gold",
+      perks: [
+        { type: "percentage_off", percentage: 15, collectionIds: ["42"] },
+        { type: "free_shipping", minimumSubtotal: null, currencyCode: null },
+      ],
+    };
+    setUp({}, () => [200, member({ tier })]);
+    render(<Reductions />);
+    expect(await screen.findByText("Gold: 15% off selected collections, applied at checkout")).toBeTruthy();
+    expect(screen.getByText("Gold: free shipping, applied at checkout")).toBeTruthy();
+  });
+
   it("asks Tally when the app cannot read the buyer (no buyerIdentity): the token decides", async () => {
     const { calls } = setUp({ customerId: false }, () => [200, { loggedIn: false, program: { rewards: [] } }]);
     render(<Reductions />);

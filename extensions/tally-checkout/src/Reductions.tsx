@@ -12,6 +12,7 @@ import {
   type Reward,
 } from "../../shared/tally-api";
 import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
+import { perkLines } from "../../shared/perks";
 import { renderTarget } from "../../shared/target";
 
 // The global Shopify gives this target (purchase.checkout.reductions.render-after).
@@ -97,6 +98,11 @@ export function Reductions() {
         {t("balance", { count: balance, points: points(balance) })}
         {pending > 0 ? ` ${t("pending", { points: points(pending) })}` : ""}
       </s-text>
+      {perkLines(member, i18n).map((line) => (
+        <s-text key={line} color="subdued">
+          {line}
+        </s-text>
+      ))}
       {notice && <NoticeBanner notice={notice} translate={t} />}
       {!canApply && (rewards.length > 0 || codes.length > 0) && (
         <s-text color="subdued">{t("notice.cannotApply")}</s-text>

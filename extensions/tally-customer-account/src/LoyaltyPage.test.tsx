@@ -80,6 +80,23 @@ describe("customer account Rewards page", () => {
     expect([bar.getAttribute("value"), bar.getAttribute("max")]).toEqual(["0.65", "1"]);
   });
 
+  it("says what the member's tier gets at checkout, with no code", async () => {
+    const tier: Member["tier"] = {
+      id: "silver",
+      name: "Silver",
+      perks: [
+        { type: "percentage_off", percentage: 10, collectionIds: [] },
+        { type: "free_shipping", minimumSubtotal: 50, currencyCode: "USD" },
+      ],
+    };
+    setUp((call) =>
+      call.url.includes("/activity") ? [200, { entries: [], nextCursor: null }] : [200, member({ tier })],
+    );
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("Silver: 10% off everything, applied at checkout")).toBeTruthy();
+    expect(screen.getByText("Silver: free shipping on orders from $50.00, applied at checkout")).toBeTruthy();
+  });
+
   it("lists every reward: Redeem for those in reach, what is missing for the others", async () => {
     setUp((call) => (call.url.includes("/activity") ? [200, { entries: [], nextCursor: null }] : [200, member()]));
     render(<LoyaltyPage />);

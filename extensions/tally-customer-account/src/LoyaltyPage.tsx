@@ -13,6 +13,7 @@ import {
   type TierProgress,
 } from "../../shared/tally-api";
 import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
+import { perkLines } from "../../shared/perks";
 import { renderTarget } from "../../shared/target";
 
 // The global Shopify gives this target (customer-account.page.render).
@@ -123,6 +124,9 @@ export function LoyaltyPage() {
           <s-section heading={t("tier.heading")}>
             <s-stack gap="small-300">
               <s-text>{member.tier ? t("tier.current", { name: member.tier.name }) : t("tier.none")}</s-text>
+              {perkLines(member, i18n).map((line) => (
+                <s-text key={line}>{line}</s-text>
+              ))}
               {progress.next ? (
                 <>
                   <s-progress
