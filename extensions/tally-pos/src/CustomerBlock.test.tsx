@@ -16,7 +16,7 @@ const posMember = (overrides: Partial<PosMember> = {}): PosMember => ({
   loggedIn: true,
   customerId: "7101",
   points: { balance: 650, pending: 40, expiringNext: { points: 200, at: "2027-03-01T00:00:00.000Z" } },
-  tier: { id: "gold", name: "Gold", perks: [{ description: "10% off everything, applied at checkout" }] },
+  tier: { id: "gold", name: "Gold", perks: [{ type: "percentage_off", percentage: 10, collectionIds: [] }] },
   tierProgress: null,
   rewards: [
     { id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, available: true },
@@ -51,7 +51,7 @@ describe("the customer details block", () => {
     expect(await screen.findByText("Balance: 650 points")).toBeTruthy();
     expect(screen.getByText("40 points pending until the return period ends")).toBeTruthy();
     expect(screen.getByText("Tier: Gold")).toBeTruthy();
-    expect(screen.getByText("Perks: 10% off everything, applied at checkout")).toBeTruthy();
+    expect(screen.getByText("Gold: 10% off everything, applied at checkout")).toBeTruthy();
     expect(screen.getByText("200 points expire on Mar 1, 2027")).toBeTruthy();
     expect(calls).toEqual([
       expect.objectContaining({

@@ -30,7 +30,7 @@ export function CustomerBlock() {
       </s-pos-block>
     );
   const { points, tier, program } = member.value;
-  const perks = perkTexts(member.value);
+  const perks = perkTexts(member.value, i18n);
   return (
     <s-pos-block heading={i18n.translate("title")}>
       <s-stack direction="block" gap="small">
@@ -42,7 +42,9 @@ export function CustomerBlock() {
           </s-text>
         ) : null}
         <s-text>{tier ? i18n.translate("block.tier", { name: tier.name }) : i18n.translate("block.noTier")}</s-text>
-        {perks.length ? <s-text>{i18n.translate("block.perks", { perks: perks.join(" · ") })}</s-text> : null}
+        {perks.map((perk) => (
+          <s-text key={perk}>{perk}</s-text>
+        ))}
         {points.expiringNext ? (
           <s-text tone="caution">
             {i18n.translate("block.expiring", {

@@ -1,4 +1,5 @@
 import type { Api } from "@shopify/ui-extensions/pos.customer-details.block.render";
+import { perkLines } from "../../shared/perks";
 import { TallyError } from "../../shared/tally-api";
 import type { PosMember } from "./pos-api";
 
@@ -12,9 +13,8 @@ export const pointsText = (i18n: I18n, points: number) =>
 export const problemKey = (error: unknown) =>
   error instanceof TallyError && error.status === 403 ? "noAccess" : "loadFailed";
 
-/** The tier's perks as sentences, when the program gives the tier some. */
-export const perkTexts = (member: PosMember) =>
-  (member.tier?.perks ?? []).map((perk) => (typeof perk === "string" ? perk : perk.description));
+/** The tier's perks as sentences ("Gold: 10% off everything, applied at checkout"), worded as checkout words them. */
+export const perkTexts = (member: PosMember, i18n: I18n) => perkLines(member, i18n);
 
 /** What one reads of a member, or why there is nothing to read. */
 export type Loaded<T> = { status: "loading" } | { status: "ready"; value: T } | { status: "problem"; key: string };

@@ -12,10 +12,7 @@ export interface PosSession {
 }
 
 /** The member view (api.server.ts memberView); tier perks when the program has them. */
-export type PosMember = Member & {
-  customerId: string;
-  tier: { id: string; name: string; perks?: ({ description: string } | string)[] } | null;
-};
+export type PosMember = Member & { customerId: string };
 
 /** A redemption as Tally answers it at the counter: a code, or points turned into store credit. */
 export type PosRedemption = Redemption & { storeCredit?: { amount: string | number; currencyCode: string } };
