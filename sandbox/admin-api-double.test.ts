@@ -179,7 +179,7 @@ describe("the local Admin API double", () => {
     expect((await response.json()).errors).toMatch(/Invalid API key or access token/);
   });
 
-  it("deletes a code discount, and answers a second delete with Shopify's userError", async () => {
+  it("counts a code discount's uses, deletes it, and answers a second delete with Shopify's userError", async () => {
     const create = `mutation Create($input: DiscountCodeBasicInput!) {
       discountCodeBasicCreate(basicCodeDiscount: $input) { codeDiscountNode { id } userErrors { message } } }`;
     const input = {
@@ -191,6 +191,10 @@ describe("the local Admin API double", () => {
     };
     const created = (await (await post({ query: create, variables: { input } })).json()).data;
     const id = created.discountCodeBasicCreate.codeDiscountNode.id as string;
+    const usage = `query Usage($id: ID!) { codeDiscountNode(id: $id) { codeDiscount {
+      ... on DiscountCodeBasic { asyncUsageCount } } } }`;
+    const used = (await (await post({ query: usage, variables: { id } })).json()).data.codeDiscountNode;
+    expect(used).toEqual({ codeDiscount: { asyncUsageCount: 0 } });
     const remove = `mutation Delete($id: ID!) {
       discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field message code } } }`;
     const deleted = (await (await post({ query: remove, variables: { id } })).json()).data.discountCodeDelete;
@@ -201,6 +205,7 @@ describe("the local Admin API double", () => {
       deletedCodeDiscountId: null,
       userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }],
     });
+    expect((await (await post({ query: usage, variables: { id } })).json()).data.codeDiscountNode).toBeNull();
   });
 
   it("answers 404 for an API version Shopify does not serve", async () => {

@@ -669,6 +669,19 @@ export class AdminApiDouble {
         const price = shop.variantPrices[legacyId(id)];
         return price ? { id, price } : null;
       },
+      codeDiscountNode: ({ id }: { id: string }) => {
+        const discount = shop.discounts.find((d) => d.id === id);
+        if (!discount) return null;
+        const code = discount.code.toUpperCase();
+        return {
+          id,
+          codeDiscount: {
+            __typename: discount.kind === "basic" ? "DiscountCodeBasic" : "DiscountCodeFreeShipping",
+            // The orders in the double that used the code.
+            asyncUsageCount: shop.orders.filter((o) => o.discountCodes?.some((c) => c.toUpperCase() === code)).length,
+          },
+        };
+      },
       codeDiscountNodeByCode: ({ code }: { code: string }) => {
         const discount = shop.discounts.find((d) => d.code.toUpperCase() === code.toUpperCase());
         return discount ? { id: discount.id } : null;

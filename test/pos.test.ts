@@ -250,6 +250,30 @@ describe("undoing a POS redemption (the sale was abandoned)", () => {
     expect(app.double.shop(SHOP).discounts.some((d) => d.code === body.redemption.code)).toBe(false);
   });
 
+  it("refuses when Shopify counts an order with the code whose webhook has not come yet, leaving the points spent", async () => {
+    await posSale(9304, 7304, "500.00");
+    const { body } = await redeemAtCounter(7304);
+    const orders = app.double.shop(SHOP).orders as unknown as { discountCodes?: string[] }[];
+    orders.push({ discountCodes: [body.redemption.code] });
+    const reverse = await call(`/api/pos/redemptions/${body.redemption.id}/reverse`, { method: "POST" });
+    expect(reverse).toMatchObject({ status: 409, body: { error: "used" } });
+    expect((await call("/api/pos/members/7304")).body.points.balance).toBe(0);
+    expect(app.double.callsTo("DeleteCode")).toHaveLength(0);
+    orders.pop();
+  });
+
+  it("when Shopify cannot say whether the code was used, reverses nothing (503)", async () => {
+    await posSale(9305, 7305, "500.00");
+    const { body } = await redeemAtCounter(7305);
+    app.double.failNext({ kind: "http", status: 503 }, { operationName: "DiscountUsage", times: 10 });
+    const reverse = await call(`/api/pos/redemptions/${body.redemption.id}/reverse`, { method: "POST" });
+    expect(reverse).toMatchObject({ status: 503, body: { error: "shopify_unavailable" } });
+    expect((await app.prisma.redemption.findUniqueOrThrow({ where: { id: body.redemption.id } })).status).toBe(
+      "active",
+    );
+    expect((await call("/api/pos/members/7305")).body.points.balance).toBe(0);
+  });
+
   it("refuses past the window, an online redemption, another shop's and an unknown one", async () => {
     await posSale(9303, 7303, "1000.00");
     const late = (await redeemAtCounter(7303)).body.redemption;

@@ -1256,6 +1256,16 @@ export type DeleteCodeMutation = {
   } | null;
 };
 
+export type DiscountUsageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DiscountUsageQuery = {
+  codeDiscountNode: {
+    codeDiscount: { asyncUsageCount: number } | { asyncUsageCount: number } | Record<PropertyKey, never>;
+  } | null;
+};
+
 export type FlowTriggerReceiveMutationVariables = Exact<{
   handle: string;
   payload: unknown;
@@ -1563,6 +1573,10 @@ export interface AdminOperations {
   "#graphql\n  mutation DeleteCode($id: ID!) {\n    discountCodeDelete(id: $id) {\n      deletedCodeDiscountId\n      userErrors { field message code }\n    }\n  }\n": {
     data: DeleteCodeMutation;
     variables: DeleteCodeMutationVariables;
+  };
+  "#graphql\n  query DiscountUsage($id: ID!) {\n    codeDiscountNode(id: $id) {\n      codeDiscount {\n        ... on DiscountCodeBasic { asyncUsageCount }\n        ... on DiscountCodeFreeShipping { asyncUsageCount }\n      }\n    }\n  }\n": {
+    data: DiscountUsageQuery;
+    variables: DiscountUsageQueryVariables;
   };
   "#graphql\n  mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors { field message }\n    }\n  }\n": {
     data: FlowTriggerReceiveMutation;

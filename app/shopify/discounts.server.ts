@@ -42,6 +42,17 @@ const DeleteCode = adminOperation(`#graphql
   }
 `);
 
+const DiscountUsage = adminOperation(`#graphql
+  query DiscountUsage($id: ID!) {
+    codeDiscountNode(id: $id) {
+      codeDiscount {
+        ... on DiscountCodeBasic { asyncUsageCount }
+        ... on DiscountCodeFreeShipping { asyncUsageCount }
+      }
+    }
+  }
+`);
+
 /** Which other discounts a code may be used with. */
 export interface CombinesWith {
   orderDiscounts: boolean;
@@ -181,4 +192,15 @@ export async function deleteDiscount(admin: AdminGateway, id: string): Promise<v
   if (errors.length && !errors.some((e) => /does not exist|not found/i.test(e.message))) {
     throw new AdminUserError(errors, "DeleteCode", admin.shop);
   }
+}
+
+/**
+ * How many orders used a code discount, as Shopify counts them (asynchronously: a sale may take a
+ * few seconds to show); null when the discount no longer exists.
+ */
+export async function discountUsageCount(admin: AdminGateway, id: string): Promise<number | null> {
+  const { codeDiscountNode } = await admin.request(DiscountUsage, { id });
+  if (!codeDiscountNode) return null;
+  const discount = codeDiscountNode.codeDiscount as { asyncUsageCount?: number };
+  return discount.asyncUsageCount ?? 0;
 }

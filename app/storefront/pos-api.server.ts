@@ -87,8 +87,11 @@ const REFUSALS = { not_pos: 409, used: 409, not_active: 409, store_credit: 409, 
 
 /** POST /api/pos/redemptions/:id/reverse: the same answer however often it is asked. */
 export async function reverseAtPos(db: PrismaClient, shop: LoadedShop, redemptionId: string): Promise<Response> {
-  const result = await reverseAndDelete(db, shop, redemptionId);
+  // Staff wait at the counter: two tries at Shopify, then the answer (the outbox retries a deletion).
+  const result = await reverseAndDelete(db, shop, redemptionId, new Date(), { maxAttempts: 2 });
   if (result.status === "not_found") return Response.json({ error: "not_found" }, { status: 404 });
+  if (result.status === "shopify_unavailable")
+    return Response.json({ error: "shopify_unavailable" }, { status: 503, headers: { "Retry-After": "10" } });
   if (result.status !== "reversed" && result.status !== "duplicate")
     return Response.json({ error: result.status }, { status: REFUSALS[result.status] });
   return Response.json({

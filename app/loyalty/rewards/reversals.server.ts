@@ -10,7 +10,7 @@ import { credit, lockMember, type Tx } from "~/loyalty/points/ledger.server";
 import type { Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { deleteDiscount } from "~/shopify/discounts.server";
+import { deleteDiscount, discountUsageCount } from "~/shopify/discounts.server";
 import { isRetryable } from "~/shopify/errors";
 import { reversalRefusal, type ReversalRefusal } from "./pos";
 
@@ -19,7 +19,7 @@ const INLINE_DELETE_MS = 30_000;
 
 export type ReverseResult =
   | { status: "reversed" | "duplicate"; redemption: Redemption }
-  | { status: "not_found" }
+  | { status: "not_found" | "shopify_unavailable" }
   | { status: ReversalRefusal; redemption: Redemption };
 
 const deleteTaskKey = (redemptionId: string) => `redemption:${redemptionId}:delete`;
@@ -127,9 +127,32 @@ export async function deliverCodeDeletion(
   }
 }
 
-/** Reverses in one transaction, then tries the deletion at once so the code is usually gone before staff look again. */
-export async function reverseAndDelete(db: PrismaClient, shop: LoadedShop, redemptionId: string, now = new Date()) {
+/**
+ * Asks Shopify first whether an order used the code: the sale may have gone through while its
+ * `orders/paid` webhook is still on its way, and points given back for a used code would be lost
+ * money. Then reverses in one transaction, and tries the deletion at once so the code is usually
+ * gone before staff look again. Shopify unreachable: nothing is reversed (`shopify_unavailable`).
+ */
+export async function reverseAndDelete(
+  db: PrismaClient,
+  shop: LoadedShop,
+  redemptionId: string,
+  now = new Date(),
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<ReverseResult> {
+  const candidate = await db.redemption.findFirst({ where: { id: redemptionId, shopId: shop.id } });
+  if (candidate?.status === "active" && candidate.channel === "pos" && candidate.shopifyDiscountId) {
+    let uses: number | null;
+    try {
+      const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
+      uses = await discountUsageCount(admin, candidate.shopifyDiscountId);
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      return { status: "shopify_unavailable" };
+    }
+    if (uses) return { status: "used", redemption: candidate };
+  }
   const result = await inTransaction(db, (tx) => reverseRedemption(tx, shop, redemptionId, now));
-  if (result.status === "reversed") await deliverCodeDeletion(db, redemptionId, now);
+  if (result.status === "reversed") await deliverCodeDeletion(db, redemptionId, now, gatewayOptions);
   return result;
 }

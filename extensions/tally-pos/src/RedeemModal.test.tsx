@@ -200,8 +200,9 @@ describe("redeeming for the cart customer", () => {
   });
 
   it("says why an undo is refused", async () => {
+    let refusal: [number, unknown] = [503, { error: "shopify_unavailable" }];
     setUp((call) => {
-      if (call.url.endsWith("/reverse")) return [409, { error: "window_passed" }];
+      if (call.url.endsWith("/reverse")) return refusal;
       if (call.method === "POST") return [201, { redemption: redemption({ id: "r3" }), reversibleUntil: UNTIL }];
       return [200, member()];
     });
@@ -209,6 +210,11 @@ describe("redeeming for the cart customer", () => {
     await screen.findByText("650 points available");
     fireEvent.click(screen.getAllByText("Redeem")[1]!);
     fireEvent.click(await screen.findByText("Undo (sale abandoned)"));
+    expect(
+      await screen.findByText("Shopify can't be reached to check the code. Try Undo again in a moment."),
+    ).toBeTruthy();
+    refusal = [409, { error: "window_passed" }];
+    fireEvent.click(screen.getByText("Undo (sale abandoned)"));
     expect(await screen.findByText("Too late to undo: a redemption can be undone for 30 minutes.")).toBeTruthy();
     expect(shopify.cart.removeCartDiscount).not.toHaveBeenCalled();
   });

@@ -135,7 +135,9 @@ export function RedeemModal() {
       });
       await load(customerId);
     } else {
-      const reason = outcome.error === "used" || outcome.error === "window_passed" ? outcome.error : "generic";
+      const reason = ["used", "window_passed", "shopify_unavailable"].includes(outcome.error)
+        ? outcome.error
+        : "generic";
       setNotice({ key: `redeem.undoRefused.${reason}`, tone: "warning" });
     }
     setBusy(false);
