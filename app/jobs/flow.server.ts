@@ -1,10 +1,10 @@
 import type { OutboxTask, PrismaClient } from "@prisma/client";
-import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import type { FlowEventPayload } from "~/loyalty/points/flow-events.server";
 import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/points/flow-triggers";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
+import { ShopNotInstalledError } from "~/shopify/errors";
 import { fireFlowTrigger } from "~/shopify/flow.server";
+import { retryTaskLater } from "~/shopify/task-retry.server";
 import { claimDueTasks } from "~/db/outbox-claims.server";
 import type { JobReport } from "./job-report";
 
@@ -53,13 +53,7 @@ export async function deliverFlowEvents(
         await markDelivered(db, task, now);
         report.processed++;
       } catch (error) {
-        const attempts = task.attempts + 1;
-        if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
-          await db.outboxTask.update({
-            where: { id: task.id },
-            data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
-          });
-        } else {
+        if (!(await retryTaskLater(db, task, error, now))) {
           console.error(
             JSON.stringify({ event: "flow.failed", shop: shop.domain, handle: event.handle, error: String(error) }),
           );

@@ -2,7 +2,6 @@ import type { OutboxTask, PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { claimDueTasks } from "~/db/outbox-claims.server";
 import { inTransaction } from "~/db/transaction.server";
-import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import { deliverUsageCharge, programForStorefront } from "~/loyalty/billing/billing.server";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { writeStorefrontProgram } from "~/loyalty/program/storefront-program.server";
@@ -10,7 +9,7 @@ import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
 import { expireUnusedCode, UNUSED_CODE_GRACE_MS } from "~/loyalty/rewards/redemptions.server";
 import { deliverCodeDeletion } from "~/loyalty/rewards/reversals.server";
 import type { AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { isRetryable } from "~/shopify/errors";
+import { retryTaskLater } from "~/shopify/task-retry.server";
 import type { JobReport } from "./job-report";
 
 /** One pass over due discount-code tasks: codes to create, then codes of reversed redemptions to delete. */
@@ -107,15 +106,10 @@ const finishTasks = (db: PrismaClient, tasks: OutboxTask[], now: Date) =>
 
 async function retryOrGiveUp(db: PrismaClient, tasks: OutboxTask[], now: Date, error: unknown) {
   for (const task of tasks) {
-    const attempts = task.attempts + 1;
-    const retry = isRetryable(error) && canRetry(TASK_RETRY, attempts);
-    await db.outboxTask.update({
-      where: { id: task.id },
-      data: retry ? { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) } : { attempts, deliveredAt: now },
-    });
-    if (!retry)
-      console.error(
-        JSON.stringify({ event: "storefront_program.not_published", shopId: task.shopId, error: String(error) }),
-      );
+    if (await retryTaskLater(db, task, error, now)) continue;
+    await db.outboxTask.update({ where: { id: task.id }, data: { attempts: task.attempts + 1, deliveredAt: now } });
+    console.error(
+      JSON.stringify({ event: "storefront_program.not_published", shopId: task.shopId, error: String(error) }),
+    );
   }
 }

@@ -4,7 +4,6 @@ import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
 import { queueStorefrontPublish } from "~/db/storefront-publish.server";
 import { inTransaction } from "~/db/transaction.server";
-import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import { minorUnitDigits } from "~/money/currency";
 import { toMinorUnits } from "~/money/money";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -18,7 +17,8 @@ import {
   type Money,
   type ShopifySubscription,
 } from "~/shopify/billing.server";
-import { AdminUserError, isRetryable } from "~/shopify/errors";
+import { AdminUserError } from "~/shopify/errors";
+import { retryTaskLater } from "~/shopify/task-retry.server";
 import { queueCapWarning } from "./cap-warning.server";
 import type * as Admin from "~/shopify/admin-operations.generated";
 import {
@@ -386,14 +386,7 @@ export async function deliverUsageCharge(
         capLevel(fromBigInt(subscription.balanceUsed), fromBigInt(subscription.cappedAmount)) === 100;
       return unbilled(capReached ? "cap_reached" : "refused");
     }
-    const attempts = task.attempts + 1;
-    if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
-      await db.outboxTask.update({
-        where: { id: task.id },
-        data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
-      });
-      return "retry";
-    }
+    if (await retryTaskLater(db, task, error, now)) return "retry";
     console.error(
       JSON.stringify({ event: "billing.usage_not_recorded", shop: charge.shop.domain, error: String(error) }),
     );

@@ -1,14 +1,13 @@
 import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
 import { claimTask } from "~/db/outbox-claims.server";
 import { inTransaction } from "~/db/transaction.server";
-import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import type { Reward } from "~/loyalty/program/program";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { activateRedemption, failRedemption, INLINE_ATTEMPT_MS } from "./redemptions.server";
 import { rewardCode } from "./reward-codes";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
-import { isRetryable } from "~/shopify/errors";
+import { retryTaskLater } from "~/shopify/task-retry.server";
 
 /**
  * Creates a pending redemption's discount code in Shopify: "create the code now, or leave it to
@@ -61,16 +60,10 @@ export async function deliverRedemptionCode(
       await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
     });
   } catch (error) {
-    const attempts = task.attempts + 1;
-    if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
-      await db.outboxTask.update({
-        where: { id: task.id },
-        data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
-      });
-    } else {
+    if (!(await retryTaskLater(db, task, error, now))) {
       await inTransaction(db, async (tx) => {
         await failRedemption(tx, shop, redemption.id, String((error as Error).message ?? error), now);
-        await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts } });
+        await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: task.attempts + 1 } });
       });
     }
   }
