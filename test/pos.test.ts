@@ -238,6 +238,18 @@ describe("undoing a POS redemption (the sale was abandoned)", () => {
     expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: `redemption:${id}:reverse` } })).toBe(1);
   });
 
+  it("two staff undoing at once give the points back once", async () => {
+    await posSale(9306, 7306, "500.00");
+    const { body } = await redeemAtCounter(7306);
+    const path = `/api/pos/redemptions/${body.redemption.id}/reverse`;
+    const answers = await Promise.all([call(path, { method: "POST" }), call(path, { method: "POST" })]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(answers[0]!.body).toEqual(answers[1]!.body);
+    expect((await call("/api/pos/members/7306")).body.points.balance).toBe(500);
+    const key = `redemption:${body.redemption.id}:reverse`;
+    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: key } })).toBe(1);
+  });
+
   it("when Shopify is down, the outbox deletes the code later; the points are back at once", async () => {
     await posSale(9302, 7302, "500.00");
     const { body } = await redeemAtCounter(7302);
