@@ -41,6 +41,11 @@ describe("tier perks as Shopify should hold them", () => {
     });
   });
 
+  it("titles the discounts (which shoppers read at checkout) in the shop's language", () => {
+    const titles = desiredTierPerks(program(), "fr").flatMap((item) => ("title" in item ? [item.title] : []));
+    expect(titles).toEqual(["Gold : 12.5 % de réduction", "Gold : livraison gratuite"]);
+  });
+
   it("quotes the tag in the segment query, whatever the tier is called", () => {
     const [segment] = desiredTierPerks(program((p) => void (p.tiers.levels[1]!.name = `Mo's \\ VIP`)));
     expect(segment).toMatchObject({ query: `customer_tags CONTAINS 'Tally Mo\\'s \\\\ VIP'` });
