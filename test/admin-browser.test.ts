@@ -203,6 +203,30 @@ describe("the merchant admin in a real browser", () => {
     await screenshot(page, "tiers");
   });
 
+  it("a tier's perks are set on the tiers page, which shows their status in Shopify", async () => {
+    await page.getByLabel("Percentage off").check();
+    await page.getByLabel("Percentage", { exact: true }).fill("15");
+    await page.getByLabel("Free shipping").check();
+    await page.getByRole("button", { name: "Save" }).click();
+    await saved();
+    await page.getByText("Pending: being applied in Shopify").first().waitFor();
+    expect((await program()).tiers.levels[0]!.perks).toMatchObject({
+      percentageOff: { percentage: 15, collectionIds: [] },
+      freeShipping: { minimumSubtotal: null },
+    });
+    await POINTS_JOBS.tier_perks(app.prisma, new Date());
+    // Away and back: the page loads the statuses again.
+    await nav("Rewards").click();
+    await nav("VIP tiers").click();
+    await page.getByText("Active in Shopify").first().waitFor();
+    expect(await page.getByText("Active in Shopify").count()).toBe(2);
+    expect(app.double.shop(SHOP).automaticDiscounts.map((d) => d.input.title)).toEqual([
+      "Gold: 15% off",
+      "Gold: free shipping",
+    ]);
+    await screenshot(page, "tier-perks");
+  });
+
   it("completes onboarding: the checklist goes away", async () => {
     await nav("Home").click();
     await page.getByText("2 of 4 steps done").waitFor();

@@ -118,12 +118,16 @@ async function tierProgress(
   };
 }
 
-/** The tier's perks at checkout; a minimum subtotal is worded in the shop's currency, read only then. */
+/**
+ * `{ perks }` when the tier has perks at checkout, else nothing; a minimum subtotal is worded in the
+ * shop's currency, read only then.
+ */
 async function tierPerksOf(db: PrismaClient, shop: LoadedShop, tier: TierLevel) {
   const currency =
     tier.perks?.freeShipping?.minimumSubtotal &&
     (await db.shop.findUnique({ where: { id: shop.id }, select: { currencyCode: true } }));
-  return publicTierPerks(shop.program, tier, currency ? currency.currencyCode : null);
+  const perks = publicTierPerks(shop.program, tier, currency ? currency.currencyCode : null);
+  return perks.length ? { perks } : {};
 }
 
 type ViewedMember = Pick<
@@ -158,7 +162,7 @@ export async function memberView(
     loggedIn: true as const,
     customerId,
     points: { balance, pending: member?.pending ?? 0, expiringNext: expiring },
-    tier: tier && { id: tier.id, name: nameIn(tier, language), perks: await tierPerksOf(db, shop, tier) },
+    tier: tier && { id: tier.id, name: nameIn(tier, language), ...(await tierPerksOf(db, shop, tier)) },
     tierProgress: progress,
     rewards: shop.program.rewards.map((reward) => ({
       id: reward.id,

@@ -38,7 +38,10 @@ export function TierPerksFields({
   const { t } = useTranslation();
   const perks: TierPerks = level.perks ?? { percentageOff: null, freeShipping: null };
   const combinations = (kind: PerkKind, value: Record<(typeof COMBINATIONS)[number], boolean>) => (
-    <InlineStack gap="400">
+    <InlineStack gap="400" blockAlign="center">
+      <Text as="span" tone="subdued">
+        {t("tiers.perks.combinesWith")}
+      </Text>
       {COMBINATIONS.map((combination) => (
         <Checkbox
           key={combination}

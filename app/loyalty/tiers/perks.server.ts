@@ -1,4 +1,5 @@
 import type { PrismaClient, TierPerkSync } from "@prisma/client";
+import type { ShopperLanguage } from "~/languages";
 import type { LoadedShop } from "~/loyalty/program/program.server";
 import type { AdminGateway } from "~/shopify/admin-gateway.server";
 import {
@@ -79,7 +80,7 @@ export async function syncTierPerks(
     report.missing++;
   }
 
-  const desired = desiredTierPerks(shop.program);
+  const desired = desiredTierPerks(shop.program, await shopLanguage(db, shop.id));
   const wanted = new Set(desired.map(rowKey));
   // Discounts before segments: a segment a discount still uses cannot go first.
   const unwanted = [...rows.values()]
@@ -140,6 +141,12 @@ export async function syncTierPerks(
   return report;
 }
 
+/** The shop's primary language: automatic discount titles are in it. */
+async function shopLanguage(db: PrismaClient, shopId: string) {
+  const { language } = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { language: true } });
+  return language as ShopperLanguage;
+}
+
 type RowState = Pick<TierPerkSync, "shopifyId" | "desiredHash" | "status" | "lastError">;
 
 const stateOf = (row: TierPerkSync): RowState => ({
@@ -181,7 +188,8 @@ export async function tierPerkStatuses(db: PrismaClient, shop: LoadedShop): Prom
     (await db.tierPerkSync.findMany({ where: { shopId: shop.id } })).map((row) => [rowKey(row), row]),
   );
   const byTier: Record<string, TierPerkView[]> = {};
-  for (const [tierId, items] of Map.groupBy(desiredTierPerks(shop.program), (item) => item.tierId)) {
+  const desired = desiredTierPerks(shop.program, await shopLanguage(db, shop.id));
+  for (const [tierId, items] of Map.groupBy(desired, (item) => item.tierId)) {
     const segment = items.find((item) => item.kind === "segment")!;
     const segmentStatus = perkStatus(segment, rows.get(rowKey(segment)));
     byTier[tierId] = items

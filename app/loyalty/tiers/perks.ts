@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import type { ShopperLanguage } from "~/languages";
 import { tierTag, type Program, type TierLevel } from "~/loyalty/program/program";
+import { shopperText } from "~/shopper-text/shopper-text";
 
 /**
  * VIP tier perks as Shopify should hold them: for each tier with a perk, a customer segment of the
@@ -46,9 +48,13 @@ const quotedValue = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(
 
 export const perkTag = (tierId: string, kind: PerkKind) => `tally-perk:${tierId}:${kind}`;
 
-/** What Shopify should hold for the program's tier perks; nothing when the program is off. */
-export function desiredTierPerks(program: Program): DesiredTierPerk[] {
+/**
+ * What Shopify should hold for the program's tier perks; nothing when the program is off. Shoppers
+ * read a discount's title at checkout: it is in the shop's `language`.
+ */
+export function desiredTierPerks(program: Program, language: ShopperLanguage = "en"): DesiredTierPerk[] {
   if (!program.enabled) return [];
+  const t = shopperText(language, "perks");
   return program.tiers.levels.flatMap((level): DesiredTierPerk[] => {
     const { percentageOff, freeShipping } = level.perks ?? { percentageOff: null, freeShipping: null };
     if (!percentageOff && !freeShipping) return [];
@@ -59,7 +65,7 @@ export function desiredTierPerks(program: Program): DesiredTierPerk[] {
     const items: DesiredTierPerk[] = [{ tierId: level.id, kind: "segment", ...segment, hash: hashOf(segment) }];
     if (percentageOff) {
       const perk = {
-        title: `${level.name}: ${percentageOff.percentage}% off`,
+        title: t("percentage_off", { tier: level.name, percentage: percentageOff.percentage }),
         tag: perkTag(level.id, "percentage_off"),
         combinesWith: percentageOff.combinesWith,
         value: {
@@ -72,7 +78,7 @@ export function desiredTierPerks(program: Program): DesiredTierPerk[] {
     }
     if (freeShipping) {
       const perk = {
-        title: `${level.name}: free shipping`,
+        title: t("free_shipping", { tier: level.name }),
         tag: perkTag(level.id, "free_shipping"),
         combinesWith: freeShipping.combinesWith,
         value: { type: "free_shipping" as const, minimumSubtotal: freeShipping.minimumSubtotal },
