@@ -6,7 +6,7 @@ import { rows } from "~/db/rows";
 import type { Prisma, Redemption } from "@prisma/client";
 import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
-import { nameIn, type Reward } from "~/loyalty/program/program";
+import { isStepped, nameIn, type Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 
 const DAY_MS = 86_400_000;
@@ -21,16 +21,16 @@ export function newDiscountCode(prefix: string): string {
   return prefix + Array.from(bytes, (byte) => CODE_ALPHABET[byte % 32]).join("");
 }
 
-/** What a reward costs, and for a variable reward what the chosen points buy. */
+/** What a reward costs, and for a variable or store credit reward what the chosen points buy. */
 export function priceOf(reward: Reward, points: number | undefined): { points: number; amount: number | null } | null {
-  if (reward.type !== "variable") return { points: reward.pointsCost, amount: null };
+  if (!isStepped(reward)) return { points: reward.pointsCost, amount: null };
   if (points === undefined || !Number.isInteger(points)) return null;
   if (points < reward.minPoints || points > reward.maxPoints || points % reward.pointsPerStep !== 0) return null;
   return { points, amount: Math.round((points / reward.pointsPerStep) * reward.amountPerStep * 100) / 100 };
 }
 
 /** The smallest number of points a reward can be had for. */
-export const entryCost = (reward: Reward) => (reward.type === "variable" ? reward.minPoints : reward.pointsCost);
+export const entryCost = (reward: Reward) => (isStepped(reward) ? reward.minPoints : reward.pointsCost);
 
 export type RedeemResult =
   | { status: "created" | "duplicate"; redemption: Redemption }
@@ -47,7 +47,7 @@ function sameRedemptionRequest(
   earlier: Redemption & { member: { shopifyCustomerId: string | null } },
   input: RedeemInput,
 ): boolean {
-  const variable = (earlier.reward as unknown as Reward).type === "variable";
+  const variable = isStepped(earlier.reward as unknown as Reward);
   return (
     earlier.member.shopifyCustomerId === input.customerId &&
     earlier.rewardId === input.rewardId &&
