@@ -1103,7 +1103,10 @@ export type SetStorefrontProgramMutation = {
 
 export type StoreCreditConfigurationQueryVariables = Exact<{ [key: string]: never }>;
 
-export type StoreCreditConfigurationQuery = { storeCreditConfiguration: { storeCreditEnabled: boolean } };
+export type StoreCreditConfigurationQuery = {
+  storeCreditConfiguration: { storeCreditEnabled: boolean };
+  shop: { currencyCode: CurrencyCode };
+};
 
 export type CreditStoreCreditMutationVariables = Exact<{
   customerId: string | number;
@@ -1290,7 +1293,7 @@ export interface AdminOperations {
     data: SetStorefrontProgramMutation;
     variables: SetStorefrontProgramMutationVariables;
   };
-  "#graphql\n  query StoreCreditConfiguration {\n    storeCreditConfiguration { storeCreditEnabled }\n  }\n": {
+  "#graphql\n  query StoreCreditConfiguration {\n    storeCreditConfiguration { storeCreditEnabled }\n    shop { currencyCode }\n  }\n": {
     data: StoreCreditConfigurationQuery;
     variables: StoreCreditConfigurationQueryVariables;
   };

@@ -5,6 +5,7 @@ import { adminOperation } from "./operation";
 const StoreCreditConfiguration = adminOperation(`#graphql
   query StoreCreditConfiguration {
     storeCreditConfiguration { storeCreditEnabled }
+    shop { currencyCode }
   }
 `);
 
@@ -39,10 +40,12 @@ const StoreCreditCredits = adminOperation(`#graphql
   }
 `);
 
-/** Whether the shop has store credit turned on (Settings → Customer accounts in Shopify). */
-export async function fetchStoreCreditEnabled(admin: AdminGateway): Promise<boolean> {
+/** Whether the shop has store credit turned on (Settings → Customer accounts in Shopify), and the currency credits are in. */
+export async function fetchStoreCreditSetting(
+  admin: AdminGateway,
+): Promise<{ enabled: boolean; currencyCode: string }> {
   const data = await admin.request(StoreCreditConfiguration);
-  return data.storeCreditConfiguration.storeCreditEnabled;
+  return { enabled: data.storeCreditConfiguration.storeCreditEnabled, currencyCode: data.shop.currencyCode };
 }
 
 /** Amounts as Shopify writes them: decimal text in a currency. */

@@ -1,10 +1,10 @@
-import type { OutboxTask, Prisma, PrismaClient } from "@prisma/client";
+import type { OutboxTask, Prisma, PrismaClient, Redemption } from "@prisma/client";
+import type { Reward } from "~/loyalty/program/program";
 import { billingMode } from "~/config/env.server";
 import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
 import { queueStorefrontPublish } from "~/db/storefront-publish.server";
 import { inTransaction } from "~/db/transaction.server";
-import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import { minorUnitDigits } from "~/money/currency";
 import { toMinorUnits } from "~/money/money";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -18,7 +18,8 @@ import {
   type Money,
   type ShopifySubscription,
 } from "~/shopify/billing.server";
-import { AdminUserError, isRetryable } from "~/shopify/errors";
+import { AdminUserError } from "~/shopify/errors";
+import { retryLater } from "~/shopify/task-retry.server";
 import { queueCapWarning } from "./cap-warning.server";
 import type * as Admin from "~/shopify/admin-operations.generated";
 import {
@@ -322,6 +323,19 @@ export async function queueRewardUses(tx: Db, shopId: string, uses: RewardUse[],
     ON CONFLICT ("shopId", key) DO NOTHING`;
 }
 
+/**
+ * Points converted to store credit are a reward used the moment Shopify credits them (there is no
+ * code for an order to use): charged once, in the transaction that records the credit.
+ */
+export const queueStoreCreditUse = (tx: Db, redemption: Redemption, now: Date) =>
+  queueRewardUses(
+    tx,
+    redemption.shopId,
+    [{ redemptionId: redemption.id, rewardName: (redemption.reward as unknown as Reward).name }],
+    now,
+    now,
+  );
+
 /** Shopify refuses a record past the cap with a user error that says so. */
 const CAP_MESSAGE = /exceed|cap/i;
 
@@ -386,14 +400,7 @@ export async function deliverUsageCharge(
         capLevel(fromBigInt(subscription.balanceUsed), fromBigInt(subscription.cappedAmount)) === 100;
       return unbilled(capReached ? "cap_reached" : "refused");
     }
-    const attempts = task.attempts + 1;
-    if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
-      await db.outboxTask.update({
-        where: { id: task.id },
-        data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
-      });
-      return "retry";
-    }
+    if (await retryLater(db, task, now, error)) return "retry";
     console.error(
       JSON.stringify({ event: "billing.usage_not_recorded", shop: charge.shop.domain, error: String(error) }),
     );

@@ -1,14 +1,13 @@
 import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
 import { claimTask } from "~/db/outbox-claims.server";
 import { inTransaction } from "~/db/transaction.server";
-import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import type { Reward } from "~/loyalty/program/program";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { activateRedemption, failRedemption, INLINE_ATTEMPT_MS } from "./redemptions.server";
 import { rewardCode } from "./reward-codes";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { createDiscountCode } from "~/shopify/discounts.server";
-import { isRetryable } from "~/shopify/errors";
+import { retryLater } from "~/shopify/task-retry.server";
 
 /**
  * Creates a pending redemption's discount code in Shopify: "create the code now, or leave it to
@@ -31,13 +30,7 @@ export async function deliverRedemptionCode(
     include: { member: true, shop: true },
   });
   if (redemption.status !== "pending") return redemption;
-  let task = claimed ?? null;
-  if (!task) {
-    const queued = await db.outboxTask.findUnique({
-      where: { shopId_key: { shopId: redemption.shopId, key: `redemption:${redemption.id}:create` } },
-    });
-    task = queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_ATTEMPT_MS)));
-  }
+  const task = claimed ?? (await claimInline(db, redemption.shopId, `redemption:${redemption.id}:create`, now));
   if (!task || task.deliveredAt) return redemption;
   // Without a valid program the task waits (its claim lapses) rather than failing the pass.
   const shop = await loadRunnableShop(db, redemption.shopId);
@@ -61,18 +54,21 @@ export async function deliverRedemptionCode(
       await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
     });
   } catch (error) {
-    const attempts = task.attempts + 1;
-    if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
-      await db.outboxTask.update({
-        where: { id: task.id },
-        data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
-      });
-    } else {
+    if (!(await retryLater(db, task, now, error))) {
       await inTransaction(db, async (tx) => {
         await failRedemption(tx, shop, redemption.id, String((error as Error).message ?? error), now);
-        await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts } });
+        await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: task.attempts + 1 } });
       });
     }
   }
   return db.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+}
+
+/**
+ * The redeeming request's claim on its redemption's task (`key`): taken a little before the
+ * workers would take it, or null when a worker holds it already or it is done.
+ */
+export async function claimInline(db: PrismaClient, shopId: string, key: string, now: Date) {
+  const queued = await db.outboxTask.findUnique({ where: { shopId_key: { shopId, key } } });
+  return queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_ATTEMPT_MS)));
 }

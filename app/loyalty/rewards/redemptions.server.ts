@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
@@ -8,6 +8,12 @@ import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-event
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { isStepped, nameIn, type Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import { creditExpiresAt, storeCreditMinorUnits } from "./store-credit";
+import {
+  readStoreCreditSettings,
+  storeCreditUnavailable,
+  type StoreCreditUnavailable,
+} from "./store-credit-settings.server";
 
 const DAY_MS = 86_400_000;
 /** How long the redeeming request has the code task to itself before the outbox workers may take it. */
@@ -35,7 +41,8 @@ export const entryCost = (reward: Reward) => (isStepped(reward) ? reward.minPoin
 export type RedeemResult =
   | { status: "created" | "duplicate"; redemption: Redemption }
   | { status: "insufficient_points"; balance: number; pointsNeeded: number }
-  | { status: "unknown_reward" | "invalid_points" | "reward_unavailable" | "idempotency_key_reused" };
+  | { status: "reward_unavailable"; reason?: StoreCreditUnavailable }
+  | { status: "unknown_reward" | "invalid_points" | "idempotency_key_reused" };
 
 /** The shopper's key, made theirs by the member's id (not the customer's: opaque after erasure). */
 const memberRequestKey = (memberId: string, key: string) => `member:${memberId}:${key}`;
@@ -83,6 +90,17 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
   const price = priceOf(reward, input.points);
   if (!price) return { status: "invalid_points" };
   if (!shop.program.enabled) return { status: "reward_unavailable" };
+  let storeCredit: { amount: bigint; currencyCode: string; expiresAt: Date | null } | null = null;
+  if (reward.type === "store_credit") {
+    // Offered only where Shopify has store credit on (as last read) and the shop's currency is known.
+    const settings = await readStoreCreditSettings(tx, shop.id);
+    const unavailable = storeCreditUnavailable(settings);
+    if (unavailable) return { status: "reward_unavailable", reason: unavailable };
+    const currencyCode = settings.currencyCode!;
+    const amount = storeCreditMinorUnits(reward, price.points, currencyCode);
+    if (amount <= 0n) return { status: "invalid_points" };
+    storeCredit = { amount, currencyCode, expiresAt: creditExpiresAt(reward, input.now) };
+  }
 
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   if (reward.tierIds.length) {
@@ -104,9 +122,20 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
       rewardId: reward.id,
       reward: { ...reward, amountBought: price.amount } as unknown as Prisma.InputJsonValue,
       pointsSpent: price.points,
-      code: newDiscountCode(reward.codePrefix),
       startsAt: input.now,
-      endsAt: new Date(input.now.getTime() + reward.codeLifetimeDays * DAY_MS),
+      ...(storeCredit
+        ? {
+            // No code: a lowercase reference, which no order's (upper-cased) discount codes can match.
+            code: `store-credit:${randomUUID()}`,
+            endsAt: storeCredit.expiresAt ?? input.now,
+            storeCreditAmount: storeCredit.amount,
+            storeCreditCurrency: storeCredit.currencyCode,
+            storeCreditExpiresAt: storeCredit.expiresAt,
+          }
+        : {
+            code: newDiscountCode(reward.codePrefix),
+            endsAt: new Date(input.now.getTime() + reward.codeLifetimeDays * DAY_MS),
+          }),
     },
   });
   await debit(tx, member, {
@@ -123,14 +152,18 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
   await tx.outboxTask.create({
     data: {
       shopId: shop.id,
-      topic: "create_discount" satisfies OutboxTopic,
-      key: `redemption:${redemption.id}:create`,
+      ...(storeCredit
+        ? { topic: "credit_store_credit" satisfies OutboxTopic, key: storeCreditTaskKey(redemption.id) }
+        : { topic: "create_discount" satisfies OutboxTopic, key: `redemption:${redemption.id}:create` }),
       payload: { redemptionId: redemption.id },
       runAt: new Date(input.now.getTime() + INLINE_ATTEMPT_MS),
     },
   });
   return { status: "created", redemption };
 }
+
+/** The outbox task that credits a store credit redemption in Shopify. */
+export const storeCreditTaskKey = (redemptionId: string) => `redemption:${redemptionId}:credit`;
 
 /**
  * A reward given, not bought (a referrer's prize): a redemption that spent no points, its code
@@ -204,6 +237,15 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
   );
 }
 
+/** The credit exists in Shopify (its transaction): the points are now the shopper's store credit. Returns whether this call made it so. */
+export async function activateStoreCredit(tx: Tx, redemptionId: string, transactionId: string): Promise<boolean> {
+  const { count } = await tx.redemption.updateMany({
+    where: { id: redemptionId, status: "pending" },
+    data: { status: "active", storeCreditTransactionId: transactionId },
+  });
+  return count > 0;
+}
+
 /** Gives the points of a redemption back (the code failed, or expired unused), once. */
 async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption, reason: string, now: Date) {
   const member = await lockMember(tx, redemption.memberId);
@@ -221,11 +263,12 @@ async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption
   });
 }
 
-/** The code could not be created in Shopify: the redemption fails and its points come back. */
+/** The code could not be created (or the store credit credited) in Shopify: the redemption fails and its points come back. */
 export async function failRedemption(tx: Tx, shop: LoadedShop, redemptionId: string, reason: string, now: Date) {
   const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId } });
   if (redemption.status !== "pending") return;
-  await refundRedemption(tx, shop, redemption, `discount code not created: ${reason}`, now);
+  const what = redemption.storeCreditAmount === null ? "discount code not created" : "store credit not credited";
+  await refundRedemption(tx, shop, redemption, `${what}: ${reason}`, now);
   await tx.redemption.update({
     where: { id: redemption.id },
     data: { status: "failed", failureReason: reason.slice(0, 500) },
@@ -242,7 +285,13 @@ export async function markCodesUsed(
 ): Promise<{ redemptionId: string; rewardName: string }[]> {
   if (!codes.length) return [];
   const used = await tx.redemption.updateManyAndReturn({
-    where: { shopId, code: { in: codes.map((code) => code.toUpperCase()) }, status: { in: ["active", "pending"] } },
+    where: {
+      shopId,
+      code: { in: codes.map((code) => code.toUpperCase()) },
+      status: { in: ["active", "pending"] },
+      // Store credit is no code: an order pays with it, it is never "used" by a code.
+      storeCreditAmount: null,
+    },
     data: { status: "used", usedAt: at, usedOnOrderId: shopifyOrderId },
     select: { id: true, reward: true },
   });
@@ -261,7 +310,9 @@ export async function expireUnusedCode(tx: Tx, shop: LoadedShop, redemptionId: s
   const [row] = rows(
     z.object({ id: z.string() }),
     await tx.$queryRaw`
-    SELECT id FROM "Redemption" WHERE id = ${redemptionId} AND status = 'active' AND "endsAt" <= ${cutoff} FOR UPDATE`,
+    SELECT id FROM "Redemption"
+     WHERE id = ${redemptionId} AND status = 'active' AND "endsAt" <= ${cutoff} AND "storeCreditAmount" IS NULL
+       FOR UPDATE`,
   );
   if (!row) return false;
   const redemption = await tx.redemption.update({ where: { id: redemptionId }, data: { status: "expired" } });
