@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { recordUsageCharges } from "~/jobs/outbox.server";
 import { paidOrderPayload } from "../sandbox/demo-orders";
-import { DEMO_STARTER_REWARD, seedDemoShop } from "../sandbox/demo-seed";
+import { DEMO_STARTER_REWARD, DEMO_STORE_CREDIT_REWARD, seedDemoShop } from "../sandbox/demo-seed";
 import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
@@ -60,14 +60,14 @@ describe("with the app running", () => {
     expect(await balance()).toBe(500);
     const rewardIds = async () =>
       ((await (await app.admin("/api/program", shop)).json()).program.rewards as { id: string }[]).map((r) => r.id);
-    expect(await rewardIds()).toEqual(["five-off", DEMO_STARTER_REWARD.id]);
+    expect(await rewardIds()).toEqual(["five-off", DEMO_STARTER_REWARD.id, DEMO_STORE_CREDIT_REWARD.id]);
     // The demo restarts after the merchant removed the starter reward: neither comes back twice.
     await app.configureProgram(shop, (program) => {
       program.rewards = program.rewards.filter((reward) => reward.id !== DEMO_STARTER_REWARD.id);
     });
     await seedDemoShop(demo, ava, app.double);
     expect(await balance()).toBe(500);
-    expect(await rewardIds()).toEqual(["five-off"]);
+    expect(await rewardIds()).toEqual(["five-off", DEMO_STORE_CREDIT_REWARD.id]);
     // One plan, approved once: starting again asks for nothing.
     expect(app.double.shop(shop).subscriptions.map((s) => s.status)).toEqual(["ACTIVE"]);
   });

@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { creditStoreCredits, expireUnusedCodes } from "~/jobs/outbox.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { loadShop } from "~/loyalty/program/program.server";
+import { dashboardMetrics } from "~/loyalty/reports/dashboard.server";
 import type { Program } from "~/loyalty/program/program";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { appProxyQuery, mintSessionToken } from "../sandbox/signing";
@@ -305,6 +307,19 @@ describe("store credit is no discount code", () => {
     const after = await app.prisma.redemption.findUniqueOrThrow({ where: { id: stored.id } });
     expect(after.status).toBe("active");
     expect(after.usedOnOrderId).toBeNull();
+  });
+});
+
+describe("reports", () => {
+  it("count converted points as redeemed: they left the liability for Shopify's store credit", async () => {
+    const shop = await loadShop(app.prisma, shopIds[1]!);
+    const range = { from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 86_400_000) };
+    const before = await dashboardMetrics(app.prisma, shop, range, "JPY");
+    await earn(7013, "3000", YEN_SHOP);
+    expect((await redeem(7013, 2000, { shop: YEN_SHOP })).status).toBe(201);
+    const after = await dashboardMetrics(app.prisma, shop, range, "JPY");
+    expect(after.points.redeemed - before.points.redeemed).toBe(2000);
+    expect(after.points.issued - before.points.issued).toBe(3000);
   });
 });
 
