@@ -1139,6 +1139,7 @@ export type StoreCreditCreditsQuery = {
   customer: {
     storeCreditAccounts: {
       nodes: Array<{
+        balance: { amount: string; currencyCode: CurrencyCode };
         transactions: {
           nodes: Array<
             | {
@@ -1301,7 +1302,7 @@ export interface AdminOperations {
     data: CreditStoreCreditMutation;
     variables: CreditStoreCreditMutationVariables;
   };
-  '#graphql\n  query StoreCreditCredits($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          transactions(first: 50, reverse: true, query: "type:credit") {\n            nodes {\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                amount { amount currencyCode }\n                createdAt\n                event\n                expiresAt\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n': {
+  '#graphql\n  query StoreCreditCredits($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          balance { amount currencyCode }\n          transactions(first: 50, reverse: true, query: "type:credit") {\n            nodes {\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                amount { amount currencyCode }\n                createdAt\n                event\n                expiresAt\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n': {
     data: StoreCreditCreditsQuery;
     variables: StoreCreditCreditsQueryVariables;
   };

@@ -23,6 +23,7 @@ const StoreCreditCredits = adminOperation(`#graphql
     customer(id: $customerId) {
       storeCreditAccounts(first: 1, query: $accountQuery) {
         nodes {
+          balance { amount currencyCode }
           transactions(first: 50, reverse: true, query: "type:credit") {
             nodes {
               ... on StoreCreditAccountCreditTransaction {
@@ -116,6 +117,20 @@ interface CreditNode {
   amount: { amount: string; currencyCode: string };
   createdAt: string;
   expiresAt?: string | null;
+}
+
+/** The customer's store credit balance in `currencyCode` as Shopify holds it (null: no account yet). */
+export async function storeCreditBalance(
+  admin: AdminGateway,
+  customerId: string,
+  currencyCode: string,
+): Promise<StoreCreditAmount | null> {
+  const data = await admin.request(StoreCreditCredits, {
+    customerId: customerGid(customerId),
+    accountQuery: `currency_code:${currencyCode}`,
+  });
+  const balance = data.customer?.storeCreditAccounts.nodes[0]?.balance;
+  return balance ? { amount: balance.amount, currencyCode: balance.currencyCode } : null;
 }
 
 function transactionOf(transaction: CreditNode): CreditTransaction {
