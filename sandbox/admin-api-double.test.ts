@@ -211,4 +211,68 @@ describe("the local Admin API double", () => {
   it("answers 404 for an API version Shopify does not serve", async () => {
     expect((await post({ query: "{ shop { name } }" }, { version: "2019-01" })).status).toBe(404);
   });
+  describe("store credit", () => {
+    const credit = (key: string, amount: string, customer = 1, currencyCode = "USD", expiresAt: string | null = null) =>
+      post({
+        query: `mutation Credit($id: ID!, $input: StoreCreditAccountCreditInput!, $key: String!) {
+          storeCreditAccountCredit(id: $id, creditInput: $input) @idempotent(key: $key) {
+            storeCreditAccountTransaction { id amount { amount currencyCode } }
+            userErrors { field message code }
+          } }`,
+        variables: {
+          id: `gid://shopify/Customer/${customer}`,
+          input: { creditAmount: { amount, currencyCode }, expiresAt },
+          key,
+        },
+      }).then((response) => response.json());
+    const credits = async (customer = 1) =>
+      (
+        await (
+          await post({
+            query: `query Credits($id: ID!) { customer(id: $id) { storeCreditAccounts(first: 1, query: "currency_code:USD") {
+              nodes { balance { amount } transactions(first: 50, reverse: true, query: "type:credit") {
+                nodes { ... on StoreCreditAccountCreditTransaction { id amount { amount } } } } } } } }`,
+            variables: { id: `gid://shopify/Customer/${customer}` },
+          })
+        ).json()
+      ).data.customer.storeCreditAccounts.nodes[0];
+
+    it("says whether store credit is on, as the shop's settings say", async () => {
+      const enabled = async () =>
+        (await (await post({ query: "query C { storeCreditConfiguration { storeCreditEnabled } }" })).json()).data
+          .storeCreditConfiguration.storeCreditEnabled;
+      expect(await enabled()).toBe(true);
+      double.shop(SHOP).storeCreditEnabled = false;
+      expect(await enabled()).toBe(false);
+      double.shop(SHOP).storeCreditEnabled = true;
+    });
+
+    it("credits once per idempotency key, opening the customer's account in the currency", async () => {
+      const first = await credit("key-1", "12.00", 2);
+      expect(first.data.storeCreditAccountCredit.userErrors).toEqual([]);
+      const again = await credit("key-1", "12.00", 2);
+      expect(again.data.storeCreditAccountCredit.storeCreditAccountTransaction.id).toBe(
+        first.data.storeCreditAccountCredit.storeCreditAccountTransaction.id,
+      );
+      await credit("key-2", "0.50", 2);
+      const account = await credits(2);
+      expect(account.balance.amount).toBe("12.50");
+      expect(account.transactions.nodes.map((node: { amount: { amount: string } }) => node.amount.amount)).toEqual([
+        "0.50",
+        "12.00",
+      ]);
+    });
+
+    it("refuses with Shopify's user error codes", async () => {
+      const code = async (...args: Parameters<typeof credit>) =>
+        (await credit(...args)).data.storeCreditAccountCredit.userErrors[0]?.code;
+      expect(await code("e1", "5.00", 99)).toBe("OWNER_NOT_FOUND");
+      expect(await code("e2", "5.00", 3, "EUR")).toBe("UNSUPPORTED_CURRENCY");
+      expect(await code("e3", "0", 3)).toBe("NEGATIVE_OR_ZERO_AMOUNT");
+      expect(await code("e4", "5.00", 3, "USD", "2020-01-01T00:00:00Z")).toBe("EXPIRES_AT_IN_PAST");
+      double.shop(SHOP).storeCreditLimit = 1000;
+      expect(await code("e5", "10.01", 3)).toBe("CREDIT_LIMIT_EXCEEDED");
+      double.shop(SHOP).storeCreditLimit = 100_000_000;
+    });
+  });
 });

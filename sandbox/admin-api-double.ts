@@ -12,10 +12,12 @@ import {
   validate,
   type DocumentNode,
   type GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import currencyCodes from "currency-codes";
 import { loadAdminSchema } from "./admin-schema";
 import { flowPayloadErrors, loadFlowTriggerDefinitions, type FlowTriggerDefinition } from "./flow-trigger-definitions";
 import { themeSettingsData, type SandboxAppEmbed } from "./theme-settings";
@@ -110,6 +112,24 @@ export interface DoubleSubscription {
   records: { id: string; description: string; price: number; idempotencyKey: string | null; createdAt: string }[];
 }
 
+/** A customer's store credit account in one currency, with the credits storeCreditAccountCredit made. */
+export interface DoubleStoreCreditAccount {
+  id: string;
+  customerId: number;
+  currencyCode: string;
+  /** Minor units of the currency. */
+  balance: number;
+  credits: {
+    id: string;
+    amount: number;
+    createdAt: string;
+    expiresAt: string | null;
+    balanceAfter: number;
+    /** The `@idempotent(key:)` it was made with: the same key gets this credit back. */
+    idempotencyKey: string | null;
+  }[];
+}
+
 export interface DoubleShop {
   domain: string;
   accessToken: string;
@@ -144,6 +164,11 @@ export interface DoubleShop {
   partnerDevelopment?: boolean;
   /** The app's subscriptions on this shop, newest last. */
   subscriptions: DoubleSubscription[];
+  /** storeCreditConfiguration's storeCreditEnabled (on unless a test or the demo says). */
+  storeCreditEnabled: boolean;
+  /** The most one store credit account may hold, in minor units of its currency (Shopify's per-account limit). */
+  storeCreditLimit: number;
+  storeCreditAccounts: DoubleStoreCreditAccount[];
 }
 
 export interface RecordedCall {
@@ -244,6 +269,8 @@ export class AdminApiDouble {
   private faults: QueuedFault[] = [];
   /** Every response waits this long (a slow or hanging Shopify), until reset. */
   private latencyMs = 0;
+  /** Store credit accounts and transactions have ids unique across shops, as Shopify's are. */
+  private lastStoreCreditId = 0;
   /** Shopify's billing ids are global: no two shops' subscriptions or records share one, nor two runs of the demo. */
   private lastBillingId = Math.floor(Date.now() / 1000) * 1000;
   /** Segment and discount ids are never reused, as in Shopify (a deleted one stays gone). */
@@ -283,7 +310,11 @@ export class AdminApiDouble {
       | "segments"
       | "mainTheme"
       | "subscriptions"
-    > & { customers?: DoubleCustomer[]; orders?: DoubleOrder[]; mainTheme?: DoubleShop["mainTheme"] },
+      | "storeCreditEnabled"
+      | "storeCreditLimit"
+      | "storeCreditAccounts"
+    > &
+      Partial<Pick<DoubleShop, "customers" | "orders" | "mainTheme" | "storeCreditEnabled" | "storeCreditLimit">>,
   ): DoubleShop {
     const stored: DoubleShop = {
       // A shop that just installed Tally: its theme has never had the app embed.
@@ -299,6 +330,9 @@ export class AdminApiDouble {
       tags: {},
       flowEvents: [],
       subscriptions: [],
+      storeCreditEnabled: shop.storeCreditEnabled ?? true,
+      storeCreditLimit: shop.storeCreditLimit ?? 100_000_000,
+      storeCreditAccounts: [],
     };
     this.shops.set(shop.domain, stored);
     return stored;
@@ -584,6 +618,13 @@ export class AdminApiDouble {
       createdAt: customer.createdAt,
       numberOfOrders: String(customer.numberOfOrders),
       amountSpent: { amount: customer.amountSpent, currencyCode: shop.currencyCode },
+      storeCreditAccounts: ({ first, query }: { first?: number; query?: string }) => {
+        const currency = /currency_code:(\w+)/.exec(query ?? "")?.[1]?.toUpperCase();
+        const accounts = shop.storeCreditAccounts.filter(
+          (account) => account.customerId === customer.id && (!currency || account.currencyCode === currency),
+        );
+        return connection(accounts.map(storeCreditAccountNode), first ?? 50);
+      },
       defaultEmailAddress: { emailAddress: customer.email },
       orders: ({ first, reverse }: { first?: number; reverse?: boolean }) => {
         const theirs = shop.orders
@@ -620,6 +661,7 @@ export class AdminApiDouble {
         },
       },
       shopLocales: () => [{ locale: shop.primaryLocale ?? "en", primary: true }],
+      storeCreditConfiguration: { storeCreditEnabled: shop.storeCreditEnabled },
       customer: ({ id }: { id: string }) => {
         const customer = shop.customers.find((c) => String(c.id) === legacyId(id));
         return customer ? customerNode(customer) : null;
@@ -972,6 +1014,80 @@ export class AdminApiDouble {
         shop.discounts = shop.discounts.filter((d) => d !== discount);
         return { deletedCodeDiscountId: id, userErrors: [] };
       },
+      storeCreditAccountCredit: (
+        {
+          id,
+          creditInput,
+        }: {
+          id: string;
+          creditInput: {
+            creditAmount: { amount: unknown; currencyCode: string };
+            expiresAt?: string | null;
+            notify?: boolean | null;
+          };
+        },
+        _context: unknown,
+        info: GraphQLResolveInfo,
+      ) => {
+        const refused = (code: string, field: string[], message: string) => ({
+          storeCreditAccountTransaction: null,
+          userErrors: [{ field, message, code }],
+        });
+        const key = idempotencyKeyOf(info);
+        // Shopify runs one mutation per idempotency key: the same key answers with the first credit.
+        for (const account of shop.storeCreditAccounts) {
+          const earlier = key ? account.credits.find((credit) => credit.idempotencyKey === key) : undefined;
+          if (earlier) return { storeCreditAccountTransaction: creditNode(account, earlier), userErrors: [] };
+        }
+        const customer = id.startsWith("gid://shopify/Customer/")
+          ? shop.customers.find((c) => String(c.id) === legacyId(id))
+          : undefined;
+        if (!customer) return refused("OWNER_NOT_FOUND", ["id"], "Owner does not exist");
+        const currencyCode = creditInput.creditAmount.currencyCode;
+        if (currencyCode !== shop.currencyCode)
+          return refused("UNSUPPORTED_CURRENCY", ["creditInput", "creditAmount"], "The currency is not supported");
+        const amount = minorUnits(creditInput.creditAmount.amount, currencyCode);
+        if (amount <= 0)
+          return refused("NEGATIVE_OR_ZERO_AMOUNT", ["creditInput", "creditAmount"], "The amount must be positive");
+        if (creditInput.expiresAt && Date.parse(creditInput.expiresAt) <= Date.now())
+          return refused("EXPIRES_AT_IN_PAST", ["creditInput", "expiresAt"], "The expiry date must be in the future");
+        let account = shop.storeCreditAccounts.find(
+          (a) => a.customerId === customer.id && a.currencyCode === currencyCode,
+        );
+        if (account && account.balance + amount > shop.storeCreditLimit)
+          return refused(
+            "CREDIT_LIMIT_EXCEEDED",
+            ["creditInput", "creditAmount"],
+            "The account's credit limit is exceeded",
+          );
+        if (!account) {
+          if (amount > shop.storeCreditLimit)
+            return refused(
+              "CREDIT_LIMIT_EXCEEDED",
+              ["creditInput", "creditAmount"],
+              "The account's credit limit is exceeded",
+            );
+          account = {
+            id: gid("StoreCreditAccount", ++this.lastStoreCreditId),
+            customerId: customer.id,
+            currencyCode,
+            balance: 0,
+            credits: [],
+          };
+          shop.storeCreditAccounts.push(account);
+        }
+        const credit = {
+          id: gid("StoreCreditAccountCreditTransaction", ++this.lastStoreCreditId),
+          amount,
+          createdAt: new Date().toISOString(),
+          expiresAt: creditInput.expiresAt ?? null,
+          idempotencyKey: key,
+          balanceAfter: account.balance + amount,
+        };
+        account.credits.push(credit);
+        account.balance += amount;
+        return { storeCreditAccountTransaction: creditNode(account, credit), userErrors: [] };
+      },
       discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
         createCode("basic", basicCodeDiscount),
       discountCodeFreeShippingCreate: ({
@@ -995,6 +1111,61 @@ function automaticNode(discount: DoubleAutomaticDiscount) {
       tags: (discount.input.tags as string[] | undefined) ?? [],
       status: "ACTIVE",
     },
+  };
+}
+
+/** The key of the field's `@idempotent(key:)` directive, literal or variable; null without one. */
+function idempotencyKeyOf(info: GraphQLResolveInfo): string | null {
+  const directive = info.fieldNodes[0]?.directives?.find((d) => d.name.value === "idempotent");
+  const value = directive?.arguments?.find((argument) => argument.name.value === "key")?.value;
+  if (value?.kind === Kind.STRING) return value.value;
+  if (value?.kind === Kind.VARIABLE) return String(info.variableValues[value.name.value] ?? "") || null;
+  return null;
+}
+
+/** Decimal text in a currency's minor units, no floating point: ("12.5", USD) → 1250, ("1200", JPY) → 1200. */
+function minorUnits(amount: unknown, currencyCode: string): number {
+  const digits = currencyCodes.code(currencyCode)?.digits ?? 2;
+  const [whole = "0", fraction = ""] = String(amount).split(".");
+  const sign = whole.startsWith("-") ? -1 : 1;
+  return sign * (Math.abs(Number(whole)) * 10 ** digits + Number((fraction + "000").slice(0, digits) || "0"));
+}
+
+function decimalText(minor: number, currencyCode: string): string {
+  const digits = currencyCodes.code(currencyCode)?.digits ?? 2;
+  if (!digits) return String(minor);
+  const text = String(minor).padStart(digits + 1, "0");
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+function storeCreditAccountNode(account: DoubleStoreCreditAccount) {
+  return {
+    id: account.id,
+    balance: { amount: decimalText(account.balance, account.currencyCode), currencyCode: account.currencyCode },
+    transactions: ({ first, reverse, query }: { first?: number; reverse?: boolean; query?: string }) => {
+      // The credits are the only transactions the double keeps: "type:credit" or no filter finds them.
+      const credits = !query || /type:credit\b/.test(query) ? account.credits.map((c) => creditNode(account, c)) : [];
+      return connection(reverse ? credits.reverse() : credits, first ?? 50);
+    },
+  };
+}
+
+function creditNode(account: DoubleStoreCreditAccount, credit: DoubleStoreCreditAccount["credits"][number]) {
+  const money = (minor: number) => ({
+    amount: decimalText(minor, account.currencyCode),
+    currencyCode: account.currencyCode,
+  });
+  return {
+    __typename: "StoreCreditAccountCreditTransaction",
+    id: credit.id,
+    amount: money(credit.amount),
+    remainingAmount: money(credit.amount),
+    balanceAfterTransaction: money(credit.balanceAfter),
+    createdAt: credit.createdAt,
+    expiresAt: credit.expiresAt,
+    event: "ADJUSTMENT",
+    origin: null,
+    account: storeCreditAccountNode(account),
   };
 }
 

@@ -19,6 +19,17 @@ export const DEMO_VIP_TIER = {
   entryBonusPoints: 0,
   perks: { percentageOff: { percentage: 10 }, freeShipping: { minimumSubtotal: 50 } },
 };
+/** Points as Shopify store credit: the demo's 500 seed points convert to 5.00 of credit in the storefront preview. */
+export const DEMO_STORE_CREDIT_REWARD = {
+  id: "store-credit",
+  name: "Store credit",
+  type: "store_credit",
+  pointsPerStep: 100,
+  amountPerStep: 1,
+  minPoints: 100,
+  maxPoints: 5000,
+  creditExpiryDays: null,
+};
 /** The first sandbox customer's paid order the demo starts with: 500 points, enough for the default reward. */
 export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "500.00" };
 
@@ -34,7 +45,7 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Tally demo";
 
 /**
  * The demo's seed, so a redemption can be shown at once. Through the app's own doors, as the
- * merchant and Shopify would: the starter reward and a VIP tier with perks added to the program by the admin API (only
+ * merchant and Shopify would: the starter and store credit rewards and a VIP tier with perks added to the program by the admin API (only
  * while the program was never saved, so the merchant's own edits stay), and a paid order for
  * `customer` as Shopify's signed orders/paid webhook (its ledger entry is keyed by the order:
  * sending it again on every start changes nothing). With the Admin API double, the plan is
@@ -50,7 +61,7 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
     revision: number;
   };
   if (revision === 0) {
-    program.rewards.push(DEMO_STARTER_REWARD);
+    program.rewards.push(DEMO_STARTER_REWARD, DEMO_STORE_CREDIT_REWARD);
     if (!program.tiers.levels.length) program.tiers.levels.push(DEMO_VIP_TIER);
     const saved = await fetch(`${app.appUrl}/api/program`, {
       method: "PUT",

@@ -182,6 +182,28 @@ describe("the merchant admin in a real browser", () => {
     await screenshot(page, "rewards");
   });
 
+  it("creates a store credit reward: its rate in words, no code settings, an expiry for the credit", async () => {
+    await nav("Rewards").click();
+    await page.getByRole("link", { name: "Add reward" }).first().click();
+    await page.getByLabel("Name shoppers see").fill("Points to credit");
+    await page.getByLabel("Reward type").selectOption("store_credit");
+    await page.getByText("Every 100 points become €1.00 of store credit").waitFor();
+    await page.getByText(/Points become the customer's Shopify store credit/).waitFor();
+    expect(await page.getByLabel("Discount code prefix").count()).toBe(0);
+    await page.getByLabel("Store credit expires after (days)").fill("90");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(/\/app\/rewards\/points-to-credit$/);
+    await toast("Saved").waitFor();
+    await screenshot(page, "reward-store-credit");
+    expect((await program()).rewards.find((r) => r.name === "Points to credit")).toMatchObject({
+      id: "points-to-credit",
+      type: "store_credit",
+      pointsPerStep: 100,
+      amountPerStep: 1,
+      creditExpiryDays: 90,
+    });
+  });
+
   it("VIP tiers are edited and saved", async () => {
     await nav("VIP tiers").click();
     await page.getByRole("button", { name: "Add tier" }).click();

@@ -12,6 +12,8 @@ describe(`every Admin GraphQL operation in app/ is valid against Shopify's Admin
     expect(documents.map((d) => d.file)).toContain("app/shopify/shop-details.server.ts");
     // The checklist's look at the published theme's app embeds (read_themes).
     expect(documents.map((d) => d.file)).toContain("app/shopify/themes.server.ts");
+    // Points as store credit: the configuration, the credit (@idempotent) and the look-up before a retry.
+    expect(documents.filter((d) => d.file === "app/shopify/store-credit.server.ts")).toHaveLength(3);
   });
 
   it.each(documents.map((d) => [`${d.file}:${d.line}`, d] as const))("%s", (_where, document) => {

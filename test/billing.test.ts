@@ -1,3 +1,4 @@
+import type { Program } from "~/loyalty/program/program";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { deliverOutbox, expireUnusedCodes, recordUsageCharges } from "~/jobs/outbox.server";
 import { refreshSubscriptions, requestPlan } from "~/loyalty/billing/billing.server";
@@ -159,6 +160,52 @@ describe("usage", () => {
     expect(charge.shopifyRecordId).toMatch(/^gid:\/\/shopify\/AppUsageRecord\//);
     const subscription = await app.prisma.appSubscription.findFirstOrThrow({ where: { shopId, status: "ACTIVE" } });
     expect(subscription.balanceUsed).toBe(20n);
+  });
+
+  it("points converted to store credit are one usage charge, queued when Shopify credits them", async () => {
+    app.double.shop(SHOP).customers.push({
+      id: 7150,
+      email: "c7150@example.com",
+      firstName: "Credit",
+      lastName: "Shopper",
+      phone: null,
+      tags: [],
+      createdAt: "2026-01-01T00:00:00Z",
+      numberOfOrders: 0,
+      amountSpent: "0.00",
+    });
+    await app.configureProgram(SHOP, (program) =>
+      program.rewards.push({
+        ...program.rewards[0]!,
+        id: "credit",
+        name: "Store credit",
+        type: "store_credit",
+        pointsPerStep: 100,
+        amountPerStep: 1,
+        minPoints: 100,
+        maxPoints: 5000,
+        creditExpiryDays: null,
+      } as Program["rewards"][number]),
+    );
+    await earn(7150, "600.00");
+    const response = await fetch(proxyUrl("/redemptions", 7150), {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ rewardId: "credit", points: 500 }),
+    });
+    expect(response.status).toBe(201);
+    const { redemption } = (await response.json()) as { redemption: { id: string; status: string } };
+    expect(redemption.status).toBe("active");
+    expect(
+      await app.prisma.usageCharge.findUniqueOrThrow({
+        where: { shopId_redemptionId: { shopId, redemptionId: redemption.id } },
+      }),
+    ).toMatchObject({
+      status: "queued",
+      description: "Loyalty reward used: Store credit",
+    });
+    await recordUsageCharges(app.prisma, new Date());
+    expect(app.double.callsTo("RecordUsage")[0]!.variables).toMatchObject({ idempotencyKey: redemption.id });
   });
 
   it("an expired code costs nothing", async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { recordUsageCharges } from "~/jobs/outbox.server";
 import { paidOrderPayload } from "../sandbox/demo-orders";
-import { DEMO_STARTER_REWARD, DEMO_VIP_TIER, seedDemoShop } from "../sandbox/demo-seed";
+import { DEMO_STARTER_REWARD, DEMO_STORE_CREDIT_REWARD, DEMO_VIP_TIER, seedDemoShop } from "../sandbox/demo-seed";
 import { deliverTierPerkSyncs } from "~/jobs/tier-perks.server";
 import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { appProxyQuery } from "../sandbox/signing";
@@ -61,7 +61,7 @@ describe("with the app running", () => {
     expect(await balance()).toBe(500);
     const rewardIds = async () =>
       ((await (await app.admin("/api/program", shop)).json()).program.rewards as { id: string }[]).map((r) => r.id);
-    expect(await rewardIds()).toEqual(["five-off", DEMO_STARTER_REWARD.id]);
+    expect(await rewardIds()).toEqual(["five-off", DEMO_STARTER_REWARD.id, DEMO_STORE_CREDIT_REWARD.id]);
     // Ava reaches the demo's VIP tier, whose perks Shopify applies at checkout once the job syncs them.
     const view = await (await app.proxy("/member", { shop, customerId: ava.id })).json();
     expect(view.tier).toMatchObject({ id: DEMO_VIP_TIER.id, perks: [{ percentage: 10 }, { minimumSubtotal: 50 }] });
@@ -76,7 +76,7 @@ describe("with the app running", () => {
     });
     await seedDemoShop(demo, ava, app.double);
     expect(await balance()).toBe(500);
-    expect(await rewardIds()).toEqual(["five-off"]);
+    expect(await rewardIds()).toEqual(["five-off", DEMO_STORE_CREDIT_REWARD.id]);
     // One plan, approved once: starting again asks for nothing.
     expect(app.double.shop(shop).subscriptions.map((s) => s.status)).toEqual(["ACTIVE"]);
   });

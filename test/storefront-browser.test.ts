@@ -603,6 +603,45 @@ describe("the storefront preview in a real browser", () => {
     });
   });
 
+  it("converts points to store credit in the launcher: Shopify credits it, and the page shows the credit", async () => {
+    await app.configureProgram(SHOP, (program) =>
+      program.rewards.push({
+        ...program.rewards[0]!,
+        id: "credit",
+        name: "Store credit",
+        type: "store_credit",
+        pointsPerStep: 50,
+        amountPerStep: 1,
+        minPoints: 50,
+        maxPoints: 100,
+        creditExpiryDays: null,
+      } as (typeof program.rewards)[number]),
+    );
+    try {
+      const before = await balance(MODEST);
+      await page.goto(preview(`customer=${MODEST}&page=product`));
+      await openLauncher();
+      const panel = launcher().getByRole("dialog");
+      await panel.getByRole("listitem").filter({ hasText: "Store credit" }).getByRole("button").click();
+      await panel.getByText("Done: your points are now store credit").waitFor();
+      // One click converts every point the balance allows, in whole steps of 50, up to 100.
+      const spent = Math.min(100, before - (before % 50));
+      expect(spent).toBeGreaterThan(0);
+      expect(before - (await balance(MODEST))).toBe(spent);
+      const credits = app.double.shop(SHOP).storeCreditAccounts.filter((account) => account.customerId === MODEST);
+      expect(credits.flatMap((account) => account.credits.map((credit) => credit.amount))).toEqual([spent * 2]);
+      // Liquid shows the customer's store credit as Shopify holds it.
+      await page.reload();
+      await openLauncher();
+      await panel.getByText(`Your store credit: €${(spent / 50).toFixed(2)}`).waitFor();
+      await screenshot("launcher-store-credit");
+    } finally {
+      await app.configureProgram(SHOP, (program) => {
+        program.rewards = program.rewards.filter((reward) => reward.id !== "credit");
+      });
+    }
+  });
+
   it("exists only in the sandbox, and never in production", async () => {
     const paths = ["/sandbox/storefront", "/sandbox/apps/tally/member", "/sandbox/cart.js", "/sandbox/assets/tally.js"];
     const statuses = async () =>

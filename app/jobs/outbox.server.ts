@@ -2,12 +2,13 @@ import type { OutboxTask, PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { claimDueTasks } from "~/db/outbox-claims.server";
 import { inTransaction } from "~/db/transaction.server";
-import { deliverUsageCharge, programForStorefront } from "~/loyalty/billing/billing.server";
+import { deliverUsageCharge, programForStorefront, queueStoreCreditUse } from "~/loyalty/billing/billing.server";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { writeStorefrontProgram } from "~/loyalty/program/storefront-program.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
 import { expireUnusedCode, UNUSED_CODE_GRACE_MS } from "~/loyalty/rewards/redemptions.server";
 import { deliverCodeDeletion } from "~/loyalty/rewards/reversals.server";
+import { deliverStoreCredit } from "~/loyalty/rewards/store-credit.server";
 import type { AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { retryTaskLater } from "~/shopify/task-retry.server";
 import type { JobReport } from "./job-report";
@@ -38,11 +39,35 @@ export async function deliverOutbox(
   return report;
 }
 
+/** One pass over due store credit tasks: points converted are credited in Shopify once, or refunded. */
+export async function creditStoreCredits(
+  db: PrismaClient,
+  now: Date,
+  gatewayOptions?: AdminGatewayOptions,
+): Promise<JobReport> {
+  const report = { job: "store_credit", processed: 0, points: 0 };
+  for (const task of await claimDueTasks(db, "credit_store_credit", now, 100)) {
+    const redemption = await deliverStoreCredit(db, (task.payload as { redemptionId: string }).redemptionId, now, {
+      gatewayOptions,
+      claimed: task,
+      onCredited: (tx, credited) => queueStoreCreditUse(tx, credited, now),
+    });
+    report.processed++;
+    if (redemption.status === "active") report.points += fromBigInt(redemption.pointsSpent);
+  }
+  return report;
+}
+
 /** Unused codes past their end (and a day's grace for late webhooks) expire. */
 export async function expireUnusedCodes(db: PrismaClient, now: Date): Promise<JobReport> {
   const report = { job: "expire_codes", processed: 0, points: 0 };
   const expired = await db.redemption.findMany({
-    where: { status: "active", endsAt: { lte: new Date(now.getTime() - UNUSED_CODE_GRACE_MS) } },
+    // Store credit has no code to expire: Shopify expires the credit itself.
+    where: {
+      status: "active",
+      storeCreditAmount: null,
+      endsAt: { lte: new Date(now.getTime() - UNUSED_CODE_GRACE_MS) },
+    },
     select: { id: true, shopId: true, pointsSpent: true },
     take: 1000,
   });

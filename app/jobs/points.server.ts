@@ -19,7 +19,14 @@ import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import type { JobReport } from "./job-report";
 import { syncMembersToShopify } from "./member-sync.server";
-import { deliverOutbox, expireUnusedCodes, publishStorefronts, recordUsageCharges } from "./outbox.server";
+import { refreshStoreCreditSettings } from "~/loyalty/rewards/store-credit.server";
+import {
+  creditStoreCredits,
+  deliverOutbox,
+  expireUnusedCodes,
+  publishStorefronts,
+  recordUsageCharges,
+} from "./outbox.server";
 import { pruneExpiredRows } from "./prune.server";
 import { syncReferralOffers } from "./referral-offers.server";
 import { deliverTierPerkSyncs, reconcileTierPerks } from "./tier-perks.server";
@@ -253,6 +260,7 @@ export async function reevaluateAllTiers(db: PrismaClient, now: Date, shopDomain
 export const POINTS_JOBS = {
   outbox: (db: PrismaClient, now: Date) => deliverOutbox(db, now),
   usage: (db: PrismaClient, now: Date) => recordUsageCharges(db, now),
+  store_credit: (db: PrismaClient, now: Date) => creditStoreCredits(db, now),
   publish: (db: PrismaClient, now: Date) => publishStorefronts(db, now),
   tier_perks: (db: PrismaClient, now: Date) => deliverTierPerkSyncs(db, now),
   score_orders: (db: PrismaClient, now: Date) => scoreAwaitingOrders(db, now),
@@ -273,6 +281,11 @@ export const POINTS_JOBS = {
   reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
   tier_perks_reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileTierPerks(db, now, shop),
   prune: (db: PrismaClient, now: Date) => pruneExpiredRows(db, now),
+  store_credit_setting: async (db: PrismaClient, now: Date) => ({
+    job: "store_credit_setting",
+    processed: await refreshStoreCreditSettings(db, now),
+    points: 0,
+  }),
 } as const;
 
 export type PointsJobName = keyof typeof POINTS_JOBS;

@@ -5,9 +5,15 @@ import type { PruneReport } from "./prune.server";
 const MINUTE = 60_000;
 
 const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
-  { jobs: ["outbox", "usage", "publish", "tier_perks", "score_orders", "sync", "flow", "import"], everyMs: 10_000 },
+  {
+    jobs: ["outbox", "store_credit", "usage", "publish", "tier_perks", "score_orders", "sync", "flow", "import"],
+    everyMs: 10_000,
+  },
   { jobs: ["release", "expire", "remind", "expire_codes", "referrals"], everyMs: MINUTE },
-  { jobs: ["tiers", "reconcile", "tier_perks_reconcile", "birthdays", "prune"], everyMs: 60 * MINUTE },
+  {
+    jobs: ["tiers", "reconcile", "tier_perks_reconcile", "birthdays", "prune", "store_credit_setting"],
+    everyMs: 60 * MINUTE,
+  },
 ];
 
 /**

@@ -6,6 +6,7 @@ import { programForStorefront } from "~/loyalty/billing/billing.server";
 import { defaultProgram } from "~/loyalty/program/program";
 import { loadProgramState, saveProgram } from "~/loyalty/program/program.server";
 import { publishStorefrontProgram } from "~/loyalty/program/storefront-program.server";
+import { refreshStaleStoreCreditSetting } from "~/loyalty/rewards/store-credit.server";
 import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
 /**
@@ -39,6 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (result.ok) {
     const saved = { id: shop.id, domain: shop.domain, program: result.program, programRevision: result.revision };
     await publishStorefrontProgram(prisma, shop.domain, await programForStorefront(prisma, saved));
+    await refreshStaleStoreCreditSetting(prisma, saved, new Date(), 0);
     return Response.json({ program: result.program, revision: result.revision });
   }
   if (result.status === 409) {

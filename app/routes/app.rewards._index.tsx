@@ -6,6 +6,7 @@ import { formatMoney } from "~/admin/common/format";
 import { describeReward } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
 import { onlyMethods } from "~/http/methods.server";
+import { isStepped } from "~/loyalty/program/program";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { program, session } = await adminProgram(request);
@@ -54,7 +55,7 @@ export default function Rewards() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>{describeReward(t, reward, money)}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  {reward.type === "variable"
+                  {isStepped(reward)
                     ? t("rewards.costVariable", { min: reward.minPoints, max: reward.maxPoints })
                     : t("rewards.cost", { points: reward.pointsCost })}
                 </IndexTable.Cell>

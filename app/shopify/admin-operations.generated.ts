@@ -700,6 +700,30 @@ export type ProductDiscountsWithTagsOnSameCartLineInput = {
   remove?: Array<string> | null | undefined;
 };
 
+export type StoreCreditAccountCreditInput = {
+  creditAmount: MoneyInput;
+  expiresAt?: string | null | undefined;
+  notify?: boolean | null | undefined;
+};
+
+export type StoreCreditAccountCreditUserErrorCode =
+  | "ACCOUNT_NOT_FOUND"
+  | "CREDIT_LIMIT_EXCEEDED"
+  | "EXPIRES_AT_IN_PAST"
+  | "MISMATCHING_CURRENCY"
+  | "NEGATIVE_OR_ZERO_AMOUNT"
+  | "OWNER_NOT_FOUND"
+  | "UNSUPPORTED_CURRENCY";
+
+export type StoreCreditSystemEvent =
+  | "ADJUSTMENT"
+  | "ORDER_CANCELLATION"
+  | "ORDER_PAYMENT"
+  | "ORDER_REFUND"
+  | "PAYMENT_FAILURE"
+  | "PAYMENT_RETURNED"
+  | "TAX_FINALIZATION";
+
 export type CreateTierSegmentMutationVariables = Exact<{
   name: string;
   query: string;
@@ -1453,6 +1477,62 @@ export type SetStorefrontProgramMutation = {
   } | null;
 };
 
+export type StoreCreditConfigurationQueryVariables = Exact<{ [key: string]: never }>;
+
+export type StoreCreditConfigurationQuery = {
+  storeCreditConfiguration: { storeCreditEnabled: boolean };
+  shop: { currencyCode: CurrencyCode };
+};
+
+export type CreditStoreCreditMutationVariables = Exact<{
+  customerId: string | number;
+  creditInput: StoreCreditAccountCreditInput;
+  idempotencyKey: string;
+}>;
+
+export type CreditStoreCreditMutation = {
+  storeCreditAccountCredit: {
+    storeCreditAccountTransaction: {
+      id: string;
+      createdAt: string;
+      expiresAt: string | null;
+      amount: { amount: string; currencyCode: CurrencyCode };
+    } | null;
+    userErrors: Array<{
+      field: Array<string> | null;
+      message: string;
+      code: StoreCreditAccountCreditUserErrorCode | null;
+    }>;
+  } | null;
+};
+
+export type StoreCreditCreditsQueryVariables = Exact<{
+  customerId: string | number;
+  accountQuery: string;
+}>;
+
+export type StoreCreditCreditsQuery = {
+  customer: {
+    storeCreditAccounts: {
+      nodes: Array<{
+        balance: { amount: string; currencyCode: CurrencyCode };
+        transactions: {
+          nodes: Array<
+            | {
+                id: string;
+                createdAt: string;
+                event: StoreCreditSystemEvent;
+                expiresAt: string | null;
+                amount: { amount: string; currencyCode: CurrencyCode };
+              }
+            | Record<PropertyKey, never>
+          >;
+        };
+      }>;
+    };
+  } | null;
+};
+
 export type MainThemeSettingsQueryVariables = Exact<{ [key: string]: never }>;
 
 export type MainThemeSettingsQuery = {
@@ -1637,6 +1717,18 @@ export interface AdminOperations {
   "#graphql\n  mutation SetStorefrontProgram($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
     data: SetStorefrontProgramMutation;
     variables: SetStorefrontProgramMutationVariables;
+  };
+  "#graphql\n  query StoreCreditConfiguration {\n    storeCreditConfiguration { storeCreditEnabled }\n    shop { currencyCode }\n  }\n": {
+    data: StoreCreditConfigurationQuery;
+    variables: StoreCreditConfigurationQueryVariables;
+  };
+  "#graphql\n  mutation CreditStoreCredit($customerId: ID!, $creditInput: StoreCreditAccountCreditInput!, $idempotencyKey: String!) {\n    storeCreditAccountCredit(id: $customerId, creditInput: $creditInput) @idempotent(key: $idempotencyKey) {\n      storeCreditAccountTransaction { id amount { amount currencyCode } createdAt expiresAt }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: CreditStoreCreditMutation;
+    variables: CreditStoreCreditMutationVariables;
+  };
+  '#graphql\n  query StoreCreditCredits($customerId: ID!, $accountQuery: String!) {\n    customer(id: $customerId) {\n      storeCreditAccounts(first: 1, query: $accountQuery) {\n        nodes {\n          balance { amount currencyCode }\n          transactions(first: 50, reverse: true, query: "type:credit") {\n            nodes {\n              ... on StoreCreditAccountCreditTransaction {\n                id\n                amount { amount currencyCode }\n                createdAt\n                event\n                expiresAt\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n': {
+    data: StoreCreditCreditsQuery;
+    variables: StoreCreditCreditsQueryVariables;
   };
   '#graphql\n  query MainThemeSettings {\n    themes(roles: [MAIN], first: 1) {\n      nodes {\n        name\n        files(filenames: ["config/settings_data.json"], first: 1) {\n          nodes {\n            body {\n              ... on OnlineStoreThemeFileBodyText {\n                content\n              }\n            }\n          }\n        }\n      }\n    }\n  }\n': {
     data: MainThemeSettingsQuery;

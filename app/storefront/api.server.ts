@@ -15,6 +15,14 @@ import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
 import type { PosContext } from "~/loyalty/rewards/pos";
 import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
 import { publicTierPerks } from "~/loyalty/tiers/perks";
+import { decimalAmount, storeCreditMinorUnits } from "~/loyalty/rewards/store-credit";
+import { deliverStoreCredit, refreshStaleStoreCreditSetting } from "~/loyalty/rewards/store-credit.server";
+import {
+  readStoreCreditSettings,
+  storeCreditUnavailable,
+  type StoreCreditSettings,
+} from "~/loyalty/rewards/store-credit-settings.server";
+import { queueStoreCreditUse } from "~/loyalty/billing/billing.server";
 import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 
 /**
@@ -23,13 +31,27 @@ import { tierMetrics } from "~/loyalty/tiers/tiers.server";
  * here takes that customer as given.
  */
 
-export const publicRedemption = (r: Redemption) => ({
-  id: r.id,
-  code: r.code,
-  pointsSpent: fromBigInt(r.pointsSpent),
-  status: r.status,
-  expiresAt: r.endsAt.toISOString(),
-});
+/** A redemption as the shopper sees it: a discount code, or (store credit) the amount credited and no code. */
+export const publicRedemption = (r: Redemption) =>
+  r.storeCreditAmount !== null && r.storeCreditCurrency
+    ? {
+        id: r.id,
+        code: null,
+        pointsSpent: fromBigInt(r.pointsSpent),
+        status: r.status,
+        expiresAt: r.storeCreditExpiresAt?.toISOString() ?? null,
+        storeCredit: {
+          amount: decimalAmount(r.storeCreditAmount, r.storeCreditCurrency),
+          currencyCode: r.storeCreditCurrency,
+        },
+      }
+    : {
+        id: r.id,
+        code: r.code,
+        pointsSpent: fromBigInt(r.pointsSpent),
+        status: r.status,
+        expiresAt: r.endsAt.toISOString(),
+      };
 
 /**
  * What a storefront may know of the program: what a shopper reads, never the whole document.
@@ -150,13 +172,15 @@ export async function memberView(
   const member = row && { ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) };
   const balance = member?.balance ?? 0;
   const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
-  const [redemptions, expiring, progress] = await Promise.all([
+  const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
+  const [redemptions, expiring, progress, storeCredit] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
           SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status NOT IN ('failed', 'reversed') ORDER BY "createdAt" DESC LIMIT 20`
       : [],
     member ? expiringNext(db, shop, member) : null,
     tierProgress(db, shop, member, new Date(), language),
+    offersStoreCredit ? memberStoreCredit(db, shop.id, member?.id ?? null) : null,
   ]);
   return {
     loggedIn: true as const,
@@ -164,23 +188,89 @@ export async function memberView(
     points: { balance, pending: member?.pending ?? 0, expiringNext: expiring },
     tier: tier && { id: tier.id, name: nameIn(tier, language), ...(await tierPerksOf(db, shop, tier)) },
     tierProgress: progress,
-    rewards: shop.program.rewards.map((reward) => ({
-      id: reward.id,
-      name: nameIn(reward, language),
-      type: reward.type,
-      pointsCost: entryCost(reward),
-      available:
+    rewards: shop.program.rewards.map((reward) => {
+      const offered =
         shop.program.enabled &&
         (reward.tierIds.length === 0 || (tier !== null && reward.tierIds.includes(tier.id))) &&
-        balance >= entryCost(reward),
-    })),
+        balance >= entryCost(reward);
+      if (reward.type !== "store_credit" || !storeCredit) {
+        return {
+          id: reward.id,
+          name: nameIn(reward, language),
+          type: reward.type,
+          pointsCost: entryCost(reward),
+          available: offered,
+        };
+      }
+      return {
+        id: reward.id,
+        name: nameIn(reward, language),
+        type: reward.type,
+        ...storeCreditOffer(reward, balance, storeCredit.settings, offered),
+      };
+    }),
     redemptions: redemptions.map(publicRedemption),
+    // What the member's points became in Shopify store credit (null when the program offers none).
+    storeCredit: storeCredit?.credited ?? null,
     // A code is drawn once; every later read of the member has it already.
     referral:
       shop.program.enabled && shop.program.referrals.enabled
         ? referralLink(member?.referralCode ?? (await ensureReferralCode(db, shop.id, customerId)))
         : null,
     program: publicProgram(shop.program, new Date(), language),
+  };
+}
+
+/**
+ * The shop's store credit setting (as last read, never asked of Shopify here) and what the member
+ * has converted so far: the store credit Tally credited, in the shop's currency, and the points
+ * it came from. Shopify's live balance (what is left after paying with it) is Shopify's to show.
+ */
+async function memberStoreCredit(db: PrismaClient, shopId: string, memberId: string | null) {
+  const settings = await readStoreCreditSettings(db, shopId);
+  const currencyCode = settings.currencyCode;
+  if (!memberId || !currencyCode) return { settings, credited: null };
+  const [sum] = await db.$queryRaw<{ amount: bigint | null; points: bigint | null }[]>`
+    SELECT SUM("storeCreditAmount") AS amount, SUM("pointsSpent") AS points FROM "Redemption"
+     WHERE "memberId" = ${memberId} AND status = 'active' AND "storeCreditCurrency" = ${currencyCode}`;
+  return {
+    settings,
+    credited: {
+      amount: decimalAmount(sum?.amount ?? 0n, currencyCode),
+      currencyCode,
+      fromPoints: fromBigInt(sum?.points ?? 0n),
+    },
+  };
+}
+
+/**
+ * A store credit reward as the shopper is offered it: `pointsCost` is what converting now spends —
+ * every point the balance allows, in whole steps, up to the reward's maximum (its minimum when the
+ * balance is short) — and `storeCredit` what those points become and the steps the shopper may
+ * choose instead. Unavailable, with a `reason`, where Shopify's store credit is off.
+ */
+function storeCreditOffer(
+  reward: Extract<Program["rewards"][number], { type: "store_credit" }>,
+  balance: number,
+  settings: StoreCreditSettings,
+  offered: boolean,
+) {
+  const convertible = Math.min(reward.maxPoints, balance - (balance % reward.pointsPerStep));
+  const points = Math.max(reward.minPoints, convertible);
+  const reason = storeCreditUnavailable(settings);
+  return {
+    pointsCost: points,
+    available: offered && reason === null,
+    ...(reason && { reason }),
+    storeCredit: settings.currencyCode
+      ? {
+          amount: decimalAmount(storeCreditMinorUnits(reward, points, settings.currencyCode), settings.currencyCode),
+          currencyCode: settings.currencyCode,
+          pointsPerStep: reward.pointsPerStep,
+          minPoints: reward.minPoints,
+          maxPoints: reward.maxPoints,
+        }
+      : null,
   };
 }
 
@@ -250,6 +340,8 @@ export async function redeemForCustomer(
     );
   }
   const requestKey = idempotencyKey ?? randomUUID();
+  const reward = shop.program.rewards.find((r) => r.id === parsed.data.rewardId);
+  if (reward?.type === "store_credit") await refreshStaleStoreCreditSetting(db, shop, new Date());
   const result = await inTransaction(db, (tx) =>
     redeemReward(tx, shop, {
       customerId,
@@ -268,7 +360,10 @@ export async function redeemForCustomer(
     case "idempotency_key_reused":
       return Response.json({ error: "idempotency_key_reused" }, { status: 422 });
     case "reward_unavailable":
-      return Response.json({ error: "reward_unavailable" }, { status: 409 });
+      return Response.json(
+        { error: "reward_unavailable", ...(result.reason && { reason: result.reason }) },
+        { status: 409 },
+      );
     case "insufficient_points":
       return Response.json(
         { error: "insufficient_points", balance: result.balance, pointsNeeded: result.pointsNeeded },
@@ -277,6 +372,7 @@ export async function redeemForCustomer(
     case "duplicate":
       return Response.json({ redemption: publicRedemption(result.redemption) }, { status: 200 });
     case "created": {
+      if (result.redemption.storeCreditAmount !== null) return creditNow(db, result.redemption);
       const redemption = await deliverRedemptionCode(db, result.redemption.id, new Date(), { maxAttempts: 2 });
       if (redemption.status === "failed") {
         // Shopify refused the code; the points are already back.
@@ -285,6 +381,26 @@ export async function redeemForCustomer(
       return Response.json({ redemption: publicRedemption(redemption) }, { status: 201 });
     }
   }
+}
+
+/**
+ * Points just converted to store credit: credited in Shopify within the request when it can be
+ * (201, "active"); left to the outbox when Shopify is slow or throttled (201, "pending"); refused
+ * by Shopify (409, the points already back) with Shopify's reason for the shopper's message.
+ */
+async function creditNow(db: PrismaClient, pending: Redemption): Promise<Response> {
+  const now = new Date();
+  const redemption = await deliverStoreCredit(db, pending.id, now, {
+    onCredited: (tx, credited) => queueStoreCreditUse(tx, credited, now),
+  });
+  if (redemption.status === "failed") {
+    const reason = /^([A-Z_]+):/.exec(redemption.failureReason ?? "")?.[1]?.toLowerCase() ?? "not_credited";
+    return Response.json(
+      { error: "store_credit_not_credited", reason, redemption: publicRedemption(redemption) },
+      { status: 409 },
+    );
+  }
+  return Response.json({ redemption: publicRedemption(redemption) }, { status: 201 });
 }
 
 const productQuery = z.object({

@@ -26,7 +26,9 @@ export async function withShopperMessage(response: Response, language: ShopperLa
     typeof body.pointsNeeded === "number" && typeof body.balance === "number"
       ? body.pointsNeeded - body.balance
       : undefined;
-  const message = shopperText(language, "errors")([body.error, "unknown"], { missing });
+  // A reason (`store_credit_disabled`, Shopify's `credit_limit_exceeded`) may have words of its own.
+  const keys = typeof body.reason === "string" ? [`${body.error}_${body.reason}`, body.error] : [body.error];
+  const message = shopperText(language, "errors")([...keys, "unknown"], { missing });
   const headers = new Headers(response.headers);
   headers.delete("Content-Length");
   return Response.json({ ...body, message }, { status: response.status, statusText: response.statusText, headers });

@@ -6,21 +6,35 @@ import { appUrl } from "./app-url";
  * shopper from the token's `sub`, so nothing here ever names a customer.
  */
 
+/** An amount of Shopify store credit: decimal text in the shop's currency ("12.00", "1200" in JPY). */
+export interface StoreCreditAmount {
+  amount: string;
+  currencyCode: string;
+}
+
 export interface Reward {
   id: string;
   name: string;
   type: string;
-  /** For a variable reward, its minimum. */
+  /** For a variable reward, its minimum; for store credit, what converting now spends. */
   pointsCost: number;
   available: boolean;
+  /** Why it is not available when Tally knows (`store_credit_disabled`). */
+  reason?: string;
+  /** A store credit reward: what `pointsCost` points become, and the steps a shopper may choose. */
+  storeCredit?: (StoreCreditAmount & { pointsPerStep: number; minPoints: number; maxPoints: number }) | null;
 }
 
 export interface Redemption {
   id: string;
+  /** Null for store credit (no code: Shopify applies the credit at checkout). */
   code: string | null;
   pointsSpent: number;
   status: "pending" | "active" | "used" | "expired" | "failed";
-  expiresAt: string;
+  /** Null for store credit that never expires. */
+  expiresAt: string | null;
+  /** Points converted to store credit: the amount credited. */
+  storeCredit?: StoreCreditAmount;
 }
 
 export interface TierProgress {
@@ -49,6 +63,8 @@ export interface Member {
   tierProgress?: TierProgress | null;
   rewards: Reward[];
   redemptions: Redemption[];
+  /** The store credit the member's points became through Tally (null when the program offers none). */
+  storeCredit?: (StoreCreditAmount & { fromPoints: number }) | null;
   program: ShopperProgram;
 }
 
@@ -70,7 +86,7 @@ export type RedeemOutcome =
   | { kind: "insufficient_points"; balance: number; pointsNeeded: number }
   /** Unknown reward, not a whole step, or restricted to a tier / program off: nothing spent. */
   | { kind: "unavailable" }
-  /** Shopify refused the code: Tally already gave the points back. */
+  /** Shopify refused the code or the store credit: Tally already gave the points back. */
   | { kind: "refunded" }
   | { kind: "signed_out" }
   /** No answer (network, 5xx): unknown whether points were spent. Retry with the same key. */
@@ -134,7 +150,7 @@ export const fetchOrderPoints = (sessionToken: TokenSource, orderId: string) =>
   read<OrderPoints>(sessionToken, `/api/extension/order-points?orderId=${encodeURIComponent(orderId)}`);
 
 /**
- * Spends the points on a reward (a variable reward at its minimum). The same `idempotencyKey`
+ * Spends the points on a reward (a variable reward at its minimum, store credit as the offer says). The same `idempotencyKey`
  * on a retry returns the same redemption instead of spending again.
  */
 export async function redeem(
@@ -148,7 +164,9 @@ export async function redeem(
       method: "POST",
       headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
       body: JSON.stringify(
-        reward.type === "variable" ? { rewardId: reward.id, points: reward.pointsCost } : { rewardId: reward.id },
+        reward.type === "variable" || reward.type === "store_credit"
+          ? { rewardId: reward.id, points: reward.pointsCost }
+          : { rewardId: reward.id },
       ),
     });
   } catch {
@@ -159,7 +177,7 @@ export async function redeem(
   if (status === 401) return { kind: "signed_out" };
   if (body?.error === "insufficient_points")
     return { kind: "insufficient_points", balance: body.balance, pointsNeeded: body.pointsNeeded };
-  if (body?.error === "code_not_created") return { kind: "refunded" };
+  if (body?.error === "code_not_created" || body?.error === "store_credit_not_credited") return { kind: "refunded" };
   if (status === 409 || status === 422) return { kind: "unavailable" };
   return { kind: "unknown" };
 }
@@ -184,9 +202,9 @@ export function nextReward(member: Member): { reward: Reward; missing: number } 
   return reward ? { reward, missing: reward.pointsCost - member.points.balance } : null;
 }
 
-/** Codes already paid for and still usable (or being created), newest first. */
+/** Codes already paid for and still usable (or being created), newest first; store credit is no code. */
 export const openCodes = (member: Member) =>
-  member.redemptions.filter((r) => r.status === "active" || r.status === "pending");
+  member.redemptions.filter((r) => !r.storeCredit && (r.status === "active" || r.status === "pending"));
 
 /** Progress to the next tier as 0..1 (1 at the top tier), or null without tiers. */
 export function tierFraction(progress: TierProgress | null | undefined): number | null {

@@ -3,6 +3,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { AdminGateway } from "../../app/shopify/admin-gateway.server";
+import { storeCreditBalance } from "../../app/shopify/store-credit.server";
+import { toMinorUnits } from "../../app/money/money";
 import { listCustomers } from "../../app/shopify/customers.server";
 import { loadRunnableShop } from "../../app/loyalty/program/program.server";
 import { tierTag } from "../../app/loyalty/program/program";
@@ -439,6 +441,14 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   const storefrontProgram = await AdminGateway.forShop(db, shopDomain)
     .then(readStorefrontProgram)
     .catch(() => null);
+  // The signed-in customer's store credit as Shopify holds it (Liquid's customer.store_credit_account:
+  // subunits, hundredths even for JPY, in the shopper's currency).
+  const storeCredit = customerId
+    ? await AdminGateway.forShop(db, shopDomain)
+        .then((admin) => storeCreditBalance(admin, customerId, shopCurrency))
+        .catch(() => null)
+    : null;
+  const storeCreditCents = storeCredit && Number(toMinorUnits(storeCredit.amount, 2) ?? 0);
   // The Liquid objects a theme has (only what Tally's blocks read).
   const globals = {
     routes: {
@@ -462,6 +472,7 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
           first_name: member?.firstName ?? "Shopper",
           email: member?.email ?? null,
           tags: customerTags,
+          store_credit_account: storeCreditCents ? { balance: presentmentCents(storeCreditCents, localization) } : null,
         }
       : null,
     product: page === "product" ? { ...PRODUCT, variants, selected_or_first_available_variant: variant } : null,

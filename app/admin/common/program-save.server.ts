@@ -6,6 +6,7 @@ import { completeOnboarding } from "~/loyalty/program/onboarding.server";
 import type { Program, ProgramIssue } from "~/loyalty/program/program";
 import { saveProgram } from "~/loyalty/program/program.server";
 import { publishStorefrontProgram } from "~/loyalty/program/storefront-program.server";
+import { refreshStaleStoreCreditSetting } from "~/loyalty/rewards/store-credit.server";
 import { adminContext } from "./admin-context.server";
 import { requireMethod } from "~/http/methods.server";
 
@@ -33,6 +34,7 @@ export async function saveProgramFromPage(request: Request, steps: OnboardingSte
   if (result.ok) {
     const saved = { id: shop.id, domain: shop.domain, program: result.program, programRevision: result.revision };
     await publishStorefrontProgram(prisma, shop.domain, await programForStorefront(prisma, saved));
+    await refreshStaleStoreCreditSetting(prisma, saved, new Date(), 0);
     await completeOnboarding(prisma, shop.id, ["program", ...steps]);
     return Response.json({ ok: true, program: result.program, revision: result.revision } satisfies ProgramSaveResult);
   }

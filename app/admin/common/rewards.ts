@@ -14,6 +14,8 @@ export function describeReward(t: TFunction, reward: Reward, money: (amount: num
       return t("rewards.gives.free_product");
     case "variable":
       return t("rewards.gives.variable", { points: reward.pointsPerStep, amount: money(reward.amountPerStep) });
+    case "store_credit":
+      return t("rewards.gives.store_credit", { points: reward.pointsPerStep, amount: money(reward.amountPerStep) });
   }
 }
 
@@ -51,5 +53,15 @@ export function newReward(type: Reward["type"], id: string, name: string): Rewar
       return { ...common, type, pointsCost: 1500, variantId: "" };
     case "variable":
       return { ...common, type, pointsPerStep: 100, amountPerStep: 1, minPoints: 100, maxPoints: 5000 };
+    case "store_credit":
+      return {
+        ...common,
+        type,
+        pointsPerStep: 100,
+        amountPerStep: 1,
+        minPoints: 100,
+        maxPoints: 10_000,
+        creditExpiryDays: null,
+      };
   }
 }

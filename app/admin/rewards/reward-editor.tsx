@@ -20,9 +20,16 @@ import { formatMoney } from "~/admin/common/format";
 import { idFromName } from "~/admin/common/ids";
 import { describeCombinations, describeReward, newReward } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
-import type { Program, Reward } from "~/loyalty/program/program";
+import { isStepped, type Program, type Reward } from "~/loyalty/program/program";
 
-const TYPES: Reward["type"][] = ["fixed_amount", "percentage", "free_shipping", "free_product", "variable"];
+const TYPES: Reward["type"][] = [
+  "fixed_amount",
+  "percentage",
+  "free_shipping",
+  "free_product",
+  "variable",
+  "store_credit",
+];
 
 /** One reward of the catalog (or a new one, for the id "new"): its type, value, cost and limits. */
 export function RewardEditor({
@@ -144,51 +151,58 @@ export function RewardEditor({
                 onChange={(language, name) => set((r) => setTranslatedName(r, language, name))}
               />
             </Card>
-            <Card>
-              <FormLayout>
-                <NumberField
-                  label={t("rewards.fields.minimumOrder")}
-                  helpText={t("rewards.fields.minimumOrderHelp")}
-                  value={reward.minimumOrder}
-                  error={error("minimumOrder")}
-                  onChange={(value) => set((r) => void (r.minimumOrder = value))}
-                />
-                <FormLayout.Group>
-                  <TextField
-                    label={t("rewards.fields.codePrefix")}
-                    autoComplete="off"
-                    value={reward.codePrefix}
-                    error={error("codePrefix")}
-                    onChange={(value) => set((r) => void (r.codePrefix = value.toUpperCase()))}
-                  />
-                  <NumberField
-                    label={t("rewards.fields.codeLifetimeDays")}
-                    value={reward.codeLifetimeDays}
-                    error={error("codeLifetimeDays")}
-                    onChange={(value) => set((r) => void (r.codeLifetimeDays = value ?? 0))}
-                  />
-                </FormLayout.Group>
-              </FormLayout>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingSm">
-                  {t("rewards.combinations.title")}
-                </Text>
-                {(["orderDiscounts", "productDiscounts", "shippingDiscounts"] as const).map((kind) => (
-                  <Checkbox
-                    key={kind}
-                    label={t(`rewards.combinations.labels.${kind}`)}
-                    helpText={t(`rewards.combinations.help.${kind}`)}
-                    checked={reward.combinesWith[kind]}
-                    onChange={(checked) => set((r) => void (r.combinesWith[kind] = checked))}
-                  />
-                ))}
-                <Text as="p" tone="subdued">
-                  {describeCombinations(t, reward.combinesWith)}
-                </Text>
-              </BlockStack>
-            </Card>
+            {/* Store credit is a payment, not a code: no minimum, prefix, lifetime or combinations. */}
+            {reward.type === "store_credit" ? (
+              <Banner tone="info">{t("rewards.storeCreditHelp")}</Banner>
+            ) : (
+              <>
+                <Card>
+                  <FormLayout>
+                    <NumberField
+                      label={t("rewards.fields.minimumOrder")}
+                      helpText={t("rewards.fields.minimumOrderHelp")}
+                      value={reward.minimumOrder}
+                      error={error("minimumOrder")}
+                      onChange={(value) => set((r) => void (r.minimumOrder = value))}
+                    />
+                    <FormLayout.Group>
+                      <TextField
+                        label={t("rewards.fields.codePrefix")}
+                        autoComplete="off"
+                        value={reward.codePrefix}
+                        error={error("codePrefix")}
+                        onChange={(value) => set((r) => void (r.codePrefix = value.toUpperCase()))}
+                      />
+                      <NumberField
+                        label={t("rewards.fields.codeLifetimeDays")}
+                        value={reward.codeLifetimeDays}
+                        error={error("codeLifetimeDays")}
+                        onChange={(value) => set((r) => void (r.codeLifetimeDays = value ?? 0))}
+                      />
+                    </FormLayout.Group>
+                  </FormLayout>
+                </Card>
+                <Card>
+                  <BlockStack gap="200">
+                    <Text as="h2" variant="headingSm">
+                      {t("rewards.combinations.title")}
+                    </Text>
+                    {(["orderDiscounts", "productDiscounts", "shippingDiscounts"] as const).map((kind) => (
+                      <Checkbox
+                        key={kind}
+                        label={t(`rewards.combinations.labels.${kind}`)}
+                        helpText={t(`rewards.combinations.help.${kind}`)}
+                        checked={reward.combinesWith[kind]}
+                        onChange={(checked) => set((r) => void (r.combinesWith[kind] = checked))}
+                      />
+                    ))}
+                    <Text as="p" tone="subdued">
+                      {describeCombinations(t, reward.combinesWith)}
+                    </Text>
+                  </BlockStack>
+                </Card>
+              </>
+            )}
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -230,7 +244,7 @@ function RewardValueFields({
 }) {
   const { t } = useTranslation();
   const cost =
-    reward.type === "variable" ? null : (
+    reward.type === "variable" || reward.type === "store_credit" ? null : (
       <NumberField
         label={t("rewards.fields.pointsCost")}
         value={reward.pointsCost}
@@ -289,33 +303,45 @@ function RewardValueFields({
         </FormLayout.Group>
       );
     case "variable":
+    case "store_credit":
       return (
-        <FormLayout.Group>
-          <NumberField
-            label={t("rewards.fields.pointsPerStep")}
-            value={reward.pointsPerStep}
-            error={error("pointsPerStep")}
-            onChange={(value) => set((r) => void (r.type === "variable" && (r.pointsPerStep = value ?? 0)))}
-          />
-          <NumberField
-            label={t("rewards.fields.amountPerStep")}
-            value={reward.amountPerStep}
-            error={error("amountPerStep")}
-            onChange={(value) => set((r) => void (r.type === "variable" && (r.amountPerStep = value ?? 0)))}
-          />
-          <NumberField
-            label={t("rewards.fields.minPoints")}
-            value={reward.minPoints}
-            error={error("minPoints")}
-            onChange={(value) => set((r) => void (r.type === "variable" && (r.minPoints = value ?? 0)))}
-          />
-          <NumberField
-            label={t("rewards.fields.maxPoints")}
-            value={reward.maxPoints}
-            error={error("maxPoints")}
-            onChange={(value) => set((r) => void (r.type === "variable" && (r.maxPoints = value ?? 0)))}
-          />
-        </FormLayout.Group>
+        <BlockStack gap="200">
+          <FormLayout.Group>
+            <NumberField
+              label={t("rewards.fields.pointsPerStep")}
+              value={reward.pointsPerStep}
+              error={error("pointsPerStep")}
+              onChange={(value) => set((r) => void (isStepped(r) && (r.pointsPerStep = value ?? 0)))}
+            />
+            <NumberField
+              label={t("rewards.fields.amountPerStep")}
+              value={reward.amountPerStep}
+              error={error("amountPerStep")}
+              onChange={(value) => set((r) => void (isStepped(r) && (r.amountPerStep = value ?? 0)))}
+            />
+            <NumberField
+              label={t("rewards.fields.minPoints")}
+              value={reward.minPoints}
+              error={error("minPoints")}
+              onChange={(value) => set((r) => void (isStepped(r) && (r.minPoints = value ?? 0)))}
+            />
+            <NumberField
+              label={t("rewards.fields.maxPoints")}
+              value={reward.maxPoints}
+              error={error("maxPoints")}
+              onChange={(value) => set((r) => void (isStepped(r) && (r.maxPoints = value ?? 0)))}
+            />
+          </FormLayout.Group>
+          {reward.type === "store_credit" ? (
+            <NumberField
+              label={t("rewards.fields.creditExpiryDays")}
+              helpText={t("rewards.fields.creditExpiryDaysHelp")}
+              value={reward.creditExpiryDays}
+              error={error("creditExpiryDays")}
+              onChange={(value) => set((r) => void (r.type === "store_credit" && (r.creditExpiryDays = value || null)))}
+            />
+          ) : null}
+        </BlockStack>
       );
   }
 }

@@ -1,4 +1,5 @@
-import type { OutboxTask, Prisma, PrismaClient } from "@prisma/client";
+import type { OutboxTask, Prisma, PrismaClient, Redemption } from "@prisma/client";
+import type { Reward } from "~/loyalty/program/program";
 import { billingMode } from "~/config/env.server";
 import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
@@ -321,6 +322,19 @@ export async function queueRewardUses(tx: Db, shopId: string, uses: RewardUse[],
       FROM charged c
     ON CONFLICT ("shopId", key) DO NOTHING`;
 }
+
+/**
+ * Points converted to store credit are a reward used the moment Shopify credits them (there is no
+ * code for an order to use): charged once, in the transaction that records the credit.
+ */
+export const queueStoreCreditUse = (tx: Db, redemption: Redemption, now: Date) =>
+  queueRewardUses(
+    tx,
+    redemption.shopId,
+    [{ redemptionId: redemption.id, rewardName: (redemption.reward as unknown as Reward).name }],
+    now,
+    now,
+  );
 
 /** Shopify refuses a record past the cap with a user error that says so. */
 const CAP_MESSAGE = /exceed|cap/i;

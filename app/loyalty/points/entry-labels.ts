@@ -47,6 +47,8 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "refund") return order ? t("refundOrder", { order }) : t("refund");
       if (entry.sourceType === "cancellation") return order ? t("cancellationOrder", { order }) : t("cancellation");
       if (entry.sourceType === "referral") return t("referralReversed");
+      // A redemption's refund says why (redemptions.server.ts failRedemption).
+      if (entry.reason?.startsWith("store credit not credited")) return t("storeCreditNotCredited");
       return t("codeUnused");
     case "release":
       return order ? t("releaseOrder", { order }) : t("release");

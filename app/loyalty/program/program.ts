@@ -119,6 +119,21 @@ const rewardCommon = {
   combinesWith: combinesWithSchema,
 };
 
+/** A reward the shopper buys in steps of points, choosing how many (variable, store_credit). */
+const steps = {
+  pointsPerStep: positivePoints,
+  amountPerStep: money.gt(0),
+  minPoints: positivePoints,
+  maxPoints: positivePoints,
+};
+const steppedReward = <Shape extends z.ZodObject<typeof steps>>(reward: Shape) =>
+  reward
+    .refine((r) => r.maxPoints >= r.minPoints, { message: "maxPoints must be at least minPoints", path: ["maxPoints"] })
+    .refine((r) => r.minPoints % r.pointsPerStep === 0 && r.maxPoints % r.pointsPerStep === 0, {
+      message: "minPoints and maxPoints must be whole steps",
+      path: ["pointsPerStep"],
+    });
+
 export const rewardSchema = z.discriminatedUnion("type", [
   z.object({ ...rewardCommon, type: z.literal("fixed_amount"), pointsCost: positivePoints, amount: money.gt(0) }),
   z.object({
@@ -134,24 +149,31 @@ export const rewardSchema = z.discriminatedUnion("type", [
     maxShippingPrice: money.gt(0).nullable().default(null),
   }),
   z.object({ ...rewardCommon, type: z.literal("free_product"), pointsCost: positivePoints, variantId: id }),
-  z
-    .object({
+  steppedReward(
+    z.object({
       ...rewardCommon,
       type: z.literal("variable"),
       /** "N points = X off": each step of pointsPerStep points is worth amountPerStep. */
-      pointsPerStep: positivePoints,
-      amountPerStep: money.gt(0),
-      minPoints: positivePoints,
-      maxPoints: positivePoints,
-    })
-    .refine((r) => r.maxPoints >= r.minPoints, { message: "maxPoints must be at least minPoints", path: ["maxPoints"] })
-    .refine((r) => r.minPoints % r.pointsPerStep === 0 && r.maxPoints % r.pointsPerStep === 0, {
-      message: "minPoints and maxPoints must be whole steps",
-      path: ["pointsPerStep"],
+      ...steps,
     }),
+  ),
+  steppedReward(
+    z.object({
+      ...rewardCommon,
+      type: z.literal("store_credit"),
+      /** "N points = X of store credit" in the shop's currency, credited to the customer's Shopify store credit. */
+      ...steps,
+      /** The credit expires this many days after it is given (null: never). */
+      creditExpiryDays: z.number().int().min(1).max(3650).nullable().default(null),
+    }),
+  ),
 ]);
 
 export type Reward = z.infer<typeof rewardSchema>;
+/** A reward the shopper pays for with a number of points they choose. */
+export type SteppedReward = Extract<Reward, { type: "variable" | "store_credit" }>;
+export const isStepped = (reward: Reward): reward is SteppedReward =>
+  reward.type === "variable" || reward.type === "store_credit";
 
 /**
  * What members of a tier get at checkout without a code: Shopify automatic discounts limited to the
@@ -342,11 +364,21 @@ export const programSchema = z
       });
     }
     const referrerReward = program.referrals.referrerReward;
-    if (referrerReward.type === "reward" && !program.rewards.some((reward) => reward.id === referrerReward.rewardId)) {
+    const prize =
+      referrerReward.type === "reward" && program.rewards.find((reward) => reward.id === referrerReward.rewardId);
+    if (referrerReward.type === "reward" && !prize) {
       ctx.addIssue({
         code: "custom",
         path: ["referrals", "referrerReward", "rewardId"],
         message: `no reward "${referrerReward.rewardId}" in the program`,
+      });
+    }
+    // A prize is a code given; store credit is points the shopper chooses to convert.
+    if (prize && prize.type === "store_credit") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["referrals", "referrerReward", "rewardId"],
+        message: "a store credit reward cannot be a referral prize",
       });
     }
   });

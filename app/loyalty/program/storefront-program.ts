@@ -56,6 +56,7 @@ function storefrontReward(reward: Reward) {
     case "percentage":
       return { ...common, points: reward.pointsCost, percentage: reward.percentage };
     case "variable":
+    case "store_credit":
       return {
         ...common,
         points: reward.minPoints,

@@ -30,6 +30,22 @@ describe("the liability's basis", () => {
     expect(liabilityMinorUnits(700, basis)).toBe(778);
   });
 
+  it("values points at a store credit reward's step: its money goes to Shopify's store credit", () => {
+    const credit = {
+      ...common(),
+      id: "credit",
+      name: "credit",
+      type: "store_credit",
+      pointsPerStep: 100,
+      amountPerStep: 1.5,
+      minPoints: 100,
+      maxPoints: 1000,
+      creditExpiryDays: null,
+    } as Reward;
+    const basis = liabilityBasis(withRewards(amountOff("five-off", 500, 5), credit), "JPY")!;
+    expect(basis).toMatchObject({ rewardId: "credit", points: 100, amountMinorUnits: 2 });
+  });
+
   it("does not move with the catalog's order or a newer reward at the same rate", () => {
     const rewards = [amountOff("b-ten", 1000, 10), amountOff("five", 500, 5), amountOff("a-ten", 1000, 10)];
     for (const order of [rewards, [...rewards].reverse(), [rewards[2]!, rewards[0]!, rewards[1]!]]) {

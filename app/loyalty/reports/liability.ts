@@ -5,7 +5,7 @@ import { toMinorUnits } from "~/money/money";
 /**
  * The reward the outstanding points are valued at: "`points` points = `amountMinorUnits` off".
  * Only rewards with a fixed money value give one (fixed_amount, and a variable "pay with points"
- * reward's step); percentage, free shipping and free product rewards depend on the cart.
+ * or store credit reward's step); percentage, free shipping and free product rewards depend on the cart.
  */
 export interface LiabilityBasis {
   rewardId: string;
@@ -27,7 +27,7 @@ export function liabilityBasis(program: Program, currencyCode: string | null): L
     const price =
       reward.type === "fixed_amount"
         ? { points: reward.pointsCost, amount: reward.amount }
-        : reward.type === "variable"
+        : reward.type === "variable" || reward.type === "store_credit"
           ? { points: reward.pointsPerStep, amount: reward.amountPerStep }
           : null;
     if (!price) return [];

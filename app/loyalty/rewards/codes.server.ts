@@ -30,13 +30,7 @@ export async function deliverRedemptionCode(
     include: { member: true, shop: true },
   });
   if (redemption.status !== "pending") return redemption;
-  let task = claimed ?? null;
-  if (!task) {
-    const queued = await db.outboxTask.findUnique({
-      where: { shopId_key: { shopId: redemption.shopId, key: `redemption:${redemption.id}:create` } },
-    });
-    task = queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_ATTEMPT_MS)));
-  }
+  const task = claimed ?? (await claimInline(db, redemption.shopId, `redemption:${redemption.id}:create`, now));
   if (!task || task.deliveredAt) return redemption;
   // Without a valid program the task waits (its claim lapses) rather than failing the pass.
   const shop = await loadRunnableShop(db, redemption.shopId);
@@ -68,4 +62,13 @@ export async function deliverRedemptionCode(
     }
   }
   return db.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+}
+
+/**
+ * The redeeming request's claim on its redemption's task (`key`): taken a little before the
+ * workers would take it, or null when a worker holds it already or it is done.
+ */
+export async function claimInline(db: PrismaClient, shopId: string, key: string, now: Date) {
+  const queued = await db.outboxTask.findUnique({ where: { shopId_key: { shopId, key } } });
+  return queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_ATTEMPT_MS)));
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
 import type { OutboxTopic } from "~/db/outbox-topics";
@@ -6,9 +6,15 @@ import { rows } from "~/db/rows";
 import type { Prisma, Redemption } from "@prisma/client";
 import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
-import { nameIn, type Reward } from "~/loyalty/program/program";
+import { isStepped, nameIn, type Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import type { PosContext } from "./pos";
+import { creditExpiresAt, storeCreditMinorUnits } from "./store-credit";
+import {
+  readStoreCreditSettings,
+  storeCreditUnavailable,
+  type StoreCreditUnavailable,
+} from "./store-credit-settings.server";
 
 const DAY_MS = 86_400_000;
 /** How long the redeeming request has the code task to itself before the outbox workers may take it. */
@@ -22,21 +28,22 @@ export function newDiscountCode(prefix: string): string {
   return prefix + Array.from(bytes, (byte) => CODE_ALPHABET[byte % 32]).join("");
 }
 
-/** What a reward costs, and for a variable reward what the chosen points buy. */
+/** What a reward costs, and for a variable or store credit reward what the chosen points buy. */
 export function priceOf(reward: Reward, points: number | undefined): { points: number; amount: number | null } | null {
-  if (reward.type !== "variable") return { points: reward.pointsCost, amount: null };
+  if (!isStepped(reward)) return { points: reward.pointsCost, amount: null };
   if (points === undefined || !Number.isInteger(points)) return null;
   if (points < reward.minPoints || points > reward.maxPoints || points % reward.pointsPerStep !== 0) return null;
   return { points, amount: Math.round((points / reward.pointsPerStep) * reward.amountPerStep * 100) / 100 };
 }
 
 /** The smallest number of points a reward can be had for. */
-export const entryCost = (reward: Reward) => (reward.type === "variable" ? reward.minPoints : reward.pointsCost);
+export const entryCost = (reward: Reward) => (isStepped(reward) ? reward.minPoints : reward.pointsCost);
 
 export type RedeemResult =
   | { status: "created" | "duplicate"; redemption: Redemption }
   | { status: "insufficient_points"; balance: number; pointsNeeded: number }
-  | { status: "unknown_reward" | "invalid_points" | "reward_unavailable" | "idempotency_key_reused" };
+  | { status: "reward_unavailable"; reason?: StoreCreditUnavailable }
+  | { status: "unknown_reward" | "invalid_points" | "idempotency_key_reused" };
 
 /** The shopper's key, made theirs by the member's id (not the customer's: opaque after erasure). */
 const memberRequestKey = (memberId: string, key: string) => `member:${memberId}:${key}`;
@@ -56,7 +63,7 @@ function sameRedemptionRequest(
   earlier: Redemption & { member: { shopifyCustomerId: string | null } },
   input: RedeemInput,
 ): boolean {
-  const variable = (earlier.reward as unknown as Reward).type === "variable";
+  const variable = isStepped(earlier.reward as unknown as Reward);
   return (
     earlier.member.shopifyCustomerId === input.customerId &&
     earlier.rewardId === input.rewardId &&
@@ -92,6 +99,17 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
   const price = priceOf(reward, input.points);
   if (!price) return { status: "invalid_points" };
   if (!shop.program.enabled) return { status: "reward_unavailable" };
+  let storeCredit: { amount: bigint; currencyCode: string; expiresAt: Date | null } | null = null;
+  if (reward.type === "store_credit") {
+    // Offered only where Shopify has store credit on (as last read) and the shop's currency is known.
+    const settings = await readStoreCreditSettings(tx, shop.id);
+    const unavailable = storeCreditUnavailable(settings);
+    if (unavailable) return { status: "reward_unavailable", reason: unavailable };
+    const currencyCode = settings.currencyCode!;
+    const amount = storeCreditMinorUnits(reward, price.points, currencyCode);
+    if (amount <= 0n) return { status: "invalid_points" };
+    storeCredit = { amount, currencyCode, expiresAt: creditExpiresAt(reward, input.now) };
+  }
 
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   if (reward.tierIds.length) {
@@ -113,9 +131,20 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
       rewardId: reward.id,
       reward: { ...reward, amountBought: price.amount } as unknown as Prisma.InputJsonValue,
       pointsSpent: price.points,
-      code: newDiscountCode(reward.codePrefix),
       startsAt: input.now,
-      endsAt: new Date(input.now.getTime() + reward.codeLifetimeDays * DAY_MS),
+      ...(storeCredit
+        ? {
+            // No code: a lowercase reference, which no order's (upper-cased) discount codes can match.
+            code: `store-credit:${randomUUID()}`,
+            endsAt: storeCredit.expiresAt ?? input.now,
+            storeCreditAmount: storeCredit.amount,
+            storeCreditCurrency: storeCredit.currencyCode,
+            storeCreditExpiresAt: storeCredit.expiresAt,
+          }
+        : {
+            code: newDiscountCode(reward.codePrefix),
+            endsAt: new Date(input.now.getTime() + reward.codeLifetimeDays * DAY_MS),
+          }),
       ...(input.pos && {
         channel: "pos",
         staffMemberId: input.pos.staffMemberId,
@@ -138,14 +167,18 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
   await tx.outboxTask.create({
     data: {
       shopId: shop.id,
-      topic: "create_discount" satisfies OutboxTopic,
-      key: `redemption:${redemption.id}:create`,
+      ...(storeCredit
+        ? { topic: "credit_store_credit" satisfies OutboxTopic, key: storeCreditTaskKey(redemption.id) }
+        : { topic: "create_discount" satisfies OutboxTopic, key: `redemption:${redemption.id}:create` }),
       payload: { redemptionId: redemption.id },
       runAt: new Date(input.now.getTime() + INLINE_ATTEMPT_MS),
     },
   });
   return { status: "created", redemption };
 }
+
+/** The outbox task that credits a store credit redemption in Shopify. */
+export const storeCreditTaskKey = (redemptionId: string) => `redemption:${redemptionId}:credit`;
 
 /**
  * A reward given, not bought (a referrer's prize): a redemption that spent no points, its code
@@ -219,6 +252,15 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
   );
 }
 
+/** The credit exists in Shopify (its transaction): the points are now the shopper's store credit. Returns whether this call made it so. */
+export async function activateStoreCredit(tx: Tx, redemptionId: string, transactionId: string): Promise<boolean> {
+  const { count } = await tx.redemption.updateMany({
+    where: { id: redemptionId, status: "pending" },
+    data: { status: "active", storeCreditTransactionId: transactionId },
+  });
+  return count > 0;
+}
+
 /** Gives the points of a redemption back (the code failed, or expired unused), once. */
 async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption, reason: string, now: Date) {
   const member = await lockMember(tx, redemption.memberId);
@@ -236,11 +278,12 @@ async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption
   });
 }
 
-/** The code could not be created in Shopify: the redemption fails and its points come back. */
+/** The code could not be created (or the store credit credited) in Shopify: the redemption fails and its points come back. */
 export async function failRedemption(tx: Tx, shop: LoadedShop, redemptionId: string, reason: string, now: Date) {
   const redemption = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId } });
   if (redemption.status !== "pending") return;
-  await refundRedemption(tx, shop, redemption, `discount code not created: ${reason}`, now);
+  const what = redemption.storeCreditAmount === null ? "discount code not created" : "store credit not credited";
+  await refundRedemption(tx, shop, redemption, `${what}: ${reason}`, now);
   await tx.redemption.update({
     where: { id: redemption.id },
     data: { status: "failed", failureReason: reason.slice(0, 500) },
@@ -257,7 +300,13 @@ export async function markCodesUsed(
 ): Promise<{ redemptionId: string; rewardName: string }[]> {
   if (!codes.length) return [];
   const used = await tx.redemption.updateManyAndReturn({
-    where: { shopId, code: { in: codes.map((code) => code.toUpperCase()) }, status: { in: ["active", "pending"] } },
+    where: {
+      shopId,
+      code: { in: codes.map((code) => code.toUpperCase()) },
+      status: { in: ["active", "pending"] },
+      // Store credit is no code: an order pays with it, it is never "used" by a code.
+      storeCreditAmount: null,
+    },
     data: { status: "used", usedAt: at, usedOnOrderId: shopifyOrderId },
     select: { id: true, reward: true },
   });
@@ -276,7 +325,9 @@ export async function expireUnusedCode(tx: Tx, shop: LoadedShop, redemptionId: s
   const [row] = rows(
     z.object({ id: z.string() }),
     await tx.$queryRaw`
-    SELECT id FROM "Redemption" WHERE id = ${redemptionId} AND status = 'active' AND "endsAt" <= ${cutoff} FOR UPDATE`,
+    SELECT id FROM "Redemption"
+     WHERE id = ${redemptionId} AND status = 'active' AND "endsAt" <= ${cutoff} AND "storeCreditAmount" IS NULL
+       FOR UPDATE`,
   );
   if (!row) return false;
   const redemption = await tx.redemption.update({ where: { id: redemptionId }, data: { status: "expired" } });

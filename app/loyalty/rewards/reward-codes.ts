@@ -28,6 +28,8 @@ function value(reward: Reward, amountBought: number | null): DiscountValue {
       return { type: "variant_price_off", variantId: reward.variantId };
     case "free_shipping":
       return { type: "free_shipping", maxShippingPrice: reward.maxShippingPrice };
+    case "store_credit":
+      throw new Error("a store credit reward is credited, not given as a code");
   }
 }
 

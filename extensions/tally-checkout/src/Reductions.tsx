@@ -56,7 +56,7 @@ export function Reductions() {
   // A failed refresh keeps what was shown (and any code in the notice) on screen.
   if (!member) return failed ? <s-text color="subdued">{t("loadFailed")}</s-text> : <s-skeleton-paragraph />;
 
-  const until = (r: Redemption) => i18n.formatDate(new Date(r.expiresAt), { dateStyle: "medium" });
+  const until = (r: Redemption) => i18n.formatDate(new Date(r.expiresAt!), { dateStyle: "medium" });
 
   async function apply(redemption: Redemption) {
     const code = redemption.code!;
@@ -87,7 +87,9 @@ export function Reductions() {
     await load();
   }
 
-  const rewards = affordableRewards(member);
+  // Store credit is converted in the account or the storefront: at checkout it is a payment, not a code.
+  const rewards = affordableRewards(member).filter((reward) => reward.type !== "store_credit");
+  const storeCredit = member.storeCredit && member.storeCredit.fromPoints > 0 ? member.storeCredit : null;
   const codes = openCodes(member).filter((r) => r.code && !applied.has(r.code.toUpperCase()));
   const next = nextReward(member);
   const { balance, pending } = member.points;
@@ -103,6 +105,13 @@ export function Reductions() {
           {line}
         </s-text>
       ))}
+      {storeCredit && (
+        <s-text color="subdued">
+          {t("storeCredit", {
+            amount: i18n.formatCurrency(Number(storeCredit.amount), { currency: storeCredit.currencyCode }),
+          })}
+        </s-text>
+      )}
       {notice && <NoticeBanner notice={notice} translate={t} />}
       {!canApply && (rewards.length > 0 || codes.length > 0) && (
         <s-text color="subdued">{t("notice.cannotApply")}</s-text>

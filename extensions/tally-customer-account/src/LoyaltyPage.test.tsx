@@ -133,6 +133,81 @@ describe("customer account Rewards page", () => {
     expect(screen.getByText("Redeemed: 5 off")).toBeTruthy();
   });
 
+  it("converts points to store credit and shows it: your store credit, from how many points", async () => {
+    const credit: Redemption = {
+      id: "r9",
+      code: null,
+      pointsSpent: 600,
+      status: "active",
+      expiresAt: null,
+      storeCredit: { amount: "6.00", currencyCode: "USD" },
+    };
+    let converted = false;
+    const offer = (balance: number) => ({
+      id: "credit",
+      name: "Store credit",
+      type: "store_credit",
+      pointsCost: balance,
+      available: true,
+      storeCredit: {
+        amount: (balance / 100).toFixed(2),
+        currencyCode: "USD",
+        pointsPerStep: 100,
+        minPoints: 100,
+        maxPoints: 5000,
+      },
+    });
+    const { calls } = setUp((call) => {
+      if (call.url.includes("/activity")) return [200, { entries: [], nextCursor: null }];
+      if (call.method === "POST") return ((converted = true), [201, { redemption: credit }]);
+      return [
+        200,
+        converted
+          ? member({
+              points: { balance: 50, pending: 0, expiringNext: null },
+              rewards: [{ ...offer(100), available: false }],
+              redemptions: [credit],
+              storeCredit: { amount: "6.00", currencyCode: "USD", fromPoints: 600 },
+            })
+          : member({ points: { balance: 650, pending: 0, expiringNext: null }, rewards: [offer(600)] }),
+      ];
+    });
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("600 points for $6.00 of store credit")).toBeTruthy();
+    fireEvent.click(screen.getByText("Redeem"));
+    expect(
+      await screen.findByText("Done: $6.00 of store credit is in your account. It's applied at checkout."),
+    ).toBeTruthy();
+    expect(calls.find((c) => c.method === "POST")).toMatchObject({ body: { rewardId: "credit", points: 600 } });
+    expect(await screen.findByText("Your store credit: $6.00, from 600 points")).toBeTruthy();
+    // No code to copy.
+    expect(screen.queryByText("Your codes")).toBeNull();
+  });
+
+  it("says store credit is off when the shop has not turned it on", async () => {
+    setUp((call) =>
+      call.url.includes("/activity")
+        ? [200, { entries: [], nextCursor: null }]
+        : [
+            200,
+            member({
+              rewards: [
+                {
+                  id: "credit",
+                  name: "Store credit",
+                  type: "store_credit",
+                  pointsCost: 600,
+                  available: false,
+                  reason: "store_credit_disabled",
+                },
+              ],
+            }),
+          ],
+    );
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("Store credit is off")).toBeTruthy();
+  });
+
   it("says how many points are missing when Tally answers insufficient_points", async () => {
     setUp((call) => {
       if (call.url.includes("/activity")) return [200, { entries: [], nextCursor: null }];

@@ -10,6 +10,7 @@ import {
   type ActivityEntry,
   type Member,
   type Reward,
+  type StoreCreditAmount,
   type TierProgress,
 } from "../../shared/tally-api";
 import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
@@ -31,6 +32,9 @@ export function LoyaltyPage() {
   const t = i18n.translate;
   const num = (n: number) => i18n.formatNumber(n);
   const day = (at: string) => i18n.formatDate(new Date(at), { dateStyle: "medium" });
+  // Store credit is in the shop's currency, as decimal text.
+  const money = ({ amount, currencyCode }: StoreCreditAmount) =>
+    i18n.formatCurrency(Number(amount), { currency: currencyCode });
   // Spending is counted in the shop's currency (Tally says which); points and orders are numbers.
   const tierRemaining = ({ metric, currency, next }: TierProgress) =>
     metric === "amount_spent" && currency ? i18n.formatCurrency(next!.remaining, { currency }) : num(next!.remaining);
@@ -63,8 +67,12 @@ export function LoyaltyPage() {
     setNotice(null);
     const outcome = await redeemSafely(shopify.sessionToken, reward);
     if (outcome.kind === "redeemed" && outcome.redemption.status === "active") {
-      const { code, expiresAt } = outcome.redemption;
-      setNotice({ key: "redeemed", tone: "success", values: { code: code ?? "", date: day(expiresAt) } });
+      const { code, expiresAt, storeCredit } = outcome.redemption;
+      setNotice(
+        storeCredit
+          ? { key: "credited", tone: "success", values: { amount: money(storeCredit) } }
+          : { key: "redeemed", tone: "success", values: { code: code ?? "", date: day(expiresAt!) } },
+      );
     } else setNotice(redeemNotice(outcome, reward, num));
     setBusy(null);
     await Promise.all([load(), more(null)]);
@@ -108,6 +116,15 @@ export function LoyaltyPage() {
           <s-stack gap="small-300">
             <s-heading>{t("points", { count: balance, points: num(balance) })}</s-heading>
             {pending > 0 && <s-text color="subdued">{t("balance.pending", { points: num(pending) })}</s-text>}
+            {member.storeCredit && member.storeCredit.fromPoints > 0 && (
+              <s-text>
+                {t("balance.storeCredit", {
+                  count: member.storeCredit.fromPoints,
+                  amount: money(member.storeCredit),
+                  points: num(member.storeCredit.fromPoints),
+                })}
+              </s-text>
+            )}
             {expiringNext && (
               <s-text color="subdued">
                 {t("balance.expiring", {
@@ -157,7 +174,13 @@ export function LoyaltyPage() {
                 <s-stack gap="none">
                   <s-text type="strong">{reward.name}</s-text>
                   <s-text color="subdued">
-                    {t("rewards.cost", { count: reward.pointsCost, points: num(reward.pointsCost) })}
+                    {reward.storeCredit
+                      ? t("rewards.storeCredit", {
+                          count: reward.pointsCost,
+                          points: num(reward.pointsCost),
+                          amount: money(reward.storeCredit),
+                        })
+                      : t("rewards.cost", { count: reward.pointsCost, points: num(reward.pointsCost) })}
                   </s-text>
                 </s-stack>
                 {reward.available ? (
@@ -176,7 +199,9 @@ export function LoyaltyPage() {
                           count: reward.pointsCost - balance,
                           missing: num(reward.pointsCost - balance),
                         })
-                      : t("rewards.notAvailable")}
+                      : t(
+                          reward.reason === "store_credit_disabled" ? "rewards.storeCreditOff" : "rewards.notAvailable",
+                        )}
                   </s-badge>
                 )}
               </s-stack>
@@ -193,7 +218,7 @@ export function LoyaltyPage() {
                     <s-text type="strong">{redemption.code ?? "…"}</s-text>
                     <s-text color="subdued">
                       {redemption.status === "active"
-                        ? t("codes.until", { date: day(redemption.expiresAt) })
+                        ? t("codes.until", { date: day(redemption.expiresAt!) })
                         : t("codes.preparing")}
                     </s-text>
                   </s-stack>

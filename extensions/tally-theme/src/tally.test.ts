@@ -287,7 +287,8 @@ describe("the launcher", () => {
     const headers = redeem.init.headers as Record<string, string>;
     expect(headers["Content-Type"]).toBe("application/json");
     expect(headers["Idempotency-Key"]).toMatch(/^[0-9a-f-]{36}$/);
-    expect(JSON.parse(String(redeem.init.body))).toEqual({ rewardId: "ship" });
+    // The offer's points go along (a fixed reward's cost, which Tally ignores).
+    expect(JSON.parse(String(redeem.init.body))).toEqual({ rewardId: "ship", points: 200 });
     const update = calls.find((c) => c.url === "/cart/update.js")!;
     expect(JSON.parse(String(update.init.body))).toEqual({ discount: "WELCOME,TALLY-NEW" });
     expect(updated).toHaveBeenCalledOnce();
@@ -319,6 +320,35 @@ describe("the launcher", () => {
       rewardId: "pay",
       points: 100,
     });
+  });
+});
+
+describe("the launcher converting points to store credit", () => {
+  it("says the credit is ready, touches no cart and lists no code", async () => {
+    routes["POST /apps/tally/redemptions"] = () =>
+      json(
+        {
+          redemption: {
+            id: "r3",
+            code: null,
+            pointsSpent: 1200,
+            status: "active",
+            expiresAt: null,
+            storeCredit: { amount: "12.00", currencyCode: "USD" },
+          },
+        },
+        201,
+      );
+    mount("tally-launcher", { customer: true });
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => !!document.querySelector('[data-redeem="pay"]'), "rewards");
+    document.querySelector<HTMLButtonElement>('[data-redeem="pay"]')!.click();
+    await until(() => text("[data-tally-msg]").includes("store credit"), "the store credit message");
+    expect(text("[data-tally-msg]")).toBe(
+      "Done: your points are now store credit, applied at checkout when you are signed in.",
+    );
+    expect(calls.some((c) => c.url === "/cart/update.js")).toBe(false);
+    expect(text(".tally-panel")).not.toContain("null");
   });
 });
 

@@ -47,7 +47,7 @@ export interface PublicProgram {
 
 export interface Redemption {
   id: string;
-  code: string;
+  code: string | null;
   pointsSpent: number;
   status: string;
   expiresAt: string;
@@ -233,14 +233,13 @@ const unanswered: Record<string, string> = {};
 /** POST /apps/tally/redemptions with an Idempotency-Key, so a retry never spends twice. */
 export async function redeem(config: Config, reward: Reward): Promise<RedeemResult> {
   const key = (unanswered[reward.id] = unanswered[reward.id] || newKey());
-  const body: { rewardId: string; points?: number } = { rewardId: reward.id };
-  if (reward.type === "variable") body.points = reward.pointsCost;
   let response: Response;
   try {
     response = await fetch(proxyBase(config) + "/redemptions", {
       method: "POST",
       headers: { ...JSON_BODY, "Idempotency-Key": key },
-      body: JSON.stringify(body),
+      // The points the offer names: what a variable or store credit reward converts (others ignore them).
+      body: JSON.stringify({ rewardId: reward.id, points: reward.pointsCost }),
     });
   } catch {
     return { ok: false, error: "network", status: 0 };
@@ -377,10 +376,10 @@ export function renderMember(config: Config, member: Member): string {
     })
     .join("");
   const codes = member.redemptions
-    .filter((r) => r.status === "active" || r.status === "pending")
+    .filter((r) => r.code && (r.status === "active" || r.status === "pending"))
     .map(
       (r) =>
-        `<li><span>${codeHtml(config, r.code)}</span>${muted(
+        `<li><span>${codeHtml(config, r.code!)}</span>${muted(
           r.status === "pending"
             ? tr(config, "code_pending")
             : tr(config, "code_until", { date: day(config, r.expiresAt) }),
@@ -446,13 +445,15 @@ async function redeemAndApply(
     return null;
   }
   const code = result.redemption.code;
-  say(root, tr(config, "code_ready") + " " + codeHtml(config, code), "ok");
-  const applied = result.redemption.status === "active" && (await applyCode(config, code));
-  say(
-    root,
-    tr(config, applied ? "code_applied" : "code_paste") + (listed ? "" : " " + codeHtml(config, code)),
-    applied ? "ok" : "error",
-  );
+  // Store credit has no code: Shopify applies it at checkout.
+  say(root, code ? tr(config, "code_ready") + " " + codeHtml(config, code) : tr(config, "credited"), "ok");
+  const applied = code && result.redemption.status === "active" && (await applyCode(config, code));
+  if (code)
+    say(
+      root,
+      tr(config, applied ? "code_applied" : "code_paste") + (listed ? "" : " " + codeHtml(config, code)),
+      applied ? "ok" : "error",
+    );
   loadMember(config, true).catch(ignore);
   return { code, applied };
 }
