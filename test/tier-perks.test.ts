@@ -343,4 +343,27 @@ describe("the birthday reward", () => {
       { path: "earning.birthday.rewardId", message: 'no reward "no-such-reward" in the program' },
     ]);
   });
+
+  it("refuses store credit as the birthday reward: a present is a code, store credit is the shopper's choice", async () => {
+    const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
+    program.rewards.push({
+      id: "credit",
+      name: "Store credit",
+      type: "store_credit",
+      pointsPerStep: 100,
+      amountPerStep: 1,
+      minPoints: 100,
+      maxPoints: 1000,
+    });
+    program.earning.birthday = { points: 0, rewardId: "credit" };
+    const response = await app.admin("/api/program", SHOP, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ program, revision }),
+    });
+    expect(response.status).toBe(422);
+    expect((await response.json()).issues).toEqual([
+      { path: "earning.birthday.rewardId", message: "a store credit reward cannot be a birthday reward" },
+    ]);
+  });
 });

@@ -7,7 +7,7 @@ import { CustomActions } from "./custom-actions";
 import { ProductRules } from "./product-rules";
 import { useTranslation } from "~/i18n";
 import { pointsForAmount } from "~/loyalty/points/earning";
-import type { Program } from "~/loyalty/program/program";
+import { canBeGiven, type Program } from "~/loyalty/program/program";
 
 const EXAMPLE_ORDER = 120;
 
@@ -115,7 +115,7 @@ export function ProgramSettings({
                 helpText={t("program.other.birthdayRewardHelp")}
                 options={[
                   { value: "", label: t("program.other.birthdayRewardNone") },
-                  ...draft.rewards.map((reward) => ({ value: reward.id, label: reward.name })),
+                  ...draft.rewards.filter(canBeGiven).map((reward) => ({ value: reward.id, label: reward.name })),
                 ]}
                 value={draft.earning.birthday.rewardId ?? ""}
                 error={errorFor("earning.birthday.rewardId")}

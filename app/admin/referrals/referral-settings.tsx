@@ -4,7 +4,7 @@ import type { ProgramEditor } from "~/admin/common/program-editor";
 import { formatMoney } from "~/admin/common/format";
 import { describeReward } from "~/admin/common/rewards";
 import { useTranslation } from "~/i18n";
-import type { Referrals } from "~/loyalty/program/program";
+import { canBeGiven, type Referrals } from "~/loyalty/program/program";
 
 /** The `referrals` part of the program document. */
 export function ReferralSettings({ editor, currencyCode }: { editor: ProgramEditor; currencyCode: string | null }) {
@@ -13,7 +13,8 @@ export function ReferralSettings({ editor, currencyCode }: { editor: ProgramEdit
   const { draft, errorFor } = editor;
   const settings = draft.referrals;
   const set = (change: (referrals: Referrals) => void) => editor.update((p) => change(p.referrals));
-  const rewards = draft.rewards;
+  // Only a reward that can be given can be the prize (no store credit).
+  const rewards = draft.rewards.filter(canBeGiven);
   const prize = settings.referrerReward;
   const offer = settings.refereeReward;
   const velocity = settings.fraud.velocity;

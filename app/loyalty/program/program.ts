@@ -355,35 +355,29 @@ export const programSchema = z
         message: `with every multiplier applied an order could earn ${highestRate} points per currency unit; at most ${MAX_POINTS_PER_UNIT}`,
       });
     }
+    const givenReward = (rewardId: string, path: string[], what: string) => {
+      const reward = program.rewards.find((candidate) => candidate.id === rewardId);
+      if (!reward) ctx.addIssue({ code: "custom", path, message: `no reward "${rewardId}" in the program` });
+      else if (!canBeGiven(reward))
+        ctx.addIssue({ code: "custom", path, message: `a store credit reward cannot be ${what}` });
+    };
     const birthdayReward = program.earning.birthday.rewardId;
-    if (birthdayReward !== undefined && !program.rewards.some((reward) => reward.id === birthdayReward)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["earning", "birthday", "rewardId"],
-        message: `no reward "${birthdayReward}" in the program`,
-      });
+    if (birthdayReward !== undefined) {
+      givenReward(birthdayReward, ["earning", "birthday", "rewardId"], "a birthday reward");
     }
     const referrerReward = program.referrals.referrerReward;
-    const prize =
-      referrerReward.type === "reward" && program.rewards.find((reward) => reward.id === referrerReward.rewardId);
-    if (referrerReward.type === "reward" && !prize) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["referrals", "referrerReward", "rewardId"],
-        message: `no reward "${referrerReward.rewardId}" in the program`,
-      });
-    }
-    // A prize is a code given; store credit is points the shopper chooses to convert.
-    if (prize && prize.type === "store_credit") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["referrals", "referrerReward", "rewardId"],
-        message: "a store credit reward cannot be a referral prize",
-      });
+    if (referrerReward.type === "reward") {
+      givenReward(referrerReward.rewardId, ["referrals", "referrerReward", "rewardId"], "a referral prize");
     }
   });
 
 export type Program = z.infer<typeof programSchema>;
+
+/**
+ * Whether a reward can be given (a birthday present, a referral prize): those are codes made for
+ * the member, while store credit is points the shopper chooses to convert.
+ */
+export const canBeGiven = (reward: Reward) => reward.type !== "store_credit";
 
 /** The most points one currency unit can earn: the rate with the highest product, bonus and tier multipliers together. */
 export function pointsPerUnitAtMost(program: Pick<Program, "earning" | "tiers">): number {
