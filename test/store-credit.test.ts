@@ -3,6 +3,7 @@ import { creditStoreCredits, expireUnusedCodes } from "~/jobs/outbox.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { loadShop } from "~/loyalty/program/program.server";
 import { dashboardMetrics } from "~/loyalty/reports/dashboard.server";
+import { refreshStoreCreditSettings } from "~/loyalty/rewards/store-credit.server";
 import type { Program } from "~/loyalty/program/program";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { appProxyQuery, mintSessionToken } from "../sandbox/signing";
@@ -229,6 +230,22 @@ describe("where store credit does not work", () => {
       expect((await redeem(7007, 500)).status).toBe(409);
       expect(app.double.callsTo("StoreCreditConfiguration")).toHaveLength(1);
       expect(await balance(7007)).toBe(1000);
+    } finally {
+      app.double.shop(SHOP).storeCreditEnabled = true;
+      await app.configureProgram(SHOP, () => {});
+    }
+  });
+
+  it("is read again every hour for the shops that offer store credit", async () => {
+    const stale = new Date(Date.now() - 2 * 3_600_000);
+    await app.prisma.shop.updateMany({ where: { id: { in: shopIds } }, data: { storeCreditCheckedAt: stale } });
+    app.double.shop(SHOP).storeCreditEnabled = false;
+    try {
+      expect(await refreshStoreCreditSettings(app.prisma, new Date())).toBe(2);
+      const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+      expect(shop).toMatchObject({ storeCreditEnabled: false, currencyCode: "EUR" });
+      // Fresh readings are left alone.
+      expect(await refreshStoreCreditSettings(app.prisma, new Date())).toBe(0);
     } finally {
       app.double.shop(SHOP).storeCreditEnabled = true;
       await app.configureProgram(SHOP, () => {});
