@@ -25,6 +25,30 @@ export interface Reward {
   storeCredit?: (StoreCreditAmount & { pointsPerStep: number; minPoints: number; maxPoints: number }) | null;
 }
 
+/**
+ * The points a shopper may convert into a store credit reward now: whole steps from its minimum
+ * to the smaller of its maximum and the balance; null when the balance does not reach the minimum.
+ */
+export function storeCreditChoice(reward: Reward, balance: number) {
+  const offer = reward.storeCredit;
+  if (!offer) return null;
+  const max = Math.min(offer.maxPoints, balance - (balance % offer.pointsPerStep));
+  return max < offer.minPoints ? null : { min: offer.minPoints, max, step: offer.pointsPerStep };
+}
+
+/** The chosen points as a whole number of steps within the choice (typed text may be anything). */
+export function choosePoints(choice: { min: number; max: number; step: number }, typed: number) {
+  const steps = Number.isFinite(typed) ? Math.floor(typed / choice.step) * choice.step : choice.max;
+  return Math.min(choice.max, Math.max(choice.min, steps));
+}
+
+/** What `points` become in store credit, from the offer's amount for its own points (display only: Tally says the exact amount). */
+export function storeCreditFor(reward: Reward, points: number): StoreCreditAmount | null {
+  const offer = reward.storeCredit;
+  if (!offer || reward.pointsCost <= 0) return null;
+  return { amount: String((Number(offer.amount) * points) / reward.pointsCost), currencyCode: offer.currencyCode };
+}
+
 export interface Redemption {
   id: string;
   /** Null for store credit (no code: Shopify applies the credit at checkout). */
@@ -150,13 +174,15 @@ export const fetchOrderPoints = (sessionToken: TokenSource, orderId: string) =>
   read<OrderPoints>(sessionToken, `/api/extension/order-points?orderId=${encodeURIComponent(orderId)}`);
 
 /**
- * Spends the points on a reward (a variable reward at its minimum, store credit as the offer says). The same `idempotencyKey`
- * on a retry returns the same redemption instead of spending again.
+ * Spends the points on a reward (a variable reward at its minimum, store credit as the offer says
+ * unless the shopper chose `points`). The same `idempotencyKey` on a retry returns the same
+ * redemption instead of spending again.
  */
 export async function redeem(
   sessionToken: TokenSource,
   reward: Reward,
   idempotencyKey: string,
+  points = reward.pointsCost,
 ): Promise<RedeemOutcome> {
   let answer;
   try {
@@ -165,7 +191,7 @@ export async function redeem(
       headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
       body: JSON.stringify(
         reward.type === "variable" || reward.type === "store_credit"
-          ? { rewardId: reward.id, points: reward.pointsCost }
+          ? { rewardId: reward.id, points }
           : { rewardId: reward.id },
       ),
     });
@@ -236,7 +262,7 @@ export async function settleRedemption(
   return current;
 }
 
-/** Keys kept per reward until Tally answers for sure, so a retry never spends twice. */
+/** Keys kept per reward and points until Tally answers for sure, so a retry never spends twice. */
 const retryKeys = new Map<string, string>();
 
 /**
@@ -244,11 +270,17 @@ const retryKeys = new Map<string, string>();
  * and a `pending` code waited for briefly. A `redeemed` outcome carries the settled redemption
  * (`active` with its code, still `pending`, or `failed` with the points refunded).
  */
-export async function redeemSafely(sessionToken: TokenSource, reward: Reward): Promise<RedeemOutcome> {
-  const key = retryKeys.get(reward.id) ?? newIdempotencyKey();
-  retryKeys.set(reward.id, key);
-  const outcome = await redeem(sessionToken, reward, key);
-  if (outcome.kind !== "unknown") retryKeys.delete(reward.id);
+export async function redeemSafely(
+  sessionToken: TokenSource,
+  reward: Reward,
+  points = reward.pointsCost,
+): Promise<RedeemOutcome> {
+  // Other points are another request: a key reused for them would be refused.
+  const request = `${reward.id}:${points}`;
+  const key = retryKeys.get(request) ?? newIdempotencyKey();
+  retryKeys.set(request, key);
+  const outcome = await redeem(sessionToken, reward, key, points);
+  if (outcome.kind !== "unknown") retryKeys.delete(request);
   if (outcome.kind !== "redeemed") return outcome;
   return { kind: "redeemed", redemption: await settleRedemption(sessionToken, outcome.redemption) };
 }

@@ -184,6 +184,34 @@ describe("customer account Rewards page", () => {
     expect(screen.queryByText("Your codes")).toBeNull();
   });
 
+  it("lets the shopper choose how many points become store credit, in whole steps", async () => {
+    const offer = {
+      id: "credit",
+      name: "Store credit",
+      type: "store_credit",
+      pointsCost: 600,
+      available: true,
+      storeCredit: { amount: "6.00", currencyCode: "USD", pointsPerStep: 100, minPoints: 100, maxPoints: 5000 },
+    };
+    const { calls } = setUp((call) => {
+      if (call.url.includes("/activity")) return [200, { entries: [], nextCursor: null }];
+      if (call.method === "POST") return [409, { error: "insufficient_points", balance: 0, pointsNeeded: 200 }];
+      return [200, member({ points: { balance: 650, pending: 0, expiringNext: null }, rewards: [offer] })];
+    });
+    render(<LoyaltyPage />);
+    expect(await screen.findByText("600 points for $6.00 of store credit")).toBeTruthy();
+    const field = document.querySelector("s-number-field") as HTMLElement & { value: string };
+    expect(field.getAttribute("label")).toBe("Points to convert");
+    // 250 is not a whole step: the shopper converts 200.
+    field.value = "250";
+    fireEvent.change(field);
+    expect(await screen.findByText("200 points for $2.00 of store credit")).toBeTruthy();
+    fireEvent.click(screen.getByText("Redeem"));
+    await vi.waitFor(() =>
+      expect(calls.find((c) => c.method === "POST")).toMatchObject({ body: { rewardId: "credit", points: 200 } }),
+    );
+  });
+
   it("says store credit is off when the shop has not turned it on", async () => {
     setUp((call) =>
       call.url.includes("/activity")

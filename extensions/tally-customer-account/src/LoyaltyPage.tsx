@@ -2,10 +2,13 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/customer-account.page.render";
 import {
+  choosePoints,
   fetchActivity,
   fetchMember,
   openCodes,
   redeemSafely,
+  storeCreditChoice,
+  storeCreditFor,
   tierFraction,
   type ActivityEntry,
   type Member,
@@ -45,6 +48,8 @@ export function LoyaltyPage() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
+  // Points the shopper typed for a store credit reward, by reward id (the offer's points until then).
+  const [typed, setTyped] = useState<Record<string, number>>({});
 
   const load = () =>
     fetchMember(shopify.sessionToken).then(
@@ -62,10 +67,10 @@ export function LoyaltyPage() {
     more(null);
   }, []);
 
-  async function onRedeem(reward: Reward) {
+  async function onRedeem(reward: Reward, points: number) {
     setBusy(reward.id);
     setNotice(null);
-    const outcome = await redeemSafely(shopify.sessionToken, reward);
+    const outcome = await redeemSafely(shopify.sessionToken, reward, points);
     if (outcome.kind === "redeemed" && outcome.redemption.status === "active") {
       const { code, expiresAt, storeCredit } = outcome.redemption;
       setNotice(
@@ -169,43 +174,60 @@ export function LoyaltyPage() {
         <s-section heading={t("rewards.heading")}>
           <s-stack gap="small-300">
             {member.rewards.length === 0 && <s-text color="subdued">{t("rewards.none")}</s-text>}
-            {member.rewards.map((reward) => (
-              <s-stack key={reward.id} direction="inline" justifyContent="space-between" alignItems="center">
-                <s-stack gap="none">
-                  <s-text type="strong">{reward.name}</s-text>
-                  <s-text color="subdued">
-                    {reward.storeCredit
-                      ? t("rewards.storeCredit", {
-                          count: reward.pointsCost,
-                          points: num(reward.pointsCost),
-                          amount: money(reward.storeCredit),
-                        })
-                      : t("rewards.cost", { count: reward.pointsCost, points: num(reward.pointsCost) })}
-                  </s-text>
+            {member.rewards.map((reward) => {
+              // Store credit: the shopper chooses how many points to convert, in whole steps.
+              const choice = reward.available ? storeCreditChoice(reward, balance) : null;
+              const points = choice ? choosePoints(choice, typed[reward.id] ?? choice.max) : reward.pointsCost;
+              const credit = storeCreditFor(reward, points);
+              return (
+                <s-stack key={reward.id} direction="inline" justifyContent="space-between" alignItems="center">
+                  <s-stack gap="none">
+                    <s-text type="strong">{reward.name}</s-text>
+                    <s-text color="subdued">
+                      {credit
+                        ? t("rewards.storeCredit", { count: points, points: num(points), amount: money(credit) })
+                        : t("rewards.cost", { count: reward.pointsCost, points: num(reward.pointsCost) })}
+                    </s-text>
+                    {choice && choice.max > choice.min && (
+                      <s-number-field
+                        label={t("rewards.pointsToConvert")}
+                        value={String(points)}
+                        min={choice.min}
+                        max={choice.max}
+                        step={choice.step}
+                        onChange={(event) =>
+                          // The field element carries its value, as an input does.
+                          setTyped({ ...typed, [reward.id]: Number((event.currentTarget as HTMLInputElement).value) })
+                        }
+                      />
+                    )}
+                  </s-stack>
+                  {reward.available ? (
+                    <s-button
+                      variant="secondary"
+                      loading={busy === reward.id}
+                      disabled={busy !== null}
+                      onClick={() => onRedeem(reward, points)}
+                    >
+                      {t("rewards.redeem")}
+                    </s-button>
+                  ) : (
+                    <s-badge>
+                      {reward.pointsCost > balance
+                        ? t("rewards.missing", {
+                            count: reward.pointsCost - balance,
+                            missing: num(reward.pointsCost - balance),
+                          })
+                        : t(
+                            reward.reason === "store_credit_disabled"
+                              ? "rewards.storeCreditOff"
+                              : "rewards.notAvailable",
+                          )}
+                    </s-badge>
+                  )}
                 </s-stack>
-                {reward.available ? (
-                  <s-button
-                    variant="secondary"
-                    loading={busy === reward.id}
-                    disabled={busy !== null}
-                    onClick={() => onRedeem(reward)}
-                  >
-                    {t("rewards.redeem")}
-                  </s-button>
-                ) : (
-                  <s-badge>
-                    {reward.pointsCost > balance
-                      ? t("rewards.missing", {
-                          count: reward.pointsCost - balance,
-                          missing: num(reward.pointsCost - balance),
-                        })
-                      : t(
-                          reward.reason === "store_credit_disabled" ? "rewards.storeCreditOff" : "rewards.notAvailable",
-                        )}
-                  </s-badge>
-                )}
-              </s-stack>
-            ))}
+              );
+            })}
           </s-stack>
         </s-section>
 

@@ -1,7 +1,7 @@
 /** @jsxImportSource preact */
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/pos.home.modal.render";
-import { affordableRewards, openCodes, type Reward } from "../../shared/tally-api";
+import { affordableRewards, choosePoints, openCodes, storeCreditChoice, type Reward } from "../../shared/tally-api";
 import { renderTarget } from "../../shared/target";
 import { pointsText, problemKey, type Loaded } from "./format";
 import {
@@ -60,7 +60,10 @@ export function RedeemModal() {
   const redeem = async (reward: Reward) => {
     setBusy(true);
     setNotice(null);
-    const points = choosesPoints(reward) ? Number(chosenPoints[reward.id] ?? reward.pointsCost) : undefined;
+    const typed = Number(chosenPoints[reward.id] ?? reward.pointsCost);
+    // Store credit converts whole steps within its offer (POS's number field has no step).
+    const choice = member.status === "ready" ? storeCreditChoice(reward, member.value.points.balance) : null;
+    const points = choice ? choosePoints(choice, typed) : choosesPoints(reward) ? typed : undefined;
     const outcome = await redeemAtPos(shopify.session, customerId, reward.id, points).catch(() => ({
       kind: "refused" as const,
       error: "no_access",
@@ -209,8 +212,8 @@ function Rewards(props: {
               <s-number-field
                 label={i18n.translate("redeem.pointsLabel")}
                 value={props.chosenPoints[reward.id] ?? String(reward.pointsCost)}
-                min={reward.pointsCost}
-                max={member.points.balance}
+                min={reward.storeCredit?.minPoints ?? reward.pointsCost}
+                max={storeCreditChoice(reward, member.points.balance)?.max ?? member.points.balance}
                 onInput={(event) => props.choose(reward.id, String(event.currentTarget.value ?? ""))}
               />
             ) : null}
