@@ -291,9 +291,10 @@ describe("the theme app extension", () => {
     const account = render("account-points.liquid", ["VIP", "Tally Gold"]);
     expect(account).toContain("Gold: 10% off selected collections, applied at checkout");
     expect(account).toContain("Gold: free shipping on orders from $50.00, applied at checkout");
-    expect(render("account-points.liquid", ["Tally Silver"])).not.toContain("applied at checkout");
+    // Outside the tier no perk is listed (the launcher's strings, which mention checkout too, are elsewhere).
+    expect(render("account-points.liquid", ["Tally Silver"])).not.toContain("Gold: ");
     expect(render("tally-launcher.liquid", ["Tally Gold"])).toContain("Gold: free shipping on orders from $50.00");
-    expect(render("tally-launcher.liquid", null)).not.toContain("applied at checkout");
+    expect(render("tally-launcher.liquid", null)).not.toContain("Gold: ");
     expect(render("product-points.liquid", ["Tally Gold"])).toContain("Gold price: $22.50, applied at checkout");
     // Not in the perk's collections, not in the tier, or a guest: no member price.
     expect(render("product-points.liquid", ["Tally Gold"], [1])).not.toContain("Gold price");

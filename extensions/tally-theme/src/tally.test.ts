@@ -57,7 +57,9 @@ function mount(handle: string, options: MountOptions = {}) {
       },
       request: { locale: { iso_code: language } },
       cart: { currency: { iso_code: options.currency?.code ?? "USD" } },
-      customer: options.customer ? { id: 1 } : null,
+      // The theme's copy of the program (tally.program), here with no tiers: no perks to list.
+      shop: { metafields: { tally: { program: { value: { tiers: { levels: [] } } } } } },
+      customer: options.customer ? { id: 1, tags: [] } : null,
       product: options.product ?? null,
       block: { id: "b1", settings, shopify_attributes: "" },
     },
