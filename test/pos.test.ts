@@ -235,7 +235,7 @@ describe("undoing a POS redemption (the sale was abandoned)", () => {
     await deliverOutbox(app.prisma, new Date(Date.now() + 3_600_000));
     expect(app.double.callsTo("DeleteCode")).toHaveLength(1);
     expect((await call("/api/pos/members/7301")).body.points.balance).toBe(500);
-    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: `redemption:${id}:reverse` } })).toBe(1);
+    expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: `redemption:${id}:refund` } })).toBe(1);
   });
 
   it("two staff undoing at once give the points back once", async () => {
@@ -246,7 +246,7 @@ describe("undoing a POS redemption (the sale was abandoned)", () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     expect(answers[0]!.body).toEqual(answers[1]!.body);
     expect((await call("/api/pos/members/7306")).body.points.balance).toBe(500);
-    const key = `redemption:${body.redemption.id}:reverse`;
+    const key = `redemption:${body.redemption.id}:refund`;
     expect(await app.prisma.ledgerEntry.count({ where: { idempotencyKey: key } })).toBe(1);
   });
 

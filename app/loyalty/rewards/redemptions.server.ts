@@ -261,8 +261,11 @@ export async function activateStoreCredit(tx: Tx, redemptionId: string, transact
   return count > 0;
 }
 
-/** Gives the points of a redemption back (the code failed, or expired unused), once. */
-async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption, reason: string, now: Date) {
+/**
+ * Gives the points of a redemption back, once whatever the cause (the code or credit failed, the
+ * code expired unused, staff undid it at POS): one ledger key per redemption.
+ */
+export async function refundRedemption(tx: Tx, shop: LoadedShop, redemption: Redemption, reason: string, now: Date) {
   const member = await lockMember(tx, redemption.memberId);
   await credit(tx, member, {
     key: `redemption:${redemption.id}:refund`,

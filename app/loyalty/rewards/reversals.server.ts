@@ -1,21 +1,21 @@
 import type { OutboxTask, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
-import { fromBigInt } from "~/db/bigint";
-import { claimTask } from "~/db/outbox-claims.server";
 import type { OutboxTopic } from "~/db/outbox-topics";
 import { rows } from "~/db/rows";
 import { inTransaction } from "~/db/transaction.server";
-import { canRetry, nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
-import { credit, lockMember, type Tx } from "~/loyalty/points/ledger.server";
+import { lockMember, type Tx } from "~/loyalty/points/ledger.server";
 import type { Reward } from "~/loyalty/program/program";
-import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import type { LoadedShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { deleteDiscount, discountUsageCount } from "~/shopify/discounts.server";
 import { isRetryable } from "~/shopify/errors";
+import { retryTaskLater } from "~/shopify/task-retry.server";
+import { claimInline } from "./codes.server";
 import { reversalRefusal, type ReversalRefusal } from "./pos";
+import { INLINE_ATTEMPT_MS, refundRedemption } from "./redemptions.server";
 
-/** How long the reversing request has the deletion to itself before the outbox workers may take it. */
-const INLINE_DELETE_MS = 30_000;
+/** How long the reversing request has the deletion to itself before the outbox workers may take it (claimInline's lease). */
+const INLINE_DELETE_MS = INLINE_ATTEMPT_MS;
 
 export type ReverseResult =
   | { status: "reversed" | "duplicate"; redemption: Redemption }
@@ -26,7 +26,7 @@ const deleteTaskKey = (redemptionId: string) => `redemption:${redemptionId}:dele
 
 /**
  * Staff undo a redemption made at the point of sale (the sale was abandoned): the points come
- * back once (`redemption:<id>:reverse`), the redemption is `reversed`, and an outbox task deletes
+ * back once (`redemption:<id>:refund`, the one key under which a redemption's points come back), the redemption is `reversed`, and an outbox task deletes
  * its code in Shopify — all in one transaction under the member's lock, the same lock an order
  * using the code waits for, so a code cannot be both used and given back. A second call answers
  * `duplicate` with the same redemption.
@@ -42,7 +42,7 @@ export async function reverseRedemption(
     select: { memberId: true },
   });
   if (!found) return { status: "not_found" };
-  const member = await lockMember(tx, found.memberId);
+  await lockMember(tx, found.memberId);
   const [locked] = rows(
     z.object({ id: z.string() }),
     await tx.$queryRaw`SELECT id FROM "Redemption" WHERE id = ${redemptionId} FOR UPDATE`,
@@ -53,18 +53,7 @@ export async function reverseRedemption(
   const refusal = reversalRefusal({ ...redemption, rewardType }, now);
   if (refusal) return { status: refusal, redemption };
 
-  await credit(tx, member, {
-    key: `redemption:${redemption.id}:reverse`,
-    kind: "reverse",
-    points: fromBigInt(redemption.pointsSpent),
-    now,
-    availableAt: now,
-    expiresAt: expiresAtFor(shop.program, now),
-    source: `redemption:${redemption.id}`,
-    sourceType: "redemption",
-    sourceId: redemption.id,
-    reason: "redemption undone at the point of sale",
-  });
+  await refundRedemption(tx, shop, redemption, "redemption undone at the point of sale", now);
   await tx.outboxTask.create({
     data: {
       shopId: shop.id,
@@ -95,13 +84,7 @@ export async function deliverCodeDeletion(
   claimed?: OutboxTask,
 ): Promise<"deleted" | "retry" | "given_up" | "not_mine"> {
   const redemption = await db.redemption.findUniqueOrThrow({ where: { id: redemptionId }, include: { shop: true } });
-  let task = claimed ?? null;
-  if (!task) {
-    const queued = await db.outboxTask.findUnique({
-      where: { shopId_key: { shopId: redemption.shopId, key: deleteTaskKey(redemption.id) } },
-    });
-    task = queued && (await claimTask(db, queued.id, now, new Date(now.getTime() + INLINE_DELETE_MS)));
-  }
+  const task = claimed ?? (await claimInline(db, redemption.shopId, deleteTaskKey(redemption.id), now));
   if (!task || task.deliveredAt) return "not_mine";
   const attempts = task.attempts + 1;
   try {
@@ -112,13 +95,7 @@ export async function deliverCodeDeletion(
     await db.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts } });
     return "deleted";
   } catch (error) {
-    if (isRetryable(error) && canRetry(TASK_RETRY, attempts)) {
-      await db.outboxTask.update({
-        where: { id: task.id },
-        data: { attempts, runAt: nextAttemptAt(TASK_RETRY, now, attempts) },
-      });
-      return "retry";
-    }
+    if (await retryTaskLater(db, task, error, now)) return "retry";
     await db.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts } });
     console.error(
       JSON.stringify({ event: "redemption.code_not_deleted", redemptionId, error: String((error as Error).message) }),
