@@ -73,6 +73,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
     npm run demo:order                                  a paid order from a sandbox customer (orders/paid)
     npm run demo:proxy -- /member                       that customer's points and rewards (App Proxy)
     npm run demo:proxy -- /redemptions ${ava.id} five-off   spend 500 points on a code
+    npm run demo:proxy -- /redemptions ${ava.id} store-credit 300   turn 300 points into store credit
 
   ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order; a default demo:order earns 120,
   enough for "${DEMO_STARTER_REWARD.name}" (${DEMO_STARTER_REWARD.pointsCost} points, reward id ${DEMO_STARTER_REWARD.id}).
