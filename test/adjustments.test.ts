@@ -18,7 +18,18 @@ beforeAll(async () => {
   app = await startTestApp();
   await app.installShop(SHOP);
   const { program, revision } = await (await app.admin("/api/program", SHOP)).json();
-  program.earning.customActions = [{ key: "review", name: "Write a review", points: 25, limitPerCustomer: 2 }];
+  program.earning.customActions = [
+    {
+      key: "review",
+      name: "Write a review",
+      points: 25,
+      limitPerCustomer: 2,
+      limitPerDay: null,
+      claimable: false,
+      url: null,
+      verifiedBy: null,
+    },
+  ];
   await app.admin("/api/program", SHOP, {
     method: "PUT",
     headers: { "Content-Type": "application/json" },

@@ -22,7 +22,18 @@ beforeAll(async () => {
   await app.installShop(SHOP);
   shopId = await app.configureProgram(SHOP, (program) => {
     program.earning.signup.points = 1_000;
-    program.earning.customActions = [{ key: "review", name: "Write a review", points: 10, limitPerCustomer: 5 }];
+    program.earning.customActions = [
+      {
+        key: "review",
+        name: "Write a review",
+        points: 10,
+        limitPerCustomer: 5,
+        limitPerDay: null,
+        claimable: false,
+        url: null,
+        verifiedBy: null,
+      },
+    ];
   });
   // A Flow workflow listens for points earned: every earning queues an event for the member.
   await app.prisma.shop.update({ where: { id: shopId }, data: { flowTriggersEnabled: ["tally-points-earned"] } });

@@ -3,7 +3,7 @@ import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
-import { awardAction } from "~/loyalty/members/adjustments.server";
+import { awardAction } from "~/loyalty/actions/actions.server";
 import { loadShop } from "~/loyalty/program/program.server";
 import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
 

@@ -81,6 +81,10 @@ export function CustomActions({ editor }: { editor: ProgramEditor }) {
                     name: t("program.actions.defaultName"),
                     points: 50,
                     limitPerCustomer: 1,
+                    limitPerDay: null,
+                    claimable: false,
+                    url: null,
+                    verifiedBy: null,
                   }),
               )
             }

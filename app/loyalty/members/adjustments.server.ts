@@ -3,7 +3,6 @@ import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "~/lo
 import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
-import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 import type { AdjustmentRequest } from "./adjustments";
 
 export type AdjustmentResult =
@@ -97,43 +96,4 @@ export async function customerOfMember(
 ): Promise<string | null | undefined> {
   const member = await db.member.findFirst({ where: { id: memberId, shopId }, select: { shopifyCustomerId: true } });
   return member ? member.shopifyCustomerId : undefined;
-}
-
-export type ActionResult =
-  | { status: "awarded" | "duplicate"; points: number; balance: number }
-  | { status: "unknown_action" | "limit_reached" | "program_disabled" };
-
-/** A custom action (a review, a follow, a partner's event) worth fixed points, per its limits. */
-export async function awardAction(
-  tx: Tx,
-  shop: LoadedShop,
-  input: { customerId: string; actionKey: string; eventId: string; now: Date },
-): Promise<ActionResult> {
-  if (!shop.program.enabled) return { status: "program_disabled" };
-  const action = shop.program.earning.customActions.find((a) => a.key === input.actionKey);
-  if (!action) return { status: "unknown_action" };
-  const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
-  const key = `action:${action.key}:${member.id}:${input.eventId}`;
-  if (await entryExists(tx, shop.id, key))
-    return { status: "duplicate", points: action.points, balance: member.balance };
-  if (action.limitPerCustomer !== null) {
-    const earned = await tx.ledgerEntry.count({
-      where: { memberId: member.id, kind: "action", sourceType: "action", sourceId: action.key },
-    });
-    if (earned >= action.limitPerCustomer) return { status: "limit_reached" };
-  }
-  await credit(tx, member, {
-    key,
-    kind: "action",
-    points: action.points,
-    now: input.now,
-    availableAt: input.now,
-    expiresAt: expiresAtFor(shop.program, input.now),
-    activityAt: input.now,
-    source: `action:${action.key}`,
-    sourceType: "action",
-    sourceId: action.key,
-  });
-  await evaluateMemberTier(tx, shop, member, input.now, "earn");
-  return { status: "awarded", points: action.points, balance: member.balance };
 }

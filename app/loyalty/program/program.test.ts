@@ -51,7 +51,16 @@ describe("program bounds: nothing a program allows can overflow a balance or slo
         changed(
           (p) =>
             void (p.earning.customActions = [
-              { key: "review", name: "Review", points: MAX_POINTS + 1, limitPerCustomer: 1 },
+              {
+                key: "review",
+                name: "Review",
+                points: MAX_POINTS + 1,
+                limitPerCustomer: 1,
+                limitPerDay: null,
+                claimable: false,
+                url: null,
+                verifiedBy: null,
+              },
             ]),
         ),
       ),

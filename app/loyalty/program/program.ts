@@ -77,6 +77,20 @@ export const customActionSchema = z.object({
   points: nonNegativeInt.max(1_000_000),
   /** How many times one shopper can earn it; null for no limit. */
   limitPerCustomer: z.number().int().min(1).max(1_000_000).nullable().default(1),
+  /** How many times one shopper can earn it per day (UTC); null for no daily limit. */
+  limitPerDay: z.number().int().min(1).max(1_000).nullable().default(null),
+  /** Shoppers claim it themselves from the widget and customer account (honour system). */
+  claimable: z.boolean().default(false),
+  /** The page the shopper opens to do it (a profile to follow, a page to visit); https only. */
+  url: z
+    .string()
+    .max(500)
+    .url()
+    .refine((value) => value.startsWith("https://"), "an https:// link")
+    .nullable()
+    .default(null),
+  /** Awarded by Tally itself when Shopify confirms it, instead of claimed: newsletter = email marketing consent. */
+  verifiedBy: z.enum(["newsletter"]).nullable().default(null),
 });
 
 /**
@@ -170,6 +184,7 @@ export const rewardSchema = z.discriminatedUnion("type", [
 ]);
 
 export type Reward = z.infer<typeof rewardSchema>;
+export type CustomAction = z.infer<typeof customActionSchema>;
 /** A reward the shopper pays for with a number of points they choose. */
 export type SteppedReward = Extract<Reward, { type: "variable" | "store_credit" }>;
 export const isStepped = (reward: Reward): reward is SteppedReward =>

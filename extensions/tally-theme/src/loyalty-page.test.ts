@@ -77,7 +77,18 @@ describe("the loyalty page block", () => {
       program: program((p) => {
         p.earning.order.minimumSubtotal = 20;
         p.earning.signup.points = 1;
-        p.earning.customActions = [{ key: "review", name: "Write a review", points: 25, limitPerCustomer: 1 }];
+        p.earning.customActions = [
+          {
+            key: "review",
+            name: "Write a review",
+            points: 25,
+            limitPerCustomer: 1,
+            limitPerDay: null,
+            claimable: false,
+            url: null,
+            verifiedBy: null,
+          },
+        ];
       }),
     });
     expect(text).toContain("1 point for every €1.00 spent on orders of €20.00 or more");
