@@ -115,9 +115,7 @@ describe("VIP tier perks in Shopify", () => {
     });
 
     const perkMutations = () =>
-      app.double.calls.filter(
-        (call) => call.operationType === "mutation" && /Perk|TierSegment/.test(call.operationName!),
-      );
+      app.double.calls.filter((call) => call.operationType === "mutation" && /Perk|Segment/.test(call.operationName!));
     const mutations = perkMutations().length;
     await app.configureProgram(SHOP, () => {});
     await deliver();

@@ -724,53 +724,6 @@ export type StoreCreditSystemEvent =
   | "PAYMENT_RETURNED"
   | "TAX_FINALIZATION";
 
-export type CreateTierSegmentMutationVariables = Exact<{
-  name: string;
-  query: string;
-}>;
-
-export type CreateTierSegmentMutation = {
-  segmentCreate: {
-    segment: { id: string } | null;
-    userErrors: Array<{ field: Array<string> | null; message: string }>;
-  } | null;
-};
-
-export type UpdateTierSegmentMutationVariables = Exact<{
-  id: string | number;
-  name: string;
-  query: string;
-}>;
-
-export type UpdateTierSegmentMutation = {
-  segmentUpdate: {
-    segment: { id: string } | null;
-    userErrors: Array<{ field: Array<string> | null; message: string }>;
-  } | null;
-};
-
-export type DeleteTierSegmentMutationVariables = Exact<{
-  id: string | number;
-}>;
-
-export type DeleteTierSegmentMutation = {
-  segmentDelete: {
-    deletedSegmentId: string | null;
-    userErrors: Array<{ field: Array<string> | null; message: string }>;
-  } | null;
-};
-
-export type TierSegmentPageQueryVariables = Exact<{
-  after?: string | null | undefined;
-}>;
-
-export type TierSegmentPageQuery = {
-  segments: {
-    nodes: Array<{ id: string; name: string }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-};
-
 export type CreatePerkDiscountMutationVariables = Exact<{
   input: DiscountAutomaticBasicInput;
 }>;
@@ -1395,29 +1348,6 @@ export type ReferralCardsQuery = {
   } | null;
 };
 
-export type CreateSegmentMutationVariables = Exact<{
-  name: string;
-  query: string;
-}>;
-
-export type CreateSegmentMutation = {
-  segmentCreate: {
-    segment: { id: string } | null;
-    userErrors: Array<{ field: Array<string> | null; message: string }>;
-  } | null;
-};
-
-export type SegmentsQueryVariables = Exact<{
-  after?: string | null | undefined;
-}>;
-
-export type SegmentsQuery = {
-  segments: {
-    nodes: Array<{ id: string; name: string }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-};
-
 export type CreateRefereeCodeMutationVariables = Exact<{
   input: DiscountCodeBasicInput;
 }>;
@@ -1445,6 +1375,53 @@ export type RefereeCodeByCodeQueryVariables = Exact<{
 }>;
 
 export type RefereeCodeByCodeQuery = { codeDiscountNodeByCode: { id: string } | null };
+
+export type CreateSegmentMutationVariables = Exact<{
+  name: string;
+  query: string;
+}>;
+
+export type CreateSegmentMutation = {
+  segmentCreate: {
+    segment: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type UpdateSegmentMutationVariables = Exact<{
+  id: string | number;
+  name: string;
+  query: string;
+}>;
+
+export type UpdateSegmentMutation = {
+  segmentUpdate: {
+    segment: { id: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type DeleteSegmentMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+export type DeleteSegmentMutation = {
+  segmentDelete: {
+    deletedSegmentId: string | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type SegmentPageQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+export type SegmentPageQuery = {
+  segments: {
+    nodes: Array<{ id: string; name: string }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
 
 export type ShopDetailsQueryVariables = Exact<{ [key: string]: never }>;
 
@@ -1546,22 +1523,6 @@ export type MainThemeSettingsQuery = {
 
 /** Each document's types, keyed by its source text (the #graphql template literal). */
 export interface AdminOperations {
-  "#graphql\n  mutation CreateTierSegment($name: String!, $query: String!) {\n    segmentCreate(name: $name, query: $query) {\n      segment { id }\n      userErrors { field message }\n    }\n  }\n": {
-    data: CreateTierSegmentMutation;
-    variables: CreateTierSegmentMutationVariables;
-  };
-  "#graphql\n  mutation UpdateTierSegment($id: ID!, $name: String!, $query: String!) {\n    segmentUpdate(id: $id, name: $name, query: $query) {\n      segment { id }\n      userErrors { field message }\n    }\n  }\n": {
-    data: UpdateTierSegmentMutation;
-    variables: UpdateTierSegmentMutationVariables;
-  };
-  "#graphql\n  mutation DeleteTierSegment($id: ID!) {\n    segmentDelete(id: $id) {\n      deletedSegmentId\n      userErrors { field message }\n    }\n  }\n": {
-    data: DeleteTierSegmentMutation;
-    variables: DeleteTierSegmentMutationVariables;
-  };
-  "#graphql\n  query TierSegmentPage($after: String) {\n    segments(first: 100, after: $after) {\n      nodes { id name }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
-    data: TierSegmentPageQuery;
-    variables: TierSegmentPageQueryVariables;
-  };
   "#graphql\n  mutation CreatePerkDiscount($input: DiscountAutomaticBasicInput!) {\n    discountAutomaticBasicCreate(automaticBasicDiscount: $input) {\n      automaticDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
     data: CreatePerkDiscountMutation;
     variables: CreatePerkDiscountMutationVariables;
@@ -1682,14 +1643,6 @@ export interface AdminOperations {
     data: ReferralCardsQuery;
     variables: ReferralCardsQueryVariables;
   };
-  "#graphql\n  mutation CreateSegment($name: String!, $query: String!) {\n    segmentCreate(name: $name, query: $query) {\n      segment { id }\n      userErrors { field message }\n    }\n  }\n": {
-    data: CreateSegmentMutation;
-    variables: CreateSegmentMutationVariables;
-  };
-  "#graphql\n  query Segments($after: String) {\n    segments(first: 100, after: $after) {\n      nodes { id name }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
-    data: SegmentsQuery;
-    variables: SegmentsQueryVariables;
-  };
   "#graphql\n  mutation CreateRefereeCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
     data: CreateRefereeCodeMutation;
     variables: CreateRefereeCodeMutationVariables;
@@ -1701,6 +1654,22 @@ export interface AdminOperations {
   "#graphql\n  query RefereeCodeByCode($code: String!) {\n    codeDiscountNodeByCode(code: $code) { id }\n  }\n": {
     data: RefereeCodeByCodeQuery;
     variables: RefereeCodeByCodeQueryVariables;
+  };
+  "#graphql\n  mutation CreateSegment($name: String!, $query: String!) {\n    segmentCreate(name: $name, query: $query) {\n      segment { id }\n      userErrors { field message }\n    }\n  }\n": {
+    data: CreateSegmentMutation;
+    variables: CreateSegmentMutationVariables;
+  };
+  "#graphql\n  mutation UpdateSegment($id: ID!, $name: String!, $query: String!) {\n    segmentUpdate(id: $id, name: $name, query: $query) {\n      segment { id }\n      userErrors { field message }\n    }\n  }\n": {
+    data: UpdateSegmentMutation;
+    variables: UpdateSegmentMutationVariables;
+  };
+  "#graphql\n  mutation DeleteSegment($id: ID!) {\n    segmentDelete(id: $id) {\n      deletedSegmentId\n      userErrors { field message }\n    }\n  }\n": {
+    data: DeleteSegmentMutation;
+    variables: DeleteSegmentMutationVariables;
+  };
+  "#graphql\n  query SegmentPage($after: String) {\n    segments(first: 100, after: $after) {\n      nodes { id name }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
+    data: SegmentPageQuery;
+    variables: SegmentPageQueryVariables;
   };
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;

@@ -1,7 +1,7 @@
 import type { AdminGateway } from "./admin-gateway.server";
 import type * as Admin from "./admin-operations.generated";
 import { discountItems, type CombinesWith } from "./discounts.server";
-import { AdminUserError } from "./errors";
+import { AdminUserError, reportsGone } from "./errors";
 import { adminOperation } from "./operation";
 
 /**
@@ -9,42 +9,6 @@ import { adminOperation } from "./operation";
  * Shopify. Every create is found again by a stable name or tag first, so a retry after a lost
  * answer never makes a second one.
  */
-
-const CreateSegment = adminOperation(`#graphql
-  mutation CreateTierSegment($name: String!, $query: String!) {
-    segmentCreate(name: $name, query: $query) {
-      segment { id }
-      userErrors { field message }
-    }
-  }
-`);
-
-const UpdateSegment = adminOperation(`#graphql
-  mutation UpdateTierSegment($id: ID!, $name: String!, $query: String!) {
-    segmentUpdate(id: $id, name: $name, query: $query) {
-      segment { id }
-      userErrors { field message }
-    }
-  }
-`);
-
-const DeleteSegment = adminOperation(`#graphql
-  mutation DeleteTierSegment($id: ID!) {
-    segmentDelete(id: $id) {
-      deletedSegmentId
-      userErrors { field message }
-    }
-  }
-`);
-
-const SegmentPage = adminOperation(`#graphql
-  query TierSegmentPage($after: String) {
-    segments(first: 100, after: $after) {
-      nodes { id name }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`);
 
 const CreateAutomaticBasic = adminOperation(`#graphql
   mutation CreatePerkDiscount($input: DiscountAutomaticBasicInput!) {
@@ -113,12 +77,6 @@ const ExistingNodes = adminOperation(`#graphql
   }
 `);
 
-/** A customer segment: its name is unique in the shop. */
-export interface SegmentDefinition {
-  name: string;
-  query: string;
-}
-
 /** An automatic discount for one customer segment; `tag` names it for Tally, whatever its title says. */
 export interface AutomaticSegmentDiscount {
   title: string;
@@ -133,50 +91,6 @@ export interface AutomaticSegmentDiscount {
 
 /** A quoted value in Shopify's search syntax and in the segment query language. */
 export const quoted = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-
-const isGone = (errors: readonly { message: string }[]) =>
-  errors.some((e) => /does not exist|not found|couldn't find/i.test(e.message));
-
-/**
- * Makes the segment, or finds the one an attempt whose answer was lost made: Shopify keeps segment
- * names unique, so "taken" means it exists, and it is looked up by name.
- */
-export async function ensureSegment(admin: AdminGateway, segment: SegmentDefinition): Promise<string> {
-  try {
-    const payload = await admin.mutate(
-      CreateSegment,
-      { name: segment.name, query: segment.query },
-      (data) => data.segmentCreate,
-    );
-    return payload.segment!.id;
-  } catch (error) {
-    if (!(error instanceof AdminUserError && error.userErrors.some((e) => /taken/i.test(e.message)))) throw error;
-    let after: string | null = null;
-    do {
-      const { segments }: Admin.TierSegmentPageQuery = await admin.request(SegmentPage, { after });
-      const existing = segments.nodes.find((node) => node.name === segment.name);
-      if (existing) return existing.id;
-      after = segments.pageInfo.hasNextPage ? segments.pageInfo.endCursor : null;
-    } while (after);
-    throw error;
-  }
-}
-
-/** Renames or requeries a segment; false when it no longer exists. */
-export async function updateSegment(admin: AdminGateway, id: string, segment: SegmentDefinition): Promise<boolean> {
-  const { segmentUpdate } = await admin.request(UpdateSegment, { id, ...segment });
-  const errors = segmentUpdate?.userErrors ?? [];
-  if (isGone(errors)) return false;
-  if (errors.length) throw new AdminUserError(errors, "UpdateTierSegment", admin.shop);
-  return true;
-}
-
-/** Deletes a segment; one already gone counts as deleted. */
-export async function deleteSegment(admin: AdminGateway, id: string): Promise<void> {
-  const { segmentDelete } = await admin.request(DeleteSegment, { id });
-  const errors = segmentDelete?.userErrors ?? [];
-  if (errors.length && !isGone(errors)) throw new AdminUserError(errors, "DeleteTierSegment", admin.shop);
-}
 
 /** Shopify's input for the discount (the basic or the free-shipping mutation's). */
 export function automaticDiscountInput(discount: AutomaticSegmentDiscount) {
@@ -253,7 +167,7 @@ export async function updateAutomaticDiscount(
       ? (await admin.request(UpdateAutomaticBasic, { id, input })).discountAutomaticBasicUpdate
       : (await admin.request(UpdateAutomaticFreeShipping, { id, input })).discountAutomaticFreeShippingUpdate;
   const errors = payload?.userErrors ?? [];
-  if (isGone(errors)) return false;
+  if (reportsGone(errors)) return false;
   if (errors.length) throw new AdminUserError(errors, "UpdatePerkDiscount", admin.shop);
   return true;
 }
@@ -262,7 +176,7 @@ export async function updateAutomaticDiscount(
 export async function deleteAutomaticDiscount(admin: AdminGateway, id: string): Promise<void> {
   const { discountAutomaticDelete } = await admin.request(DeleteAutomatic, { id });
   const errors = discountAutomaticDelete?.userErrors ?? [];
-  if (errors.length && !isGone(errors)) throw new AdminUserError(errors, "DeletePerkDiscount", admin.shop);
+  if (errors.length && !reportsGone(errors)) throw new AdminUserError(errors, "DeletePerkDiscount", admin.shop);
 }
 
 /** Which of these segments and discounts still exist in Shopify (a merchant may delete them by hand). */

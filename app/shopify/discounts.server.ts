@@ -1,5 +1,5 @@
 import type { AdminGateway } from "./admin-gateway.server";
-import { AdminUserError } from "./errors";
+import { AdminUserError, reportsGone } from "./errors";
 import type * as Admin from "./admin-operations.generated";
 import { adminOperation } from "./operation";
 
@@ -189,7 +189,7 @@ export async function createDiscountCode(admin: AdminGateway, code: CodeToCreate
 export async function deleteDiscount(admin: AdminGateway, id: string): Promise<void> {
   const { discountCodeDelete } = await admin.request(DeleteCode, { id });
   const errors = discountCodeDelete?.userErrors ?? [];
-  if (errors.length && !errors.some((e) => /does not exist|not found/i.test(e.message))) {
+  if (errors.length && !reportsGone(errors)) {
     throw new AdminUserError(errors, "DeleteCode", admin.shop);
   }
 }

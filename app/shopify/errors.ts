@@ -68,3 +68,7 @@ export class ShopNotInstalledError extends Error {
 export function isRetryable(error: unknown): boolean {
   return error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
 }
+
+/** Whether a delete's or update's user errors say the thing is already gone (deleted in the admin, say). */
+export const reportsGone = (errors: readonly { message: string }[]) =>
+  errors.some((e) => /does not exist|not found|couldn't find/i.test(e.message));

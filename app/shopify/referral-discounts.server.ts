@@ -1,29 +1,11 @@
 import type { AdminGateway } from "./admin-gateway.server";
 import { discountAmount, discountItems, type CombinesWith, type DiscountValue } from "./discounts.server";
 import { AdminUserError } from "./errors";
-import type * as Admin from "./admin-operations.generated";
 import { adminOperation } from "./operation";
+import { ensureSegment } from "./segments.server";
 
 /** The segment friends' offers are limited to: customers who have not ordered yet. */
 export const NEW_CUSTOMER_SEGMENT = { name: "Tally — customers with no orders yet", query: "number_of_orders = 0" };
-
-const CreateSegment = adminOperation(`#graphql
-  mutation CreateSegment($name: String!, $query: String!) {
-    segmentCreate(name: $name, query: $query) {
-      segment { id }
-      userErrors { field message }
-    }
-  }
-`);
-
-const Segments = adminOperation(`#graphql
-  query Segments($after: String) {
-    segments(first: 100, after: $after) {
-      nodes { id name }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`);
 
 const CreateRefereeCode = adminOperation(`#graphql
   mutation CreateRefereeCode($input: DiscountCodeBasicInput!) {
@@ -50,22 +32,7 @@ const RefereeCodeByCode = adminOperation(`#graphql
 `);
 
 /** The "no orders yet" segment's id, made the first time (found by name when a lost answer made it already). */
-export async function ensureNewCustomerSegment(admin: AdminGateway): Promise<string> {
-  try {
-    const payload = await admin.mutate(CreateSegment, NEW_CUSTOMER_SEGMENT, (data) => data.segmentCreate);
-    return payload.segment!.id;
-  } catch (error) {
-    if (!(error instanceof AdminUserError && error.userErrors.some((e) => /taken/i.test(e.message)))) throw error;
-    let after: string | null = null;
-    do {
-      const { segments }: Admin.SegmentsQuery = await admin.request(Segments, { after });
-      const existing = segments.nodes.find((segment) => segment.name === NEW_CUSTOMER_SEGMENT.name);
-      if (existing) return existing.id;
-      after = segments.pageInfo.hasNextPage ? segments.pageInfo.endCursor : null;
-    } while (after);
-    throw error;
-  }
-}
+export const ensureNewCustomerSegment = (admin: AdminGateway) => ensureSegment(admin, NEW_CUSTOMER_SEGMENT);
 
 /** A code shared by a customer segment, once per customer, with no end date. */
 export interface SegmentCodeToCreate {

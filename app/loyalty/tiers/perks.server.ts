@@ -5,13 +5,11 @@ import type { AdminGateway } from "~/shopify/admin-gateway.server";
 import {
   createAutomaticDiscount,
   deleteAutomaticDiscount,
-  deleteSegment,
-  ensureSegment,
   existingNodes,
   updateAutomaticDiscount,
-  updateSegment,
   type AutomaticSegmentDiscount,
 } from "~/shopify/automatic-discounts.server";
+import { deleteSegment, ensureSegment, updateSegment } from "~/shopify/segments.server";
 import { AdminUserError } from "~/shopify/errors";
 import {
   desiredTierPerks,
