@@ -29,6 +29,16 @@ beforeAll(async () => {
       url: null,
       verifiedBy: null,
     },
+    {
+      key: "photo",
+      name: "Share a photo",
+      points: 10,
+      limitPerCustomer: null,
+      limitPerDay: 2,
+      claimable: false,
+      url: null,
+      verifiedBy: null,
+    },
   ];
   await app.admin("/api/program", SHOP, {
     method: "PUT",
@@ -174,6 +184,21 @@ describe("custom actions", () => {
     expect(await third.json()).toEqual({ status: "limit_reached" });
     const member = await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5003" } });
     expect(Number(member.balance)).toBe(50);
+  });
+
+  it("awards an action up to its daily limit; entries older than a day no longer count", async () => {
+    const award = (eventId: string) => post("/api/actions", { customerId: "5004", action: "photo", eventId });
+    expect((await award("photo-1")).status).toBe(201);
+    expect((await award("photo-2")).status).toBe(201);
+    expect((await award("photo-3")).status).toBe(409);
+    const member = await app.prisma.member.findFirstOrThrow({ where: { shopId, shopifyCustomerId: "5004" } });
+    await app.prisma.ledgerEntry.updateMany({
+      where: { memberId: member.id, sourceId: "photo" },
+      data: { createdAt: new Date(Date.now() - 25 * 60 * 60 * 1000) },
+    });
+    expect((await award("photo-3")).status).toBe(201);
+    expect((await award("photo-4")).status).toBe(201);
+    expect((await award("photo-5")).status).toBe(409);
   });
 
   it("answers 404 for an action the program does not have", async () => {
