@@ -201,6 +201,62 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
     ]);
   });
 
+  it("reward redeemed: store credit fires it too, once the credit is on the customer's account", async () => {
+    await app.configureProgram(SHOP, (program) => {
+      program.rewards.push({
+        id: "credit",
+        name: "Store credit",
+        type: "store_credit",
+        pointsPerStep: 100,
+        amountPerStep: 1,
+        minPoints: 100,
+        maxPoints: 5000,
+        creditExpiryDays: null,
+      } as unknown as (typeof program.rewards)[number]);
+    });
+    app.double.shop(SHOP).customers.push({
+      id: 6003,
+      email: "c6003@example.com",
+      firstName: "Credit",
+      lastName: "Shopper",
+      phone: null,
+      tags: [],
+      createdAt: "2026-01-01T00:00:00Z",
+      numberOfOrders: 1,
+      amountSpent: "400.00",
+    });
+    await paid(SHOP, 17, 6003, "400.00");
+    await deliverFlowEvents(app.prisma, later());
+    flowEvents(SHOP).length = 0;
+    const query = appProxyQuery({ shop: SHOP, customerId: 6003 }, TEST_API_SECRET);
+    const redeemed = await fetch(`${app.url}/proxy/redemptions?${query}`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ rewardId: "credit", points: 300 }),
+    });
+    expect(await redeemed.json()).toMatchObject({ redemption: { status: "active" } });
+    await deliverOutbox(app.prisma, later());
+    await deliverFlowEvents(app.prisma, later());
+    await deliverFlowEvents(app.prisma, later());
+    const currency = app.double.shop(SHOP).currencyCode;
+    expect(flowEvents(SHOP)).toEqual([
+      {
+        handle: "tally-reward-redeemed",
+        payload: {
+          customer_id: 6003,
+          "Reward name": "Store credit",
+          "Points spent": 300,
+          "Discount code": "",
+          "Code expires at": "",
+          "Store credit": "3.00",
+          "Store credit currency": currency,
+          "Store credit expires at": "",
+          "Points balance": 100,
+        },
+      },
+    ]);
+  });
+
   it("points expiring soon: the program's reminder days before, once per reminder", async () => {
     flowEvents(SHOP).length = 0;
     await paid(SHOP, 12, 6002, "80.00");

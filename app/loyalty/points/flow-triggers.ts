@@ -33,6 +33,10 @@ export interface FlowTriggerFields {
     "Points spent": number;
     "Discount code": string;
     "Code expires at": string;
+    /** A decimal string in the credit's currency ("6.00"); "" for a discount code. */
+    "Store credit": string;
+    "Store credit currency": string;
+    "Store credit expires at": string;
     "Points balance": number;
   };
   tierChanged: { "Previous tier": string; "New tier": string; Direction: "up" | "down"; "Points balance": number };

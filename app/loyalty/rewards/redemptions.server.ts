@@ -9,7 +9,7 @@ import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loy
 import { isStepped, nameIn, type Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import type { PosContext } from "./pos";
-import { creditExpiresAt, storeCreditMinorUnits } from "./store-credit";
+import { creditExpiresAt, decimalAmount, storeCreditMinorUnits } from "./store-credit";
 import {
   readStoreCreditSettings,
   storeCreditUnavailable,
@@ -228,13 +228,33 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
     where: { id: redemptionId, status: "pending" },
     data: { status: "active", shopifyDiscountId },
   });
-  if (!count) return;
+  if (count) await announceRedeemed(tx, redemptionId, now);
+}
+
+/** The credit exists in Shopify (its transaction): the points are now the shopper's store credit. Returns whether this call made it so. */
+export async function activateStoreCredit(
+  tx: Tx,
+  redemptionId: string,
+  transactionId: string,
+  now = new Date(),
+): Promise<boolean> {
+  const { count } = await tx.redemption.updateMany({
+    where: { id: redemptionId, status: "pending" },
+    data: { status: "active", storeCreditTransactionId: transactionId },
+  });
+  if (count) await announceRedeemed(tx, redemptionId, now);
+  return count > 0;
+}
+
+/** Flow's "reward redeemed", once the reward is the shopper's: a code ready to use, or store credit on their account. */
+async function announceRedeemed(tx: Tx, redemptionId: string, now: Date) {
   const redemption = await tx.redemption.findUniqueOrThrow({
     where: { id: redemptionId },
     include: { member: { select: { balance: true } } },
   });
   const flowLanguage = await flowTriggerLanguage(tx, redemption.shopId, "rewardRedeemed");
   if (!flowLanguage) return;
+  const credited = redemption.storeCreditAmount !== null && redemption.storeCreditCurrency !== null;
   await queueFlowEvent(
     tx,
     redemption.shopId,
@@ -244,21 +264,15 @@ export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDi
     {
       "Reward name": nameIn(redemption.reward as unknown as Reward, flowLanguage),
       "Points spent": fromBigInt(redemption.pointsSpent),
-      "Discount code": redemption.code,
-      "Code expires at": redemption.endsAt.toISOString(),
+      "Discount code": credited ? "" : redemption.code,
+      "Code expires at": credited ? "" : redemption.endsAt.toISOString(),
+      "Store credit": credited ? decimalAmount(redemption.storeCreditAmount!, redemption.storeCreditCurrency!) : "",
+      "Store credit currency": credited ? redemption.storeCreditCurrency! : "",
+      "Store credit expires at": redemption.storeCreditExpiresAt?.toISOString() ?? "",
       "Points balance": fromBigInt(redemption.member.balance),
     },
     now,
   );
-}
-
-/** The credit exists in Shopify (its transaction): the points are now the shopper's store credit. Returns whether this call made it so. */
-export async function activateStoreCredit(tx: Tx, redemptionId: string, transactionId: string): Promise<boolean> {
-  const { count } = await tx.redemption.updateMany({
-    where: { id: redemptionId, status: "pending" },
-    data: { status: "active", storeCreditTransactionId: transactionId },
-  });
-  return count > 0;
 }
 
 /**

@@ -147,7 +147,7 @@ export async function deliverStoreCredit(
         idempotencyKey: `tally-redemption-${plain.id}`,
       }));
     await inTransaction(db, async (tx) => {
-      if (await activateStoreCredit(tx, plain.id, transaction.id)) {
+      if (await activateStoreCredit(tx, plain.id, transaction.id, now)) {
         await options.onCredited?.(tx, { ...plain, status: "active", storeCreditTransactionId: transaction.id });
       }
       await finishTask(tx);
