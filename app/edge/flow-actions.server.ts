@@ -15,8 +15,7 @@ const actionRequest = z.object({
   properties: z.record(z.string(), z.unknown()),
 });
 
-const badRequest = (message: string) =>
-  Response.json({ error: "invalid_payload", message }, { status: 400 });
+const badRequest = (message: string) => Response.json({ error: "invalid_payload", message }, { status: 400 });
 
 /**
  * Authenticates a Flow action run posted to /flow/actions/<handle> and parses it: no or bad
@@ -29,7 +28,8 @@ export async function receiveFlowAction(
 ): Promise<{ shop: NonNullable<Awaited<ReturnType<typeof findInstalledShop>>>; run: FlowActionRunInput }> {
   const { payload } = await authenticateFlowRequest(request);
   const action: FlowActionName | null = flowActionByHandle(handle ?? "");
-  if (!action) throw Response.json({ error: "unknown_action", message: `Tally has no action "${handle}".` }, { status: 404 });
+  if (!action)
+    throw Response.json({ error: "unknown_action", message: `Tally has no action "${handle}".` }, { status: 404 });
   const parsed = actionRequest.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -82,7 +82,10 @@ export function parseAwardPoints(properties: Properties, program: Pick<Program, 
   if (!blank(properties.action)) {
     const key = text(properties.action);
     if (!blank(properties.points)) {
-      return { ok: false, message: `Give either Points or an Action, not both: the action "${key}" has its own points.` };
+      return {
+        ok: false,
+        message: `Give either Points or an Action, not both: the action "${key}" has its own points.`,
+      };
     }
     const action = program.earning.customActions.find((candidate) => candidate.key === key);
     if (!action) {
