@@ -209,6 +209,7 @@ async function deductPoints(
     select: { id: true },
   });
   const member = known && (await lockMember(tx, known.id));
+  if (member && (await entryExists(tx, shop.id, ledgerKey(run)))) return ALREADY_DONE;
   const balance = member?.balance ?? 0;
   if (!member || balance < input.points) {
     return refuse(
