@@ -275,7 +275,14 @@ async function setTier(tx: Tx, shop: LoadedShop, input: SetTier, run: FlowAction
   await compMemberTier(tx, shop, member, { tierId: input.tier.id, until: input.until }, run.now);
   const holds = shop.program.tiers.levels.find((level) => level.id === member.tierId);
   return done(
-    `${input.tier.name} given until ${input.until.toISOString()}; the customer now holds ${holds?.name ?? "no tier"}.`,
+    `${input.tier.name} given ${compEndText(input.until)}; the customer now holds ${holds?.name ?? "no tier"}.`,
     { tierId: member.tierId, compTierId: input.tier.id, until: input.until.toISOString() },
   );
+}
+
+/** "through 2027-01-31 (UTC)" for a comp that ends at a midnight, else "until" its instant. */
+function compEndText(until: Date): string {
+  const iso = until.toISOString();
+  if (!iso.endsWith("T00:00:00.000Z")) return `until ${iso}`;
+  return `through ${new Date(until.getTime() - 86_400_000).toISOString().slice(0, 10)} (UTC)`;
 }
