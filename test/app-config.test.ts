@@ -1,6 +1,12 @@
+import { execFile } from "node:child_process";
+import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { parse as parseToml } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { flowActionDefinitionErrors, loadFlowActionDefinitions } from "../sandbox/flow-actions";
 import { SANDBOX } from "../sandbox/sandbox-shop";
 import { API_VERSION, TEST_SCOPES } from "./support/constants";
 
@@ -81,4 +87,75 @@ describe("Shopify Flow extensions", () => {
     expect(callback).toMatchObject({ type: "flow_trigger_lifecycle_callback", url: "/flow/lifecycle" });
     expect(routes).toContain("flow.lifecycle.tsx");
   });
+});
+
+describe("Shopify Flow actions", () => {
+  it("declares a flow_action extension for each action Tally runs, its runtime URL the route that runs it, a customer first", async () => {
+    const { FLOW_ACTIONS } = await import("~/loyalty/flow-actions/flow-actions");
+    const definitions = loadFlowActionDefinitions();
+    expect(definitions.map((definition) => definition.handle).sort()).toEqual(
+      Object.values(FLOW_ACTIONS)
+        .map((action) => action.handle)
+        .sort(),
+    );
+    for (const action of Object.values(FLOW_ACTIONS)) {
+      const definition = definitions.find((candidate) => candidate.handle === action.handle)!;
+      expect(definition).toMatchObject({ name: action.name, runtimeUrl: `/flow/actions/${action.handle}` });
+      expect(definition.fields[0]).toEqual({ type: "customer_reference", required: true });
+      expect(flowActionDefinitionErrors(definition), action.handle).toEqual([]);
+    }
+    expect(routes).toContain("flow.actions.$handle.tsx");
+  });
+
+  it("sees what Shopify CLI would refuse in an action's fields (the check itself works)", () => {
+    const [definition] = loadFlowActionDefinitions();
+    const broken = {
+      ...definition!,
+      handle: "an-action-handle-longer-than-thirty",
+      runtimeUrl: "flow/actions/x",
+      fields: [
+        { type: "customer_reference" },
+        { type: "date", key: "until", name: "Until" },
+        { type: "number_integer" },
+      ],
+    };
+    expect(flowActionDefinitionErrors(broken)).toEqual([
+      'handle "an-action-handle-longer-than-thirty"',
+      'runtime_url "flow/actions/x"',
+      "field[1]: type date",
+      "field[2]: key",
+      "field[2]: name",
+    ]);
+  });
+
+  it("`shopify app build` accepts the Flow extensions, offline (Shopify CLI validates each TOML)", async () => {
+    const scratch = await mkdtemp(join(tmpdir(), "tally-flow-extensions-"));
+    try {
+      await cp("shopify.app.toml", join(scratch, "shopify.app.toml"));
+      await cp("package.json", join(scratch, "package.json"));
+      await symlink(join(process.cwd(), "node_modules"), join(scratch, "node_modules"), "dir");
+      for (const dir of readdirSync("extensions")) {
+        const file = `extensions/${dir}/shopify.extension.toml`;
+        const type = (() => {
+          try {
+            return (parseToml(readFileSync(file, "utf8")) as { extensions: { type: string }[] }).extensions[0]!.type;
+          } catch {
+            return null;
+          }
+        })();
+        if (type?.startsWith("flow_"))
+          await cp(`extensions/${dir}`, join(scratch, "extensions", dir), { recursive: true });
+      }
+      const cli = join("node_modules", "@shopify", "cli", "bin", "run.js");
+      // A TOML the CLI refuses makes it exit non-zero, which rejects here with its message.
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [cli, "app", "build", "--path", scratch, "--skip-dependencies-installation", "--no-color"],
+        { env: { ...process.env, CI: "1", SHOPIFY_CLI_NO_ANALYTICS: "1" }, timeout: 120_000 },
+      );
+      expect(`${stdout}${stderr}`).toMatch(/built!/);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }, 150_000);
 });

@@ -78,6 +78,7 @@ describe("methods a route does not serve", () => {
       ["/api/actions", "POST"],
       ["/api/members/1/adjustments", "POST"],
       ["/flow/lifecycle", "POST"],
+      ["/flow/actions/tally-award-points", "POST"],
     ]) {
       const response = await fetch(`${app.url}${url}`);
       expect([url, response.status, response.headers.get("allow")]).toEqual([url, 405, allow]);

@@ -102,6 +102,7 @@ describe("the prune job", () => {
       deliveredOutboxTasks: 1,
       referralVisits: 1,
       finishedImports: 1,
+      flowActionRuns: 0,
     });
     expect((await db.webhookDelivery.findMany()).map((row) => row.webhookId)).toEqual(["fresh"]);
     expect((await db.outboxTask.findMany({ orderBy: { key: "asc" } })).map((row) => row.key)).toEqual([
@@ -117,7 +118,13 @@ describe("the prune job", () => {
 
     // Run again (the scheduler's entry): nothing more to delete.
     expect(await POINTS_JOBS.prune(db, now)).toMatchObject({
-      deleted: { webhookDeliveries: 0, deliveredOutboxTasks: 0, referralVisits: 0, finishedImports: 0 },
+      deleted: {
+        webhookDeliveries: 0,
+        deliveredOutboxTasks: 0,
+        referralVisits: 0,
+        finishedImports: 0,
+        flowActionRuns: 0,
+      },
     });
   });
 });

@@ -12,6 +12,8 @@ export const RETENTION_DAYS = {
   deliveredOutboxTasks: 30,
   referralVisits: 731,
   finishedImports: 90,
+  // Flow resends an unanswered action run for up to a day.
+  flowActionRuns: 7,
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -74,6 +76,12 @@ export async function pruneExpiredRows(
       "MemberImport",
       Prisma.sql`status IN ('done', 'failed') AND "finishedAt" < ${before(RETENTION_DAYS.finishedImports)}`,
       Math.max(1, Math.floor(batchSize / 1000)),
+    ),
+    flowActionRuns: await deleteInBatches(
+      db,
+      "FlowActionRun",
+      Prisma.sql`"createdAt" < ${before(RETENTION_DAYS.flowActionRuns)}`,
+      batchSize,
     ),
   };
   return { job: "prune", processed: 0, points: 0, deleted };

@@ -23,7 +23,20 @@ export function MemberPage(detail: MemberDetail) {
             <InlineGrid columns={3} gap="400">
               <Figure label={t("member.balance")} value={number(member.balance)} />
               <Figure label={t("member.pending")} value={number(member.pending)} />
-              <Figure label={t("member.tier")} value={member.tier?.name ?? t("member.noTier")} />
+              <Figure
+                label={t("member.tier")}
+                value={member.tier?.name ?? t("member.noTier")}
+                note={
+                  member.compTier
+                    ? t("member.compTier", {
+                        tier: member.compTier.name,
+                        date: new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(
+                          new Date(member.compTier.until),
+                        ),
+                      })
+                    : undefined
+                }
+              />
             </InlineGrid>
             <Card padding="0">
               <div style={{ padding: "var(--p-space-400)" }}>

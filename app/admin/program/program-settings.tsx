@@ -134,6 +134,18 @@ export function ProgramSettings({
           <CustomActions editor={editor} />
         </Layout.AnnotatedSection>
 
+        <Layout.AnnotatedSection title={t("program.flow.title")} description={t("program.flow.description")}>
+          <Card>
+            <NumberField
+              label={t("program.flow.maxPointsPerDay")}
+              helpText={t("program.flow.maxPointsPerDayHelp")}
+              value={draft.earning.flowActions.maxPointsPerCustomerPerDay}
+              error={errorFor("earning.flowActions.maxPointsPerCustomerPerDay")}
+              onChange={(value) => update((p) => void (p.earning.flowActions.maxPointsPerCustomerPerDay = value))}
+            />
+          </Card>
+        </Layout.AnnotatedSection>
+
         <Layout.AnnotatedSection title={t("program.bonus.title")} description={t("program.bonus.description")}>
           <BonusEvents editor={editor} />
         </Layout.AnnotatedSection>

@@ -211,7 +211,9 @@ export async function listMembers(
 function describeLedgerEntry(entry: LabelledEntry, program: Program): string {
   // The admin's member page is labelled in English until its loader knows the merchant's language.
   const label = ledgerEntryLabel(entry, program, "en");
-  return entry.reason && (entry.kind === "adjust" || entry.kind === "import") ? `${label}: ${entry.reason}` : label;
+  // Flow's entries carry their reason in the label already.
+  const staffNote = entry.reason && entry.sourceType !== "flow" && (entry.kind === "adjust" || entry.kind === "import");
+  return staffNote ? `${label}: ${entry.reason}` : label;
 }
 
 const tierName = (program: Program, tierId: string | null) =>
@@ -236,6 +238,8 @@ export interface MemberDetail {
     pending: number;
     tier: { id: string; name: string } | null;
     tierHeldUntil: Date | null;
+    /** A tier given until a date (Flow's "Set VIP tier until a date"), while it lasts. */
+    compTier: { id: string; name: string; until: Date } | null;
     lastEarnedAt: Date | null;
     lastActivityAt: Date;
     createdAt: Date;
@@ -309,6 +313,10 @@ export async function memberDetail(db: PrismaClient, shopId: string, memberId: s
       pending: fromBigInt(member.pending),
       tier: tierRef(program, member.tierId),
       tierHeldUntil: member.tierHeldUntil,
+      compTier:
+        member.compTierId && member.compTierUntil && member.compTierUntil > new Date()
+          ? { ...tierRef(program, member.compTierId)!, until: member.compTierUntil }
+          : null,
       lastEarnedAt: member.lastEarnedAt,
       lastActivityAt: member.updatedAt,
       createdAt: member.createdAt,

@@ -26,6 +26,14 @@ describe("a ledger entry's label", () => {
     expect(label("bonus", "referral")).toBe("A friend you referred placed their first order");
   });
 
+  it("reads Shopify Flow's awards and deductions with the workflow's reason, in the reader's language", () => {
+    expect(label("bonus", "flow", { reason: "Wrote a review" })).toBe("Bonus: Wrote a review");
+    expect(label("adjust", "flow", { reason: "Returned a gift" })).toBe("Deducted: Returned a gift");
+    expect(label("adjust", "flow", { reason: "Returned a gift" }, "fr")).toBe("Retiré : Returned a gift");
+    // A staff member's adjustment keeps its note out of the shopper's label.
+    expect(label("adjust", "staff", { reason: "Goodwill" })).toBe("Adjusted by the store");
+  });
+
   it("says what each way points are taken back or returned was", () => {
     expect(label("reverse", "refund")).toBe("Taken back: order #1001 refunded");
     expect(label("reverse", "cancellation")).toBe("Taken back: order #1001 cancelled");

@@ -29,6 +29,8 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "signup") return t("signup");
       if (entry.sourceType === "birthday") return t("birthday");
       if (entry.sourceType === "referral") return t("referral");
+      // Shopify Flow's "Award points": the reason the merchant's workflow gave.
+      if (entry.sourceType === "flow") return entry.reason ? t("flowAward", { reason: entry.reason }) : t("bonus");
       if (entry.sourceType !== "tier") return t("bonus");
       const tier = tierName(program, entry.sourceId, language);
       return tier ? t("tier", { tier }) : t("tierUnknown");
@@ -40,6 +42,8 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
     case "import":
       return t("import");
     case "adjust":
+      // Shopify Flow's "Deduct points" says why; a staff member's note is the admin's to add.
+      if (entry.sourceType === "flow" && entry.reason) return t("flowDeduct", { reason: entry.reason });
       return t("adjust");
     case "redeem":
       return entry.reason ? t("redeem", { reward: entry.reason }) : t("redeemUnknown");

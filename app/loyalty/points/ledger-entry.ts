@@ -32,5 +32,7 @@ export const LEDGER_SOURCE_TYPES = [
   "staff",
   "merge",
   "import",
+  /** Shopify Flow's actions (sourceId: the action run). */
+  "flow",
 ] as const;
 export type LedgerSourceType = (typeof LEDGER_SOURCE_TYPES)[number];

@@ -28,6 +28,10 @@ export interface LockedMember {
   pending: number;
   tierId: string | null;
   tierHeldUntil: Date | null;
+  /** A tier given until a date (tiers/tiers.ts decideMemberTier), and the earned tier under it. */
+  compTierId: string | null;
+  compTierUntil: Date | null;
+  earnedTierId: string | null;
 }
 
 const memberRow = z.object({
@@ -37,7 +41,11 @@ const memberRow = z.object({
   pending: z.bigint(),
   tierId: z.string().nullable(),
   tierHeldUntil: z.date().nullable(),
+  compTierId: z.string().nullable(),
+  compTierUntil: z.date().nullable(),
+  earnedTierId: z.string().nullable(),
 });
+const MEMBER_COLUMNS = Prisma.sql`id, "shopId", balance, pending, "tierId", "tierHeldUntil", "compTierId", "compTierUntil", "earnedTierId"`;
 const lockedMember = (row: z.output<typeof memberRow>): LockedMember => ({
   ...row,
   balance: fromBigInt(row.balance),
@@ -48,7 +56,7 @@ export async function lockMember(tx: Tx, memberId: string): Promise<LockedMember
   const [member] = rows(
     memberRow,
     await tx.$queryRaw`
-    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ${memberId} FOR UPDATE`,
+    SELECT ${MEMBER_COLUMNS} FROM "Member" WHERE id = ${memberId} FOR UPDATE`,
   );
   if (!member) throw new Error(`member ${memberId} not found`);
   return lockedMember(member);
@@ -59,7 +67,7 @@ export async function lockMembers(tx: Tx, memberIds: string[]): Promise<LockedMe
   const members = rows(
     memberRow,
     await tx.$queryRaw`
-    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`,
+    SELECT ${MEMBER_COLUMNS} FROM "Member" WHERE id = ANY(${memberIds}) ORDER BY id FOR UPDATE`,
   );
   return members.map(lockedMember);
 }
@@ -75,7 +83,7 @@ export async function lockMemberForCustomer(
     rows(
       memberRow,
       await tx.$queryRaw`
-    SELECT id, "shopId", balance, pending, "tierId", "tierHeldUntil" FROM "Member"
+    SELECT ${MEMBER_COLUMNS} FROM "Member"
      WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${shopifyCustomerId} FOR UPDATE`,
     ).map(lockedMember);
   const [known] = await locked();

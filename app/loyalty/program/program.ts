@@ -345,6 +345,14 @@ export const programSchema = z
         /** On the member's birthday, once a year: points, and a reward from the catalog at no cost. */
         birthday: z.object({ points: points.default(0), rewardId: rewardId.optional() }).default({ points: 0 }),
         customActions: z.array(customActionSchema).max(100).default([]),
+        /** Points Shopify Flow's "Award points" gives without naming an action (docs/flow.md). */
+        flowActions: z
+          .object({
+            /** The most such points one customer gets per day (the last 24 hours); null for no limit. */
+            maxPointsPerCustomerPerDay: positivePoints.nullable().default(null),
+          })
+          .strict()
+          .default({ maxPointsPerCustomerPerDay: null }),
       })
       .strict(),
     rewards: z.array(rewardSchema).max(100).default([]),

@@ -222,6 +222,55 @@ export async function grantReward(
   return redemption;
 }
 
+/**
+ * Store credit given, not bought (Shopify Flow's "Give loyalty reward"): a redemption that spent no
+ * points, worth the reward's smallest step (its `minPoints`), credited by the same outbox task as
+ * a bought one. Refused, with nothing written, while Shopify's store credit is off or the shop's
+ * currency unknown. The key makes it once.
+ */
+export async function grantStoreCredit(
+  tx: Tx,
+  shop: LoadedShop,
+  memberId: string,
+  reward: Extract<Reward, { type: "store_credit" }>,
+  requestKey: string,
+  now: Date,
+): Promise<{ status: "granted"; redemption: Redemption } | { status: "unavailable"; reason: StoreCreditUnavailable }> {
+  const existing = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } });
+  if (existing) return { status: "granted", redemption: existing };
+  const settings = await readStoreCreditSettings(tx, shop.id);
+  const unavailable = storeCreditUnavailable(settings);
+  if (unavailable) return { status: "unavailable", reason: unavailable };
+  const currencyCode = settings.currencyCode!;
+  const price = priceOf(reward, reward.minPoints)!;
+  const expiresAt = creditExpiresAt(reward, now);
+  const redemption = await tx.redemption.create({
+    data: {
+      shopId: shop.id,
+      memberId,
+      requestKey,
+      rewardId: reward.id,
+      reward: { ...reward, amountBought: price.amount } as unknown as Prisma.InputJsonValue,
+      pointsSpent: 0,
+      code: `store-credit:${randomUUID()}`,
+      startsAt: now,
+      endsAt: expiresAt ?? now,
+      storeCreditAmount: storeCreditMinorUnits(reward, reward.minPoints, currencyCode),
+      storeCreditCurrency: currencyCode,
+      storeCreditExpiresAt: expiresAt,
+    },
+  });
+  await tx.outboxTask.create({
+    data: {
+      shopId: shop.id,
+      topic: "credit_store_credit" satisfies OutboxTopic,
+      key: storeCreditTaskKey(redemption.id),
+      payload: { redemptionId: redemption.id },
+    },
+  });
+  return { status: "granted", redemption };
+}
+
 /** The code exists in Shopify: the shopper can use it. */
 export async function activateRedemption(tx: Tx, redemptionId: string, shopifyDiscountId: string, now = new Date()) {
   const { count } = await tx.redemption.updateMany({

@@ -9,7 +9,15 @@ import { refundedAmount } from "~/loyalty/points/earning";
 import type { RefundLine } from "~/shopify/order-payloads";
 import { nameIn, type TierLevel } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
-import { AMOUNT_METRIC_DIGITS, decideTier, periodStart, type EvaluationCause, type TierState } from "./tiers";
+import {
+  AMOUNT_METRIC_DIGITS,
+  decideMemberTier,
+  withComp,
+  periodStart,
+  sameTierState,
+  type EvaluationCause,
+  type MemberTierState,
+} from "./tiers";
 import { minorUnitDigits } from "~/money/currency";
 import { rescaleMinorUnits } from "~/money/money";
 import { fromBigInt } from "~/db/bigint";
@@ -100,22 +108,28 @@ export async function moveTiers(
 ) {
   const tiers = shop.program.tiers;
   const moves = members.flatMap(({ member, metric }) => {
-    const current: TierState = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
-    const next = tiers.levels.length
-      ? decideTier(tiers, current, metric, now, cause)
-      : { tierId: null, heldUntil: null };
-    const same = next.tierId === current.tierId && next.heldUntil?.getTime() === current.heldUntil?.getTime();
-    return same ? [] : [{ member, metric, current, next }];
+    const current = memberTierState(member);
+    const next = decideMemberTier(tiers, current, metric, now, cause);
+    return sameTierState(next, current) ? [] : [{ member, metric, current, next }];
   });
   if (!moves.length) return;
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
   await tx.$executeRaw`
-    UPDATE "Member" m SET "tierId" = u."tierId", "tierHeldUntil" = u."heldUntil", "updatedAt" = ${NOW_UTC}
+    UPDATE "Member" m SET "tierId" = u."tierId", "tierHeldUntil" = u."heldUntil", "compTierId" = u."compTierId",
+           "compTierUntil" = u."compTierUntil", "earnedTierId" = u."earnedTierId", "updatedAt" = ${NOW_UTC}
       FROM unnest(${moves.map((move) => move.member.id)}::text[], ${moves.map((move) => move.next.tierId)}::text[],
-                  ${moves.map((move) => move.next.heldUntil?.toISOString() ?? null)}::timestamp(3)[]) AS u(id, "tierId", "heldUntil")
+                  ${moves.map((move) => iso(move.next.heldUntil))}::timestamp(3)[],
+                  ${moves.map((move) => move.next.compTierId)}::text[],
+                  ${moves.map((move) => iso(move.next.compTierUntil))}::timestamp(3)[],
+                  ${moves.map((move) => move.next.earnedTierId)}::text[])
+        AS u(id, "tierId", "heldUntil", "compTierId", "compTierUntil", "earnedTierId")
      WHERE m.id = u.id`;
   for (const { member, next } of moves) {
     member.tierId = next.tierId;
     member.tierHeldUntil = next.heldUntil;
+    member.compTierId = next.compTierId;
+    member.compTierUntil = next.compTierUntil;
+    member.earnedTierId = next.earnedTierId;
   }
   const changes = moves
     .filter((move) => move.next.tierId !== move.current.tierId)
@@ -230,6 +244,51 @@ async function grantEntryBonuses(
   );
 }
 
+/** A member row's tier state, as decideMemberTier reads it. */
+function memberTierState(member: {
+  tierId: string | null;
+  tierHeldUntil: Date | null;
+  compTierId: string | null;
+  compTierUntil: Date | null;
+  earnedTierId: string | null;
+}): MemberTierState {
+  return {
+    tierId: member.tierId,
+    heldUntil: member.tierHeldUntil,
+    compTierId: member.compTierId,
+    compTierUntil: member.compTierUntil,
+    earnedTierId: member.earnedTierId,
+  };
+}
+
+/**
+ * Gives a locked member a tier until a date (a comp): they hold the higher of it and the tier
+ * they earn until then, then drop to the earned tier (the hourly re-evaluation). The move, if any,
+ * goes through moveTiers: its history, Flow trigger, entry bonus and tag sync. A later comp
+ * replaces an earlier one.
+ */
+export async function compMemberTier(
+  tx: Tx,
+  shop: LoadedShop,
+  member: LockedMember,
+  comp: { tierId: string; until: Date },
+  now: Date,
+) {
+  const given = withComp(memberTierState(member), comp.tierId, comp.until);
+  Object.assign(member, {
+    compTierId: given.compTierId,
+    compTierUntil: given.compTierUntil,
+    earnedTierId: given.earnedTierId,
+  });
+  const metric = (await tierMetrics(tx, shop, [member.id], now)).get(member.id) ?? 0;
+  // The comp itself is written even when the tier does not move (it may outlast a later demotion).
+  await tx.$executeRaw`
+    UPDATE "Member" SET "compTierId" = ${given.compTierId}, "compTierUntil" = ${given.compTierUntil},
+           "earnedTierId" = ${given.earnedTierId}, "updatedAt" = ${NOW_UTC}
+     WHERE id = ${member.id}`;
+  await moveTiers(tx, shop, [{ member, metric }], now, "comp");
+}
+
 /** The multiplier of the member's current tier on points for orders. */
 export function tierMultiplier(shop: LoadedShop, member: LockedMember): number {
   return shop.program.tiers.levels.find((level) => level.id === member.tierId)?.earnMultiplier ?? 1;
@@ -255,9 +314,22 @@ export async function reevaluateTiers(
       where: {
         shopId: shop.id,
         shopifyCustomerId: { not: null },
-        ...(everyone ? {} : { tierId: { not: null }, OR: [{ tierHeldUntil: null }, { tierHeldUntil: { lte: now } }] }),
+        ...(everyone
+          ? {}
+          : {
+              tierId: { not: null },
+              // A retention or a comp that has ended.
+              OR: [{ tierHeldUntil: null }, { tierHeldUntil: { lte: now } }, { compTierUntil: { lte: now } }],
+            }),
       },
-      select: { id: true, tierId: true, tierHeldUntil: true },
+      select: {
+        id: true,
+        tierId: true,
+        tierHeldUntil: true,
+        compTierId: true,
+        compTierUntil: true,
+        earnedTierId: true,
+      },
       orderBy: { id: "asc" },
       take: 1000,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
@@ -272,11 +344,9 @@ export async function reevaluateTiers(
       now,
     );
     const movers = batch.filter((member) => {
-      const current = { tierId: member.tierId, heldUntil: member.tierHeldUntil };
-      const next = shop.program.tiers.levels.length
-        ? decideTier(shop.program.tiers, current, metrics.get(member.id) ?? 0, now, "period")
-        : { tierId: null, heldUntil: null };
-      return next.tierId !== current.tierId || next.heldUntil?.getTime() !== current.heldUntil?.getTime();
+      const current = memberTierState(member);
+      const next = decideMemberTier(shop.program.tiers, current, metrics.get(member.id) ?? 0, now, "period");
+      return !sameTierState(next, current);
     });
     evaluated += batch.length;
     for (let start = 0; start < movers.length; start += MOVERS_PER_TRANSACTION) {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { tiersSchema } from "~/loyalty/program/program";
-import { decideTier, keptUntil, periodStart, qualifyingTier } from "./tiers";
+import {
+  decideMemberTier,
+  decideTier,
+  keptUntil,
+  periodStart,
+  qualifyingTier,
+  withComp,
+  type MemberTierState,
+} from "./tiers";
 
 const tiers = (changes: Record<string, unknown> = {}) =>
   tiersSchema.parse({
@@ -64,5 +72,53 @@ describe("deciding a member's tier", () => {
       ],
     });
     expect(result.success).toBe(false);
+  });
+});
+
+describe("a tier given until a date (a comp)", () => {
+  const DAY = 86_400_000;
+  const until = new Date(now.getTime() + 30 * DAY);
+  const earnedSilver: MemberTierState = {
+    tierId: "silver",
+    heldUntil: null,
+    compTierId: null,
+    compTierUntil: null,
+    earnedTierId: null,
+  };
+  const comped = withComp(earnedSilver, "gold", until);
+
+  it("holds the higher of the comp and the earned tier while the comp lasts, the earned one underneath", () => {
+    expect(decideMemberTier(tiers(), comped, 150, now, "comp")).toEqual({
+      tierId: "gold",
+      heldUntil: null,
+      compTierId: "gold",
+      compTierUntil: until,
+      earnedTierId: "silver",
+    });
+    // Earning past Gold meanwhile: Gold is earned; the comp still runs until its date.
+    expect(decideMemberTier(tiers(), comped, 600, now, "earn")).toMatchObject({ tierId: "gold", earnedTierId: "gold" });
+    // A comp below the earned tier gives nothing.
+    const low = withComp({ ...earnedSilver, tierId: "gold" }, "silver", until);
+    expect(decideMemberTier(tiers(), low, 600, now, "comp").tierId).toBe("gold");
+  });
+
+  it("ends at its date: cleared, and the member holds the tier they earned", () => {
+    const after = new Date(until.getTime() + 1);
+    expect(decideMemberTier(tiers(), comped, 150, after, "period")).toEqual(earnedSilver);
+    expect(decideMemberTier(tiers(), comped, 50, after, "period")).toMatchObject({ tierId: null, compTierId: null });
+  });
+
+  it("keeps the earned tier's retention under the comp, and a later comp replaces an earlier one", () => {
+    const yearly = tiers({ period: "calendar_year" });
+    const retained: MemberTierState = { ...earnedSilver, heldUntil: new Date("2027-01-01T00:00:00Z") };
+    const state = decideMemberTier(yearly, withComp(retained, "gold", until), 0, now, "comp");
+    expect(state).toMatchObject({ tierId: "gold", earnedTierId: "silver", heldUntil: retained.heldUntil });
+    const replaced = withComp(state, "silver", new Date(now.getTime() + DAY));
+    expect(replaced).toMatchObject({ compTierId: "silver", earnedTierId: "silver" });
+  });
+
+  it("counts for nothing on a tier the program no longer has", () => {
+    const gone = withComp(earnedSilver, "platinum", until);
+    expect(decideMemberTier(tiers(), gone, 150, now, "period")).toEqual(earnedSilver);
   });
 });

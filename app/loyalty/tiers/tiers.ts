@@ -46,7 +46,8 @@ export function qualifyingTier(tiers: Pick<Tiers, "levels" | "metric">, metric: 
   return reached;
 }
 
-export type EvaluationCause = "earn" | "refund" | "period";
+/** What moved a member: an order or action, a refund, the periodic pass, or a tier given by Flow (a comp). */
+export type EvaluationCause = "earn" | "refund" | "period" | "comp";
 
 export interface TierState {
   tierId: string | null;
@@ -72,4 +73,70 @@ export function decideTier(
   const retained = current.heldUntil !== null && now < current.heldUntil;
   if (refundMayNotDemote || retained) return current;
   return { tierId: qualified?.id ?? null, heldUntil: qualified ? keptUntil(tiers, now) : null };
+}
+
+/**
+ * A member's whole tier state: the tier they hold (`tierId`, what perks, multipliers and tags
+ * read), the retention of the tier they earned, and a tier given until a date (a comp) with the
+ * earned tier underneath it while it lasts.
+ */
+export interface MemberTierState extends TierState {
+  compTierId: string | null;
+  compTierUntil: Date | null;
+  /** While a comp is recorded: the tier earned under it (tierId is then the higher of the two). */
+  earnedTierId: string | null;
+}
+
+/**
+ * decideTier with comps: the earned tier follows the rules as if no comp existed; the member holds
+ * the higher of it and the comp while the comp lasts (a comp on a tier the program no longer has
+ * counts for nothing); once the comp has ended it is cleared and the member holds the earned tier.
+ */
+export function decideMemberTier(
+  tiers: Tiers,
+  current: MemberTierState,
+  metric: number,
+  now: Date,
+  cause: EvaluationCause,
+): MemberTierState {
+  if (!tiers.levels.length) {
+    return { tierId: null, heldUntil: null, compTierId: null, compTierUntil: null, earnedTierId: null };
+  }
+  const rank = (tierId: string | null) =>
+    tierId === null ? -1 : tiers.levels.findIndex((level) => level.id === tierId);
+  const comped = current.compTierId !== null;
+  const earnedNow: TierState = { tierId: comped ? current.earnedTierId : current.tierId, heldUntil: current.heldUntil };
+  const earned = decideTier(tiers, earnedNow, metric, now, cause === "comp" ? "earn" : cause);
+  const compLasts =
+    comped && current.compTierUntil !== null && now < current.compTierUntil && rank(current.compTierId) >= 0;
+  if (!compLasts) return { ...earned, compTierId: null, compTierUntil: null, earnedTierId: null };
+  return {
+    tierId: rank(current.compTierId) > rank(earned.tierId) ? current.compTierId : earned.tierId,
+    heldUntil: earned.heldUntil,
+    compTierId: current.compTierId,
+    compTierUntil: current.compTierUntil,
+    earnedTierId: earned.tierId,
+  };
+}
+
+/** Whether two tier states are the same (nothing to write). */
+export function sameTierState(a: MemberTierState, b: MemberTierState): boolean {
+  const time = (date: Date | null) => date?.getTime() ?? null;
+  return (
+    a.tierId === b.tierId &&
+    time(a.heldUntil) === time(b.heldUntil) &&
+    a.compTierId === b.compTierId &&
+    time(a.compTierUntil) === time(b.compTierUntil) &&
+    a.earnedTierId === b.earnedTierId
+  );
+}
+
+/** A comp given now: the state to evaluate from (the earned tier kept underneath a comp already running). */
+export function withComp(current: MemberTierState, compTierId: string, until: Date): MemberTierState {
+  return {
+    ...current,
+    earnedTierId: current.compTierId !== null ? current.earnedTierId : current.tierId,
+    compTierId,
+    compTierUntil: until,
+  };
 }
