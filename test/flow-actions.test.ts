@@ -5,6 +5,7 @@ import { reevaluateAllTiers } from "~/jobs/points.server";
 import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import type { Program } from "~/loyalty/program/program";
+import { DEMO_STORE_CREDIT_REWARD } from "../sandbox/demo-seed";
 import { flowActionRequest, type FlowActionRun } from "../sandbox/flow-actions";
 import { TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -55,16 +56,7 @@ beforeAll(async () => {
         { id: "gold", name: "Gold", threshold: 1000, earnMultiplier: 1, entryBonusPoints: 0 },
       ],
     };
-    program.rewards.push({
-      id: "credit",
-      name: "Store credit",
-      type: "store_credit",
-      pointsPerStep: 100,
-      amountPerStep: 1,
-      minPoints: 500,
-      maxPoints: 5000,
-      creditExpiryDays: null,
-    } as unknown as Program["rewards"][number]);
+    program.rewards.push({ ...DEMO_STORE_CREDIT_REWARD, id: "credit", minPoints: 500 } as Program["rewards"][number]);
   });
   // Workflows on the tier trigger: a comp's moves fire it as any tier change does.
   await app.prisma.shop.update({

@@ -6,6 +6,7 @@ import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { learnInstalledShop } from "~/shopify/installation.server";
 import { ensureShop } from "~/shopify/shops.server";
+import { DEMO_STORE_CREDIT_REWARD } from "../sandbox/demo-seed";
 import { appProxyQuery, webhookHmac } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET, TEST_SCOPES } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -203,16 +204,7 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
 
   it("reward redeemed: store credit fires it too, once the credit is on the customer's account", async () => {
     await app.configureProgram(SHOP, (program) => {
-      program.rewards.push({
-        id: "credit",
-        name: "Store credit",
-        type: "store_credit",
-        pointsPerStep: 100,
-        amountPerStep: 1,
-        minPoints: 100,
-        maxPoints: 5000,
-        creditExpiryDays: null,
-      } as unknown as (typeof program.rewards)[number]);
+      program.rewards.push({ ...DEMO_STORE_CREDIT_REWARD, id: "credit" } as (typeof program.rewards)[number]);
     });
     app.double.shop(SHOP).customers.push({
       id: 6003,
