@@ -113,6 +113,11 @@ describe("Award loyalty points", () => {
       reason: "Wrote a review",
     });
     expect(await app.prisma.flowActionRun.count({ where: { shopId, runId: actionRunId } })).toBe(1);
+    // The shopper reads the workflow's reason in their activity.
+    const activity = await (await app.proxy("/member/activity", { shop: SHOP, customerId: 8001 })).json();
+    expect(activity.entries.map((entry: { description: string }) => entry.description)).toEqual([
+      "Bonus: Wrote a review",
+    ]);
   });
 
   it("a run delivered concurrently awards once", async () => {
