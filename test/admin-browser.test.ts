@@ -7,6 +7,7 @@ import { runMemberImports } from "~/loyalty/members/import.server";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { openBrowser, recordInteractions, screenshot, webVitals, writeArtifact } from "./support/browser";
 import { orderPayload } from "./support/webhook-fixtures";
+import { flowActionRequest } from "../sandbox/flow-actions";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -128,6 +129,11 @@ describe("the merchant admin in a real browser", () => {
     expect((await program()).earning.order.productRules).toEqual([
       expect.objectContaining({ multiplier: 0, match: expect.objectContaining({ tags: ["gift-card", "voucher"] }) }),
     ]);
+    // Shopify Flow's awards without an action: a daily cap per customer, empty for none.
+    await page.getByLabel("Most points per customer per day from Flow").fill("300");
+    await page.getByRole("button", { name: "Save" }).click();
+    await saved();
+    expect((await program()).earning.flowActions).toEqual({ maxPointsPerCustomerPerDay: 300 });
     await screenshot(page, "program");
   });
 
@@ -290,8 +296,23 @@ describe("the merchant admin in a real browser", () => {
     await page.waitForURL(/query=ada/);
     await page.getByRole("row", { name: /bob@example.com/ }).waitFor({ state: "detached" });
     await screenshot(page, "members");
+    // Flow gave Ada Gold until a date (a comp): her page says so beside her tier.
+    const until = new Date(Date.now() + 100 * 86_400_000);
+    until.setUTCHours(12, 0, 0, 0);
+    const comp = flowActionRequest(
+      app.url,
+      {
+        shop: SHOP,
+        handle: "tally-set-vip-tier",
+        properties: { customer_id: "801", tier: "Gold", until: until.toISOString().replace(".000Z", "Z") },
+      },
+      TEST_API_SECRET,
+    );
+    expect((await fetch(comp.url, comp.init)).status).toBe(200);
     await page.getByRole("row", { name: /ada@example.com/ }).click();
     await page.getByRole("heading", { name: "ada@example.com" }).waitFor();
+    const day = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" }).format(until);
+    await page.getByText(`Given Gold by Flow until ${day}`).waitFor();
     await page.getByText("Earned on order").first().waitFor();
     await page.getByLabel("Points", { exact: true }).fill("50");
     await page.getByLabel("Reason").fill("Sorry for the late parcel");

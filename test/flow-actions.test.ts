@@ -105,6 +105,11 @@ describe("Award loyalty points", () => {
       reason: "Wrote a review",
     });
     expect(await app.prisma.flowActionRun.count({ where: { shopId, runId: actionRunId } })).toBe(1);
+    // The shopper reads the workflow's reason in their activity.
+    const activity = await (await app.proxy("/member/activity", { shop: SHOP, customerId: 8001 })).json();
+    expect(activity.entries.map((entry: { description: string }) => entry.description)).toEqual([
+      "Bonus: Wrote a review",
+    ]);
   });
 
   it("a run delivered concurrently awards once", async () => {
@@ -134,6 +139,14 @@ describe("Award loyalty points", () => {
     const { status, body } = await run("tally-award-points", { points: 10, reason: "No customer" });
     expect([status, body.message]).toEqual([400, expect.stringMatching(/Customer is missing/)]);
     expect(await memberOf(8003)).toBeNull();
+    // In the shop's language, as its workflows are written.
+    await app.prisma.shop.update({ where: { id: shopId }, data: { language: "fr" } });
+    try {
+      const french = await award(8003, { points: 10 });
+      expect(french.body.message).toBe("La raison est obligatoire : le client la lit dans son historique de points.");
+    } finally {
+      await app.prisma.shop.update({ where: { id: shopId }, data: { language: "en" } });
+    }
     expect(await app.prisma.flowActionRun.count({ where: { shopId, handle: "tally-award-points" } })).toBe(2);
   });
 

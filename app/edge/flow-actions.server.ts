@@ -2,7 +2,7 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { flowActionByHandle, type FlowActionName } from "~/loyalty/flow-actions/flow-actions";
 import type { FlowActionRunInput } from "~/loyalty/flow-actions/flow-actions.server";
-import { findInstalledShop } from "~/loyalty/program/shops.server";
+import { findInstalledShop, type InstalledShop } from "~/loyalty/program/shops.server";
 import { authenticateFlowRequest, shopNotInstalled } from "./flow-auth.server";
 
 /** A Flow action request's body, as Flow documents it; `properties` are the action's fields by key. */
@@ -25,7 +25,7 @@ const badRequest = (message: string) => Response.json({ error: "invalid_payload"
 export async function receiveFlowAction(
   request: Request,
   handle: string | undefined,
-): Promise<{ shop: NonNullable<Awaited<ReturnType<typeof findInstalledShop>>>; run: FlowActionRunInput }> {
+): Promise<{ shop: InstalledShop; run: FlowActionRunInput }> {
   const { payload } = await authenticateFlowRequest(request);
   const action: FlowActionName | null = flowActionByHandle(handle ?? "");
   if (!action)

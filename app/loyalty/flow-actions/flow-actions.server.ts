@@ -6,10 +6,13 @@ import { rows } from "~/db/rows";
 import { inTransaction } from "~/db/transaction.server";
 import { awardAction } from "~/loyalty/actions/actions.server";
 import { credit, debit, entryExists, lockMember, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
+import { matchLanguage } from "~/language-match";
+import type { ShopperLanguage } from "~/languages";
 import { canBeGiven } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { grantReward, grantStoreCredit } from "~/loyalty/rewards/redemptions.server";
 import { compMemberTier, evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
+import { shopperText } from "~/shopper-text/shopper-text";
 import {
   overDailyFlowLimit,
   parseAwardPoints,
@@ -19,6 +22,8 @@ import {
   type AwardPoints,
   type DeductPoints,
   type FlowActionName,
+  type FlowMessage,
+  type FlowMessageKey,
   type GrantReward,
   type Parsed,
   type SetTier,
@@ -50,6 +55,21 @@ class Refusal extends Error {
   }
 }
 
+/** Says a message in the shop's language (app/shopper-text/<lang>.json, section `flowActions`), numbers as it writes them. */
+type Tell = (key: FlowMessageKey, values?: FlowMessage["values"]) => string;
+
+function teller(language: ShopperLanguage): Tell {
+  const t = shopperText(language, "flowActions");
+  const number = new Intl.NumberFormat(language);
+  return (key, values = {}) =>
+    t(
+      key,
+      Object.fromEntries(
+        Object.entries(values).map(([name, value]) => [name, typeof value === "number" ? number.format(value) : value]),
+      ),
+    );
+}
+
 const refuse = (status: FlowActionOutcome["status"], error: string, message: string): never => {
   throw new Refusal({ status, body: { error, message } });
 };
@@ -57,7 +77,13 @@ const done = (message: string, details: Record<string, unknown> = {}): FlowActio
   status: 200,
   body: { message, ...details },
 });
-const ALREADY_DONE = done("Already done: Flow sent this action run before.", { duplicate: true });
+const alreadyDone = (tell: Tell) => done(tell("alreadyDone"), { duplicate: true });
+
+/** The shop's language, as its Flow texts are written in (Shop.language, learned at install). */
+async function shopLanguage(db: PrismaClient, shopId: string): Promise<ShopperLanguage> {
+  const [row] = await db.$queryRaw<{ language: string }[]>`SELECT language FROM "Shop" WHERE id = ${shopId}`;
+  return matchLanguage(row?.language ?? "en");
+}
 
 /**
  * Carries out one Flow action run for an installed shop, at most once per `action_run_id`: the
@@ -70,24 +96,30 @@ export async function runFlowAction(
   shop: LoadedShop,
   run: FlowActionRunInput,
 ): Promise<FlowActionOutcome> {
+  const tell = teller(await shopLanguage(db, shop.id));
   if (!shop.program.enabled) {
-    return { status: 409, body: { error: "program_disabled", message: "The loyalty program is turned off in Tally." } };
+    return { status: 409, body: { error: "program_disabled", message: tell("programDisabled") } };
   }
   const parsed = parse(shop, run);
-  if (!parsed.ok) return { status: 400, body: { error: "invalid_properties", message: parsed.message } };
+  if (!parsed.ok) {
+    return {
+      status: 400,
+      body: { error: "invalid_properties", message: tell(parsed.message.key, parsed.message.values) },
+    };
+  }
   try {
     return await inTransaction(db, async (tx) => {
-      if (!(await recordRun(tx, shop.id, run))) return ALREADY_DONE;
+      if (!(await recordRun(tx, shop.id, run))) return alreadyDone(tell);
       const input = parsed.value;
       switch (run.action) {
         case "awardPoints":
-          return awardPoints(tx, shop, input as AwardPoints, run);
+          return awardPoints(tx, shop, input as AwardPoints, run, tell);
         case "deductPoints":
-          return deductPoints(tx, shop, input as DeductPoints, run);
+          return deductPoints(tx, shop, input as DeductPoints, run, tell);
         case "grantReward":
-          return giveReward(tx, shop, input as GrantReward, run);
+          return giveReward(tx, shop, input as GrantReward, run, tell);
         case "setTier":
-          return setTier(tx, shop, input as SetTier, run);
+          return setTier(tx, shop, input as SetTier, run, tell);
       }
     });
   } catch (error) {
@@ -138,6 +170,7 @@ async function awardPoints(
   shop: LoadedShop,
   input: AwardPoints,
   run: FlowActionRunInput,
+  tell: Tell,
 ): Promise<FlowActionOutcome> {
   if (input.kind === "action") {
     const result = await awardAction(tx, shop, {
@@ -149,33 +182,28 @@ async function awardPoints(
     switch (result.status) {
       case "awarded":
       case "duplicate":
-        return done(`Awarded ${result.points} points for "${input.actionKey}". Balance: ${result.balance}.`, {
-          points: result.points,
-          balance: result.balance,
-        });
-      case "limit_reached":
-        return refuse(
-          422,
-          "limit_reached",
-          `The customer has earned "${input.actionKey}" as often as its limits allow; no points awarded.`,
+        return done(
+          tell("awardedAction", { points: result.points, action: input.actionKey, balance: result.balance }),
+          {
+            points: result.points,
+            balance: result.balance,
+          },
         );
+      case "limit_reached":
+        return refuse(422, "limit_reached", tell("actionLimit", { action: input.actionKey }));
       case "unknown_action":
-        return refuse(400, "invalid_properties", `No action "${input.actionKey}" in the program.`);
+        return refuse(400, "invalid_properties", tell("noActions", { action: input.actionKey }));
       case "program_disabled":
-        return refuse(409, "program_disabled", "The loyalty program is turned off in Tally.");
+        return refuse(409, "program_disabled", tell("programDisabled"));
     }
   }
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   const key = ledgerKey(run);
-  if (await entryExists(tx, shop.id, key)) return ALREADY_DONE;
+  if (await entryExists(tx, shop.id, key)) return alreadyDone(tell);
   const limit = shop.program.earning.flowActions.maxPointsPerCustomerPerDay;
   const today = limit === null ? 0 : await flowPointsToday(tx, member.id);
   if (overDailyFlowLimit(limit, today, input.points)) {
-    refuse(
-      422,
-      "daily_limit_reached",
-      `Daily limit reached: Flow gave this customer ${today} of at most ${limit} points in the last 24 hours; ${input.points} more would pass it.`,
-    );
+    refuse(422, "daily_limit_reached", tell("dailyLimit", { today, limit: limit!, points: input.points }));
   }
   await credit(tx, member, {
     key,
@@ -191,7 +219,7 @@ async function awardPoints(
     reason: input.reason,
   });
   await evaluateMemberTier(tx, shop, member, run.now, "earn");
-  return done(`Awarded ${input.points} points. Balance: ${member.balance}.`, {
+  return done(tell("awarded", { points: input.points, balance: member.balance }), {
     points: input.points,
     balance: member.balance,
   });
@@ -202,6 +230,7 @@ async function deductPoints(
   shop: LoadedShop,
   input: DeductPoints,
   run: FlowActionRunInput,
+  tell: Tell,
 ): Promise<FlowActionOutcome> {
   // Looked up, not created: a customer Tally has never seen has nothing to deduct.
   const known = await tx.member.findUnique({
@@ -209,14 +238,10 @@ async function deductPoints(
     select: { id: true },
   });
   const member = known && (await lockMember(tx, known.id));
-  if (member && (await entryExists(tx, shop.id, ledgerKey(run)))) return ALREADY_DONE;
+  if (member && (await entryExists(tx, shop.id, ledgerKey(run)))) return alreadyDone(tell);
   const balance = member?.balance ?? 0;
   if (!member || balance < input.points) {
-    return refuse(
-      422,
-      "insufficient_points",
-      `The customer has ${balance} points to spend; ${input.points} cannot be deducted. Nothing was changed.`,
-    );
+    return refuse(422, "insufficient_points", tell("insufficient", { balance, points: input.points }));
   }
   await debit(tx, member, {
     key: ledgerKey(run),
@@ -228,7 +253,7 @@ async function deductPoints(
     sourceId: run.runId,
     reason: input.reason,
   });
-  return done(`Deducted ${input.points} points. Balance: ${member.balance}.`, {
+  return done(tell("deducted", { points: input.points, balance: member.balance }), {
     points: input.points,
     balance: member.balance,
   });
@@ -244,13 +269,14 @@ async function giveReward(
   shop: LoadedShop,
   input: GrantReward,
   run: FlowActionRunInput,
+  tell: Tell,
 ): Promise<FlowActionOutcome> {
   const reward = shop.program.rewards.find((candidate) => candidate.id === input.rewardId)!;
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   const requestKey = ledgerKey(run);
   if (canBeGiven(reward)) {
     const redemption = await grantReward(tx, shop, member.id, reward, requestKey, run.now);
-    return done(`Gave "${reward.name}": discount code ${redemption.code}, created in Shopify within a minute.`, {
+    return done(tell("gaveCode", { reward: reward.name, code: redemption.code }), {
       redemptionId: redemption.id,
       code: redemption.code,
     });
@@ -260,29 +286,33 @@ async function giveReward(
     return refuse(
       422,
       "store_credit_unavailable",
-      granted.reason === "store_credit_disabled"
-        ? "Store credit is turned off in Shopify for this shop (Settings → Customer accounts); nothing was given."
-        : "Tally does not know the shop's currency yet; nothing was given. Try again in a few minutes.",
+      tell(granted.reason === "store_credit_disabled" ? "storeCreditOff" : "noCurrency"),
     );
   }
-  return done(`Gave "${reward.name}" as store credit, added in Shopify within a minute.`, {
+  return done(tell("gaveCredit", { reward: reward.name }), {
     redemptionId: granted.redemption.id,
   });
 }
 
-async function setTier(tx: Tx, shop: LoadedShop, input: SetTier, run: FlowActionRunInput): Promise<FlowActionOutcome> {
+async function setTier(
+  tx: Tx,
+  shop: LoadedShop,
+  input: SetTier,
+  run: FlowActionRunInput,
+  tell: Tell,
+): Promise<FlowActionOutcome> {
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   await compMemberTier(tx, shop, member, { tierId: input.tier.id, until: input.until }, run.now);
   const holds = shop.program.tiers.levels.find((level) => level.id === member.tierId);
+  const iso = input.until.toISOString();
+  // A comp to a date ends at the midnight after it: say that date, "through" it.
+  const throughDay = iso.endsWith("T00:00:00.000Z");
   return done(
-    `${input.tier.name} given ${compEndText(input.until)}; the customer now holds ${holds?.name ?? "no tier"}.`,
+    tell(throughDay ? "compThrough" : "compUntil", {
+      tier: input.tier.name,
+      date: throughDay ? new Date(input.until.getTime() - 86_400_000).toISOString().slice(0, 10) : iso,
+      holds: holds?.name ?? tell("noTier"),
+    }),
     { tierId: member.tierId, compTierId: input.tier.id, until: input.until.toISOString() },
   );
-}
-
-/** "through 2027-01-31 (UTC)" for a comp that ends at a midnight, else "until" its instant. */
-function compEndText(until: Date): string {
-  const iso = until.toISOString();
-  if (!iso.endsWith("T00:00:00.000Z")) return `until ${iso}`;
-  return `through ${new Date(until.getTime() - 86_400_000).toISOString().slice(0, 10)} (UTC)`;
 }

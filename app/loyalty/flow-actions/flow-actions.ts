@@ -1,4 +1,5 @@
 import { MAX_ADJUSTMENT } from "~/loyalty/members/adjustments";
+import type { ShopperCatalogue } from "~/shopper-text/shopper-text";
 import type { Program, TierLevel } from "~/loyalty/program/program";
 
 /**
@@ -27,7 +28,18 @@ export const MAX_COMP_DAYS = 3660;
 
 const DAY_MS = 86_400_000;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+/**
+ * What Tally tells the merchant in Flow's run log: a key of section `flowActions` of
+ * app/shopper-text/<lang>.json and its values, said in the shop's language.
+ */
+export interface FlowMessage {
+  key: FlowMessageKey;
+  values?: Record<string, string | number>;
+}
+export type FlowMessageKey = keyof ShopperCatalogue["flowActions"];
+const say = (key: FlowMessageKey, values?: FlowMessage["values"]): FlowMessage => ({ key, values });
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: FlowMessage };
 
 type Properties = Record<string, unknown>;
 
@@ -40,29 +52,24 @@ function customerId(properties: Properties): Parsed<string> {
   const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
   const match = typeof text === "string" ? /^(?:gid:\/\/shopify\/Customer\/)?(\d{1,20})$/.exec(text.trim()) : null;
   if (!match) {
-    return {
-      ok: false,
-      message:
-        "Customer is missing: use this action after a trigger that has a customer (or inside a For each over customers).",
-    };
+    return { ok: false, message: say("customerMissing") };
   }
   return { ok: true, value: match[1]! };
 }
 
 /** Whole points from 1 to MAX_ADJUSTMENT, sent as a number or as text (Liquid renders text). */
-function points(value: unknown, label: string): Parsed<number> {
+function points(value: unknown): Parsed<number> {
   const number = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof number !== "number" || !Number.isInteger(number) || number < 1 || number > MAX_ADJUSTMENT) {
-    return { ok: false, message: `${label} must be a whole number from 1 to ${MAX_ADJUSTMENT.toLocaleString("en")}.` };
+    return { ok: false, message: say("pointsInvalid", { max: MAX_ADJUSTMENT }) };
   }
   return { ok: true, value: number };
 }
 
 function reason(value: unknown): Parsed<string> {
   const text = typeof value === "string" ? value.trim().replace(/\s+/g, " ") : "";
-  if (!text) return { ok: false, message: "Reason is required: the customer reads it in their points history." };
-  if (text.length > MAX_REASON_LENGTH)
-    return { ok: false, message: `Reason must be at most ${MAX_REASON_LENGTH} characters.` };
+  if (!text) return { ok: false, message: say("reasonRequired") };
+  if (text.length > MAX_REASON_LENGTH) return { ok: false, message: say("reasonTooLong", { max: MAX_REASON_LENGTH }) };
   return { ok: true, value: text };
 }
 
@@ -84,7 +91,7 @@ export function parseAwardPoints(properties: Properties, program: Pick<Program, 
     if (!blank(properties.points)) {
       return {
         ok: false,
-        message: `Give either Points or an Action, not both: the action "${key}" has its own points.`,
+        message: say("pointsOrAction", { action: key }),
       };
     }
     const action = program.earning.customActions.find((candidate) => candidate.key === key);
@@ -92,12 +99,14 @@ export function parseAwardPoints(properties: Properties, program: Pick<Program, 
       const keys = program.earning.customActions.map((candidate) => candidate.key);
       return {
         ok: false,
-        message: `No action "${key}" in the program. ${keys.length ? `Its actions: ${keys.join(", ")}.` : "It has no actions yet (Tally → Program → Points for actions)."}`,
+        message: keys.length
+          ? say("unknownAction", { action: key, actions: keys.join(", ") })
+          : say("noActions", { action: key }),
       };
     }
     return { ok: true, value: { customerId: customer.value, kind: "action", actionKey: key } };
   }
-  const awarded = points(properties.points, "Points");
+  const awarded = points(properties.points);
   if (!awarded.ok) return awarded;
   const why = reason(properties.reason);
   if (!why.ok) return why;
@@ -114,7 +123,7 @@ export interface DeductPoints {
 export function parseDeductPoints(properties: Properties): Parsed<DeductPoints> {
   const customer = customerId(properties);
   if (!customer.ok) return customer;
-  const taken = points(properties.points, "Points");
+  const taken = points(properties.points);
   if (!taken.ok) return taken;
   const why = reason(properties.reason);
   if (!why.ok) return why;
@@ -135,7 +144,10 @@ export function parseGrantReward(properties: Properties, program: Pick<Program, 
   if (!reward) {
     return {
       ok: false,
-      message: `No reward "${id}" in the program. Its rewards: ${program.rewards.map((candidate) => candidate.id).join(", ") || "none"}.`,
+      message: say("unknownReward", {
+        reward: id,
+        rewards: program.rewards.map((candidate) => candidate.id).join(", ") || "—",
+      }),
     };
   }
   return { ok: true, value: { customerId: customer.value, rewardId: reward.id } };
@@ -176,16 +188,16 @@ export function parseSetTier(properties: Properties, program: Pick<Program, "tie
   if (!tier) {
     return {
       ok: false,
-      message: `No VIP tier "${wanted}" in the program. Its tiers: ${levels.map((level) => level.name).join(", ") || "none"}.`,
+      message: say("unknownTier", { tier: wanted, tiers: levels.map((level) => level.name).join(", ") || "—" }),
     };
   }
   const until = compEnd(text(properties.until));
   if (!until) {
-    return { ok: false, message: "Until must be a date (2027-01-31) or a date and time with its offset." };
+    return { ok: false, message: say("untilInvalid") };
   }
-  if (until <= now) return { ok: false, message: "Until must be in the future." };
+  if (until <= now) return { ok: false, message: say("untilPast") };
   if (until.getTime() - now.getTime() > MAX_COMP_DAYS * DAY_MS) {
-    return { ok: false, message: "Until must be at most 10 years away." };
+    return { ok: false, message: say("untilTooFar") };
   }
   return { ok: true, value: { customerId: customer.value, tier, until } };
 }
