@@ -8,6 +8,9 @@ const MB = 1024 * KB;
 // Larger bodies only where Shopify or the merchant legitimately sends them. The import upload
 // is the CSV inside a JSON string: escaping can double it, plus room for the other fields.
 export const bodyLimitFor = bodyLimitsByPath([
+  // A shopper's claim is one action key: nothing larger is ever needed.
+  { pathPrefix: "/proxy/actions/claim", bytes: 1 * KB },
+  { pathPrefix: "/api/extension/actions/claim", bytes: 1 * KB },
   { pathPrefix: "/webhooks/", bytes: 5 * MB },
   { pathPrefix: "/app/import", bytes: 2 * MAX_IMPORT_BYTES + 64 * KB },
   // A program over its size bound gets through to be told so (422), within reason.
