@@ -70,7 +70,13 @@ describe("a shopper claims an action", () => {
   it("lists the claimable action with its link in the member view, open until claimed", async () => {
     const view = await member(9001);
     expect(view.actions).toEqual([
-      { key: "instagram", name: "Follow us on Instagram", points: 50, url: "https://instagram.com/tally", status: "open" },
+      {
+        key: "instagram",
+        name: "Follow us on Instagram",
+        points: 50,
+        url: "https://instagram.com/tally",
+        status: "open",
+      },
     ]);
     // The merchant's translation for a French shopper.
     expect((await member(9001, "fr")).actions[0].name).toBe("Suivez-nous sur Instagram");
@@ -220,9 +226,9 @@ describe("newsletter actions", () => {
 
 describe.skipIf(!ON_POSTGRES)("claims at once", () => {
   it("two concurrent claims award once: one 201, one 200", async () => {
-    const statuses = (await Promise.all([claim(9201, { action: "instagram" }), claim(9201, { action: "instagram" })])).map(
-      (r) => r.status,
-    );
+    const statuses = (
+      await Promise.all([claim(9201, { action: "instagram" }), claim(9201, { action: "instagram" })])
+    ).map((r) => r.status);
     expect(statuses.sort()).toEqual([200, 201]);
     expect(await entries(9201)).toBe(1);
   });
