@@ -37,7 +37,7 @@ describe("the theme app extension", () => {
   });
 
   it("ships the scripts their source builds (run `npm run build:theme` after editing src/)", async () => {
-    expect(scripts).toEqual(["tally.js", "tally-ref.js"]);
+    expect(scripts).toEqual(["tally.js", "tally-ref.js", "tally-claim.js"]);
     for (const script of scripts)
       expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
   });
