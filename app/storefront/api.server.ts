@@ -191,7 +191,13 @@ export async function memberView(
     member ? expiringNext(db, shop, member) : null,
     tierProgress(db, shop, member, new Date(), language),
     offersStoreCredit ? memberStoreCredit(db, shop.id, member?.id ?? null) : null,
-    member && claimable.length ? actionCounts(db, member.id, claimable.map((a) => a.key)) : new Map(),
+    member && claimable.length
+      ? actionCounts(
+          db,
+          member.id,
+          claimable.map((a) => a.key),
+        )
+      : new Map(),
   ]);
   return {
     loggedIn: true as const,

@@ -97,7 +97,9 @@ export function CustomActions({ editor }: { editor: ProgramEditor }) {
                 placeholder="https://"
                 value={action.url ?? ""}
                 error={editor.errorFor(path(index, "url"))}
-                onChange={(url) => editor.update((p) => void (p.earning.customActions[index]!.url = url.trim() || null))}
+                onChange={(url) =>
+                  editor.update((p) => void (p.earning.customActions[index]!.url = url.trim() || null))
+                }
               />
             </FormLayout.Group>
             {action.claimable ? (

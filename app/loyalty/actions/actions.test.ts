@@ -25,7 +25,9 @@ describe("actions shoppers claim", () => {
     const daily = action({ limitPerCustomer: null, limitPerDay: 2 });
     expect(claimStatus(daily, { total: 9, today: 1, claimed: false })).toBe("open");
     expect(claimStatus(daily, { total: 9, today: 2, claimed: false })).toBe("limit_reached");
-    expect(reachedLimit(action({ limitPerCustomer: null }), { total: 1_000, today: 1_000, claimed: false })).toBe(false);
+    expect(reachedLimit(action({ limitPerCustomer: null }), { total: 1_000, today: 1_000, claimed: false })).toBe(
+      false,
+    );
   });
 
   it("lists only claimable actions for shoppers, and only newsletter actions for a subscription", () => {
