@@ -89,18 +89,21 @@ export function CustomActions({ editor }: { editor: ProgramEditor }) {
                   })
                 }
               />
-              <TextField
-                label={t("program.actions.url")}
-                helpText={t("program.actions.urlHelp")}
-                type="url"
-                autoComplete="off"
-                placeholder="https://"
-                value={action.url ?? ""}
-                error={editor.errorFor(path(index, "url"))}
-                onChange={(url) =>
-                  editor.update((p) => void (p.earning.customActions[index]!.url = url.trim() || null))
-                }
-              />
+              {/* Only a claim needs a link: the page the shopper opens to do it. */}
+              {action.claimable ? (
+                <TextField
+                  label={t("program.actions.url")}
+                  helpText={t("program.actions.urlHelp")}
+                  type="url"
+                  autoComplete="off"
+                  placeholder="https://"
+                  value={action.url ?? ""}
+                  error={editor.errorFor(path(index, "url"))}
+                  onChange={(url) =>
+                    editor.update((p) => void (p.earning.customActions[index]!.url = url.trim() || null))
+                  }
+                />
+              ) : null}
             </FormLayout.Group>
             {action.claimable ? (
               <Text as="p" tone="subdued">
