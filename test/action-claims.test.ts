@@ -156,6 +156,8 @@ describe("a shopper claims an action", () => {
       expect(response.status).toBe(409);
       expect(await response.json()).toMatchObject({ error: "program_disabled" });
       expect(await entries(9006)).toBe(0);
+      // Nothing to claim is shown meanwhile.
+      expect((await member(9006)).actions).toEqual([]);
     } finally {
       await app.configureProgram(SHOP, (program) => void (program.enabled = true));
     }

@@ -182,7 +182,8 @@ export async function memberView(
   const balance = member?.balance ?? 0;
   const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
-  const claimable = claimableActions(shop.program);
+  // Nothing to claim while the program is off (claims answer 409 then).
+  const claimable = shop.program.enabled ? claimableActions(shop.program) : [];
   const [redemptions, expiring, progress, storeCredit, counts] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
