@@ -30,12 +30,27 @@ beforeAll(async () => {
         name: "Follow us on Instagram",
         translations: { fr: { name: "Suivez-nous sur Instagram" } },
         points: 50,
+        // No limit: only the claim's own key keeps it to one award per shopper.
+        limitPerCustomer: null,
         claimable: true,
         url: "https://instagram.com/tally",
       }),
       action({ key: "review", name: "Write a review", points: 25 }),
-      action({ key: "newsletter", name: "Join our newsletter", points: 100, verifiedBy: "newsletter" }),
-      action({ key: "newsletter-extra", name: "Newsletter bonus", points: 10, verifiedBy: "newsletter" }),
+      // No limits either: the signup's own key keeps each to one award per customer.
+      action({
+        key: "newsletter",
+        name: "Join our newsletter",
+        points: 100,
+        limitPerCustomer: null,
+        verifiedBy: "newsletter",
+      }),
+      action({
+        key: "newsletter-extra",
+        name: "Newsletter bonus",
+        points: 10,
+        limitPerCustomer: null,
+        verifiedBy: "newsletter",
+      }),
     ];
   });
 });
