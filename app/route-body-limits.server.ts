@@ -10,6 +10,9 @@ const MB = 1024 * KB;
 export const bodyLimitFor = bodyLimitsByPath([
   // A Flow action run is a handful of fields: far less than the default.
   { pathPrefix: "/flow/", bytes: 64 * KB },
+  // A shopper's claim is one action key: nothing larger is ever needed.
+  { pathPrefix: "/proxy/actions/claim", bytes: 1 * KB },
+  { pathPrefix: "/api/extension/actions/claim", bytes: 1 * KB },
   { pathPrefix: "/webhooks/", bytes: 5 * MB },
   { pathPrefix: "/app/import", bytes: 2 * MAX_IMPORT_BYTES + 64 * KB },
   // A program over its size bound gets through to be told so (422), within reason.

@@ -30,6 +30,34 @@ export const DEMO_STORE_CREDIT_REWARD = {
   maxPoints: 5000,
   creditExpiryDays: null,
 };
+/**
+ * Actions beside orders: one shoppers claim themselves from its link (the storefront preview's
+ * launcher and account block, the customer account's Rewards page), and one Tally awards when
+ * Shopify says the customer subscribed to email marketing.
+ */
+export const DEMO_ACTIONS = [
+  {
+    key: "instagram",
+    name: "Follow us on Instagram",
+    translations: { fr: { name: "Suivez-nous sur Instagram" } },
+    points: 50,
+    limitPerCustomer: 1,
+    limitPerDay: null,
+    claimable: true,
+    url: "https://www.instagram.com/shopify/",
+    verifiedBy: null,
+  },
+  {
+    key: "newsletter",
+    name: "Join our newsletter",
+    points: 100,
+    limitPerCustomer: 1,
+    limitPerDay: null,
+    claimable: false,
+    url: null,
+    verifiedBy: "newsletter",
+  },
+];
 /** The first sandbox customer's paid order the demo starts with: 500 points, enough for the default reward. */
 export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "500.00" };
 
@@ -45,7 +73,8 @@ const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Tally demo";
 
 /**
  * The demo's seed, so a redemption can be shown at once. Through the app's own doors, as the
- * merchant and Shopify would: the starter and store credit rewards and a VIP tier with perks added to the program by the admin API (only
+ * merchant and Shopify would: the starter and store credit rewards, a VIP tier with perks and
+ * the demo's actions (DEMO_ACTIONS) added to the program by the admin API (only
  * while the program was never saved, so the merchant's own edits stay), and a paid order for
  * `customer` as Shopify's signed orders/paid webhook (its ledger entry is keyed by the order:
  * sending it again on every start changes nothing). With the Admin API double, the plan is
@@ -57,12 +86,13 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
   const current = await fetch(`${app.appUrl}/api/program`, { headers });
   if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
   const { program, revision } = (await current.json()) as {
-    program: { rewards: unknown[]; tiers: { levels: unknown[] } };
+    program: { rewards: unknown[]; tiers: { levels: unknown[] }; earning: { customActions: unknown[] } };
     revision: number;
   };
   if (revision === 0) {
     program.rewards.push(DEMO_STARTER_REWARD, DEMO_STORE_CREDIT_REWARD);
     if (!program.tiers.levels.length) program.tiers.levels.push(DEMO_VIP_TIER);
+    if (!program.earning.customActions.length) program.earning.customActions.push(...DEMO_ACTIONS);
     const saved = await fetch(`${app.appUrl}/api/program`, {
       method: "PUT",
       headers,

@@ -1,6 +1,7 @@
 // `npx tsx scripts/build-theme-extension.ts`: bundles the theme app extension's scripts
 // (extensions/tally-theme/src) into extensions/tally-theme/assets/, the files Shopify serves:
-// tally.js (every block) and tally-ref.js (referral capture, loaded by the launcher embed). Run it
+// tally.js (every block), tally-ref.js (referral capture, loaded by the launcher embed) and
+// tally-claim.js (actions shoppers claim, loaded by the launcher embed and the account block). Run it
 // after editing src/; test/theme-extension.test.ts fails while they differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +11,11 @@ import { build } from "esbuild";
 
 export const THEME_EXTENSION_DIR = path.resolve("extensions/tally-theme");
 /** Each shipped script (in assets/) and the entry it is built from (in src/). */
-export const THEME_SCRIPTS = { "tally.js": "main.ts", "tally-ref.js": "ref-main.ts" } as const;
+export const THEME_SCRIPTS = {
+  "tally.js": "main.ts",
+  "tally-ref.js": "ref-main.ts",
+  "tally-claim.js": "claim-main.ts",
+} as const;
 export type ThemeScript = keyof typeof THEME_SCRIPTS;
 export const themeScriptPath = (script: ThemeScript) => path.join(THEME_EXTENSION_DIR, "assets", script);
 

@@ -137,6 +137,36 @@ describe("the merchant admin in a real browser", () => {
     await screenshot(page, "program");
   });
 
+  it("custom actions: one shoppers claim needs its link; a newsletter signup's; saved to the program", async () => {
+    await page.getByRole("button", { name: "Add action" }).click();
+    await page.getByLabel("Action name").fill("Follow us on Instagram");
+    await page.getByLabel("How shoppers earn it").selectOption("claim");
+    await page.getByText("opening the link claims the points", { exact: false }).waitFor();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("a claimable action needs a link").first().waitFor();
+    await page.getByLabel("Link", { exact: true }).fill("https://instagram.com/shop");
+    await page.getByLabel("Times per day").fill("1");
+    await page.getByRole("button", { name: "Save" }).click();
+    await saved();
+    await screenshot(page, "program-actions");
+    expect((await program()).earning.customActions).toEqual([
+      expect.objectContaining({
+        name: "Follow us on Instagram",
+        claimable: true,
+        url: "https://instagram.com/shop",
+        verifiedBy: null,
+        limitPerDay: 1,
+      }),
+    ]);
+    // The same action verified by a newsletter signup instead: no longer claimed by shoppers.
+    await page.getByLabel("How shoppers earn it").selectOption("newsletter");
+    await page.getByRole("button", { name: "Save" }).click();
+    await saved();
+    expect((await program()).earning.customActions).toEqual([
+      expect.objectContaining({ claimable: false, verifiedBy: "newsletter" }),
+    ]);
+  });
+
   it("warns before leaving with unsaved changes", async () => {
     await page.getByLabel("Points for creating an account").fill("25");
     await nav("Home").click();

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { recordUsageCharges } from "~/jobs/outbox.server";
 import { paidOrderPayload } from "../sandbox/demo-orders";
-import { DEMO_STARTER_REWARD, DEMO_STORE_CREDIT_REWARD, DEMO_VIP_TIER, seedDemoShop } from "../sandbox/demo-seed";
+import {
+  DEMO_ACTIONS,
+  DEMO_STARTER_REWARD,
+  DEMO_STORE_CREDIT_REWARD,
+  DEMO_VIP_TIER,
+  seedDemoShop,
+} from "../sandbox/demo-seed";
 import { deliverTierPerkSyncs } from "~/jobs/tier-perks.server";
 import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { appProxyQuery } from "../sandbox/signing";
@@ -65,6 +71,10 @@ describe("with the app running", () => {
     // Ava reaches the demo's VIP tier, whose perks Shopify applies at checkout once the job syncs them.
     const view = await (await app.proxy("/member", { shop, customerId: ava.id })).json();
     expect(view.tier).toMatchObject({ id: DEMO_VIP_TIER.id, perks: [{ percentage: 10 }, { minimumSubtotal: 50 }] });
+    // An action Ava claims from its link, and the newsletter's (awarded by Shopify's word, not claimed).
+    expect(view.actions).toEqual([
+      { key: "instagram", name: "Follow us on Instagram", points: 50, url: DEMO_ACTIONS[0]!.url, status: "open" },
+    ]);
     await deliverTierPerkSyncs(app.prisma, new Date());
     expect(app.double.shop(shop).automaticDiscounts.map((d) => d.input.title)).toEqual([
       "Gold: 10% off",

@@ -254,3 +254,81 @@ describe("session tokens whose claims do not name one shop for Tally", () => {
     }
   });
 });
+
+describe("POST /api/extension/actions/claim (customer account)", () => {
+  const CLAIMS = "extension-api-claims.myshopify.com";
+  let claimsShopId: string;
+  beforeAll(async () => {
+    await app.installShop(CLAIMS);
+    claimsShopId = await app.configureProgram(CLAIMS, (program) => {
+      program.earning.customActions = [
+        {
+          key: "instagram",
+          name: "Follow us on Instagram",
+          points: 50,
+          limitPerCustomer: 1,
+          limitPerDay: null,
+          claimable: true,
+          url: "https://instagram.com/shop",
+          verifiedBy: null,
+        },
+      ];
+    });
+    shopIds.push(claimsShopId);
+  });
+
+  const claim = async (customerId: number | null, body: unknown) => {
+    const response = await fetch(`${app.url}/api/extension/actions/claim`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${await token(CLAIMS, customerId)}`,
+        Origin: "https://extensions.shopifycdn.com",
+        "Content-Type": "application/json",
+        "User-Agent": BROWSER_USER_AGENT,
+      },
+      body: JSON.stringify(body),
+    });
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    return { status: response.status, body: await response.json() };
+  };
+
+  it("answers a preflight with 204 and CORS", async () => {
+    const preflight = await fetch(`${app.url}/api/extension/actions/claim`, {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://extensions.shopifycdn.com",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+        "User-Agent": BROWSER_USER_AGENT,
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("claims for the token's customer once: 201, then 200 and no second award; the member view says claimed", async () => {
+    expect(await claim(8801, { action: "instagram" })).toEqual({
+      status: 201,
+      body: { action: "instagram", status: "claimed", points: 50, balance: 50 },
+    });
+    expect((await claim(8801, { action: "instagram" })).status).toBe(200);
+    const { body } = await call("/api/extension/member", CLAIMS, 8801);
+    expect(body.points.balance).toBe(50);
+    expect(body.actions).toEqual([
+      {
+        key: "instagram",
+        name: "Follow us on Instagram",
+        points: 50,
+        url: "https://instagram.com/shop",
+        status: "claimed",
+      },
+    ]);
+    expect(await app.prisma.ledgerEntry.count({ where: { shopId: claimsShopId, sourceId: "instagram" } })).toBe(1);
+  });
+
+  it("answers 401 to a token without a customer and 404 to an action shoppers cannot claim, writing nothing", async () => {
+    expect((await claim(null, { action: "instagram" })).status).toBe(401);
+    expect((await claim(8802, { action: "review" })).status).toBe(404);
+    expect(await app.prisma.member.count({ where: { shopId: claimsShopId, shopifyCustomerId: "8802" } })).toBe(0);
+  });
+});

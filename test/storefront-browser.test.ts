@@ -479,6 +479,60 @@ describe("the storefront preview in a real browser", () => {
     await screenshot("newcomer-launcher");
   });
 
+  it("claims an action: the shopper sees it with its link, opens it in a new tab, sees it claimed and the balance up", async () => {
+    await app.configureProgram(SHOP, (program) => {
+      program.earning.customActions = [
+        {
+          key: "instagram",
+          name: "Follow us on Instagram",
+          points: 50,
+          limitPerCustomer: 1,
+          limitPerDay: null,
+          claimable: true,
+          url: "https://www.instagram.com/tally-test/",
+          verifiedBy: null,
+        },
+      ];
+    });
+    // The link's page, offline.
+    await page
+      .context()
+      .route("https://www.instagram.com/**", (route) =>
+        route.fulfill({ status: 200, contentType: "text/html", body: "<title>Instagram</title>" }),
+      );
+    try {
+      const before = await balance(MODEST);
+      await page.goto(preview(`customer=${MODEST}&page=account`));
+      const account = page.locator(".tally-account");
+      await account.getByText(`${before} points`, { exact: true }).waitFor();
+      const link = account.getByRole("link", { name: "Follow us on Instagram" });
+      await link.waitFor();
+      expect(await link.getAttribute("href")).toBe("https://www.instagram.com/tally-test/");
+      expect(await link.getAttribute("target")).toBe("_blank");
+      expect(await account.getByRole("listitem").filter({ hasText: "Instagram" }).textContent()).toContain(
+        "+50 points",
+      );
+      await screenshot("claim-open");
+      const [tab] = await Promise.all([page.context().waitForEvent("page"), link.click()]);
+      expect(tab.url()).toBe("https://www.instagram.com/tally-test/");
+      await tab.close();
+      await account.getByText("Claimed · +50 points").waitFor();
+      await account.getByText(`${before + 50} points`, { exact: true }).waitFor();
+      expect(await account.getByRole("link", { name: "Follow us on Instagram" }).count()).toBe(0);
+      expect(await balance(MODEST)).toBe(before + 50);
+      await screenshot("claim-claimed");
+      // The launcher's panel says so too, on any page.
+      await page.goto(preview("page=product"));
+      await openLauncher();
+      const panel = launcher().getByRole("dialog");
+      await panel.getByText("Claimed · +50 points").waitFor();
+      expect(await panel.textContent()).toContain(`${before + 50} points`);
+    } finally {
+      await page.context().unroute("https://www.instagram.com/**");
+      await app.configureProgram(SHOP, (program) => void (program.earning.customActions = []));
+    }
+  });
+
   it("a code redeemed in the launcher shows once, on one line with its Copy button, in a narrow panel", async () => {
     await page.setViewportSize({ width: 360, height: 800 });
     try {

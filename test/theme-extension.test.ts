@@ -37,7 +37,7 @@ describe("the theme app extension", () => {
   });
 
   it("ships the scripts their source builds (run `npm run build:theme` after editing src/)", async () => {
-    expect(scripts).toEqual(["tally.js", "tally-ref.js"]);
+    expect(scripts).toEqual(["tally.js", "tally-ref.js", "tally-claim.js"]);
     for (const script of scripts)
       expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
   });
@@ -108,8 +108,9 @@ describe("the theme app extension", () => {
     expect(blocks.filter((file) => !scripted.includes(file))).toEqual(["loyalty-page.liquid"]);
   });
 
-  it("gives the script every string it shows, from the locale file", () => {
-    const source = read("src/tally.ts");
+  it("gives the scripts every string they show, from the locale file", () => {
+    // tally.js's source and the claims list's (tally-claim.js reads the same config).
+    const source = read("src/tally.ts") + read("src/claim.ts");
     // Keys passed to tr()/phrase()/list() directly, or chosen by a ternary (`applied ? "code_applied" : "code_paste"`).
     const used = new Set([
       ...[...source.matchAll(/(?:tr|trPoints|phrase|list)\(config, "(\w+)"[,)]/g)].map((m) => m[1]!),
@@ -148,12 +149,16 @@ describe("the theme app extension", () => {
   });
 
   it("never reads a customer id in Liquid or sends one from the script", () => {
-    for (const file of [...blocks.map((b) => `blocks/${b}`), "snippets/tally-config.liquid"]) {
+    for (const file of [
+      ...blocks.map((b) => `blocks/${b}`),
+      "snippets/tally-config.liquid",
+      "snippets/tally-claims.liquid",
+    ]) {
       // `customer` only decides what a guest sees, and its tags which tier's perks a member sees;
       // its id, email or anything else is never used.
       expect(read(file), file).not.toMatch(/customer\.(?!tags\b)\w/);
     }
-    for (const file of ["src/tally.ts", "src/ref.ts"])
+    for (const file of ["src/tally.ts", "src/ref.ts", "src/claim.ts"])
       expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
   });
 

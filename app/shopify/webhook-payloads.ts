@@ -80,3 +80,23 @@ export const appSubscriptionCapPayload = z.object({
     currency_code: z.string().regex(/^[A-Z]{3}$/, "a currency code"),
   }),
 });
+
+/**
+ * customers_email_marketing_consent/update: a customer's email marketing consent changed. Since
+ * API 2025-01 this topic alone carries the consent (customers/create and customers/update no
+ * longer do). States: subscribed, not_subscribed, pending, unsubscribed, redacted, invalid.
+ */
+export const emailMarketingConsentPayload = z
+  .object({
+    customer_id: shopifyId,
+    email_address: z.string().max(MAX_TEXT).nullable().optional(),
+    email_marketing_consent: z.object({
+      state: z.string().max(50),
+      opt_in_level: z.string().max(50).nullable().optional(),
+      consent_updated_at: shopifyTimestamp.nullable().optional(),
+    }),
+  })
+  .transform((consent) => ({
+    customerId: consent.customer_id,
+    subscribed: consent.email_marketing_consent.state.toLowerCase() === "subscribed",
+  }));

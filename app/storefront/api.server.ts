@@ -24,6 +24,8 @@ import {
 } from "~/loyalty/rewards/store-credit-settings.server";
 import { queueStoreCreditUse } from "~/loyalty/billing/billing.server";
 import { tierMetrics } from "~/loyalty/tiers/tiers.server";
+import { NO_COUNTS, claimStatus, claimableActions } from "~/loyalty/actions/actions";
+import { actionCounts, claimAction } from "~/loyalty/actions/actions.server";
 
 /**
  * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the
@@ -72,7 +74,14 @@ export function publicProgram(program: Program, now = new Date(), language: Shop
       holdDays: program.earning.order.holdDays,
       signupPoints: program.earning.signup.points,
       birthdayPoints: program.earning.birthday.points,
-      actions: program.earning.customActions.map((a) => ({ key: a.key, name: a.name, points: a.points })),
+      // Claimable ones carry the link the shopper opens to do them (a guest sees them to sign in for).
+      actions: program.earning.customActions.map((a) => ({
+        key: a.key,
+        name: nameIn(a, language),
+        points: a.points,
+        claimable: a.claimable && a.url !== null,
+        url: a.claimable ? a.url : null,
+      })),
     },
     rewards: program.rewards.map((r) => ({
       id: r.id,
@@ -173,7 +182,9 @@ export async function memberView(
   const balance = member?.balance ?? 0;
   const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
-  const [redemptions, expiring, progress, storeCredit] = await Promise.all([
+  // Nothing to claim while the program is off (claims answer 409 then).
+  const claimable = shop.program.enabled ? claimableActions(shop.program) : [];
+  const [redemptions, expiring, progress, storeCredit, counts] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
           SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status NOT IN ('failed', 'reversed') ORDER BY "createdAt" DESC LIMIT 20`
@@ -181,6 +192,13 @@ export async function memberView(
     member ? expiringNext(db, shop, member) : null,
     tierProgress(db, shop, member, new Date(), language),
     offersStoreCredit ? memberStoreCredit(db, shop.id, member?.id ?? null) : null,
+    member && claimable.length
+      ? actionCounts(
+          db,
+          member.id,
+          claimable.map((a) => a.key),
+        )
+      : new Map(),
   ]);
   return {
     loggedIn: true as const,
@@ -210,6 +228,14 @@ export async function memberView(
       };
     }),
     redemptions: redemptions.map(publicRedemption),
+    // The actions the shopper claims themselves, and whether they have (or earned it as often as allowed).
+    actions: claimable.map((action) => ({
+      key: action.key,
+      name: nameIn(action, language),
+      points: action.points,
+      url: action.url!,
+      status: claimStatus(action, counts.get(action.key) ?? NO_COUNTS),
+    })),
     // What the member's points became in Shopify store credit (null when the program offers none).
     storeCredit: storeCredit?.credited ?? null,
     // A code is drawn once; every later read of the member has it already.
@@ -428,4 +454,49 @@ export function productMultiplierFor(shop: LoadedShop, query: URLSearchParams): 
   const { productId, ...facts } = parsed.data;
   const multiplier = lineMultiplier(shop.program.earning.order.productRules, productId, facts);
   return Response.json({ multiplier }, { headers: { "Cache-Control": "private, max-age=60" } });
+}
+
+export const claimBody = z.object({ action: z.string().min(1).max(50) });
+
+const CLAIM_STATUS = {
+  awarded: 201,
+  duplicate: 200,
+  unknown_action: 404,
+  limit_reached: 409,
+  program_disabled: 409,
+} as const;
+
+/**
+ * POST …/actions/claim { action } (10 a minute per shopper, else 429): the shopper says they did a
+ * claimable action. 201 with the points the first time, 200 with the same answer after (nothing
+ * awarded again), 404 for an action shoppers cannot claim, 409 while the program is off or the
+ * action's limits are reached.
+ */
+export async function claimForCustomer(
+  db: PrismaClient,
+  shop: LoadedShop,
+  customerId: string,
+  body: unknown,
+): Promise<Response> {
+  await spendRateLimit("actionClaim", `${shop.id}:${customerId}`);
+  const parsed = claimBody.safeParse(body);
+  if (!parsed.success) {
+    return Response.json(
+      {
+        error: "invalid_request",
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
+      { status: 422 },
+    );
+  }
+  const result = await inTransaction(db, (tx) =>
+    claimAction(tx, shop, { customerId, actionKey: parsed.data.action, now: new Date() }),
+  );
+  if (result.status === "awarded" || result.status === "duplicate") {
+    return Response.json(
+      { action: parsed.data.action, status: "claimed", points: result.points, balance: result.balance },
+      { status: CLAIM_STATUS[result.status] },
+    );
+  }
+  return Response.json({ error: result.status }, { status: CLAIM_STATUS[result.status] });
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeFetch } from "./test-support/fake-shopify";
 import {
   affordableRewards,
+  claimAction,
   fetchMember,
   nextReward,
   redeem,
@@ -107,6 +108,37 @@ describe("calling Tally", () => {
       url: "https://tally.test/api/extension/redemptions",
       body: { rewardId: "pay", points: 100 },
       headers: { authorization: "Bearer tok", "idempotency-key": "key-1", "content-type": "application/json" },
+    });
+  });
+
+  it("claims an action by its key, and maps every answer of POST /actions/claim", async () => {
+    vi.stubEnv("APP_URL", "https://tally.test/");
+    const answers: [number, unknown][] = [
+      [201, { action: "instagram", status: "claimed", points: 50, balance: 550 }],
+      [200, { action: "instagram", status: "claimed", points: 50, balance: 550 }],
+      [404, { error: "unknown_action" }],
+      [409, { error: "limit_reached" }],
+      [409, { error: "program_disabled" }],
+      [401, { error: "invalid_session_token" }],
+      [429, { error: "rate_limited" }],
+    ];
+    const { calls, fetch } = fakeFetch(() => answers.shift()!);
+    vi.stubGlobal("fetch", fetch);
+    const outcomes = [];
+    for (let i = 0; i < 7; i++) outcomes.push(await claimAction(token, "instagram"));
+    expect(outcomes).toEqual([
+      { kind: "claimed", points: 50, balance: 550 },
+      { kind: "claimed", points: 50, balance: 550 },
+      { kind: "unavailable" },
+      { kind: "limit_reached" },
+      { kind: "limit_reached" },
+      { kind: "signed_out" },
+      { kind: "unknown" },
+    ]);
+    expect(calls[0]).toMatchObject({
+      url: "https://tally.test/api/extension/actions/claim",
+      body: { action: "instagram" },
+      headers: { authorization: "Bearer tok", "content-type": "application/json" },
     });
   });
 

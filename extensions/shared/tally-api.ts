@@ -80,6 +80,19 @@ export type Perk =
   | { type: "percentage_off"; percentage: number; collectionIds: string[] }
   | { type: "free_shipping"; minimumSubtotal: number | null; currencyCode: string | null };
 
+/**
+ * An action the shopper claims themselves (follow us, visit a page): its link opens in a new tab
+ * and the claim is sent. `claimed` once their claim was awarded; `limit_reached` when they earned
+ * it as often as allowed some other way.
+ */
+export interface ClaimableAction {
+  key: string;
+  name: string;
+  points: number;
+  url: string;
+  status: "open" | "claimed" | "limit_reached";
+}
+
 export interface Member {
   loggedIn: true;
   points: { balance: number; pending: number; expiringNext: { points: number; at: string } | null };
@@ -87,6 +100,8 @@ export interface Member {
   tierProgress?: TierProgress | null;
   rewards: Reward[];
   redemptions: Redemption[];
+  /** Claimable actions (absent from an older Tally). */
+  actions?: ClaimableAction[];
   /** The store credit the member's points became through Tally (null when the program offers none). */
   storeCredit?: (StoreCreditAmount & { fromPoints: number }) | null;
   program: ShopperProgram;
@@ -205,6 +220,38 @@ export async function redeem(
     return { kind: "insufficient_points", balance: body.balance, pointsNeeded: body.pointsNeeded };
   if (body?.error === "code_not_created" || body?.error === "store_credit_not_credited") return { kind: "refunded" };
   if (status === 409 || status === 422) return { kind: "unavailable" };
+  return { kind: "unknown" };
+}
+
+export type ClaimOutcome =
+  /** Awarded now, or already (a second claim awards nothing more): the points and the balance after. */
+  | { kind: "claimed"; points: number; balance: number }
+  /** The shopper earned it as often as allowed, or the program is off: nothing awarded. */
+  | { kind: "limit_reached" }
+  /** Not an action shoppers can claim (any more). */
+  | { kind: "unavailable" }
+  | { kind: "signed_out" }
+  /** No answer (network, 5xx, too many claims): safe to claim again, it awards once. */
+  | { kind: "unknown" };
+
+/** Claims an action for the signed-in shopper (`POST /api/extension/actions/claim`); once per shopper, so retrying is safe. */
+export async function claimAction(sessionToken: TokenSource, actionKey: string): Promise<ClaimOutcome> {
+  let answer;
+  try {
+    answer = await call(sessionToken, "/api/extension/actions/claim", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ action: actionKey }),
+    });
+  } catch {
+    return { kind: "unknown" };
+  }
+  const { status, body } = answer;
+  if ((status === 200 || status === 201) && body?.status === "claimed")
+    return { kind: "claimed", points: body.points, balance: body.balance };
+  if (status === 401) return { kind: "signed_out" };
+  if (status === 404) return { kind: "unavailable" };
+  if (status === 409) return { kind: "limit_reached" };
   return { kind: "unknown" };
 }
 

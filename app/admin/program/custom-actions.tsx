@@ -1,9 +1,13 @@
-import { BlockStack, Button, Card, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Button, Card, FormLayout, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { NumberField } from "~/admin/common/fields";
+import { NameTranslations, setTranslatedName } from "~/admin/common/name-translations";
 import type { ProgramEditor } from "~/admin/common/program-editor";
 import { useTranslation } from "~/i18n";
 
-/** Points for things outside orders (a review, a follow), awarded through POST /api/actions. */
+/**
+ * Points for things outside orders (a review, a follow), awarded through POST /api/actions, claimed
+ * by shoppers themselves (a link they open), or verified by Tally (a newsletter signup).
+ */
 export function CustomActions({ editor }: { editor: ProgramEditor }) {
   const { t } = useTranslation();
   const actions = editor.draft.earning.customActions;
@@ -59,7 +63,66 @@ export function CustomActions({ editor }: { editor: ProgramEditor }) {
                   editor.update((p) => void (p.earning.customActions[index]!.limitPerCustomer = value))
                 }
               />
+              <NumberField
+                label={t("program.actions.limitPerDay")}
+                helpText={t("program.actions.limitHelp")}
+                value={action.limitPerDay}
+                error={editor.errorFor(path(index, "limitPerDay"))}
+                onChange={(value) => editor.update((p) => void (p.earning.customActions[index]!.limitPerDay = value))}
+              />
             </FormLayout.Group>
+            <FormLayout.Group>
+              <Select
+                label={t("program.actions.earnedBy")}
+                options={[
+                  { value: "api", label: t("program.actions.earnedByApi") },
+                  { value: "claim", label: t("program.actions.earnedByClaim") },
+                  { value: "newsletter", label: t("program.actions.earnedByNewsletter") },
+                ]}
+                value={action.claimable ? "claim" : (action.verifiedBy ?? "api")}
+                error={editor.errorFor(path(index, "verifiedBy"))}
+                onChange={(value) =>
+                  editor.update((p) => {
+                    const edited = p.earning.customActions[index]!;
+                    edited.claimable = value === "claim";
+                    edited.verifiedBy = value === "newsletter" ? "newsletter" : null;
+                  })
+                }
+              />
+              {/* Only a claim needs a link: the page the shopper opens to do it. */}
+              {action.claimable ? (
+                <TextField
+                  label={t("program.actions.url")}
+                  helpText={t("program.actions.urlHelp")}
+                  type="url"
+                  autoComplete="off"
+                  placeholder="https://"
+                  value={action.url ?? ""}
+                  error={editor.errorFor(path(index, "url"))}
+                  onChange={(url) =>
+                    editor.update((p) => void (p.earning.customActions[index]!.url = url.trim() || null))
+                  }
+                />
+              ) : null}
+            </FormLayout.Group>
+            {action.claimable ? (
+              <Text as="p" tone="subdued">
+                {t("program.actions.claimHelp")}
+              </Text>
+            ) : null}
+            {action.verifiedBy === "newsletter" ? (
+              <Text as="p" tone="subdued">
+                {t("program.actions.newsletterHelp")}
+              </Text>
+            ) : null}
+            <NameTranslations
+              translations={action.translations}
+              defaultName={action.name}
+              errorFor={(language) => editor.errorFor(path(index, `translations.${language}.name`))}
+              onChange={(language, name) =>
+                editor.update((p) => setTranslatedName(p.earning.customActions[index]!, language, name))
+              }
+            />
             <InlineStack align="end">
               <Button
                 variant="plain"

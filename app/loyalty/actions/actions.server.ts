@@ -1,20 +1,45 @@
+import type { PrismaClient } from "@prisma/client";
 import { credit, entryExists, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { NOW_UTC } from "~/db/clock.server";
 import type { CustomAction } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
+import {
+  CLAIM_EVENT,
+  NEWSLETTER_EVENT,
+  NO_COUNTS,
+  actionEntryKey,
+  claimableActions,
+  newsletterActions,
+  reachedLimit,
+  type ActionCounts,
+} from "./actions";
 
 /**
- * Whether the member has earned the action as often as its limits allow: in all, and in the last
- * 24 hours (by the database's clock, which stamps the entries).
+ * What the member has earned of each action, by action key: in all, in the last 24 hours (by the
+ * database's clock, which stamps the entries), and whether their own claim was awarded.
  */
-async function overLimit(tx: Tx, memberId: string, action: CustomAction): Promise<boolean> {
-  const [counts] = await tx.$queryRaw<Array<{ total: bigint; today: bigint }>>`
-    SELECT count(*) AS total, count(*) FILTER (WHERE "createdAt" > ${NOW_UTC} - interval '1 day') AS today
+export async function actionCounts(
+  db: PrismaClient | Tx,
+  memberId: string,
+  actionKeys: string[],
+): Promise<Map<string, ActionCounts>> {
+  if (!actionKeys.length) return new Map();
+  const rows = await db.$queryRaw<Array<{ key: string; total: bigint; today: bigint; claimed: boolean }>>`
+    SELECT "sourceId" AS key, count(*) AS total,
+           count(*) FILTER (WHERE "createdAt" > ${NOW_UTC} - interval '1 day') AS today,
+           bool_or("idempotencyKey" = 'action:' || "sourceId" || ':' || ${memberId} || ':' || ${CLAIM_EVENT}) AS claimed
       FROM "LedgerEntry"
-     WHERE "memberId" = ${memberId} AND kind = 'action' AND "sourceType" = 'action' AND "sourceId" = ${action.key}`;
-  if (action.limitPerCustomer !== null && Number(counts!.total) >= action.limitPerCustomer) return true;
-  return action.limitPerDay !== null && Number(counts!.today) >= action.limitPerDay;
+     WHERE "memberId" = ${memberId} AND kind = 'action' AND "sourceType" = 'action' AND "sourceId" = ANY(${actionKeys})
+     GROUP BY "sourceId"`;
+  return new Map(
+    rows.map((row) => [row.key, { total: Number(row.total), today: Number(row.today), claimed: row.claimed }]),
+  );
+}
+
+async function overLimit(tx: Tx, memberId: string, action: CustomAction): Promise<boolean> {
+  const counts = (await actionCounts(tx, memberId, [action.key])).get(action.key) ?? NO_COUNTS;
+  return reachedLimit(action, counts);
 }
 
 export type ActionResult =
@@ -31,7 +56,7 @@ export async function awardAction(
   const action = shop.program.earning.customActions.find((a) => a.key === input.actionKey);
   if (!action) return { status: "unknown_action" };
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
-  const key = `action:${action.key}:${member.id}:${input.eventId}`;
+  const key = actionEntryKey(action.key, member.id, input.eventId);
   if (await entryExists(tx, shop.id, key))
     return { status: "duplicate", points: action.points, balance: member.balance };
   if (await overLimit(tx, member.id, action)) return { status: "limit_reached" };
@@ -49,4 +74,36 @@ export async function awardAction(
   });
   await evaluateMemberTier(tx, shop, member, input.now, "earn");
   return { status: "awarded", points: action.points, balance: member.balance };
+}
+
+/**
+ * The shopper says they did a claimable action (followed, visited): its points once per shopper
+ * (`action:<key>:<member>:claim`), a second claim answers the first's result without a second
+ * award. An action that is not claimable is unknown to a shopper.
+ */
+export async function claimAction(
+  tx: Tx,
+  shop: LoadedShop,
+  input: { customerId: string; actionKey: string; now: Date },
+): Promise<ActionResult> {
+  if (!claimableActions(shop.program).some((action) => action.key === input.actionKey))
+    return { status: "unknown_action" };
+  return awardAction(tx, shop, { ...input, eventId: CLAIM_EVENT });
+}
+
+/**
+ * Shopify says the customer subscribed to email marketing: every newsletter action's points, once
+ * per customer (`action:<key>:<member>:newsletter`), however often or in whatever order Shopify
+ * says so. Unsubscribing later takes nothing back.
+ */
+export async function awardNewsletterSignup(
+  tx: Tx,
+  shop: LoadedShop,
+  input: { customerId: string; now: Date },
+): Promise<ActionResult[]> {
+  const results: ActionResult[] = [];
+  for (const action of newsletterActions(shop.program)) {
+    results.push(await awardAction(tx, shop, { ...input, actionKey: action.key, eventId: NEWSLETTER_EVENT }));
+  }
+  return results;
 }

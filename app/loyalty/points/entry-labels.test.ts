@@ -41,6 +41,26 @@ describe("a ledger entry's label", () => {
     expect(label("reverse", "redemption")).toBe("Points returned: the reward's code was not used");
   });
 
+  it("names an action as the merchant translated it for the reader", () => {
+    const withAction = defaultProgram();
+    withAction.earning.customActions = [
+      {
+        key: "instagram",
+        name: "Follow us on Instagram",
+        translations: { fr: { name: "Suivez-nous sur Instagram" } },
+        points: 50,
+        limitPerCustomer: 1,
+        limitPerDay: null,
+        claimable: true,
+        url: "https://instagram.com/shop",
+        verifiedBy: null,
+      },
+    ];
+    const entry = { kind: "action", sourceType: "action", sourceId: "instagram", reason: null, orderName: null };
+    expect(ledgerEntryLabel(entry, withAction, "fr")).toBe("Points pour : Suivez-nous sur Instagram");
+    expect(ledgerEntryLabel(entry, withAction, "de")).toContain("Follow us on Instagram");
+  });
+
   it.each(SHOPPER_LANGUAGES)("gives every kind the ledger can hold its own words, in %s", (language) => {
     const byKind = LEDGER_KINDS.map((kind) => label(kind, null, { reason: "5 off" }, language));
     expect(new Set(byKind).size).toBe(LEDGER_KINDS.length);

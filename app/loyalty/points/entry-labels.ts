@@ -37,7 +37,7 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
     }
     case "action": {
       const action = program.earning.customActions.find((candidate) => candidate.key === entry.sourceId);
-      return action ? t("action", { action: action.name }) : t("actionUnknown");
+      return action ? t("action", { action: nameIn(action, language) }) : t("actionUnknown");
     }
     case "import":
       return t("import");

@@ -71,15 +71,23 @@ export const bonusEventSchema = z
     path: ["endsAt"],
   });
 
+/**
+ * The merchant's own words in other languages (`{ fr: { name: "…" } }`): a shopper reading one of
+ * them sees it, any other shopper the default text. Bounded as the default text is.
+ */
+const translations = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.partialRecord(z.enum(SHOPPER_LANGUAGES), z.strictObject(shape)).optional();
+
 export const customActionSchema = z.object({
   key: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
   name: z.string().min(1).max(100),
+  translations: translations({ name: z.string().min(1).max(100) }),
   points: nonNegativeInt.max(1_000_000),
   /** How many times one shopper can earn it; null for no limit. */
   limitPerCustomer: z.number().int().min(1).max(1_000_000).nullable().default(1),
   /** How many times one shopper can earn it per day (UTC); null for no daily limit. */
   limitPerDay: z.number().int().min(1).max(1_000).nullable().default(null),
-  /** Shoppers claim it themselves from the widget and customer account (honour system). */
+  /** Shoppers claim it themselves from the widget and customer account (honour system), once each; needs a `url`. */
   claimable: z.boolean().default(false),
   /** The page the shopper opens to do it (a profile to follow, a page to visit); https only. */
   url: z
@@ -92,13 +100,6 @@ export const customActionSchema = z.object({
   /** Awarded by Tally itself when Shopify confirms it, instead of claimed: newsletter = email marketing consent. */
   verifiedBy: z.enum(["newsletter"]).nullable().default(null),
 });
-
-/**
- * The merchant's own words in other languages (`{ fr: { name: "…" } }`): a shopper reading one of
- * them sees it, any other shopper the default text. Bounded as the default text is.
- */
-const translations = <Shape extends z.ZodRawShape>(shape: Shape) =>
-  z.partialRecord(z.enum(SHOPPER_LANGUAGES), z.strictObject(shape)).optional();
 
 const rewardId = z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only");
 
@@ -367,6 +368,17 @@ export const programSchema = z
     for (const key of duplicates(program.earning.customActions.map((a) => a.key))) {
       ctx.addIssue({ code: "custom", path: ["earning", "customActions"], message: `duplicate action key "${key}"` });
     }
+    program.earning.customActions.forEach((action, index) => {
+      const path = ["earning", "customActions", index];
+      if (action.claimable && action.verifiedBy !== null)
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "verifiedBy"],
+          message: "an action is either claimed by shoppers or verified by Tally, not both",
+        });
+      if (action.claimable && action.url === null)
+        ctx.addIssue({ code: "custom", path: [...path, "url"], message: "a claimable action needs a link" });
+    });
     for (const rewardId of duplicates(program.rewards.map((r) => r.id))) {
       ctx.addIssue({ code: "custom", path: ["rewards"], message: `duplicate reward id "${rewardId}"` });
     }

@@ -133,6 +133,69 @@ describe("customer account Rewards page", () => {
     expect(screen.getByText("Redeemed: 5 off")).toBeTruthy();
   });
 
+  it("lists the actions to claim with their link: opening one claims it, then it says Claimed · +50 points", async () => {
+    let claimed = false;
+    const actions = (status: "open" | "claimed") => [
+      { key: "instagram", name: "Follow us on Instagram", points: 50, url: "https://instagram.com/shop", status },
+      {
+        key: "blog",
+        name: "Read our blog",
+        points: 5,
+        url: "https://example.com/blog",
+        status: "limit_reached" as const,
+      },
+    ];
+    const { calls } = setUp((call) => {
+      if (call.url.includes("/activity")) return [200, { entries: [], nextCursor: null }];
+      if (call.method === "POST")
+        return ((claimed = true), [201, { action: "instagram", status: "claimed", points: 50, balance: 700 }]);
+      return [
+        200,
+        member({
+          points: { balance: claimed ? 700 : 650, pending: 0, expiringNext: null },
+          actions: actions(claimed ? "claimed" : "open"),
+        }),
+      ];
+    });
+    const { container } = render(<LoyaltyPage />);
+    expect(await screen.findByText("Follow us on Instagram")).toBeTruthy();
+    expect(container.querySelector('s-section[heading="Earn more points"]')).toBeTruthy();
+    expect(screen.getByText("Already earned")).toBeTruthy();
+    const open = screen.getByText("Open");
+    // The link opens in a new tab (the host's button follows href and target).
+    expect([open.getAttribute("href"), open.getAttribute("target")]).toEqual(["https://instagram.com/shop", "_blank"]);
+    fireEvent.click(open);
+    expect(await screen.findByText("+50 points for “Follow us on Instagram”.")).toBeTruthy();
+    expect(calls.find((c) => c.method === "POST")).toMatchObject({
+      url: `${APP}/api/extension/actions/claim`,
+      body: { action: "instagram" },
+    });
+    expect(await screen.findByText("Claimed · +50 points")).toBeTruthy();
+    expect(screen.getByText("700 points")).toBeTruthy();
+    expect(screen.queryByText("Open")).toBeNull();
+  });
+
+  it("says so when a claim is refused, and shows nothing to claim when the program has no such action", async () => {
+    setUp((call) => {
+      if (call.url.includes("/activity")) return [200, { entries: [], nextCursor: null }];
+      if (call.method === "POST") return [409, { error: "limit_reached" }];
+      return [
+        200,
+        member({
+          actions: [{ key: "ig", name: "Follow us", points: 50, url: "https://instagram.com/shop", status: "open" }],
+        }),
+      ];
+    });
+    render(<LoyaltyPage />);
+    fireEvent.click(await screen.findByText("Open"));
+    expect(await screen.findByText("You've already earned the points for this action.")).toBeTruthy();
+    cleanup();
+    setUp((call) => (call.url.includes("/activity") ? [200, { entries: [], nextCursor: null }] : [200, member()]));
+    const { container } = render(<LoyaltyPage />);
+    expect(await screen.findByText("650 points")).toBeTruthy();
+    expect(container.querySelector('s-section[heading="Earn more points"]')).toBeNull();
+  });
+
   it("converts points to store credit and shows it: your store credit, from how many points", async () => {
     const credit: Redemption = {
       id: "r9",

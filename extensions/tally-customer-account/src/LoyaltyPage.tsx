@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Api } from "@shopify/ui-extensions/customer-account.page.render";
 import {
   choosePoints,
+  claimAction,
   fetchActivity,
   fetchMember,
   openCodes,
@@ -11,6 +12,7 @@ import {
   storeCreditFor,
   tierFraction,
   type ActivityEntry,
+  type ClaimableAction,
   type Member,
   type Reward,
   type StoreCreditAmount,
@@ -27,7 +29,8 @@ export default renderTarget(() => <LoyaltyPage />);
 
 /**
  * The Rewards page of the customer account: balance (pending, expiring next), VIP tier and the
- * way to the next one, the rewards with Redeem, the shopper's unused codes and their activity.
+ * way to the next one, the rewards with Redeem, the actions to claim (their link opens in a new tab
+ * and the claim is sent), the shopper's unused codes and their activity.
  * Customer accounts are always signed in; Tally takes the customer from the session token.
  */
 export function LoyaltyPage() {
@@ -66,6 +69,23 @@ export function LoyaltyPage() {
     load();
     more(null);
   }, []);
+
+  async function onClaim(action: ClaimableAction) {
+    setBusy(`action:${action.key}`);
+    setNotice(null);
+    const outcome = await claimAction(shopify.sessionToken, action.key);
+    setNotice(
+      outcome.kind === "claimed"
+        ? {
+            key: "claimed",
+            tone: "success",
+            values: { count: outcome.points, points: num(outcome.points), name: action.name },
+          }
+        : { key: `claim_${outcome.kind}`, tone: outcome.kind === "unknown" ? "critical" : "warning" },
+    );
+    setBusy(null);
+    await Promise.all([load(), more(null)]);
+  }
 
   async function onRedeem(reward: Reward, points: number) {
     setBusy(reward.id);
@@ -111,6 +131,7 @@ export function LoyaltyPage() {
   const progress = member.tierProgress;
   const fraction = tierFraction(progress);
   const codes = openCodes(member);
+  const actions = member.actions ?? [];
 
   return (
     <s-page heading={t("title")}>
@@ -230,6 +251,41 @@ export function LoyaltyPage() {
             })}
           </s-stack>
         </s-section>
+
+        {actions.length > 0 && (
+          <s-section heading={t("actions.heading")}>
+            <s-stack gap="small-300">
+              {actions.map((action) => (
+                <s-stack key={action.key} direction="inline" justifyContent="space-between" alignItems="center">
+                  <s-stack gap="none">
+                    <s-text type="strong">{action.name}</s-text>
+                    <s-text color="subdued">
+                      {t(action.status === "claimed" ? "actions.claimed" : "actions.earn", {
+                        count: action.points,
+                        points: num(action.points),
+                      })}
+                    </s-text>
+                  </s-stack>
+                  {action.status === "open" ? (
+                    // The link opens in a new tab; the click sends the claim.
+                    <s-button
+                      variant="secondary"
+                      href={action.url}
+                      target="_blank"
+                      loading={busy === `action:${action.key}`}
+                      disabled={busy !== null}
+                      onClick={() => onClaim(action)}
+                    >
+                      {t("actions.open")}
+                    </s-button>
+                  ) : action.status === "limit_reached" ? (
+                    <s-badge>{t("actions.limitReached")}</s-badge>
+                  ) : null}
+                </s-stack>
+              ))}
+            </s-stack>
+          </s-section>
+        )}
 
         {codes.length > 0 && (
           <s-section heading={t("codes.heading")}>

@@ -1,5 +1,8 @@
 // The entry esbuild bundles into assets/tally.js (scripts/build-theme-extension.ts).
-import { boot, on } from "./tally";
+import { boot, loadMember, on } from "./tally";
+
+// tally-claim.js (the claims list) shares this page's one GET /member.
+(document as Document & { tally?: typeof loadMember }).tally = loadMember;
 
 function start() {
   performance.mark("tally:start");

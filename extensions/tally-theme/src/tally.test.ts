@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { interpolate, renderLiquid, schemaOf } from "../../../sandbox/storefront/liquid";
-import { boot, pointsForPrice, reset, type MemberView, type PublicProgram } from "./tally";
+import { boot, loadMember, pointsForPrice, reset, type MemberView, type PublicProgram } from "./tally";
+import { bootClaims, type ClaimableAction } from "./claim";
 
 /*
  * The storefront script's logic, on the blocks' real markup: each test renders the block's
@@ -758,5 +759,100 @@ describe("the account block", () => {
     routes["GET /apps/tally/member"] = () => json({ error: "boom" }, 500);
     mount("account-points", { customer: true });
     await until(() => text("[data-tally-body]").includes("Points are unavailable right now."), "error");
+  });
+});
+
+describe("actions shoppers claim (tally-claim.js)", () => {
+  const ACTIONS: ClaimableAction[] = [
+    { key: "instagram", name: "Follow us on Instagram", points: 50, url: "https://instagram.com/shop", status: "open" },
+    { key: "blog", name: "Read the <b>blog</b>", points: 5, url: "https://example.com/blog", status: "limit_reached" },
+  ];
+  let claimed: boolean;
+  beforeEach(() => {
+    claimed = false;
+    // As main.ts does: the claims list shares tally.js's request.
+    (document as Document & { tally?: unknown }).tally = loadMember;
+    routes["GET /apps/tally/member"] = () =>
+      json({
+        ...MEMBER,
+        points: { ...MEMBER.points, balance: claimed ? 500 : 450 },
+        actions: ACTIONS.map((a) => (claimed && a.key === "instagram" ? { ...a, status: "claimed" } : a)),
+      });
+    routes["POST /apps/tally/actions/claim"] = () => {
+      claimed = true;
+      return json({ action: "instagram", status: "claimed", points: 50, balance: 500 }, 201);
+    };
+  });
+
+  it("lists the actions in the account block, each open one a link that opens in a new tab", async () => {
+    mount("account-points", { customer: true });
+    bootClaims(document);
+    await until(() => text("[data-tally-claims]").includes("Instagram"), "claims list");
+    const box = document.querySelector<HTMLElement>("[data-tally-claims]")!;
+    expect(box.hidden).toBe(false);
+    expect(text("[data-tally-claims] h3")).toBe("Earn more points");
+    const link = box.querySelector<HTMLAnchorElement>("a[data-claim]")!;
+    expect([link.getAttribute("href"), link.target, link.rel]).toEqual([
+      "https://instagram.com/shop",
+      "_blank",
+      "noopener noreferrer",
+    ]);
+    expect(text("[data-tally-claims] li:first-child")).toBe("Follow us on Instagram+50 points");
+    // The other is earned already: no link, and its name escaped.
+    expect(box.querySelectorAll("a")).toHaveLength(1);
+    expect(text("[data-tally-claims] li:last-child")).toBe("Read the <b>blog</b>Already earned");
+    // One GET /member for the account block and the claims list together.
+    expect(calls.filter((c) => c.url.startsWith("/apps/tally/member") && !c.url.includes("activity"))).toHaveLength(1);
+  });
+
+  it("claims on the link's click: Claimed · +50 points, and the balance up", async () => {
+    mount("account-points", { customer: true });
+    bootClaims(document);
+    await until(
+      () => text("[data-tally-body]").includes("450 points") && text("[data-tally-claims]").includes("Instagram"),
+      "loaded",
+    );
+    const link = document.querySelector<HTMLAnchorElement>("a[data-claim]")!;
+    link.addEventListener("click", (event) => event.preventDefault()); // happy-dom would navigate
+    link.click();
+    await until(() => text("[data-tally-claims]").includes("Claimed"), "claimed");
+    expect(text("[data-tally-claims] li:first-child")).toBe("Follow us on InstagramClaimed · +50 points");
+    expect(document.querySelector("a[data-claim]")).toBeNull();
+    expect(text("[data-tally-body] .tally-balance")).toContain("500 points");
+    const post = calls.find((c) => c.init.method === "POST")!;
+    expect(post.url).toBe("/apps/tally/actions/claim");
+    expect(JSON.parse(String(post.init.body))).toEqual({ action: "instagram" });
+  });
+
+  it("shows Tally's message when a claim is refused, and nothing at all without actions or for a guest", async () => {
+    routes["POST /apps/tally/actions/claim"] = () =>
+      json({ error: "limit_reached", message: "You've already earned the points for this action." }, 409);
+    mount("account-points", { customer: true });
+    bootClaims(document);
+    await until(() => text("[data-tally-claims]").includes("Instagram"), "claims list");
+    const link = document.querySelector<HTMLAnchorElement>("a[data-claim]")!;
+    link.addEventListener("click", (event) => event.preventDefault());
+    link.click();
+    await until(() => text("[data-tally-claims]").includes("already earned"), "refused");
+
+    routes["GET /apps/tally/member"] = () => json(MEMBER);
+    reset();
+    mount("account-points", { customer: true });
+    bootClaims(document);
+    await until(() => text("[data-tally-body]").includes("450 points"), "member");
+    await settle();
+    expect(document.querySelector<HTMLElement>("[data-tally-claims]")!.hidden).toBe(true);
+    mount("account-points", { customer: false });
+    expect(document.querySelector("[data-tally-claims]")).toBeNull();
+  });
+
+  it("loads the launcher's list when its panel opens", async () => {
+    mount("tally-launcher", { customer: true });
+    bootClaims(document);
+    await settle();
+    expect(calls).toHaveLength(0);
+    document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
+    await until(() => text("[data-tally-claims]").includes("Instagram"), "claims in the panel");
+    expect(calls.filter((c) => c.url === "/apps/tally/member")).toHaveLength(1);
   });
 });

@@ -144,7 +144,7 @@ const number = (config: Config, n: number) => n.toLocaleString(config.locale);
  * category in the shopper's language (the Liquid passes one for each category, "other" where the
  * language has none).
  */
-const pointsText = (config: Config, n: number) =>
+export const pointsText = (config: Config, n: number) =>
   phrase(config, "points_" + new Intl.PluralRules(config.locale).select(n), { n: number(config, n) });
 const pts = (config: Config, n: number) => esc(pointsText(config, n));
 /** A string whose `{points}` is a number of points. */
@@ -189,7 +189,8 @@ export const proxyBase = (config: Config) => config.root.replace(/\/?$/, "/") + 
 
 async function getJson(url: string) {
   const response = await fetch(url, { headers: { Accept: JSON_TYPE } });
-  if (!response.ok) throw Error(response.statusText);
+  // The answer itself: its callers only need to know it failed.
+  if (!response.ok) throw response;
   return response.json();
 }
 
