@@ -1,9 +1,12 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { decode } from "turbo-stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import type { PartnerOutcome } from "~/admin/partners/partners-page";
 import type { PartnerReport } from "~/loyalty/reports/partners.server";
 import type { DoubleCustomer } from "../sandbox/admin-api-double";
+import { DEMO_PARTNER, seedDemoPartner } from "../sandbox/demo-seed";
 import { BROWSER_USER_AGENT } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { webhookPayload } from "./support/webhook-fixtures";
@@ -286,5 +289,17 @@ describe("a partner awards the shop's points", () => {
     });
     // The loader never carries a key.
     expect(JSON.stringify(data)).not.toMatch(/tpk_[0-9a-f]{16}_/);
+  });
+
+  it("the demo's partner: `npm run demo:partner -- <email> 40` awards 40 points with the sandbox key", async () => {
+    await seedDemoPartner(app.prisma, SHOP);
+    await seedDemoPartner(app.prisma, SHOP);
+    expect(await app.prisma.partner.count({ where: { name: DEMO_PARTNER.name } })).toBe(1);
+    const before = (await member(AVA.id))!.balance;
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/demo-partner.ts", AVA.email, "40"], {
+      env: { ...process.env, TALLY_URL: app.url },
+    });
+    expect(stdout).toContain(`POST /api/partners/earn as ${DEMO_PARTNER.name} for ${AVA.email} → 201`);
+    expect((await member(AVA.id))!.balance).toBe(before + 40n);
   });
 });
