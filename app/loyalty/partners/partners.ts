@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { MAX_POINTS } from "~/loyalty/program/program";
 import { toMinorUnits } from "~/money/money";
 
 /**
@@ -59,7 +60,14 @@ export const earnRequestSchema = z
   .object({
     customer: z.union([
       z.object({ email: z.string().trim().toLowerCase().email().max(254) }).strict(),
-      z.object({ id: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,20}$/)) }).strict(),
+      z
+        .object({
+          id: z
+            .union([z.string(), z.number()])
+            .transform(String)
+            .pipe(z.string().regex(/^\d{1,20}$/)),
+        })
+        .strict(),
     ]),
     amount: z
       .string()
@@ -88,7 +96,13 @@ export type PointsForRequest =
   | { ok: true; points: number; amountMinorUnits: bigint | null }
   | {
       ok: false;
-      error: "amount_required" | "amount_not_accepted" | "points_over_partner_limit" | "currency_mismatch" | "no_points";
+      error:
+        | "amount_required"
+        | "amount_not_accepted"
+        | "points_over_partner_limit"
+        | "currency_mismatch"
+        | "no_points"
+        | "too_many_points";
       message: string;
     };
 
@@ -120,6 +134,9 @@ export function pointsForRequest(
     const minor = toMinorUnits(request.amount, currencyDigits)!;
     const points = (minor * BigInt(rule.pointsPerUnit)) / 10n ** BigInt(currencyDigits);
     if (points <= 0n) return { ok: false, error: "no_points", message: "The amount earns no points." };
+    // The program's bound on any one award (program.ts MAX_POINTS): nothing real comes near it.
+    if (points > BigInt(MAX_POINTS))
+      return { ok: false, error: "too_many_points", message: `One award is at most ${MAX_POINTS} points.` };
     return { ok: true, points: Number(points), amountMinorUnits: minor };
   }
   if (request.amount !== undefined)
