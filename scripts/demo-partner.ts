@@ -9,7 +9,12 @@ import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 const appUrl = demoAddress();
 const email = process.argv[2] ?? SANDBOX_CUSTOMERS[0]!.email;
 const points = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
-const body = { customer: { email }, points, externalId: `demo-visit-${randomUUID()}`, description: "Coffee and croissant" };
+const body = {
+  customer: { email },
+  points,
+  externalId: `demo-visit-${randomUUID()}`,
+  description: "Coffee and croissant",
+};
 
 const response = await fetchFromDemo(`${appUrl}/api/partners/earn`, {
   method: "POST",

@@ -3,7 +3,13 @@
 import type { PrismaClient } from "@prisma/client";
 import { AdminApiDouble, type DoubleCustomer } from "../sandbox/admin-api-double";
 import { forgetDemoAddress, rememberDemoAddress } from "../sandbox/demo-address";
-import { DEMO_PARTNER, DEMO_SEED_ORDER, DEMO_STARTER_REWARD, seedDemoPartner, seedDemoShop } from "../sandbox/demo-seed";
+import {
+  DEMO_PARTNER,
+  DEMO_SEED_ORDER,
+  DEMO_STARTER_REWARD,
+  seedDemoPartner,
+  seedDemoShop,
+} from "../sandbox/demo-seed";
 import { sandboxRoutes } from "../sandbox/routes";
 import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { startAppServer } from "../server";

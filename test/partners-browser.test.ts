@@ -70,7 +70,13 @@ describe("the Partners page in a real browser", () => {
     // 12.50 at 2 points per unit is 25 points; the default reward values 500 points at €5.00.
     const row = page.getByRole("row").filter({ hasText: "Hotel Lumen" });
     await row.filter({ hasText: month }).waitFor();
-    expect((await row.innerText()).split(/\s*\t\s*|\n/).filter(Boolean)).toEqual([month, "Hotel Lumen", "25", "1", "€0.25"]);
+    expect((await row.innerText()).split(/\s*\t\s*|\n/).filter(Boolean)).toEqual([
+      month,
+      "Hotel Lumen",
+      "25",
+      "1",
+      "€0.25",
+    ]);
     await page.getByText("Cost at your liability rate: 500 points = €5.00 (5 off).", { exact: false }).waitFor();
     await screenshot(page, "partners-report");
   });

@@ -85,7 +85,9 @@ const earn = (key: string, body: unknown) =>
   });
 
 const member = (customerId: number) =>
-  app.prisma.member.findUnique({ where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(customerId) } } });
+  app.prisma.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId, shopifyCustomerId: String(customerId) } },
+  });
 const written = async () => ({
   awards: await app.prisma.partnerAward.count(),
   entries: await app.prisma.ledgerEntry.count({ where: { shopId } }),
@@ -153,10 +155,13 @@ describe("a partner awards the shop's points", () => {
     const counts = await written();
     const response = await earn(key, { customer: { id: AVA.id }, externalId: "after-revoke" });
     expect(response.status).toBe(401);
-    const unknown = await earn(key.replace(/.$/, (c) => (c === "A" ? "B" : "A")), {
-      customer: { id: AVA.id },
-      externalId: "after-revoke",
-    });
+    const unknown = await earn(
+      key.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+      {
+        customer: { id: AVA.id },
+        externalId: "after-revoke",
+      },
+    );
     expect(unknown.status).toBe(401);
     expect(await response.json()).toEqual(await unknown.json());
     expect((await earn("not-a-key", {})).status).toBe(401);

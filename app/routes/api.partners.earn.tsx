@@ -34,7 +34,10 @@ export async function action({ request }: ActionFunctionArgs) {
   await spendRateLimit("partnerEarn", partner.id);
   const body = earnRequestSchema.safeParse(await readJson(request));
   if (!body.success) {
-    const issues = body.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+    const issues = body.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
     return Response.json({ error: "invalid_body", issues }, { status: 400 });
   }
   try {

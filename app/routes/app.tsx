@@ -104,7 +104,17 @@ function AppContent({
   );
 }
 
-const SECTIONS = ["home", "program", "rewards", "tiers", "referrals", "partners", "members", "import", "billing"] as const;
+const SECTIONS = [
+  "home",
+  "program",
+  "rewards",
+  "tiers",
+  "referrals",
+  "partners",
+  "members",
+  "import",
+  "billing",
+] as const;
 const PATHS: Record<(typeof SECTIONS)[number], string> = {
   home: "/app",
   program: "/app/program",
