@@ -86,7 +86,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
 
   The partner's sandbox-only API key (a real key is shown once, in the admin's Partners page):
     curl -X POST ${appUrl}/api/partners/earn -H 'Authorization: Bearer ${DEMO_PARTNER.key}' \\
-      -H 'Content-Type: application/json' -A 'Mozilla/5.0' \\
+      -H 'Content-Type: application/json' \\
       -d '{"customer":{"email":"${ava.email}"},"points":40,"externalId":"visit-1"}'
 
   ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order; a default demo:order earns 120,
