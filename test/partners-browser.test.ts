@@ -95,6 +95,12 @@ describe("the Partners page in a real browser", () => {
 
   it("revoking stops the key for good", async () => {
     await page.getByRole("button", { name: "Revoke Hotel Lumen" }).click();
+    // A second step: nothing is revoked until the merchant confirms.
+    await page.getByText("Revoke Hotel Lumen? Its key stops working for good; the points it awarded stay.").waitFor();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    expect((await earn(key, "stay-2b")).status).toBe(201);
+    await page.getByRole("button", { name: "Revoke Hotel Lumen" }).click();
+    await page.getByRole("button", { name: "Revoke for good" }).click();
     await page.getByText("The partner's key is revoked: it no longer earns points.").waitFor();
     await page.getByText("Revoked", { exact: true }).waitFor();
     expect(await page.getByRole("button", { name: "Rotate the key of Hotel Lumen" }).count()).toBe(0);

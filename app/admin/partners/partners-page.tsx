@@ -135,6 +135,7 @@ function PartnerRow({
   onAction: (intent: "rotate" | "revoke") => void;
 }) {
   const { t } = useTranslation();
+  const [confirming, setConfirming] = useState(false);
   const revoked = partner.revokedAt !== null;
   const rule =
     partner.earnMode === "per_amount"
@@ -169,8 +170,8 @@ function PartnerRow({
               </Button>
               <Button
                 tone="critical"
-                onClick={() => onAction("revoke")}
-                disabled={busy}
+                onClick={() => setConfirming(true)}
+                disabled={busy || confirming}
                 accessibilityLabel={t("partners.actions.revokeLabel", { partner: partner.name })}
               >
                 {t("partners.actions.revoke")}
@@ -178,6 +179,27 @@ function PartnerRow({
             </InlineStack>
           )}
         </InlineStack>
+        {confirming && !revoked ? (
+          <Banner tone="critical">
+            <BlockStack gap="200">
+              <p>{t("partners.actions.revokeConfirm", { partner: partner.name })}</p>
+              <InlineStack gap="200">
+                <Button onClick={() => setConfirming(false)}>{t("partners.actions.cancel")}</Button>
+                <Button
+                  variant="primary"
+                  tone="critical"
+                  disabled={busy}
+                  onClick={() => {
+                    setConfirming(false);
+                    onAction("revoke");
+                  }}
+                >
+                  {t("partners.actions.revokeForGood")}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Banner>
+        ) : null}
         <Text as="p">{details.join(" · ")}</Text>
         <Text as="p" tone="subdued">
           {t("partners.key.hint", { hint: partner.keyHint })}
