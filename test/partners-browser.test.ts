@@ -93,12 +93,25 @@ describe("the Partners page in a real browser", () => {
     key = rotated;
   });
 
+  it("changing a partner's settings keeps its key", async () => {
+    await page.getByRole("button", { name: "Edit Hotel Lumen" }).click();
+    const row = page.locator(".Polaris-Box", { has: page.getByRole("button", { name: "Save" }) }).last();
+    await row.getByLabel("Daily cap per customer (points)").fill("1000");
+    await row.getByLabel("Pending days").fill("3");
+    await row.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Partner saved.").waitFor();
+    await page
+      .getByText("2 points per currency unit spent · at most 1000 points per customer per day · pending 3 days")
+      .waitFor();
+    expect((await earn(key, "stay-edited")).status).toBe(202);
+  });
+
   it("revoking stops the key for good", async () => {
     await page.getByRole("button", { name: "Revoke Hotel Lumen" }).click();
     // A second step: nothing is revoked until the merchant confirms.
     await page.getByText("Revoke Hotel Lumen? Its key stops working for good; the points it awarded stay.").waitFor();
     await page.getByRole("button", { name: "Cancel" }).click();
-    expect((await earn(key, "stay-2b")).status).toBe(201);
+    expect((await earn(key, "stay-2b")).status).toBe(202);
     await page.getByRole("button", { name: "Revoke Hotel Lumen" }).click();
     await page.getByRole("button", { name: "Revoke for good" }).click();
     await page.getByText("The partner's key is revoked: it no longer earns points.").waitFor();

@@ -197,6 +197,38 @@ describe("a partner awards the shop's points", () => {
     expect((await member(AVA.id))!.balance).toBe(before + 50n);
   });
 
+  it("the merchant changes a partner's settings: the next request follows them, with the same key", async () => {
+    const { partnerId, key } = await addPartner({ pointsPerEvent: "30", dailyCap: "30" });
+    expect((await earn(key, { customer: { id: AVA.id }, externalId: "edit-1" })).status).toBe(201);
+    expect((await earn(key, { customer: { id: AVA.id }, externalId: "edit-2" })).status).toBe(409);
+    const updated = await partnersAction({
+      intent: "update",
+      partnerId,
+      name: "Partner edited",
+      earnMode: "per_event",
+      pointsPerEvent: "30",
+      dailyCap: "60",
+    });
+    expect(updated.outcome).toEqual({ ok: true, done: "updated", shownKey: null });
+    expect((await earn(key, { customer: { id: AVA.id }, externalId: "edit-2" })).status).toBe(201);
+    // Another shop's partner, or a bad setting, changes nothing.
+    expect(
+      (
+        await partnersAction({
+          intent: "update",
+          partnerId: "nope",
+          name: "x",
+          earnMode: "per_event",
+          pointsPerEvent: "1",
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await partnersAction({ intent: "update", partnerId, name: "x", earnMode: "per_event", pointsPerEvent: "0" }))
+        .status,
+    ).toBe(400);
+  });
+
   it("with pending days: 202, the points held and not spendable", async () => {
     const { key } = await addPartner({ pointsPerEvent: "600", pendingDays: "14" });
     const before = (await member(AVA.id))!;

@@ -7,7 +7,13 @@ import { serverEnvironment } from "~/config/env.server";
 import prisma from "~/db.server";
 import { requireMethod } from "~/http/methods.server";
 import { partnerSettingsSchema } from "~/loyalty/partners/partners";
-import { createPartner, listPartners, revokePartner, rotatePartnerKey } from "~/loyalty/partners/partners.server";
+import {
+  createPartner,
+  listPartners,
+  revokePartner,
+  rotatePartnerKey,
+  updatePartner,
+} from "~/loyalty/partners/partners.server";
 import { partnerReport } from "~/loyalty/reports/partners.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -28,17 +34,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const partnerIntent = z.object({ intent: z.enum(["rotate", "revoke"]), partnerId: z.string().min(1).max(100) });
 
-/** Adds a partner (its key shown once), rotates a partner's key (the new one shown once), or revokes it. */
+/** Adds a partner (its key shown once), changes how one earns, rotates a partner's key (the new one shown once), or revokes it. */
 export async function action({ request }: ActionFunctionArgs) {
   requireMethod(request, "GET", "POST");
   const { shop } = await adminContext(request);
   const form = Object.fromEntries(await request.formData());
   const now = new Date();
-  if (form.intent === "create") {
+  if (form.intent === "create" || form.intent === "update") {
     const settings = partnerSettingsSchema.safeParse(form);
     if (!settings.success) {
       const fields = settings.error.issues.map((issue) => String(issue.path[0] ?? ""));
       return Response.json({ ok: false, error: "invalid", fields } satisfies PartnerOutcome, { status: 400 });
+    }
+    if (form.intent === "update") {
+      const partnerId = typeof form.partnerId === "string" ? form.partnerId.slice(0, 100) : "";
+      if (!(await updatePartner(prisma, shop.id, partnerId, settings.data)))
+        return Response.json({ ok: false, error: "not_found" } satisfies PartnerOutcome, { status: 404 });
+      return Response.json({ ok: true, done: "updated", shownKey: null } satisfies PartnerOutcome);
     }
     const shown = await createPartner(prisma, shop.id, settings.data);
     return Response.json({ ok: true, done: "created", shownKey: shown } satisfies PartnerOutcome);

@@ -27,7 +27,7 @@ import { toUnits } from "~/money/money";
 
 /** What the partners route answers its forms with; a key is in it once and nowhere else. */
 export type PartnerOutcome =
-  | { ok: true; done: "created" | "rotated" | "revoked"; shownKey: ShownKey | null }
+  | { ok: true; done: "created" | "updated" | "rotated" | "revoked"; shownKey: ShownKey | null }
   | { ok: false; error: "invalid"; fields: string[] }
   | { ok: false; error: "not_found" };
 
@@ -69,13 +69,28 @@ export function PartnersPage({ partners, report, currencyCode, endpoint }: Partn
                   partner={partner}
                   busy={busy}
                   onAction={(intent) => fetcher.submit({ intent, partnerId: partner.id }, { method: "post" })}
+                  onSave={(form) =>
+                    fetcher.submit({ ...form, intent: "update", partnerId: partner.id }, { method: "post" })
+                  }
                 />
               ))}
             </BlockStack>
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <AddPartner submit={(form) => fetcher.submit(form, { method: "post" })} busy={busy} />
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {t("partners.add.title")}
+              </Text>
+              <PartnerForm
+                submitLabel={t("partners.add.submit")}
+                submit={(form) => fetcher.submit({ ...form, intent: "create" }, { method: "post" })}
+                busy={busy}
+                clearAfterSubmit
+              />
+            </BlockStack>
+          </Card>
         </Layout.Section>
         <Layout.Section>
           <PartnerReportCard report={report} currencyCode={currencyCode} />
@@ -129,13 +144,16 @@ function PartnerRow({
   partner,
   busy,
   onAction,
+  onSave,
 }: {
   partner: PartnerSummary;
   busy: boolean;
   onAction: (intent: "rotate" | "revoke") => void;
+  onSave: (form: Record<string, string>) => void;
 }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const revoked = partner.revokedAt !== null;
   const rule =
     partner.earnMode === "per_amount"
@@ -161,6 +179,13 @@ function PartnerRow({
           </InlineStack>
           {revoked ? null : (
             <InlineStack gap="200">
+              <Button
+                onClick={() => setEditing(!editing)}
+                pressed={editing}
+                accessibilityLabel={t("partners.actions.editLabel", { partner: partner.name })}
+              >
+                {t("partners.actions.edit")}
+              </Button>
               <Button
                 onClick={() => onAction("rotate")}
                 disabled={busy}
@@ -201,6 +226,17 @@ function PartnerRow({
           </Banner>
         ) : null}
         <Text as="p">{details.join(" · ")}</Text>
+        {editing && !revoked ? (
+          <PartnerForm
+            initial={partner}
+            submitLabel={t("partners.actions.save")}
+            busy={busy}
+            submit={(form) => {
+              setEditing(false);
+              onSave(form);
+            }}
+          />
+        ) : null}
         <Text as="p" tone="subdued">
           {t("partners.key.hint", { hint: partner.keyHint })}
         </Text>
@@ -209,17 +245,31 @@ function PartnerRow({
   );
 }
 
-function AddPartner({ submit, busy }: { submit: (form: Record<string, string>) => void; busy: boolean }) {
+/** A partner's settings: empty to add one, or a partner's to change them. */
+function PartnerForm({
+  initial,
+  submitLabel,
+  submit,
+  busy,
+  clearAfterSubmit = false,
+}: {
+  initial?: PartnerSummary;
+  submitLabel: string;
+  submit: (form: Record<string, string>) => void;
+  busy: boolean;
+  clearAfterSubmit?: boolean;
+}) {
   const { t } = useTranslation();
-  const [name, setName] = useState("");
-  const [earnMode, setEarnMode] = useState<PartnerEarnMode>("per_amount");
-  const [rate, setRate] = useState("1");
-  const [dailyCap, setDailyCap] = useState("");
-  const [pendingDays, setPendingDays] = useState("0");
-  const [enrol, setEnrol] = useState(false);
+  const [name, setName] = useState(initial?.name ?? "");
+  const [earnMode, setEarnMode] = useState<PartnerEarnMode>(initial?.earnMode ?? "per_amount");
+  const [rate, setRate] = useState(
+    String(initial ? (initial.earnMode === "per_amount" ? initial.pointsPerUnit : initial.pointsPerEvent) : 1),
+  );
+  const [dailyCap, setDailyCap] = useState(initial?.dailyCap ? String(initial.dailyCap) : "");
+  const [pendingDays, setPendingDays] = useState(String(initial?.pendingDays ?? 0));
+  const [enrol, setEnrol] = useState(initial?.enrolNewCustomers ?? false);
   const add = () => {
     submit({
-      intent: "create",
       name,
       earnMode,
       [earnMode === "per_amount" ? "pointsPerUnit" : "pointsPerEvent"]: rate,
@@ -227,69 +277,62 @@ function AddPartner({ submit, busy }: { submit: (form: Record<string, string>) =
       pendingDays,
       enrolNewCustomers: String(enrol),
     });
-    setName("");
+    if (clearAfterSubmit) setName("");
   };
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {t("partners.add.title")}
-        </Text>
-        <FormLayout>
-          <TextField label={t("partners.add.name")} value={name} onChange={setName} autoComplete="off" />
-          <FormLayout.Group>
-            <Select
-              label={t("partners.add.earnMode")}
-              options={[
-                { label: t("partners.add.per_amount"), value: "per_amount" },
-                { label: t("partners.add.per_event"), value: "per_event" },
-              ]}
-              value={earnMode}
-              onChange={(value) => setEarnMode(value as PartnerEarnMode)}
-            />
-            <TextField
-              label={earnMode === "per_amount" ? t("partners.add.pointsPerUnit") : t("partners.add.pointsPerEvent")}
-              type="number"
-              min={1}
-              value={rate}
-              onChange={setRate}
-              autoComplete="off"
-            />
-          </FormLayout.Group>
-          <FormLayout.Group>
-            <TextField
-              label={t("partners.add.dailyCap")}
-              helpText={t("partners.add.dailyCapHelp")}
-              type="number"
-              min={0}
-              value={dailyCap}
-              onChange={setDailyCap}
-              autoComplete="off"
-            />
-            <TextField
-              label={t("partners.add.pendingDays")}
-              helpText={t("partners.add.pendingDaysHelp")}
-              type="number"
-              min={0}
-              value={pendingDays}
-              onChange={setPendingDays}
-              autoComplete="off"
-            />
-          </FormLayout.Group>
-          <Checkbox
-            label={t("partners.add.enrol")}
-            helpText={t("partners.add.enrolHelp")}
-            checked={enrol}
-            onChange={setEnrol}
-          />
-          <InlineStack>
-            <Button variant="primary" onClick={add} disabled={busy || !name.trim()}>
-              {t("partners.add.submit")}
-            </Button>
-          </InlineStack>
-        </FormLayout>
-      </BlockStack>
-    </Card>
+    <FormLayout>
+      <TextField label={t("partners.add.name")} value={name} onChange={setName} autoComplete="off" />
+      <FormLayout.Group>
+        <Select
+          label={t("partners.add.earnMode")}
+          options={[
+            { label: t("partners.add.per_amount"), value: "per_amount" },
+            { label: t("partners.add.per_event"), value: "per_event" },
+          ]}
+          value={earnMode}
+          onChange={(value) => setEarnMode(value as PartnerEarnMode)}
+        />
+        <TextField
+          label={earnMode === "per_amount" ? t("partners.add.pointsPerUnit") : t("partners.add.pointsPerEvent")}
+          type="number"
+          min={1}
+          value={rate}
+          onChange={setRate}
+          autoComplete="off"
+        />
+      </FormLayout.Group>
+      <FormLayout.Group>
+        <TextField
+          label={t("partners.add.dailyCap")}
+          helpText={t("partners.add.dailyCapHelp")}
+          type="number"
+          min={0}
+          value={dailyCap}
+          onChange={setDailyCap}
+          autoComplete="off"
+        />
+        <TextField
+          label={t("partners.add.pendingDays")}
+          helpText={t("partners.add.pendingDaysHelp")}
+          type="number"
+          min={0}
+          value={pendingDays}
+          onChange={setPendingDays}
+          autoComplete="off"
+        />
+      </FormLayout.Group>
+      <Checkbox
+        label={t("partners.add.enrol")}
+        helpText={t("partners.add.enrolHelp")}
+        checked={enrol}
+        onChange={setEnrol}
+      />
+      <InlineStack>
+        <Button variant="primary" onClick={add} disabled={busy || !name.trim()}>
+          {submitLabel}
+        </Button>
+      </InlineStack>
+    </FormLayout>
   );
 }
 

@@ -50,6 +50,17 @@ export async function createPartner(db: PrismaClient, shopId: string, settings: 
   return { partnerId: partner.id, partnerName: partner.name, key };
 }
 
+/** Changes how an active partner earns; its key stays. False for a partner of another shop, or a revoked one. */
+export async function updatePartner(
+  db: PrismaClient,
+  shopId: string,
+  partnerId: string,
+  settings: PartnerSettings,
+): Promise<boolean> {
+  const { count } = await db.partner.updateMany({ where: { id: partnerId, shopId, revokedAt: null }, data: settings });
+  return count > 0;
+}
+
 /**
  * A new key for an active partner (returned once); the old key stops working at once. Null for
  * a partner of another shop, or a revoked one.
