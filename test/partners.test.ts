@@ -339,4 +339,15 @@ describe("a partner awards the shop's points", () => {
     expect(stdout).toContain(`POST /api/partners/earn as ${DEMO_PARTNER.name} for ${AVA.email} → 201`);
     expect((await member(AVA.id))!.balance).toBe(before + 40n);
   });
+
+  it("partner points count toward VIP tiers: the member is evaluated after the award", async () => {
+    await app.configureProgram(SHOP, (program) => {
+      program.tiers.metric = "points_earned";
+      program.tiers.levels.push({ id: "gold", name: "Gold", threshold: 1000, earnMultiplier: 1, entryBonusPoints: 0 });
+    });
+    const { key } = await addPartner({ pointsPerEvent: "1000", enrolNewCustomers: "true" });
+    expect((await earn(key, { customer: { email: "tiered@example.com" }, externalId: "tier-1" })).status).toBe(201);
+    const tiered = await app.prisma.member.findFirstOrThrow({ where: { shopId, email: "tiered@example.com" } });
+    expect(tiered.tierId).toBe("gold");
+  });
 });
