@@ -18,4 +18,6 @@ export const bodyLimitFor = bodyLimitsByPath([
   // A program over its size bound gets through to be told so (422), within reason.
   { pathPrefix: "/api/program", bytes: 2 * MAX_PROGRAM_BYTES },
   { pathPrefix: "/app/program", bytes: 2 * MAX_PROGRAM_BYTES },
+  // A partner's earn request is a few hundred bytes (docs/partners.md).
+  { pathPrefix: "/api/partners/", bytes: 8 * KB },
 ]);

@@ -1088,6 +1088,35 @@ export class AdminApiDouble {
         account.balance += amount;
         return { storeCreditAccountTransaction: creditNode(account, credit), userErrors: [] };
       },
+      // A customer with an email (partner earning enrols one): Shopify refuses an email already taken.
+      customerCreate: ({ input }: { input: { email?: string; firstName?: string; lastName?: string } }) => {
+        const email = input.email?.trim().toLowerCase();
+        if (!email) return { customer: null, userErrors: [{ field: ["email"], message: "Email can't be blank" }] };
+        if (shop.customers.some((c) => c.email.toLowerCase() === email))
+          return { customer: null, userErrors: [{ field: ["email"], message: "Email has already been taken" }] };
+        const id = Math.max(7_390_000_000, ...shop.customers.map((c) => c.id)) + 1;
+        const customer: DoubleCustomer = {
+          id,
+          email,
+          firstName: input.firstName ?? "",
+          lastName: input.lastName ?? "",
+          phone: null,
+          tags: [],
+          createdAt: new Date().toISOString(),
+          numberOfOrders: 0,
+          amountSpent: "0.00",
+        };
+        shop.customers.push(customer);
+        return {
+          customer: {
+            id: gid("Customer", id),
+            firstName: customer.firstName || null,
+            lastName: customer.lastName || null,
+            defaultEmailAddress: { emailAddress: email },
+          },
+          userErrors: [],
+        };
+      },
       discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: Record<string, unknown> }) =>
         createCode("basic", basicCodeDiscount),
       discountCodeFreeShippingCreate: ({

@@ -1,4 +1,6 @@
+import type { PrismaClient } from "@prisma/client";
 import { decode } from "turbo-stream";
+import { hashPartnerKey, partnerKeyId } from "../app/loyalty/partners/keys.server";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 import type { AdminApiDouble, DoubleCustomer } from "./admin-api-double";
 import { paidOrderPayload } from "./demo-orders";
@@ -139,4 +141,36 @@ async function approveDemoPlan(app: DemoApp, headers: Record<string, string>, do
   const subscriptionId = new URL(data.confirmationUrl).searchParams.get("subscription")!;
   double.answerConfirmation(app.shop, subscriptionId, true);
   await read();
+}
+
+/**
+ * The demo's partner, a café that awards fixed points per visit. Its API key is public and works
+ * only in the sandbox: a real partner's key is random and shown once (docs/partners.md), so the
+ * demo could not print it again on its next start.
+ */
+export const DEMO_PARTNER = {
+  name: "Café Lumière",
+  key: "tpk_00000000000000d0_sandbox-only-demo-partner-key-not-a-secret0",
+  pointsPerEvent: 100,
+  dailyCap: 500,
+} as const;
+
+/** Adds the demo's partner to the shop once, under its public sandbox key (kept as a hash, as any key). */
+export async function seedDemoPartner(prisma: PrismaClient, shopDomain: string): Promise<void> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  const keyId = partnerKeyId(DEMO_PARTNER.key);
+  if (!keyId) throw new Error("The demo partner's key is malformed");
+  await prisma.partner.upsert({
+    where: { keyId },
+    create: {
+      shopId: shop.id,
+      name: DEMO_PARTNER.name,
+      earnMode: "per_event",
+      pointsPerEvent: DEMO_PARTNER.pointsPerEvent,
+      dailyCap: DEMO_PARTNER.dailyCap,
+      keyId,
+      keyHash: hashPartnerKey(DEMO_PARTNER.key),
+    },
+    update: {},
+  });
 }

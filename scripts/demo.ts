@@ -3,7 +3,13 @@
 import type { PrismaClient } from "@prisma/client";
 import { AdminApiDouble, type DoubleCustomer } from "../sandbox/admin-api-double";
 import { forgetDemoAddress, rememberDemoAddress } from "../sandbox/demo-address";
-import { DEMO_SEED_ORDER, DEMO_STARTER_REWARD, seedDemoShop } from "../sandbox/demo-seed";
+import {
+  DEMO_PARTNER,
+  DEMO_SEED_ORDER,
+  DEMO_STARTER_REWARD,
+  seedDemoPartner,
+  seedDemoShop,
+} from "../sandbox/demo-seed";
 import { sandboxRoutes } from "../sandbox/routes";
 import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { startAppServer } from "../server";
@@ -59,6 +65,8 @@ const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
 // Something to redeem at once: a 100-point reward, points for Ava, and Tally's plan approved as a
 // test charge, so shoppers see the program (sandbox/demo-seed.ts).
 await seedDemoShop({ ...SANDBOX, appUrl }, ava, double);
+// A partner café that awards points through the partner API, with a public sandbox-only key.
+await seedDemoPartner(prisma, SANDBOX.shop);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
@@ -74,6 +82,12 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
     npm run demo:proxy -- /member                       that customer's points and rewards (App Proxy)
     npm run demo:proxy -- /redemptions ${ava.id} five-off   spend 500 points on a code
     npm run demo:proxy -- /redemptions ${ava.id} store-credit 300   turn 300 points into store credit
+    npm run demo:partner -- ${ava.email} 40             ${DEMO_PARTNER.name}, a partner, awards 40 points (docs/partners.md)
+
+  The partner's sandbox-only API key (a real key is shown once, in the admin's Partners page):
+    curl -X POST ${appUrl}/api/partners/earn -H 'Authorization: Bearer ${DEMO_PARTNER.key}' \\
+      -H 'Content-Type: application/json' \\
+      -d '{"customer":{"email":"${ava.email}"},"points":40,"externalId":"visit-1"}'
 
   ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order; a default demo:order earns 120,
   enough for "${DEMO_STARTER_REWARD.name}" (${DEMO_STARTER_REWARD.pointsCost} points, reward id ${DEMO_STARTER_REWARD.id}).

@@ -30,7 +30,12 @@ async function closedPort(): Promise<number> {
 }
 
 describe("the demo's helper scripts when no demo is running", () => {
-  for (const script of ["scripts/demo-order.ts", "scripts/demo-proxy.ts", "scripts/demo-flow.ts"]) {
+  for (const script of [
+    "scripts/demo-order.ts",
+    "scripts/demo-proxy.ts",
+    "scripts/demo-flow.ts",
+    "scripts/demo-partner.ts",
+  ]) {
     it(`${script} says to start the demo, in one line, and exits 1`, async () => {
       const url = `http://127.0.0.1:${await closedPort()}`;
       const failure = await run("npx", ["tsx", script], { env: { ...process.env, TALLY_URL: url } }).then(

@@ -14,6 +14,8 @@ const limiters = {
   referralVisit: new RateLimiterMemory({ keyPrefix: "referral-visit", points: 30, duration: 600 }),
   /** App Proxy reads per shop: one storefront's flood must not slow every other shop's. */
   appProxyRead: new RateLimiterMemory({ keyPrefix: "proxy-read", points: 1_250, duration: 5 }),
+  /** A partner's earn requests (per partner, once its key matched): a partner's loop must not flood the ledger. */
+  partnerEarn: new RateLimiterMemory({ keyPrefix: "partner-earn", points: 60, duration: 60 }),
 };
 
 export type RateLimit = keyof typeof limiters;

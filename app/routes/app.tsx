@@ -74,6 +74,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/rewards">{t("nav.rewards")}</Link>
             <Link to="/app/tiers">{t("nav.tiers")}</Link>
             <Link to="/app/referrals">{t("nav.referrals")}</Link>
+            <Link to="/app/partners">{t("nav.partners")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
             <Link to={BILLING_PATH}>{t("nav.billing")}</Link>
@@ -103,13 +104,24 @@ function AppContent({
   );
 }
 
-const SECTIONS = ["home", "program", "rewards", "tiers", "referrals", "members", "import", "billing"] as const;
+const SECTIONS = [
+  "home",
+  "program",
+  "rewards",
+  "tiers",
+  "referrals",
+  "partners",
+  "members",
+  "import",
+  "billing",
+] as const;
 const PATHS: Record<(typeof SECTIONS)[number], string> = {
   home: "/app",
   program: "/app/program",
   rewards: "/app/rewards",
   tiers: "/app/tiers",
   referrals: "/app/referrals",
+  partners: "/app/partners",
   members: "/app/members",
   import: "/app/import",
   billing: BILLING_PATH,

@@ -450,6 +450,59 @@ export type CurrencyCode =
   | "ZAR"
   | "ZMW";
 
+export type CustomerEmailMarketingConsentInput = {
+  consentUpdatedAt?: string | null | undefined;
+  marketingOptInLevel?: CustomerMarketingOptInLevel | null | undefined;
+  marketingState: CustomerEmailMarketingState;
+  sourceLocationId?: string | number | null | undefined;
+};
+
+export type CustomerEmailMarketingState =
+  "INVALID" | "NOT_SUBSCRIBED" | "PENDING" | "REDACTED" | "SUBSCRIBED" | "UNSUBSCRIBED";
+
+export type CustomerInput = {
+  /**
+   * @deprecated Use the dedicated address mutations (`customerAddressCreate`, `customerAddressUpdate`, `customerAddressDelete`) instead.
+   *
+   */
+  addresses?: Array<MailingAddressInput> | null | undefined;
+  email?: string | null | undefined;
+  emailMarketingConsent?: CustomerEmailMarketingConsentInput | null | undefined;
+  firstName?: string | null | undefined;
+  id?: string | number | null | undefined;
+  lastName?: string | null | undefined;
+  locale?: string | null | undefined;
+  metafields?: Array<MetafieldInput> | null | undefined;
+  multipassIdentifier?: string | null | undefined;
+  note?: string | null | undefined;
+  phone?: string | null | undefined;
+  smsMarketingConsent?: CustomerSmsMarketingConsentInput | null | undefined;
+  tags?: Array<string> | null | undefined;
+  taxExempt?: boolean | null | undefined;
+  taxExemptions?: Array<TaxExemption> | null | undefined;
+  whatsAppMarketingConsent?: CustomerMarketingConsentInput | null | undefined;
+};
+
+export type CustomerMarketingConsentInput = {
+  optInLevel?: CustomerMarketingOptInLevel | null | undefined;
+  sourceLocationId?: string | number | null | undefined;
+  state: CustomerMarketingConsentState;
+  updatedAt?: string | null | undefined;
+};
+
+export type CustomerMarketingConsentState = "NEVER_SUBSCRIBED" | "PENDING" | "REDACTED" | "SUBSCRIBED" | "UNSUBSCRIBED";
+
+export type CustomerMarketingOptInLevel = "CONFIRMED_OPT_IN" | "SINGLE_OPT_IN" | "UNKNOWN";
+
+export type CustomerSmsMarketingConsentInput = {
+  consentUpdatedAt?: string | null | undefined;
+  marketingOptInLevel?: CustomerMarketingOptInLevel | null | undefined;
+  marketingState: CustomerSmsMarketingState;
+  sourceLocationId?: string | number | null | undefined;
+};
+
+export type CustomerSmsMarketingState = "NOT_SUBSCRIBED" | "PENDING" | "REDACTED" | "SUBSCRIBED" | "UNSUBSCRIBED";
+
 export type DiscountAmountInput = {
   amount?: string | null | undefined;
   appliesOnEachItem?: boolean | null | undefined;
@@ -661,6 +714,33 @@ export type DiscountShippingDestinationSelectionInput = {
   countries?: DiscountCountriesInput | null | undefined;
 };
 
+export type MailingAddressInput = {
+  address1?: string | null | undefined;
+  address2?: string | null | undefined;
+  city?: string | null | undefined;
+  company?: string | null | undefined;
+  /** @deprecated Use `countryCode` instead. */
+  country?: string | null | undefined;
+  countryCode?: CountryCode | null | undefined;
+  firstName?: string | null | undefined;
+  /** @deprecated Not needed for 90% of mutations, and provided separately where it is needed. */
+  id?: string | number | null | undefined;
+  lastName?: string | null | undefined;
+  phone?: string | null | undefined;
+  /** @deprecated Use `provinceCode` instead. */
+  province?: string | null | undefined;
+  provinceCode?: string | null | undefined;
+  zip?: string | null | undefined;
+};
+
+export type MetafieldInput = {
+  id?: string | number | null | undefined;
+  key?: string | null | undefined;
+  namespace?: string | null | undefined;
+  type?: string | null | undefined;
+  value?: string | null | undefined;
+};
+
 export type MetafieldsSetInput = {
   compareDigest?: string | null | undefined;
   key: string;
@@ -723,6 +803,82 @@ export type StoreCreditSystemEvent =
   | "PAYMENT_FAILURE"
   | "PAYMENT_RETURNED"
   | "TAX_FINALIZATION";
+
+export type TaxExemption =
+  | "CA_BC_COMMERCIAL_FISHERY_EXEMPTION"
+  | "CA_BC_CONTRACTOR_EXEMPTION"
+  | "CA_BC_PRODUCTION_AND_MACHINERY_EXEMPTION"
+  | "CA_BC_RESELLER_EXEMPTION"
+  | "CA_BC_SUB_CONTRACTOR_EXEMPTION"
+  | "CA_DIPLOMAT_EXEMPTION"
+  | "CA_MB_COMMERCIAL_FISHERY_EXEMPTION"
+  | "CA_MB_FARMER_EXEMPTION"
+  | "CA_MB_RESELLER_EXEMPTION"
+  | "CA_NL_VPT_RESELLER_EXEMPTION"
+  | "CA_NS_COMMERCIAL_FISHERY_EXEMPTION"
+  | "CA_NS_FARMER_EXEMPTION"
+  | "CA_ON_PURCHASE_EXEMPTION"
+  | "CA_PE_COMMERCIAL_FISHERY_EXEMPTION"
+  | "CA_SK_COMMERCIAL_FISHERY_EXEMPTION"
+  | "CA_SK_CONTRACTOR_EXEMPTION"
+  | "CA_SK_FARMER_EXEMPTION"
+  | "CA_SK_PRODUCTION_AND_MACHINERY_EXEMPTION"
+  | "CA_SK_RESELLER_EXEMPTION"
+  | "CA_SK_SUB_CONTRACTOR_EXEMPTION"
+  | "CA_SK_VPT_RESELLER_EXEMPTION"
+  | "CA_STATUS_CARD_EXEMPTION"
+  | "EU_REVERSE_CHARGE_EXEMPTION_RULE"
+  | "US_AK_RESELLER_EXEMPTION"
+  | "US_AL_RESELLER_EXEMPTION"
+  | "US_AR_RESELLER_EXEMPTION"
+  | "US_AZ_RESELLER_EXEMPTION"
+  | "US_CA_RESELLER_EXEMPTION"
+  | "US_CO_RESELLER_EXEMPTION"
+  | "US_CT_RESELLER_EXEMPTION"
+  | "US_DC_RESELLER_EXEMPTION"
+  | "US_DE_RESELLER_EXEMPTION"
+  | "US_FL_RESELLER_EXEMPTION"
+  | "US_GA_RESELLER_EXEMPTION"
+  | "US_HI_RESELLER_EXEMPTION"
+  | "US_IA_RESELLER_EXEMPTION"
+  | "US_ID_RESELLER_EXEMPTION"
+  | "US_IL_RESELLER_EXEMPTION"
+  | "US_IN_RESELLER_EXEMPTION"
+  | "US_KS_RESELLER_EXEMPTION"
+  | "US_KY_RESELLER_EXEMPTION"
+  | "US_LA_RESELLER_EXEMPTION"
+  | "US_MA_RESELLER_EXEMPTION"
+  | "US_MD_RESELLER_EXEMPTION"
+  | "US_ME_RESELLER_EXEMPTION"
+  | "US_MI_RESELLER_EXEMPTION"
+  | "US_MN_RESELLER_EXEMPTION"
+  | "US_MO_RESELLER_EXEMPTION"
+  | "US_MS_RESELLER_EXEMPTION"
+  | "US_MT_RESELLER_EXEMPTION"
+  | "US_NC_RESELLER_EXEMPTION"
+  | "US_ND_RESELLER_EXEMPTION"
+  | "US_NE_RESELLER_EXEMPTION"
+  | "US_NH_RESELLER_EXEMPTION"
+  | "US_NJ_RESELLER_EXEMPTION"
+  | "US_NM_RESELLER_EXEMPTION"
+  | "US_NV_RESELLER_EXEMPTION"
+  | "US_NY_RESELLER_EXEMPTION"
+  | "US_OH_RESELLER_EXEMPTION"
+  | "US_OK_RESELLER_EXEMPTION"
+  | "US_OR_RESELLER_EXEMPTION"
+  | "US_PA_RESELLER_EXEMPTION"
+  | "US_RI_RESELLER_EXEMPTION"
+  | "US_SC_RESELLER_EXEMPTION"
+  | "US_SD_RESELLER_EXEMPTION"
+  | "US_TN_RESELLER_EXEMPTION"
+  | "US_TX_RESELLER_EXEMPTION"
+  | "US_UT_RESELLER_EXEMPTION"
+  | "US_VA_RESELLER_EXEMPTION"
+  | "US_VT_RESELLER_EXEMPTION"
+  | "US_WA_RESELLER_EXEMPTION"
+  | "US_WI_RESELLER_EXEMPTION"
+  | "US_WV_RESELLER_EXEMPTION"
+  | "US_WY_RESELLER_EXEMPTION";
 
 export type CreatePerkDiscountMutationVariables = Exact<{
   input: DiscountAutomaticBasicInput;
@@ -1188,6 +1344,35 @@ export type ShopCustomersQuery = {
   };
 };
 
+export type CustomerByIdQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CustomerByIdQuery = {
+  customer: {
+    id: string;
+    firstName: string | null;
+    lastName: string | null;
+    defaultEmailAddress: { emailAddress: string } | null;
+  } | null;
+};
+
+export type CustomerCreateMutationVariables = Exact<{
+  input: CustomerInput;
+}>;
+
+export type CustomerCreateMutation = {
+  customerCreate: {
+    customer: {
+      id: string;
+      firstName: string | null;
+      lastName: string | null;
+      defaultEmailAddress: { emailAddress: string } | null;
+    } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
 export type CreateBasicCodeMutationVariables = Exact<{
   input: DiscountCodeBasicInput;
 }>;
@@ -1594,6 +1779,14 @@ export interface AdminOperations {
   "#graphql\n  query ShopCustomers($first: Int!) {\n    customers(first: $first) {\n      nodes { id firstName lastName defaultEmailAddress { emailAddress } }\n    }\n  }\n": {
     data: ShopCustomersQuery;
     variables: ShopCustomersQueryVariables;
+  };
+  "#graphql\n  query CustomerById($id: ID!) {\n    customer(id: $id) {\n      id\n      firstName\n      lastName\n      defaultEmailAddress { emailAddress }\n    }\n  }\n": {
+    data: CustomerByIdQuery;
+    variables: CustomerByIdQueryVariables;
+  };
+  "#graphql\n  mutation CustomerCreate($input: CustomerInput!) {\n    customerCreate(input: $input) {\n      customer { id firstName lastName defaultEmailAddress { emailAddress } }\n      userErrors { field message }\n    }\n  }\n": {
+    data: CustomerCreateMutation;
+    variables: CustomerCreateMutationVariables;
   };
   "#graphql\n  mutation CreateBasicCode($input: DiscountCodeBasicInput!) {\n    discountCodeBasicCreate(basicCodeDiscount: $input) {\n      codeDiscountNode { id }\n      userErrors { field message code }\n    }\n  }\n": {
     data: CreateBasicCodeMutation;

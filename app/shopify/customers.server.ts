@@ -82,3 +82,68 @@ export async function listCustomers(
     lastName: node.lastName,
   }));
 }
+
+const CustomerByIdQuery = adminOperation(`#graphql
+  query CustomerById($id: ID!) {
+    customer(id: $id) {
+      id
+      firstName
+      lastName
+      defaultEmailAddress { emailAddress }
+    }
+  }
+`);
+
+/** The shop's customer with this numeric id, or null when the shop has none. */
+export async function findCustomerById(admin: AdminGateway, customerId: string): Promise<ShopifyCustomer | null> {
+  const { customer }: Admin.CustomerByIdQuery = await admin.request(CustomerByIdQuery, {
+    id: `gid://shopify/Customer/${customerId}`,
+  });
+  if (!customer) return null;
+  return {
+    customerId: legacyId(customer.id)!,
+    email: customer.defaultEmailAddress?.emailAddress?.toLowerCase() ?? "",
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+  };
+}
+
+const CustomerCreateMutation = adminOperation(`#graphql
+  mutation CustomerCreate($input: CustomerInput!) {
+    customerCreate(input: $input) {
+      customer { id firstName lastName defaultEmailAddress { emailAddress } }
+      userErrors { field message }
+    }
+  }
+`);
+
+/**
+ * The shop's customer with this email, created when there is none. Looked up first, and again
+ * when Shopify refuses the create (another request created it meanwhile: the email is taken), so
+ * a retry never makes a second customer (docs/decisions/0021).
+ */
+export async function findOrCreateCustomerByEmail(
+  admin: AdminGateway,
+  email: string,
+): Promise<ShopifyCustomer & { created: boolean }> {
+  const lookUp = async () => (await findCustomersByEmail(admin, [email])).get(email.toLowerCase());
+  const known = await lookUp();
+  if (known) return { ...known, created: false };
+  const { customerCreate }: Admin.CustomerCreateMutation = await admin.request(CustomerCreateMutation, {
+    input: { email },
+  });
+  const customer = customerCreate?.customer;
+  if (!customer) {
+    const meanwhile = await lookUp();
+    if (meanwhile) return { ...meanwhile, created: false };
+    const errors = customerCreate?.userErrors.map((e) => e.message).join("; ") ?? "empty payload";
+    throw new Error(`customerCreate refused ${admin.shop}'s customer: ${errors}`);
+  }
+  return {
+    customerId: legacyId(customer.id)!,
+    email: customer.defaultEmailAddress?.emailAddress?.toLowerCase() ?? email.toLowerCase(),
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    created: true,
+  };
+}

@@ -61,6 +61,14 @@ describe("a ledger entry's label", () => {
     expect(ledgerEntryLabel(entry, withAction, "de")).toContain("Follow us on Instagram");
   });
 
+  it("names the partner that awarded points, and what for; a redacted entry keeps only that a partner did", () => {
+    expect(label("partner", "partner", { reason: "Hotel Lumen: Two nights" })).toBe(
+      "Points from Hotel Lumen: Two nights",
+    );
+    expect(label("partner", "partner", { reason: "Café Lumière" }, "fr")).toBe("Points de Café Lumière");
+    expect(label("partner", "partner")).toBe("Points from a partner");
+  });
+
   it.each(SHOPPER_LANGUAGES)("gives every kind the ledger can hold its own words, in %s", (language) => {
     const byKind = LEDGER_KINDS.map((kind) => label(kind, null, { reason: "5 off" }, language));
     expect(new Set(byKind).size).toBe(LEDGER_KINDS.length);

@@ -39,6 +39,9 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       const action = program.earning.customActions.find((candidate) => candidate.key === entry.sourceId);
       return action ? t("action", { action: nameIn(action, language) }) : t("actionUnknown");
     }
+    // The partner's name (and the description it sent), as it was when the points were awarded.
+    case "partner":
+      return entry.reason ? t("partner", { partner: entry.reason }) : t("partnerUnknown");
     case "import":
       return t("import");
     case "adjust":

@@ -139,7 +139,7 @@ export interface CreditInput extends EntryCause {
 }
 
 /** Credits a shopper earned (Flow's "points earned"): not adjustments, reversals or merges. */
-const EARNING_KINDS = new Set<LedgerKind>(["earn", "bonus", "action"]);
+const EARNING_KINDS = new Set<LedgerKind>(["earn", "bonus", "action", "partner"]);
 /** Flow's "Reason" for a credit, in the shop's language (app/shopper-text/<lang>.json, section `flow`). */
 const earningReason = (input: CreditInput, language: ShopperLanguage) => {
   const t = shopperText(language, "flow");
@@ -154,6 +154,8 @@ const earningReason = (input: CreditInput, language: ShopperLanguage) => {
       return t("referral");
     case "action":
       return t("action", { action: input.sourceId });
+    case "partner":
+      return t("partner", { partner: input.reason ?? "" });
     default:
       return input.reason ?? input.kind;
   }

@@ -95,7 +95,7 @@ export interface DashboardMetrics {
 }
 
 /** Kinds that create points; `adjust` counts only when positive, `import` is a migrated balance. */
-const ISSUING_KINDS = ["earn", "bonus", "action", "import"];
+const ISSUING_KINDS = ["earn", "bonus", "action", "partner", "import"];
 
 export async function dashboardMetrics(
   db: PrismaClient,

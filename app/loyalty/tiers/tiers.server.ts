@@ -37,7 +37,7 @@ export async function tierMetrics(
     const sums = await db.$queryRaw<{ memberId: string; earned: bigint }[]>`
       SELECT "memberId", SUM(delta + "pendingDelta")::bigint AS earned FROM "LedgerEntry"
        WHERE "memberId" = ANY(${memberIds}) ${start ? Prisma.sql`AND "createdAt" >= ${start}` : Prisma.empty}
-         AND (kind IN ('earn', 'action') OR (kind = 'bonus' AND "sourceType" <> 'tier')
+         AND (kind IN ('earn', 'action', 'partner') OR (kind = 'bonus' AND "sourceType" <> 'tier')
               OR (kind = 'reverse' AND "sourceType" IN ('refund', 'cancellation')))
        GROUP BY "memberId"`;
     for (const sum of sums) metrics.set(sum.memberId, fromBigInt(sum.earned));
