@@ -17,7 +17,12 @@ export function storefrontProgram(program: Program) {
       minimumSubtotal: cents(order.minimumSubtotal),
       signupPoints: signup.points,
       birthdayPoints: birthday.points,
-      actions: customActions.map((action) => ({ name: action.name, points: action.points })),
+      // `claimable`: the theme loads the claims list (tally-claim.js) only when one is.
+      actions: customActions.map((action) => ({
+        name: action.name,
+        points: action.points,
+        claimable: action.claimable && action.url !== null,
+      })),
       bonusEvents: bonusEvents.map((event) => ({
         name: event.name,
         multiplier: event.multiplier,

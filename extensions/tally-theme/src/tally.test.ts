@@ -33,6 +33,8 @@ interface MountOptions {
   root?: string;
   /** The storefront's language (request.locale.iso_code). */
   language?: string;
+  /** The theme's copy of the program (tally.program), when a test needs more than no tiers. */
+  themeProgram?: Record<string, unknown>;
   /** The shopper's currency (cart.currency) and Shopify's rate to it from the shop's. */
   currency?: { code: string; rate: string };
 }
@@ -59,7 +61,7 @@ function mount(handle: string, options: MountOptions = {}) {
       request: { locale: { iso_code: language } },
       cart: { currency: { iso_code: options.currency?.code ?? "USD" } },
       // The theme's copy of the program (tally.program), here with no tiers: no perks to list.
-      shop: { metafields: { tally: { program: { value: { tiers: { levels: [] } } } } } },
+      shop: { metafields: { tally: { program: { value: options.themeProgram ?? { tiers: { levels: [] } } } } } },
       customer: options.customer ? { id: 1, tags: [] } : null,
       product: options.product ?? null,
       block: { id: "b1", settings, shopify_attributes: "" },
@@ -763,6 +765,11 @@ describe("the account block", () => {
 });
 
 describe("actions shoppers claim (tally-claim.js)", () => {
+  // The theme's copy of the program says there is an action to claim: the snippet loads the list.
+  const themeProgram = {
+    tiers: { levels: [] },
+    earning: { actions: [{ name: "Follow us on Instagram", points: 50, claimable: true }] },
+  };
   const ACTIONS: ClaimableAction[] = [
     { key: "instagram", name: "Follow us on Instagram", points: 50, url: "https://instagram.com/shop", status: "open" },
     { key: "blog", name: "Read the <b>blog</b>", points: 5, url: "https://example.com/blog", status: "limit_reached" },
@@ -784,8 +791,16 @@ describe("actions shoppers claim (tally-claim.js)", () => {
     };
   });
 
-  it("lists the actions in the account block, each open one a link that opens in a new tab", async () => {
+  it("loads no claims list (nor its script) while the theme's program has nothing to claim", () => {
     mount("account-points", { customer: true });
+    expect(document.querySelector("[data-tally-claims]")).toBeNull();
+    expect(document.querySelector('script[src$="tally-claim.js"]')).toBeNull();
+    mount("account-points", { customer: true, themeProgram });
+    expect(document.querySelector('script[src="/cdn/assets/tally-claim.js"]')).not.toBeNull();
+  });
+
+  it("lists the actions in the account block, each open one a link that opens in a new tab", async () => {
+    mount("account-points", { customer: true, themeProgram });
     bootClaims(document);
     await until(() => text("[data-tally-claims]").includes("Instagram"), "claims list");
     const box = document.querySelector<HTMLElement>("[data-tally-claims]")!;
@@ -806,7 +821,7 @@ describe("actions shoppers claim (tally-claim.js)", () => {
   });
 
   it("claims on the link's click: Claimed · +50 points, and the balance up", async () => {
-    mount("account-points", { customer: true });
+    mount("account-points", { customer: true, themeProgram });
     bootClaims(document);
     await until(
       () => text("[data-tally-body]").includes("450 points") && text("[data-tally-claims]").includes("Instagram"),
@@ -827,7 +842,7 @@ describe("actions shoppers claim (tally-claim.js)", () => {
   it("shows Tally's message when a claim is refused, and nothing at all without actions or for a guest", async () => {
     routes["POST /apps/tally/actions/claim"] = () =>
       json({ error: "limit_reached", message: "You've already earned the points for this action." }, 409);
-    mount("account-points", { customer: true });
+    mount("account-points", { customer: true, themeProgram });
     bootClaims(document);
     await until(() => text("[data-tally-claims]").includes("Instagram"), "claims list");
     const link = document.querySelector<HTMLAnchorElement>("a[data-claim]")!;
@@ -837,17 +852,17 @@ describe("actions shoppers claim (tally-claim.js)", () => {
 
     routes["GET /apps/tally/member"] = () => json(MEMBER);
     reset();
-    mount("account-points", { customer: true });
+    mount("account-points", { customer: true, themeProgram });
     bootClaims(document);
     await until(() => text("[data-tally-body]").includes("450 points"), "member");
     await settle();
     expect(document.querySelector<HTMLElement>("[data-tally-claims]")!.hidden).toBe(true);
-    mount("account-points", { customer: false });
+    mount("account-points", { customer: false, themeProgram });
     expect(document.querySelector("[data-tally-claims]")).toBeNull();
   });
 
   it("loads the launcher's list when its panel opens", async () => {
-    mount("tally-launcher", { customer: true });
+    mount("tally-launcher", { customer: true, themeProgram });
     bootClaims(document);
     await settle();
     expect(calls).toHaveLength(0);
