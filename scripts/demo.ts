@@ -83,6 +83,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
     npm run demo:proxy -- /redemptions ${ava.id} five-off   spend 500 points on a code
     npm run demo:proxy -- /redemptions ${ava.id} store-credit 300   turn 300 points into store credit
     npm run demo:partner -- ${ava.email} 40             ${DEMO_PARTNER.name}, a partner, awards 40 points (docs/partners.md)
+    npm run demo:flow -- award-points ${ava.id} 50 "Wrote a review"   Shopify Flow runs Tally's action (docs/flow.md)
 
   The partner's sandbox-only API key (a real key is shown once, in the admin's Partners page):
     curl -X POST ${appUrl}/api/partners/earn -H 'Authorization: Bearer ${DEMO_PARTNER.key}' \\
