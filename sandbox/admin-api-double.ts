@@ -39,6 +39,8 @@ export interface DoubleCustomer {
   createdAt: string;
   numberOfOrders: number;
   amountSpent: string;
+  /** The default email address's marketing state (CustomerEmailAddressMarketingState); NOT_SUBSCRIBED when absent. */
+  emailMarketingState?: "SUBSCRIBED" | "NOT_SUBSCRIBED" | "PENDING" | "UNSUBSCRIBED" | "INVALID";
 }
 
 /** An order as the Admin API's Order type has it (the fields Tally reads), plus when it changed. */
@@ -625,7 +627,10 @@ export class AdminApiDouble {
         );
         return connection(accounts.map(storeCreditAccountNode), first ?? 50);
       },
-      defaultEmailAddress: { emailAddress: customer.email },
+      defaultEmailAddress: {
+        emailAddress: customer.email,
+        marketingState: customer.emailMarketingState ?? "NOT_SUBSCRIBED",
+      },
       orders: ({ first, reverse }: { first?: number; reverse?: boolean }) => {
         const theirs = shop.orders
           .filter((order) => order.customer?.id === customer.id)

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { checkNewsletterConsents } from "~/jobs/newsletter-consent.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import type { CustomAction } from "~/loyalty/program/program";
 import { appProxyQuery } from "../sandbox/signing";
@@ -238,6 +239,98 @@ describe("newsletter actions", () => {
     const response = await app.webhook("customers_email_marketing_consent/update", SHOP, { customer_id: 9103 });
     expect(response.status).toBe(400);
     expect(await entries(9103)).toBe(0);
+  });
+});
+
+describe("newsletter actions for a customer created already subscribed", () => {
+  const created = (customerId: number) =>
+    webhookPayload("customers/create", {
+      id: customerId,
+      admin_graphql_api_id: `gid://shopify/Customer/${customerId}`,
+      email: `c${customerId}@example.com`,
+      first_name: "Nora",
+      last_name: "Lind",
+    });
+  const inShopify = (customerId: number, emailMarketingState?: "SUBSCRIBED" | "NOT_SUBSCRIBED", shop = SHOP) =>
+    app.double.shop(shop).customers.push({
+      id: customerId,
+      email: `c${customerId}@example.com`,
+      firstName: "Nora",
+      lastName: "Lind",
+      phone: null,
+      tags: [],
+      createdAt: new Date().toISOString(),
+      numberOfOrders: 0,
+      amountSpent: "0.00",
+      emailMarketingState,
+    });
+  const tasks = (shop = shopId) =>
+    app.prisma.outboxTask.findMany({ where: { shopId: shop, topic: "check_newsletter_consent" } });
+  const runJob = (at = new Date()) => checkNewsletterConsents(app.prisma, at, { maxAttempts: 1 });
+
+  it("customers/create, delivered twice: Shopify is asked once and every newsletter action is awarded once", async () => {
+    inShopify(9301, "SUBSCRIBED");
+    expect((await app.webhook("customers/create", SHOP, created(9301))).status).toBe(200);
+    // A second delivery of the same news (another webhook id) queues nothing more.
+    expect((await app.webhook("customers/create", SHOP, created(9301), { webhookId: "created-again" })).status).toBe(
+      200,
+    );
+    expect(await tasks()).toHaveLength(1);
+    expect(await runJob()).toMatchObject({ processed: 1, points: 110 });
+    expect(await runJob()).toMatchObject({ processed: 0 });
+    expect(app.double.callsTo("CustomerEmailMarketing")).toHaveLength(1);
+    expect(await entries(9301)).toBe(2);
+    // The consent webhook afterwards awards nothing more.
+    await app.webhook("customers_email_marketing_consent/update", SHOP, consent(9301, "subscribed"));
+    expect(await entries(9301)).toBe(2);
+  });
+
+  it("the consent webhook first, then the check: still one award", async () => {
+    inShopify(9302, "SUBSCRIBED");
+    await app.webhook("customers/create", SHOP, created(9302));
+    await app.webhook("customers_email_marketing_consent/update", SHOP, consent(9302, "subscribed"));
+    expect(await entries(9302)).toBe(2);
+    await runJob();
+    expect(await entries(9302)).toBe(2);
+  });
+
+  it("a customer who is not subscribed earns nothing; the task finishes", async () => {
+    inShopify(9303);
+    await app.webhook("customers/create", SHOP, created(9303));
+    await runJob();
+    expect(await entries(9303)).toBe(0);
+    expect((await tasks()).every((task) => task.deliveredAt)).toBe(true);
+  });
+
+  it("a customer Shopify no longer has finishes the task without an award", async () => {
+    await app.webhook("customers/create", SHOP, created(9304));
+    await runJob();
+    expect(await entries(9304)).toBe(0);
+    expect((await tasks()).every((task) => task.deliveredAt)).toBe(true);
+  });
+
+  it("throttled: the task waits and is checked again later", async () => {
+    inShopify(9305, "SUBSCRIBED");
+    await app.webhook("customers/create", SHOP, created(9305));
+    app.double.failNext({ kind: "throttled" }, { operationName: "CustomerEmailMarketing" });
+    await runJob();
+    expect(await entries(9305)).toBe(0);
+    const [waiting] = (await tasks()).filter((task) => !task.deliveredAt);
+    expect(waiting).toMatchObject({ attempts: 1, payload: { memberId: expect.any(String) } });
+    await runJob(new Date(waiting.runAt.getTime() + 1000));
+    expect(await entries(9305)).toBe(2);
+  });
+
+  it("a program without a newsletter action queues no check", async () => {
+    const plain = "plain-claims-shop.myshopify.com";
+    await app.installShop(plain);
+    const plainId = await app.configureProgram(plain, (program) => {
+      program.earning.customActions = [action({ key: "review", name: "Write a review", points: 25 })];
+    });
+    inShopify(9306, "SUBSCRIBED", plain);
+    expect((await app.webhook("customers/create", plain, created(9306))).status).toBe(200);
+    expect(await app.prisma.member.count({ where: { shopId: plainId, shopifyCustomerId: "9306" } })).toBe(1);
+    expect(await tasks(plainId)).toHaveLength(0);
   });
 });
 

@@ -13,5 +13,6 @@ export const OUTBOX_TOPICS = [
   "credit_store_credit",
   "sync_tier_perks",
   "delete_discount",
+  "check_newsletter_consent",
 ] as const;
 export type OutboxTopic = (typeof OUTBOX_TOPICS)[number];

@@ -19,6 +19,7 @@ import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import type { JobReport } from "./job-report";
 import { syncMembersToShopify } from "./member-sync.server";
+import { checkNewsletterConsents } from "./newsletter-consent.server";
 import { refreshStoreCreditSettings } from "~/loyalty/rewards/store-credit.server";
 import {
   creditStoreCredits,
@@ -266,6 +267,7 @@ export const POINTS_JOBS = {
   score_orders: (db: PrismaClient, now: Date) => scoreAwaitingOrders(db, now),
   sync: (db: PrismaClient, now: Date) => syncMembersToShopify(db, now),
   flow: (db: PrismaClient, now: Date) => deliverFlowEvents(db, now),
+  newsletter_consent: (db: PrismaClient, now: Date) => checkNewsletterConsents(db, now),
   referrals: async (db: PrismaClient, now: Date) => {
     const { rewarded, points } = await settleReferrals(db, now, referralCardsFromShopify(db));
     await syncReferralOffers(db, now);

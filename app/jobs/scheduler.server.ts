@@ -6,7 +6,18 @@ const MINUTE = 60_000;
 
 const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
   {
-    jobs: ["outbox", "store_credit", "usage", "publish", "tier_perks", "score_orders", "sync", "flow", "import"],
+    jobs: [
+      "outbox",
+      "store_credit",
+      "usage",
+      "publish",
+      "tier_perks",
+      "score_orders",
+      "sync",
+      "flow",
+      "newsletter_consent",
+      "import",
+    ],
     everyMs: 10_000,
   },
   { jobs: ["release", "expire", "remind", "expire_codes", "referrals"], everyMs: MINUTE },

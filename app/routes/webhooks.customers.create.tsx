@@ -9,7 +9,7 @@ export const loader = rejectNonPost;
 
 export async function action({ request }: ActionFunctionArgs) {
   return handleShopWebhook(request, "customers/create", customerPayload, async (tx, { shop, payload, now }) => {
-    const enrolled = await enrolCustomer(tx, shop, payload, now, { signupBonus: true });
+    const enrolled = await enrolCustomer(tx, shop, payload, now, { signupBonus: true, checkNewsletter: true });
     await attributeSignup(tx, shop, payload);
     return enrolled;
   });

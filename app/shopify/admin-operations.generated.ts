@@ -450,6 +450,9 @@ export type CurrencyCode =
   | "ZAR"
   | "ZMW";
 
+export type CustomerEmailAddressMarketingState =
+  "INVALID" | "NOT_SUBSCRIBED" | "PENDING" | "SUBSCRIBED" | "UNSUBSCRIBED";
+
 export type CustomerEmailMarketingConsentInput = {
   consentUpdatedAt?: string | null | undefined;
   marketingOptInLevel?: CustomerMarketingOptInLevel | null | undefined;
@@ -1437,6 +1440,14 @@ export type FlowTriggerReceiveMutation = {
   flowTriggerReceive: { userErrors: Array<{ field: Array<string> | null; message: string }> } | null;
 };
 
+export type CustomerEmailMarketingQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CustomerEmailMarketingQuery = {
+  customer: { id: string; defaultEmailAddress: { marketingState: CustomerEmailAddressMarketingState } | null } | null;
+};
+
 export type OrdersUpdatedSinceQueryVariables = Exact<{
   after?: string | null | undefined;
   query: string;
@@ -1815,6 +1826,10 @@ export interface AdminOperations {
   "#graphql\n  mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors { field message }\n    }\n  }\n": {
     data: FlowTriggerReceiveMutation;
     variables: FlowTriggerReceiveMutationVariables;
+  };
+  "#graphql\n  query CustomerEmailMarketing($id: ID!) {\n    customer(id: $id) {\n      id\n      defaultEmailAddress { marketingState }\n    }\n  }\n": {
+    data: CustomerEmailMarketingQuery;
+    variables: CustomerEmailMarketingQueryVariables;
   };
   "#graphql\n  query OrdersUpdatedSince($after: String, $query: String!) {\n    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id }\n    }\n  }\n": {
     data: OrdersUpdatedSinceQuery;

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@prisma/client";
+import type { OutboxTopic } from "~/db/outbox-topics";
 import { credit, entryExists, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
 import { NOW_UTC } from "~/db/clock.server";
 import type { CustomAction } from "~/loyalty/program/program";
@@ -106,4 +107,29 @@ export async function awardNewsletterSignup(
     results.push(await awardAction(tx, shop, { ...input, actionKey: action.key, eventId: NEWSLETTER_EVENT }));
   }
   return results;
+}
+
+/** The outbox task that reads a new customer's email marketing state (app/jobs/newsletter-consent.server.ts). */
+export const newsletterConsentTaskKey = (memberId: string) => `newsletter-consent:${memberId}`;
+
+/**
+ * A customer joined: customers/create carries no email marketing consent (since Admin API
+ * 2025-01), and Shopify may send no consent webhook for a customer created already subscribed, so
+ * a task asks Shopify once. Only when the program has a newsletter action; queued once per member
+ * (the payload names the member, not the customer: an erased member's task finds no customer).
+ */
+export async function queueNewsletterConsentCheck(tx: Tx, shop: LoadedShop, memberId: string, now: Date) {
+  if (!shop.program.enabled || !newsletterActions(shop.program).length) return;
+  await tx.outboxTask.createMany({
+    data: [
+      {
+        shopId: shop.id,
+        topic: "check_newsletter_consent" satisfies OutboxTopic,
+        key: newsletterConsentTaskKey(memberId),
+        payload: { memberId },
+        runAt: now,
+      },
+    ],
+    skipDuplicates: true,
+  });
 }

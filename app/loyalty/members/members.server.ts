@@ -8,6 +8,7 @@ import {
   type LockedMember,
   type Tx,
 } from "~/loyalty/points/ledger.server";
+import { queueNewsletterConsentCheck } from "~/loyalty/actions/actions.server";
 import { claimGuestOrders } from "~/loyalty/orders/orders.server";
 import { erasePersonalData } from "./privacy.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
@@ -15,7 +16,8 @@ import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 
 /**
  * A customer joins the program: their member record, the signup bonus (once per customer, on
- * customers/create only), and the paid guest orders placed with their email before they had
+ * customers/create only), a look at their email marketing consent for the newsletter actions
+ * (customers/create only), and the paid guest orders placed with their email before they had
  * an account.
  */
 export async function enrolCustomer(
@@ -23,7 +25,7 @@ export async function enrolCustomer(
   shop: LoadedShop,
   profile: CustomerProfile,
   now: Date,
-  options: { signupBonus: boolean },
+  options: { signupBonus: boolean; checkNewsletter?: boolean },
 ) {
   const member = await lockMemberForCustomer(tx, shop.id, profile.customerId, { email: profile.email });
   await tx.member.update({
@@ -47,6 +49,7 @@ export async function enrolCustomer(
     });
     await evaluateMemberTier(tx, shop, member, now, "earn");
   }
+  if (options.checkNewsletter) await queueNewsletterConsentCheck(tx, shop, member.id, now);
   return claimGuestOrders(tx, shop, profile.customerId, profile.email, now);
 }
 
