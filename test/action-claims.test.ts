@@ -315,7 +315,7 @@ describe("newsletter actions for a customer created already subscribed", () => {
     app.double.failNext({ kind: "throttled" }, { operationName: "CustomerEmailMarketing" });
     await runJob();
     expect(await entries(9305)).toBe(0);
-    const [waiting] = (await tasks()).filter((task) => !task.deliveredAt);
+    const waiting = (await tasks()).find((task) => !task.deliveredAt)!;
     expect(waiting).toMatchObject({ attempts: 1, payload: { memberId: expect.any(String) } });
     await runJob(new Date(waiting.runAt.getTime() + 1000));
     expect(await entries(9305)).toBe(2);
