@@ -309,6 +309,18 @@ describe("newsletter actions for a customer created already subscribed", () => {
     expect((await tasks()).every((task) => task.deliveredAt)).toBe(true);
   });
 
+  it("a customer deleted before the check: Shopify is not asked and nobody is awarded or enrolled again", async () => {
+    inShopify(9307, "SUBSCRIBED");
+    await app.webhook("customers/create", SHOP, created(9307));
+    await app.webhook("customers/delete", SHOP, created(9307));
+    const asked = app.double.callsTo("CustomerEmailMarketing").length;
+    await runJob();
+    expect(app.double.callsTo("CustomerEmailMarketing")).toHaveLength(asked);
+    expect(await entries(9307)).toBe(0);
+    expect(await app.prisma.member.count({ where: { shopId, shopifyCustomerId: "9307" } })).toBe(0);
+    expect((await tasks()).every((task) => task.deliveredAt)).toBe(true);
+  });
+
   it("throttled: the task waits and is checked again later", async () => {
     inShopify(9305, "SUBSCRIBED");
     await app.webhook("customers/create", SHOP, created(9305));
