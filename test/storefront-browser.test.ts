@@ -580,7 +580,14 @@ describe("the storefront preview in a real browser", () => {
       await app.configureProgram(SHOP, (program) => {
         const start = new Date(Date.now() - 86_400_000).toISOString();
         program.earning.bonusEvents = [
-          { name: "Double points week", multiplier: 2, startsAt: start, endsAt: "2099-01-01T12:00:00Z" },
+          {
+            name: "Double points week",
+            multiplier: 2,
+            startsAt: start,
+            endsAt: "2099-01-01T12:00:00Z",
+            tierIds: [],
+            segmentId: null,
+          },
         ];
         program.tiers.levels = [
           { id: "silver", name: "Silver", threshold: 300, earnMultiplier: 1.5, entryBonusPoints: 100 },

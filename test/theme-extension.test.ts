@@ -176,7 +176,14 @@ describe("the theme app extension", () => {
       settings.announcement = true;
       const program = { ...defaultProgram(), enabled: enabled !== false };
       program.earning.bonusEvents = [
-        { name: "Double days", multiplier: 2, startsAt: "2020-01-01T00:00:00Z", endsAt: "2099-01-01T00:00:00Z" },
+        {
+          name: "Double days",
+          multiplier: 2,
+          startsAt: "2020-01-01T00:00:00Z",
+          endsAt: "2099-01-01T00:00:00Z",
+          tierIds: [],
+          segmentId: null,
+        },
       ];
       const variant = { id: 1, price: 1000 };
       return renderLiquid(

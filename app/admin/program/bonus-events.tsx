@@ -22,6 +22,8 @@ export function BonusEvents({ editor }: { editor: ProgramEditor }) {
         startsAt: start.toISOString(),
         endsAt: end.toISOString(),
         multiplier: 2,
+        tierIds: [],
+        segmentId: null,
       });
     });
   return (

@@ -120,8 +120,22 @@ describe("bonus events", () => {
     {},
     {
       bonusEvents: [
-        { name: "Double days", startsAt: "2026-06-14T00:00:00Z", endsAt: "2026-06-16T00:00:00Z", multiplier: 2 },
-        { name: "Triple hour", startsAt: "2026-06-15T11:00:00Z", endsAt: "2026-06-15T13:00:00Z", multiplier: 3 },
+        {
+          name: "Double days",
+          startsAt: "2026-06-14T00:00:00Z",
+          endsAt: "2026-06-16T00:00:00Z",
+          multiplier: 2,
+          tierIds: [],
+          segmentId: null,
+        },
+        {
+          name: "Triple hour",
+          startsAt: "2026-06-15T11:00:00Z",
+          endsAt: "2026-06-15T13:00:00Z",
+          multiplier: 3,
+          tierIds: [],
+          segmentId: null,
+        },
       ],
     },
   );

@@ -11,6 +11,11 @@ export const FLOW_TRIGGERS = {
   tierChanged: { handle: "tally-tier-changed", name: "Loyalty tier changed", subject: "customer" },
   pointsExpiring: { handle: "tally-points-expiring", name: "Loyalty points expiring soon", subject: "customer" },
   billingCap: { handle: "tally-billing-cap", name: "Loyalty billing cap approaching", subject: "shop" },
+  challengeCompleted: { handle: "tally-challenge-completed", name: "Loyalty challenge completed", subject: "customer" },
+  badgeEarned: { handle: "tally-badge-earned", name: "Loyalty badge earned", subject: "customer" },
+  surprise: { handle: "tally-surprise", name: "Loyalty surprise sent", subject: "customer" },
+  winBackOffer: { handle: "tally-win-back-offer", name: "Loyalty win-back offer", subject: "customer" },
+  bonusEventStarted: { handle: "tally-bonus-event-started", name: "Loyalty bonus event started", subject: "shop" },
 } as const;
 
 export type FlowTrigger = keyof typeof FLOW_TRIGGERS;
@@ -43,6 +48,41 @@ export interface FlowTriggerFields {
   pointsExpiring: { "Points expiring": number; "Expires at": string; "Days left": number };
   /** Amounts are decimal strings in the subscription's currency ("75.00"): no words, no language. */
   billingCap: { "Percent used": number; "Balance used": string; "Capped amount": string; Currency: string };
+  /** Names in the shop's language; "Reward" is the catalog reward's name, "" for points. */
+  challengeCompleted: {
+    "Challenge id": string;
+    "Challenge name": string;
+    Points: number;
+    Reward: string;
+    "Discount code": string;
+    "Points balance": number;
+  };
+  badgeEarned: { "Badge id": string; "Badge name": string; Icon: string; "Badges earned": number };
+  /** A campaign's award: the merchant's message for Shopify Email or Klaviyo to tell the shopper. */
+  surprise: {
+    "Campaign name": string;
+    Message: string;
+    Points: number;
+    Reward: string;
+    "Discount code": string;
+    "Points balance": number;
+  };
+  winBackOffer: {
+    Multiplier: number;
+    "Ends at": string;
+    "Points balance": number;
+    "Next reward": string;
+    "Points to next reward": number;
+  };
+  /** Tiers: the tiers' names joined by ", " ("" for everyone); Segment: the segment's gid or "". */
+  bonusEventStarted: {
+    "Event name": string;
+    Multiplier: number;
+    "Starts at": string;
+    "Ends at": string;
+    Tiers: string;
+    Segment: string;
+  };
 }
 
 export const FLOW_TRIGGER_HANDLES: string[] = Object.values(FLOW_TRIGGERS).map((trigger) => trigger.handle);

@@ -36,5 +36,9 @@ export const LEDGER_SOURCE_TYPES = [
   "import",
   /** Shopify Flow's actions (sourceId: the action run). */
   "flow",
+  /** A challenge completed (sourceId: challenge id:cycle). */
+  "challenge",
+  /** A surprise-and-delight campaign (sourceId: the campaign). */
+  "campaign",
 ] as const;
 export type LedgerSourceType = (typeof LEDGER_SOURCE_TYPES)[number];

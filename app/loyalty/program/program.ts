@@ -65,6 +65,14 @@ export const bonusEventSchema = z
     startsAt: z.iso.datetime({ offset: true }),
     endsAt: z.iso.datetime({ offset: true }),
     multiplier: z.number().gt(0).max(100),
+    /** Only members of these tiers get it (empty: everyone). */
+    tierIds: z.array(id).max(MAX_TIERS).default([]),
+    /** Only customers in this Shopify customer segment get it (a Segment gid; null: everyone). */
+    segmentId: z
+      .string()
+      .regex(/^gid:\/\/shopify\/Segment\/[0-9]{1,20}$/, "a customer segment (gid://shopify/Segment/…)")
+      .nullable()
+      .default(null),
   })
   .refine((event) => Date.parse(event.endsAt) > Date.parse(event.startsAt), {
     message: "endsAt must be after startsAt",
@@ -334,6 +342,124 @@ export const referralsSchema = z.object({
 
 export type Referrals = z.infer<typeof referralsSchema>;
 
+/**
+ * The built-in badge icons (app/loyalty/engagement and the storefront draw them; no uploads). A
+ * challenge or milestone names one.
+ */
+export const BADGE_ICONS = [
+  "star",
+  "trophy",
+  "crown",
+  "medal",
+  "flame",
+  "heart",
+  "gift",
+  "rocket",
+  "leaf",
+  "diamond",
+  "comeback",
+  "sparkles",
+] as const;
+export type BadgeIcon = (typeof BADGE_ICONS)[number];
+const badgeIcon = z.enum(BADGE_ICONS);
+const slug = z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only");
+const goalCount = z.number().int().min(1).max(10_000);
+/** The goal must be met within this many days of its first step (null: no window). */
+const withinDays = z.number().int().min(1).max(3650).nullable().default(null);
+
+/** What a shopper does to complete a challenge. */
+export const challengeGoalSchema = z.discriminatedUnion("type", [
+  /** N paid orders. */
+  z.object({ type: z.literal("orders"), count: goalCount, withinDays }),
+  /** Spend this amount (the shop's currency, what earns points) in paid orders. */
+  z.object({ type: z.literal("spend"), amount: money.gt(0), withinDays }),
+  /** Buy N items from these products or collections. */
+  z.object({
+    type: z.literal("products"),
+    productIds: ids.default([]),
+    collectionIds: ids.default([]),
+    count: goalCount.default(1),
+    withinDays,
+  }),
+  /** Complete a custom action N times (any action when actionKey is null). */
+  z.object({ type: z.literal("actions"), actionKey: slug.nullable().default(null), count: goalCount, withinDays }),
+  /** N friends referred whose referral was rewarded. */
+  z.object({ type: z.literal("referrals"), count: goalCount, withinDays }),
+  /** A paid order in each of `count` consecutive weeks (ISO, Monday first) or calendar months, UTC. */
+  z.object({ type: z.literal("streak"), period: z.enum(["week", "month"]), count: z.number().int().min(2).max(104) }),
+]);
+export type ChallengeGoal = z.infer<typeof challengeGoalSchema>;
+
+/** What completing a challenge gives: points, or a catalog reward at no cost. */
+const engagementRewardSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("points"), points: positivePoints }),
+  z.object({ type: z.literal("reward"), rewardId }),
+]);
+
+export const challengeSchema = z
+  .object({
+    id: slug,
+    name: z.string().min(1).max(100),
+    description: z.string().max(300).default(""),
+    translations: translations({ name: z.string().min(1).max(100), description: z.string().max(300).optional() }),
+    goal: challengeGoalSchema,
+    reward: engagementRewardSchema.nullable().default(null),
+    /** The badge the member earns with it (null: none). */
+    badge: badgeIcon.nullable().default(null),
+    startsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    endsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    /** Whether a member can complete it again (a new cycle starts after each completion). */
+    repeatable: z.boolean().default(false),
+    /** Only members of these tiers take part (empty: every member). */
+    tierIds: z.array(id).max(MAX_TIERS).default([]),
+  })
+  .refine((c) => !c.startsAt || !c.endsAt || Date.parse(c.endsAt) > Date.parse(c.startsAt), {
+    message: "endsAt must be after startsAt",
+    path: ["endsAt"],
+  });
+export type Challenge = z.infer<typeof challengeSchema>;
+
+/** A badge for a milestone the member reaches (no challenge to join). */
+export const milestoneSchema = z.object({
+  id: slug,
+  name: z.string().min(1).max(100),
+  translations: translations({ name: z.string().min(1).max(100) }),
+  metric: z.enum(["lifetime_points", "orders", "membership_years"]),
+  threshold: z.number().int().min(1).max(MAX_POINTS),
+  badge: badgeIcon,
+});
+export type Milestone = z.infer<typeof milestoneSchema>;
+
+export const engagementSchema = z
+  .object({
+    challenges: z.array(challengeSchema).max(50).default([]),
+    milestones: z.array(milestoneSchema).max(50).default([]),
+    /** Points earned this month, shoppers who opt in only (off by default for each shopper). */
+    leaderboard: z
+      .object({ enabled: z.boolean().default(false), size: z.number().int().min(3).max(50).default(10) })
+      .strict()
+      .default({ enabled: false, size: 10 }),
+  })
+  .strict();
+export type Engagement = z.infer<typeof engagementSchema>;
+
+/** Personal offers Tally makes on its own (app/loyalty/offers). */
+export const offersSchema = z
+  .object({
+    /** Members without an order for `inactiveDays` earn `multiplier`× on orders for `durationDays`. */
+    winBack: z
+      .object({
+        enabled: z.boolean().default(false),
+        inactiveDays: z.number().int().min(7).max(3650).default(90),
+        multiplier: z.number().gt(1).max(10).default(2),
+        durationDays: z.number().int().min(1).max(365).default(14),
+      })
+      .strict()
+      .default({ enabled: false, inactiveDays: 90, multiplier: 2, durationDays: 14 }),
+  })
+  .strict();
+export type Offers = z.infer<typeof offersSchema>;
+
 export const programSchema = z
   .object({
     version: z.literal(1),
@@ -361,6 +487,8 @@ export const programSchema = z
     expiry: expirySchema,
     tiers: tiersSchema.default(tiersSchema.parse({})),
     referrals: referralsSchema.default(referralsSchema.parse({})),
+    engagement: engagementSchema.default(engagementSchema.parse({})),
+    offers: offersSchema.default(offersSchema.parse({})),
   })
   .strict()
   .superRefine((program, ctx) => {
@@ -400,6 +528,21 @@ export const programSchema = z
     if (birthdayReward !== undefined) {
       givenReward(birthdayReward, ["earning", "birthday", "rewardId"], "a birthday reward");
     }
+    for (const id of duplicates(program.engagement.challenges.map((c) => c.id))) {
+      ctx.addIssue({ code: "custom", path: ["engagement", "challenges"], message: `duplicate challenge id "${id}"` });
+    }
+    for (const id of duplicates(program.engagement.milestones.map((m) => m.id))) {
+      ctx.addIssue({ code: "custom", path: ["engagement", "milestones"], message: `duplicate milestone id "${id}"` });
+    }
+    program.engagement.challenges.forEach((challenge, index) => {
+      if (challenge.reward?.type === "reward") {
+        givenReward(
+          challenge.reward.rewardId,
+          ["engagement", "challenges", String(index), "reward", "rewardId"],
+          "a challenge prize",
+        );
+      }
+    });
     const referrerReward = program.referrals.referrerReward;
     if (referrerReward.type === "reward") {
       givenReward(referrerReward.rewardId, ["referrals", "referrerReward", "rewardId"], "a referral prize");
@@ -414,11 +557,13 @@ export type Program = z.infer<typeof programSchema>;
  */
 export const canBeGiven = (reward: Reward) => reward.type !== "store_credit";
 
-/** The most points one currency unit can earn: the rate with the highest product, bonus and tier multipliers together. */
-export function pointsPerUnitAtMost(program: Pick<Program, "earning" | "tiers">): number {
+/** The most points one currency unit can earn: the rate with the highest product, bonus, tier and win-back multipliers together. */
+export function pointsPerUnitAtMost(program: Pick<Program, "earning" | "tiers" | "offers">): number {
   const highest = (values: number[]) => Math.max(1, ...values);
+  const winBack = program.offers.winBack;
   return (
     program.earning.order.pointsPerCurrencyUnit *
+    (winBack.enabled ? winBack.multiplier : 1) *
     highest(program.earning.order.productRules.map((rule) => rule.multiplier)) *
     highest(program.earning.bonusEvents.map((event) => event.multiplier)) *
     highest(program.tiers.levels.map((level) => level.earnMultiplier))

@@ -33,7 +33,14 @@ describe("the program as the storefront's Liquid reads it", () => {
       program((p) => {
         p.tiers.levels = [{ id: "silver", name: "Silver", threshold: 300, earnMultiplier: 1, entryBonusPoints: 50 }];
         p.earning.bonusEvents = [
-          { name: "Double week", multiplier: 2, startsAt: "2026-12-01T00:00:00Z", endsAt: "2026-12-08T00:00:00+01:00" },
+          {
+            name: "Double week",
+            multiplier: 2,
+            startsAt: "2026-12-01T00:00:00Z",
+            endsAt: "2026-12-08T00:00:00+01:00",
+            tierIds: [],
+            segmentId: null,
+          },
         ];
       }),
     );

@@ -108,7 +108,16 @@ describe("the loyalty page block", () => {
   it("shows the bonus event running now, not a past or future one", () => {
     const at = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
     const events = (p: Program, startsIn: number, endsIn: number) =>
-      (p.earning.bonusEvents = [{ name: "Double week", multiplier: 2, startsAt: at(startsIn), endsAt: at(endsIn) }]);
+      (p.earning.bonusEvents = [
+        {
+          name: "Double week",
+          multiplier: 2,
+          startsAt: at(startsIn),
+          endsAt: at(endsIn),
+          tierIds: [],
+          segmentId: null,
+        },
+      ]);
     expect(page({ program: program((p) => events(p, -1, 1)) }).text).toContain("Double week: earn 2× points until");
     expect(page({ program: program((p) => events(p, -3, -1)) }).text).not.toContain("Double week");
     expect(page({ program: program((p) => events(p, 1, 3)) }).text).not.toContain("Double week");
@@ -148,7 +157,14 @@ describe("the loyalty page block", () => {
       program: program((p) => {
         p.rewards[0]!.name = "5 <b>off</b>";
         p.earning.bonusEvents = [
-          { name: "<i>Bonus</i>", multiplier: 2, startsAt: "2020-01-01T00:00:00Z", endsAt: "2099-01-01T12:00:00Z" },
+          {
+            name: "<i>Bonus</i>",
+            multiplier: 2,
+            startsAt: "2020-01-01T00:00:00Z",
+            endsAt: "2099-01-01T12:00:00Z",
+            tierIds: [],
+            segmentId: null,
+          },
         ];
       }),
     });
