@@ -1,4 +1,5 @@
 import { bodyLimitsByPath } from "./http/body-limits.server";
+import { MAX_CAMPAIGN_BODY_BYTES } from "./loyalty/campaigns/campaigns";
 import { MAX_IMPORT_BYTES } from "./loyalty/members/import";
 import { MAX_PROGRAM_BYTES } from "./loyalty/program/program";
 
@@ -18,6 +19,11 @@ export const bodyLimitFor = bodyLimitsByPath([
   // A program over its size bound gets through to be told so (422), within reason.
   { pathPrefix: "/api/program", bytes: 2 * MAX_PROGRAM_BYTES },
   { pathPrefix: "/app/program", bytes: 2 * MAX_PROGRAM_BYTES },
+  // A campaign's pasted list: up to 10,000 emails (docs/campaigns.md); a shopper's "seen" is an empty POST.
+  { pathPrefix: "/api/campaigns", bytes: MAX_CAMPAIGN_BODY_BYTES },
+  { pathPrefix: "/app/campaigns", bytes: MAX_CAMPAIGN_BODY_BYTES },
+  { pathPrefix: "/proxy/surprises/", bytes: 1 * KB },
+  { pathPrefix: "/api/extension/surprises/", bytes: 1 * KB },
   // A partner's earn request is a few hundred bytes (docs/partners.md).
   { pathPrefix: "/api/partners/", bytes: 8 * KB },
 ]);

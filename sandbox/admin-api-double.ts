@@ -152,8 +152,8 @@ export interface DoubleShop {
   metafields: Record<string, Record<string, { type: string; value: string }>>;
   /** Resource GID → tags, as tagsAdd/tagsRemove left them. */
   tags: Record<string, string[]>;
-  /** Customer segments segmentCreate made (names are unique per shop, as in Shopify). */
-  segments: { id: string; name: string; query: string }[];
+  /** Customer segments segmentCreate made (names are unique per shop, as in Shopify); `customerIds` are its members. */
+  segments: { id: string; name: string; query: string; customerIds?: number[] }[];
   /** The Flow trigger events flowTriggerReceive accepted, in order. */
   flowEvents: { handle: string; payload: Record<string, unknown> }[];
   /** Sets the API rate limit (standard unless said). */
@@ -734,6 +734,13 @@ export class AdminApiDouble {
         return discount ? { id: discount.id } : null;
       },
       segments: ({ first, after }: { first?: number; after?: string }) => connection(shop.segments, first ?? 50, after),
+      // A segment's members, as Shopify lists them (ids are gid://shopify/CustomerSegmentMember/<customer id>).
+      customerSegmentMembers: ({ segmentId, first, after }: { segmentId?: string; first?: number; after?: string }) => {
+        const segment = shop.segments.find((s) => s.id === segmentId);
+        if (!segment) throw new Error("Segment does not exist");
+        const members = (segment.customerIds ?? []).map((id) => ({ id: gid("CustomerSegmentMember", id) }));
+        return connection(members, first ?? 50, after);
+      },
       // Shopify's search syntax, as far as Tally uses it: `title:'…'` (exact, case-insensitive).
       automaticDiscountNodes: ({ first, query }: { first?: number; query?: string }) => {
         const title = /title:'((?:[^'\\]|\\.)*)'/.exec(query ?? "")?.[1]?.replace(/\\(.)/g, "$1");

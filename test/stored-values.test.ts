@@ -4,6 +4,7 @@ import { OUTBOX_TOPICS } from "~/db/outbox-topics";
 import { SHOPPER_LANGUAGES } from "~/languages";
 import { SUBSCRIPTION_STATUSES, UNBILLED_REASONS, USAGE_CHARGE_STATUSES } from "~/loyalty/billing/plan";
 import { IMPORT_STATUSES } from "~/loyalty/members/import.server";
+import { CAMPAIGN_STATUSES } from "~/loyalty/campaigns/campaigns";
 import { PARTNER_EARN_MODES } from "~/loyalty/partners/partners";
 import { LEDGER_KINDS } from "~/loyalty/points/ledger-entry";
 import { REFERRAL_SOURCES, REFERRAL_STATUSES } from "~/loyalty/referrals/statuses";
@@ -50,6 +51,7 @@ describe("stored strings with a fixed set of values", () => {
     ["TierPerkSync_kind_check", TIER_PERK_KINDS],
     ["TierPerkSync_status_check", TIER_PERK_STATUSES],
     ["Partner_earnMode_check", PARTNER_EARN_MODES],
+    ["Campaign_status_check", CAMPAIGN_STATUSES],
   ] as const)("%s allows exactly the code's union", async (constraint, values) => {
     expect(await allowedValues(constraint)).toEqual([...values].sort());
   });

@@ -9,6 +9,7 @@ import { scorePaidOrder, type PaidOrder } from "~/loyalty/orders/paid-order";
 import { settleReferrals } from "~/loyalty/referrals/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { runMemberImports } from "~/loyalty/members/import.server";
+import { runCampaigns } from "~/loyalty/campaigns/campaigns.server";
 import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
 import { reevaluateTiers } from "~/loyalty/tiers/tiers.server";
@@ -274,6 +275,7 @@ export const POINTS_JOBS = {
     return { job: "referrals", processed: rewarded, points };
   },
   import: (db: PrismaClient, now: Date) => runMemberImports(db, now),
+  campaigns: (db: PrismaClient, now: Date) => runCampaigns(db, now),
   expire_codes: (db: PrismaClient, now: Date) => expireUnusedCodes(db, now),
   release: (db: PrismaClient, now: Date) => releaseHeldPoints(db, now),
   expire: (db: PrismaClient, now: Date, shop?: string) => expirePoints(db, now, shop),

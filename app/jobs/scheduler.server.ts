@@ -17,6 +17,7 @@ const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
       "flow",
       "newsletter_consent",
       "import",
+      "campaigns",
     ],
     everyMs: 10_000,
   },

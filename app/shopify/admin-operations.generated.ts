@@ -1619,6 +1619,18 @@ export type SegmentPageQuery = {
   };
 };
 
+export type SegmentMembersPageQueryVariables = Exact<{
+  segmentId: string | number;
+  after?: string | null | undefined;
+}>;
+
+export type SegmentMembersPageQuery = {
+  customerSegmentMembers: {
+    edges: Array<{ node: { id: string } }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+};
+
 export type ShopDetailsQueryVariables = Exact<{ [key: string]: never }>;
 
 export type ShopDetailsQuery = {
@@ -1878,6 +1890,10 @@ export interface AdminOperations {
   "#graphql\n  query SegmentPage($after: String) {\n    segments(first: 100, after: $after) {\n      nodes { id name }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
     data: SegmentPageQuery;
     variables: SegmentPageQueryVariables;
+  };
+  "#graphql\n  query SegmentMembersPage($segmentId: ID!, $after: String) {\n    customerSegmentMembers(segmentId: $segmentId, first: 100, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
+    data: SegmentMembersPageQuery;
+    variables: SegmentMembersPageQueryVariables;
   };
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;

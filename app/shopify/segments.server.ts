@@ -2,6 +2,7 @@ import type { AdminGateway } from "./admin-gateway.server";
 import type * as Admin from "./admin-operations.generated";
 import { AdminUserError, reportsGone } from "./errors";
 import { adminOperation } from "./operation";
+import { legacyId } from "./order-payloads";
 
 /**
  * Customer segments Tally keeps (a tier's members, friends with no orders yet): made once, found
@@ -89,4 +90,52 @@ export async function deleteSegment(admin: AdminGateway, id: string): Promise<vo
   const { segmentDelete } = await admin.request(DeleteSegment, { id });
   const errors = segmentDelete?.userErrors ?? [];
   if (errors.length && !reportsGone(errors)) throw new AdminUserError(errors, "DeleteSegment", admin.shop);
+}
+
+/** The shop's customer segments (id and name), for the merchant to pick an audience from. */
+export async function listSegments(admin: AdminGateway, max = 500): Promise<{ id: string; name: string }[]> {
+  const found: { id: string; name: string }[] = [];
+  let after: string | null = null;
+  do {
+    const { segments }: Admin.SegmentPageQuery = await admin.request(SegmentPage, { after });
+    found.push(...segments.nodes.map((node) => ({ id: node.id, name: node.name })));
+    after = segments.pageInfo.hasNextPage && found.length < max ? segments.pageInfo.endCursor : null;
+  } while (after);
+  return found.slice(0, max);
+}
+
+const SegmentMembersPage = adminOperation(`#graphql
+  query SegmentMembersPage($segmentId: ID!, $after: String) {
+    customerSegmentMembers(segmentId: $segmentId, first: 100, after: $after) {
+      edges { node { id } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+/**
+ * The Shopify customer ids (numeric) of a segment's members, a page of 100 at a time, up to `max`.
+ * A segment member's id is the customer's (gid://shopify/CustomerSegmentMember/<customer id>).
+ */
+export async function* segmentMemberCustomerIds(
+  admin: AdminGateway,
+  segmentId: string,
+  max: number,
+): AsyncGenerator<string[]> {
+  let after: string | null = null;
+  let read = 0;
+  do {
+    const { customerSegmentMembers }: Admin.SegmentMembersPageQuery = await admin.request(SegmentMembersPage, {
+      segmentId,
+      after,
+    });
+    const ids = customerSegmentMembers.edges.flatMap((edge) => {
+      const id = legacyId(edge.node.id);
+      return id ? [id] : [];
+    });
+    read += ids.length;
+    yield ids;
+    after =
+      customerSegmentMembers.pageInfo.hasNextPage && read < max ? customerSegmentMembers.pageInfo.endCursor : null;
+  } while (after);
 }

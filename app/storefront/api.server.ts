@@ -26,6 +26,7 @@ import { queueStoreCreditUse } from "~/loyalty/billing/billing.server";
 import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 import { NO_COUNTS, claimStatus, claimableActions } from "~/loyalty/actions/actions";
 import { actionCounts, claimAction } from "~/loyalty/actions/actions.server";
+import { markSurpriseSeen, unseenSurprise } from "~/loyalty/campaigns/campaigns.server";
 
 /**
  * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the
@@ -184,7 +185,7 @@ export async function memberView(
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
   // Nothing to claim while the program is off (claims answer 409 then).
   const claimable = shop.program.enabled ? claimableActions(shop.program) : [];
-  const [redemptions, expiring, progress, storeCredit, counts] = await Promise.all([
+  const [redemptions, expiring, progress, storeCredit, counts, surprise] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
           SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status NOT IN ('failed', 'reversed') ORDER BY "createdAt" DESC LIMIT 20`
@@ -199,6 +200,7 @@ export async function memberView(
           claimable.map((a) => a.key),
         )
       : new Map(),
+    member ? unseenSurprise(db, shop, member.id, language) : null,
   ]);
   return {
     loggedIn: true as const,
@@ -238,6 +240,8 @@ export async function memberView(
     })),
     // What the member's points became in Shopify store credit (null when the program offers none).
     storeCredit: storeCredit?.credited ?? null,
+    // The latest campaign gift not yet seen (docs/campaigns.md): shown once, then marked seen.
+    surprise,
     // A code is drawn once; every later read of the member has it already.
     referral:
       shop.program.enabled && shop.program.referrals.enabled
@@ -499,4 +503,16 @@ export async function claimForCustomer(
     );
   }
   return Response.json({ error: result.status }, { status: CLAIM_STATUS[result.status] });
+}
+
+/** POST …/surprises/:id/seen: the shopper saw the campaign's surprise; 204, or 404 when they had none. */
+export async function surpriseSeenForCustomer(
+  db: PrismaClient,
+  shop: LoadedShop,
+  customerId: string,
+  campaignId: string,
+): Promise<Response> {
+  if (!/^[\w-]{1,100}$/.test(campaignId)) return Response.json({ error: "not_found" }, { status: 404 });
+  const seen = await markSurpriseSeen(db, shop.id, customerId, campaignId);
+  return seen ? new Response(null, { status: 204 }) : Response.json({ error: "not_found" }, { status: 404 });
 }

@@ -29,6 +29,8 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "signup") return t("signup");
       if (entry.sourceType === "birthday") return t("birthday");
       if (entry.sourceType === "referral") return t("referral");
+      // A surprise-and-delight campaign: the campaign's name is the merchant's, not the shopper's.
+      if (entry.sourceType === "campaign") return t("campaign");
       // Shopify Flow's "Award points": the reason the merchant's workflow gave.
       if (entry.sourceType === "flow") return entry.reason ? t("flowAward", { reason: entry.reason }) : t("bonus");
       if (entry.sourceType !== "tier") return t("bonus");
