@@ -75,6 +75,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/tiers">{t("nav.tiers")}</Link>
             <Link to="/app/referrals">{t("nav.referrals")}</Link>
             <Link to="/app/partners">{t("nav.partners")}</Link>
+            <Link to="/app/campaigns">{t("nav.campaigns")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
             <Link to={BILLING_PATH}>{t("nav.billing")}</Link>
@@ -111,6 +112,7 @@ const SECTIONS = [
   "tiers",
   "referrals",
   "partners",
+  "campaigns",
   "members",
   "import",
   "billing",
@@ -122,6 +124,7 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   tiers: "/app/tiers",
   referrals: "/app/referrals",
   partners: "/app/partners",
+  campaigns: "/app/campaigns",
   members: "/app/members",
   import: "/app/import",
   billing: BILLING_PATH,
