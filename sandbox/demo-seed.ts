@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
 import { decode } from "turbo-stream";
+import { createCampaign, runCampaigns } from "../app/loyalty/campaigns/campaigns.server";
 import { hashPartnerKey, partnerKeyId } from "../app/loyalty/partners/keys.server";
+import { loadShop } from "../app/loyalty/program/program.server";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 import type { AdminApiDouble, DoubleCustomer } from "./admin-api-double";
 import { paidOrderPayload } from "./demo-orders";
@@ -173,4 +175,48 @@ export async function seedDemoPartner(prisma: PrismaClient, shopDomain: string):
     },
     update: {},
   });
+}
+
+/** The demo's finished campaign: 200 points for Ava, with the message her widget shows once. */
+export const DEMO_CAMPAIGN = {
+  name: "Thank you for shopping with us",
+  points: 200,
+  message: "200 points from Tally Outfitters: thank you!",
+} as const;
+
+/** The sandbox shop's customer segment for the Campaigns page: its regulars (two orders or more). */
+export const DEMO_SEGMENT = { id: "gid://shopify/Segment/7390000", name: "Regulars (2+ orders)" } as const;
+
+/**
+ * Campaigns in the demo: a segment of regulars in the double to pick from, and, once, a finished
+ * campaign that gave `customer` 200 points — sent by the campaigns job as any campaign is, so
+ * their widget shows the surprise (until they close it) and their activity the gift.
+ */
+export async function seedDemoCampaign(
+  prisma: PrismaClient,
+  shopDomain: string,
+  customer: DoubleCustomer,
+  double: AdminApiDouble,
+): Promise<void> {
+  const segments = double.shop(shopDomain).segments;
+  if (!segments.some((segment) => segment.id === DEMO_SEGMENT.id)) {
+    segments.push({
+      ...DEMO_SEGMENT,
+      query: "number_of_orders >= 2",
+      customerIds: double
+        .shop(shopDomain)
+        .customers.filter((c) => c.numberOfOrders >= 2)
+        .map((c) => c.id),
+    });
+  }
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: shopDomain }, select: { id: true } });
+  if (await prisma.campaign.count({ where: { shopId: shop.id, name: DEMO_CAMPAIGN.name } })) return;
+  const created = await createCampaign(
+    prisma,
+    await loadShop(prisma, shop.id),
+    { ...DEMO_CAMPAIGN, audience: { type: "emails", emails: [customer.email.toLowerCase()] } },
+    null,
+  );
+  if (!created.ok) throw new Error(`The demo's campaign was refused: ${JSON.stringify(created.issues)}`);
+  await runCampaigns(prisma, new Date());
 }

@@ -7,6 +7,7 @@ import {
   DEMO_PARTNER,
   DEMO_SEED_ORDER,
   DEMO_STARTER_REWARD,
+  seedDemoCampaign,
   seedDemoPartner,
   seedDemoShop,
 } from "../sandbox/demo-seed";
@@ -67,6 +68,8 @@ const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
 await seedDemoShop({ ...SANDBOX, appUrl }, ava, double);
 // A partner café that awards points through the partner API, with a public sandbox-only key.
 await seedDemoPartner(prisma, SANDBOX.shop);
+// A finished campaign that gave Ava 200 points (her widget shows the surprise once), and a segment to pick.
+await seedDemoCampaign(prisma, SANDBOX.shop, ava, double);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.

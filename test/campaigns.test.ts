@@ -5,6 +5,9 @@ import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { loadShop } from "~/loyalty/program/program.server";
 import { appProxyQuery } from "../sandbox/app-proxy-signature";
 import { mintSessionToken } from "../sandbox/signing";
+import type { DoubleCustomer } from "../sandbox/admin-api-double";
+import { DEMO_CAMPAIGN, DEMO_SEGMENT, seedDemoCampaign, seedDemoShop } from "../sandbox/demo-seed";
+import { SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { ON_POSTGRES } from "./support/database";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -278,4 +281,27 @@ describe("a campaign to 10,000 members", () => {
     },
     300_000,
   );
+});
+
+describe("the demo", () => {
+  it("seeds a finished campaign whose surprise Ava sees, and a segment to pick; starting again changes nothing", async () => {
+    const shop = "campaigns-demo.myshopify.com";
+    const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    const demo = { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" };
+    await seedDemoShop(demo, ava, app.double);
+    await seedDemoCampaign(app.prisma, shop, ava, app.double);
+    await seedDemoCampaign(app.prisma, shop, ava, app.double);
+    const view = await (await app.proxy("/member", { shop, customerId: ava.id })).json();
+    expect(view.points.balance).toBe(500 + DEMO_CAMPAIGN.points);
+    expect(view.surprise).toMatchObject({ message: DEMO_CAMPAIGN.message, points: DEMO_CAMPAIGN.points });
+    expect(app.double.shop(shop).segments.filter((s) => s.id === DEMO_SEGMENT.id)).toHaveLength(1);
+    const counted = await app.admin("/api/campaigns/count", shop, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ audience: { type: "segment", segmentId: DEMO_SEGMENT.id } }),
+    });
+    // Ava, Liam and Zoe have two orders or more; only Ava is a member yet.
+    expect(await counted.json()).toEqual({ count: 1, complete: true });
+  });
 });

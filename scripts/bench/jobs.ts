@@ -1,12 +1,14 @@
 // The jobs at a large store's scale, run in this process against a fresh database of each kind:
 // the expiry sweep over 1M lots, tier re-evaluation over 100k members, a 100k-member CSV import
-// and the customer metafield sync (its Admin API cost per member).
+// the customer metafield sync (its Admin API cost per member) and a campaign to 100k members.
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { syncMembersToShopify } from "~/jobs/member-sync.server";
 import { expirePoints, reevaluateAllTiers } from "~/jobs/points.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { confirmImport, previewImport, runMemberImports } from "~/loyalty/members/import.server";
+import { createCampaign, runCampaigns } from "~/loyalty/campaigns/campaigns.server";
+import { loadShop } from "~/loyalty/program/program.server";
 import { defaultProgram, type Program } from "~/loyalty/program/program";
 import { AdminApiDouble, type DoubleCustomer, type ShopPlan } from "../../sandbox/admin-api-double";
 import { round, type DatabaseKind, type Figure } from "./figures";
@@ -18,6 +20,7 @@ export interface JobsScale {
   tierMembers: number;
   importRows: number;
   syncMembers: number;
+  campaignMembers: number;
 }
 
 // The import runs at a fifth of 100k: its searches wait on the (simulated) Admin API rate, and
@@ -28,6 +31,7 @@ export const FULL_SCALE: JobsScale = {
   tierMembers: 100_000,
   importRows: 20_000,
   syncMembers: 10_000,
+  campaignMembers: 100_000,
 };
 export const QUICK_SCALE: JobsScale = {
   expiryMembers: 10_000,
@@ -35,6 +39,7 @@ export const QUICK_SCALE: JobsScale = {
   tierMembers: 10_000,
   importRows: 5_000,
   syncMembers: 2_000,
+  campaignMembers: 10_000,
 };
 
 const SHOP = "bench-jobs.myshopify.com";
@@ -377,5 +382,57 @@ export async function runJobsBench(kind: DatabaseKind, scale: JobsScale): Promis
     ...(await tierFigures(kind, scale)),
     ...(await importFigures(kind, scale)),
     ...(await syncFigures(kind, scale)),
+    ...(await campaignFigures(kind, scale)),
   ];
+}
+
+/**
+ * A points campaign to every member of a large store, as the campaigns job sends it: batches of
+ * 1,000 members, each one transaction (awards, ledger entries, lots, balances, member syncs and
+ * the surprise Flow events, which the shop has a workflow for). Goal: 60 s per 100k members.
+ */
+export async function campaignFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind);
+  const double = await AdminApiDouble.start();
+  try {
+    const shopId = await installShop(scratch.prisma, double, defaultProgram(), [], "plus");
+    await scratch.prisma.shop.update({ where: { id: shopId }, data: { flowTriggersEnabled: ["tally-surprise"] } });
+    await seedMembers(kind, scratch.prisma, shopId, scale.campaignMembers, 1, () => "100", "NULL");
+    const created = await createCampaign(
+      scratch.prisma,
+      await loadShop(scratch.prisma, shopId),
+      { name: "Thank you", audience: { type: "all" }, points: 200, message: "200 points from Bench: thank you!" },
+      null,
+    );
+    if (!created.ok) throw new Error("the bench campaign was refused");
+    const run = await timed(() => runCampaigns(scratch.prisma, new Date(), undefined, { budgetMs: 3_600_000 }));
+    const campaign = await scratch.prisma.campaign.findUniqueOrThrow({ where: { id: created.campaign.id } });
+    const entries = await scratch.prisma.ledgerEntry.count({ where: { shopId, sourceType: "campaign" } });
+    const consistent =
+      campaign.status === "done" &&
+      entries === scale.campaignMembers &&
+      (await ledgerDiscrepancies(scratch.prisma, shopId)).length === 0;
+    const detail = `${scale.campaignMembers.toLocaleString("en")} members in batches of 1,000: ${campaign.awarded.toLocaleString("en")} awarded, ${entries.toLocaleString("en")} ledger entries; ledger ${consistent ? "consistent" : "INCONSISTENT"}`;
+    return [
+      {
+        group: "jobs at scale",
+        name: "campaign to every member",
+        database: kind,
+        value: round(run.ms / 1000, 2),
+        unit: "s",
+        goal: { op: "<=", value: 60 * (scale.campaignMembers / 100_000) },
+        detail,
+      },
+      {
+        group: "jobs at scale",
+        name: "campaign per 1,000 members",
+        database: kind,
+        value: round(run.ms / (scale.campaignMembers / 1_000), 1),
+        unit: "ms",
+      },
+    ];
+  } finally {
+    await double.close();
+    await scratch.drop();
+  }
 }
