@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { inTransaction } from "~/db/transaction.server";
-import { getCampaign, runCampaigns, sendCampaignBatch } from "~/loyalty/campaigns/campaigns.server";
+import {
+  eraseEmailFromCampaigns,
+  getCampaign,
+  runCampaigns,
+  sendCampaignBatch,
+} from "~/loyalty/campaigns/campaigns.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { loadShop } from "~/loyalty/program/program.server";
 import { appProxyQuery } from "../sandbox/app-proxy-signature";
@@ -265,9 +270,26 @@ describe("a campaign to 10,000 members", () => {
     await runJob();
     await runJob();
     expect(await campaign(id)).toMatchObject({ status: "done", awarded: 2 });
+    // Finished, it keeps how many emails were pasted, not the emails.
+    const stored = await app.prisma.campaign.findUniqueOrThrow({ where: { id } });
+    expect(stored.audience).toEqual({ type: "emails", emails: [], emailCount: 2 });
     expect(
       await app.prisma.redemption.count({ where: { shopId, requestKey: { startsWith: `campaign:${id}:` } } }),
     ).toBe(2);
+  });
+
+  it("a shopper's erasure takes their email out of a campaign still to send", async () => {
+    const id = await createCampaign({
+      name: "Later",
+      audience: { type: "emails", emails: ["shopper9@example.com", "shopper10@example.com"] },
+      points: 5,
+      message: "soon",
+      sendAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    await inTransaction(app.prisma, (tx) => eraseEmailFromCampaigns(tx, shopId, "Shopper9@example.com"));
+    const stored = await app.prisma.campaign.findUniqueOrThrow({ where: { id } });
+    expect(stored.audience).toEqual({ type: "emails", emails: ["shopper10@example.com"] });
+    expect((await post(`/api/campaigns/${id}/cancel`, {})).status).toBe(200);
   });
 
   it.skipIf(!ON_POSTGRES)(

@@ -101,6 +101,26 @@ const view = (row: CampaignRow): CampaignView => {
   };
 };
 
+/**
+ * A finished campaign keeps no pasted emails (only how many there were) and no segment recipients:
+ * nothing will read them again, and the emails name people.
+ */
+const FINISHED = Prisma.sql`"updatedAt" = ${NOW_UTC},
+  audience = CASE WHEN audience->>'type' = 'emails'
+                  THEN jsonb_build_object('type', 'emails', 'emails', '[]'::jsonb, 'emailCount', jsonb_array_length(audience->'emails'))
+                  ELSE audience END`;
+
+async function dropRecipients(db: PrismaClient | Tx, campaignId: string) {
+  await db.$executeRaw`DELETE FROM "CampaignRecipient" WHERE "campaignId" = ${campaignId}`;
+}
+
+/** Customer erasure: a pasted list may name the shopper; their email leaves every campaign of the shop. */
+export async function eraseEmailFromCampaigns(tx: Tx, shopId: string, email: string) {
+  await tx.$executeRaw`
+    UPDATE "Campaign" SET audience = jsonb_set(audience, '{emails}', (audience->'emails') - ${email.trim().toLowerCase()}::text)
+     WHERE "shopId" = ${shopId} AND audience->>'type' = 'emails' AND audience->'emails' ? ${email.trim().toLowerCase()}::text`;
+}
+
 const CAMPAIGN_COLUMNS = Prisma.sql`id, "shopId", name, audience, points, "rewardId", message, "sendAt", status, total,
   awarded, cursor, error, "createdBy", "createdAt", "startedAt", "finishedAt"`;
 
@@ -236,8 +256,9 @@ export async function cancelCampaign(
   now = new Date(),
 ): Promise<CampaignView | null> {
   await db.$executeRaw`
-    UPDATE "Campaign" SET status = 'cancelled', "finishedAt" = ${now}, "updatedAt" = ${NOW_UTC}
+    UPDATE "Campaign" SET status = 'cancelled', "finishedAt" = ${now}, ${FINISHED}
      WHERE id = ${id} AND "shopId" = ${shopId} AND status = ANY(${UNFINISHED_STATUSES}::text[])`;
+  await dropRecipients(db, id);
   return getCampaign(db, shopId, id);
 }
 
@@ -249,8 +270,9 @@ const isPermanentAdminFailure = (error: unknown) =>
 
 async function failCampaign(db: PrismaClient | Tx, id: string, error: string, now: Date) {
   await db.$executeRaw`
-    UPDATE "Campaign" SET status = 'failed', error = ${error}, "finishedAt" = ${now}, "updatedAt" = ${NOW_UTC}
+    UPDATE "Campaign" SET status = 'failed', error = ${error}, "finishedAt" = ${now}, ${FINISHED}
      WHERE id = ${id} AND status = ANY(${UNFINISHED_STATUSES}::text[])`;
+  await dropRecipients(db, id);
 }
 
 /** A segment campaign's members, read from Shopify page by page and kept as its recipients. */
@@ -334,7 +356,8 @@ export async function sendCampaignBatch(
   ).map((row) => row.id);
   if (!batch.length) {
     await tx.$executeRaw`
-      UPDATE "Campaign" SET status = 'done', "finishedAt" = ${now}, "updatedAt" = ${NOW_UTC} WHERE id = ${campaign.id}`;
+      UPDATE "Campaign" SET status = 'done', "finishedAt" = ${now}, ${FINISHED} WHERE id = ${campaign.id}`;
+    await dropRecipients(tx, campaign.id);
     return stopped;
   }
   const given = reward

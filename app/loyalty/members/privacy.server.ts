@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { keyedHash } from "~/loyalty/points/keyed-hash.server";
+import { eraseEmailFromCampaigns } from "~/loyalty/campaigns/campaigns.server";
 import { eraseEmailFromImports, erasePersonFromImportRecords } from "./import.server";
 
 type Tx = Prisma.TransactionClient;
@@ -98,7 +99,10 @@ export async function erasePersonalData(
   const emails = [
     ...new Set([member?.email, options.email].filter((e): e is string => !!e).map((e) => e.trim().toLowerCase())),
   ];
-  for (const email of emails) await eraseEmailFromImports(tx, shopId, email);
+  for (const email of emails) {
+    await eraseEmailFromImports(tx, shopId, email);
+    await eraseEmailFromCampaigns(tx, shopId, email);
+  }
   await erasePersonFromImportRecords(tx, shopId, [...emails, member?.firstName, member?.lastName]);
   await tx.order.updateMany({
     where: {
