@@ -113,29 +113,31 @@ const SegmentMembersPage = adminOperation(`#graphql
   }
 `);
 
+/** A page of a segment's members: their Shopify customer ids, and the cursor of the next page (null at the end). */
+export interface SegmentMembersPage {
+  customerIds: string[];
+  next: string | null;
+}
+
 /**
- * The Shopify customer ids (numeric) of a segment's members, a page of 100 at a time, up to `max`.
- * A segment member's id is the customer's (gid://shopify/CustomerSegmentMember/<customer id>).
+ * One page (100) of a segment's members, after `after` (null: the first page). A segment member's id
+ * is the customer's (gid://shopify/CustomerSegmentMember/<customer id>). A page asks for 602 points
+ * (the connection has no `nodes`; 100 is the most under the single-query limit of 1,000).
  */
-export async function* segmentMemberCustomerIds(
+export async function segmentMembersPage(
   admin: AdminGateway,
   segmentId: string,
-  max: number,
-): AsyncGenerator<string[]> {
-  let after: string | null = null;
-  let read = 0;
-  do {
-    const { customerSegmentMembers }: Admin.SegmentMembersPageQuery = await admin.request(SegmentMembersPage, {
-      segmentId,
-      after,
-    });
-    const ids = customerSegmentMembers.edges.flatMap((edge) => {
-      const id = legacyId(edge.node.id);
+  after: string | null,
+): Promise<SegmentMembersPage> {
+  const { customerSegmentMembers }: Admin.SegmentMembersPageQuery = await admin.request(SegmentMembersPage, {
+    segmentId,
+    after,
+  });
+  return {
+    customerIds: customerSegmentMembers.edges.flatMap(({ node }) => {
+      const id = legacyId(node.id);
       return id ? [id] : [];
-    });
-    read += ids.length;
-    yield ids;
-    after =
-      customerSegmentMembers.pageInfo.hasNextPage && read < max ? customerSegmentMembers.pageInfo.endCursor : null;
-  } while (after);
+    }),
+    next: customerSegmentMembers.pageInfo.hasNextPage ? customerSegmentMembers.pageInfo.endCursor : null,
+  };
 }

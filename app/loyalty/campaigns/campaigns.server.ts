@@ -12,7 +12,7 @@ import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/progr
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { AdminGraphQLError, AdminHttpError, isRetryable, ShopNotInstalledError } from "~/shopify/errors";
-import { segmentMemberCustomerIds } from "~/shopify/segments.server";
+import { segmentMembersPage, type SegmentMembersPage } from "~/shopify/segments.server";
 import {
   campaignProgress,
   initialStatus,
@@ -35,8 +35,11 @@ import {
 export const CAMPAIGN_BATCH = 1_000;
 /** Per job pass: the 10-second jobs run one after the other, so a large campaign yields to them. */
 const DEFAULT_PASS_BUDGET_MS = 5_000;
-/** The count endpoint reads a segment up to this many members (the job reads it all). */
-const COUNT_SEGMENT_LIMIT = 25_000;
+/**
+ * The count reads a segment's first members only (five pages, ~3,000 Admin API points: a request
+ * cannot wait on Shopify's rate for more); the job reads it all, a page at a time across passes.
+ */
+const COUNT_SEGMENT_LIMIT = 500;
 
 export interface CampaignView {
   id: string;
@@ -183,11 +186,14 @@ export async function countAudience(
   }
   const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
   const customerIds: string[] = [];
-  for await (const page of segmentMemberCustomerIds(admin, audience.segmentId, COUNT_SEGMENT_LIMIT)) {
-    customerIds.push(...page);
-  }
+  let after: string | null = null;
+  do {
+    const page: SegmentMembersPage = await segmentMembersPage(admin, audience.segmentId, after);
+    customerIds.push(...page.customerIds);
+    after = page.next;
+  } while (after && customerIds.length < COUNT_SEGMENT_LIMIT);
   const count = await countWhere(db, audienceCondition(shop.id, audience, now, { customerIds }));
-  return { count, complete: customerIds.length < COUNT_SEGMENT_LIMIT };
+  return { count, complete: after === null };
 }
 
 export type CreateCampaignResult =
@@ -275,31 +281,51 @@ async function failCampaign(db: PrismaClient | Tx, id: string, error: string, no
   await dropRecipients(db, id);
 }
 
-/** A segment campaign's members, read from Shopify page by page and kept as its recipients. */
+/**
+ * A segment campaign's members, read from Shopify a page at a time and kept as its recipients.
+ * While counting, `cursor` holds Shopify's page cursor, saved after each page: a pass that runs
+ * out of time (or of Shopify's rate) resumes at the next page. Returns false when time ran out.
+ */
 async function resolveSegment(
   db: PrismaClient,
   campaign: CampaignRow,
   now: Date,
+  deadline: number,
   gatewayOptions?: AdminGatewayOptions,
-) {
+): Promise<boolean> {
   const audience = campaign.audience as Extract<CampaignAudience, { type: "segment" }>;
   const shop = await db.shop.findUniqueOrThrow({ where: { id: campaign.shopId }, select: { domain: true } });
+  let after = campaign.cursor;
+  let read = await db.campaignRecipient.count({ where: { campaignId: campaign.id } });
   try {
     const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
-    for await (const customerIds of segmentMemberCustomerIds(admin, audience.segmentId, MAX_SEGMENT_MEMBERS)) {
-      await db.$executeRaw`
-        INSERT INTO "CampaignRecipient" ("campaignId", "memberId")
-        SELECT ${campaign.id}, m.id FROM "Member" m
-         WHERE m."shopId" = ${campaign.shopId} AND m."shopifyCustomerId" = ANY(${customerIds}::text[])
-        ON CONFLICT DO NOTHING`;
-    }
-    await db.$executeRaw`
-      UPDATE "Campaign" SET status = 'scheduled', "updatedAt" = ${NOW_UTC} WHERE id = ${campaign.id} AND status = 'counting'`;
+    do {
+      if (Date.now() >= deadline) return false;
+      const page = await segmentMembersPage(admin, audience.segmentId, after);
+      after = page.next && read + page.customerIds.length < MAX_SEGMENT_MEMBERS ? page.next : null;
+      read += page.customerIds.length;
+      await inTransaction(db, async (tx) => {
+        await tx.$executeRaw`
+          INSERT INTO "CampaignRecipient" ("campaignId", "memberId")
+          SELECT ${campaign.id}, m.id FROM "Member" m
+           WHERE m."shopId" = ${campaign.shopId} AND m."shopifyCustomerId" = ANY(${page.customerIds}::text[])
+          ON CONFLICT DO NOTHING`;
+        await tx.$executeRaw`
+          UPDATE "Campaign" SET cursor = ${after}, "updatedAt" = ${NOW_UTC},
+                 status = CASE WHEN ${after === null} THEN 'scheduled' ELSE status END
+           WHERE id = ${campaign.id} AND status = 'counting'`;
+      });
+    } while (after);
+    return true;
   } catch (error) {
-    console.warn(JSON.stringify({ event: "campaign.segment_deferred", campaign: campaign.id, error: String(error) }));
-    if (isRetryable(error)) return; // the next pass reads it again (recipients are kept once each)
+    if (isRetryable(error)) {
+      // The next pass reads on from the last page saved.
+      console.warn(JSON.stringify({ event: "campaign.segment_deferred", campaign: campaign.id, error: String(error) }));
+      return false;
+    }
     if (!isPermanentAdminFailure(error)) throw error;
     await failCampaign(db, campaign.id, "segment_unreadable", now);
+    return true;
   }
 }
 
@@ -501,7 +527,7 @@ export async function runCampaigns(
        ORDER BY "sendAt", id`,
   );
   for (const campaign of open) {
-    if (campaign.status === "counting") await resolveSegment(db, campaign, now, gatewayOptions);
+    if (campaign.status === "counting" && !(await resolveSegment(db, campaign, now, deadline, gatewayOptions))) break;
   }
   for (const campaign of open) {
     if (campaign.status === "scheduled" || (campaign.status === "counting" && campaign.sendAt <= now))

@@ -15,7 +15,7 @@ export const UNFINISHED_STATUSES: CampaignStatus[] = ["counting", "scheduled", "
 
 /** A pasted list holds at most this many emails. */
 export const MAX_CAMPAIGN_EMAILS = 10_000;
-/** A segment's members are read up to this many (a page of 100 at a time). */
+/** A segment's members are read up to this many (a page of 100 at a time, across job passes). */
 export const MAX_SEGMENT_MEMBERS = 200_000;
 export const MAX_MESSAGE_LENGTH = 280;
 export const MAX_CAMPAIGN_NAME_LENGTH = 100;
