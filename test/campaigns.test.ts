@@ -293,6 +293,9 @@ describe("a campaign to 10,000 members", () => {
     await inTransaction(app.prisma, (tx) => eraseEmailFromCampaigns(tx, shopId, "Shopper9@example.com"));
     const stored = await app.prisma.campaign.findUniqueOrThrow({ where: { id } });
     expect(stored.audience).toEqual({ type: "emails", emails: ["shopper10@example.com"] });
+    // The API shows a pasted list by its size, never its emails.
+    const shown = (await (await app.admin(`/api/campaigns/${id}`, SHOP)).json()) as { campaign: { audience: unknown } };
+    expect(shown.campaign.audience).toEqual({ type: "emails", emailCount: 1 });
     expect((await post(`/api/campaigns/${id}/cancel`, {})).status).toBe(200);
   });
 

@@ -44,7 +44,8 @@ const COUNT_SEGMENT_LIMIT = 500;
 export interface CampaignView {
   id: string;
   name: string;
-  audience: CampaignAudience;
+  /** As the merchant chose it; a pasted list is shown by its size, never its emails. */
+  audience: AudienceView;
   points: number | null;
   rewardId: string | null;
   message: string;
@@ -82,12 +83,21 @@ const campaignRow = z.object({
 });
 type CampaignRow = z.output<typeof campaignRow>;
 
+/** A pasted list once the campaign finished: only its size is kept. */
+type StoredAudience = CampaignAudience | { type: "emails"; emails: []; emailCount: number };
+export type AudienceView = Exclude<CampaignAudience, { type: "emails" }> | { type: "emails"; emailCount: number };
+
+const audienceView = (audience: StoredAudience): AudienceView =>
+  audience.type === "emails"
+    ? { type: "emails", emailCount: "emailCount" in audience ? audience.emailCount : audience.emails.length }
+    : audience;
+
 const view = (row: CampaignRow): CampaignView => {
   const status = row.status as CampaignStatus;
   return {
     id: row.id,
     name: row.name,
-    audience: row.audience as CampaignAudience,
+    audience: audienceView(row.audience as StoredAudience),
     points: row.points,
     rewardId: row.rewardId,
     message: row.message,
