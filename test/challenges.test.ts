@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { startTestApp, type TestApp } from "./support/test-app";
-import { orderPayload, refundPayload } from "./support/webhook-fixtures";
+import { orderPayload, refundPayload, webhookPayload } from "./support/webhook-fixtures";
+import { appProxyQuery } from "../sandbox/signing";
+import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 
 // Challenges advance from signed orders/paid and refunds/create webhooks, as Shopify delivers them.
 const SHOP = "challenges-shop.myshopify.com";
@@ -43,6 +45,7 @@ beforeAll(async () => {
         tierIds: [],
       },
     ];
+    program.engagement.leaderboard = { enabled: true, size: 3 };
     program.engagement.milestones = [
       { id: "regular", name: "Regular", translations: {}, metric: "orders", threshold: 2, badge: "star" },
     ];
@@ -170,5 +173,106 @@ describe("a streak of three months", () => {
       [`challenge:three-months:${member.id}:0`, 250n, 0n],
     ]);
     expect(await badgesOf(member.id)).toContain("challenge:three-months");
+  });
+});
+
+const proxyUrl = (path: string, customerId: number, extra: Record<string, string> = {}) =>
+  `${app.url}/proxy${path}?${appProxyQuery({ shop: SHOP, customerId, extra }, TEST_API_SECRET)}`;
+const memberApi = async (customerId: number, locale?: string) =>
+  (
+    await fetch(proxyUrl("/member", customerId, locale ? { locale } : {}), {
+      headers: { "User-Agent": BROWSER_USER_AGENT },
+    })
+  ).json();
+const chooseLeaderboard = (customerId: number, body: unknown, locale?: string) =>
+  fetch(proxyUrl("/leaderboard", customerId, locale ? { locale } : {}), {
+    method: "POST",
+    headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+describe("the shopper's challenges, badges and leaderboard (GET /apps/tally/member)", () => {
+  it("shows progress with the days left, the badges earned and next", async () => {
+    await app.webhook("orders/paid", SHOP, paid(71051, 3006, daysAgo(18)));
+    const view = await memberApi(3006);
+    const comeBack = view.challenges.find((c: { id: string }) => c.id === "come-back");
+    expect(comeBack).toMatchObject({
+      name: "Come back soon",
+      badge: "comeback",
+      progress: { current: 1, target: 2, unit: "orders" },
+      daysLeft: 12,
+      completed: false,
+      reward: { type: "points", points: 100 },
+    });
+    expect(view.badges).toEqual({
+      earned: [],
+      next: [{ id: "milestone:regular", name: "Regular", icon: "star", current: 1, target: 2 }],
+    });
+    expect(view.leaderboard).toMatchObject({ optedIn: false, nickname: null, top: [], you: null });
+  });
+
+  it("lists only shoppers who opted in, under their nickname or first name and initial; leaving removes them", async () => {
+    const customers = [
+      { id: 3101, firstName: "Ann", lastName: "Lee", price: "300.00" },
+      { id: 3102, firstName: "Bo", lastName: "Ng", price: "200.00" },
+      { id: 3103, firstName: "Cy", lastName: "Ro", price: "500.00" },
+      { id: 3104, firstName: "Di", lastName: "Xu", price: "100.00" },
+    ];
+    for (const [index, customer] of customers.entries()) {
+      await app.webhook(
+        "orders/paid",
+        SHOP,
+        orderPayload("orders/paid", {
+          id: 73001 + index,
+          customer: { id: customer.id, email: `c${customer.id}@example.com`, ...customer },
+          lines: [{ price: customer.price }],
+        }),
+      );
+    }
+    expect((await chooseLeaderboard(3101, { optIn: true })).status).toBe(200);
+    expect(await (await chooseLeaderboard(3102, { optIn: true, nickname: "  Bo <b>" })).json()).toMatchObject({
+      error: "invalid_nickname",
+    });
+    const refused = await chooseLeaderboard(3102, { optIn: true, nickname: "x" }, "fr");
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).message).toContain("pseudo");
+    expect(await (await chooseLeaderboard(3102, { optIn: true, nickname: " Speedy  Bo " })).json()).toEqual({
+      optedIn: true,
+      nickname: "Speedy Bo",
+    });
+    await chooseLeaderboard(3104, { optIn: true });
+    // 3103 earned the most but never opted in: not shown.
+    const board = (await memberApi(3104)).leaderboard;
+    expect(board.top).toEqual([
+      { rank: 1, name: "Ann L.", points: 300, you: false },
+      { rank: 2, name: "Speedy Bo", points: 200, you: false },
+      { rank: 3, name: "Di X.", points: 100, you: true },
+    ]);
+    expect(board).toMatchObject({ optedIn: true, you: { rank: 3, points: 100 } });
+    expect(board.month).toBe(new Date().toISOString().slice(0, 7));
+
+    expect(await (await chooseLeaderboard(3102, { optIn: false })).json()).toEqual({ optedIn: false, nickname: null });
+    expect((await memberApi(3104)).leaderboard.top.map((row: { name: string }) => row.name)).toEqual([
+      "Ann L.",
+      "Di X.",
+    ]);
+    expect((await chooseLeaderboard(3101, { optIn: "yes" })).status).toBe(422);
+  });
+
+  it("customers/redact takes the shopper off the leaderboard and erases their nickname and badges", async () => {
+    await app.webhook("orders/paid", SHOP, paid(73101, 3201, daysAgo(3), "60.00"));
+    await app.webhook("orders/paid", SHOP, paid(73102, 3201, daysAgo(2), "60.00"));
+    await chooseLeaderboard(3201, { optIn: true, nickname: "Redacted Rae" });
+    const before = await memberOf(3201);
+    expect(await badgesOf(before.id)).toEqual(["challenge:come-back", "milestone:regular"]);
+    const payload = webhookPayload("customers/redact", {
+      shop_domain: SHOP,
+      customer: { id: 3201, email: "c3201@example.com", phone: "+33600000001" },
+      orders_to_redact: [],
+    });
+    expect((await app.webhook("customers/redact", SHOP, payload)).status).toBe(200);
+    const after = await app.prisma.member.findUniqueOrThrow({ where: { id: before.id } });
+    expect(after).toMatchObject({ leaderboardOptIn: false, leaderboardName: null });
+    expect(await badgesOf(before.id)).toEqual([]);
   });
 });
