@@ -74,6 +74,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/rewards">{t("nav.rewards")}</Link>
             <Link to="/app/tiers">{t("nav.tiers")}</Link>
             <Link to="/app/referrals">{t("nav.referrals")}</Link>
+            <Link to="/app/challenges">{t("nav.challenges")}</Link>
             <Link to="/app/partners">{t("nav.partners")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
@@ -110,6 +111,7 @@ const SECTIONS = [
   "rewards",
   "tiers",
   "referrals",
+  "challenges",
   "partners",
   "members",
   "import",
@@ -121,6 +123,7 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   rewards: "/app/rewards",
   tiers: "/app/tiers",
   referrals: "/app/referrals",
+  challenges: "/app/challenges",
   partners: "/app/partners",
   members: "/app/members",
   import: "/app/import",

@@ -191,3 +191,19 @@ export async function chooseLeaderboard(
     return { status: "saved" as const, optedIn: choice.optIn, nickname };
   });
 }
+
+/** For the admin: how many members completed each challenge (undone completions aside) and hold each badge. */
+export async function engagementCounts(db: PrismaClient, shopId: string) {
+  const [completions, badges] = await Promise.all([
+    db.challengeCompletion.groupBy({
+      by: ["challengeId"],
+      where: { shopId, reversedAt: null },
+      _count: { _all: true },
+    }),
+    db.memberBadge.groupBy({ by: ["badgeId"], where: { shopId }, _count: { _all: true } }),
+  ]);
+  return {
+    completions: Object.fromEntries(completions.map((row) => [row.challengeId, row._count._all])),
+    badges: Object.fromEntries(badges.map((row) => [row.badgeId, row._count._all])),
+  };
+}
