@@ -14,6 +14,9 @@ export const bodyLimitFor = bodyLimitsByPath([
   // A shopper's claim is one action key: nothing larger is ever needed.
   { pathPrefix: "/proxy/actions/claim", bytes: 1 * KB },
   { pathPrefix: "/api/extension/actions/claim", bytes: 1 * KB },
+  // Joining the leaderboard is a flag and a nickname of 20 characters.
+  { pathPrefix: "/proxy/leaderboard", bytes: 1 * KB },
+  { pathPrefix: "/api/extension/leaderboard", bytes: 1 * KB },
   { pathPrefix: "/webhooks/", bytes: 5 * MB },
   { pathPrefix: "/app/import", bytes: 2 * MAX_IMPORT_BYTES + 64 * KB },
   // A program over its size bound gets through to be told so (422), within reason.

@@ -6,7 +6,7 @@ import { loadShop } from "../app/loyalty/program/program.server";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 import type { AdminApiDouble, DoubleCustomer } from "./admin-api-double";
 import { paidOrderPayload } from "./demo-orders";
-import { mintSessionToken, signedWebhookRequest } from "./signing";
+import { appProxyQuery, mintSessionToken, signedWebhookRequest } from "./signing";
 
 /** A reward a single demo order pays for (an order of 120 earns 120 points), beside the default 500-point one. */
 export const DEMO_STARTER_REWARD = { id: "1-off", name: "1 off", type: "fixed_amount", pointsCost: 100, amount: 1 };
@@ -62,6 +62,37 @@ export const DEMO_ACTIONS = [
     verifiedBy: "newsletter",
   },
 ];
+/**
+ * Challenges, a milestone and the leaderboard (docs/engagement.md): the seed order is the first of
+ * "Come back soon", so the storefront preview and the customer account show "1 of 2 orders" with
+ * the days left, the "First order" badge earned, and the demo customer on the month's leaderboard.
+ */
+export const DEMO_ENGAGEMENT = {
+  challenges: [
+    {
+      id: "come-back",
+      name: "Come back soon",
+      description: "Order twice within 30 days",
+      translations: { fr: { name: "Revenez vite", description: "Commandez deux fois en 30 jours" } },
+      goal: { type: "orders", count: 2, withinDays: 30 },
+      reward: { type: "points", points: 100 },
+      badge: "comeback",
+    },
+    {
+      id: "three-months",
+      name: "Three months in a row",
+      description: "An order in each of three consecutive months",
+      goal: { type: "streak", period: "month", count: 3 },
+      reward: { type: "points", points: 300 },
+      badge: "flame",
+    },
+  ],
+  milestones: [
+    { id: "first-order", name: "First order", metric: "orders", threshold: 1, badge: "star" },
+    { id: "big-fan", name: "Big fan", metric: "lifetime_points", threshold: 2000, badge: "crown" },
+  ],
+  leaderboard: { enabled: true, size: 10 },
+};
 /** The first sandbox customer's paid order the demo starts with: 500 points, enough for the default reward. */
 export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "500.00" };
 
@@ -90,9 +121,20 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
   const current = await fetch(`${app.appUrl}/api/program`, { headers });
   if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
   const { program, revision } = (await current.json()) as {
-    program: { rewards: unknown[]; tiers: { levels: unknown[] }; earning: { customActions: unknown[] } };
+    program: {
+      rewards: unknown[];
+      tiers: { levels: unknown[] };
+      earning: { customActions: unknown[] };
+      engagement: { challenges: unknown[]; milestones: unknown[]; leaderboard: { enabled: boolean } };
+    };
     revision: number;
   };
+  // A program saved before challenges existed gets the demo's too (never one the merchant set up).
+  const engagementUntouched =
+    !program.engagement.challenges.length &&
+    !program.engagement.milestones.length &&
+    !program.engagement.leaderboard.enabled;
+  if (engagementUntouched) program.engagement = DEMO_ENGAGEMENT;
   if (revision === 0) {
     program.rewards.push(DEMO_STARTER_REWARD, DEMO_STORE_CREDIT_REWARD);
     if (!program.tiers.levels.length) program.tiers.levels.push(DEMO_VIP_TIER);
@@ -103,6 +145,13 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
       body: JSON.stringify({ program, revision }),
     });
     if (!saved.ok) throw new Error(`The demo could not save its program: HTTP ${saved.status} ${await saved.text()}`);
+  } else if (engagementUntouched) {
+    const saved = await fetch(`${app.appUrl}/api/program`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ program, revision }),
+    });
+    if (!saved.ok) throw new Error(`The demo could not add its challenges: HTTP ${saved.status} ${await saved.text()}`);
   }
 
   if (double) await approveDemoPlan(app, headers, double);
@@ -115,6 +164,15 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
   );
   const paid = await fetch(request.url, request.init);
   if (!paid.ok) throw new Error(`The demo's seed order was refused: HTTP ${paid.status} ${await paid.text()}`);
+
+  // The demo customer joins the month's leaderboard, as a shopper would from the storefront.
+  const query = appProxyQuery({ shop: app.shop, customerId: customer.id }, app.apiSecret);
+  const joined = await fetch(`${app.appUrl}/proxy/leaderboard?${query}`, {
+    method: "POST",
+    headers: { "User-Agent": USER_AGENT, "Content-Type": "application/json" },
+    body: JSON.stringify({ optIn: true }),
+  });
+  if (!joined.ok) throw new Error(`The demo customer could not join the leaderboard: HTTP ${joined.status}`);
 }
 
 /**

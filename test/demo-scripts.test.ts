@@ -80,6 +80,10 @@ describe("with the app running", () => {
     expect(view.actions).toEqual([
       { key: "instagram", name: "Follow us on Instagram", points: 50, url: DEMO_ACTIONS[0]!.url, status: "open" },
     ]);
+    // Challenges: the seed order is the first of "Come back soon"; Ava holds the first order's badge and is on the leaderboard.
+    expect(view.challenges[0]).toMatchObject({ id: "come-back", progress: { current: 1, target: 2 }, daysLeft: 30 });
+    expect(view.badges.earned.map((badge: { id: string }) => badge.id)).toEqual(["milestone:first-order"]);
+    expect(view.leaderboard).toMatchObject({ optedIn: true, you: { rank: 1, points: 500 } });
     await deliverTierPerkSyncs(app.prisma, new Date());
     expect(app.double.shop(shop).automaticDiscounts.map((d) => d.input.title)).toEqual([
       "Gold: 10% off",

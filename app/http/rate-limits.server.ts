@@ -10,6 +10,8 @@ const limiters = {
   redemption: new RateLimiterMemory({ keyPrefix: "redemption", points: 10, duration: 60 }),
   /** A shopper's claims of actions (per shop and customer): a script claiming every action in a loop. */
   actionClaim: new RateLimiterMemory({ keyPrefix: "action-claim", points: 10, duration: 60 }),
+  /** A shopper joining or leaving the leaderboard (per shop and customer). */
+  leaderboard: new RateLimiterMemory({ keyPrefix: "leaderboard", points: 10, duration: 60 }),
   /** Referral-link visits per source address (per shop): a bot inflating a member's visits. */
   referralVisit: new RateLimiterMemory({ keyPrefix: "referral-visit", points: 30, duration: 600 }),
   /** App Proxy reads per shop: one storefront's flood must not slow every other shop's. */

@@ -74,6 +74,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/rewards">{t("nav.rewards")}</Link>
             <Link to="/app/tiers">{t("nav.tiers")}</Link>
             <Link to="/app/referrals">{t("nav.referrals")}</Link>
+            <Link to="/app/challenges">{t("nav.challenges")}</Link>
             <Link to="/app/partners">{t("nav.partners")}</Link>
             <Link to="/app/campaigns">{t("nav.campaigns")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
@@ -111,6 +112,7 @@ const SECTIONS = [
   "rewards",
   "tiers",
   "referrals",
+  "challenges",
   "partners",
   "campaigns",
   "members",
@@ -123,6 +125,7 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   rewards: "/app/rewards",
   tiers: "/app/tiers",
   referrals: "/app/referrals",
+  challenges: "/app/challenges",
   partners: "/app/partners",
   campaigns: "/app/campaigns",
   members: "/app/members",

@@ -27,6 +27,8 @@ import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 import { NO_COUNTS, claimStatus, claimableActions } from "~/loyalty/actions/actions";
 import { actionCounts, claimAction } from "~/loyalty/actions/actions.server";
 import { markSurpriseSeen, unseenSurprise } from "~/loyalty/campaigns/campaigns.server";
+import { leaderboardBody } from "~/loyalty/engagement/leaderboard";
+import { chooseLeaderboard, engagementView, leaderboardView } from "~/loyalty/engagement/view.server";
 
 /**
  * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the
@@ -164,7 +166,15 @@ async function tierPerksOf(db: PrismaClient, shop: LoadedShop, tier: TierLevel) 
 
 type ViewedMember = Pick<
   Member,
-  "id" | "balance" | "pending" | "tierId" | "referralCode" | "lastEarnedAt" | "createdAt"
+  | "id"
+  | "balance"
+  | "pending"
+  | "tierId"
+  | "referralCode"
+  | "lastEarnedAt"
+  | "createdAt"
+  | "leaderboardOptIn"
+  | "leaderboardName"
 >;
 type ViewedMemberRow = Omit<ViewedMember, "balance" | "pending"> & { balance: bigint; pending: bigint };
 
@@ -177,7 +187,7 @@ export async function memberView(
 ) {
   if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program, new Date(), language) };
   const [row = null] = await db.$queryRaw<ViewedMemberRow[]>`
-    SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt" FROM "Member"
+    SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt", "leaderboardOptIn", "leaderboardName" FROM "Member"
      WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
   const member = row && { ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) };
   const balance = member?.balance ?? 0;
@@ -185,7 +195,7 @@ export async function memberView(
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
   // Nothing to claim while the program is off (claims answer 409 then).
   const claimable = shop.program.enabled ? claimableActions(shop.program) : [];
-  const [redemptions, expiring, progress, storeCredit, counts, surprise] = await Promise.all([
+  const [redemptions, expiring, progress, storeCredit, counts, surprise, engagement, leaderboard] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
           SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status NOT IN ('failed', 'reversed') ORDER BY "createdAt" DESC LIMIT 20`
@@ -201,6 +211,8 @@ export async function memberView(
         )
       : new Map(),
     member ? unseenSurprise(db, shop, member.id, language) : null,
+    engagementView(db, shop, member, language),
+    leaderboardView(db, shop, member),
   ]);
   return {
     loggedIn: true as const,
@@ -242,6 +254,10 @@ export async function memberView(
     storeCredit: storeCredit?.credited ?? null,
     // The latest campaign gift not yet seen (docs/campaigns.md): shown once, then marked seen.
     surprise,
+    // Challenges with their progress, badges earned and next, and the month's leaderboard (null when off).
+    challenges: engagement.challenges,
+    badges: engagement.badges,
+    leaderboard,
     // A code is drawn once; every later read of the member has it already.
     referral:
       shop.program.enabled && shop.program.referrals.enabled
@@ -515,4 +531,32 @@ export async function surpriseSeenForCustomer(
   if (!/^[\w-]{1,100}$/.test(campaignId)) return Response.json({ error: "not_found" }, { status: 404 });
   const seen = await markSurpriseSeen(db, shop.id, customerId, campaignId);
   return seen ? new Response(null, { status: 204 }) : Response.json({ error: "not_found" }, { status: 404 });
+}
+
+/**
+ * POST …/leaderboard { optIn, nickname? } (10 a minute per shopper, else 429): the shopper joins or
+ * leaves the monthly leaderboard. 200 with the choice saved, 422 for a nickname that is not plain
+ * (2–20 letters, digits, spaces, . _ -), 409 while the program has no leaderboard.
+ */
+export async function leaderboardForCustomer(
+  db: PrismaClient,
+  shop: LoadedShop,
+  customerId: string,
+  body: unknown,
+): Promise<Response> {
+  await spendRateLimit("leaderboard", `${shop.id}:${customerId}`);
+  const parsed = leaderboardBody.safeParse(body);
+  if (!parsed.success) {
+    const nickname = parsed.error.issues.some((issue) => issue.path[0] === "nickname");
+    return Response.json(
+      {
+        error: nickname ? "invalid_nickname" : "invalid_request",
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
+      { status: 422 },
+    );
+  }
+  const result = await chooseLeaderboard(db, shop, customerId, parsed.data);
+  if (result.status === "disabled") return Response.json({ error: "leaderboard_disabled" }, { status: 409 });
+  return Response.json({ optedIn: result.optedIn, nickname: result.nickname });
 }

@@ -104,7 +104,39 @@ export interface Member {
   actions?: ClaimableAction[];
   /** The store credit the member's points became through Tally (null when the program offers none). */
   storeCredit?: (StoreCreditAmount & { fromPoints: number }) | null;
+  /** Challenges with their progress, badges and the month's leaderboard (absent from an older Tally). */
+  challenges?: Challenge[];
+  badges?: Badges;
+  leaderboard?: Leaderboard | null;
   program: ShopperProgram;
+}
+
+/** A challenge as the shopper sees it: "1 of 2 orders — 12 days left" (docs/engagement.md). */
+export interface Challenge {
+  id: string;
+  name: string;
+  description: string;
+  /** One of the built-in badge icons (star, trophy, crown, …), or null. */
+  badge: string | null;
+  progress: { current: number; target: number; unit: string };
+  endsAt: string | null;
+  daysLeft: number | null;
+  completed: boolean;
+  reward: { type: "points"; points: number } | { type: "reward"; name: string } | null;
+}
+
+export interface Badges {
+  earned: { id: string; name: string; icon: string; earnedAt: string }[];
+  next: { id: string; name: string; icon: string; current: number; target: number }[];
+}
+
+/** The month's leaderboard: only shoppers who opted in; `name` null is "a shopper". */
+export interface Leaderboard {
+  optedIn: boolean;
+  nickname: string | null;
+  month: string;
+  top: { rank: number; name: string | null; points: number; you: boolean }[];
+  you: { rank: number; points: number } | null;
 }
 
 export interface ActivityEntry {
@@ -252,6 +284,36 @@ export async function claimAction(sessionToken: TokenSource, actionKey: string):
   if (status === 401) return { kind: "signed_out" };
   if (status === 404) return { kind: "unavailable" };
   if (status === 409) return { kind: "limit_reached" };
+  return { kind: "unknown" };
+}
+
+export type LeaderboardOutcome =
+  | { kind: "saved"; optedIn: boolean; nickname: string | null }
+  | { kind: "invalid_nickname"; message: string }
+  | { kind: "signed_out" | "unavailable" | "unknown" };
+
+/** The shopper joins (with a nickname, or none) or leaves the month's leaderboard. */
+export async function chooseLeaderboard(
+  sessionToken: TokenSource,
+  choice: { optIn: boolean; nickname?: string },
+): Promise<LeaderboardOutcome> {
+  let answer;
+  try {
+    answer = await call(sessionToken, "/api/extension/leaderboard", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(choice),
+    });
+  } catch {
+    return { kind: "unknown" };
+  }
+  const { status, body } = answer;
+  if (status === 200 && typeof body?.optedIn === "boolean")
+    return { kind: "saved", optedIn: body.optedIn, nickname: body.nickname ?? null };
+  if (status === 422 && body?.error === "invalid_nickname")
+    return { kind: "invalid_nickname", message: body.message ?? "" };
+  if (status === 401) return { kind: "signed_out" };
+  if (status === 409) return { kind: "unavailable" };
   return { kind: "unknown" };
 }
 

@@ -456,7 +456,7 @@ export function describeRun(run: LoadResult, options: { connections: number; rat
  * Signed `orders/paid` deliveries, each a new order of 100.00 for one of `buyers` in turn; given
  * a discount code, the order used it (5.00 off).
  */
-export function orderDeliveries(buyers: number[], firstOrderId: number) {
+export function orderDeliveries(buyers: number[], firstOrderId: number, shop = SHOP) {
   // Built and schema-checked once; each delivery changes only its ids.
   const template = orderPayload("orders/paid", {
     id: firstOrderId,
@@ -484,7 +484,7 @@ export function orderDeliveries(buyers: number[], firstOrderId: number) {
         line_items: [{ ...line, id: orderId * 10, admin_graphql_api_id: `gid://shopify/LineItem/${orderId * 10}` }],
         discount_codes: discountCode ? [{ code: discountCode, amount: "5.00", type: "fixed_amount" }] : [],
       };
-      return { orderId, buyer, request: webhookRequest(JSON.stringify(payload), randomUUID()) };
+      return { orderId, buyer, request: webhookRequest(JSON.stringify(payload), randomUUID(), shop) };
     },
     get sent() {
       return sent;
@@ -493,7 +493,7 @@ export function orderDeliveries(buyers: number[], firstOrderId: number) {
 }
 
 /** An `orders/paid` request as Shopify sends it (HMAC of this body). */
-export function webhookRequest(body: string, webhookId: string): RequestSpec {
+export function webhookRequest(body: string, webhookId: string, shop = SHOP): RequestSpec {
   return {
     method: "POST",
     path: "/webhooks/orders/paid",
@@ -501,7 +501,7 @@ export function webhookRequest(body: string, webhookId: string): RequestSpec {
     headers: {
       "Content-Type": "application/json",
       "X-Shopify-Topic": "orders/paid",
-      "X-Shopify-Shop-Domain": SHOP,
+      "X-Shopify-Shop-Domain": shop,
       "X-Shopify-Hmac-Sha256": webhookHmac(body, TEST_API_SECRET),
       "X-Shopify-Webhook-Id": webhookId,
       "X-Shopify-Event-Id": randomUUID(),

@@ -5,6 +5,7 @@ import { NOW_UTC } from "~/db/clock.server";
 import type { CustomAction } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
+import { advanceChallenges } from "~/loyalty/engagement/engagement.server";
 import {
   CLAIM_EVENT,
   NEWSLETTER_EVENT,
@@ -74,6 +75,7 @@ export async function awardAction(
     sourceId: action.key,
   });
   await evaluateMemberTier(tx, shop, member, input.now, "earn");
+  await advanceChallenges(tx, shop, member, input.now, "action");
   return { status: "awarded", points: action.points, balance: member.balance };
 }
 

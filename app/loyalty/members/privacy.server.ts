@@ -134,9 +134,14 @@ export async function erasePersonalData(
       birthday: null,
       referralCode: null,
       addressKeys: [],
+      // Off the leaderboard, and the nickname they chose is gone.
+      leaderboardOptIn: false,
+      leaderboardName: null,
       ...options.mark,
     },
   });
+  // Badges are the shopper's profile; their challenge completions stay with the ledger they explain.
+  await tx.memberBadge.deleteMany({ where: { memberId: member.id } });
   // Reasons are free text a merchant typed and may name the shopper.
   await tx.ledgerEntry.updateMany({ where: { memberId: member.id }, data: { reason: null } });
   // Flow events carry that reason too; one not yet sent is dropped anyway (no customer to name).

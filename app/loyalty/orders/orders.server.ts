@@ -22,6 +22,7 @@ import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server"
 import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
 import { queueRewardUses } from "~/loyalty/billing/billing.server";
 import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server";
+import { advanceChallenges } from "~/loyalty/engagement/engagement.server";
 import type { PaidOrder } from "./paid-order";
 
 const DAY_MS = 86_400_000;
@@ -293,6 +294,8 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
     await reverse(cancelKey, "cancellation", order.shopifyOrderId);
   }
   if (awarded || reversed) await evaluateMemberTier(tx, shop, member, now, reversed ? "refund" : "earn");
+  // Challenges and badges follow the order's facts (a refund may undo a completion still on hold).
+  await advanceChallenges(tx, shop, member, now, reversed ? "refund" : "order");
   return { orderId: order.id, memberId: member.id, net, awarded };
 }
 

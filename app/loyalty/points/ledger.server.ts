@@ -201,6 +201,8 @@ export interface DebitInput extends EntryCause {
   now: Date;
   /** Take this order's lots first (refunds and cancellations act on the points of their order). */
   fromOrderId?: string | null;
+  /** Take the lots of this source first (a challenge's reward taken back acts on its own lot). */
+  fromSource?: string | null;
   /** Reversals may take pending points; spending never does. */
   includePending: boolean;
 }
@@ -211,7 +213,13 @@ export interface DebitResult {
   shortfall: number;
 }
 
-const lotRow = z.object({ id: z.string(), orderId: z.string().nullable(), remaining: z.bigint(), held: z.boolean() });
+const lotRow = z.object({
+  id: z.string(),
+  orderId: z.string().nullable(),
+  source: z.string(),
+  remaining: z.bigint(),
+  held: z.boolean(),
+});
 
 /**
  * Takes points from the lots that expire soonest (oldest first when they do not expire).
@@ -223,14 +231,18 @@ export async function debit(tx: Tx, member: LockedMember, input: DebitInput): Pr
   const lots = rows(
     lotRow,
     await tx.$queryRaw`
-      SELECT id, "orderId", remaining, held FROM "PointLot"
+      SELECT id, "orderId", source, remaining, held FROM "PointLot"
        WHERE "memberId" = ${member.id} AND remaining > 0 ${input.includePending ? Prisma.empty : Prisma.sql`AND NOT held`}
        ORDER BY "expiresAt" ASC NULLS LAST, "availableAt" ASC, "createdAt" ASC`,
   ).map((lot) => ({ ...lot, remaining: fromBigInt(lot.remaining) }));
+  const first = (lot: (typeof lots)[number]) =>
+    Boolean(
+      (input.fromOrderId && lot.orderId === input.fromOrderId) || (input.fromSource && lot.source === input.fromSource),
+    );
   const ordered = [
-    ...lots.filter((lot) => input.fromOrderId && lot.orderId === input.fromOrderId),
-    ...lots.filter((lot) => !(input.fromOrderId && lot.orderId === input.fromOrderId) && !lot.held),
-    ...lots.filter((lot) => !(input.fromOrderId && lot.orderId === input.fromOrderId) && lot.held),
+    ...lots.filter(first),
+    ...lots.filter((lot) => !first(lot) && !lot.held),
+    ...lots.filter((lot) => !first(lot) && lot.held),
   ];
   let needed = input.points;
   let fromBalance = 0;

@@ -44,6 +44,12 @@ export function storefrontProgram(program: Program) {
       })),
     },
     referrals: program.enabled && program.referrals.enabled ? storefrontReferrals(program) : null,
+    // The theme loads the challenges, badges and leaderboard box (tally-engage.js) only when true.
+    engagement:
+      program.enabled &&
+      (program.engagement.challenges.length > 0 ||
+        program.engagement.milestones.length > 0 ||
+        program.engagement.leaderboard.enabled),
   };
 }
 

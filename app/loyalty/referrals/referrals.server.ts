@@ -10,6 +10,7 @@ import { credit, debit, lockMember, type Tx } from "~/loyalty/points/ledger.serv
 import type { Program } from "~/loyalty/program/program";
 import { expiresAtFor, loadRunnableShop, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
+import { advanceChallenges } from "~/loyalty/engagement/engagement.server";
 import type { CardCheck } from "~/shopify/referral-cards.server";
 import { canonicalAddress, referralSignals, referralVerdict, type ReferralSignal } from "./signals";
 import type { ReferralStatus } from "./statuses";
@@ -278,6 +279,7 @@ async function rewardReferrer(tx: Tx, shop: LoadedShop, referral: Referral, now:
     redemptionId = (await grantReward(tx, shop, referrer.id, reward, `referral:${referral.id}:prize`, now)).id;
   }
   await tx.referral.update({ where: { id: referral.id }, data: { status: "rewarded", rewardedAt: now, redemptionId } });
+  await advanceChallenges(tx, shop, referrer, now, "referral");
   return points;
 }
 
@@ -393,6 +395,7 @@ export async function undoReferralForOrder(tx: Tx, shop: LoadedShop, orderId: st
     });
   }
   await tx.referral.update({ where: { id: current.id }, data: { status: "reversed" } });
+  await advanceChallenges(tx, shop, await lockMember(tx, current.referrerId), now, "referral");
 }
 
 export type ReviewDecision = "approve" | "reject";

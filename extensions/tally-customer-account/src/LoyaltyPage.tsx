@@ -21,6 +21,7 @@ import {
 import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
 import { perkLines } from "../../shared/perks";
 import { renderTarget } from "../../shared/target";
+import { Challenges } from "./Challenges";
 
 // The global Shopify gives this target (customer-account.page.render).
 declare const shopify: Api;
@@ -286,6 +287,8 @@ export function LoyaltyPage() {
             </s-stack>
           </s-section>
         )}
+
+        <Challenges member={member} onChange={load} />
 
         {codes.length > 0 && (
           <s-section heading={t("codes.heading")}>

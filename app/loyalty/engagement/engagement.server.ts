@@ -1,0 +1,365 @@
+import { z } from "zod";
+import { fromBigInt } from "~/db/bigint";
+import { rows } from "~/db/rows";
+import { NOW_UTC } from "~/db/clock.server";
+import { minorUnitDigits } from "~/money/currency";
+import { refundedAmount, type WeightedLine } from "~/loyalty/points/earning";
+import type { RefundLine } from "~/shopify/order-payloads";
+import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-events.server";
+import { credit, debit, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
+import { nameIn, type Challenge, type Program } from "~/loyalty/program/program";
+import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import { grantReward } from "~/loyalty/rewards/redemptions.server";
+import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
+import {
+  DAY_MS,
+  challengeBadgeId,
+  challengeProgress,
+  completionKey,
+  completionReverseKey,
+  engagementActive,
+  milestoneBadgeId,
+  milestoneValue,
+  takesPart,
+  type MemberFacts,
+  type Step,
+} from "./challenges";
+
+/**
+ * Challenges and milestones advance under the member's lock, in the transaction of the event that
+ * moved their points (a paid order, a refund, a cancellation, a custom action, a rewarded
+ * referral). Each call recomputes every challenge from the member's facts and writes only the
+ * difference from what is recorded: completions missing get their reward (keyed
+ * `challenge:<id>:<member>:<cycle>`), completions the facts no longer support lose theirs while
+ * it is still held (docs/engagement.md).
+ */
+
+export interface CompletionRow {
+  challengeId: string;
+  cycle: number;
+  availableAt: Date;
+  points: number;
+  redemptionId: string | null;
+  reversedAt: Date | null;
+}
+
+export interface EngagementState {
+  facts: MemberFacts;
+  completions: CompletionRow[];
+  badges: { badgeId: string; icon: string; earnedAt: Date }[];
+}
+
+const stateRow = z.object({
+  orders: z
+    .array(
+      z.object({
+        id: z.string(),
+        at: z.string(),
+        cancelled: z.boolean(),
+        eligible: z.union([z.number(), z.string()]),
+        currency: z.string().nullable(),
+        lines: z.array(z.object({ productId: z.string().nullable() }).passthrough()).nullable(),
+        refunds: z.array(z.unknown()).nullable(),
+      }),
+    )
+    .nullable(),
+  actions: z.array(z.object({ key: z.string().nullable(), at: z.string() })).nullable(),
+  referrals: z.array(z.string()).nullable(),
+  lifetime: z.bigint(),
+  since: z.date(),
+  completions: z
+    .array(
+      z.object({
+        challengeId: z.string(),
+        cycle: z.number(),
+        availableAt: z.string(),
+        points: z.number(),
+        redemptionId: z.string().nullable(),
+        reversedAt: z.string().nullable(),
+      }),
+    )
+    .nullable(),
+  badges: z.array(z.object({ badgeId: z.string(), icon: z.string(), earnedAt: z.string() })).nullable(),
+});
+
+/** Timestamps inside JSON come back without a zone; they are UTC. */
+const utc = (text: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+
+/**
+ * Everything engagement knows of a member, in one statement: the paid orders (with refunds, to
+ * net them), the custom actions and rewarded referrals, lifetime points, when they joined, their
+ * completions and badges.
+ */
+export async function readEngagementState(db: Pick<Tx, "$queryRaw">, memberId: string): Promise<EngagementState> {
+  const [row] = rows(
+    stateRow,
+    await db.$queryRaw`
+    SELECT
+      (SELECT json_agg(json_build_object('id', o.id, 'at', COALESCE(o."placedAt", o."paidAt"), 'cancelled', o."cancelledAt" IS NOT NULL,
+                                         'eligible', o."eligibleCents", 'currency', o."currencyCode", 'lines', o.lines,
+                                         'refunds', (SELECT json_agg(r.lines) FROM "OrderRefund" r WHERE r."orderId" = o.id)))
+         FROM "Order" o WHERE o."memberId" = ${memberId} AND o."paidAt" IS NOT NULL AND NOT o.test) AS orders,
+      (SELECT json_agg(json_build_object('key', e."sourceId", 'at', e."createdAt"))
+         FROM "LedgerEntry" e WHERE e."memberId" = ${memberId} AND e.kind = 'action' AND e."sourceType" = 'action') AS actions,
+      (SELECT json_agg(r."rewardedAt") FROM "Referral" r
+        WHERE r."referrerId" = ${memberId} AND r.status = 'rewarded' AND r."rewardedAt" IS NOT NULL) AS referrals,
+      (SELECT COALESCE(SUM(e.delta + e."pendingDelta"), 0)::bigint FROM "LedgerEntry" e
+        WHERE e."memberId" = ${memberId}
+          AND (e.kind IN ('earn', 'bonus', 'action', 'partner') OR (e.kind = 'reverse' AND e."sourceType" IN ('refund', 'cancellation', 'referral', 'challenge')))) AS lifetime,
+      (SELECT m."createdAt" FROM "Member" m WHERE m.id = ${memberId}) AS since,
+      (SELECT json_agg(json_build_object('challengeId', c."challengeId", 'cycle', c.cycle, 'availableAt', c."availableAt", 'points', c.points,
+                                         'redemptionId', c."redemptionId", 'reversedAt', c."reversedAt") ORDER BY c.cycle)
+         FROM "ChallengeCompletion" c WHERE c."memberId" = ${memberId}) AS completions,
+      (SELECT json_agg(json_build_object('badgeId', b."badgeId", 'icon', b.icon, 'earnedAt', b."earnedAt") ORDER BY b."earnedAt", b."badgeId")
+         FROM "MemberBadge" b WHERE b."memberId" = ${memberId}) AS badges`,
+  );
+  const state = row!;
+  const orders = (state.orders ?? []).flatMap((order) => {
+    const digits = minorUnitDigits(order.currency);
+    const eligible = BigInt(order.eligible);
+    const refunded = refundedAmount(((order.refunds ?? []) as RefundLine[][]).flat(), digits);
+    // Cancelled, or refunded down to nothing that earns: the order no longer counts (as for referrals).
+    if (order.cancelled || refunded >= eligible) return [];
+    const net = Number(eligible - refunded);
+    return [
+      {
+        orderId: order.id,
+        at: utc(order.at),
+        spendHundredths: Math.round((net * 100) / 10 ** digits),
+        productIds: ((order.lines ?? []) as Pick<WeightedLine, "productId">[]).flatMap((line) =>
+          line.productId ? [line.productId] : [],
+        ),
+      },
+    ];
+  });
+  return {
+    facts: {
+      orders,
+      actions: (state.actions ?? []).map((action) => ({ actionKey: action.key ?? "", at: utc(action.at) })),
+      referrals: (state.referrals ?? []).map(utc),
+      lifetimePoints: fromBigInt(state.lifetime),
+      memberSince: state.since,
+    },
+    completions: (state.completions ?? []).map((completion) => ({
+      ...completion,
+      availableAt: utc(completion.availableAt),
+      reversedAt: completion.reversedAt ? utc(completion.reversedAt) : null,
+    })),
+    badges: (state.badges ?? []).map((badge) => ({ ...badge, earnedAt: utc(badge.earnedAt) })),
+  };
+}
+
+/** What happened that may move a challenge (for the record; progress is recomputed either way). */
+export type EngagementCause = "order" | "refund" | "cancellation" | "action" | "referral";
+
+export interface EngagementResult {
+  completed: string[];
+  reversed: string[];
+  badgesEarned: string[];
+}
+
+const NOTHING: EngagementResult = { completed: [], reversed: [], badgesEarned: [] };
+
+/**
+ * Brings the member's challenges and badges in line with their facts. The caller holds the
+ * member's lock (lockMember…) in its transaction. Skips at once when the program has no
+ * challenges and no milestones.
+ */
+export async function advanceChallenges(
+  tx: Tx,
+  shop: LoadedShop,
+  member: LockedMember,
+  now: Date,
+  _cause: EngagementCause,
+): Promise<EngagementResult> {
+  const program = shop.program;
+  if (!engagementActive(program)) return NOTHING;
+  const state = await readEngagementState(tx, member.id);
+  const result: EngagementResult = { completed: [], reversed: [], badgesEarned: [] };
+  const badges = new Set(state.badges.map((badge) => badge.badgeId));
+  let pointsMoved = false;
+
+  for (const challenge of program.engagement.challenges) {
+    const recorded = state.completions.filter((completion) => completion.challengeId === challenge.id);
+    const active = recorded.filter((completion) => !completion.reversedAt);
+    let nextCycle = recorded.reduce((max, completion) => Math.max(max, completion.cycle + 1), 0);
+    const { completions } = challengeProgress(challenge, state.facts, now);
+    if (completions.length > active.length) {
+      // A member outside the tier audience does not complete it (what they completed before stays).
+      if (!takesPart(challenge, member.tierId)) continue;
+      for (const step of completions.slice(active.length)) {
+        const cycle = nextCycle++;
+        pointsMoved ||= await complete(tx, shop, member, challenge, cycle, step, now);
+        result.completed.push(`${challenge.id}:${cycle}`);
+      }
+      const badgeId = challengeBadgeId(challenge.id);
+      if (challenge.badge && !badges.has(badgeId)) {
+        await earnBadge(tx, shop, member, badgeId, challenge.badge, nameIn(challenge, "en"), badges, now, challenge);
+        result.badgesEarned.push(badgeId);
+      }
+    } else if (completions.length < active.length) {
+      // Newest first: only completions whose points are still held can be taken back.
+      let kept = active.length;
+      for (const completion of [...active].reverse()) {
+        if (kept <= completions.length) break;
+        if (completion.points <= 0 || completion.availableAt <= now) break;
+        await debit(tx, member, {
+          key: completionReverseKey(challenge.id, member.id, completion.cycle),
+          kind: "reverse",
+          points: completion.points,
+          now,
+          fromSource: lotSource(challenge.id, completion.cycle),
+          includePending: true,
+          sourceType: "challenge",
+          sourceId: `${challenge.id}:${completion.cycle}`,
+          reason: "The order that completed the challenge was refunded or cancelled",
+        });
+        await tx.$executeRaw`
+          UPDATE "ChallengeCompletion" SET "reversedAt" = ${now}
+           WHERE "memberId" = ${member.id} AND "challengeId" = ${challenge.id} AND cycle = ${completion.cycle}`;
+        result.reversed.push(`${challenge.id}:${completion.cycle}`);
+        pointsMoved = true;
+        kept--;
+      }
+      // A challenge's badge goes with its last completion.
+      if (kept === 0 && badges.delete(challengeBadgeId(challenge.id))) {
+        await dropBadge(tx, member.id, challengeBadgeId(challenge.id));
+      }
+    }
+  }
+
+  for (const milestone of program.engagement.milestones) {
+    const badgeId = milestoneBadgeId(milestone.id);
+    const reached = milestoneValue(milestone, state.facts, now) >= milestone.threshold;
+    if (reached && !badges.has(badgeId)) {
+      await earnBadge(tx, shop, member, badgeId, milestone.badge, milestone.name, badges, now, milestone);
+      result.badgesEarned.push(badgeId);
+    } else if (!reached && badges.has(badgeId) && milestone.metric !== "membership_years") {
+      // Lifetime points and orders can fall with a refund: the badge follows them.
+      badges.delete(badgeId);
+      await dropBadge(tx, member.id, badgeId);
+    }
+  }
+
+  if (pointsMoved) await evaluateMemberTier(tx, shop, member, now, result.reversed.length ? "refund" : "earn");
+  return result;
+}
+
+const lotSource = (challengeId: string, cycle: number) => `challenge:${challengeId}:${cycle}`;
+
+/** When a completion's points leave the hold: an order's hold runs from the completing order. */
+function rewardAvailableAt(program: Program, step: Step, now: Date): Date {
+  if (!step.orderId) return now;
+  return new Date(step.at.getTime() + program.earning.order.holdDays * DAY_MS);
+}
+
+/** Records a completion and gives its reward; true when points were credited. */
+async function complete(
+  tx: Tx,
+  shop: LoadedShop,
+  member: LockedMember,
+  challenge: Challenge,
+  cycle: number,
+  step: Step,
+  now: Date,
+): Promise<boolean> {
+  const key = completionKey(challenge.id, member.id, cycle);
+  const reward = challenge.reward;
+  let points = 0;
+  let redemptionId: string | null = null;
+  let code = "";
+  let rewardName = "";
+  // A catalog reward's code is given at once and never taken back: it counts as released now.
+  let availableAt = now;
+  if (reward?.type === "points") {
+    points = reward.points;
+    availableAt = rewardAvailableAt(shop.program, step, now);
+    await credit(tx, member, {
+      key,
+      kind: "bonus",
+      points,
+      now,
+      availableAt,
+      expiresAt: expiresAtFor(shop.program, now),
+      activityAt: now,
+      source: lotSource(challenge.id, cycle),
+      sourceType: "challenge",
+      sourceId: `${challenge.id}:${cycle}`,
+      reason: `Challenge completed: ${challenge.name}`,
+    });
+  } else if (reward?.type === "reward") {
+    const catalogReward = shop.program.rewards.find((r) => r.id === reward.rewardId);
+    if (catalogReward) {
+      const redemption = await grantReward(tx, shop, member.id, catalogReward, key, now);
+      redemptionId = redemption.id;
+      code = redemption.code;
+      rewardName = catalogReward.name;
+    }
+  }
+  await tx.$executeRaw`
+    INSERT INTO "ChallengeCompletion" (id, "shopId", "memberId", "challengeId", cycle, "completedAt", "availableAt", points, "redemptionId", "createdAt")
+    VALUES (gen_random_uuid()::text, ${shop.id}, ${member.id}, ${challenge.id}, ${cycle}, ${step.at}, ${availableAt}, ${points}, ${redemptionId}, ${NOW_UTC})
+    ON CONFLICT ("memberId", "challengeId", cycle) DO NOTHING`;
+  const language = await flowTriggerLanguage(tx, shop.id, "challengeCompleted");
+  if (language) {
+    const catalogReward =
+      reward?.type === "reward" ? shop.program.rewards.find((r) => r.id === reward.rewardId) : undefined;
+    await queueFlowEvent(
+      tx,
+      shop.id,
+      "challengeCompleted",
+      key,
+      member.id,
+      {
+        "Challenge id": challenge.id,
+        "Challenge name": nameIn(challenge, language),
+        Points: points,
+        Reward: catalogReward ? nameIn(catalogReward, language) : rewardName,
+        "Discount code": code,
+        "Points balance": member.balance,
+      },
+      now,
+    );
+  }
+  return points > 0;
+}
+
+async function earnBadge(
+  tx: Tx,
+  shop: LoadedShop,
+  member: LockedMember,
+  badgeId: string,
+  icon: string,
+  fallbackName: string,
+  badges: Set<string>,
+  now: Date,
+  named: Parameters<typeof nameIn>[0],
+) {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO "MemberBadge" (id, "shopId", "memberId", "badgeId", icon, "earnedAt")
+    VALUES (gen_random_uuid()::text, ${shop.id}, ${member.id}, ${badgeId}, ${icon}, ${now})
+    ON CONFLICT ("memberId", "badgeId") DO NOTHING`;
+  badges.add(badgeId);
+  if (!inserted) return;
+  const language = await flowTriggerLanguage(tx, shop.id, "badgeEarned");
+  if (language) {
+    await queueFlowEvent(
+      tx,
+      shop.id,
+      "badgeEarned",
+      `badge:${member.id}:${badgeId}`,
+      member.id,
+      {
+        "Badge id": badgeId,
+        "Badge name": nameIn(named, language) || fallbackName,
+        Icon: icon,
+        "Badges earned": badges.size,
+      },
+      now,
+    );
+  }
+}
+
+async function dropBadge(tx: Tx, memberId: string, badgeId: string) {
+  await tx.$executeRaw`DELETE FROM "MemberBadge" WHERE "memberId" = ${memberId} AND "badgeId" = ${badgeId}`;
+}
