@@ -63,8 +63,13 @@ const STATUS_TONE: Record<CampaignStatus, "info" | "success" | "attention" | "cr
 export function CampaignsPage({ campaigns, segments, tiers, rewards, programEnabled }: CampaignsPageProps) {
   const { t } = useTranslation();
   const revalidator = useRevalidator();
-  // While a campaign is on its way, follow its progress.
-  const moving = campaigns.some((c) => c.status === "running" || c.status === "counting" || c.status === "scheduled");
+  // While a campaign is on its way (or due to start), follow its progress.
+  const moving = campaigns.some(
+    (c) =>
+      c.status === "running" ||
+      c.status === "counting" ||
+      (c.status === "scheduled" && new Date(c.sendAt).getTime() <= Date.now()),
+  );
   useEffect(() => {
     if (!moving) return;
     const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
