@@ -4,6 +4,7 @@ import type { PrismaClient } from "@prisma/client";
 import { AdminApiDouble, type DoubleCustomer } from "../sandbox/admin-api-double";
 import { forgetDemoAddress, rememberDemoAddress } from "../sandbox/demo-address";
 import {
+  DEMO_CAMPAIGN,
   DEMO_PARTNER,
   DEMO_SEED_ORDER,
   DEMO_STARTER_REWARD,
@@ -95,6 +96,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
 
   ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order; a default demo:order earns 120,
   enough for "${DEMO_STARTER_REWARD.name}" (${DEMO_STARTER_REWARD.pointsCost} points, reward id ${DEMO_STARTER_REWARD.id}).
+  A campaign gave her ${DEMO_CAMPAIGN.points} more ("${DEMO_CAMPAIGN.message}"): her widget shows it once (Campaigns page, docs/campaigns.md).
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

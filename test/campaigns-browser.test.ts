@@ -57,6 +57,7 @@ describe("the Campaigns page in a real browser", () => {
     await runCampaigns(app.prisma, new Date(), undefined, { budgetMs: 60_000 });
     await page.getByText("3 of 3 members").waitFor();
     await page.getByText("Sent", { exact: true }).waitFor();
+    await page.getByText("200 points · All members").waitFor();
     expect(await app.prisma.ledgerEntry.count({ where: { sourceType: "campaign", sourceId: campaign.id } })).toBe(3);
     await screenshot(page, "campaigns-sent");
   });

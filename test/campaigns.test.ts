@@ -195,6 +195,19 @@ describe("a campaign to 10,000 members", () => {
       where: { shopId, key: { startsWith: `flow:surprise:${id}:` } },
     });
     expect(events).toBe(MEMBERS);
+    const event = await app.prisma.outboxTask.findFirstOrThrow({ where: { key: `flow:surprise:${id}:m000042` } });
+    expect(event.payload).toEqual({
+      handle: "tally-surprise",
+      memberId: "m000042",
+      fields: {
+        "Campaign name": "Thank you",
+        Message: "200 points from Tally Outfitters: thank you!",
+        Points: 200,
+        Reward: "",
+        "Discount code": "",
+        "Points balance": 242,
+      },
+    });
 
     // The shopper sees it once: in the member API, then marked seen.
     const proxy = (path: string, method = "GET") =>

@@ -18,6 +18,7 @@ import {
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "~/i18n";
 import { MAX_CAMPAIGN_EMAILS, MAX_MESSAGE_LENGTH, type CampaignStatus } from "~/loyalty/campaigns/campaigns";
+import type { AudienceView } from "~/loyalty/campaigns/campaigns.server";
 
 /** What the campaigns route answers its forms with. */
 export type CampaignOutcome =
@@ -27,6 +28,7 @@ export type CampaignOutcome =
 
 interface ListedCampaign {
   id: string;
+  audience: AudienceView;
   name: string;
   message: string;
   points: number | null;
@@ -61,8 +63,13 @@ const STATUS_TONE: Record<CampaignStatus, "info" | "success" | "attention" | "cr
 export function CampaignsPage({ campaigns, segments, tiers, rewards, programEnabled }: CampaignsPageProps) {
   const { t } = useTranslation();
   const revalidator = useRevalidator();
-  // While a campaign is on its way, follow its progress.
-  const moving = campaigns.some((c) => c.status === "running" || c.status === "counting" || c.status === "scheduled");
+  // While a campaign is on its way (or due to start), follow its progress.
+  const moving = campaigns.some(
+    (c) =>
+      c.status === "running" ||
+      c.status === "counting" ||
+      (c.status === "scheduled" && new Date(c.sendAt).getTime() <= Date.now()),
+  );
   useEffect(() => {
     if (!moving) return;
     const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
@@ -87,7 +94,7 @@ export function CampaignsPage({ campaigns, segments, tiers, rewards, programEnab
               </Text>
               {campaigns.length === 0 ? <Text as="p">{t("campaigns.list.empty")}</Text> : null}
               {campaigns.map((campaign) => (
-                <CampaignRow key={campaign.id} campaign={campaign} rewards={rewards} />
+                <CampaignRow key={campaign.id} campaign={campaign} rewards={rewards} tiers={tiers} />
               ))}
             </BlockStack>
           </Card>
@@ -97,7 +104,15 @@ export function CampaignsPage({ campaigns, segments, tiers, rewards, programEnab
   );
 }
 
-function CampaignRow({ campaign, rewards }: { campaign: ListedCampaign; rewards: { id: string; name: string }[] }) {
+function CampaignRow({
+  campaign,
+  rewards,
+  tiers,
+}: {
+  campaign: ListedCampaign;
+  rewards: { id: string; name: string }[];
+  tiers: { id: string; name: string }[];
+}) {
   const { t } = useTranslation();
   const cancel = useFetcher<CampaignOutcome>();
   const gift =
@@ -116,7 +131,7 @@ function CampaignRow({ campaign, rewards }: { campaign: ListedCampaign; rewards:
             </Text>
             <Badge tone={STATUS_TONE[campaign.status]}>{t(`campaigns.status.${campaign.status}`)}</Badge>
             <Text as="span" tone="subdued">
-              {gift}
+              {gift} · {audienceLabel(campaign.audience, tiers, t)}
             </Text>
           </InlineStack>
           {cancellable ? (
@@ -152,6 +167,30 @@ function CampaignRow({ campaign, rewards }: { campaign: ListedCampaign; rewards:
       </BlockStack>
     </Box>
   );
+}
+
+/** Who a campaign is for, in a few words. */
+function audienceLabel(
+  audience: AudienceView,
+  tiers: { id: string; name: string }[],
+  t: ReturnType<typeof useTranslation>["t"],
+): string {
+  switch (audience.type) {
+    case "tier":
+      return t("campaigns.describe.tier", {
+        tier: tiers.find((tier) => tier.id === audience.tierId)?.name ?? audience.tierId,
+      });
+    case "inactive":
+      return t("campaigns.describe.inactive", { count: audience.days });
+    case "balance":
+      return t(`campaigns.describe.${audience.comparison}`, { count: audience.points });
+    case "segment":
+      return t("campaigns.describe.segment", { segment: audience.segmentName ?? audience.segmentId });
+    case "emails":
+      return t("campaigns.describe.emails", { count: audience.emailCount });
+    default:
+      return t("campaigns.audience.all");
+  }
 }
 
 const toInt = (value: string) => (/^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN);

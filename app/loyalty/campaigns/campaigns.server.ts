@@ -4,7 +4,7 @@ import { NOW_UTC } from "~/db/clock.server";
 import { rows } from "~/db/rows";
 import { inTransaction } from "~/db/transaction.server";
 import type { ShopperLanguage } from "~/languages";
-import { queueFlowEvents } from "~/loyalty/points/flow-events.server";
+import { flowTriggerLanguage, queueFlowEvents } from "~/loyalty/points/flow-events.server";
 import type { Tx } from "~/loyalty/points/ledger.server";
 import { queueMemberSyncs } from "~/loyalty/points/member-sync.server";
 import { nameIn, type Reward } from "~/loyalty/program/program";
@@ -408,6 +408,9 @@ export async function sendCampaignBatch(
     given.map((g) => g.memberId),
     now,
   );
+  // Flow's texts are in the shop's language; nothing to build for a shop without a workflow on it.
+  const flowLanguage = await flowTriggerLanguage(tx, shop.id, "surprise");
+  if (!flowLanguage) return { awarded: given.length, points: given.length * (campaign.points ?? 0), stop: false };
   await queueFlowEvents(
     tx,
     shop.id,
@@ -419,7 +422,7 @@ export async function sendCampaignBatch(
         "Campaign name": campaign.name,
         Message: campaign.message,
         Points: campaign.points ?? 0,
-        Reward: reward ? nameIn(reward, "en") : "",
+        Reward: reward ? nameIn(reward, flowLanguage) : "",
         "Discount code": g.code ?? "",
         "Points balance": g.balance,
       },
