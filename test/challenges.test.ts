@@ -51,6 +51,13 @@ beforeAll(async () => {
     ];
   });
 });
+beforeAll(async () => {
+  // The merchant has Flow workflows on both triggers.
+  await app.prisma.shop.update({
+    where: { id: shopId },
+    data: { flowTriggersEnabled: ["tally-challenge-completed", "tally-badge-earned"] },
+  });
+});
 afterAll(() => app?.close());
 afterEach(async () => {
   expect(await ledgerDiscrepancies(app.prisma, shopId)).toEqual([]);
@@ -106,6 +113,26 @@ describe("a challenge of two paid orders within 30 days", () => {
     ).toBeLessThan(1000);
     expect(await badgesOf(member.id)).toEqual(["challenge:come-back", "milestone:regular"]);
     expect(await app.prisma.challengeCompletion.count({ where: { memberId: member.id } })).toBe(1);
+    // Flow hears of it once, in the transaction that completed it.
+    const flow = await app.prisma.outboxTask.findMany({
+      where: { topic: "flow_trigger", payload: { path: ["memberId"], equals: member.id } },
+      orderBy: { key: "asc" },
+    });
+    expect(flow.map((task) => [task.key, (task.payload as { handle: string }).handle])).toEqual([
+      [`flow:badge:${member.id}:challenge:come-back`, "tally-badge-earned"],
+      [`flow:badge:${member.id}:milestone:regular`, "tally-badge-earned"],
+      [`flow:challenge:come-back:${member.id}:0`, "tally-challenge-completed"],
+    ]);
+    expect((flow.find((task) => task.key.startsWith("flow:challenge:"))!.payload as { fields: object }).fields).toEqual(
+      {
+        "Challenge id": "come-back",
+        "Challenge name": "Come back soon",
+        Points: 100,
+        Reward: "",
+        "Discount code": "",
+        "Points balance": 40,
+      },
+    );
   });
 
   it("orders further apart than 30 days complete nothing", async () => {
