@@ -32,6 +32,19 @@ beforeAll(async () => {
         tierIds: [],
       },
       {
+        id: "follower",
+        name: "Follow us",
+        description: "",
+        translations: {},
+        goal: { type: "actions", actionKey: "instagram", count: 1, withinDays: null },
+        reward: { type: "points", points: 20 },
+        badge: "heart",
+        startsAt: null,
+        endsAt: null,
+        repeatable: false,
+        tierIds: [],
+      },
+      {
         id: "three-months",
         name: "Three months in a row",
         description: "",
@@ -46,6 +59,19 @@ beforeAll(async () => {
       },
     ];
     program.engagement.leaderboard = { enabled: true, size: 3 };
+    program.earning.customActions = [
+      {
+        key: "instagram",
+        name: "Follow us on Instagram",
+        translations: {},
+        points: 50,
+        limitPerCustomer: 1,
+        limitPerDay: null,
+        claimable: true,
+        url: "https://www.instagram.com/tally-test/",
+        verifiedBy: null,
+      },
+    ];
     program.engagement.milestones = [
       { id: "regular", name: "Regular", translations: {}, metric: "orders", threshold: 2, badge: "star" },
     ];
@@ -306,5 +332,25 @@ describe("the shopper's challenges, badges and leaderboard (GET /apps/tally/memb
     const after = await app.prisma.member.findUniqueOrThrow({ where: { id: before.id } });
     expect(after).toMatchObject({ leaderboardOptIn: false, leaderboardName: null });
     expect(await badgesOf(before.id)).toEqual([]);
+  });
+});
+
+describe("a challenge of custom actions", () => {
+  it("a claimed action completes it at once, with no hold (no order to refund), once however often claimed", async () => {
+    for (let i = 0; i < 3; i++) {
+      const claimed = await fetch(proxyUrl("/actions/claim", 3301), {
+        method: "POST",
+        headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+        body: JSON.stringify({ action: "instagram" }),
+      });
+      expect(claimed.status).toBe(i ? 200 : 201);
+    }
+    const member = await memberOf(3301);
+    expect(member).toMatchObject({ balance: 70n, pending: 0n });
+    const entries = await challengeEntries(member.id, "follower");
+    expect(entries.map((entry) => [entry.idempotencyKey, entry.delta])).toEqual([
+      [`challenge:follower:${member.id}:0`, 20n],
+    ]);
+    expect(await badgesOf(member.id)).toEqual(["challenge:follower"]);
   });
 });
