@@ -45,6 +45,19 @@ beforeAll(async () => {
         tierIds: [],
       },
       {
+        id: "big-spender",
+        name: "Big spender",
+        description: "",
+        translations: {},
+        goal: { type: "spend", amount: 500, withinDays: null },
+        reward: { type: "reward", rewardId: "five-off" },
+        badge: null,
+        startsAt: null,
+        endsAt: null,
+        repeatable: false,
+        tierIds: [],
+      },
+      {
         id: "three-months",
         name: "Three months in a row",
         description: "",
@@ -352,5 +365,28 @@ describe("a challenge of custom actions", () => {
       [`challenge:follower:${member.id}:0`, 20n],
     ]);
     expect(await badgesOf(member.id)).toEqual(["challenge:follower"]);
+  });
+});
+
+describe("a challenge whose reward is from the catalog", () => {
+  it("gives the reward's code once (the outbox makes it), and a refund does not take it back", async () => {
+    const big = paid(71061, 3401, daysAgo(1), "600.00", 881061);
+    await app.webhook("orders/paid", SHOP, big);
+    await app.webhook("orders/paid", SHOP, big);
+    const member = await memberOf(3401);
+    const key = `challenge:big-spender:${member.id}:0`;
+    const prize = await app.prisma.redemption.findMany({ where: { memberId: member.id } });
+    expect(prize).toEqual([expect.objectContaining({ requestKey: key, rewardId: "five-off", pointsSpent: 0n })]);
+    expect(await app.prisma.outboxTask.count({ where: { key: `redemption:${prize[0]!.id}:create` } })).toBe(1);
+    await app.webhook(
+      "refunds/create",
+      SHOP,
+      refundPayload({ id: 72061, orderId: 71061, lines: [{ lineItemId: 881061, subtotal: "600.00" }] }),
+    );
+    expect(await app.prisma.redemption.count({ where: { memberId: member.id } })).toBe(1);
+    const completion = await app.prisma.challengeCompletion.findFirstOrThrow({
+      where: { memberId: member.id, challengeId: "big-spender" },
+    });
+    expect(completion).toMatchObject({ reversedAt: null, redemptionId: prize[0]!.id });
   });
 });
