@@ -32,6 +32,32 @@ beforeAll(async () => {
         tierIds: [],
       },
       {
+        id: "follower",
+        name: "Follow us",
+        description: "",
+        translations: {},
+        goal: { type: "actions", actionKey: "instagram", count: 1, withinDays: null },
+        reward: { type: "points", points: 20 },
+        badge: "heart",
+        startsAt: null,
+        endsAt: null,
+        repeatable: false,
+        tierIds: [],
+      },
+      {
+        id: "big-spender",
+        name: "Big spender",
+        description: "",
+        translations: {},
+        goal: { type: "spend", amount: 500, withinDays: null },
+        reward: { type: "reward", rewardId: "five-off" },
+        badge: null,
+        startsAt: null,
+        endsAt: null,
+        repeatable: false,
+        tierIds: [],
+      },
+      {
         id: "three-months",
         name: "Three months in a row",
         description: "",
@@ -46,9 +72,29 @@ beforeAll(async () => {
       },
     ];
     program.engagement.leaderboard = { enabled: true, size: 3 };
+    program.earning.customActions = [
+      {
+        key: "instagram",
+        name: "Follow us on Instagram",
+        translations: {},
+        points: 50,
+        limitPerCustomer: 1,
+        limitPerDay: null,
+        claimable: true,
+        url: "https://www.instagram.com/tally-test/",
+        verifiedBy: null,
+      },
+    ];
     program.engagement.milestones = [
       { id: "regular", name: "Regular", translations: {}, metric: "orders", threshold: 2, badge: "star" },
     ];
+  });
+});
+beforeAll(async () => {
+  // The merchant has Flow workflows on both triggers.
+  await app.prisma.shop.update({
+    where: { id: shopId },
+    data: { flowTriggersEnabled: ["tally-challenge-completed", "tally-badge-earned"] },
   });
 });
 afterAll(() => app?.close());
@@ -106,6 +152,26 @@ describe("a challenge of two paid orders within 30 days", () => {
     ).toBeLessThan(1000);
     expect(await badgesOf(member.id)).toEqual(["challenge:come-back", "milestone:regular"]);
     expect(await app.prisma.challengeCompletion.count({ where: { memberId: member.id } })).toBe(1);
+    // Flow hears of it once, in the transaction that completed it.
+    const flow = await app.prisma.outboxTask.findMany({
+      where: { topic: "flow_trigger", payload: { path: ["memberId"], equals: member.id } },
+      orderBy: { key: "asc" },
+    });
+    expect(flow.map((task) => [task.key, (task.payload as { handle: string }).handle])).toEqual([
+      [`flow:badge:${member.id}:challenge:come-back`, "tally-badge-earned"],
+      [`flow:badge:${member.id}:milestone:regular`, "tally-badge-earned"],
+      [`flow:challenge:come-back:${member.id}:0`, "tally-challenge-completed"],
+    ]);
+    expect((flow.find((task) => task.key.startsWith("flow:challenge:"))!.payload as { fields: object }).fields).toEqual(
+      {
+        "Challenge id": "come-back",
+        "Challenge name": "Come back soon",
+        Points: 100,
+        Reward: "",
+        "Discount code": "",
+        "Points balance": 40,
+      },
+    );
   });
 
   it("orders further apart than 30 days complete nothing", async () => {
@@ -279,5 +345,48 @@ describe("the shopper's challenges, badges and leaderboard (GET /apps/tally/memb
     const after = await app.prisma.member.findUniqueOrThrow({ where: { id: before.id } });
     expect(after).toMatchObject({ leaderboardOptIn: false, leaderboardName: null });
     expect(await badgesOf(before.id)).toEqual([]);
+  });
+});
+
+describe("a challenge of custom actions", () => {
+  it("a claimed action completes it at once, with no hold (no order to refund), once however often claimed", async () => {
+    for (let i = 0; i < 3; i++) {
+      const claimed = await fetch(proxyUrl("/actions/claim", 3301), {
+        method: "POST",
+        headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+        body: JSON.stringify({ action: "instagram" }),
+      });
+      expect(claimed.status).toBe(i ? 200 : 201);
+    }
+    const member = await memberOf(3301);
+    expect(member).toMatchObject({ balance: 70n, pending: 0n });
+    const entries = await challengeEntries(member.id, "follower");
+    expect(entries.map((entry) => [entry.idempotencyKey, entry.delta])).toEqual([
+      [`challenge:follower:${member.id}:0`, 20n],
+    ]);
+    expect(await badgesOf(member.id)).toEqual(["challenge:follower"]);
+  });
+});
+
+describe("a challenge whose reward is from the catalog", () => {
+  it("gives the reward's code once (the outbox makes it), and a refund does not take it back", async () => {
+    const big = paid(71061, 3401, daysAgo(1), "600.00", 881061);
+    await app.webhook("orders/paid", SHOP, big);
+    await app.webhook("orders/paid", SHOP, big);
+    const member = await memberOf(3401);
+    const key = `challenge:big-spender:${member.id}:0`;
+    const prize = await app.prisma.redemption.findMany({ where: { memberId: member.id } });
+    expect(prize).toEqual([expect.objectContaining({ requestKey: key, rewardId: "five-off", pointsSpent: 0n })]);
+    expect(await app.prisma.outboxTask.count({ where: { key: `redemption:${prize[0]!.id}:create` } })).toBe(1);
+    await app.webhook(
+      "refunds/create",
+      SHOP,
+      refundPayload({ id: 72061, orderId: 71061, lines: [{ lineItemId: 881061, subtotal: "600.00" }] }),
+    );
+    expect(await app.prisma.redemption.count({ where: { memberId: member.id } })).toBe(1);
+    const completion = await app.prisma.challengeCompletion.findFirstOrThrow({
+      where: { memberId: member.id, challengeId: "big-spender" },
+    });
+    expect(completion).toMatchObject({ reversedAt: null, redemptionId: prize[0]!.id });
   });
 });

@@ -5,7 +5,10 @@ import { NOW_UTC } from "~/db/clock.server";
 import { minorUnitDigits } from "~/money/currency";
 import { refundedAmount, type WeightedLine } from "~/loyalty/points/earning";
 import type { RefundLine } from "~/shopify/order-payloads";
-import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-events.server";
+import { matchLanguage } from "~/language-match";
+import type { ShopperLanguage } from "~/languages";
+import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
+import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
 import { credit, debit, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
 import { nameIn, type Challenge, type Program } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
@@ -47,6 +50,8 @@ export interface EngagementState {
   facts: MemberFacts;
   completions: CompletionRow[];
   badges: { badgeId: string; icon: string; earnedAt: Date }[];
+  /** The shop's language for each of engagement's Flow triggers with an enabled workflow (null: nothing to queue). */
+  flowLanguage: { challengeCompleted: ShopperLanguage | null; badgeEarned: ShopperLanguage | null };
 }
 
 const stateRow = z.object({
@@ -80,6 +85,7 @@ const stateRow = z.object({
     )
     .nullable(),
   badges: z.array(z.object({ badgeId: z.string(), icon: z.string(), earnedAt: z.string() })).nullable(),
+  shop: z.object({ language: z.string(), triggers: z.array(z.string()) }).nullable(),
 });
 
 /** Timestamps inside JSON come back without a zone; they are UTC. */
@@ -90,7 +96,11 @@ const utc = (text: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text 
  * net them), the custom actions and rewarded referrals, lifetime points, when they joined, their
  * completions and badges.
  */
-export async function readEngagementState(db: Pick<Tx, "$queryRaw">, memberId: string): Promise<EngagementState> {
+export async function readEngagementState(
+  db: Pick<Tx, "$queryRaw">,
+  memberId: string,
+  shopId: string,
+): Promise<EngagementState> {
   const [row] = rows(
     stateRow,
     await db.$queryRaw`
@@ -111,7 +121,8 @@ export async function readEngagementState(db: Pick<Tx, "$queryRaw">, memberId: s
                                          'redemptionId', c."redemptionId", 'reversedAt', c."reversedAt") ORDER BY c.cycle)
          FROM "ChallengeCompletion" c WHERE c."memberId" = ${memberId}) AS completions,
       (SELECT json_agg(json_build_object('badgeId', b."badgeId", 'icon', b.icon, 'earnedAt', b."earnedAt") ORDER BY b."earnedAt", b."badgeId")
-         FROM "MemberBadge" b WHERE b."memberId" = ${memberId}) AS badges`,
+         FROM "MemberBadge" b WHERE b."memberId" = ${memberId}) AS badges,
+      (SELECT json_build_object('language', s.language, 'triggers', s."flowTriggersEnabled") FROM "Shop" s WHERE s.id = ${shopId}) AS shop`,
   );
   const state = row!;
   const orders = (state.orders ?? []).flatMap((order) => {
@@ -146,7 +157,19 @@ export async function readEngagementState(db: Pick<Tx, "$queryRaw">, memberId: s
       reversedAt: completion.reversedAt ? utc(completion.reversedAt) : null,
     })),
     badges: (state.badges ?? []).map((badge) => ({ ...badge, earnedAt: utc(badge.earnedAt) })),
+    flowLanguage: {
+      challengeCompleted: flowLanguageFor(state.shop, "challengeCompleted"),
+      badgeEarned: flowLanguageFor(state.shop, "badgeEarned"),
+    },
   };
+}
+
+/** The shop's language when it has an enabled workflow on the trigger (as flowTriggerLanguage answers, read with the facts). */
+function flowLanguageFor(
+  shop: { language: string; triggers: string[] } | null,
+  trigger: "challengeCompleted" | "badgeEarned",
+): ShopperLanguage | null {
+  return shop && shop.triggers.includes(FLOW_TRIGGERS[trigger].handle) ? matchLanguage(shop.language) : null;
 }
 
 /** What happened that may move a challenge (for the record; progress is recomputed either way). */
@@ -174,7 +197,7 @@ export async function advanceChallenges(
 ): Promise<EngagementResult> {
   const program = shop.program;
   if (!engagementActive(program)) return NOTHING;
-  const state = await readEngagementState(tx, member.id);
+  const state = await readEngagementState(tx, member.id, shop.id);
   const result: EngagementResult = { completed: [], reversed: [], badgesEarned: [] };
   const badges = new Set(state.badges.map((badge) => badge.badgeId));
   let pointsMoved = false;
@@ -189,12 +212,31 @@ export async function advanceChallenges(
       if (!takesPart(challenge, member.tierId)) continue;
       for (const step of completions.slice(active.length)) {
         const cycle = nextCycle++;
-        pointsMoved ||= await complete(tx, shop, member, challenge, cycle, step, now);
+        pointsMoved ||= await complete(
+          tx,
+          shop,
+          member,
+          challenge,
+          cycle,
+          step,
+          now,
+          state.flowLanguage.challengeCompleted,
+        );
         result.completed.push(`${challenge.id}:${cycle}`);
       }
       const badgeId = challengeBadgeId(challenge.id);
       if (challenge.badge && !badges.has(badgeId)) {
-        await earnBadge(tx, shop, member, badgeId, challenge.badge, nameIn(challenge, "en"), badges, now, challenge);
+        await earnBadge(
+          tx,
+          shop,
+          member,
+          badgeId,
+          challenge.badge,
+          badges,
+          now,
+          challenge,
+          state.flowLanguage.badgeEarned,
+        );
         result.badgesEarned.push(badgeId);
       }
     } else if (completions.length < active.length) {
@@ -232,7 +274,17 @@ export async function advanceChallenges(
     const badgeId = milestoneBadgeId(milestone.id);
     const reached = milestoneValue(milestone, state.facts, now) >= milestone.threshold;
     if (reached && !badges.has(badgeId)) {
-      await earnBadge(tx, shop, member, badgeId, milestone.badge, milestone.name, badges, now, milestone);
+      await earnBadge(
+        tx,
+        shop,
+        member,
+        badgeId,
+        milestone.badge,
+        badges,
+        now,
+        milestone,
+        state.flowLanguage.badgeEarned,
+      );
       result.badgesEarned.push(badgeId);
     } else if (!reached && badges.has(badgeId) && milestone.metric !== "membership_years") {
       // Lifetime points and orders can fall with a refund: the badge follows them.
@@ -262,6 +314,7 @@ async function complete(
   cycle: number,
   step: Step,
   now: Date,
+  language: ShopperLanguage | null,
 ): Promise<boolean> {
   const key = completionKey(challenge.id, member.id, cycle);
   const reward = challenge.reward;
@@ -300,7 +353,6 @@ async function complete(
     INSERT INTO "ChallengeCompletion" (id, "shopId", "memberId", "challengeId", cycle, "completedAt", "availableAt", points, "redemptionId", "createdAt")
     VALUES (gen_random_uuid()::text, ${shop.id}, ${member.id}, ${challenge.id}, ${cycle}, ${step.at}, ${availableAt}, ${points}, ${redemptionId}, ${NOW_UTC})
     ON CONFLICT ("memberId", "challengeId", cycle) DO NOTHING`;
-  const language = await flowTriggerLanguage(tx, shop.id, "challengeCompleted");
   if (language) {
     const catalogReward =
       reward?.type === "reward" ? shop.program.rewards.find((r) => r.id === reward.rewardId) : undefined;
@@ -330,10 +382,10 @@ async function earnBadge(
   member: LockedMember,
   badgeId: string,
   icon: string,
-  fallbackName: string,
   badges: Set<string>,
   now: Date,
   named: Parameters<typeof nameIn>[0],
+  language: ShopperLanguage | null,
 ) {
   const inserted = await tx.$executeRaw`
     INSERT INTO "MemberBadge" (id, "shopId", "memberId", "badgeId", icon, "earnedAt")
@@ -341,7 +393,6 @@ async function earnBadge(
     ON CONFLICT ("memberId", "badgeId") DO NOTHING`;
   badges.add(badgeId);
   if (!inserted) return;
-  const language = await flowTriggerLanguage(tx, shop.id, "badgeEarned");
   if (language) {
     await queueFlowEvent(
       tx,
@@ -351,7 +402,7 @@ async function earnBadge(
       member.id,
       {
         "Badge id": badgeId,
-        "Badge name": nameIn(named, language) || fallbackName,
+        "Badge name": nameIn(named, language),
         Icon: icon,
         "Badges earned": badges.size,
       },

@@ -26,6 +26,7 @@ const NO_FACTS = (now: Date): EngagementState => ({
   facts: { orders: [], actions: [], referrals: [], lifetimePoints: 0, memberSince: now } satisfies MemberFacts,
   completions: [],
   badges: [],
+  flowLanguage: { challengeCompleted: null, badgeEarned: null },
 });
 
 function publicReward(program: Program, challenge: Challenge, language: ShopperLanguage) {
@@ -52,7 +53,7 @@ export async function engagementView(
   if (!program.enabled || (!challenges.length && !milestones.length)) {
     return { challenges: [], badges: { earned: [], next: [] } };
   }
-  const state = member ? await readEngagementState(db, member.id) : NO_FACTS(now);
+  const state = member ? await readEngagementState(db, member.id, shop.id) : NO_FACTS(now);
   const visible = challenges.flatMap((challenge) => {
     const completedCycles = state.completions.filter((c) => c.challengeId === challenge.id && !c.reversedAt).length;
     const completed = completedCycles > 0;
