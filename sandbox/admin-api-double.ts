@@ -152,8 +152,11 @@ export interface DoubleShop {
   metafields: Record<string, Record<string, { type: string; value: string }>>;
   /** Resource GID → tags, as tagsAdd/tagsRemove left them. */
   tags: Record<string, string[]>;
-  /** Customer segments segmentCreate made (names are unique per shop, as in Shopify). */
-  segments: { id: string; name: string; query: string }[];
+  /**
+   * Customer segments segmentCreate made (names are unique per shop, as in Shopify). The double
+   * does not evaluate queries: `customerIds` (numeric) are the customers in it, as tests say.
+   */
+  segments: { id: string; name: string; query: string; customerIds?: string[] }[];
   /** The Flow trigger events flowTriggerReceive accepted, in order. */
   flowEvents: { handle: string; payload: Record<string, unknown> }[];
   /** Sets the API rate limit (standard unless said). */
@@ -734,6 +737,14 @@ export class AdminApiDouble {
         return discount ? { id: discount.id } : null;
       },
       segments: ({ first, after }: { first?: number; after?: string }) => connection(shop.segments, first ?? 50, after),
+      customerSegmentMembership: ({ customerId, segmentIds }: { customerId: string; segmentIds: string[] }) => ({
+        memberships: segmentIds.map((segmentId) => ({
+          segmentId,
+          isMember: Boolean(
+            shop.segments.find((s) => s.id === segmentId)?.customerIds?.includes(legacyId(customerId)),
+          ),
+        })),
+      }),
       // Shopify's search syntax, as far as Tally uses it: `title:'…'` (exact, case-insensitive).
       automaticDiscountNodes: ({ first, query }: { first?: number; query?: string }) => {
         const title = /title:'((?:[^'\\]|\\.)*)'/.exec(query ?? "")?.[1]?.replace(/\\(.)/g, "$1");

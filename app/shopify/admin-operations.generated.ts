@@ -1619,6 +1619,15 @@ export type SegmentPageQuery = {
   };
 };
 
+export type CustomerSegmentMembershipQueryVariables = Exact<{
+  customerId: string | number;
+  segmentIds: Array<string | number>;
+}>;
+
+export type CustomerSegmentMembershipQuery = {
+  customerSegmentMembership: { memberships: Array<{ segmentId: string; isMember: boolean }> };
+};
+
 export type ShopDetailsQueryVariables = Exact<{ [key: string]: never }>;
 
 export type ShopDetailsQuery = {
@@ -1878,6 +1887,10 @@ export interface AdminOperations {
   "#graphql\n  query SegmentPage($after: String) {\n    segments(first: 100, after: $after) {\n      nodes { id name }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
     data: SegmentPageQuery;
     variables: SegmentPageQueryVariables;
+  };
+  "#graphql\n  query CustomerSegmentMembership($customerId: ID!, $segmentIds: [ID!]!) {\n    customerSegmentMembership(customerId: $customerId, segmentIds: $segmentIds) {\n      memberships { segmentId isMember }\n    }\n  }\n": {
+    data: CustomerSegmentMembershipQuery;
+    variables: CustomerSegmentMembershipQueryVariables;
   };
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;

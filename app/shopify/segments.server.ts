@@ -90,3 +90,25 @@ export async function deleteSegment(admin: AdminGateway, id: string): Promise<vo
   const errors = segmentDelete?.userErrors ?? [];
   if (errors.length && !reportsGone(errors)) throw new AdminUserError(errors, "DeleteSegment", admin.shop);
 }
+
+const CustomerSegmentMembership = adminOperation(`#graphql
+  query CustomerSegmentMembership($customerId: ID!, $segmentIds: [ID!]!) {
+    customerSegmentMembership(customerId: $customerId, segmentIds: $segmentIds) {
+      memberships { segmentId isMember }
+    }
+  }
+`);
+
+/** Which of these segments (gids) the customer (numeric id) is in, as Shopify evaluates them now. */
+export async function customerSegmentsAmong(
+  admin: AdminGateway,
+  customerId: string,
+  segmentIds: string[],
+): Promise<Set<string>> {
+  if (!segmentIds.length) return new Set();
+  const { customerSegmentMembership } = await admin.request(CustomerSegmentMembership, {
+    customerId: `gid://shopify/Customer/${customerId}`,
+    segmentIds,
+  });
+  return new Set(customerSegmentMembership.memberships.filter((m) => m.isMember).map((m) => m.segmentId));
+}
