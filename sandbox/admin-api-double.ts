@@ -740,9 +740,7 @@ export class AdminApiDouble {
       customerSegmentMembership: ({ customerId, segmentIds }: { customerId: string; segmentIds: string[] }) => ({
         memberships: segmentIds.map((segmentId) => ({
           segmentId,
-          isMember: Boolean(
-            shop.segments.find((s) => s.id === segmentId)?.customerIds?.includes(legacyId(customerId)),
-          ),
+          isMember: Boolean(shop.segments.find((s) => s.id === segmentId)?.customerIds?.includes(legacyId(customerId))),
         })),
       }),
       // Shopify's search syntax, as far as Tally uses it: `title:'…'` (exact, case-insensitive).

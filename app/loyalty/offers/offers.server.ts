@@ -134,4 +134,3 @@ export async function runningWinBack(
   const offer = offerAt(await winBackOffers(db, memberId, now), now);
   return offer && { multiplier: offer.multiplier, endsAt: offer.endsAt.toISOString() };
 }
-

@@ -70,7 +70,5 @@ export const bonusEventKey = (event: Pick<BonusEvent, "name" | "startsAt">) =>
 
 /** The Flow payload's "Tiers": the event's tiers by name, joined ("" for everyone). */
 export function bonusEventTierNames(program: Pick<Program, "tiers">, event: Pick<BonusEvent, "tierIds">): string {
-  return event.tierIds
-    .map((id) => program.tiers.levels.find((level) => level.id === id)?.name ?? id)
-    .join(", ");
+  return event.tierIds.map((id) => program.tiers.levels.find((level) => level.id === id)?.name ?? id).join(", ");
 }

@@ -12,7 +12,13 @@ const program = (rewards: unknown[], enabled = true): Program =>
 
 const fiveOff = { id: "five-off", name: "5 off", type: "fixed_amount", pointsCost: 500, amount: 5 };
 const tenOff = { id: "ten-off", name: "10 off", type: "fixed_amount", pointsCost: 1000, amount: 10 };
-const goldShipping = { id: "gold-ship", name: "Free shipping", type: "free_shipping", pointsCost: 700, tierIds: ["gold"] };
+const goldShipping = {
+  id: "gold-ship",
+  name: "Free shipping",
+  type: "free_shipping",
+  pointsCost: 700,
+  tierIds: ["gold"],
+};
 const credit = {
   id: "credit",
   name: "Store credit",
@@ -30,7 +36,10 @@ describe("the next best reward", () => {
   });
 
   it("skips rewards the member can already afford", () => {
-    expect(nextReward(program([fiveOff, tenOff]), 500, null)).toMatchObject({ reward: { id: "ten-off" }, remaining: 500 });
+    expect(nextReward(program([fiveOff, tenOff]), 500, null)).toMatchObject({
+      reward: { id: "ten-off" },
+      remaining: 500,
+    });
   });
 
   it("is null once the balance reaches every reward, with no rewards, or with the program off", () => {
