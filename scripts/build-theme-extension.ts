@@ -1,7 +1,8 @@
 // `npx tsx scripts/build-theme-extension.ts`: bundles the theme app extension's scripts
 // (extensions/tally-theme/src) into extensions/tally-theme/assets/, the files Shopify serves:
-// tally.js (every block), tally-ref.js (referral capture, loaded by the launcher embed) and
-// tally-claim.js (actions shoppers claim, loaded by the launcher embed and the account block). Run it
+// tally.js (every block), tally-ref.js (referral capture, loaded by the launcher embed),
+// tally-claim.js (actions shoppers claim, loaded by the launcher embed and the account block) and
+// tally-notice.js (offers, the next reward, a surprise: the same two places). Run it
 // after editing src/; test/theme-extension.test.ts fails while they differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -15,6 +16,7 @@ export const THEME_SCRIPTS = {
   "tally.js": "main.ts",
   "tally-ref.js": "ref-main.ts",
   "tally-claim.js": "claim-main.ts",
+  "tally-notice.js": "notice-main.ts",
 } as const;
 export type ThemeScript = keyof typeof THEME_SCRIPTS;
 export const themeScriptPath = (script: ThemeScript) => path.join(THEME_EXTENSION_DIR, "assets", script);

@@ -37,7 +37,7 @@ describe("the theme app extension", () => {
   });
 
   it("ships the scripts their source builds (run `npm run build:theme` after editing src/)", async () => {
-    expect(scripts).toEqual(["tally.js", "tally-ref.js", "tally-claim.js"]);
+    expect(scripts).toEqual(["tally.js", "tally-ref.js", "tally-claim.js", "tally-notice.js"]);
     for (const script of scripts)
       expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
   });
@@ -153,12 +153,13 @@ describe("the theme app extension", () => {
       ...blocks.map((b) => `blocks/${b}`),
       "snippets/tally-config.liquid",
       "snippets/tally-claims.liquid",
+      "snippets/tally-notices.liquid",
     ]) {
       // `customer` only decides what a guest sees, and its tags which tier's perks a member sees;
       // its id, email or anything else is never used.
       expect(read(file), file).not.toMatch(/customer\.(?!tags\b)\w/);
     }
-    for (const file of ["src/tally.ts", "src/ref.ts", "src/claim.ts"])
+    for (const file of ["src/tally.ts", "src/ref.ts", "src/claim.ts", "src/notice.ts"])
       expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
   });
 
@@ -199,6 +200,7 @@ describe("the theme app extension", () => {
           },
           request: { locale: { iso_code: "en" } },
           shop: {
+            name: "Tea & Co",
             currency: "USD",
             metafields: { tally: { program: enabled === null ? null : { value: storefrontProgram(program) } } },
           },
@@ -278,7 +280,11 @@ describe("the theme app extension", () => {
             account_register_url: "/account/register",
           },
           request: { locale: { iso_code: "en" } },
-          shop: { currency: "USD", metafields: { tally: { program: { value: storefrontProgram(program) } } } },
+          shop: {
+            name: "Tea & Co",
+            currency: "USD",
+            metafields: { tally: { program: { value: storefrontProgram(program) } } },
+          },
           cart: { currency: { iso_code: "USD" } },
           customer: tags ? { tags } : null,
           product: {
