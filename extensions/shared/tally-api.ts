@@ -104,7 +104,38 @@ export interface Member {
   actions?: ClaimableAction[];
   /** The store credit the member's points became through Tally (null when the program offers none). */
   storeCredit?: (StoreCreditAmount & { fromPoints: number }) | null;
+  /** Personal offers (absent from an older Tally). */
+  offers?: MemberOffers;
+  /** A campaign's award not seen yet (absent from a Tally without campaigns). */
+  surprise?: Surprise | null;
   program: ShopperProgram;
+}
+
+/** A running win-back multiplier, and the next best reward ("120 points to 10 off"). */
+export interface MemberOffers {
+  winBack: { multiplier: number; endsAt: string } | null;
+  nextReward: { rewardId: string; name: string; pointsCost: number; remaining: number } | null;
+}
+
+/** A campaign's award the shopper has not seen yet: shown once, then marked seen. */
+export interface Surprise {
+  id: string;
+  campaignName: string;
+  message: string;
+  points: number;
+  rewardName: string | null;
+}
+
+/** Marks a surprise seen (it is not shown again); a failure only means it shows once more. */
+export async function markSurpriseSeen(sessionToken: TokenSource, surpriseId: string): Promise<boolean> {
+  try {
+    const { status } = await call(sessionToken, `/api/extension/surprises/${encodeURIComponent(surpriseId)}/seen`, {
+      method: "POST",
+    });
+    return status >= 200 && status < 300;
+  } catch {
+    return false;
+  }
 }
 
 export interface ActivityEntry {
