@@ -142,7 +142,13 @@ describe("the shopper's notices (tally-notice.js)", () => {
     ]);
     // The merchant's message is text, never markup.
     expect(document.querySelector("[data-tally-notices] b")).toBeNull();
-    expect(document.querySelector<HTMLElement>("[data-tally-notices]")!.hidden).toBe(false);
+    // Its room in the account block is kept from the start: nothing below moves when they arrive.
+    const box = document.querySelector<HTMLElement>("[data-tally-notices]")!;
+    expect([box.hidden, box.classList.contains("tally-notices--kept"), box.style.visibility]).toEqual([
+      false,
+      true,
+      "",
+    ]);
   });
 
   it("marks the surprise seen once it is shown, once however many lists show it", async () => {
@@ -160,6 +166,7 @@ describe("the shopper's notices (tally-notice.js)", () => {
     mount("tally-launcher", true);
     for (let i = 0; i < 10; i++) await settle();
     expect(seenPosts()).toHaveLength(0);
+    expect(document.querySelector<HTMLElement>("[data-tally-notices]")!.hidden).toBe(true);
     document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
     await until(() => items().length === 3, "notices");
     await until(() => seenPosts().length === 1, "seen");
@@ -182,7 +189,9 @@ describe("the shopper's notices (tally-notice.js)", () => {
     await until(() => calls.some((c) => c.url === "/apps/tally/member"), "member");
     for (let i = 0; i < 10; i++) await settle();
     expect(items()).toEqual([]);
-    expect(document.querySelector<HTMLElement>("[data-tally-notices]")!.hidden).toBe(true);
+    // Nothing to say: the kept room stays, empty.
+    const box = document.querySelector<HTMLElement>("[data-tally-notices]")!;
+    expect([box.hidden, box.style.visibility]).toEqual([false, "hidden"]);
     // A guest has no notices at all.
     mount("account-points", false);
     expect(document.querySelector("[data-tally-notices]")).toBeNull();

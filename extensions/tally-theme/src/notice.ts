@@ -112,7 +112,9 @@ function notices(box: HTMLElement, config: Config) {
     member(config).then(
       (view) => {
         const items = noticesHtml(config, texts, view);
-        box.hidden = !items.length;
+        // A kept room stays: hidden, it would collapse and move what follows.
+        if (box.classList.contains("tally-notices--kept")) box.style.visibility = items.length ? "" : "hidden";
+        else box.hidden = !items.length;
         list.innerHTML = items.join("");
         if (view.loggedIn && view.surprise) markSeen(config, view.surprise);
       },
