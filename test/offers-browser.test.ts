@@ -1,17 +1,34 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Program } from "~/loyalty/program/program";
+import { grantWinBacks } from "~/jobs/points.server";
 import { openBrowser, screenshot } from "./support/browser";
+import { orderPayload } from "./support/webhook-fixtures";
 import { startTestApp, type TestApp } from "./support/test-app";
 
 const SHOP = "offers-browser.myshopify.com";
+const LAPSED = { id: 9301, email: "lapsed@example.com" };
+const DAY = 86_400_000;
 let app: TestApp;
 let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 
 beforeAll(async () => {
   app = await startTestApp({ env: { TALLY_SANDBOX_SHOP: SHOP } });
-  await app.installShop(SHOP);
+  await app.installShop(SHOP, {
+    customers: [
+      {
+        ...LAPSED,
+        firstName: "Lea",
+        lastName: "Shopper",
+        phone: null,
+        tags: [],
+        createdAt: "2026-01-01T00:00:00Z",
+        numberOfOrders: 1,
+        amountSpent: "120.00",
+      },
+    ],
+  });
   await app.configureProgram(SHOP, (program) => {
     program.tiers = {
       ...program.tiers,
@@ -77,5 +94,33 @@ describe("offers on the program page", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("a customer segment (gid://shopify/Segment/…)").first().waitFor();
     expect((await program()).earning.bonusEvents[0]!.segmentId).toBe("gid://shopify/Segment/4242");
+  });
+
+  it("the storefront shows a lapsed member their win-back offer and the next reward, in the account block", async () => {
+    // Lea last ordered 70 days ago (and joined then): past the 60 days the merchant set.
+    const then = new Date(Date.now() - 70 * DAY);
+    const paid = await app.webhook(
+      "orders/paid",
+      SHOP,
+      orderPayload("orders/paid", {
+        id: 93_001,
+        customer: LAPSED,
+        lines: [{ price: "120.00" }],
+        processedAt: then.toISOString(),
+      }),
+    );
+    expect(paid.status).toBe(200);
+    await app.prisma.member.updateMany({
+      where: { shopifyCustomerId: String(LAPSED.id) },
+      data: { createdAt: then },
+    });
+    expect((await grantWinBacks(app.prisma, new Date(), SHOP)).processed).toBe(1);
+
+    await page.goto(`${app.url}/sandbox/storefront?customer=${LAPSED.id}&page=account`);
+    const notices = page.locator(".tally-account [data-tally-notices]");
+    await notices.getByText(/^3× points on orders until /).waitFor();
+    // 120 points: the default 500-point reward is 380 away.
+    await notices.getByText("380 points to 5 off").waitFor();
+    await screenshot(page, "storefront-win-back");
   });
 });
