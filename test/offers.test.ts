@@ -5,6 +5,7 @@ import { scoreAwaitingOrders } from "~/jobs/score-orders.server";
 import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import type { Program } from "~/loyalty/program/program";
+import { ON_POSTGRES } from "./support/database";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload } from "./support/webhook-fixtures";
 
@@ -147,6 +148,34 @@ describe("win-back offers", () => {
       winBack: null,
       nextReward: { rewardId: "five-off", name: "5 off", pointsCost: 500, remaining: 350 },
     });
+  });
+});
+
+describe("win-back offers with tiers and in parallel", () => {
+  it("a win-back offer stacks with the member's tier multiplier", async () => {
+    await app.configureProgram(WIN_BACK, (program) => {
+      program.tiers = { ...program.tiers, levels: [{ ...GOLD, threshold: 50, earnMultiplier: 1.5 }] };
+    });
+    await lapsedMember(WIN_BACK, 8101, 7011, "100.00", 45);
+    expect((await member(WIN_BACK, 7011)).tierId).toBe("gold");
+    expect((await grantWinBacks(app.prisma, new Date(), WIN_BACK)).processed).toBe(1);
+    const before = await balance(WIN_BACK, 7011);
+    expect((await paid(WIN_BACK, 8102, 7011, "10.00")).status).toBe(200);
+    // 10 points × 1.5 (Gold) × 2 (win-back).
+    expect(await balance(WIN_BACK, 7011)).toBe(before + 30);
+    await app.configureProgram(WIN_BACK, (program) => {
+      program.tiers = { ...program.tiers, levels: [] };
+    });
+  });
+
+  it.skipIf(!ON_POSTGRES)("on PostgreSQL: passes running at once make one offer per member", async () => {
+    await lapsedMember(WIN_BACK, 8201, 7021, "100.00", 45);
+    const now = Date.now();
+    const passes = await Promise.all(
+      [0, 1, 2, 3].map((i) => grantWinBacks(app.prisma, new Date(now + i * 1000), WIN_BACK)),
+    );
+    expect(passes.reduce((sum, pass) => sum + pass.processed, 0)).toBe(1);
+    expect(await app.prisma.memberOffer.count({ where: { memberId: (await member(WIN_BACK, 7021)).id } })).toBe(1);
   });
 });
 
