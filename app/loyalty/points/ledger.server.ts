@@ -7,7 +7,7 @@ import type { ShopperLanguage } from "~/languages";
 import { shopperText } from "~/shopper-text/shopper-text";
 import { flowTriggerLanguage, queueFlowEvent } from "./flow-events.server";
 import { nextRewardFlowFields } from "~/loyalty/program/next-reward";
-import { loadShop } from "~/loyalty/program/program.server";
+import { loadRunnableShop } from "~/loyalty/program/program.server";
 import type { LedgerKind, LedgerSourceType } from "./ledger-entry";
 import { memberSyncUpsert } from "./member-sync.server";
 
@@ -165,8 +165,10 @@ const earningReason = (input: CreditInput, language: ShopperLanguage) => {
 
 /** Flow's "Next reward" fields for the member's balance now (the shop's program is read only for a shop with the workflow). */
 async function nextRewardForFlow(tx: Tx, member: LockedMember, language: ShopperLanguage) {
-  const { program } = await loadShop(tx, member.shopId);
-  return nextRewardFlowFields(program, member.balance, member.tierId, language);
+  // No valid program (nothing is scored then; a manual or partner credit still is): no next reward.
+  const shop = await loadRunnableShop(tx, member.shopId);
+  if (!shop) return { "Next reward": "", "Points to next reward": 0 };
+  return nextRewardFlowFields(shop.program, member.balance, member.tierId, language);
 }
 
 /** Adds a lot and its entry. False when the key was already written (or nothing to credit). */
