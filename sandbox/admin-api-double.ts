@@ -741,6 +741,14 @@ export class AdminApiDouble {
         const members = (segment.customerIds ?? []).map((id) => ({ id: gid("CustomerSegmentMember", id) }));
         return connection(members, first ?? 50, after);
       },
+      customerSegmentMembership: ({ customerId, segmentIds }: { customerId: string; segmentIds: string[] }) => ({
+        memberships: segmentIds.map((segmentId) => ({
+          segmentId,
+          isMember: Boolean(
+            shop.segments.find((s) => s.id === segmentId)?.customerIds?.includes(Number(legacyId(customerId))),
+          ),
+        })),
+      }),
       // Shopify's search syntax, as far as Tally uses it: `title:'…'` (exact, case-insensitive).
       automaticDiscountNodes: ({ first, query }: { first?: number; query?: string }) => {
         const title = /title:'((?:[^'\\]|\\.)*)'/.exec(query ?? "")?.[1]?.replace(/\\(.)/g, "$1");

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { decode } from "turbo-stream";
 import { createCampaign, runCampaigns } from "../app/loyalty/campaigns/campaigns.server";
+import { grantWinBackOffers } from "../app/loyalty/offers/offers.server";
 import { hashPartnerKey, partnerKeyId } from "../app/loyalty/partners/keys.server";
 import { loadShop } from "../app/loyalty/program/program.server";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
@@ -93,6 +94,24 @@ export const DEMO_ENGAGEMENT = {
   ],
   leaderboard: { enabled: true, size: 10 },
 };
+
+/** Win-back offers: a member who has not ordered for 60 days earns double points for 14 days. */
+export const DEMO_WIN_BACK = { enabled: true, inactiveDays: 60, multiplier: 2, durationDays: 14 };
+/** A double-points event for Gold members only, from tomorrow for three days (the admin's program page shows it). */
+export function demoGoldEvent(now = new Date()) {
+  const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  return {
+    name: "Gold double days",
+    startsAt: tomorrow.toISOString(),
+    endsAt: new Date(tomorrow.getTime() + 3 * 86_400_000).toISOString(),
+    multiplier: 2,
+    tierIds: [DEMO_VIP_TIER.id],
+    segmentId: null,
+  };
+}
+/** The second sandbox customer's last order, three months ago: the demo's lapsed member, who gets a win-back offer. */
+export const DEMO_LAPSED_ORDER = { id: 4_990_000_002, subtotal: "60.00", daysAgo: 90 };
+
 /** The first sandbox customer's paid order the demo starts with: 500 points, enough for the default reward. */
 export const DEMO_SEED_ORDER = { id: 4_990_000_001, subtotal: "500.00" };
 
@@ -124,8 +143,9 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
     program: {
       rewards: unknown[];
       tiers: { levels: unknown[] };
-      earning: { customActions: unknown[] };
+      earning: { customActions: unknown[]; bonusEvents: unknown[] };
       engagement: { challenges: unknown[]; milestones: unknown[]; leaderboard: { enabled: boolean } };
+      offers: { winBack: unknown };
     };
     revision: number;
   };
@@ -139,6 +159,8 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
     program.rewards.push(DEMO_STARTER_REWARD, DEMO_STORE_CREDIT_REWARD);
     if (!program.tiers.levels.length) program.tiers.levels.push(DEMO_VIP_TIER);
     if (!program.earning.customActions.length) program.earning.customActions.push(...DEMO_ACTIONS);
+    program.offers.winBack = DEMO_WIN_BACK;
+    if (!program.earning.bonusEvents.length) program.earning.bonusEvents.push(demoGoldEvent());
     const saved = await fetch(`${app.appUrl}/api/program`, {
       method: "PUT",
       headers,
@@ -173,6 +195,35 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
     body: JSON.stringify({ optIn: true }),
   });
   if (!joined.ok) throw new Error(`The demo customer could not join the leaderboard: HTTP ${joined.status}`);
+}
+
+/**
+ * A lapsed member with a running win-back offer (the storefront preview's notices and the customer
+ * account show it): `customer`'s paid order three months ago, as Shopify's webhook, then the
+ * hourly win-back pass. The member joined with that order: the demo cannot wait three months, so
+ * their enrolment date is set back to it. Starting again grants nothing new while the offer runs.
+ */
+export async function seedDemoOffers(app: DemoApp, prisma: PrismaClient, customer: DoubleCustomer): Promise<void> {
+  const lastOrderAt = new Date(Date.now() - DEMO_LAPSED_ORDER.daysAgo * 86_400_000);
+  const payload = paidOrderPayload({
+    ...DEMO_LAPSED_ORDER,
+    customer,
+    currencyCode: app.currencyCode,
+    processedAt: lastOrderAt,
+  });
+  const request = signedWebhookRequest(
+    `${app.appUrl}/webhooks/orders/paid`,
+    { topic: "orders/paid", shop: app.shop, payload, apiVersion: ADMIN_API_VERSION },
+    app.apiSecret,
+  );
+  const paid = await fetch(request.url, request.init);
+  if (!paid.ok) throw new Error(`The demo's lapsed order was refused: HTTP ${paid.status} ${await paid.text()}`);
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: app.shop }, select: { id: true } });
+  await prisma.member.updateMany({
+    where: { shopId: shop.id, shopifyCustomerId: String(customer.id), createdAt: { gt: lastOrderAt } },
+    data: { createdAt: lastOrderAt },
+  });
+  await grantWinBackOffers(prisma, await loadShop(prisma, shop.id), new Date());
 }
 
 /**

@@ -1,8 +1,9 @@
 // `npx tsx scripts/build-theme-extension.ts`: bundles the theme app extension's scripts
 // (extensions/tally-theme/src) into extensions/tally-theme/assets/, the files Shopify serves:
-// tally.js (every block), tally-ref.js (referral capture, loaded by the launcher embed) and
-// tally-claim.js (actions shoppers claim, loaded by the launcher embed and the account block) and
-// tally-engage.js (challenges, badges and the leaderboard, loaded by the same two). Run it
+// tally.js (every block), tally-ref.js (referral capture, loaded by the launcher embed),
+// tally-claim.js (actions shoppers claim, loaded by the launcher embed and the account block),
+// tally-engage.js (challenges, badges and the leaderboard) and tally-notice.js (offers, the next
+// reward, a surprise), both loaded by the same two. Run it
 // after editing src/; test/theme-extension.test.ts fails while they differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -17,6 +18,7 @@ export const THEME_SCRIPTS = {
   "tally-ref.js": "ref-main.ts",
   "tally-claim.js": "claim-main.ts",
   "tally-engage.js": "engage-main.ts",
+  "tally-notice.js": "notice-main.ts",
 } as const;
 export type ThemeScript = keyof typeof THEME_SCRIPTS;
 export const themeScriptPath = (script: ThemeScript) => path.join(THEME_EXTENSION_DIR, "assets", script);

@@ -9,6 +9,7 @@ import {
   DEMO_SEED_ORDER,
   DEMO_STARTER_REWARD,
   seedDemoCampaign,
+  seedDemoOffers,
   seedDemoPartner,
   seedDemoShop,
 } from "../sandbox/demo-seed";
@@ -63,7 +64,7 @@ await prisma.session.upsert({
   },
   update: { accessToken: SANDBOX.accessToken, scope: SANDBOX.scopes },
 });
-const [ava] = SANDBOX_CUSTOMERS as [DoubleCustomer];
+const [ava, noah] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer];
 // Something to redeem at once: a 100-point reward, points for Ava, and Tally's plan approved as a
 // test charge, so shoppers see the program (sandbox/demo-seed.ts).
 await seedDemoShop({ ...SANDBOX, appUrl }, ava, double);
@@ -71,12 +72,15 @@ await seedDemoShop({ ...SANDBOX, appUrl }, ava, double);
 await seedDemoPartner(prisma, SANDBOX.shop);
 // A finished campaign that gave Ava 200 points (her widget shows the surprise once), and a segment to pick.
 await seedDemoCampaign(prisma, SANDBOX.shop, ava, double);
+// Noah last ordered three months ago: a win-back offer, double points for two weeks (docs/offers.md).
+await seedDemoOffers({ ...SANDBOX, appUrl }, prisma, noah);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
 
   Admin (outside Shopify):  ${appUrl}/sandbox/login
   Storefront preview:       ${appUrl}/sandbox/storefront?customer=${ava.id}   (or ?customer=guest)
+                            ${appUrl}/sandbox/storefront?customer=${noah.id}   (a win-back offer)
   Shopify POS:              ${appUrl}/sandbox/pos?customer=${ava.id}   (Tally's POS extension, docs/pos.md)
   Health:                   ${appUrl}/healthz
   Sandbox Admin API:        ${double.origin}/admin/api/<version>/graphql.json

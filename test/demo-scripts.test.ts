@@ -10,6 +10,8 @@ import {
   DEMO_STARTER_REWARD,
   DEMO_STORE_CREDIT_REWARD,
   DEMO_VIP_TIER,
+  DEMO_WIN_BACK,
+  seedDemoOffers,
   seedDemoShop,
 } from "../sandbox/demo-seed";
 import { deliverTierPerkSyncs } from "~/jobs/tier-perks.server";
@@ -98,6 +100,25 @@ describe("with the app running", () => {
     expect(await rewardIds()).toEqual(["five-off", DEMO_STORE_CREDIT_REWARD.id]);
     // One plan, approved once: starting again asks for nothing.
     expect(app.double.shop(shop).subscriptions.map((s) => s.status)).toEqual(["ACTIVE"]);
+  });
+
+  it("the demo's offers: win-back on, a double-points event for Gold, and Noah's running win-back offer", async () => {
+    const shop = "offers-demo.myshopify.com";
+    const [ava, noah] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    const demo = { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" };
+    await seedDemoShop(demo, ava, app.double);
+    await seedDemoOffers(demo, app.prisma, noah);
+    await seedDemoOffers(demo, app.prisma, noah);
+    const { program } = await (await app.admin("/api/program", shop)).json();
+    expect(program.offers.winBack).toEqual(DEMO_WIN_BACK);
+    expect(program.earning.bonusEvents).toEqual([
+      expect.objectContaining({ name: "Gold double days", tierIds: [DEMO_VIP_TIER.id], multiplier: 2 }),
+    ]);
+    expect(await app.prisma.memberOffer.count({ where: { shop: { domain: shop } } })).toBe(1);
+    const view = await (await app.proxy("/member", { shop, customerId: noah.id })).json();
+    expect(view.offers.winBack).toMatchObject({ multiplier: 2 });
+    expect((await (await app.proxy("/member", { shop, customerId: ava.id })).json()).offers.winBack).toBeNull();
   });
 
   it("the demo's seeded shopper can redeem the default reward at once, and one default demo order buys the starter reward", async () => {

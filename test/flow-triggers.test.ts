@@ -146,6 +146,9 @@ describe("Flow triggers fire for shops with enabled workflows", () => {
           "Pending points": 0,
           Reason: "Order",
           "Available now": true,
+          // The default program's one reward costs 500 points.
+          "Next reward": "5 off",
+          "Points to next reward": 458,
         },
       },
     ]);

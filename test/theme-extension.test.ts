@@ -37,7 +37,7 @@ describe("the theme app extension", () => {
   });
 
   it("ships the scripts their source builds (run `npm run build:theme` after editing src/)", async () => {
-    expect(scripts).toEqual(["tally.js", "tally-ref.js", "tally-claim.js", "tally-engage.js"]);
+    expect(scripts).toEqual(["tally.js", "tally-ref.js", "tally-claim.js", "tally-engage.js", "tally-notice.js"]);
     for (const script of scripts)
       expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
   });
@@ -154,12 +154,13 @@ describe("the theme app extension", () => {
       "snippets/tally-config.liquid",
       "snippets/tally-claims.liquid",
       "snippets/tally-engage.liquid",
+      "snippets/tally-notices.liquid",
     ]) {
       // `customer` only decides what a guest sees, and its tags which tier's perks a member sees;
       // its id, email or anything else is never used.
       expect(read(file), file).not.toMatch(/customer\.(?!tags\b)\w/);
     }
-    for (const file of ["src/tally.ts", "src/ref.ts", "src/claim.ts", "src/engage.ts"])
+    for (const file of ["src/tally.ts", "src/ref.ts", "src/claim.ts", "src/engage.ts", "src/notice.ts"])
       expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
   });
 
@@ -200,6 +201,7 @@ describe("the theme app extension", () => {
           },
           request: { locale: { iso_code: "en" } },
           shop: {
+            name: "Tea & Co",
             currency: "USD",
             metafields: { tally: { program: enabled === null ? null : { value: storefrontProgram(program) } } },
           },
@@ -279,7 +281,11 @@ describe("the theme app extension", () => {
             account_register_url: "/account/register",
           },
           request: { locale: { iso_code: "en" } },
-          shop: { currency: "USD", metafields: { tally: { program: { value: storefrontProgram(program) } } } },
+          shop: {
+            name: "Tea & Co",
+            currency: "USD",
+            metafields: { tally: { program: { value: storefrontProgram(program) } } },
+          },
           cart: { currency: { iso_code: "USD" } },
           customer: tags ? { tags } : null,
           product: {

@@ -3,11 +3,11 @@ import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import { credit, lockMember, releaseDueLots } from "~/loyalty/points/ledger.server";
 import { expireDuePoints } from "~/loyalty/points/expiry.server";
-import { needsProductFacts } from "~/loyalty/points/earning";
 import { orderPaid, recordCancellation, recordPaidOrder, recordRefund } from "~/loyalty/orders/orders.server";
 import { scorePaidOrder, type PaidOrder } from "~/loyalty/orders/paid-order";
 import { settleReferrals } from "~/loyalty/referrals/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/points/flow-events.server";
+import { announceBonusEvents, grantWinBackOffers } from "~/loyalty/offers/offers.server";
 import { runMemberImports } from "~/loyalty/members/import.server";
 import { runCampaigns } from "~/loyalty/campaigns/campaigns.server";
 import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
@@ -15,7 +15,7 @@ import { grantReward } from "~/loyalty/rewards/redemptions.server";
 import { reevaluateTiers } from "~/loyalty/tiers/tiers.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ordersUpdatedSince } from "~/shopify/orders-query.server";
-import { fetchProductFacts } from "~/shopify/products.server";
+import { asksNothing, factsToAsk, fetchOrderFacts } from "~/loyalty/orders/order-facts.server";
 import { referralCardsFromShopify } from "~/shopify/referral-cards.server";
 import { deliverFlowEvents } from "./flow.server";
 import type { JobReport } from "./job-report";
@@ -218,10 +218,10 @@ export async function reconcileOrders(
       const paid = order.paid && scorePaidOrder(order.paid);
       // Refused as the webhook refuses it.
       if (order.paid && !paid) throw new RangeError(`order ${order.shopifyOrderId} is beyond any real order's amount`);
-      const facts = paid ? await productFactsToScore(db, admin, shop, paid) : undefined;
+      const facts = paid ? await orderFactsToScore(db, admin, shop, paid) : undefined;
       const settled = await inTransaction(db, async (tx) => {
         let last = null;
-        if (paid) last = await recordPaidOrder(tx, shop, paid, now, facts);
+        if (paid) last = await recordPaidOrder(tx, shop, paid, now, facts?.products, facts?.segmentIds);
         for (const refund of order.refunds) last = await recordRefund(tx, shop, refund, now);
         if (order.cancelledAt) last = await recordCancellation(tx, shop, order.shopifyOrderId, order.cancelledAt, now);
         return last;
@@ -236,14 +236,28 @@ export async function reconcileOrders(
 }
 
 /**
- * The product facts an order not yet recorded as paid is scored with (rules by tag, type or
- * collection); an order already paid keeps the points it was awarded, so it needs none.
+ * What an order not yet recorded as paid is scored with (product facts for rules by tag, type or
+ * collection; the customer's segments for targeted bonus events); an order already paid keeps the
+ * points it was awarded, so it needs none.
  */
-async function productFactsToScore(db: PrismaClient, admin: AdminGateway, shop: LoadedShop, paid: PaidOrder) {
-  const productIds = paid.lines.flatMap((line) => (line.productId ? [line.productId] : []));
-  if (!needsProductFacts(shop.program) || !productIds.length || (await orderPaid(db, shop.id, paid.shopifyOrderId)))
-    return undefined;
-  return fetchProductFacts(admin, productIds);
+async function orderFactsToScore(db: PrismaClient, admin: AdminGateway, shop: LoadedShop, paid: PaidOrder) {
+  const ask = factsToAsk(shop, paid);
+  if (asksNothing(ask) || (await orderPaid(db, shop.id, paid.shopifyOrderId))) return undefined;
+  return fetchOrderFacts(admin, paid, ask);
+}
+
+/** Win-back offers for members inactive as long as the program says (app/loyalty/offers). */
+export async function grantWinBacks(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
+  const report = { job: "win_back", processed: 0, points: 0 };
+  for (const shop of await installedShops(db, shopDomain)) report.processed += await grantWinBackOffers(db, shop, now);
+  return report;
+}
+
+/** "Bonus event started" Flow events, once per event, when it starts. */
+export async function announceStartedBonusEvents(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
+  const report = { job: "bonus_events", processed: 0, points: 0 };
+  for (const shop of await installedShops(db, shopDomain)) report.processed += await announceBonusEvents(db, shop, now);
+  return report;
 }
 
 /** Tiers whose period rolled, whose retention ended, or whose thresholds the merchant changed. */
@@ -285,6 +299,8 @@ export const POINTS_JOBS = {
   reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileOrders(db, now, { shopDomain: shop }),
   tier_perks_reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileTierPerks(db, now, shop),
   prune: (db: PrismaClient, now: Date) => pruneExpiredRows(db, now),
+  win_back: (db: PrismaClient, now: Date, shop?: string) => grantWinBacks(db, now, shop),
+  bonus_events: (db: PrismaClient, now: Date, shop?: string) => announceStartedBonusEvents(db, now, shop),
   store_credit_setting: async (db: PrismaClient, now: Date) => ({
     job: "store_credit_setting",
     processed: await refreshStoreCreditSettings(db, now),

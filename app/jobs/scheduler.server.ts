@@ -21,9 +21,9 @@ const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
     ],
     everyMs: 10_000,
   },
-  { jobs: ["release", "expire", "remind", "expire_codes", "referrals"], everyMs: MINUTE },
+  { jobs: ["release", "expire", "remind", "expire_codes", "referrals", "bonus_events"], everyMs: MINUTE },
   {
-    jobs: ["tiers", "reconcile", "tier_perks_reconcile", "birthdays", "prune", "store_credit_setting"],
+    jobs: ["tiers", "reconcile", "tier_perks_reconcile", "birthdays", "prune", "store_credit_setting", "win_back"],
     everyMs: 60 * MINUTE,
   },
 ];

@@ -5,7 +5,7 @@ import { awaitingPaidOrder, recordPaidOrder, SCORE_ORDER_TOPIC } from "~/loyalty
 import { loadShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
 import { isRetryable } from "~/shopify/errors";
-import { fetchProductFacts } from "~/shopify/products.server";
+import { factsToAsk, fetchOrderFacts } from "~/loyalty/orders/order-facts.server";
 import { claimDueTasks } from "~/db/outbox-claims.server";
 import type { JobReport } from "./job-report";
 
@@ -13,7 +13,7 @@ import type { JobReport } from "./job-report";
 const SCORE_RETRY: RetryPolicy = { ...TASK_RETRY, maxAttempts: 20 };
 
 /**
- * Scores the paid orders that waited for their product facts: fetches the facts (with the
+ * Scores the paid orders that waited for their facts (products, segments): fetches them (with the
  * gateway's retries: a job may wait) and records the payment in one transaction with the task's
  * completion. recordPaidOrder awards on the first payment only, so a webhook or the reconcile
  * job that got there first leaves nothing to do. A shop Shopify no longer serves, or an order
@@ -29,11 +29,11 @@ export async function scoreAwaitingOrders(
     const shop = await loadShop(db, task.shopId);
     const paid = awaitingPaidOrder(task.payload);
     try {
-      const productIds = paid.lines.flatMap((line) => (line.productId ? [line.productId] : []));
-      const facts = await fetchProductFacts(await AdminGateway.forShop(db, shop.domain, gatewayOptions), productIds);
+      const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
+      const facts = await fetchOrderFacts(admin, paid, factsToAsk(shop, paid));
       const settled = await inTransaction(db, async (tx) => {
         await tx.outboxTask.update({ where: { id: task.id }, data: { deliveredAt: now, attempts: { increment: 1 } } });
-        return recordPaidOrder(tx, shop, paid, now, facts);
+        return recordPaidOrder(tx, shop, paid, now, facts.products, facts.segmentIds);
       });
       if (settled.awarded) {
         report.processed++;

@@ -1631,6 +1631,15 @@ export type SegmentMembersPageQuery = {
   };
 };
 
+export type CustomerSegmentMembershipQueryVariables = Exact<{
+  customerId: string | number;
+  segmentIds: Array<string | number>;
+}>;
+
+export type CustomerSegmentMembershipQuery = {
+  customerSegmentMembership: { memberships: Array<{ segmentId: string; isMember: boolean }> };
+};
+
 export type ShopDetailsQueryVariables = Exact<{ [key: string]: never }>;
 
 export type ShopDetailsQuery = {
@@ -1894,6 +1903,10 @@ export interface AdminOperations {
   "#graphql\n  query SegmentMembersPage($segmentId: ID!, $after: String) {\n    customerSegmentMembers(segmentId: $segmentId, first: 100, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": {
     data: SegmentMembersPageQuery;
     variables: SegmentMembersPageQueryVariables;
+  };
+  "#graphql\n  query CustomerSegmentMembership($customerId: ID!, $segmentIds: [ID!]!) {\n    customerSegmentMembership(customerId: $customerId, segmentIds: $segmentIds) {\n      memberships { segmentId isMember }\n    }\n  }\n": {
+    data: CustomerSegmentMembershipQuery;
+    variables: CustomerSegmentMembershipQueryVariables;
   };
   "#graphql\n  query ShopDetails {\n    shop {\n      id\n      name\n      email\n      currencyCode\n      ianaTimezone\n      myshopifyDomain\n    }\n  }\n": {
     data: ShopDetailsQuery;

@@ -52,20 +52,20 @@ export async function fetchProductFacts(admin: AdminGateway, productIds: string[
 export const WEBHOOK_FACTS_BUDGET_MS = 2_000;
 
 /**
- * Product facts for a webhook: one attempt, within WEBHOOK_FACTS_BUDGET_MS in all (bucket waits
- * included). Null when Shopify did not answer in time: the caller settles the order later.
+ * What a webhook asks Shopify before scoring: one attempt, within WEBHOOK_FACTS_BUDGET_MS in all
+ * (bucket waits included). Null when Shopify did not answer in time: the caller settles later.
  */
-export async function fetchProductFactsWithinBudget(
+export async function askWithinWebhookBudget<T>(
   db: PrismaClient,
   shopDomain: string,
-  productIds: string[],
-): Promise<Map<string, ProductFacts> | null> {
+  ask: (admin: AdminGateway) => Promise<T>,
+): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
   const outOfTime = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), WEBHOOK_FACTS_BUDGET_MS);
   });
   const fetched = AdminGateway.forShop(db, shopDomain, { maxAttempts: 1, timeoutMs: WEBHOOK_FACTS_BUDGET_MS })
-    .then((admin) => fetchProductFacts(admin, productIds))
+    .then(ask)
     .catch((error: unknown) => {
       console.warn(JSON.stringify({ event: "product_facts.deferred", shop: shopDomain, error: String(error) }));
       return null;
@@ -75,4 +75,13 @@ export async function fetchProductFactsWithinBudget(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Product facts for a webhook, within its budget (askWithinWebhookBudget); null when not in time. */
+export async function fetchProductFactsWithinBudget(
+  db: PrismaClient,
+  shopDomain: string,
+  productIds: string[],
+): Promise<Map<string, ProductFacts> | null> {
+  return askWithinWebhookBudget(db, shopDomain, (admin) => fetchProductFacts(admin, productIds));
 }

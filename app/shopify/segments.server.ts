@@ -113,6 +113,14 @@ const SegmentMembersPage = adminOperation(`#graphql
   }
 `);
 
+const CustomerSegmentMembership = adminOperation(`#graphql
+  query CustomerSegmentMembership($customerId: ID!, $segmentIds: [ID!]!) {
+    customerSegmentMembership(customerId: $customerId, segmentIds: $segmentIds) {
+      memberships { segmentId isMember }
+    }
+  }
+`);
+
 /** A page of a segment's members: their Shopify customer ids, and the cursor of the next page (null at the end). */
 export interface SegmentMembersPage {
   customerIds: string[];
@@ -140,4 +148,18 @@ export async function segmentMembersPage(
     }),
     next: customerSegmentMembers.pageInfo.hasNextPage ? customerSegmentMembers.pageInfo.endCursor : null,
   };
+}
+
+/** Which of these segments (gids) the customer (numeric id) is in, as Shopify evaluates them now. */
+export async function customerSegmentsAmong(
+  admin: AdminGateway,
+  customerId: string,
+  segmentIds: string[],
+): Promise<Set<string>> {
+  if (!segmentIds.length) return new Set();
+  const { customerSegmentMembership } = await admin.request(CustomerSegmentMembership, {
+    customerId: `gid://shopify/Customer/${customerId}`,
+    segmentIds,
+  });
+  return new Set(customerSegmentMembership.memberships.filter((m) => m.isMember).map((m) => m.segmentId));
 }

@@ -22,6 +22,8 @@ import {
   storeCreditUnavailable,
   type StoreCreditSettings,
 } from "~/loyalty/rewards/store-credit-settings.server";
+import { nextReward } from "~/loyalty/program/next-reward";
+import { runningWinBack } from "~/loyalty/offers/offers.server";
 import { queueStoreCreditUse } from "~/loyalty/billing/billing.server";
 import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 import { NO_COUNTS, claimStatus, claimableActions } from "~/loyalty/actions/actions";
@@ -195,25 +197,28 @@ export async function memberView(
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
   // Nothing to claim while the program is off (claims answer 409 then).
   const claimable = shop.program.enabled ? claimableActions(shop.program) : [];
-  const [redemptions, expiring, progress, storeCredit, counts, surprise, engagement, leaderboard] = await Promise.all([
-    member
-      ? db.$queryRaw<Redemption[]>`
+  const [redemptions, expiring, progress, storeCredit, counts, surprise, engagement, leaderboard, winBack] =
+    await Promise.all([
+      member
+        ? db.$queryRaw<Redemption[]>`
           SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status NOT IN ('failed', 'reversed') ORDER BY "createdAt" DESC LIMIT 20`
-      : [],
-    member ? expiringNext(db, shop, member) : null,
-    tierProgress(db, shop, member, new Date(), language),
-    offersStoreCredit ? memberStoreCredit(db, shop.id, member?.id ?? null) : null,
-    member && claimable.length
-      ? actionCounts(
-          db,
-          member.id,
-          claimable.map((a) => a.key),
-        )
-      : new Map(),
-    member ? unseenSurprise(db, shop, member.id, language) : null,
-    engagementView(db, shop, member, language),
-    leaderboardView(db, shop, member),
-  ]);
+        : [],
+      member ? expiringNext(db, shop, member) : null,
+      tierProgress(db, shop, member, new Date(), language),
+      offersStoreCredit ? memberStoreCredit(db, shop.id, member?.id ?? null) : null,
+      member && claimable.length
+        ? actionCounts(
+            db,
+            member.id,
+            claimable.map((a) => a.key),
+          )
+        : new Map(),
+      member ? unseenSurprise(db, shop, member.id, language) : null,
+      engagementView(db, shop, member, language),
+      leaderboardView(db, shop, member),
+      member && shop.program.enabled ? runningWinBack(db, member.id, new Date()) : null,
+    ]);
+  const next = nextReward(shop.program, balance, tier?.id ?? null);
   return {
     loggedIn: true as const,
     customerId,
@@ -242,6 +247,16 @@ export async function memberView(
       };
     }),
     redemptions: redemptions.map(publicRedemption),
+    // Personal offers: a running win-back multiplier, and the next best reward ("120 points to 10 off").
+    offers: {
+      winBack,
+      nextReward: next && {
+        rewardId: next.reward.id,
+        name: nameIn(next.reward, language),
+        pointsCost: next.pointsCost,
+        remaining: next.remaining,
+      },
+    },
     // The actions the shopper claims themselves, and whether they have (or earned it as often as allowed).
     actions: claimable.map((action) => ({
       key: action.key,

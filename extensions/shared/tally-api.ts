@@ -108,6 +108,10 @@ export interface Member {
   challenges?: Challenge[];
   badges?: Badges;
   leaderboard?: Leaderboard | null;
+  /** Personal offers (absent from an older Tally). */
+  offers?: MemberOffers;
+  /** A campaign's award not seen yet (absent from a Tally without campaigns). */
+  surprise?: Surprise | null;
   program: ShopperProgram;
 }
 
@@ -137,6 +141,33 @@ export interface Leaderboard {
   month: string;
   top: { rank: number; name: string | null; points: number; you: boolean }[];
   you: { rank: number; points: number } | null;
+}
+
+/** A running win-back multiplier, and the next best reward ("120 points to 10 off"). */
+export interface MemberOffers {
+  winBack: { multiplier: number; endsAt: string } | null;
+  nextReward: { rewardId: string; name: string; pointsCost: number; remaining: number } | null;
+}
+
+/** A campaign's award the shopper has not seen yet: shown once, then marked seen. */
+export interface Surprise {
+  id: string;
+  campaignName: string;
+  message: string;
+  points: number;
+  rewardName: string | null;
+}
+
+/** Marks a surprise seen (it is not shown again); a failure only means it shows once more. */
+export async function markSurpriseSeen(sessionToken: TokenSource, surpriseId: string): Promise<boolean> {
+  try {
+    const { status } = await call(sessionToken, `/api/extension/surprises/${encodeURIComponent(surpriseId)}/seen`, {
+      method: "POST",
+    });
+    return status >= 200 && status < 300;
+  } catch {
+    return false;
+  }
 }
 
 export interface ActivityEntry {

@@ -1,10 +1,28 @@
-import { BlockStack, Button, Card, DatePicker, FormLayout, InlineStack, Text, TextField } from "@shopify/polaris";
+import {
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  FormLayout,
+  InlineStack,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useState } from "react";
 import { NumberField } from "~/admin/common/fields";
 import type { ProgramEditor } from "~/admin/common/program-editor";
 import { useTranslation } from "~/i18n";
 
 const dayOf = (iso: string) => iso.slice(0, 10);
+const SEGMENT_GID = "gid://shopify/Segment/";
+
+/** What the merchant typed for a segment: its number (from the segment's address) or its gid; empty for everyone. */
+const segmentFrom = (text: string) => {
+  const typed = text.trim();
+  if (!typed) return null;
+  return /^[0-9]+$/.test(typed) ? `${SEGMENT_GID}${typed}` : typed;
+};
 
 /** Bonus events as a list and on a calendar: pick the days, name it, set the multiplier. */
 export function BonusEvents({ editor }: { editor: ProgramEditor }) {
@@ -81,6 +99,45 @@ export function BonusEvents({ editor }: { editor: ProgramEditor }) {
                 onChange={(value) => editor.update((p) => void (p.earning.bonusEvents[index]!.multiplier = value ?? 0))}
               />
             </FormLayout.Group>
+            {editor.draft.tiers.levels.length > 0 ? (
+              <BlockStack gap="100">
+                <Text as="p">{t("program.bonus.tiers")}</Text>
+                <InlineStack gap="400">
+                  {editor.draft.tiers.levels.map((level) => (
+                    <Checkbox
+                      key={level.id}
+                      label={level.name}
+                      checked={event.tierIds.includes(level.id)}
+                      onChange={(checked) =>
+                        editor.update((p) => {
+                          const target = p.earning.bonusEvents[index]!;
+                          target.tierIds = checked
+                            ? [...target.tierIds, level.id]
+                            : target.tierIds.filter((id) => id !== level.id);
+                        })
+                      }
+                    />
+                  ))}
+                </InlineStack>
+                <Text as="p" tone="subdued">
+                  {t("program.bonus.tiersHelp")}
+                </Text>
+              </BlockStack>
+            ) : null}
+            <TextField
+              label={t("program.bonus.segment")}
+              helpText={t("program.bonus.segmentHelp")}
+              autoComplete="off"
+              value={
+                event.segmentId?.startsWith(SEGMENT_GID)
+                  ? event.segmentId.slice(SEGMENT_GID.length)
+                  : (event.segmentId ?? "")
+              }
+              error={editor.errorFor(`earning.bonusEvents.${index}.segmentId`)}
+              onChange={(text) =>
+                editor.update((p) => void (p.earning.bonusEvents[index]!.segmentId = segmentFrom(text)))
+              }
+            />
             <InlineStack align="end">
               <Button
                 variant="plain"

@@ -5,6 +5,7 @@ import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { BonusEvents } from "./bonus-events";
 import { CustomActions } from "./custom-actions";
 import { ProductRules } from "./product-rules";
+import { WinBackSettings } from "./win-back";
 import { useTranslation } from "~/i18n";
 import { pointsForAmount } from "~/loyalty/points/earning";
 import { canBeGiven, type Program } from "~/loyalty/program/program";
@@ -148,6 +149,10 @@ export function ProgramSettings({
 
         <Layout.AnnotatedSection title={t("program.bonus.title")} description={t("program.bonus.description")}>
           <BonusEvents editor={editor} />
+        </Layout.AnnotatedSection>
+
+        <Layout.AnnotatedSection title={t("program.winBack.title")} description={t("program.winBack.description")}>
+          <WinBackSettings editor={editor} />
         </Layout.AnnotatedSection>
 
         <Layout.AnnotatedSection title={t("program.expiry.title")} description={t("program.expiry.description")}>

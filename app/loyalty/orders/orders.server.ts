@@ -2,7 +2,16 @@ import type { Order, OrderRefund, Prisma } from "@prisma/client";
 import type { Refund, RefundLine } from "~/shopify/order-payloads";
 import type { ProductFacts } from "~/shopify/products.server";
 import { attributeReferral, rememberShippingAddress, undoReferralForOrder } from "~/loyalty/referrals/referrals.server";
-import { pointsForOrder, pointsOrderKeeps, withMultiplier, type WeightedLine } from "~/loyalty/points/earning";
+import {
+  bonusEventsRunning,
+  pointsForOrder,
+  pointsOrderKeeps,
+  untargeted,
+  withMultipliers,
+  type BonusAudience,
+  type WeightedLine,
+} from "~/loyalty/points/earning";
+import { winBackMultiplierAt } from "~/loyalty/offers/offers.server";
 import { minorUnitDigits } from "~/money/currency";
 import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
@@ -97,12 +106,35 @@ async function updateOrder(
   return next;
 }
 
+/**
+ * Who the order is for, when a bonus event running at its placing is limited to tiers or a
+ * segment: the member's tier as it stands before this order, and the segments Shopify said the
+ * customer is in (asked before the transaction; none asked means in none). Undefined when no
+ * targeted event runs: nothing is read.
+ */
+async function bonusAudience(
+  tx: Tx,
+  shop: LoadedShop,
+  paid: PaidOrder,
+  segmentIds: ReadonlySet<string>,
+): Promise<BonusAudience | undefined> {
+  const targeted = bonusEventsRunning(shop.program, paid.placedAt).filter((event) => !untargeted(event));
+  if (!targeted.length || !paid.customerId) return undefined;
+  const byTier = targeted.some((event) => event.tierIds.length > 0);
+  const [member] = byTier
+    ? await tx.$queryRaw<{ tierId: string | null }[]>`
+        SELECT "tierId" FROM "Member" WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${paid.customerId}`
+    : [];
+  return { tierId: member?.tierId ?? null, segmentIds };
+}
+
 export async function recordPaidOrder(
   tx: Tx,
   shop: LoadedShop,
   paid: PaidOrder,
   now: Date,
   products: ReadonlyMap<string, ProductFacts> = new Map(),
+  segmentIds: ReadonlySet<string> = new Set(),
 ) {
   let order = await lockOrder(tx, shop.id, paid.shopifyOrderId);
   const rewardsUsed = await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
@@ -113,6 +145,7 @@ export async function recordPaidOrder(
       shop.program,
       { placedAt: paid.placedAt, currencyDigits: minorUnitDigits(paid.currencyCode), lines: paid.lines },
       products,
+      await bonusAudience(tx, shop, paid, segmentIds),
     );
     const [paidOrder] = rows(
       orderRow,
@@ -239,10 +272,12 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   if (!order.memberId) order = await updateOrder(tx, order, { memberId: member.id });
 
   const earnKey = `order:${order.shopifyOrderId}:earn`;
-  // The member's tier multiplies the order's points once, when they are first awarded;
-  // refunds then take back their share of the multiplied points.
+  // The member's tier and a win-back offer running when the order was placed multiply the order's
+  // points once (they stack: docs/decisions/0026), when they are first awarded; refunds then take
+  // back their share of the multiplied points.
   const earned = fromBigInt(order.pointsEarned);
-  const points = withMultiplier(earned, tierMultiplier(shop, member));
+  const winBack = earned > 0 ? await winBackMultiplierAt(tx, member.id, placedAt) : 1;
+  const points = withMultipliers(earned, [tierMultiplier(shop, member), winBack]);
   const awarded = await credit(tx, member, {
     key: earnKey,
     kind: "earn",

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { lineMultiplier, pointsForOrder, pointsOrderKeeps, type EligibleLine } from "./earning";
+import {
+  bonusMultiplierAt,
+  lineMultiplier,
+  pointsForOrder,
+  pointsOrderKeeps,
+  segmentsToAsk,
+  withMultipliers,
+  type EligibleLine,
+} from "./earning";
 import { defaultProgram, programSchema, type Program } from "~/loyalty/program/program";
 
 const line = (lineItemId: string, cents: number, productId: string | null = null): EligibleLine => ({
@@ -187,5 +195,45 @@ describe("what an order keeps after refunds", () => {
       ],
     };
     expect(pointsOrderKeeps(mixed, [[{ lineItemId: "excluded", subtotal: "50.00" }]], false)).toBe(100);
+  });
+});
+
+describe("targeted bonus events and stacked multipliers", () => {
+  const event = (name: string, multiplier: number, tierIds: string[], segmentId: string | null) => ({
+    name,
+    startsAt: "2026-06-14T00:00:00Z",
+    endsAt: "2026-06-16T00:00:00Z",
+    multiplier,
+    tierIds,
+    segmentId,
+  });
+  const VIP = "gid://shopify/Segment/7";
+  const program = withOrderRule(
+    {},
+    { bonusEvents: [event("Everyone", 2, [], null), event("Gold", 3, ["gold"], null), event("VIP", 4, [], VIP)] },
+  );
+  const audience = (tierId: string | null, segments: string[] = []) => ({ tierId, segmentIds: new Set(segments) });
+
+  it("an event for tiers or a segment reaches only its members; without an audience only events for everyone", () => {
+    expect(bonusMultiplierAt(program, placedAt)).toBe(2);
+    expect(bonusMultiplierAt(program, placedAt, audience(null))).toBe(2);
+    expect(bonusMultiplierAt(program, placedAt, audience("gold"))).toBe(3);
+    expect(bonusMultiplierAt(program, placedAt, audience("silver", [VIP]))).toBe(4);
+    expect(
+      pointsForOrder(program, { placedAt, currencyDigits: 2, lines: [line("a", 1000)] }, new Map(), audience("gold"))
+        .points,
+    ).toBe(30);
+  });
+
+  it("asks Shopify only about the segments of events running at the order's time", () => {
+    expect(segmentsToAsk(program, placedAt)).toEqual([VIP]);
+    expect(segmentsToAsk(program, new Date("2026-07-01T00:00:00Z"))).toEqual([]);
+  });
+
+  it("multiplies points by several multipliers exactly, rounding once", () => {
+    expect(withMultipliers(100, [1.5, 2])).toBe(300);
+    expect(withMultipliers(7, [1.25, 1.125])).toBe(10);
+    // 5 × 1.1 × 1.1 = 6.05 → 6: one rounding, not two (5 × 1.1 = 5.5 → 6, × 1.1 = 6.6 → 7).
+    expect(withMultipliers(5, [1.1, 1.1])).toBe(6);
   });
 });

@@ -100,7 +100,13 @@ function inMillionths(rate: number): bigint {
 
 /** points × a multiplier (a tier's), exactly, rounded to the nearest point. */
 export function withMultiplier(points: number, multiplier: number): number {
-  return fromBigInt(divideRounded(BigInt(points) * inThousandths(multiplier), 1000n, "round"));
+  return withMultipliers(points, [multiplier]);
+}
+
+/** points × several multipliers (a tier's and a win-back offer's stack), exactly, rounded once. */
+export function withMultipliers(points: number, multipliers: number[]): number {
+  const product = multipliers.reduce((total, multiplier) => total * inThousandths(multiplier), 1n);
+  return fromBigInt(divideRounded(BigInt(points) * product, 1000n ** BigInt(multipliers.length), "round"));
 }
 
 /** 0 if any rule that matches excludes the product, else the highest matching multiplier, else 1. */
@@ -124,12 +130,49 @@ export function lineMultiplier(
   return Math.max(...matching.map((rule) => rule.multiplier));
 }
 
-/** The strongest bonus event running when the order was placed (events do not compound). */
-export function bonusMultiplierAt(program: Program, at: Date): number {
-  const running = program.earning.bonusEvents.filter(
+/**
+ * Who an order is for, as far as targeted bonus events ask: the member's tier, and the customer
+ * segments (gid://shopify/Segment/…) Shopify says the customer is in — among those the events name.
+ */
+export interface BonusAudience {
+  tierId: string | null;
+  segmentIds: ReadonlySet<string>;
+}
+
+type BonusEvent = Program["earning"]["bonusEvents"][number];
+
+/** Whether an event is for everyone (no tiers, no segment). */
+export const untargeted = (event: BonusEvent) => event.tierIds.length === 0 && event.segmentId === null;
+
+/** Whether the event applies to this audience; without one, only events for everyone do. */
+function reaches(event: BonusEvent, audience: BonusAudience | undefined): boolean {
+  if (!audience) return untargeted(event);
+  return (
+    (event.tierIds.length === 0 || (audience.tierId !== null && event.tierIds.includes(audience.tierId))) &&
+    (event.segmentId === null || audience.segmentIds.has(event.segmentId))
+  );
+}
+
+/** The bonus events running at a moment. */
+export function bonusEventsRunning(program: Program, at: Date): BonusEvent[] {
+  return program.earning.bonusEvents.filter(
     (event) => Date.parse(event.startsAt) <= at.getTime() && at.getTime() < Date.parse(event.endsAt),
   );
+}
+
+/**
+ * The strongest bonus event running when the order was placed that reaches its audience (events
+ * do not compound). Without an audience (the storefront's program, a guest) only events for
+ * everyone count.
+ */
+export function bonusMultiplierAt(program: Program, at: Date, audience?: BonusAudience): number {
+  const running = bonusEventsRunning(program, at).filter((event) => reaches(event, audience));
   return running.length ? Math.max(...running.map((event) => event.multiplier)) : 1;
+}
+
+/** The segments the running targeted events name: what Shopify must be asked about the customer (often none). */
+export function segmentsToAsk(program: Program, at: Date): string[] {
+  return [...new Set(bonusEventsRunning(program, at).flatMap((event) => event.segmentId ?? []))];
 }
 
 /** Does the program need product facts (collections, tags, types) to score this order? */
@@ -170,6 +213,7 @@ export function pointsForOrder(
   program: Program,
   order: EligibleOrder,
   products: ReadonlyMap<string, ProductFacts> = new Map(),
+  audience?: BonusAudience,
 ): OrderAward {
   const rule = program.earning.order;
   const lines = order.lines.map((line) => {
@@ -182,7 +226,7 @@ export function pointsForOrder(
   });
   const eligibleCents = lines.reduce((sum, line) => sum + BigInt(line.eligibleCents), 0n);
   const weightedCents = lines.reduce((sum, line) => sum + BigInt(line.weightedCents), 0n);
-  const bonusMultiplier = bonusMultiplierAt(program, order.placedAt);
+  const bonusMultiplier = bonusMultiplierAt(program, order.placedAt, audience);
   const points = program.enabled
     ? pointsForWeighted(rule, { eligibleCents, weightedCents, bonusMultiplier, currencyDigits: order.currencyDigits })
     : 0;

@@ -32,6 +32,9 @@ export interface FlowTriggerFields {
     "Pending points": number;
     Reason: string;
     "Available now": boolean;
+    /** The next best reward (program/next-reward.ts) in the shop's language, "" for none; 0 points then. */
+    "Next reward": string;
+    "Points to next reward": number;
   };
   rewardRedeemed: {
     "Reward name": string;

@@ -6,6 +6,8 @@ import { NOW_UTC } from "~/db/clock.server";
 import type { ShopperLanguage } from "~/languages";
 import { shopperText } from "~/shopper-text/shopper-text";
 import { flowTriggerLanguage, queueFlowEvent } from "./flow-events.server";
+import { nextRewardFlowFields } from "~/loyalty/program/next-reward";
+import { loadRunnableShop } from "~/loyalty/program/program.server";
 import type { LedgerKind, LedgerSourceType } from "./ledger-entry";
 import { memberSyncUpsert } from "./member-sync.server";
 
@@ -161,6 +163,14 @@ const earningReason = (input: CreditInput, language: ShopperLanguage) => {
   }
 };
 
+/** Flow's "Next reward" fields for the member's balance now (the shop's program is read only for a shop with the workflow). */
+async function nextRewardForFlow(tx: Tx, member: LockedMember, language: ShopperLanguage) {
+  // No valid program (nothing is scored then; a manual or partner credit still is): no next reward.
+  const shop = await loadRunnableShop(tx, member.shopId);
+  if (!shop) return { "Next reward": "", "Points to next reward": 0 };
+  return nextRewardFlowFields(shop.program, member.balance, member.tierId, language);
+}
+
 /** Adds a lot and its entry. False when the key was already written (or nothing to credit). */
 export async function credit(tx: Tx, member: LockedMember, input: CreditInput): Promise<boolean> {
   if (input.points <= 0 || (await entryExists(tx, member.shopId, input.key))) return false;
@@ -189,6 +199,7 @@ export async function credit(tx: Tx, member: LockedMember, input: CreditInput): 
         "Pending points": member.pending,
         Reason: earningReason(input, flowLanguage),
         "Available now": !held,
+        ...(await nextRewardForFlow(tx, member, flowLanguage)),
       },
       input.now,
     );

@@ -1,3 +1,4 @@
+import { nextRewardFlowFields } from "~/loyalty/program/next-reward";
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
@@ -238,6 +239,7 @@ async function grantEntryBonuses(
         "Pending points": bonus.member.pending,
         Reason: t("tierWelcome", { tier: nameIn(bonus.tier, flowLanguage) }),
         "Available now": true,
+        ...nextRewardFlowFields(shop.program, bonus.member.balance, bonus.tier.id, flowLanguage),
       },
     })),
     now,

@@ -20,6 +20,7 @@ import {
 } from "../../shared/tally-api";
 import { NoticeBanner, redeemNotice, type Notice } from "../../shared/notice";
 import { perkLines } from "../../shared/perks";
+import { Offers } from "./Offers";
 import { renderTarget } from "../../shared/target";
 import { Challenges } from "./Challenges";
 
@@ -163,6 +164,8 @@ export function LoyaltyPage() {
             )}
           </s-stack>
         </s-section>
+
+        <Offers member={member} sessionToken={shopify.sessionToken} translate={t} num={num} day={day} />
 
         {progress && (
           <s-section heading={t("tier.heading")}>

@@ -61,7 +61,10 @@ function mount(handle: string, options: MountOptions = {}) {
       request: { locale: { iso_code: language } },
       cart: { currency: { iso_code: options.currency?.code ?? "USD" } },
       // The theme's copy of the program (tally.program), here with no tiers: no perks to list.
-      shop: { metafields: { tally: { program: { value: options.themeProgram ?? { tiers: { levels: [] } } } } } },
+      shop: {
+        name: "Tea & Co",
+        metafields: { tally: { program: { value: options.themeProgram ?? { tiers: { levels: [] } } } } },
+      },
       customer: options.customer ? { id: 1, tags: [] } : null,
       product: options.product ?? null,
       block: { id: "b1", settings, shopify_attributes: "" },
