@@ -199,6 +199,16 @@ describe("a challenge of two paid orders within 30 days", () => {
       [`challenge:come-back:${refunded.id}:0:reverse`, -100n],
     ]);
     expect(await badgesOf(refunded.id)).toEqual([]);
+    // Taken from the reward's own lot, not from the first order's held points.
+    const lots = await app.prisma.pointLot.findMany({
+      where: { memberId: refunded.id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(lots.map((lot) => [lot.source, lot.remaining])).toEqual([
+      ["order:71021", 40n],
+      ["order:71022", 0n],
+      ["challenge:come-back:0", 0n],
+    ]);
 
     // Another order within the window completes it again, as a new cycle with its own key.
     await app.webhook("orders/paid", SHOP, paid(71023, 3003, daysAgo(1)));
