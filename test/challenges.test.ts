@@ -400,3 +400,47 @@ describe("a challenge whose reward is from the catalog", () => {
     expect(completion).toMatchObject({ reversedAt: null, redemptionId: prize[0]!.id });
   });
 });
+
+describe("a challenge to buy from a collection", () => {
+  // Product 632910392 (the fixture's) is in collection 841; product 632910393 is in none.
+  const IN_SUMMER = 632910392;
+  const ELSEWHERE = 632910393;
+  beforeAll(async () => {
+    app.double.shop(SHOP).products = [
+      { id: IN_SUMMER, tags: [], productType: "Shirts", collectionIds: [841] },
+      { id: ELSEWHERE, tags: [], productType: "Shirts", collectionIds: [] },
+    ];
+    await app.configureProgram(SHOP, (program) => {
+      program.engagement.challenges.push({
+        id: "summer",
+        name: "Summer collection",
+        description: "",
+        translations: {},
+        goal: { type: "products", productIds: [], collectionIds: ["841"], count: 2, withinDays: null },
+        reward: { type: "points", points: 30 },
+        badge: "leaf",
+        startsAt: null,
+        endsAt: null,
+        repeatable: false,
+        tierIds: [],
+      });
+    });
+  });
+
+  it("counts the lines whose product Shopify says is in the collection, and completes once", async () => {
+    const order = (id: number, productId: number) =>
+      orderPayload("orders/paid", {
+        id,
+        customer: { id: 3101, email: "c3101@example.com" },
+        lines: [{ price: "10.00", productId }],
+        processedAt: daysAgo(1),
+      });
+    await app.webhook("orders/paid", SHOP, order(71101, IN_SUMMER));
+    await app.webhook("orders/paid", SHOP, order(71102, ELSEWHERE));
+    const member = await memberOf(3101);
+    expect(await challengeEntries(member.id, "summer")).toHaveLength(0);
+    await app.webhook("orders/paid", SHOP, order(71103, IN_SUMMER));
+    await app.webhook("orders/paid", SHOP, order(71103, IN_SUMMER));
+    expect((await challengeEntries(member.id, "summer")).map((entry) => entry.pendingDelta)).toEqual([30n]);
+  });
+});

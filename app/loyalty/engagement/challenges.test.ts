@@ -14,11 +14,11 @@ const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
 const challenge = (fields: Record<string, unknown>): Challenge =>
   challengeSchema.parse({ id: "c", name: "C", reward: { type: "points", points: 100 }, ...fields });
 let orderNumber = 0;
-const order = (iso: string, spend = 5000, productIds: string[] = []): OrderFact => ({
+const order = (iso: string, spend = 5000, productIds: string[] = [], collectionIds: string[][] = []): OrderFact => ({
   orderId: `o${++orderNumber}`,
   at: day(iso),
   spendHundredths: spend,
-  productIds,
+  lines: productIds.map((productId, index) => ({ productId, collectionIds: collectionIds[index] ?? [] })),
 });
 const facts = (orders: OrderFact[], more: Partial<MemberFacts> = {}): MemberFacts => ({
   orders,
@@ -67,6 +67,17 @@ describe("challenge progress", () => {
       challengeProgress(spend, facts([order("2026-11-01", 9999), order("2026-11-02", 5001)]), day("2026-11-03"))
         .completions,
     ).toHaveLength(1);
+  });
+
+  it("products count the lines whose product is in a given collection", () => {
+    const fromCollection = challenge({ goal: { type: "products", collectionIds: ["summer"], count: 2 } });
+    const progress = challengeProgress(
+      fromCollection,
+      facts([order("2026-11-01", 100, ["p1", "p2", "p3"], [["summer"], [], ["summer", "sale"]])]),
+      day("2026-11-02"),
+    );
+    expect(progress.current).toBe(2);
+    expect(progress.completions).toHaveLength(1);
   });
 
   it("products count the lines of the given products", () => {

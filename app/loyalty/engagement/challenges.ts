@@ -15,8 +15,8 @@ export interface OrderFact {
   at: Date;
   /** What it still earns on, net of refunds, in hundredths of the order's currency. */
   spendHundredths: number;
-  /** The products of its lines (one entry per line). */
-  productIds: string[];
+  /** Its lines' products, and the collections a products challenge names that each product is in. */
+  lines: { productId: string | null; collectionIds: string[] }[];
 }
 
 export interface MemberFacts {
@@ -87,8 +87,16 @@ export function goalSteps(challenge: Challenge, facts: MemberFacts): Step[] {
       steps = fromOrders((order) => order.spendHundredths);
       break;
     case "products": {
-      const wanted = new Set(goal.productIds);
-      steps = fromOrders((order) => order.productIds.filter((id) => wanted.has(id)).length);
+      const products = new Set(goal.productIds);
+      const collections = new Set(goal.collectionIds);
+      steps = fromOrders(
+        (order) =>
+          order.lines.filter(
+            (line) =>
+              (line.productId !== null && products.has(line.productId)) ||
+              line.collectionIds.some((id) => collections.has(id)),
+          ).length,
+      );
       break;
     }
     case "actions":

@@ -137,9 +137,10 @@ export async function readEngagementState(
         orderId: order.id,
         at: utc(order.at),
         spendHundredths: Math.round((net * 100) / 10 ** digits),
-        productIds: ((order.lines ?? []) as Pick<WeightedLine, "productId">[]).flatMap((line) =>
-          line.productId ? [line.productId] : [],
-        ),
+        lines: ((order.lines ?? []) as Pick<WeightedLine, "productId" | "challengeCollectionIds">[]).map((line) => ({
+          productId: line.productId,
+          collectionIds: line.challengeCollectionIds ?? [],
+        })),
       },
     ];
   });

@@ -69,6 +69,8 @@ export interface EligibleOrder {
 export interface WeightedLine extends EligibleLine {
   /** eligibleCents × the line's multiplier in thousandths: its share of the order's points. */
   weightedCents: number;
+  /** The collections of its product that a products challenge names (kept for its progress); absent when none. */
+  challengeCollectionIds?: string[];
 }
 
 export interface OrderAward {
@@ -175,10 +177,21 @@ export function segmentsToAsk(program: Program, at: Date): string[] {
   return [...new Set(bonusEventsRunning(program, at).flatMap((event) => event.segmentId ?? []))];
 }
 
-/** Does the program need product facts (collections, tags, types) to score this order? */
+/** The collections products challenges name: an order's lines remember which of them their product is in. */
+function challengeCollections(program: Program): Set<string> {
+  return new Set(
+    program.engagement.challenges.flatMap((challenge) =>
+      challenge.goal.type === "products" ? challenge.goal.collectionIds : [],
+    ),
+  );
+}
+
+/** Does the program need product facts (collections, tags, types) to score this order or follow its challenges? */
 export function needsProductFacts(program: Program): boolean {
-  return program.earning.order.productRules.some(
-    ({ match }) => match.collectionIds.length + match.tags.length + match.productTypes.length > 0,
+  return (
+    program.earning.order.productRules.some(
+      ({ match }) => match.collectionIds.length + match.tags.length + match.productTypes.length > 0,
+    ) || challengeCollections(program).size > 0
   );
 }
 
@@ -216,13 +229,16 @@ export function pointsForOrder(
   audience?: BonusAudience,
 ): OrderAward {
   const rule = program.earning.order;
-  const lines = order.lines.map((line) => {
-    const multiplier = lineMultiplier(
-      rule.productRules,
-      line.productId,
-      line.productId ? products.get(line.productId) : undefined,
-    );
-    return { ...line, weightedCents: fromBigInt(BigInt(line.eligibleCents) * inThousandths(multiplier)) };
+  const followed = challengeCollections(program);
+  const lines = order.lines.map((line): WeightedLine => {
+    const facts = line.productId ? products.get(line.productId) : undefined;
+    const multiplier = lineMultiplier(rule.productRules, line.productId, facts);
+    const challengeCollectionIds = (facts?.collectionIds ?? []).filter((id) => followed.has(id));
+    return {
+      ...line,
+      weightedCents: fromBigInt(BigInt(line.eligibleCents) * inThousandths(multiplier)),
+      ...(challengeCollectionIds.length ? { challengeCollectionIds } : {}),
+    };
   });
   const eligibleCents = lines.reduce((sum, line) => sum + BigInt(line.eligibleCents), 0n);
   const weightedCents = lines.reduce((sum, line) => sum + BigInt(line.weightedCents), 0n);
