@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { releaseChallengePrizes } from "~/loyalty/engagement/engagement.server";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload, refundPayload, webhookPayload } from "./support/webhook-fixtures";
 import { appProxyQuery } from "../sandbox/signing";
@@ -379,25 +380,55 @@ describe("a challenge of custom actions", () => {
 });
 
 describe("a challenge whose reward is from the catalog", () => {
-  it("gives the reward's code once (the outbox makes it), and a refund does not take it back", async () => {
-    const big = paid(71061, 3401, daysAgo(1), "600.00", 881061);
+  const prizesOf = (memberId: string) => app.prisma.redemption.findMany({ where: { memberId } });
+  const inDays = (days: number) => new Date(Date.now() + days * DAY_MS);
+
+  it("gives the code at once when the completing order's hold is over, once", async () => {
+    const big = paid(71061, 3401, daysAgo(20), "600.00");
     await app.webhook("orders/paid", SHOP, big);
     await app.webhook("orders/paid", SHOP, big);
     const member = await memberOf(3401);
-    const key = `challenge:big-spender:${member.id}:0`;
-    const prize = await app.prisma.redemption.findMany({ where: { memberId: member.id } });
-    expect(prize).toEqual([expect.objectContaining({ requestKey: key, rewardId: "five-off", pointsSpent: 0n })]);
+    const prize = await prizesOf(member.id);
+    expect(prize).toEqual([
+      expect.objectContaining({
+        requestKey: `challenge:big-spender:${member.id}:0`,
+        rewardId: "five-off",
+        pointsSpent: 0n,
+      }),
+    ]);
     expect(await app.prisma.outboxTask.count({ where: { key: `redemption:${prize[0]!.id}:create` } })).toBe(1);
+    await releaseChallengePrizes(app.prisma, inDays(30));
+    expect(await prizesOf(member.id)).toHaveLength(1);
+  });
+
+  it("holds the code while the order may be returned, then gives it once", async () => {
+    await app.webhook("orders/paid", SHOP, paid(71062, 3402, daysAgo(1), "600.00"));
+    const member = await memberOf(3402);
+    expect(await prizesOf(member.id)).toEqual([]);
+    await releaseChallengePrizes(app.prisma, new Date());
+    expect(await prizesOf(member.id)).toEqual([]);
+    // The 14-day hold ends 13 days from now; the job gives it then, and only once.
+    await releaseChallengePrizes(app.prisma, inDays(14));
+    await releaseChallengePrizes(app.prisma, inDays(15));
+    expect(await prizesOf(member.id)).toEqual([
+      expect.objectContaining({ requestKey: `challenge:big-spender:${member.id}:0`, rewardId: "five-off" }),
+    ]);
+  });
+
+  it("a refund during the hold undoes the completion: no code is ever given", async () => {
+    await app.webhook("orders/paid", SHOP, paid(71063, 3403, daysAgo(1), "600.00", 881063));
     await app.webhook(
       "refunds/create",
       SHOP,
-      refundPayload({ id: 72061, orderId: 71061, lines: [{ lineItemId: 881061, subtotal: "600.00" }] }),
+      refundPayload({ id: 72063, orderId: 71063, lines: [{ lineItemId: 881063, subtotal: "600.00" }] }),
     );
-    expect(await app.prisma.redemption.count({ where: { memberId: member.id } })).toBe(1);
+    const member = await memberOf(3403);
     const completion = await app.prisma.challengeCompletion.findFirstOrThrow({
       where: { memberId: member.id, challengeId: "big-spender" },
     });
-    expect(completion).toMatchObject({ reversedAt: null, redemptionId: prize[0]!.id });
+    expect(completion.reversedAt).not.toBeNull();
+    await releaseChallengePrizes(app.prisma, inDays(30));
+    expect(await prizesOf(member.id)).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { releaseChallengePrizes } from "~/loyalty/engagement/engagement.server";
 import type { PrismaClient } from "@prisma/client";
 import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
@@ -292,6 +293,11 @@ export const POINTS_JOBS = {
   campaigns: (db: PrismaClient, now: Date) => runCampaigns(db, now),
   expire_codes: (db: PrismaClient, now: Date) => expireUnusedCodes(db, now),
   release: (db: PrismaClient, now: Date) => releaseHeldPoints(db, now),
+  challenge_prizes: async (db: PrismaClient, now: Date) => ({
+    job: "challenge_prizes",
+    processed: await releaseChallengePrizes(db, now),
+    points: 0,
+  }),
   expire: (db: PrismaClient, now: Date, shop?: string) => expirePoints(db, now, shop),
   remind: (db: PrismaClient, now: Date, shop?: string) => remindExpiringPoints(db, now, shop),
   birthdays: (db: PrismaClient, now: Date, shop?: string) => awardBirthdays(db, now, shop),

@@ -21,7 +21,10 @@ const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
     ],
     everyMs: 10_000,
   },
-  { jobs: ["release", "expire", "remind", "expire_codes", "referrals", "bonus_events"], everyMs: MINUTE },
+  {
+    jobs: ["release", "challenge_prizes", "expire", "remind", "expire_codes", "referrals", "bonus_events"],
+    everyMs: MINUTE,
+  },
   {
     jobs: ["tiers", "reconcile", "tier_perks_reconcile", "birthdays", "prune", "store_credit_setting", "win_back"],
     everyMs: 60 * MINUTE,

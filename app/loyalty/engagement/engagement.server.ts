@@ -1,4 +1,6 @@
+import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { inTransaction } from "~/db/transaction.server";
 import { fromBigInt } from "~/db/bigint";
 import { rows } from "~/db/rows";
 import { NOW_UTC } from "~/db/clock.server";
@@ -9,9 +11,9 @@ import { matchLanguage } from "~/language-match";
 import type { ShopperLanguage } from "~/languages";
 import { queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
-import { credit, debit, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
+import { credit, debit, lockMember, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
 import { nameIn, type Challenge, type Program } from "~/loyalty/program/program";
-import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
+import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 import {
@@ -245,18 +247,19 @@ export async function advanceChallenges(
       let kept = active.length;
       for (const completion of [...active].reverse()) {
         if (kept <= completions.length) break;
-        if (completion.points <= 0 || completion.availableAt <= now) break;
-        await debit(tx, member, {
-          key: completionReverseKey(challenge.id, member.id, completion.cycle),
-          kind: "reverse",
-          points: completion.points,
-          now,
-          fromSource: lotSource(challenge.id, completion.cycle),
-          includePending: true,
-          sourceType: "challenge",
-          sourceId: `${challenge.id}:${completion.cycle}`,
-          reason: "The order that completed the challenge was refunded or cancelled",
-        });
+        if (completion.availableAt <= now) break;
+        if (completion.points > 0)
+          await debit(tx, member, {
+            key: completionReverseKey(challenge.id, member.id, completion.cycle),
+            kind: "reverse",
+            points: completion.points,
+            now,
+            fromSource: lotSource(challenge.id, completion.cycle),
+            includePending: true,
+            sourceType: "challenge",
+            sourceId: `${challenge.id}:${completion.cycle}`,
+            reason: "The order that completed the challenge was refunded or cancelled",
+          });
         await tx.$executeRaw`
           UPDATE "ChallengeCompletion" SET "reversedAt" = ${now}
            WHERE "memberId" = ${member.id} AND "challengeId" = ${challenge.id} AND cycle = ${completion.cycle}`;
@@ -322,12 +325,11 @@ async function complete(
   let points = 0;
   let redemptionId: string | null = null;
   let code = "";
-  let rewardName = "";
-  // A catalog reward's code is given at once and never taken back: it counts as released now.
-  let availableAt = now;
+  // Held like the completing order's points: a code is only given once the hold ends (a refund
+  // before then undoes the completion instead), by releaseChallengePrizes when not at once.
+  const availableAt = rewardAvailableAt(shop.program, step, now);
   if (reward?.type === "points") {
     points = reward.points;
-    availableAt = rewardAvailableAt(shop.program, step, now);
     await credit(tx, member, {
       key,
       kind: "bonus",
@@ -341,18 +343,15 @@ async function complete(
       sourceId: `${challenge.id}:${cycle}`,
       reason: `Challenge completed: ${challenge.name}`,
     });
-  } else if (reward?.type === "reward") {
-    const catalogReward = shop.program.rewards.find((r) => r.id === reward.rewardId);
-    if (catalogReward) {
-      const redemption = await grantReward(tx, shop, member.id, catalogReward, key, now);
-      redemptionId = redemption.id;
-      code = redemption.code;
-      rewardName = catalogReward.name;
-    }
+  } else if (reward?.type === "reward" && availableAt <= now) {
+    const redemption = await givePrize(tx, shop, member.id, reward.rewardId, key, now);
+    redemptionId = redemption?.id ?? null;
+    code = redemption?.code ?? "";
   }
   await tx.$executeRaw`
-    INSERT INTO "ChallengeCompletion" (id, "shopId", "memberId", "challengeId", cycle, "completedAt", "availableAt", points, "redemptionId", "createdAt")
-    VALUES (gen_random_uuid()::text, ${shop.id}, ${member.id}, ${challenge.id}, ${cycle}, ${step.at}, ${availableAt}, ${points}, ${redemptionId}, ${NOW_UTC})
+    INSERT INTO "ChallengeCompletion" (id, "shopId", "memberId", "challengeId", cycle, "completedAt", "availableAt", points, "prizeRewardId", "redemptionId", "createdAt")
+    VALUES (gen_random_uuid()::text, ${shop.id}, ${member.id}, ${challenge.id}, ${cycle}, ${step.at}, ${availableAt}, ${points},
+            ${reward?.type === "reward" ? reward.rewardId : null}, ${redemptionId}, ${NOW_UTC})
     ON CONFLICT ("memberId", "challengeId", cycle) DO NOTHING`;
   if (language) {
     const catalogReward =
@@ -367,7 +366,7 @@ async function complete(
         "Challenge id": challenge.id,
         "Challenge name": nameIn(challenge, language),
         Points: points,
-        Reward: catalogReward ? nameIn(catalogReward, language) : rewardName,
+        Reward: catalogReward ? nameIn(catalogReward, language) : "",
         "Discount code": code,
         "Points balance": member.balance,
       },
@@ -375,6 +374,61 @@ async function complete(
     );
   }
   return points > 0;
+}
+
+/** A catalog reward given for a completion (a code the outbox creates), keyed like the completion; null when the catalog no longer has it. */
+async function givePrize(tx: Tx, shop: LoadedShop, memberId: string, rewardId: string, key: string, now: Date) {
+  const reward = shop.program.rewards.find((candidate) => candidate.id === rewardId);
+  return reward ? grantReward(tx, shop, memberId, reward, key, now) : null;
+}
+
+const duePrizeRow = z.object({ id: z.string(), shopId: z.string(), memberId: z.string() });
+const lockedPrizeRow = z.object({
+  challengeId: z.string(),
+  cycle: z.number(),
+  prizeRewardId: z.string().nullable(),
+  redemptionId: z.string().nullable(),
+  reversedAt: z.date().nullable(),
+});
+
+/**
+ * Gives the catalog rewards of completions whose hold has ended (a refund before then undid the
+ * completion instead): each once, under the member lock, keyed `challenge:<id>:<member>:<cycle>`.
+ * A reward the catalog no longer has is dropped from the completion. Returns how many were given.
+ */
+export async function releaseChallengePrizes(db: PrismaClient, now: Date, batch = 200): Promise<number> {
+  // One batch a pass: a shop without a runnable program keeps its prizes due until a later one.
+  const due = rows(
+    duePrizeRow,
+    await db.$queryRaw`
+      SELECT id, "shopId", "memberId" FROM "ChallengeCompletion"
+       WHERE "prizeRewardId" IS NOT NULL AND "redemptionId" IS NULL AND "reversedAt" IS NULL AND "availableAt" <= ${now}
+       ORDER BY "availableAt" LIMIT ${batch}`,
+  );
+  let given = 0;
+  for (const completion of due) {
+    given += await inTransaction(db, async (tx) => {
+      const shop = await loadRunnableShop(tx, completion.shopId);
+      if (!shop) return 0;
+      const member = await lockMember(tx, completion.memberId);
+      const [locked] = rows(
+        lockedPrizeRow,
+        await tx.$queryRaw`
+          SELECT "challengeId", cycle, "prizeRewardId", "redemptionId", "reversedAt" FROM "ChallengeCompletion"
+           WHERE id = ${completion.id} FOR UPDATE`,
+      );
+      if (!locked?.prizeRewardId || locked.redemptionId || locked.reversedAt) return 0;
+      const key = completionKey(locked.challengeId, member.id, locked.cycle);
+      const redemption = await givePrize(tx, shop, member.id, locked.prizeRewardId, key, now);
+      // A reward gone from the catalog is not owed any more.
+      await tx.$executeRaw`
+        UPDATE "ChallengeCompletion"
+           SET "redemptionId" = ${redemption?.id ?? null}, "prizeRewardId" = ${redemption ? locked.prizeRewardId : null}
+         WHERE id = ${completion.id}`;
+      return redemption ? 1 : 0;
+    });
+  }
+  return given;
 }
 
 async function earnBadge(

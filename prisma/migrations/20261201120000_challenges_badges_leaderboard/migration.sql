@@ -12,6 +12,7 @@ CREATE TABLE "ChallengeCompletion" (
     "completedAt" TIMESTAMP(3) NOT NULL,
     "availableAt" TIMESTAMP(3) NOT NULL,
     "points" INTEGER NOT NULL DEFAULT 0,
+    "prizeRewardId" TEXT,
     "redemptionId" TEXT,
     "reversedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -30,6 +31,9 @@ CREATE TABLE "MemberBadge" (
 
     CONSTRAINT "MemberBadge_pkey" PRIMARY KEY ("id")
 );
+
+-- CreateIndex
+CREATE INDEX "ChallengeCompletion_availableAt_idx" ON "ChallengeCompletion"("availableAt") WHERE "prizeRewardId" IS NOT NULL AND "redemptionId" IS NULL AND "reversedAt" IS NULL;
 
 -- CreateIndex
 CREATE INDEX "ChallengeCompletion_shopId_challengeId_idx" ON "ChallengeCompletion"("shopId", "challengeId");
