@@ -6,35 +6,12 @@
  * (assets/tally-engage.js): tally.js is at its 10,000-byte cap. It shares tally.js's one /member
  * request (`document.tally`) where there is one. Everything the server sends is escaped.
  */
+import type { Challenge, Member } from "../../shared/tally-api";
 import { esc, on, pointsText, proxyBase, readConfig, type Config, type MemberView } from "./tally";
 
-export interface EngageChallenge {
-  id: string;
-  name: string;
-  description: string;
-  badge: string | null;
-  progress: { current: number; target: number; unit: string };
-  endsAt: string | null;
-  daysLeft: number | null;
-  completed: boolean;
-  reward: { type: "points"; points: number } | { type: "reward"; name: string } | null;
-}
-export interface EngageBadges {
-  earned: { id: string; name: string; icon: string; earnedAt: string }[];
-  next: { id: string; name: string; icon: string; current: number; target: number }[];
-}
-export interface EngageLeaderboard {
-  optedIn: boolean;
-  nickname: string | null;
-  month: string;
-  top: { rank: number; name: string | null; points: number; you: boolean }[];
-  you: { rank: number; points: number } | null;
-}
-export interface EngageView {
-  challenges?: EngageChallenge[];
-  badges?: EngageBadges;
-  leaderboard?: EngageLeaderboard | null;
-}
+// The member API's shapes, as the customer account reads them too (types only: nothing is bundled).
+export type EngageChallenge = Challenge;
+export type EngageView = Pick<Member, "challenges" | "badges" | "leaderboard">;
 
 type Strings = Record<string, string>;
 type Loader = (config: Config, fresh?: boolean) => Promise<MemberView & EngageView>;

@@ -7,23 +7,11 @@
  * screen, sends `POST /apps/tally/surprises/{id}/seen`. Its own asset (assets/tally-notice.js):
  * tally.js is at its 10,000-byte cap. It shares tally.js's one /member request where there is one.
  */
+import type { Member, Surprise } from "../../shared/tally-api";
 import { esc, on, pointsText, proxyBase, readConfig, type Config, type MemberView } from "./tally";
 
-export interface Offers {
-  winBack: { multiplier: number; endsAt: string } | null;
-  nextReward: { rewardId: string; name: string; pointsCost: number; remaining: number } | null;
-}
-
-/** A campaign's award the shopper has not seen yet (app/loyalty/campaigns). */
-export interface Surprise {
-  id: string;
-  campaignName: string;
-  message: string;
-  points: number;
-  rewardName: string | null;
-}
-
-export type NoticesView = MemberView & { offers?: Offers; surprise?: Surprise | null };
+// The member API's shapes, as the customer account reads them too (types only: nothing is bundled).
+export type NoticesView = MemberView & Pick<Member, "offers" | "surprise">;
 
 /** The snippet's texts, with `{name}` placeholders, and the shop's name. */
 export interface NoticeTexts {
