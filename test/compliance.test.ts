@@ -30,6 +30,17 @@ async function seedShopper(shopDomain: string, customerId: string, email: string
       phone: "+33600000000",
       birthday: new Date("1990-05-01"),
       balance: 100,
+      leaderboardOptIn: true,
+      leaderboardName: "Annie",
+    },
+  });
+  await app.prisma.memberBadge.create({
+    data: {
+      shopId: shop.id,
+      memberId: member.id,
+      badgeId: "milestone:first-order",
+      icon: "star",
+      earnedAt: new Date(),
     },
   });
   await app.prisma.order.create({
@@ -105,6 +116,14 @@ describe("customers/data_request", () => {
       ],
       pointLots: [{ points: 150, remaining: 100, source: "order:9001" }],
       orders: [{ order: "#1001", email: "ann@example.com", pointsEarned: 150 }],
+    });
+    // What engagement holds on them too: the leaderboard nickname and their badges.
+    expect(request.export).toMatchObject({
+      member: { leaderboard: { optedIn: true, nickname: "Annie" } },
+      badges: [{ badge: "milestone:first-order", icon: "star" }],
+      challengesCompleted: [],
+      campaignGifts: [],
+      offers: [],
     });
   });
 

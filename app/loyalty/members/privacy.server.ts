@@ -15,10 +15,18 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       pointLots: { orderBy: { createdAt: "asc" } },
       orders: { orderBy: { createdAt: "asc" } },
       redemptions: { orderBy: { createdAt: "asc" } },
+      badges: { orderBy: { earnedAt: "asc" } },
+      completions: { orderBy: { createdAt: "asc" } },
+      campaignAwards: {
+        orderBy: { createdAt: "asc" },
+        include: { campaign: { select: { name: true, message: true } } },
+      },
+      offers: { orderBy: { startsAt: "asc" } },
     },
   });
   if (!member) return { shopifyCustomerId, member: null };
-  const { ledgerEntries, pointLots, orders, redemptions, ...profile } = member;
+  const { ledgerEntries, pointLots, orders, redemptions, badges, completions, campaignAwards, offers, ...profile } =
+    member;
   return {
     shopifyCustomerId,
     member: {
@@ -30,6 +38,7 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       balance: fromBigInt(profile.balance),
       pending: fromBigInt(profile.pending),
       memberSince: profile.createdAt.toISOString(),
+      leaderboard: { optedIn: profile.leaderboardOptIn, nickname: profile.leaderboardName },
     },
     ledger: ledgerEntries.map((entry) => ({
       at: entry.createdAt.toISOString(),
@@ -56,6 +65,26 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       points: fromBigInt(redemption.pointsSpent),
       status: redemption.status,
       at: redemption.createdAt.toISOString(),
+    })),
+    badges: badges.map((badge) => ({ badge: badge.badgeId, icon: badge.icon, earnedAt: badge.earnedAt.toISOString() })),
+    challengesCompleted: completions.map((completion) => ({
+      challenge: completion.challengeId,
+      completedAt: completion.completedAt.toISOString(),
+      points: completion.points,
+      undone: completion.reversedAt !== null,
+    })),
+    campaignGifts: campaignAwards.map((award) => ({
+      campaign: award.campaign.name,
+      message: award.campaign.message,
+      points: award.points,
+      at: award.createdAt.toISOString(),
+      seen: award.seenAt !== null,
+    })),
+    offers: offers.map((offer) => ({
+      kind: offer.kind,
+      multiplier: offer.multiplier,
+      startsAt: offer.startsAt.toISOString(),
+      endsAt: offer.endsAt.toISOString(),
     })),
   };
 }
