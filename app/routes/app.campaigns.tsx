@@ -1,27 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { adminContext, adminLoadedShop, adminProgram } from "~/admin/common/admin-context.server";
+import { adminContext, adminLoadedShop, adminProgram, shopSegments } from "~/admin/common/admin-context.server";
 import { CampaignsPage, type CampaignOutcome } from "~/admin/campaigns/campaigns-page";
 import prisma from "~/db.server";
 import { requireMethod } from "~/http/methods.server";
 import { campaignInputSchema, countBodySchema } from "~/loyalty/campaigns/campaigns";
 import { cancelCampaign, countAudience, createCampaign, listCampaigns } from "~/loyalty/campaigns/campaigns.server";
-import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { AdminGraphQLError, AdminUserError } from "~/shopify/errors";
-import { listSegments } from "~/shopify/segments.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session, shop, program } = await adminProgram(request);
   // The merchant's own names, as they wrote them (the admin edits the base name).
-  const [campaigns, segments] = await Promise.all([
-    listCampaigns(prisma, shop.id),
-    // The page still opens (without segments to pick) when Shopify does not answer.
-    listSegments(new AdminGateway(session.shop, session.accessToken ?? "")).catch((error: unknown) => {
-      console.error("Could not read customer segments", error);
-      return [];
-    }),
-  ]);
+  const [campaigns, segments] = await Promise.all([listCampaigns(prisma, shop.id), shopSegments(session)]);
   return {
     campaigns,
     segments,

@@ -1,12 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { adminProgram, shopCurrencyCode } from "~/admin/common/admin-context.server";
+import { adminProgram, shopCurrencyCode, shopSegments } from "~/admin/common/admin-context.server";
 import { saveProgramFromPage } from "~/admin/common/program-save.server";
 import { ProgramSettings } from "~/admin/program/program-settings";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { program, revision, session } = await adminProgram(request);
-  return { program, revision, currencyCode: await shopCurrencyCode(session) };
+  const [currencyCode, segments] = await Promise.all([
+    shopCurrencyCode(session),
+    // Bonus events can be limited to a segment.
+    shopSegments(session),
+  ]);
+  return { program, revision, currencyCode, segments };
 }
 
 export const action = ({ request }: ActionFunctionArgs) => saveProgramFromPage(request);

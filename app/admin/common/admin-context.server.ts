@@ -5,6 +5,7 @@ import { authenticate } from "~/shopify.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { refuseMismatchedAdminToken } from "~/shopify/session-token.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
+import { listSegments } from "~/shopify/segments.server";
 import { ensureShop } from "~/shopify/shops.server";
 
 /** Every admin page's loader and action: the session (or a redirect to Shopify's auth), the shop. */
@@ -62,5 +63,18 @@ export async function shopCurrencyCode(session: { shop: string; accessToken?: st
   } catch (error) {
     console.error("Could not read shop details", error);
     return null;
+  }
+}
+
+/**
+ * The shop's customer segments, for a page that limits something to one (bonus events, campaigns);
+ * an empty list when Shopify does not answer: the page still opens.
+ */
+export async function shopSegments(session: { shop: string; accessToken?: string }) {
+  try {
+    return await listSegments(new AdminGateway(session.shop, session.accessToken ?? ""));
+  } catch (error) {
+    console.error("Could not read customer segments", error);
+    return [];
   }
 }

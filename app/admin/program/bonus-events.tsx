@@ -6,6 +6,7 @@ import {
   DatePicker,
   FormLayout,
   InlineStack,
+  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
@@ -14,19 +15,22 @@ import { NumberField } from "~/admin/common/fields";
 import type { ProgramEditor } from "~/admin/common/program-editor";
 import { useTranslation } from "~/i18n";
 
+/** A Shopify customer segment the merchant can limit an event to. */
+export interface Segment {
+  id: string;
+  name: string;
+}
+
 const dayOf = (iso: string) => iso.slice(0, 10);
-const SEGMENT_GID = "gid://shopify/Segment/";
-
-/** What the merchant typed for a segment: its number (from the segment's address) or its gid; empty for everyone. */
-const segmentFrom = (text: string) => {
-  const typed = text.trim();
-  if (!typed) return null;
-  return /^[0-9]+$/.test(typed) ? `${SEGMENT_GID}${typed}` : typed;
-};
-
 /** Bonus events as a list and on a calendar: pick the days, name it, set the multiplier. */
-export function BonusEvents({ editor }: { editor: ProgramEditor }) {
+export function BonusEvents({ editor, segments }: { editor: ProgramEditor; segments: Segment[] }) {
   const { t } = useTranslation();
+  // The shop's segments; one an event names that Shopify did not list (deleted, or not read) stays as its id.
+  const segmentOptions = (current: string | null) => [
+    { label: t("program.bonus.segmentEveryone"), value: "" },
+    ...segments.map((segment) => ({ label: segment.name, value: segment.id })),
+    ...(current && !segments.some((segment) => segment.id === current) ? [{ label: current, value: current }] : []),
+  ];
   const today = new Date();
   const [month, setMonth] = useState({ month: today.getMonth(), year: today.getFullYear() });
   const [range, setRange] = useState<{ start: Date; end: Date }>({ start: today, end: today });
@@ -124,19 +128,13 @@ export function BonusEvents({ editor }: { editor: ProgramEditor }) {
                 </Text>
               </BlockStack>
             ) : null}
-            <TextField
+            <Select
               label={t("program.bonus.segment")}
               helpText={t("program.bonus.segmentHelp")}
-              autoComplete="off"
-              value={
-                event.segmentId?.startsWith(SEGMENT_GID)
-                  ? event.segmentId.slice(SEGMENT_GID.length)
-                  : (event.segmentId ?? "")
-              }
+              options={segmentOptions(event.segmentId)}
+              value={event.segmentId ?? ""}
               error={editor.errorFor(`earning.bonusEvents.${index}.segmentId`)}
-              onChange={(text) =>
-                editor.update((p) => void (p.earning.bonusEvents[index]!.segmentId = segmentFrom(text)))
-              }
+              onChange={(value) => editor.update((p) => void (p.earning.bonusEvents[index]!.segmentId = value || null))}
             />
             <InlineStack align="end">
               <Button

@@ -2,7 +2,7 @@ import { Box, Card, Checkbox, FormLayout, Layout, Select, Text, TextField } from
 import { NumberField } from "~/admin/common/fields";
 import { formatMoney } from "~/admin/common/format";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
-import { BonusEvents } from "./bonus-events";
+import { BonusEvents, type Segment } from "./bonus-events";
 import { CustomActions } from "./custom-actions";
 import { ProductRules } from "./product-rules";
 import { WinBackSettings } from "./win-back";
@@ -20,11 +20,13 @@ function exampleEarning(order: Program["earning"]["order"]): number {
 /** The program page: status, how orders and other actions earn, bonus events, expiry. */
 export function ProgramSettings({
   currencyCode,
+  segments,
   ...loaded
 }: {
   program: Program;
   revision: number;
   currencyCode: string | null;
+  segments: Segment[];
 }) {
   const editor = useProgramEditor(loaded);
   const { t, i18n } = useTranslation();
@@ -148,7 +150,7 @@ export function ProgramSettings({
         </Layout.AnnotatedSection>
 
         <Layout.AnnotatedSection title={t("program.bonus.title")} description={t("program.bonus.description")}>
-          <BonusEvents editor={editor} />
+          <BonusEvents editor={editor} segments={segments} />
         </Layout.AnnotatedSection>
 
         <Layout.AnnotatedSection title={t("program.winBack.title")} description={t("program.winBack.description")}>
