@@ -475,3 +475,32 @@ describe("a challenge to buy from a collection", () => {
     expect((await challengeEntries(member.id, "summer")).map((entry) => entry.pendingDelta)).toEqual([30n]);
   });
 });
+
+describe("when Shopify merges two customers", () => {
+  it("the kept customer carries the merged one's completions and badges: the same orders never complete a challenge twice", async () => {
+    // 3601 completed "Come back soon"; 3602 has one order of their own.
+    await app.webhook("orders/paid", SHOP, paid(71201, 3601, daysAgo(12)));
+    await app.webhook("orders/paid", SHOP, paid(71202, 3601, daysAgo(10)));
+    await app.webhook("orders/paid", SHOP, paid(71203, 3602, daysAgo(40)));
+    const merged = await memberOf(3601);
+    expect(await challengeEntries(merged.id, "come-back")).toHaveLength(1);
+
+    const merge = webhookPayload("customers/merge", {
+      admin_graphql_api_customer_kept_id: "gid://shopify/Customer/3602",
+      admin_graphql_api_customer_deleted_id: "gid://shopify/Customer/3601",
+      status: "completed",
+      errors: [],
+    });
+    expect((await app.webhook("customers/merge", SHOP, merge)).status).toBe(200);
+    // The kept customer orders again: their facts now hold the merged orders too.
+    await app.webhook("orders/paid", SHOP, paid(71204, 3602, daysAgo(1)));
+
+    const kept = await memberOf(3602);
+    expect(await challengeEntries(kept.id, "come-back")).toHaveLength(0);
+    expect(await app.prisma.challengeCompletion.count({ where: { memberId: kept.id, challengeId: "come-back" } })).toBe(
+      1,
+    );
+    expect(await badgesOf(kept.id)).toEqual(expect.arrayContaining(["challenge:come-back", "milestone:regular"]));
+    expect(await badgesOf(merged.id)).toEqual([]);
+  });
+});

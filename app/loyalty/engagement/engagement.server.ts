@@ -176,7 +176,7 @@ function flowLanguageFor(
 }
 
 /** What happened that may move a challenge (for the record; progress is recomputed either way). */
-export type EngagementCause = "order" | "refund" | "cancellation" | "action" | "referral";
+export type EngagementCause = "order" | "refund" | "cancellation" | "action" | "referral" | "merge";
 
 export interface EngagementResult {
   completed: string[];
@@ -429,6 +429,28 @@ export async function releaseChallengePrizes(db: PrismaClient, now: Date, batch 
     });
   }
   return given;
+}
+
+/**
+ * Shopify merged two customers and the merged member's orders now count for the kept one: so do its
+ * completions (renumbered after the kept member's own cycles of each challenge, so the same orders
+ * never complete a challenge twice) and its badges (one each). The leaderboard choice stays the kept
+ * member's. Both members are locked by the caller.
+ */
+export async function moveEngagement(tx: Tx, fromMemberId: string, toMemberId: string) {
+  // The subquery reads the statement's snapshot: the kept member's cycles before any row moved.
+  await tx.$executeRaw`
+    UPDATE "ChallengeCompletion" c
+       SET "memberId" = ${toMemberId},
+           cycle = c.cycle + COALESCE((SELECT MAX(k.cycle) + 1 FROM "ChallengeCompletion" k
+                                        WHERE k."memberId" = ${toMemberId} AND k."challengeId" = c."challengeId"), 0)
+     WHERE c."memberId" = ${fromMemberId}`;
+  await tx.$executeRaw`
+    INSERT INTO "MemberBadge" (id, "shopId", "memberId", "badgeId", icon, "earnedAt")
+    SELECT gen_random_uuid()::text, b."shopId", ${toMemberId}, b."badgeId", b.icon, b."earnedAt"
+      FROM "MemberBadge" b WHERE b."memberId" = ${fromMemberId}
+    ON CONFLICT ("memberId", "badgeId") DO NOTHING`;
+  await tx.$executeRaw`DELETE FROM "MemberBadge" WHERE "memberId" = ${fromMemberId}`;
 }
 
 async function earnBadge(

@@ -11,6 +11,7 @@ import {
 import { queueNewsletterConsentCheck } from "~/loyalty/actions/actions.server";
 import { claimGuestOrders } from "~/loyalty/orders/orders.server";
 import { erasePersonalData } from "./privacy.server";
+import { advanceChallenges, moveEngagement } from "~/loyalty/engagement/engagement.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 
@@ -60,7 +61,8 @@ export async function forgetCustomer(tx: Tx, shop: LoadedShop, customerId: strin
 
 /**
  * Shopify merged two customers: the deleted customer's points move to the kept one, lot by lot
- * (same hold and expiry), with an entry on each side; their orders follow.
+ * (same hold and expiry), with an entry on each side; their orders follow, and with them the
+ * challenges they completed and the badges earned.
  */
 export async function mergeCustomers(
   tx: Tx,
@@ -113,4 +115,7 @@ export async function mergeCustomers(
     data: { memberId: kept.id, shopifyCustomerId: keptCustomerId },
   });
   await tx.member.update({ where: { id: merged.id }, data: { shopifyCustomerId: null, deletedAt: now } });
+  // The orders' challenges and badges follow them; what the two together reach is the kept member's.
+  await moveEngagement(tx, merged.id, kept.id);
+  await advanceChallenges(tx, shop, kept, now, "merge");
 }
