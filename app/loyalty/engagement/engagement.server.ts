@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { inTransaction } from "~/db/transaction.server";
 import { fromBigInt } from "~/db/bigint";
@@ -90,6 +90,18 @@ const stateRow = z.object({
   shop: z.object({ language: z.string(), triggers: z.array(z.string()) }).nullable(),
 });
 
+/** Which of a member's facts the program's challenges and milestones read. */
+function factsRead(program: Pick<Program, "engagement">) {
+  const goals = program.engagement.challenges.map((challenge) => challenge.goal.type);
+  const metrics = program.engagement.milestones.map((milestone) => milestone.metric);
+  return {
+    lines: goals.includes("products"),
+    actions: goals.includes("actions"),
+    referrals: goals.includes("referrals"),
+    lifetime: metrics.includes("lifetime_points"),
+  };
+}
+
 /** Timestamps inside JSON come back without a zone; they are UTC. */
 const utc = (text: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
 
@@ -100,24 +112,40 @@ const utc = (text: string) => new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text 
  */
 export async function readEngagementState(
   db: Pick<Tx, "$queryRaw">,
+  program: Pick<Program, "engagement">,
   memberId: string,
   shopId: string,
 ): Promise<EngagementState> {
+  // Only the facts the program's goals and milestones read (most programs use one or two kinds).
+  const reads = factsRead(program);
+  const none = Prisma.sql`NULL`;
   const [row] = rows(
     stateRow,
     await db.$queryRaw`
     SELECT
       (SELECT json_agg(json_build_object('id', o.id, 'at', COALESCE(o."placedAt", o."paidAt"), 'cancelled', o."cancelledAt" IS NOT NULL,
-                                         'eligible', o."eligibleCents", 'currency', o."currencyCode", 'lines', o.lines,
+                                         'eligible', o."eligibleCents", 'currency', o."currencyCode", 'lines', ${reads.lines ? Prisma.sql`o.lines` : none},
                                          'refunds', (SELECT json_agg(r.lines) FROM "OrderRefund" r WHERE r."orderId" = o.id)))
          FROM "Order" o WHERE o."memberId" = ${memberId} AND o."paidAt" IS NOT NULL AND NOT o.test) AS orders,
-      (SELECT json_agg(json_build_object('key', e."sourceId", 'at', e."createdAt"))
-         FROM "LedgerEntry" e WHERE e."memberId" = ${memberId} AND e.kind = 'action' AND e."sourceType" = 'action') AS actions,
-      (SELECT json_agg(r."rewardedAt") FROM "Referral" r
-        WHERE r."referrerId" = ${memberId} AND r.status = 'rewarded' AND r."rewardedAt" IS NOT NULL) AS referrals,
-      (SELECT COALESCE(SUM(e.delta + e."pendingDelta"), 0)::bigint FROM "LedgerEntry" e
-        WHERE e."memberId" = ${memberId}
-          AND (e.kind IN ('earn', 'bonus', 'action', 'partner') OR (e.kind = 'reverse' AND e."sourceType" IN ('refund', 'cancellation', 'referral', 'challenge')))) AS lifetime,
+      ${
+        reads.actions
+          ? Prisma.sql`(SELECT json_agg(json_build_object('key', e."sourceId", 'at', e."createdAt"))
+                          FROM "LedgerEntry" e WHERE e."memberId" = ${memberId} AND e.kind = 'action' AND e."sourceType" = 'action')`
+          : none
+      } AS actions,
+      ${
+        reads.referrals
+          ? Prisma.sql`(SELECT json_agg(r."rewardedAt") FROM "Referral" r
+                         WHERE r."referrerId" = ${memberId} AND r.status = 'rewarded' AND r."rewardedAt" IS NOT NULL)`
+          : none
+      } AS referrals,
+      ${
+        reads.lifetime
+          ? Prisma.sql`(SELECT COALESCE(SUM(e.delta + e."pendingDelta"), 0)::bigint FROM "LedgerEntry" e
+                         WHERE e."memberId" = ${memberId}
+                           AND (e.kind IN ('earn', 'bonus', 'action', 'partner') OR (e.kind = 'reverse' AND e."sourceType" IN ('refund', 'cancellation', 'referral', 'challenge'))))`
+          : Prisma.sql`0::bigint`
+      } AS lifetime,
       (SELECT m."createdAt" FROM "Member" m WHERE m.id = ${memberId}) AS since,
       (SELECT json_agg(json_build_object('challengeId', c."challengeId", 'cycle', c.cycle, 'availableAt', c."availableAt", 'points', c.points,
                                          'redemptionId', c."redemptionId", 'reversedAt', c."reversedAt") ORDER BY c.cycle)
@@ -200,7 +228,7 @@ export async function advanceChallenges(
 ): Promise<EngagementResult> {
   const program = shop.program;
   if (!engagementActive(program)) return NOTHING;
-  const state = await readEngagementState(tx, member.id, shop.id);
+  const state = await readEngagementState(tx, program, member.id, shop.id);
   const result: EngagementResult = { completed: [], reversed: [], badgesEarned: [] };
   const badges = new Set(state.badges.map((badge) => badge.badgeId));
   let pointsMoved = false;

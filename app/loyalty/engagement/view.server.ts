@@ -53,7 +53,7 @@ export async function engagementView(
   if (!program.enabled || (!challenges.length && !milestones.length)) {
     return { challenges: [], badges: { earned: [], next: [] } };
   }
-  const state = member ? await readEngagementState(db, member.id, shop.id) : NO_FACTS(now);
+  const state = member ? await readEngagementState(db, shop.program, member.id, shop.id) : NO_FACTS(now);
   const visible = challenges.flatMap((challenge) => {
     const completedCycles = state.completions.filter((c) => c.challengeId === challenge.id && !c.reversedAt).length;
     const completed = completedCycles > 0;
