@@ -20,6 +20,8 @@ const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
   // Challenges and badges advance from orders, actions and referrals; offers change what orders earn.
   ["loyalty/engagement", 13.5, ["app/loyalty/engagement"]],
   ["loyalty/offers", 13.5, ["app/loyalty/offers"]],
+  // Paid membership changes what orders earn, as offers do.
+  ["loyalty/membership", 13.5, ["app/loyalty/membership"]],
   ["loyalty/referrals", 14, ["app/loyalty/referrals"]],
   ["loyalty/actions", 14, ["app/loyalty/actions"]],
   ["loyalty/partners", 14, ["app/loyalty/partners"]],

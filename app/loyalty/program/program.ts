@@ -460,6 +460,76 @@ export const offersSchema = z
   .strict();
 export type Offers = z.infer<typeof offersSchema>;
 
+/** A plan of the paid membership: a Shopify product variant bought once or renewed by any subscription app. */
+export const membershipPlanSchema = z.object({
+  id: slug,
+  name: z.string().min(1).max(60),
+  translations: translations({ name: z.string().min(1).max(60) }),
+  /** Each paid order of the plan's variant adds `intervalCount` intervals. */
+  interval: z.enum(["month", "year"]),
+  intervalCount: z.number().int().min(1).max(36).default(1),
+  /** What the variant sells for, in the shop's currency (shown in the offer). */
+  price: money.gt(0),
+  /** The Shopify product variant (numeric id); null until Tally creates the product or the merchant picks one. */
+  variantId: z
+    .string()
+    .regex(/^[0-9]{1,20}$/, "a product variant's numeric id")
+    .nullable()
+    .default(null),
+});
+export type MembershipPlan = z.infer<typeof membershipPlanSchema>;
+
+/**
+ * The paid membership (a Prime-style tier shoppers buy, app/loyalty/membership): its plans, the
+ * grace after a lapse, and its perks. Paid status stands beside the earned VIP tier.
+ */
+export const membershipSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    name: z.string().min(1).max(60).default("Members' club"),
+    translations: translations({ name: z.string().min(1).max(60) }),
+    plans: z.array(membershipPlanSchema).max(10).default([]),
+    /** Days after `paidThrough` before a membership not renewed ends (a renewal within them continues it). */
+    graceDays: z.number().int().min(0).max(90).default(7),
+    /** Flow's "membership ending soon" fires this many days before `paidThrough`. */
+    endingSoonDays: z.number().int().min(1).max(60).default(7),
+    perks: z
+      .object({
+        /** Points on orders are multiplied by this while a member. */
+        earnMultiplier: z.number().min(1).max(10).default(1),
+        /** Whether it multiplies with the VIP tier's multiplier; otherwise the higher of the two applies. */
+        stacksWithTier: z.boolean().default(false),
+        joinBonusPoints: points.default(0),
+        renewalBonusPoints: points.default(0),
+        /** Automatic discounts for members only (as a tier's perks: segment-scoped). */
+        discounts: tierPerksSchema.optional(),
+        /** The customer tag members carry in Shopify (themes use it for early access). */
+        tag: z.string().min(1).max(40).default("Tally member"),
+      })
+      .strict()
+      .default({
+        earnMultiplier: 1,
+        stacksWithTier: false,
+        joinBonusPoints: 0,
+        renewalBonusPoints: 0,
+        tag: "Tally member",
+      }),
+  })
+  .strict()
+  .superRefine((membership, ctx) => {
+    const ids = membership.plans.map((plan) => plan.id);
+    const variants = membership.plans.flatMap((plan) => plan.variantId ?? []);
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index)
+        ctx.addIssue({ code: "custom", path: ["plans", index, "id"], message: `duplicate plan id "${id}"` });
+    });
+    variants.forEach((variant, index) => {
+      if (variants.indexOf(variant) !== index)
+        ctx.addIssue({ code: "custom", path: ["plans"], message: `variant ${variant} sells two plans` });
+    });
+  });
+export type Membership = z.infer<typeof membershipSchema>;
+
 export const programSchema = z
   .object({
     version: z.literal(1),
@@ -489,6 +559,7 @@ export const programSchema = z
     referrals: referralsSchema.default(referralsSchema.parse({})),
     engagement: engagementSchema.default(engagementSchema.parse({})),
     offers: offersSchema.default(offersSchema.parse({})),
+    membership: membershipSchema.default(membershipSchema.parse({})),
   })
   .strict()
   .superRefine((program, ctx) => {
@@ -557,13 +628,14 @@ export type Program = z.infer<typeof programSchema>;
  */
 export const canBeGiven = (reward: Reward) => reward.type !== "store_credit";
 
-/** The most points one currency unit can earn: the rate with the highest product, bonus, tier and win-back multipliers together. */
-export function pointsPerUnitAtMost(program: Pick<Program, "earning" | "tiers" | "offers">): number {
+/** The most points one currency unit can earn: the rate with the highest product, bonus, tier, win-back and membership multipliers together. */
+export function pointsPerUnitAtMost(program: Pick<Program, "earning" | "tiers" | "offers" | "membership">): number {
   const highest = (values: number[]) => Math.max(1, ...values);
   const winBack = program.offers.winBack;
   return (
     program.earning.order.pointsPerCurrencyUnit *
     (winBack.enabled ? winBack.multiplier : 1) *
+    program.membership.perks.earnMultiplier *
     highest(program.earning.order.productRules.map((rule) => rule.multiplier)) *
     highest(program.earning.bonusEvents.map((event) => event.multiplier)) *
     highest(program.tiers.levels.map((level) => level.earnMultiplier))
