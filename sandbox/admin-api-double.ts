@@ -61,10 +61,11 @@ export interface DoubleOrder {
     quantity: number;
     isGiftCard: boolean;
     productId: number | null;
+    variantId?: number | null;
     unitPrice: string;
     discount: string;
   }[];
-  refunds: { id: number; createdAt: string; lines: { lineItemId: number; subtotal: string }[] }[];
+  refunds: { id: number; createdAt: string; lines: { lineItemId: number; quantity?: number; subtotal: string }[] }[];
   discountCodes?: string[];
   /** Cart attributes as the order keeps them. */
   customAttributes?: { key: string; value: string }[];
@@ -1277,6 +1278,8 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
           quantity: line.quantity,
           isGiftCard: line.isGiftCard,
           product: line.productId ? { id: gid("Product", line.productId) } : null,
+          variant: line.variantId ? { id: gid("ProductVariant", line.variantId) } : null,
+          sellingPlan: null,
           originalUnitPriceSet: money(line.unitPrice),
           // The double's orders have one discount per line at most.
           discountAllocations: Number(line.discount) ? [{ allocatedAmountSet: money(line.discount) }] : [],
@@ -1298,6 +1301,7 @@ function refundNode(refund: DoubleOrder["refunds"][number], currencyCode: string
         refund.lines.map((line, index) => ({
           id: gid("RefundLineItem", refund.id * 100 + index),
           lineItem: { id: gid("LineItem", line.lineItemId) },
+          quantity: line.quantity ?? 1,
           subtotalSet: { shopMoney: { amount: line.subtotal, currencyCode } },
         })),
         first ?? 50,

@@ -38,6 +38,7 @@ beforeAll(async () => {
         minimumOrder: null,
         scope: { productIds: [], collectionIds: [] },
         tierIds: [],
+        membersOnly: false,
         codePrefix: "TOTE-",
         codeLifetimeDays: 30,
         combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },

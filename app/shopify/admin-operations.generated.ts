@@ -1484,6 +1484,8 @@ export type OrderForPointsQuery = {
         quantity: number;
         isGiftCard: boolean;
         product: { id: string } | null;
+        variant: { id: string } | null;
+        sellingPlan: { sellingPlanId: string | null } | null;
         originalUnitPriceSet: { shopMoney: { amount: string } };
         discountAllocations: Array<{ allocatedAmountSet: { shopMoney: { amount: string } } }>;
         taxLines: Array<{ priceSet: { shopMoney: { amount: string } } }>;
@@ -1503,7 +1505,7 @@ export type RefundLinesQuery = {
     id: string;
     refundLineItems: {
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      nodes: Array<{ lineItem: { id: string }; subtotalSet: { shopMoney: { amount: string } } }>;
+      nodes: Array<{ quantity: number; lineItem: { id: string }; subtotalSet: { shopMoney: { amount: string } } }>;
     };
   } | null;
 };
@@ -1856,11 +1858,11 @@ export interface AdminOperations {
     data: OrdersUpdatedSinceQuery;
     variables: OrdersUpdatedSinceQueryVariables;
   };
-  "#graphql\n  query OrderForPoints($id: ID!, $linesAfter: String) {\n    order(id: $id) {\n      id\n      name\n      test\n      email\n      createdAt\n      processedAt\n      cancelledAt\n      taxesIncluded\n      currencyCode\n      displayFinancialStatus\n      discountCodes\n      customAttributes { key value }\n      customer { id defaultEmailAddress { emailAddress } }\n      lineItems(first: 40, after: $linesAfter) {\n        pageInfo { hasNextPage endCursor }\n        nodes {\n          id\n          quantity\n          isGiftCard\n          product { id }\n          originalUnitPriceSet { shopMoney { amount } }\n          discountAllocations { allocatedAmountSet { shopMoney { amount } } }\n          taxLines(first: 3) { priceSet { shopMoney { amount } } }\n        }\n      }\n      refunds(first: 20) { id createdAt }\n    }\n  }\n": {
+  "#graphql\n  query OrderForPoints($id: ID!, $linesAfter: String) {\n    order(id: $id) {\n      id\n      name\n      test\n      email\n      createdAt\n      processedAt\n      cancelledAt\n      taxesIncluded\n      currencyCode\n      displayFinancialStatus\n      discountCodes\n      customAttributes { key value }\n      customer { id defaultEmailAddress { emailAddress } }\n      lineItems(first: 40, after: $linesAfter) {\n        pageInfo { hasNextPage endCursor }\n        nodes {\n          id\n          quantity\n          isGiftCard\n          product { id }\n          variant { id }\n          sellingPlan { sellingPlanId }\n          originalUnitPriceSet { shopMoney { amount } }\n          discountAllocations { allocatedAmountSet { shopMoney { amount } } }\n          taxLines(first: 3) { priceSet { shopMoney { amount } } }\n        }\n      }\n      refunds(first: 20) { id createdAt }\n    }\n  }\n": {
     data: OrderForPointsQuery;
     variables: OrderForPointsQueryVariables;
   };
-  "#graphql\n  query RefundLines($id: ID!, $after: String) {\n    refund(id: $id) {\n      id\n      refundLineItems(first: 100, after: $after) {\n        pageInfo { hasNextPage endCursor }\n        nodes { lineItem { id } subtotalSet { shopMoney { amount } } }\n      }\n    }\n  }\n": {
+  "#graphql\n  query RefundLines($id: ID!, $after: String) {\n    refund(id: $id) {\n      id\n      refundLineItems(first: 100, after: $after) {\n        pageInfo { hasNextPage endCursor }\n        nodes { lineItem { id } quantity subtotalSet { shopMoney { amount } } }\n      }\n    }\n  }\n": {
     data: RefundLinesQuery;
     variables: RefundLinesQueryVariables;
   };

@@ -33,6 +33,9 @@ const inShopCurrency = (value: { amount?: string; set?: { shop_money: { amount: 
 export interface LineAmounts {
   lineItemId: string;
   productId: string | null;
+  variantId: string | null;
+  /** Bought through a subscription (a selling plan, or an order a subscription contract made). */
+  subscription: boolean;
   quantity: number;
   giftCard: boolean;
   unitPrice: string;
@@ -64,6 +67,9 @@ const lineItem = z
     id: shopifyId,
     admin_graphql_api_id: shopifyGid("LineItem").optional(),
     product_id: shopifyId.nullable().optional(),
+    variant_id: shopifyId.nullable().optional(),
+    // API 2026-10 and later; earlier versions tell a subscription's orders by their source_name.
+    selling_plan_id: shopifyId.nullable().optional(),
     price: amount,
     price_set: shopMoney.optional(),
     quantity: z.number().int().min(0).max(1_000_000),
@@ -80,6 +86,8 @@ const lineItem = z
   .transform((line): LineAmounts => ({
     lineItemId: legacyId(line.admin_graphql_api_id) ?? line.id,
     productId: line.product_id ?? null,
+    variantId: line.variant_id ?? null,
+    subscription: Boolean(line.selling_plan_id),
     quantity: line.quantity,
     giftCard: line.gift_card,
     unitPrice: inShopCurrency({ amount: line.price, set: line.price_set }),
@@ -122,6 +130,8 @@ export const paidOrderPayload = z
       .nullable()
       .optional(),
     line_items: z.array(lineItem).max(MAX_LINES),
+    // "subscription_contract" (and "subscription_contract_checkout_one"): a subscription app's recurring order.
+    source_name: text.nullable().optional(),
   })
   .transform((order) => ({
     shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
@@ -146,7 +156,9 @@ export const paidOrderPayload = z
       : null,
     taxesIncluded: order.taxes_included,
     // Original quantities: refunds, recorded separately, take their share back.
-    lines: order.line_items,
+    lines: order.source_name?.startsWith("subscription_contract")
+      ? order.line_items.map((line) => ({ ...line, subscription: true }))
+      : order.line_items,
   }));
 
 /** A paid order as Shopify states it, its lines not yet scored. */
@@ -155,6 +167,8 @@ export type ShopifyPaidOrder = z.infer<typeof paidOrderPayload>;
 /** A refunded line as Shopify states it: the amount is decimal text, read in the order's currency when the refund is settled. */
 export interface RefundLine {
   lineItemId: string;
+  /** Units refunded (absent in refunds recorded before it was kept: read as the whole line). */
+  quantity?: number;
   subtotal: string;
 }
 
@@ -172,6 +186,7 @@ export const refundPayload = z
             .object({ admin_graphql_api_id: shopifyGid("LineItem").optional() })
             .partial()
             .optional(),
+          quantity: z.number().int().min(0).max(1_000_000).default(0),
           subtotal: amount.optional(),
           subtotal_set: shopMoney.optional(),
         }),
@@ -184,6 +199,7 @@ export const refundPayload = z
     shopifyOrderId: refund.order_id,
     lines: refund.refund_line_items.map((line): RefundLine => ({
       lineItemId: legacyId(line.line_item?.admin_graphql_api_id) ?? line.line_item_id,
+      quantity: line.quantity,
       subtotal: inShopCurrency({ amount: line.subtotal, set: line.subtotal_set }),
     })),
   }));

@@ -44,6 +44,8 @@ const OrderForPointsQuery = adminOperation(`#graphql
           quantity
           isGiftCard
           product { id }
+          variant { id }
+          sellingPlan { sellingPlanId }
           originalUnitPriceSet { shopMoney { amount } }
           discountAllocations { allocatedAmountSet { shopMoney { amount } } }
           taxLines(first: 3) { priceSet { shopMoney { amount } } }
@@ -60,7 +62,7 @@ const RefundLinesQuery = adminOperation(`#graphql
       id
       refundLineItems(first: 100, after: $after) {
         pageInfo { hasNextPage endCursor }
-        nodes { lineItem { id } subtotalSet { shopMoney { amount } } }
+        nodes { lineItem { id } quantity subtotalSet { shopMoney { amount } } }
       }
     }
   }
@@ -83,6 +85,8 @@ function lineAmounts(line: OrderLineNode): LineAmounts {
   return {
     lineItemId: legacyId(line.id)!,
     productId: line.product ? legacyId(line.product.id)! : null,
+    variantId: line.variant ? legacyId(line.variant.id)! : null,
+    subscription: Boolean(line.sellingPlan?.sellingPlanId),
     quantity: line.quantity,
     giftCard: line.isGiftCard,
     unitPrice: line.originalUnitPriceSet.shopMoney.amount,
@@ -140,6 +144,7 @@ async function readOrder(admin: AdminGateway, id: string): Promise<ReconciledOrd
       refundLines.push(
         ...refund.refundLineItems.nodes.map((line) => ({
           lineItemId: legacyId(line.lineItem.id)!,
+          quantity: line.quantity,
           subtotal: line.subtotalSet.shopMoney.amount,
         })),
       );

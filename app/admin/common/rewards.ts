@@ -38,6 +38,7 @@ export function newReward(type: Reward["type"], id: string, name: string): Rewar
     minimumOrder: null,
     scope: { productIds: [], collectionIds: [] },
     tierIds: [],
+    membersOnly: false,
     codePrefix: "TALLY-",
     codeLifetimeDays: 30,
     combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },

@@ -18,6 +18,10 @@ export interface EligibleLine {
   grossCents: number;
   /** The part that earns: grossCents without tax; 0 for a gift card. */
   eligibleCents: number;
+  /** What the line bought (a membership plan's variant grants a membership). Orders stored before they were kept lack them. */
+  variantId?: string | null;
+  quantity?: number;
+  subscription?: boolean;
 }
 
 /**
@@ -54,6 +58,9 @@ export function eligibleLines(
   return scored.map(({ line, grossCents, eligibleCents }) => ({
     lineItemId: line.lineItemId,
     productId: line.productId,
+    variantId: line.variantId,
+    quantity: line.quantity,
+    subscription: line.subscription,
     grossCents: fromBigInt(grossCents),
     eligibleCents: fromBigInt(eligibleCents),
   }));

@@ -31,6 +31,8 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "referral") return t("referral");
       // A surprise-and-delight campaign: the campaign's name is the merchant's, not the shopper's.
       if (entry.sourceType === "campaign") return t("campaign");
+      if (entry.sourceType === "membership")
+        return entry.reason === "renewal" ? t("membershipRenewal") : t("membershipJoin");
       // Shopify Flow's "Award points": the reason the merchant's workflow gave.
       if (entry.sourceType === "flow") return entry.reason ? t("flowAward", { reason: entry.reason }) : t("bonus");
       if (entry.sourceType !== "tier") return t("bonus");
@@ -56,6 +58,7 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "refund") return order ? t("refundOrder", { order }) : t("refund");
       if (entry.sourceType === "cancellation") return order ? t("cancellationOrder", { order }) : t("cancellation");
       if (entry.sourceType === "referral") return t("referralReversed");
+      if (entry.sourceType === "membership") return t("membershipReversed");
       // A redemption's refund says why (redemptions.server.ts failRedemption).
       if (entry.reason?.startsWith("store credit not credited")) return t("storeCreditNotCredited");
       return t("codeUnused");

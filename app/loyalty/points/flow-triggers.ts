@@ -16,6 +16,10 @@ export const FLOW_TRIGGERS = {
   surprise: { handle: "tally-surprise", name: "Loyalty surprise sent", subject: "customer" },
   winBackOffer: { handle: "tally-win-back-offer", name: "Loyalty win-back offer", subject: "customer" },
   bonusEventStarted: { handle: "tally-bonus-event-started", name: "Loyalty bonus event started", subject: "shop" },
+  membershipStarted: { handle: "tally-membership-started", name: "Paid membership started", subject: "customer" },
+  membershipRenewed: { handle: "tally-membership-renewed", name: "Paid membership renewed", subject: "customer" },
+  membershipEndingSoon: { handle: "tally-membership-ending-soon", name: "Paid membership ending soon", subject: "customer" },
+  membershipEnded: { handle: "tally-membership-ended", name: "Paid membership ended", subject: "customer" },
 } as const;
 
 export type FlowTrigger = keyof typeof FLOW_TRIGGERS;
@@ -86,6 +90,17 @@ export interface FlowTriggerFields {
     Tiers: string;
     Segment: string;
   };
+  /** The plan's name in the shop's language; dates ISO 8601. */
+  membershipStarted: { "Plan id": string; "Plan name": string; "Paid through": string; "Auto renews": boolean };
+  membershipRenewed: { "Plan id": string; "Plan name": string; "Paid through": string; "Auto renews": boolean };
+  membershipEndingSoon: {
+    "Plan id": string;
+    "Plan name": string;
+    "Paid through": string;
+    "Days left": number;
+    "Auto renews": boolean;
+  };
+  membershipEnded: { "Plan id": string; "Plan name": string; "Paid through": string; "Member since": string };
 }
 
 export const FLOW_TRIGGER_HANDLES: string[] = Object.values(FLOW_TRIGGERS).map((trigger) => trigger.handle);

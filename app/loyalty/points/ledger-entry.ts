@@ -38,6 +38,8 @@ export const LEDGER_SOURCE_TYPES = [
   "flow",
   /** A challenge completed (sourceId: challenge id:cycle). */
   "challenge",
+  /** The paid membership's join or renewal bonus (sourceId: the order line, order:line). */
+  "membership",
   /** A surprise-and-delight campaign (sourceId: the campaign). */
   "campaign",
 ] as const;

@@ -133,6 +133,8 @@ const rewardCommon = {
     .default({ productIds: [], collectionIds: [] }),
   /** Only members of these tiers may redeem it (empty: everyone). */
   tierIds: z.array(id).max(MAX_TIERS).default([]),
+  /** Only paying members of the paid membership may redeem it (app/loyalty/membership). */
+  membersOnly: z.boolean().default(false),
   codePrefix: z
     .string()
     .regex(/^[A-Z0-9-]{0,12}$/, "up to 12 capital letters, digits and -")
