@@ -478,6 +478,12 @@ export const membershipPlanSchema = z.object({
     .regex(/^[0-9]{1,20}$/, "a product variant's numeric id")
     .nullable()
     .default(null),
+  /** The variant's product's handle: the customer account links to /products/<handle>?variant=<id>. */
+  productHandle: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,254}$/, "a product handle")
+    .nullable()
+    .default(null),
 });
 export type MembershipPlan = z.infer<typeof membershipPlanSchema>;
 
