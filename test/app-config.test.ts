@@ -48,7 +48,14 @@ describe("shopify.app.toml", () => {
 describe("app-owned customer metafields", () => {
   it("declares every metafield Tally writes, readable on the storefront and in customer accounts", async () => {
     const { memberMetafields } = await import("~/shopify/customer-metafields.server");
-    const written = memberMetafields({ customerId: "1", balance: 0, pending: 0, nextExpiry: null, tier: null });
+    const written = memberMetafields({
+      customerId: "1",
+      balance: 0,
+      pending: 0,
+      nextExpiry: null,
+      tier: null,
+      membership: { active: false, planId: null, paidThrough: null },
+    });
     for (const metafield of written) {
       const key = metafield.key;
       const block = new RegExp(

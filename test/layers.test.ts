@@ -15,13 +15,13 @@ const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
   ["shopify", 4, ["app/shopify", "app/shopify.server.ts"]],
   ["loyalty/program", 11, ["app/loyalty/program"]],
   ["loyalty/points", 12, ["app/loyalty/points"]],
+  // Paid membership: orders grant it and it changes what they earn; rewards ask whether a member pays.
+  ["loyalty/membership", 12.5, ["app/loyalty/membership"]],
   ["loyalty/rewards", 13, ["app/loyalty/rewards"]],
   ["loyalty/tiers", 13, ["app/loyalty/tiers"]],
   // Challenges and badges advance from orders, actions and referrals; offers change what orders earn.
   ["loyalty/engagement", 13.5, ["app/loyalty/engagement"]],
   ["loyalty/offers", 13.5, ["app/loyalty/offers"]],
-  // Paid membership changes what orders earn, as offers do.
-  ["loyalty/membership", 13.5, ["app/loyalty/membership"]],
   ["loyalty/referrals", 14, ["app/loyalty/referrals"]],
   ["loyalty/actions", 14, ["app/loyalty/actions"]],
   ["loyalty/partners", 14, ["app/loyalty/partners"]],

@@ -54,6 +54,7 @@ export async function syncMembersToShopify(
         createdAt: true,
         tierId: true,
         syncedTierId: true,
+        paidMembership: { select: { status: true, planId: true, paidThrough: true, taggedAs: true } },
       },
     });
     const byMember = new Map(members.map((member) => [member.id, member]));
@@ -75,11 +76,19 @@ export async function syncMembersToShopify(
           pending: fromBigInt(member.pending),
           nextExpiry: await expiringNext(db, shop, { ...member, balance: fromBigInt(member.balance) }),
           tier: tier ? { id: tier.id, name: tier.name } : null,
+          membership: {
+            active: paying(member.paidMembership),
+            planId: member.paidMembership?.planId ?? null,
+            paidThrough: member.paidMembership?.paidThrough.toISOString() ?? null,
+          },
         });
       }
       try {
         await setMemberMetafields(admin, facts);
-        for (const task of chunk) await syncTierTag(db, admin, shop, byMember.get(memberIdOf(task))!);
+        for (const task of chunk) {
+          await syncTierTag(db, admin, shop, byMember.get(memberIdOf(task))!);
+          await syncMembershipTag(db, admin, shop, byMember.get(memberIdOf(task))!);
+        }
         report.processed += await markDone(db, chunk, now);
       } catch (error) {
         if (!isRetryable(error)) {
@@ -116,6 +125,30 @@ async function syncTierTag(
     where: { id: member.id, tierId: member.tierId },
     data: { syncedTierId: member.tierId },
   });
+}
+
+interface SyncedMembership {
+  status: string;
+  planId: string;
+  paidThrough: Date;
+  taggedAs: string | null;
+}
+const paying = (membership: SyncedMembership | null) => Boolean(membership && membership.status !== "ended");
+
+/** The membership's tag on paying members only (the perks' segment is made of it); once per change. */
+async function syncMembershipTag(
+  db: PrismaClient,
+  admin: AdminGateway,
+  shop: LoadedShop,
+  member: { id: string; shopifyCustomerId: string | null; paidMembership: SyncedMembership | null },
+) {
+  const { paidMembership } = member;
+  if (!paidMembership || !member.shopifyCustomerId) return;
+  const wanted = paying(paidMembership) ? shop.program.membership.perks.tag : null;
+  if (wanted === paidMembership.taggedAs) return;
+  const stale = paidMembership.taggedAs && paidMembership.taggedAs !== wanted ? [paidMembership.taggedAs] : [];
+  await setTierTag(admin, member.shopifyCustomerId, wanted, stale);
+  await db.paidMembership.update({ where: { memberId: member.id }, data: { taggedAs: wanted } });
 }
 
 const memberIdOf = (task: OutboxTask) => (task.payload as { memberId: string }).memberId;

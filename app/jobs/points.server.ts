@@ -10,6 +10,7 @@ import { settleReferrals } from "~/loyalty/referrals/referrals.server";
 import { flowTriggerEnabled, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { announceBonusEvents, grantWinBackOffers } from "~/loyalty/offers/offers.server";
 import { runMemberImports } from "~/loyalty/members/import.server";
+import { runMembershipClock } from "~/loyalty/membership/membership.server";
 import { runCampaigns } from "~/loyalty/campaigns/campaigns.server";
 import { expiresAtFor, loadRunnableShop, type LoadedShop } from "~/loyalty/program/program.server";
 import { grantReward } from "~/loyalty/rewards/redemptions.server";
@@ -254,6 +255,13 @@ export async function grantWinBacks(db: PrismaClient, now: Date, shopDomain?: st
   return report;
 }
 
+/** Paid memberships the clock moved (into grace, ended) or whose "ending soon" is due (app/loyalty/membership). */
+export async function settleMembershipClocks(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
+  const report = { job: "membership", processed: 0, points: 0 };
+  for (const shop of await installedShops(db, shopDomain)) report.processed += await runMembershipClock(db, shop, now);
+  return report;
+}
+
 /** "Bonus event started" Flow events, once per event, when it starts. */
 export async function announceStartedBonusEvents(db: PrismaClient, now: Date, shopDomain?: string): Promise<JobReport> {
   const report = { job: "bonus_events", processed: 0, points: 0 };
@@ -306,6 +314,7 @@ export const POINTS_JOBS = {
   tier_perks_reconcile: (db: PrismaClient, now: Date, shop?: string) => reconcileTierPerks(db, now, shop),
   prune: (db: PrismaClient, now: Date) => pruneExpiredRows(db, now),
   win_back: (db: PrismaClient, now: Date, shop?: string) => grantWinBacks(db, now, shop),
+  membership: (db: PrismaClient, now: Date, shop?: string) => settleMembershipClocks(db, now, shop),
   bonus_events: (db: PrismaClient, now: Date, shop?: string) => announceStartedBonusEvents(db, now, shop),
   store_credit_setting: async (db: PrismaClient, now: Date) => ({
     job: "store_credit_setting",

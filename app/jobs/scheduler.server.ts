@@ -26,7 +26,16 @@ const SCHEDULE: { jobs: PointsJobName[]; everyMs: number }[] = [
     everyMs: MINUTE,
   },
   {
-    jobs: ["tiers", "reconcile", "tier_perks_reconcile", "birthdays", "prune", "store_credit_setting", "win_back"],
+    jobs: [
+      "tiers",
+      "reconcile",
+      "tier_perks_reconcile",
+      "birthdays",
+      "prune",
+      "store_credit_setting",
+      "win_back",
+      "membership",
+    ],
     everyMs: 60 * MINUTE,
   },
 ];

@@ -18,6 +18,8 @@ export interface MemberFacts {
   pending: number;
   nextExpiry: { points: number; at: string } | null;
   tier: { id: string; name: string } | null;
+  /** The paid membership, for themes (early access): paying means active or in its grace days. */
+  membership: { active: boolean; planId: string | null; paidThrough: string | null };
 }
 
 /** The app-owned customer metafields (declared in shopify.app.toml) that mirror a member. */
@@ -40,10 +42,11 @@ export function memberMetafields(member: MemberFacts) {
       type: "json",
       value: JSON.stringify(member.tier ?? { id: null, name: null }),
     },
+    { ownerId, namespace: "$app", key: "membership", type: "json", value: JSON.stringify(member.membership) },
   ];
 }
 
-export const METAFIELDS_PER_MEMBER = 4;
+export const METAFIELDS_PER_MEMBER = 5;
 
 /** Writes the members' metafields, as few calls as Shopify allows. */
 export async function setMemberMetafields(admin: AdminGateway, members: MemberFacts[]) {
@@ -73,7 +76,7 @@ const RemoveTags = adminOperation(`#graphql
   }
 `);
 
-/** Leaves the customer with the tag of their tier (if any) and none of the other tier tags. */
+/** Leaves the customer with the tag of their tier (if any) and none of the other tier tags (the membership's tag likewise). */
 export async function setTierTag(admin: AdminGateway, customerId: string, current: string | null, others: string[]) {
   const id = `gid://shopify/Customer/${customerId}`;
   if (others.length) await admin.mutate(RemoveTags, { id, tags: others }, (data) => data.tagsRemove);

@@ -62,6 +62,22 @@ const customerRef = z
     lastName: c.last_name || null,
   }));
 
+const discountAllocation = z.object({
+  amount,
+  amount_set: shopMoney.optional(),
+  discount_application_index: z.number().int().min(0).max(MAX_ENTRIES).optional(),
+});
+type DiscountAllocation = z.infer<typeof discountAllocation>;
+/** An allocation of one of the order's discount applications: what the order paid less for it. */
+interface AppliedDiscount {
+  index: number | undefined;
+  amount: string;
+}
+const applied = (allocation: DiscountAllocation): AppliedDiscount => ({
+  index: allocation.discount_application_index,
+  amount: inShopCurrency({ amount: allocation.amount, set: allocation.amount_set }),
+});
+
 const lineItem = z
   .object({
     id: shopifyId,
@@ -74,16 +90,13 @@ const lineItem = z
     price_set: shopMoney.optional(),
     quantity: z.number().int().min(0).max(1_000_000),
     gift_card: z.boolean().default(false),
-    discount_allocations: z
-      .array(z.object({ amount, amount_set: shopMoney.optional() }))
-      .max(MAX_ENTRIES)
-      .default([]),
+    discount_allocations: z.array(discountAllocation).max(MAX_ENTRIES).default([]),
     tax_lines: z
       .array(z.object({ price: amount, price_set: shopMoney.optional() }))
       .max(MAX_ENTRIES)
       .default([]),
   })
-  .transform((line): LineAmounts => ({
+  .transform((line): LineAmounts & { applied: AppliedDiscount[] } => ({
     lineItemId: legacyId(line.admin_graphql_api_id) ?? line.id,
     productId: line.product_id ?? null,
     variantId: line.variant_id ?? null,
@@ -93,6 +106,7 @@ const lineItem = z
     unitPrice: inShopCurrency({ amount: line.price, set: line.price_set }),
     discounts: line.discount_allocations.map((d) => inShopCurrency({ amount: d.amount, set: d.amount_set })),
     taxes: line.tax_lines.map((t) => inShopCurrency({ amount: t.price, set: t.price_set })),
+    applied: line.discount_allocations.map(applied),
   }));
 
 export const paidOrderPayload = z
@@ -132,6 +146,14 @@ export const paidOrderPayload = z
     line_items: z.array(lineItem).max(MAX_LINES),
     // "subscription_contract" (and "subscription_contract_checkout_one"): a subscription app's recurring order.
     source_name: text.nullable().optional(),
+    discount_applications: z
+      .array(z.object({ type: text, title: text.nullable().optional() }))
+      .max(MAX_ENTRIES)
+      .default([]),
+    shipping_lines: z
+      .array(z.object({ discount_allocations: z.array(discountAllocation).max(MAX_ENTRIES).default([]) }))
+      .max(MAX_ENTRIES)
+      .default([]),
   })
   .transform((order) => ({
     shopifyOrderId: legacyId(order.admin_graphql_api_id) ?? order.id,
@@ -156,9 +178,18 @@ export const paidOrderPayload = z
       : null,
     taxesIncluded: order.taxes_included,
     // Original quantities: refunds, recorded separately, take their share back.
-    lines: order.source_name?.startsWith("subscription_contract")
-      ? order.line_items.map((line) => ({ ...line, subscription: true }))
-      : order.line_items,
+    lines: order.line_items.map(({ applied: _applied, ...line }): LineAmounts => ({
+      ...line,
+      subscription: line.subscription || Boolean(order.source_name?.startsWith("subscription_contract")),
+    })),
+    // What automatic discounts (a tier's or the membership's perks) took off the lines and shipping, by title.
+    automaticDiscounts: [
+      ...order.line_items.flatMap((line) => line.applied),
+      ...order.shipping_lines.flatMap((line) => line.discount_allocations.map(applied)),
+    ].flatMap(({ index, amount }) => {
+      const application = index === undefined ? undefined : order.discount_applications[index];
+      return application?.type === "automatic" ? [{ title: application.title ?? "", amount }] : [];
+    }),
   }));
 
 /** A paid order as Shopify states it, its lines not yet scored. */

@@ -118,6 +118,8 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         shippingAddress: null,
         taxesIncluded: node.taxesIncluded,
         lines: lines.map(lineAmounts),
+        // A missed webhook's order adds no perk discount to a member's savings (its points are what matter here).
+        automaticDiscounts: [],
       }
     : null;
   return { shopifyOrderId, paid, cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null, refunds };

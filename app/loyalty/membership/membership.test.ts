@@ -3,7 +3,7 @@ import { membershipSchema } from "~/loyalty/program/program";
 import {
   addInterval,
   earnMultiplierWithMembership,
-  membershipFromGrants,
+  membershipTerms,
   membershipStatus,
   planForVariant,
   type MembershipGrant,
@@ -41,13 +41,15 @@ describe("paid membership", () => {
   });
 
   it("buying the yearly plan: active until a year later", () => {
-    expect(membershipFromGrants(membership, [grant("o1:l1", "yearly", "2026-12-01T00:00:00Z")])).toEqual({
-      planId: "yearly",
-      startedAt: at("2026-12-01T00:00:00Z"),
-      paidThrough: at("2027-12-01T00:00:00Z"),
-      renewals: [],
-      startedBy: "o1:l1",
-    });
+    expect(membershipTerms(membership, [grant("o1:l1", "yearly", "2026-12-01T00:00:00Z")])).toEqual([
+      {
+        planId: "yearly",
+        startedAt: at("2026-12-01T00:00:00Z"),
+        paidThrough: at("2027-12-01T00:00:00Z"),
+        renewals: [],
+        startedBy: "o1:l1",
+      },
+    ]);
   });
 
   it("a renewal before the end extends from the end, whatever order the grants arrive in", () => {
@@ -65,16 +67,18 @@ describe("paid membership", () => {
       renewals: ["o2:l1", "o3:l1"],
       startedBy: "o1:l1",
     };
-    expect(membershipFromGrants(membership, grants)).toEqual(expected);
-    expect(membershipFromGrants(membership, [...grants].reverse())).toEqual(expected);
+    expect(membershipTerms(membership, grants)).toEqual([expected]);
+    expect(membershipTerms(membership, [...grants].reverse())).toEqual([expected]);
   });
 
   it("a renewal after the grace starts a new membership from its own payment", () => {
-    const term = membershipFromGrants(membership, [
+    const terms = membershipTerms(membership, [
       grant("o1:l1", "monthly", "2026-09-01T00:00:00Z"),
       grant("o2:l1", "monthly", "2026-11-20T00:00:00Z"),
     ]);
-    expect(term).toMatchObject({
+    expect(terms).toHaveLength(2);
+    expect(terms[0]).toMatchObject({ startedBy: "o1:l1", paidThrough: at("2026-10-01T00:00:00Z") });
+    expect(terms[1]).toMatchObject({
       startedAt: at("2026-11-20T00:00:00Z"),
       paidThrough: at("2026-12-20T00:00:00Z"),
       renewals: [],
@@ -83,10 +87,11 @@ describe("paid membership", () => {
   });
 
   it("a line of two units buys two periods; a plan gone from the program grants nothing", () => {
-    expect(
-      membershipFromGrants(membership, [grant("o1:l1", "monthly", "2026-12-01T00:00:00Z", 2)])?.paidThrough,
-    ).toEqual(at("2027-02-01T00:00:00Z"));
-    expect(membershipFromGrants(membership, [grant("o1:l1", "weekly", "2026-12-01T00:00:00Z")])).toBeNull();
+    expect(membershipTerms(membership, [grant("o1:l1", "monthly", "2026-12-01T00:00:00Z", 2)])[0]?.paidThrough).toEqual(
+      at("2027-02-01T00:00:00Z"),
+    );
+    expect(membershipTerms(membership, [grant("o1:l1", "weekly", "2026-12-01T00:00:00Z")])).toEqual([]);
+    expect(membershipTerms(membership, [grant("o1:l1", "monthly", "2026-12-01T00:00:00Z", 0)])).toEqual([]);
   });
 
   it("is active until paidThrough, in grace for the grace days, then ended", () => {

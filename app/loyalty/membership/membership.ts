@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 
 /** One paid order line of a plan's variant that still counts (not refunded in full, not cancelled). */
 export interface MembershipGrant {
-  /** Order id and line id: a line grants once however often its order is delivered. */
+  /** Order id and line id ("order:line"): a line grants once however often its order is delivered. */
   lineKey: string;
   planId: string;
   paidAt: Date;
@@ -49,34 +49,41 @@ export function planForVariant(membership: Membership, variantId: string | null)
 }
 
 /**
- * The membership the grants add up to, or null. A grant paid while the membership runs (or within
- * its grace) extends it from its end; one paid later, after the grace, starts a new membership
- * from its own payment. Grants of plans no longer in the program are skipped.
+ * The memberships the grants add up to, oldest first: the last is the current one. A grant paid
+ * while a membership runs (or within its grace) extends it from its end; one paid later, after the
+ * grace, starts a new membership from its own payment. Grants of plans no longer in the program,
+ * and grants refunded or cancelled in full (no units left), count for nothing.
  */
-export function membershipFromGrants(membership: Membership, grants: MembershipGrant[]): MembershipTerm | null {
+export function membershipTerms(membership: Membership, grants: MembershipGrant[]): MembershipTerm[] {
   const ordered = [...grants].sort(
     (a, b) => a.paidAt.getTime() - b.paidAt.getTime() || a.lineKey.localeCompare(b.lineKey),
   );
-  let term = null as MembershipTerm | null;
+  const terms: MembershipTerm[] = [];
   for (const grant of ordered) {
     const plan = membership.plans.find((candidate) => candidate.id === grant.planId);
     if (!plan || grant.quantity < 1) continue;
-    const current: MembershipTerm | null = term;
-    const runs = current && current.paidThrough.getTime() + membership.graceDays * DAY_MS >= grant.paidAt.getTime();
+    const current = terms.at(-1);
     const periods = plan.intervalCount * grant.quantity;
-    if (current && runs) {
+    if (current && current.paidThrough.getTime() + membership.graceDays * DAY_MS >= grant.paidAt.getTime()) {
       const from = new Date(Math.max(current.paidThrough.getTime(), grant.paidAt.getTime()));
-      const paidThrough = addInterval(from, plan.interval, periods);
-      term = { ...current, planId: plan.id, paidThrough, renewals: [...current.renewals, grant.lineKey] };
+      terms[terms.length - 1] = {
+        ...current,
+        planId: plan.id,
+        paidThrough: addInterval(from, plan.interval, periods),
+        renewals: [...current.renewals, grant.lineKey],
+      };
     } else {
       const paidThrough = addInterval(grant.paidAt, plan.interval, periods);
-      term = { planId: plan.id, startedAt: grant.paidAt, paidThrough, renewals: [], startedBy: grant.lineKey };
+      terms.push({ planId: plan.id, startedAt: grant.paidAt, paidThrough, renewals: [], startedBy: grant.lineKey });
     }
   }
-  return term;
+  return terms;
 }
 
 export type MembershipStatus = "active" | "grace" | "ended";
+
+/** Whether the membership's perks apply: active, or in its grace days. */
+export const isPaying = (status: MembershipStatus) => status !== "ended";
 
 /** Active until `paidThrough`, then in grace for the program's grace days, then ended. */
 export function membershipStatus(membership: Membership, paidThrough: Date, now: Date): MembershipStatus {

@@ -71,6 +71,7 @@ function factsFor(customerId: string, input: Scenario) {
     referralCode: null,
     phone: null,
     shippingAddress: null,
+    automaticDiscounts: [],
     lines: input.lineCents.map((cents, i) => ({
       lineItemId: `${orderId}-${i}`,
       productId: null,

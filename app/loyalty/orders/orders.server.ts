@@ -32,6 +32,13 @@ import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
 import { queueRewardUses } from "~/loyalty/billing/billing.server";
 import { evaluateMemberTier, tierMultiplier } from "~/loyalty/tiers/tiers.server";
 import { advanceChallenges } from "~/loyalty/engagement/engagement.server";
+import {
+  addMembershipSavings,
+  multiplierWithMembership,
+  settleMembershipOrder,
+} from "~/loyalty/membership/membership.server";
+import { membershipPerkTitles } from "~/loyalty/tiers/perks";
+import { toMinorUnits } from "~/money/money";
 import type { PaidOrder } from "./paid-order";
 
 const DAY_MS = 86_400_000;
@@ -176,9 +183,23 @@ export async function recordPaidOrder(
     if (settlement.memberId) {
       await fillMemberName(tx, settlement.memberId, paid.customerName);
       await rememberShippingAddress(tx, shop.id, settlement.memberId, paid.shippingAddress);
+      await addMembershipSavings(tx, settlement.memberId, {
+        extraPoints: 0,
+        discountCents: membershipDiscountCents(shop, paid),
+      });
     }
   }
   return settlement;
+}
+
+/** What the paid membership's automatic discounts took off the order, in minor units (0 when it has none). */
+function membershipDiscountCents(shop: LoadedShop, paid: PaidOrder): bigint {
+  if (!paid.automaticDiscounts.length || !shop.program.membership.perks.discounts) return 0n;
+  const titles = membershipPerkTitles(shop.program);
+  const digits = minorUnitDigits(paid.currencyCode);
+  return paid.automaticDiscounts
+    .filter((discount) => titles.has(discount.title))
+    .reduce((sum, discount) => sum + (toMinorUnits(discount.amount, digits) ?? 0n), 0n);
 }
 
 /** The outbox topic of paid orders waiting for their product facts (app/jobs/score-orders.server.ts). */
@@ -204,6 +225,8 @@ export function awaitingPaidOrder(payload: unknown): PaidOrder {
     ...order,
     // Tasks queued before orders carried the customer's name have none.
     customerName: order.customerName ?? { firstName: null, lastName: null },
+    // Tasks queued before orders carried their automatic discounts have none.
+    automaticDiscounts: order.automaticDiscounts ?? [],
     placedAt: new Date(order.placedAt),
     cancelledAt: order.cancelledAt ? new Date(order.cancelledAt) : null,
   };
@@ -275,9 +298,12 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   // The member's tier and a win-back offer running when the order was placed multiply the order's
   // points once (they stack: docs/decisions/0026), when they are first awarded; refunds then take
   // back their share of the multiplied points.
+  // A paying member's membership multiplier stands beside the tier's (the higher, or both when they stack).
   const earned = fromBigInt(order.pointsEarned);
   const winBack = earned > 0 ? await winBackMultiplierAt(tx, member.id, placedAt) : 1;
-  const points = withMultipliers(earned, [tierMultiplier(shop, member), winBack]);
+  const tier = tierMultiplier(shop, member);
+  const withMembership = earned > 0 ? await multiplierWithMembership(tx, shop, member.id, placedAt, tier) : tier;
+  const points = withMultipliers(earned, [withMembership, winBack]);
   const awarded = await credit(tx, member, {
     key: earnKey,
     kind: "earn",
@@ -292,6 +318,12 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
     sourceId: order.shopifyOrderId,
   });
   if (awarded && points !== earned) order = await updateOrder(tx, order, { pointsEarned: BigInt(points) });
+  if (awarded && withMembership !== tier) {
+    await addMembershipSavings(tx, member.id, {
+      extraPoints: points - withMultipliers(earned, [tier, winBack]),
+      discountCents: 0n,
+    });
+  }
 
   const { refunds, net: netBefore } = await refundsAndNet(tx, order.id);
   const target = pointsOrderKeeps(
@@ -329,6 +361,15 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
     await reverse(cancelKey, "cancellation", order.shopifyOrderId);
   }
   if (awarded || reversed) await evaluateMemberTier(tx, shop, member, now, reversed ? "refund" : "earn");
+  // A membership plan's line grants (or, refunded or cancelled, no longer grants) a paid membership.
+  await settleMembershipOrder(
+    tx,
+    shop,
+    order,
+    member,
+    refunds.map((refund) => refund.lines as unknown as RefundLine[]),
+    now,
+  );
   // Challenges and badges follow the order's facts (a refund may undo a completion still on hold).
   await advanceChallenges(tx, shop, member, now, reversed ? "refund" : "order");
   return { orderId: order.id, memberId: member.id, net, awarded };

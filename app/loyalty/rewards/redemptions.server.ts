@@ -1,3 +1,4 @@
+import { payingMember } from "~/loyalty/membership/membership.server";
 import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { fromBigInt } from "~/db/bigint";
@@ -116,6 +117,7 @@ export async function redeemReward(tx: Tx, shop: LoadedShop, input: RedeemInput)
     const { tierId } = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { tierId: true } });
     if (!tierId || !reward.tierIds.includes(tierId)) return { status: "reward_unavailable" };
   }
+  if (reward.membersOnly && !(await payingMember(tx, member.id))) return { status: "reward_unavailable" };
   // A concurrent retry may have redeemed while this one waited for the member's lock.
   const requestKey = memberRequestKey(member.id, input.requestKey);
   const concurrent = await tx.redemption.findUnique({ where: { shopId_requestKey: { shopId: shop.id, requestKey } } });

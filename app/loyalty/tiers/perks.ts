@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { ShopperLanguage } from "~/languages";
-import { tierTag, type Program, type TierLevel } from "~/loyalty/program/program";
+import { SHOPPER_LANGUAGES, type ShopperLanguage } from "~/languages";
+import { tierTag, type Program, type TierLevel, type TierPerks } from "~/loyalty/program/program";
 import { shopperText } from "~/shopper-text/shopper-text";
 
 /**
@@ -48,25 +48,63 @@ const quotedValue = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(
 
 export const perkTag = (tierId: string, kind: PerkKind) => `tally-perk:${tierId}:${kind}`;
 
+/** The paid membership's perks ride the tier perks' machinery under this id (no tier id has a colon). */
+export const MEMBERSHIP_PERK_TIER = "membership:paid";
+
+/** Who a set of perk discounts is for: a VIP tier, or the paid membership's paying members. */
+interface PerkAudience {
+  tierId: string;
+  name: string;
+  perks: TierPerks;
+  segmentName: string;
+  customerTag: string;
+}
+
+function perkAudiences(program: Program): PerkAudience[] {
+  const tiers = program.tiers.levels.flatMap((level) =>
+    level.perks
+      ? [
+          {
+            tierId: level.id,
+            name: level.name,
+            perks: level.perks,
+            segmentName: `Tally tier: ${level.name} (${level.id})`,
+            customerTag: tierTag(program, level),
+          },
+        ]
+      : [],
+  );
+  const { membership } = program;
+  if (!membership.enabled || !membership.perks.discounts) return tiers;
+  return [
+    ...tiers,
+    {
+      tierId: MEMBERSHIP_PERK_TIER,
+      name: membership.name,
+      perks: membership.perks.discounts,
+      segmentName: `Tally paid members: ${membership.name}`,
+      customerTag: membership.perks.tag,
+    },
+  ];
+}
+
 /**
- * What Shopify should hold for the program's tier perks; nothing when the program is off. Shoppers
- * read a discount's title at checkout: it is in the shop's `language`.
+ * What Shopify should hold for the program's tier perks (and the paid membership's, under
+ * MEMBERSHIP_PERK_TIER); nothing when the program is off. Shoppers read a discount's title at
+ * checkout: it is in the shop's `language`.
  */
 export function desiredTierPerks(program: Program, language: ShopperLanguage = "en"): DesiredTierPerk[] {
   if (!program.enabled) return [];
   const t = shopperText(language, "perks");
-  return program.tiers.levels.flatMap((level): DesiredTierPerk[] => {
-    const { percentageOff, freeShipping } = level.perks ?? { percentageOff: null, freeShipping: null };
+  return perkAudiences(program).flatMap(({ tierId, name, perks, segmentName, customerTag }): DesiredTierPerk[] => {
+    const { percentageOff, freeShipping } = perks;
     if (!percentageOff && !freeShipping) return [];
-    const segment = {
-      name: `Tally tier: ${level.name} (${level.id})`,
-      query: `customer_tags CONTAINS ${quotedValue(tierTag(program, level))}`,
-    };
-    const items: DesiredTierPerk[] = [{ tierId: level.id, kind: "segment", ...segment, hash: hashOf(segment) }];
+    const segment = { name: segmentName, query: `customer_tags CONTAINS ${quotedValue(customerTag)}` };
+    const items: DesiredTierPerk[] = [{ tierId, kind: "segment", ...segment, hash: hashOf(segment) }];
     if (percentageOff) {
       const perk = {
-        title: t("percentage_off", { tier: level.name, percentage: percentageOff.percentage }),
-        tag: perkTag(level.id, "percentage_off"),
+        title: t("percentage_off", { tier: name, percentage: percentageOff.percentage }),
+        tag: perkTag(tierId, "percentage_off"),
         combinesWith: percentageOff.combinesWith,
         value: {
           type: "percentage_off" as const,
@@ -74,19 +112,30 @@ export function desiredTierPerks(program: Program, language: ShopperLanguage = "
           collectionIds: percentageOff.collectionIds,
         },
       };
-      items.push({ tierId: level.id, kind: "percentage_off", ...perk, hash: hashOf(perk) });
+      items.push({ tierId, kind: "percentage_off", ...perk, hash: hashOf(perk) });
     }
     if (freeShipping) {
       const perk = {
-        title: t("free_shipping", { tier: level.name }),
-        tag: perkTag(level.id, "free_shipping"),
+        title: t("free_shipping", { tier: name }),
+        tag: perkTag(tierId, "free_shipping"),
         combinesWith: freeShipping.combinesWith,
         value: { type: "free_shipping" as const, minimumSubtotal: freeShipping.minimumSubtotal },
       };
-      items.push({ tierId: level.id, kind: "free_shipping", ...perk, hash: hashOf(perk) });
+      items.push({ tierId, kind: "free_shipping", ...perk, hash: hashOf(perk) });
     }
     return items;
   });
+}
+
+/** The titles the paid membership's discounts have at checkout, in every shopper language (its savings count them on orders). */
+export function membershipPerkTitles(program: Program): Set<string> {
+  return new Set(
+    SHOPPER_LANGUAGES.flatMap((language) =>
+      desiredTierPerks(program, language).flatMap((item) =>
+        item.tierId === MEMBERSHIP_PERK_TIER && item.kind !== "segment" ? [item.title] : [],
+      ),
+    ),
+  );
 }
 
 /** What the admin shows for one perk: where Shopify stands against what the program says. */

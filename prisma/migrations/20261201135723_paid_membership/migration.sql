@@ -47,6 +47,7 @@ CREATE TABLE "PaidMembership" (
     "endedAt" TIMESTAMP(3),
     "extraPoints" BIGINT NOT NULL DEFAULT 0,
     "discountCents" BIGINT NOT NULL DEFAULT 0,
+    "taggedAs" TEXT,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "PaidMembership_pkey" PRIMARY KEY ("memberId")
