@@ -64,7 +64,7 @@ describe("members' points mirrored to Shopify customer metafields", () => {
     const sizes = calls
       .filter((c) => !(c.response as { errors?: unknown }).errors)
       .map((c) => (c.variables.metafields as unknown[]).length);
-    expect(sizes).toEqual([24, 24, 24, 8]);
+    expect(sizes).toEqual([25, 25, 25, 25]);
     for (let i = 0; i < 20; i++) expect(metafieldsOf(7100 + i)!["$app.points_balance"]!.value).toBe("3");
   });
 });

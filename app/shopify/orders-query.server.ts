@@ -37,7 +37,7 @@ const OrderForPointsQuery = adminOperation(`#graphql
       discountCodes
       customAttributes { key value }
       customer { id defaultEmailAddress { emailAddress } }
-      lineItems(first: 40, after: $linesAfter) {
+      lineItems(first: 36, after: $linesAfter) {
         pageInfo { hasNextPage endCursor }
         nodes {
           id

@@ -28,6 +28,9 @@ export interface FixtureLine {
   giftCard?: boolean;
   productId?: number;
   lineItemId?: number;
+  variantId?: number;
+  /** An automatic discount (a perk) on the line, by its title at checkout. */
+  automaticDiscount?: { title: string; amount: string };
 }
 
 let nextLineItemId = 910_000_000;
@@ -48,6 +51,8 @@ export function orderPayload(
     discountCodes?: { code: string; amount: string }[];
     /** A sale at Shopify POS: rung up at this location by this staff user, with no online checkout. */
     pos?: { locationId: number; userId: number };
+    /** "subscription_contract": a subscription app's recurring order. */
+    sourceName?: string;
   },
 ) {
   const currency = order.currency ?? "EUR";
@@ -56,6 +61,30 @@ export function orderPayload(
     customer: Record<string, unknown>;
   };
   const template = example.line_items[0]!;
+  // Automatic discounts follow the one manual discount a line's `discount` is allocated from (index 0).
+  const automatic = order.lines.flatMap((line) => (line.automaticDiscount ? [line.automaticDiscount] : []));
+  const discount_applications = [
+    {
+      type: "manual",
+      title: "Discount",
+      description: "",
+      value: "0.0",
+      value_type: "fixed_amount",
+      allocation_method: "across",
+      target_selection: "all",
+      target_type: "line_item",
+    },
+    ...automatic.map(({ title, amount }) => ({
+      type: "automatic",
+      title,
+      description: title,
+      value: amount,
+      value_type: "fixed_amount",
+      allocation_method: "across",
+      target_selection: "all",
+      target_type: "line_item",
+    })),
+  ];
   const line_items = order.lines.map((line) => {
     const id = line.lineItemId ?? nextLineItemId++;
     const money = (amount: string) => ({
@@ -67,6 +96,7 @@ export function orderPayload(
       id,
       admin_graphql_api_id: `gid://shopify/LineItem/${id}`,
       product_id: line.productId ?? 632910392,
+      variant_id: line.variantId ?? null,
       price: line.price,
       price_set: money(line.price),
       quantity: line.quantity ?? 1,
@@ -75,9 +105,20 @@ export function orderPayload(
       total_discount: line.discount ?? "0.00",
       total_discount_set: money(line.discount ?? "0.00"),
       tax_lines: [],
-      discount_allocations: line.discount
-        ? [{ amount: line.discount, amount_set: money(line.discount), discount_application_index: 0 }]
-        : [],
+      discount_allocations: [
+        ...(line.discount
+          ? [{ amount: line.discount, amount_set: money(line.discount), discount_application_index: 0 }]
+          : []),
+        ...(line.automaticDiscount
+          ? [
+              {
+                amount: line.automaticDiscount.amount,
+                amount_set: money(line.automaticDiscount.amount),
+                discount_application_index: 1 + automatic.indexOf(line.automaticDiscount),
+              },
+            ]
+          : []),
+      ],
     };
   });
   const payload = webhookPayload(topic, {
@@ -101,6 +142,8 @@ export function orderPayload(
         }
       : example.customer,
     line_items,
+    ...(automatic.length && { discount_applications }),
+    ...(order.sourceName && { source_name: order.sourceName }),
     cancelled_at: topic === "orders/cancelled" ? new Date().toISOString() : null,
     ...(order.discountCodes && {
       discount_codes: order.discountCodes.map(({ code, amount }) => ({ code, amount, type: "fixed_amount" })),

@@ -155,7 +155,17 @@ describe("an order line earns the same whichever way Shopify told of it", () => 
       ],
     };
     const { node, nodes } = asAdminApiNode(input);
-    const expected = [{ lineItemId: "700", productId: null, grossCents: 18_500, eligibleCents: 18_500 }];
+    const expected = [
+      {
+        lineItemId: "700",
+        productId: null,
+        variantId: "900",
+        quantity: 2,
+        subscription: false,
+        grossCents: 18_500,
+        eligibleCents: 18_500,
+      },
+    ];
     expect(paidOrderWebhook.parse(asWebhookPayload(input)).lines).toEqual(expected);
     expect(scorePaidOrder(orderFacts(node, nodes, []).paid!)!.lines).toEqual(expected);
   });

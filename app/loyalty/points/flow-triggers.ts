@@ -18,7 +18,11 @@ export const FLOW_TRIGGERS = {
   bonusEventStarted: { handle: "tally-bonus-event-started", name: "Loyalty bonus event started", subject: "shop" },
   membershipStarted: { handle: "tally-membership-started", name: "Paid membership started", subject: "customer" },
   membershipRenewed: { handle: "tally-membership-renewed", name: "Paid membership renewed", subject: "customer" },
-  membershipEndingSoon: { handle: "tally-membership-ending-soon", name: "Paid membership ending soon", subject: "customer" },
+  membershipEndingSoon: {
+    handle: "tally-membership-ending-soon",
+    name: "Paid membership ending soon",
+    subject: "customer",
+  },
   membershipEnded: { handle: "tally-membership-ended", name: "Paid membership ended", subject: "customer" },
 } as const;
 

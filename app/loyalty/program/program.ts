@@ -274,9 +274,12 @@ export type Tiers = z.infer<typeof tiersSchema>;
 export const tierTag = (program: Pick<Program, "tiers">, level: Pick<TierLevel, "name">) =>
   `${program.tiers.tagPrefix}${level.name}`;
 
-/** Whether any tier gives a perk at checkout (Shopify then needs segments and automatic discounts). */
-export const hasTierPerks = (program: Pick<Program, "tiers">) =>
-  program.tiers.levels.some((level) => Boolean(level.perks?.percentageOff || level.perks?.freeShipping));
+/** Whether any tier (or the paid membership) gives a perk at checkout (Shopify then needs segments and automatic discounts). */
+export const hasTierPerks = (program: Pick<Program, "tiers"> & { membership?: Membership }) =>
+  [
+    ...program.tiers.levels.map((level) => level.perks),
+    program.membership?.enabled && program.membership.perks.discounts,
+  ].some((perks) => Boolean(perks && (perks.percentageOff || perks.freeShipping)));
 export type TierLevel = z.infer<typeof tierLevelSchema>;
 
 export const expirySchema = z.discriminatedUnion("mode", [
