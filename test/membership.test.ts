@@ -6,6 +6,9 @@ import { deliverTierPerkSyncs } from "~/jobs/tier-perks.server";
 import { FLOW_TRIGGERS } from "~/loyalty/points/flow-triggers";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import type { Program } from "~/loyalty/program/program";
+import { appProxyQuery } from "../sandbox/signing";
+import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
+import { webhookPayload } from "./support/webhook-fixtures";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload, refundPayload, type FixtureLine } from "./support/webhook-fixtures";
 
@@ -69,6 +72,20 @@ beforeAll(async () => {
   shopId = await app.configureProgram(SHOP, (program) => {
     program.earning.order.holdDays = 0;
     program.membership = membership;
+    program.rewards.push({
+      id: "club-tote",
+      name: "Club tote",
+      type: "fixed_amount",
+      pointsCost: 100,
+      amount: 5,
+      minimumOrder: null,
+      scope: { productIds: [], collectionIds: [] },
+      tierIds: [],
+      membersOnly: true,
+      codePrefix: "CLUB-",
+      codeLifetimeDays: 30,
+      combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
+    });
   });
   await app.prisma.shop.update({
     where: { id: shopId },
@@ -334,5 +351,51 @@ describe("the membership's perks", () => {
     await syncMembersToShopify(app.prisma, new Date(Date.now() + 60_000));
     expect(app.double.shop(SHOP).tags["gid://shopify/Customer/5007"]).toEqual(["VIP"]);
     expect((await member(5007)).paidMembership!.taggedAs).toBeNull();
+  });
+});
+
+describe("members-only rewards and customer merges", () => {
+  const redeem = (customerId: number) =>
+    fetch(`${app.url}/proxy/redemptions?${appProxyQuery({ shop: SHOP, customerId }, TEST_API_SECRET)}`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ rewardId: "club-tote" }),
+    });
+
+  it("only a paying member redeems a members-only reward", async () => {
+    // 5010 has points from an ordinary order but never bought the membership.
+    expect((await buy(5010, [{ price: "150.00" }], ago(1)).send()).status).toBe(200);
+    const refused = await redeem(5010);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: "reward_unavailable" });
+    expect(Number((await member(5010)).balance)).toBe(150);
+    // 5001 pays for the yearly plan.
+    expect((await redeem(5001)).status).toBe(201);
+  });
+
+  it("a merged customer's membership orders are the kept customer's; their bonuses are not given twice", async () => {
+    const placedAt = ago(3);
+    const order = buy(5011, [plan(YEARLY_VARIANT)], placedAt);
+    expect((await order.send()).status).toBe(200);
+    const mergedId = (await member(5011)).id;
+    expect((await buy(5012, [{ price: "10.00" }], ago(2)).send()).status).toBe(200);
+    const merge = webhookPayload("customers/merge", {
+      admin_graphql_api_customer_kept_id: "gid://shopify/Customer/5012",
+      admin_graphql_api_customer_deleted_id: "gid://shopify/Customer/5011",
+      status: "completed",
+      errors: [],
+    });
+    expect((await app.webhook("customers/merge", SHOP, merge)).status).toBe(200);
+
+    const kept = await member(5012);
+    expect(kept.paidMembership).toMatchObject({ status: "active", planId: "yearly", startedAt: placedAt });
+    expect(await app.prisma.paidMembership.count({ where: { memberId: mergedId } })).toBe(0);
+    // The join bonus moved with the merged points and was not given again.
+    expect(
+      await app.prisma.ledgerEntry.count({
+        where: { shopId, sourceType: "membership", sourceId: { startsWith: `${order.id}:` } },
+      }),
+    ).toBe(1);
+    expect(Number(kept.balance)).toBe(79 + 500 + 10);
   });
 });

@@ -12,6 +12,7 @@ import { queueNewsletterConsentCheck } from "~/loyalty/actions/actions.server";
 import { claimGuestOrders } from "~/loyalty/orders/orders.server";
 import { erasePersonalData } from "./privacy.server";
 import { advanceChallenges, moveEngagement } from "~/loyalty/engagement/engagement.server";
+import { moveMembership } from "~/loyalty/membership/membership.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 
@@ -118,4 +119,5 @@ export async function mergeCustomers(
   // The orders' challenges and badges follow them; what the two together reach is the kept member's.
   await moveEngagement(tx, merged.id, kept.id);
   await advanceChallenges(tx, shop, kept, now, "merge");
+  await moveMembership(tx, shop, merged.id, kept, now);
 }

@@ -22,11 +22,26 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
         include: { campaign: { select: { name: true, message: true } } },
       },
       offers: { orderBy: { startsAt: "asc" } },
+      membershipTerms: { orderBy: { startedAt: "asc" } },
+      membershipGrants: { orderBy: { paidAt: "asc" } },
+      paidMembership: true,
     },
   });
   if (!member) return { shopifyCustomerId, member: null };
-  const { ledgerEntries, pointLots, orders, redemptions, badges, completions, campaignAwards, offers, ...profile } =
-    member;
+  const {
+    ledgerEntries,
+    pointLots,
+    orders,
+    redemptions,
+    badges,
+    completions,
+    campaignAwards,
+    offers,
+    membershipTerms,
+    membershipGrants,
+    paidMembership,
+    ...profile
+  } = member;
   return {
     shopifyCustomerId,
     member: {
@@ -86,6 +101,26 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       startsAt: offer.startsAt.toISOString(),
       endsAt: offer.endsAt.toISOString(),
     })),
+    // The paid membership: what each membership order bought, the memberships they made, and the current one.
+    membership: {
+      current: paidMembership && {
+        planId: paidMembership.planId,
+        status: paidMembership.status,
+        startedAt: paidMembership.startedAt.toISOString(),
+        paidThrough: paidMembership.paidThrough.toISOString(),
+      },
+      terms: membershipTerms.map((term) => ({
+        planId: term.planId,
+        startedAt: term.startedAt.toISOString(),
+        paidThrough: term.paidThrough.toISOString(),
+      })),
+      orders: membershipGrants.map((grant) => ({
+        order: grant.shopifyOrderId,
+        planId: grant.planId,
+        paidAt: grant.paidAt.toISOString(),
+        units: grant.quantity,
+      })),
+    },
   };
 }
 

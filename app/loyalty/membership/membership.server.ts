@@ -336,6 +336,18 @@ async function announceEnded(
   );
 }
 
+/**
+ * A customer merge: the merged member's membership orders are the kept member's now, and the kept
+ * member's membership is what all of them add up to (bonuses are keyed by order line: none twice).
+ */
+export async function moveMembership(tx: Tx, shop: LoadedShop, fromMemberId: string, kept: LockedMember, now: Date) {
+  const moved = await tx.$executeRaw`UPDATE "MembershipGrant" SET "memberId" = ${kept.id} WHERE "memberId" = ${fromMemberId}`;
+  if (!moved) return;
+  await tx.$executeRaw`DELETE FROM "MembershipTerm" WHERE "memberId" = ${fromMemberId}`;
+  await tx.$executeRaw`DELETE FROM "PaidMembership" WHERE "memberId" = ${fromMemberId}`;
+  await settleMembership(tx, shop, kept, now);
+}
+
 const MEMBERSHIP_BATCH = 200;
 
 /**
