@@ -173,7 +173,7 @@ describe("the paid membership (tally-membership.js)", () => {
     document.querySelector<HTMLButtonElement>(".tally-launcher__button")!.click();
     await until(() => !box().hidden, "the offer");
     // The merchant's name is text, never markup.
-    expect(text()).toBe("Join Club <Plus> for €79.00/year: 2× points, free shipping Join now");
+    expect(text()).toBe("Join Club <Plus> for €79.00/year: 2× points, free shipping Become a member");
     expect(box().querySelector("plus")).toBeNull();
 
     box().querySelector<HTMLButtonElement>("[data-variant]")!.click();
@@ -227,7 +227,7 @@ describe("the paid membership (tally-membership.js)", () => {
     answer = memberAnswer({ ...PAID, active: false, status: "ended" }, { ...OFFER, name: "Club" });
     mount("account-points", true, { language: "fr" });
     await until(() => !box().hidden, "the offer");
-    expect(text()).toMatch(/^Rejoignez Club pour 79,00\s€\/an : points ×2, livraison offerte Rejoindre$/);
+    expect(text()).toMatch(/^Rejoignez Club pour 79,00\s€\/an : points ×2, livraison offerte Devenir membre$/);
   });
 
   it("shows nothing without an offer, and is not on the page when the program sells no membership", async () => {
