@@ -241,4 +241,26 @@ describe("the paid membership (tally-membership.js)", () => {
     expect(document.querySelector("[data-tally-membership]")).toBeNull();
     expect(document.querySelector('script[src="/cdn/assets/tally-membership.js"]')).toBeNull();
   });
+
+  it("gets every text it shows from the snippet, each from the locale file's membership section", () => {
+    const source = readFileSync(`${DIR}/src/membership.ts`, "utf8");
+    const used = new Set([
+      ...[...source.matchAll(/fill\(texts, "(\w+)"[,)]/g)].map((m) => m[1]!),
+      ...[...source.matchAll(/\? "(\w+)" : "(\w+)"/g)].flatMap((m) => [m[1]!, m[2]!]),
+      ...["per_month", "per_months", "per_year", "per_years", "renews", "ends", "grace"],
+    ]);
+    const snippet = readFileSync(`${DIR}/snippets/tally-membership.liquid`, "utf8");
+    const given = new Set(
+      [...snippet.matchAll(/"(\w+)": \{\{ 'tally\.membership\.(\w+)' \| t \| json \}\}/g)].map((m) => {
+        expect(m[1]).toBe(m[2]);
+        return m[1]!;
+      }),
+    );
+    const english = localeFile("en").tally.membership as Record<string, string>;
+    expect(used.size).toBeGreaterThan(15);
+    for (const key of used) {
+      expect(given, key).toContain(key);
+      expect(english[key], key).toBeTypeOf("string");
+    }
+  });
 });
