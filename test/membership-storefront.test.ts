@@ -145,6 +145,7 @@ interface MemberAnswer {
   loggedIn: boolean;
   membership?: unknown;
   rewards?: { id: string; available: boolean; membersOnly: boolean }[];
+  offers: { nextReward: { rewardId: string; remaining: number } | null };
   program: { membership: unknown; rewards: { id: string; membersOnly: boolean }[] };
 }
 
@@ -216,6 +217,19 @@ describe("the paid membership in the member API", () => {
     expect(available(await viaProxy(NEVER))).toBe(false);
     expect(available(await viaExtension(LAPSED))).toBe(false);
     // Other rewards are unchanged: 300 points reach the 100-point reward for everyone.
+    // 300 points reach both; a 400-point members-only reward is the next one for members alone.
+    await app.configureProgram(SHOP, (program) => {
+      const fixed = program.rewards.find((reward) => reward.type === "fixed_amount")!;
+      program.rewards.push({
+        ...fixed,
+        id: "members-forty",
+        name: "40 off for members",
+        pointsCost: 400,
+        membersOnly: true,
+      });
+    });
+    expect((await viaProxy(MEMBER)).offers.nextReward).toMatchObject({ rewardId: "members-forty", remaining: 100 });
+    expect((await viaProxy(NEVER)).offers.nextReward?.rewardId).not.toBe("members-forty");
     expect((await viaProxy(NEVER)).rewards!.find((r) => r.id === "plain-ten")).toMatchObject({
       available: true,
       membersOnly: false,

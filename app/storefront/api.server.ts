@@ -234,7 +234,12 @@ export async function memberView(
     ]);
   // Members-only rewards: for paying members (active or in grace) alone.
   const paying = paid.membership?.active ?? false;
-  const next = nextReward(shop.program, balance, tier?.id ?? null);
+  // A shopper not paying is never told to save up for a members-only reward.
+  const next = nextReward(
+    paying ? shop.program : { ...shop.program, rewards: shop.program.rewards.filter((r) => !r.membersOnly) },
+    balance,
+    tier?.id ?? null,
+  );
   return {
     loggedIn: true as const,
     customerId,
