@@ -7,6 +7,7 @@ import { posBundle, posFramePage, posPreviewPage } from "./pos-preview";
 import {
   PREVIEW_PATH,
   assetResponse,
+  cartAddAction,
   cartLoader,
   cartUpdateAction,
   forwardAppProxy,
@@ -83,10 +84,30 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
       loader: ({ params }: LoaderFunctionArgs) => assetResponse(params.file ?? ""),
       action: onlyMethods("GET"),
     },
-    // The Cart AJAX API: `GET /cart.js` and `POST /cart/update.js` (`discount` and `attributes`).
+    // The cart page (`routes.cart_url`, where a theme sends the shopper): the preview's cart page.
+    "sandbox/cart": {
+      loader: ({ request }: LoaderFunctionArgs) => {
+        requireSandbox();
+        const query = keptQuery(new URL(request.url), "cart");
+        return new Response(null, { status: 303, headers: { Location: `${PREVIEW_PATH}?${query}` } });
+      },
+      action: onlyMethods("GET"),
+    },
+    // The Cart AJAX API: `GET /cart.js`, `POST /cart/add.js` (`items`) and `POST /cart/update.js`
+    // (`discount` and `attributes`).
     "sandbox/cart.js": {
       loader: ({ request }: LoaderFunctionArgs) => cartLoader(prisma, request),
       action: onlyMethods("GET"),
+    },
+    "sandbox/cart/add.js": {
+      loader: () => {
+        requireSandbox();
+        return methodNotAllowed(["POST"]);
+      },
+      action: ({ request }: ActionFunctionArgs) => {
+        requireMethod(request, "POST");
+        return cartAddAction(prisma, request);
+      },
     },
     "sandbox/cart/update.js": {
       loader: () => {

@@ -3,7 +3,8 @@
 // tally.js (every block), tally-ref.js (referral capture, loaded by the launcher embed),
 // tally-claim.js (actions shoppers claim, loaded by the launcher embed and the account block),
 // tally-engage.js (challenges, badges and the leaderboard) and tally-notice.js (offers, the next
-// reward, a surprise), both loaded by the same two. Run it
+// reward, a surprise), both loaded by the same two, and tally-membership.js (the paid membership's
+// offer and status, loaded by the same two when the program sells one). Run it
 // after editing src/; test/theme-extension.test.ts fails while they differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -19,6 +20,7 @@ export const THEME_SCRIPTS = {
   "tally-claim.js": "claim-main.ts",
   "tally-engage.js": "engage-main.ts",
   "tally-notice.js": "notice-main.ts",
+  "tally-membership.js": "membership-main.ts",
 } as const;
 export type ThemeScript = keyof typeof THEME_SCRIPTS;
 export const themeScriptPath = (script: ThemeScript) => path.join(THEME_EXTENSION_DIR, "assets", script);

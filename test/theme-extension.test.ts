@@ -37,7 +37,14 @@ describe("the theme app extension", () => {
   });
 
   it("ships the scripts their source builds (run `npm run build:theme` after editing src/)", async () => {
-    expect(scripts).toEqual(["tally.js", "tally-ref.js", "tally-claim.js", "tally-engage.js", "tally-notice.js"]);
+    expect(scripts).toEqual([
+      "tally.js",
+      "tally-ref.js",
+      "tally-claim.js",
+      "tally-engage.js",
+      "tally-notice.js",
+      "tally-membership.js",
+    ]);
     for (const script of scripts)
       expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
   });
@@ -155,12 +162,20 @@ describe("the theme app extension", () => {
       "snippets/tally-claims.liquid",
       "snippets/tally-engage.liquid",
       "snippets/tally-notices.liquid",
+      "snippets/tally-membership.liquid",
     ]) {
       // `customer` only decides what a guest sees, and its tags which tier's perks a member sees;
       // its id, email or anything else is never used.
       expect(read(file), file).not.toMatch(/customer\.(?!tags\b)\w/);
     }
-    for (const file of ["src/tally.ts", "src/ref.ts", "src/claim.ts", "src/engage.ts", "src/notice.ts"])
+    for (const file of [
+      "src/tally.ts",
+      "src/ref.ts",
+      "src/claim.ts",
+      "src/engage.ts",
+      "src/notice.ts",
+      "src/membership.ts",
+    ])
       expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
   });
 

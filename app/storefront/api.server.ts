@@ -31,6 +31,8 @@ import { actionCounts, claimAction } from "~/loyalty/actions/actions.server";
 import { markSurpriseSeen, unseenSurprise } from "~/loyalty/campaigns/campaigns.server";
 import { leaderboardBody } from "~/loyalty/engagement/leaderboard";
 import { chooseLeaderboard, engagementView, leaderboardView } from "~/loyalty/engagement/view.server";
+import type { PublicMembershipOffer } from "~/loyalty/membership/offer";
+import { membershipView } from "~/loyalty/membership/view.server";
 
 /**
  * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the
@@ -65,9 +67,15 @@ export const publicRedemption = (r: Redemption) =>
  * `rounding`, the running bonus event's `bonusMultiplier` and each tier's multiplier let the
  * theme's product block say what a product earns; the product rules stay on the server (up to 200
  * rules of 100 values each) and a product's multiplier is asked for (productMultiplierFor).
- * Names are in the shopper's `language` when the merchant translated them.
+ * Names are in the shopper's `language` when the merchant translated them. `membership` is the offer
+ * to join the paid membership (app/loyalty/membership/offer.ts), null when there is none to buy.
  */
-export function publicProgram(program: Program, now = new Date(), language: ShopperLanguage = "en") {
+export function publicProgram(
+  program: Program,
+  now = new Date(),
+  language: ShopperLanguage = "en",
+  membership: PublicMembershipOffer | null = null,
+) {
   return {
     enabled: program.enabled,
     earning: {
@@ -93,8 +101,10 @@ export function publicProgram(program: Program, now = new Date(), language: Shop
       name: nameIn(r, language),
       type: r.type,
       pointsCost: entryCost(r),
+      membersOnly: r.membersOnly,
     })),
     referrals: program.enabled && program.referrals.enabled ? publicReferralOffer(program, language) : null,
+    membership,
   };
 }
 
@@ -187,7 +197,10 @@ export async function memberView(
   customerId: string | null,
   language: ShopperLanguage,
 ) {
-  if (!customerId) return { loggedIn: false as const, program: publicProgram(shop.program, new Date(), language) };
+  if (!customerId) {
+    const { offer } = await membershipView(db, shop, null, language);
+    return { loggedIn: false as const, program: publicProgram(shop.program, new Date(), language, offer) };
+  }
   const [row = null] = await db.$queryRaw<ViewedMemberRow[]>`
     SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt", "leaderboardOptIn", "leaderboardName" FROM "Member"
      WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
@@ -197,7 +210,7 @@ export async function memberView(
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
   // Nothing to claim while the program is off (claims answer 409 then).
   const claimable = shop.program.enabled ? claimableActions(shop.program) : [];
-  const [redemptions, expiring, progress, storeCredit, counts, surprise, engagement, leaderboard, winBack] =
+  const [redemptions, expiring, progress, storeCredit, counts, surprise, engagement, leaderboard, winBack, paid] =
     await Promise.all([
       member
         ? db.$queryRaw<Redemption[]>`
@@ -217,8 +230,16 @@ export async function memberView(
       engagementView(db, shop, member, language),
       leaderboardView(db, shop, member),
       member && shop.program.enabled ? runningWinBack(db, member.id, new Date()) : null,
+      membershipView(db, shop, member?.id ?? null, language),
     ]);
-  const next = nextReward(shop.program, balance, tier?.id ?? null);
+  // Members-only rewards: for paying members (active or in grace) alone.
+  const paying = paid.membership?.active ?? false;
+  // A shopper not paying is never told to save up for a members-only reward.
+  const next = nextReward(
+    paying ? shop.program : { ...shop.program, rewards: shop.program.rewards.filter((r) => !r.membersOnly) },
+    balance,
+    tier?.id ?? null,
+  );
   return {
     loggedIn: true as const,
     customerId,
@@ -229,6 +250,7 @@ export async function memberView(
       const offered =
         shop.program.enabled &&
         (reward.tierIds.length === 0 || (tier !== null && reward.tierIds.includes(tier.id))) &&
+        (!reward.membersOnly || paying) &&
         balance >= entryCost(reward);
       if (reward.type !== "store_credit" || !storeCredit) {
         return {
@@ -236,6 +258,7 @@ export async function memberView(
           name: nameIn(reward, language),
           type: reward.type,
           pointsCost: entryCost(reward),
+          membersOnly: reward.membersOnly,
           available: offered,
         };
       }
@@ -243,6 +266,7 @@ export async function memberView(
         id: reward.id,
         name: nameIn(reward, language),
         type: reward.type,
+        membersOnly: reward.membersOnly,
         ...storeCreditOffer(reward, balance, storeCredit.settings, offered),
       };
     }),
@@ -273,12 +297,14 @@ export async function memberView(
     challenges: engagement.challenges,
     badges: engagement.badges,
     leaderboard,
+    // The paid membership: null when the shopper never paid (program.membership is the offer to join).
+    membership: paid.membership,
     // A code is drawn once; every later read of the member has it already.
     referral:
       shop.program.enabled && shop.program.referrals.enabled
         ? referralLink(member?.referralCode ?? (await ensureReferralCode(db, shop.id, customerId)))
         : null,
-    program: publicProgram(shop.program, new Date(), language),
+    program: publicProgram(shop.program, new Date(), language, paid.offer),
   };
 }
 

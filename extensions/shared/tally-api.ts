@@ -19,6 +19,8 @@ export interface Reward {
   /** For a variable reward, its minimum; for store credit, what converting now spends. */
   pointsCost: number;
   available: boolean;
+  /** Only paying members of the paid membership may redeem it. */
+  membersOnly?: boolean;
   /** Why it is not available when Tally knows (`store_credit_disabled`). */
   reason?: string;
   /** A store credit reward: what `pointsCost` points become, and the steps a shopper may choose. */
@@ -73,6 +75,41 @@ export interface TierProgress {
 /** Whether shoppers see the program: off when the merchant turned it off or the app's plan is not approved yet. */
 export interface ShopperProgram {
   enabled: boolean;
+  /** The offer to join the paid membership; null when there is none to buy (absent from an older Tally). */
+  membership?: MembershipOffer | null;
+}
+
+/** A plan of the paid membership: its variant goes in the cart, its product page is `productUrl`. */
+export interface MembershipPlan {
+  id: string;
+  name: string;
+  interval: "month" | "year";
+  intervalCount: number;
+  /** Decimal text in the shop's currency ("79.00"). */
+  price: string;
+  currencyCode: string | null;
+  variantId: string;
+  productHandle: string | null;
+  /** The plan's product page on the shop's storefront; null when the plan has no product handle. */
+  productUrl: string | null;
+}
+
+/** The offer to join the paid membership ("Join Club for 79.00/year: 2× points, free shipping"). */
+export interface MembershipOffer {
+  name: string;
+  plans: MembershipPlan[];
+  perks: { earnMultiplier: number; joinBonusPoints: number; renewalBonusPoints: number; discounts: Perk[] };
+}
+
+/** The shopper's paid membership: `active` while paying (status active, or grace after `paidThrough`). */
+export interface Membership {
+  active: boolean;
+  status: "active" | "grace" | "ended";
+  planId: string;
+  planName: string;
+  paidThrough: string;
+  autoRenews: boolean;
+  savings: { points: number; discount: { amount: string; currencyCode: string | null } };
 }
 
 /** What the member's tier gets at checkout with no code (Shopify applies it for the tier's segment). */
@@ -112,6 +149,8 @@ export interface Member {
   offers?: MemberOffers;
   /** A campaign's award not seen yet (absent from a Tally without campaigns). */
   surprise?: Surprise | null;
+  /** The paid membership; null when the shopper never paid (absent from an older Tally). */
+  membership?: Membership | null;
   program: ShopperProgram;
 }
 

@@ -125,6 +125,16 @@ interface PreviewCart {
   codes: string[];
   /** Cart attributes (Tally's `_tally_ref` among them), as `/cart/update.js` `attributes` sets them. */
   attributes: Record<string, string>;
+  /** Lines `/cart/add.js` added (a membership plan's variant), beside the preview's fixed lines. */
+  added: CartLine[];
+}
+
+interface CartLine {
+  id: number;
+  title: string;
+  quantity: number;
+  /** Cents of the shop's currency. */
+  price: number;
 }
 
 const carts = new Map<string, PreviewCart>();
@@ -141,7 +151,7 @@ const PRODUCT = {
     { id: 48800000012, title: "L / Forest", price: 9450 },
   ],
 };
-const CART_LINES = [
+const CART_LINES: CartLine[] = [
   { id: 48800000011, title: "Trail Runner Jacket — S / Forest", quantity: 1, price: 8900 },
   { id: 48800000021, title: "Merino Hiking Socks", quantity: 2, price: 1200 },
 ];
@@ -154,6 +164,7 @@ function cartFor(request: Request): { cart: PreviewCart; setCookie: string | nul
     token: token && /^[a-f0-9]{32}$/.test(token) ? token : randomBytes(16).toString("hex"),
     codes: [],
     attributes: {},
+    added: [],
   };
   carts.set(cart.token, cart);
   return { cart, setCookie: cookie(CART_COOKIE, cart.token) };
@@ -178,12 +189,13 @@ async function cartJson(db: PrismaClient, shopDomain: string, cart: PreviewCart,
           select: { code: true },
         })
       : [];
-  const total = CART_LINES.reduce((sum, line) => sum + line.price * line.quantity, 0);
+  const lines = [...CART_LINES, ...cart.added];
+  const total = lines.reduce((sum, line) => sum + line.price * line.quantity, 0);
   return {
     token: cart.token,
     currency: shop?.currencyCode ?? "USD",
-    item_count: CART_LINES.reduce((sum, line) => sum + line.quantity, 0),
-    items: CART_LINES.map((line) => ({ ...line, variant_id: line.id, line_price: line.price * line.quantity })),
+    item_count: lines.reduce((sum, line) => sum + line.quantity, 0),
+    items: lines.map((line) => ({ ...line, variant_id: line.id, line_price: line.price * line.quantity })),
     original_total_price: total,
     total_price: total,
     discount_codes: cart.codes.map((code) => ({
@@ -242,6 +254,62 @@ export async function cartUpdateAction(db: PrismaClient, request: Request): Prom
   const headers: Record<string, string> = { "Cache-Control": "no-store" };
   if (setCookie) headers["Set-Cookie"] = setCookie;
   return Response.json(await cartJson(db, shop, cart, previewCustomer(request)), { headers });
+}
+
+/**
+ * `POST /cart/add.js`: this stand-in takes Shopify's JSON body (`{"items": [{"id", "quantity"}]}`)
+ * or a form's `id` and `quantity`, for the preview product's variants and the variants of the
+ * program's membership plans (priced as the program says); the lines join the cart and the answer
+ * is the lines added, as Shopify answers. An unknown variant: 422 as Shopify says it.
+ */
+export async function cartAddAction(db: PrismaClient, request: Request): Promise<Response> {
+  const shopDomain = requireSandbox();
+  if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
+  const { cart, setCookie } = cartFor(request);
+  const raw = await request.text();
+  let items: { id: number; quantity: number }[] = [];
+  try {
+    type Item = { id?: unknown; quantity?: unknown };
+    const body: Item & { items?: Item[] } = (request.headers.get("content-type") ?? "").includes("application/json")
+      ? JSON.parse(raw)
+      : Object.fromEntries(new URLSearchParams(raw));
+    items = (body.items ?? [body]).map((item) => ({ id: Number(item.id), quantity: Number(item.quantity ?? 1) }));
+  } catch {
+    return Response.json({ status: 400, message: "Bad Request", description: "invalid JSON" }, { status: 400 });
+  }
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  const program = shop ? (await loadRunnableShop(db, shop.id))?.program : null;
+  const known = new Map<number, { title: string; price: number }>([
+    ...PRODUCT.variants.map((v) => [v.id, { title: `${PRODUCT.title} — ${v.title}`, price: v.price }] as const),
+    ...(program?.membership.plans ?? []).flatMap((plan) =>
+      plan.variantId
+        ? [
+            [
+              Number(plan.variantId),
+              { title: `${program!.membership.name} — ${plan.name}`, price: Math.round(plan.price * 100) },
+            ] as const,
+          ]
+        : [],
+    ),
+  ]);
+  const lines: CartLine[] = [];
+  for (const item of items) {
+    const variant = known.get(item.id);
+    if (!variant || !Number.isInteger(item.quantity) || item.quantity < 1)
+      return Response.json({ status: 422, message: "Cart Error", description: "Cannot find variant" }, { status: 422 });
+    lines.push({ id: item.id, title: variant.title, quantity: item.quantity, price: variant.price });
+  }
+  for (const line of lines) {
+    const existing = cart.added.find((added) => added.id === line.id);
+    if (existing) existing.quantity += line.quantity;
+    else cart.added.push({ ...line });
+  }
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (setCookie) headers["Set-Cookie"] = setCookie;
+  return Response.json(
+    { items: lines.map((line) => ({ ...line, variant_id: line.id, line_price: line.price * line.quantity })) },
+    { headers },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,6 +522,7 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
     routes: {
       root_url: "/sandbox/",
       cart_url: "/sandbox/cart",
+      cart_add_url: "/sandbox/cart/add",
       cart_update_url: "/sandbox/cart/update",
       account_url: `${PREVIEW_PATH}?page=account${keep}`,
       account_login_url: `${PREVIEW_PATH}?page=login${keep}`,

@@ -50,6 +50,9 @@ export function storefrontProgram(program: Program) {
       (program.engagement.challenges.length > 0 ||
         program.engagement.milestones.length > 0 ||
         program.engagement.leaderboard.enabled),
+    // The theme loads the paid membership's box (tally-membership.js) only when there is one to sell.
+    membership:
+      program.enabled && program.membership.enabled && program.membership.plans.some((plan) => plan.variantId !== null),
   };
 }
 

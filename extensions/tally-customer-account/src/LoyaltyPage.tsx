@@ -23,6 +23,7 @@ import { perkLines } from "../../shared/perks";
 import { Offers } from "./Offers";
 import { renderTarget } from "../../shared/target";
 import { Challenges } from "./Challenges";
+import { Membership } from "./Membership";
 
 // The global Shopify gives this target (customer-account.page.render).
 declare const shopify: Api;
@@ -166,6 +167,8 @@ export function LoyaltyPage() {
         </s-section>
 
         <Offers member={member} sessionToken={shopify.sessionToken} translate={t} num={num} day={day} />
+
+        <Membership member={member} />
 
         {progress && (
           <s-section heading={t("tier.heading")}>
