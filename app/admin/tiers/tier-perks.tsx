@@ -30,7 +30,7 @@ export function TierPerksFields({
   errorFor,
   onChange,
 }: {
-  level: TierLevel;
+  level: Pick<TierLevel, "perks">;
   statuses: Partial<Record<PerkKind, PerkStatus>>;
   errorFor: (path: string) => string | undefined;
   onChange: (change: (perks: TierPerks) => void) => void;
