@@ -15,6 +15,7 @@ import {
 import { useState } from "react";
 import { NumberField } from "~/admin/common/fields";
 import { idFromName } from "~/admin/common/ids";
+import { NameTranslations, setTranslatedName } from "~/admin/common/name-translations";
 import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { TierPerksFields } from "~/admin/tiers/tier-perks";
 import { useTranslation } from "~/i18n";
@@ -97,6 +98,12 @@ export function MembershipPage({
                   error={editor.errorFor("membership.name")}
                   onChange={(value) => set((draft) => void (draft.name = value))}
                 />
+                <NameTranslations
+                  translations={membership.translations}
+                  defaultName={membership.name}
+                  errorFor={(language) => editor.errorFor(`membership.translations.${language}.name`)}
+                  onChange={(language, name) => set((draft) => setTranslatedName(draft, language, name))}
+                />
                 <FormLayout.Group>
                   <NumberField
                     label={t("membership.offer.graceDays")}
@@ -169,6 +176,16 @@ export function MembershipPage({
                             }
                           />
                         </FormLayout.Group>
+                        <NameTranslations
+                          translations={plan.translations}
+                          defaultName={plan.name}
+                          errorFor={(language) =>
+                            editor.errorFor(`membership.plans.${index}.translations.${language}.name`)
+                          }
+                          onChange={(language, name) =>
+                            setPlan(index, (draft) => setTranslatedName(draft, language, name))
+                          }
+                        />
                         <TextField
                           label={t("membership.plans.variantId")}
                           helpText={
@@ -281,6 +298,7 @@ export function MembershipPage({
                 />
                 {/* The same checkout perks as a VIP tier's: automatic discounts for the members' segment. */}
                 <TierPerksFields
+                  help={t("membership.perks.discountsHelp")}
                   level={{ perks: membership.perks.discounts }}
                   statuses={{}}
                   errorFor={(path) => editor.errorFor(`membership.perks.discounts.${path}`)}
