@@ -139,13 +139,25 @@ describe("the paid membership page", () => {
     await page.getByText("Paid member", { exact: true }).waitFor();
   });
 
-  it("shows the offer as broken once the product is deleted in Shopify", async () => {
+  it("shows the offer as broken once the product is deleted in Shopify, and mends it", async () => {
     const product = app.double.shop(SHOP).products![0]!;
     app.double.deleteProduct(SHOP, product.id);
     await page.goto(await app.adminDocumentUrl("/app/membership", SHOP));
     await page.getByText("The membership offer is broken").waitFor();
     await page.getByText("Broken: variant deleted in Shopify").first().waitFor();
     await screenshot(page, "membership-admin-broken");
+
+    // Creating the product again mends it: a new product, the plans' new variants saved.
+    await page.getByRole("button", { name: "Create the product in Shopify" }).click();
+    await toast("Saved").waitFor();
+    const [mended] = app.double.shop(SHOP).products!;
+    expect(mended!.id).not.toBe(product.id);
+    expect((await program()).membership.plans.map((plan) => plan.variantId)).toEqual(
+      mended!.variants!.map((variant) => String(variant.id)),
+    );
+    await page.goto(await app.adminDocumentUrl("/app/membership", SHOP));
+    await page.getByRole("heading", { name: "Figures" }).waitFor();
+    expect(await page.getByText("The membership offer is broken").count()).toBe(0);
   });
 
   it("refuses another shop's variant: the error shows and nothing is saved", async () => {

@@ -343,4 +343,16 @@ describe("the membership page's save", () => {
     expect(status).toBe(200);
     expect((await storedProgram()).membership.graceDays).toBe(10);
   });
+
+  it("mends a broken offer: creating the product again gives the plans new variants", async () => {
+    const { program, revision } = await pageData();
+    const { status } = await submit({ intent: "create-product", program, revision });
+    expect(status).toBe(200);
+    const products = app.double.shop(SHOP).products!;
+    expect(products).toHaveLength(1);
+    expect((await storedProgram()).membership.plans.map((plan) => plan.variantId)).toEqual(
+      products[0]!.variants!.map((variant) => String(variant.id)),
+    );
+    expect((await pageData()).health).toEqual({ status: "ok" });
+  });
 });

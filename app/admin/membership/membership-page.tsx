@@ -247,7 +247,7 @@ export function MembershipPage({
                     <Button
                       variant="primary"
                       onClick={() => editor.saveWith({ intent: "create-product", taxable })}
-                      disabled={withoutVariant === 0 || editor.saving}
+                      disabled={(withoutVariant === 0 && brokenPlans.size === 0) || editor.saving}
                       loading={editor.saving}
                     >
                       {t("membership.product.create")}

@@ -92,7 +92,8 @@ export function membershipDescriptionHtml(membership: Membership): string {
 
 /**
  * Creates (or finds, after a lost answer) the membership's product in Shopify with a variant for each
- * plan that has none, and returns the program with their variant ids and the product's handle.
+ * plan that has none, or whose variant no longer exists (a broken offer is mended the same way), and
+ * returns the program with their variant ids and the product's handle.
  */
 export async function withCreatedMembershipProduct(
   admin: AdminGateway,
@@ -100,7 +101,11 @@ export async function withCreatedMembershipProduct(
   options: { taxable: boolean },
 ): Promise<Program> {
   const next = structuredClone(program);
-  const plans = next.membership.plans.filter((plan) => plan.variantId === null);
+  const existing = await findVariants(
+    admin,
+    next.membership.plans.flatMap((plan) => plan.variantId ?? []),
+  );
+  const plans = next.membership.plans.filter((plan) => plan.variantId === null || !existing.has(plan.variantId));
   if (!plans.length) return next;
   const made = await ensureMembershipProduct(admin, {
     title: next.membership.name,
