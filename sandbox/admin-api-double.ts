@@ -73,12 +73,31 @@ export interface DoubleOrder {
   card?: { company: string; bin: string; lastFour: string };
 }
 
-/** A product as earning rules see it: its tags, type and collections. */
+/** A product as earning rules see it: its tags, type and collections; productCreate's also have the rest. */
 export interface DoubleProduct {
   id: number;
   tags: string[];
   productType: string;
   collectionIds: number[];
+  title?: string;
+  handle?: string;
+  descriptionHtml?: string;
+  status?: "ACTIVE" | "ARCHIVED" | "DRAFT" | "UNLISTED";
+  /** The product's options and their values, as productCreate and productVariantsBulkCreate left them. */
+  options?: { name: string; values: string[] }[];
+  variants?: DoubleVariant[];
+}
+
+/** A product variant productCreate or productVariantsBulkCreate made. */
+export interface DoubleVariant {
+  id: number;
+  /** Its option values joined with " / " ("Default Title" when the product has no options). */
+  title: string;
+  price: string;
+  sku: string | null;
+  taxable: boolean;
+  requiresShipping: boolean;
+  tracked: boolean;
 }
 
 /** A code discount created through the Admin API, with the input it was created from. */
@@ -278,6 +297,8 @@ export class AdminApiDouble {
   private lastBillingId = Math.floor(Date.now() / 1000) * 1000;
   /** Segment and discount ids are never reused, as in Shopify (a deleted one stays gone). */
   private lastNodeId = 0;
+  /** Products and variants productCreate makes: numeric ids far from those tests give their products. */
+  private lastCatalogId = 9_100_000_000;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
   private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 
@@ -383,6 +404,12 @@ export class AdminApiDouble {
     for (const subscription of this.shop(domain).subscriptions) {
       if (subscription.status === "ACTIVE" || subscription.status === "PENDING") subscription.status = "CANCELLED";
     }
+  }
+
+  /** The merchant deletes a product (and so its variants) in the Shopify admin. */
+  deleteProduct(domain: string, productId: number | string) {
+    const shop = this.shop(domain);
+    shop.products = (shop.products ?? []).filter((product) => String(product.id) !== legacyId(productId));
   }
 
   /** The next `times` matching operations fail with `fault` (any operation unless named). */
@@ -682,22 +709,21 @@ export class AdminApiDouble {
           if (segment) return { __typename: "Segment", ...segment };
           const automatic = shop.automaticDiscounts.find((d) => d.id === id);
           if (automatic) return automaticNode(automatic);
+          if (id.startsWith("gid://shopify/ProductVariant/")) {
+            const found = findVariant(shop, legacyId(id));
+            return found ? variantNode(found.product, found.variant) : null;
+          }
           const product = shop.products?.find(
             (p) => String(p.id) === legacyId(id) && id.startsWith("gid://shopify/Product/"),
           );
-          if (!product) return null;
-          return {
-            __typename: "Product",
-            id: gid("Product", product.id),
-            tags: product.tags,
-            productType: product.productType,
-            collections: ({ first }: { first?: number }) =>
-              connection(
-                product.collectionIds.map((collectionId) => ({ id: gid("Collection", collectionId) })),
-                first ?? 50,
-              ),
-          };
+          return product ? productNode(product) : null;
         }),
+      // Shopify's search syntax, as far as Tally uses it: `tag:'…'`.
+      products: ({ first, after, query }: { first?: number; after?: string; query?: string }) => {
+        const tag = /tag:'((?:[^'\\]|\\.)*)'/.exec(query ?? "")?.[1]?.replace(/\\(.)/g, "$1");
+        const matching = (shop.products ?? []).filter((product) => tag === undefined || product.tags.includes(tag));
+        return connection(matching.map(productNode), first ?? 50, after);
+      },
       orders: ({ first, after, query }: { first?: number; after?: string; query?: string }) => {
         const since = /updated_at:>=?'?([^'\s]+)'?/.exec(query ?? "")?.[1];
         const matching = shop.orders
@@ -714,6 +740,8 @@ export class AdminApiDouble {
         return order ? orderNode(order, shop.currencyCode) : null;
       },
       productVariant: ({ id }: { id: string }) => {
+        const found = findVariant(shop, legacyId(id));
+        if (found) return variantNode(found.product, found.variant);
         const price = shop.variantPrices[legacyId(id)];
         return price ? { id, price } : null;
       },
@@ -972,6 +1000,93 @@ export class AdminApiDouble {
         shop.flowEvents.push({ handle: handle!, payload: payload! });
         return { userErrors: [] };
       },
+      productCreate: ({ product: input }: { product?: Record<string, unknown> | null }) => {
+        const title = String(input?.title ?? "").trim();
+        if (!title) return { product: null, userErrors: [{ field: ["title"], message: "Title can't be blank" }] };
+        // The handle is the title's, made unique with a suffix, as Shopify does.
+        const base = String(input?.handle ?? "") || handleize(title);
+        let handle = base;
+        for (let n = 1; (shop.products ?? []).some((p) => p.handle === handle); n++) handle = `${base}-${n}`;
+        const options = (
+          (input?.productOptions as { name: string; values?: { name: string }[] }[] | undefined) ?? []
+        ).map((option) => ({ name: option.name, values: (option.values ?? []).map((value) => value.name) }));
+        const product: DoubleProduct = {
+          id: ++this.lastCatalogId,
+          title,
+          handle,
+          descriptionHtml: String(input?.descriptionHtml ?? ""),
+          status: (input?.status as DoubleProduct["status"]) ?? "ACTIVE",
+          tags: (input?.tags as string[] | undefined) ?? [],
+          productType: String(input?.productType ?? ""),
+          collectionIds: [],
+          options,
+          // Shopify makes the one variant of the options' first values ("Default Title" without options).
+          variants: [
+            {
+              id: ++this.lastCatalogId,
+              title: options.map((option) => option.values[0]).join(" / ") || "Default Title",
+              price: "0.00",
+              sku: null,
+              taxable: true,
+              requiresShipping: true,
+              tracked: false,
+            },
+          ],
+        };
+        (shop.products ??= []).push(product);
+        return { product: productNode(product), shop: { id: gid("Shop", 1) }, userErrors: [] };
+      },
+      productVariantsBulkCreate: ({
+        productId,
+        variants,
+        strategy,
+      }: {
+        productId: string;
+        variants: {
+          optionValues?: { optionName?: string; name?: string }[];
+          price?: unknown;
+          taxable?: boolean;
+          inventoryItem?: { sku?: string; requiresShipping?: boolean; tracked?: boolean };
+        }[];
+        strategy?: "DEFAULT" | "PRESERVE_STANDALONE_VARIANT" | "REMOVE_STANDALONE_VARIANT";
+      }) => {
+        const product = shop.products?.find((p) => String(p.id) === legacyId(productId) && p.variants);
+        if (!product)
+          return {
+            product: null,
+            productVariants: null,
+            userErrors: [{ field: ["productId"], message: "Product does not exist", code: "PRODUCT_DOES_NOT_EXIST" }],
+          };
+        const standalone = product.variants!.length === 1 ? product.variants![0]! : null;
+        if (
+          standalone &&
+          (strategy === "REMOVE_STANDALONE_VARIANT" ||
+            ((strategy ?? "DEFAULT") === "DEFAULT" && standalone.title === "Default Title"))
+        )
+          product.variants = [];
+        const made = variants.map((input) => {
+          const values = input.optionValues ?? [];
+          for (const value of values) {
+            const option = product.options?.find((o) => o.name === value.optionName);
+            if (option && value.name && !option.values.includes(value.name)) option.values.push(value.name);
+          }
+          return {
+            id: ++this.lastCatalogId,
+            title: values.map((value) => value.name).join(" / ") || "Default Title",
+            price: Number(input.price ?? 0).toFixed(2),
+            sku: input.inventoryItem?.sku ?? null,
+            taxable: input.taxable ?? true,
+            requiresShipping: input.inventoryItem?.requiresShipping ?? true,
+            tracked: input.inventoryItem?.tracked ?? false,
+          } satisfies DoubleVariant;
+        });
+        product.variants!.push(...made);
+        return {
+          product: productNode(product),
+          productVariants: made.map((variant) => variantNode(product, variant)),
+          userErrors: [],
+        };
+      },
       segmentCreate: ({ name, query }: { name: string; query: string }) => {
         if (shop.segments.some((segment) => segment.name === name)) {
           return { segment: null, userErrors: [{ field: ["name"], message: "Name has already been taken" }] };
@@ -1150,6 +1265,66 @@ export class AdminApiDouble {
 }
 
 type Page = { first?: number; after?: string };
+
+/** A handle as Shopify derives it from a title: lowercase letters and digits, words joined by hyphens. */
+const handleize = (title: string) =>
+  title
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "") || "product";
+
+function findVariant(shop: DoubleShop, variantId: string) {
+  for (const product of shop.products ?? []) {
+    const variant = product.variants?.find((v) => String(v.id) === variantId);
+    if (variant) return { product, variant };
+  }
+  return null;
+}
+
+function productNode(product: DoubleProduct) {
+  return {
+    __typename: "Product",
+    id: gid("Product", product.id),
+    legacyResourceId: String(product.id),
+    title: product.title ?? "",
+    handle: product.handle ?? `product-${product.id}`,
+    descriptionHtml: product.descriptionHtml ?? "",
+    status: product.status ?? "ACTIVE",
+    tags: product.tags,
+    productType: product.productType,
+    collections: ({ first }: { first?: number }) =>
+      connection(
+        product.collectionIds.map((collectionId) => ({ id: gid("Collection", collectionId) })),
+        first ?? 50,
+      ),
+    variants: ({ first, after }: { first?: number; after?: string }) =>
+      connection(
+        (product.variants ?? []).map((variant) => variantNode(product, variant)),
+        first ?? 50,
+        after,
+      ),
+  };
+}
+
+function variantNode(product: DoubleProduct, variant: DoubleVariant) {
+  return {
+    __typename: "ProductVariant",
+    id: gid("ProductVariant", variant.id),
+    legacyResourceId: String(variant.id),
+    title: variant.title,
+    displayName: `${product.title ?? ""} - ${variant.title}`,
+    price: variant.price,
+    sku: variant.sku,
+    taxable: variant.taxable,
+    inventoryItem: {
+      id: gid("InventoryItem", variant.id),
+      requiresShipping: variant.requiresShipping,
+      tracked: variant.tracked,
+    },
+    product: () => productNode(product),
+  };
+}
 
 function automaticNode(discount: DoubleAutomaticDiscount) {
   return {

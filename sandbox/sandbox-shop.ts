@@ -7,7 +7,7 @@ export const SANDBOX = {
   apiSecret: "tally-sandbox-api-secret",
   accessToken: "shpat_tally_sandbox_offline_token",
   scopes:
-    "write_customers,read_orders,write_discounts,write_app_proxy,read_themes,read_locales,read_store_credit_accounts,write_store_credit_account_transactions",
+    "write_customers,read_orders,write_discounts,write_app_proxy,read_themes,read_locales,read_store_credit_accounts,write_store_credit_account_transactions,write_products",
   name: "Tally Sandbox Outfitters",
   email: "owner@tally-sandbox.test",
   currencyCode: "USD",

@@ -67,7 +67,8 @@ const program = async () => {
   const shop = await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP } });
   return shop.program as unknown as Program;
 };
-const nav = (name: string) => page.getByRole("navigation", { name: "Tally sections" }).getByRole("link", { name });
+const nav = (name: string) =>
+  page.getByRole("navigation", { name: "Tally sections" }).getByRole("link", { name, exact: true });
 /** Saved: nothing left to save, the Save button is disabled again. */
 const saved = () => page.locator('button:is([disabled], [aria-disabled="true"])', { hasText: /^Save$/ }).waitFor();
 /** The toast a successful save shows (Polaris' in the sandbox, App Bridge's inside Shopify). */

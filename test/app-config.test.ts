@@ -36,6 +36,8 @@ describe("shopify.app.toml", () => {
     expect(scopes.split(",")).toContain("read_themes");
     expect(scopes.split(",")).toContain("read_locales");
     expect(scopes.split(",")).not.toContain("write_themes");
+    // The paid membership's product, which Tally creates for the merchant (docs/membership.md).
+    expect(scopes.split(",")).toContain("write_products");
     expect(SANDBOX.scopes).toBe(scopes);
     expect(TEST_SCOPES).toBe(scopes);
   });

@@ -114,6 +114,8 @@ describe("listMembers", () => {
       balance: 100,
       pending: 0,
       tierId: null,
+      // Never paid for the paid membership (test/membership-admin.test.ts lists paying members).
+      paidStatus: null,
       lastActivityAt: expect.any(Date),
       createdAt: expect.any(Date),
     });

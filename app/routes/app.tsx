@@ -73,6 +73,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/program">{t("nav.program")}</Link>
             <Link to="/app/rewards">{t("nav.rewards")}</Link>
             <Link to="/app/tiers">{t("nav.tiers")}</Link>
+            <Link to="/app/membership">{t("membership.nav")}</Link>
             <Link to="/app/referrals">{t("nav.referrals")}</Link>
             <Link to="/app/challenges">{t("nav.challenges")}</Link>
             <Link to="/app/partners">{t("nav.partners")}</Link>
@@ -111,6 +112,7 @@ const SECTIONS = [
   "program",
   "rewards",
   "tiers",
+  "membership",
   "referrals",
   "challenges",
   "partners",
@@ -124,6 +126,7 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   program: "/app/program",
   rewards: "/app/rewards",
   tiers: "/app/tiers",
+  membership: "/app/membership",
   referrals: "/app/referrals",
   challenges: "/app/challenges",
   partners: "/app/partners",
@@ -132,6 +135,9 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   import: "/app/import",
   billing: BILLING_PATH,
 };
+
+/** Sections whose label lives with their page's texts (the paid membership's, under "membership"). */
+const LABEL_KEYS: Partial<Record<(typeof SECTIONS)[number], string>> = { membership: "membership.nav" };
 
 /** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */
 function SandboxNav() {
@@ -144,7 +150,7 @@ function SandboxNav() {
         <InlineStack gap="200">
           {SECTIONS.map((section) => (
             <Button key={section} variant="tertiary" url={`${PATHS[section]}${search}`}>
-              {t(`nav.${section}`)}
+              {t(LABEL_KEYS[section] ?? `nav.${section}`)}
             </Button>
           ))}
         </InlineStack>

@@ -39,6 +39,8 @@ export type AppUsagePricingInput = {
   terms: string;
 };
 
+export type CombinedListingsRole = "CHILD" | "PARENT";
+
 export type CountryCode =
   | "AC"
   | "AD"
@@ -285,6 +287,11 @@ export type CountryCode =
   | "ZM"
   | "ZW"
   | "ZZ";
+
+export type CountryHarmonizedSystemCodeInput = {
+  countryCode?: CountryCode | null | undefined;
+  harmonizedSystemCode: string;
+};
 
 export type CurrencyCode =
   | "AED"
@@ -717,6 +724,40 @@ export type DiscountShippingDestinationSelectionInput = {
   countries?: DiscountCountriesInput | null | undefined;
 };
 
+export type InventoryAdjustmentInput = {
+  adjustment?: number | null | undefined;
+  changeFromQuantity?: number | null | undefined;
+  locationId: string | number;
+};
+
+export type InventoryItemInput = {
+  cost?: string | null | undefined;
+  countryCodeOfOrigin?: CountryCode | null | undefined;
+  countryHarmonizedSystemCodes?: Array<CountryHarmonizedSystemCodeInput> | null | undefined;
+  harmonizedSystemCode?: string | null | undefined;
+  measurement?: InventoryItemMeasurementInput | null | undefined;
+  provinceCodeOfOrigin?: string | null | undefined;
+  requiresShipping?: boolean | null | undefined;
+  sku?: string | null | undefined;
+  tracked?: boolean | null | undefined;
+};
+
+export type InventoryItemMeasurementInput = {
+  shippingPackageId?: string | number | null | undefined;
+  weight?: WeightInput | null | undefined;
+};
+
+export type InventoryLevelInput = {
+  availableQuantity: number;
+  locationId: string | number;
+};
+
+export type LinkedMetafieldCreateInput = {
+  key: string;
+  namespace: string;
+  values?: Array<string> | null | undefined;
+};
+
 export type MailingAddressInput = {
   address1?: string | null | undefined;
   address2?: string | null | undefined;
@@ -775,12 +816,103 @@ export type MoneyInput = {
   currencyCode: CurrencyCode;
 };
 
+export type OptionCreateInput = {
+  linkedMetafield?: LinkedMetafieldCreateInput | null | undefined;
+  name?: string | null | undefined;
+  position?: number | null | undefined;
+  values?: Array<OptionValueCreateInput> | null | undefined;
+};
+
+export type OptionValueCreateInput = {
+  linkedMetafieldValue?: string | null | undefined;
+  name?: string | null | undefined;
+};
+
 export type OrderDisplayFinancialStatus =
   "AUTHORIZED" | "EXPIRED" | "PAID" | "PARTIALLY_PAID" | "PARTIALLY_REFUNDED" | "PENDING" | "REFUNDED" | "VOIDED";
+
+export type ProductClaimOwnershipInput = {
+  bundles?: boolean | null | undefined;
+};
+
+export type ProductCreateInput = {
+  category?: string | number | null | undefined;
+  claimOwnership?: ProductClaimOwnershipInput | null | undefined;
+  collectionsToJoin?: Array<string | number> | null | undefined;
+  combinedListingRole?: CombinedListingsRole | null | undefined;
+  descriptionHtml?: string | null | undefined;
+  giftCard?: boolean | null | undefined;
+  giftCardTemplateSuffix?: string | null | undefined;
+  handle?: string | null | undefined;
+  metafields?: Array<MetafieldInput> | null | undefined;
+  productOptions?: Array<OptionCreateInput> | null | undefined;
+  productType?: string | null | undefined;
+  requiresSellingPlan?: boolean | null | undefined;
+  seo?: SeoInput | null | undefined;
+  status?: ProductStatus | null | undefined;
+  tags?: Array<string> | null | undefined;
+  templateSuffix?: string | null | undefined;
+  title?: string | null | undefined;
+  vendor?: string | null | undefined;
+};
 
 export type ProductDiscountsWithTagsOnSameCartLineInput = {
   add?: Array<string> | null | undefined;
   remove?: Array<string> | null | undefined;
+};
+
+export type ProductStatus = "ACTIVE" | "ARCHIVED" | "DRAFT" | "UNLISTED";
+
+export type ProductVariantInventoryPolicy = "CONTINUE" | "DENY";
+
+export type ProductVariantsBulkCreateStrategy = "DEFAULT" | "PRESERVE_STANDALONE_VARIANT" | "REMOVE_STANDALONE_VARIANT";
+
+export type ProductVariantsBulkCreateUserErrorCode =
+  | "CANNOT_SET_NAME_FOR_LINKED_OPTION_VALUE"
+  | "GREATER_THAN_OR_EQUAL_TO"
+  | "INVALID"
+  | "INVALID_INPUT"
+  | "INVENTORY_QUANTITIES_LIMIT_EXCEEDED"
+  | "LOCAL_CURRENCY_GIFT_CARD_PRICE_MUST_BE_ZERO"
+  | "MUST_BE_FOR_THIS_PRODUCT"
+  | "NEED_TO_ADD_OPTION_VALUES"
+  | "NEGATIVE_PRICE_VALUE"
+  | "NOT_DEFINED_FOR_SHOP"
+  | "NO_KEY_ON_CREATE"
+  | "OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS"
+  | "PRODUCT_DOES_NOT_EXIST"
+  | "PRODUCT_SUSPENDED"
+  | "SUBSCRIPTION_VIOLATION"
+  | "TOO_MANY_INVENTORY_LOCATIONS"
+  | "TRACKED_VARIANT_LOCATION_NOT_FOUND"
+  | "UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION"
+  | "VARIANT_ALREADY_EXISTS"
+  | "VARIANT_ALREADY_EXISTS_CHANGE_OPTION_VALUE";
+
+export type ProductVariantsBulkInput = {
+  barcode?: string | null | undefined;
+  compareAtPrice?: string | null | undefined;
+  id?: string | number | null | undefined;
+  inventoryItem?: InventoryItemInput | null | undefined;
+  inventoryPolicy?: ProductVariantInventoryPolicy | null | undefined;
+  inventoryQuantities?: Array<InventoryLevelInput> | null | undefined;
+  mediaId?: string | number | null | undefined;
+  mediaSrc?: Array<string> | null | undefined;
+  metafields?: Array<MetafieldInput> | null | undefined;
+  optionValues?: Array<VariantOptionValueInput> | null | undefined;
+  price?: string | null | undefined;
+  published?: boolean | null | undefined;
+  quantityAdjustments?: Array<InventoryAdjustmentInput> | null | undefined;
+  requiresComponents?: boolean | null | undefined;
+  showUnitPrice?: boolean | null | undefined;
+  taxCode?: string | null | undefined;
+  taxable?: boolean | null | undefined;
+  unitPriceMeasurement?: UnitPriceMeasurementInput | null | undefined;
+};
+
+export type SeoInput = {
+  description?: string | null | undefined;
+  title?: string | null | undefined;
 };
 
 export type StoreCreditAccountCreditInput = {
@@ -882,6 +1014,53 @@ export type TaxExemption =
   | "US_WI_RESELLER_EXEMPTION"
   | "US_WV_RESELLER_EXEMPTION"
   | "US_WY_RESELLER_EXEMPTION";
+
+export type UnitPriceMeasurementInput = {
+  quantityUnit?: UnitPriceMeasurementMeasuredUnit | null | undefined;
+  quantityValue?: number | null | undefined;
+  referenceUnit?: UnitPriceMeasurementMeasuredUnit | null | undefined;
+  referenceValue?: number | null | undefined;
+};
+
+export type UnitPriceMeasurementMeasuredUnit =
+  | "CL"
+  | "CM"
+  | "FLOZ"
+  | "FT"
+  | "FT2"
+  | "G"
+  | "GAL"
+  | "IN"
+  | "ITEM"
+  | "KG"
+  | "L"
+  | "LB"
+  | "M"
+  | "M2"
+  | "M3"
+  | "MG"
+  | "ML"
+  | "MM"
+  | "OZ"
+  | "PT"
+  | "QT"
+  | "UNKNOWN"
+  | "YD";
+
+export type VariantOptionValueInput = {
+  id?: string | number | null | undefined;
+  linkedMetafieldValue?: string | null | undefined;
+  name?: string | null | undefined;
+  optionId?: string | number | null | undefined;
+  optionName?: string | null | undefined;
+};
+
+export type WeightInput = {
+  unit: WeightUnit;
+  value: number;
+};
+
+export type WeightUnit = "GRAMS" | "KILOGRAMS" | "OUNCES" | "POUNDS";
 
 export type CreatePerkDiscountMutationVariables = Exact<{
   input: DiscountAutomaticBasicInput;
@@ -1448,6 +1627,57 @@ export type CustomerEmailMarketingQuery = {
   customer: { id: string; defaultEmailAddress: { marketingState: CustomerEmailAddressMarketingState } | null } | null;
 };
 
+export type MembershipProductsTaggedQueryVariables = Exact<{
+  query: string;
+}>;
+
+export type MembershipProductsTaggedQuery = {
+  products: {
+    nodes: Array<{
+      id: string;
+      handle: string;
+      tags: Array<string>;
+      variants: { nodes: Array<{ id: string; sku: string | null }> };
+    }>;
+  };
+};
+
+export type CreateMembershipProductMutationVariables = Exact<{
+  product: ProductCreateInput;
+}>;
+
+export type CreateMembershipProductMutation = {
+  productCreate: {
+    product: { id: string; handle: string } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type CreateMembershipVariantsMutationVariables = Exact<{
+  productId: string | number;
+  variants: Array<ProductVariantsBulkInput>;
+  strategy?: ProductVariantsBulkCreateStrategy | null | undefined;
+}>;
+
+export type CreateMembershipVariantsMutation = {
+  productVariantsBulkCreate: {
+    productVariants: Array<{ id: string; sku: string | null }> | null;
+    userErrors: Array<{
+      field: Array<string> | null;
+      message: string;
+      code: ProductVariantsBulkCreateUserErrorCode | null;
+    }>;
+  } | null;
+};
+
+export type MembershipVariantsQueryVariables = Exact<{
+  ids: Array<string | number>;
+}>;
+
+export type MembershipVariantsQuery = {
+  nodes: Array<{ id: string; product: { id: string; handle: string } } | Record<PropertyKey, never> | null>;
+};
+
 export type OrdersUpdatedSinceQueryVariables = Exact<{
   after?: string | null | undefined;
   query: string;
@@ -1853,6 +2083,22 @@ export interface AdminOperations {
   "#graphql\n  query CustomerEmailMarketing($id: ID!) {\n    customer(id: $id) {\n      id\n      defaultEmailAddress { marketingState }\n    }\n  }\n": {
     data: CustomerEmailMarketingQuery;
     variables: CustomerEmailMarketingQueryVariables;
+  };
+  "#graphql\n  query MembershipProductsTagged($query: String!) {\n    products(first: 5, query: $query) {\n      nodes {\n        id\n        handle\n        tags\n        variants(first: 20) {\n          nodes { id sku }\n        }\n      }\n    }\n  }\n": {
+    data: MembershipProductsTaggedQuery;
+    variables: MembershipProductsTaggedQueryVariables;
+  };
+  "#graphql\n  mutation CreateMembershipProduct($product: ProductCreateInput!) {\n    productCreate(product: $product) {\n      product {\n        id\n        handle\n      }\n      userErrors { field message }\n    }\n  }\n": {
+    data: CreateMembershipProductMutation;
+    variables: CreateMembershipProductMutationVariables;
+  };
+  "#graphql\n  mutation CreateMembershipVariants(\n    $productId: ID!\n    $variants: [ProductVariantsBulkInput!]!\n    $strategy: ProductVariantsBulkCreateStrategy\n  ) {\n    productVariantsBulkCreate(productId: $productId, variants: $variants, strategy: $strategy) {\n      productVariants { id sku }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: CreateMembershipVariantsMutation;
+    variables: CreateMembershipVariantsMutationVariables;
+  };
+  "#graphql\n  query MembershipVariants($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      ... on ProductVariant {\n        id\n        product { id handle }\n      }\n    }\n  }\n": {
+    data: MembershipVariantsQuery;
+    variables: MembershipVariantsQueryVariables;
   };
   "#graphql\n  query OrdersUpdatedSince($after: String, $query: String!) {\n    orders(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {\n      pageInfo { hasNextPage endCursor }\n      nodes { id }\n    }\n  }\n": {
     data: OrdersUpdatedSinceQuery;

@@ -38,6 +38,15 @@ export function useProgramEditor(loaded: { program: Program; revision: number })
       return next;
     });
   }, []);
+  const submit = (extra: Record<string, string | number | boolean>) =>
+    fetcher.submit(
+      {
+        ...extra,
+        program: withIdsFromNames(draft, saved.program) as unknown as Record<string, string>,
+        revision: saved.revision,
+      },
+      { method: "post", encType: "application/json" },
+    );
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
   const issues = result && !result.ok && !result.conflict ? result.issues : [];
   return {
@@ -57,14 +66,9 @@ export function useProgramEditor(loaded: { program: Program; revision: number })
     issuesUnder: (prefix: string) =>
       issues.filter((issue) => issue.path === prefix || issue.path.startsWith(`${prefix}.`)),
     // The document is JSON by construction; Remix's JsonValue type cannot see through zod's types.
-    save: () =>
-      fetcher.submit(
-        {
-          program: withIdsFromNames(draft, saved.program) as unknown as Record<string, string>,
-          revision: saved.revision,
-        },
-        { method: "post", encType: "application/json" },
-      ),
+    save: () => submit({}),
+    /** Save with more for the page's action to read (e.g. `intent`): the same answer, applied the same way. */
+    saveWith: (extra: Record<string, string | number | boolean>) => submit(extra),
     discard: () => setDraft(saved.program),
     /** The "Saved" toast (Polaris' in the sandbox), for ProgramPage to render. */
     savedToast: confirmation.toast,

@@ -30,7 +30,20 @@ export async function saveProgramFromPage(request: Request, steps: OnboardingSte
       { ok: false, conflict: false, issues: [{ path: "", message: "invalid request" }] },
       { status: 400 },
     );
-  const result = await saveProgram(prisma, shop.id, body.data.program, body.data.revision);
+  return saveProgramDocument(shop, body.data.program, body.data.revision, steps);
+}
+
+/**
+ * Saves a program document a page sent (validated here: 422 with the issues, 409 on an older
+ * revision) and brings what depends on it in line: the storefront's copy, store credit, onboarding.
+ */
+export async function saveProgramDocument(
+  shop: { id: string; domain: string },
+  program: unknown,
+  revision: number,
+  steps: OnboardingStep[] = [],
+): Promise<Response> {
+  const result = await saveProgram(prisma, shop.id, program, revision);
   if (result.ok) {
     const saved = { id: shop.id, domain: shop.domain, program: result.program, programRevision: result.revision };
     await publishStorefrontProgram(prisma, shop.domain, await programForStorefront(prisma, saved));

@@ -1,5 +1,15 @@
 import { useNavigate, useSearchParams } from "@remix-run/react";
-import { Badge, Card, IndexTable, Page, Text, TextField, type IndexTableProps } from "@shopify/polaris";
+import {
+  Badge,
+  Card,
+  IndexTable,
+  InlineStack,
+  Page,
+  Select,
+  Text,
+  TextField,
+  type IndexTableProps,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { useTranslation } from "~/i18n";
 import type { MemberListPage, MemberSort } from "~/loyalty/members/list.server";
@@ -21,7 +31,7 @@ export function MembersPage({
   options,
 }: MemberListPage & {
   tierNames: Record<string, string>;
-  options: { query?: string; sort: MemberSort; direction: "asc" | "desc" };
+  options: { query?: string; sort: MemberSort; direction: "asc" | "desc"; filter?: "all" | "paid" };
 }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
@@ -50,16 +60,33 @@ export function MembersPage({
     <Page title={t("members.title")} secondaryActions={[{ content: t("members.import"), url: "/app/import" }]}>
       <Card padding="0">
         <div style={{ padding: "var(--p-space-300)" }}>
-          <TextField
-            label={t("members.search")}
-            labelHidden
-            placeholder={t("members.searchPlaceholder")}
-            autoComplete="off"
-            value={query}
-            onChange={setQuery}
-            clearButton
-            onClearButtonClick={() => setQuery("")}
-          />
+          <InlineStack gap="300" wrap={false} blockAlign="center">
+            <div style={{ flex: 1 }}>
+              <TextField
+                label={t("members.search")}
+                labelHidden
+                placeholder={t("members.searchPlaceholder")}
+                autoComplete="off"
+                value={query}
+                onChange={setQuery}
+                clearButton
+                onClearButtonClick={() => setQuery("")}
+              />
+            </div>
+            {/* The paid membership's members only (issue 22). */}
+            <Select
+              label={t("membership.list.filter")}
+              labelInline
+              options={[
+                { value: "all", label: t("membership.list.all") },
+                { value: "paid", label: t("membership.list.paid") },
+              ]}
+              value={options.filter ?? "all"}
+              onChange={(value) =>
+                setParams(withParams(params, { filter: value === "paid" ? "paid" : null, after: null, before: null }))
+              }
+            />
+          </InlineStack>
         </div>
         <IndexTable
           resourceName={{ singular: t("members.singular"), plural: t("members.plural") }}
@@ -74,7 +101,7 @@ export function MembersPage({
           onSort={onSort}
           emptyState={
             <Text as="p" alignment="center" tone="subdued">
-              {options.query ? t("members.noMatch") : t("members.none")}
+              {options.query || options.filter === "paid" ? t("members.noMatch") : t("members.none")}
             </Text>
           }
           // Arrows only when there is another page to go to.
@@ -114,7 +141,14 @@ export function MembersPage({
                 </Text>
               </IndexTable.Cell>
               <IndexTable.Cell>
-                {member.tierId ? <Badge>{tierNames[member.tierId] ?? member.tierId}</Badge> : null}
+                <InlineStack gap="100">
+                  {member.tierId ? <Badge>{tierNames[member.tierId] ?? member.tierId}</Badge> : null}
+                  {member.paidStatus === "active" || member.paidStatus === "grace" ? (
+                    <Badge tone={member.paidStatus === "active" ? "success" : "attention"}>
+                      {t(`membership.list.badge.${member.paidStatus}`)}
+                    </Badge>
+                  ) : null}
+                </InlineStack>
               </IndexTable.Cell>
               <IndexTable.Cell>{dateFormat.format(new Date(member.lastActivityAt))}</IndexTable.Cell>
             </IndexTable.Row>

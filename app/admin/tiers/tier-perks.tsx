@@ -29,8 +29,11 @@ export function TierPerksFields({
   statuses,
   errorFor,
   onChange,
+  help,
 }: {
-  level: TierLevel;
+  level: Pick<TierLevel, "perks">;
+  /** What the perks are for on another page (the paid membership's); the tiers' text otherwise. */
+  help?: string;
   statuses: Partial<Record<PerkKind, PerkStatus>>;
   errorFor: (path: string) => string | undefined;
   onChange: (change: (perks: TierPerks) => void) => void;
@@ -67,7 +70,7 @@ export function TierPerksFields({
         {t("tiers.perks.title")}
       </Text>
       <Text as="p" tone="subdued">
-        {t("tiers.perks.help")}
+        {help ?? t("tiers.perks.help")}
       </Text>
       <InlineStack gap="200" blockAlign="center">
         <Checkbox

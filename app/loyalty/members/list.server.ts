@@ -25,6 +25,8 @@ export const listMembersOptionsSchema = z
     /** …or the page before it (a `previousCursor`). */
     before: z.string().max(1000).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
+    /** paid: only members paying for the paid membership now (active, or in its grace). */
+    filter: z.enum(["all", "paid"]).default("all"),
   })
   .refine((options) => !(options.after && options.before), { message: "after or before, not both", path: ["before"] });
 
@@ -48,6 +50,8 @@ export interface MemberListRow {
   balance: number;
   pending: number;
   tierId: string | null;
+  /** The paid membership's status ('active' | 'grace' | 'ended'); null for a member who never paid for it. */
+  paidStatus: string | null;
   /** Member.updatedAt: the last time anything about the member changed (points, tier, profile). */
   lastActivityAt: Date;
   createdAt: Date;
@@ -120,8 +124,13 @@ function searchCondition(query: string | undefined): Prisma.Sql {
 }
 
 const MEMBER_COLUMNS = Prisma.raw(
-  `id, "shopifyCustomerId", email, "firstName", "lastName", balance, pending, "tierId", "updatedAt" AS "lastActivityAt", "createdAt"`,
+  `id, "shopifyCustomerId", email, "firstName", "lastName", balance, pending, "tierId", "updatedAt" AS "lastActivityAt", "createdAt",
+   (SELECT p.status FROM "PaidMembership" p WHERE p."memberId" = "Member".id) AS "paidStatus"`,
 );
+
+/** Paying for the membership now: active, or in the grace after its end. */
+const PAID_CONDITION = Prisma.sql`AND EXISTS (SELECT 1 FROM "PaidMembership" p
+                                              WHERE p."memberId" = "Member".id AND p.status IN ('active', 'grace'))`;
 
 /**
  * One page of a shop's members, sorted by `sort` then id (the tie-break that makes the order
@@ -136,7 +145,7 @@ export async function listMembers(
 ): Promise<MemberListPage> {
   const parsed = listMembersOptionsSchema.safeParse(input);
   if (!parsed.success) throw new MemberListRequestError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  const { query, sort, direction, after, before, limit } = parsed.data;
+  const { query, sort, direction, after, before, limit, filter } = parsed.data;
   const cursor = after ?? before;
   const position = cursor ? decodeCursor(sort, cursor) : null;
   // A previous page is read backwards from its cursor, then put back in display order.
@@ -144,7 +153,7 @@ export async function listMembers(
   const descending = (direction === "desc") !== backwards;
   const order = Prisma.raw(descending ? "DESC" : "ASC");
   const column = SORT_COLUMNS[sort];
-  const search = searchCondition(query);
+  const search = Prisma.sql`${searchCondition(query)} ${filter === "paid" ? PAID_CONDITION : Prisma.empty}`;
   const byColumn = Prisma.sql`${column} ${order}, id ${order}`;
   const afterPosition = (value: unknown, id: string) =>
     descending
