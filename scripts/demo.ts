@@ -5,10 +5,12 @@ import { AdminApiDouble, type DoubleCustomer } from "../sandbox/admin-api-double
 import { forgetDemoAddress, rememberDemoAddress } from "../sandbox/demo-address";
 import {
   DEMO_CAMPAIGN,
+  DEMO_MEMBERSHIP,
   DEMO_PARTNER,
   DEMO_SEED_ORDER,
   DEMO_STARTER_REWARD,
   seedDemoCampaign,
+  seedDemoMembership,
   seedDemoOffers,
   seedDemoPartner,
   seedDemoShop,
@@ -64,7 +66,7 @@ await prisma.session.upsert({
   },
   update: { accessToken: SANDBOX.accessToken, scope: SANDBOX.scopes },
 });
-const [ava, noah] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer];
+const [ava, noah, , liam] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer, DoubleCustomer, DoubleCustomer];
 // Something to redeem at once: a 100-point reward, points for Ava, and Tally's plan approved as a
 // test charge, so shoppers see the program (sandbox/demo-seed.ts).
 await seedDemoShop({ ...SANDBOX, appUrl }, ava, double);
@@ -74,6 +76,8 @@ await seedDemoPartner(prisma, SANDBOX.shop);
 await seedDemoCampaign(prisma, SANDBOX.shop, ava, double);
 // Noah last ordered three months ago: a win-back offer, double points for two weeks (docs/offers.md).
 await seedDemoOffers({ ...SANDBOX, appUrl }, prisma, noah);
+// Liam pays for the yearly plan of the paid membership; everyone else is offered it (docs/membership.md).
+await seedDemoMembership({ ...SANDBOX, appUrl }, liam, double);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
@@ -81,6 +85,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
   Admin (outside Shopify):  ${appUrl}/sandbox/login
   Storefront preview:       ${appUrl}/sandbox/storefront?customer=${ava.id}   (or ?customer=guest)
                             ${appUrl}/sandbox/storefront?customer=${noah.id}   (a win-back offer)
+                            ${appUrl}/sandbox/storefront?customer=${liam.id}   (a paying member of the club)
   Shopify POS:              ${appUrl}/sandbox/pos?customer=${ava.id}   (Tally's POS extension, docs/pos.md)
   Health:                   ${appUrl}/healthz
   Sandbox Admin API:        ${double.origin}/admin/api/<version>/graphql.json
@@ -101,6 +106,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
   ${ava.firstName} ${ava.lastName} starts with ${Number(DEMO_SEED_ORDER.subtotal)} points from a paid order; a default demo:order earns 120,
   enough for "${DEMO_STARTER_REWARD.name}" (${DEMO_STARTER_REWARD.pointsCost} points, reward id ${DEMO_STARTER_REWARD.id}).
   A campaign gave her ${DEMO_CAMPAIGN.points} more ("${DEMO_CAMPAIGN.message}"): her widget shows it once (Campaigns page, docs/campaigns.md).
+  ${liam.firstName} pays for the yearly plan of the "${DEMO_MEMBERSHIP.name}" (Membership page, docs/membership.md); everyone else is offered it.
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

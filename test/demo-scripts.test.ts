@@ -6,11 +6,14 @@ import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { recordUsageCharges } from "~/jobs/outbox.server";
 import { paidOrderPayload } from "../sandbox/demo-orders";
 import {
+  DEMO_MEMBERSHIP,
+  DEMO_MEMBERSHIP_PRODUCT,
   DEMO_ACTIONS,
   DEMO_STARTER_REWARD,
   DEMO_STORE_CREDIT_REWARD,
   DEMO_VIP_TIER,
   DEMO_WIN_BACK,
+  seedDemoMembership,
   seedDemoOffers,
   seedDemoShop,
 } from "../sandbox/demo-seed";
@@ -119,6 +122,26 @@ describe("with the app running", () => {
     const view = await (await app.proxy("/member", { shop, customerId: noah.id })).json();
     expect(view.offers.winBack).toMatchObject({ multiplier: 2 });
     expect((await (await app.proxy("/member", { shop, customerId: ava.id })).json()).offers.winBack).toBeNull();
+  });
+
+  it("the demo's paid membership: Liam pays for the yearly plan, a guest is offered it, and starting again changes nothing", async () => {
+    const shop = "membership-demo.myshopify.com";
+    const [ava, , , liam] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer, DoubleCustomer, DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    const demo = { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" };
+    await seedDemoShop(demo, ava, app.double);
+    await seedDemoMembership(demo, liam, app.double);
+    await seedDemoMembership(demo, liam, app.double);
+    const view = await (await app.proxy("/member", { shop, customerId: liam.id })).json();
+    expect(view.membership).toMatchObject({ active: true, planId: "yearly", status: "active" });
+    // 79 points for the order and the 200-point join bonus, once.
+    expect(view.points.balance).toBe(279);
+    const guest = await (await app.proxy("/member", { shop, customerId: null })).json();
+    expect(guest.program.membership).toMatchObject({ name: DEMO_MEMBERSHIP.name });
+    expect(guest.program.membership.plans.map((plan: { id: string }) => plan.id)).toEqual(["monthly", "yearly"]);
+    expect(app.double.shop(shop).products!.filter((product) => product.id === DEMO_MEMBERSHIP_PRODUCT.id)).toHaveLength(
+      1,
+    );
   });
 
   it("the demo's seeded shopper can redeem the default reward at once, and one default demo order buys the starter reward", async () => {
