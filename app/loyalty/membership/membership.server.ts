@@ -341,7 +341,8 @@ async function announceEnded(
  * member's membership is what all of them add up to (bonuses are keyed by order line: none twice).
  */
 export async function moveMembership(tx: Tx, shop: LoadedShop, fromMemberId: string, kept: LockedMember, now: Date) {
-  const moved = await tx.$executeRaw`UPDATE "MembershipGrant" SET "memberId" = ${kept.id} WHERE "memberId" = ${fromMemberId}`;
+  const moved =
+    await tx.$executeRaw`UPDATE "MembershipGrant" SET "memberId" = ${kept.id} WHERE "memberId" = ${fromMemberId}`;
   if (!moved) return;
   await tx.$executeRaw`DELETE FROM "MembershipTerm" WHERE "memberId" = ${fromMemberId}`;
   await tx.$executeRaw`DELETE FROM "PaidMembership" WHERE "memberId" = ${fromMemberId}`;
