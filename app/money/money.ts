@@ -57,3 +57,11 @@ export function totalInUnits(sums: { currencyCode: string | null; minorUnits: bi
   );
   return toUnits(thousandths, 3);
 }
+
+/** Minor units as Shopify's decimal text: 1200n in USD → "12.00", 1200n in JPY → "1200". */
+export function decimalAmount(minorUnits: bigint, currencyCode: string): string {
+  const digits = minorUnitDigits(currencyCode);
+  if (digits === 0) return minorUnits.toString();
+  const text = minorUnits.toString().padStart(digits + 1, "0");
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}

@@ -14,8 +14,9 @@ import { expiringNext } from "~/loyalty/points/expiry.server";
 import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
 import type { PosContext } from "~/loyalty/rewards/pos";
 import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
-import { publicTierPerks } from "~/loyalty/tiers/perks";
-import { decimalAmount, storeCreditMinorUnits } from "~/loyalty/rewards/store-credit";
+import { publicTierPerks } from "~/loyalty/program/storefront-program";
+import { decimalAmount } from "~/money/money";
+import { storeCreditMinorUnits } from "~/loyalty/rewards/store-credit";
 import { deliverStoreCredit, refreshStaleStoreCreditSetting } from "~/loyalty/rewards/store-credit.server";
 import {
   readStoreCreditSettings,

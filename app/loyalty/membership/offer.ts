@@ -1,10 +1,9 @@
 import { fromBigInt } from "~/db/bigint";
 import type { ShopperLanguage } from "~/languages";
 import { nameIn, type Program } from "~/loyalty/program/program";
-import { decimalAmount } from "~/loyalty/rewards/store-credit";
-import { publicTierPerks, type PublicPerk } from "~/loyalty/tiers/perks";
+import { publicTierPerks, type PublicPerk } from "~/loyalty/program/storefront-program";
 import { minorUnitDigits } from "~/money/currency";
-import { rescaleMinorUnits, toMinorUnits } from "~/money/money";
+import { decimalAmount, rescaleMinorUnits, toMinorUnits } from "~/money/money";
 import { membershipStatus, type MembershipStatus } from "./membership";
 
 /**

@@ -117,3 +117,32 @@ function storefrontPerks(program: Program, level: TierLevel) {
     },
   };
 }
+
+/** A perk as shoppers read it (the member view, the extensions); amounts in the shop's currency. */
+export type PublicPerk =
+  | { type: "percentage_off"; percentage: number; collectionIds: string[] }
+  | { type: "free_shipping"; minimumSubtotal: number | null; currencyCode: string | null };
+
+/** What a member of this tier gets at checkout without a code; nothing while the program is off. */
+export function publicTierPerks(
+  program: Pick<Program, "enabled">,
+  level: Pick<TierLevel, "perks">,
+  currencyCode: string | null,
+): PublicPerk[] {
+  if (!program.enabled || !level.perks) return [];
+  const { percentageOff, freeShipping } = level.perks;
+  const perks: PublicPerk[] = [];
+  if (percentageOff)
+    perks.push({
+      type: "percentage_off",
+      percentage: percentageOff.percentage,
+      collectionIds: percentageOff.collectionIds,
+    });
+  if (freeShipping)
+    perks.push({
+      type: "free_shipping",
+      minimumSubtotal: freeShipping.minimumSubtotal,
+      currencyCode: freeShipping.minimumSubtotal === null ? null : currencyCode,
+    });
+  return perks;
+}

@@ -10,7 +10,8 @@ import { credit, debit, lockMember, lockMemberForCustomer, type Tx } from "~/loy
 import { isStepped, nameIn, type Reward } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import type { PosContext } from "./pos";
-import { creditExpiresAt, decimalAmount, storeCreditMinorUnits } from "./store-credit";
+import { decimalAmount } from "~/money/money";
+import { creditExpiresAt, storeCreditMinorUnits } from "./store-credit";
 import {
   readStoreCreditSettings,
   storeCreditUnavailable,

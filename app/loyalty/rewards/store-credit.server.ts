@@ -15,7 +15,7 @@ import {
 import { retryTaskLater } from "~/shopify/task-retry.server";
 import { claimInline } from "./codes.server";
 import { activateStoreCredit, failRedemption, storeCreditTaskKey } from "./redemptions.server";
-import { decimalAmount } from "./store-credit";
+import { decimalAmount } from "~/money/money";
 import { readStoreCreditSettings } from "./store-credit-settings.server";
 
 /** How long a read of Shopify's store credit setting is trusted before a redemption reads it again. */

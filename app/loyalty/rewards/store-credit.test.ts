@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rewardSchema } from "~/loyalty/program/program";
-import { creditExpiresAt, decimalAmount, storeCreditMinorUnits } from "./store-credit";
+import { decimalAmount } from "~/money/money";
+import { creditExpiresAt, storeCreditMinorUnits } from "./store-credit";
 
 const reward = (amountPerStep: number, creditExpiryDays: number | null = null) => {
   const parsed = rewardSchema.parse({

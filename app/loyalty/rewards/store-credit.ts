@@ -18,14 +18,6 @@ export function storeCreditMinorUnits(reward: StoreCreditReward, points: number,
   return rescaleMinorUnits(steps * stepThousandths, 3, minorUnitDigits(currencyCode));
 }
 
-/** Minor units as Shopify's decimal text: 1200n in USD → "12.00", 1200n in JPY → "1200". */
-export function decimalAmount(minorUnits: bigint, currencyCode: string): string {
-  const digits = minorUnitDigits(currencyCode);
-  if (digits === 0) return minorUnits.toString();
-  const text = minorUnits.toString().padStart(digits + 1, "0");
-  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
-
 /** When a credit given at `at` expires: the reward's days later, or never. */
 export function creditExpiresAt(reward: StoreCreditReward, at: Date): Date | null {
   return reward.creditExpiryDays === null ? null : new Date(at.getTime() + reward.creditExpiryDays * DAY_MS);

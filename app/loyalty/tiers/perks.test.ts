@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultProgram, parseProgram, type Program } from "~/loyalty/program/program";
-import { desiredTierPerks, perkStatus, publicTierPerks } from "./perks";
+import { publicTierPerks } from "~/loyalty/program/storefront-program";
+import { desiredTierPerks, perkStatus } from "./perks";
 
 const combinesWith = { orderDiscounts: false, productDiscounts: true, shippingDiscounts: false };
 

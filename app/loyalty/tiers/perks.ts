@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { SHOPPER_LANGUAGES, type ShopperLanguage } from "~/languages";
-import { tierTag, type Program, type TierLevel, type TierPerks } from "~/loyalty/program/program";
+import { tierTag, type Program, type TierPerks } from "~/loyalty/program/program";
 import { shopperText } from "~/shopper-text/shopper-text";
 
 /**
@@ -151,33 +151,4 @@ export function perkStatus(
   if (row.status === "failed") return { status: "failed", reason: row.lastError ?? "" };
   if (row.status === "missing") return { status: "missing" };
   return { status: "active" };
-}
-
-/** A perk as shoppers read it (the member view, the extensions); amounts in the shop's currency. */
-export type PublicPerk =
-  | { type: "percentage_off"; percentage: number; collectionIds: string[] }
-  | { type: "free_shipping"; minimumSubtotal: number | null; currencyCode: string | null };
-
-/** What a member of this tier gets at checkout without a code; nothing while the program is off. */
-export function publicTierPerks(
-  program: Pick<Program, "enabled">,
-  level: Pick<TierLevel, "perks">,
-  currencyCode: string | null,
-): PublicPerk[] {
-  if (!program.enabled || !level.perks) return [];
-  const { percentageOff, freeShipping } = level.perks;
-  const perks: PublicPerk[] = [];
-  if (percentageOff)
-    perks.push({
-      type: "percentage_off",
-      percentage: percentageOff.percentage,
-      collectionIds: percentageOff.collectionIds,
-    });
-  if (freeShipping)
-    perks.push({
-      type: "free_shipping",
-      minimumSubtotal: freeShipping.minimumSubtotal,
-      currencyCode: freeShipping.minimumSubtotal === null ? null : currencyCode,
-    });
-  return perks;
 }
