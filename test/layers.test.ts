@@ -27,6 +27,8 @@ const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
   ["loyalty/partners", 14, ["app/loyalty/partners"]],
   ["loyalty/billing", 14, ["app/loyalty/billing"]],
   ["loyalty/campaigns", 14, ["app/loyalty/campaigns"]],
+  // Surveys award points for an order's answer; a cancelled order takes them back (orders call it).
+  ["loyalty/surveys", 14, ["app/loyalty/surveys"]],
   ["loyalty/orders", 15, ["app/loyalty/orders"]],
   ["loyalty/members", 16, ["app/loyalty/members"]],
   ["loyalty/flow-actions", 17, ["app/loyalty/flow-actions"]],

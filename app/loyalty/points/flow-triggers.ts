@@ -24,6 +24,7 @@ export const FLOW_TRIGGERS = {
     subject: "customer",
   },
   membershipEnded: { handle: "tally-membership-ended", name: "Paid membership ended", subject: "customer" },
+  surveyAnswered: { handle: "tally-survey-answered", name: "Loyalty survey answered", subject: "customer" },
 } as const;
 
 export type FlowTrigger = keyof typeof FLOW_TRIGGERS;
@@ -105,6 +106,16 @@ export interface FlowTriggerFields {
     "Auto renews": boolean;
   };
   membershipEnded: { "Plan id": string; "Plan name": string; "Paid through": string; "Member since": string };
+  /** Category: "promoter" (9–10), "passive" (7–8) or "detractor" (0–6); the comment as written ("" for none). */
+  surveyAnswered: {
+    "Survey id": string;
+    "Survey name": string;
+    Score: number;
+    Category: "promoter" | "passive" | "detractor";
+    Comment: string;
+    "Order id": string;
+    Points: number;
+  };
 }
 
 export const FLOW_TRIGGER_HANDLES: string[] = Object.values(FLOW_TRIGGERS).map((trigger) => trigger.handle);

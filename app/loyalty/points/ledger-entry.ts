@@ -40,6 +40,8 @@ export const LEDGER_SOURCE_TYPES = [
   "challenge",
   /** The paid membership's join or renewal bonus (sourceId: the order line, order:line). */
   "membership",
+  /** Points for answering a survey (sourceId: survey id:order id). */
+  "survey",
   /** A surprise-and-delight campaign (sourceId: the campaign). */
   "campaign",
 ] as const;

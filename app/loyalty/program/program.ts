@@ -541,6 +541,77 @@ export const membershipSchema = z
   });
 export type Membership = z.infer<typeof membershipSchema>;
 
+/** One option of a choice question (its id is what an answer names). */
+const surveyOptionSchema = z.object({
+  id: slug,
+  label: z.string().min(1).max(100),
+  translations: translations({ label: z.string().min(1).max(100) }),
+});
+const surveyQuestionCommon = {
+  id: slug,
+  text: z.string().min(1).max(200),
+  translations: translations({ text: z.string().min(1).max(200) }),
+};
+/** A survey's question beside its NPS: single or multiple choice, a 1–5 rating, or short text. */
+export const surveyQuestionSchema = z.discriminatedUnion("type", [
+  z.object({
+    ...surveyQuestionCommon,
+    type: z.literal("single_choice"),
+    options: z.array(surveyOptionSchema).min(2).max(10),
+  }),
+  z.object({
+    ...surveyQuestionCommon,
+    type: z.literal("multiple_choice"),
+    options: z.array(surveyOptionSchema).min(2).max(10),
+  }),
+  z.object({ ...surveyQuestionCommon, type: z.literal("rating") }),
+  z.object({ ...surveyQuestionCommon, type: z.literal("text") }),
+]);
+export type SurveyQuestion = z.infer<typeof surveyQuestionSchema>;
+
+/**
+ * A post-purchase survey (app/loyalty/surveys, docs/surveys.md): a Net Promoter question (0–10 and
+ * an optional comment) and up to three more, asked after the orders it picks, for points (members).
+ */
+export const surveySchema = z
+  .object({
+    id: slug,
+    name: z.string().min(1).max(100),
+    enabled: z.boolean().default(true),
+    /** "{shop}" is replaced with the shop's name. */
+    nps: z
+      .object({
+        text: z.string().min(1).max(200).default("How likely are you to recommend {shop}?"),
+        translations: translations({ text: z.string().min(1).max(200) }),
+        comment: z.boolean().default(true),
+      })
+      .strict()
+      .default({ text: "How likely are you to recommend {shop}?", comment: true }),
+    questions: z.array(surveyQuestionSchema).max(3).default([]),
+    /** Points for a member's answer, once per order. */
+    points: points.default(0),
+    startsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    endsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    /** Which orders ask: all, a customer's first, or every nth of theirs. */
+    orders: z
+      .object({
+        mode: z.enum(["all", "first", "every_nth"]).default("all"),
+        n: z.number().int().min(2).max(100).default(2),
+      })
+      .strict()
+      .default({ mode: "all", n: 2 }),
+  })
+  .strict()
+  .refine((survey) => !survey.startsAt || !survey.endsAt || Date.parse(survey.endsAt) > Date.parse(survey.startsAt), {
+    message: "endsAt must be after startsAt",
+    path: ["endsAt"],
+  })
+  .refine((survey) => new Set(survey.questions.map((question) => question.id)).size === survey.questions.length, {
+    message: "question ids must be unique",
+    path: ["questions"],
+  });
+export type Survey = z.infer<typeof surveySchema>;
+
 export const programSchema = z
   .object({
     version: z.literal(1),
@@ -571,6 +642,7 @@ export const programSchema = z
     engagement: engagementSchema.default(engagementSchema.parse({})),
     offers: offersSchema.default(offersSchema.parse({})),
     membership: membershipSchema.default(membershipSchema.parse({})),
+    surveys: z.array(surveySchema).max(10).default([]),
   })
   .strict()
   .superRefine((program, ctx) => {
