@@ -12,6 +12,8 @@ const limiters = {
   actionClaim: new RateLimiterMemory({ keyPrefix: "action-claim", points: 10, duration: 60 }),
   /** A shopper joining or leaving the leaderboard (per shop and customer). */
   leaderboard: new RateLimiterMemory({ keyPrefix: "leaderboard", points: 10, duration: 60 }),
+  /** A shopper's survey answers (per shop and customer, or per guest order): a script posting answers in a loop. */
+  surveyAnswer: new RateLimiterMemory({ keyPrefix: "survey-answer", points: 10, duration: 60 }),
   /** Referral-link visits per source address (per shop): a bot inflating a member's visits. */
   referralVisit: new RateLimiterMemory({ keyPrefix: "referral-visit", points: 30, duration: 600 }),
   /** App Proxy reads per shop: one storefront's flood must not slow every other shop's. */

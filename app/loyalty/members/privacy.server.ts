@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import { eraseSurveyText } from "~/loyalty/surveys/surveys.server";
 import { fromBigInt } from "~/db/bigint";
 import { keyedHash } from "~/loyalty/points/keyed-hash.server";
 import { eraseEmailFromCampaigns } from "~/loyalty/campaigns/campaigns.server";
@@ -25,6 +26,7 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       membershipTerms: { orderBy: { startedAt: "asc" } },
       membershipGrants: { orderBy: { paidAt: "asc" } },
       paidMembership: true,
+      surveyAnswers: { orderBy: { createdAt: "asc" } },
     },
   });
   if (!member) return { shopifyCustomerId, member: null };
@@ -40,6 +42,7 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
     membershipTerms,
     membershipGrants,
     paidMembership,
+    surveyAnswers,
     ...profile
   } = member;
   return {
@@ -100,6 +103,14 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       multiplier: offer.multiplier,
       startsAt: offer.startsAt.toISOString(),
       endsAt: offer.endsAt.toISOString(),
+    })),
+    surveys: surveyAnswers.map((answer) => ({
+      survey: answer.surveyId,
+      order: answer.shopifyOrderId,
+      score: answer.score,
+      answers: answer.answers,
+      comment: answer.comment,
+      at: answer.createdAt.toISOString(),
     })),
     // The paid membership: what each membership order bought, the memberships they made, and the current one.
     membership: {
@@ -185,6 +196,12 @@ export async function erasePersonalData(
   await tx.$executeRaw`
     UPDATE "Referral" SET "refereeCustomerId" = 'redacted:' || id, "addressKey" = NULL
      WHERE "shopId" = ${shopId} AND "refereeCustomerId" = ${shopifyCustomerId}`;
+  await eraseSurveyText(
+    tx,
+    shopId,
+    { shopifyCustomerId, memberId: member?.id ?? null, orders: options.ordersToRedact ?? [] },
+    "redactedAt" in options.mark ? options.mark.redactedAt : options.mark.deletedAt,
+  );
   if (!member) return;
   // As a referrer: the link stops working (the referrals job deletes its Shopify discount).
   await tx.member.update({

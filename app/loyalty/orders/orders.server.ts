@@ -38,6 +38,7 @@ import {
   settleMembershipOrder,
 } from "~/loyalty/membership/membership.server";
 import { membershipPerkTitles } from "~/loyalty/tiers/perks";
+import { takeBackSurveyPoints } from "~/loyalty/surveys/surveys.server";
 import { toMinorUnits } from "~/money/money";
 import type { PaidOrder } from "./paid-order";
 
@@ -361,6 +362,8 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
     await reverse(cancelKey, "cancellation", order.shopifyOrderId);
   }
   if (awarded || reversed) await evaluateMemberTier(tx, shop, member, now, reversed ? "refund" : "earn");
+  // An order cancelled within its hold takes back what answering its survey earned.
+  if (order.cancelledAt) await takeBackSurveyPoints(tx, member, order, now);
   // A membership plan's line grants (or, refunded or cancelled, no longer grants) a paid membership.
   await settleMembershipOrder(
     tx,
