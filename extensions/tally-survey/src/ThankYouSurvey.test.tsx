@@ -118,7 +118,9 @@ describe("the survey on the thank-you page", () => {
     expect([...nps.querySelectorAll("s-choice")].map((c) => c.getAttribute("value"))).toEqual(
       Array.from({ length: 11 }, (_, n) => String(n)),
     );
-    expect(document.querySelector('s-text-area[label="What\'s the main reason for your score? (optional)"]')).toBeTruthy();
+    expect(
+      document.querySelector('s-text-area[label="What\'s the main reason for your score? (optional)"]'),
+    ).toBeTruthy();
     expect(screen.getByText("A friend")).toBeTruthy();
     expect(document.querySelector('s-choice-list[label="What did you like?"]')!.hasAttribute("multiple")).toBe(true);
     const rating = document.querySelector('s-choice-list[label="How easy was checkout?"]')!;
@@ -256,7 +258,8 @@ describe("the survey on the thank-you page", () => {
     const { calls } = setUp((call) => {
       if (call.method === "POST" && ++tries === 1) throw new Error("offline");
       // The retry finds the answer recorded the first time: 200, same answer.
-      if (call.method === "POST") return [200, { answer: { surveyId: SURVEY.id, orderId: "8101", score: 8, points: 50 } }];
+      if (call.method === "POST")
+        return [200, { answer: { surveyId: SURVEY.id, orderId: "8101", score: 8, points: 50 } }];
       return tally()(call);
     });
     render(<ThankYouSurvey />);
@@ -307,7 +310,9 @@ describe("the survey on the order status page", () => {
     vi.stubGlobal("fetch", fetch);
     render(<OrderStatusSurvey />);
     await screen.findByText("Answer and earn 50 points");
-    expect(calls[0]!.url).toBe(`${APP}/api/extension/surveys?orderId=${encodeURIComponent("gid://shopify/Order/8102")}`);
+    expect(calls[0]!.url).toBe(
+      `${APP}/api/extension/surveys?orderId=${encodeURIComponent("gid://shopify/Order/8102")}`,
+    );
     choose(SURVEY.nps.text, ["6"]);
     fireEvent.click(button());
     await screen.findByText("Thank you! You earned 50 points for your answer.");
