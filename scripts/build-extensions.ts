@@ -31,6 +31,8 @@ const KB = 1024;
  */
 export const BUDGETS: Record<string, number> = {
   "tally-checkout": 20 * KB,
+  // The survey block on the thank-you and order status pages: after every order, as small as checkout's.
+  "tally-survey": 20 * KB,
   "tally-customer-account": 64 * KB,
   // Loads once per POS session, on a device: room for its five targets, far under Shopify's 64 KB.
   "tally-pos": 32 * KB,

@@ -23,9 +23,9 @@ const extensions = await uiExtensions();
 afterAll(() => Promise.all(outDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 describe("UI extension bundles (Shopify CLI build)", () => {
-  it("builds every UI extension: the checkout, customer account and POS ones", () => {
+  it("builds every UI extension: the checkout, customer account, survey and POS ones", () => {
     expect(reports.map((r) => r.handle)).toEqual(
-      expect.arrayContaining(["tally-checkout", "tally-customer-account", "tally-pos"]),
+      expect.arrayContaining(["tally-checkout", "tally-customer-account", "tally-survey", "tally-pos"]),
     );
   });
 

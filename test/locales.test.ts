@@ -49,7 +49,7 @@ function localeSets(): { english: string; translation: (language: string) => str
 describe("every shopper language has every string", () => {
   const sets = localeSets();
 
-  it("finds the theme's, the checkout's, the customer account's, the POS's and the admin's locale files", () => {
+  it("finds the theme's, the checkout's, the customer account's, the survey's, the POS's and the admin's locale files", () => {
     expect(sets.map((set) => set.english)).toEqual(
       expect.arrayContaining([
         "app/locales/en.json",
@@ -58,6 +58,7 @@ describe("every shopper language has every string", () => {
         "extensions/tally-theme/locales/en.default.schema.json",
         "extensions/tally-checkout/locales/en.default.json",
         "extensions/tally-customer-account/locales/en.default.json",
+        "extensions/tally-survey/locales/en.default.json",
         "extensions/tally-pos/locales/en.default.json",
       ]),
     );

@@ -2,8 +2,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeFetch } from "./test-support/fake-shopify";
 import {
   affordableRewards,
+  answerSurvey,
   claimAction,
   fetchMember,
+  fetchOrderSurvey,
+  fetchPendingSurveys,
   nextReward,
   redeem,
   settleRedemption,
@@ -140,6 +143,73 @@ describe("calling Tally", () => {
       body: { action: "instagram" },
       headers: { authorization: "Bearer tok", "content-type": "application/json" },
     });
+  });
+
+  it("answers a survey for an order, and maps every answer of POST /surveys/{id}/answers", async () => {
+    vi.stubEnv("APP_URL", "https://tally.test/");
+    const recorded = { answer: { surveyId: "nps", orderId: "8101", score: 9, points: 50 } };
+    const answers: [number, unknown][] = [
+      [201, recorded],
+      [200, recorded],
+      [201, { answer: { surveyId: "nps", orderId: "8101", score: 9, points: 0 } }],
+      [422, { error: "invalid_answers", issues: [] }],
+      [409, { error: "survey_closed" }],
+      [404, { error: "order_not_found" }],
+      [429, { error: "rate_limited" }],
+      [500, {}],
+    ];
+    const { calls, fetch } = fakeFetch(() => answers.shift()!);
+    vi.stubGlobal("fetch", fetch);
+    const outcomes = [];
+    for (let i = 0; i < 8; i++)
+      outcomes.push(await answerSurvey(token, "nps", "gid://shopify/Order/8101", { nps: 9, ease: 4 }));
+    expect(outcomes).toEqual([
+      { kind: "answered", score: 9, points: 50 },
+      { kind: "answered", score: 9, points: 50 },
+      { kind: "answered", score: 9, points: 0 },
+      { kind: "invalid" },
+      { kind: "closed" },
+      { kind: "closed" },
+      { kind: "rate_limited" },
+      { kind: "unknown" },
+    ]);
+    expect(calls[0]).toMatchObject({
+      method: "POST",
+      url: "https://tally.test/api/extension/surveys/nps/answers",
+      body: { orderId: "gid://shopify/Order/8101", answers: { nps: 9, ease: 4 } },
+      headers: { authorization: "Bearer tok", "content-type": "application/json" },
+    });
+    // The network failing is "unknown" too: sending again is safe.
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new Error("offline"))),
+    );
+    expect(await answerSurvey(token, "nps", "8101", { nps: 1 })).toEqual({ kind: "unknown" });
+  });
+
+  it("reads an order's survey (202 is processing, 404 throws) and the pending ones", async () => {
+    vi.stubEnv("APP_URL", "https://tally.test");
+    const answers: [number, unknown][] = [
+      [202, { status: "processing" }],
+      [200, { orderId: "8101", survey: null, answer: null }],
+      [404, { error: "order_not_found" }],
+      [200, { pending: [] }],
+      [200, {}],
+    ];
+    const { calls, fetch } = fakeFetch(() => answers.shift()!);
+    vi.stubGlobal("fetch", fetch);
+    expect(await fetchOrderSurvey(token, "gid://shopify/Order/8101")).toEqual({ status: "processing" });
+    expect(await fetchOrderSurvey(token, "8101")).toEqual({ orderId: "8101", survey: null, answer: null });
+    await expect(fetchOrderSurvey(token, "8101")).rejects.toEqual(new TallyError(404));
+    expect(await fetchPendingSurveys(token)).toEqual([]);
+    expect(await fetchPendingSurveys(token)).toEqual([]);
+    expect(calls.map((c) => c.url)).toEqual([
+      `https://tally.test/api/extension/surveys?orderId=${encodeURIComponent("gid://shopify/Order/8101")}`,
+      "https://tally.test/api/extension/surveys?orderId=8101",
+      "https://tally.test/api/extension/surveys?orderId=8101",
+      "https://tally.test/api/extension/surveys",
+      "https://tally.test/api/extension/surveys",
+    ]);
   });
 
   it("waits for a code Shopify was slow to create, and reads a vanished one as failed (points refunded)", async () => {

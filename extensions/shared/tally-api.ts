@@ -463,3 +463,103 @@ export async function redeemSafely(
   if (outcome.kind !== "redeemed") return outcome;
   return { kind: "redeemed", redemption: await settleRedemption(sessionToken, outcome.redemption) };
 }
+
+/** A question after the NPS: one choice, several, a rating from 1 to 5, or short text. */
+export interface SurveyQuestion {
+  id: string;
+  type: "single_choice" | "multiple_choice" | "rating" | "text";
+  text: string;
+  /** The choices of a single or multiple choice question. */
+  options?: { id: string; label: string }[];
+}
+
+/** A post-purchase survey as the shopper reads it, in their language (`{shop}` already filled in). */
+export interface Survey {
+  id: string;
+  name: string;
+  nps: { text: string; comment: boolean };
+  questions: SurveyQuestion[];
+  /** What a member earns for answering (guests earn nothing). */
+  points: number;
+}
+
+/** What `GET /api/extension/surveys?orderId=…` says about an order once Tally has it. */
+export interface OrderSurvey {
+  orderId: string;
+  /** Null when no survey asks about this order. */
+  survey: Survey | null;
+  /** Null until the order's survey is answered. */
+  answer: { score: number; points: number } | null;
+}
+
+/** A recent order a survey asks about and the shopper has not answered (the Rewards page). */
+export interface PendingSurvey {
+  orderId: string;
+  orderName: string;
+  placedAt: string;
+  survey: Survey;
+}
+
+/**
+ * The body's `answers`: `nps` 0–10, the optional `comment` (≤ 1000 characters), and per question
+ * an option id, option ids, 1–5 or text (≤ 500 characters).
+ */
+export type SurveyAnswers = { nps: number; comment?: string } & Record<string, string | string[] | number>;
+
+export type SurveyAnswerOutcome =
+  /** Recorded now or before (a retry answers the same): the points it earned, 0 for a guest. */
+  | { kind: "answered"; score: number; points: number }
+  /** Tally refused the answers (422): nothing recorded. */
+  | { kind: "invalid" }
+  /** The survey no longer asks about this order (409), or the order is not the shopper's (404). */
+  | { kind: "closed" }
+  /** Too many answers in a short time (429): try again in a minute. */
+  | { kind: "rate_limited" }
+  /** No answer (network, 5xx): sending again is safe, an order's answer counts once. */
+  | { kind: "unknown" };
+
+/**
+ * The survey for one order (thank-you and order status pages): `processing` while Tally has not
+ * recorded the order yet (ask again in a few seconds); throws on 404 (not the shopper's order).
+ */
+export async function fetchOrderSurvey(
+  sessionToken: TokenSource,
+  orderId: string,
+): Promise<OrderSurvey | { status: "processing" }> {
+  const { status, body } = await call(sessionToken, `/api/extension/surveys?orderId=${encodeURIComponent(orderId)}`);
+  if (status === 202) return { status: "processing" };
+  if (status !== 200 || !body) throw new TallyError(status);
+  return body as OrderSurvey;
+}
+
+/** Recent orders the signed-in shopper has a survey to answer for (at most 3). */
+export async function fetchPendingSurveys(sessionToken: TokenSource): Promise<PendingSurvey[]> {
+  const body = await read<{ pending?: PendingSurvey[] }>(sessionToken, "/api/extension/surveys");
+  return Array.isArray(body.pending) ? body.pending : [];
+}
+
+/** Sends an order's answers once; sending them again (after a network failure) returns the same answer. */
+export async function answerSurvey(
+  sessionToken: TokenSource,
+  surveyId: string,
+  orderId: string,
+  answers: SurveyAnswers,
+): Promise<SurveyAnswerOutcome> {
+  let answer;
+  try {
+    answer = await call(sessionToken, `/api/extension/surveys/${encodeURIComponent(surveyId)}/answers`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ orderId, answers }),
+    });
+  } catch {
+    return { kind: "unknown" };
+  }
+  const { status, body } = answer;
+  if ((status === 200 || status === 201) && body?.answer)
+    return { kind: "answered", score: body.answer.score, points: body.answer.points ?? 0 };
+  if (status === 422) return { kind: "invalid" };
+  if (status === 404 || status === 409) return { kind: "closed" };
+  if (status === 429) return { kind: "rate_limited" };
+  return { kind: "unknown" };
+}

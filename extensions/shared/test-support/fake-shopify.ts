@@ -194,3 +194,29 @@ export function fakePosShopify(messages: Messages, options: FakePosOptions = {})
     },
   };
 }
+
+/**
+ * The `shopify` global of `customer-account.order-status.block.render` (customer-account
+ * `OrderStatusApi` + `StandardApi`): the order shown, the buyer (a customer, or a guest when
+ * `customerId` is null), the session token and `i18n`.
+ */
+export function fakeOrderStatusShopify(
+  messages: Messages,
+  options: { orderId?: string; customerId?: string | null; locale?: string } = {},
+) {
+  const customerId = options.customerId === undefined ? "gid://shopify/Customer/7001" : options.customerId;
+  return {
+    extension: { target: "customer-account.order-status.block.render", apiVersion: "2026-07" },
+    sessionToken: { get: vi.fn(async () => "header.payload.signature") },
+    order: readonly(options.orderId ? { id: options.orderId, name: "#1001" } : undefined),
+    buyerIdentity: {
+      customer: readonly(customerId ? { id: customerId } : undefined),
+      email: readonly(undefined),
+      phone: readonly(undefined),
+      purchasingCompany: readonly(undefined),
+    },
+    authenticationState: readonly("fully_authenticated"),
+    requireLogin: vi.fn(async () => undefined),
+    i18n: fakeI18n(messages, options.locale),
+  };
+}

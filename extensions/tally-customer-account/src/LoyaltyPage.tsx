@@ -24,6 +24,7 @@ import { Offers } from "./Offers";
 import { renderTarget } from "../../shared/target";
 import { Challenges } from "./Challenges";
 import { Membership } from "./Membership";
+import { Surveys } from "./Surveys";
 
 // The global Shopify gives this target (customer-account.page.render).
 declare const shopify: Api;
@@ -293,6 +294,14 @@ export function LoyaltyPage() {
             </s-stack>
           </s-section>
         )}
+
+        <Surveys
+          sessionToken={shopify.sessionToken}
+          translate={t}
+          num={num}
+          day={day}
+          onAnswered={() => Promise.all([load(), more(null)])}
+        />
 
         <Challenges member={member} onChange={load} />
 
