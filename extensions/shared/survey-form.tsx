@@ -8,6 +8,12 @@ type Translate = (key: string, values?: Record<string, string | number>) => stri
 export const COMMENT_MAX = 1000;
 export const TEXT_MAX = 500;
 
+/** The NPS question names the shop as "{shop}": the extension's host knows the shop's name (left as written where it does not). */
+const withShopName = (text: string) => {
+  const name = (globalThis as { shopify?: { shop?: { name?: string } } }).shopify?.shop?.name;
+  return name ? text.replaceAll("{shop}", name) : text;
+};
+
 const SCORES = Array.from({ length: 11 }, (_, n) => n);
 const RATINGS = [1, 2, 3, 4, 5];
 
@@ -106,7 +112,7 @@ export function SurveyForm({ survey, orderId, sessionToken, translate: t, num, g
     <s-stack gap="base">
       <s-stack gap="small-300">
         <s-choice-list
-          label={survey.nps.text}
+          label={withShopName(survey.nps.text)}
           variant="inline"
           values={score === null ? [] : [String(score)]}
           error={errors.nps}

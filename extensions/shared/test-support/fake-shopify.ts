@@ -68,6 +68,7 @@ export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOpt
   );
   return {
     extension: { target: "purchase.checkout.reductions.render-after", apiVersion: "2026-07" },
+    shop: { id: "gid://shopify/Shop/1", name: "Tea Shop", myshopifyDomain: "tea-shop.myshopify.com" },
     sessionToken: { get: vi.fn(async () => "header.payload.signature") },
     buyerIdentity:
       customerId === false
@@ -207,6 +208,7 @@ export function fakeOrderStatusShopify(
   const customerId = options.customerId === undefined ? "gid://shopify/Customer/7001" : options.customerId;
   return {
     extension: { target: "customer-account.order-status.block.render", apiVersion: "2026-07" },
+    shop: { id: "gid://shopify/Shop/1", name: "Tea Shop", myshopifyDomain: "tea-shop.myshopify.com" },
     sessionToken: { get: vi.fn(async () => "header.payload.signature") },
     order: readonly(options.orderId ? { id: options.orderId, name: "#1001" } : undefined),
     buyerIdentity: {

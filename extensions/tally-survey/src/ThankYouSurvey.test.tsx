@@ -17,11 +17,14 @@ import { OrderStatusSurvey } from "./OrderStatusSurvey";
 const APP = "https://tally.test";
 const ORDER = "gid://shopify/Order/8101";
 
+/** The NPS question as the shopper reads it: "{shop}" is the shop's name, as checkout knows it. */
+const NPS_LABEL = "How likely are you to recommend Tea Shop to a friend?";
+
 /** The survey as Tally's `GET /api/extension/surveys?orderId=…` gives it (docs/surveys.md). */
 const SURVEY: Survey = {
   id: "post-purchase",
   name: "After your order",
-  nps: { text: "How likely are you to recommend Tea Shop to a friend?", comment: true },
+  nps: { text: "How likely are you to recommend {shop} to a friend?", comment: true },
   questions: [
     {
       id: "heard",
@@ -114,7 +117,7 @@ describe("the survey on the thank-you page", () => {
     ]);
     expect(document.querySelector('s-section[heading="Tell us what you think"]')).toBeTruthy();
     // The NPS from 0 to 10, the comment, and each question in its own field.
-    const nps = document.querySelector(`s-choice-list[label="${SURVEY.nps.text}"]`)!;
+    const nps = document.querySelector(`s-choice-list[label="${NPS_LABEL}"]`)!;
     expect([...nps.querySelectorAll("s-choice")].map((c) => c.getAttribute("value"))).toEqual(
       Array.from({ length: 11 }, (_, n) => String(n)),
     );
@@ -132,7 +135,7 @@ describe("the survey on the thank-you page", () => {
     const { calls } = setUp(tally());
     render(<ThankYouSurvey />);
     await screen.findByText("Answer and earn 50 points");
-    choose(SURVEY.nps.text, ["9"]);
+    choose(NPS_LABEL, ["9"]);
     type("s-text-area", "  Lovely tea  ");
     choose("Where did you hear about us?", ["instagram"]);
     choose("What did you like?", ["price", "delivery"]);
@@ -165,7 +168,7 @@ describe("the survey on the thank-you page", () => {
     const { calls } = setUp(tally());
     render(<ThankYouSurvey />);
     await screen.findByText("Answer and earn 50 points");
-    choose(SURVEY.nps.text, ["0"]);
+    choose(NPS_LABEL, ["0"]);
     fireEvent.click(button());
     await screen.findByText("Thank you! You earned 50 points for your answer.");
     expect(posts(calls)[0]!.body).toEqual({ orderId: ORDER, answers: { nps: 0 } });
@@ -186,7 +189,7 @@ describe("the survey on the thank-you page", () => {
     const { calls } = setUp(tally());
     render(<ThankYouSurvey />);
     await screen.findByText("Answer and earn 50 points");
-    choose(SURVEY.nps.text, ["7"]);
+    choose(NPS_LABEL, ["7"]);
     type("s-text-area", "x".repeat(1001));
     type('s-text-field[label="What should we sell next?"]', "y".repeat(501));
     fireEvent.click(button());
@@ -247,7 +250,7 @@ describe("the survey on the thank-you page", () => {
     render(<ThankYouSurvey />);
     expect(await screen.findByText("Answer")).toBeTruthy();
     expect(screen.getByText("Join our rewards program to earn 50 points for answers like this one.")).toBeTruthy();
-    choose(SURVEY.nps.text, ["10"]);
+    choose(NPS_LABEL, ["10"]);
     fireEvent.click(button());
     expect(await screen.findByText("Thank you for your answer!")).toBeTruthy();
     expect(posts(calls)).toHaveLength(1);
@@ -264,7 +267,7 @@ describe("the survey on the thank-you page", () => {
     });
     render(<ThankYouSurvey />);
     await screen.findByText("Answer and earn 50 points");
-    choose(SURVEY.nps.text, ["8"]);
+    choose(NPS_LABEL, ["8"]);
     fireEvent.click(button());
     expect(await screen.findByText("Your answer couldn't be sent. Try again: it counts only once.")).toBeTruthy();
     fireEvent.click(button());
@@ -285,7 +288,7 @@ describe("the survey on the thank-you page", () => {
       setUp((call) => (call.method === "POST" ? answer : tally()(call)));
       const { unmount } = render(<ThankYouSurvey />);
       await screen.findByText("Answer and earn 50 points");
-      choose(SURVEY.nps.text, ["5"]);
+      choose(NPS_LABEL, ["5"]);
       fireEvent.click(button());
       expect(await screen.findByText(text)).toBeTruthy();
       unmount();
@@ -313,7 +316,7 @@ describe("the survey on the order status page", () => {
     expect(calls[0]!.url).toBe(
       `${APP}/api/extension/surveys?orderId=${encodeURIComponent("gid://shopify/Order/8102")}`,
     );
-    choose(SURVEY.nps.text, ["6"]);
+    choose(NPS_LABEL, ["6"]);
     fireEvent.click(button());
     await screen.findByText("Thank you! You earned 50 points for your answer.");
     expect(posts(calls)[0]!.body).toEqual({ orderId: "gid://shopify/Order/8102", answers: { nps: 6 } });
