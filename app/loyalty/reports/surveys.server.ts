@@ -207,10 +207,7 @@ export async function* surveyCsvChunks(
         surveyId: survey.id,
         ...(after
           ? {
-              OR: [
-                { createdAt: { gt: after.createdAt } },
-                { createdAt: after.createdAt, id: { gt: after.id } },
-              ],
+              OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
             }
           : {}),
       },
