@@ -189,6 +189,8 @@ function QuestionCard({ question }: { question: QuestionResult }) {
                 theme="Light"
                 direction="horizontal"
                 showLegend={false}
+                // Counts: whole numbers only on the value axis.
+                xAxisOptions={{ labelFormatter: (value) => (Number.isInteger(Number(value)) ? String(value) : "") }}
                 data={[
                   {
                     name: t("surveys.results.answers"),
