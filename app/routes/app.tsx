@@ -78,6 +78,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/challenges">{t("nav.challenges")}</Link>
             <Link to="/app/partners">{t("nav.partners")}</Link>
             <Link to="/app/campaigns">{t("nav.campaigns")}</Link>
+            <Link to="/app/surveys">{t("surveys.nav")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
             <Link to={BILLING_PATH}>{t("nav.billing")}</Link>
@@ -117,6 +118,7 @@ const SECTIONS = [
   "challenges",
   "partners",
   "campaigns",
+  "surveys",
   "members",
   "import",
   "billing",
@@ -131,13 +133,17 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   challenges: "/app/challenges",
   partners: "/app/partners",
   campaigns: "/app/campaigns",
+  surveys: "/app/surveys",
   members: "/app/members",
   import: "/app/import",
   billing: BILLING_PATH,
 };
 
-/** Sections whose label lives with their page's texts (the paid membership's, under "membership"). */
-const LABEL_KEYS: Partial<Record<(typeof SECTIONS)[number], string>> = { membership: "membership.nav" };
+/** Sections whose label lives with their page's texts (the paid membership's, under "membership"; the surveys'). */
+const LABEL_KEYS: Partial<Record<(typeof SECTIONS)[number], string>> = {
+  membership: "membership.nav",
+  surveys: "surveys.nav",
+};
 
 /** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */
 function SandboxNav() {

@@ -16,7 +16,7 @@ export function idFromName(name: string, taken: string[], fallback: string): str
 }
 
 /**
- * The document to save: rewards, tiers, challenges, milestones and membership plans added since the last save take their id from the name
+ * The document to save: rewards, tiers, challenges, milestones, membership plans and surveys added since the last save take their id from the name
  * the merchant typed ("Tote bag" → `tote-bag`), not from the placeholder they were added with. A
  * saved id never changes: redemptions, members and the ledger refer to it.
  */
@@ -27,6 +27,7 @@ export function withIdsFromNames(draft: Program, saved: Program): Program {
   renameNew(next.engagement.challenges, saved.engagement.challenges, "challenge");
   renameNew(next.engagement.milestones, saved.engagement.milestones, "milestone");
   renameNew(next.membership.plans, saved.membership.plans, "plan");
+  renameNew(next.surveys, saved.surveys, "survey");
   return next;
 }
 
