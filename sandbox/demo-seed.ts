@@ -310,6 +310,71 @@ export async function seedDemoMembership(app: DemoApp, customer: DoubleCustomer,
   if (!paid.ok) throw new Error(`The demo's membership order was refused: HTTP ${paid.status} ${await paid.text()}`);
 }
 
+/** A post-purchase survey (docs/surveys.md): the NPS question, where they heard of the shop, 50 points for an answer. */
+export const DEMO_SURVEY = {
+  id: "after-your-order",
+  name: "After your order",
+  enabled: true,
+  nps: { text: "How likely are you to recommend {shop} to a friend?", comment: true },
+  questions: [
+    {
+      id: "heard",
+      type: "single_choice",
+      text: "Where did you hear about us?",
+      options: [
+        { id: "friend", label: "A friend" },
+        { id: "social", label: "Social media" },
+        { id: "search", label: "A search engine" },
+      ],
+    },
+  ],
+  points: 50,
+  startsAt: null,
+  endsAt: null,
+  orders: { mode: "all", n: 2 },
+};
+
+/**
+ * The survey in the program while it has none, and answers about seeded orders sent as the
+ * thank-you page sends them (the extension API, on each customer's session token): the admin's
+ * survey results have an NPS to show. Starting again answers nothing twice (one answer per order).
+ */
+export async function seedDemoSurvey(
+  app: DemoApp,
+  answers: { customer: DoubleCustomer; orderId: number; answers: Record<string, unknown> }[],
+) {
+  const token = await mintSessionToken({ shop: app.shop, apiKey: app.apiKey, apiSecret: app.apiSecret });
+  const headers = { Authorization: `Bearer ${token}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" };
+  const current = await fetch(`${app.appUrl}/api/program`, { headers });
+  if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
+  const { program, revision } = (await current.json()) as { program: { surveys: unknown[] }; revision: number };
+  if (!program.surveys.length) {
+    program.surveys = [DEMO_SURVEY];
+    const saved = await fetch(`${app.appUrl}/api/program`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ program, revision }),
+    });
+    if (!saved.ok) throw new Error(`The demo could not add its survey: HTTP ${saved.status} ${await saved.text()}`);
+  }
+  for (const answer of answers) {
+    const shopper = await mintSessionToken({
+      shop: app.shop,
+      apiKey: app.apiKey,
+      apiSecret: app.apiSecret,
+      subject: `gid://shopify/Customer/${answer.customer.id}`,
+    });
+    const sent = await fetch(`${app.appUrl}/api/extension/surveys/${DEMO_SURVEY.id}/answers`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${shopper}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ orderId: `gid://shopify/Order/${answer.orderId}`, answers: answer.answers }),
+    });
+    // 409: the program's own survey (one the merchant made) does not ask about this order.
+    if (!sent.ok && sent.status !== 409)
+      throw new Error(`The demo's survey answer was refused: HTTP ${sent.status} ${await sent.text()}`);
+  }
+}
+
 /**
  * A lapsed member with a running win-back offer (the storefront preview's notices and the customer
  * account show it): `customer`'s paid order three months ago, as Shopify's webhook, then the

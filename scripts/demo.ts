@@ -5,13 +5,16 @@ import { AdminApiDouble, type DoubleCustomer } from "../sandbox/admin-api-double
 import { forgetDemoAddress, rememberDemoAddress } from "../sandbox/demo-address";
 import {
   DEMO_CAMPAIGN,
+  DEMO_LAPSED_ORDER,
   DEMO_MEMBERSHIP,
+  DEMO_MEMBERSHIP_ORDER,
   DEMO_PARTNER,
   DEMO_SEED_ORDER,
   DEMO_STARTER_REWARD,
   seedDemoCampaign,
   seedDemoMembership,
   seedDemoOffers,
+  seedDemoSurvey,
   seedDemoPartner,
   seedDemoShop,
 } from "../sandbox/demo-seed";
@@ -78,6 +81,19 @@ await seedDemoCampaign(prisma, SANDBOX.shop, ava, double);
 await seedDemoOffers({ ...SANDBOX, appUrl }, prisma, noah);
 // Liam pays for the yearly plan of the paid membership; everyone else is offered it (docs/membership.md).
 await seedDemoMembership({ ...SANDBOX, appUrl }, liam, double);
+// Noah and Liam answered the post-purchase survey about those orders: the Surveys page has an NPS.
+await seedDemoSurvey({ ...SANDBOX, appUrl }, [
+  {
+    customer: noah,
+    orderId: DEMO_LAPSED_ORDER.id,
+    answers: { nps: 6, comment: "Delivery took a week.", heard: "friend" },
+  },
+  {
+    customer: liam,
+    orderId: DEMO_MEMBERSHIP_ORDER.id,
+    answers: { nps: 10, comment: "The members' club pays for itself.", heard: "social" },
+  },
+]);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
@@ -107,6 +123,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
   enough for "${DEMO_STARTER_REWARD.name}" (${DEMO_STARTER_REWARD.pointsCost} points, reward id ${DEMO_STARTER_REWARD.id}).
   A campaign gave her ${DEMO_CAMPAIGN.points} more ("${DEMO_CAMPAIGN.message}"): her widget shows it once (Campaigns page, docs/campaigns.md).
   ${liam.firstName} pays for the yearly plan of the "${DEMO_MEMBERSHIP.name}" (Membership page, docs/membership.md); everyone else is offered it.
+  ${noah.firstName} and ${liam.firstName} answered the post-purchase survey (Surveys page, docs/surveys.md).
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

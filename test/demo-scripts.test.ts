@@ -6,8 +6,10 @@ import type { DoubleCustomer } from "../sandbox/admin-api-double";
 import { recordUsageCharges } from "~/jobs/outbox.server";
 import { paidOrderPayload } from "../sandbox/demo-orders";
 import {
+  DEMO_LAPSED_ORDER,
   DEMO_MEMBERSHIP,
   DEMO_MEMBERSHIP_PRODUCT,
+  DEMO_SURVEY,
   DEMO_ACTIONS,
   DEMO_STARTER_REWARD,
   DEMO_STORE_CREDIT_REWARD,
@@ -15,6 +17,7 @@ import {
   DEMO_WIN_BACK,
   seedDemoMembership,
   seedDemoOffers,
+  seedDemoSurvey,
   seedDemoShop,
 } from "../sandbox/demo-seed";
 import { deliverTierPerkSyncs } from "~/jobs/tier-perks.server";
@@ -142,6 +145,26 @@ describe("with the app running", () => {
     expect(app.double.shop(shop).products!.filter((product) => product.id === DEMO_MEMBERSHIP_PRODUCT.id)).toHaveLength(
       1,
     );
+  });
+
+  it("the demo's survey: in the program, answered once per order through the extension API, whatever the restarts", async () => {
+    const shop = "survey-demo.myshopify.com";
+    const [ava, noah] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    const demo = { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" };
+    await seedDemoShop(demo, ava, app.double);
+    await seedDemoOffers(demo, app.prisma, noah);
+    const answers = [{ customer: noah, orderId: DEMO_LAPSED_ORDER.id, answers: { nps: 6, heard: "friend" } }];
+    await seedDemoSurvey(demo, answers);
+    await seedDemoSurvey(demo, answers);
+    const { program } = await (await app.admin("/api/program", shop)).json();
+    expect(program.surveys).toEqual([DEMO_SURVEY]);
+    expect(
+      await app.prisma.surveyAnswer.findMany({
+        where: { shop: { domain: shop } },
+        select: { score: true, points: true },
+      }),
+    ).toEqual([{ score: 6, points: DEMO_SURVEY.points }]);
   });
 
   it("the demo's seeded shopper can redeem the default reward at once, and one default demo order buys the starter reward", async () => {
