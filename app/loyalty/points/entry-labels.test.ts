@@ -24,6 +24,9 @@ describe("a ledger entry's label", () => {
     expect(label("bonus", "tier", { sourceId: "gold" })).toBe("Bonus for reaching Gold");
     expect(label("bonus", "birthday")).toBe("Birthday bonus");
     expect(label("bonus", "referral")).toBe("A friend you referred placed their first order");
+    expect(label("bonus", "membership", { reason: "join" })).toBe("Bonus for joining the paid membership");
+    expect(label("bonus", "membership", { reason: "renewal" })).toBe("Bonus for renewing the paid membership");
+    expect(label("bonus", "survey", { reason: "After your order" })).toBe("Points for answering a survey");
   });
 
   it("reads Shopify Flow's awards and deductions with the workflow's reason, in the reader's language", () => {
@@ -39,6 +42,8 @@ describe("a ledger entry's label", () => {
     expect(label("reverse", "cancellation")).toBe("Taken back: order #1001 cancelled");
     expect(label("reverse", "referral")).toBe("Taken back: the referred friend's order was refunded");
     expect(label("reverse", "redemption")).toBe("Points returned: the reward's code was not used");
+    expect(label("reverse", "membership")).toBe("Taken back: the membership order was refunded or cancelled");
+    expect(label("reverse", "survey")).toBe("Taken back: the order you answered a survey about was cancelled");
   });
 
   it("names an action as the merchant translated it for the reader", () => {

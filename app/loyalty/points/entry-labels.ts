@@ -33,6 +33,7 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "campaign") return t("campaign");
       if (entry.sourceType === "membership")
         return entry.reason === "renewal" ? t("membershipRenewal") : t("membershipJoin");
+      if (entry.sourceType === "survey") return t("survey");
       // Shopify Flow's "Award points": the reason the merchant's workflow gave.
       if (entry.sourceType === "flow") return entry.reason ? t("flowAward", { reason: entry.reason }) : t("bonus");
       if (entry.sourceType !== "tier") return t("bonus");
@@ -59,6 +60,7 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "cancellation") return order ? t("cancellationOrder", { order }) : t("cancellation");
       if (entry.sourceType === "referral") return t("referralReversed");
       if (entry.sourceType === "membership") return t("membershipReversed");
+      if (entry.sourceType === "survey") return t("surveyReversed");
       // A redemption's refund says why (redemptions.server.ts failRedemption).
       if (entry.reason?.startsWith("store credit not credited")) return t("storeCreditNotCredited");
       return t("codeUnused");
