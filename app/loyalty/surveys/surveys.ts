@@ -72,15 +72,18 @@ export function publicSurvey(survey: Survey, language: ShopperLanguage) {
 }
 export type PublicSurvey = ReturnType<typeof publicSurvey>;
 
+/** A control character other than tab and line breaks (C0 and DEL). */
+const isControlCharacter = (character: string) => {
+  const code = character.charCodeAt(0);
+  return (code < 32 && !"\t\n\r".includes(character)) || code === 127;
+};
+
 /** Plain text: no control characters but line breaks, trimmed; empty is no answer. */
 const plainText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine(
-      (text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text),
-      "control characters are not allowed",
-    )
+    .refine((text) => ![...text].some(isControlCharacter), "control characters are not allowed")
     .transform((text) => text.trim());
 
 function questionAnswer(question: SurveyQuestion) {
