@@ -10,7 +10,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { NumberField } from "~/admin/common/fields";
+import { DayField, NumberField } from "~/admin/common/fields";
 import { ProgramPage, useProgramEditor, type ProgramEditor } from "~/admin/common/program-editor";
 import { useTranslation } from "~/i18n";
 import {
@@ -50,9 +50,6 @@ function goalOfType(type: ChallengeGoal["type"], from: ChallengeGoal): Challenge
       return { type, period: "month", count: Math.max(2, count) };
   }
 }
-
-const dayOf = (iso: string | null) => (iso ? iso.slice(0, 10) : "");
-const isoDay = (day: string) => (day ? `${day}T00:00:00.000Z` : null);
 
 /** Challenges, milestones and the leaderboard: what shoppers do for badges and rewards. */
 export function ChallengesPage(data: ChallengesPageData) {
@@ -316,20 +313,16 @@ function ChallengeCard({
             />
           </FormLayout.Group>
           <FormLayout.Group condensed>
-            <TextField
+            <DayField
               label={t("challenges.challenge.starts")}
-              type="date"
-              autoComplete="off"
-              value={dayOf(challenge.startsAt)}
-              onChange={(day) => change((c) => void (c.startsAt = isoDay(day)))}
+              value={challenge.startsAt}
+              onChange={(at) => change((c) => void (c.startsAt = at))}
             />
-            <TextField
+            <DayField
               label={t("challenges.challenge.ends")}
-              type="date"
-              autoComplete="off"
-              value={dayOf(challenge.endsAt)}
+              value={challenge.endsAt}
               error={editor.errorFor(`${path}.endsAt`)}
-              onChange={(day) => change((c) => void (c.endsAt = isoDay(day)))}
+              onChange={(at) => change((c) => void (c.endsAt = at))}
             />
           </FormLayout.Group>
           <Checkbox

@@ -31,3 +31,22 @@ export function NumberField({ value, onChange, ...props }: NumberFieldProps) {
     />
   );
 }
+
+type DayFieldProps = Omit<TextFieldProps, "value" | "onChange" | "type" | "autoComplete"> & {
+  /** An ISO 8601 instant (the program's dates), or null for none. */
+  value: string | null;
+  onChange: (value: string | null) => void;
+};
+
+/** A date input over a program's optional instant: the day at 00:00 UTC, empty for none. */
+export function DayField({ value, onChange, ...props }: DayFieldProps) {
+  return (
+    <TextField
+      {...props}
+      type="date"
+      autoComplete="off"
+      value={value ? value.slice(0, 10) : ""}
+      onChange={(day) => onChange(day ? `${day}T00:00:00.000Z` : null)}
+    />
+  );
+}

@@ -11,7 +11,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { NumberField } from "~/admin/common/fields";
+import { DayField, NumberField } from "~/admin/common/fields";
 import { idFromName } from "~/admin/common/ids";
 import { ProgramPage, useProgramEditor, type ProgramEditor } from "~/admin/common/program-editor";
 import { useTranslation } from "~/i18n";
@@ -23,9 +23,6 @@ const MAX_QUESTIONS = 3;
 const MAX_OPTIONS = 10;
 const QUESTION_TYPES = ["single_choice", "multiple_choice", "rating", "text"] as const;
 const ORDER_MODES = ["all", "first", "every_nth"] as const;
-
-const dayOf = (iso: string | null) => (iso ? iso.slice(0, 10) : "");
-const isoDay = (day: string) => (day ? `${day}T00:00:00.000Z` : null);
 
 /** The post-purchase surveys: each one's NPS question, up to three more, its points, dates and orders. */
 export function SurveysPage({
@@ -206,21 +203,17 @@ function SurveyCard({
             ) : null}
           </FormLayout.Group>
           <FormLayout.Group condensed>
-            <TextField
+            <DayField
               label={t("surveys.startsAt")}
-              type="date"
-              autoComplete="off"
-              value={dayOf(survey.startsAt)}
+              value={survey.startsAt}
               error={editor.errorFor(`${path}.startsAt`)}
-              onChange={(day) => change((draft) => void (draft.startsAt = isoDay(day)))}
+              onChange={(at) => change((draft) => void (draft.startsAt = at))}
             />
-            <TextField
+            <DayField
               label={t("surveys.endsAt")}
-              type="date"
-              autoComplete="off"
-              value={dayOf(survey.endsAt)}
+              value={survey.endsAt}
               error={editor.errorFor(`${path}.endsAt`)}
-              onChange={(day) => change((draft) => void (draft.endsAt = isoDay(day)))}
+              onChange={(at) => change((draft) => void (draft.endsAt = at))}
             />
           </FormLayout.Group>
         </FormLayout>
