@@ -92,18 +92,19 @@ export async function pendingSurveys(
   now: Date,
 ) {
   if (!shop.program.enabled || !shop.program.surveys.length) return [];
-  const orders = await db.order.findMany({
-    where: {
-      shopId: shop.id,
-      shopifyCustomerId: customerId,
-      paidAt: { not: null },
-      test: false,
-      cancelledAt: null,
-      placedAt: { gte: new Date(now.getTime() - PENDING_DAYS * DAY_MS) },
-    },
-    orderBy: { placedAt: "desc" },
-    take: 20,
-  });
+  // The recent orders with their number among the customer's paid orders (orderNumber's count), in one read.
+  const orders = await db.$queryRaw<
+    { shopifyOrderId: string; name: string | null; placedAt: Date; cancelledAt: Date | null; number: bigint }[]
+  >`
+    SELECT * FROM (
+      SELECT "shopifyOrderId", name, COALESCE("placedAt", "paidAt") AS "placedAt", "cancelledAt",
+             ROW_NUMBER() OVER (ORDER BY COALESCE("placedAt", "paidAt"), "shopifyOrderId") AS number
+        FROM "Order"
+       WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId} AND "paidAt" IS NOT NULL AND NOT test
+    ) numbered
+     WHERE "cancelledAt" IS NULL AND "placedAt" >= ${new Date(now.getTime() - PENDING_DAYS * DAY_MS)}
+     ORDER BY "placedAt" DESC
+     LIMIT 20`;
   const answered = new Set(
     (
       await db.surveyAnswer.findMany({
@@ -114,12 +115,12 @@ export async function pendingSurveys(
   );
   const pending = [];
   for (const order of orders) {
-    const survey = surveyForOrder(shop.program, await orderNumber(db, shop.id, order), order.placedAt ?? order.paidAt!);
+    const survey = surveyForOrder(shop.program, Number(order.number), order.placedAt);
     if (!survey || answered.has(`${survey.id}:${order.shopifyOrderId}`)) continue;
     pending.push({
       orderId: order.shopifyOrderId,
       orderName: order.name,
-      placedAt: (order.placedAt ?? order.paidAt!).toISOString(),
+      placedAt: order.placedAt.toISOString(),
       survey: publicSurvey(survey, language),
     });
     if (pending.length === PENDING_MAX) break;
