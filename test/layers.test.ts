@@ -29,6 +29,8 @@ const LAYERS: Array<[layer: string, rank: number, paths: string[]]> = [
   ["loyalty/campaigns", 14, ["app/loyalty/campaigns"]],
   // Surveys award points for an order's answer; a cancelled order takes them back (orders call it).
   ["loyalty/surveys", 14, ["app/loyalty/surveys"]],
+  // Giving back: orders record their donations (and the bonus); members give points.
+  ["loyalty/giving", 14, ["app/loyalty/giving"]],
   ["loyalty/orders", 15, ["app/loyalty/orders"]],
   ["loyalty/members", 16, ["app/loyalty/members"]],
   ["loyalty/flow-actions", 17, ["app/loyalty/flow-actions"]],

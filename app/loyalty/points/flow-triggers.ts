@@ -25,6 +25,7 @@ export const FLOW_TRIGGERS = {
   },
   membershipEnded: { handle: "tally-membership-ended", name: "Paid membership ended", subject: "customer" },
   surveyAnswered: { handle: "tally-survey-answered", name: "Loyalty survey answered", subject: "customer" },
+  donationMade: { handle: "tally-donation-made", name: "Loyalty donation made", subject: "customer" },
 } as const;
 
 export type FlowTrigger = keyof typeof FLOW_TRIGGERS;
@@ -115,6 +116,16 @@ export interface FlowTriggerFields {
     Comment: string;
     "Order id": string;
     Points: number;
+  };
+  /** Kind: a round-up paid at checkout or points given; Amount in the shop's currency (decimal); "Order id" empty for points. */
+  donationMade: {
+    "Cause id": string;
+    "Cause name": string;
+    Kind: "round_up" | "points";
+    Amount: number;
+    Currency: string;
+    Points: number;
+    "Order id": string;
   };
 }
 

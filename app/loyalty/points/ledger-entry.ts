@@ -42,6 +42,8 @@ export const LEDGER_SOURCE_TYPES = [
   "membership",
   /** Points for answering a survey (sourceId: survey id:order id). */
   "survey",
+  /** Giving back: points given to a cause (kind redeem; sourceId: the points donation) or the bonus for a round-up (sourceId: order id). */
+  "donation",
   /** A surprise-and-delight campaign (sourceId: the campaign). */
   "campaign",
 ] as const;

@@ -86,6 +86,13 @@ export const bonusEventSchema = z
 const translations = <Shape extends z.ZodRawShape>(shape: Shape) =>
   z.partialRecord(z.enum(SHOPPER_LANGUAGES), z.strictObject(shape)).optional();
 
+/** A https link the merchant gives (a cause's page, an action's page). */
+const httpsLink = z
+  .string()
+  .max(500)
+  .url()
+  .refine((value) => value.startsWith("https://"), "an https:// link");
+
 export const customActionSchema = z.object({
   key: z.string().regex(/^[a-z0-9_-]{1,50}$/, "lowercase letters, digits, _ and - only"),
   name: z.string().min(1).max(100),
@@ -98,13 +105,7 @@ export const customActionSchema = z.object({
   /** Shoppers claim it themselves from the widget and customer account (honour system), once each; needs a `url`. */
   claimable: z.boolean().default(false),
   /** The page the shopper opens to do it (a profile to follow, a page to visit); https only. */
-  url: z
-    .string()
-    .max(500)
-    .url()
-    .refine((value) => value.startsWith("https://"), "an https:// link")
-    .nullable()
-    .default(null),
+  url: httpsLink.nullable().default(null),
   /** Awarded by Tally itself when Shopify confirms it, instead of claimed: newsletter = email marketing consent. */
   verifiedBy: z.enum(["newsletter"]).nullable().default(null),
 });
@@ -612,6 +613,91 @@ export const surveySchema = z
   });
 export type Survey = z.infer<typeof surveySchema>;
 
+/** A cause shoppers give to (app/loyalty/giving, docs/giving.md): shown while its dates run. */
+export const causeSchema = z
+  .object({
+    id: slug,
+    name: z.string().min(1).max(60),
+    description: z.string().max(300).default(""),
+    url: httpsLink.nullable().default(null),
+    translations: translations({ name: z.string().min(1).max(60), description: z.string().max(300) }),
+    startsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    endsAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  })
+  .strict()
+  .refine((cause) => !cause.startsAt || !cause.endsAt || Date.parse(cause.endsAt) > Date.parse(cause.startsAt), {
+    message: "endsAt must be after startsAt",
+    path: ["endsAt"],
+  });
+export type Cause = z.infer<typeof causeSchema>;
+
+/**
+ * Giving back (app/loyalty/giving, docs/giving.md): causes, the round-up shoppers add at cart and
+ * checkout (a donation product whose one variant costs one minor unit of the shop's currency, bought
+ * in quantity: docs/decisions/0028), and points members give away at a rate.
+ */
+export const givingSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    causes: z.array(causeSchema).max(20).default([]),
+    /** The cause a donation names none of (or names one since removed) goes to. */
+    defaultCauseId: slug.nullable().default(null),
+    roundUp: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** To the next whole currency unit, the next 5, or one of `fixedAmounts` the shopper picks. */
+        rule: z.enum(["next_unit", "next_5", "fixed"]).default("next_unit"),
+        /** Whole currency units offered when the rule is "fixed". */
+        fixedAmounts: z.array(z.number().int().min(1).max(1000)).min(1).max(3).default([1, 2, 5]),
+        /** The donation product Tally creates and keeps (numeric ids); null until created. */
+        productId: z
+          .string()
+          .regex(/^[0-9]{1,20}$/, "a product's numeric id")
+          .nullable()
+          .default(null),
+        variantId: z
+          .string()
+          .regex(/^[0-9]{1,20}$/, "a product variant's numeric id")
+          .nullable()
+          .default(null),
+        /** Whether Shopify charges tax on the donation (off: most donations are not taxable). */
+        taxable: z.boolean().default(false),
+      })
+      .strict()
+      .default({
+        enabled: false,
+        rule: "next_unit",
+        fixedAmounts: [1, 2, 5],
+        productId: null,
+        variantId: null,
+        taxable: false,
+      }),
+    /** Members give points to a cause in whole `step`s; `pointsPerUnit` points are worth one unit of the shop's currency. */
+    points: z
+      .object({
+        enabled: z.boolean().default(false),
+        pointsPerUnit: z.number().int().min(1).max(100_000).default(100),
+        step: z.number().int().min(1).max(100_000).default(100),
+      })
+      .strict()
+      .default({ enabled: false, pointsPerUnit: 100, step: 100 }),
+    /** Points a member earns per whole currency unit donated at checkout (0: none). */
+    bonusPointsPerUnit: z.number().int().min(0).max(1000).default(0),
+  })
+  .strict()
+  .superRefine((giving, ctx) => {
+    const ids = giving.causes.map((cause) => cause.id);
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index)
+        ctx.addIssue({ code: "custom", path: ["causes", index, "id"], message: `duplicate cause id "${id}"` });
+    });
+    if (giving.defaultCauseId !== null && !ids.includes(giving.defaultCauseId))
+      ctx.addIssue({ code: "custom", path: ["defaultCauseId"], message: `no cause "${giving.defaultCauseId}"` });
+    if (giving.enabled && giving.causes.length && giving.defaultCauseId === null)
+      ctx.addIssue({ code: "custom", path: ["defaultCauseId"], message: "choose the default cause" });
+  });
+export type Giving = z.infer<typeof givingSchema>;
+
 export const programSchema = z
   .object({
     version: z.literal(1),
@@ -643,6 +729,7 @@ export const programSchema = z
     offers: offersSchema.default(offersSchema.parse({})),
     membership: membershipSchema.default(membershipSchema.parse({})),
     surveys: z.array(surveySchema).max(10).default([]),
+    giving: givingSchema.default(givingSchema.parse({})),
   })
   .strict()
   .superRefine((program, ctx) => {
