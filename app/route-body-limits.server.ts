@@ -26,6 +26,9 @@ export const bodyLimitFor = bodyLimitsByPath([
   { pathPrefix: "/api/campaigns", bytes: MAX_CAMPAIGN_BODY_BYTES },
   { pathPrefix: "/app/campaigns", bytes: MAX_CAMPAIGN_BODY_BYTES },
   { pathPrefix: "/proxy/surprises/", bytes: 1 * KB },
+  // Giving points is a cause id and a number.
+  { pathPrefix: "/proxy/donations", bytes: 1 * KB },
+  { pathPrefix: "/api/extension/donations", bytes: 1 * KB },
   { pathPrefix: "/api/extension/surprises/", bytes: 1 * KB },
   // A partner's earn request is a few hundred bytes (docs/partners.md).
   { pathPrefix: "/api/partners/", bytes: 8 * KB },

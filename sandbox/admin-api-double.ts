@@ -64,6 +64,8 @@ export interface DoubleOrder {
     variantId?: number | null;
     unitPrice: string;
     discount: string;
+    /** Line item properties (a round-up's `_tally_cause`). */
+    customAttributes?: { key: string; value: string }[];
   }[];
   refunds: { id: number; createdAt: string; lines: { lineItemId: number; quantity?: number; subtotal: string }[] }[];
   discountCodes?: string[];
@@ -1455,6 +1457,7 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
           product: line.productId ? { id: gid("Product", line.productId) } : null,
           variant: line.variantId ? { id: gid("ProductVariant", line.variantId) } : null,
           sellingPlan: null,
+          customAttributes: line.customAttributes ?? [],
           originalUnitPriceSet: money(line.unitPrice),
           // The double's orders have one discount per line at most.
           discountAllocations: Number(line.discount) ? [{ allocatedAmountSet: money(line.discount) }] : [],

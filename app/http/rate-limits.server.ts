@@ -8,6 +8,8 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 const limiters = {
   /** A shopper's redemption attempts (per shop and customer): a script spending points in a loop. */
   redemption: new RateLimiterMemory({ keyPrefix: "redemption", points: 10, duration: 60 }),
+  /** A member giving points to a cause (per shop and customer): a script draining a balance in a loop. */
+  donation: new RateLimiterMemory({ keyPrefix: "donation", points: 10, duration: 60 }),
   /** A shopper's claims of actions (per shop and customer): a script claiming every action in a loop. */
   actionClaim: new RateLimiterMemory({ keyPrefix: "action-claim", points: 10, duration: 60 }),
   /** A shopper joining or leaving the leaderboard (per shop and customer). */

@@ -1716,6 +1716,7 @@ export type OrderForPointsQuery = {
         product: { id: string } | null;
         variant: { id: string } | null;
         sellingPlan: { sellingPlanId: string | null } | null;
+        customAttributes: Array<{ key: string; value: string | null }>;
         originalUnitPriceSet: { shopMoney: { amount: string } };
         discountAllocations: Array<{ allocatedAmountSet: { shopMoney: { amount: string } } }>;
         taxLines: Array<{ priceSet: { shopMoney: { amount: string } } }>;
@@ -2104,7 +2105,7 @@ export interface AdminOperations {
     data: OrdersUpdatedSinceQuery;
     variables: OrdersUpdatedSinceQueryVariables;
   };
-  "#graphql\n  query OrderForPoints($id: ID!, $linesAfter: String) {\n    order(id: $id) {\n      id\n      name\n      test\n      email\n      createdAt\n      processedAt\n      cancelledAt\n      taxesIncluded\n      currencyCode\n      displayFinancialStatus\n      discountCodes\n      customAttributes { key value }\n      customer { id defaultEmailAddress { emailAddress } }\n      lineItems(first: 36, after: $linesAfter) {\n        pageInfo { hasNextPage endCursor }\n        nodes {\n          id\n          quantity\n          isGiftCard\n          product { id }\n          variant { id }\n          sellingPlan { sellingPlanId }\n          originalUnitPriceSet { shopMoney { amount } }\n          discountAllocations { allocatedAmountSet { shopMoney { amount } } }\n          taxLines(first: 3) { priceSet { shopMoney { amount } } }\n        }\n      }\n      refunds(first: 20) { id createdAt }\n    }\n  }\n": {
+  "#graphql\n  query OrderForPoints($id: ID!, $linesAfter: String) {\n    order(id: $id) {\n      id\n      name\n      test\n      email\n      createdAt\n      processedAt\n      cancelledAt\n      taxesIncluded\n      currencyCode\n      displayFinancialStatus\n      discountCodes\n      customAttributes { key value }\n      customer { id defaultEmailAddress { emailAddress } }\n      lineItems(first: 33, after: $linesAfter) {\n        pageInfo { hasNextPage endCursor }\n        nodes {\n          id\n          quantity\n          isGiftCard\n          product { id }\n          variant { id }\n          sellingPlan { sellingPlanId }\n          customAttributes { key value }\n          originalUnitPriceSet { shopMoney { amount } }\n          discountAllocations { allocatedAmountSet { shopMoney { amount } } }\n          taxLines(first: 3) { priceSet { shopMoney { amount } } }\n        }\n      }\n      refunds(first: 20) { id createdAt }\n    }\n  }\n": {
     data: OrderForPointsQuery;
     variables: OrderForPointsQueryVariables;
   };

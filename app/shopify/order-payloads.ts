@@ -36,6 +36,8 @@ export interface LineAmounts {
   variantId: string | null;
   /** Bought through a subscription (a selling plan, or an order a subscription contract made). */
   subscription: boolean;
+  /** The cause a donation line names (its `_tally_cause` property); null on any other line. */
+  cause: string | null;
   quantity: number;
   giftCard: boolean;
   unitPrice: string;
@@ -44,6 +46,15 @@ export interface LineAmounts {
 }
 
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 currency code");
+
+/** The property a donation line carries its cause in (Cart AJAX `properties`, checkout `attributes`). */
+export const CAUSE_PROPERTY = "_tally_cause";
+
+/** A line's `_tally_cause` when it is a cause id's shape (the program's slugs); null otherwise. */
+export function causeProperty(properties: { key: string; value: unknown }[]): string | null {
+  const value = properties.find((property) => property.key === CAUSE_PROPERTY)?.value;
+  return typeof value === "string" && /^[a-z0-9_-]{1,50}$/.test(value) ? value : null;
+}
 
 export const legacyId = (gid: string | null | undefined): string | undefined => gid?.split("/").pop() || undefined;
 
@@ -90,6 +101,12 @@ const lineItem = z
     price_set: shopMoney.optional(),
     quantity: z.number().int().min(0).max(1_000_000),
     gift_card: z.boolean().default(false),
+    // Line item properties; the round-up's donation line names its cause in `_tally_cause`.
+    properties: z
+      .array(z.object({ name: text, value: z.unknown() }))
+      .max(MAX_ENTRIES)
+      .nullable()
+      .default([]),
     discount_allocations: z.array(discountAllocation).max(MAX_ENTRIES).default([]),
     tax_lines: z
       .array(z.object({ price: amount, price_set: shopMoney.optional() }))
@@ -101,6 +118,7 @@ const lineItem = z
     productId: line.product_id ?? null,
     variantId: line.variant_id ?? null,
     subscription: Boolean(line.selling_plan_id),
+    cause: causeProperty((line.properties ?? []).map((property) => ({ key: property.name, value: property.value }))),
     quantity: line.quantity,
     giftCard: line.gift_card,
     unitPrice: inShopCurrency({ amount: line.price, set: line.price_set }),

@@ -1,6 +1,12 @@
-import type { LineAmounts, RefundLine, Refund, ShopifyPaidOrder } from "./order-payloads";
+import {
+  causeProperty,
+  legacyId,
+  type LineAmounts,
+  type RefundLine,
+  type Refund,
+  type ShopifyPaidOrder,
+} from "./order-payloads";
 import type { AdminGateway } from "./admin-gateway.server";
-import { legacyId } from "./order-payloads";
 import type * as Admin from "./admin-operations.generated";
 import { adminOperation } from "./operation";
 
@@ -37,7 +43,7 @@ const OrderForPointsQuery = adminOperation(`#graphql
       discountCodes
       customAttributes { key value }
       customer { id defaultEmailAddress { emailAddress } }
-      lineItems(first: 36, after: $linesAfter) {
+      lineItems(first: 33, after: $linesAfter) {
         pageInfo { hasNextPage endCursor }
         nodes {
           id
@@ -46,6 +52,7 @@ const OrderForPointsQuery = adminOperation(`#graphql
           product { id }
           variant { id }
           sellingPlan { sellingPlanId }
+          customAttributes { key value }
           originalUnitPriceSet { shopMoney { amount } }
           discountAllocations { allocatedAmountSet { shopMoney { amount } } }
           taxLines(first: 3) { priceSet { shopMoney { amount } } }
@@ -87,6 +94,7 @@ function lineAmounts(line: OrderLineNode): LineAmounts {
     productId: line.product ? legacyId(line.product.id)! : null,
     variantId: line.variant ? legacyId(line.variant.id)! : null,
     subscription: Boolean(line.sellingPlan?.sellingPlanId),
+    cause: causeProperty(line.customAttributes),
     quantity: line.quantity,
     giftCard: line.isGiftCard,
     unitPrice: line.originalUnitPriceSet.shopMoney.amount,

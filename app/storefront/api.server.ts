@@ -34,6 +34,8 @@ import { leaderboardBody } from "~/loyalty/engagement/leaderboard";
 import { chooseLeaderboard, engagementView, leaderboardView } from "~/loyalty/engagement/view.server";
 import type { PublicMembershipOffer } from "~/loyalty/membership/offer";
 import { membershipView } from "~/loyalty/membership/view.server";
+import { activeCauses, causeText, givesPoints, pointsDonationBody } from "~/loyalty/giving/giving";
+import { causeTotals, donatePoints, memberGiving } from "~/loyalty/giving/giving.server";
 
 /**
  * The shopper's API, shared by the App Proxy (`/proxy/...`, storefront and headless) and the
@@ -106,6 +108,18 @@ export function publicProgram(
     })),
     referrals: program.enabled && program.referrals.enabled ? publicReferralOffer(program, language) : null,
     membership,
+    giving: publicGiving(program, now, language),
+  };
+}
+
+/** The causes a shopper may give to now, and how points are given (null when the program has no giving). */
+function publicGiving(program: Program, now: Date, language: ShopperLanguage) {
+  if (!program.enabled || !program.giving.enabled) return null;
+  const { defaultCauseId, points } = program.giving;
+  return {
+    causes: activeCauses(program.giving, now).map((cause) => causeText(cause, language)),
+    defaultCauseId,
+    points: { enabled: givesPoints(program, now), pointsPerUnit: points.pointsPerUnit, step: points.step },
   };
 }
 
@@ -211,28 +225,40 @@ export async function memberView(
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
   // Nothing to claim while the program is off (claims answer 409 then).
   const claimable = shop.program.enabled ? claimableActions(shop.program) : [];
-  const [redemptions, expiring, progress, storeCredit, counts, surprise, engagement, leaderboard, winBack, paid] =
-    await Promise.all([
-      member
-        ? db.$queryRaw<Redemption[]>`
+  const [
+    redemptions,
+    expiring,
+    progress,
+    storeCredit,
+    counts,
+    surprise,
+    engagement,
+    leaderboard,
+    winBack,
+    paid,
+    giving,
+  ] = await Promise.all([
+    member
+      ? db.$queryRaw<Redemption[]>`
           SELECT * FROM "Redemption" WHERE "memberId" = ${member.id} AND status NOT IN ('failed', 'reversed') ORDER BY "createdAt" DESC LIMIT 20`
-        : [],
-      member ? expiringNext(db, shop, member) : null,
-      tierProgress(db, shop, member, new Date(), language),
-      offersStoreCredit ? memberStoreCredit(db, shop.id, member?.id ?? null) : null,
-      member && claimable.length
-        ? actionCounts(
-            db,
-            member.id,
-            claimable.map((a) => a.key),
-          )
-        : new Map(),
-      member ? unseenSurprise(db, shop, member.id, language) : null,
-      engagementView(db, shop, member, language),
-      leaderboardView(db, shop, member),
-      member && shop.program.enabled ? runningWinBack(db, member.id, new Date()) : null,
-      membershipView(db, shop, member?.id ?? null, language),
-    ]);
+      : [],
+    member ? expiringNext(db, shop, member) : null,
+    tierProgress(db, shop, member, new Date(), language),
+    offersStoreCredit ? memberStoreCredit(db, shop.id, member?.id ?? null) : null,
+    member && claimable.length
+      ? actionCounts(
+          db,
+          member.id,
+          claimable.map((a) => a.key),
+        )
+      : new Map(),
+    member ? unseenSurprise(db, shop, member.id, language) : null,
+    engagementView(db, shop, member, language),
+    leaderboardView(db, shop, member),
+    member && shop.program.enabled ? runningWinBack(db, member.id, new Date()) : null,
+    membershipView(db, shop, member?.id ?? null, language),
+    memberGiving(db, shop, member?.id ?? null, new Date()),
+  ]);
   // Members-only rewards: for paying members (active or in grace) alone.
   const paying = paid.membership?.active ?? false;
   // A shopper not paying is never told to save up for a members-only reward.
@@ -300,6 +326,8 @@ export async function memberView(
     leaderboard,
     // The paid membership: null when the shopper never paid (program.membership is the offer to join).
     membership: paid.membership,
+    // What the member gave this year: round-ups and points' value (null when the program has no giving).
+    giving,
     // A code is drawn once; every later read of the member has it already.
     referral:
       shop.program.enabled && shop.program.referrals.enabled
@@ -601,4 +629,52 @@ export async function leaderboardForCustomer(
   const result = await chooseLeaderboard(db, shop, customerId, parsed.data);
   if (result.status === "disabled") return Response.json({ error: "leaderboard_disabled" }, { status: 409 });
   return Response.json({ optedIn: result.optedIn, nickname: result.nickname });
+}
+
+/** POST …/donations { causeId, points }: a member gives points to a cause (the Idempotency-Key makes a retry the same gift). */
+export async function donateForCustomer(
+  db: PrismaClient,
+  shop: LoadedShop,
+  customerId: string,
+  body: unknown,
+  idempotencyKey: string | null,
+): Promise<Response> {
+  await spendRateLimit("donation", `${shop.id}:${customerId}`);
+  const parsed = pointsDonationBody.safeParse(body);
+  if (!parsed.success) {
+    return Response.json(
+      {
+        error: "invalid_request",
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
+      { status: 422 },
+    );
+  }
+  const result = await inTransaction(db, (tx) =>
+    donatePoints(tx, shop, { ...parsed.data, customerId, requestKey: idempotencyKey ?? randomUUID(), now: new Date() }),
+  );
+  switch (result.status) {
+    case "created":
+    case "duplicate":
+      return Response.json(
+        { donation: result.donation, balance: result.balance },
+        { status: result.status === "created" ? 201 : 200 },
+      );
+    case "insufficient_points":
+      return Response.json(
+        { error: "insufficient_points", balance: result.balance, pointsNeeded: result.pointsNeeded },
+        { status: 409 },
+      );
+    case "giving_closed":
+      return Response.json({ error: "giving_closed" }, { status: 409 });
+    case "unknown_cause":
+    case "invalid_points":
+    case "idempotency_key_reused":
+      return Response.json({ error: result.status }, { status: 422 });
+  }
+}
+
+/** GET …/giving: the running causes with what was given to each so far (public: no shopper needed). */
+export async function givingTotals(db: PrismaClient, shop: LoadedShop, language: ShopperLanguage): Promise<Response> {
+  return Response.json(await causeTotals(db, shop, language, new Date()));
 }

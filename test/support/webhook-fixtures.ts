@@ -29,6 +29,8 @@ export interface FixtureLine {
   productId?: number;
   lineItemId?: number;
   variantId?: number;
+  /** Line item properties (a round-up's `_tally_cause`). */
+  properties?: { name: string; value: string }[];
   /** An automatic discount (a perk) on the line, by its title at checkout. */
   automaticDiscount?: { title: string; amount: string };
 }
@@ -102,6 +104,7 @@ export function orderPayload(
       quantity: line.quantity ?? 1,
       current_quantity: line.quantity ?? 1,
       gift_card: line.giftCard ?? false,
+      properties: line.properties ?? [],
       total_discount: line.discount ?? "0.00",
       total_discount_set: money(line.discount ?? "0.00"),
       tax_lines: [],

@@ -119,12 +119,14 @@ export async function readEngagementState(
   // Only the facts the program's goals and milestones read (most programs use one or two kinds).
   const reads = factsRead(program);
   const none = Prisma.sql`NULL`;
+  // A refunded order's lines tell which refunds take off what it earns on (a donation's do not).
+  const refundedOrderLines = Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM "OrderRefund" r WHERE r."orderId" = o.id) THEN o.lines END`;
   const [row] = rows(
     stateRow,
     await db.$queryRaw`
     SELECT
       (SELECT json_agg(json_build_object('id', o.id, 'at', COALESCE(o."placedAt", o."paidAt"), 'cancelled', o."cancelledAt" IS NOT NULL,
-                                         'eligible', o."eligibleCents", 'currency', o."currencyCode", 'lines', ${reads.lines ? Prisma.sql`o.lines` : none},
+                                         'eligible', o."eligibleCents", 'currency', o."currencyCode", 'lines', ${reads.lines ? Prisma.sql`o.lines` : refundedOrderLines},
                                          'refunds', (SELECT json_agg(r.lines) FROM "OrderRefund" r WHERE r."orderId" = o.id)))
          FROM "Order" o WHERE o."memberId" = ${memberId} AND o."paidAt" IS NOT NULL AND NOT o.test) AS orders,
       ${
@@ -158,7 +160,11 @@ export async function readEngagementState(
   const orders = (state.orders ?? []).flatMap((order) => {
     const digits = minorUnitDigits(order.currency);
     const eligible = BigInt(order.eligible);
-    const refunded = refundedAmount(((order.refunds ?? []) as RefundLine[][]).flat(), digits);
+    const refunded = refundedAmount(
+      ((order.refunds ?? []) as RefundLine[][]).flat(),
+      digits,
+      order.lines as WeightedLine[] | null,
+    );
     // Cancelled, or refunded down to nothing that earns: the order no longer counts (as for referrals).
     if (order.cancelled || refunded >= eligible) return [];
     const net = Number(eligible - refunded);

@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import { eraseDonorCustomer } from "~/loyalty/giving/giving.server";
 import { eraseSurveyText } from "~/loyalty/surveys/surveys.server";
 import { fromBigInt } from "~/db/bigint";
 import { keyedHash } from "~/loyalty/points/keyed-hash.server";
@@ -27,6 +28,8 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       membershipGrants: { orderBy: { paidAt: "asc" } },
       paidMembership: true,
       surveyAnswers: { orderBy: { createdAt: "asc" } },
+      donations: { orderBy: { donatedAt: "asc" } },
+      pointsDonations: { orderBy: { createdAt: "asc" } },
     },
   });
   if (!member) return { shopifyCustomerId, member: null };
@@ -43,6 +46,8 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
     membershipGrants,
     paidMembership,
     surveyAnswers,
+    donations,
+    pointsDonations,
     ...profile
   } = member;
   return {
@@ -104,6 +109,23 @@ export async function exportCustomerData(tx: Tx, shopId: string, shopifyCustomer
       startsAt: offer.startsAt.toISOString(),
       endsAt: offer.endsAt.toISOString(),
     })),
+    // What they gave: round-ups at checkout (amounts in minor units) and points given to causes.
+    donations: [
+      ...donations.map((donation) => ({
+        cause: donation.causeId,
+        order: donation.shopifyOrderId,
+        amountCents: fromBigInt(donation.amountCents),
+        currencyCode: donation.currencyCode,
+        at: donation.donatedAt.toISOString(),
+      })),
+      ...pointsDonations.map((donation) => ({
+        cause: donation.causeId,
+        points: donation.points,
+        amountCents: fromBigInt(donation.valueCents),
+        currencyCode: donation.currencyCode,
+        at: donation.createdAt.toISOString(),
+      })),
+    ],
     surveys: surveyAnswers.map((answer) => ({
       survey: answer.surveyId,
       order: answer.shopifyOrderId,
@@ -202,6 +224,7 @@ export async function erasePersonalData(
     { shopifyCustomerId, memberId: member?.id ?? null, orders: options.ordersToRedact ?? [] },
     "redactedAt" in options.mark ? options.mark.redactedAt : options.mark.deletedAt,
   );
+  await eraseDonorCustomer(tx, shopId, { shopifyCustomerId, orders: options.ordersToRedact ?? [] });
   if (!member) return;
   // As a referrer: the link stops working (the referrals job deletes its Shopify discount).
   await tx.member.update({

@@ -7,7 +7,7 @@ import { rows } from "~/db/rows";
 import { inTransaction } from "~/db/transaction.server";
 import { nameIn } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
-import type { WeightedLine } from "~/loyalty/points/earning";
+import { unitsCounting, type WeightedLine } from "~/loyalty/points/earning";
 import { flowTriggerLanguage, queueFlowEvent } from "~/loyalty/points/flow-events.server";
 import { credit, debit, lockMember, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
 import { queueMemberSync } from "~/loyalty/points/member-sync.server";
@@ -48,18 +48,6 @@ const paidMembershipRow = z.object({
   status: z.enum(["active", "grace", "ended"]),
   endingSoonSentFor: z.date().nullable(),
 });
-
-/** Units of the line still counting: bought less those refunded; none once the order is cancelled. */
-function unitsCounting(line: WeightedLine, refunds: RefundLine[][], cancelled: boolean): number {
-  if (cancelled) return 0;
-  const bought = line.quantity ?? 1;
-  const refunded = refunds
-    .flat()
-    .filter((refunded) => refunded.lineItemId === line.lineItemId)
-    // A refund recorded before quantities were kept took the whole line.
-    .reduce((sum, refunded) => sum + (refunded.quantity ?? bought), 0);
-  return Math.max(0, bought - refunded);
-}
 
 /**
  * The order's membership lines as grants, then the member's membership settled. Called by

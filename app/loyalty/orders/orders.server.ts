@@ -39,6 +39,7 @@ import {
 } from "~/loyalty/membership/membership.server";
 import { membershipPerkTitles } from "~/loyalty/tiers/perks";
 import { takeBackSurveyPoints } from "~/loyalty/surveys/surveys.server";
+import { settleOrderDonations } from "~/loyalty/giving/giving.server";
 import { toMinorUnits } from "~/money/money";
 import type { PaidOrder } from "./paid-order";
 
@@ -286,8 +287,12 @@ export interface Settlement {
 export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now: Date): Promise<Settlement> {
   let order = settling;
   const unsettled = { orderId: order.id, memberId: order.memberId, net: 0, awarded: false };
-  if (!order.paidAt || order.test || !shop.program.enabled) return unsettled;
-  if (!order.memberId && !order.shopifyCustomerId) return unsettled; // a guest, until a customer claims the email
+  if (!order.paidAt || order.test) return unsettled;
+  if (!shop.program.enabled || (!order.memberId && !order.shopifyCustomerId)) {
+    // A guest's round-up (a guest until a customer claims the email), or any while the program is off, still gives.
+    await settleOrderDonations(tx, shop, order, null, null, now);
+    return unsettled;
+  }
 
   const member = order.memberId
     ? await lockMember(tx, order.memberId)
@@ -364,15 +369,11 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   if (awarded || reversed) await evaluateMemberTier(tx, shop, member, now, reversed ? "refund" : "earn");
   // An order cancelled within its hold takes back what answering its survey earned.
   if (order.cancelledAt) await takeBackSurveyPoints(tx, member, order, now);
+  const refundLines = refunds.map((refund) => refund.lines as unknown as RefundLine[]);
   // A membership plan's line grants (or, refunded or cancelled, no longer grants) a paid membership.
-  await settleMembershipOrder(
-    tx,
-    shop,
-    order,
-    member,
-    refunds.map((refund) => refund.lines as unknown as RefundLine[]),
-    now,
-  );
+  await settleMembershipOrder(tx, shop, order, member, refundLines, now);
+  // A round-up line gives to its cause (refunded units and a cancellation take it back).
+  await settleOrderDonations(tx, shop, order, member, refundLines, now);
   // Challenges and badges follow the order's facts (a refund may undo a completion still on hold).
   await advanceChallenges(tx, shop, member, now, reversed ? "refund" : "order");
   return { orderId: order.id, memberId: member.id, net, awarded };

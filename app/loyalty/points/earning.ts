@@ -22,6 +22,8 @@ export interface EligibleLine {
   variantId?: string | null;
   quantity?: number;
   subscription?: boolean;
+  /** The cause a donation line names (absent on other lines). */
+  cause?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export function eligibleLines(
     variantId: line.variantId,
     quantity: line.quantity,
     subscription: line.subscription,
+    ...(line.cause ? { cause: line.cause } : {}),
     grossCents: fromBigInt(grossCents),
     eligibleCents: fromBigInt(eligibleCents),
   }));
@@ -229,6 +232,29 @@ export function pointsForAmount(rule: OrderEarning, units: number): number {
   });
 }
 
+/**
+ * A line of the round-up's donation product (app/loyalty/giving): money for a cause, not a purchase,
+ * so it earns nothing and counts toward no tier's spend.
+ */
+export const isDonationLine = (program: Pick<Program, "giving">, line: Pick<EligibleLine, "variantId">) =>
+  program.giving.roundUp.variantId !== null && line.variantId === program.giving.roundUp.variantId;
+
+/** Units of the line still counting: bought less those refunded; none once the order is cancelled. */
+export function unitsCounting(
+  line: Pick<EligibleLine, "lineItemId" | "quantity">,
+  refunds: RefundLine[][],
+  cancelled: boolean,
+): number {
+  if (cancelled) return 0;
+  const bought = line.quantity ?? 1;
+  const refunded = refunds
+    .flat()
+    .filter((refunded) => refunded.lineItemId === line.lineItemId)
+    // A refund recorded before quantities were kept took the whole line.
+    .reduce((sum, refunded) => sum + (refunded.quantity ?? bought), 0);
+  return Math.max(0, bought - refunded);
+}
+
 export function pointsForOrder(
   program: Program,
   order: EligibleOrder,
@@ -238,6 +264,7 @@ export function pointsForOrder(
   const rule = program.earning.order;
   const followed = challengeCollections(program);
   const lines = order.lines.map((line): WeightedLine => {
+    if (isDonationLine(program, line)) return { ...line, eligibleCents: 0, weightedCents: 0 };
     const facts = line.productId ? products.get(line.productId) : undefined;
     const multiplier = lineMultiplier(rule.productRules, line.productId, facts);
     const challengeCollectionIds = (facts?.collectionIds ?? []).filter((id) => followed.has(id));
@@ -256,9 +283,20 @@ export function pointsForOrder(
   return { points, eligibleCents: fromBigInt(eligibleCents), lines, holdDays: rule.holdDays, bonusMultiplier };
 }
 
-/** What an order's refunds returned, in minor units of its currency. */
-export function refundedAmount(refunds: RefundLine[], currencyDigits: number): bigint {
-  return refunds.reduce((sum, line) => sum + (toMinorUnits(line.subtotal, currencyDigits) ?? 0n), 0n);
+/**
+ * What an order's refunds returned of what it earns on, in minor units of its currency: a refunded
+ * line that earns nothing (a gift card, a donation) takes nothing off. Orders stored before their
+ * lines were kept (`lines` null) count every refund.
+ */
+export function refundedAmount(
+  refunds: RefundLine[],
+  currencyDigits: number,
+  lines: Pick<EligibleLine, "lineItemId" | "eligibleCents">[] | null,
+): bigint {
+  const earnsNothing = new Set((lines ?? []).filter((line) => line.eligibleCents <= 0).map((line) => line.lineItemId));
+  return refunds
+    .filter((line) => !earnsNothing.has(line.lineItemId))
+    .reduce((sum, line) => sum + (toMinorUnits(line.subtotal, currencyDigits) ?? 0n), 0n);
 }
 
 /**

@@ -34,6 +34,7 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "membership")
         return entry.reason === "renewal" ? t("membershipRenewal") : t("membershipJoin");
       if (entry.sourceType === "survey") return t("survey");
+      if (entry.sourceType === "donation") return t("donationBonus");
       // Shopify Flow's "Award points": the reason the merchant's workflow gave.
       if (entry.sourceType === "flow") return entry.reason ? t("flowAward", { reason: entry.reason }) : t("bonus");
       if (entry.sourceType !== "tier") return t("bonus");
@@ -54,6 +55,8 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "flow" && entry.reason) return t("flowDeduct", { reason: entry.reason });
       return t("adjust");
     case "redeem":
+      // Points given to a cause: the cause's name as it was when they were given.
+      if (entry.sourceType === "donation" && entry.reason) return t("donated", { cause: entry.reason });
       return entry.reason ? t("redeem", { reward: entry.reason }) : t("redeemUnknown");
     case "reverse":
       if (entry.sourceType === "refund") return order ? t("refundOrder", { order }) : t("refund");
@@ -61,6 +64,7 @@ export function ledgerEntryLabel(entry: LabelledEntry, program: Program, languag
       if (entry.sourceType === "referral") return t("referralReversed");
       if (entry.sourceType === "membership") return t("membershipReversed");
       if (entry.sourceType === "survey") return t("surveyReversed");
+      if (entry.sourceType === "donation") return t("donationBonusReversed");
       // A redemption's refund says why (redemptions.server.ts failRedemption).
       if (entry.reason?.startsWith("store credit not credited")) return t("storeCreditNotCredited");
       return t("codeUnused");

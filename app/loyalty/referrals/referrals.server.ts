@@ -4,7 +4,7 @@ import { minorUnitDigits } from "~/money/currency";
 import { Prisma, type PrismaClient, type Referral } from "@prisma/client";
 import { inTransaction } from "~/db/transaction.server";
 import { keyedHash } from "~/loyalty/points/keyed-hash.server";
-import { refundedAmount } from "~/loyalty/points/earning";
+import { refundedAmount, type WeightedLine } from "~/loyalty/points/earning";
 import type { RefundLine } from "~/shopify/order-payloads";
 import { credit, debit, lockMember, type Tx } from "~/loyalty/points/ledger.server";
 import type { Program } from "~/loyalty/program/program";
@@ -248,6 +248,7 @@ async function orderUndone(tx: Tx, orderId: string): Promise<boolean> {
   const refunded = refundedAmount(
     order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]),
     minorUnitDigits(order.currencyCode),
+    order.lines as unknown as WeightedLine[] | null,
   );
   return order.cancelledAt !== null || refunded >= order.eligibleCents;
 }

@@ -6,7 +6,7 @@ import { flowTriggerLanguage, queueFlowEvents } from "~/loyalty/points/flow-even
 import { NOW_UTC } from "~/db/clock.server";
 import { lockMembers, type LockedMember, type Tx } from "~/loyalty/points/ledger.server";
 import { queueMemberSyncs } from "~/loyalty/points/member-sync.server";
-import { refundedAmount } from "~/loyalty/points/earning";
+import { refundedAmount, type WeightedLine } from "~/loyalty/points/earning";
 import type { RefundLine } from "~/shopify/order-payloads";
 import { nameIn, type TierLevel } from "~/loyalty/program/program";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
@@ -52,7 +52,13 @@ export async function tierMetrics(
       cancelledAt: null,
       ...(start ? { placedAt: { gte: start } } : {}),
     },
-    select: { memberId: true, eligibleCents: true, currencyCode: true, refunds: { select: { lines: true } } },
+    select: {
+      memberId: true,
+      eligibleCents: true,
+      currencyCode: true,
+      lines: true,
+      refunds: { select: { lines: true } },
+    },
   });
   for (const order of orders) {
     const value = shop.program.tiers.metric === "orders_placed" ? 1 : fromBigInt(amountSpent(order));
@@ -65,12 +71,14 @@ export async function tierMetrics(
 function amountSpent(order: {
   eligibleCents: bigint;
   currencyCode: string | null;
+  lines: Prisma.JsonValue;
   refunds: { lines: Prisma.JsonValue }[];
 }): bigint {
   const digits = minorUnitDigits(order.currencyCode);
   const refunded = refundedAmount(
     order.refunds.flatMap((refund) => refund.lines as unknown as RefundLine[]),
     digits,
+    order.lines as unknown as WeightedLine[] | null,
   );
   const kept = order.eligibleCents - refunded;
   return kept > 0n ? rescaleMinorUnits(kept, digits, AMOUNT_METRIC_DIGITS) : 0n;
