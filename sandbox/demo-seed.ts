@@ -310,6 +310,139 @@ export async function seedDemoMembership(app: DemoApp, customer: DoubleCustomer,
   if (!paid.ok) throw new Error(`The demo's membership order was refused: HTTP ${paid.status} ${await paid.text()}`);
 }
 
+/** The round-up's donation product in the sandbox shop: one variant of one cent (docs/decisions/0028). */
+export const DEMO_DONATION_PRODUCT = { id: 7_390_200_000, handle: "donation", variantId: 7_390_200_001 };
+/** Two causes, the round-up to the next whole unit, points given at 100 a dollar, 10 points per dollar given (docs/giving.md). */
+export const DEMO_GIVING = {
+  enabled: true,
+  causes: [
+    {
+      id: "ocean-cleanup",
+      name: "Ocean Cleanup",
+      description: "Every cent takes plastic out of the sea.",
+      url: "https://example.org/ocean-cleanup",
+      translations: {
+        fr: { name: "Nettoyage des océans", description: "Chaque centime retire du plastique de la mer." },
+      },
+      startsAt: null,
+      endsAt: null,
+    },
+    {
+      id: "tree-planting",
+      name: "Tree planting",
+      description: "A tree for every dollar.",
+      url: null,
+      startsAt: null,
+      endsAt: null,
+    },
+  ],
+  defaultCauseId: "ocean-cleanup",
+  roundUp: {
+    enabled: true,
+    rule: "next_unit",
+    fixedAmounts: [1, 2, 5],
+    productId: String(DEMO_DONATION_PRODUCT.id),
+    variantId: String(DEMO_DONATION_PRODUCT.variantId),
+    taxable: false,
+  },
+  points: { enabled: true, pointsPerUnit: 100, step: 100 },
+  bonusPointsPerUnit: 10,
+};
+/** Zoe rounded 49.40 up to 50.00 for the ocean at checkout, a week ago. */
+export const DEMO_ROUND_UP_ORDER = { id: 5_000_000_005, subtotal: "49.40", cents: 60, daysAgo: 7 };
+/** Liam gave 200 of his points to the trees. */
+export const DEMO_POINTS_DONATION = { causeId: "tree-planting", points: 200, key: "demo-liam-trees" };
+
+/**
+ * Giving back (docs/giving.md): the donation product in the Admin API double (fixed ids, as for the
+ * membership), the causes in the program while it has none (never ones the merchant set up),
+ * `roundUpBy`'s order with a round-up line as Shopify's signed webhook, and `giver`'s points given
+ * through the extension API (both once: the donation is keyed by the order line, the gift by its key).
+ */
+export async function seedDemoGiving(
+  app: DemoApp,
+  roundUpBy: DoubleCustomer,
+  giver: DoubleCustomer,
+  double: AdminApiDouble,
+) {
+  const shopify = double.shop(app.shop);
+  const product = DEMO_DONATION_PRODUCT;
+  if (!(shopify.products ?? []).some((candidate) => candidate.id === product.id)) {
+    (shopify.products ??= []).push({
+      id: product.id,
+      title: "Donation",
+      handle: product.handle,
+      status: "UNLISTED",
+      tags: ["tally-donation"],
+      productType: "Donation",
+      collectionIds: [],
+      options: [{ name: "Title", values: ["Default Title"] }],
+      variants: [
+        {
+          id: product.variantId,
+          title: "Default Title",
+          price: "0.01",
+          sku: "tally-donation",
+          taxable: false,
+          requiresShipping: false,
+          tracked: false,
+        },
+      ],
+    });
+  }
+  const token = await mintSessionToken({ shop: app.shop, apiKey: app.apiKey, apiSecret: app.apiSecret });
+  const headers = { Authorization: `Bearer ${token}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" };
+  const current = await fetch(`${app.appUrl}/api/program`, { headers });
+  if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
+  const { program, revision } = (await current.json()) as {
+    program: { giving: { causes: unknown[] } };
+    revision: number;
+  };
+  if (!program.giving.causes.length) {
+    program.giving = DEMO_GIVING;
+    const saved = await fetch(`${app.appUrl}/api/program`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ program, revision }),
+    });
+    if (!saved.ok) throw new Error(`The demo could not add its causes: HTTP ${saved.status} ${await saved.text()}`);
+  }
+  const payload = paidOrderPayload({
+    id: DEMO_ROUND_UP_ORDER.id,
+    customer: roundUpBy,
+    subtotal: DEMO_ROUND_UP_ORDER.subtotal,
+    currencyCode: app.currencyCode,
+    processedAt: new Date(Date.now() - DEMO_ROUND_UP_ORDER.daysAgo * 86_400_000),
+    roundUp: { variantId: product.variantId, cents: DEMO_ROUND_UP_ORDER.cents, causeId: "ocean-cleanup" },
+  });
+  const request = signedWebhookRequest(
+    `${app.appUrl}/webhooks/orders/paid`,
+    { topic: "orders/paid", shop: app.shop, payload, apiVersion: ADMIN_API_VERSION },
+    app.apiSecret,
+  );
+  const paid = await fetch(request.url, request.init);
+  if (!paid.ok) throw new Error(`The demo's round-up order was refused: HTTP ${paid.status} ${await paid.text()}`);
+  const shopper = await mintSessionToken({
+    shop: app.shop,
+    apiKey: app.apiKey,
+    apiSecret: app.apiSecret,
+    subject: `gid://shopify/Customer/${giver.id}`,
+  });
+  const given = await fetch(`${app.appUrl}/api/extension/donations`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${shopper}`,
+      "User-Agent": USER_AGENT,
+      "Content-Type": "application/json",
+      "Idempotency-Key": DEMO_POINTS_DONATION.key,
+    },
+    body: JSON.stringify({ causeId: DEMO_POINTS_DONATION.causeId, points: DEMO_POINTS_DONATION.points }),
+  });
+  // 409/422: the merchant's own causes or rules (not the demo's) refuse this gift; nothing to show then.
+  if (!given.ok && given.status !== 409 && given.status !== 422)
+    throw new Error(`The demo's points donation was refused: HTTP ${given.status} ${await given.text()}`);
+}
+
 /** A post-purchase survey (docs/surveys.md): the NPS question, where they heard of the shop, 50 points for an answer. */
 export const DEMO_SURVEY = {
   id: "after-your-order",

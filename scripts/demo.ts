@@ -13,6 +13,9 @@ import {
   DEMO_STARTER_REWARD,
   seedDemoCampaign,
   seedDemoMembership,
+  seedDemoGiving,
+  DEMO_GIVING,
+  DEMO_POINTS_DONATION,
   seedDemoOffers,
   seedDemoSurvey,
   seedDemoPartner,
@@ -69,7 +72,13 @@ await prisma.session.upsert({
   },
   update: { accessToken: SANDBOX.accessToken, scope: SANDBOX.scopes },
 });
-const [ava, noah, , liam] = SANDBOX_CUSTOMERS as [DoubleCustomer, DoubleCustomer, DoubleCustomer, DoubleCustomer];
+const [ava, noah, , liam, zoe] = SANDBOX_CUSTOMERS as [
+  DoubleCustomer,
+  DoubleCustomer,
+  DoubleCustomer,
+  DoubleCustomer,
+  DoubleCustomer,
+];
 // Something to redeem at once: a 100-point reward, points for Ava, and Tally's plan approved as a
 // test charge, so shoppers see the program (sandbox/demo-seed.ts).
 await seedDemoShop({ ...SANDBOX, appUrl }, ava, double);
@@ -94,6 +103,9 @@ await seedDemoSurvey({ ...SANDBOX, appUrl }, [
     answers: { nps: 10, comment: "The members' club pays for itself.", heard: "social" },
   },
 ]);
+
+// Zoe rounded up for the ocean at checkout; Liam gave 200 points to the trees (docs/giving.md).
+await seedDemoGiving({ ...SANDBOX, appUrl }, zoe, liam, double);
 
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
@@ -124,6 +136,7 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
   A campaign gave her ${DEMO_CAMPAIGN.points} more ("${DEMO_CAMPAIGN.message}"): her widget shows it once (Campaigns page, docs/campaigns.md).
   ${liam.firstName} pays for the yearly plan of the "${DEMO_MEMBERSHIP.name}" (Membership page, docs/membership.md); everyone else is offered it.
   ${noah.firstName} and ${liam.firstName} answered the post-purchase survey (Surveys page, docs/surveys.md).
+  ${zoe.firstName} rounded up for "${DEMO_GIVING.causes[0]!.name}" at checkout and ${liam.firstName} gave ${DEMO_POINTS_DONATION.points} points to "${DEMO_GIVING.causes[1]!.name}" (Giving page, docs/giving.md).
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

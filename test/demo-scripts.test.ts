@@ -10,11 +10,16 @@ import {
   DEMO_MEMBERSHIP,
   DEMO_MEMBERSHIP_PRODUCT,
   DEMO_SURVEY,
+  DEMO_DONATION_PRODUCT,
+  DEMO_GIVING,
+  DEMO_POINTS_DONATION,
+  DEMO_ROUND_UP_ORDER,
   DEMO_ACTIONS,
   DEMO_STARTER_REWARD,
   DEMO_STORE_CREDIT_REWARD,
   DEMO_VIP_TIER,
   DEMO_WIN_BACK,
+  seedDemoGiving,
   seedDemoMembership,
   seedDemoOffers,
   seedDemoSurvey,
@@ -143,6 +148,37 @@ describe("with the app running", () => {
     expect(guest.program.membership).toMatchObject({ name: DEMO_MEMBERSHIP.name });
     expect(guest.program.membership.plans.map((plan: { id: string }) => plan.id)).toEqual(["monthly", "yearly"]);
     expect(app.double.shop(shop).products!.filter((product) => product.id === DEMO_MEMBERSHIP_PRODUCT.id)).toHaveLength(
+      1,
+    );
+  });
+
+  it("the demo's giving: causes in the program, Zoe's round-up and Liam's points given once, whatever the restarts", async () => {
+    const shop = "giving-demo.myshopify.com";
+    const [ava, , , liam, zoe] = SANDBOX_CUSTOMERS as DoubleCustomer[] as [
+      DoubleCustomer,
+      DoubleCustomer,
+      DoubleCustomer,
+      DoubleCustomer,
+      DoubleCustomer,
+    ];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    const demo = { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" };
+    await seedDemoShop(demo, ava, app.double);
+    await seedDemoMembership(demo, liam, app.double);
+    await seedDemoGiving(demo, zoe, liam, app.double);
+    await seedDemoGiving(demo, zoe, liam, app.double);
+    const { program } = await (await app.admin("/api/program", shop)).json();
+    expect(program.giving).toEqual(DEMO_GIVING);
+    const shopId = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).id;
+    expect(
+      await app.prisma.donation.findMany({ where: { shopId }, select: { causeId: true, amountCents: true } }),
+    ).toEqual([{ causeId: "ocean-cleanup", amountCents: BigInt(DEMO_ROUND_UP_ORDER.cents) }]);
+    expect(
+      await app.prisma.pointsDonation.findMany({ where: { shopId }, select: { causeId: true, points: true } }),
+    ).toEqual([{ causeId: DEMO_POINTS_DONATION.causeId, points: DEMO_POINTS_DONATION.points }]);
+    const view = await (await app.proxy("/member", { shop, customerId: liam.id })).json();
+    expect(view.giving).toMatchObject({ givenCents: 200, pointsGiven: DEMO_POINTS_DONATION.points });
+    expect(app.double.shop(shop).products!.filter((product) => product.id === DEMO_DONATION_PRODUCT.id)).toHaveLength(
       1,
     );
   });
