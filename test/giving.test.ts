@@ -5,7 +5,7 @@ import type { Program } from "~/loyalty/program/program";
 import { appProxyQuery, mintSessionToken } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
-import { orderPayload, refundPayload, type FixtureLine } from "./support/webhook-fixtures";
+import { orderPayload, refundPayload, webhookPayload, type FixtureLine } from "./support/webhook-fixtures";
 
 // Giving back (issue 24, docs/giving.md): round-up lines of Shopify's signed order webhooks give to
 // their cause once, earn nothing and are taken back by refunds and cancellations; members give
@@ -356,5 +356,38 @@ describe("points given to a cause", () => {
     await app.configureProgram(SHOP, (program) => {
       program.giving.points.enabled = true;
     });
+  });
+});
+
+describe("the donor's customer record", () => {
+  it("a merge gives the kept customer what the merged one gave; a redaction unties round-ups from the customer and keeps them owed", async () => {
+    const placed = order(7020, [goods("4.50"), roundUp(50)]);
+    expect((await placed.pay()).status).toBe(200);
+    expect((await order(7021, [goods("1.00")]).pay()).status).toBe(200);
+    const merge = webhookPayload("customers/merge", {
+      admin_graphql_api_customer_kept_id: "gid://shopify/Customer/7021",
+      admin_graphql_api_customer_deleted_id: "gid://shopify/Customer/7020",
+      status: "completed",
+      errors: [],
+    });
+    expect((await app.webhook("customers/merge", SHOP, merge)).status).toBe(200);
+    const kept = await member(7021);
+    expect(await donationsOf(placed.id)).toMatchObject([
+      { memberId: kept.id, shopifyCustomerId: "7021", amountCents: 50n },
+    ]);
+    const view = (await (await app.proxy("/member", { shop: SHOP, customerId: 7021 })).json()) as {
+      giving: { givenCents: number };
+    };
+    expect(view.giving.givenCents).toBe(50);
+
+    const redact = webhookPayload("customers/redact", {
+      shop_domain: SHOP,
+      customer: { id: 7021, email: "g7021@example.com", phone: "+33600000000" },
+      orders_to_redact: [placed.id],
+    });
+    expect((await app.webhook("customers/redact", SHOP, redact)).status).toBe(200);
+    expect(await donationsOf(placed.id)).toMatchObject([
+      { shopifyCustomerId: null, amountCents: 50n, causeId: "ocean" },
+    ]);
   });
 });

@@ -371,3 +371,9 @@ export async function eraseDonorCustomer(
     data: { shopifyCustomerId: null },
   });
 }
+
+/** customers/merge: what the merged customer gave is the kept customer's (their year's total, the donor counts). */
+export async function moveDonations(tx: Tx, fromMemberId: string, to: { memberId: string; shopifyCustomerId: string }) {
+  await tx.donation.updateMany({ where: { memberId: fromMemberId }, data: to });
+  await tx.pointsDonation.updateMany({ where: { memberId: fromMemberId }, data: { memberId: to.memberId } });
+}

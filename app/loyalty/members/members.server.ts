@@ -13,6 +13,7 @@ import { claimGuestOrders } from "~/loyalty/orders/orders.server";
 import { erasePersonalData } from "./privacy.server";
 import { advanceChallenges, moveEngagement } from "~/loyalty/engagement/engagement.server";
 import { moveMembership } from "~/loyalty/membership/membership.server";
+import { moveDonations } from "~/loyalty/giving/giving.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 
@@ -120,4 +121,5 @@ export async function mergeCustomers(
   await moveEngagement(tx, merged.id, kept.id);
   await advanceChallenges(tx, shop, kept, now, "merge");
   await moveMembership(tx, shop, merged.id, kept, now);
+  await moveDonations(tx, merged.id, { memberId: kept.id, shopifyCustomerId: keptCustomerId });
 }
