@@ -8,7 +8,7 @@ import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { ensureDonationProduct } from "~/shopify/donation-product.server";
 import { AdminApiError } from "~/shopify/errors";
 import { findVariants } from "~/shopify/membership-product.server";
-import { adminProgram } from "../common/admin-context.server";
+import { adminContext, adminProgram } from "../common/admin-context.server";
 import { saveProgramDocument, type ProgramSaveResult } from "../common/program-save.server";
 
 /**
@@ -70,7 +70,7 @@ const DESCRIPTION_HTML =
  */
 export async function givingPageAction(request: Request): Promise<Response> {
   requireMethod(request, "GET", "POST");
-  const { shop, session } = await adminProgram(request);
+  const { shop, session } = await adminContext(request);
   const body = actionBody.safeParse(await request.json().catch(() => null));
   if (!body.success) return refused(400, [{ path: "", message: "invalid request" }]);
   const parsed = parseProgram(body.data.program);
