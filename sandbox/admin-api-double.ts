@@ -1075,7 +1075,7 @@ export class AdminApiDouble {
           return {
             id: ++this.lastCatalogId,
             title: values.map((value) => value.name).join(" / ") || "Default Title",
-            price: Number(input.price ?? 0).toFixed(2),
+            price: priceText(input.price),
             sku: input.inventoryItem?.sku ?? null,
             taxable: input.taxable ?? true,
             requiresShipping: input.inventoryItem?.requiresShipping ?? true,
@@ -1086,6 +1086,54 @@ export class AdminApiDouble {
         return {
           product: productNode(product),
           productVariants: made.map((variant) => variantNode(product, variant)),
+          userErrors: [],
+        };
+      },
+      productVariantsBulkUpdate: ({
+        productId,
+        variants,
+      }: {
+        productId: string;
+        variants: {
+          id?: string;
+          price?: unknown;
+          taxable?: boolean;
+          inventoryItem?: { sku?: string; requiresShipping?: boolean; tracked?: boolean };
+        }[];
+      }) => {
+        const product = shop.products?.find((p) => String(p.id) === legacyId(productId) && p.variants);
+        if (!product)
+          return {
+            product: null,
+            productVariants: null,
+            userErrors: [{ field: ["productId"], message: "Product does not exist", code: "PRODUCT_DOES_NOT_EXIST" }],
+          };
+        const updated: DoubleVariant[] = [];
+        for (const input of variants) {
+          const variant = product.variants!.find((v) => String(v.id) === legacyId(input.id));
+          if (!variant)
+            return {
+              product: null,
+              productVariants: null,
+              userErrors: [
+                {
+                  field: ["variants", "id"],
+                  message: "Product variant does not exist",
+                  code: "PRODUCT_VARIANT_DOES_NOT_EXIST",
+                },
+              ],
+            };
+          if (input.price !== undefined) variant.price = priceText(input.price);
+          if (input.taxable !== undefined) variant.taxable = input.taxable;
+          const item = input.inventoryItem;
+          if (item?.sku !== undefined) variant.sku = item.sku;
+          if (item?.requiresShipping !== undefined) variant.requiresShipping = item.requiresShipping;
+          if (item?.tracked !== undefined) variant.tracked = item.tracked;
+          updated.push(variant);
+        }
+        return {
+          product: productNode(product),
+          productVariants: updated.map((variant) => variantNode(product, variant)),
           userErrors: [],
         };
       },
@@ -1275,6 +1323,9 @@ const handleize = (title: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "") || "product";
+
+/** A variant's price as Shopify keeps the Money scalar it was given: decimal text as sent ("0.001", "1"), a number in hundredths. */
+const priceText = (price: unknown) => (typeof price === "string" ? price : Number(price ?? 0).toFixed(2));
 
 function findVariant(shop: DoubleShop, variantId: string) {
   for (const product of shop.products ?? []) {

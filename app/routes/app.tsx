@@ -79,6 +79,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/partners">{t("nav.partners")}</Link>
             <Link to="/app/campaigns">{t("nav.campaigns")}</Link>
             <Link to="/app/surveys">{t("surveys.nav")}</Link>
+            <Link to="/app/giving">{t("giving.nav")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
             <Link to={BILLING_PATH}>{t("nav.billing")}</Link>
@@ -119,6 +120,7 @@ const SECTIONS = [
   "partners",
   "campaigns",
   "surveys",
+  "giving",
   "members",
   "import",
   "billing",
@@ -134,15 +136,17 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   partners: "/app/partners",
   campaigns: "/app/campaigns",
   surveys: "/app/surveys",
+  giving: "/app/giving",
   members: "/app/members",
   import: "/app/import",
   billing: BILLING_PATH,
 };
 
-/** Sections whose label lives with their page's texts (the paid membership's, under "membership"; the surveys'). */
+/** Sections whose label lives with their page's texts (the paid membership's, under "membership"; the surveys'; giving's). */
 const LABEL_KEYS: Partial<Record<(typeof SECTIONS)[number], string>> = {
   membership: "membership.nav",
   surveys: "surveys.nav",
+  giving: "giving.nav",
 };
 
 /** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */

@@ -910,6 +910,36 @@ export type ProductVariantsBulkInput = {
   unitPriceMeasurement?: UnitPriceMeasurementInput | null | undefined;
 };
 
+export type ProductVariantsBulkUpdateUserErrorCode =
+  | "BLANK"
+  | "CANNOT_SET_NAME_FOR_LINKED_OPTION_VALUE"
+  | "CANNOT_SPECIFY_BOTH"
+  | "GREATER_THAN_OR_EQUAL_TO"
+  | "INVALID_INPUT"
+  | "INVALID_VALUE"
+  | "INVENTORY_QUANTITIES_LIMIT_EXCEEDED"
+  | "LOCAL_CURRENCY_GIFT_CARD_PRICE_MUST_BE_ZERO"
+  | "MUST_BE_FOR_THIS_PRODUCT"
+  | "MUST_SPECIFY_ONE_OF_PAIR"
+  | "NEED_TO_ADD_OPTION_VALUES"
+  | "NEGATIVE_PRICE_VALUE"
+  | "NOT_DEFINED_FOR_SHOP"
+  | "NO_INVENTORY_QUANTITES_DURING_UPDATE"
+  | "NO_INVENTORY_QUANTITIES_ON_VARIANTS_UPDATE"
+  | "OPTION_DOES_NOT_EXIST"
+  | "OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS"
+  | "OPTION_VALUE_DOES_NOT_EXIST"
+  | "OPTION_VALUE_NAME_TOO_LONG"
+  | "PRODUCT_DOES_NOT_EXIST"
+  | "PRODUCT_SUSPENDED"
+  | "PRODUCT_VARIANT_DOES_NOT_EXIST"
+  | "PRODUCT_VARIANT_ID_MISSING"
+  | "SUBSCRIPTION_VIOLATION"
+  | "TOO_LONG"
+  | "TOO_SHORT"
+  | "UNSUPPORTED_COMBINED_LISTING_PARENT_OPERATION"
+  | "VARIANT_ALREADY_EXISTS";
+
 export type SeoInput = {
   description?: string | null | undefined;
   title?: string | null | undefined;
@@ -1610,6 +1640,44 @@ export type DiscountUsageQuery = {
   } | null;
 };
 
+export type DonationProductTaggedQueryVariables = Exact<{
+  query: string;
+}>;
+
+export type DonationProductTaggedQuery = {
+  shop: { currencyCode: CurrencyCode };
+  products: {
+    nodes: Array<{ id: string; tags: Array<string>; variants: { nodes: Array<{ id: string; sku: string | null }> } }>;
+  };
+};
+
+export type CreateDonationProductMutationVariables = Exact<{
+  product: ProductCreateInput;
+}>;
+
+export type CreateDonationProductMutation = {
+  productCreate: {
+    product: { id: string; variants: { nodes: Array<{ id: string; sku: string | null }> } } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type SetDonationVariantMutationVariables = Exact<{
+  productId: string | number;
+  variants: Array<ProductVariantsBulkInput>;
+}>;
+
+export type SetDonationVariantMutation = {
+  productVariantsBulkUpdate: {
+    productVariants: Array<{ id: string; sku: string | null; price: string }> | null;
+    userErrors: Array<{
+      field: Array<string> | null;
+      message: string;
+      code: ProductVariantsBulkUpdateUserErrorCode | null;
+    }>;
+  } | null;
+};
+
 export type FlowTriggerReceiveMutationVariables = Exact<{
   handle: string;
   payload: unknown;
@@ -2076,6 +2144,18 @@ export interface AdminOperations {
   "#graphql\n  query DiscountUsage($id: ID!) {\n    codeDiscountNode(id: $id) {\n      codeDiscount {\n        ... on DiscountCodeBasic { asyncUsageCount }\n        ... on DiscountCodeFreeShipping { asyncUsageCount }\n      }\n    }\n  }\n": {
     data: DiscountUsageQuery;
     variables: DiscountUsageQueryVariables;
+  };
+  "#graphql\n  query DonationProductTagged($query: String!) {\n    shop { currencyCode }\n    products(first: 5, query: $query) {\n      nodes {\n        id\n        tags\n        variants(first: 5) {\n          nodes { id sku }\n        }\n      }\n    }\n  }\n": {
+    data: DonationProductTaggedQuery;
+    variables: DonationProductTaggedQueryVariables;
+  };
+  "#graphql\n  mutation CreateDonationProduct($product: ProductCreateInput!) {\n    productCreate(product: $product) {\n      product {\n        id\n        variants(first: 1) {\n          nodes { id sku }\n        }\n      }\n      userErrors { field message }\n    }\n  }\n": {
+    data: CreateDonationProductMutation;
+    variables: CreateDonationProductMutationVariables;
+  };
+  "#graphql\n  mutation SetDonationVariant($productId: ID!, $variants: [ProductVariantsBulkInput!]!) {\n    productVariantsBulkUpdate(productId: $productId, variants: $variants) {\n      productVariants { id sku price }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: SetDonationVariantMutation;
+    variables: SetDonationVariantMutationVariables;
   };
   "#graphql\n  mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {\n    flowTriggerReceive(handle: $handle, payload: $payload) {\n      userErrors { field message }\n    }\n  }\n": {
     data: FlowTriggerReceiveMutation;

@@ -33,4 +33,15 @@ describe("ids from names", () => {
     draft.rewards = [{ ...saved.rewards[0]!, id: "new-reward", name: "Five off" }];
     expect(withIdsFromNames(draft, saved).rewards[0]!.id).toBe("five-off-2");
   });
+
+  it("names a cause added since the last save, and the default cause follows it", () => {
+    const saved = defaultProgram();
+    const draft = structuredClone(saved);
+    const cause = { description: "", url: null, startsAt: null, endsAt: null };
+    draft.giving.causes = [{ ...cause, id: "cause-1", name: "Plant trees" }];
+    draft.giving.defaultCauseId = "cause-1";
+    const next = withIdsFromNames(draft, saved);
+    expect(next.giving.causes.map((item) => item.id)).toEqual(["plant-trees"]);
+    expect(next.giving.defaultCauseId).toBe("plant-trees");
+  });
 });

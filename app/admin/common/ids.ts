@@ -16,7 +16,7 @@ export function idFromName(name: string, taken: string[], fallback: string): str
 }
 
 /**
- * The document to save: rewards, tiers, challenges, milestones, membership plans and surveys added since the last save take their id from the name
+ * The document to save: rewards, tiers, challenges, milestones, membership plans, surveys and causes added since the last save take their id from the name
  * the merchant typed ("Tote bag" → `tote-bag`), not from the placeholder they were added with. A
  * saved id never changes: redemptions, members and the ledger refer to it.
  */
@@ -28,15 +28,24 @@ export function withIdsFromNames(draft: Program, saved: Program): Program {
   renameNew(next.engagement.milestones, saved.engagement.milestones, "milestone");
   renameNew(next.membership.plans, saved.membership.plans, "plan");
   renameNew(next.surveys, saved.surveys, "survey");
+  const causes = renameNew(next.giving.causes, saved.giving.causes, "cause");
+  // The default cause may be one just added: it follows its new id.
+  const { defaultCauseId } = next.giving;
+  if (defaultCauseId !== null) next.giving.defaultCauseId = causes.get(defaultCauseId) ?? defaultCauseId;
   return next;
 }
 
+/** Gives new items their ids; returns each renamed item's placeholder id → its id. */
 function renameNew(items: { id: string; name: string }[], saved: { id: string }[], fallback: string) {
   const savedIds = new Set(saved.map((item) => item.id));
   const taken = [...savedIds];
+  const renamed = new Map<string, string>();
   for (const item of items) {
     if (savedIds.has(item.id)) continue;
-    item.id = idFromName(item.name, taken, fallback);
-    taken.push(item.id);
+    const id = idFromName(item.name, taken, fallback);
+    renamed.set(item.id, id);
+    item.id = id;
+    taken.push(id);
   }
+  return renamed;
 }

@@ -14,6 +14,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { DownloadButton } from "~/admin/common/download-button";
 import { useTranslation } from "~/i18n";
 import type { ImportFormat, ImportRowIssue } from "~/loyalty/members/import";
 import type { ImportPreview, ImportProgress } from "~/loyalty/members/import.server";
@@ -208,29 +209,5 @@ function RowIssues({ issues, count }: { issues: ImportRowIssue[]; count: number 
         </Text>
       ) : null}
     </BlockStack>
-  );
-}
-
-/** Exports need the session token, which a plain link cannot carry: fetch, then save the file. */
-function DownloadButton({ url, fileName, label }: { url: string; fileName: string; label: string }) {
-  const [busy, setBusy] = useState(false);
-  const download = async () => {
-    setBusy(true);
-    try {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(String(response.status));
-      const link = document.createElement("a");
-      link.href = URL.createObjectURL(await response.blob());
-      link.download = fileName;
-      link.click();
-      URL.revokeObjectURL(link.href);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Button onClick={download} loading={busy}>
-      {label}
-    </Button>
   );
 }

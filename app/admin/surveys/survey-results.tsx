@@ -15,6 +15,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
+import { DownloadButton } from "~/admin/common/download-button";
 import { Figure } from "~/admin/common/figure";
 import { useTranslation } from "~/i18n";
 import type { Survey } from "~/loyalty/program/program";
@@ -58,7 +59,13 @@ export function SurveyResultsPage({
     <Page
       title={t("surveys.results.title", { name: survey.name })}
       backAction={{ content: t("surveys.title"), url: "/app/surveys" }}
-      secondaryActions={<DownloadButton url={`/app/export/surveys/${encodeURIComponent(survey.id)}`} survey={survey} />}
+      secondaryActions={
+        <DownloadButton
+          url={`/app/export/surveys/${encodeURIComponent(survey.id)}`}
+          fileName={`tally-survey-${survey.id}.csv`}
+          label={t("surveys.results.export")}
+        />
+      }
     >
       <BlockStack gap="500">
         <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
@@ -319,31 +326,6 @@ function Comments({
         </InlineStack>
       </BlockStack>
     </Card>
-  );
-}
-
-/** Exports need the session token, which a plain link cannot carry: fetch, then save the file. */
-function DownloadButton({ url, survey }: { url: string; survey: Survey }) {
-  const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const download = async () => {
-    setBusy(true);
-    try {
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(String(response.status));
-      const link = document.createElement("a");
-      link.href = URL.createObjectURL(await response.blob());
-      link.download = `tally-survey-${survey.id}.csv`;
-      link.click();
-      URL.revokeObjectURL(link.href);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Button onClick={download} loading={busy}>
-      {t("surveys.results.export")}
-    </Button>
   );
 }
 
