@@ -23,12 +23,7 @@ export function minorUnitsPerUnit(currencyCode: string): number {
  * `next_unit` and `next_5` bring it to the next whole unit or multiple of 5 units (a full step when
  * it is one already: a round-up is never 0); `fixed` is the whole units the shopper picked.
  */
-export function roundUpAmount(
-  rule: RoundUpRule,
-  subtotal: number,
-  unit: number,
-  fixedUnits = 0,
-): number {
+export function roundUpAmount(rule: RoundUpRule, subtotal: number, unit: number, fixedUnits = 0): number {
   if (rule === "fixed") return fixedUnits * unit;
   const step = rule === "next_5" ? 5 * unit : unit;
   return step - (((subtotal % step) + step) % step);
