@@ -58,7 +58,7 @@ describe("the program as the storefront's Liquid reads it", () => {
       expect(text).not.toContain(secret);
   });
 
-  it("gives the round-up its causes (dates in seconds), rule, variant and the shop's currency", () => {
+  it("gives giving's causes (dates in seconds) and the round-up's rule, variant and the shop's currency", () => {
     const giving = (change: (p: Program) => void) =>
       storefrontProgram(
         program((p) => {
@@ -81,10 +81,7 @@ describe("the program as the storefront's Liquid reads it", () => {
         "EUR",
       ).giving;
     expect(giving(() => {})).toEqual({
-      rule: "next_5",
-      fixedAmounts: [1, 2, 5],
-      variantId: "4401",
-      currencyCode: "EUR",
+      roundUp: { rule: "next_5", fixedAmounts: [1, 2, 5], variantId: "4401", currencyCode: "EUR" },
       defaultCauseId: "ocean",
       causes: [
         {
@@ -98,9 +95,10 @@ describe("the program as the storefront's Liquid reads it", () => {
         },
       ],
     });
+    // The causes stay for the running total; the round-up goes.
+    expect(giving((p) => (p.giving.roundUp.enabled = false))).toMatchObject({ roundUp: false });
+    expect(giving((p) => (p.giving.roundUp.variantId = null))).toMatchObject({ roundUp: false });
     expect(giving((p) => (p.giving.enabled = false))).toBe(false);
-    expect(giving((p) => (p.giving.roundUp.enabled = false))).toBe(false);
-    expect(giving((p) => (p.giving.roundUp.variantId = null))).toBe(false);
     expect(giving((p) => (p.enabled = false))).toBe(false);
   });
 });

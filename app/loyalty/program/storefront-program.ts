@@ -84,22 +84,21 @@ function storefrontReward(reward: Reward) {
 }
 
 /**
- * The round-up the cart block and the checkout extension offer (docs/giving.md): the causes with
- * their dates in seconds (the Liquid shows the ones running), the rule and the donation variant,
- * and the shop's currency (the only one it is offered in: the variant costs one minor unit of it).
- * False while giving or the round-up is off, or the donation product is not there yet.
+ * Giving as the theme's blocks read it (docs/giving.md): the causes with their dates in seconds (the
+ * Liquid shows the ones running) and the round-up the cart offers — its rule, the donation variant
+ * and the shop's currency, the only one it is offered in (the variant costs one minor unit of it);
+ * `roundUp` false while it is off or the donation product is not there yet. False while giving is off.
  */
 function storefrontGiving(program: Program, currencyCode: string | null) {
   const { enabled, causes, defaultCauseId, roundUp } = program.giving;
-  if (!program.enabled || !enabled || !roundUp.enabled || roundUp.variantId === null || causes.length === 0)
-    return false;
+  if (!program.enabled || !enabled || causes.length === 0) return false;
   return {
-    rule: roundUp.rule,
-    fixedAmounts: roundUp.fixedAmounts,
-    variantId: roundUp.variantId,
-    currencyCode,
     defaultCauseId,
     causes: causes.map(storefrontCause),
+    roundUp:
+      roundUp.enabled && roundUp.variantId !== null
+        ? { rule: roundUp.rule, fixedAmounts: roundUp.fixedAmounts, variantId: roundUp.variantId, currencyCode }
+        : (false as const),
   };
 }
 

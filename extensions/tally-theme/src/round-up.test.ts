@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { defaultProgram } from "~/loyalty/program/program";
 import { storefrontProgram } from "~/loyalty/program/storefront-program";
 import { interpolate, renderLiquid, schemaOf } from "../../../sandbox/storefront/liquid";
-import { bootGiving, type CartJson } from "./round-up";
+import { bootGiving, roundUpFor, type CartJson, type RoundUpConfig } from "./round-up";
 
 /*
  * The cart's round-up and the running total (tally-round-up.js) on the blocks' real markup: the
@@ -199,6 +199,11 @@ describe("the cart's round-up", () => {
     );
     box().querySelector<HTMLButtonElement>('[data-units="5"]')!.click();
     await until(() => donation() === undefined, "taken back");
+  });
+
+  it("rounds a yen cart in yen, though the Cart AJAX API gives its prices in hundredths", () => {
+    const config = { rule: "next_5", currency: "JPY", variant: String(VARIANT) } as RoundUpConfig;
+    expect(roundUpFor(config, { items: [line(1, 1, 452_700), line(VARIANT, 2, 100)] })).toBe(3);
   });
 
   it("speaks the shopper's language, the cause's own words in it", async () => {

@@ -31,7 +31,7 @@ export interface CartJson {
 type Texts = Record<string, string>;
 type Box = HTMLElement & { tally?: boolean };
 
-const fill = (text: string, values: Record<string, string>) =>
+const fill = (text: string | undefined, values: Record<string, string>) =>
   (text || "").replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? "");
 
 /** Minor units of the cart's currency as the shopper's locale writes them. */
@@ -48,13 +48,19 @@ export function moneyText(locale: string, currency: string, minor: number): stri
 export const donationLine = (cart: CartJson, variant: string) =>
   cart.items.find((item) => String(item.variant_id) === variant);
 
-/** What the other lines come to: the donation never rounds itself, so keeping it in step cannot loop. */
+/**
+ * What the other lines come to, in hundredths as the Cart AJAX API gives prices (even for JPY):
+ * the donation never rounds itself, so keeping it in step cannot loop.
+ */
 export const othersSubtotal = (cart: CartJson, variant: string) =>
   cart.items.reduce((sum, item) => (String(item.variant_id) === variant ? sum : sum + item.final_line_price), 0);
 
-/** The round-up this cart asks for, in minor units (= the donation line's quantity). */
-export const roundUpFor = (config: RoundUpConfig, cart: CartJson, fixedUnits = 0) =>
-  roundUpAmount(config.rule, othersSubtotal(cart, config.variant), minorUnitsPerUnit(config.currency), fixedUnits);
+/** The round-up this cart asks for, in minor units of its currency (= the donation line's quantity). */
+export function roundUpFor(config: RoundUpConfig, cart: CartJson, fixedUnits = 0): number {
+  const unit = minorUnitsPerUnit(config.currency);
+  const subtotal = Math.round((othersSubtotal(cart, config.variant) * unit) / 100);
+  return roundUpAmount(config.rule, subtotal, unit, fixedUnits);
+}
 
 async function post(url: string, body: unknown): Promise<void> {
   const response = await fetch(url + ".js", {
@@ -87,6 +93,7 @@ function roundUp(box: HTMLElement) {
   const money = (minor: number) => moneyText(config.locale, config.currency, minor);
   let cart: CartJson = { items: [] };
   let busy = false;
+  let again = false;
 
   const render = () => {
     const line = donationLine(cart, config.variant);
@@ -111,8 +118,10 @@ function roundUp(box: HTMLElement) {
   };
 
   /** Reads the cart and brings the donation to the round-up it now asks for (a fixed amount stays). */
-  const sync = async () => {
-    if (busy) return;
+  /** Reads the cart and brings the donation to the round-up it now asks for (a fixed amount stays). */
+  const sync = async (): Promise<void> => {
+    // A cart change while one is handled is handled after it, never dropped.
+    if (busy) return void (again = true);
     busy = true;
     try {
       cart = await readCart(config);
@@ -127,7 +136,14 @@ function roundUp(box: HTMLElement) {
     } catch {
       // The cart unread: what is on screen stays, the next change tries again.
     }
+    settle();
+  };
+  const settle = () => {
     busy = false;
+    if (again) {
+      again = false;
+      sync();
+    }
   };
 
   const change = async (quantity: number) => {
@@ -138,12 +154,14 @@ function roundUp(box: HTMLElement) {
     try {
       await setDonation(config, cart, quantity);
       cart = await readCart(config);
+      document.dispatchEvent(new CustomEvent("tally:cart-updated", { detail: { cart } }));
+      // The theme's own cart shows the line once the page reloads (the block's setting).
+      if (box.dataset.reload === "true") return location.reload();
     } catch {
       say.textContent = texts.failed || "";
     }
-    busy = false;
     render();
-    document.dispatchEvent(new CustomEvent("tally:cart-updated", { detail: { cart } }));
+    settle();
   };
 
   box.addEventListener("change", (event) => {
