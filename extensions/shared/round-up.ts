@@ -2,7 +2,8 @@
  * The round-up shoppers add at cart and checkout (docs/giving.md, docs/decisions/0028): a donation
  * variant priced at one minor unit of the shop's currency, bought in the quantity this returns.
  * Integers of minor units throughout, so 0.73 is 73 and never 0.7299999. Shared by the theme's
- * script (extensions/tally-theme/src/round-up.ts) and the checkout extension (extensions/tally-round-up).
+ * script (extensions/tally-theme/src/round-up.ts) and the checkout extension
+ * (extensions/tally-checkout/src/RoundUp.tsx).
  */
 
 export type RoundUpRule = "next_unit" | "next_5" | "fixed";
