@@ -44,7 +44,7 @@ function setUp(options: FakeCheckoutOptions = {}) {
 }
 
 /** The checkbox with this label (spaces as any: French writes "0,73 €" with a narrow no-break space), and whether it is ticked. */
-const checkbox = (container: HTMLElement, label: string) => {
+const checkbox = (container: Element, label: string) => {
   const normal = (text: string | null) => (text ?? "").replace(/\s/g, " ");
   const box = [...container.querySelectorAll("s-checkbox")].find((b) => normal(b.getAttribute("label")) === label);
   if (!box) throw new Error(`no checkbox "${label}" in ${container.innerHTML}`);
