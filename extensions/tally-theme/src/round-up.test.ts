@@ -46,7 +46,11 @@ function giving(change: (program: ReturnType<typeof defaultProgram>) => void = (
   return storefrontProgram(program, "EUR");
 }
 
-function render(handle: string, program: unknown, options: { language?: string; currency?: string } = {}) {
+function render(
+  handle: string,
+  program: unknown,
+  options: { language?: string; currency?: string; reload?: boolean } = {},
+) {
   const language = options.language ?? "en";
   const files = [localeFile(language), localeFile("en")];
   const translate = (key: string, values: Record<string, unknown>) => {
@@ -57,9 +61,13 @@ function render(handle: string, program: unknown, options: { language?: string; 
     return `translation missing: ${language}.${key}`;
   };
   const source = readFileSync(`${DIR}/blocks/${handle}.liquid`, "utf8");
-  const settings = Object.fromEntries(
-    ((schemaOf(source)?.settings ?? []) as { id: string; default?: unknown }[]).map((s) => [s.id, s.default ?? null]),
-  );
+  const settings = {
+    ...Object.fromEntries(
+      ((schemaOf(source)?.settings ?? []) as { id: string; default?: unknown }[]).map((s) => [s.id, s.default ?? null]),
+    ),
+    // The page stays, so the tests see what the script renders (a test below reloads).
+    reload: options.reload ?? false,
+  };
   return renderLiquid(
     source,
     {
@@ -161,6 +169,20 @@ describe("the cart's round-up", () => {
     expect(calls.filter((c) => c.url === "/cart/change.js")).toEqual([
       { url: "/cart/change.js", body: { id: `${VARIANT}:k`, quantity: 0 } },
     ]);
+  });
+
+  it("reloads the page after the shopper's change when the merchant leaves that on, for the theme's own cart", async () => {
+    const reload = vi.fn();
+    vi.stubGlobal("location", { ...location, reload });
+    const updated = vi.fn();
+    document.addEventListener("tally:cart-updated", updated, { once: true });
+    document.body.innerHTML = render("round-up", giving(), { reload: true });
+    bootGiving(document);
+    await until(() => !box().hidden, "shown");
+    box().querySelector<HTMLInputElement>("[data-round-up-toggle]")!.click();
+    await until(() => reload.mock.calls.length === 1, "reloaded");
+    expect(donation()).toMatchObject({ quantity: 73 });
+    expect(updated).toHaveBeenCalledOnce();
   });
 
   it("keeps the donation equal to the round-up when the cart changes, leaving itself out of the subtotal", async () => {
