@@ -9,6 +9,7 @@
  * (assets/tally-round-up.js): tally.js is at its size cap and neither block needs it.
  */
 import { minorUnitsPerUnit, roundUpAmount, type RoundUpRule } from "../../shared/round-up";
+import { esc } from "./tally";
 
 export interface RoundUpConfig {
   cart: string;
@@ -100,24 +101,23 @@ function roundUp(box: HTMLElement) {
     const cause = config.cause.name;
     if (config.rule === "fixed") {
       body.innerHTML =
-        `<p>${escapeHtml(fill(texts.give, { cause }))}</p><p>` +
+        `<p>${esc(fill(texts.give, { cause }))}</p><p>` +
         config.amounts
           .map(
             (units) =>
-              `<button type="button" class="tally-button" data-units="${units}" aria-pressed="${line ? line.quantity === units * unit : false}">${escapeHtml(money(units * unit))}</button> `,
+              `<button type="button" class="tally-button" data-units="${units}" aria-pressed="${line ? line.quantity === units * unit : false}">${esc(money(units * unit))}</button> `,
           )
           .join("") +
         "</p>";
     } else {
       const amount = line ? line.quantity : roundUpFor(config, cart);
-      body.innerHTML = `<label><input type="checkbox" data-round-up-toggle${line ? " checked" : ""}> ${escapeHtml(
+      body.innerHTML = `<label><input type="checkbox" data-round-up-toggle${line ? " checked" : ""}> ${esc(
         fill(texts.label, { amount: money(amount), cause }),
       )}</label>`;
     }
     box.hidden = !cart.items.some((item) => String(item.variant_id) !== config.variant);
   };
 
-  /** Reads the cart and brings the donation to the round-up it now asks for (a fixed amount stays). */
   /** Reads the cart and brings the donation to the round-up it now asks for (a fixed amount stays). */
   const sync = async (): Promise<void> => {
     // A cart change while one is handled is handled after it, never dropped.
@@ -182,8 +182,6 @@ function roundUp(box: HTMLElement) {
   sync();
 }
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
-
 /** The running total per cause: "Together we gave €1,240.00 to Ocean Cleanup". */
 export interface GivingTotals {
   causes: { id: string; name: string; totalCents: number; currencyCode: string }[];
@@ -194,7 +192,7 @@ export const totalsHtml = (locale: string, text: string, totals: GivingTotals) =
     .filter((cause) => cause.totalCents > 0)
     .map(
       (cause) =>
-        `<p>${escapeHtml(fill(text, { amount: moneyText(locale, cause.currencyCode, cause.totalCents), cause: cause.name }))}</p>`,
+        `<p>${esc(fill(text, { amount: moneyText(locale, cause.currencyCode, cause.totalCents), cause: cause.name }))}</p>`,
     )
     .join("");
 
