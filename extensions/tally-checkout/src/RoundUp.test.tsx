@@ -107,6 +107,19 @@ describe("the round-up at checkout", () => {
     });
   });
 
+  it("tries once when the checkout refuses to bring the donation along, never in a loop", async () => {
+    const { shopify, container } = setUp({
+      lines: [
+        { merchandiseId: TEA, quantity: 1, amount: 45.27 },
+        { merchandiseId: DONATION, quantity: 50, amount: 0.5 },
+      ],
+      linesResult: { type: "error", message: "no" },
+    });
+    await vi.waitFor(() => expect(container.textContent).toContain("Your donation couldn't be changed on this order."));
+    await settle();
+    expect(shopify.applyCartLinesChange).toHaveBeenCalledOnce();
+  });
+
   it("offers each fixed amount, one at a time", async () => {
     const { shopify, container } = setUp({
       shopMetafields: metafield((p) => (p.giving.roundUp.rule = "fixed")),

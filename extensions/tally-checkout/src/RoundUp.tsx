@@ -93,8 +93,10 @@ export function RoundUp() {
     setFailed(result.type !== "success");
   }
 
-  // The checkout's lines changed: the round-up follows (a fixed amount stays); alone, it goes.
-  const follow = !line || busy ? null : !others.length ? 0 : wanted && line.quantity !== wanted ? wanted : null;
+  // The checkout's lines changed: the round-up follows (a fixed amount stays); alone, it goes. Not
+  // after a refusal: the shopper's next change tries again, never a loop of retries.
+  const follow =
+    !line || busy || failed ? null : !others.length ? 0 : wanted && line.quantity !== wanted ? wanted : null;
   useEffect(() => {
     if (follow === null) return;
     if (follow ? canUpdateCartLine : canRemoveCartLine) change(follow);
