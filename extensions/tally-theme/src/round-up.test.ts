@@ -199,6 +199,44 @@ describe("the cart's round-up", () => {
     expect(calls.filter((c) => c.url === "/cart/change.js")).toHaveLength(1);
   });
 
+  it("tries once when the cart refuses to bring the donation along, never in a loop", async () => {
+    // The browser's observer, played by the test: each cart request it reports.
+    const observers: ((list: { getEntries: () => { name: string }[] }) => void)[] = [];
+    vi.stubGlobal(
+      "PerformanceObserver",
+      class {
+        constructor(callback: (typeof observers)[number]) {
+          observers.push(callback);
+        }
+        observe() {}
+      },
+    );
+    const observed = async (path: string) => {
+      observers.forEach((callback) => callback({ getEntries: () => [{ name: "https://shop.example" + path }] }));
+      for (let i = 0; i < 10; i++) await settle();
+    };
+    cart.items.push(line(VARIANT, 73, 1));
+    const answer = vi.mocked(fetch).getMockImplementation()!;
+    vi.mocked(fetch).mockImplementation(async (url, init) =>
+      url === "/cart/change.js"
+        ? (calls.push({ url, body: undefined }), json({ status: 422, message: "Cart Error" }, 422))
+        : answer(url, init),
+    );
+    document.body.innerHTML = render("round-up", giving());
+    bootGiving(document);
+    await until(() => !box().hidden, "shown");
+    // The theme adds 10.00: the round-up stays 0.73, nothing to change.
+    cart.items.push(line(2, 1, 1000));
+    await observed("/cart/add.js");
+    expect(calls.filter((c) => c.url === "/cart/change.js")).toHaveLength(0);
+    // It adds 0.50: the round-up is 0.23 now, the cart refuses, and its refusal is a cart request too.
+    cart.items.push(line(3, 1, 50));
+    await observed("/cart/add.js");
+    await observed("/cart/change.js");
+    await observed("/cart/change.js");
+    expect(calls.filter((c) => c.url === "/cart/change.js")).toHaveLength(1);
+  });
+
   it("offers fixed amounts as buttons, and replaces or takes back the amount given", async () => {
     document.body.innerHTML = render(
       "round-up",

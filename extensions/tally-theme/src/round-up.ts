@@ -95,6 +95,9 @@ function roundUp(box: HTMLElement) {
   let cart: CartJson = { items: [] };
   let busy = false;
   let again = false;
+  // The cart refused to bring the donation along: not again until the shopper's own change (the
+  // refused request is a cart change the observer sees, and would otherwise loop).
+  let refused = false;
 
   const render = () => {
     const line = donationLine(cart, config.variant);
@@ -128,14 +131,17 @@ function roundUp(box: HTMLElement) {
       const line = donationLine(cart, config.variant);
       // A donation left alone in the cart goes too: there is nothing to round up.
       const alone = othersSubtotal(cart, config.variant) === 0 && cart.items.length === 1;
-      if (line && (alone || config.rule !== "fixed")) {
-        await setDonation(config, cart, alone ? 0 : roundUpFor(config, cart));
+      if (line && !refused && (alone || config.rule !== "fixed")) {
+        await setDonation(config, cart, alone ? 0 : roundUpFor(config, cart)).catch((error) => {
+          refused = true;
+          throw error;
+        });
         cart = await readCart(config);
       }
-      render();
     } catch {
-      // The cart unread: what is on screen stays, the next change tries again.
+      // The cart unread or refused: it shows as it was read, the next change tries again.
     }
+    render();
     settle();
   };
   const settle = () => {
@@ -148,6 +154,7 @@ function roundUp(box: HTMLElement) {
 
   const change = async (quantity: number) => {
     busy = true;
+    refused = false;
     say.textContent = "";
     // One change at a time: the next one needs the cart this one leaves.
     body.querySelectorAll<HTMLInputElement | HTMLButtonElement>("input,button").forEach((el) => (el.disabled = true));
