@@ -8,6 +8,7 @@ import {
   PREVIEW_PATH,
   assetResponse,
   cartAddAction,
+  cartChangeAction,
   cartLoader,
   cartUpdateAction,
   forwardAppProxy,
@@ -93,8 +94,8 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
       },
       action: onlyMethods("GET"),
     },
-    // The Cart AJAX API: `GET /cart.js`, `POST /cart/add.js` (`items`) and `POST /cart/update.js`
-    // (`discount` and `attributes`).
+    // The Cart AJAX API: `GET /cart.js`, `POST /cart/add.js` (`items`), `POST /cart/change.js` (a
+    // line's quantity) and `POST /cart/update.js` (`discount` and `attributes`).
     "sandbox/cart.js": {
       loader: ({ request }: LoaderFunctionArgs) => cartLoader(prisma, request),
       action: onlyMethods("GET"),
@@ -107,6 +108,16 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
       action: ({ request }: ActionFunctionArgs) => {
         requireMethod(request, "POST");
         return cartAddAction(prisma, request);
+      },
+    },
+    "sandbox/cart/change.js": {
+      loader: () => {
+        requireSandbox();
+        return methodNotAllowed(["POST"]);
+      },
+      action: ({ request }: ActionFunctionArgs) => {
+        requireMethod(request, "POST");
+        return cartChangeAction(prisma, request);
       },
     },
     "sandbox/cart/update.js": {

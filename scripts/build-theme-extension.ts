@@ -4,7 +4,8 @@
 // tally-claim.js (actions shoppers claim, loaded by the launcher embed and the account block),
 // tally-engage.js (challenges, badges and the leaderboard) and tally-notice.js (offers, the next
 // reward, a surprise), both loaded by the same two, and tally-membership.js (the paid membership's
-// offer and status, loaded by the same two when the program sells one). Run it
+// offer and status, loaded by the same two when the program sells one) and tally-round-up.js (the
+// cart's round-up and the running total per cause, the script of those two blocks). Run it
 // after editing src/; test/theme-extension.test.ts fails while they differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -21,6 +22,7 @@ export const THEME_SCRIPTS = {
   "tally-engage.js": "engage-main.ts",
   "tally-notice.js": "notice-main.ts",
   "tally-membership.js": "membership-main.ts",
+  "tally-round-up.js": "round-up-main.ts",
 } as const;
 export type ThemeScript = keyof typeof THEME_SCRIPTS;
 export const themeScriptPath = (script: ThemeScript) => path.join(THEME_EXTENSION_DIR, "assets", script);

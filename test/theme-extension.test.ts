@@ -44,6 +44,7 @@ describe("the theme app extension", () => {
       "tally-engage.js",
       "tally-notice.js",
       "tally-membership.js",
+      "tally-round-up.js",
     ]);
     for (const script of scripts)
       expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
@@ -110,9 +111,15 @@ describe("the theme app extension", () => {
     for (const block of blocks.filter((file) => file !== `${THEME_APP_EMBED_HANDLE}.liquid`)) {
       expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({ target: "section", stylesheet: "tally.css" });
     }
-    // The loyalty page is all Liquid: it costs the page no script.
+    // The loyalty page is all Liquid: it costs the page no script. Giving's two blocks load only their own.
     const scripted = blocks.filter((file) => schemaOf(read(`blocks/${file}`))?.javascript === "tally.js");
-    expect(blocks.filter((file) => !scripted.includes(file))).toEqual(["loyalty-page.liquid"]);
+    expect(blocks.filter((file) => !scripted.includes(file))).toEqual([
+      "giving-total.liquid",
+      "loyalty-page.liquid",
+      "round-up.liquid",
+    ]);
+    for (const block of ["giving-total.liquid", "round-up.liquid"])
+      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({ javascript: "tally-round-up.js" });
   });
 
   it("gives the scripts every string they show, from the locale file", () => {
@@ -175,6 +182,7 @@ describe("the theme app extension", () => {
       "src/engage.ts",
       "src/notice.ts",
       "src/membership.ts",
+      "src/round-up.ts",
     ])
       expect(read(file), file).not.toMatch(/logged_in_customer_id|customerId/);
   });
@@ -241,7 +249,10 @@ describe("the theme app extension", () => {
         },
       );
     };
-    const quiet = blocks.filter((block) => block !== "loyalty-page.liquid");
+    // Giving's blocks have no tally-config (extensions/tally-theme/src/round-up.test.ts renders them).
+    const quiet = blocks.filter(
+      (block) => !["loyalty-page.liquid", "round-up.liquid", "giving-total.liquid"].includes(block),
+    );
     expect(quiet).toEqual([
       "account-points.liquid",
       "cart-redeem.liquid",

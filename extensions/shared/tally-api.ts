@@ -77,6 +77,31 @@ export interface ShopperProgram {
   enabled: boolean;
   /** The offer to join the paid membership; null when there is none to buy (absent from an older Tally). */
   membership?: MembershipOffer | null;
+  /** Giving back: the running causes (in the shopper's language) and points giving; null while off (absent from an older Tally). */
+  giving?: ProgramGiving | null;
+}
+
+/** A cause shoppers give to (docs/giving.md). */
+export interface Cause {
+  id: string;
+  name: string;
+  description: string;
+  url: string | null;
+}
+
+export interface ProgramGiving {
+  causes: Cause[];
+  defaultCauseId: string | null;
+  /** Members give points in whole `step`s; `pointsPerUnit` points are worth one unit of the shop's currency. */
+  points: { enabled: boolean; pointsPerUnit: number; step: number };
+}
+
+/** What the member gave this calendar year: money (round-ups, minor units of `currencyCode`) and points. */
+export interface MemberGiving {
+  year: number;
+  givenCents: number;
+  currencyCode: string;
+  pointsGiven: number;
 }
 
 /** A plan of the paid membership: its variant goes in the cart, its product page is `productUrl`. */
@@ -151,6 +176,8 @@ export interface Member {
   surprise?: Surprise | null;
   /** The paid membership; null when the shopper never paid (absent from an older Tally). */
   membership?: Membership | null;
+  /** What the member gave this year; null while giving is off (absent from an older Tally). */
+  giving?: MemberGiving | null;
   program: ShopperProgram;
 }
 
@@ -384,6 +411,46 @@ export async function chooseLeaderboard(
     return { kind: "invalid_nickname", message: body.message ?? "" };
   if (status === 401) return { kind: "signed_out" };
   if (status === 409) return { kind: "unavailable" };
+  return { kind: "unknown" };
+}
+
+export type DonateOutcome =
+  | { kind: "given"; points: number; valueCents: number; currencyCode: string; balance: number }
+  | { kind: "insufficient_points"; balance: number; pointsNeeded: number }
+  /** Not a whole number of steps, a cause no longer running, or points giving closed: nothing given. */
+  | { kind: "invalid_points" | "unknown_cause" | "giving_closed" | "signed_out" }
+  /** No definite answer (network, 5xx): retrying with the same key gives once. */
+  | { kind: "unknown" };
+
+/**
+ * Gives points to a cause (`POST /api/extension/donations`). The same `idempotencyKey` on a retry
+ * returns the same donation instead of giving twice.
+ */
+export async function donatePoints(
+  sessionToken: TokenSource,
+  causeId: string,
+  points: number,
+  idempotencyKey: string,
+): Promise<DonateOutcome> {
+  let answer;
+  try {
+    answer = await call(sessionToken, "/api/extension/donations", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
+      body: JSON.stringify({ causeId, points }),
+    });
+  } catch {
+    return { kind: "unknown" };
+  }
+  const { status, body } = answer;
+  if ((status === 200 || status === 201) && body?.donation) {
+    const { points, valueCents, currencyCode } = body.donation;
+    return { kind: "given", points, valueCents, currencyCode, balance: body.balance };
+  }
+  if (status === 401) return { kind: "signed_out" };
+  if (body?.error === "insufficient_points")
+    return { kind: "insufficient_points", balance: body.balance, pointsNeeded: body.pointsNeeded };
+  if (["invalid_points", "unknown_cause", "giving_closed"].includes(body?.error)) return { kind: body.error };
   return { kind: "unknown" };
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
@@ -12,6 +12,7 @@ import { readStorefrontProgram } from "../../app/shopify/shop-metafields.server"
 import { sandboxShop } from "../../app/shopify/session-token.server";
 import { SANDBOX_STOREFRONT_PATH } from "../../app/shopify/theme-editor";
 import { appProxyQuery } from "../app-proxy-signature";
+import { minorUnitsPerUnit } from "../../extensions/shared/round-up";
 import { interpolate, renderLiquid, schemaOf } from "./liquid";
 
 /**
@@ -19,7 +20,8 @@ import { interpolate, renderLiquid, schemaOf } from "./liquid";
  * extension's real blocks (extensions/tally-theme) on a product, cart and account page, with
  * Shopify's parts played locally: the App Proxy (`/sandbox/apps/tally/*`, signed with the app's
  * secret for the shopper signed in to the preview, forwarded to `/proxy/*`) and the Cart AJAX
- * API (`/sandbox/cart.js`, `/sandbox/cart/update.js`). Nothing here exists unless the sandbox is
+ * API (`/sandbox/cart.js`, `/sandbox/cart/add.js`, `/sandbox/cart/change.js`, `/sandbox/cart/update.js`).
+ * Nothing here exists unless the sandbox is
  * on, and never in production (`sandboxShop()`).
  */
 
@@ -125,17 +127,23 @@ interface PreviewCart {
   codes: string[];
   /** Cart attributes (Tally's `_tally_ref` among them), as `/cart/update.js` `attributes` sets them. */
   attributes: Record<string, string>;
-  /** Lines `/cart/add.js` added (a membership plan's variant), beside the preview's fixed lines. */
+  /** Lines `/cart/add.js` added (a membership plan's variant, the donation), beside the preview's fixed lines. */
   added: CartLine[];
 }
 
 interface CartLine {
+  /** Shopify's line key: the variant and a hash of the line's properties (the same pair makes one line). */
+  key: string;
   id: number;
   title: string;
   quantity: number;
   /** Cents of the shop's currency. */
   price: number;
+  properties: Record<string, string>;
 }
+
+const lineKey = (id: number, properties: Record<string, string>) =>
+  `${id}:${createHash("md5").update(JSON.stringify(properties)).digest("hex")}`;
 
 const carts = new Map<string, PreviewCart>();
 
@@ -154,7 +162,7 @@ const PRODUCT = {
 const CART_LINES: CartLine[] = [
   { id: 48800000011, title: "Trail Runner Jacket — S / Forest", quantity: 1, price: 8900 },
   { id: 48800000021, title: "Merino Hiking Socks", quantity: 2, price: 1200 },
-];
+].map((line) => ({ ...line, key: lineKey(line.id, {}), properties: {} }));
 
 function cartFor(request: Request): { cart: PreviewCart; setCookie: string | null } {
   const token = cookies(request)[CART_COOKIE];
@@ -195,7 +203,7 @@ async function cartJson(db: PrismaClient, shopDomain: string, cart: PreviewCart,
     token: cart.token,
     currency: shop?.currencyCode ?? "USD",
     item_count: lines.reduce((sum, line) => sum + line.quantity, 0),
-    items: lines.map((line) => ({ ...line, variant_id: line.id, line_price: line.price * line.quantity })),
+    items: lines.map(cartItem),
     original_total_price: total,
     total_price: total,
     discount_codes: cart.codes.map((code) => ({
@@ -267,18 +275,25 @@ export async function cartAddAction(db: PrismaClient, request: Request): Promise
   if (request.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST" } });
   const { cart, setCookie } = cartFor(request);
   const raw = await request.text();
-  let items: { id: number; quantity: number }[] = [];
+  let items: { id: number; quantity: number; properties: Record<string, string> }[] = [];
   try {
-    type Item = { id?: unknown; quantity?: unknown };
+    type Item = { id?: unknown; quantity?: unknown; properties?: Record<string, unknown> };
     const body: Item & { items?: Item[] } = (request.headers.get("content-type") ?? "").includes("application/json")
       ? JSON.parse(raw)
       : Object.fromEntries(new URLSearchParams(raw));
-    items = (body.items ?? [body]).map((item) => ({ id: Number(item.id), quantity: Number(item.quantity ?? 1) }));
+    items = (body.items ?? [body]).map((item) => ({
+      id: Number(item.id),
+      quantity: Number(item.quantity ?? 1),
+      properties: Object.fromEntries(
+        Object.entries(item.properties ?? {}).map(([name, value]) => [name, String(value)]),
+      ),
+    }));
   } catch {
     return Response.json({ status: 400, message: "Bad Request", description: "invalid JSON" }, { status: 400 });
   }
-  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, currencyCode: true } });
   const program = shop ? (await loadRunnableShop(db, shop.id))?.program : null;
+  const donation = program?.giving.roundUp.variantId;
   const known = new Map<number, { title: string; price: number }>([
     ...PRODUCT.variants.map((v) => [v.id, { title: `${PRODUCT.title} — ${v.title}`, price: v.price }] as const),
     ...(program?.membership.plans ?? []).flatMap((plan) =>
@@ -291,25 +306,68 @@ export async function cartAddAction(db: PrismaClient, request: Request): Promise
           ]
         : [],
     ),
+    // The round-up's donation variant: one minor unit of the shop's currency (in the cart's cents).
+    ...(donation
+      ? [
+          [
+            Number(donation),
+            { title: "Donation", price: 100 / minorUnitsPerUnit(shop?.currencyCode ?? "USD") },
+          ] as const,
+        ]
+      : []),
   ]);
   const lines: CartLine[] = [];
   for (const item of items) {
     const variant = known.get(item.id);
     if (!variant || !Number.isInteger(item.quantity) || item.quantity < 1)
       return Response.json({ status: 422, message: "Cart Error", description: "Cannot find variant" }, { status: 422 });
-    lines.push({ id: item.id, title: variant.title, quantity: item.quantity, price: variant.price });
+    const { id, quantity, properties } = item;
+    lines.push({ key: lineKey(id, properties), id, title: variant.title, quantity, price: variant.price, properties });
   }
   for (const line of lines) {
-    const existing = cart.added.find((added) => added.id === line.id);
+    const existing = cart.added.find((added) => added.key === line.key);
     if (existing) existing.quantity += line.quantity;
     else cart.added.push({ ...line });
   }
   const headers: Record<string, string> = { "Cache-Control": "no-store" };
   if (setCookie) headers["Set-Cookie"] = setCookie;
-  return Response.json(
-    { items: lines.map((line) => ({ ...line, variant_id: line.id, line_price: line.price * line.quantity })) },
-    { headers },
-  );
+  return Response.json({ items: lines.map(cartItem) }, { headers });
+}
+
+/** A line as the Cart AJAX API gives it. */
+const cartItem = (line: CartLine) => ({
+  ...line,
+  variant_id: line.id,
+  line_price: line.price * line.quantity,
+  final_line_price: line.price * line.quantity,
+});
+
+/**
+ * `POST /cart/change.js` (`{"id": "<line key>", "quantity": n}`, JSON): sets a line the shopper
+ * added to `quantity`, 0 removing it, and answers the cart; a line it does not know: 400 as Shopify
+ * says it. The preview's own lines stay as they are.
+ */
+export async function cartChangeAction(db: PrismaClient, request: Request): Promise<Response> {
+  const shop = requireSandbox();
+  const { cart, setCookie } = cartFor(request);
+  let change: { id?: unknown; quantity?: unknown };
+  try {
+    change = JSON.parse(await request.text()) as typeof change;
+  } catch {
+    return Response.json({ status: 400, message: "Bad Request", description: "invalid JSON" }, { status: 400 });
+  }
+  const line = cart.added.find((added) => added.key === change.id);
+  const quantity = Number(change.quantity);
+  if (!line || !Number.isInteger(quantity) || quantity < 0)
+    return Response.json(
+      { status: 400, message: "Bad Request", description: "no valid id or line parameter" },
+      { status: 400 },
+    );
+  if (quantity === 0) cart.added = cart.added.filter((added) => added !== line);
+  else line.quantity = quantity;
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (setCookie) headers["Set-Cookie"] = setCookie;
+  return Response.json(await cartJson(db, shop, cart, previewCustomer(request)), { headers });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,6 +582,7 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       cart_url: "/sandbox/cart",
       cart_add_url: "/sandbox/cart/add",
       cart_update_url: "/sandbox/cart/update",
+      cart_change_url: "/sandbox/cart/change",
       account_url: `${PREVIEW_PATH}?page=account${keep}`,
       account_login_url: `${PREVIEW_PATH}?page=login${keep}`,
       account_register_url: `${PREVIEW_PATH}?page=login${keep}`,
@@ -579,7 +638,9 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
       <table class="cart">${cartState.items
         .map(
           (item) =>
-            `<tr><td>${escapeHtml(item.title)}</td><td>× ${item.quantity}</td><td>${price(item.line_price)}</td></tr>`,
+            `<tr><td>${escapeHtml(item.title)}${Object.entries(item.properties)
+              .map(([name, value]) => ` <code>${escapeHtml(name)}: ${escapeHtml(value)}</code>`)
+              .join("")}</td><td>× ${item.quantity}</td><td>${price(item.line_price)}</td></tr>`,
         )
         .join("")}</table>
       <p class="totals">Subtotal: <strong>${price(cartState.total_price)}</strong></p>
@@ -598,7 +659,9 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
               .join(", ")}</p>`
           : ""
       }
+      ${block("round-up")}
       ${block("cart-redeem")}
+      ${block("giving-total")}
       <button type="button" disabled>Check out</button>`;
   } else if (page === "rewards") {
     main = block("loyalty-page");

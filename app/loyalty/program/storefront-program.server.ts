@@ -15,7 +15,12 @@ export async function writeStorefrontProgram(
   program: Program,
   gatewayOptions?: AdminGatewayOptions,
 ) {
-  await setStorefrontProgram(await AdminGateway.forShop(db, shopDomain, gatewayOptions), storefrontProgram(program));
+  // The round-up is offered in the shop's currency only (its variant costs one minor unit of it).
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { currencyCode: true } });
+  await setStorefrontProgram(
+    await AdminGateway.forShop(db, shopDomain, gatewayOptions),
+    storefrontProgram(program, shop?.currencyCode ?? null),
+  );
 }
 
 /**

@@ -57,4 +57,48 @@ describe("the program as the storefront's Liquid reads it", () => {
     for (const secret of ["codePrefix", "productRules", "tagPrefix", "fraud", "holdDays", "scope", "tierIds"])
       expect(text).not.toContain(secret);
   });
+
+  it("gives giving's causes (dates in seconds) and the round-up's rule, variant and the shop's currency", () => {
+    const giving = (change: (p: Program) => void) =>
+      storefrontProgram(
+        program((p) => {
+          p.giving.enabled = true;
+          p.giving.causes = [
+            {
+              id: "ocean",
+              name: "Ocean Cleanup",
+              description: "Plastic out of the sea",
+              url: "https://ocean.example.org",
+              translations: { fr: { name: "Océans propres", description: "Moins de plastique" } },
+              startsAt: "2026-12-01T00:00:00Z",
+              endsAt: null,
+            },
+          ];
+          p.giving.defaultCauseId = "ocean";
+          p.giving.roundUp = { ...p.giving.roundUp, enabled: true, rule: "next_5", variantId: "4401" };
+          change(p);
+        }),
+        "EUR",
+      ).giving;
+    expect(giving(() => {})).toEqual({
+      roundUp: { rule: "next_5", fixedAmounts: [1, 2, 5], variantId: "4401", currencyCode: "EUR" },
+      defaultCauseId: "ocean",
+      causes: [
+        {
+          id: "ocean",
+          name: "Ocean Cleanup",
+          description: "Plastic out of the sea",
+          url: "https://ocean.example.org",
+          translations: { fr: { name: "Océans propres", description: "Moins de plastique" } },
+          startsAt: 1796083200,
+          endsAt: null,
+        },
+      ],
+    });
+    // The causes stay for the running total; the round-up goes.
+    expect(giving((p) => (p.giving.roundUp.enabled = false))).toMatchObject({ roundUp: false });
+    expect(giving((p) => (p.giving.roundUp.variantId = null))).toMatchObject({ roundUp: false });
+    expect(giving((p) => (p.giving.enabled = false))).toBe(false);
+    expect(giving((p) => (p.enabled = false))).toBe(false);
+  });
 });

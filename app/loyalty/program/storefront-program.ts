@@ -1,4 +1,4 @@
-import { hasTierPerks, tierTag, type Program, type Reward, type TierLevel } from "./program";
+import { hasTierPerks, tierTag, type Cause, type Program, type Reward, type TierLevel } from "./program";
 
 /**
  * The program as the theme's Liquid reads it (the shop metafield `tally.program`, JSON): what the
@@ -7,7 +7,7 @@ import { hasTierPerks, tierTag, type Program, type Reward, type TierLevel } from
  * events keep their start and end (seconds since 1970, as Liquid's `date: '%s'` gives the time),
  * so the page shows the one running when it is rendered, long after the program was saved.
  */
-export function storefrontProgram(program: Program) {
+export function storefrontProgram(program: Program, currencyCode: string | null = null) {
   const { order, bonusEvents, signup, birthday, customActions } = program.earning;
   const { metric, period, levels } = program.tiers;
   return {
@@ -53,6 +53,7 @@ export function storefrontProgram(program: Program) {
     // The theme loads the paid membership's box (tally-membership.js) only when there is one to sell.
     membership:
       program.enabled && program.membership.enabled && program.membership.plans.some((plan) => plan.variantId !== null),
+    giving: storefrontGiving(program, currencyCode),
   };
 }
 
@@ -80,6 +81,37 @@ function storefrontReward(reward: Reward) {
     default:
       return { ...common, points: reward.pointsCost };
   }
+}
+
+/**
+ * Giving as the theme's blocks read it (docs/giving.md): the causes with their dates in seconds (the
+ * Liquid shows the ones running) and the round-up the cart offers — its rule, the donation variant
+ * and the shop's currency, the only one it is offered in (the variant costs one minor unit of it);
+ * `roundUp` false while it is off or the donation product is not there yet. False while giving is off.
+ */
+function storefrontGiving(program: Program, currencyCode: string | null) {
+  const { enabled, causes, defaultCauseId, roundUp } = program.giving;
+  if (!program.enabled || !enabled || causes.length === 0) return false;
+  return {
+    defaultCauseId,
+    causes: causes.map(storefrontCause),
+    roundUp:
+      roundUp.enabled && roundUp.variantId !== null
+        ? { rule: roundUp.rule, fixedAmounts: roundUp.fixedAmounts, variantId: roundUp.variantId, currencyCode }
+        : (false as const),
+  };
+}
+
+function storefrontCause(cause: Cause) {
+  return {
+    id: cause.id,
+    name: cause.name,
+    description: cause.description,
+    url: cause.url,
+    translations: cause.translations ?? {},
+    startsAt: cause.startsAt === null ? null : seconds(cause.startsAt),
+    endsAt: cause.endsAt === null ? null : seconds(cause.endsAt),
+  };
 }
 
 function storefrontReferrals(program: Program) {

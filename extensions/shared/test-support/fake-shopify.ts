@@ -44,6 +44,64 @@ export interface FakeCheckoutOptions {
   orderId?: string;
   /** The buyer's language: `i18n` formats and picks plurals for it. */
   locale?: string;
+  /** The checkout's lines: merchandise GID, quantity and line total (in `currency`). */
+  lines?: { merchandiseId: string; quantity: number; amount: number }[];
+  /** The buyer's currency (`localization.currency`); EUR unless said. */
+  currency?: string;
+  /** The shop metafields the extension declares (`appMetafields`), by `namespace.key`, as JSON. */
+  shopMetafields?: Record<string, unknown>;
+  canAddCartLine?: boolean;
+  /** `applyCartLinesChange` answers this (or throws it) instead of changing the lines. */
+  linesResult?: { type: "error"; message: string } | Error;
+}
+
+type FakeLine = {
+  id: string;
+  merchandise: { id: string };
+  quantity: number;
+  cost: { totalAmount: { amount: number; currencyCode: string } };
+  attributes: { key: string; value: string }[];
+};
+type LineChange =
+  | { type: "addCartLine"; merchandiseId: string; quantity: number; attributes?: { key: string; value: string }[] }
+  | { type: "updateCartLine"; id: string; quantity?: number }
+  | { type: "removeCartLine"; id: string; quantity: number };
+
+/** The checkout's lines as a signal, and `applyCartLinesChange` changing them as Shopify would (one minor unit each added). */
+function fakeLines(options: FakeCheckoutOptions) {
+  const currencyCode = options.currency ?? "EUR";
+  let next = 1;
+  const line = (merchandiseId: string, quantity: number, amount: number, attributes: FakeLine["attributes"] = []) => ({
+    id: `gid://shopify/CartLine/${next++}`,
+    merchandise: { id: merchandiseId },
+    quantity,
+    cost: { totalAmount: { amount, currencyCode } },
+    attributes,
+  });
+  const lines = signal<FakeLine[]>((options.lines ?? []).map((l) => line(l.merchandiseId, l.quantity, l.amount)));
+  const applyCartLinesChange = vi.fn(async (change: LineChange) => {
+    if (options.linesResult instanceof Error) throw options.linesResult;
+    if (options.linesResult) return options.linesResult;
+    // The donation variant costs one hundredth: the tests' lines added are donations.
+    if (change.type === "addCartLine")
+      lines.value = [
+        ...lines.value,
+        line(change.merchandiseId, change.quantity, change.quantity / 100, change.attributes),
+      ];
+    else if (change.type === "removeCartLine") lines.value = lines.value.filter((l) => l.id !== change.id);
+    else
+      lines.value = lines.value.map((l) =>
+        l.id === change.id
+          ? {
+              ...l,
+              quantity: change.quantity!,
+              cost: { totalAmount: { amount: change.quantity! / 100, currencyCode } },
+            }
+          : l,
+      );
+    return { type: "success" as const };
+  });
+  return { lines, applyCartLinesChange };
 }
 
 export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOptions = {}) {
@@ -53,7 +111,7 @@ export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOpt
     attributes: { canUpdateAttributes: true },
     delivery: { canSelectCustomAddress: true },
     discounts: { canUpdateDiscountCodes: options.canUpdateDiscountCodes ?? true },
-    lines: { canAddCartLine: true, canRemoveCartLine: true, canUpdateCartLine: true },
+    lines: { canAddCartLine: options.canAddCartLine ?? true, canRemoveCartLine: true, canUpdateCartLine: true },
     metafields: { canSetCartMetafields: true, canDeleteCartMetafield: true },
     notes: { canUpdateNote: true },
   });
@@ -83,6 +141,20 @@ export function fakeCheckoutShopify(messages: Messages, options: FakeCheckoutOpt
     discountCodes,
     applyDiscountCodeChange,
     i18n: fakeI18n(messages, options.locale),
+    localization: {
+      currency: readonly({ isoCode: options.currency ?? "EUR" }),
+      language: readonly({ isoCode: options.locale ?? "en" }),
+    },
+    appMetafields: readonly(
+      Object.entries(options.shopMetafields ?? {}).map(([name, value]) => {
+        const [namespace, key] = name.split(".");
+        return {
+          target: { type: "shop", id: "gid://shopify/Shop/1" },
+          metafield: { namespace, key, value: JSON.stringify(value), valueType: "json_string" },
+        };
+      }),
+    ),
+    ...fakeLines(options),
     orderConfirmation: readonly(
       options.orderId ? { order: { id: options.orderId }, number: "ABC123", isFirstOrder: false } : undefined,
     ),

@@ -24,6 +24,7 @@ import { Offers } from "./Offers";
 import { renderTarget } from "../../shared/target";
 import { Challenges } from "./Challenges";
 import { Membership } from "./Membership";
+import { Giving } from "./Giving";
 import { Surveys } from "./Surveys";
 
 // The global Shopify gives this target (customer-account.page.render).
@@ -170,6 +171,8 @@ export function LoyaltyPage() {
         <Offers member={member} sessionToken={shopify.sessionToken} translate={t} num={num} day={day} />
 
         <Membership member={member} />
+
+        <Giving member={member} onGiven={load} />
 
         {progress && (
           <s-section heading={t("tier.heading")}>
