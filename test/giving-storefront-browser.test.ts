@@ -2,12 +2,14 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, screenshot } from "./support/browser";
 import { startTestApp, type TestApp } from "./support/test-app";
+import { orderPayload } from "./support/webhook-fixtures";
 
 /*
  * The round-up as shoppers see it in the sandbox's storefront preview (the round-up block's Liquid
  * from the theme's copy of the program, tally-round-up.js, the Cart AJAX stand-in): ticking it puts
  * the donation variant in the cart in the quantity of the round-up with its cause, changing the
- * cart brings the quantity along, and unticking it takes the line out.
+ * cart brings the quantity along, and unticking it takes the line out; once an order's round-up is
+ * paid, the running-total block shows what the cause received.
  */
 
 const SHOP = "giving-browser.myshopify.com";
@@ -108,5 +110,25 @@ describe("the round-up in the storefront preview's cart", () => {
     expect(await page.locator("[data-tally-giving]").count()).toBe(1);
     await page.locator("table.cart").waitFor();
     expect(await page.locator("[data-tally-round-up]").count()).toBe(0);
+  });
+
+  it("shows the running total once a paid order's round-up gave to the cause", async () => {
+    const paid = orderPayload("orders/paid", {
+      id: 99_001,
+      customer: null,
+      email: "guest99001@example.com",
+      lines: [
+        { price: "49.27" },
+        {
+          price: "0.01",
+          quantity: 73,
+          variantId: DONATION,
+          properties: [{ name: "_tally_cause", value: "ocean" }],
+        },
+      ],
+    });
+    expect((await app.webhook("orders/paid", SHOP, paid)).status).toBe(200);
+    await page.goto(preview("customer=guest&page=cart"));
+    await page.locator("[data-tally-giving]").getByText("Together we gave €0.73 to Ocean Cleanup").waitFor();
   });
 });
