@@ -65,6 +65,14 @@ export const publicRedemption = (r: Redemption) =>
         expiresAt: r.endsAt.toISOString(),
       };
 
+/** A shopper's body that does not validate: 422 with each issue and where it is; nothing is written. */
+function invalidBody(error: z.ZodError, code = "invalid_request"): Response {
+  return Response.json(
+    { error: code, issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+    { status: 422 },
+  );
+}
+
 /**
  * What a storefront may know of the program: what a shopper reads, never the whole document.
  * `rounding`, the running bonus event's `bonusMultiplier` and each tier's multiplier let the
@@ -447,13 +455,7 @@ export async function redeemForCustomer(
   await spendRateLimit("redemption", `${shop.id}:${customerId}`);
   const parsed = redeemBody.safeParse(body);
   if (!parsed.success) {
-    return Response.json(
-      {
-        error: "invalid_request",
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      },
-      { status: 422 },
-    );
+    return invalidBody(parsed.error);
   }
   const requestKey = idempotencyKey ?? randomUUID();
   const reward = shop.program.rewards.find((r) => r.id === parsed.data.rewardId);
@@ -571,13 +573,7 @@ export async function claimForCustomer(
   await spendRateLimit("actionClaim", `${shop.id}:${customerId}`);
   const parsed = claimBody.safeParse(body);
   if (!parsed.success) {
-    return Response.json(
-      {
-        error: "invalid_request",
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      },
-      { status: 422 },
-    );
+    return invalidBody(parsed.error);
   }
   const result = await inTransaction(db, (tx) =>
     claimAction(tx, shop, { customerId, actionKey: parsed.data.action, now: new Date() }),
@@ -618,13 +614,7 @@ export async function leaderboardForCustomer(
   const parsed = leaderboardBody.safeParse(body);
   if (!parsed.success) {
     const nickname = parsed.error.issues.some((issue) => issue.path[0] === "nickname");
-    return Response.json(
-      {
-        error: nickname ? "invalid_nickname" : "invalid_request",
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      },
-      { status: 422 },
-    );
+    return invalidBody(parsed.error, nickname ? "invalid_nickname" : "invalid_request");
   }
   const result = await chooseLeaderboard(db, shop, customerId, parsed.data);
   if (result.status === "disabled") return Response.json({ error: "leaderboard_disabled" }, { status: 409 });
@@ -642,13 +632,7 @@ export async function donateForCustomer(
   await spendRateLimit("donation", `${shop.id}:${customerId}`);
   const parsed = pointsDonationBody.safeParse(body);
   if (!parsed.success) {
-    return Response.json(
-      {
-        error: "invalid_request",
-        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      },
-      { status: 422 },
-    );
+    return invalidBody(parsed.error);
   }
   const result = await inTransaction(db, (tx) =>
     donatePoints(tx, shop, { ...parsed.data, customerId, requestKey: idempotencyKey ?? randomUUID(), now: new Date() }),
