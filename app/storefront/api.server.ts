@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fromBigInt } from "~/db/bigint";
 import type { Member, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
+import { invalidBody } from "~/shopify/admin-api.server";
 import { inTransaction } from "~/db/transaction.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";
@@ -64,14 +65,6 @@ export const publicRedemption = (r: Redemption) =>
         status: r.status,
         expiresAt: r.endsAt.toISOString(),
       };
-
-/** A shopper's body that does not validate: 422 with each issue and where it is; nothing is written. */
-function invalidBody(error: z.ZodError, code = "invalid_request"): Response {
-  return Response.json(
-    { error: code, issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
-    { status: 422 },
-  );
-}
 
 /**
  * What a storefront may know of the program: what a shopper reads, never the whole document.
@@ -455,7 +448,7 @@ export async function redeemForCustomer(
   await spendRateLimit("redemption", `${shop.id}:${customerId}`);
   const parsed = redeemBody.safeParse(body);
   if (!parsed.success) {
-    return invalidBody(parsed.error);
+    return invalidBody("invalid_request", parsed.error.issues);
   }
   const requestKey = idempotencyKey ?? randomUUID();
   const reward = shop.program.rewards.find((r) => r.id === parsed.data.rewardId);
@@ -573,7 +566,7 @@ export async function claimForCustomer(
   await spendRateLimit("actionClaim", `${shop.id}:${customerId}`);
   const parsed = claimBody.safeParse(body);
   if (!parsed.success) {
-    return invalidBody(parsed.error);
+    return invalidBody("invalid_request", parsed.error.issues);
   }
   const result = await inTransaction(db, (tx) =>
     claimAction(tx, shop, { customerId, actionKey: parsed.data.action, now: new Date() }),
@@ -614,7 +607,7 @@ export async function leaderboardForCustomer(
   const parsed = leaderboardBody.safeParse(body);
   if (!parsed.success) {
     const nickname = parsed.error.issues.some((issue) => issue.path[0] === "nickname");
-    return invalidBody(parsed.error, nickname ? "invalid_nickname" : "invalid_request");
+    return invalidBody(nickname ? "invalid_nickname" : "invalid_request", parsed.error.issues);
   }
   const result = await chooseLeaderboard(db, shop, customerId, parsed.data);
   if (result.status === "disabled") return Response.json({ error: "leaderboard_disabled" }, { status: 409 });
@@ -632,7 +625,7 @@ export async function donateForCustomer(
   await spendRateLimit("donation", `${shop.id}:${customerId}`);
   const parsed = pointsDonationBody.safeParse(body);
   if (!parsed.success) {
-    return invalidBody(parsed.error);
+    return invalidBody("invalid_request", parsed.error.issues);
   }
   const result = await inTransaction(db, (tx) =>
     donatePoints(tx, shop, { ...parsed.data, customerId, requestKey: idempotencyKey ?? randomUUID(), now: new Date() }),
