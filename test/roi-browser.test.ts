@@ -1,0 +1,102 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openBrowser, screenshot } from "./support/browser";
+import { startTestApp, type TestApp } from "./support/test-app";
+import { orderPayload } from "./support/webhook-fixtures";
+
+/*
+ * The ROI page (issue 25, docs/roi.md) in the embedded admin: reached from the sections' tabs, its
+ * figures for members and other customers side by side, the retention curves and the before/after
+ * chart drawn, the method stated; a range that does not validate is a 400.
+ */
+
+const SHOP = "roi-browser.myshopify.com";
+let app: TestApp;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let page: Page;
+let nextOrder = 98_000;
+
+const pay = async (customer: number, placed: string, price: string) => {
+  const payload = orderPayload("orders/paid", {
+    id: nextOrder++,
+    customer: { id: customer, email: `c${customer}@example.com` },
+    lines: [{ price, lineItemId: nextOrder * 10 }],
+    processedAt: `${placed}T10:00:00Z`,
+  });
+  expect((await app.webhook("orders/paid", SHOP, payload)).status).toBe(200);
+};
+
+beforeAll(async () => {
+  app = await startTestApp({ env: { TALLY_SANDBOX_SHOP: SHOP } });
+  await app.installShop(SHOP);
+  const shopId = await app.configureProgram(SHOP, (program) => {
+    program.earning.order.holdDays = 0;
+  });
+  // One customer who ordered twice before joining on 1 July 2025 and twice after; one who joined in March.
+  await pay(2001, "2025-02-10", "100.00");
+  await pay(2001, "2025-05-10", "50.00");
+  await pay(2001, "2025-07-15", "200.00");
+  await pay(2001, "2025-09-01", "100.00");
+  await pay(2002, "2025-03-10", "40.00");
+  await pay(2002, "2025-04-05", "60.00");
+  for (const [customer, at] of [
+    ["2001", "2025-07-01"],
+    ["2002", "2025-03-01"],
+  ]) {
+    await app.prisma.$executeRaw`
+      UPDATE "Member" SET "createdAt" = ${new Date(`${at}T00:00:00Z`)}
+       WHERE "shopId" = ${shopId} AND "shopifyCustomerId" = ${customer}`;
+  }
+  browser = await openBrowser(app.url);
+  page = browser.page;
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.goto(`${app.url}/sandbox/login`);
+  await page.getByRole("heading", { name: "Set up your loyalty program" }).waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe("the ROI page", () => {
+  it("shows members against other customers, the retention curves, before and after, and the method", async () => {
+    await page.getByRole("navigation", { name: "Tally sections" }).getByRole("link", { name: "ROI" }).click();
+    await page.getByRole("heading", { name: "Return on the program" }).waitFor();
+    await page.getByLabel("From", { exact: true }).fill("2025-01");
+    await page.getByLabel("To", { exact: true }).fill("2025-12");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(/from=2025-01&to=2025-12/);
+
+    await page.getByText("what they cannot prove").waitFor();
+    await page.getByText("not the effect of the program").waitFor();
+    const cells = (name: string) =>
+      page
+        .getByRole("row", { name: new RegExp(`^${name}`) })
+        .first()
+        .innerText();
+    // Members: A after joining and B; others: A before joining.
+    await expect.poll(() => cells("Customers")).toMatch(/^Customers\s+2\s+1$/);
+    expect(await cells("Orders")).toMatch(/^Orders\s+4\s+2$/);
+    expect(await cells("Repeat purchase rate")).toMatch(/^Repeat purchase rate\s+100\.0%\s+100\.0%$/);
+    expect(await cells("Average order value")).toMatch(/^Average order value\s+€100\.00\s+€75\.00$/);
+    expect(await cells("Revenue per customer")).toMatch(/^Revenue per customer\s+€200\.00\s+€150\.00$/);
+
+    // The charts draw in the browser: one line per join month with members, and the two bars.
+    await expect.poll(() => page.locator('[data-chart="retention"] svg').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-chart="before-after"] svg').count()).toBeGreaterThan(0);
+    const retentionTexts = await page.locator('[data-chart="retention"]').innerText();
+    expect(retentionTexts).toContain("Mar 2025 (1 member)");
+    expect(retentionTexts).toContain("Jul 2025 (1 member)");
+    // 150.00 over the 181 days before 1 July, 300.00 over the 184 after: per average month.
+    const beforeAfter = page.getByRole("row", { name: /^EUR/ });
+    await expect.poll(() => beforeAfter.innerText()).toMatch(/^EUR\s+1\s+€25\.22\s+€49\.63$/);
+    await screenshot(page, "roi");
+  });
+
+  it("answers a range that does not validate with 400", async () => {
+    for (const query of ["from=2025-13", "from=2025-06&to=2025-01", "from=2019-01&to=2025-12"]) {
+      expect((await app.admin(`/app/roi?${query}`, SHOP)).status).toBe(400);
+    }
+    expect((await app.admin("/app/roi?from=2025-01&to=2025-12", SHOP)).status).toBe(200);
+  });
+});
