@@ -39,13 +39,13 @@ export async function roiFigures(db: PrismaClient, shopId: string, range: MonthR
   const [groups, money, sizes, cohortOrders, beforeAfter] = await Promise.all([
     db.$queryRaw<GroupRow[]>`
       WITH o AS (${orders}),
-           c AS (SELECT member, customer, COUNT(*) AS orders, MIN(at) AS first FROM o GROUP BY 1, 2)
+           -- Each customer's first and second order in the group: no look-up per customer.
+           c AS (SELECT member, customer, COUNT(*) AS orders, (array_agg(at ORDER BY at))[1:2] AS firsts
+                   FROM o GROUP BY 1, 2)
       SELECT c.member, COUNT(*)::int AS customers, COALESCE(SUM(c.orders), 0)::int AS orders,
              COUNT(*) FILTER (WHERE c.orders >= 2)::int AS repeaters,
-             COUNT(*) FILTER (WHERE c.first + ${window} <= ${end})::int AS "retentionBase",
-             COUNT(*) FILTER (WHERE c.first + ${window} <= ${end} AND EXISTS (
-               SELECT 1 FROM o again WHERE again.member = c.member AND again.customer = c.customer
-                                       AND again.at > c.first AND again.at <= c.first + ${window}))::int AS retained
+             COUNT(*) FILTER (WHERE c.firsts[1] + ${window} <= ${end})::int AS "retentionBase",
+             COUNT(*) FILTER (WHERE c.firsts[1] + ${window} <= ${end} AND c.firsts[2] <= c.firsts[1] + ${window})::int AS retained
         FROM c GROUP BY 1`,
     db.$queryRaw<GroupMoneyRow[]>`
       WITH o AS (${orders})
