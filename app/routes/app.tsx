@@ -80,6 +80,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/campaigns">{t("nav.campaigns")}</Link>
             <Link to="/app/surveys">{t("surveys.nav")}</Link>
             <Link to="/app/giving">{t("giving.nav")}</Link>
+            <Link to="/app/accounting">{t("accounting.nav")}</Link>
             <Link to="/app/roi">{t("roi.nav")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
@@ -122,6 +123,7 @@ const SECTIONS = [
   "campaigns",
   "surveys",
   "giving",
+  "accounting",
   "roi",
   "members",
   "import",
@@ -139,17 +141,19 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   campaigns: "/app/campaigns",
   surveys: "/app/surveys",
   giving: "/app/giving",
+  accounting: "/app/accounting",
   roi: "/app/roi",
   members: "/app/members",
   import: "/app/import",
   billing: BILLING_PATH,
 };
 
-/** Sections whose label lives with their page's texts (the paid membership's, under "membership"; the surveys'; giving's; ROI's). */
+/** Sections whose label lives with their page's texts (the paid membership's, under "membership"; the surveys'; giving's; accounting's; ROI's). */
 const LABEL_KEYS: Partial<Record<(typeof SECTIONS)[number], string>> = {
   membership: "membership.nav",
   surveys: "surveys.nav",
   giving: "giving.nav",
+  accounting: "accounting.nav",
   roi: "roi.nav",
 };
 

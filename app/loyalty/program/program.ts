@@ -698,6 +698,22 @@ export const givingSchema = z
   });
 export type Giving = z.infer<typeof givingSchema>;
 
+/**
+ * How the outstanding points are valued on the accounting page and its CSV (docs/accounting.md):
+ * `pointValue` — `points` points are worth `amount` of the shop's currency —, or null for the
+ * catalog's best money-per-point rate (liabilityBasis).
+ */
+export const accountingSchema = z
+  .object({
+    pointValue: z
+      .object({ points: positivePoints, amount: money.gt(0) })
+      .strict()
+      .nullable()
+      .default(null),
+  })
+  .strict();
+export type Accounting = z.infer<typeof accountingSchema>;
+
 export const programSchema = z
   .object({
     version: z.literal(1),
@@ -730,6 +746,7 @@ export const programSchema = z
     membership: membershipSchema.default(membershipSchema.parse({})),
     surveys: z.array(surveySchema).max(10).default([]),
     giving: givingSchema.default(givingSchema.parse({})),
+    accounting: accountingSchema.default({ pointValue: null }),
   })
   .strict()
   .superRefine((program, ctx) => {

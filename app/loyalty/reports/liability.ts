@@ -47,7 +47,10 @@ function byBestRate(one: LiabilityBasis, other: LiabilityBasis): number {
 }
 
 /** What `points` are worth at the basis, in minor units: points × amount ÷ points of the reward, rounded half up once. */
-export function liabilityMinorUnits(points: number, basis: LiabilityBasis): number {
+export function liabilityMinorUnits(
+  points: number,
+  basis: Pick<LiabilityBasis, "points" | "amountMinorUnits">,
+): number {
   const numerator = 2n * BigInt(points) * BigInt(basis.amountMinorUnits) + BigInt(basis.points);
   return Number(numerator / (2n * BigInt(basis.points)));
 }
