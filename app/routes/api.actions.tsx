@@ -5,7 +5,8 @@ import prisma from "~/db.server";
 import { inTransaction } from "~/db/transaction.server";
 import { awardAction } from "~/loyalty/actions/actions.server";
 import { loadShop } from "~/loyalty/program/program.server";
-import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
+import { invalidBody } from "~/http/invalid-body";
+import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
 const actionBody = z.object({
   customerId: z.string().regex(/^\d{1,20}$/, "a Shopify customer id"),

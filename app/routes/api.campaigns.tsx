@@ -4,7 +4,8 @@ import { requireMethod } from "~/http/methods.server";
 import { campaignInputSchema } from "~/loyalty/campaigns/campaigns";
 import { createCampaign, listCampaigns } from "~/loyalty/campaigns/campaigns.server";
 import { loadShop } from "~/loyalty/program/program.server";
-import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
+import { invalidBody } from "~/http/invalid-body";
+import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
 /** GET /api/campaigns → { campaigns } (newest first, docs/campaigns.md). */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -4,7 +4,8 @@ import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { countBodySchema } from "~/loyalty/campaigns/campaigns";
 import { countAudience } from "~/loyalty/campaigns/campaigns.server";
 import { AdminGraphQLError, AdminUserError } from "~/shopify/errors";
-import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
+import { invalidBody } from "~/http/invalid-body";
+import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
 export const loader = onlyMethods("POST");
 

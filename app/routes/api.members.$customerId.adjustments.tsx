@@ -3,7 +3,8 @@ import { onlyMethods, requireMethod } from "~/http/methods.server";
 import prisma from "~/db.server";
 import { adjustmentRequest } from "~/loyalty/members/adjustments";
 import { applyAdjustment } from "~/loyalty/members/adjustments.server";
-import { authenticateAdminApi, invalidBody, readJson } from "~/shopify/admin-api.server";
+import { invalidBody } from "~/http/invalid-body";
+import { authenticateAdminApi, readJson } from "~/shopify/admin-api.server";
 
 export const loader = onlyMethods("POST");
 

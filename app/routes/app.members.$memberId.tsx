@@ -8,7 +8,7 @@ import { adjustmentFromForm, adjustmentRequest } from "~/loyalty/members/adjustm
 import { applyAdjustment, customerOfMember } from "~/loyalty/members/adjustments.server";
 import { memberDetail } from "~/loyalty/members/list.server";
 import { requireMethod } from "~/http/methods.server";
-import { invalidBody } from "~/shopify/admin-api.server";
+import { invalidBody } from "~/http/invalid-body";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { shop } = await adminContext(request);

@@ -26,11 +26,3 @@ export async function readJson(request: Request): Promise<unknown> {
     throw Response.json({ error: "invalid_json" }, { status: 400 });
   }
 }
-
-/** A 422 naming each wrong field of a request body. */
-export function invalidBody(error: string, issues: { path: PropertyKey[]; message: string }[]): Response {
-  return Response.json(
-    { error, issues: issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })) },
-    { status: 422 },
-  );
-}

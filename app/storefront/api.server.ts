@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fromBigInt } from "~/db/bigint";
 import type { Member, PrismaClient, Redemption } from "@prisma/client";
 import { z } from "zod";
-import { invalidBody } from "~/shopify/admin-api.server";
+import { invalidBody } from "~/http/invalid-body";
 import { inTransaction } from "~/db/transaction.server";
 import { spendRateLimit } from "~/http/rate-limits.server";
 import { deliverRedemptionCode } from "~/loyalty/rewards/codes.server";

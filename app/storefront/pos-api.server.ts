@@ -7,7 +7,7 @@ import { nameIn } from "~/loyalty/program/program";
 import type { LoadedShop } from "~/loyalty/program/program.server";
 import { POS_REVERSAL_WINDOW_MS, type PosContext } from "~/loyalty/rewards/pos";
 import { reverseAndDelete } from "~/loyalty/rewards/reversals.server";
-import { invalidBody } from "~/shopify/admin-api.server";
+import { invalidBody } from "~/http/invalid-body";
 import { publicRedemption, redeemForCustomer } from "./api.server";
 
 /**
