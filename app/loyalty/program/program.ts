@@ -703,6 +703,28 @@ export type Giving = z.infer<typeof givingSchema>;
  * `pointValue` — `points` points are worth `amount` of the shop's currency —, or null for the
  * catalog's best money-per-point rate (liabilityBasis).
  */
+/** What a program goal measures (app/loyalty/reports/goals.ts computes each over the goal's dates). */
+export const GOAL_METRICS = ["repeat_rate", "redemption_rate", "member_revenue_share"] as const;
+
+/**
+ * A target the merchant sets with dates (issue 25): `target` in basis points (a percentage × 100,
+ * so 35.5% is 3550), between `startsAt` and `endsAt`.
+ */
+export const goalSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+    metric: z.enum(GOAL_METRICS),
+    target: z.number().int().min(1).max(10_000),
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .refine((goal) => Date.parse(goal.endsAt) > Date.parse(goal.startsAt), {
+    message: "endsAt must be after startsAt",
+    path: ["endsAt"],
+  });
+export type Goal = z.infer<typeof goalSchema>;
+
 export const accountingSchema = z
   .object({
     pointValue: z
@@ -710,9 +732,31 @@ export const accountingSchema = z
       .strict()
       .nullable()
       .default(null),
+    goals: z.array(goalSchema).max(10).default([]),
+  })
+  .strict()
+  .superRefine((accounting, ctx) => {
+    const ids = accounting.goals.map((goal) => goal.id);
+    for (const id of ids.filter((value, index) => ids.indexOf(value) !== index))
+      ctx.addIssue({ code: "custom", path: ["goals"], message: `duplicate goal id "${id}"` });
+  });
+export type Accounting = z.infer<typeof accountingSchema>;
+
+/**
+ * The optional holdout (issue 25, docs/roi.md): `percent` of the customers Shopify first tells Tally
+ * of while it runs are kept out of the program for `days` days — the group the members are compared
+ * with. Off by default: those customers earn nothing meanwhile. `startedAt` is set by the server when
+ * the merchant turns it on.
+ */
+export const holdoutSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    percent: z.number().int().min(1).max(50).default(10),
+    days: z.number().int().min(7).max(365).default(90),
+    startedAt: z.iso.datetime({ offset: true }).nullable().default(null),
   })
   .strict();
-export type Accounting = z.infer<typeof accountingSchema>;
+export type Holdout = z.infer<typeof holdoutSchema>;
 
 export const programSchema = z
   .object({
@@ -746,7 +790,8 @@ export const programSchema = z
     membership: membershipSchema.default(membershipSchema.parse({})),
     surveys: z.array(surveySchema).max(10).default([]),
     giving: givingSchema.default(givingSchema.parse({})),
-    accounting: accountingSchema.default({ pointValue: null }),
+    accounting: accountingSchema.default({ pointValue: null, goals: [] }),
+    holdout: holdoutSchema.default(holdoutSchema.parse({})),
   })
   .strict()
   .superRefine((program, ctx) => {
