@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expirePoints } from "~/jobs/points.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
+import { monthsBetween } from "~/loyalty/reports/accounting";
 import { pointsRollForward } from "~/loyalty/reports/accounting.server";
 import { appProxyQuery } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
@@ -129,6 +130,22 @@ describe("the points roll-forward", () => {
     const [members] = await app.prisma.$queryRaw<{ held: bigint }[]>`
       SELECT COALESCE(SUM(balance + pending), 0)::bigint AS held FROM "Member" WHERE "shopId" = ${shopId}`;
     expect(Number(members!.held)).toBe(months.at(-1)!.closing);
+  });
+
+  it("keeps the sums of closed months and reads them back the same; a month still open is summed from the ledger", async () => {
+    const keptMonths = async () =>
+      (await app.prisma.ledgerMonthClose.findMany({ where: { shopId }, orderBy: { month: "asc" } })).map((row) =>
+        row.month.toISOString().slice(0, 7),
+      );
+    const range = { from: "2025-01", to: "2025-12" };
+    const fromKept = await pointsRollForward(app.prisma, shopId, range);
+    expect(await keptMonths()).toEqual(monthsBetween("2025-01", "2025-12"));
+    await app.prisma.ledgerMonthClose.deleteMany({ where: { shopId } });
+    // On 15 December 2025 December is open: it is summed from the ledger each time, never kept.
+    const midDecember = new Date(Date.UTC(2025, 11, 15));
+    expect(await pointsRollForward(app.prisma, shopId, range, midDecember)).toEqual(fromKept);
+    expect(await keptMonths()).toEqual(monthsBetween("2025-01", "2025-11"));
+    expect(await pointsRollForward(app.prisma, shopId, range, midDecember)).toEqual(fromKept);
   });
 
   it("a range starting later opens with what was outstanding before it", async () => {

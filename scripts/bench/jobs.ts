@@ -44,13 +44,13 @@ export const QUICK_SCALE: JobsScale = {
 
 const SHOP = "bench-jobs.myshopify.com";
 
-interface Scratch {
+export interface Scratch {
   prisma: PrismaClient;
   drop(): Promise<void>;
 }
 
 /** A fresh database of the kind asked for, open in this process (the jobs run here). */
-async function scratchDatabase(kind: DatabaseKind): Promise<Scratch> {
+export async function scratchDatabase(kind: DatabaseKind): Promise<Scratch> {
   const database = await benchDatabase(kind);
   const opened = database.open();
   await opened.ready;
@@ -90,7 +90,7 @@ async function installShop(
   return shop.id;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const started = performance.now();
   const result = await work();
   return { ms: performance.now() - started, result };

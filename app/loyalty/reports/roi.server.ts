@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
 import type { MonthRange } from "./giving";
 import {
   assembleBeforeAfter,
@@ -13,6 +14,39 @@ import {
   type GroupRow,
   type RoiFigures,
 } from "./roi";
+
+const minorUnits = z.string().regex(/^-?\d+$/).transform(BigInt);
+const customerFiguresRow = z.object({
+  groups: z.array(
+    z.object({
+      member: z.boolean(),
+      customers: z.number().int(),
+      orders: z.number().int(),
+      repeaters: z.number().int(),
+      retentionBase: z.number().int(),
+      retained: z.number().int(),
+    }),
+  ) satisfies z.ZodType<GroupRow[]>,
+  money: z.array(
+    z.object({
+      member: z.boolean(),
+      currencyCode: z.string().nullable(),
+      customers: z.number().int(),
+      orders: z.number().int(),
+      minorUnits,
+    }),
+  ) satisfies z.ZodType<GroupMoneyRow[]>,
+  beforeAfter: z.array(
+    z.object({
+      currencyCode: z.string().nullable(),
+      members: z.number().int(),
+      beforeMinor: minorUnits,
+      afterMinor: minorUnits,
+      beforeDays: z.number(),
+      afterDays: z.number(),
+    }),
+  ) satisfies z.ZodType<BeforeAfterRow[]>,
+});
 
 /**
  * The ROI figures (issue 25, docs/roi.md) over a range of months: members' orders against the
@@ -36,25 +70,42 @@ export async function roiFigures(db: PrismaClient, shopId: string, range: MonthR
   const monthIndex = (value: Prisma.Sql) =>
     Prisma.sql`(EXTRACT(YEAR FROM ${value}) * 12 + EXTRACT(MONTH FROM ${value}))::int`;
 
-  const [groups, money, sizes, cohortOrders, beforeAfter] = await Promise.all([
-    db.$queryRaw<GroupRow[]>`
+  const [customerFigures, sizes, cohortOrders] = await Promise.all([
+    // One pass over the range's orders: each customer's orders per currency (c, kept once), and from
+    // it the groups' counts, their money and the same members before and after joining.
+    db.$queryRaw<unknown[]>`
       WITH o AS (${orders}),
-           -- Each customer's first and second order in the group: no look-up per customer.
-           c AS (SELECT member, customer, COUNT(*) AS orders, (array_agg(at ORDER BY at))[1:2] AS firsts
-                   FROM o GROUP BY 1, 2)
-      SELECT c.member, COUNT(*)::int AS customers, COALESCE(SUM(c.orders), 0)::int AS orders,
-             COUNT(*) FILTER (WHERE c.orders >= 2)::int AS repeaters,
-             COUNT(*) FILTER (WHERE c.firsts[1] + ${window} <= ${end})::int AS "retentionBase",
-             COUNT(*) FILTER (WHERE c.firsts[1] + ${window} <= ${end} AND c.firsts[2] <= c.firsts[1] + ${window})::int AS retained
-        FROM c GROUP BY 1`,
-    db.$queryRaw<GroupMoneyRow[]>`
-      WITH o AS (${orders}),
-           -- One row per customer and currency first: cheaper than COUNT(DISTINCT) at scale.
-           c AS (SELECT member, customer, "currencyCode", COUNT(*) AS orders, SUM("eligibleCents") AS cents
-                   FROM o GROUP BY 1, 2, 3)
-      SELECT member, "currencyCode", COUNT(*)::int AS customers, SUM(orders)::int AS orders,
-             COALESCE(SUM(cents), 0)::bigint AS "minorUnits"
-        FROM c GROUP BY 1, 2`,
+           c AS MATERIALIZED (
+             SELECT member, customer, joined, "currencyCode", COUNT(*) AS orders, SUM("eligibleCents") AS cents,
+                    MIN(at) AS first, (array_agg(at ORDER BY at))[2] AS second
+               FROM o GROUP BY member, customer, joined, "currencyCode"),
+           -- A customer's first and second order whatever the currency: no look-up per customer.
+           g AS (SELECT member, customer, SUM(orders) AS orders, MIN(first) AS first,
+                        LEAST(MIN(second), (array_agg(first ORDER BY first))[2]) AS second
+                   FROM c GROUP BY 1, 2),
+           -- Members with orders in the range both before and after joining: each watched from the
+           -- range's start to joining, and from joining to the range's end.
+           p AS (SELECT customer, joined, "currencyCode",
+                        SUM(cents) FILTER (WHERE NOT member) AS before, SUM(cents) FILTER (WHERE member) AS after
+                   FROM c WHERE joined IS NOT NULL GROUP BY 1, 2, 3
+                 HAVING bool_or(member) AND bool_or(NOT member))
+      SELECT
+        (SELECT COALESCE(json_agg(x), '[]') FROM (
+           SELECT member, COUNT(*)::int AS customers, COALESCE(SUM(orders), 0)::int AS orders,
+                  COUNT(*) FILTER (WHERE orders >= 2)::int AS repeaters,
+                  COUNT(*) FILTER (WHERE first + ${window} <= ${end})::int AS "retentionBase",
+                  COUNT(*) FILTER (WHERE first + ${window} <= ${end} AND second <= first + ${window})::int AS retained
+             FROM g GROUP BY 1) x) AS groups,
+        (SELECT COALESCE(json_agg(x), '[]') FROM (
+           SELECT member, "currencyCode", COUNT(*)::int AS customers, SUM(orders)::int AS orders,
+                  COALESCE(SUM(cents), 0)::text AS "minorUnits"
+             FROM c GROUP BY 1, 2) x) AS money,
+        (SELECT COALESCE(json_agg(x), '[]') FROM (
+           SELECT "currencyCode", COUNT(*)::int AS members,
+                  SUM(before)::text AS "beforeMinor", SUM(after)::text AS "afterMinor",
+                  (SUM(EXTRACT(EPOCH FROM (joined - ${start}::timestamp))) / 86400)::float8 AS "beforeDays",
+                  (SUM(EXTRACT(EPOCH FROM (${end}::timestamp - joined))) / 86400)::float8 AS "afterDays"
+             FROM p GROUP BY 1) x) AS "beforeAfter"`,
     db.$queryRaw<CohortSizeRow[]>`
       SELECT to_char(m."createdAt", 'YYYY-MM') AS cohort, COUNT(*)::int AS members
         FROM "Member" m
@@ -71,21 +122,8 @@ export async function roiFigures(db: PrismaClient, shopId: string, range: MonthR
        WHERE m."shopId" = ${shopId} AND m."createdAt" >= ${start} AND m."createdAt" < ${end}
        GROUP BY 1, 2
       HAVING ${monthIndex(Prisma.sql`COALESCE(o."placedAt", o."paidAt")`)} - ${monthIndex(Prisma.sql`m."createdAt"`)} >= 1`,
-    // Members with orders in the range both before and after joining: each watched from the range's
-    // start to joining, and from joining to the range's end.
-    db.$queryRaw<BeforeAfterRow[]>`
-      WITH o AS (${orders}),
-           p AS (SELECT customer, joined, "currencyCode",
-                        SUM("eligibleCents") FILTER (WHERE NOT member) AS before,
-                        SUM("eligibleCents") FILTER (WHERE member) AS after
-                   FROM o WHERE joined IS NOT NULL GROUP BY 1, 2, 3
-                 HAVING bool_or(member) AND bool_or(NOT member))
-      SELECT "currencyCode", COUNT(*)::int AS members,
-             SUM(before)::bigint AS "beforeMinor", SUM(after)::bigint AS "afterMinor",
-             (SUM(EXTRACT(EPOCH FROM (joined - ${start}::timestamp))) / 86400)::float8 AS "beforeDays",
-             (SUM(EXTRACT(EPOCH FROM (${end}::timestamp - joined))) / 86400)::float8 AS "afterDays"
-        FROM p GROUP BY 1`,
   ]);
+  const { groups, money, beforeAfter } = customerFiguresRow.parse(customerFigures[0]);
   return {
     range,
     members: groupFigures(groups, money, true),

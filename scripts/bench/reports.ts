@@ -1,0 +1,135 @@
+// The merchant's reports at a large store's scale (issue 25): the accounting roll-forward and the
+// ROI page over 12 months of a shop with 100k members, 1M ledger entries and 400k orders, seeded
+// set-based into a fresh database of each kind. Each figure is the median of three runs after a
+// warm-up: what the page's loader waits for.
+import type { PrismaClient } from "@prisma/client";
+import { pointsRollForward } from "~/loyalty/reports/accounting.server";
+import { roiFigures } from "~/loyalty/reports/roi.server";
+import { round, type DatabaseKind, type Figure } from "./figures";
+import { progress } from "./harness";
+import { scratchDatabase, timed } from "./jobs";
+
+export interface ReportsScale {
+  members: number;
+  ledgerEntries: number;
+  orders: number;
+}
+
+export const FULL_REPORTS_SCALE: ReportsScale = { members: 100_000, ledgerEntries: 1_000_000, orders: 400_000 };
+export const QUICK_REPORTS_SCALE: ReportsScale = { members: 10_000, ledgerEntries: 100_000, orders: 40_000 };
+
+const RUNS = 3;
+const GOAL_MS = { op: "<=", value: 1000 } as const;
+// The reports' year: the 12 months ending with the current one.
+const DAYS = 365;
+
+/**
+ * A shop two years old: members joined over 24 months; a quarter of the orders are by customers
+ * before they joined or never enrolled, a tenth are guests'; the ledger's entries spread over the
+ * last year — earnings with their lots, redemptions with their Redemption row, expiries, adjustments.
+ */
+export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, scale: ReportsScale): Promise<string> {
+  const shop = await prisma.shop.create({
+    data: { domain: "bench-reports.myshopify.com", program: { version: 1 }, currencyCode: "EUR" },
+  });
+  const run = (sql: string, ...values: unknown[]) => prisma.$executeRawUnsafe(sql, shop.id, ...values);
+  await run(
+    `INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, balance, "createdAt", "updatedAt")
+     SELECT 'm' || i, $1, (1000000 + i)::text, 'c' || i || '@example.com', 0,
+            now() - make_interval(days => ((i::bigint * 7919) % 730)::int), now()
+       FROM generate_series(1, $2::int) AS i`,
+    scale.members,
+  );
+  // Orders: i's customer is member (i % members) + 1; every 4th by a customer never enrolled, every 10th a guest.
+  await run(
+    `INSERT INTO "Order" (id, "shopId", "shopifyOrderId", "memberId", "shopifyCustomerId", "placedAt", "paidAt",
+                          "currencyCode", "eligibleCents", "createdAt", "updatedAt")
+     SELECT 'o' || i, $1, (5000000 + i)::text,
+            CASE WHEN i % 10 = 0 OR i % 4 = 0 THEN NULL ELSE 'm' || ((i % $3::int) + 1) END,
+            CASE WHEN i % 10 = 0 THEN NULL WHEN i % 4 = 0 THEN (9000000 + i % ($3::int / 2))::text
+                 ELSE (1000000 + (i % $3::int) + 1)::text END,
+            now() - make_interval(days => ((i::bigint * 104729) % 730)::int), now() - make_interval(days => ((i::bigint * 104729) % 730)::int),
+            'EUR', 1000 + (i::bigint * 31) % 20000, now(), now()
+       FROM generate_series(1, $2::int) AS i`,
+    scale.orders,
+    scale.members,
+  );
+  const entries = scale.ledgerEntries;
+  const redemptions = Math.floor(entries / 10);
+  await run(
+    `INSERT INTO "Redemption" (id, "shopId", "memberId", "requestKey", "rewardId", reward, "pointsSpent", code, status,
+                               "startsAt", "endsAt", "createdAt", "updatedAt")
+     SELECT 'r' || i, $1, 'm' || ((i % $3::int) + 1), 'k' || i, 'five-off',
+            CASE WHEN i % 5 = 0 THEN '{"type":"store_credit"}'::jsonb ELSE '{"type":"amount_off"}'::jsonb END,
+            500, 'CODE' || i, 'used', now(), now(), now() - make_interval(days => ((i::bigint * 7) % ${DAYS})::int), now()
+       FROM generate_series(1, $2::int) AS i`,
+    redemptions,
+    scale.members,
+  );
+  // Of the entries: 10% redemptions (debits of the rows above), 5% expiries, 2% adjustments, the rest earnings.
+  await run(
+    `INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, kind, "idempotencyKey", "sourceType", "sourceId", "createdAt")
+     SELECT 'e' || i, $1, 'm' || ((i % $3::int) + 1),
+            CASE WHEN i <= $4::int THEN -500 WHEN i % 20 = 0 THEN -50 WHEN i % 50 = 1 THEN 25 ELSE 100 END,
+            CASE WHEN i <= $4::int THEN 'redeem' WHEN i % 20 = 0 THEN 'expire' WHEN i % 50 = 1 THEN 'adjust' ELSE 'earn' END,
+            'seed:' || i,
+            CASE WHEN i <= $4::int THEN 'redemption' WHEN i % 20 = 0 THEN NULL WHEN i % 50 = 1 THEN 'adjustment' ELSE 'order' END,
+            CASE WHEN i <= $4::int THEN 'r' || i ELSE NULL END,
+            now() - make_interval(days => ((i::bigint * 13) % ${DAYS})::int, secs => i % 86400)
+       FROM generate_series(1, $2::int) AS i`,
+    entries,
+    scale.members,
+    redemptions,
+  );
+  await run(
+    `INSERT INTO "PointLot" (id, "shopId", "memberId", amount, remaining, "availableAt", "expiresAt", source, "createdAt")
+     SELECT 'l' || e.id, $1, e."memberId", e.delta, e.delta / 2, e."createdAt", e."createdAt" + interval '365 days', 'orders', e."createdAt"
+       FROM "LedgerEntry" e WHERE e."shopId" = $1 AND e.kind = 'earn'`,
+  );
+  // PostgreSQL's autovacuum analyzes after a bulk load; PGlite has none, so it is asked here too.
+  await prisma.$executeRawUnsafe(`ANALYZE "Member", "Order", "LedgerEntry", "PointLot", "Redemption"`);
+  if (kind === "postgresql") await prisma.$executeRawUnsafe(`VACUUM ANALYZE "Order", "LedgerEntry"`);
+  return shop.id;
+}
+
+async function median(work: () => Promise<unknown>): Promise<number> {
+  await work();
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) times.push((await timed(work)).ms);
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+}
+
+const currentMonthRange = (now: Date) => {
+  const month = (offset: number) => {
+    const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
+    return date.toISOString().slice(0, 7);
+  };
+  return { from: month(-11), to: month(0) };
+};
+
+export async function runReportsBench(kind: DatabaseKind, scale: ReportsScale): Promise<Figure[]> {
+  const scratch = await scratchDatabase(kind);
+  try {
+    const seeded = await timed(() => seedReportsShop(kind, scratch.prisma, scale));
+    const shopId = seeded.result;
+    progress(`reports (${kind}): seeded in ${round(seeded.ms / 1000, 1)} s`);
+    const now = new Date();
+    const range = currentMonthRange(now);
+    const detail = `${scale.members / 1000}k members, ${scale.ledgerEntries / 1000}k ledger entries, ${scale.orders / 1000}k orders; 12 months, median of ${RUNS}`;
+    const figure = (name: string, ms: number): Figure => ({
+      group: "reports",
+      name,
+      database: kind,
+      value: round(ms, 0),
+      unit: "ms",
+      detail,
+      ...(kind === "postgresql" ? { goal: GOAL_MS } : {}),
+    });
+    return [
+      figure("accounting roll-forward", await median(() => pointsRollForward(scratch.prisma, shopId, range))),
+      figure("ROI page figures", await median(() => roiFigures(scratch.prisma, shopId, range, now))),
+    ];
+  } finally {
+    await scratch.drop();
+  }
+}
