@@ -11,8 +11,8 @@ import { orderPayload } from "./support/webhook-fixtures";
 /*
  * The merchant's accountant opens the accounting page in the embedded admin (issue 25): this
  * month's roll-forward after a paid order (Shopify's signed webhook) and a redemption (the App
- * Proxy), valued at the catalog's best rate; the merchant sets a value per point, saved and shown;
- * the CSV downloaded with that value; and printing keeps the statement only.
+ * Proxy), valued at the catalog's best rate, and its breakage section; the merchant sets a value per
+ * point, saved and shown; the CSV downloaded with that value; and printing keeps the statement only.
  */
 
 const SHOP = "accounting-browser.myshopify.com";
@@ -69,6 +69,15 @@ describe("the accounting page", () => {
     await expect.poll(() => row("Closing outstanding", 1).innerText()).toMatch(/€3\.00\s+€3\.00$/);
   });
 
+  it("shows this month's cohort in the breakage section: not settled, so no rate and the gross only", async () => {
+    await page.getByRole("heading", { name: "Breakage (an estimate)" }).waitFor();
+    const cohort = page.getByRole("table").filter({ hasText: "Cohort" }).getByRole("row").nth(1);
+    await expect.poll(() => cohort.innerText()).toMatch(/\s800\s+0\s+500\s+300\s+0\.0%\s+No$/);
+    await page.getByText("No cohort is settled yet: breakage cannot be estimated").waitFor();
+    await page.getByText("Closing outstanding (gross): 300 points, €3.00").waitFor();
+    expect(await page.getByText(/^Net of expected breakage/).count()).toBe(0);
+  });
+
   it("sets the value per point: saved, stated and applied", async () => {
     // Polaris draws the radio button over its hidden input: click its label, as a merchant does.
     await page.getByText("A value I set").click();
@@ -97,8 +106,11 @@ describe("the accounting page", () => {
     const thisMonth = new Date().toISOString().slice(0, 7);
     expect(lines).toContain(`${thisMonth},issued_orders,800,16.00,EUR`);
     expect(lines).toContain(`${thisMonth},closing,300,6.00,EUR`);
-    // A row per month and line: 12 × 17, the two first rows, the last newline.
-    expect(lines).toHaveLength(12 * 17 + 3);
+    // A row per month and line: 12 × 17, the two first rows; the breakage block (two separators,
+    // two headers, this month's cohort, six measures); the last newline.
+    expect(lines).toHaveLength(12 * 17 + 2 + 11 + 1);
+    expect(lines).toContain(`${thisMonth},800,0,500,300,0.0000,no`);
+    expect(lines).toContain("liability_gross,300,6.00,EUR");
   });
 
   it("prints the statement without the tabs, the forms and the buttons", async () => {
@@ -110,6 +122,7 @@ describe("the accounting page", () => {
       expect(await page.getByLabel("A value I set").isVisible()).toBe(false);
       expect(await row("Closing outstanding", 0).isVisible()).toBe(true);
       expect(await page.getByText("Valued at 100 points = €2.00 (the merchant's value)").isVisible()).toBe(true);
+      expect(await page.getByRole("heading", { name: "Breakage (an estimate)" }).isVisible()).toBe(true);
     } finally {
       await page.emulateMedia({ media: "screen" });
     }

@@ -197,7 +197,7 @@ describe("the accounting page", () => {
 });
 
 describe("the CSV", () => {
-  it("has the basis first, then a row per month and line with points and amount", async () => {
+  it("has the basis first, then a row per month and line with points and amount, then the breakage", async () => {
     const response = await app.admin("/app/export/accounting?from=2025-02&to=2025-02", SHOP);
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
@@ -228,6 +228,17 @@ describe("the CSV", () => {
         // A deduction stays a number: formula escaping leaves plain numbers alone.
         "2025-02,adjusted,-40,-0.40,EUR",
         "2025-02,closing,460,4.60,EUR",
+        // The breakage block: no cohort in the range (the lots are this month's), none settled.
+        "",
+        "cohort,issued,expired,spent,outstanding,breakage_rate,settled",
+        "",
+        "measure,value,amount,currency",
+        "breakage_rate,,,",
+        "expected_redemption_rate,,,",
+        "rate_settled_cohorts,0,,",
+        "rate_issued_points,0,,",
+        "liability_gross,460,4.60,EUR",
+        "liability_net_of_breakage,,,EUR",
         "",
       ].join("\n"),
     );

@@ -3,13 +3,16 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { pointsRollForward } from "~/loyalty/reports/accounting.server";
 import { accountingCsvRecords, accountingStatement, pointValueBasis } from "~/loyalty/reports/accounting-statement";
+import { breakageCsvRecords, breakageReport } from "~/loyalty/reports/breakage";
+import { breakageCohortSums } from "~/loyalty/reports/breakage.server";
 import { adminProgram, shopCurrencyCode } from "../common/admin-context.server";
 import { saveProgramFromPage } from "../common/program-save.server";
 
 /**
  * The accounting page (issue 25, docs/accounting.md): the points roll-forward over a range of
  * months (`?from=YYYY-MM&to=YYYY-MM`, by default the twelve months ending this one, UTC) in points
- * and in money at the stated value per point, which the merchant sets here; its CSV.
+ * and in money at the stated value per point, which the merchant sets here; the breakage by cohort
+ * and the closing net of expected breakage; its CSV.
  */
 
 const MAX_MONTHS = 120;
@@ -48,22 +51,30 @@ function requestedRange(request: Request): { from: string; to: string } {
 export async function accountingPageData(request: Request) {
   const { session, shop, program, revision } = await adminProgram(request);
   const range = requestedRange(request);
-  const [months, currency] = await Promise.all([pointsRollForward(prisma, shop.id, range), shopCurrencyCode(session)]);
+  const [months, cohorts, currency] = await Promise.all([
+    pointsRollForward(prisma, shop.id, range),
+    breakageCohortSums(prisma, shop.id),
+    shopCurrencyCode(session),
+  ]);
   const currencyCode = currency ?? shop.currencyCode;
   const statement = accountingStatement(range, months, pointValueBasis(program, currencyCode), currencyCode);
-  return { program, revision, statement };
+  return { program, revision, statement, breakage: breakageReport(cohorts, statement) };
 }
 
 /** Saves the value per point with the rest of the document, through the program's validation (422). */
 export const accountingPageAction = (request: Request) => saveProgramFromPage(request);
 
-/** GET /app/export/accounting?from=YYYY-MM&to=YYYY-MM: the roll-forward as CSV, the basis in its first row. */
+/**
+ * GET /app/export/accounting?from=YYYY-MM&to=YYYY-MM: the roll-forward as CSV, the basis in its
+ * first row; the breakage block after it.
+ */
 export async function accountingExport(request: Request): Promise<Response> {
-  const { statement } = await accountingPageData(request);
+  const { statement, breakage } = await accountingPageData(request);
   const { range } = statement;
   // BOM for spreadsheets; cells starting with = + - @ escaped (a reward's name is the merchant's
   // text) except plain numbers: a negative adjustment stays a number.
-  const csv = stringify(accountingCsvRecords(statement), {
+  const records = [...accountingCsvRecords(statement), ...breakageCsvRecords(breakage, statement.currencyCode)];
+  const csv = stringify(records, {
     bom: true,
     escape_formulas: true,
     cast: { string: (value) => (PLAIN_NUMBER.test(value) ? { value, escape_formulas: false } : value) },

@@ -19,8 +19,10 @@ import { ProgramPage, useProgramEditor } from "~/admin/common/program-editor";
 import { useTranslation } from "~/i18n";
 import type { Program } from "~/loyalty/program/program";
 import type { AccountingStatement } from "~/loyalty/reports/accounting-statement";
+import type { BreakageReport } from "~/loyalty/reports/breakage";
 import { minorUnitDigits } from "~/money/currency";
 import { toUnits } from "~/money/money";
+import { BreakageSection } from "./breakage-section";
 
 // Printing keeps the statement only: the admin's tabs, the forms and the buttons stay on screen,
 // and the tables show all their columns instead of scrolling.
@@ -32,14 +34,16 @@ const PRINT_CSS = `@media print {
   .tally-accounting .Polaris-Card { box-shadow: none; break-inside: avoid; }
 }`;
 
-/** The points liability for the merchant's accountant: the roll-forward per month, its value, its CSV and print. */
+/** The points liability for the merchant's accountant: the roll-forward per month, its value, its breakage, its CSV and print. */
 export function AccountingPage({
   statement,
+  breakage,
   ...loaded
 }: {
   program: Program;
   revision: number;
   statement: AccountingStatement;
+  breakage: BreakageReport;
 }) {
   const editor = useProgramEditor(loaded);
   const { t, i18n } = useTranslation();
@@ -134,6 +138,10 @@ export function AccountingPage({
               </BlockStack>
             </Card>
           ) : null}
+          <BreakageSection
+            breakage={breakage}
+            money={(amount) => (basis && amount !== null ? money(Number(amount)) : null)}
+          />
           <div className="tally-screen-only">
             <Layout>
               <Layout.AnnotatedSection

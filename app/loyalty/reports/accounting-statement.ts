@@ -73,7 +73,7 @@ function linePoints(month: RollForwardMonth, line: StatementLine): number {
 }
 
 /** Minor units as decimal text with the currency's digits (two when Shopify did not say which currency). */
-function decimalText(minorUnits: number, digits: number): string {
+export function decimalText(minorUnits: number, digits: number): string {
   const text = String(Math.abs(minorUnits)).padStart(digits + 1, "0");
   const sign = minorUnits < 0 ? "-" : "";
   return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;

@@ -1,0 +1,53 @@
+import type { PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { fromBigInt } from "~/db/bigint";
+import { rows } from "~/db/rows";
+import type { CohortSums } from "./breakage";
+
+const cohortRow = z.object({
+  month: z.string(),
+  issued: z.bigint(),
+  expired: z.bigint(),
+  outstanding: z.bigint(),
+});
+
+/**
+ * Every cohort of the shop's points (the month, UTC, their lots were written), in one statement
+ * over the lots' (shopId, …) index: issued, expired and outstanding points per cohort.
+ *
+ * A lot's expiry is its `expire:<lot id>` entry, found through the ledger's unique
+ * (shopId, idempotencyKey) index. Lots that only give points back — a redemption's points returned
+ * (source `redemption:<id>`) — or move them — a merge's copy of the merged member's lot (its source
+ * is the original's, so it is told by its time: written for the kept member between the merge's
+ * `merge:<merged id>:out` entry and its `merge_in` entry) — issue nothing; what later expires of
+ * them, or is still outstanding, is counted in their own cohort.
+ */
+export async function breakageCohortSums(db: PrismaClient, shopId: string): Promise<CohortSums[]> {
+  const sums = rows(
+    cohortRow,
+    await db.$queryRaw`
+      SELECT to_char(l."createdAt", 'YYYY-MM') AS month,
+             COALESCE(SUM(l.amount) FILTER (
+               WHERE l.source NOT LIKE 'redemption:%'
+                 AND NOT EXISTS (
+                   SELECT 1 FROM "LedgerEntry" moved
+                     JOIN "LedgerEntry" moved_out ON moved_out."shopId" = moved."shopId"
+                      AND moved_out."idempotencyKey" = 'merge:' || moved."sourceId" || ':out'
+                    WHERE moved."memberId" = l."memberId" AND moved.kind = 'merge_in'
+                      AND moved."createdAt" >= l."createdAt" AND moved_out."createdAt" <= l."createdAt")
+             ), 0)::bigint AS issued,
+             COALESCE(SUM(-(e.delta + e."pendingDelta")), 0)::bigint AS expired,
+             SUM(l.remaining)::bigint AS outstanding
+        FROM "PointLot" l
+        LEFT JOIN "LedgerEntry" e ON e."shopId" = l."shopId" AND e."idempotencyKey" = 'expire:' || l.id
+       WHERE l."shopId" = ${shopId}
+       GROUP BY 1
+       ORDER BY 1`,
+  );
+  return sums.map((sum) => ({
+    month: sum.month,
+    issued: fromBigInt(sum.issued),
+    expired: fromBigInt(sum.expired),
+    outstanding: fromBigInt(sum.outstanding),
+  }));
+}
