@@ -85,7 +85,7 @@ describe("the accounting page", () => {
     await page.getByLabel("Are worth").fill("2");
     await page.getByRole("button", { name: "Save" }).first().click();
     await page.locator(".Polaris-Frame-Toast", { hasText: "Saved" }).waitFor();
-    expect((await program()).accounting).toEqual({ pointValue: { points: 100, amount: 2 } });
+    expect((await program()).accounting).toEqual({ pointValue: { points: 100, amount: 2 }, goals: [] });
     await page.goto(await app.adminDocumentUrl("/app/accounting", SHOP));
     await page.getByText("Valued at 100 points = €2.00 (the merchant's value)").waitFor();
     await expect.poll(() => row("Closing outstanding", 1).innerText()).toMatch(/€6\.00\s+€6\.00$/);

@@ -260,7 +260,7 @@ describe("the value per point", () => {
       expect(answer.ok).toBe(false);
       expect(answer.issues?.some((issue) => issue.path.startsWith("accounting.pointValue"))).toBe(true);
     }
-    expect((await storedProgram()).accounting).toEqual({ pointValue: null });
+    expect((await storedProgram()).accounting).toEqual({ pointValue: null, goals: [] });
     expect((await pageData("?from=2025-01&to=2025-01")).revision).toBe(revision);
   });
 
@@ -272,7 +272,7 @@ describe("the value per point", () => {
     );
     expect(status).toBe(200);
     expect(answer.ok).toBe(true);
-    expect((await storedProgram()).accounting).toEqual({ pointValue: { points: 200, amount: 1.5 } });
+    expect((await storedProgram()).accounting).toEqual({ pointValue: { points: 200, amount: 1.5 }, goals: [] });
 
     const { statement } = await pageData("?from=2025-02&to=2025-02");
     expect(statement.basis).toEqual({ points: 200, amountMinorUnits: 150, reward: null });
