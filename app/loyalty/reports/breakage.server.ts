@@ -19,22 +19,29 @@ const cohortRow = z.object({
  * (shopId, idempotencyKey) index. Lots that only give points back — a redemption's points returned
  * (source `redemption:<id>`) — or move them — a merge's copy of the merged member's lot (its source
  * is the original's, so it is told by its time: written for the kept member between the merge's
- * `merge:<merged id>:out` entry and its `merge_in` entry) — issue nothing; what later expires of
+ * `merge:<merged id>:out` entry and its last `merge_in` entry; merges are few, gathered once) — issue nothing; what later expires of
  * them, or is still outstanding, is counted in their own cohort.
  */
 export async function breakageCohortSums(db: PrismaClient, shopId: string): Promise<CohortSums[]> {
   const sums = rows(
     cohortRow,
     await db.$queryRaw`
+      -- Each merge into a member of the shop: the kept member and when its copies were written
+      -- (merged members are the shop's few deleted ones; their entries are found by key and member).
+      WITH merges AS MATERIALIZED (
+        SELECT moved_out."sourceId" AS kept, moved_out."createdAt" AS starts, MAX(moved."createdAt") AS ends
+          FROM "Member" merged
+          JOIN "LedgerEntry" moved_out ON moved_out."shopId" = merged."shopId"
+           AND moved_out."idempotencyKey" = 'merge:' || merged.id || ':out'
+          JOIN "LedgerEntry" moved ON moved."memberId" = moved_out."sourceId" AND moved.kind = 'merge_in'
+           AND moved."sourceId" = merged.id AND moved."createdAt" >= moved_out."createdAt"
+         WHERE merged."shopId" = ${shopId} AND merged."deletedAt" IS NOT NULL
+         GROUP BY 1, 2)
       SELECT to_char(l."createdAt", 'YYYY-MM') AS month,
              COALESCE(SUM(l.amount) FILTER (
                WHERE l.source NOT LIKE 'redemption:%'
-                 AND NOT EXISTS (
-                   SELECT 1 FROM "LedgerEntry" moved
-                     JOIN "LedgerEntry" moved_out ON moved_out."shopId" = moved."shopId"
-                      AND moved_out."idempotencyKey" = 'merge:' || moved."sourceId" || ':out'
-                    WHERE moved."memberId" = l."memberId" AND moved.kind = 'merge_in'
-                      AND moved."createdAt" >= l."createdAt" AND moved_out."createdAt" <= l."createdAt")
+                 AND NOT EXISTS (SELECT 1 FROM merges
+                                  WHERE merges.kept = l."memberId" AND l."createdAt" BETWEEN merges.starts AND merges.ends)
              ), 0)::bigint AS issued,
              COALESCE(SUM(-(e.delta + e."pendingDelta")), 0)::bigint AS expired,
              SUM(l.remaining)::bigint AS outstanding
