@@ -94,9 +94,10 @@ export async function goalsProgress(
   ]);
 
   return goals.map((goal) => {
+    const repeat = repeats.find((row) => row.goal === goal.id);
     const orderSums: GoalOrderSums = {
-      buyers: repeats.find((row) => row.goal === goal.id)?.buyers ?? 0,
-      repeaters: repeats.find((row) => row.goal === goal.id)?.repeaters ?? 0,
+      buyers: repeat?.buyers ?? 0,
+      repeaters: repeat?.repeaters ?? 0,
       money: money.filter((row) => row.goal === goal.id),
     };
     // Which reward type a redemption bought does not change whether it counts as redeemed.
@@ -145,7 +146,7 @@ export async function programInsights(
     db.$queryRaw`
       SELECT COALESCE(SUM(remaining), 0)::bigint AS points, COUNT(DISTINCT "memberId")::int AS members
         FROM "PointLot"
-       WHERE "shopId" = ${shopId} AND "expiresAt" >= ${now} AND "expiresAt" < ${horizon} AND remaining > 0`.then(
+       WHERE "shopId" = ${shopId} AND "expiresAt" >= ${now} AND "expiresAt" < ${horizon} AND remaining > 0 AND NOT held`.then(
       (result) => rows(expiringRow, result),
     ),
   ]);
