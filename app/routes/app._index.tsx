@@ -5,6 +5,7 @@ import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { z } from "zod";
 import { BILLING_PATH } from "~/admin/billing/return-url";
 import { adminContext, adminLoadedShop } from "~/admin/common/admin-context.server";
+import { GoalsCard, InsightsCard } from "~/admin/goals/dashboard-cards";
 import { Dashboard } from "~/admin/home/dashboard";
 import { OnboardingCard } from "~/admin/home/onboarding-card";
 import { homeOnboarding } from "~/admin/home/onboarding.server";
@@ -15,6 +16,7 @@ import { planAsked } from "~/loyalty/billing/overview.server";
 import { ONBOARDING_STEPS } from "~/loyalty/program/onboarding";
 import { dismissOnboarding, recordStorePreview } from "~/loyalty/program/onboarding.server";
 import { dashboardMetrics, dashboardRangeFromSearch } from "~/loyalty/reports/dashboard.server";
+import { goalsProgress, programInsights } from "~/loyalty/reports/goals.server";
 import { AdminGateway } from "~/shopify/admin-gateway.server";
 import { fetchShopDetails } from "~/shopify/shop-details.server";
 import { requireMethod } from "~/http/methods.server";
@@ -38,11 +40,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     console.error("Could not read shop details", error);
   }
   const currencyCode = details?.currencyCode ?? shop.currencyCode ?? null;
+  const now = new Date();
+  const [metrics, goals, insights] = await Promise.all([
+    dashboardMetrics(prisma, loaded, range.data, currencyCode),
+    goalsProgress(prisma, shop.id, loaded.program.accounting.goals, currencyCode, now),
+    programInsights(prisma, shop.id, loaded.program, now),
+  ]);
   return {
     shopDomain: shop.domain,
     shopName: details?.name ?? shop.domain,
     currencyCode: details?.currencyCode ?? null,
-    metrics: await dashboardMetrics(prisma, loaded, range.data, currencyCode),
+    metrics,
+    goals,
+    insights,
     // The reward step names the rewards the program already offers (a new program starts with one).
     onboarding: onboarding && { ...onboarding, rewardNames: loaded.program.rewards.map((reward) => reward.name) },
   };
@@ -107,6 +117,12 @@ export default function Home() {
               </Text>
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <GoalsCard goals={data.goals} />
+        </Layout.Section>
+        <Layout.Section variant="oneHalf">
+          <InsightsCard insights={data.insights} />
         </Layout.Section>
         <Layout.Section>
           <Dashboard metrics={data.metrics} />
