@@ -63,10 +63,15 @@ export interface DoubleOrder {
     productId: number | null;
     variantId?: number | null;
     unitPrice: string;
+    /** A manual discount's allocation to the line ("0" for none). */
     discount: string;
+    /** A discount code's or an automatic discount's allocation to the line, beside `discount`. */
+    allocations?: DoubleDiscountAllocation[];
     /** Line item properties (a round-up's `_tally_cause`). */
     customAttributes?: { key: string; value: string }[];
   }[];
+  /** Shipping lines: only their discounts' allocations. */
+  shippingLines?: { allocations: DoubleDiscountAllocation[] }[];
   refunds: { id: number; createdAt: string; lines: { lineItemId: number; quantity?: number; subtotal: string }[] }[];
   discountCodes?: string[];
   /** Cart attributes as the order keeps them. */
@@ -74,6 +79,9 @@ export interface DoubleOrder {
   /** The card the order was paid with, as Shopify shows it (brand, first six, last four). */
   card?: { company: string; bin: string; lastFour: string };
 }
+
+/** What a discount code (by its code) or an automatic discount (by its title) took off a line or the shipping. */
+export type DoubleDiscountAllocation = { amount: string } & ({ code: string } | { title: string });
 
 /** A product as earning rules see it: its tags, type and collections; productCreate's also have the rest. */
 export interface DoubleProduct {
@@ -1510,15 +1518,41 @@ function orderNode(order: DoubleOrder, currencyCode: string) {
           sellingPlan: null,
           customAttributes: line.customAttributes ?? [],
           originalUnitPriceSet: money(line.unitPrice),
-          // The double's orders have one discount per line at most.
-          discountAllocations: Number(line.discount) ? [{ allocatedAmountSet: money(line.discount) }] : [],
+          discountAllocations: [
+            ...(Number(line.discount)
+              ? [
+                  {
+                    allocatedAmountSet: money(line.discount),
+                    discountApplication: { __typename: "ManualDiscountApplication" },
+                  },
+                ]
+              : []),
+            ...(line.allocations ?? []).map(allocation),
+          ],
           taxLines: () => [],
         })),
         first ?? 50,
         after,
       ),
+    shippingLines: ({ first }: Page) =>
+      connection(
+        (order.shippingLines ?? []).map((line, index) => ({
+          id: gid("ShippingLine", `${order.id}${index}`),
+          discountAllocations: line.allocations.map(allocation),
+        })),
+        first ?? 50,
+      ),
     refunds: () => order.refunds.map((refund) => ({ id: gid("Refund", refund.id), createdAt: refund.createdAt })),
   };
+  function allocation(discount: DoubleDiscountAllocation) {
+    return {
+      allocatedAmountSet: money(discount.amount),
+      discountApplication:
+        "code" in discount
+          ? { __typename: "DiscountCodeApplication", code: discount.code }
+          : { __typename: "AutomaticDiscountApplication", title: discount.title },
+    };
+  }
 }
 
 function refundNode(refund: DoubleOrder["refunds"][number], currencyCode: string) {

@@ -7,7 +7,8 @@ import { orderPayload } from "./support/webhook-fixtures";
 /*
  * The ROI page (issue 25, docs/roi.md) in the embedded admin: reached from the sections' tabs, its
  * figures for members and other customers side by side, the retention curves and the before/after
- * chart drawn, the method stated; a range that does not validate is a 400.
+ * chart drawn, the method stated, what the program cost beside members' revenue; a range that does
+ * not validate is a 400.
  */
 
 const SHOP = "roi-browser.myshopify.com";
@@ -31,6 +32,18 @@ beforeAll(async () => {
   await app.installShop(SHOP);
   const shopId = await app.configureProgram(SHOP, (program) => {
     program.earning.order.holdDays = 0;
+    // A VIP tier no one reaches here, whose perk's automatic discount a guest's order uses: a cost.
+    const combinesWith = { orderDiscounts: true, productDiscounts: true, shippingDiscounts: true };
+    program.tiers.levels = [
+      {
+        id: "gold",
+        name: "Gold",
+        threshold: 1_000_000,
+        earnMultiplier: 1,
+        entryBonusPoints: 0,
+        perks: { percentageOff: { percentage: 10, collectionIds: [], combinesWith }, freeShipping: null },
+      },
+    ];
   });
   // One customer who ordered twice before joining on 1 July 2025 and twice after; one who joined in March.
   await pay(2001, "2025-02-10", "100.00");
@@ -39,6 +52,14 @@ beforeAll(async () => {
   await pay(2001, "2025-09-01", "100.00");
   await pay(2002, "2025-03-10", "40.00");
   await pay(2002, "2025-04-05", "60.00");
+  const guestOrder = orderPayload("orders/paid", {
+    id: nextOrder++,
+    customer: null,
+    email: "guest@example.com",
+    lines: [{ price: "200.00", automaticDiscount: { title: "Gold: 10% off", amount: "20.00" } }],
+    processedAt: "2025-08-10T10:00:00Z",
+  });
+  expect((await app.webhook("orders/paid", SHOP, guestOrder)).status).toBe(200);
   for (const [customer, at] of [
     ["2001", "2025-07-01"],
     ["2002", "2025-03-01"],
@@ -90,6 +111,14 @@ describe("the ROI page", () => {
     // 150.00 over the 181 days before 1 July, 300.00 over the 184 after: per average month.
     const beforeAfter = page.getByRole("row", { name: /^EUR/ });
     await expect.poll(() => beforeAfter.innerText()).toMatch(/^EUR\s+1\s+€25\.22\s+€49\.63$/);
+
+    // What the program cost: the perk's 20.00 in August, beside the members' 400.00 of revenue.
+    await page.getByRole("heading", { name: "What the program cost" }).waitFor();
+    expect(await page.getByRole("row", { name: /^Aug 2025/ }).innerText()).toMatch(
+      /^Aug 2025\s+€0\.00\s+€0\.00\s+€20\.00\s+€0\.00\s+€0\.00\s+€20\.00$/,
+    );
+    expect(await page.getByRole("row", { name: /^Total/ }).innerText()).toMatch(/\s+€20\.00$/);
+    await page.getByText("Cost as a share of members' revenue: 5% (€20.00 of €400.00)").waitFor();
     await screenshot(page, "roi");
   });
 

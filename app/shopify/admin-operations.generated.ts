@@ -1786,8 +1786,27 @@ export type OrderForPointsQuery = {
         sellingPlan: { sellingPlanId: string | null } | null;
         customAttributes: Array<{ key: string; value: string | null }>;
         originalUnitPriceSet: { shopMoney: { amount: string } };
-        discountAllocations: Array<{ allocatedAmountSet: { shopMoney: { amount: string } } }>;
+        discountAllocations: Array<{
+          allocatedAmountSet: { shopMoney: { amount: string } };
+          discountApplication:
+            | { __typename: "AutomaticDiscountApplication"; title: string }
+            | { __typename: "DiscountCodeApplication"; code: string }
+            | { __typename: "ManualDiscountApplication" }
+            | { __typename: "ScriptDiscountApplication" };
+        }>;
         taxLines: Array<{ priceSet: { shopMoney: { amount: string } } }>;
+      }>;
+    };
+    shippingLines: {
+      nodes: Array<{
+        discountAllocations: Array<{
+          allocatedAmountSet: { shopMoney: { amount: string } };
+          discountApplication:
+            | { __typename: "AutomaticDiscountApplication"; title: string }
+            | { __typename: "DiscountCodeApplication"; code: string }
+            | { __typename: "ManualDiscountApplication" }
+            | { __typename: "ScriptDiscountApplication" };
+        }>;
       }>;
     };
     refunds: Array<{ id: string; createdAt: string | null }>;
@@ -2185,7 +2204,7 @@ export interface AdminOperations {
     data: OrdersUpdatedSinceQuery;
     variables: OrdersUpdatedSinceQueryVariables;
   };
-  "#graphql\n  query OrderForPoints($id: ID!, $linesAfter: String) {\n    order(id: $id) {\n      id\n      name\n      test\n      email\n      createdAt\n      processedAt\n      cancelledAt\n      taxesIncluded\n      currencyCode\n      displayFinancialStatus\n      discountCodes\n      customAttributes { key value }\n      customer { id defaultEmailAddress { emailAddress } }\n      lineItems(first: 33, after: $linesAfter) {\n        pageInfo { hasNextPage endCursor }\n        nodes {\n          id\n          quantity\n          isGiftCard\n          product { id }\n          variant { id }\n          sellingPlan { sellingPlanId }\n          customAttributes { key value }\n          originalUnitPriceSet { shopMoney { amount } }\n          discountAllocations { allocatedAmountSet { shopMoney { amount } } }\n          taxLines(first: 3) { priceSet { shopMoney { amount } } }\n        }\n      }\n      refunds(first: 20) { id createdAt }\n    }\n  }\n": {
+  "#graphql\n  query OrderForPoints($id: ID!, $linesAfter: String) {\n    order(id: $id) {\n      id\n      name\n      test\n      email\n      createdAt\n      processedAt\n      cancelledAt\n      taxesIncluded\n      currencyCode\n      displayFinancialStatus\n      discountCodes\n      customAttributes { key value }\n      customer { id defaultEmailAddress { emailAddress } }\n      lineItems(first: 30, after: $linesAfter) {\n        pageInfo { hasNextPage endCursor }\n        nodes {\n          id\n          quantity\n          isGiftCard\n          product { id }\n          variant { id }\n          sellingPlan { sellingPlanId }\n          customAttributes { key value }\n          originalUnitPriceSet { shopMoney { amount } }\n          discountAllocations {\n            allocatedAmountSet { shopMoney { amount } }\n            discountApplication {\n              __typename\n              ... on DiscountCodeApplication { code }\n              ... on AutomaticDiscountApplication { title }\n            }\n          }\n          taxLines(first: 3) { priceSet { shopMoney { amount } } }\n        }\n      }\n      shippingLines(first: 5) {\n        nodes {\n          discountAllocations {\n            allocatedAmountSet { shopMoney { amount } }\n            discountApplication {\n              __typename\n              ... on DiscountCodeApplication { code }\n              ... on AutomaticDiscountApplication { title }\n            }\n          }\n        }\n      }\n      refunds(first: 20) { id createdAt }\n    }\n  }\n": {
     data: OrderForPointsQuery;
     variables: OrderForPointsQueryVariables;
   };

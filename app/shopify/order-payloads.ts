@@ -127,6 +127,30 @@ const lineItem = z
     applied: line.discount_allocations.map(applied),
   }));
 
+/** One allocation of a discount on a line or the shipping, with the discount it comes from. */
+interface AllocatedDiscount {
+  type: string;
+  title?: string | null;
+  code?: string | null;
+  amount: string;
+}
+
+/**
+ * What automatic discounts (a tier's or the membership's perks, by title) and discount codes (a
+ * reward's, by code) took off the lines and shipping, one entry per allocation in the shop's
+ * currency. The reconciliation query (orders-query.server.ts) states the same.
+ */
+export function discountsTaken(allocations: AllocatedDiscount[]) {
+  return {
+    automaticDiscounts: allocations.flatMap(({ type, title, amount }) =>
+      type === "automatic" ? [{ title: title ?? "", amount }] : [],
+    ),
+    codeDiscounts: allocations.flatMap(({ type, code, amount }) =>
+      type === "discount_code" && code ? [{ code, amount }] : [],
+    ),
+  };
+}
+
 export const paidOrderPayload = z
   .object({
     id: shopifyId,
@@ -164,8 +188,9 @@ export const paidOrderPayload = z
     line_items: z.array(lineItem).max(MAX_LINES),
     // "subscription_contract" (and "subscription_contract_checkout_one"): a subscription app's recurring order.
     source_name: text.nullable().optional(),
+    // A `discount_code` application names its code; the others (automatic, manual, script) their title.
     discount_applications: z
-      .array(z.object({ type: text, title: text.nullable().optional() }))
+      .array(z.object({ type: text, title: text.nullable().optional(), code: text.nullable().optional() }))
       .max(MAX_ENTRIES)
       .default([]),
     shipping_lines: z
@@ -200,14 +225,15 @@ export const paidOrderPayload = z
       ...line,
       subscription: line.subscription || Boolean(order.source_name?.startsWith("subscription_contract")),
     })),
-    // What automatic discounts (a tier's or the membership's perks) took off the lines and shipping, by title.
-    automaticDiscounts: [
-      ...order.line_items.flatMap((line) => line.applied),
-      ...order.shipping_lines.flatMap((line) => line.discount_allocations.map(applied)),
-    ].flatMap(({ index, amount }) => {
-      const application = index === undefined ? undefined : order.discount_applications[index];
-      return application?.type === "automatic" ? [{ title: application.title ?? "", amount }] : [];
-    }),
+    ...discountsTaken(
+      [
+        ...order.line_items.flatMap((line) => line.applied),
+        ...order.shipping_lines.flatMap((line) => line.discount_allocations.map(applied)),
+      ].flatMap(({ index, amount }) => {
+        const application = index === undefined ? undefined : order.discount_applications[index];
+        return application ? [{ ...application, amount }] : [];
+      }),
+    ),
   }));
 
 /** A paid order as Shopify states it, its lines not yet scored. */

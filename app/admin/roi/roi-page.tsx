@@ -4,9 +4,11 @@ import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, T
 import { useEffect, useState, type ReactNode } from "react";
 import { formatMoney } from "~/admin/common/format";
 import { useTranslation } from "~/i18n";
+import type { ProgramCost } from "~/loyalty/reports/program-cost";
 import type { GroupFigures, RoiFigures } from "~/loyalty/reports/roi";
 import { minorUnitDigits } from "~/money/currency";
 import { toUnits } from "~/money/money";
+import { ProgramCostSection } from "./program-cost-section";
 
 const CHART_HEIGHT = 280;
 const BEFORE_AFTER_COLORS = { before: "#8c9196", after: "#008060" } as const;
@@ -15,7 +17,7 @@ const BEFORE_AFTER_COLORS = { before: "#8c9196", after: "#008060" } as const;
  * The ROI page (issue 25, docs/roi.md): members against customers while not members, retention by
  * join month, the same members before and after joining, and how far the figures can be trusted.
  */
-export function RoiPage({ figures }: { figures: RoiFigures }) {
+export function RoiPage({ figures, cost }: { figures: RoiFigures; cost: ProgramCost }) {
   const { t, i18n } = useTranslation();
   const [, setParams] = useSearchParams();
   const [range, setRange] = useState(figures.range);
@@ -97,6 +99,7 @@ export function RoiPage({ figures }: { figures: RoiFigures }) {
             </Text>
           </BlockStack>
         </Card>
+        <ProgramCostSection cost={cost} memberRevenue={figures.members.money} />
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">

@@ -72,6 +72,7 @@ function factsFor(customerId: string, input: Scenario) {
     phone: null,
     shippingAddress: null,
     automaticDiscounts: [],
+    codeDiscounts: [],
     lines: input.lineCents.map((cents, i) => ({
       lineItemId: `${orderId}-${i}`,
       productId: null,

@@ -40,7 +40,8 @@ import {
 import { membershipPerkTitles } from "~/loyalty/tiers/perks";
 import { takeBackSurveyPoints } from "~/loyalty/surveys/surveys.server";
 import { settleOrderDonations } from "~/loyalty/giving/giving.server";
-import { toMinorUnits } from "~/money/money";
+import { perkDiscountCents } from "./order-discounts";
+import { recordOrderDiscounts } from "./order-discounts.server";
 import type { PaidOrder } from "./paid-order";
 
 const DAY_MS = 86_400_000;
@@ -148,6 +149,7 @@ export async function recordPaidOrder(
   let order = await lockOrder(tx, shop.id, paid.shopifyOrderId);
   const rewardsUsed = await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
   await queueRewardUses(tx, shop.id, rewardsUsed, paid.placedAt, now);
+  await recordOrderDiscounts(tx, shop, paid);
   const firstPayment = !order.paidAt;
   if (firstPayment) {
     const award = pointsForOrder(
@@ -197,11 +199,12 @@ export async function recordPaidOrder(
 /** What the paid membership's automatic discounts took off the order, in minor units (0 when it has none). */
 function membershipDiscountCents(shop: LoadedShop, paid: PaidOrder): bigint {
   if (!paid.automaticDiscounts.length || !shop.program.membership.perks.discounts) return 0n;
-  const titles = membershipPerkTitles(shop.program);
-  const digits = minorUnitDigits(paid.currencyCode);
-  return paid.automaticDiscounts
-    .filter((discount) => titles.has(discount.title))
-    .reduce((sum, discount) => sum + (toMinorUnits(discount.amount, digits) ?? 0n), 0n);
+  const byTitle = perkDiscountCents(
+    paid.automaticDiscounts,
+    membershipPerkTitles(shop.program),
+    minorUnitDigits(paid.currencyCode),
+  );
+  return [...byTitle.values()].reduce((sum, cents) => sum + cents, 0n);
 }
 
 /** The outbox topic of paid orders waiting for their product facts (app/jobs/score-orders.server.ts). */
@@ -229,6 +232,8 @@ export function awaitingPaidOrder(payload: unknown): PaidOrder {
     customerName: order.customerName ?? { firstName: null, lastName: null },
     // Tasks queued before orders carried their automatic discounts have none.
     automaticDiscounts: order.automaticDiscounts ?? [],
+    // …and before they carried their codes' discounts.
+    codeDiscounts: order.codeDiscounts ?? [],
     placedAt: new Date(order.placedAt),
     cancelledAt: order.cancelledAt ? new Date(order.cancelledAt) : null,
   };

@@ -97,7 +97,10 @@ function asAdminApiNode({ currency, taxesIncluded, lines }: Order) {
     sellingPlan: null,
     customAttributes: [{ key: "_tally_cause", value: "ocean" }],
     originalUnitPriceSet: money(l.unitMinor),
-    discountAllocations: l.discountsMinor.map((minor) => ({ allocatedAmountSet: money(minor) })),
+    discountAllocations: l.discountsMinor.map((minor) => ({
+      allocatedAmountSet: money(minor),
+      discountApplication: { __typename: "ManualDiscountApplication" as const },
+    })),
     taxLines: l.taxesMinor.map((minor) => ({ priceSet: money(minor) })),
   }));
   const node: OrderNode = {
@@ -115,6 +118,7 @@ function asAdminApiNode({ currency, taxesIncluded, lines }: Order) {
     customAttributes: [],
     customer: null,
     lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes },
+    shippingLines: { nodes: [] },
     refunds: [],
   };
   return { node, nodes };
@@ -196,5 +200,62 @@ describe("an order line earns the same whichever way Shopify told of it", () => 
     ]);
     const { node, nodes } = asAdminApiNode(input);
     expect(scorePaidOrder(orderFacts(node, nodes, []).paid!)).toBeNull();
+  });
+});
+
+describe("the discounts Tally is behind read the same whichever way Shopify told of the order", () => {
+  it("a code on a line and on the shipping, and a perk on a line, on both paths", () => {
+    const input = {
+      currency: "USD" as const,
+      taxesIncluded: false,
+      lines: [{ unitMinor: 5_000, quantity: 1, discountsMinor: [], taxesMinor: [], giftCard: false, productId: 1 }],
+    };
+    const webhook = asWebhookPayload(input);
+    const fromWebhook = paidOrderWebhook.parse({
+      ...webhook,
+      discount_applications: [
+        { type: "discount_code", code: "tally-abc", value: "10.0", value_type: "fixed_amount" },
+        { type: "automatic", title: "Gold: 5% off", value: "5.0", value_type: "percentage" },
+      ],
+      line_items: webhook.line_items.map((line) => ({
+        ...line,
+        discount_allocations: [
+          { amount: "7.00", discount_application_index: 0 },
+          { amount: "2.50", discount_application_index: 1 },
+        ],
+      })),
+      shipping_lines: [{ discount_allocations: [{ amount: "3.00", discount_application_index: 0 }] }],
+    });
+    const { node, nodes } = asAdminApiNode(input);
+    const money = (amount: string) => ({ shopMoney: { amount } });
+    const code = { __typename: "DiscountCodeApplication" as const, code: "tally-abc" };
+    const fromAdminApi = orderFacts(
+      {
+        ...node,
+        shippingLines: {
+          nodes: [{ discountAllocations: [{ allocatedAmountSet: money("3.00"), discountApplication: code }] }],
+        },
+      },
+      nodes.map((line) => ({
+        ...line,
+        discountAllocations: [
+          { allocatedAmountSet: money("7.00"), discountApplication: code },
+          {
+            allocatedAmountSet: money("2.50"),
+            discountApplication: { __typename: "AutomaticDiscountApplication" as const, title: "Gold: 5% off" },
+          },
+        ],
+      })),
+      [],
+    ).paid!;
+    const expected = {
+      codeDiscounts: [
+        { code: "tally-abc", amount: "7.00" },
+        { code: "tally-abc", amount: "3.00" },
+      ],
+      automaticDiscounts: [{ title: "Gold: 5% off", amount: "2.50" }],
+    };
+    expect(fromWebhook).toMatchObject(expected);
+    expect(fromAdminApi).toMatchObject(expected);
   });
 });

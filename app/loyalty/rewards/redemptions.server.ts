@@ -359,6 +359,21 @@ export async function failRedemption(tx: Tx, shop: LoadedShop, redemptionId: str
   });
 }
 
+/** The shop's redemptions whose codes an order carried (Tally's codes are upper case; shoppers type any case). */
+const rewardCodes = (shopId: string, codes: string[]) => ({
+  shopId,
+  code: { in: codes.map((code) => code.toUpperCase()) },
+  // Store credit is no code: an order pays with it, it is never "used" by a code.
+  storeCreditAmount: null,
+});
+
+/** The redemption behind each of these codes that is a reward's, by its upper-case code (others are not Tally's). */
+export async function redemptionsByCode(tx: Tx, shopId: string, codes: string[]): Promise<Map<string, string>> {
+  if (!codes.length) return new Map();
+  const found = await tx.redemption.findMany({ where: rewardCodes(shopId, codes), select: { id: true, code: true } });
+  return new Map(found.map((redemption) => [redemption.code, redemption.id]));
+}
+
 /** An order used these codes: their redemptions are spent. Returns the ones this call spent (none on a redelivery). */
 export async function markCodesUsed(
   tx: Tx,
@@ -369,13 +384,7 @@ export async function markCodesUsed(
 ): Promise<{ redemptionId: string; rewardName: string }[]> {
   if (!codes.length) return [];
   const used = await tx.redemption.updateManyAndReturn({
-    where: {
-      shopId,
-      code: { in: codes.map((code) => code.toUpperCase()) },
-      status: { in: ["active", "pending"] },
-      // Store credit is no code: an order pays with it, it is never "used" by a code.
-      storeCreditAmount: null,
-    },
+    where: { ...rewardCodes(shopId, codes), status: { in: ["active", "pending"] } },
     data: { status: "used", usedAt: at, usedOnOrderId: shopifyOrderId },
     select: { id: true, reward: true },
   });

@@ -129,10 +129,19 @@ export function desiredTierPerks(program: Program, language: ShopperLanguage = "
 
 /** The titles the paid membership's discounts have at checkout, in every shopper language (its savings count them on orders). */
 export function membershipPerkTitles(program: Program): Set<string> {
+  return perkTitles(program, (tierId) => tierId === MEMBERSHIP_PERK_TIER);
+}
+
+/** The titles the VIP tiers' perk discounts have at checkout, in every shopper language (the program's cost counts them). */
+export function tierPerkTitles(program: Program): Set<string> {
+  return perkTitles(program, (tierId) => tierId !== MEMBERSHIP_PERK_TIER);
+}
+
+function perkTitles(program: Program, audience: (tierId: string) => boolean): Set<string> {
   return new Set(
     SHOPPER_LANGUAGES.flatMap((language) =>
       desiredTierPerks(program, language).flatMap((item) =>
-        item.tierId === MEMBERSHIP_PERK_TIER && item.kind !== "segment" ? [item.title] : [],
+        audience(item.tierId) && item.kind !== "segment" ? [item.title] : [],
       ),
     ),
   );
