@@ -1,11 +1,15 @@
 import prisma from "~/db.server";
-import { roiRangeSchema } from "~/loyalty/reports/roi";
+import { roiBounds, roiRangeSchema } from "~/loyalty/reports/roi";
 import { roiFigures } from "~/loyalty/reports/roi.server";
-import { adminContext } from "../common/admin-context.server";
+import { holdoutStatus, incrementalityEstimate } from "~/loyalty/reports/incrementality.server";
+import { adminProgram } from "../common/admin-context.server";
 
-/** The ROI page (issue 25, docs/roi.md) over `?from=YYYY-MM&to=YYYY-MM`; a range that does not validate is a 400. */
+/**
+ * The ROI page (issue 25, docs/roi.md) over `?from=YYYY-MM&to=YYYY-MM`; a range that does not
+ * validate is a 400. With it the incrementality estimate and the holdout's setting and state.
+ */
 export async function roiPageData(request: Request) {
-  const { shop } = await adminContext(request);
+  const { shop, program, revision } = await adminProgram(request);
   const now = new Date();
   const url = new URL(request.url);
   const range = roiRangeSchema(now).safeParse({
@@ -15,5 +19,10 @@ export async function roiPageData(request: Request) {
   if (!range.success) {
     throw new Response("from and to are months (YYYY-MM), from before to, five years at most", { status: 400 });
   }
-  return { figures: await roiFigures(prisma, shop.id, range.data, now) };
+  const [figures, incrementality, holdout] = await Promise.all([
+    roiFigures(prisma, shop.id, range.data, now),
+    incrementalityEstimate(prisma, shop.id, program.holdout, roiBounds(range.data, now), now),
+    holdoutStatus(prisma, shop.id, program.holdout, now),
+  ]);
+  return { figures, incrementality, holdout, program, revision };
 }
