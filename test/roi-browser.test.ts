@@ -7,8 +7,8 @@ import { orderPayload } from "./support/webhook-fixtures";
 /*
  * The ROI page (issue 25, docs/roi.md) in the embedded admin: reached from the sections' tabs, its
  * figures for members and other customers side by side, the retention curves and the before/after
- * chart drawn, the method stated, what the program cost beside members' revenue; a range that does
- * not validate is a 400.
+ * chart drawn, the method stated, what the program cost beside members' revenue; the holdout turned
+ * on from its card; a range that does not validate is a 400.
  */
 
 const SHOP = "roi-browser.myshopify.com";
@@ -120,6 +120,33 @@ describe("the ROI page", () => {
     expect(await page.getByRole("row", { name: /^Total/ }).innerText()).toMatch(/\s+€20\.00$/);
     await page.getByText("Cost as a share of members' revenue: 5% (€20.00 of €400.00)").waitFor();
     await screenshot(page, "roi");
+  });
+
+  it("says which method made the incrementality figure, and lets the merchant turn the holdout on with its trade-off", async () => {
+    // On the page the first test left open (the admin frame is the sandbox's).
+    await page.getByRole("heading", { name: "What the program adds (incrementality)" }).waitFor();
+    // No holdout yet: the same members before and after joining, said to be an association.
+    await page.getByText("Method: the same members before and after joining.").waitFor();
+    await page.getByText("Sample: 2 members who joined in these months, with 90 days since.").waitFor();
+    await page.getByText("Off: no customer is held out.").waitFor();
+
+    await page.getByLabel("Hold out a share of new customers").check();
+    await page.getByLabel("Share of new customers held out (%)").fill("20");
+    await page.getByLabel("Days each customer is held out").fill("60");
+    await page
+      .getByText("20% of the new customers Shopify tells Tally of are not invited to the program for 60 days")
+      .waitFor();
+    await page.getByRole("button", { name: "Save holdout" }).click();
+    await page.getByText(/^Running since /).waitFor();
+    await page.getByText("Customers held out so far: 0 (still held: 0).").waitFor();
+    const holdout = await app.prisma.shop.findUniqueOrThrow({ where: { domain: SHOP }, select: { program: true } });
+    expect((holdout.program as { holdout: unknown }).holdout).toMatchObject({ enabled: true, percent: 20, days: 60 });
+    await screenshot(page, "roi-holdout");
+
+    // The schema's limits hold on this page too.
+    await page.getByLabel("Share of new customers held out (%)").fill("80");
+    await page.getByRole("button", { name: "Save holdout" }).click();
+    await page.getByText("Too big: expected number to be <=50").waitFor();
   });
 
   it("answers a range that does not validate with 400", async () => {

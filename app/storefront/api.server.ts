@@ -12,6 +12,7 @@ import { ensureReferralCode, referralLink } from "~/loyalty/referrals/referrals.
 import type { ShopperLanguage } from "~/languages";
 import { ledgerEntryLabel } from "~/loyalty/points/entry-labels";
 import { expiringNext } from "~/loyalty/points/expiry.server";
+import { isHeldOut } from "~/loyalty/points/holdout.server";
 import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
 import type { PosContext } from "~/loyalty/rewards/pos";
 import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
@@ -213,14 +214,17 @@ export async function memberView(
   customerId: string | null,
   language: ShopperLanguage,
 ) {
-  if (!customerId) {
+  const asGuest = async () => {
     const { offer } = await membershipView(db, shop, null, language);
     return { loggedIn: false as const, program: publicProgram(shop.program, new Date(), language, offer) };
-  }
+  };
+  if (!customerId) return asGuest();
   const [row = null] = await db.$queryRaw<ViewedMemberRow[]>`
     SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt", "leaderboardOptIn", "leaderboardName" FROM "Member"
      WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
   const member = row && { ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) };
+  // A held-out customer is answered as a guest is, and no member is made for them (docs/roi.md).
+  if (!member && (await isHeldOut(db, shop.id, customerId, new Date()))) return asGuest();
   const balance = member?.balance ?? 0;
   const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");

@@ -4,10 +4,14 @@ import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, T
 import { useEffect, useState, type ReactNode } from "react";
 import { formatMoney } from "~/admin/common/format";
 import { useTranslation } from "~/i18n";
+import type { Program } from "~/loyalty/program/program";
+import type { HoldoutStatus, IncrementalityEstimate } from "~/loyalty/reports/incrementality";
 import type { ProgramCost } from "~/loyalty/reports/program-cost";
 import type { GroupFigures, RoiFigures } from "~/loyalty/reports/roi";
 import { minorUnitDigits } from "~/money/currency";
 import { toUnits } from "~/money/money";
+import { HoldoutCard } from "./holdout-card";
+import { IncrementalitySection } from "./incrementality-section";
 import { ProgramCostSection } from "./program-cost-section";
 
 const CHART_HEIGHT = 280;
@@ -15,9 +19,24 @@ const BEFORE_AFTER_COLORS = { before: "#8c9196", after: "#008060" } as const;
 
 /**
  * The ROI page (issue 25, docs/roi.md): members against customers while not members, retention by
- * join month, the same members before and after joining, and how far the figures can be trusted.
+ * join month, the same members before and after joining, how far the figures can be trusted, the
+ * incrementality estimate and the holdout that makes it.
  */
-export function RoiPage({ figures, cost }: { figures: RoiFigures; cost: ProgramCost }) {
+export function RoiPage({
+  figures,
+  cost,
+  incrementality,
+  holdout,
+  program,
+  revision,
+}: {
+  figures: RoiFigures;
+  cost: ProgramCost;
+  incrementality: IncrementalityEstimate;
+  holdout: HoldoutStatus;
+  program: Program;
+  revision: number;
+}) {
   const { t, i18n } = useTranslation();
   const [, setParams] = useSearchParams();
   const [range, setRange] = useState(figures.range);
@@ -61,9 +80,11 @@ export function RoiPage({ figures, cost }: { figures: RoiFigures; cost: ProgramC
         <Banner tone="info" title={t("roi.method.title")}>
           <BlockStack gap="200">
             <p>{t("roi.method.body")}</p>
-            <p>{t("roi.method.holdout")}</p>
+            {program.holdout.startedAt ? null : <p>{t("roi.method.holdout")}</p>}
           </BlockStack>
         </Banner>
+        <IncrementalitySection estimate={incrementality} />
+        <HoldoutCard program={program} revision={revision} status={holdout} />
         <Card>
           <BlockStack gap="300">
             <Text as="h2" variant="headingMd">

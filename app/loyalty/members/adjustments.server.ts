@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@prisma/client";
 import { credit, debit, entryExists, lockMemberForCustomer, type Tx } from "~/loyalty/points/ledger.server";
+import { endHolds } from "~/loyalty/points/holdout.server";
 import { fromBigInt } from "~/db/bigint";
 import { inTransaction } from "~/db/transaction.server";
 import { expiresAtFor, loadShop, type LoadedShop } from "~/loyalty/program/program.server";
@@ -41,6 +42,8 @@ export async function adjustPoints(
       pending: fromBigInt(earlier.member.pending),
     };
   }
+  // The merchant's adjustment enrols the customer: a holdout's hold on them ends here (docs/roi.md).
+  await endHolds(tx, shop.id, [input.customerId], input.now);
   const member = await lockMemberForCustomer(tx, shop.id, input.customerId);
   // A concurrent retry may have written it while this one waited for the member's lock.
   if (await entryExists(tx, shop.id, key))

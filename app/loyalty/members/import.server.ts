@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { endHolds } from "~/loyalty/points/holdout.server";
 import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
@@ -261,6 +262,8 @@ async function importRows(
   if (!rows.length) return new Set();
   const column = <T>(pick: (row: ImportedRow) => T) => rows.map(pick);
   const customerIds = column((r) => r.customer.customerId);
+  // An import enrols its customers: a holdout's holds on them end here (docs/roi.md).
+  await endHolds(tx, shop.id, customerIds, now);
   await tx.$executeRaw`
     INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, "createdAt", "updatedAt")
     SELECT gen_random_uuid()::text, ${shop.id}, c.id, c.email, ${NOW_UTC}, ${NOW_UTC}

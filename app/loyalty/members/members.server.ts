@@ -8,6 +8,7 @@ import {
   type LockedMember,
   type Tx,
 } from "~/loyalty/points/ledger.server";
+import { keptOutOfProgram } from "~/loyalty/points/holdout.server";
 import { queueNewsletterConsentCheck } from "~/loyalty/actions/actions.server";
 import { claimGuestOrders } from "~/loyalty/orders/orders.server";
 import { erasePersonalData } from "./privacy.server";
@@ -18,7 +19,7 @@ import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server"
 import { evaluateMemberTier } from "~/loyalty/tiers/tiers.server";
 
 /**
- * A customer joins the program: their member record, the signup bonus (once per customer, on
+ * A customer joins the program — unless the holdout keeps them out: their member record, the signup bonus (once per customer, on
  * customers/create only), a look at their email marketing consent for the newsletter actions
  * (customers/create only), and the paid guest orders placed with their email before they had
  * an account.
@@ -30,6 +31,8 @@ export async function enrolCustomer(
   now: Date,
   options: { signupBonus: boolean; checkNewsletter?: boolean },
 ) {
+  // A held-out customer joins on their first event after the hold (docs/roi.md).
+  if (await keptOutOfProgram(tx, shop, profile.customerId, now, now)) return [];
   const member = await lockMemberForCustomer(tx, shop.id, profile.customerId, { email: profile.email });
   await tx.member.update({
     where: { id: member.id },

@@ -27,6 +27,7 @@ import {
   lockMemberForCustomer,
   type Tx,
 } from "~/loyalty/points/ledger.server";
+import { keptOutOfProgram } from "~/loyalty/points/holdout.server";
 import { expiresAtFor, type LoadedShop } from "~/loyalty/program/program.server";
 import { markCodesUsed } from "~/loyalty/rewards/redemptions.server";
 import { queueRewardUses } from "~/loyalty/billing/billing.server";
@@ -293,7 +294,13 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   let order = settling;
   const unsettled = { orderId: order.id, memberId: order.memberId, net: 0, awarded: false };
   if (!order.paidAt || order.test) return unsettled;
-  if (!shop.program.enabled || (!order.memberId && !order.shopifyCustomerId)) {
+  const placedAt = order.placedAt ?? order.paidAt;
+  if (
+    !shop.program.enabled ||
+    (!order.memberId && !order.shopifyCustomerId) ||
+    // A held-out customer's order stays a non-member's, even once their hold has ended (docs/roi.md).
+    (!order.memberId && (await keptOutOfProgram(tx, shop, order.shopifyCustomerId!, placedAt, now)))
+  ) {
     // A guest's round-up (a guest until a customer claims the email), or any while the program is off, still gives.
     await settleOrderDonations(tx, shop, order, null, null, now);
     return unsettled;
@@ -302,7 +309,6 @@ export async function settleOrder(tx: Tx, shop: LoadedShop, settling: Order, now
   const member = order.memberId
     ? await lockMember(tx, order.memberId)
     : await lockMemberForCustomer(tx, shop.id, order.shopifyCustomerId!, { email: order.email });
-  const placedAt = order.placedAt ?? order.paidAt;
   if (!order.memberId) order = await updateOrder(tx, order, { memberId: member.id });
 
   const earnKey = `order:${order.shopifyOrderId}:earn`;

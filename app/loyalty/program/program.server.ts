@@ -4,11 +4,13 @@ import { queueTierPerkSync } from "~/db/tier-perks-queue.server";
 import {
   defaultProgram,
   hasTierPerks,
+  holdoutSchema,
   parseProgram,
   type Program,
   type ProgramIssue,
   type ProgramParse,
 } from "./program";
+import { holdoutAsSaved } from "./holdout";
 
 type Tx = Prisma.TransactionClient;
 
@@ -176,6 +178,11 @@ export async function saveProgram(
 ): Promise<SaveProgramResult> {
   const parsed = parseProgram(input);
   if (!parsed.ok) return { ok: false, status: 422, issues: parsed.issues };
+  // The holdout's start is the server's to set (program/holdout.ts): read from what is saved now.
+  const [stored] = await db.$queryRaw<{ holdout: unknown }[]>`
+    SELECT program->'holdout' AS holdout FROM "Shop" WHERE id = ${shopId}`;
+  const previous = holdoutSchema.safeParse(stored?.holdout);
+  parsed.program.holdout = holdoutAsSaved(previous.success ? previous.data : null, parsed.program.holdout, new Date());
   const document = JSON.stringify(parsed.program);
   const saved = await db.$queryRaw<{ programRevision: number }[]>`
     UPDATE "Shop"
