@@ -5,6 +5,11 @@
 import type { PrismaClient } from "@prisma/client";
 import { pointsRollForward } from "~/loyalty/reports/accounting.server";
 import { breakageCohortSums } from "~/loyalty/reports/breakage.server";
+import { goalsProgress, programInsights } from "~/loyalty/reports/goals.server";
+import { incrementalityEstimate } from "~/loyalty/reports/incrementality.server";
+import { programCost } from "~/loyalty/reports/program-cost.server";
+import { roiBounds } from "~/loyalty/reports/roi";
+import { defaultProgram, type Goal } from "~/loyalty/program/program";
 import { roiFigures } from "~/loyalty/reports/roi.server";
 import { round, type DatabaseKind, type Figure } from "./figures";
 import { progress } from "./harness";
@@ -55,6 +60,12 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
     scale.orders,
     scale.members,
   );
+  // A reward's code on every 10th member order.
+  await run(
+    `INSERT INTO "OrderDiscount" (id, "shopId", "shopifyOrderId", kind, reference, "amountCents", "currencyCode", "placedAt")
+     SELECT 'd' || o.id, $1, o."shopifyOrderId", 'reward_code', 'r' || o.id, 500, 'EUR', o."placedAt"
+       FROM "Order" o WHERE o."shopId" = $1 AND o."memberId" IS NOT NULL AND right(o."shopifyOrderId", 1) = '1'`,
+  );
   const entries = scale.ledgerEntries;
   const redemptions = Math.floor(entries / 10);
   await run(
@@ -88,7 +99,7 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
        FROM "LedgerEntry" e WHERE e."shopId" = $1 AND e.kind = 'earn'`,
   );
   // PostgreSQL's autovacuum analyzes after a bulk load; PGlite has none, so it is asked here too.
-  await prisma.$executeRawUnsafe(`ANALYZE "Member", "Order", "LedgerEntry", "PointLot", "Redemption"`);
+  await prisma.$executeRawUnsafe(`ANALYZE "Member", "Order", "OrderDiscount", "LedgerEntry", "PointLot", "Redemption"`);
   if (kind === "postgresql") await prisma.$executeRawUnsafe(`VACUUM ANALYZE "Order", "LedgerEntry"`);
   return shop.id;
 }
@@ -127,16 +138,44 @@ export async function runReportsBench(kind: DatabaseKind, scale: ReportsScale): 
       detail,
       ...(kind === "postgresql" ? { goal: GOAL_MS } : {}),
     });
-    const rollForward = await measure(() => pointsRollForward(scratch.prisma, shopId, range));
+    const db = scratch.prisma;
+    const shop = { id: shopId, currencyCode: "EUR" };
+    const program = defaultProgram();
+    const goals: Goal[] = (["repeat_rate", "redemption_rate", "member_revenue_share"] as const).map((metric) => ({
+      id: metric.replaceAll("_", "-"),
+      metric,
+      target: 3000,
+      startsAt: new Date(now.getTime() - DAYS * 86_400_000).toISOString(),
+      endsAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    }));
+    const rollForward = await measure(() => pointsRollForward(db, shopId, range, now));
+    const page = (name: string, work: () => Promise<unknown>) => measure(work).then((m) => figure(name, m.median));
     return [
-      figure("accounting roll-forward", rollForward.median),
       {
         ...figure("accounting roll-forward, first read", rollForward.first),
         goal: undefined,
-        detail: `${detail}; the first read sums and keeps the closed months (once per shop)`,
+        detail: `${detail}; the first read of a shop sums and keeps its closed months`,
       },
-      figure("breakage by cohort", (await measure(() => breakageCohortSums(scratch.prisma, shopId))).median),
-      figure("ROI page figures", (await measure(() => roiFigures(scratch.prisma, shopId, range, now))).median),
+      figure("accounting roll-forward", rollForward.median),
+      await page("breakage by cohort", () => breakageCohortSums(db, shopId)),
+      await page("accounting page (roll-forward and breakage)", () =>
+        Promise.all([pointsRollForward(db, shopId, range, now), breakageCohortSums(db, shopId)]),
+      ),
+      await page("ROI figures", () => roiFigures(db, shopId, range, now)),
+      await page("program cost", () => programCost(db, shop, range)),
+      await page("incrementality (pre/post)", () =>
+        incrementalityEstimate(db, shopId, program.holdout, roiBounds(range, now), now),
+      ),
+      await page("ROI page (figures, cost, incrementality)", () =>
+        Promise.all([
+          roiFigures(db, shopId, range, now),
+          programCost(db, shop, range),
+          incrementalityEstimate(db, shopId, program.holdout, roiBounds(range, now), now),
+        ]),
+      ),
+      await page("dashboard goals (3) and insights", () =>
+        Promise.all([goalsProgress(db, shopId, goals, "EUR", now), programInsights(db, shopId, program, now)]),
+      ),
     ];
   } finally {
     await scratch.drop();
