@@ -14,6 +14,8 @@ export function paidOrderPayload(order: {
   currencyCode: string;
   processedAt?: Date;
   discountCode?: string;
+  /** What the code took off the line (decimal text; default nothing): the program's cost (docs/accounting.md). */
+  discountAmount?: string;
   /** The product variant bought (a membership plan's, for one). */
   variantId?: number;
   /** A round-up at checkout: the donation variant (one cent) in quantity, naming its cause (docs/giving.md). */
@@ -60,7 +62,10 @@ export function paidOrderPayload(order: {
         quantity: 1,
         current_quantity: 1,
         gift_card: false,
-        discount_allocations: [],
+        discount_allocations:
+          order.discountCode && order.discountAmount
+            ? [{ amount: order.discountAmount, amount_set: money(order.discountAmount), discount_application_index: 0 }]
+            : [],
         tax_lines: [],
       },
       ...(order.roundUp
@@ -86,7 +91,23 @@ export function paidOrderPayload(order: {
         : []),
     ],
     refunds: [],
-    // Tally reads the code; what it took off is already out of the subtotal the demo names.
-    discount_codes: order.discountCode ? [{ code: order.discountCode, amount: "0.00", type: "fixed_amount" }] : [],
+    // Tally reads the code and what it took off the line (the subtotal the demo names is before it).
+    discount_codes: order.discountCode
+      ? [{ code: order.discountCode, amount: order.discountAmount ?? "0.00", type: "fixed_amount" }]
+      : [],
+    discount_applications: order.discountCode
+      ? [
+          {
+            type: "discount_code",
+            code: order.discountCode,
+            title: null,
+            value: order.discountAmount ?? "0.00",
+            value_type: "fixed_amount",
+            allocation_method: "across",
+            target_selection: "all",
+            target_type: "line_item",
+          },
+        ]
+      : [],
   };
 }

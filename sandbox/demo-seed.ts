@@ -640,3 +640,80 @@ export async function seedDemoCampaign(
   if (!created.ok) throw new Error(`The demo's campaign was refused: ${JSON.stringify(created.issues)}`);
   await runCampaigns(prisma, new Date());
 }
+
+/** The merchant's goals on the dashboard (docs/goals.md): targets through the end of next year. */
+export function demoGoals(now = new Date()) {
+  const year = now.getUTCFullYear();
+  const span = { startsAt: `${year}-01-01T00:00:00.000Z`, endsAt: `${year + 1}-12-31T23:59:59.000Z` };
+  return [
+    { id: "repeat", metric: "repeat_rate", target: 3500, ...span },
+    { id: "members-revenue", metric: "member_revenue_share", target: 6000, ...span },
+  ];
+}
+
+/** The order on which the demo's customer used a reward's code: what the program cost (docs/accounting.md). */
+export const DEMO_COST_ORDER = { id: 5_000_000_006, subtotal: "42.00", daysAgo: 3, requestKey: "demo-ava-1-off" };
+
+/**
+ * What the accounting, ROI and home pages show: the merchant's goals (added once, while the program
+ * has none), and `customer` spending 100 points on the "1 off" reward through the customer account
+ * extension's API and using the code on a paid order (signed orders/paid) — the program's cost. Both
+ * keyed (the request key, the order id): sending them again on every start changes nothing.
+ */
+export async function seedDemoReports(app: DemoApp, customer: DoubleCustomer): Promise<void> {
+  const token = await mintSessionToken({ shop: app.shop, apiKey: app.apiKey, apiSecret: app.apiSecret });
+  const headers = { Authorization: `Bearer ${token}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" };
+  const current = await fetch(`${app.appUrl}/api/program`, { headers });
+  if (!current.ok) throw new Error(`The demo could not read its program: HTTP ${current.status}`);
+  const { program, revision } = (await current.json()) as {
+    program: { accounting: { goals: unknown[] } };
+    revision: number;
+  };
+  if (!program.accounting.goals.length) {
+    program.accounting.goals = demoGoals();
+    const saved = await fetch(`${app.appUrl}/api/program`, {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ program, revision }),
+    });
+    if (!saved.ok) throw new Error(`The demo could not add its goals: HTTP ${saved.status} ${await saved.text()}`);
+  }
+  const shopper = await mintSessionToken({
+    shop: app.shop,
+    apiKey: app.apiKey,
+    apiSecret: app.apiSecret,
+    subject: `gid://shopify/Customer/${customer.id}`,
+  });
+  const redeemed = await fetch(`${app.appUrl}/api/extension/redemptions`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${shopper}`,
+      "User-Agent": USER_AGENT,
+      "Content-Type": "application/json",
+      "Idempotency-Key": DEMO_COST_ORDER.requestKey,
+    },
+    body: JSON.stringify({ rewardId: DEMO_STARTER_REWARD.id }),
+  });
+  // 409/422: the merchant's own catalog or the customer's balance refuses it; nothing to show then.
+  if (redeemed.status === 409 || redeemed.status === 422) return;
+  if (!redeemed.ok)
+    throw new Error(`The demo's redemption was refused: HTTP ${redeemed.status} ${await redeemed.text()}`);
+  const { code } = ((await redeemed.json()) as { redemption: { code: string | null } }).redemption;
+  if (!code) return;
+  const payload = paidOrderPayload({
+    id: DEMO_COST_ORDER.id,
+    customer,
+    subtotal: DEMO_COST_ORDER.subtotal,
+    currencyCode: app.currencyCode,
+    processedAt: new Date(Date.now() - DEMO_COST_ORDER.daysAgo * 86_400_000),
+    discountCode: code,
+    discountAmount: DEMO_STARTER_REWARD.amount.toFixed(2),
+  });
+  const request = signedWebhookRequest(
+    `${app.appUrl}/webhooks/orders/paid`,
+    { topic: "orders/paid", shop: app.shop, payload, apiVersion: ADMIN_API_VERSION },
+    app.apiSecret,
+  );
+  const paid = await fetch(request.url, request.init);
+  if (!paid.ok) throw new Error(`The demo's order with a code was refused: HTTP ${paid.status} ${await paid.text()}`);
+}

@@ -15,6 +15,7 @@ import {
   seedDemoMembership,
   seedDemoGiving,
   DEMO_GIVING,
+  seedDemoReports,
   DEMO_POINTS_DONATION,
   seedDemoOffers,
   seedDemoSurvey,
@@ -107,6 +108,9 @@ await seedDemoSurvey({ ...SANDBOX, appUrl }, [
 // Zoe rounded up for the ocean at checkout; Liam gave 200 points to the trees (docs/giving.md).
 await seedDemoGiving({ ...SANDBOX, appUrl }, zoe, liam, double);
 
+// The merchant's goals; Ava's "1 off" code used on an order: the program's cost (docs/accounting.md, docs/goals.md).
+await seedDemoReports({ ...SANDBOX, appUrl }, ava);
+
 console.log(`
 Tally is running on the sandbox shop ${SANDBOX.shop}.
 
@@ -137,6 +141,8 @@ Tally is running on the sandbox shop ${SANDBOX.shop}.
   ${liam.firstName} pays for the yearly plan of the "${DEMO_MEMBERSHIP.name}" (Membership page, docs/membership.md); everyone else is offered it.
   ${noah.firstName} and ${liam.firstName} answered the post-purchase survey (Surveys page, docs/surveys.md).
   ${zoe.firstName} rounded up for "${DEMO_GIVING.causes[0]!.name}" at checkout and ${liam.firstName} gave ${DEMO_POINTS_DONATION.points} points to "${DEMO_GIVING.causes[1]!.name}" (Giving page, docs/giving.md).
+  ${ava.firstName} used her "${DEMO_STARTER_REWARD.name}" code on an order: the ROI page shows what the program cost; the home page shows
+  the merchant's goals and insights; Accounting shows the points liability, its breakage and a CSV (docs/accounting.md, docs/goals.md).
 
 Data lives in ${process.env.DATABASE_URL ? "DATABASE_URL" : process.env.PGLITE_DATA_DIR || "data/pglite"}. Ctrl-C stops.
 `);

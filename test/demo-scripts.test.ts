@@ -20,6 +20,7 @@ import {
   DEMO_VIP_TIER,
   DEMO_WIN_BACK,
   seedDemoGiving,
+  seedDemoReports,
   seedDemoMembership,
   seedDemoOffers,
   seedDemoSurvey,
@@ -181,6 +182,26 @@ describe("with the app running", () => {
     expect(app.double.shop(shop).products!.filter((product) => product.id === DEMO_DONATION_PRODUCT.id)).toHaveLength(
       1,
     );
+  });
+
+  it("the demo's reports: the goals in the program, Ava's code used on an order as the program's cost, once whatever the restarts", async () => {
+    const shop = "reports-demo.myshopify.com";
+    const [ava] = SANDBOX_CUSTOMERS as DoubleCustomer[] as [DoubleCustomer];
+    await app.installShop(shop, { customers: SANDBOX_CUSTOMERS });
+    const demo = { appUrl: app.url, shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, currencyCode: "EUR" };
+    await seedDemoShop(demo, ava, app.double);
+    await seedDemoReports(demo, ava);
+    await seedDemoReports(demo, ava);
+    const { program } = await (await app.admin("/api/program", shop)).json();
+    expect(program.accounting.goals.map((goal: { metric: string }) => goal.metric)).toEqual([
+      "repeat_rate",
+      "member_revenue_share",
+    ]);
+    const shopId = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).id;
+    expect(await app.prisma.redemption.count({ where: { shopId } })).toBe(1);
+    expect(
+      await app.prisma.orderDiscount.findMany({ where: { shopId }, select: { kind: true, amountCents: true } }),
+    ).toEqual([{ kind: "reward_code", amountCents: 100n }]);
   });
 
   it("the demo's survey: in the program, answered once per order through the extension API, whatever the restarts", async () => {

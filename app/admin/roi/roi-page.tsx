@@ -79,7 +79,9 @@ export function RoiPage({
         </InlineStack>
         <Banner tone="info" title={t("roi.method.title")}>
           <BlockStack gap="200">
-            <p>{t("roi.method.body")}</p>
+            <p>
+              {t(program.holdout.startedAt ? "roi.method.withHoldout" : "roi.method.noHoldout")} {t("roi.method.body")}
+            </p>
             {program.holdout.startedAt ? null : <p>{t("roi.method.holdout")}</p>}
           </BlockStack>
         </Banner>
