@@ -93,7 +93,8 @@ async function monthlySums(db: PrismaClient, shopId: string, end: Date, now: Dat
   });
   const keptMonths = new Set(kept.map((row) => monthOf(row.month)));
   for (const row of kept) {
-    for (const sum of storedSums.parse(row.sums)) add(monthOf(row.month), { ...sum, points: fromBigInt(BigInt(sum.points)) });
+    for (const sum of storedSums.parse(row.sums))
+      add(monthOf(row.month), { ...sum, points: fromBigInt(BigInt(sum.points)) });
   }
   // An empty list when even the first entry's month is still open.
   const missing = monthsBetween(monthOf(first.createdAt), monthOf(new Date(closedEnd.getTime() - 1))).filter(

@@ -15,7 +15,10 @@ import {
   type RoiFigures,
 } from "./roi";
 
-const minorUnits = z.string().regex(/^-?\d+$/).transform(BigInt);
+const minorUnits = z
+  .string()
+  .regex(/^-?\d+$/)
+  .transform(BigInt);
 const customerFiguresRow = z.object({
   groups: z.array(
     z.object({
