@@ -49,6 +49,9 @@ const customerFiguresRow = z.object({
       afterDays: z.number(),
     }),
   ) satisfies z.ZodType<BeforeAfterRow[]>,
+  cohortOrders: z.array(
+    z.object({ cohort: z.string(), offset: z.number().int(), members: z.number().int() }),
+  ) satisfies z.ZodType<CohortOrderRow[]>,
 });
 
 /**
@@ -73,14 +76,16 @@ export async function roiFigures(db: PrismaClient, shopId: string, range: MonthR
   const monthIndex = (value: Prisma.Sql) =>
     Prisma.sql`(EXTRACT(YEAR FROM ${value}) * 12 + EXTRACT(MONTH FROM ${value}))::int`;
 
-  const [customerFigures, sizes, cohortOrders] = await Promise.all([
+  const [customerFigures, sizes] = await Promise.all([
     // One pass over the range's orders: each customer's orders per currency (c, kept once), and from
     // it the groups' counts, their money and the same members before and after joining.
     db.$queryRaw<unknown[]>`
       WITH o AS (${orders}),
            c AS MATERIALIZED (
              SELECT member, customer, joined, "currencyCode", COUNT(*) AS orders, SUM("eligibleCents") AS cents,
-                    MIN(at) AS first, (array_agg(at ORDER BY at))[2] AS second
+                    MIN(at) AS first, (array_agg(at ORDER BY at))[2] AS second,
+                    -- The months (as month numbers) a member ordered in after joining: the retention curves.
+                    array_agg(DISTINCT ${monthIndex(Prisma.sql`at`)}) FILTER (WHERE member) AS months
                FROM o GROUP BY member, customer, joined, "currencyCode"),
            -- A customer's first and second order whatever the currency: no look-up per customer.
            g AS (SELECT member, customer, SUM(orders) AS orders, MIN(first) AS first,
@@ -108,25 +113,21 @@ export async function roiFigures(db: PrismaClient, shopId: string, range: MonthR
                   SUM(before)::text AS "beforeMinor", SUM(after)::text AS "afterMinor",
                   (SUM(EXTRACT(EPOCH FROM (joined - ${start}::timestamp))) / 86400)::float8 AS "beforeDays",
                   (SUM(EXTRACT(EPOCH FROM (${end}::timestamp - joined))) / 86400)::float8 AS "afterDays"
-             FROM p GROUP BY 1) x) AS "beforeAfter"`,
+             FROM p GROUP BY 1) x) AS "beforeAfter",
+        -- A member who joined in the range counts once per month after their join month in which they ordered.
+        (SELECT COALESCE(json_agg(x), '[]') FROM (
+           SELECT to_char(joined, 'YYYY-MM') AS cohort, month - ${monthIndex(Prisma.sql`joined`)} AS "offset",
+                  COUNT(DISTINCT customer)::int AS members
+             FROM c CROSS JOIN LATERAL unnest(c.months) AS month
+            WHERE member AND joined >= ${start} AND month > ${monthIndex(Prisma.sql`joined`)}
+            GROUP BY 1, 2) x) AS "cohortOrders"`,
     db.$queryRaw<CohortSizeRow[]>`
       SELECT to_char(m."createdAt", 'YYYY-MM') AS cohort, COUNT(*)::int AS members
         FROM "Member" m
        WHERE m."shopId" = ${shopId} AND m."createdAt" >= ${start} AND m."createdAt" < ${end}
        GROUP BY 1`,
-    // A member counts once per month after their join month in which they placed an order.
-    db.$queryRaw<CohortOrderRow[]>`
-      SELECT to_char(m."createdAt", 'YYYY-MM') AS cohort,
-             ${monthIndex(Prisma.sql`COALESCE(o."placedAt", o."paidAt")`)} - ${monthIndex(Prisma.sql`m."createdAt"`)} AS "offset",
-             COUNT(DISTINCT m.id)::int AS members
-        FROM "Member" m
-        JOIN "Order" o ON o."memberId" = m.id AND o."paidAt" IS NOT NULL AND NOT o.test AND o."cancelledAt" IS NULL
-                      AND COALESCE(o."placedAt", o."paidAt") >= m."createdAt" AND COALESCE(o."placedAt", o."paidAt") < ${end}
-       WHERE m."shopId" = ${shopId} AND m."createdAt" >= ${start} AND m."createdAt" < ${end}
-       GROUP BY 1, 2
-      HAVING ${monthIndex(Prisma.sql`COALESCE(o."placedAt", o."paidAt")`)} - ${monthIndex(Prisma.sql`m."createdAt"`)} >= 1`,
   ]);
-  const { groups, money, beforeAfter } = customerFiguresRow.parse(customerFigures[0]);
+  const { groups, money, beforeAfter, cohortOrders } = customerFiguresRow.parse(customerFigures[0]);
   return {
     range,
     members: groupFigures(groups, money, true),
