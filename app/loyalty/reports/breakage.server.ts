@@ -15,8 +15,8 @@ const cohortRow = z.object({
  * Every cohort of the shop's points (the month, UTC, their lots were written), in one statement
  * over the lots' (shopId, …) index: issued, expired and outstanding points per cohort.
  *
- * A lot's expiry is its `expire:<lot id>` entry, found through the ledger's unique
- * (shopId, idempotencyKey) index. Lots that only give points back — a redemption's points returned
+ * A lot's expiry is its `expire:<lot id>` entry: the shop's expiry entries are summed by the
+ * cohort of the lot their key names (a look-up by primary key each), apart from the pass over the lots. Lots that only give points back — a redemption's points returned
  * (source `redemption:<id>`) — or move them — a merge's copy of the merged member's lot (its source
  * is the original's, so it is told by its time: written for the kept member between the merge's
  * `merge:<merged id>:out` entry and its last `merge_in` entry; merges are few, gathered once) — issue nothing; what later expires of
@@ -36,20 +36,31 @@ export async function breakageCohortSums(db: PrismaClient, shopId: string): Prom
           JOIN "LedgerEntry" moved ON moved."memberId" = moved_out."sourceId" AND moved.kind = 'merge_in'
            AND moved."sourceId" = merged.id AND moved."createdAt" >= moved_out."createdAt"
          WHERE merged."shopId" = ${shopId} AND merged."deletedAt" IS NOT NULL
-         GROUP BY 1, 2)
-      SELECT to_char(l."createdAt", 'YYYY-MM') AS month,
-             COALESCE(SUM(l.amount) FILTER (
-               WHERE l.source NOT LIKE 'redemption:%'
-                 AND NOT EXISTS (SELECT 1 FROM merges
-                                  WHERE merges.kept = l."memberId" AND l."createdAt" BETWEEN merges.starts AND merges.ends)
-             ), 0)::bigint AS issued,
-             COALESCE(SUM(-(e.delta + e."pendingDelta")), 0)::bigint AS expired,
-             SUM(l.remaining)::bigint AS outstanding
-        FROM "PointLot" l
-        LEFT JOIN "LedgerEntry" e ON e."shopId" = l."shopId" AND e."idempotencyKey" = 'expire:' || l.id
-       WHERE l."shopId" = ${shopId}
-       GROUP BY 1
-       ORDER BY 1`,
+         GROUP BY 1, 2),
+      -- The lots' sums per cohort, with no join: one pass over the shop's lots.
+      lots AS (
+        SELECT date_trunc('month', l."createdAt") AS cohort,
+               SUM(l.amount) FILTER (
+                 WHERE l.source NOT LIKE 'redemption:%'
+                   AND NOT EXISTS (SELECT 1 FROM merges
+                                    WHERE merges.kept = l."memberId" AND l."createdAt" BETWEEN merges.starts AND merges.ends)
+               ) AS issued,
+               SUM(l.remaining) AS outstanding
+          FROM "PointLot" l
+         WHERE l."shopId" = ${shopId}
+         GROUP BY 1),
+      -- What expired, by its lot's cohort: the shop's expiry entries (few beside the ledger), each
+      -- finding its lot by the id in its key.
+      expired AS (
+        SELECT date_trunc('month', l."createdAt") AS cohort, SUM(-(e.delta + e."pendingDelta")) AS points
+          FROM "LedgerEntry" e
+          JOIN "PointLot" l ON l.id = substr(e."idempotencyKey", length('expire:') + 1)
+         WHERE e."shopId" = ${shopId} AND e.kind = 'expire' AND e."idempotencyKey" LIKE 'expire:%'
+         GROUP BY 1)
+      SELECT to_char(lots.cohort, 'YYYY-MM') AS month, COALESCE(lots.issued, 0)::bigint AS issued,
+             COALESCE(expired.points, 0)::bigint AS expired, lots.outstanding::bigint AS outstanding
+        FROM lots LEFT JOIN expired USING (cohort)
+       ORDER BY lots.cohort`,
   );
   return sums.map((sum) => ({
     month: sum.month,
