@@ -24,12 +24,20 @@ import { EXPIRY_HORIZON_DAYS, insights, suggestedRewardSize, type Insight, type 
 
 const DAY_MS = 86_400_000;
 
-const repeatRow = z.object({ goal: z.string(), buyers: z.number(), repeaters: z.number() });
-const moneyRow = z.object({
-  goal: z.string(),
-  currencyCode: z.string().nullable(),
-  memberMinor: z.bigint(),
-  allMinor: z.bigint(),
+const minorUnits = z
+  .string()
+  .regex(/^-?\d+$/)
+  .transform(BigInt);
+const orderFiguresRow = z.object({
+  repeats: z.array(z.object({ goal: z.string(), buyers: z.number(), repeaters: z.number() })),
+  money: z.array(
+    z.object({
+      goal: z.string(),
+      currencyCode: z.string().nullable(),
+      memberMinor: minorUnits,
+      allMinor: minorUnits,
+    }),
+  ),
 });
 const ledgerRow = z.object({
   goal: z.string(),
@@ -67,22 +75,22 @@ export async function goalsProgress(
                  JOIN "Order" o ON o."shopId" = ${shopId} AND o."paidAt" IS NOT NULL AND NOT o.test AND o."cancelledAt" IS NULL
                                AND COALESCE(o."placedAt", o."paidAt") >= g.start AND COALESCE(o."placedAt", o."paidAt") < g."end"
                  LEFT JOIN "Member" m ON m.id = o."memberId")`;
-  const [repeats, money, ledger] = await Promise.all([
+  const [{ repeats, money }, ledger] = await Promise.all([
+    // One pass over the windows' orders for both the repeat rates and the revenue shares.
     orderWindows
-      ? db.$queryRaw`
+      ? db.$queryRaw<unknown[]>`
           ${ordersIn(orderWindows)},
                c AS (SELECT goal, "memberId", COUNT(*) AS orders FROM o WHERE member GROUP BY 1, 2)
-          SELECT goal, COUNT(*)::int AS buyers, COUNT(*) FILTER (WHERE orders >= 2)::int AS repeaters
-            FROM c GROUP BY 1`.then((result) => rows(repeatRow, result))
-      : [],
-    orderWindows
-      ? db.$queryRaw`
-          ${ordersIn(orderWindows)}
-          SELECT goal, "currencyCode",
-                 COALESCE(SUM("eligibleCents") FILTER (WHERE member), 0)::bigint AS "memberMinor",
-                 COALESCE(SUM("eligibleCents"), 0)::bigint AS "allMinor"
-            FROM o GROUP BY 1, 2`.then((result) => rows(moneyRow, result))
-      : [],
+          SELECT
+            (SELECT COALESCE(json_agg(x), '[]') FROM (
+               SELECT goal, COUNT(*)::int AS buyers, COUNT(*) FILTER (WHERE orders >= 2)::int AS repeaters
+                 FROM c GROUP BY 1) x) AS repeats,
+            (SELECT COALESCE(json_agg(x), '[]') FROM (
+               SELECT goal, "currencyCode",
+                      COALESCE(SUM("eligibleCents") FILTER (WHERE member), 0)::text AS "memberMinor",
+                      COALESCE(SUM("eligibleCents"), 0)::text AS "allMinor"
+                 FROM o GROUP BY 1, 2) x) AS money`.then((result) => orderFiguresRow.parse(result[0]))
+      : { repeats: [], money: [] },
     ledgerWindows
       ? db.$queryRaw`
           WITH g(goal, start, "end") AS (VALUES ${ledgerWindows})
