@@ -30,7 +30,8 @@ const GOAL_MS = { op: "<=", value: 1000 } as const;
 const DAYS = 365;
 
 /**
- * A shop two years old: members joined over 24 months; a quarter of the orders are by customers
+ * A shop two years old, its rows written in time order as an append-only ledger and order book are
+ * (a month's entries share pages, as they do in production): members joined over 24 months; a quarter of the orders are by customers
  * before they joined or never enrolled, a tenth are guests'; the ledger's entries spread over the
  * last year — earnings with their lots, redemptions with their Redemption row, expiries, adjustments.
  */
@@ -43,7 +44,8 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
     `INSERT INTO "Member" (id, "shopId", "shopifyCustomerId", email, balance, "createdAt", "updatedAt")
      SELECT 'm' || i, $1, (1000000 + i)::text, 'c' || i || '@example.com', 0,
             now() - make_interval(days => ((i::bigint * 7919) % 730)::int), now()
-       FROM generate_series(1, $2::int) AS i`,
+       FROM generate_series(1, $2::int) AS i
+     ORDER BY 6`,
     scale.members,
   );
   // Orders: i's customer is member (i % members) + 1; every 4th by a customer never enrolled, every 10th a guest.
@@ -56,7 +58,8 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
                  ELSE (1000000 + (i % $3::int) + 1)::text END,
             now() - make_interval(days => ((i::bigint * 104729) % 730)::int), now() - make_interval(days => ((i::bigint * 104729) % 730)::int),
             'EUR', 1000 + (i::bigint * 31) % 20000, now(), now()
-       FROM generate_series(1, $2::int) AS i`,
+       FROM generate_series(1, $2::int) AS i
+     ORDER BY 6`,
     scale.orders,
     scale.members,
   );
@@ -64,7 +67,8 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
   await run(
     `INSERT INTO "OrderDiscount" (id, "shopId", "shopifyOrderId", kind, reference, "amountCents", "currencyCode", "placedAt")
      SELECT 'd' || o.id, $1, o."shopifyOrderId", 'reward_code', 'r' || o.id, 500, 'EUR', o."placedAt"
-       FROM "Order" o WHERE o."shopId" = $1 AND o."memberId" IS NOT NULL AND right(o."shopifyOrderId", 1) = '1'`,
+       FROM "Order" o WHERE o."shopId" = $1 AND o."memberId" IS NOT NULL AND right(o."shopifyOrderId", 1) = '1'
+     ORDER BY 8`,
   );
   const entries = scale.ledgerEntries;
   const redemptions = Math.floor(entries / 10);
@@ -74,7 +78,8 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
      SELECT 'r' || i, $1, 'm' || ((i % $3::int) + 1), 'k' || i, 'five-off',
             CASE WHEN i % 5 = 0 THEN '{"type":"store_credit"}'::jsonb ELSE '{"type":"amount_off"}'::jsonb END,
             500, 'CODE' || i, 'used', now(), now(), now() - make_interval(days => ((i::bigint * 7) % ${DAYS})::int), now()
-       FROM generate_series(1, $2::int) AS i`,
+       FROM generate_series(1, $2::int) AS i
+     ORDER BY 12`,
     redemptions,
     scale.members,
   );
@@ -88,7 +93,8 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
             CASE WHEN i <= $4::int THEN 'redemption' WHEN i % 20 = 0 THEN NULL WHEN i % 50 = 1 THEN 'adjustment' ELSE 'order' END,
             CASE WHEN i <= $4::int THEN 'r' || i ELSE NULL END,
             now() - make_interval(days => ((i::bigint * 13) % ${DAYS})::int, secs => i % 86400)
-       FROM generate_series(1, $2::int) AS i`,
+       FROM generate_series(1, $2::int) AS i
+     ORDER BY 9`,
     entries,
     scale.members,
     redemptions,
@@ -96,7 +102,8 @@ export async function seedReportsShop(kind: DatabaseKind, prisma: PrismaClient, 
   await run(
     `INSERT INTO "PointLot" (id, "shopId", "memberId", amount, remaining, "availableAt", "expiresAt", source, "createdAt")
      SELECT 'l' || e.id, $1, e."memberId", e.delta, e.delta / 2, e."createdAt", e."createdAt" + interval '365 days', 'orders', e."createdAt"
-       FROM "LedgerEntry" e WHERE e."shopId" = $1 AND e.kind = 'earn'`,
+       FROM "LedgerEntry" e WHERE e."shopId" = $1 AND e.kind = 'earn'
+     ORDER BY e."createdAt"`,
   );
   // PostgreSQL's autovacuum analyzes after a bulk load; PGlite has none, so it is asked here too.
   await prisma.$executeRawUnsafe(`ANALYZE "Member", "Order", "OrderDiscount", "LedgerEntry", "PointLot", "Redemption"`);
