@@ -82,6 +82,7 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
             <Link to="/app/giving">{t("giving.nav")}</Link>
             <Link to="/app/accounting">{t("accounting.nav")}</Link>
             <Link to="/app/roi">{t("roi.nav")}</Link>
+            <Link to="/app/goals">{t("goals.nav")}</Link>
             <Link to="/app/members">{t("nav.members")}</Link>
             <Link to="/app/import">{t("nav.import")}</Link>
             <Link to={BILLING_PATH}>{t("nav.billing")}</Link>
@@ -125,6 +126,7 @@ const SECTIONS = [
   "giving",
   "accounting",
   "roi",
+  "goals",
   "members",
   "import",
   "billing",
@@ -143,18 +145,20 @@ const PATHS: Record<(typeof SECTIONS)[number], string> = {
   giving: "/app/giving",
   accounting: "/app/accounting",
   roi: "/app/roi",
+  goals: "/app/goals",
   members: "/app/members",
   import: "/app/import",
   billing: BILLING_PATH,
 };
 
-/** Sections whose label lives with their page's texts (the paid membership's, under "membership"; the surveys'; giving's; accounting's; ROI's). */
+/** Sections whose label lives with their page's texts (the paid membership's, under "membership"; the surveys'; giving's; accounting's; ROI's; goals'). */
 const LABEL_KEYS: Partial<Record<(typeof SECTIONS)[number], string>> = {
   membership: "membership.nav",
   surveys: "surveys.nav",
   giving: "giving.nav",
   accounting: "accounting.nav",
   roi: "roi.nav",
+  goals: "goals.nav",
 };
 
 /** Outside the Shopify admin there is no App Bridge to draw the NavMenu: the sandbox gets tabs. */
