@@ -3,6 +3,8 @@ import { holdoutBucket } from "~/loyalty/program/holdout";
 import { Z_95 } from "~/loyalty/reports/incrementality";
 import { incrementalityEstimate } from "~/loyalty/reports/incrementality.server";
 import { loadProgramState } from "~/loyalty/program/program.server";
+import { appProxyQuery } from "../sandbox/app-proxy-signature";
+import { BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload, webhookPayload } from "./support/webhook-fixtures";
 
@@ -127,6 +129,21 @@ describe("the holdout", () => {
     const response = await app.proxy("/member", { shop: SHOP, customerId: customer! });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ loggedIn: false });
+    expect(await member(SHOP, customer!)).toBeNull();
+  });
+
+  it("refuses what a held-out shopper asks of the program — a reward, a claim, a gift — with 409, making no member", async () => {
+    const [, customer] = split(shopId, 8000, 12).heldOut;
+    for (const path of ["/redemptions", "/actions/claim", "/donations"]) {
+      const query = appProxyQuery({ shop: SHOP, customerId: customer! }, TEST_API_SECRET);
+      const response = await fetch(`${app.url}/proxy${path}?${query}`, {
+        method: "POST",
+        headers: { "User-Agent": BROWSER_USER_AGENT, "Content-Type": "application/json" },
+        body: JSON.stringify({ rewardId: "five-off", action: "follow", causeId: "any", points: 100 }),
+      });
+      expect(response.status, path).toBe(409);
+      expect(await response.json(), path).toMatchObject({ error: "not_in_program" });
+    }
     expect(await member(SHOP, customer!)).toBeNull();
   });
 

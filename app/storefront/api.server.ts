@@ -13,6 +13,7 @@ import type { ShopperLanguage } from "~/languages";
 import { ledgerEntryLabel } from "~/loyalty/points/entry-labels";
 import { expiringNext } from "~/loyalty/points/expiry.server";
 import { isHeldOut } from "~/loyalty/points/holdout.server";
+import { holdoutEverStarted } from "~/loyalty/program/holdout";
 import { bonusMultiplierAt, lineMultiplier } from "~/loyalty/points/earning";
 import type { PosContext } from "~/loyalty/rewards/pos";
 import { entryCost, redeemReward } from "~/loyalty/rewards/redemptions.server";
@@ -436,6 +437,20 @@ export const redeemBody = z.object({
 });
 
 /**
+ * A customer held out of the program (docs/roi.md) asks something of it: refused with 409
+ * not_in_program, and no member is made for them — a member row would enrol them before their hold ends.
+ */
+async function refusedWhileHeldOut(db: PrismaClient, shop: LoadedShop, customerId: string): Promise<Response | null> {
+  if (!holdoutEverStarted(shop.program.holdout)) return null;
+  const member = await db.member.findUnique({
+    where: { shopId_shopifyCustomerId: { shopId: shop.id, shopifyCustomerId: customerId } },
+    select: { id: true },
+  });
+  if (member || !(await isHeldOut(db, shop.id, customerId, new Date()))) return null;
+  return Response.json({ error: "not_in_program" }, { status: 409 });
+}
+
+/**
  * POST …/redemptions (10 attempts a minute per shopper, else 429): spend the points, then try once, quickly, to create the code so the
  * shopper gets a usable code in the same answer; if Shopify is slow or failing the outbox
  * keeps trying (status "pending") and refunds the points if it finally cannot.
@@ -450,6 +465,8 @@ export async function redeemForCustomer(
   pos?: PosContext,
 ): Promise<Response> {
   await spendRateLimit("redemption", `${shop.id}:${customerId}`);
+  const heldOut = await refusedWhileHeldOut(db, shop, customerId);
+  if (heldOut) return heldOut;
   const parsed = redeemBody.safeParse(body);
   if (!parsed.success) {
     return invalidBody("invalid_request", parsed.error.issues);
@@ -568,6 +585,8 @@ export async function claimForCustomer(
   body: unknown,
 ): Promise<Response> {
   await spendRateLimit("actionClaim", `${shop.id}:${customerId}`);
+  const heldOut = await refusedWhileHeldOut(db, shop, customerId);
+  if (heldOut) return heldOut;
   const parsed = claimBody.safeParse(body);
   if (!parsed.success) {
     return invalidBody("invalid_request", parsed.error.issues);
@@ -608,6 +627,8 @@ export async function leaderboardForCustomer(
   body: unknown,
 ): Promise<Response> {
   await spendRateLimit("leaderboard", `${shop.id}:${customerId}`);
+  const heldOut = await refusedWhileHeldOut(db, shop, customerId);
+  if (heldOut) return heldOut;
   const parsed = leaderboardBody.safeParse(body);
   if (!parsed.success) {
     const nickname = parsed.error.issues.some((issue) => issue.path[0] === "nickname");
@@ -627,6 +648,8 @@ export async function donateForCustomer(
   idempotencyKey: string | null,
 ): Promise<Response> {
   await spendRateLimit("donation", `${shop.id}:${customerId}`);
+  const heldOut = await refusedWhileHeldOut(db, shop, customerId);
+  if (heldOut) return heldOut;
   const parsed = pointsDonationBody.safeParse(body);
   if (!parsed.success) {
     return invalidBody("invalid_request", parsed.error.issues);
