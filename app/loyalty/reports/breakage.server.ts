@@ -12,15 +12,17 @@ const cohortRow = z.object({
 });
 
 /**
- * Every cohort of the shop's points (the month, UTC, their lots were written), in one statement
- * over the lots' (shopId, …) index: issued, expired and outstanding points per cohort.
+ * Every cohort of the shop's points (the month, UTC, their lots were written), in one statement:
+ * issued, expired and outstanding points per cohort.
  *
- * A lot's expiry is its `expire:<lot id>` entry: the shop's expiry entries are summed by the
- * cohort of the lot their key names (a look-up by primary key each), apart from the pass over the lots. Lots that only give points back — a redemption's points returned
- * (source `redemption:<id>`) — or move them — a merge's copy of the merged member's lot (its source
- * is the original's, so it is told by its time: written for the kept member between the merge's
- * `merge:<merged id>:out` entry and its last `merge_in` entry; merges are few, gathered once) — issue nothing; what later expires of
- * them, or is still outstanding, is counted in their own cohort.
+ * One pass over the shop's lots gives issued and outstanding; a lot's expiry is its
+ * `expire:<lot id>` entry, and the shop's expiry entries are summed by the cohort of the lot their
+ * key names (a look-up by primary key each). Lots that only give points back — a redemption's
+ * points returned (source `redemption:<id>`) — or move them — a merge's copy of the merged member's
+ * lot (its source is the original's, so it is told by its time: written for the kept member between
+ * the merge's `merge:<merged id>:out` entry and its last `merge_in` entry; merges are few, gathered
+ * once and their copies taken off) — issue nothing; what later expires of them, or is still
+ * outstanding, is counted in their own cohort.
  */
 export async function breakageCohortSums(db: PrismaClient, shopId: string): Promise<CohortSums[]> {
   const sums = rows(
@@ -40,14 +42,17 @@ export async function breakageCohortSums(db: PrismaClient, shopId: string): Prom
       -- The lots' sums per cohort, with no join: one pass over the shop's lots.
       lots AS (
         SELECT date_trunc('month', l."createdAt") AS cohort,
-               SUM(l.amount) FILTER (
-                 WHERE l.source NOT LIKE 'redemption:%'
-                   AND NOT EXISTS (SELECT 1 FROM merges
-                                    WHERE merges.kept = l."memberId" AND l."createdAt" BETWEEN merges.starts AND merges.ends)
-               ) AS issued,
+               SUM(l.amount) FILTER (WHERE l.source NOT LIKE 'redemption:%') AS issued,
                SUM(l.remaining) AS outstanding
           FROM "PointLot" l
          WHERE l."shopId" = ${shopId}
+         GROUP BY 1),
+      -- The merges' copies, taken off what was issued: the kept members' lots written during a merge.
+      copies AS (
+        SELECT date_trunc('month', l."createdAt") AS cohort, SUM(l.amount) AS issued
+          FROM merges
+          JOIN "PointLot" l ON l."memberId" = merges.kept AND l."createdAt" BETWEEN merges.starts AND merges.ends
+         WHERE l.source NOT LIKE 'redemption:%'
          GROUP BY 1),
       -- What expired, by its lot's cohort: the shop's expiry entries (few beside the ledger), each
       -- finding its lot by the id in its key.
@@ -57,9 +62,10 @@ export async function breakageCohortSums(db: PrismaClient, shopId: string): Prom
           JOIN "PointLot" l ON l.id = substr(e."idempotencyKey", length('expire:') + 1)
          WHERE e."shopId" = ${shopId} AND e.kind = 'expire' AND e."idempotencyKey" LIKE 'expire:%'
          GROUP BY 1)
-      SELECT to_char(lots.cohort, 'YYYY-MM') AS month, COALESCE(lots.issued, 0)::bigint AS issued,
+      SELECT to_char(lots.cohort, 'YYYY-MM') AS month,
+             (COALESCE(lots.issued, 0) - COALESCE(copies.issued, 0))::bigint AS issued,
              COALESCE(expired.points, 0)::bigint AS expired, lots.outstanding::bigint AS outstanding
-        FROM lots LEFT JOIN expired USING (cohort)
+        FROM lots LEFT JOIN copies USING (cohort) LEFT JOIN expired USING (cohort)
        ORDER BY lots.cohort`,
   );
   return sums.map((sum) => ({
