@@ -44,6 +44,7 @@ const environmentSchema = z.object({
     z.url({ error: "must be a URL (the local Admin API double of the demo and tests)" }),
   ),
   TALLY_JOBS: optional(z.enum(["on", "off"], { error: "must be on or off" })),
+  TALLY_INBOX_APPLIER: optional(z.enum(["on", "off"], { error: "must be on or off" })),
   TALLY_BILLING: billingVariable,
   /** What the Shopify app library logs; its info is a line for every request it authenticates. */
   SHOPIFY_LOG_LEVEL: z.preprocess(

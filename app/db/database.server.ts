@@ -29,6 +29,12 @@ export interface Database {
    * deploy time by `npm run setup`.
    */
   ready: Promise<{ migrated: string[] }>;
+  /**
+   * Calls `onNotification` on each NOTIFY on `channel` from any instance, over a dedicated
+   * connection that reconnects when dropped; resolves to a function that stops listening. Absent on
+   * PGlite: one process owns it, and wakes its own listeners.
+   */
+  listen?(channel: string, onNotification: () => void): Promise<() => Promise<void>>;
   /** A dedicated session for migrations and maintenance; runs one script at a time. */
   withSqlRunner<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -59,6 +65,7 @@ function openPostgres(databaseUrl: string, poolMax: number): Database {
     location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
     prisma,
     ready: Promise.resolve({ migrated: [] }),
+    listen: (channel, onNotification) => listenForNotifications(databaseUrl, channel, onNotification),
     async withSqlRunner(work) {
       const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       // Dropped mid-script (failover, pg_terminate_backend): the script's query fails, the process lives.
@@ -79,6 +86,50 @@ function openPostgres(databaseUrl: string, poolMax: number): Database {
       await prisma.$disconnect();
       await pool.end();
     },
+  };
+}
+
+// How long a dropped LISTEN connection waits before it connects again.
+const RELISTEN_MS = 1_000;
+
+async function listenForNotifications(
+  databaseUrl: string,
+  channel: string,
+  onNotification: () => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const again = () => {
+      if (closed || client !== next) return;
+      client = null;
+      retry = setTimeout(() => void connect(), RELISTEN_MS);
+    };
+    client = next;
+    next.on("notification", onNotification);
+    next.on("error", (error) => {
+      logConnectionLost("listen", error);
+      again();
+    });
+    next.on("end", again);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      // What was announced while this connection was down is found by looking once now.
+      onNotification();
+    } catch (error) {
+      logConnectionLost("listen", error as Error);
+      void next.end().catch(() => {});
+      again();
+    }
+  };
+  await connect();
+  return async () => {
+    closed = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }
 

@@ -1,34 +1,28 @@
-import type { Prisma } from "@prisma/client";
-import type { z } from "zod";
 import prisma from "~/db.server";
-import type { LoadedShop } from "~/loyalty/program/program.server";
-import { findInstalledShop } from "~/loyalty/program/shops.server";
-import { deliverySeen, parsePayload, processDeliveryOnce, receiveWebhook } from "~/shopify/webhooks.server";
+import { signalDeliveryAccepted, storeDelivery } from "~/db/inbox.server";
+import { parsePayload, receiveWebhook } from "~/shopify/webhooks.server";
+import { SHOP_WEBHOOK_TOPICS, type ShopWebhookTopicName } from "./shop-webhook-topics.server";
 
 /**
- * The whole edge of a shop webhook: authenticate, validate the payload, and run the effect with
- * the shop's program in the delivery's transaction. `prepare` runs after the duplicate check,
- * outside the transaction (Admin API look-ups, within the caller's budget). A delivery for a shop without Tally installed is recorded
- * and ignored.
+ * The whole edge of a shop webhook: authenticate, validate the payload, and store the delivery in
+ * the inbox — committed before the 200, deduplicated by webhook id. Appliers apply it moments later
+ * (app/jobs/inbox.server.ts; docs/decisions/0030-webhooks-accepted-then-applied.md), so a burst of
+ * orders is answered at the speed of one insert each, and Shopify never waits on the ledger.
  */
-export async function handleShopWebhook<Schema extends z.ZodType, Prepared = undefined>(
-  request: Request,
-  topic: string,
-  schema: Schema,
-  effect: (
-    tx: Prisma.TransactionClient,
-    context: { shop: LoadedShop; payload: z.infer<Schema>; now: Date; prepared: Prepared },
-  ) => Promise<unknown>,
-  prepare?: (shop: LoadedShop, payload: z.infer<Schema>) => Promise<Prepared>,
-): Promise<Response> {
+export async function acceptShopWebhook(request: Request, topic: ShopWebhookTopicName): Promise<Response> {
   const delivery = await receiveWebhook(request, topic);
-  const payload = parsePayload(schema, delivery.payload);
-  const shop = await findInstalledShop(prisma, delivery.shop);
-  // A retry of an applied delivery answers at once: no Admin API look-up for a duplicate.
-  if (prepare && (await deliverySeen(delivery))) return new Response(null, { status: 200 });
-  const prepared = (shop && prepare ? await prepare(shop, payload) : undefined) as Prepared;
-  await processDeliveryOnce(delivery, async (tx) => {
-    if (shop) await effect(tx, { shop, payload, now: new Date(), prepared });
+  const handler = SHOP_WEBHOOK_TOPICS[topic];
+  const payload = parsePayload(handler.schema, delivery.payload);
+  const stored = await storeDelivery(prisma, {
+    shopDomain: delivery.shop,
+    webhookId: delivery.webhookId,
+    eventId: delivery.eventId,
+    topic,
+    apiVersion: delivery.apiVersion,
+    triggeredAt: delivery.triggeredAt,
+    payload: delivery.payload,
+    orderingKey: handler.orderingKey(payload),
   });
+  if (stored === "accepted") signalDeliveryAccepted();
   return new Response(null, { status: 200 });
 }

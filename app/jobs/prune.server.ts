@@ -55,7 +55,8 @@ export async function pruneExpiredRows(
     webhookDeliveries: await deleteInBatches(
       db,
       "WebhookDelivery",
-      Prisma.sql`"receivedAt" < ${before(RETENTION_DAYS.webhookDeliveries)}`,
+      // A delivery still pending or parked holds its body until it is applied or dealt with.
+      Prisma.sql`"receivedAt" < ${before(RETENTION_DAYS.webhookDeliveries)} AND payload IS NULL`,
       batchSize,
     ),
     deliveredOutboxTasks: await deleteInBatches(

@@ -104,13 +104,6 @@ function payloadShopId(topic: string, payload: unknown): string | undefined {
   return shopId;
 }
 
-/** A delivery already recorded: Shopify's retry of a webhook Tally applied. */
-export async function deliverySeen(delivery: WebhookDelivery): Promise<boolean> {
-  const seen = await prisma.$queryRaw<unknown[]>`
-    SELECT 1 FROM "WebhookDelivery" WHERE "shopDomain" = ${delivery.shop} AND "webhookId" = ${delivery.webhookId}`;
-  return seen.length > 0;
-}
-
 /** Webhook routes take only POST: the loader's answer to GET. */
 export const rejectNonPost = onlyMethods("POST");
 
@@ -130,7 +123,8 @@ export function parsePayload<Schema extends z.ZodType>(schema: Schema, payload: 
 }
 
 /**
- * Runs a webhook's effect and records its delivery in one transaction. A redelivery (same
+ * Runs a webhook's effect and records its delivery in one transaction: the rare topics (compliance,
+ * billing, the app's own) that do not go through the inbox. A redelivery (same
  * X-Shopify-Webhook-Id) finds the record and does nothing; a crash before commit leaves no
  * record, so Shopify's retry runs the effect again.
  */
@@ -141,9 +135,9 @@ export async function processDeliveryOnce(
   return inTransaction(prisma, async (tx) => {
     // One statement on every delivery: the shop's id rides on the insert.
     const count = await tx.$executeRaw`
-      INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", "webhookId", "eventId", topic, "apiVersion", "triggeredAt", "receivedAt")
+      INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", "webhookId", "eventId", topic, "apiVersion", "triggeredAt", "receivedAt", "appliedAt")
       SELECT gen_random_uuid()::text, (SELECT id FROM "Shop" WHERE domain = ${delivery.shop}), ${delivery.shop}, ${delivery.webhookId},
-             ${delivery.eventId}, ${delivery.topic}, ${delivery.apiVersion}, ${delivery.triggeredAt}, ${NOW_UTC}
+             ${delivery.eventId}, ${delivery.topic}, ${delivery.apiVersion}, ${delivery.triggeredAt}, ${NOW_UTC}, ${NOW_UTC}
       ON CONFLICT ("shopDomain", "webhookId") DO NOTHING`;
     if (count === 0) return "duplicate";
     await effect(tx);

@@ -19,7 +19,10 @@ export interface TestApp {
     shop: string,
     options?: { customers?: DoubleCustomer[]; plan?: ShopPlan; primaryLocale?: string },
   ): Promise<{ accessToken: string }>;
-  /** Sends a webhook signed as Shopify signs it (pass `secret` to sign with the wrong key). */
+  /**
+   * Sends a webhook signed as Shopify signs it (pass `secret` to sign with the wrong key). When the
+   * app accepts it (200), resolves once the inbox's applier has applied it (or parked it).
+   */
   webhook(
     topic: string,
     shop: string,
@@ -100,7 +103,7 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
       });
       return { accessToken };
     },
-    webhook(topic, shop, payload, webhookOptions = {}) {
+    async webhook(topic, shop, payload, webhookOptions = {}) {
       const request = signedWebhookRequest(
         `${server.url}/webhooks/${topic}`,
         {
@@ -112,7 +115,9 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
         },
         webhookOptions.secret ?? TEST_API_SECRET,
       );
-      return fetch(request.url, request.init);
+      const response = await fetch(request.url, request.init);
+      if (response.status === 200) await deliveryApplied(prisma, shop, request.init.headers["X-Shopify-Webhook-Id"]!);
+      return response;
     },
     proxy(path, request) {
       const query = appProxyQuery(
@@ -153,4 +158,17 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
     },
   };
   return testApp;
+}
+
+/** Waits until an accepted delivery has left the inbox: applied, parked, or never stored (a synchronous topic). */
+export async function deliveryApplied(prisma: PrismaClient, shop: string, webhookId: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await prisma.$queryRaw<{ done: boolean }[]>`
+      SELECT payload IS NULL OR "parkedAt" IS NOT NULL AS done FROM "WebhookDelivery"
+       WHERE "shopDomain" = ${shop} AND "webhookId" = ${webhookId}`;
+    if (!row || row.done) return;
+    if (Date.now() > deadline) throw new Error(`delivery ${webhookId} to ${shop} was not applied in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -1,3 +1,4 @@
+import { forgetCustomerDeliveries } from "~/db/inbox.server";
 import type { Prisma } from "@prisma/client";
 import { eraseDonorCustomer } from "~/loyalty/giving/giving.server";
 import { eraseSurveyText } from "~/loyalty/surveys/surveys.server";
@@ -270,6 +271,7 @@ export async function redactCustomer(
       mark: { redactedAt: new Date() },
     });
   }
+  await forgetCustomerDeliveries(tx, shop.domain, request.shopifyCustomerId);
   // Earlier data-request exports hold the shopper's details too. The trail keeps only a keyed
   // hash of who asked: a later request for the same customer still finds it, nobody can read it.
   const customerKey = complianceCustomerKey(request.shopifyCustomerId);

@@ -1,0 +1,156 @@
+import { EventEmitter } from "node:events";
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { NOW_UTC } from "./clock.server";
+
+// The webhook inbox (docs/decisions/0030-webhooks-accepted-then-applied.md): `WebhookDelivery` rows
+// whose payload is set and that are not parked are pending.
+
+/** The PostgreSQL channel an accepted delivery is announced on, to appliers on every instance. */
+export const INBOX_CHANNEL = "tally_inbox";
+
+/** How long a claimed delivery is left to its applier before another may take it (the applier died). */
+export const INBOX_LEASE_MS = 60_000;
+
+/** Failed applications before a delivery is parked; the waits between them, in ms. */
+export const INBOX_ATTEMPTS = 3;
+const RETRY_AFTER_MS = [1_000, 5_000];
+
+export interface AcceptedDelivery {
+  shopDomain: string;
+  webhookId: string;
+  eventId: string | null;
+  topic: string;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  payload: unknown;
+  orderingKey: string | null;
+}
+
+/**
+ * Stores an accepted delivery with its body in one statement, committed before the webhook
+ * answers; Shopify's retry of one already here is "duplicate". The NOTIFY rides on the same
+ * statement and reaches listeners when it commits.
+ */
+export async function storeDelivery(db: PrismaClient, delivery: AcceptedDelivery): Promise<"accepted" | "duplicate"> {
+  const stored = await db.$queryRaw<unknown[]>`
+    WITH stored AS (
+      INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", "webhookId", "eventId", topic, "apiVersion", "triggeredAt", "receivedAt", payload, "orderingKey")
+      SELECT gen_random_uuid()::text, (SELECT id FROM "Shop" WHERE domain = ${delivery.shopDomain}), ${delivery.shopDomain},
+             ${delivery.webhookId}, ${delivery.eventId}, ${delivery.topic}, ${delivery.apiVersion}, ${delivery.triggeredAt},
+             ${NOW_UTC}, ${JSON.stringify(delivery.payload)}::jsonb, ${delivery.orderingKey}
+      ON CONFLICT ("shopDomain", "webhookId") DO NOTHING
+      RETURNING 1)
+    SELECT pg_notify(${INBOX_CHANNEL}, '') IS NULL AS notified FROM stored`;
+  return stored.length ? "accepted" : "duplicate";
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  shopDomain: string;
+  topic: string;
+  payload: unknown;
+  attempts: number;
+}
+
+/**
+ * Claims up to `limit` pending deliveries, oldest first, for this applier: a claim pushes the lease
+ * in the statement that skips rows another applier is claiming (`FOR UPDATE SKIP LOCKED`). A
+ * delivery whose key has an older one pending (claimed or not, but not parked) waits for it, so one
+ * customer's deliveries apply in the order they came, whatever the number of appliers.
+ */
+export async function claimDeliveries(db: PrismaClient, limit: number): Promise<ClaimedDelivery[]> {
+  const claimed = await db.$queryRaw<(ClaimedDelivery & { seq: bigint })[]>`
+    UPDATE "WebhookDelivery" SET "claimedUntil" = ${NOW_UTC} + ${`${INBOX_LEASE_MS} milliseconds`}::interval,
+                                 attempts = attempts + 1
+     WHERE id IN (SELECT id FROM "WebhookDelivery" pending
+                   WHERE payload IS NOT NULL AND "parkedAt" IS NULL
+                     AND ("claimedUntil" IS NULL OR "claimedUntil" < ${NOW_UTC})
+                     AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" earlier
+                                      WHERE earlier."shopDomain" = pending."shopDomain"
+                                        AND earlier."orderingKey" = pending."orderingKey"
+                                        AND earlier.seq < pending.seq
+                                        AND earlier.payload IS NOT NULL AND earlier."parkedAt" IS NULL)
+                   ORDER BY seq LIMIT ${limit}
+                   FOR UPDATE SKIP LOCKED)
+    RETURNING id, "shopDomain", topic, payload, attempts, seq`;
+  return claimed.sort((a, b) => (a.seq < b.seq ? -1 : 1));
+}
+
+/**
+ * Marks claimed deliveries applied in the transaction that applies them, and returns those this
+ * transaction now owns: one another applier finished first (after this one's lease ran out) is
+ * left out, so no delivery is applied twice. The body goes: what it said now lives in the ledger.
+ */
+export async function markApplied(tx: Prisma.TransactionClient, ids: string[]): Promise<Set<string>> {
+  const marked = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE "WebhookDelivery" SET "appliedAt" = ${NOW_UTC}, payload = NULL, "claimedUntil" = NULL, error = NULL
+     WHERE id = ANY(${ids}) AND payload IS NOT NULL AND "parkedAt" IS NULL
+    RETURNING id`;
+  return new Set(marked.map((row) => row.id));
+}
+
+/** Gives claimed deliveries back at once, untried (the database went away mid-batch). */
+export async function releaseDeliveries(db: PrismaClient, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await db.$executeRaw`
+    UPDATE "WebhookDelivery" SET "claimedUntil" = NULL, attempts = GREATEST(attempts - 1, 0)
+     WHERE id = ANY(${ids}) AND payload IS NOT NULL`;
+}
+
+/** A delivery that failed: tried again after a wait, or parked with its error after its last attempt. */
+export async function recordFailure(
+  db: PrismaClient,
+  delivery: ClaimedDelivery,
+  error: string,
+  options: { park?: boolean } = {},
+): Promise<"retry" | "parked"> {
+  const park = options.park || delivery.attempts >= INBOX_ATTEMPTS;
+  const retryAfter = `${RETRY_AFTER_MS[Math.min(delivery.attempts, RETRY_AFTER_MS.length) - 1] ?? 0} milliseconds`;
+  await db.$executeRaw`
+    UPDATE "WebhookDelivery"
+       SET error = ${error.slice(0, 2_000)},
+           "parkedAt" = CASE WHEN ${park} THEN ${NOW_UTC} END,
+           "claimedUntil" = CASE WHEN ${park} THEN NULL ELSE ${NOW_UTC} + ${retryAfter}::interval END
+     WHERE id = ${delivery.id} AND payload IS NOT NULL`;
+  return park ? "parked" : "retry";
+}
+
+/** Whether a customer has deliveries accepted and not yet applied: their points are on the way. */
+export async function customerDeliveriesPending(
+  db: PrismaClient | Prisma.TransactionClient,
+  shopDomain: string,
+  customerId: string,
+): Promise<boolean> {
+  const pending = await db.$queryRaw<unknown[]>`
+    SELECT 1 FROM "WebhookDelivery"
+     WHERE "shopDomain" = ${shopDomain} AND "orderingKey" = ${customerId} AND payload IS NOT NULL AND "parkedAt" IS NULL
+     LIMIT 1`;
+  return pending.length > 0;
+}
+
+// This process's appliers wake at once on a delivery it accepted; other instances hear the NOTIFY.
+const accepted = new EventEmitter();
+accepted.setMaxListeners(0);
+
+export function signalDeliveryAccepted(): void {
+  accepted.emit("delivery");
+}
+
+export function onDeliveryAccepted(listener: () => void): () => void {
+  accepted.on("delivery", listener);
+  return () => accepted.off("delivery", listener);
+}
+
+/**
+ * A redacted customer's deliveries not yet applied (or parked) lose their bodies, which hold the
+ * customer's details: they are not applied after the customer was forgotten.
+ */
+export async function forgetCustomerDeliveries(
+  tx: Prisma.TransactionClient,
+  shopDomain: string,
+  customerId: string,
+): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "WebhookDelivery" SET payload = NULL, "orderingKey" = NULL, "claimedUntil" = NULL, error = 'customer redacted'
+     WHERE "shopDomain" = ${shopDomain} AND "orderingKey" = ${customerId} AND payload IS NOT NULL`;
+}

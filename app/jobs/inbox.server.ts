@@ -1,0 +1,205 @@
+import type { PrismaClient } from "@prisma/client";
+import {
+  claimDeliveries,
+  markApplied,
+  onDeliveryAccepted,
+  recordFailure,
+  releaseDeliveries,
+  type ClaimedDelivery,
+} from "~/db/inbox.server";
+import { inTransaction } from "~/db/transaction.server";
+import { isDatabaseUnavailable } from "~/db/unavailable.server";
+import { isShopWebhookTopic, SHOP_WEBHOOK_TOPICS, type ShopWebhookTopic } from "~/edge/shop-webhook-topics.server";
+import type { LoadedShop } from "~/loyalty/program/program.server";
+import { findInstalledShop } from "~/loyalty/program/shops.server";
+
+/** Deliveries applied per transaction: one commit for many, which is where the speed comes from. */
+export const INBOX_BATCH = 100;
+
+/** How often an idle applier looks anyway: retries coming due, leases run out, a lost NOTIFY. */
+const IDLE_POLL_MS = 1_000;
+
+export interface InboxReport {
+  job: "inbox";
+  processed: number;
+  parked: number;
+  retrying: number;
+}
+
+interface Ready {
+  delivery: ClaimedDelivery;
+  handler: ShopWebhookTopic;
+  payload: unknown;
+  shop: LoadedShop | null;
+  prepared: unknown;
+}
+
+/**
+ * Applies pending webhook deliveries until none is left to claim: a batch at a time, in one
+ * transaction; when a batch fails, each of its deliveries alone, so one that cannot be applied
+ * (a bug, a poison payload) is retried, then parked with its error, and never holds up the rest.
+ */
+export async function applyInbox(db: PrismaClient, options: { batchSize?: number } = {}): Promise<InboxReport> {
+  const report: InboxReport = { job: "inbox", processed: 0, parked: 0, retrying: 0 };
+  for (;;) {
+    const claimed = await claimDeliveries(db, options.batchSize ?? INBOX_BATCH);
+    if (!claimed.length) return report;
+    let ready: Ready[];
+    try {
+      ready = await prepareAll(db, claimed, report);
+    } catch (error) {
+      await releaseDeliveries(
+        db,
+        claimed.map((delivery) => delivery.id),
+      ).catch(() => {});
+      throw error;
+    }
+    try {
+      report.processed += await applyTogether(db, ready);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        await releaseDeliveries(
+          db,
+          ready.map((one) => one.delivery.id),
+        ).catch(() => {});
+        throw error;
+      }
+      for (const one of ready) {
+        try {
+          report.processed += await applyTogether(db, [one]);
+        } catch (alone) {
+          if (isDatabaseUnavailable(alone)) throw alone;
+          const outcome = await recordFailure(db, one.delivery, describe(alone));
+          report[outcome === "parked" ? "parked" : "retrying"] += 1;
+          logFailure(one.delivery, alone, outcome);
+        }
+      }
+    }
+  }
+}
+
+/** Parses each delivery for its topic and loads its shop; Admin API look-ups run side by side. */
+async function prepareAll(db: PrismaClient, claimed: ClaimedDelivery[], report: InboxReport): Promise<Ready[]> {
+  const shops = new Map<string, Promise<LoadedShop | null>>();
+  const ready: Ready[] = [];
+  for (const delivery of claimed) {
+    const parsed = isShopWebhookTopic(delivery.topic)
+      ? SHOP_WEBHOOK_TOPICS[delivery.topic].schema.safeParse(delivery.payload)
+      : null;
+    // Accepted by an earlier version of Tally and no longer understood: no retry can mend it.
+    if (!parsed?.success) {
+      const error = parsed ? `invalid payload: ${parsed.error.message}` : `no handler for ${delivery.topic}`;
+      await recordFailure(db, delivery, error, { park: true });
+      report.parked += 1;
+      logFailure(delivery, error, "parked");
+      continue;
+    }
+    if (!shops.has(delivery.shopDomain)) shops.set(delivery.shopDomain, findInstalledShop(db, delivery.shopDomain));
+    ready.push({
+      delivery,
+      handler: SHOP_WEBHOOK_TOPICS[delivery.topic as keyof typeof SHOP_WEBHOOK_TOPICS] as ShopWebhookTopic,
+      payload: parsed.data,
+      shop: null,
+      prepared: undefined,
+    });
+  }
+  await Promise.all(
+    ready.map(async (one) => {
+      one.shop = await shops.get(one.delivery.shopDomain)!;
+      if (one.shop && one.handler.prepare) one.prepared = await one.handler.prepare(db, one.shop, one.payload);
+    }),
+  );
+  return ready;
+}
+
+/**
+ * Marks the deliveries applied and runs their effects in one transaction, in arrival order. A
+ * delivery another applier finished first is skipped; a shop without Tally installed records the
+ * delivery and does nothing. Returns how many this call applied.
+ */
+async function applyTogether(db: PrismaClient, ready: Ready[]): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    const owned = await markApplied(
+      tx,
+      ready.map((one) => one.delivery.id),
+    );
+    for (const one of ready) {
+      if (!owned.has(one.delivery.id) || !one.shop) continue;
+      await one.handler.effect(tx, { shop: one.shop, payload: one.payload, now: new Date(), prepared: one.prepared });
+    }
+    return owned.size;
+  });
+}
+
+const describe = (error: unknown) =>
+  error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : error instanceof Response
+      ? `HTTP ${error.status}`
+      : String(error);
+
+function logFailure(delivery: ClaimedDelivery, error: unknown, outcome: "retry" | "parked") {
+  console.error(
+    JSON.stringify({
+      event: outcome === "parked" ? "inbox.parked" : "inbox.retry",
+      shop: delivery.shopDomain,
+      topic: delivery.topic,
+      attempts: delivery.attempts,
+      error: (typeof error === "string" ? error : describe(error)).slice(0, 500),
+    }),
+  );
+}
+
+/**
+ * Runs an applier in this process: it drains the inbox whenever a delivery is accepted here, or
+ * announced by another instance through `listen` (PostgreSQL's LISTEN/NOTIFY), and looks every
+ * second anyway. A failure (the database away) is logged and tried again on the next look.
+ */
+export function startInboxApplier(
+  db: PrismaClient,
+  listen?: (onNotification: () => void) => Promise<() => Promise<void>>,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let wake: () => void = () => {};
+  let woken = false;
+  const nudge = () => {
+    woken = true;
+    wake();
+  };
+  const unsubscribe = onDeliveryAccepted(nudge);
+  const unlistening = listen?.(nudge).catch((error: unknown) => {
+    console.error(JSON.stringify({ event: "inbox.listen_failed", error: String(error) }));
+    return async () => {};
+  });
+  const loop = (async () => {
+    while (!stopped) {
+      woken = false;
+      try {
+        const report = await applyInbox(db);
+        if (report.processed || report.parked) console.info(JSON.stringify({ event: "job.done", ...report }));
+      } catch (error) {
+        console.error(JSON.stringify({ event: "job.failed", job: "inbox", error: String(error).slice(0, 500) }));
+      }
+      if (stopped || woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, IDLE_POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = () => {};
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      wake();
+      await loop;
+      await (
+        await unlistening
+      )?.();
+    },
+  };
+}
