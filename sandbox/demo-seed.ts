@@ -1,3 +1,4 @@
+import { pointsApplied } from "./deliveries";
 import type { PrismaClient } from "@prisma/client";
 import { decode } from "turbo-stream";
 import { createCampaign, runCampaigns } from "../app/loyalty/campaigns/campaigns.server";
@@ -186,6 +187,7 @@ export async function seedDemoShop(app: DemoApp, customer: DoubleCustomer, doubl
   );
   const paid = await fetch(request.url, request.init);
   if (!paid.ok) throw new Error(`The demo's seed order was refused: HTTP ${paid.status} ${await paid.text()}`);
+  await pointsApplied(app, customer.id);
 
   // The demo customer joins the month's leaderboard, as a shopper would from the storefront.
   const query = appProxyQuery({ shop: app.shop, customerId: customer.id }, app.apiSecret);
@@ -308,6 +310,7 @@ export async function seedDemoMembership(app: DemoApp, customer: DoubleCustomer,
   );
   const paid = await fetch(request.url, request.init);
   if (!paid.ok) throw new Error(`The demo's membership order was refused: HTTP ${paid.status} ${await paid.text()}`);
+  await pointsApplied(app, customer.id);
 }
 
 /** The round-up's donation product in the sandbox shop: one variant of one cent (docs/decisions/0028). */
@@ -422,6 +425,7 @@ export async function seedDemoGiving(
   );
   const paid = await fetch(request.url, request.init);
   if (!paid.ok) throw new Error(`The demo's round-up order was refused: HTTP ${paid.status} ${await paid.text()}`);
+  await pointsApplied(app, roundUpBy.id);
   const shopper = await mintSessionToken({
     shop: app.shop,
     apiKey: app.apiKey,
@@ -529,6 +533,7 @@ export async function seedDemoOffers(app: DemoApp, prisma: PrismaClient, custome
   );
   const paid = await fetch(request.url, request.init);
   if (!paid.ok) throw new Error(`The demo's lapsed order was refused: HTTP ${paid.status} ${await paid.text()}`);
+  await pointsApplied(app, customer.id);
   const shop = await prisma.shop.findUniqueOrThrow({ where: { domain: app.shop }, select: { id: true } });
   await prisma.member.updateMany({
     where: { shopId: shop.id, shopifyCustomerId: String(customer.id), createdAt: { gt: lastOrderAt } },
@@ -716,4 +721,5 @@ export async function seedDemoReports(app: DemoApp, customer: DoubleCustomer): P
   );
   const paid = await fetch(request.url, request.init);
   if (!paid.ok) throw new Error(`The demo's order with a code was refused: HTTP ${paid.status} ${await paid.text()}`);
+  await pointsApplied(app, customer.id);
 }

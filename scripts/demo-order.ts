@@ -4,6 +4,7 @@
 import { randomInt } from "node:crypto";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
 import { demoAddress, fetchFromDemo } from "../sandbox/demo-address";
+import { pointsApplied } from "../sandbox/deliveries";
 import { paidOrderPayload } from "../sandbox/demo-orders";
 import { SANDBOX, SANDBOX_CUSTOMERS } from "../sandbox/sandbox-shop";
 import { signedWebhookRequest } from "../sandbox/signing";
@@ -25,3 +26,5 @@ console.log(
   `orders/paid for order ${orderId} (${customer.firstName} ${customer.lastName}, subtotal ${subtotal} ${SANDBOX.currencyCode}${discountCode ? `, code ${discountCode}` : ""}) → HTTP ${response.status}`,
 );
 if (!response.ok) console.log(await response.text());
+// Tally answers once the order is stored; its points follow moments later (docs/storefront-api.md).
+else await pointsApplied({ appUrl, shop: SANDBOX.shop, apiSecret: SANDBOX.apiSecret }, customer.id);

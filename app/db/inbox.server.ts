@@ -37,7 +37,7 @@ export async function storeDelivery(db: PrismaClient, delivery: AcceptedDelivery
       INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", "webhookId", "eventId", topic, "apiVersion", "triggeredAt", "receivedAt", payload, "orderingKey")
       SELECT gen_random_uuid()::text, (SELECT id FROM "Shop" WHERE domain = ${delivery.shopDomain}), ${delivery.shopDomain},
              ${delivery.webhookId}, ${delivery.eventId}, ${delivery.topic}, ${delivery.apiVersion}, ${delivery.triggeredAt},
-             ${NOW_UTC}, ${JSON.stringify(delivery.payload)}::jsonb, ${delivery.orderingKey}
+             ${NOW_UTC}, ${JSON.stringify(delivery.payload)}::json, ${delivery.orderingKey}
       ON CONFLICT ("shopDomain", "webhookId") DO NOTHING
       RETURNING 1)
     SELECT pg_notify(${INBOX_CHANNEL}, '') IS NULL AS notified FROM stored`;

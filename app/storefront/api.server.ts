@@ -1,3 +1,4 @@
+import { customerDeliveriesPending } from "~/db/inbox.server";
 import { randomUUID } from "node:crypto";
 import { fromBigInt } from "~/db/bigint";
 import type { Member, PrismaClient, Redemption } from "@prisma/client";
@@ -243,6 +244,7 @@ export async function memberView(
     winBack,
     paid,
     giving,
+    processing,
   ] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
@@ -264,6 +266,7 @@ export async function memberView(
     member && shop.program.enabled ? runningWinBack(db, member.id, new Date()) : null,
     membershipView(db, shop, member?.id ?? null, language),
     memberGiving(db, shop, member?.id ?? null, new Date()),
+    customerDeliveriesPending(db, shop.domain, customerId),
   ]);
   // Members-only rewards: for paying members (active or in grace) alone.
   const paying = paid.membership?.active ?? false;
@@ -276,7 +279,9 @@ export async function memberView(
   return {
     loggedIn: true as const,
     customerId,
-    points: { balance, pending: member?.pending ?? 0, expiringNext: expiring },
+    // `processing`: a webhook about this customer (an order, a refund) is accepted and its points
+    // not yet applied — moments, under load up to the inbox's apply lag (docs/storefront-api.md).
+    points: { balance, pending: member?.pending ?? 0, expiringNext: expiring, processing },
     tier: tier && { id: tier.id, name: nameIn(tier, language), ...(await tierPerksOf(db, shop, tier)) },
     tierProgress: progress,
     rewards: shop.program.rewards.map((reward) => {

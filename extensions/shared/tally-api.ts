@@ -157,7 +157,13 @@ export interface ClaimableAction {
 
 export interface Member {
   loggedIn: true;
-  points: { balance: number; pending: number; expiringNext: { points: number; at: string } | null };
+  /** processing: an order or refund of this customer is accepted and its points are on the way. */
+  points: {
+    balance: number;
+    pending: number;
+    expiringNext: { points: number; at: string } | null;
+    processing?: boolean;
+  };
   tier: { id: string; name: string; perks?: Perk[] } | null;
   tierProgress?: TierProgress | null;
   rewards: Reward[];

@@ -9,7 +9,7 @@ ADD COLUMN     "claimedUntil" TIMESTAMP(3),
 ADD COLUMN     "error" TEXT,
 ADD COLUMN     "orderingKey" TEXT,
 ADD COLUMN     "parkedAt" TIMESTAMP(3),
-ADD COLUMN     "payload" JSONB,
+ADD COLUMN     "payload" JSON,
 ADD COLUMN     "seq" BIGINT;
 
 -- Set after the column is added, so existing rows keep NULL and the table is not rewritten.
