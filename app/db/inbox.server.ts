@@ -89,6 +89,14 @@ export async function markApplied(tx: Prisma.TransactionClient, ids: string[]): 
   return new Set(marked.map((row) => row.id));
 }
 
+/**
+ * Stamps when deliveries were applied, as the last statement of the transaction that applied them:
+ * `appliedAt − receivedAt` is then the apply lag a shopper waits (the bench reads it).
+ */
+export async function stampApplied(tx: Prisma.TransactionClient, ids: string[]): Promise<void> {
+  if (ids.length) await tx.$executeRaw`UPDATE "WebhookDelivery" SET "appliedAt" = ${NOW_UTC} WHERE id = ANY(${ids})`;
+}
+
 /** Gives claimed deliveries back at once, untried (the database went away mid-batch). */
 export async function releaseDeliveries(db: PrismaClient, ids: string[]): Promise<void> {
   if (!ids.length) return;

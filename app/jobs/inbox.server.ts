@@ -5,6 +5,7 @@ import {
   onDeliveryAccepted,
   recordFailure,
   releaseDeliveries,
+  stampApplied,
   type ClaimedDelivery,
 } from "~/db/inbox.server";
 import { inTransaction } from "~/db/transaction.server";
@@ -127,6 +128,7 @@ async function applyTogether(db: PrismaClient, ready: Ready[]): Promise<number> 
       if (!owned.has(one.delivery.id) || !one.shop) continue;
       await one.handler.effect(tx, { shop: one.shop, payload: one.payload, now: new Date(), prepared: one.prepared });
     }
+    await stampApplied(tx, [...owned]);
     return owned.size;
   });
 }

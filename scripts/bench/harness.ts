@@ -262,12 +262,40 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child, "app") };
 }
 
+/** The stack's floor (scripts/bench/bare-ingest.ts): HMAC check and the inbox's row, nothing else. */
+export async function startBareServer(env: Record<string, string>): Promise<AppProcess> {
+  const port = await freePort();
+  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/bare-ingest.ts"], {
+    env: { ...env, PORT: String(port) },
+    ready: /server\.listening/,
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child, "bare server") };
+}
+
 export async function startWorker(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
   const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "loop"], {
     env,
     ready: /bench\.worker\.ready/,
   });
   return { stop: () => stopChild(child, "worker") };
+}
+
+/** Runs the worker's inbox pass: every pending webhook delivery applied; returns how many and how long. */
+export async function applyPendingDeliveries(
+  env: Record<string, string>,
+): Promise<{ deliveries: number; parked: number; seconds: number }> {
+  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "inbox"], {
+    env,
+    ready: /bench\.applied/,
+    timeoutMs: 600_000,
+  });
+  const line = child
+    .output()
+    .split("\n")
+    .find((l) => l.includes("bench.applied"))!;
+  const code = child.child.exitCode ?? ((await once(child.child, "exit")) as [number | null])[0];
+  if (code !== 0) throw new Error(`inbox pass exited with ${code}:\n${child.output().slice(-4000)}`);
+  return JSON.parse(line) as { deliveries: number; parked: number; seconds: number };
 }
 
 /** Runs the worker's drain: every waiting discount code delivered; returns how many and how long. */

@@ -1,12 +1,15 @@
 // The bench's job worker, a child process like `npm run jobs` (same env: DATABASE_URL or
-// PGLITE_DATA_DIR, SHOPIFY_ADMIN_API_ORIGIN). Two modes:
-//   drain — delivers every waiting discount code, then records every waiting usage charge
-//           (outbox passes until none is left), prints
+// PGLITE_DATA_DIR, SHOPIFY_ADMIN_API_ORIGIN). Three modes:
+//   inbox — applies every pending webhook delivery (the inbox's applier, batches of 100), prints
+//           {"event":"bench.applied","deliveries":N,"seconds":S} and exits;
+//   drain — applies what the inbox still holds, then delivers every waiting discount code, then
+//           records every waiting usage charge (outbox passes until none is left), prints
 //           {"event":"bench.drained","codes":N,"seconds":S,"usage":U,"usageSeconds":T} and exits;
 //   loop  — runs every points job, pass after pass, until SIGTERM (a worker beside app
 //           instances started with TALLY_JOBS=off).
 import { databaseEnvironment } from "../../app/config/env.server";
 import { openDatabase } from "../../app/db/database.server";
+import { applyInbox } from "../../app/jobs/inbox.server";
 import { deliverOutbox, recordUsageCharges } from "../../app/jobs/outbox.server";
 import { POINTS_JOBS, type PointsJobName } from "../../app/jobs/points.server";
 
@@ -17,7 +20,17 @@ const db = database.prisma;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const waiting = { topic: "create_discount", deliveredAt: null } as const;
 
-if (mode === "drain") {
+if (mode === "inbox") {
+  const started = performance.now();
+  const applied = await applyInbox(db);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    JSON.stringify({ event: "bench.applied", deliveries: applied.processed, parked: applied.parked, seconds }),
+  );
+  await database.close();
+} else if (mode === "drain") {
+  // Orders the app accepted and had not applied when it stopped queue their usage charges here.
+  await applyInbox(db);
   // Codes whose first attempt failed wait for their backoff: start once the last one is due,
   // so the figure is the delivery rate, not the backoff.
   const latest = await db.outboxTask.aggregate({ where: waiting, _max: { runAt: true } });
@@ -60,6 +73,6 @@ if (mode === "drain") {
   await database.close();
   console.log(JSON.stringify({ event: "bench.worker.stopped" }));
 } else {
-  console.error("usage: tsx scripts/bench/worker.ts <drain|loop>");
+  console.error("usage: tsx scripts/bench/worker.ts <inbox|drain|loop>");
   process.exit(2);
 }
