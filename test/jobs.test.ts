@@ -80,6 +80,17 @@ describe("expiry", () => {
     expect(Number((await member(FIXED, 21)).balance)).toBe(15);
   });
 
+  it("closes every due lot of each member in one pass, and keeps the lots not yet due", async () => {
+    await paid(FIXED, 12, 26, "40.00", new Date(Date.now() - 45 * DAY));
+    await paid(FIXED, 13, 26, "30.00", new Date(Date.now() - 35 * DAY));
+    await paid(FIXED, 14, 27, "20.00", new Date(Date.now() - 40 * DAY));
+    await paid(FIXED, 15, 27, "10.00", new Date(Date.now() - 2 * DAY));
+    expect(await expirePoints(app.prisma, new Date())).toMatchObject({ processed: 2, points: 90 });
+    expect(await expirePoints(app.prisma, new Date())).toMatchObject({ processed: 0, points: 0 });
+    expect(Number((await member(FIXED, 26)).balance)).toBe(0);
+    expect(Number((await member(FIXED, 27)).balance)).toBe(10);
+  });
+
   it("expires everything of a member who has not earned for a year, and nothing of an active one", async () => {
     await paid(DEFAULTS, 4, 31, "70.00", new Date(Date.now() - 400 * DAY));
     await paid(DEFAULTS, 5, 32, "70.00", new Date(Date.now() - 400 * DAY));

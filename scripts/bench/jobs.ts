@@ -130,8 +130,8 @@ async function seedMembers(
     shopId,
     members,
   );
-  // PostgreSQL's autovacuum analyzes a table after a bulk load like this one; without statistics
-  // the planner scans every lot for each batch. PGlite has no autovacuum: its figure is without.
+  // PostgreSQL's autovacuum analyzes a table after a bulk load like this one (asked here: the bench's
+  // server may run without it). PGlite has no autovacuum: its figures are without, as a store's are.
   if (kind === "postgresql") await prisma.$executeRawUnsafe(`ANALYZE "Member", "LedgerEntry", "PointLot"`);
 }
 

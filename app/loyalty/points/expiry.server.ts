@@ -76,13 +76,15 @@ export async function expireDuePoints(
     const ids = candidates.splice(0, EXPIRY_BATCH);
     after = ids[ids.length - 1]!;
     const expired = await inTransaction(db, async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${ids}) ORDER BY id FOR UPDATE`;
+      // Rows by key (ANY of an array the planner cannot size), never by a scan or a join: without
+      // statistics, or with PGlite's, those read the whole table for each batch (docs/decisions/0033-*).
+      await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(ARRAY(SELECT unnest(${ids}::text[]))) ORDER BY id FOR UPDATE`;
       // Re-read under the locks: an order may have just renewed an inactive member.
       const members = await tx.$queryRaw<{ id: string; points: bigint }[]>`
         WITH due AS (
           SELECT l.id, l."memberId", l.remaining, l."orderId" FROM ${dueLots(ids)} AND l.held = false AND l.remaining > 0
         ), zeroed AS (
-          UPDATE "PointLot" l SET remaining = 0 FROM due WHERE l.id = due.id RETURNING l.id
+          UPDATE "PointLot" l SET remaining = 0 WHERE l.id = ANY(ARRAY(SELECT id FROM due)) RETURNING l.id
         ), entries AS (
           INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "orderId", reason, "createdAt")
           SELECT gen_random_uuid()::text, ${shop.id}, due."memberId", -due.remaining, 0, 'expire', 'expire:' || due.id, due."orderId", ${reason}, ${NOW_UTC}
@@ -93,7 +95,7 @@ export async function expireDuePoints(
           SELECT "memberId", SUM(delta)::bigint AS delta FROM entries GROUP BY "memberId"
         ), balances AS (
           UPDATE "Member" m SET balance = m.balance + totals.delta, "updatedAt" = ${NOW_UTC}
-            FROM totals WHERE m.id = totals."memberId" RETURNING m.id, totals.delta
+            FROM totals WHERE m.id = ANY(ARRAY(SELECT "memberId" FROM totals)) AND m.id = totals."memberId" RETURNING m.id, totals.delta
         )
         SELECT id, -delta AS points FROM balances`;
       await queueMemberSyncs(
