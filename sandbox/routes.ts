@@ -25,10 +25,10 @@ type Handlers = Pick<RouteModule, "loader" | "action">;
 
 const PAGES: PreviewPage[] = ["product", "collection", "cart", "account", "login", "rewards"];
 
-/** The page, and the language and currency the preview shows it in (`locale`, `currency`, `rate`). */
+/** The page, the language and currency the preview shows it in (`locale`, `currency`, `rate`), and `tally=off`. */
 function keptQuery(url: URL, page: PreviewPage): string {
   const query = new URLSearchParams({ page });
-  for (const name of ["locale", "currency", "rate"]) {
+  for (const name of ["locale", "currency", "rate", "tally"]) {
     const value = url.searchParams.get(name);
     if (value) query.set(name, value);
   }
