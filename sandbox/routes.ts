@@ -23,12 +23,12 @@ import { themeEditorPage, themeEditorSave } from "./theme-editor";
 type RouteModule = ServerBuild["routes"][string]["module"];
 type Handlers = Pick<RouteModule, "loader" | "action">;
 
-const PAGES: PreviewPage[] = ["product", "cart", "account", "login", "rewards"];
+const PAGES: PreviewPage[] = ["product", "collection", "cart", "account", "login", "rewards"];
 
-/** The page, and the language and currency the preview shows it in (`locale`, `currency`, `rate`). */
+/** The page, the language and currency the preview shows it in (`locale`, `currency`, `rate`), and `tally=off`. */
 function keptQuery(url: URL, page: PreviewPage): string {
   const query = new URLSearchParams({ page });
-  for (const name of ["locale", "currency", "rate"]) {
+  for (const name of ["locale", "currency", "rate", "tally"]) {
     const value = url.searchParams.get(name);
     if (value) query.set(name, value);
   }
@@ -56,8 +56,9 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
     },
 
     // The storefront as a shopper sees it, with the theme app extension's launcher and blocks
-    // rendered from their Liquid (`?page=product|cart|account|login|rewards`; `?customer=<id>|guest` signs
-    // in or out; `&locale=fr&currency=EUR&rate=0.92` shows it in a language and currency).
+    // rendered from their Liquid (`?page=product|collection|cart|account|login|rewards`; `?customer=<id>|guest`
+    // signs in or out; `&locale=fr&currency=EUR&rate=0.92` shows it in a language and currency;
+    // `&tally=off` shows the page without Tally, as the Lighthouse bench compares).
     "sandbox/storefront": {
       loader: async ({ request }: LoaderFunctionArgs) => {
         requireSandbox();
@@ -76,7 +77,13 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
             .filter(([name]) => name.startsWith("launcher."))
             .map(([name, value]) => [name.slice("launcher.".length), value]),
         );
-        return previewPage(prisma, { page, customerId: previewCustomer(request), request, launcherSettings });
+        return previewPage(prisma, {
+          page,
+          customerId: previewCustomer(request),
+          request,
+          launcherSettings,
+          withTally: url.searchParams.get("tally") !== "off",
+        });
       },
       action: onlyMethods("GET"),
     },

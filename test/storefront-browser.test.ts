@@ -703,6 +703,27 @@ describe("the storefront preview in a real browser", () => {
     }
   });
 
+  it("?tally=off shows the pages without Tally (what the Lighthouse bench compares); the collection page has the launcher alone", async () => {
+    const requested: string[] = [];
+    const record = (request: { url(): string }) => requested.push(new URL(request.url()).pathname);
+    page.on("request", record);
+    try {
+      for (const name of ["product", "collection", "cart"]) {
+        await page.goto(preview(`customer=${RICH}&page=${name}&tally=off`));
+        await page.locator("main h1").waitFor();
+        expect(await page.locator(".tally-root").count()).toBe(0);
+        expect(await page.getByRole("button", { name: "Rewards" }).count()).toBe(0);
+      }
+      expect(requested.filter((p) => p.startsWith("/sandbox/assets/") || p.startsWith("/sandbox/apps/"))).toEqual([]);
+      await page.goto(preview("page=collection"));
+      await page.getByRole("button", { name: "Rewards" }).waitFor();
+      expect(await page.locator(".tally-block").count()).toBe(0);
+      expect(await page.getByRole("list", { name: "Products" }).getByRole("listitem").count()).toBe(8);
+    } finally {
+      page.off("request", record);
+    }
+  });
+
   it("exists only in the sandbox, and never in production", async () => {
     const paths = ["/sandbox/storefront", "/sandbox/apps/tally/member", "/sandbox/cart.js", "/sandbox/assets/tally.js"];
     const statuses = async () =>

@@ -159,6 +159,19 @@ const PRODUCT = {
     { id: 48800000012, title: "L / Forest", price: 9450 },
   ],
 };
+/** The collection page's products (only the first opens the product page's sample). */
+const COLLECTION = [
+  { title: PRODUCT.title, price: PRODUCT.variants[0]!.price },
+  ...[
+    ["Storm Shell", 12900],
+    ["Ridge Fleece", 6900],
+    ["Packable Down Vest", 7900],
+    ["Summit Parka", 18900],
+    ["Coastal Windbreaker", 5900],
+    ["Alpine Rain Jacket", 11900],
+    ["Insulated Hoodie", 9900],
+  ].map(([title, price]) => ({ title: String(title), price: Number(price) })),
+];
 const CART_LINES: CartLine[] = [
   { id: 48800000011, title: "Trail Runner Jacket — S / Forest", quantity: 1, price: 8900 },
   { id: 48800000021, title: "Merino Hiking Socks", quantity: 2, price: 1200 },
@@ -395,7 +408,7 @@ export function assetResponse(file: string): Response {
 // ---------------------------------------------------------------------------------------------
 // Pages
 
-export type PreviewPage = "product" | "cart" | "account" | "login" | "rewards";
+export type PreviewPage = "product" | "collection" | "cart" | "account" | "login" | "rewards";
 
 const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(
@@ -535,6 +548,11 @@ export interface PreviewOptions {
   launcherSettings?: Record<string, string>;
   customerId: string | null;
   request: Request;
+  /**
+   * false (`?tally=off`): the same page with none of Tally's blocks and no app embed, as a store
+   * without Tally; what `npm run bench -- --only=lighthouse` compares against.
+   */
+  withTally?: boolean;
 }
 
 /** The preview's HTML page, and the cookies it sets. */
@@ -607,7 +625,9 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
   };
 
   const blocks: RenderedBlock[] = [];
+  const withTally = options.withTally ?? true;
   const block = (handle: string, changed?: Record<string, string>) => {
+    if (!withTally) return "";
     const rendered = renderBlock(handle, globals, localization, `preview-${handle}`, changed);
     blocks.push(rendered);
     return rendered.html;
@@ -633,6 +653,16 @@ export async function previewPage(db: PrismaClient, options: PreviewOptions): Pr
         <p class="muted">A waterproof shell for wet trail runs. (Sample product: the preview's cart is fixed.)</p>
       </div>
     </div>`;
+  } else if (page === "collection") {
+    // A collection grid: Tally has no block here, only the app embed (the launcher) runs.
+    main = `<h1>${escapeHtml(PRODUCT.collections[0]!.title)}</h1>
+      <ul class="grid" aria-label="Products">${COLLECTION.map(
+        (item, index) => `<li class="card">
+          <div class="card__media" style="--hue: ${(index * 47) % 360}" aria-hidden="true"></div>
+          <a href="${PREVIEW_PATH}?page=product${keep}">${escapeHtml(item.title)}</a>
+          <p class="muted">${price(item.price)}</p>
+        </li>`,
+      ).join("")}</ul>`;
   } else if (page === "cart") {
     main = `<h1>Your cart</h1>
       <table class="cart">${cartState.items
@@ -719,13 +749,15 @@ ${scripts.map((file) => `<script src="${ASSETS_PATH}/${file}" defer></script>`).
   .muted { color: #666; }
   table.cart { width: 100%; border-collapse: collapse; }
   table.cart td { padding: 8px 0; border-bottom: 1px solid #e5e5e5; }
-  @media (max-width: 700px) { .product { grid-template-columns: 1fr; } }
+  .grid { display: grid; grid-template-columns: repeat(4, 1fr); gap: 24px; padding: 0; list-style: none; }
+  .card__media { aspect-ratio: 3 / 4; border-radius: 8px; background: linear-gradient(135deg, hsl(var(--hue) 30% 35%), hsl(var(--hue) 30% 75%)); }
+  @media (max-width: 700px) { .product { grid-template-columns: 1fr; } .grid { grid-template-columns: 1fr 1fr; } }
 </style>
 </head>
 <body>
 <div class="preview-bar">Storefront preview of the sandbox shop ${escapeHtml(shopDomain)} —
 ${customerId ? `signed in as customer ${escapeHtml(customerId)} · <a href="${PREVIEW_PATH}?customer=guest&amp;page=${page === "account" ? "product" : page}${keep}">sign out</a>` : `guest · <a href="${PREVIEW_PATH}?page=login${keep}">sign in</a>`}</div>
-<header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("rewards", "Rewards program")}${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
+<header><strong>${escapeHtml(globals.shop.name)}</strong>${nav("rewards", "Rewards program")}${nav("collection", "Jackets")}${nav("product", "Product")}${nav("cart", `Cart (${cartState.item_count})`)}${nav("account", "Account")}</header>
 <main>${main}</main>
 <script>
   // The theme's own script: show the selected variant's price.
