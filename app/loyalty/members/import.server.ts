@@ -144,12 +144,16 @@ async function storePreview(
     },
     select: { id: true },
   });
+  // One statement of arrays per chunk: Prisma's createMany maps each row's values one by one.
   for (let start = 0; start < parsed.rows.length; start += ROWS_PER_INSERT) {
-    await tx.memberImportRow.createMany({
-      data: parsed.rows
-        .slice(start, start + ROWS_PER_INSERT)
-        .map((row, i) => ({ importId: created.id, n: start + i + 1, ...row })),
-    });
+    const chunk = parsed.rows.slice(start, start + ROWS_PER_INSERT);
+    const column = <T>(pick: (row: ImportRow) => T) => chunk.map(pick);
+    await tx.$executeRaw`
+      INSERT INTO "MemberImportRow" ("importId", n, line, email, points, tier, birthday)
+      SELECT ${created.id}, ${start} + ordinality, line, email, points, tier, birthday
+        FROM unnest(${column((row) => row.line)}::int[], ${column((row) => row.email)}::text[],
+                    ${column((row) => row.points)}::int8[], ${column((row) => row.tier)}::text[],
+                    ${column((row) => row.birthday)}::text[]) WITH ORDINALITY AS r(line, email, points, tier, birthday, ordinality)`;
   }
   return created.id;
 }
@@ -472,12 +476,10 @@ function failureOf(error: unknown): ImportFailure | null {
 
 /** Writes each row's customer, a few thousand rows a statement, as the export streams by. */
 async function matchCustomers(db: PrismaClient, importId: string, customers: AsyncIterable<ShopifyCustomer>) {
-  const rows = await db.memberImportRow.findMany({
-    where: { importId, email: { not: null } },
-    select: { n: true, email: true },
-  });
+  const rows = await db.$queryRaw<{ n: number; email: string }[]>`
+    SELECT n, email FROM "MemberImportRow" WHERE "importId" = ${importId} AND email IS NOT NULL`;
   // Bounded by the file (MAX_IMPORT_ROWS), not by the shop's customers, which only stream past.
-  const wanted = new Map(rows.map((row) => [row.email!, row.n]));
+  const wanted = new Map(rows.map((row) => [row.email, row.n]));
   let matched: { n: number; customer: ShopifyCustomer }[] = [];
   const write = async () => {
     if (!matched.length) return;
