@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import type { AddressInfo } from "node:net";
 import {
   execute,
@@ -213,6 +215,37 @@ export interface RecordedCall {
   response: unknown;
 }
 
+/** A bulk query operation (bulkOperationRunQuery) and the JSONL file it leaves. */
+export interface DoubleBulkOperation {
+  id: string;
+  shop: string;
+  query: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
+  errorCode: BulkOperationErrorCode | null;
+  createdAt: string;
+  completedAt: string | null;
+  /** One JSON object a line, made when the operation ran (Shopify's snapshot). */
+  lines: string[];
+  /** Polls it still answers RUNNING before it ends. */
+  runningPolls: number;
+  /** The secret part of its file's URL. */
+  token: string;
+}
+type BulkOperationErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
+
+/** How the next bulk query operations end (`setBulkOperationOutcome`): completed unless told. */
+export interface BulkOperationOutcome {
+  /** Polls answered RUNNING before the end (0: complete when first polled). */
+  runningPolls?: number;
+  /** Fail with this code instead of completing. */
+  errorCode?: BulkOperationErrorCode;
+}
+
+/** Shopify runs at most this many bulk query operations per shop and app (2026-01 and later). */
+const BULK_QUERY_LIMIT = 5;
+/** Where the double serves bulk operations' files, as Shopify serves them from its storage. */
+const BULK_RESULTS_PATH = "/bulk-operation-results/";
+
 export type Fault =
   | { kind: "throttled" }
   | { kind: "http"; status: number; retryAfterSeconds?: number }
@@ -309,6 +342,11 @@ export class AdminApiDouble {
   private lastNodeId = 0;
   /** Products and variants productCreate makes: numeric ids far from those tests give their products. */
   private lastCatalogId = 9_100_000_000;
+  private readonly bulkOperations = new Map<string, DoubleBulkOperation>();
+  private bulkOutcome: BulkOperationOutcome = {};
+  private lastBulkOperationId = 0;
+  /** Time spent making bulk operations' files: Shopify's work, which a benchmark of the app leaves out. */
+  bulkOperationWorkMs = 0;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
   private readonly flowTriggers: FlowTriggerDefinition[] = loadFlowTriggerDefinitions();
 
@@ -427,6 +465,15 @@ export class AdminApiDouble {
     this.faults.push({ fault, operationName: options.operationName, remaining: options.times ?? 1 });
   }
 
+  /** How the bulk query operations started from now on end, until `reset()`. */
+  setBulkOperationOutcome(outcome: BulkOperationOutcome) {
+    this.bulkOutcome = outcome;
+  }
+
+  bulkOperation(id: string): DoubleBulkOperation | undefined {
+    return this.bulkOperations.get(id);
+  }
+
   /** Answers every request only after `ms` (a slow Shopify), until `reset()`. */
   delayResponses(ms: number) {
     this.latencyMs = ms;
@@ -446,6 +493,7 @@ export class AdminApiDouble {
     this.faults = [];
     this.latencyMs = 0;
     this.buckets.clear();
+    this.bulkOutcome = {};
   }
 
   close(): Promise<void> {
@@ -458,6 +506,7 @@ export class AdminApiDouble {
       if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       const url = new URL(request.url ?? "/", this.origin);
       if (url.pathname === CONFIRMATION_PATH) return await this.confirmationPage(request, url, response);
+      if (url.pathname.startsWith(BULK_RESULTS_PATH)) return this.bulkResultFile(url, response);
       const route = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(url.pathname);
       if (!route) return send(response, 404, { errors: "Not Found" });
       if (request.method !== "POST") return send(response, 405, { errors: "Method Not Allowed" });
@@ -517,6 +566,129 @@ export class AdminApiDouble {
 <form method="post"><button name="answer" value="approve">Approve</button> <button name="answer" value="decline">Decline</button></form>
 </main></body></html>`,
     );
+  }
+
+  /** A bulk operation's JSONL, streamed; the URL is its only credential, as Shopify's signed URLs are. */
+  private bulkResultFile(url: URL, response: ServerResponse) {
+    const token = url.pathname.slice(BULK_RESULTS_PATH.length).replace(/\.jsonl$/, "");
+    const operation = [...this.bulkOperations.values()].find((op) => op.token === token && op.status === "COMPLETED");
+    if (!operation) return sendHtml(response, 403, "<Error><Code>AccessDenied</Code></Error>");
+    response.writeHead(200, { "Content-Type": "application/jsonl" });
+    const chunks = function* () {
+      for (let start = 0; start < operation.lines.length; start += 1_000)
+        yield `${operation.lines.slice(start, start + 1_000).join("\n")}\n`;
+    };
+    Readable.from(chunks()).pipe(response);
+  }
+
+  /**
+   * bulkOperationRunQuery as Shopify runs it for the query shapes Tally sends: one top-level
+   * connection (`edges { node }` or `nodes`), no nested connection. The document is validated
+   * against the schema and run over every matching object at once; its file is made now.
+   */
+  private runBulkQuery(schema: GraphQLSchema, shop: DoubleShop, query: string) {
+    const invalid = (message: string) => ({
+      bulkOperation: null,
+      userErrors: [{ field: ["query"], message, code: "INVALID" }],
+    });
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return invalid(`Invalid bulk query: ${(error as Error).message}`);
+    }
+    const errors = validate(schema, document);
+    if (errors.length) return invalid(`Invalid bulk query: ${errors.map((e) => e.message).join("; ")}`);
+    const operation = document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const [root, ...others] = operation?.selectionSet.selections ?? [];
+    if (operation?.operation !== "query" || root?.kind !== Kind.FIELD || others.length)
+      return invalid("Bulk queries must select one top-level connection field.");
+    const running = [...this.bulkOperations.values()].filter(
+      (op) => op.shop === shop.domain && (op.status === "CREATED" || op.status === "RUNNING"),
+    );
+    if (running.length >= BULK_QUERY_LIMIT) {
+      return {
+        bulkOperation: null,
+        userErrors: [
+          {
+            field: null,
+            message: `A bulk query operation for this app and shop is already in progress (limit ${BULK_QUERY_LIMIT}).`,
+            code: "LIMIT_REACHED",
+          },
+        ],
+      };
+    }
+    const started = performance.now();
+    const queries = this.queryRoot(shop);
+    // A bulk query reads every object: no page size.
+    const rootValue = {
+      ...queries,
+      customers: (args: { query?: string }) => queries.customers({ ...args, first: Infinity }),
+    };
+    const result = execute({ schema, document, rootValue });
+    if (result instanceof Promise) throw new Error("The double resolves synchronously");
+    if (result.errors?.length) return invalid(result.errors.map((e) => e.message).join("; "));
+    const data = (result.data as Record<string, { edges?: { node: unknown }[]; nodes?: unknown[] }>)[
+      root.alias?.value ?? root.name.value
+    ]!;
+    const lines = (data.nodes ?? data.edges?.map((edge) => edge.node) ?? []).map((node) => JSON.stringify(node));
+    this.bulkOperationWorkMs += performance.now() - started;
+    const id = gid("BulkOperation", ++this.lastBulkOperationId);
+    const bulk: DoubleBulkOperation = {
+      id,
+      shop: shop.domain,
+      query,
+      status: "CREATED",
+      errorCode: null,
+      createdAt: new Date().toISOString(),
+      completedAt: null,
+      lines,
+      runningPolls: this.bulkOutcome.runningPolls ?? 0,
+      token: randomBytes(16).toString("hex"),
+    };
+    this.bulkOperations.set(id, bulk);
+    return { bulkOperation: this.bulkOperationNode(bulk), userErrors: [] };
+  }
+
+  /** bulkOperation(id:): each poll moves a running operation towards its outcome. */
+  private pollBulkOperation(shop: DoubleShop, id: string) {
+    const bulk = this.bulkOperations.get(id);
+    if (!bulk || bulk.shop !== shop.domain) return null;
+    if (bulk.status === "CREATED" || bulk.status === "RUNNING") {
+      if (bulk.runningPolls > 0) {
+        bulk.runningPolls--;
+        bulk.status = "RUNNING";
+      } else if (this.bulkOutcome.errorCode) {
+        bulk.status = "FAILED";
+        bulk.errorCode = this.bulkOutcome.errorCode;
+      } else {
+        bulk.status = "COMPLETED";
+        bulk.completedAt = new Date().toISOString();
+      }
+    }
+    return this.bulkOperationNode(bulk);
+  }
+
+  private bulkOperationNode(bulk: DoubleBulkOperation) {
+    const completed = bulk.status === "COMPLETED";
+    return {
+      id: bulk.id,
+      status: bulk.status,
+      errorCode: bulk.errorCode,
+      createdAt: bulk.createdAt,
+      completedAt: bulk.completedAt,
+      query: bulk.query,
+      type: "QUERY",
+      objectCount: String(completed ? bulk.lines.length : 0),
+      rootObjectCount: String(completed ? bulk.lines.length : 0),
+      fileSize:
+        completed && bulk.lines.length ? String(bulk.lines.reduce((sum, line) => sum + line.length + 1, 0)) : null,
+      // Shopify writes no file when the query found nothing.
+      url: completed && bulk.lines.length ? `${this.origin}${BULK_RESULTS_PATH}${bulk.token}.jsonl` : null,
+      partialDataUrl: null,
+    };
   }
 
   private shopForToken(token: string | string[] | undefined): DoubleShop | undefined {
@@ -593,7 +765,7 @@ export class AdminApiDouble {
         ? userErrorRoot(operation, fault.userErrors)
         : operation.operation === "query"
           ? this.queryRoot(shop)
-          : this.mutationRoot(shop);
+          : this.mutationRoot(shop, schema);
     const result = execute({
       schema,
       document,
@@ -677,6 +849,7 @@ export class AdminApiDouble {
       },
     });
     return {
+      bulkOperation: ({ id }: { id: string }) => this.pollBulkOperation(shop, id),
       currentAppInstallation: {
         id: gid("AppInstallation", 1),
         activeSubscriptions: shop.subscriptions.filter((s) => s.status === "ACTIVE").map(subscriptionNode),
@@ -806,7 +979,7 @@ export class AdminApiDouble {
     };
   }
 
-  private mutationRoot(shop: DoubleShop) {
+  private mutationRoot(shop: DoubleShop, schema: GraphQLSchema) {
     const createCode = (kind: DoubleDiscount["kind"], input: Record<string, unknown>) => {
       const code = String(input.code ?? "");
       if (shop.discounts.some((d) => d.code.toUpperCase() === code.toUpperCase())) {
@@ -993,6 +1166,7 @@ export class AdminApiDouble {
         }
         return { metafields: [], userErrors: [] };
       },
+      bulkOperationRunQuery: ({ query }: { query: string }) => this.runBulkQuery(schema, shop, query),
       tagsAdd: ({ id, tags }: { id: string; tags: string[] }) => {
         shop.tags[id] = [...new Set([...(shop.tags[id] ?? []), ...tags])];
         return { node: null, userErrors: [] };

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
+import { decode } from "turbo-stream";
 import { inTransaction } from "~/db/transaction.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { parseMemberCsv } from "~/loyalty/members/import";
@@ -11,18 +12,21 @@ import {
   previewImport,
   runMemberImports,
   type ImportPreview,
+  type ImportProgress,
 } from "~/loyalty/members/import.server";
 import { csvStream, EXPORT_PAGE, ledgerCsvChunks, memberCsvChunks } from "~/loyalty/members/export.server";
 import { forgetCustomer } from "~/loyalty/members/members.server";
 import { redactCustomer } from "~/loyalty/members/privacy.server";
 import { loadShop } from "~/loyalty/program/program.server";
-import type { DoubleCustomer } from "../sandbox/admin-api-double";
+import type { DoubleCustomer, RecordedCall } from "../sandbox/admin-api-double";
 import { ON_POSTGRES } from "./support/database";
 import { startTestApp, type TestApp } from "./support/test-app";
 
 const SHOP = "import-shop.myshopify.com";
 const GONE = "import-gone.myshopify.com";
 const BIG = "import-big.myshopify.com";
+/** A shop whose customers' addresses are written in mixed case, imported through the admin page. */
+const PAGE = "import-page.myshopify.com";
 let app: TestApp;
 const shopIds: Record<string, string> = {};
 // Over one batch, so resuming after a batch can be seen.
@@ -78,8 +82,17 @@ beforeAll(async () => {
       ],
     };
   });
-  for (const shop of [GONE, BIG]) {
-    await app.installShop(shop, { customers: [customer(301, "kim@example.com")] });
+  await app.installShop(PAGE, {
+    plan: "plus",
+    customers: [
+      customer(401, "Mia.Upper@Example.COM"),
+      customer(402, "ned@example.com"),
+      customer(403, "ola@example.com"),
+      ...Array.from({ length: 1_200 }, (_, i) => customer(40_000 + i, `Many${i}@Example.com`)),
+    ],
+  });
+  for (const shop of [GONE, BIG, PAGE]) {
+    if (shop !== PAGE) await app.installShop(shop, { customers: [customer(301, "kim@example.com")] });
     await app.admin("/api/program", shop);
     shopIds[shop] = (await app.prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).id;
   }
@@ -440,7 +453,7 @@ describe("an import Shopify will not answer", () => {
   it("waits for a throttled Shopify and carries on next pass", async () => {
     const { id } = await preview("email,points\ngus@example.com,15\n");
     await confirmImport(app.prisma, shopIds[SHOP]!, id);
-    app.double.failNext({ kind: "http", status: 503 }, { operationName: "CustomersByEmail", times: 2 });
+    app.double.failNext({ kind: "http", status: 503 }, { operationName: "RunCustomerExport", times: 2 });
     await runJob(new Date(), { gateway: { maxAttempts: 2 } });
     expect(await getImport(app.prisma, shopIds[SHOP]!, id)).toMatchObject({ status: "running", processedRows: 0 });
     await runJob();
@@ -523,5 +536,102 @@ describe("exports", () => {
     const records: string[][] = parse(chunks.join(""), { bom: true });
     expect(records).toHaveLength(EXPORT_PAGE + 5 + 1);
     expect(new Set(records.slice(1).map((record) => record[0])).size).toBe(EXPORT_PAGE + 5);
+  });
+});
+
+describe("an import through the admin page, with Shopify's bulk export of the customers", () => {
+  const post = async (body: unknown) => {
+    const response = await app.admin("/app/import.data", PAGE, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    // Single fetch sends the action's answer as a turbo-stream of { data }.
+    const decoded = (await decode(response.body!)).value as { data: { ok: boolean; preview?: ImportPreview } };
+    return decoded.data;
+  };
+  /** Upload, confirm on the page, one pass of the job; the page's list of imports afterwards. */
+  async function importOnPage(csv: string) {
+    const { preview: shown } = await post({ intent: "preview", csv, fileName: "members.csv" });
+    await post({ intent: "confirm", importId: shown!.id });
+    const callsBefore = app.double.calls.length;
+    await runJob();
+    const calls = app.double.calls.slice(callsBefore);
+    return { id: shown!.id, calls, shown: await shownOnPage(shown!.id) };
+  }
+  async function shownOnPage(id: string) {
+    const response = await app.admin("/app/import.data", PAGE);
+    const decoded = (await decode(response.body!)).value as Record<string, { data: { imports: ImportProgress[] } }>;
+    return decoded["routes/app.import"]!.data.imports.find((run) => run.id === id)!;
+  }
+  const costOf = (calls: RecordedCall[]) =>
+    calls.reduce(
+      (sum, call) =>
+        sum +
+        ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost
+          ?.actualQueryCost ?? 0),
+      0,
+    );
+  const pageMember = (customerId: number) => member(customerId, PAGE);
+
+  it("matches customers by email whatever its case, from one export, and reports the unknown emails", async () => {
+    const { shown, calls } = await importOnPage(
+      "email,points\nmia.upper@example.com,40\nNED@EXAMPLE.COM,25\nnobody@example.com,10\n",
+    );
+    expect(shown).toMatchObject({ status: "done", failure: null, processedRows: 3, importedRows: 2, rowErrorCount: 1 });
+    expect(shown.rowErrors).toEqual([{ line: 4, message: "no Shopify customer with this email" }]);
+    expect(await pageMember(401)).toMatchObject({ balance: 40, email: "mia.upper@example.com", firstName: "First401" });
+    expect(await pageMember(402)).toMatchObject({ balance: 25 });
+    // One export and its poll: no customer search.
+    expect(calls.map((call) => call.operationName)).toEqual(["RunCustomerExport", "CustomerExportStatus"]);
+  });
+
+  it("grants nothing twice when the same file is imported again", async () => {
+    const { shown } = await importOnPage("email,points\nmia.upper@example.com,40\nned@example.com,25\n");
+    expect(shown).toMatchObject({ status: "done", importedRows: 0, skippedRows: 2 });
+    expect(await pageMember(401)).toMatchObject({ balance: 40 });
+    expect(await pageMember(402)).toMatchObject({ balance: 25 });
+    expect(await app.prisma.ledgerEntry.count({ where: { shopId: shopIds[PAGE]!, kind: "import" } })).toBe(2);
+  });
+
+  it("fails the import, and says why on the page, when Shopify's export fails", async () => {
+    app.double.setBulkOperationOutcome({ errorCode: "TIMEOUT" });
+    try {
+      const { id, shown } = await importOnPage("email,points\nola@example.com,30\n");
+      expect(shown).toMatchObject({ status: "failed", failure: "export_failed", processedRows: 0, importedRows: 0 });
+      expect(await pageMember(403)).toBeNull();
+      expect(await app.prisma.memberImportRow.count({ where: { importId: id } })).toBe(0);
+    } finally {
+      app.double.reset();
+    }
+  });
+
+  it("waits for an export still running, or for Shopify's limit of bulk operations, and carries on next pass", async () => {
+    app.double.failNext(
+      { kind: "userErrors", userErrors: [{ field: null, message: "limit", code: "LIMIT_REACHED" }] },
+      { operationName: "RunCustomerExport" },
+    );
+    const { id, shown } = await importOnPage("email,points\nola@example.com,30\n");
+    expect(shown).toMatchObject({ status: "running", processedRows: 0 });
+    // Started next pass; Shopify answers RUNNING to this pass's three polls.
+    app.double.setBulkOperationOutcome({ runningPolls: 3 });
+    await runJob();
+    expect(await shownOnPage(id)).toMatchObject({ status: "running", processedRows: 0 });
+    await runJob();
+    expect(await shownOnPage(id)).toMatchObject({ status: "done", importedRows: 1 });
+    expect(await pageMember(403)).toMatchObject({ balance: 30 });
+    app.double.reset();
+  });
+
+  it("costs the same Admin API points for 5 rows as for 1,200", async () => {
+    const rows = (from: number, count: number) =>
+      ["email,points", ...Array.from({ length: count }, (_, i) => `many${from + i}@example.com,${i + 1}`)].join("\n");
+    const small = await importOnPage(rows(0, 5));
+    const large = await importOnPage(rows(5, 1_195));
+    expect(small.shown).toMatchObject({ status: "done", importedRows: 5 });
+    expect(large.shown).toMatchObject({ status: "done", importedRows: 1_195 });
+    expect(costOf(small.calls)).toBeGreaterThan(0);
+    expect(costOf(large.calls)).toBe(costOf(small.calls));
   });
 });

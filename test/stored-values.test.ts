@@ -3,7 +3,7 @@ import { openDatabase, type Database } from "~/db/database.server";
 import { OUTBOX_TOPICS } from "~/db/outbox-topics";
 import { SHOPPER_LANGUAGES } from "~/languages";
 import { SUBSCRIPTION_STATUSES, UNBILLED_REASONS, USAGE_CHARGE_STATUSES } from "~/loyalty/billing/plan";
-import { IMPORT_STATUSES } from "~/loyalty/members/import.server";
+import { IMPORT_FAILURES, IMPORT_STATUSES } from "~/loyalty/members/import.server";
 import { CAMPAIGN_STATUSES } from "~/loyalty/campaigns/campaigns";
 import { PARTNER_EARN_MODES } from "~/loyalty/partners/partners";
 import { LEDGER_KINDS } from "~/loyalty/points/ledger-entry";
@@ -42,6 +42,7 @@ describe("stored strings with a fixed set of values", () => {
     ["Referral_status_check", REFERRAL_STATUSES],
     ["Referral_source_check", REFERRAL_SOURCES],
     ["MemberImport_status_check", IMPORT_STATUSES],
+    ["MemberImport_failure_check", IMPORT_FAILURES],
     ["OutboxTask_topic_check", OUTBOX_TOPICS],
     ["Shop_language_check", SHOPPER_LANGUAGES],
     ["AppSubscription_status_check", SUBSCRIPTION_STATUSES],

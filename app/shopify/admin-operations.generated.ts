@@ -39,6 +39,12 @@ export type AppUsagePricingInput = {
   terms: string;
 };
 
+export type BulkOperationErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
+
+export type BulkOperationStatus = "CANCELED" | "CANCELING" | "COMPLETED" | "CREATED" | "EXPIRED" | "FAILED" | "RUNNING";
+
+export type BulkOperationUserErrorCode = "INVALID" | "LIMIT_REACHED" | "OPERATION_IN_PROGRESS";
+
 export type CombinedListingsRole = "CHILD" | "PARENT";
 
 export type CountryCode =
@@ -1496,6 +1502,45 @@ export type DevelopmentStoreQueryVariables = Exact<{ [key: string]: never }>;
 
 export type DevelopmentStoreQuery = { shop: { plan: { partnerDevelopment: boolean } } };
 
+export type CustomerExportLinesQueryVariables = Exact<{ [key: string]: never }>;
+
+export type CustomerExportLinesQuery = {
+  customers: {
+    edges: Array<{
+      node: {
+        id: string;
+        firstName: string | null;
+        lastName: string | null;
+        defaultEmailAddress: { emailAddress: string } | null;
+      };
+    }>;
+  };
+};
+
+export type RunCustomerExportMutationVariables = Exact<{
+  query: string;
+}>;
+
+export type RunCustomerExportMutation = {
+  bulkOperationRunQuery: {
+    bulkOperation: { id: string; status: BulkOperationStatus } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: BulkOperationUserErrorCode | null }>;
+  } | null;
+};
+
+export type CustomerExportStatusQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type CustomerExportStatusQuery = {
+  bulkOperation: {
+    id: string;
+    status: BulkOperationStatus;
+    errorCode: BulkOperationErrorCode | null;
+    url: string | null;
+  } | null;
+};
+
 export type SetMemberMetafieldsMutationVariables = Exact<{
   metafields: Array<MetafieldsSetInput>;
 }>;
@@ -2111,6 +2156,18 @@ export interface AdminOperations {
   "#graphql\n  query DevelopmentStore {\n    shop { plan { partnerDevelopment } }\n  }\n": {
     data: DevelopmentStoreQuery;
     variables: DevelopmentStoreQueryVariables;
+  };
+  "#graphql\n  query CustomerExportLines {\n    customers {\n      edges { node { id firstName lastName defaultEmailAddress { emailAddress } } }\n    }\n  }\n": {
+    data: CustomerExportLinesQuery;
+    variables: CustomerExportLinesQueryVariables;
+  };
+  "#graphql\n  mutation RunCustomerExport($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: false) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: RunCustomerExportMutation;
+    variables: RunCustomerExportMutationVariables;
+  };
+  "#graphql\n  query CustomerExportStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode url }\n  }\n": {
+    data: CustomerExportStatusQuery;
+    variables: CustomerExportStatusQueryVariables;
   };
   "#graphql\n  mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
     data: SetMemberMetafieldsMutation;

@@ -64,9 +64,38 @@ export class ShopNotInstalledError extends Error {
   }
 }
 
+/** A bulk operation's file could not be downloaded (status 0: the connection failed or broke). */
+export class CustomerExportDownloadError extends Error {
+  constructor(
+    readonly status: number,
+    readonly shop: string,
+  ) {
+    super(`${shop}'s customer export: download failed (${status ? `HTTP ${status}` : "network"})`);
+    this.name = "CustomerExportDownloadError";
+  }
+
+  get retryable() {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** A line of a bulk operation's file is not the customer the query asked for. */
+export class CustomerExportUnreadableError extends Error {
+  constructor(
+    readonly line: number,
+    readonly shop: string,
+  ) {
+    super(`${shop}'s customer export: line ${line} is not a customer`);
+    this.name = "CustomerExportUnreadableError";
+  }
+}
+
 /** Throttling, 5xx, 429 and network failures: the same call can succeed later. */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof AdminThrottledError || (error instanceof AdminHttpError && error.retryable);
+  return (
+    error instanceof AdminThrottledError ||
+    ((error instanceof AdminHttpError || error instanceof CustomerExportDownloadError) && error.retryable)
+  );
 }
 
 /** Whether a delete's or update's user errors say the thing is already gone (deleted in the admin, say). */

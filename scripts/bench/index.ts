@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=http,jobs,scale,bundles,challenges,reports,lighthouse] [-- --db=postgresql,pglite]`: every speed figure Tally is held
+// `npm run bench [-- --quick] [-- --only=http,jobs,import,scale,bundles,challenges,reports,lighthouse] [-- --db=postgresql,pglite]`: every speed figure Tally is held
 // to, measured side by side in one run on PostgreSQL (BENCH_DATABASE_URL, default the local
 // server) and embedded PGlite, printed as a table with each goal (✗ marks a miss) and written to
 // bench/results/latest.json. Needs the production build (`npm run build`); builds it if missing.
@@ -12,7 +12,7 @@ import { formatTable, meetsGoal, round, type DatabaseKind, type Figure } from ".
 import { runEngagementBench } from "./engagement";
 import { runHttpBench, type HttpBenchOptions } from "./http";
 import { runLighthouseBench } from "./lighthouse";
-import { FULL_SCALE, QUICK_SCALE, runJobsBench } from "./jobs";
+import { FULL_SCALE, importFigures, QUICK_SCALE, runJobsBench } from "./jobs";
 import { FULL_REPORTS_SCALE, QUICK_REPORTS_SCALE, runReportsBench } from "./reports";
 import { runScalePath } from "./scale";
 
@@ -23,7 +23,7 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const onlyArg = args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
 const parts = new Set(
-  onlyArg ? onlyArg.split(",") : ["http", "jobs", "scale", "bundles", "challenges", "reports", "lighthouse"],
+  onlyArg ? onlyArg.split(",") : ["http", "jobs", "import", "scale", "bundles", "challenges", "reports", "lighthouse"],
 );
 const dbArg = args.find((arg) => arg.startsWith("--db="))?.slice("--db=".length);
 const KINDS = (dbArg ? dbArg.split(",") : ["postgresql", "pglite"]) as DatabaseKind[];
@@ -42,6 +42,7 @@ if (parts.has("bundles")) figures.push(...(await bundleFigures()));
 for (const kind of KINDS) {
   if (parts.has("http")) figures.push(...(await runHttpBench(kind, httpOptions)));
   if (parts.has("jobs")) figures.push(...(await runJobsBench(kind, quick ? QUICK_SCALE : FULL_SCALE)));
+  if (parts.has("import")) figures.push(...(await importFigures(kind, quick ? QUICK_SCALE : FULL_SCALE)));
   if (parts.has("challenges")) figures.push(...(await runEngagementBench(kind, quick ? { seconds: 8 } : {})));
   if (parts.has("reports"))
     figures.push(...(await runReportsBench(kind, quick ? QUICK_REPORTS_SCALE : FULL_REPORTS_SCALE)));

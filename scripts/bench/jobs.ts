@@ -1,6 +1,6 @@
 // The jobs at a large store's scale, run in this process against a fresh database of each kind:
-// the expiry sweep over 1M lots, tier re-evaluation over 100k members, a 100k-member CSV import
-// the customer metafield sync (its Admin API cost per member) and a campaign to 100k members.
+// the expiry sweep over 1M lots, tier re-evaluation over 100k members (the 100k-row CSV import is
+// its own part, `import`), the customer metafield sync (its Admin API cost per member) and a campaign to 100k members.
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@prisma/client";
 import { syncMembersToShopify } from "~/jobs/member-sync.server";
@@ -23,13 +23,12 @@ export interface JobsScale {
   campaignMembers: number;
 }
 
-// The import runs at a fifth of 100k: its searches wait on the (simulated) Admin API rate, and
-// the figure is per row and scaled goal alike; the sync's cost per member does not depend on size.
+// The sync's cost per member does not depend on size, so it runs at a tenth.
 export const FULL_SCALE: JobsScale = {
   expiryMembers: 100_000,
   lotsPerMember: 10,
   tierMembers: 100_000,
-  importRows: 20_000,
+  importRows: 100_000,
   syncMembers: 10_000,
   campaignMembers: 100_000,
 };
@@ -37,7 +36,7 @@ export const QUICK_SCALE: JobsScale = {
   expiryMembers: 10_000,
   lotsPerMember: 10,
   tierMembers: 10_000,
-  importRows: 5_000,
+  importRows: 10_000,
   syncMembers: 2_000,
   campaignMembers: 10_000,
 };
@@ -247,7 +246,13 @@ async function tierFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure
   }
 }
 
-async function importFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
+/**
+ * A members file as large as an import takes (100k rows), for a shop with as many customers: the
+ * preview, then the job until it is done — the customers' bulk export started and polled, its
+ * file streamed and matched, the rows applied. Tally's time leaves out the double's own work of
+ * making the export (Shopify's, off Tally's clock); the Admin API cost counts every call.
+ */
+export async function importFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure[]> {
   const scratch = await scratchDatabase(kind);
   const double = await AdminApiDouble.start();
   try {
@@ -283,21 +288,21 @@ async function importFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figu
       }
     });
     const members = await scratch.prisma.member.count({ where: { shopId } });
-    const lookups = double.callsTo("CustomersByEmail");
-    const cost = lookups.reduce(
+    const cost = double.calls.reduce(
       (sum, call) =>
         sum +
         ((call.response as { extensions?: { cost?: { actualQueryCost?: number } } }).extensions?.cost
           ?.actualQueryCost ?? 0),
       0,
     );
-    const detail = `${scale.importRows.toLocaleString("en")} rows (goal scaled from 30 s per 100k), ${members.toLocaleString("en")} members (${run.result}); ${lookups.length} customer searches, ${cost.toLocaleString("en")} cost points on a Plus-rate shop`;
+    const tallyMs = run.ms - double.bulkOperationWorkMs;
+    const detail = `${scale.importRows.toLocaleString("en")} rows (goal scaled from 30 s per 100k), ${members.toLocaleString("en")} members (${run.result}); ${round(double.bulkOperationWorkMs / 1000, 2)} s of the double's export work left out`;
     return [
       {
         group: "jobs at scale",
         name: "CSV import",
         database: kind,
-        value: round(run.ms / 1000, 2),
+        value: round(tallyMs / 1000, 2),
         unit: "s",
         goal: { op: "<=", value: 30 * (scale.importRows / 100_000) },
         detail,
@@ -306,8 +311,16 @@ async function importFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figu
         group: "jobs at scale",
         name: "CSV import per row",
         database: kind,
-        value: round(run.ms / scale.importRows, 3),
+        value: round(tallyMs / scale.importRows, 3),
         unit: "ms",
+      },
+      {
+        group: "jobs at scale",
+        name: "CSV import Admin API cost",
+        database: kind,
+        value: cost,
+        unit: "points",
+        detail: `${double.calls.map((call) => call.operationName).join(", ")}; the same for any number of rows`,
       },
     ];
   } finally {
@@ -380,7 +393,6 @@ export async function runJobsBench(kind: DatabaseKind, scale: JobsScale): Promis
   return [
     ...(await expiryFigures(kind, scale)),
     ...(await tierFigures(kind, scale)),
-    ...(await importFigures(kind, scale)),
     ...(await syncFigures(kind, scale)),
     ...(await campaignFigures(kind, scale)),
   ];

@@ -129,6 +129,9 @@ export function ImportExport({
                         total: run.validRows,
                       })}
                     </Text>
+                    {run.failure ? (
+                      <Banner tone="critical">{t(`memberImportBulk.failure.${run.failure}`)}</Banner>
+                    ) : null}
                     <RowIssues issues={run.rowErrors} count={run.rowErrorCount} />
                   </BlockStack>
                 ))}

@@ -4,8 +4,17 @@ import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { findCustomersByEmail, type ShopifyCustomer } from "~/shopify/customers.server";
-import { AdminGraphQLError, AdminHttpError, isRetryable, ShopNotInstalledError } from "~/shopify/errors";
+import { customerExportState, readCustomerExport, startCustomerExport } from "~/shopify/customer-export.server";
+import type { ShopifyCustomer } from "~/shopify/customers.server";
+import {
+  AdminGraphQLError,
+  AdminHttpError,
+  AdminUserError,
+  CustomerExportDownloadError,
+  CustomerExportUnreadableError,
+  isRetryable,
+  ShopNotInstalledError,
+} from "~/shopify/errors";
 import type { Tx } from "~/loyalty/points/ledger.server";
 import {
   IMPORT_FORMAT_LABELS,
@@ -22,13 +31,19 @@ import { tierMetrics } from "~/loyalty/tiers/tiers.server";
 
 /**
  * Importing members and their opening balances from a file: a preview the merchant confirms,
- * then a job that applies the rows in batches. Each batch commits its ledger entries and its
+ * then a job that reads the shop's customers once (a bulk operation's export, matched to the rows
+ * by email) and applies the rows in batches. Each batch commits its ledger entries and its
  * progress together, so a crash resumes where the last batch ended; the opening balance of a
  * customer is keyed `import:opening:<customer id>`, so no file, and no rerun, grants it twice.
  */
 
-/** Rows applied per transaction; the Shopify lookups go 50 emails to a search. */
-export const IMPORT_BATCH = 500;
+/** Rows applied per transaction. */
+export const IMPORT_BATCH = 2_000;
+/** Matched rows written per statement while the customer export streams in. */
+const MATCHES_PER_UPDATE = 5_000;
+/** A pass polls a running export a few times, then leaves it to the next pass (every 10 s). */
+const EXPORT_POLLS_PER_PASS = 3;
+const EXPORT_POLL_MS = 1_000;
 const ROWS_PER_INSERT = 5_000;
 /** How many row errors a summary carries; the count says how many there are in all. */
 const ERRORS_SHOWN = 100;
@@ -43,11 +58,21 @@ const DEFAULT_PASS_BUDGET_MS = 5_000;
 export const IMPORT_STATUSES = ["previewed", "queued", "running", "done", "failed"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
+/**
+ * Why an import failed, for the merchant (the database checks these too): Shopify's customer
+ * export failed or was cancelled; its file could not be read; Shopify refused the app (uninstalled,
+ * access denied).
+ */
+export const IMPORT_FAILURES = ["export_failed", "export_unreadable", "shopify_refused"] as const;
+export type ImportFailure = (typeof IMPORT_FAILURES)[number];
+
 export interface ImportProgress {
   id: string;
   format: ImportFormat;
   fileName: string | null;
   status: ImportStatus;
+  /** Set when the import failed. */
+  failure: ImportFailure | null;
   /** Data rows in the file (blank lines aside). */
   totalRows: number;
   /** Rows the file let through; once finished, the rows processed. */
@@ -119,12 +144,16 @@ async function storePreview(
     },
     select: { id: true },
   });
+  // One statement of arrays per chunk: Prisma's createMany maps each row's values one by one.
   for (let start = 0; start < parsed.rows.length; start += ROWS_PER_INSERT) {
-    await tx.memberImportRow.createMany({
-      data: parsed.rows
-        .slice(start, start + ROWS_PER_INSERT)
-        .map((row, i) => ({ importId: created.id, n: start + i + 1, ...row })),
-    });
+    const chunk = parsed.rows.slice(start, start + ROWS_PER_INSERT);
+    const column = <T>(pick: (row: ImportRow) => T) => chunk.map(pick);
+    await tx.$executeRaw`
+      INSERT INTO "MemberImportRow" ("importId", n, line, email, points, tier, birthday)
+      SELECT ${created.id}, ${start} + ordinality, line, email, points, tier, birthday
+        FROM unnest(${column((row) => row.line)}::int[], ${column((row) => row.email)}::text[],
+                    ${column((row) => row.points)}::int8[], ${column((row) => row.tier)}::text[],
+                    ${column((row) => row.birthday)}::text[]) WITH ORDINALITY AS r(line, email, points, tier, birthday, ordinality)`;
   }
   return created.id;
 }
@@ -156,7 +185,7 @@ export async function listImports(db: PrismaClient, shopId: string, take = 20): 
 // The first errors sliced in SQL: a file can have 100,000 that a progress bar does not need.
 function importsWhere(db: PrismaClient, where: Prisma.Sql, take: number): Promise<ImportProgress[]> {
   return db.$queryRaw<ImportProgress[]>`
-    SELECT id, format, "fileName", status, "totalRows", "processedRows", "importedRows", "skippedRows",
+    SELECT id, format, "fileName", status, failure, "totalRows", "processedRows", "importedRows", "skippedRows",
            "staffId", "createdAt", "finishedAt",
            CASE WHEN status IN ('done', 'failed') THEN "processedRows" ELSE "validRows" END AS "validRows",
            jsonb_array_length("rowErrors") AS "rowErrorCount",
@@ -175,7 +204,8 @@ function importsWhere(db: PrismaClient, where: Prisma.Sql, take: number): Promis
  */
 export async function eraseEmailFromImports(tx: Tx, shopId: string, email: string) {
   await tx.$executeRaw`
-    UPDATE "MemberImportRow" r SET email = NULL, tier = NULL, birthday = NULL, points = 0
+    UPDATE "MemberImportRow" r
+       SET email = NULL, tier = NULL, birthday = NULL, points = 0, "customerId" = NULL, "firstName" = NULL, "lastName" = NULL
       FROM "MemberImport" m
      WHERE r."importId" = m.id AND r.email = ${email.trim().toLowerCase()}
        AND m."shopId" = ${shopId} AND m.status IN ('previewed', 'queued', 'running')`;
@@ -207,7 +237,8 @@ export async function erasePersonFromImportRecords(tx: Tx, shopId: string, ident
      WHERE i."shopId" = ${shopId} AND i."rowErrors"::text ILIKE ANY (${patterns}::text[])`;
 }
 
-type StoredRow = ImportRow | { line: number; erased: true };
+/** A row to apply, with the Shopify customer its email matched (null: none). */
+type StoredRow = (ImportRow & { customer: ShopifyCustomer | null }) | { line: number; erased: true };
 
 interface Batch {
   status: string;
@@ -229,7 +260,16 @@ async function readBatch(db: PrismaClient | Tx, importId: string, lock: boolean)
     rows: rows.map((row) =>
       row.email === null
         ? { line: row.line, erased: true as const }
-        : { line: row.line, email: row.email, points: fromBigInt(row.points), tier: row.tier, birthday: row.birthday },
+        : {
+            line: row.line,
+            email: row.email,
+            points: fromBigInt(row.points),
+            tier: row.tier,
+            birthday: row.birthday,
+            customer: row.customerId
+              ? { customerId: row.customerId, email: row.email, firstName: row.firstName, lastName: row.lastName }
+              : null,
+          },
     ),
   };
 }
@@ -350,7 +390,6 @@ async function applyBatch(
   shop: LoadedShop,
   source: ImportSource,
   expectedStart: number,
-  customers: Map<string, ShopifyCustomer>,
   now: Date,
 ): Promise<BatchResult | null> {
   const batch = await readBatch(tx, source.id, true);
@@ -366,7 +405,7 @@ async function applyBatch(
       issues.push({ line: row.line, message: "the shopper's data was erased before the import", skipped: true });
       continue;
     }
-    const customer = customers.get(row.email);
+    const { customer } = row;
     if (customer) found.push({ row, customer });
     else issues.push({ line: row.line, message: "no Shopify customer with this email" });
   }
@@ -407,24 +446,133 @@ async function applyBatch(
 }
 
 /** Finished or failed, the rows go: they hold emails, and nothing will read them again. */
-async function finishImport(db: PrismaClient, importId: string, status: "done" | "failed", now: Date) {
+async function finishImport(
+  db: PrismaClient,
+  importId: string,
+  outcome: { status: "done" } | { status: "failed"; failure: ImportFailure },
+  now: Date,
+) {
   await db.memberImport.updateMany({
     where: { id: importId, status: { in: ["queued", "running"] } },
-    data: { status, finishedAt: now },
+    data: { ...outcome, finishedAt: now },
   });
   await db.memberImportRow.deleteMany({ where: { importId } });
 }
 
-/** Shopify will not answer this shop's searches however often we ask. */
-const isPermanentAdminFailure = (error: unknown) =>
-  error instanceof ShopNotInstalledError ||
-  error instanceof AdminGraphQLError ||
-  (error instanceof AdminHttpError && !isRetryable(error));
+/** Why an error ends the import; null when the next pass may succeed (or the error is a bug). */
+function failureOf(error: unknown): ImportFailure | null {
+  if (isRetryable(error)) return null;
+  if (error instanceof CustomerExportUnreadableError || error instanceof CustomerExportDownloadError)
+    return "export_unreadable";
+  if (
+    error instanceof ShopNotInstalledError ||
+    error instanceof AdminGraphQLError ||
+    error instanceof AdminUserError ||
+    error instanceof AdminHttpError
+  )
+    return "shopify_refused";
+  return null;
+}
+
+/** Writes each row's customer, a few thousand rows a statement, as the export streams by. */
+async function matchCustomers(db: PrismaClient, importId: string, customers: AsyncIterable<ShopifyCustomer>) {
+  const rows = await db.$queryRaw<{ n: number; email: string }[]>`
+    SELECT n, email FROM "MemberImportRow" WHERE "importId" = ${importId} AND email IS NOT NULL`;
+  // Bounded by the file (MAX_IMPORT_ROWS), not by the shop's customers, which only stream past.
+  const wanted = new Map(rows.map((row) => [row.email, row.n]));
+  let matched: { n: number; customer: ShopifyCustomer }[] = [];
+  const write = async () => {
+    if (!matched.length) return;
+    const column = <T>(pick: (match: { n: number; customer: ShopifyCustomer }) => T) => matched.map(pick);
+    // Matched on the email too: a row erased meanwhile keeps nothing of the customer.
+    await db.$executeRaw`
+      UPDATE "MemberImportRow" r
+         SET "customerId" = m.id, "firstName" = m."firstName", "lastName" = m."lastName"
+        FROM unnest(${column((m) => m.n)}::int[], ${column((m) => m.customer.email)}::text[],
+                    ${column((m) => m.customer.customerId)}::text[], ${column((m) => m.customer.firstName)}::text[],
+                    ${column((m) => m.customer.lastName)}::text[]) AS m(n, email, id, "firstName", "lastName")
+       WHERE r."importId" = ${importId} AND r.n = m.n AND r.email = m.email`;
+    matched = [];
+  };
+  for await (const customer of customers) {
+    const n = wanted.get(customer.email);
+    if (n === undefined) continue;
+    // The first customer with an address wins, as the searches did.
+    wanted.delete(customer.email);
+    matched.push({ n, customer });
+    if (matched.length >= MATCHES_PER_UPDATE) await write();
+    if (!wanted.size) break;
+  }
+  await write();
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The import job: confirmed imports, a batch at a time (the emails looked up in Shopify, then
- * the rows applied), until they are done or the pass's budget is spent; the next pass resumes.
- * Also drops previews never confirmed.
+ * Makes sure the import's rows carry their customers: starts the shop's customer export when
+ * the import has none, polls it, and once it is complete streams its file into the rows. False
+ * while Shopify is still exporting (or runs as many bulk operations as it allows): the next
+ * pass carries on. A failed export fails the import before any row is applied.
+ */
+async function matchImportCustomers(
+  db: PrismaClient,
+  admin: AdminGateway,
+  record: { id: string; bulkOperationId: string | null },
+  now: Date,
+  gatewayOptions: AdminGatewayOptions | undefined,
+  deadline: number,
+): Promise<boolean> {
+  let operationId = record.bulkOperationId;
+  if (!operationId) {
+    const started = await startCustomerExport(admin);
+    if ("busy" in started) {
+      console.warn(JSON.stringify({ event: "import.export_busy", import: record.id, shop: admin.shop }));
+      return false;
+    }
+    // Two workers may each start one: the first recorded is the one both follow.
+    await db.memberImport.updateMany({
+      where: { id: record.id, bulkOperationId: null },
+      data: { bulkOperationId: started.id },
+    });
+    const stored = await db.memberImport.findUnique({ where: { id: record.id }, select: { bulkOperationId: true } });
+    operationId = stored?.bulkOperationId ?? started.id;
+  }
+  const sleep = gatewayOptions?.sleep ?? defaultSleep;
+  let state = await customerExportState(admin, operationId);
+  for (let polls = 1; state.state === "running" && polls < EXPORT_POLLS_PER_PASS && Date.now() < deadline; polls++) {
+    await sleep(EXPORT_POLL_MS);
+    state = await customerExportState(admin, operationId);
+  }
+  switch (state.state) {
+    case "running":
+      return false;
+    case "gone":
+      // Its file expired before the rows were matched: the next pass exports again.
+      await db.memberImport.updateMany({
+        where: { id: record.id, bulkOperationId: operationId },
+        data: { bulkOperationId: null },
+      });
+      return false;
+    case "failed":
+      console.error(
+        JSON.stringify({ event: "import.failed", import: record.id, shop: admin.shop, export: state.reason }),
+      );
+      await finishImport(db, record.id, { status: "failed", failure: "export_failed" }, now);
+      return false;
+    case "completed":
+      if (state.url) await matchCustomers(db, record.id, readCustomerExport(admin.shop, state.url, gatewayOptions));
+      await db.memberImport.updateMany({
+        where: { id: record.id, status: "running" },
+        data: { customersMatchedAt: now },
+      });
+      return true;
+  }
+}
+
+/**
+ * The import job: confirmed imports, their customers matched from one export of the shop's
+ * customers, then a batch of rows at a time, until they are done or the pass's budget is spent;
+ * the next pass resumes. Also drops previews never confirmed.
  */
 export async function runMemberImports(
   db: PrismaClient,
@@ -441,7 +589,7 @@ export async function runMemberImports(
   const imports = await db.memberImport.findMany({
     where: { status: { in: ["queued", "running"] } },
     orderBy: { createdAt: "asc" },
-    select: { id: true, shopId: true, format: true, staffId: true },
+    select: { id: true, shopId: true, format: true, staffId: true, bulkOperationId: true, customersMatchedAt: true },
   });
   for (const record of imports) {
     const source: ImportSource = { id: record.id, format: record.format as ImportFormat, staffId: record.staffId };
@@ -450,18 +598,16 @@ export async function runMemberImports(
     try {
       const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions);
       await db.memberImport.updateMany({ where: { id: record.id, status: "queued" }, data: { status: "running" } });
+      if (!record.customersMatchedAt && !(await matchImportCustomers(db, admin, record, now, gatewayOptions, deadline)))
+        continue;
       while (batchesLeft > 0 && Date.now() < deadline) {
         const next = await readBatch(db, record.id, false);
         if (!next || next.status !== "running") break;
         if (!next.rows.length) {
-          await finishImport(db, record.id, "done", now);
+          await finishImport(db, record.id, { status: "done" }, now);
           break;
         }
-        const emails = next.rows.flatMap((row) => ("email" in row ? [row.email] : []));
-        const customers = await findCustomersByEmail(admin, emails);
-        const applied = await inTransaction(db, (tx) =>
-          applyBatch(tx, shop, source, next.processedRows, customers, now),
-        );
+        const applied = await inTransaction(db, (tx) => applyBatch(tx, shop, source, next.processedRows, now));
         batchesLeft--;
         if (applied) {
           report.processed += applied.imported;
@@ -470,15 +616,16 @@ export async function runMemberImports(
       }
     } catch (error) {
       // A throttled or unavailable Shopify is retried next pass; a refusal ends the import.
+      const failure = failureOf(error);
       if (isRetryable(error)) {
         console.warn(
           JSON.stringify({ event: "import.deferred", import: record.id, shop: shop.domain, error: String(error) }),
         );
-      } else if (isPermanentAdminFailure(error)) {
+      } else if (failure) {
         console.error(
           JSON.stringify({ event: "import.failed", import: record.id, shop: shop.domain, error: String(error) }),
         );
-        await finishImport(db, record.id, "failed", now);
+        await finishImport(db, record.id, { status: "failed", failure }, now);
       } else {
         throw error;
       }
