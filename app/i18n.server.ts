@@ -22,31 +22,12 @@ const POLARIS: Record<Exclude<ShopperLanguage, "en">, AppProviderProps["i18n"]> 
   ja: polarisJa,
 };
 
-const ENGLISH = ADMIN_LOCALES["./locales/en.json"]!;
-const catalogs = new Map<ShopperLanguage, AdminMessages>();
-
 /**
- * What the admin page needs to speak `language`: our strings (English filling any key the
- * language lacks) and Polaris's own (its buttons, pagination, date pickers; null for English,
- * which Polaris's bundle has). Only the chosen language travels to the browser: its bundle holds
- * no strings (docs/benchmark.md).
+ * What the admin page needs to speak `language`: our strings and Polaris's own (its
+ * buttons, pagination, date pickers); null for English, which the browser bundle has. Only the chosen
+ * language travels to the browser.
  */
 export function adminTranslations(language: ShopperLanguage) {
-  let messages = catalogs.get(language);
-  if (!messages) {
-    const own = ADMIN_LOCALES[`./locales/${language}.json`];
-    messages = own && language !== "en" ? withFallback(own, ENGLISH) : ENGLISH;
-    catalogs.set(language, messages);
-  }
-  return { messages, polaris: language === "en" ? null : POLARIS[language] };
-}
-
-/** `messages` with every key only `fallback` has; a language's own plural forms stay. */
-function withFallback(messages: AdminMessages, fallback: AdminMessages): AdminMessages {
-  const merged: AdminMessages = { ...fallback, ...messages };
-  for (const [key, value] of Object.entries(messages)) {
-    const other = fallback[key];
-    if (typeof value === "object" && typeof other === "object") merged[key] = withFallback(value, other);
-  }
-  return merged;
+  if (language === "en") return { messages: null, polaris: null };
+  return { messages: ADMIN_LOCALES[`./locales/${language}.json`] ?? null, polaris: POLARIS[language] };
 }

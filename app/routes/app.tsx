@@ -1,5 +1,4 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { serverEnvironment } from "~/config/env.server";
 import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
@@ -35,22 +34,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     billingNotice: await billingNotice(prisma, session.shop, new Date()),
   };
 }
-
-/**
- * A plain navigation keeps this layout's data: the language and its strings (the largest part) are
- * chosen once per page load, and the program's trouble and the billing notice change with a
- * submission, which still reloads them (as does `useRevalidator`). Otherwise each new search (a
- * dashboard range) would carry the whole catalog again.
- */
-export const shouldRevalidate: ShouldRevalidateFunction = ({
-  formMethod,
-  currentUrl,
-  nextUrl,
-  defaultShouldRevalidate,
-}) => {
-  const submitted = formMethod !== undefined && formMethod.toUpperCase() !== "GET";
-  return (submitted || currentUrl.href === nextUrl.href) && defaultShouldRevalidate;
-};
 
 // Outside the Shopify admin (npm run demo) App Bridge cannot load, so nothing would add the
 // session token to the app's own data requests: the sandbox serves a stand-in for App Bridge's
