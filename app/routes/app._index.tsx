@@ -54,7 +54,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     goals,
     insights,
     // The reward step names the rewards the program already offers (a new program starts with one).
-    onboarding: onboarding && { ...onboarding, rewardNames: loaded.program.rewards.map((reward) => reward.name) },
+    // The steps travel as data: their module holds zod schemas the browser need not load.
+    onboarding: onboarding && {
+      ...onboarding,
+      steps: ONBOARDING_STEPS,
+      rewardNames: loaded.program.rewards.map((reward) => reward.name),
+    },
   };
 }
 
@@ -101,7 +106,7 @@ export default function Home() {
         ) : null}
         {data.onboarding ? (
           <Layout.Section>
-            <OnboardingCard steps={ONBOARDING_STEPS} {...data.onboarding} />
+            <OnboardingCard {...data.onboarding} />
           </Layout.Section>
         ) : null}
         <Layout.Section>

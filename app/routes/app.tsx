@@ -2,7 +2,7 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { serverEnvironment } from "~/config/env.server";
 import { Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import { Banner, Box, Button, Frame, InlineStack, type AppProviderProps } from "@shopify/polaris";
+import { Banner, Box, Button, InlineStack, type AppProviderProps } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -12,7 +12,7 @@ import { programTrouble, type ProgramTrouble } from "~/admin/common/admin-contex
 import prisma from "~/db.server";
 import { billingNotice, type BillingNotice } from "~/loyalty/billing/overview.server";
 import { authenticate } from "~/shopify.server";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { createAdminI18n, I18nextProvider, useTranslation } from "~/i18n";
 import { adminTranslations } from "~/i18n.server";
 import { matchLanguage } from "~/language-match";
@@ -39,6 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 // session token to the app's own data requests: the sandbox serves a stand-in for App Bridge's
 // fetch (sandbox/admin-login.ts). Loaded before the app's scripts, which are deferred.
 const SANDBOX_APP_BRIDGE_SCRIPT = "/sandbox/app-bridge.js";
+const Frame = lazy(() => import("~/admin/common/frame"));
 
 export default function App() {
   const { language, messages, polaris } = useLoaderData<typeof loader>();
@@ -60,10 +61,12 @@ function AppFrame({ polarisTranslations }: { polarisTranslations: AppProviderPro
       {sandbox ? <script src={SANDBOX_APP_BRIDGE_SCRIPT} /> : null}
       {sandbox ? (
         // Polaris' Frame hosts the pages' toasts where App Bridge cannot (save-confirmation.tsx).
-        <Frame>
-          <SandboxNav />
-          <AppContent programTrouble={programTrouble} billingNotice={billingNotice} />
-        </Frame>
+        <Suspense>
+          <Frame>
+            <SandboxNav />
+            <AppContent programTrouble={programTrouble} billingNotice={billingNotice} />
+          </Frame>
+        </Suspense>
       ) : (
         <>
           <NavMenu>

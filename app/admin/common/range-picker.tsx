@@ -1,9 +1,12 @@
 import { useSearchParams } from "@remix-run/react";
-import { BlockStack, Box, Button, DatePicker, InlineStack, Popover } from "@shopify/polaris";
-import { useState } from "react";
+import { BlockStack, Box, Button, InlineStack, Popover, Spinner } from "@shopify/polaris";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "~/i18n";
 
 const DAY_MS = 86_400_000;
+// Fetched as the pointer or focus reaches the button, so it is there when the popover opens.
+const loadDatePicker = () => import("./date-picker");
+const DatePicker = lazy(loadDatePicker);
 
 /** The page's date range as a button; picking another range sets `?from=…&to=…`. */
 export function RangePicker({ range }: { range: { from: Date; to: Date } }) {
@@ -31,7 +34,12 @@ export function RangePicker({ range }: { range: { from: Date; to: Date } }) {
       active={open}
       onClose={() => setOpen(false)}
       activator={
-        <Button disclosure onClick={() => setOpen((value) => !value)}>
+        <Button
+          disclosure
+          onMouseEnter={loadDatePicker}
+          onFocus={loadDatePicker}
+          onClick={() => setOpen((value) => !value)}
+        >
           {t("dashboard.range", { from: format.format(from), to: format.format(lastDay) })}
         </Button>
       }
@@ -45,14 +53,16 @@ export function RangePicker({ range }: { range: { from: Date; to: Date } }) {
               </Button>
             ))}
           </InlineStack>
-          <DatePicker
-            month={month.month}
-            year={month.year}
-            onMonthChange={(m, y) => setMonth({ month: m, year: y })}
-            selected={selected}
-            onChange={setSelected}
-            allowRange
-          />
+          <Suspense fallback={<Spinner size="small" />}>
+            <DatePicker
+              month={month.month}
+              year={month.year}
+              onMonthChange={(m, y) => setMonth({ month: m, year: y })}
+              selected={selected}
+              onChange={setSelected}
+              allowRange
+            />
+          </Suspense>
           <InlineStack align="end">
             <Button variant="primary" onClick={() => apply(selected.start, selected.end)}>
               {t("dashboard.apply")}

@@ -1,7 +1,7 @@
-import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "~/i18n";
+import { BarChart, ChartBox, LineChart } from "~/admin/common/chart";
 import { Figure } from "~/admin/common/figure";
 import { formatMoney } from "~/admin/common/format";
 import { RangePicker } from "~/admin/common/range-picker";
@@ -139,19 +139,15 @@ export function Dashboard({ metrics }: { metrics: DashboardMetrics }) {
   );
 }
 
-/** Charts measure the page, so they draw in the browser; the box keeps its height meanwhile (no layout shift). */
+/** A chart under its title. */
 function ChartCard({ title, children }: { title: string; children: ReactNode }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
   return (
     <Card>
       <BlockStack gap="200">
         <Text as="h3" variant="headingSm">
           {title}
         </Text>
-        <div style={{ height: CHART_HEIGHT }}>
-          {mounted ? <PolarisVizProvider>{children}</PolarisVizProvider> : null}
-        </div>
+        <ChartBox height={CHART_HEIGHT}>{children}</ChartBox>
       </BlockStack>
     </Card>
   );

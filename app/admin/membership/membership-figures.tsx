@@ -1,6 +1,5 @@
-import { BarChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { BlockStack, Card, DataTable, InlineGrid, Text } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import { BarChart, ChartBox } from "~/admin/common/chart";
 import { Figure } from "~/admin/common/figure";
 import { formatMoney } from "~/admin/common/format";
 import { useTranslation } from "~/i18n";
@@ -56,7 +55,7 @@ export function MembershipFiguresSection({ figures }: { figures: MembershipFigur
           <Text as="h3" variant="headingSm">
             {t("membership.figures.perMonth")}
           </Text>
-          <ClientOnlyChart>
+          <ChartBox height={CHART_HEIGHT}>
             <BarChart
               theme="Light"
               direction="vertical"
@@ -68,7 +67,7 @@ export function MembershipFiguresSection({ figures }: { figures: MembershipFigur
                 data: figures.months.map((month) => ({ key: month.month, value: month[series] })),
               }))}
             />
-          </ClientOnlyChart>
+          </ChartBox>
           <DataTable
             columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
             headings={[
@@ -93,14 +92,5 @@ export function MembershipFiguresSection({ figures }: { figures: MembershipFigur
         </BlockStack>
       </Card>
     </BlockStack>
-  );
-}
-
-/** polaris-viz measures the page: it draws in the browser only, in a box of fixed height. */
-function ClientOnlyChart({ children }: { children: ReactNode }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  return (
-    <div style={{ height: CHART_HEIGHT }}>{mounted ? <PolarisVizProvider>{children}</PolarisVizProvider> : null}</div>
   );
 }

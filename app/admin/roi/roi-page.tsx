@@ -1,7 +1,7 @@
 import { useSearchParams } from "@remix-run/react";
-import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Page, Text, TextField } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import { useState } from "react";
+import { BarChart, ChartBox, LineChart } from "~/admin/common/chart";
 import { formatMoney } from "~/admin/common/format";
 import { useTranslation } from "~/i18n";
 import type { Program } from "~/loyalty/program/program";
@@ -132,7 +132,7 @@ export function RoiPage({
               {t("roi.retention.definition")}
             </Text>
             {cohorts.length ? (
-              <ClientOnlyChart name="retention">
+              <ChartBox height={CHART_HEIGHT} name="retention">
                 <LineChart
                   theme="Light"
                   data={cohorts.map((cohort) => ({
@@ -146,7 +146,7 @@ export function RoiPage({
                   yAxisOptions={{ labelFormatter: (value) => `${number(Number(value))}%` }}
                   tooltipOptions={{ valueFormatter: (value) => `${number(Number(value), 1)}%` }}
                 />
-              </ClientOnlyChart>
+              </ChartBox>
             ) : (
               <Text as="p">{t("roi.retention.empty")}</Text>
             )}
@@ -162,7 +162,7 @@ export function RoiPage({
             </Text>
             {figures.beforeAfter.length ? (
               <>
-                <ClientOnlyChart name="before-after">
+                <ChartBox height={CHART_HEIGHT} name="before-after">
                   <BarChart
                     theme="Light"
                     direction="vertical"
@@ -175,7 +175,7 @@ export function RoiPage({
                       })),
                     }))}
                   />
-                </ClientOnlyChart>
+                </ChartBox>
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric"]}
                   headings={[
@@ -199,16 +199,5 @@ export function RoiPage({
         </Card>
       </BlockStack>
     </Page>
-  );
-}
-
-/** polaris-viz measures the page: it draws in the browser only, in a box of fixed height (named for tests). */
-function ClientOnlyChart({ name, children }: { name: string; children: ReactNode }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  return (
-    <div style={{ height: CHART_HEIGHT }} data-chart={name}>
-      {mounted ? <PolarisVizProvider>{children}</PolarisVizProvider> : null}
-    </div>
   );
 }

@@ -1,5 +1,4 @@
 import { Link as RemixLink, useSearchParams } from "@remix-run/react";
-import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import {
   Badge,
   BlockStack,
@@ -14,7 +13,8 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState } from "react";
+import { BarChart, ChartBox, LineChart } from "~/admin/common/chart";
 import { DownloadButton } from "~/admin/common/download-button";
 import { Figure } from "~/admin/common/figure";
 import { useTranslation } from "~/i18n";
@@ -80,7 +80,7 @@ export function SurveyResultsPage({
               <Text as="h2" variant="headingSm">
                 {t("surveys.results.distribution")}
               </Text>
-              <ClientOnlyChart>
+              <ChartBox height={CHART_HEIGHT}>
                 <BarChart
                   theme="Light"
                   direction="vertical"
@@ -93,7 +93,7 @@ export function SurveyResultsPage({
                     },
                   ]}
                 />
-              </ClientOnlyChart>
+              </ChartBox>
             </BlockStack>
           </Card>
           <Card>
@@ -101,7 +101,7 @@ export function SurveyResultsPage({
               <Text as="h2" variant="headingSm">
                 {t("surveys.results.trend")}
               </Text>
-              <ClientOnlyChart>
+              <ChartBox height={CHART_HEIGHT}>
                 <LineChart
                   theme="Light"
                   showLegend={false}
@@ -112,7 +112,7 @@ export function SurveyResultsPage({
                     },
                   ]}
                 />
-              </ClientOnlyChart>
+              </ChartBox>
             </BlockStack>
           </Card>
         </InlineGrid>
@@ -191,7 +191,7 @@ function QuestionCard({ question }: { question: QuestionResult }) {
                 })}
               </Text>
             ) : null}
-            <ClientOnlyChart>
+            <ChartBox height={CHART_HEIGHT}>
               <BarChart
                 theme="Light"
                 direction="horizontal"
@@ -208,7 +208,7 @@ function QuestionCard({ question }: { question: QuestionResult }) {
                   },
                 ]}
               />
-            </ClientOnlyChart>
+            </ChartBox>
           </>
         )}
       </BlockStack>
@@ -326,16 +326,5 @@ function Comments({
         </InlineStack>
       </BlockStack>
     </Card>
-  );
-}
-
-/** polaris-viz measures the page: it draws in the browser only, in a box of fixed height. */
-function ClientOnlyChart({ children }: { children: ReactNode }) {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  return (
-    <div style={{ height: CHART_HEIGHT }} data-chart="">
-      {mounted ? <PolarisVizProvider>{children}</PolarisVizProvider> : null}
-    </div>
   );
 }
