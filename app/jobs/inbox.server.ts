@@ -104,13 +104,24 @@ async function prepareAll(db: PrismaClient, claimed: ClaimedDelivery[], report: 
       prepared: undefined,
     });
   }
+  const failed = new Set<Ready>();
   await Promise.all(
     ready.map(async (one) => {
       one.shop = await shops.get(one.delivery.shopDomain)!;
-      if (one.shop && one.handler.prepare) one.prepared = await one.handler.prepare(db, one.shop, one.payload);
+      if (!one.shop || !one.handler.prepare) return;
+      try {
+        one.prepared = await one.handler.prepare(db, one.shop, one.payload);
+      } catch (error) {
+        // A look-up that throws fails its delivery alone, never the batch.
+        if (isDatabaseUnavailable(error)) throw error;
+        failed.add(one);
+        const outcome = await recordFailure(db, one.delivery, describe(error));
+        report[outcome === "parked" ? "parked" : "retrying"] += 1;
+        logFailure(one.delivery, error, outcome);
+      }
     }),
   );
-  return ready;
+  return ready.filter((one) => !failed.has(one));
 }
 
 /**
