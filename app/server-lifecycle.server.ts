@@ -1,8 +1,7 @@
 import { serverEnvironment } from "./config/env.server";
 import { database } from "./db.server";
 import { databaseHealth } from "./db/health.server";
-import { INBOX_CHANNEL } from "./db/inbox.server";
-import { startInboxApplier } from "./jobs/inbox.server";
+import { inboxApplierOptions, startInboxApplier } from "./jobs/inbox.server";
 import { startJobScheduler } from "./jobs/scheduler.server";
 
 export { isDatabaseUnavailable } from "./db/unavailable.server";
@@ -21,10 +20,7 @@ export async function startServer(): Promise<{ database: string; migrated: strin
   if (!health.ok) console.warn(JSON.stringify({ event: "database.not_ready", ...health }));
   if (serverEnvironment().TALLY_JOBS !== "off") scheduler = startJobScheduler(database.prisma);
   if (serverEnvironment().TALLY_INBOX_APPLIER !== "off") {
-    applier = startInboxApplier(
-      database.prisma,
-      database.listen && ((onNotification) => database.listen!(INBOX_CHANNEL, onNotification)),
-    );
+    applier = startInboxApplier(database.prisma, inboxApplierOptions(database));
   }
   return { database: `${database.kind} at ${database.location}`, migrated, jobs: scheduler !== null };
 }

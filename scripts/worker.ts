@@ -4,17 +4,13 @@
 // claimed (FOR UPDATE SKIP LOCKED), the other jobs lock members and write keyed entries.
 import { databaseEnvironment } from "../app/config/env.server";
 import { openDatabase } from "../app/db/database.server";
-import { INBOX_CHANNEL } from "../app/db/inbox.server";
-import { startInboxApplier } from "../app/jobs/inbox.server";
+import { inboxApplierOptions, startInboxApplier } from "../app/jobs/inbox.server";
 import { startJobScheduler } from "../app/jobs/scheduler.server";
 
 const database = openDatabase(databaseEnvironment());
 await database.ready;
 const scheduler = startJobScheduler(database.prisma);
-const applier = startInboxApplier(
-  database.prisma,
-  database.listen && ((onNotification) => database.listen!(INBOX_CHANNEL, onNotification)),
-);
+const applier = startInboxApplier(database.prisma, inboxApplierOptions(database));
 console.info(JSON.stringify({ event: "worker.started", database: `${database.kind} at ${database.location}` }));
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, async () => {

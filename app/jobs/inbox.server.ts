@@ -1,6 +1,8 @@
 import type { PrismaClient } from "@prisma/client";
+import type { Database } from "~/db/database.server";
 import {
   claimDeliveries,
+  INBOX_CHANNEL,
   markApplied,
   onDeliveryAccepted,
   recordFailure,
@@ -16,6 +18,9 @@ import { findInstalledShop } from "~/loyalty/program/shops.server";
 
 /** Deliveries applied per transaction: one commit for many, which is where the speed comes from. */
 export const INBOX_BATCH = 100;
+
+/** Appliers side by side in one process on PostgreSQL (each holds a connection while it applies). */
+const INBOX_APPLIERS_ON_POSTGRES = 4;
 
 /** How often an idle applier looks anyway: retries coming due, leases run out, a lost NOTIFY. */
 const IDLE_POLL_MS = 1_000;
@@ -164,55 +169,73 @@ function logFailure(delivery: ClaimedDelivery, error: unknown, outcome: "retry" 
 }
 
 /**
- * Runs an applier in this process: it drains the inbox whenever a delivery is accepted here, or
- * announced by another instance through `listen` (PostgreSQL's LISTEN/NOTIFY), and looks every
- * second anyway. A failure (the database away) is logged and tried again on the next look.
+ * Runs appliers in this process: they drain the inbox whenever a delivery is accepted here, or
+ * announced by another instance through `listen` (PostgreSQL's LISTEN/NOTIFY), and look every
+ * second anyway. Several run side by side (`concurrency`), each its own transaction: a delivery's
+ * statements wait on the database one after another, so throughput comes from appliers in
+ * parallel as much as from batches. A failure (the database away) is logged and tried again on the
+ * next look.
  */
 export function startInboxApplier(
   db: PrismaClient,
-  listen?: (onNotification: () => void) => Promise<() => Promise<void>>,
+  options: {
+    listen?: (onNotification: () => void) => Promise<() => Promise<void>>;
+    concurrency?: number;
+  } = {},
 ): { stop(): Promise<void> } {
   let stopped = false;
-  let wake: () => void = () => {};
-  let woken = false;
+  const appliers = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => ({
+    woken: false,
+    wake: () => {},
+  }));
   const nudge = () => {
-    woken = true;
-    wake();
+    for (const applier of appliers) {
+      applier.woken = true;
+      applier.wake();
+    }
   };
   const unsubscribe = onDeliveryAccepted(nudge);
-  const unlistening = listen?.(nudge).catch((error: unknown) => {
+  const unlistening = options.listen?.(nudge).catch((error: unknown) => {
     console.error(JSON.stringify({ event: "inbox.listen_failed", error: String(error) }));
     return async () => {};
   });
-  const loop = (async () => {
+  const loops = appliers.map(async (applier) => {
     while (!stopped) {
-      woken = false;
+      applier.woken = false;
       try {
         const report = await applyInbox(db);
         if (report.processed || report.parked) console.info(JSON.stringify({ event: "job.done", ...report }));
       } catch (error) {
         console.error(JSON.stringify({ event: "job.failed", job: "inbox", error: String(error).slice(0, 500) }));
       }
-      if (stopped || woken) continue;
+      if (stopped || applier.woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, IDLE_POLL_MS);
-        wake = () => {
+        applier.wake = () => {
           clearTimeout(timer);
           resolve();
         };
       });
-      wake = () => {};
+      applier.wake = () => {};
     }
-  })();
+  });
   return {
     async stop() {
       stopped = true;
       unsubscribe();
-      wake();
-      await loop;
+      appliers.forEach((applier) => applier.wake());
+      await Promise.all(loops);
       await (
         await unlistening
       )?.();
     },
+  };
+}
+
+/** PGlite is one connection: one applier. PostgreSQL: four, under the pool's ten, with LISTEN. */
+export function inboxApplierOptions(database: Database): Parameters<typeof startInboxApplier>[1] {
+  return {
+    concurrency: database.kind === "postgresql" ? INBOX_APPLIERS_ON_POSTGRES : 1,
+    listen: database.listen && ((onNotification) => database.listen!(INBOX_CHANNEL, onNotification)),
   };
 }

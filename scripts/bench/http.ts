@@ -138,7 +138,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       "apply throughput",
       applied.deliveries / applied.seconds,
       "deliveries/s",
-      `one applier (a worker process), batches of 100 in one transaction each: ${applied.deliveries} deliveries in ${round(applied.seconds, 2)} s, ${applied.parked} parked`,
+      `a worker process's appliers (4 on PostgreSQL, 1 on PGlite), batches of 100 in one transaction each: ${applied.deliveries} deliveries in ${round(applied.seconds, 2)} s, ${applied.parked} parked`,
       { op: ">=", value: 1000 },
     );
 
