@@ -281,40 +281,28 @@ export async function startWorker(env: Record<string, string>): Promise<{ stop()
 }
 
 /** Runs the worker's inbox pass: every pending webhook delivery applied; returns how many and how long. */
-export async function applyPendingDeliveries(
-  env: Record<string, string>,
-): Promise<{ deliveries: number; parked: number; seconds: number }> {
-  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "inbox"], {
+export const applyPendingDeliveries = (env: Record<string, string>) =>
+  runWorkerOnce<{ deliveries: number; parked: number; seconds: number }>(env, "inbox", "bench.applied");
+
+/** Runs the worker's drain: every waiting discount code delivered; returns how many and how long. */
+export const drainOutbox = (env: Record<string, string>) =>
+  runWorkerOnce<{ codes: number; seconds: number; usage: number; usageSeconds: number }>(env, "drain", "bench.drained");
+
+/** Runs one of the worker's one-shot modes and returns the JSON line it ends with. */
+async function runWorkerOnce<Result>(env: Record<string, string>, mode: string, event: string): Promise<Result> {
+  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", mode], {
     env,
-    ready: /bench\.applied/,
+    ready: new RegExp(event.replace(".", "\\.")),
     timeoutMs: 600_000,
   });
   const line = child
     .output()
     .split("\n")
-    .find((l) => l.includes("bench.applied"))!;
-  const code = child.child.exitCode ?? ((await once(child.child, "exit")) as [number | null])[0];
-  if (code !== 0) throw new Error(`inbox pass exited with ${code}:\n${child.output().slice(-4000)}`);
-  return JSON.parse(line) as { deliveries: number; parked: number; seconds: number };
-}
-
-/** Runs the worker's drain: every waiting discount code delivered; returns how many and how long. */
-export async function drainOutbox(
-  env: Record<string, string>,
-): Promise<{ codes: number; seconds: number; usage: number; usageSeconds: number }> {
-  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", "drain"], {
-    env,
-    ready: /bench\.drained/,
-    timeoutMs: 300_000,
-  });
-  const line = child
-    .output()
-    .split("\n")
-    .find((l) => l.includes("bench.drained"))!;
+    .find((l) => l.includes(event))!;
   // It exits by itself once its database is closed (PGlite flushes its files then).
   const code = child.child.exitCode ?? ((await once(child.child, "exit")) as [number | null])[0];
-  if (code !== 0) throw new Error(`drain exited with ${code}:\n${child.output().slice(-4000)}`);
-  return JSON.parse(line) as { codes: number; seconds: number; usage: number; usageSeconds: number };
+  if (code !== 0) throw new Error(`worker ${mode} exited with ${code}:\n${child.output().slice(-4000)}`);
+  return JSON.parse(line) as Result;
 }
 
 async function stopChild(child: Started, name: string) {
