@@ -75,7 +75,7 @@ describe("a saved program that no longer validates", () => {
     expect(html).toContain("revision 1");
   });
 
-  it("with no valid revision at all, orders/paid answers 503 and scores nothing until a valid program is saved", async () => {
+  it("with no valid revision at all, orders/paid waits in the inbox and scores nothing until a valid program is saved", async () => {
     await app.configureProgram(BROKEN, (program) => {
       program.earning.order.pointsPerCurrencyUnit = 2;
     });
@@ -85,11 +85,18 @@ describe("a saved program that no longer validates", () => {
       customer: { id: 8201, email: "none@example.com" },
       lines: [{ price: "10.00" }],
     });
-    const refused = await app.webhook("orders/paid", BROKEN, paid, { webhookId: "no-valid-7201" });
-    expect(refused.status).toBe(503);
+    const accepted = await app.webhook("orders/paid", BROKEN, paid, {
+      webhookId: "no-valid-7201",
+      awaitApplied: false,
+    });
+    expect(accepted.status).toBe(200);
+    // The appliers look, find no program to score it under, and leave it waiting (never parked).
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await balanceOf(BROKEN, 8201)).toBeUndefined();
     expect(await app.prisma.ledgerEntry.count({ where: { shop: { domain: BROKEN } } })).toBe(0);
-    expect(await app.prisma.webhookDelivery.count({ where: { webhookId: "no-valid-7201" } })).toBe(0);
+    const [waiting] = await app.prisma.$queryRaw<{ pending: boolean }[]>`
+      SELECT payload IS NOT NULL AND "parkedAt" IS NULL AS pending FROM "WebhookDelivery" WHERE "webhookId" = 'no-valid-7201'`;
+    expect(waiting).toEqual({ pending: true });
     // Storefront reads of the program answer 503 too, rather than showing rules nobody chose.
     expect((await app.proxy("/member", { shop: BROKEN, customerId: 8201 })).status).toBe(503);
 
@@ -100,7 +107,7 @@ describe("a saved program that no longer validates", () => {
     expect(await page.text()).toContain("no earlier version does");
     expect((await (await app.admin("/api/program", BROKEN)).json()).running).toBe("none");
 
-    // The merchant saves a valid program; Shopify's redelivery of the same webhook is scored under it.
+    // The merchant saves a valid program; the waiting delivery is scored under it (Shopify's redelivery waits for it).
     await app.configureProgram(BROKEN, (program) => {
       program.earning.order.pointsPerCurrencyUnit = 3;
     });

@@ -105,6 +105,18 @@ export async function releaseDeliveries(db: PrismaClient, ids: string[]): Promis
      WHERE id = ANY(${ids}) AND payload IS NOT NULL`;
 }
 
+/**
+ * Puts claimed deliveries back for a while without counting an attempt: their shop cannot be
+ * applied to yet (no valid program), which is no fault of theirs and must not park them.
+ */
+export async function deferDeliveries(db: PrismaClient, ids: string[], forMs: number): Promise<void> {
+  if (!ids.length) return;
+  await db.$executeRaw`
+    UPDATE "WebhookDelivery" SET "claimedUntil" = ${NOW_UTC} + ${`${forMs} milliseconds`}::interval,
+                                 attempts = GREATEST(attempts - 1, 0)
+     WHERE id = ANY(${ids}) AND payload IS NOT NULL`;
+}
+
 /** A delivery that failed: tried again after a wait, or parked with its error after its last attempt. */
 export async function recordFailure(
   db: PrismaClient,
@@ -150,8 +162,9 @@ export function onDeliveryAccepted(listener: () => void): () => void {
 }
 
 /**
- * A redacted customer's deliveries not yet applied (or parked) lose their bodies, which hold the
- * customer's details: they are not applied after the customer was forgotten.
+ * A redacted customer's deliveries lose their key (the customer's id) and, when not yet applied
+ * (or parked), their bodies, which hold the customer's details: they are not applied after the
+ * customer was forgotten.
  */
 export async function forgetCustomerDeliveries(
   tx: Prisma.TransactionClient,
@@ -159,6 +172,8 @@ export async function forgetCustomerDeliveries(
   customerId: string,
 ): Promise<void> {
   await tx.$executeRaw`
-    UPDATE "WebhookDelivery" SET payload = NULL, "orderingKey" = NULL, "claimedUntil" = NULL, error = 'customer redacted'
-     WHERE "shopDomain" = ${shopDomain} AND "orderingKey" = ${customerId} AND payload IS NOT NULL`;
+    UPDATE "WebhookDelivery"
+       SET payload = NULL, "orderingKey" = NULL, "claimedUntil" = NULL,
+           error = CASE WHEN payload IS NOT NULL THEN 'customer redacted' ELSE error END
+     WHERE "shopDomain" = ${shopDomain} AND "orderingKey" = ${customerId}`;
 }

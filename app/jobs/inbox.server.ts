@@ -2,6 +2,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { Database } from "~/db/database.server";
 import {
   claimDeliveries,
+  deferDeliveries,
   INBOX_CHANNEL,
   markApplied,
   onDeliveryAccepted,
@@ -13,7 +14,7 @@ import {
 import { inTransaction } from "~/db/transaction.server";
 import { isDatabaseUnavailable } from "~/db/unavailable.server";
 import { isShopWebhookTopic, SHOP_WEBHOOK_TOPICS, type ShopWebhookTopic } from "~/edge/shop-webhook-topics.server";
-import type { LoadedShop } from "~/loyalty/program/program.server";
+import { isProgramUnavailable, type LoadedShop } from "~/loyalty/program/program.server";
 import { findInstalledShop } from "~/loyalty/program/shops.server";
 
 /** Deliveries applied per transaction: one commit for many, which is where the speed comes from. */
@@ -21,6 +22,9 @@ export const INBOX_BATCH = 100;
 
 /** Appliers side by side in one process on PostgreSQL (each holds a connection while it applies). */
 const INBOX_APPLIERS_ON_POSTGRES = 4;
+
+/** How long a shop's deliveries wait before looking again whether it has a valid program. */
+const PROGRAM_UNAVAILABLE_WAIT_MS = 5_000;
 
 /** How often an idle applier looks anyway: retries coming due, leases run out, a lost NOTIFY. */
 const IDLE_POLL_MS = 1_000;
@@ -86,7 +90,7 @@ export async function applyInbox(db: PrismaClient, options: { batchSize?: number
 
 /** Parses each delivery for its topic and loads its shop; Admin API look-ups run side by side. */
 async function prepareAll(db: PrismaClient, claimed: ClaimedDelivery[], report: InboxReport): Promise<Ready[]> {
-  const shops = new Map<string, Promise<LoadedShop | null>>();
+  const shops = new Map<string, Promise<LoadedShop | null | typeof PROGRAM_UNAVAILABLE>>();
   const ready: Ready[] = [];
   for (const delivery of claimed) {
     const parsed = isShopWebhookTopic(delivery.topic)
@@ -100,7 +104,7 @@ async function prepareAll(db: PrismaClient, claimed: ClaimedDelivery[], report: 
       logFailure(delivery, error, "parked");
       continue;
     }
-    if (!shops.has(delivery.shopDomain)) shops.set(delivery.shopDomain, findInstalledShop(db, delivery.shopDomain));
+    if (!shops.has(delivery.shopDomain)) shops.set(delivery.shopDomain, loadShop(db, delivery.shopDomain));
     ready.push({
       delivery,
       handler: SHOP_WEBHOOK_TOPICS[delivery.topic as keyof typeof SHOP_WEBHOOK_TOPICS] as ShopWebhookTopic,
@@ -112,7 +116,12 @@ async function prepareAll(db: PrismaClient, claimed: ClaimedDelivery[], report: 
   const failed = new Set<Ready>();
   await Promise.all(
     ready.map(async (one) => {
-      one.shop = await shops.get(one.delivery.shopDomain)!;
+      const shop = await shops.get(one.delivery.shopDomain)!;
+      if (shop === PROGRAM_UNAVAILABLE) {
+        failed.add(one);
+        return;
+      }
+      one.shop = shop;
       if (!one.shop || !one.handler.prepare) return;
       try {
         one.prepared = await one.handler.prepare(db, one.shop, one.payload);
@@ -126,7 +135,25 @@ async function prepareAll(db: PrismaClient, claimed: ClaimedDelivery[], report: 
       }
     }),
   );
+  // A shop with no valid program scores nothing under rules nobody chose: its deliveries wait.
+  await deferDeliveries(
+    db,
+    ready.filter((one) => failed.has(one) && !one.shop).map((one) => one.delivery.id),
+    PROGRAM_UNAVAILABLE_WAIT_MS,
+  );
   return ready.filter((one) => !failed.has(one));
+}
+
+const PROGRAM_UNAVAILABLE = Symbol("program unavailable");
+
+/** The installed shop with the program that runs; PROGRAM_UNAVAILABLE while no revision validates. */
+async function loadShop(db: PrismaClient, shopDomain: string): Promise<LoadedShop | null | typeof PROGRAM_UNAVAILABLE> {
+  try {
+    return await findInstalledShop(db, shopDomain);
+  } catch (error) {
+    if (isProgramUnavailable(error)) return PROGRAM_UNAVAILABLE;
+    throw error;
+  }
 }
 
 /**

@@ -21,13 +21,14 @@ export interface TestApp {
   ): Promise<{ accessToken: string }>;
   /**
    * Sends a webhook signed as Shopify signs it (pass `secret` to sign with the wrong key). When the
-   * app accepts it (200), resolves once the inbox's applier has applied it (or parked it).
+   * app accepts it (200), resolves once the inbox's applier has applied it (or parked it), unless
+   * `awaitApplied` is false.
    */
   webhook(
     topic: string,
     shop: string,
     payload: unknown,
-    options?: { webhookId?: string; secret?: string; apiVersion?: string },
+    options?: { webhookId?: string; secret?: string; apiVersion?: string; awaitApplied?: boolean },
   ): Promise<Response>;
   /** A storefront request through the App Proxy, signed as Shopify signs it. */
   proxy(
@@ -116,7 +117,8 @@ export async function startTestApp(options: { env?: Record<string, string> } = {
         webhookOptions.secret ?? TEST_API_SECRET,
       );
       const response = await fetch(request.url, request.init);
-      if (response.status === 200) await deliveryApplied(prisma, shop, request.init.headers["X-Shopify-Webhook-Id"]!);
+      if (response.status === 200 && webhookOptions.awaitApplied !== false)
+        await deliveryApplied(prisma, shop, request.init.headers["X-Shopify-Webhook-Id"]!);
       return response;
     },
     proxy(path, request) {
