@@ -206,6 +206,15 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
           expect(status).toBe(200);
         }
         expect(await health(url)).toEqual({ status: 200, body: { ok: true } });
+        // Answered 200 means stored: the appliers apply what is pending, including deliveries whose
+        // claim the outage cut short (taken again once their lease runs out).
+        for (let waited = 0; ; waited += 250) {
+          const pending = await database.prisma.$queryRaw<{ count: number }[]>`
+            SELECT count(*)::int AS count FROM "WebhookDelivery" WHERE payload IS NOT NULL AND "parkedAt" IS NULL`;
+          if (pending[0]!.count === 0) break;
+          if (waited > 60_000) throw new Error(`${pending[0]!.count} deliveries still pending`);
+          await sleep(250);
+        }
         const keys = await database.prisma.ledgerEntry.groupBy({
           by: ["idempotencyKey"],
           where: { idempotencyKey: { in: orders.map((order) => `order:${order.orderId}:earn`) } },
@@ -225,6 +234,6 @@ describe.skipIf(!SERVER_URL)("PostgreSQL goes away", () => {
         await killer.end();
         expect(await server.stop("SIGTERM")).toBe(0);
       }
-    });
+    }, 150_000);
   });
 });

@@ -8,8 +8,12 @@ import { NOW_UTC } from "./clock.server";
 /** The PostgreSQL channel an accepted delivery is announced on, to appliers on every instance. */
 export const INBOX_CHANNEL = "tally_inbox";
 
-/** How long a claimed delivery is left to its applier before another may take it (the applier died). */
-export const INBOX_LEASE_MS = 60_000;
+/**
+ * How long a claimed delivery is left to its applier before another may take it (the applier died,
+ * or its connection did). Short is safe: applying marks the row first, so a delivery taken again
+ * while a slow applier still holds it waits on that row and then finds it applied.
+ */
+export const INBOX_LEASE_MS = 15_000;
 
 /** Failed applications before a delivery is parked; the waits between them, in ms. */
 export const INBOX_ATTEMPTS = 3;
