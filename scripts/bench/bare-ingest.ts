@@ -11,6 +11,8 @@ import { INBOX_ROW_SQL } from "./inbox-row";
 const secret = process.env.SHOPIFY_API_SECRET!;
 const databaseUrl = process.env.DATABASE_URL || undefined;
 const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 10 }) : null;
+// A connection dropped between requests must not crash the floor being measured.
+pool?.on("error", () => {});
 const embedded = databaseUrl ? null : openDatabase({ pgliteDir: process.env.PGLITE_DATA_DIR });
 await embedded?.ready;
 const insert = (params: unknown[]): Promise<unknown> =>
