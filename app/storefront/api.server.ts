@@ -221,6 +221,10 @@ export async function memberView(
     return { loggedIn: false as const, program: publicProgram(shop.program, new Date(), language, offer) };
   };
   if (!customerId) return asGuest();
+  // Asked before the balance is read: once no delivery is pending, every one accepted so far has
+  // committed, so the balance read next includes it (read in the other order, an apply committing
+  // between the two reads shows the old balance as settled).
+  const processing = await customerDeliveriesPending(db, shop.domain, customerId);
   const [row = null] = await db.$queryRaw<ViewedMemberRow[]>`
     SELECT id, balance, pending, "tierId", "referralCode", "lastEarnedAt", "createdAt", "leaderboardOptIn", "leaderboardName" FROM "Member"
      WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
@@ -244,7 +248,6 @@ export async function memberView(
     winBack,
     paid,
     giving,
-    processing,
   ] = await Promise.all([
     member
       ? db.$queryRaw<Redemption[]>`
@@ -266,7 +269,6 @@ export async function memberView(
     member && shop.program.enabled ? runningWinBack(db, member.id, new Date()) : null,
     membershipView(db, shop, member?.id ?? null, language),
     memberGiving(db, shop, member?.id ?? null, new Date()),
-    customerDeliveriesPending(db, shop.domain, customerId),
   ]);
   // Members-only rewards: for paying members (active or in grace) alone.
   const paying = paid.membership?.active ?? false;
