@@ -30,6 +30,9 @@ interface Lifecycle {
   stopServer(): Promise<void>;
   isDatabaseUnavailable(error: unknown): boolean;
   bodyLimitFor(pathname: string): number;
+  shopWebhookAt(
+    pathname: string,
+  ): ((raw: { header(name: string): string | null; body: Buffer }) => Promise<Response>) | null;
 }
 
 // Shopify redelivers a webhook answered 5xx; Retry-After tells other callers when to try again.
@@ -40,6 +43,15 @@ function databaseUnavailable(): Response {
     status: 503,
     headers: { "Retry-After": RETRY_AFTER_SECONDS, "Content-Type": "text/plain; charset=utf-8" },
   });
+}
+
+function logDatabaseUnavailable(error: unknown) {
+  console.error(
+    JSON.stringify({
+      event: "request.database_unavailable",
+      error: String((error as Error)?.message ?? error).slice(0, 300),
+    }),
+  );
 }
 
 type RouteHandler = (args: never) => unknown;
@@ -56,12 +68,7 @@ function answeringOutages(build: ServerBuild, isUnavailable: (error: unknown) =>
         return await handler(args);
       } catch (error) {
         if (!isUnavailable(error)) throw error;
-        console.error(
-          JSON.stringify({
-            event: "request.database_unavailable",
-            error: String((error as Error)?.message ?? error).slice(0, 300),
-          }),
-        );
+        logDatabaseUnavailable(error);
         throw databaseUnavailable();
       }
     }) as H);
@@ -105,6 +112,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
   app.disable("x-powered-by");
   app.use(refuseUndecodablePath);
   app.use(refuseDeclaredOversizedBodies(lifecycle.bodyLimitFor));
+  app.post("/webhooks/*", acceptingShopWebhooks(lifecycle));
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all(
@@ -141,6 +149,53 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ru
       await lifecycle.stopServer();
     },
   };
+}
+
+/**
+ * Orders, refunds and customers webhooks, answered before Remix: the build's edge authenticates,
+ * checks and stores each in the inbox, without Remix's route matching and request bridging, which
+ * cost more CPU than the insert (docs/decisions/0036-shop-webhooks-answered-before-remix.md).
+ */
+function acceptingShopWebhooks(lifecycle: Lifecycle): express.RequestHandler {
+  return async (req, res, next) => {
+    const accept = lifecycle.shopWebhookAt(req.path);
+    if (!accept) return next();
+    const limit = lifecycle.bodyLimitFor(req.path);
+    try {
+      const body = await readBodyWithin(req, limit);
+      if (!body) return refuseTooLarge(res, limit);
+      const header = (name: string) => {
+        const value = req.headers[name];
+        return (Array.isArray(value) ? value.join(", ") : value) ?? null;
+      };
+      await sendResponse(res, await accept({ header, body }));
+    } catch (error) {
+      if (res.headersSent) return;
+      if (!lifecycle.isDatabaseUnavailable(error)) return next(error);
+      logDatabaseUnavailable(error);
+      await sendResponse(res, databaseUnavailable());
+    }
+  };
+}
+
+/** The whole body, or null once it passes `limit` bytes (the rest is not read). */
+function readBodyWithin(req: express.Request, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= limit) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.pause();
+      resolve(null);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks, received)));
+    req.once("error", reject);
+    // A client that went away mid-body: nothing to answer, nothing stored.
+    req.once("close", () => req.complete || reject(new Error("request aborted")));
+  });
 }
 
 function refuseTooLarge(res: express.Response, limit: number) {

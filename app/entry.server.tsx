@@ -10,6 +10,8 @@ export { isDatabaseUnavailable, startServer, stopServer } from "./server-lifecyc
 export { prisma } from "./db.server";
 // server.ts caps each request's body by path before Remix reads it.
 export { bodyLimitFor } from "./route-body-limits.server";
+// server.ts answers shop webhooks before Remix (docs/decisions/0036-shop-webhooks-answered-before-remix.md).
+export { shopWebhookAt } from "./edge/shop-webhooks.server";
 
 export const streamTimeout = 5000;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appProxyQuery, signedWebhookRequest } from "../sandbox/signing";
 import { API_VERSION, BROWSER_USER_AGENT, TEST_API_SECRET } from "./support/constants";
+import { sendSignedWebhook } from "./support/signed-webhook";
 import { startTestApp, type TestApp } from "./support/test-app";
 import { orderPayload, webhookPayload } from "./support/webhook-fixtures";
 
@@ -71,6 +72,26 @@ describe("the webhook inbox", () => {
     expect((await deliver("orders/paid", paidOrder(81_001, 8_101), sent.webhookId)).status).toBe(200);
     expect(await applyInbox(app.prisma)).toMatchObject({ processed: 0 });
     expect((await memberPoints(8_101)).balance).toBe(120);
+  });
+
+  it("keeps the body byte for byte as Shopify sent it, and its headers' facts", async () => {
+    // Shopify's own spacing, and an id past 2^53 that a parse-and-serialise round trip would round.
+    const body = JSON.stringify(paidOrder(81_005, 8_105), null, 2).replace("{", '{\n  "x_big_id": 90071992547409931,');
+    const webhookId = crypto.randomUUID();
+    const response = await sendSignedWebhook(app.url, {
+      route: "orders/paid",
+      topic: "orders/paid",
+      shop: SHOP,
+      body,
+      webhookId,
+    });
+    expect(response.status).toBe(200);
+    const [stored] = await app.prisma.$queryRaw<{ body: string; apiVersion: string; orderingKey: string }[]>`
+      SELECT payload::text AS body, "apiVersion", "orderingKey" FROM "WebhookDelivery"
+       WHERE "shopDomain" = ${SHOP} AND "webhookId" = ${webhookId}`;
+    expect(stored).toEqual({ body, apiVersion: API_VERSION, orderingKey: "8105" });
+    expect(await applyInbox(app.prisma)).toMatchObject({ processed: 1, parked: 0 });
+    expect((await memberPoints(8_105)).balance).toBe(120);
   });
 
   it("keeps a payload refused at the door out of the inbox: 400, nothing stored", async () => {

@@ -51,6 +51,28 @@ describe("webhook authentication", () => {
     expect(await app.prisma.session.count({ where: { shop: SHOP } })).toBe(1);
   });
 
+  it("answers 401 to an order signed with the wrong secret, 400 to one without its webhook id or API version; stores none", async () => {
+    const order = orderPayload("orders/paid", {
+      id: 7_001,
+      customer: { id: 701, email: "c701@example.com" },
+      lines: [{ price: "10.00" }],
+    });
+    const forged = await app.webhook("orders/paid", SHOP, order, { secret: "not-the-app-secret" });
+    expect(forged.status).toBe(401);
+    for (const missing of ["X-Shopify-Webhook-Id", "X-Shopify-API-Version"]) {
+      const response = await sendSignedWebhook(app.url, {
+        route: "orders/paid",
+        topic: "orders/paid",
+        shop: SHOP,
+        body: JSON.stringify(order),
+        without: [missing],
+      });
+      expect(response.status, missing).toBe(400);
+      expect(await response.json()).toEqual({ error: `missing ${missing.replace("API", "Api")}` });
+    }
+    expect(await app.prisma.webhookDelivery.count({ where: { shopDomain: SHOP, topic: "orders/paid" } })).toBe(0);
+  });
+
   it("answers 400 to a signed payload of the wrong shape and writes nothing", async () => {
     const response = await app.webhook("customers/redact", SHOP, { shop_domain: SHOP, customer: {} });
     expect(response.status).toBe(400);

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { NOW_UTC } from "./clock.server";
+import type { Database } from "./database.server";
 
 // The webhook inbox (docs/decisions/0030-webhooks-accepted-then-applied.md): `WebhookDelivery` rows
 // whose payload is set and that are not parked are pending.
@@ -26,25 +27,45 @@ export interface AcceptedDelivery {
   topic: string;
   apiVersion: string | null;
   triggeredAt: Date | null;
-  payload: unknown;
+  /** The JSON body as Shopify sent it: a `json` column keeps it byte for byte. */
+  body: string;
   orderingKey: string | null;
 }
 
 /**
- * Stores an accepted delivery with its body in one statement, committed before the webhook
- * answers; Shopify's retry of one already here is "duplicate". The NOTIFY rides on the same
- * statement and reaches listeners when it commits.
+ * The inbox's insert: one row with the body, deduplicated by webhook id. The NOTIFY rides on the
+ * same statement and reaches listeners when it commits. The bench's raw baseline writes exactly
+ * this statement (scripts/bench/http.ts, bare-ingest.ts), so the app is held to its own work.
  */
-export async function storeDelivery(db: PrismaClient, delivery: AcceptedDelivery): Promise<"accepted" | "duplicate"> {
-  const stored = await db.$queryRaw<unknown[]>`
-    WITH stored AS (
-      INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", "webhookId", "eventId", topic, "apiVersion", "triggeredAt", "receivedAt", payload, "orderingKey")
-      SELECT gen_random_uuid()::text, (SELECT id FROM "Shop" WHERE domain = ${delivery.shopDomain}), ${delivery.shopDomain},
-             ${delivery.webhookId}, ${delivery.eventId}, ${delivery.topic}, ${delivery.apiVersion}, ${delivery.triggeredAt},
-             ${NOW_UTC}, ${JSON.stringify(delivery.payload)}::json, ${delivery.orderingKey}
-      ON CONFLICT ("shopDomain", "webhookId") DO NOTHING
-      RETURNING 1)
-    SELECT pg_notify(${INBOX_CHANNEL}, '') IS NULL AS notified FROM stored`;
+export const STORE_DELIVERY_SQL = `
+  WITH stored AS (
+    INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", "webhookId", "eventId", topic, "apiVersion", "triggeredAt", "receivedAt", payload, "orderingKey")
+    SELECT gen_random_uuid()::text, (SELECT id FROM "Shop" WHERE domain = $1), $1, $2, $3, $4, $5,
+           ($6::timestamptz AT TIME ZONE 'UTC'), (clock_timestamp() AT TIME ZONE 'UTC'), $7::json, $8
+    ON CONFLICT ("shopDomain", "webhookId") DO NOTHING
+    RETURNING 1)
+  SELECT pg_notify('${INBOX_CHANNEL}', '') IS NULL AS notified FROM stored`;
+
+export const storeDeliveryParams = (delivery: AcceptedDelivery) => [
+  delivery.shopDomain,
+  delivery.webhookId,
+  delivery.eventId,
+  delivery.topic,
+  delivery.apiVersion,
+  delivery.triggeredAt?.toISOString() ?? null,
+  delivery.body,
+  delivery.orderingKey,
+];
+
+/**
+ * Stores an accepted delivery, committed before the webhook answers; Shopify's retry of one
+ * already here is "duplicate". Straight on the pool: this runs on every webhook.
+ */
+export async function storeDelivery(
+  database: Pick<Database, "query">,
+  delivery: AcceptedDelivery,
+): Promise<"accepted" | "duplicate"> {
+  const stored = await database.query(STORE_DELIVERY_SQL, storeDeliveryParams(delivery));
   return stored.length ? "accepted" : "duplicate";
 }
 

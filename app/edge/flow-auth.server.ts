@@ -1,14 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { serverEnvironment } from "~/config/env.server";
 import { requireMethod } from "~/http/methods.server";
 import { authenticate } from "~/shopify.server";
-
-/** Shopify signs a Flow request's body as it signs webhooks: base64 HMAC-SHA256 with the app's secret. */
-function signedByShopify(rawBody: string, signature: string): boolean {
-  const expected = createHmac("sha256", serverEnvironment().SHOPIFY_API_SECRET).update(rawBody, "utf8").digest();
-  const given = Buffer.from(signature, "base64");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
+import { signedByShopify } from "~/shopify/hmac.server";
 
 /**
  * Authenticates a request from Shopify Flow (a trigger lifecycle callback, an action run) with

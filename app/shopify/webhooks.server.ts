@@ -5,40 +5,60 @@ import { onlyMethods, requireMethod } from "~/http/methods.server";
 import { inTransaction } from "~/db/transaction.server";
 import { NOW_UTC } from "~/db/clock.server";
 import { matchesShopifyShopId } from "./shops.server";
-import { authenticate } from "~/shopify.server";
+import { signedByShopify } from "./hmac.server";
 import { isShopDomain } from "./shop-domain";
 
 export interface WebhookDelivery {
   shop: string;
   topic: string;
   payload: unknown;
+  /** The body as Shopify sent it (the inbox keeps it so). */
+  body: string;
   webhookId: string;
   eventId: string | null;
   triggeredAt: Date | null;
-  apiVersion: string | null;
+  apiVersion: string;
+}
+
+/** A webhook as it arrived, whichever server read it: its headers and its raw body. */
+export interface RawWebhook {
+  header(name: string): string | null;
+  body: Buffer;
+}
+
+/** Reads a webhook from Remix's request (non-POST → 405) and checks it as `receiveRawWebhook` does. */
+export async function receiveWebhook(request: Request, routeTopic: string): Promise<WebhookDelivery> {
+  requireMethod(request, "POST");
+  const body = Buffer.from(await request.arrayBuffer());
+  return receiveRawWebhook({ header: (name) => request.headers.get(name), body }, routeTopic);
 }
 
 /**
  * Authenticates a webhook exactly as Shopify signs it, and ties the signed body to this route:
- * non-POST → 405, bad or missing HMAC → 401, a shop header that is not a shop's domain → 400,
- * a body that is not JSON → 400, a topic header other than the route's → 400, a payload that
- * names another shop → 400. Shopify's HMAC covers the body only, so a captured
+ * bad or missing HMAC → 401, a shop header that is not a shop's domain → 400, a missing webhook id
+ * or API version → 400, a body that is not JSON → 400, a topic header other than the route's → 400,
+ * a payload that names another shop → 400. Shopify's HMAC covers the body only, so a captured
  * body replayed under another route, topic or shop is refused here and writes nothing.
  */
-export async function receiveWebhook(request: Request, routeTopic: string): Promise<WebhookDelivery> {
-  requireMethod(request, "POST");
-  if (!request.headers.get("x-shopify-hmac-sha256")) {
-    throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
-  }
-  // Shopify's library answers 500 to a shop header it cannot sanitize: refuse it first.
-  const shopHeader = request.headers.get("x-shopify-shop-domain") ?? "";
-  if (!isShopDomain(shopHeader)) {
-    throw Response.json({ error: "invalid X-Shopify-Shop-Domain" }, { status: 400 });
-  }
-  const { shop, payload } = await authenticateSignedBody(request);
-  const headers = request.headers;
-  const topic = headers.get("x-shopify-topic");
+export async function receiveRawWebhook(raw: RawWebhook, routeTopic: string): Promise<WebhookDelivery> {
+  const signature = raw.header("x-shopify-hmac-sha256");
+  if (!signature) throw Response.json({ error: "missing X-Shopify-Hmac-Sha256" }, { status: 401 });
+  const shop = raw.header("x-shopify-shop-domain") ?? "";
+  if (!isShopDomain(shop)) throw Response.json({ error: "invalid X-Shopify-Shop-Domain" }, { status: 400 });
+  if (!signedByShopify(raw.body, signature)) throw Response.json({ error: "invalid_signature" }, { status: 401 });
+  const topic = raw.header("x-shopify-topic");
   if (topic !== routeTopic) throw Response.json({ error: "topic_mismatch", expected: routeTopic }, { status: 400 });
+  const webhookId = raw.header("x-shopify-webhook-id");
+  if (!webhookId) throw Response.json({ error: "missing X-Shopify-Webhook-Id" }, { status: 400 });
+  const apiVersion = raw.header("x-shopify-api-version");
+  if (!apiVersion) throw Response.json({ error: "missing X-Shopify-Api-Version" }, { status: 400 });
+  const body = raw.body.toString("utf8");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch {
+    throw Response.json({ error: "invalid_json" }, { status: 400 });
+  }
   const namedShop = payloadShopDomain(payload);
   if (namedShop !== undefined && namedShop !== shop) {
     throw Response.json({ error: "shop_mismatch" }, { status: 400 });
@@ -48,32 +68,17 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   if (namedShopId && !(await matchesShopifyShopId(prisma, shop, namedShopId, namedShop === shop))) {
     throw Response.json({ error: "shop_mismatch" }, { status: 400 });
   }
-  const webhookId = headers.get("x-shopify-webhook-id");
-  if (!webhookId) throw Response.json({ error: "missing X-Shopify-Webhook-Id" }, { status: 400 });
-  const triggeredAt = headers.get("x-shopify-triggered-at");
+  const triggeredAt = raw.header("x-shopify-triggered-at");
   return {
     shop,
     topic,
     payload,
+    body,
     webhookId,
-    eventId: headers.get("x-shopify-event-id"),
+    eventId: raw.header("x-shopify-event-id"),
     triggeredAt: triggeredAt && !Number.isNaN(Date.parse(triggeredAt)) ? new Date(triggeredAt) : null,
-    apiVersion: headers.get("x-shopify-api-version"),
+    apiVersion,
   };
-}
-
-/**
- * Shopify's library checks the HMAC, then parses the body: a correctly signed body that is not
- * JSON surfaces as its JSON.parse SyntaxError (a 500 if let through) — it is a 400.
- */
-async function authenticateSignedBody(request: Request): Promise<{ shop: string; payload: unknown }> {
-  try {
-    const { shop, payload } = await authenticate.webhook(request);
-    return { shop, payload };
-  } catch (error) {
-    if (error instanceof SyntaxError) throw Response.json({ error: "invalid_json" }, { status: 400 });
-    throw error;
-  }
 }
 
 /**

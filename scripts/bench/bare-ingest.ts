@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import pg from "pg";
 import { openDatabase } from "../../app/db/database.server";
-import { INBOX_ROW_SQL } from "./inbox-row";
+import { STORE_DELIVERY_SQL, storeDeliveryParams } from "../../app/db/inbox.server";
 
 const secret = process.env.SHOPIFY_API_SECRET!;
 const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -16,7 +16,9 @@ pool?.on("error", () => {});
 const embedded = databaseUrl ? null : openDatabase({ pgliteDir: process.env.PGLITE_DATA_DIR });
 await embedded?.ready;
 const insert = (params: unknown[]): Promise<unknown> =>
-  pool ? pool.query(INBOX_ROW_SQL, params) : embedded!.withSqlRunner((sql) => sql.query(INBOX_ROW_SQL, params));
+  pool
+    ? pool.query(STORE_DELIVERY_SQL, params)
+    : embedded!.withSqlRunner((sql) => sql.query(STORE_DELIVERY_SQL, params));
 
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
@@ -29,12 +31,19 @@ const server = createServer((request, response) => {
       response.writeHead(401).end();
       return;
     }
-    insert([
-      request.headers["x-shopify-shop-domain"],
-      request.headers["x-shopify-webhook-id"],
-      request.headers["x-shopify-topic"],
-      body.toString("utf8"),
-    ]).then(
+    const header = (name: string) => String(request.headers[name] ?? "");
+    insert(
+      storeDeliveryParams({
+        shopDomain: header("x-shopify-shop-domain"),
+        webhookId: header("x-shopify-webhook-id"),
+        eventId: header("x-shopify-event-id"),
+        topic: header("x-shopify-topic"),
+        apiVersion: header("x-shopify-api-version"),
+        triggeredAt: null,
+        body: body.toString("utf8"),
+        orderingKey: null,
+      }),
+    ).then(
       () => response.writeHead(200).end(),
       () => response.writeHead(500).end(),
     );

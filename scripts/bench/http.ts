@@ -3,11 +3,11 @@
 // redemptions and the outbox that creates their codes.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { STORE_DELIVERY_SQL, storeDeliveryParams } from "~/db/inbox.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
 import { mintSessionToken } from "../../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "../../test/support/constants";
 import { round, type DatabaseKind, type Figure } from "./figures";
-import { INBOX_ROW_SQL } from "./inbox-row";
 import {
   benchDatabase,
   childEnv,
@@ -437,7 +437,17 @@ async function rawInboxInserts(
   database: BenchDatabase,
   input: { body: string; seconds: number; concurrency: number },
 ): Promise<{ rowsPerSecond: number; rows: number; seconds: number }> {
-  const params = () => [SHOP, `bench-raw-${randomUUID()}`, "orders/paid", input.body];
+  const params = () =>
+    storeDeliveryParams({
+      shopDomain: SHOP,
+      webhookId: `bench-raw-${randomUUID()}`,
+      eventId: null,
+      topic: "orders/paid",
+      apiVersion: null,
+      triggeredAt: null,
+      body: input.body,
+      orderingKey: null,
+    });
   if (database.kind === "postgresql") {
     const pool = new pg.Pool({ connectionString: database.env.DATABASE_URL, max: input.concurrency });
     // The scratch database is dropped WITH (FORCE) next: a connection still closing must not crash the bench.
@@ -446,7 +456,7 @@ async function rawInboxInserts(
       // Connected before the clock starts, as the app's pool is after its warm-up.
       const clients = await Promise.all(Array.from({ length: input.concurrency }, () => pool.connect()));
       clients.forEach((client) => client.release());
-      return await insertFor(input.seconds, input.concurrency, () => pool.query(INBOX_ROW_SQL, params()));
+      return await insertFor(input.seconds, input.concurrency, () => pool.query(STORE_DELIVERY_SQL, params()));
     } finally {
       await pool.end();
     }
@@ -455,7 +465,7 @@ async function rawInboxInserts(
   try {
     await opened.ready;
     return await opened.withSqlRunner((runner) =>
-      insertFor(input.seconds, 1, () => runner.query(INBOX_ROW_SQL, params())),
+      insertFor(input.seconds, 1, () => runner.query(STORE_DELIVERY_SQL, params())),
     );
   } finally {
     await opened.close();
