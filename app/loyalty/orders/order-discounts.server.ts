@@ -10,7 +10,7 @@ import type { PaidOrder } from "./paid-order";
  * The order's OrderDiscount rows rewritten from its facts (delete, then insert), in the transaction
  * that settles it: a redelivery or a reconciliation of the same order writes the same rows.
  */
-export async function recordOrderDiscounts(tx: Tx, shop: LoadedShop, paid: PaidOrder) {
+export async function recordOrderDiscounts(tx: Tx, shop: LoadedShop, paid: PaidOrder, firstPayment: boolean) {
   const discounts = tallyOrderDiscounts(
     paid,
     {
@@ -24,7 +24,11 @@ export async function recordOrderDiscounts(tx: Tx, shop: LoadedShop, paid: PaidO
     },
     minorUnitDigits(paid.currencyCode),
   );
-  await tx.orderDiscount.deleteMany({ where: { shopId: shop.id, shopifyOrderId: paid.shopifyOrderId } });
+  // Only a paid order has discounts recorded: on its first payment there is nothing to replace
+  // (and every order's apply is spared a statement).
+  if (!firstPayment) {
+    await tx.orderDiscount.deleteMany({ where: { shopId: shop.id, shopifyOrderId: paid.shopifyOrderId } });
+  }
   if (!discounts.length) return;
   await tx.orderDiscount.createMany({
     data: discounts.map((discount) => ({

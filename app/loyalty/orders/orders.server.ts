@@ -150,8 +150,8 @@ export async function recordPaidOrder(
   let order = await lockOrder(tx, shop.id, paid.shopifyOrderId);
   const rewardsUsed = await markCodesUsed(tx, shop.id, paid.discountCodes, paid.shopifyOrderId, paid.placedAt);
   await queueRewardUses(tx, shop.id, rewardsUsed, paid.placedAt, now);
-  await recordOrderDiscounts(tx, shop, paid);
   const firstPayment = !order.paidAt;
+  await recordOrderDiscounts(tx, shop, paid, firstPayment);
   if (firstPayment) {
     const award = pointsForOrder(
       shop.program,
