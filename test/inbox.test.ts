@@ -8,24 +8,29 @@ import { orderPayload, webhookPayload } from "./support/webhook-fixtures";
 // The webhook inbox (docs/decisions/0030-webhooks-accepted-then-applied.md), with this app's own
 // applier off: the test applies deliveries itself, when it chooses, with the app's code.
 const SHOP = "inbox-shop.myshopify.com";
+const QUIET_SHOP = "inbox-quiet-shop.myshopify.com";
 let app: TestApp;
 let applyInbox: typeof import("~/jobs/inbox.server").applyInbox;
+let inbox: typeof import("~/db/inbox.server");
 
 beforeAll(async () => {
   app = await startTestApp({ env: { TALLY_INBOX_APPLIER: "off" } });
   ({ applyInbox } = await import("~/jobs/inbox.server"));
-  await app.installShop(SHOP);
-  await app.configureProgram(SHOP, (program) => {
-    program.enabled = true;
-  });
+  inbox = await import("~/db/inbox.server");
+  for (const shop of [SHOP, QUIET_SHOP]) {
+    await app.installShop(shop);
+    await app.configureProgram(shop, (program) => {
+      program.enabled = true;
+    });
+  }
 });
 afterAll(() => app?.close());
 
 /** Sends a signed delivery as Shopify does, without waiting for it to be applied. */
-async function deliver(topic: string, payload: unknown, webhookId = crypto.randomUUID()) {
+async function deliver(topic: string, payload: unknown, webhookId = crypto.randomUUID(), shop = SHOP) {
   const request = signedWebhookRequest(
     `${app.url}/webhooks/${topic}`,
-    { topic, shop: SHOP, payload, apiVersion: API_VERSION, webhookId },
+    { topic, shop, payload, apiVersion: API_VERSION, webhookId },
     TEST_API_SECRET,
   );
   const response = await fetch(request.url, request.init);
@@ -155,5 +160,31 @@ describe("the webhook inbox", () => {
       SELECT count(*)::int AS earned FROM "LedgerEntry" e JOIN "Member" m ON m.id = e."memberId"
        WHERE m."shopifyCustomerId" = ANY(${customers.map(String)}) AND e.delta > 0`;
     expect(ledger).toEqual({ earned: 24 });
+  });
+
+  it("takes each shop's oldest delivery in turn: one shop's burst does not hold up another shop's order", async () => {
+    const burst = [];
+    for (let i = 0; i < 12; i++) burst.push(await deliver("orders/paid", paidOrder(83_000 + i, 8_300 + i, "10.00")));
+    const quiet = await deliver("orders/paid", paidOrder(83_100, 8_399, "25.00"), undefined, QUIET_SHOP);
+    expect([...burst, quiet].every((one) => one.status === 200)).toBe(true);
+
+    // A batch of 5 while 13 wait: the quiet shop's order, sent last, is in it with the burst's 4 oldest.
+    const claimed = await inbox.claimDeliveries(app.prisma, 5);
+    expect(claimed.map((one) => one.shopDomain).sort()).toEqual([QUIET_SHOP, SHOP, SHOP, SHOP, SHOP]);
+    const oldest = await app.prisma.webhookDelivery.findMany({
+      where: { shopDomain: SHOP, webhookId: { in: burst.slice(0, 4).map((one) => one.webhookId) } },
+      select: { id: true },
+    });
+    expect(
+      claimed
+        .filter((one) => one.shopDomain === SHOP)
+        .map((one) => one.id)
+        .sort(),
+    ).toEqual(oldest.map((one) => one.id).sort());
+    await inbox.releaseDeliveries(
+      app.prisma,
+      claimed.map((one) => one.id),
+    );
+    expect(await applyInbox(app.prisma)).toMatchObject({ processed: 13, parked: 0 });
   });
 });

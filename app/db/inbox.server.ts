@@ -78,24 +78,51 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims up to `limit` pending deliveries, oldest first, for this applier: a claim pushes the lease
- * in the statement that skips rows another applier is claiming (`FOR UPDATE SKIP LOCKED`). A
- * delivery whose key has an older one pending (claimed or not, but not parked) waits for it, so one
- * customer's deliveries apply in the order they came, whatever the number of appliers.
+ * Claims up to `limit` pending deliveries for this applier, each shop's oldest in turn: every shop
+ * with deliveries waiting gets its first one in the batch before any gets a second, so one shop's
+ * flash sale does not hold up another shop's points. The shops with a delivery to claim are found
+ * by skipping through the pending index, and each offers at most twice its fair share of candidates.
+ * A delivery whose key has an older one pending (claimed or not, but not parked) waits for it, so
+ * one customer's deliveries apply in the order they came, whatever the number of appliers. The
+ * claim pushes the lease in the statement that locks the rows (`FOR UPDATE SKIP LOCKED`, the
+ * conditions checked again on the locked row), so two appliers never hold one delivery.
  */
 export async function claimDeliveries(db: PrismaClient, limit: number): Promise<ClaimedDelivery[]> {
   const claimed = await db.$queryRaw<(ClaimedDelivery & { seq: bigint })[]>`
+    WITH RECURSIVE shops ("shopDomain") AS (
+        (SELECT "shopDomain" FROM "WebhookDelivery"
+          WHERE payload IS NOT NULL AND "parkedAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" < ${NOW_UTC})
+          ORDER BY "shopDomain" LIMIT 1)
+      UNION ALL
+        SELECT (SELECT later."shopDomain" FROM "WebhookDelivery" later
+                 WHERE later.payload IS NOT NULL AND later."parkedAt" IS NULL AND later."shopDomain" > shops."shopDomain"
+                   AND (later."claimedUntil" IS NULL OR later."claimedUntil" < ${NOW_UTC})
+                 ORDER BY later."shopDomain" LIMIT 1)
+          FROM shops WHERE shops."shopDomain" IS NOT NULL
+    ), waiting AS (
+      SELECT "shopDomain" FROM shops WHERE "shopDomain" IS NOT NULL
+    ), candidates AS (
+      SELECT waiting."shopDomain", firsts.id, firsts.seq
+        FROM waiting CROSS JOIN LATERAL (
+          SELECT pending.id, pending.seq FROM "WebhookDelivery" pending
+           WHERE pending."shopDomain" = waiting."shopDomain" AND pending.payload IS NOT NULL AND pending."parkedAt" IS NULL
+             AND (pending."claimedUntil" IS NULL OR pending."claimedUntil" < ${NOW_UTC})
+             AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" earlier
+                              WHERE earlier."shopDomain" = pending."shopDomain"
+                                AND earlier."orderingKey" = pending."orderingKey"
+                                AND earlier.seq < pending.seq
+                                AND earlier.payload IS NOT NULL AND earlier."parkedAt" IS NULL)
+           ORDER BY pending.seq
+           LIMIT (SELECT 2 * ceil(${limit}::numeric / count(*))::int FROM waiting)) firsts
+    ), turns AS (
+      SELECT id, seq, row_number() OVER (PARTITION BY "shopDomain" ORDER BY seq) AS turn FROM candidates
+    )
     UPDATE "WebhookDelivery" SET "claimedUntil" = ${NOW_UTC} + ${`${INBOX_LEASE_MS} milliseconds`}::interval,
                                  attempts = attempts + 1
-     WHERE id IN (SELECT id FROM "WebhookDelivery" pending
-                   WHERE payload IS NOT NULL AND "parkedAt" IS NULL
-                     AND ("claimedUntil" IS NULL OR "claimedUntil" < ${NOW_UTC})
-                     AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" earlier
-                                      WHERE earlier."shopDomain" = pending."shopDomain"
-                                        AND earlier."orderingKey" = pending."orderingKey"
-                                        AND earlier.seq < pending.seq
-                                        AND earlier.payload IS NOT NULL AND earlier."parkedAt" IS NULL)
-                   ORDER BY seq LIMIT ${limit}
+     WHERE id IN (SELECT locked.id FROM "WebhookDelivery" locked
+                   WHERE locked.id IN (SELECT id FROM turns ORDER BY turn, seq LIMIT ${limit})
+                     AND locked.payload IS NOT NULL AND locked."parkedAt" IS NULL
+                     AND (locked."claimedUntil" IS NULL OR locked."claimedUntil" < ${NOW_UTC})
                    FOR UPDATE SKIP LOCKED)
     RETURNING id, "shopDomain", topic, payload, attempts, seq`;
   return claimed.sort((a, b) => (a.seq < b.seq ? -1 : 1));
