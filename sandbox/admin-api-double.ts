@@ -616,7 +616,8 @@ export class AdminApiDouble {
     const key = String(form.get("key") ?? "");
     const staged = this.stagedUploads.get(key);
     const file = form.get("file");
-    if (!staged || form.get("policy") !== staged.policy) return sendHtml(response, 403, "<Error><Code>AccessDenied</Code></Error>");
+    if (!staged || form.get("policy") !== staged.policy)
+      return sendHtml(response, 403, "<Error><Code>AccessDenied</Code></Error>");
     if (!(file instanceof Blob)) return sendHtml(response, 400, "<Error><Code>MissingFile</Code></Error>");
     staged.file = await file.text();
     return sendHtml(response, 201, `<PostResponse><Key>${key}</Key></PostResponse>`);
@@ -670,7 +671,11 @@ export class AdminApiDouble {
       (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
     );
     if (errors.length) return refused("INVALID_MUTATION", errors.map((e) => e.message).join("; "));
-    if (operations.length !== 1 || operations[0]!.operation !== "mutation" || operations[0]!.selectionSet.selections.length !== 1)
+    if (
+      operations.length !== 1 ||
+      operations[0]!.operation !== "mutation" ||
+      operations[0]!.selectionSet.selections.length !== 1
+    )
       return refused("INVALID_MUTATION", "A bulk mutation must be one mutation with one top-level field.");
     const staged = this.stagedUploads.get(stagedUploadPath);
     if (!staged || staged.shop !== shop.domain || staged.file === null)
@@ -728,7 +733,8 @@ export class AdminApiDouble {
       const fault = this.takeFault(operation.name?.value ?? null);
       if (fault?.kind === "graphql")
         return JSON.stringify({ errors: [{ message: fault.message }], __lineNumber: lineNumber });
-      const rootValue = fault?.kind === "userErrors" ? userErrorRoot(operation, fault.userErrors) : this.mutationRoot(shop, schema);
+      const rootValue =
+        fault?.kind === "userErrors" ? userErrorRoot(operation, fault.userErrors) : this.mutationRoot(shop, schema);
       const result = execute({ schema, document, rootValue, variableValues });
       if (result instanceof Promise) throw new Error("The double resolves synchronously");
       return JSON.stringify({

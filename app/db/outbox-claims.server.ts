@@ -40,7 +40,12 @@ export async function claimDueShopTasks(
 }
 
 /** Shops with at least `atLeast` due tasks of a topic. */
-export async function shopsWithDueTasks(db: PrismaClient, topic: string, now: Date, atLeast: number): Promise<string[]> {
+export async function shopsWithDueTasks(
+  db: PrismaClient,
+  topic: string,
+  now: Date,
+  atLeast: number,
+): Promise<string[]> {
   const rows = await db.$queryRaw<{ shopId: string }[]>`
     SELECT "shopId" FROM "OutboxTask"
      WHERE topic = ${topic} AND "deliveredAt" IS NULL AND "runAt" <= ${now}

@@ -136,7 +136,13 @@ export async function startBulkSyncs(
       for (const mutation of Object.keys(files) as BulkSyncMutation[]) {
         if (!files[mutation].length) continue;
         const stagedUploadPath = await stageBulkVariables(admin, files[mutation], gatewayOptions);
-        operations.push({ mutation, stagedUploadPath, operationId: null, lineTasks: lineTasks[mutation], state: "staged" });
+        operations.push({
+          mutation,
+          stagedUploadPath,
+          operationId: null,
+          lineTasks: lineTasks[mutation],
+          state: "staged",
+        });
       }
       const bulk = await db.$transaction(async (tx) => {
         await tx.outboxTask.updateMany({
@@ -255,7 +261,12 @@ async function finishBulkSync(
     const lost = operation.state === "failed" ? operation.lineTasks : (operation.failedTasks ?? []);
     for (const index of lost) failed.add(index);
     if (operation.state === "failed") {
-      log("sync.bulk_failed", { shop: admin.shop, bulk: bulk.id, mutation: operation.mutation, reason: operation.reason });
+      log("sync.bulk_failed", {
+        shop: admin.shop,
+        bulk: bulk.id,
+        mutation: operation.mutation,
+        reason: operation.reason,
+      });
     }
   }
   const applied = tasks.filter((_, index) => !failed.has(index));
