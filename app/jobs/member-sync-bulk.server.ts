@@ -77,15 +77,14 @@ const log = (event: string, fields: Record<string, unknown>) => console.log(JSON
 /**
  * Starts a mass write for each shop with at least `threshold` due sync tasks: the members'
  * metafields (one line a member), the tier tags to remove and to add, each a bulk operation over a
- * staged JSONL file. Returns the tasks marked done (when Shopify is done at the first poll).
+ * staged JSONL file; advanceBulkSyncs starts them.
  */
 export async function startBulkSyncs(
   db: PrismaClient,
   now: Date,
   threshold: number,
   gatewayOptions?: AdminGatewayOptions,
-): Promise<number> {
-  let done = 0;
+): Promise<void> {
   for (const shopId of await shopsWithDueTasks(db, "sync_member", now, threshold)) {
     const shop = await loadRunnableShop(db, shopId);
     if (!shop) continue;
@@ -154,14 +153,13 @@ export async function startBulkSyncs(
         });
       });
       log("sync.bulk_started", { shop: shop.domain, bulk: bulk.id, tasks: bulkTasks.length });
-      done += await advanceBulkSync(db, admin, bulk, now, gatewayOptions);
     } catch (error) {
-      if (!isRetryable(error) && !(error instanceof BulkUploadError)) throw error;
-      log("sync.bulk_retry", { shop: shop.domain, error: String(error) });
+      // Nothing was started: the tasks wait TASK_RETRY's time, whatever went wrong (logged for the operator).
+      const retryable = isRetryable(error) || error instanceof BulkUploadError;
+      log(retryable ? "sync.bulk_retry" : "sync.bulk_refused", { shop: shop.domain, error: String(error) });
       await retryLater(db, bulkTasks, now);
     }
   }
-  return done;
 }
 
 /**

@@ -34,8 +34,8 @@ export async function syncMembersToShopify(
 ): Promise<JobReport> {
   const report = { job: "sync", processed: 0, points: 0 };
   // A shop with a large backlog (a tier threshold changed for many members) is written in bulk.
+  await startBulkSyncs(db, now, options.bulkThreshold ?? BULK_SYNC_THRESHOLD, gatewayOptions);
   report.processed += await advanceBulkSyncs(db, now, gatewayOptions);
-  report.processed += await startBulkSyncs(db, now, options.bulkThreshold ?? BULK_SYNC_THRESHOLD, gatewayOptions);
   const due = await claimDueTasks(db, "sync_member", now, TASKS_PER_PASS);
   const byShop = Map.groupBy(due, (task) => task.shopId);
   for (const [shopId, tasks] of byShop) {
