@@ -398,7 +398,7 @@ async function syncFigures(kind: DatabaseKind, scale: JobsScale): Promise<Figure
         database: kind,
         value: bulkCost,
         unit: "points",
-        detail: `the same ${scale.syncMembers.toLocaleString("en")} members at or above the bulk threshold (${BULK_SYNC_THRESHOLD.toLocaleString("en")}): ${double.calls.length} calls (${[...new Set(double.calls.map((call) => call.operationName))].join(", ")}) against ${cost} points per call; the same for any number of members`,
+        detail: `the same ${scale.syncMembers.toLocaleString("en")} members at or above the bulk threshold (${BULK_SYNC_THRESHOLD.toLocaleString("en")}): ${double.calls.length} calls (${[...new Set(double.calls.map((call) => call.operationName))].join(", ")}) against ${cost} points with calls; the same for any number of members`,
       },
       {
         group: "metafield sync",
