@@ -275,4 +275,64 @@ describe("the local Admin API double", () => {
       double.shop(SHOP).storeCreditLimit = 100_000_000;
     });
   });
+  it("plays staged uploads: a signed multipart POST to its storage, then a bulk mutation over the file's lines", async () => {
+    const staged = await post({
+      query: `mutation Stage($input: [StagedUploadInput!]!) {
+        stagedUploadsCreate(input: $input) { stagedTargets { url parameters { name value } } userErrors { message } } }`,
+      variables: {
+        input: [
+          { resource: "BULK_MUTATION_VARIABLES", filename: "vars.jsonl", mimeType: "text/jsonl", httpMethod: "POST" },
+        ],
+      },
+    });
+    const target = (await staged.json()).data.stagedUploadsCreate.stagedTargets[0] as {
+      url: string;
+      parameters: { name: string; value: string }[];
+    };
+    const upload = (policy?: string) => {
+      const form = new FormData();
+      for (const { name, value } of target.parameters) form.append(name, name === "policy" ? (policy ?? value) : value);
+      const lines = [
+        { id: "gid://shopify/Customer/1", tags: ["Bulk"] },
+        { id: "gid://shopify/Customer/2", tags: ["Bulk"] },
+      ];
+      form.append("file", new Blob([lines.map((line) => JSON.stringify(line)).join("\n")]), "vars.jsonl");
+      return fetch(target.url, { method: "POST", body: form });
+    };
+    expect((await upload("forged")).status).toBe(403);
+    expect((await upload()).status).toBe(201);
+    const key = target.parameters.find((parameter) => parameter.name === "key")!.value;
+    const run = async (stagedUploadPath: string) =>
+      (
+        await (
+          await post({
+            query: `mutation Run($mutation: String!, $path: String!) {
+              bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path) { bulkOperation { id } userErrors { code } } }`,
+            variables: {
+              mutation:
+                "mutation Tag($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { userErrors { message } } }",
+              path: stagedUploadPath,
+            },
+          })
+        ).json()
+      ).data.bulkOperationRunMutation;
+    expect((await run("tmp/elsewhere/vars.jsonl")).userErrors).toEqual([{ code: "NO_SUCH_FILE" }]);
+    const { bulkOperation } = await run(key);
+    const polled = await (
+      await post({
+        query: "query Poll($id: ID!) { bulkOperation(id: $id) { status type url } }",
+        variables: { id: bulkOperation.id },
+      })
+    ).json();
+    expect(polled.data.bulkOperation).toMatchObject({ status: "COMPLETED", type: "MUTATION" });
+    const results = (await (await fetch(polled.data.bulkOperation.url)).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(results).toEqual([
+      { data: { tagsAdd: { userErrors: [] } }, __lineNumber: 0 },
+      { data: { tagsAdd: { userErrors: [] } }, __lineNumber: 1 },
+    ]);
+    expect(double.shop(SHOP).tags["gid://shopify/Customer/2"]).toEqual(["Bulk"]);
+  });
 });

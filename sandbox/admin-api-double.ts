@@ -215,17 +215,23 @@ export interface RecordedCall {
   response: unknown;
 }
 
-/** A bulk query operation (bulkOperationRunQuery) and the JSONL file it leaves. */
+/** A bulk operation (bulkOperationRunQuery or bulkOperationRunMutation) and the JSONL file it leaves. */
 export interface DoubleBulkOperation {
   id: string;
   shop: string;
+  type: "QUERY" | "MUTATION";
+  /** The query, or the mutation run once per line of `variables`. */
   query: string;
+  /** A mutation's variables, one object a line of the staged file; run when the operation completes. */
+  variables?: Record<string, unknown>[];
   status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
   errorCode: BulkOperationErrorCode | null;
   createdAt: string;
   completedAt: string | null;
-  /** One JSON object a line, made when the operation ran (Shopify's snapshot). */
+  /** One JSON object a line: a query's objects, made when it started (Shopify's snapshot), or a mutation's results. */
   lines: string[];
+  /** The schema a mutation's lines run against (its API version's). */
+  schema?: GraphQLSchema;
   /** Polls it still answers RUNNING before it ends. */
   runningPolls: number;
   /** The secret part of its file's URL. */
@@ -241,10 +247,14 @@ export interface BulkOperationOutcome {
   errorCode?: BulkOperationErrorCode;
 }
 
-/** Shopify runs at most this many bulk query operations per shop and app (2026-01 and later). */
-const BULK_QUERY_LIMIT = 5;
+/** Shopify runs at most this many bulk operations per shop and app, queries and mutations together (2026-01 and later). */
+const BULK_OPERATION_LIMIT = 5;
 /** Where the double serves bulk operations' files, as Shopify serves them from its storage. */
 const BULK_RESULTS_PATH = "/bulk-operation-results/";
+/** Where staged uploads go (Shopify's is a signed storage bucket URL): a multipart POST of the target's parameters and the file. */
+const STAGED_UPLOADS_PATH = "/staged-uploads/";
+/** The largest variables file Shopify takes for a bulk mutation (2026-01 and later). */
+const STAGED_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
 
 export type Fault =
   | { kind: "throttled" }
@@ -345,6 +355,8 @@ export class AdminApiDouble {
   private readonly bulkOperations = new Map<string, DoubleBulkOperation>();
   private bulkOutcome: BulkOperationOutcome = {};
   private lastBulkOperationId = 0;
+  /** Staged upload key → its shop, the signature its form must carry, and the file once uploaded. */
+  private readonly stagedUploads = new Map<string, { shop: string; policy: string; file: string | null }>();
   /** Time spent making bulk operations' files: Shopify's work, which a benchmark of the app leaves out. */
   bulkOperationWorkMs = 0;
   /** Flow knows the triggers the app deployed: its flow_trigger extensions. */
@@ -507,6 +519,7 @@ export class AdminApiDouble {
       const url = new URL(request.url ?? "/", this.origin);
       if (url.pathname === CONFIRMATION_PATH) return await this.confirmationPage(request, url, response);
       if (url.pathname.startsWith(BULK_RESULTS_PATH)) return this.bulkResultFile(url, response);
+      if (url.pathname === STAGED_UPLOADS_PATH) return await this.stagedUpload(request, response);
       const route = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(url.pathname);
       if (!route) return send(response, 404, { errors: "Not Found" });
       if (request.method !== "POST") return send(response, 405, { errors: "Method Not Allowed" });
@@ -582,6 +595,158 @@ export class AdminApiDouble {
   }
 
   /**
+   * The storage behind stagedUploadsCreate: a multipart/form-data POST with the target's
+   * parameters (the `policy` signs the `key`) and the file last. 201 as the storage answers with
+   * `success_action_status`; 403 for a key or signature it did not hand out; 413 past the size limit.
+   */
+  private async stagedUpload(request: IncomingMessage, response: ServerResponse) {
+    if (request.method !== "POST") return sendHtml(response, 405, "<Error><Code>MethodNotAllowed</Code></Error>");
+    const body = await readRawBody(request, STAGED_UPLOAD_MAX_BYTES);
+    if (!body) return sendHtml(response, 413, "<Error><Code>EntityTooLarge</Code></Error>");
+    let form: FormData;
+    try {
+      form = await new Request("http://storage/", {
+        method: "POST",
+        headers: { "content-type": String(request.headers["content-type"] ?? "") },
+        body: new Uint8Array(body),
+      }).formData();
+    } catch {
+      return sendHtml(response, 400, "<Error><Code>MalformedPOSTRequest</Code></Error>");
+    }
+    const key = String(form.get("key") ?? "");
+    const staged = this.stagedUploads.get(key);
+    const file = form.get("file");
+    if (!staged || form.get("policy") !== staged.policy)
+      return sendHtml(response, 403, "<Error><Code>AccessDenied</Code></Error>");
+    if (!(file instanceof Blob)) return sendHtml(response, 400, "<Error><Code>MissingFile</Code></Error>");
+    staged.file = await file.text();
+    return sendHtml(response, 201, `<PostResponse><Key>${key}</Key></PostResponse>`);
+  }
+
+  /** stagedUploadsCreate for bulk mutation variables: a target on the double's own storage. */
+  private stageUploads(shop: DoubleShop, input: { resource: string; filename: string; mimeType: string }[]) {
+    if (input.some((item) => item.resource !== "BULK_MUTATION_VARIABLES")) {
+      return {
+        stagedTargets: null,
+        userErrors: [{ field: ["input"], message: "The double stages BULK_MUTATION_VARIABLES only" }],
+      };
+    }
+    const stagedTargets = input.map((item) => {
+      const key = `tmp/${shop.domain}/bulk/${randomBytes(8).toString("hex")}/${item.filename}`;
+      const policy = randomBytes(16).toString("hex");
+      this.stagedUploads.set(key, { shop: shop.domain, policy, file: null });
+      return {
+        url: `${this.origin}${STAGED_UPLOADS_PATH}`,
+        resourceUrl: `${this.origin}${STAGED_UPLOADS_PATH}${key}`,
+        parameters: [
+          { name: "key", value: key },
+          { name: "Content-Type", value: item.mimeType },
+          { name: "success_action_status", value: "201" },
+          { name: "acl", value: "private" },
+          { name: "policy", value: policy },
+        ],
+      };
+    });
+    return { stagedTargets, userErrors: [] };
+  }
+
+  /**
+   * bulkOperationRunMutation: the mutation (one top-level field) is validated against the schema
+   * and the staged file read now; its lines run against the shop when the operation completes,
+   * each as its own mutation (a fault queued for the mutation's name applies to the next line).
+   */
+  private runBulkMutation(schema: GraphQLSchema, shop: DoubleShop, mutation: string, stagedUploadPath: string) {
+    const refused = (code: string, message: string) => ({
+      bulkOperation: null,
+      userErrors: [{ field: null, message, code }],
+    });
+    let document: DocumentNode;
+    try {
+      document = parse(mutation);
+    } catch (error) {
+      return refused("INVALID_MUTATION", (error as Error).message);
+    }
+    const errors = validate(schema, document);
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    if (errors.length) return refused("INVALID_MUTATION", errors.map((e) => e.message).join("; "));
+    if (
+      operations.length !== 1 ||
+      operations[0]!.operation !== "mutation" ||
+      operations[0]!.selectionSet.selections.length !== 1
+    )
+      return refused("INVALID_MUTATION", "A bulk mutation must be one mutation with one top-level field.");
+    const staged = this.stagedUploads.get(stagedUploadPath);
+    if (!staged || staged.shop !== shop.domain || staged.file === null)
+      return refused("NO_SUCH_FILE", `${stagedUploadPath} not valid for shop ${shop.domain}, bucket bulk/`);
+    let variables: Record<string, unknown>[];
+    try {
+      variables = staged.file
+        .split("\n")
+        .filter((line) => line.trim())
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      return refused("INVALID_STAGED_UPLOAD_FILE", "Unexpected file structure - expected JSONL");
+    }
+    if (this.runningBulkOperations(shop) >= BULK_OPERATION_LIMIT)
+      return refused("LIMIT_REACHED", `Bulk operations limit reached (${BULK_OPERATION_LIMIT} per shop and app).`);
+    const bulk = this.createBulkOperation(shop, "MUTATION", mutation, []);
+    bulk.variables = variables;
+    bulk.schema = schema;
+    return { bulkOperation: this.bulkOperationNode(bulk), userErrors: [] };
+  }
+
+  private runningBulkOperations(shop: DoubleShop) {
+    return [...this.bulkOperations.values()].filter(
+      (op) => op.shop === shop.domain && (op.status === "CREATED" || op.status === "RUNNING"),
+    ).length;
+  }
+
+  private createBulkOperation(shop: DoubleShop, type: DoubleBulkOperation["type"], query: string, lines: string[]) {
+    const bulk: DoubleBulkOperation = {
+      id: gid("BulkOperation", ++this.lastBulkOperationId),
+      shop: shop.domain,
+      type,
+      query,
+      status: "CREATED",
+      errorCode: null,
+      createdAt: new Date().toISOString(),
+      completedAt: null,
+      lines,
+      runningPolls: this.bulkOutcome.runningPolls ?? 0,
+      token: randomBytes(16).toString("hex"),
+    };
+    this.bulkOperations.set(bulk.id, bulk);
+    return bulk;
+  }
+
+  /** A bulk mutation's lines, each run as its own request would be (no cost: Shopify's own work), into its result file. */
+  private runBulkMutationLines(shop: DoubleShop, bulk: DoubleBulkOperation) {
+    const started = performance.now();
+    const schema = bulk.schema!;
+    const document = parse(bulk.query);
+    const operation = document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    )!;
+    bulk.lines = (bulk.variables ?? []).map((variableValues, lineNumber) => {
+      const fault = this.takeFault(operation.name?.value ?? null);
+      if (fault?.kind === "graphql")
+        return JSON.stringify({ errors: [{ message: fault.message }], __lineNumber: lineNumber });
+      const rootValue =
+        fault?.kind === "userErrors" ? userErrorRoot(operation, fault.userErrors) : this.mutationRoot(shop, schema);
+      const result = execute({ schema, document, rootValue, variableValues });
+      if (result instanceof Promise) throw new Error("The double resolves synchronously");
+      return JSON.stringify({
+        data: result.data ?? null,
+        ...(result.errors ? { errors: result.errors.map((error) => ({ message: error.message })) } : {}),
+        __lineNumber: lineNumber,
+      });
+    });
+    this.bulkOperationWorkMs += performance.now() - started;
+  }
+
+  /**
    * bulkOperationRunQuery as Shopify runs it for the query shapes Tally sends: one top-level
    * connection (`edges { node }` or `nodes`), no nested connection. The document is validated
    * against the schema and run over every matching object at once; its file is made now.
@@ -605,16 +770,13 @@ export class AdminApiDouble {
     const [root, ...others] = operation?.selectionSet.selections ?? [];
     if (operation?.operation !== "query" || root?.kind !== Kind.FIELD || others.length)
       return invalid("Bulk queries must select one top-level connection field.");
-    const running = [...this.bulkOperations.values()].filter(
-      (op) => op.shop === shop.domain && (op.status === "CREATED" || op.status === "RUNNING"),
-    );
-    if (running.length >= BULK_QUERY_LIMIT) {
+    if (this.runningBulkOperations(shop) >= BULK_OPERATION_LIMIT) {
       return {
         bulkOperation: null,
         userErrors: [
           {
             field: null,
-            message: `A bulk query operation for this app and shop is already in progress (limit ${BULK_QUERY_LIMIT}).`,
+            message: `A bulk query operation for this app and shop is already in progress (limit ${BULK_OPERATION_LIMIT}).`,
             code: "LIMIT_REACHED",
           },
         ],
@@ -635,20 +797,7 @@ export class AdminApiDouble {
     ]!;
     const lines = (data.nodes ?? data.edges?.map((edge) => edge.node) ?? []).map((node) => JSON.stringify(node));
     this.bulkOperationWorkMs += performance.now() - started;
-    const id = gid("BulkOperation", ++this.lastBulkOperationId);
-    const bulk: DoubleBulkOperation = {
-      id,
-      shop: shop.domain,
-      query,
-      status: "CREATED",
-      errorCode: null,
-      createdAt: new Date().toISOString(),
-      completedAt: null,
-      lines,
-      runningPolls: this.bulkOutcome.runningPolls ?? 0,
-      token: randomBytes(16).toString("hex"),
-    };
-    this.bulkOperations.set(id, bulk);
+    const bulk = this.createBulkOperation(shop, "QUERY", query, lines);
     return { bulkOperation: this.bulkOperationNode(bulk), userErrors: [] };
   }
 
@@ -664,6 +813,8 @@ export class AdminApiDouble {
         bulk.status = "FAILED";
         bulk.errorCode = this.bulkOutcome.errorCode;
       } else {
+        // A failed mutation applies none of its lines (the double's simplification of a partial run).
+        if (bulk.type === "MUTATION") this.runBulkMutationLines(shop, bulk);
         bulk.status = "COMPLETED";
         bulk.completedAt = new Date().toISOString();
       }
@@ -680,7 +831,7 @@ export class AdminApiDouble {
       createdAt: bulk.createdAt,
       completedAt: bulk.completedAt,
       query: bulk.query,
-      type: "QUERY",
+      type: bulk.type,
       objectCount: String(completed ? bulk.lines.length : 0),
       rootObjectCount: String(completed ? bulk.lines.length : 0),
       fileSize:
@@ -1167,6 +1318,10 @@ export class AdminApiDouble {
         return { metafields: [], userErrors: [] };
       },
       bulkOperationRunQuery: ({ query }: { query: string }) => this.runBulkQuery(schema, shop, query),
+      bulkOperationRunMutation: ({ mutation, stagedUploadPath }: { mutation: string; stagedUploadPath: string }) =>
+        this.runBulkMutation(schema, shop, mutation, stagedUploadPath),
+      stagedUploadsCreate: ({ input }: { input: { resource: string; filename: string; mimeType: string }[] }) =>
+        this.stageUploads(shop, input),
       tagsAdd: ({ id, tags }: { id: string; tags: string[] }) => {
         shop.tags[id] = [...new Set([...(shop.tags[id] ?? []), ...tags])];
         return { node: null, userErrors: [] };
@@ -1899,6 +2054,23 @@ function readBody(request: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+/** The raw body, or null past `maxBytes` (the rest is left unread). */
+function readRawBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        request.pause();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
 }

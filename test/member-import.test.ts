@@ -584,7 +584,7 @@ describe("an import through the admin page, with Shopify's bulk export of the cu
     expect(await pageMember(401)).toMatchObject({ balance: 40, email: "mia.upper@example.com", firstName: "First401" });
     expect(await pageMember(402)).toMatchObject({ balance: 25 });
     // One export and its poll: no customer search.
-    expect(calls.map((call) => call.operationName)).toEqual(["RunCustomerExport", "CustomerExportStatus"]);
+    expect(calls.map((call) => call.operationName)).toEqual(["RunCustomerExport", "BulkOperationStatus"]);
   });
 
   it("grants nothing twice when the same file is imported again", async () => {

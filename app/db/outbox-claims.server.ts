@@ -21,6 +21,38 @@ export async function claimDueTasks(db: PrismaClient, topic: string, now: Date, 
   return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
+/** claimDueTasks for one shop's tasks only (a mass write takes a whole shop's backlog at once). */
+export async function claimDueShopTasks(
+  db: PrismaClient,
+  topic: string,
+  shopId: string,
+  now: Date,
+  limit: number,
+): Promise<OutboxTask[]> {
+  const claimed = await db.$queryRaw<OutboxTask[]>`
+    UPDATE "OutboxTask" SET "runAt" = ${new Date(now.getTime() + CLAIM_LEASE_MS)}
+     WHERE id IN (SELECT id FROM "OutboxTask"
+                   WHERE topic = ${topic} AND "shopId" = ${shopId} AND "deliveredAt" IS NULL AND "runAt" <= ${now}
+                   ORDER BY "runAt" LIMIT ${limit}
+                   FOR UPDATE SKIP LOCKED)
+    RETURNING *`;
+  return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+/** Shops with at least `atLeast` due tasks of a topic. */
+export async function shopsWithDueTasks(
+  db: PrismaClient,
+  topic: string,
+  now: Date,
+  atLeast: number,
+): Promise<string[]> {
+  const rows = await db.$queryRaw<{ shopId: string }[]>`
+    SELECT "shopId" FROM "OutboxTask"
+     WHERE topic = ${topic} AND "deliveredAt" IS NULL AND "runAt" <= ${now}
+     GROUP BY "shopId" HAVING count(*) >= ${atLeast}`;
+  return rows.map((row) => row.shopId);
+}
+
 /** Gives unfinished claimed tasks back at once (not after the lease). */
 export async function releaseTasks(db: PrismaClient, taskIds: string[], now: Date) {
   if (!taskIds.length) return;

@@ -39,6 +39,14 @@ export type AppUsagePricingInput = {
   terms: string;
 };
 
+export type BulkMutationErrorCode =
+  | "INTERNAL_FILE_SERVER_ERROR"
+  | "INVALID_MUTATION"
+  | "INVALID_STAGED_UPLOAD_FILE"
+  | "LIMIT_REACHED"
+  | "NO_SUCH_FILE"
+  | "OPERATION_IN_PROGRESS";
+
 export type BulkOperationErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
 
 export type BulkOperationStatus = "CANCELED" | "CANCELING" | "COMPLETED" | "CREATED" | "EXPIRED" | "FAILED" | "RUNNING";
@@ -951,6 +959,29 @@ export type SeoInput = {
   title?: string | null | undefined;
 };
 
+export type StagedUploadHttpMethodType = "POST" | "PUT";
+
+export type StagedUploadInput = {
+  fileSize?: string | null | undefined;
+  filename: string;
+  httpMethod?: StagedUploadHttpMethodType | null | undefined;
+  mimeType: string;
+  resource: StagedUploadTargetGenerateUploadResource;
+};
+
+export type StagedUploadTargetGenerateUploadResource =
+  | "BULK_MUTATION_VARIABLES"
+  | "COLLECTION_IMAGE"
+  | "DISPUTE_FILE_UPLOAD"
+  | "FILE"
+  | "IMAGE"
+  | "MODEL_3D"
+  | "PRODUCT_IMAGE"
+  | "RETURN_LABEL"
+  | "SHOP_IMAGE"
+  | "URL_REDIRECT_IMPORT"
+  | "VIDEO";
+
 export type StoreCreditAccountCreditInput = {
   creditAmount: MoneyInput;
   expiresAt?: string | null | undefined;
@@ -1502,6 +1533,42 @@ export type DevelopmentStoreQueryVariables = Exact<{ [key: string]: never }>;
 
 export type DevelopmentStoreQuery = { shop: { plan: { partnerDevelopment: boolean } } };
 
+export type BulkOperationStatusQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type BulkOperationStatusQuery = {
+  bulkOperation: {
+    id: string;
+    status: BulkOperationStatus;
+    errorCode: BulkOperationErrorCode | null;
+    url: string | null;
+  } | null;
+};
+
+export type StageBulkVariablesMutationVariables = Exact<{
+  input: Array<StagedUploadInput>;
+}>;
+
+export type StageBulkVariablesMutation = {
+  stagedUploadsCreate: {
+    stagedTargets: Array<{ url: string | null; parameters: Array<{ name: string; value: string }> }> | null;
+    userErrors: Array<{ field: Array<string> | null; message: string }>;
+  } | null;
+};
+
+export type RunBulkMutationMutationVariables = Exact<{
+  mutation: string;
+  stagedUploadPath: string;
+}>;
+
+export type RunBulkMutationMutation = {
+  bulkOperationRunMutation: {
+    bulkOperation: { id: string; status: BulkOperationStatus } | null;
+    userErrors: Array<{ field: Array<string> | null; message: string; code: BulkMutationErrorCode | null }>;
+  } | null;
+};
+
 export type CustomerExportLinesQueryVariables = Exact<{ [key: string]: never }>;
 
 export type CustomerExportLinesQuery = {
@@ -1525,19 +1592,6 @@ export type RunCustomerExportMutation = {
   bulkOperationRunQuery: {
     bulkOperation: { id: string; status: BulkOperationStatus } | null;
     userErrors: Array<{ field: Array<string> | null; message: string; code: BulkOperationUserErrorCode | null }>;
-  } | null;
-};
-
-export type CustomerExportStatusQueryVariables = Exact<{
-  id: string | number;
-}>;
-
-export type CustomerExportStatusQuery = {
-  bulkOperation: {
-    id: string;
-    status: BulkOperationStatus;
-    errorCode: BulkOperationErrorCode | null;
-    url: string | null;
   } | null;
 };
 
@@ -2157,6 +2211,18 @@ export interface AdminOperations {
     data: DevelopmentStoreQuery;
     variables: DevelopmentStoreQueryVariables;
   };
+  "#graphql\n  query BulkOperationStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode url }\n  }\n": {
+    data: BulkOperationStatusQuery;
+    variables: BulkOperationStatusQueryVariables;
+  };
+  "#graphql\n  mutation StageBulkVariables($input: [StagedUploadInput!]!) {\n    stagedUploadsCreate(input: $input) {\n      stagedTargets { url parameters { name value } }\n      userErrors { field message }\n    }\n  }\n": {
+    data: StageBulkVariablesMutation;
+    variables: StageBulkVariablesMutationVariables;
+  };
+  "#graphql\n  mutation RunBulkMutation($mutation: String!, $stagedUploadPath: String!) {\n    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $stagedUploadPath) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }\n": {
+    data: RunBulkMutationMutation;
+    variables: RunBulkMutationMutationVariables;
+  };
   "#graphql\n  query CustomerExportLines {\n    customers {\n      edges { node { id firstName lastName defaultEmailAddress { emailAddress } } }\n    }\n  }\n": {
     data: CustomerExportLinesQuery;
     variables: CustomerExportLinesQueryVariables;
@@ -2164,10 +2230,6 @@ export interface AdminOperations {
   "#graphql\n  mutation RunCustomerExport($query: String!) {\n    bulkOperationRunQuery(query: $query, groupObjects: false) {\n      bulkOperation { id status }\n      userErrors { field message code }\n    }\n  }\n": {
     data: RunCustomerExportMutation;
     variables: RunCustomerExportMutationVariables;
-  };
-  "#graphql\n  query CustomerExportStatus($id: ID!) {\n    bulkOperation(id: $id) { id status errorCode url }\n  }\n": {
-    data: CustomerExportStatusQuery;
-    variables: CustomerExportStatusQueryVariables;
   };
   "#graphql\n  mutation SetMemberMetafields($metafields: [MetafieldsSetInput!]!) {\n    metafieldsSet(metafields: $metafields) {\n      userErrors { field message code }\n    }\n  }\n": {
     data: SetMemberMetafieldsMutation;

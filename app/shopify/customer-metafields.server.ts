@@ -82,3 +82,19 @@ export async function setTierTag(admin: AdminGateway, customerId: string, curren
   if (others.length) await admin.mutate(RemoveTags, { id, tags: others }, (data) => data.tagsRemove);
   if (current) await admin.mutate(AddTags, { id, tags: [current] }, (data) => data.tagsAdd);
 }
+
+/**
+ * The mutations a mass sync runs as bulk operations, one per operation (Shopify runs one mutation
+ * per bulk operation): the same documents as the per-call path, one member a line of variables.
+ */
+export const BULK_SYNC_MUTATIONS = { metafields: SetMetafields, tagsRemove: RemoveTags, tagsAdd: AddTags } as const;
+export type BulkSyncMutation = keyof typeof BULK_SYNC_MUTATIONS;
+
+/** A member's metafields as one line of the metafields bulk operation (5 metafields: within the 25 of a call). */
+export const memberMetafieldsLine = (member: MemberFacts) => ({ metafields: memberMetafields(member) });
+
+/** A customer's tags to remove or add, as one line of the tags bulk operations. */
+export const customerTagsLine = (customerId: string, tags: string[]) => ({
+  id: `gid://shopify/Customer/${customerId}`,
+  tags,
+});

@@ -65,13 +65,13 @@ export class ShopNotInstalledError extends Error {
 }
 
 /** A bulk operation's file could not be downloaded (status 0: the connection failed or broke). */
-export class CustomerExportDownloadError extends Error {
+export class BulkFileDownloadError extends Error {
   constructor(
     readonly status: number,
     readonly shop: string,
   ) {
-    super(`${shop}'s customer export: download failed (${status ? `HTTP ${status}` : "network"})`);
-    this.name = "CustomerExportDownloadError";
+    super(`${shop}: a bulk operation's file could not be downloaded (${status ? `HTTP ${status}` : "network"})`);
+    this.name = "BulkFileDownloadError";
   }
 
   get retryable() {
@@ -94,7 +94,7 @@ export class CustomerExportUnreadableError extends Error {
 export function isRetryable(error: unknown): boolean {
   return (
     error instanceof AdminThrottledError ||
-    ((error instanceof AdminHttpError || error instanceof CustomerExportDownloadError) && error.retryable)
+    ((error instanceof AdminHttpError || error instanceof BulkFileDownloadError) && error.retryable)
   );
 }
 

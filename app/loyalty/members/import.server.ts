@@ -4,13 +4,14 @@ import { fromBigInt } from "~/db/bigint";
 import { NOW_UTC } from "~/db/clock.server";
 import { inTransaction } from "~/db/transaction.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { customerExportState, readCustomerExport, startCustomerExport } from "~/shopify/customer-export.server";
+import { bulkOperationState } from "~/shopify/bulk-operations.server";
+import { readCustomerExport, startCustomerExport } from "~/shopify/customer-export.server";
 import type { ShopifyCustomer } from "~/shopify/customers.server";
 import {
   AdminGraphQLError,
   AdminHttpError,
   AdminUserError,
-  CustomerExportDownloadError,
+  BulkFileDownloadError,
   CustomerExportUnreadableError,
   isRetryable,
   ShopNotInstalledError,
@@ -462,7 +463,7 @@ async function finishImport(
 /** Why an error ends the import; null when the next pass may succeed (or the error is a bug). */
 function failureOf(error: unknown): ImportFailure | null {
   if (isRetryable(error)) return null;
-  if (error instanceof CustomerExportUnreadableError || error instanceof CustomerExportDownloadError)
+  if (error instanceof CustomerExportUnreadableError || error instanceof BulkFileDownloadError)
     return "export_unreadable";
   if (
     error instanceof ShopNotInstalledError ||
@@ -538,10 +539,10 @@ async function matchImportCustomers(
     operationId = stored?.bulkOperationId ?? started.id;
   }
   const sleep = gatewayOptions?.sleep ?? defaultSleep;
-  let state = await customerExportState(admin, operationId);
+  let state = await bulkOperationState(admin, operationId);
   for (let polls = 1; state.state === "running" && polls < EXPORT_POLLS_PER_PASS && Date.now() < deadline; polls++) {
     await sleep(EXPORT_POLL_MS);
-    state = await customerExportState(admin, operationId);
+    state = await bulkOperationState(admin, operationId);
   }
   switch (state.state) {
     case "running":
