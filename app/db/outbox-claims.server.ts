@@ -1,4 +1,4 @@
-import type { OutboxTask, PrismaClient } from "@prisma/client";
+import { Prisma, type OutboxTask, type PrismaClient } from "@prisma/client";
 
 /** How long a claimed task is left to its worker before another may take it (the worker died). */
 export const CLAIM_LEASE_MS = 2 * 60_000;
@@ -10,29 +10,19 @@ export const CLAIM_LEASE_MS = 2 * 60_000;
  * (`FOR UPDATE SKIP LOCKED`). A task its worker never finishes comes due again after the lease:
  * nothing is lost. Finishing sets `deliveredAt`; retrying sets a new `runAt`.
  */
-export async function claimDueTasks(db: PrismaClient, topic: string, now: Date, limit: number): Promise<OutboxTask[]> {
-  const claimed = await db.$queryRaw<OutboxTask[]>`
-    UPDATE "OutboxTask" SET "runAt" = ${new Date(now.getTime() + CLAIM_LEASE_MS)}
-     WHERE id IN (SELECT id FROM "OutboxTask"
-                   WHERE topic = ${topic} AND "deliveredAt" IS NULL AND "runAt" <= ${now}
-                   ORDER BY "runAt" LIMIT ${limit}
-                   FOR UPDATE SKIP LOCKED)
-    RETURNING *`;
-  return claimed.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-}
-
-/** claimDueTasks for one shop's tasks only (a mass write takes a whole shop's backlog at once). */
-export async function claimDueShopTasks(
+export async function claimDueTasks(
   db: PrismaClient,
   topic: string,
-  shopId: string,
   now: Date,
   limit: number,
+  /** One shop's tasks only (a mass write takes a whole shop's backlog at once). */
+  shopId?: string,
 ): Promise<OutboxTask[]> {
+  const ofShop = shopId === undefined ? Prisma.empty : Prisma.sql`AND "shopId" = ${shopId}`;
   const claimed = await db.$queryRaw<OutboxTask[]>`
     UPDATE "OutboxTask" SET "runAt" = ${new Date(now.getTime() + CLAIM_LEASE_MS)}
      WHERE id IN (SELECT id FROM "OutboxTask"
-                   WHERE topic = ${topic} AND "shopId" = ${shopId} AND "deliveredAt" IS NULL AND "runAt" <= ${now}
+                   WHERE topic = ${topic} ${ofShop} AND "deliveredAt" IS NULL AND "runAt" <= ${now}
                    ORDER BY "runAt" LIMIT ${limit}
                    FOR UPDATE SKIP LOCKED)
     RETURNING *`;

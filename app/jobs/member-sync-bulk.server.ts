@@ -1,5 +1,5 @@
 import type { MemberSyncBulk, PrismaClient } from "@prisma/client";
-import { CLAIM_LEASE_MS, claimDueShopTasks, shopsWithDueTasks } from "~/db/outbox-claims.server";
+import { CLAIM_LEASE_MS, claimDueTasks, shopsWithDueTasks } from "~/db/outbox-claims.server";
 import { nextAttemptAt, TASK_RETRY } from "~/http/retry-policy";
 import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
@@ -22,7 +22,7 @@ import {
   markDone,
   memberFacts,
   memberIdOf,
-  SYNCED_MEMBER,
+  syncableTasks,
   syncMembershipTag,
   tierTagsToWrite,
 } from "./member-sync.server";
@@ -94,15 +94,8 @@ export async function startBulkSyncs(
       throw error;
     });
     if (!admin) continue;
-    const tasks = await claimDueShopTasks(db, "sync_member", shopId, now, BULK_SYNC_MAX_TASKS);
-    const members = await db.member.findMany({ where: { id: { in: tasks.map(memberIdOf) } }, select: SYNCED_MEMBER });
-    const byMember = new Map(members.map((member) => [member.id, member]));
-    const syncable = tasks.filter((task) => byMember.get(memberIdOf(task))?.shopifyCustomerId);
-    await markDone(
-      db,
-      tasks.filter((task) => !syncable.includes(task)),
-      now,
-    );
+    const tasks = await claimDueTasks(db, "sync_member", now, BULK_SYNC_MAX_TASKS, shopId);
+    const { syncable, byMember } = await syncableTasks(db, tasks, now);
     if (!syncable.length) continue;
 
     const bulkTasks: BulkTask[] = [];

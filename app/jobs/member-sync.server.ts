@@ -49,14 +49,7 @@ export async function syncMembersToShopify(
       await markDone(db, tasks, now);
       continue;
     }
-    const members = await db.member.findMany({ where: { id: { in: tasks.map(memberIdOf) } }, select: SYNCED_MEMBER });
-    const byMember = new Map(members.map((member) => [member.id, member]));
-    const syncable = tasks.filter((task) => byMember.get(memberIdOf(task))?.shopifyCustomerId);
-    await markDone(
-      db,
-      tasks.filter((task) => !syncable.includes(task)),
-      now,
-    );
+    const { syncable, byMember } = await syncableTasks(db, tasks, now);
     for (let start = 0; start < syncable.length; start += MEMBERS_PER_CALL) {
       const chunk = syncable.slice(start, start + MEMBERS_PER_CALL);
       const facts: MemberFacts[] = [];
@@ -168,6 +161,19 @@ export async function syncMembershipTag(
   const stale = paidMembership.taggedAs && paidMembership.taggedAs !== wanted ? [paidMembership.taggedAs] : [];
   await setTierTag(admin, member.shopifyCustomerId, wanted, stale);
   await db.paidMembership.update({ where: { memberId: member.id }, data: { taggedAs: wanted } });
+}
+
+/** The tasks' members, and the tasks whose member is a Shopify customer; the others are done (nothing to write). */
+export async function syncableTasks(db: PrismaClient, tasks: OutboxTask[], now: Date) {
+  const members = await db.member.findMany({ where: { id: { in: tasks.map(memberIdOf) } }, select: SYNCED_MEMBER });
+  const byMember = new Map(members.map((member) => [member.id, member]));
+  const syncable = tasks.filter((task) => byMember.get(memberIdOf(task))?.shopifyCustomerId);
+  await markDone(
+    db,
+    tasks.filter((task) => !syncable.includes(task)),
+    now,
+  );
+  return { syncable, byMember };
 }
 
 export const memberIdOf = (task: OutboxTask) => (task.payload as { memberId: string }).memberId;
