@@ -280,6 +280,15 @@ export async function startWorker(env: Record<string, string>): Promise<{ stop()
   return { stop: () => stopChild(child, "worker") };
 }
 
+/** `npm run worker` itself (scripts/worker.ts): the points jobs and the inbox's appliers, no HTTP. */
+export async function startJobWorker(env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
+  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/worker.ts"], {
+    env,
+    ready: /worker\.started/,
+  });
+  return { stop: () => stopChild(child, "job worker") };
+}
+
 /** Runs the worker's inbox pass: every pending webhook delivery applied; returns how many and how long. */
 export const applyPendingDeliveries = (env: Record<string, string>) =>
   runWorkerOnce<{ deliveries: number; parked: number; seconds: number }>(env, "inbox", "bench.applied");

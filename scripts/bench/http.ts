@@ -2,6 +2,7 @@
 // webhook ingest against the database's own insert limit, storefront and checkout reads,
 // redemptions and the outbox that creates their codes.
 import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { STORE_DELIVERY_SQL, storeDeliveryParams } from "~/db/inbox.server";
 import { ledgerDiscrepancies } from "~/loyalty/points/ledger.server";
@@ -29,6 +30,7 @@ import {
   startApp,
   startBareServer,
   startDouble,
+  startJobWorker,
   type BenchDatabase,
   type LoadResult,
 } from "./harness";
@@ -367,11 +369,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
         NONE,
       );
 
-      const [lag] = await db.$queryRaw<{ p50: number | null; p99: number | null; applied: number }[]>`
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
-               count(*)::int AS applied
-          FROM (SELECT extract(epoch FROM "appliedAt" - "receivedAt") * 1000 AS ms FROM "WebhookDelivery"
-                 WHERE "webhookId" = ANY(${steadyWebhookIds}) AND "appliedAt" IS NOT NULL) lags`;
+      const lag = await applyLag(db, steadyWebhookIds);
       const lagDetail = `stored → applied (ledger entry committed) for the ${rate} req/s run's ${lag!.applied} of ${steadyWebhookIds.length} deliveries, the app's own applier, woken on each`;
       figure("apply lag", "p50", Number(lag!.p50 ?? NaN), "ms", lagDetail);
       figure("apply lag", "p99", Number(lag!.p99 ?? NaN), "ms", lagDetail, { op: "<=", value: 1000 });
@@ -383,6 +381,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     // the same body: the inbox's own row from a bare client, and a bare HTTP server that checks the
     // HMAC and writes that row. Ingest is held to both.
     progress(`${kind}: raw inbox inserts and the bare server`);
+    const baselineStarted = new Date();
     const raw = await rawInboxInserts(database, { body, seconds: Math.max(5, seconds / 2), concurrency: connections });
     const rawDetail =
       kind === "postgresql"
@@ -422,11 +421,82 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       `webhook ingest ${round(ingest.rps, 1)} req/s over the bare server's ${round(floor.rps, 1)} req/s`,
       { op: ">=", value: 0.7 },
     );
+
+    // The large store's layout (docs/deployment.md): web instances only accept, a worker process
+    // (`npm run worker`) applies. PostgreSQL only: PGlite is one process's database.
+    if (kind === "postgresql") {
+      progress(`${kind}: steady ingest with a worker applying`);
+      // The baselines' rows are the inbox's shape but no one's deliveries: not for the worker to apply.
+      const cleared = database.open();
+      try {
+        await cleared.prisma.$executeRaw`DELETE FROM "WebhookDelivery" WHERE "receivedAt" >= ${baselineStarted}`;
+      } finally {
+        await cleared.close();
+      }
+      const worker = await startJobWorker(env);
+      const accepting = await startApp({ ...env, TALLY_INBOX_APPLIER: "off" });
+      const workerWebhookIds: string[] = [];
+      try {
+        const at = { url: accepting.url, connections };
+        await load({ ...at, amount: 4 * connections, next: newOrder });
+        const steady = await steadyLoad({
+          ...at,
+          seconds,
+          rate,
+          next: () => {
+            const request = newOrder();
+            workerWebhookIds.push(request.headers["X-Shopify-Webhook-Id"]!);
+            return request;
+          },
+        });
+        figure(
+          "worker applies",
+          `p99 latency at ${rate} req/s`,
+          percentile(steady.latencies, 99),
+          "ms",
+          `achieved ${round(steady.rps, 1)} req/s, the app's applier off, one npm run worker applying; ${describeRun(steady, { ...at, rate })}, non-2xx ${steady.non2xx + steady.errors}`,
+          MS_50,
+        );
+        const opened = database.open();
+        try {
+          const lag = await waitForApplied(opened, workerWebhookIds);
+          const detail = `stored → applied for the ${rate} req/s run's ${lag.applied} of ${workerWebhookIds.length} deliveries, by the worker's appliers (4), woken by NOTIFY`;
+          figure("worker applies", "apply lag p50", Number(lag.p50 ?? NaN), "ms", detail);
+          figure("worker applies", "apply lag p99", Number(lag.p99 ?? NaN), "ms", detail, { op: "<=", value: 1000 });
+        } finally {
+          await opened.close();
+        }
+      } finally {
+        await accepting.stop();
+        await worker.stop();
+      }
+    }
   } finally {
     await double.close();
     await database.drop();
   }
   return figures;
+}
+
+/** The deliveries' apply lag once all are applied (or after a minute, those that were). */
+async function waitForApplied(opened: ReturnType<BenchDatabase["open"]>, webhookIds: string[]) {
+  await opened.ready;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const lag = await applyLag(opened.prisma, webhookIds);
+    if (lag.applied >= webhookIds.length || Date.now() > deadline) return lag;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Stored → applied (`appliedAt − receivedAt`) of these deliveries, in ms, where applied. */
+async function applyLag(db: PrismaClient, webhookIds: string[]) {
+  const [lag] = await db.$queryRaw<{ p50: number | null; p99: number | null; applied: number }[]>`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
+           count(*)::int AS applied
+      FROM (SELECT extract(epoch FROM "appliedAt" - "receivedAt") * 1000 AS ms FROM "WebhookDelivery"
+             WHERE "webhookId" = ANY(${webhookIds}) AND "appliedAt" IS NOT NULL) lags`;
+  return lag!;
 }
 
 /**
