@@ -273,7 +273,7 @@ describe("the storefront preview in a real browser", () => {
     const fresh = await browser.context.newPage();
     page = fresh;
     const scriptFile = readFileSync("extensions/tally-theme/assets/tally.js");
-    const cssFile = readFileSync("extensions/tally-theme/assets/tally.css");
+    const styleFile = readFileSync("extensions/tally-theme/snippets/tally-style.liquid");
 
     /** One traced load (the launcher opened after the page settles), then five untraced loads. */
     async function measure(query: string, ready: () => Promise<unknown>) {
@@ -320,7 +320,6 @@ describe("the storefront preview in a real browser", () => {
           domContentLoadedMs: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming)
             .domContentLoadedEventEnd,
           script: resource("/tally.js"),
-          stylesheet: resource("/tally.css"),
           bootMs: first("tally:boot")?.duration,
           bootAtMs: first("tally:start")?.startTime,
           blockRenderedAtMs:
@@ -364,7 +363,11 @@ describe("the storefront preview in a real browser", () => {
     artifact("launcher-cost.json", {
       sizes: {
         script: { file: "assets/tally.js", raw: scriptFile.length, gzip: gzipSync(scriptFile, { level: 9 }).length },
-        stylesheet: { file: "assets/tally.css", raw: cssFile.length, gzip: gzipSync(cssFile, { level: 9 }).length },
+        style: {
+          file: "snippets/tally-style.liquid",
+          raw: styleFile.length,
+          gzip: gzipSync(styleFile, { level: 9 }).length,
+        },
       },
       scenarios: Object.fromEntries(
         Object.entries(scenarios).map(([name, { traceEvents: _, ...rest }]) => [name, rest]),
