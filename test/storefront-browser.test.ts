@@ -316,9 +316,12 @@ describe("the storefront preview in a real browser", () => {
             entry && { requestStartMs: entry.startTime, responseEndMs: entry.responseEnd, bytes: entry.encodedBodySize }
           );
         };
+        const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
         return {
-          domContentLoadedMs: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming)
-            .domContentLoadedEventEnd,
+          domContentLoadedMs: navigation.domContentLoadedEventEnd,
+          loadEventMs: navigation.loadEventEnd,
+          /** The page's first GET /apps/tally/member: a block's, or the launcher's when it opened. */
+          memberRead: resource("/apps/tally/member"),
           script: resource("/tally.js"),
           bootMs: first("tally:boot")?.duration,
           bootAtMs: first("tally:start")?.startTime,
@@ -378,6 +381,11 @@ describe("the storefront preview in a real browser", () => {
     for (const [name, scenario] of Object.entries(scenarios)) {
       expect(scenario.trace.evaluateScript.count, name).toBe(1);
       expect(scenario.cls, name).toBe(0);
+    }
+    // The blocks read the App Proxy only once the page has loaded: never before the store's own paint.
+    for (const [name, scenario] of Object.entries({ product, cart })) {
+      expect(scenario.timeline.memberRead, name).toBeDefined();
+      expect(scenario.timeline.memberRead!.requestStartMs, name).toBeGreaterThanOrEqual(scenario.timeline.loadEventMs);
     }
     await fresh.close();
     page = browser.page;

@@ -119,7 +119,9 @@ describe("the theme app extension", () => {
     // brings its styles inline, before its markup (docs/decisions/0035).
     for (const block of blocks) {
       expect(schemaOf(read(`blocks/${block}`)), block).not.toHaveProperty("stylesheet");
-      expect(read(`blocks/${block}`), block).toMatch(/\{% render 'tally-style' %\}\s*<(div|section)\s+class="tally-root/);
+      expect(read(`blocks/${block}`), block).toMatch(
+        /\{% render 'tally-style' %\}\s*<(div|section)\s+class="tally-root/,
+      );
     }
     expect(readdirSync(path.join(dir, "assets")).filter((file) => file.endsWith(".css"))).toEqual([]);
     // The loyalty page is all Liquid: it costs the page no script. Giving's two blocks load only their own.
