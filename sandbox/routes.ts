@@ -89,7 +89,7 @@ export function sandboxRoutes(build: ServerBuild, double?: AdminApiDouble): Serv
     },
     // The theme app extension's assets, as Shopify's CDN serves them.
     "sandbox/assets/:file": {
-      loader: ({ params }: LoaderFunctionArgs) => assetResponse(params.file ?? ""),
+      loader: ({ params, request }: LoaderFunctionArgs) => assetResponse(params.file ?? "", request),
       action: onlyMethods("GET"),
     },
     // The cart page (`routes.cart_url`, where a theme sends the shopper): the preview's cart page.

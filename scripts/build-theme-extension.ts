@@ -5,13 +5,14 @@
 // tally-engage.js (challenges, badges and the leaderboard) and tally-notice.js (offers, the next
 // reward, a surprise), both loaded by the same two, and tally-membership.js (the paid membership's
 // offer and status, loaded by the same two when the program sells one) and tally-round-up.js (the
-// cart's round-up and the running total per cause, the script of those two blocks). Run it
-// after editing src/; test/theme-extension.test.ts fails while they differ.
+// cart's round-up and the running total per cause, the script of those two blocks); and the
+// blocks' styles, src/tally.css minified into snippets/tally-style.liquid. Run it after editing
+// src/; test/theme-extension.test.ts fails while they differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 
 export const THEME_EXTENSION_DIR = path.resolve("extensions/tally-theme");
 /** Each shipped script (in assets/) and the entry it is built from (in src/). */
@@ -44,6 +45,23 @@ export async function buildThemeScript(script: ThemeScript): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
+export const themeStylePath = path.join(THEME_EXTENSION_DIR, "snippets", "tally-style.liquid");
+
+/**
+ * The blocks' styles as each block inlines them (`{% render 'tally-style' %}`): a `<style>`, not
+ * the schema's `stylesheet`, which Shopify loads in the page's head, where it holds back the
+ * store's first paint (docs/decisions/0035).
+ */
+export async function buildThemeStyle(): Promise<string> {
+  const css = readFileSync(path.join(THEME_EXTENSION_DIR, "src", "tally.css"), "utf8");
+  const { code } = await transform(css, { loader: "css", minify: true, legalComments: "none" });
+  if (/\{[{%]/.test(code)) throw new Error("src/tally.css minified into Liquid's {{ or {%");
+  return (
+    "{%- comment -%} Built from src/tally.css by `npm run build:theme`: do not edit. {%- endcomment -%}\n" +
+    `<style>${code.trim()}</style>\n`
+  );
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const script of Object.keys(THEME_SCRIPTS) as ThemeScript[]) {
     const file = themeScriptPath(script);
@@ -61,4 +79,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       `${path.relative(process.cwd(), file)}: ${Buffer.byteLength(built)} bytes, ${gzip} gzip${before === built ? " (unchanged)" : ""}`,
     );
   }
+  const style = await buildThemeStyle();
+  writeFileSync(themeStylePath, style);
+  console.log(`${path.relative(process.cwd(), themeStylePath)}: ${Buffer.byteLength(style)} bytes`);
 }

@@ -273,7 +273,7 @@ describe("the storefront preview in a real browser", () => {
     const fresh = await browser.context.newPage();
     page = fresh;
     const scriptFile = readFileSync("extensions/tally-theme/assets/tally.js");
-    const cssFile = readFileSync("extensions/tally-theme/assets/tally.css");
+    const styleFile = readFileSync("extensions/tally-theme/snippets/tally-style.liquid");
 
     /** One traced load (the launcher opened after the page settles), then five untraced loads. */
     async function measure(query: string, ready: () => Promise<unknown>) {
@@ -316,11 +316,13 @@ describe("the storefront preview in a real browser", () => {
             entry && { requestStartMs: entry.startTime, responseEndMs: entry.responseEnd, bytes: entry.encodedBodySize }
           );
         };
+        const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
         return {
-          domContentLoadedMs: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming)
-            .domContentLoadedEventEnd,
+          domContentLoadedMs: navigation.domContentLoadedEventEnd,
+          loadEventMs: navigation.loadEventEnd,
+          /** The page's first GET /apps/tally/member: a block's, or the launcher's when it opened. */
+          memberRead: resource("/apps/tally/member"),
           script: resource("/tally.js"),
-          stylesheet: resource("/tally.css"),
           bootMs: first("tally:boot")?.duration,
           bootAtMs: first("tally:start")?.startTime,
           blockRenderedAtMs:
@@ -364,7 +366,11 @@ describe("the storefront preview in a real browser", () => {
     artifact("launcher-cost.json", {
       sizes: {
         script: { file: "assets/tally.js", raw: scriptFile.length, gzip: gzipSync(scriptFile, { level: 9 }).length },
-        stylesheet: { file: "assets/tally.css", raw: cssFile.length, gzip: gzipSync(cssFile, { level: 9 }).length },
+        style: {
+          file: "snippets/tally-style.liquid",
+          raw: styleFile.length,
+          gzip: gzipSync(styleFile, { level: 9 }).length,
+        },
       },
       scenarios: Object.fromEntries(
         Object.entries(scenarios).map(([name, { traceEvents: _, ...rest }]) => [name, rest]),
@@ -375,6 +381,11 @@ describe("the storefront preview in a real browser", () => {
     for (const [name, scenario] of Object.entries(scenarios)) {
       expect(scenario.trace.evaluateScript.count, name).toBe(1);
       expect(scenario.cls, name).toBe(0);
+    }
+    // The blocks read the App Proxy only once the page has loaded: never before the store's own paint.
+    for (const [name, scenario] of Object.entries({ product, cart })) {
+      expect(scenario.timeline.memberRead, name).toBeDefined();
+      expect(scenario.timeline.memberRead!.requestStartMs, name).toBeGreaterThanOrEqual(scenario.timeline.loadEventMs);
     }
     await fresh.close();
     page = browser.page;

@@ -13,7 +13,9 @@ import {
   THEME_EXTENSION_DIR,
   THEME_SCRIPTS,
   buildThemeScript,
+  buildThemeStyle,
   themeScriptPath,
+  themeStylePath,
   type ThemeScript,
 } from "../scripts/build-theme-extension";
 
@@ -22,6 +24,7 @@ const SCRIPT_BUDGET_GZIP = 10 * 1024;
 /** Theme Check's own limit on an app block's script, raw (AssetSizeAppBlockJavaScript; AssetSizeJavaScript's default too). */
 const SCRIPT_LIMIT_RAW = 10_000;
 const scripts = Object.keys(THEME_SCRIPTS) as ThemeScript[];
+/** The blocks' styles, inlined by each block that renders (no stylesheet in the page's head). */
 const STYLESHEET_BUDGET_GZIP = 4 * 1024;
 
 const dir = THEME_EXTENSION_DIR;
@@ -48,15 +51,16 @@ describe("the theme app extension", () => {
     ]);
     for (const script of scripts)
       expect(readFileSync(themeScriptPath(script), "utf8"), script).toBe(await buildThemeScript(script));
+    expect(readFileSync(themeStylePath, "utf8"), "snippets/tally-style.liquid").toBe(await buildThemeStyle());
   });
 
   it("keeps the script and stylesheet within budget", () => {
     const measure = (file: string) => {
-      const bytes = readFileSync(path.join(dir, "assets", file));
-      return { file: `assets/${file}`, rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+      const bytes = readFileSync(path.join(dir, file));
+      return { file, rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
     };
-    const measured = scripts.map(measure);
-    const stylesheet = measure("tally.css");
+    const measured = scripts.map((script) => measure(`assets/${script}`));
+    const stylesheet = measure("snippets/tally-style.liquid");
     mkdirSync("test-results/storefront", { recursive: true });
     writeFileSync(
       "test-results/storefront/bundle-sizes.json",
@@ -106,11 +110,20 @@ describe("the theme app extension", () => {
   it("has the app embed the onboarding deep link activates, on the page body, loading the referral capture deferred", () => {
     expect(blocks).toContain(`${THEME_APP_EMBED_HANDLE}.liquid`);
     const embed = read(`blocks/${THEME_APP_EMBED_HANDLE}.liquid`);
-    expect(schemaOf(embed)).toMatchObject({ target: "body", javascript: "tally.js", stylesheet: "tally.css" });
+    expect(schemaOf(embed)).toMatchObject({ target: "body", javascript: "tally.js" });
     expect(embed).toContain(`<script src="{{ 'tally-ref.js' | asset_url }}" defer></script>`);
     for (const block of blocks.filter((file) => file !== `${THEME_APP_EMBED_HANDLE}.liquid`)) {
-      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({ target: "section", stylesheet: "tally.css" });
+      expect(schemaOf(read(`blocks/${block}`)), block).toMatchObject({ target: "section" });
     }
+    // No stylesheet in the page's head holds back the store's first paint: each block that renders
+    // brings its styles inline, before its markup (docs/decisions/0035).
+    for (const block of blocks) {
+      expect(schemaOf(read(`blocks/${block}`)), block).not.toHaveProperty("stylesheet");
+      expect(read(`blocks/${block}`), block).toMatch(
+        /\{% render 'tally-style' %\}\s*<(div|section)\s+class="tally-root/,
+      );
+    }
+    expect(readdirSync(path.join(dir, "assets")).filter((file) => file.endsWith(".css"))).toEqual([]);
     // The loyalty page is all Liquid: it costs the page no script. Giving's two blocks load only their own.
     const scripted = blocks.filter((file) => schemaOf(read(`blocks/${file}`))?.javascript === "tally.js");
     expect(blocks.filter((file) => !scripted.includes(file))).toEqual([

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import type { PrismaClient } from "@prisma/client";
 import { AdminGateway } from "../../app/shopify/admin-gateway.server";
 import { storeCreditBalance } from "../../app/shopify/store-credit.server";
@@ -393,16 +394,26 @@ const ASSET_TYPES: Record<string, string> = {
   ".png": "image/png",
 };
 
-export function assetResponse(file: string): Response {
+export function assetResponse(file: string, request: Request): Response {
   requireSandbox();
   const dir = path.join(EXTENSION_DIR(), "assets");
   if (!readdirSync(dir).includes(file)) throw new Response("Not Found", { status: 404 });
-  return new Response(readFileSync(path.join(dir, file)), {
-    headers: {
-      "Content-Type": ASSET_TYPES[path.extname(file)] ?? "application/octet-stream",
-      "Cache-Control": "no-cache",
-    },
+  const headers = new Headers({
+    "Content-Type": ASSET_TYPES[path.extname(file)] ?? "application/octet-stream",
+    "Cache-Control": "no-cache",
   });
+  return new Response(compressed(request, readFileSync(path.join(dir, file)), headers), { headers });
+}
+
+/**
+ * Compressed when the browser takes it, as Shopify serves storefront pages and its CDN the
+ * extension's assets (Brotli or gzip): the Lighthouse bench then weighs what a shopper downloads.
+ */
+function compressed(request: Request, body: Buffer<ArrayBuffer> | string, headers: Headers): BodyInit {
+  if (!/\bgzip\b/.test(request.headers.get("Accept-Encoding") ?? "")) return body;
+  headers.set("Content-Encoding", "gzip");
+  headers.append("Vary", "Accept-Encoding");
+  return new Uint8Array(gzipSync(body));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -771,7 +782,7 @@ ${embed}
 
   const headers = new Headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
   if (setCookie) headers.append("Set-Cookie", setCookie);
-  return new Response(html, { headers });
+  return new Response(compressed(request, html, headers), { headers });
 }
 
 /**

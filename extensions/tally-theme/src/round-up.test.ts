@@ -87,6 +87,7 @@ function render(
         t: (input, _args, named) => translate(String(input), named),
         asset_url: (input) => `/cdn/assets/${String(input)}`,
       },
+      snippet: (name) => readFileSync(`${DIR}/snippets/${name}.liquid`, "utf8"),
     },
   );
 }

@@ -5,6 +5,9 @@
  *
  * Every request goes through the App Proxy (`/apps/tally/...`): Shopify adds the signed-in
  * customer itself, so nothing here ever names a customer.
+ *
+ * The built file sits at Theme Check's 10,000-byte cap: comparisons are `==` where both sides are
+ * of one type (a byte each), and the blocks are wired through one table.
  */
 
 export type Rounding = "floor" | "round" | "ceil";
@@ -95,7 +98,7 @@ type Block = HTMLElement & { tally?: boolean };
 
 /** n / d rounded as the program says; halves round up. No bigint literals: the build targets ES2019. */
 const divide = (n: bigint, d: bigint, rounding?: Rounding): bigint =>
-  rounding === "ceil" ? (n + d - big(1)) / d : rounding === "round" ? (n + n + d) / (d + d) : n / d;
+  rounding == "ceil" ? (n + d - big(1)) / d : rounding == "round" ? (n + n + d) / (d + d) : n / d;
 
 const big = (value: number, scale = 1) => BigInt(Math.round(value * scale));
 
@@ -111,7 +114,7 @@ export function pointsForPrice(
   tierId: string | null = null,
 ): { points: number; belowMinimum: boolean } {
   const e = program.earning;
-  if (program.enabled === false || !(cents > 0)) return { points: 0, belowMinimum: false };
+  if (program.enabled == false || !(cents > 0)) return { points: 0, belowMinimum: false };
   const tier = (tierId && e.tierMultipliers && e.tierMultipliers[tierId]) || 1;
   const weighted =
     big(cents) * big(productMultiplier, 1e3) * big(e.pointsPerCurrencyUnit, 1e6) * big(e.bonusMultiplier || 1, 1e3);
@@ -252,7 +255,7 @@ export async function redeem(config: Config, reward: Reward): Promise<RedeemResu
     ...data,
     ok: false,
     status: response.status,
-    error: response.status === 401 ? "not_logged_in" : data.error || "unknown",
+    error: response.status == 401 ? "not_logged_in" : data.error || "unknown",
   };
 }
 
@@ -269,7 +272,7 @@ export async function applyCode(config: Config, code: string): Promise<boolean> 
   } catch {
     // An unreadable cart still gets the code.
   }
-  const same = (c: string) => c.toUpperCase() === code.toUpperCase();
+  const same = (c: string) => c.toUpperCase() == code.toUpperCase();
   try {
     const response = await fetch(config.cartUpdate + ".js", {
       method: "POST",
@@ -284,7 +287,7 @@ export async function applyCode(config: Config, code: string): Promise<boolean> 
     if (!response.ok) return false;
     const cart = await response.json();
     const applied = (cart.discount_codes || []).find((d: { code: string }) => same(d.code));
-    if (!applied || applied.applicable === false) return false;
+    if (!applied || applied.applicable == false) return false;
     document.dispatchEvent(new CustomEvent("tally:cart-updated", { detail: { code, cart } }));
     return true;
   } catch {
@@ -303,7 +306,7 @@ export function errorMessage(config: Config, result: Extract<RedeemResult, { ok:
     needed: pointsText(config, result.pointsNeeded || 0),
     balance: pointsText(config, result.balance || 0),
   });
-  return code === "not_logged_in" ? text + " " + signIn(config) : text;
+  return code == "not_logged_in" ? text + " " + signIn(config) : text;
 }
 
 const signIn = (config: Config) => `<a href="${esc(config.login)}">${tr(config, "sign_in")}</a>`;
@@ -324,8 +327,8 @@ const codeHtml = (config: Config, code: string) =>
 /** "10% off", "$5.00 off", "free shipping": the friend's side of a referral, as plain text. */
 export const friendOffer = (config: Config, offer: ReferralOffer["friendOffer"]) =>
   phrase(config, "offer_" + offer.type, {
-    percentage: offer.type === "percentage" && number(config, offer.percentage),
-    amount: offer.type === "fixed_amount" && money(config, offer.amount),
+    percentage: offer.type == "percentage" && number(config, offer.percentage),
+    amount: offer.type == "fixed_amount" && money(config, offer.amount),
   });
 
 /** "How to earn": the rate, sign-up and birthday points, the program's actions. */
@@ -377,11 +380,11 @@ export function renderMember(config: Config, member: Member): string {
     })
     .join("");
   const codes = member.redemptions
-    .filter((r) => r.code && (r.status === "active" || r.status === "pending"))
+    .filter((r) => r.code && (r.status == "active" || r.status == "pending"))
     .map(
       (r) =>
         `<li><span>${codeHtml(config, r.code!)}</span>${muted(
-          r.status === "pending"
+          r.status == "pending"
             ? tr(config, "code_pending")
             : tr(config, "code_until", { date: day(config, r.expiresAt) }),
         )}</li>`,
@@ -415,7 +418,7 @@ export const on = (
 ) => target.addEventListener(type, listener, options);
 
 /** `tally:<block>` in the page's performance timeline each time a block shows its data. */
-const mark = (name: string) => performance.mark("tally:" + name);
+export const mark = (name: string) => performance.mark("tally:" + name);
 
 const part = (root: HTMLElement, name: string) => root.querySelector<HTMLElement>(`[data-tally-${name}]`)!;
 
@@ -442,13 +445,13 @@ async function redeemAndApply(
   if (!result.ok) {
     say(root, errorMessage(config, result), "error");
     if (button) button.disabled = false;
-    if (result.error === "insufficient_points") loadMember(config, true).catch(ignore);
+    if (result.error == "insufficient_points") loadMember(config, true).catch(ignore);
     return null;
   }
   const code = result.redemption.code;
   // Store credit has no code: Shopify applies it at checkout.
   say(root, code ? tr(config, "code_ready") + " " + codeHtml(config, code) : tr(config, "credited"), "ok");
-  const applied = code && result.redemption.status === "active" && (await applyCode(config, code));
+  const applied = code && result.redemption.status == "active" && (await applyCode(config, code));
   if (code)
     say(
       root,
@@ -496,7 +499,7 @@ export function showReferral(root: HTMLElement, config: Config, member: Member) 
   const reward = offer!.referrerReward;
   part(root, "refer-text").innerHTML = tr(config, "refer_text", {
     offer: friendOffer(config, offer!.friendOffer),
-    reward: reward.type === "points" ? pointsText(config, reward.points) : reward.name,
+    reward: reward.type == "points" ? pointsText(config, reward.points) : reward.name,
   });
   // routes.root_url keeps a locale prefix, under which the App Proxy answers too.
   (part(root, "refer-link") as HTMLInputElement).value =
@@ -534,12 +537,12 @@ function launcher(root: HTMLElement, config: Config) {
   };
   on(root.querySelector(".tally-close")!, "click", close);
   on(root, "keydown", (event) => {
-    if ((event as KeyboardEvent).key === "Escape" && !panel.hidden) close();
+    if ((event as KeyboardEvent).key == "Escape" && !panel.hidden) close();
   });
   on(panel, "click", async (event) => {
     onCopy(event);
     const target = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-redeem]");
-    const reward = target && member && member.rewards.find((r) => r.id === target.dataset.redeem);
+    const reward = target && member && member.rewards.find((r) => r.id == target.dataset.redeem);
     if (!reward) return;
     const done = await redeemAndApply(root, config, reward, target, true);
     if (done) await render();
@@ -557,7 +560,7 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
 
   const render = () => {
     const program = view && view.program;
-    if (!program || multiplier === null) return;
+    if (!program || multiplier == null) return;
     mark("product");
     // Liquid gives the price in the shopper's currency; points are earned on the shop's.
     const { points, belowMinimum } = pointsForPrice(
@@ -584,7 +587,7 @@ function productBlock(root: HTMLElement, config: Config, block: Record<string, u
   // The theme's variant picker changes the product form's `id`.
   on(document, "change", (event) => {
     const input = event.target as HTMLInputElement;
-    if (input.name !== "id" || !input.form || !/\/cart\/add/.test(input.form.action)) return;
+    if (input.name != "id" || !input.form || !/\/cart\/add/.test(input.form.action)) return;
     if (variants[input.value] != null) {
       cents = variants[input.value]!;
       render();
@@ -623,10 +626,10 @@ function cartBlock(root: HTMLElement, config: Config) {
     onCopy(event);
     const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-use]");
     const select = root.querySelector<HTMLSelectElement>(".tally-select");
-    const reward = button && select && member && member.rewards.find((r) => r.id === select.value);
+    const reward = button && select && member && member.rewards.find((r) => r.id == select.value);
     if (!reward) return;
     const done = await redeemAndApply(root, config, reward, button);
-    if (done && done.applied && root.dataset.reload === "true") location.reload();
+    if (done && done.applied && root.dataset.reload == "true") location.reload();
     else await render();
   });
 }
@@ -669,17 +672,19 @@ function accountBlock(root: HTMLElement, config: Config) {
   on(more, "click", page);
 }
 
-/** Wires every Tally block on the page (once each). */
-export function boot(doc: Document = document) {
-  doc.querySelectorAll<Block>("[data-tally]").forEach((root) => {
+/** Wires every Tally block on the page (once each), or those `only` selects (`=launcher`). */
+export function boot(doc: Document = document, only = "") {
+  doc.querySelectorAll<Block>(`[data-tally${only}]`).forEach((root) => {
     if (root.tally) return;
     root.tally = true;
     const { config, block } = readConfig(root);
-    const kind = root.dataset.tally;
-    if (kind === "launcher") launcher(root, config);
-    else if (kind === "product") productBlock(root, config, block);
-    else if (kind === "cart") cartBlock(root, config);
-    else if (kind === "account") accountBlock(root, config);
+    const wire: Record<string, typeof productBlock> = {
+      launcher,
+      product: productBlock,
+      cart: cartBlock,
+      account: accountBlock,
+    };
+    (wire[root.dataset.tally!] || ignore)(root, config, block);
   });
 }
 
