@@ -9,7 +9,7 @@
 //           instances started with TALLY_JOBS=off).
 import { databaseEnvironment } from "../../app/config/env.server";
 import { openDatabase } from "../../app/db/database.server";
-import { applyInbox } from "../../app/jobs/inbox.server";
+import { applyInbox, inboxApplierOptions } from "../../app/jobs/inbox.server";
 import { deliverOutbox, recordUsageCharges } from "../../app/jobs/outbox.server";
 import { POINTS_JOBS, type PointsJobName } from "../../app/jobs/points.server";
 
@@ -22,9 +22,9 @@ const waiting = { topic: "create_discount", deliveredAt: null } as const;
 
 if (mode === "inbox") {
   const started = performance.now();
-  // As the app runs them on PostgreSQL: several appliers side by side (one on PGlite).
-  const appliers = database.kind === "postgresql" ? 4 : 1;
-  const passes = await Promise.all(Array.from({ length: appliers }, () => applyInbox(db)));
+  // As the app runs them: several appliers side by side on PostgreSQL, one in small batches on PGlite.
+  const { concurrency, batchSize } = inboxApplierOptions(database);
+  const passes = await Promise.all(Array.from({ length: concurrency ?? 1 }, () => applyInbox(db, { batchSize })));
   const applied = {
     processed: passes.reduce((sum, pass) => sum + pass.processed, 0),
     parked: passes.reduce((sum, pass) => sum + pass.parked, 0),
