@@ -50,7 +50,14 @@ interface Ready {
  * transaction; when a batch fails, each of its deliveries alone, so one that cannot be applied
  * (a bug, a poison payload) is retried, then parked with its error, and never holds up the rest.
  */
-export async function applyInbox(db: PrismaClient, options: { batchSize?: number } = {}): Promise<InboxReport> {
+export async function applyInbox(
+  db: PrismaClient,
+  options: {
+    batchSize?: number;
+    /** After each batch: what it applied or parked may have let a customer's next delivery through. */
+    afterBatch?: () => void;
+  } = {},
+): Promise<InboxReport> {
   const report: InboxReport = { job: "inbox", processed: 0, parked: 0, retrying: 0 };
   for (;;) {
     const claimed = await claimDeliveries(db, options.batchSize ?? INBOX_BATCH);
@@ -86,6 +93,7 @@ export async function applyInbox(db: PrismaClient, options: { batchSize?: number
         }
       }
     }
+    options.afterBatch?.();
   }
 }
 
@@ -232,7 +240,8 @@ export function startInboxApplier(
     while (!stopped) {
       applier.woken = false;
       try {
-        const report = await applyInbox(db, { batchSize: options.batchSize });
+        // Each batch unblocks its customers' next deliveries: appliers that found nothing look again.
+        const report = await applyInbox(db, { batchSize: options.batchSize, afterBatch: nudge });
         if (report.processed || report.parked) console.info(JSON.stringify({ event: "job.done", ...report }));
       } catch (error) {
         console.error(JSON.stringify({ event: "job.failed", job: "inbox", error: String(error).slice(0, 500) }));

@@ -1,6 +1,6 @@
 // The bench's job worker, a child process like `npm run jobs` (same env: DATABASE_URL or
 // PGLITE_DATA_DIR, SHOPIFY_ADMIN_API_ORIGIN). Three modes:
-//   inbox — applies every pending webhook delivery (the inbox's applier, batches of 100), prints
+//   inbox — applies every pending webhook delivery (the appliers as `npm run worker` runs them), prints
 //           {"event":"bench.applied","deliveries":N,"seconds":S} and exits;
 //   drain — applies what the inbox still holds, then delivers every waiting discount code, then
 //           records every waiting usage charge (outbox passes until none is left), prints
@@ -9,7 +9,7 @@
 //           instances started with TALLY_JOBS=off).
 import { databaseEnvironment } from "../../app/config/env.server";
 import { openDatabase } from "../../app/db/database.server";
-import { applyInbox, inboxApplierOptions } from "../../app/jobs/inbox.server";
+import { applyInbox, inboxApplierOptions, startInboxApplier } from "../../app/jobs/inbox.server";
 import { deliverOutbox, recordUsageCharges } from "../../app/jobs/outbox.server";
 import { POINTS_JOBS, type PointsJobName } from "../../app/jobs/points.server";
 
@@ -21,17 +21,32 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const waiting = { topic: "create_discount", deliveredAt: null } as const;
 
 if (mode === "inbox") {
-  const started = performance.now();
-  // As the app runs them: several appliers side by side on PostgreSQL, one in small batches on PGlite.
-  const { concurrency, batchSize } = inboxApplierOptions(database);
-  const passes = await Promise.all(Array.from({ length: concurrency ?? 1 }, () => applyInbox(db, { batchSize })));
-  const applied = {
-    processed: passes.reduce((sum, pass) => sum + pass.processed, 0),
-    parked: passes.reduce((sum, pass) => sum + pass.parked, 0),
+  // The appliers exactly as `npm run worker` runs them, until nothing is left pending.
+  const counts = async () => {
+    const [row] = await db.$queryRaw<{ pending: number; applied: number; parked: number }[]>`
+      SELECT count(*) FILTER (WHERE payload IS NOT NULL AND "parkedAt" IS NULL)::int AS pending,
+             count(*) FILTER (WHERE "appliedAt" IS NOT NULL)::int AS applied,
+             count(*) FILTER (WHERE "parkedAt" IS NOT NULL)::int AS parked
+        FROM "WebhookDelivery"`;
+    return row!;
   };
+  const before = await counts();
+  const started = performance.now();
+  const applier = startInboxApplier(db, inboxApplierOptions(database));
+  let after = await counts();
+  while (after.pending > 0) {
+    await sleep(100);
+    after = await counts();
+  }
   const seconds = (performance.now() - started) / 1000;
+  await applier.stop();
   console.log(
-    JSON.stringify({ event: "bench.applied", deliveries: applied.processed, parked: applied.parked, seconds }),
+    JSON.stringify({
+      event: "bench.applied",
+      deliveries: after.applied - before.applied,
+      parked: after.parked - before.parked,
+      seconds,
+    }),
   );
   await database.close();
 } else if (mode === "drain") {
