@@ -56,4 +56,6 @@ process.once("SIGTERM", () => {
     await embedded?.close();
     process.exit(0);
   });
+  // The load generator's keep-alive connections would hold close() open.
+  server.closeAllConnections();
 });
