@@ -182,8 +182,19 @@ describe("the paid membership page", () => {
       },
     ];
     const before = await shopRow();
-    await page.getByLabel("Product variant id").first().fill("424201");
-    await page.getByRole("button", { name: "Save" }).first().click();
+    // The page was just loaded: a fill that lands before React hydrates never reaches the form's
+    // state (Save stays disabled), so fill until the form takes it.
+    const save = page.getByRole("button", { name: "Save" }).first();
+    await expect
+      .poll(
+        async () => {
+          await page.getByLabel("Product variant id").first().fill("424201");
+          return save.isEnabled();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    await save.click();
     await page.getByText("Variant 424201 is not a product variant of this shop").first().waitFor();
     const after = await shopRow();
     expect(after.programRevision).toBe(before.programRevision);
