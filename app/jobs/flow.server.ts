@@ -2,7 +2,6 @@ import type { OutboxTask, PrismaClient } from "@prisma/client";
 import type { FlowEventPayload } from "~/loyalty/points/flow-events.server";
 import { FLOW_PAYLOAD_MAX_BYTES } from "~/loyalty/points/flow-triggers";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { ShopNotInstalledError } from "~/shopify/errors";
 import { fireFlowTrigger } from "~/shopify/flow.server";
 import { retryTaskLater } from "~/shopify/task-retry.server";
 import { claimDueTasks } from "~/db/outbox-claims.server";
@@ -26,10 +25,7 @@ export async function deliverFlowEvents(
       where: { id: shopId },
       select: { domain: true, flowTriggersEnabled: true },
     });
-    const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
-      if (error instanceof ShopNotInstalledError) return null;
-      throw error;
-    });
+    const admin = await AdminGateway.forInstalledShop(db, shop.domain, gatewayOptions);
     const members = await db.member.findMany({
       where: { id: { in: tasks.flatMap((task) => eventOf(task).memberId ?? []) } },
       select: { id: true, shopifyCustomerId: true },

@@ -16,7 +16,7 @@ import {
   memberMetafieldsLine,
   type BulkSyncMutation,
 } from "~/shopify/customer-metafields.server";
-import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
+import { isRetryable } from "~/shopify/errors";
 import {
   changesOf,
   markDone,
@@ -89,10 +89,7 @@ export async function startBulkSyncs(
     const shop = await loadRunnableShop(db, shopId);
     if (!shop) continue;
     // A shop that uninstalled is left to the per-call path, which drops its tasks.
-    const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
-      if (error instanceof ShopNotInstalledError) return null;
-      throw error;
-    });
+    const admin = await AdminGateway.forInstalledShop(db, shop.domain, gatewayOptions);
     if (!admin) continue;
     const tasks = await claimDueTasks(db, "sync_member", now, BULK_SYNC_MAX_TASKS, shopId);
     const { syncable, byMember } = await syncableTasks(db, tasks, now);
@@ -137,10 +134,10 @@ export async function startBulkSyncs(
         });
       }
       const bulk = await db.$transaction(async (tx) => {
-        await tx.outboxTask.updateMany({
-          where: { id: { in: syncable.map((task) => task.id) } },
-          data: { runAt: new Date(now.getTime() + BULK_HOLD_MS) },
-        });
+        // An array parameter: an IN list of 100,000 tasks passes PostgreSQL's parameter limit.
+        await tx.$executeRaw`
+          UPDATE "OutboxTask" SET "runAt" = ${new Date(now.getTime() + BULK_HOLD_MS)}
+           WHERE id = ANY(${syncable.map((task) => task.id)})`;
         return tx.memberSyncBulk.create({
           data: { shopId, tasks: bulkTasks as object[], operations: operations as object[], runAt: now },
         });
@@ -168,12 +165,7 @@ export async function advanceBulkSyncs(db: PrismaClient, now: Date, gatewayOptio
   let done = 0;
   for (const bulk of due) {
     const shop = await db.shop.findUnique({ where: { id: bulk.shopId }, select: { domain: true } });
-    const admin =
-      shop &&
-      (await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
-        if (error instanceof ShopNotInstalledError) return null;
-        throw error;
-      }));
+    const admin = shop && (await AdminGateway.forInstalledShop(db, shop.domain, gatewayOptions));
     if (!admin || now.getTime() - bulk.createdAt.getTime() > BULK_HOLD_MS) {
       // Uninstalled, or older than Shopify lets a bulk mutation run: its tasks are the per-call path's again.
       await db.memberSyncBulk.delete({ where: { id: bulk.id } });
@@ -262,11 +254,12 @@ async function finishBulkSync(
   }
   const applied = tasks.filter((_, index) => !failed.has(index));
   const tagged = applied.filter((task) => task.tierId !== undefined);
-  for (const task of tagged) {
-    await db.member.updateMany({
-      where: { id: task.memberId, tierId: task.tierId ?? null },
-      data: { syncedTierId: task.tierId ?? null },
-    });
+  // One statement a tier, not a member: a threshold change tags every member at once.
+  for (const [tierId, ofTier] of Map.groupBy(tagged, (task) => task.tierId ?? null)) {
+    // An array parameter: an IN list of 100,000 members passes PostgreSQL's parameter limit.
+    await db.$executeRaw`
+      UPDATE "Member" SET "syncedTierId" = ${tierId}
+       WHERE id = ANY(${ofTier.map((task) => task.memberId)}) AND "tierId" IS NOT DISTINCT FROM ${tierId}`;
   }
   // The paid membership's tag changes for few members at a time: per call, as on the small path.
   const withMembership = await db.member.findMany({
@@ -289,10 +282,10 @@ async function finishBulkSync(
 
 /** Due again after TASK_RETRY's wait for their next attempt (never given up: the mirror must end on the balance). */
 async function retryLater(db: PrismaClient, tasks: BulkTask[], now: Date) {
-  for (const task of tasks) {
-    await db.outboxTask.updateMany({
-      where: { id: task.id, deliveredAt: null },
-      data: { attempts: { increment: 1 }, runAt: nextAttemptAt(TASK_RETRY, now, task.attempts + 1) },
-    });
+  // One statement per attempt count, not per task: a failed write may carry 100,000.
+  for (const [attempts, alike] of Map.groupBy(tasks, (task) => task.attempts)) {
+    await db.$executeRaw`
+      UPDATE "OutboxTask" SET attempts = attempts + 1, "runAt" = ${nextAttemptAt(TASK_RETRY, now, attempts + 1)}
+       WHERE id = ANY(${alike.map((task) => task.id)}) AND "deliveredAt" IS NULL`;
   }
 }

@@ -11,7 +11,7 @@ import {
   setTierTag,
   type MemberFacts,
 } from "~/shopify/customer-metafields.server";
-import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
+import { isRetryable } from "~/shopify/errors";
 import { claimDueTasks, releaseTasks } from "~/db/outbox-claims.server";
 import type { JobReport } from "./job-report";
 import { advanceBulkSyncs, BULK_SYNC_THRESHOLD, startBulkSyncs } from "./member-sync-bulk.server";
@@ -41,10 +41,7 @@ export async function syncMembersToShopify(
   for (const [shopId, tasks] of byShop) {
     const shop = await loadRunnableShop(db, shopId);
     if (!shop) continue;
-    const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
-      if (error instanceof ShopNotInstalledError) return null;
-      throw error;
-    });
+    const admin = await AdminGateway.forInstalledShop(db, shop.domain, gatewayOptions);
     if (!admin) {
       await markDone(db, tasks, now);
       continue;

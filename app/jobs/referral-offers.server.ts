@@ -3,7 +3,7 @@ import { loadRunnableShop } from "~/loyalty/program/program.server";
 import { refereeCode } from "~/loyalty/referrals/referee-code";
 import { refereeOfferKey } from "~/loyalty/referrals/referrals.server";
 import { AdminGateway, type AdminGatewayOptions } from "~/shopify/admin-gateway.server";
-import { isRetryable, ShopNotInstalledError } from "~/shopify/errors";
+import { isRetryable } from "~/shopify/errors";
 import { deleteDiscount } from "~/shopify/discounts.server";
 import { createSegmentDiscount, ensureNewCustomerSegment } from "~/shopify/referral-discounts.server";
 
@@ -48,10 +48,7 @@ export async function syncReferralOffers(db: PrismaClient, now: Date, gatewayOpt
       take: MEMBERS_PER_PASS,
     });
     if (!members.length) continue;
-    const admin = await AdminGateway.forShop(db, shop.domain, gatewayOptions).catch((error: unknown) => {
-      if (error instanceof ShopNotInstalledError) return null;
-      throw error;
-    });
+    const admin = await AdminGateway.forInstalledShop(db, shop.domain, gatewayOptions);
     if (!admin) continue;
     let { newCustomerSegmentId: segmentId } = await db.shop.findUniqueOrThrow({
       where: { id: shopId },

@@ -97,6 +97,14 @@ export class AdminGateway {
     return new AdminGateway(shop, session.accessToken, options);
   }
 
+  /** forShop, or null for a shop that uninstalled (no offline session): jobs skip or drop its work. */
+  static async forInstalledShop(db: PrismaClient, shop: string, options?: AdminGatewayOptions) {
+    return AdminGateway.forShop(db, shop, options).catch((error: unknown) => {
+      if (error instanceof ShopNotInstalledError) return null;
+      throw error;
+    });
+  }
+
   async request<TData, TVariables extends Record<string, unknown>>(
     operation: AdminOperation<TData, TVariables>,
     variables?: TVariables,
