@@ -113,6 +113,22 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     const env = childEnv(database, double);
     const orders = orderDeliveries(seeded.buyers, 1_000_000);
     const newOrder = () => orders.next().request;
+    /** New orders at a steady `rate` after a warm-up; returns the run and the webhook ids it sent. */
+    const steadyIngest = async (at: { url: string; connections: number }) => {
+      await load({ ...at, amount: 4 * connections, next: newOrder });
+      const webhookIds: string[] = [];
+      const steady = await steadyLoad({
+        ...at,
+        seconds,
+        rate,
+        next: () => {
+          const request = newOrder();
+          webhookIds.push(request.headers["X-Shopify-Webhook-Id"]!);
+          return request;
+        },
+      });
+      return { steady, webhookIds };
+    };
     const body = orders.next().request.body!;
 
     // Ingest: how fast deliveries are accepted (authenticated, checked, stored in the inbox, 200),
@@ -147,20 +163,11 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     const app = await startApp(env);
     progress(`${kind}: app at ${app.url}; steady ingest and apply lag`);
     let usageCodes = 0;
-    const steadyWebhookIds: string[] = [];
+    let steadyWebhookIds: string[] = [];
     try {
       const at = { url: app.url, connections };
-      await load({ ...at, amount: 4 * connections, next: newOrder });
-      const steady = await steadyLoad({
-        ...at,
-        seconds,
-        rate,
-        next: () => {
-          const request = newOrder();
-          steadyWebhookIds.push(request.headers["X-Shopify-Webhook-Id"]!);
-          return request;
-        },
-      });
+      const { steady, webhookIds } = await steadyIngest(at);
+      steadyWebhookIds = webhookIds;
       figure(
         "webhook ingest",
         `p99 latency at ${rate} req/s`,
@@ -435,20 +442,9 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
       }
       const worker = await startJobWorker(env);
       const accepting = await startApp({ ...env, TALLY_INBOX_APPLIER: "off" });
-      const workerWebhookIds: string[] = [];
       try {
         const at = { url: accepting.url, connections };
-        await load({ ...at, amount: 4 * connections, next: newOrder });
-        const steady = await steadyLoad({
-          ...at,
-          seconds,
-          rate,
-          next: () => {
-            const request = newOrder();
-            workerWebhookIds.push(request.headers["X-Shopify-Webhook-Id"]!);
-            return request;
-          },
-        });
+        const { steady, webhookIds: workerWebhookIds } = await steadyIngest(at);
         figure(
           "worker applies",
           `p99 latency at ${rate} req/s`,
