@@ -144,6 +144,34 @@ describe("the webhook inbox", () => {
     expect(await memberPoints(8_103)).toMatchObject({ balance: 40, processing: false });
   });
 
+  it("gives parked deliveries back to the appliers once their cause is mended: applied once", async () => {
+    const sent = await deliver("orders/paid", paidOrder(81_006, 8_106, "30.00"));
+    // Parked as a bug would park it: claimed, then failed on its last attempt.
+    const claimed = await inbox.claimDeliveries(app.prisma, 100);
+    const [row] = await app.prisma.webhookDelivery.findMany({
+      where: { shopDomain: SHOP, webhookId: sent.webhookId },
+      select: { id: true },
+    });
+    const mine = claimed.find((one) => one.id === row!.id)!;
+    await inbox.releaseDeliveries(
+      app.prisma,
+      claimed.filter((one) => one !== mine).map((one) => one.id),
+    );
+    await inbox.recordFailure(app.prisma, mine, "TypeError: a bug since mended", { park: true });
+    expect(await applyInbox(app.prisma)).toMatchObject({ processed: 0 });
+
+    const parkedOrders = { shopDomain: SHOP, topic: "orders/paid" };
+    expect(await inbox.parkedDeliveries(app.prisma, parkedOrders)).toEqual([
+      expect.objectContaining({ webhookId: sent.webhookId, error: "TypeError: a bug since mended", attempts: 1 }),
+    ]);
+    expect(await inbox.retryParked(app.prisma, { shopDomain: QUIET_SHOP })).toBe(0);
+    expect(await inbox.retryParked(app.prisma, parkedOrders)).toBe(1);
+    expect(await inbox.parkedDeliveries(app.prisma, parkedOrders)).toEqual([]);
+    expect(await applyInbox(app.prisma)).toMatchObject({ processed: 1, parked: 0 });
+    expect(await memberPoints(8_106)).toMatchObject({ balance: 30, processing: false });
+    expect(await inbox.retryParked(app.prisma, parkedOrders)).toBe(0);
+  });
+
   it("several appliers at once apply every delivery once", async () => {
     const customers = Array.from({ length: 12 }, (_, i) => 8_200 + i);
     const sent = await Promise.all(

@@ -229,3 +229,48 @@ export async function forgetCustomerDeliveries(
            error = CASE WHEN payload IS NOT NULL THEN 'customer redacted' ELSE error END
      WHERE "shopDomain" = ${shopDomain} AND "orderingKey" = ${customerId}`;
 }
+
+/** Which parked deliveries an operator means: all, one shop's, one topic's. */
+export interface ParkedFilter {
+  shopDomain?: string;
+  topic?: string;
+}
+
+export interface ParkedDelivery {
+  shopDomain: string;
+  topic: string;
+  webhookId: string;
+  receivedAt: Date;
+  parkedAt: Date;
+  attempts: number;
+  error: string | null;
+}
+
+/** The parked deliveries, oldest first, with their errors (`npm run inbox -- parked`). */
+export async function parkedDeliveries(db: PrismaClient, filter: ParkedFilter = {}, limit = 1_000) {
+  return db.$queryRaw<ParkedDelivery[]>`
+    SELECT "shopDomain", topic, "webhookId", "receivedAt", "parkedAt", attempts, error
+      FROM "WebhookDelivery"
+     WHERE "parkedAt" IS NOT NULL AND payload IS NOT NULL
+       AND (${filter.shopDomain ?? null}::text IS NULL OR "shopDomain" = ${filter.shopDomain ?? null})
+       AND (${filter.topic ?? null}::text IS NULL OR topic = ${filter.topic ?? null})
+     ORDER BY "receivedAt"
+     LIMIT ${limit}`;
+}
+
+/**
+ * Gives parked deliveries back to the appliers once their cause is mended (a release): each is
+ * pending again with its attempts afresh, and the appliers on every instance hear of it. Applied
+ * once, as any delivery: the ledger's keys make one that partly applied before harmless.
+ */
+export async function retryParked(db: PrismaClient, filter: ParkedFilter = {}): Promise<number> {
+  const [row] = await db.$queryRaw<{ retried: number }[]>`
+    WITH retried AS (
+      UPDATE "WebhookDelivery" SET "parkedAt" = NULL, attempts = 0, "claimedUntil" = NULL
+       WHERE "parkedAt" IS NOT NULL AND payload IS NOT NULL
+         AND (${filter.shopDomain ?? null}::text IS NULL OR "shopDomain" = ${filter.shopDomain ?? null})
+         AND (${filter.topic ?? null}::text IS NULL OR topic = ${filter.topic ?? null})
+      RETURNING 1)
+    SELECT count(*)::int AS retried, pg_notify(${INBOX_CHANNEL}, '') IS NULL AS notified FROM retried`;
+  return row?.retried ?? 0;
+}

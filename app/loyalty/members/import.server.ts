@@ -310,20 +310,25 @@ async function importRows(
     SELECT gen_random_uuid()::text, ${shop.id}, c.id, c.email, ${NOW_UTC}, ${NOW_UTC}
       FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[]) AS c(id, email)
     ON CONFLICT ("shopId", "shopifyCustomerId") DO NOTHING`;
-  await tx.$queryRaw`
-    SELECT id FROM "Member" WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ANY(${customerIds}) ORDER BY id FOR UPDATE`;
+  const locked = await tx.$queryRaw<{ id: string; customerId: string }[]>`
+    SELECT id, "shopifyCustomerId" AS "customerId" FROM "Member"
+     WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ANY(${customerIds}) ORDER BY id FOR UPDATE`;
+  // The statement below names each member by id: a join by customer hashed every member of the
+  // shop for each batch (a table growing with the import is never analyzed in time).
+  const memberIds = new Map(locked.map((member) => [member.customerId, member.id]));
   const heldUntil = keptUntil(shop.program.tiers, now) ?? new Date(now.getTime() + IMPORTED_TIER_HELD_MS);
   const imported = await tx.$queryRaw<{ customerId: string; memberId: string; tierId: string | null }[]>`
     WITH incoming AS (
-      SELECT * FROM unnest(${customerIds}::text[], ${column((r) => r.customer.email)}::text[], ${column((r) => r.row.points)}::int8[],
+      SELECT * FROM unnest(${customerIds.map((id) => memberIds.get(id))}::text[], ${customerIds}::text[],
+                           ${column((r) => r.customer.email)}::text[], ${column((r) => r.row.points)}::int8[],
                            ${column((r) => r.customer.firstName)}::text[], ${column((r) => r.customer.lastName)}::text[],
                            ${column((r) => r.row.birthday)}::text[], ${column((r) => r.tierId)}::text[])
-        AS i("customerId", email, points, "firstName", "lastName", birthday, "tierId")
+        AS i("memberId", "customerId", email, points, "firstName", "lastName", birthday, "tierId")
     ), opened AS (
       INSERT INTO "LedgerEntry" (id, "shopId", "memberId", delta, "pendingDelta", kind, "idempotencyKey", "sourceType", "sourceId", reason, "staffId", "createdAt")
-      SELECT gen_random_uuid()::text, ${shop.id}, m.id, i.points, 0, 'import', 'import:opening:' || i."customerId", 'import', ${source.id},
+      SELECT gen_random_uuid()::text, ${shop.id}, i."memberId", i.points, 0, 'import', 'import:opening:' || i."customerId", 'import', ${source.id},
              ${`Opening balance from ${IMPORT_FORMAT_LABELS[source.format]}`}, ${source.staffId}, ${NOW_UTC}
-        FROM incoming i JOIN "Member" m ON m."shopId" = ${shop.id} AND m."shopifyCustomerId" = i."customerId"
+        FROM incoming i
       ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
       RETURNING "memberId", delta
     ), lots AS (
@@ -341,15 +346,14 @@ async function importRows(
              "tierId" = COALESCE(m."tierId", i."tierId"),
              "tierHeldUntil" = CASE WHEN m."tierId" IS NULL AND i."tierId" IS NOT NULL THEN ${heldUntil} ELSE m."tierHeldUntil" END,
              "updatedAt" = ${NOW_UTC}
-        FROM opened o, incoming i
-       WHERE m.id = o."memberId" AND i."customerId" = m."shopifyCustomerId"
+        FROM opened o JOIN incoming i ON i."memberId" = o."memberId"
+       WHERE m.id = o."memberId" AND m.id = ANY(${[...memberIds.values()]})
       RETURNING m.id, m."shopifyCustomerId", CASE WHEN i."tierId" IS NOT NULL AND m."tierId" = i."tierId" THEN i."tierId" END AS "newTierId"
     )
     SELECT "shopifyCustomerId" AS "customerId", id AS "memberId", "newTierId" AS "tierId" FROM members`;
   // A member the previous app had made VIP stays VIP for a year even before earning here.
-  const tiered = imported.filter(
-    (row) => row.tierId && rows.find((r) => r.customer.customerId === row.customerId)?.tierId === row.tierId,
-  );
+  const tierIdAsked = new Map(rows.map((r) => [r.customer.customerId, r.tierId]));
+  const tiered = imported.filter((row) => row.tierId && tierIdAsked.get(row.customerId) === row.tierId);
   if (tiered.length) {
     const metrics = await tierMetrics(
       tx,
@@ -411,17 +415,17 @@ async function applyBatch(
     else issues.push({ line: row.line, message: "no Shopify customer with this email" });
   }
   // One row per customer: a file naming a customer twice imports the first.
-  const firstPerCustomer = found.filter(
-    ({ customer }, i) => found.findIndex((other) => other.customer.customerId === customer.customerId) === i,
-  );
+  const seen = new Set<string>();
+  const firstPerCustomer = found.filter(({ customer }) => !seen.has(customer.customerId) && seen.add(customer.customerId));
   const rows = firstPerCustomer.map(({ row, customer }) => ({
     row,
     customer,
     tierId: row.tier ? (tierNamed(shop, row.tier)?.id ?? null) : null,
   }));
   const importedCustomers = await importRows(tx, shop, source, rows, now);
+  const firstRows = new Set(rows.map((r) => r.row));
   for (const { row, customer } of found) {
-    if (!importedCustomers.has(customer.customerId) || !rows.some((r) => r.row === row)) {
+    if (!importedCustomers.has(customer.customerId) || !firstRows.has(row)) {
       skipped++;
       issues.push({ line: row.line, message: "already imported", skipped: true });
       continue;
