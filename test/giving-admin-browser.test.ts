@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Program } from "~/loyalty/program/program";
-import { openBrowser, screenshot } from "./support/browser";
+import { openBrowser, screenshot, untilHydrated } from "./support/browser";
 import { mintSessionToken } from "../sandbox/signing";
 import { BROWSER_USER_AGENT, TEST_API_KEY, TEST_API_SECRET } from "./support/constants";
 import { startTestApp, type TestApp } from "./support/test-app";
@@ -160,7 +160,7 @@ describe("the giving page", () => {
     expect(given.status).toBe(201);
 
     await page.goto(await app.adminDocumentUrl("/app/giving", SHOP));
-    await page.getByLabel("From", { exact: true }).fill("2026-01");
+    await (await untilHydrated(page.getByLabel("From", { exact: true }))).fill("2026-01");
     await page.getByLabel("To", { exact: true }).fill(new Date().toISOString().slice(0, 7));
     await page.getByRole("button", { name: "Show" }).click();
     await page.waitForURL(/from=2026-01/);

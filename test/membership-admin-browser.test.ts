@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Program } from "~/loyalty/program/program";
-import { openBrowser, screenshot } from "./support/browser";
+import { openBrowser, screenshot, untilHydrated } from "./support/browser";
 import { startTestApp, type TestApp } from "./support/test-app";
 
 /*
@@ -49,7 +49,7 @@ describe("the paid membership page", () => {
     await page.getByLabel("Price").nth(1).fill("79");
     await page.getByLabel("Earn multiplier").fill("2");
     await page.getByLabel("Free shipping").check();
-    await page.getByRole("button", { name: "Create the product in Shopify" }).click();
+    await (await untilHydrated(page.getByRole("button", { name: "Create the product in Shopify" }))).click();
     await toast("Saved").waitFor();
 
     const [create] = app.double.callsTo("CreateMembershipProduct");
@@ -148,7 +148,7 @@ describe("the paid membership page", () => {
     await screenshot(page, "membership-admin-broken");
 
     // Creating the product again mends it: a new product, the plans' new variants saved.
-    await page.getByRole("button", { name: "Create the product in Shopify" }).click();
+    await (await untilHydrated(page.getByRole("button", { name: "Create the product in Shopify" }))).click();
     await toast("Saved").waitFor();
     const [mended] = app.double.shop(SHOP).products!;
     expect(mended!.id).not.toBe(product.id);
@@ -182,18 +182,8 @@ describe("the paid membership page", () => {
       },
     ];
     const before = await shopRow();
-    // The page was just loaded: a fill that lands before React hydrates never reaches the form's
-    // state (Save stays disabled), so fill until the form takes it.
+    await (await untilHydrated(page.getByLabel("Product variant id").first())).fill("424201");
     const save = page.getByRole("button", { name: "Save" }).first();
-    await expect
-      .poll(
-        async () => {
-          await page.getByLabel("Product variant id").first().fill("424201");
-          return save.isEnabled();
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(true);
     await save.click();
     await page.getByText("Variant 424201 is not a product variant of this shop").first().waitFor();
     const after = await shopRow();

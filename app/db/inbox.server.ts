@@ -78,14 +78,24 @@ export interface ClaimedDelivery {
 }
 
 /**
+ * How many of a shop's oldest pending deliveries a claim looks at. Each key's first among them is
+ * its oldest pending one (they are a prefix in arrival order), so the claim finds the keys it may
+ * take without looking past them: checking every pending delivery for an older one with its key cost
+ * 100 ms a claim at 8,000 pending (`npm run bench`), a third of the database's time. A delivery
+ * further back waits for the ones in front to be applied, as it would in a queue.
+ */
+const claimWindow = (limit: number) => Math.max(2_000, 20 * limit);
+
+/**
  * Claims up to `limit` pending deliveries for this applier, each shop's oldest in turn: every shop
  * with deliveries waiting gets its first one in the batch before any gets a second, so one shop's
  * flash sale does not hold up another shop's points. The shops with a delivery to claim are found
  * by skipping through the pending index, and each offers at most twice its fair share of candidates.
  * A delivery whose key has an older one pending (claimed or not, but not parked) waits for it, so
- * one customer's deliveries apply in the order they came, whatever the number of appliers. The
- * claim pushes the lease in the statement that locks the rows (`FOR UPDATE SKIP LOCKED`, the
- * conditions checked again on the locked row), so two appliers never hold one delivery.
+ * one customer's deliveries apply in the order they came, whatever the number of appliers: only
+ * each key's oldest pending delivery in the shop's claim window is a candidate. The claim pushes the
+ * lease in the statement that locks the rows (`FOR UPDATE SKIP LOCKED`, the lease checked again on
+ * the locked row), so two appliers never hold one delivery.
  */
 export async function claimDeliveries(db: PrismaClient, limit: number): Promise<ClaimedDelivery[]> {
   const claimed = await db.$queryRaw<(ClaimedDelivery & { seq: bigint })[]>`
@@ -102,18 +112,18 @@ export async function claimDeliveries(db: PrismaClient, limit: number): Promise<
     ), waiting AS (
       SELECT "shopDomain" FROM shops WHERE "shopDomain" IS NOT NULL
     ), candidates AS (
-      SELECT waiting."shopDomain", firsts.id, firsts.seq
+      SELECT waiting."shopDomain", heads.id, heads.seq
         FROM waiting CROSS JOIN LATERAL (
-          SELECT pending.id, pending.seq FROM "WebhookDelivery" pending
-           WHERE pending."shopDomain" = waiting."shopDomain" AND pending.payload IS NOT NULL AND pending."parkedAt" IS NULL
-             AND (pending."claimedUntil" IS NULL OR pending."claimedUntil" < ${NOW_UTC})
-             AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" earlier
-                              WHERE earlier."shopDomain" = pending."shopDomain"
-                                AND earlier."orderingKey" = pending."orderingKey"
-                                AND earlier.seq < pending.seq
-                                AND earlier.payload IS NOT NULL AND earlier."parkedAt" IS NULL)
-           ORDER BY pending.seq
-           LIMIT (SELECT 2 * ceil(${limit}::numeric / count(*))::int FROM waiting)) firsts
+          SELECT oldest.id, oldest.seq FROM (
+            SELECT prefix.id, prefix.seq, prefix."claimedUntil",
+                   row_number() OVER (PARTITION BY COALESCE(prefix."orderingKey", prefix.id) ORDER BY prefix.seq) AS place
+              FROM (SELECT pending.id, pending.seq, pending."orderingKey", pending."claimedUntil" FROM "WebhookDelivery" pending
+                     WHERE pending."shopDomain" = waiting."shopDomain" AND pending.payload IS NOT NULL AND pending."parkedAt" IS NULL
+                     ORDER BY pending.seq
+                     LIMIT ${claimWindow(limit)}) prefix) oldest
+           WHERE oldest.place = 1 AND (oldest."claimedUntil" IS NULL OR oldest."claimedUntil" < ${NOW_UTC})
+           ORDER BY oldest.seq
+           LIMIT (SELECT 2 * ceil(${limit}::numeric / count(*))::int FROM waiting)) heads
     ), turns AS (
       SELECT id, seq, row_number() OVER (PARTITION BY "shopDomain" ORDER BY seq) AS turn FROM candidates
     )

@@ -299,7 +299,8 @@ export const drainOutbox = (env: Record<string, string>) =>
 
 /** Runs one of the worker's one-shot modes and returns the JSON line it ends with. */
 async function runWorkerOnce<Result>(env: Record<string, string>, mode: string, event: string): Promise<Result> {
-  const child = await startProcess(["node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", mode], {
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = await startProcess([...nodeArgs, "node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", mode], {
     env,
     ready: new RegExp(event.replace(".", "\\.")),
     timeoutMs: 600_000,

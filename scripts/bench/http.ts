@@ -117,17 +117,19 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     const steadyIngest = async (at: { url: string; connections: number }) => {
       await load({ ...at, amount: 4 * connections, next: newOrder });
       const webhookIds: string[] = [];
+      const buyers: number[] = [];
       const steady = await steadyLoad({
         ...at,
         seconds,
         rate,
         next: () => {
-          const request = newOrder();
+          const { buyer, request } = orders.next();
           webhookIds.push(request.headers["X-Shopify-Webhook-Id"]!);
+          buyers.push(buyer);
           return request;
         },
       });
-      return { steady, webhookIds };
+      return { steady, webhookIds, lastBuyers: [...new Set(buyers.slice(-20))] };
     };
     const body = orders.next().request.body!;
 
@@ -166,7 +168,7 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     let steadyWebhookIds: string[] = [];
     try {
       const at = { url: app.url, connections };
-      const { steady, webhookIds } = await steadyIngest(at);
+      const { steady, webhookIds, lastBuyers } = await steadyIngest(at);
       steadyWebhookIds = webhookIds;
       figure(
         "webhook ingest",
@@ -183,6 +185,17 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
         "count",
         `both runs, N=${ingest.requests + steady.requests}`,
         NONE,
+      );
+
+      // The burst's last buyers see their points: the backlog is applied. The reads that follow
+      // then measure themselves, not the appliers still catching up beside them.
+      const settled = await untilPointsShown(app.url, lastBuyers);
+      figure(
+        "apply lag",
+        "last buyers' points shown",
+        settled.seconds,
+        "s",
+        `after the ${rate} req/s run ended, until the ${lastBuyers.length} buyers of its last 20 orders read no points processing (GET /proxy/member)${settled.timedOut ? "; timed out" : ""}`,
       );
 
       progress(`${kind}: storefront and checkout reads`);
@@ -472,6 +485,24 @@ export async function runHttpBench(kind: DatabaseKind, options: HttpBenchOptions
     await database.drop();
   }
   return figures;
+}
+
+/** Seconds until none of these buyers' member reads says points are processing (at most two minutes). */
+async function untilPointsShown(appUrl: string, buyers: number[]) {
+  const started = Date.now();
+  const processing = async (buyer: number) => {
+    const read = proxyRequest("GET", "/member", buyer);
+    const response = await fetch(appUrl + read.path, { headers: read.headers });
+    if (!response.ok) return true;
+    return ((await response.json()) as { points: { processing: boolean } }).points.processing;
+  };
+  let waiting = buyers;
+  while (waiting.length && Date.now() - started < 120_000) {
+    const still = await Promise.all(waiting.map(processing));
+    waiting = waiting.filter((_, i) => still[i]);
+    if (waiting.length) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { seconds: round((Date.now() - started) / 1000, 1), timedOut: waiting.length > 0 };
 }
 
 /** The deliveries' apply lag once all are applied (or after a minute, those that were). */

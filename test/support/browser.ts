@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BROWSER_USER_AGENT } from "./constants";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 
 /** Screenshots and measurements of a test run (not committed: test-results/ is ignored). */
 export const ARTIFACTS_DIR = path.resolve("test-results/browser");
@@ -42,6 +42,21 @@ export async function openBrowser(
       await browser.close();
     },
   };
+}
+
+/**
+ * Waits until React has hydrated the element: on a page just loaded, a fill or click that lands
+ * before hydration never reaches the component's state (a controlled field is reset, Save stays
+ * disabled). React keeps an element's props on the element once it has claimed it.
+ */
+export async function untilHydrated(locator: Locator, timeoutMs = 15_000): Promise<Locator> {
+  await locator.waitFor();
+  await locator.page().waitForFunction(
+    (element) => !!element && Object.keys(element).some((key) => key.startsWith("__reactProps$")),
+    await locator.elementHandle(),
+    { timeout: timeoutMs },
+  );
+  return locator;
 }
 
 export async function screenshot(page: Page, name: string) {
