@@ -230,7 +230,8 @@ export async function memberView(
      WHERE "shopId" = ${shop.id} AND "shopifyCustomerId" = ${customerId}`;
   const member = row && { ...row, balance: fromBigInt(row.balance), pending: fromBigInt(row.pending) };
   // A held-out customer is answered as a guest is, and no member is made for them (docs/roi.md).
-  if (!member && (await isHeldOut(db, shop.id, customerId, new Date()))) return asGuest();
+  if (!member && holdoutEverStarted(shop.program.holdout) && (await isHeldOut(db, shop.id, customerId, new Date())))
+    return asGuest();
   const balance = member?.balance ?? 0;
   const tier = shop.program.tiers.levels.find((level) => level.id === member?.tierId) ?? null;
   const offersStoreCredit = shop.program.rewards.some((reward) => reward.type === "store_credit");
