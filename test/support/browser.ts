@@ -51,11 +51,13 @@ export async function openBrowser(
  */
 export async function untilHydrated(locator: Locator, timeoutMs = 15_000): Promise<Locator> {
   await locator.waitFor();
-  await locator.page().waitForFunction(
-    (element) => !!element && Object.keys(element).some((key) => key.startsWith("__reactProps$")),
-    await locator.elementHandle(),
-    { timeout: timeoutMs },
-  );
+  await locator
+    .page()
+    .waitForFunction(
+      (element) => !!element && Object.keys(element).some((key) => key.startsWith("__reactProps$")),
+      await locator.elementHandle(),
+      { timeout: timeoutMs },
+    );
   return locator;
 }
 

@@ -416,7 +416,9 @@ async function applyBatch(
   }
   // One row per customer: a file naming a customer twice imports the first.
   const seen = new Set<string>();
-  const firstPerCustomer = found.filter(({ customer }) => !seen.has(customer.customerId) && seen.add(customer.customerId));
+  const firstPerCustomer = found.filter(
+    ({ customer }) => !seen.has(customer.customerId) && seen.add(customer.customerId),
+  );
   const rows = firstPerCustomer.map(({ row, customer }) => ({
     row,
     customer,
