@@ -47,17 +47,17 @@ export async function openBrowser(
 /**
  * Waits until React has hydrated the element: on a page just loaded, a fill or click that lands
  * before hydration never reaches the component's state (a controlled field is reset, Save stays
- * disabled). React keeps an element's props on the element once it has claimed it.
+ * disabled). React keeps an element's props on the element once it has claimed it. The locator is
+ * resolved again on each look: React replaces an element whose server HTML it could not adopt.
  */
 export async function untilHydrated(locator: Locator, timeoutMs = 15_000): Promise<Locator> {
-  await locator.waitFor();
-  await locator
-    .page()
-    .waitForFunction(
-      (element) => !!element && Object.keys(element).some((key) => key.startsWith("__reactProps$")),
-      await locator.elementHandle(),
-      { timeout: timeoutMs },
-    );
+  const deadline = Date.now() + timeoutMs;
+  const hydrated = () =>
+    locator.evaluate((element) => Object.keys(element).some((key) => key.startsWith("__reactProps$")));
+  while (!(await hydrated())) {
+    if (Date.now() > deadline) throw new Error(`${locator.toString()} was not hydrated within ${timeoutMs} ms`);
+    await locator.page().waitForTimeout(50);
+  }
   return locator;
 }
 
