@@ -6,6 +6,7 @@ import { databaseEnvironment } from "../app/config/env.server";
 import { openDatabase } from "../app/db/database.server";
 import { parkedDeliveries, retryParked } from "../app/db/inbox.server";
 
+const PARKED_SHOWN = 1_000;
 const [command, shopDomain, topic] = process.argv.slice(2);
 if (command !== "parked" && command !== "retry") {
   console.error("usage: npm run inbox -- <parked|retry> [shop-domain] [topic]");
@@ -16,7 +17,10 @@ const database = openDatabase(databaseEnvironment());
 try {
   await database.ready;
   if (command === "parked") {
-    for (const delivery of await parkedDeliveries(database.prisma, filter)) console.log(JSON.stringify(delivery));
+    const parked = await parkedDeliveries(database.prisma, filter, PARKED_SHOWN);
+    for (const delivery of parked) console.log(JSON.stringify(delivery));
+    if (parked.length === PARKED_SHOWN)
+      console.error(`the oldest ${PARKED_SHOWN} shown: narrow by shop or topic for the rest`);
   } else {
     console.log(JSON.stringify({ retried: await retryParked(database.prisma, filter) }));
   }

@@ -183,8 +183,7 @@ describe("the paid membership page", () => {
     ];
     const before = await shopRow();
     await (await untilHydrated(page.getByLabel("Product variant id").first())).fill("424201");
-    const save = page.getByRole("button", { name: "Save" }).first();
-    await save.click();
+    await page.getByRole("button", { name: "Save" }).first().click();
     await page.getByText("Variant 424201 is not a product variant of this shop").first().waitFor();
     const after = await shopRow();
     expect(after.programRevision).toBe(before.programRevision);

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { NOW_UTC } from "./clock.server";
 import type { Database } from "./database.server";
 
@@ -256,14 +256,17 @@ export interface ParkedDelivery {
   error: string | null;
 }
 
+const matchesFilter = (filter: ParkedFilter) =>
+  Prisma.sql`(${filter.shopDomain ?? null}::text IS NULL OR "shopDomain" = ${filter.shopDomain ?? null})
+         AND (${filter.topic ?? null}::text IS NULL OR topic = ${filter.topic ?? null})`;
+
 /** The parked deliveries, oldest first, with their errors (`npm run inbox -- parked`). */
 export async function parkedDeliveries(db: PrismaClient, filter: ParkedFilter = {}, limit = 1_000) {
   return db.$queryRaw<ParkedDelivery[]>`
     SELECT "shopDomain", topic, "webhookId", "receivedAt", "parkedAt", attempts, error
       FROM "WebhookDelivery"
      WHERE "parkedAt" IS NOT NULL AND payload IS NOT NULL
-       AND (${filter.shopDomain ?? null}::text IS NULL OR "shopDomain" = ${filter.shopDomain ?? null})
-       AND (${filter.topic ?? null}::text IS NULL OR topic = ${filter.topic ?? null})
+       AND ${matchesFilter(filter)}
      ORDER BY "receivedAt"
      LIMIT ${limit}`;
 }
@@ -278,8 +281,7 @@ export async function retryParked(db: PrismaClient, filter: ParkedFilter = {}): 
     WITH retried AS (
       UPDATE "WebhookDelivery" SET "parkedAt" = NULL, attempts = 0, "claimedUntil" = NULL
        WHERE "parkedAt" IS NOT NULL AND payload IS NOT NULL
-         AND (${filter.shopDomain ?? null}::text IS NULL OR "shopDomain" = ${filter.shopDomain ?? null})
-         AND (${filter.topic ?? null}::text IS NULL OR topic = ${filter.topic ?? null})
+         AND ${matchesFilter(filter)}
       RETURNING 1)
     SELECT count(*)::int AS retried, pg_notify(${INBOX_CHANNEL}, '') IS NULL AS notified FROM retried`;
   return row?.retried ?? 0;

@@ -247,6 +247,9 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** Node flags for the app's and the one-shot workers' processes (BENCH_APP_NODE_ARGS). */
+const benchNodeArgs = () => (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
+
 /**
  * `node server.ts` on a free port, in its own process so it does not share the load generator's
  * thread. BENCH_APP_NODE_ARGS adds Node flags, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile
@@ -254,8 +257,7 @@ export interface AppProcess {
  */
 export async function startApp(env: Record<string, string>): Promise<AppProcess> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = await startProcess([...nodeArgs, "server.ts"], {
+  const child = await startProcess([...benchNodeArgs(), "server.ts"], {
     env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
     ready: /server\.listening/,
   });
@@ -299,8 +301,9 @@ export const drainOutbox = (env: Record<string, string>) =>
 
 /** Runs one of the worker's one-shot modes and returns the JSON line it ends with. */
 async function runWorkerOnce<Result>(env: Record<string, string>, mode: string, event: string): Promise<Result> {
-  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = await startProcess([...nodeArgs, "node_modules/tsx/dist/cli.mjs", "scripts/bench/worker.ts", mode], {
+  // tsx's loader in this process, not its CLI: the CLI runs the script in a child that Node flags
+  // such as --cpu-prof would not reach.
+  const child = await startProcess([...benchNodeArgs(), "--import", "tsx", "scripts/bench/worker.ts", mode], {
     env,
     ready: new RegExp(event.replace(".", "\\.")),
     timeoutMs: 600_000,
